@@ -1,0 +1,1 @@
+"""The time layer: instants, durations, spans, timelines, periods and calendars."""

@@ -1,0 +1,228 @@
+"""Instants as integer microseconds since the Unix epoch (UTC), and exact durations.
+
+Every instant crosses into slakit through :func:`to_us`, which accepts aware
+datetimes and ISO 8601 strings with an explicit offset, and nothing else: a
+naive datetime is an error, never a guess, and the machine's zone never enters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from datetime import UTC, datetime, timedelta
+from typing import TypeAlias
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import attrs
+
+from slakit.exceptions import DefinitionError, NaiveDatetimeError, UnknownZoneError
+
+__all__ = [
+    "Duration",
+    "InstantLike",
+    "days",
+    "format_us",
+    "from_us",
+    "hours",
+    "local_to_us",
+    "microseconds",
+    "minutes",
+    "seconds",
+    "to_us",
+    "zone",
+]
+
+US_PER_SECOND = 1_000_000
+US_PER_MINUTE = 60 * US_PER_SECOND
+US_PER_HOUR = 60 * US_PER_MINUTE
+US_PER_DAY = 24 * US_PER_HOUR
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+InstantLike: TypeAlias = "datetime | str | int"
+
+
+def to_us(value: InstantLike, *, name: str = "instant") -> int:
+    """Return an instant as integer microseconds since the epoch, UTC.
+
+    Args:
+        value: an aware :class:`~datetime.datetime`, an ISO 8601 string with an
+            offset (``"2026-10-01T00:00:00Z"``, ``"2026-10-01T02:00:00+02:00"``),
+            or an integer count of microseconds since the epoch.
+        name: the argument's name, echoed in error messages.
+
+    Raises:
+        NaiveDatetimeError: the datetime or string carries no offset.
+        DefinitionError: the value is of another type or not valid ISO 8601.
+    """
+    if isinstance(value, bool):
+        raise DefinitionError(f"{name}={value!r} is not an instant")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise DefinitionError(
+                f"{name}={value!r} is not an ISO 8601 instant; write it like "
+                "'2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'"
+            ) from None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise NaiveDatetimeError(
+                f"{name}={value!r} has no UTC offset; append 'Z' or an offset such as '+02:00'"
+            )
+        value = parsed
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(
+                f"{name}={value!r} is naive; pass an aware datetime, for example "
+                "datetime(..., tzinfo=ZoneInfo('Europe/Berlin')) or one with tzinfo=UTC"
+            )
+        delta = value - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * US_PER_SECOND + delta.microseconds
+    raise DefinitionError(
+        f"{name}={value!r} is a {type(value).__name__}; expected an aware datetime, "
+        "an ISO 8601 string with an offset, or integer microseconds since the epoch"
+    )
+
+
+def from_us(us: int) -> datetime:
+    """Return the aware UTC datetime of ``us`` microseconds since the epoch."""
+    return _EPOCH + timedelta(microseconds=int(us))
+
+
+def format_us(us: int) -> str:
+    """Format an instant as ISO 8601 in UTC with a ``Z`` suffix (microseconds only if any)."""
+    text = from_us(us).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def zone(name: str, *, argument: str = "tz") -> ZoneInfo:
+    """Return the IANA zone ``name``, or raise :class:`UnknownZoneError` with suggestions."""
+    if not isinstance(name, str) or not name:
+        raise UnknownZoneError(f"{argument}={name!r} is not a zone name; use an IANA name")
+    try:
+        return _zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownZoneError(
+            f"{argument}={name!r} is not an IANA time zone such as 'Europe/Berlin' or 'UTC'{hint}"
+        ) from None
+
+
+def local_to_us(naive: datetime, tz: str) -> int:
+    """Return the instant of a wall-clock time in zone ``tz``.
+
+    The rule for wall times that a DST transition skips or repeats is the
+    "compatible" one: a skipped time (02:30 on a spring-forward day) is read with
+    the offset in force before the gap, so it lands after the gap by the gap's
+    length (03:30); a repeated time (02:30 on a fall-back day) is its first
+    occurrence.
+    """
+    aware = naive.replace(tzinfo=zone(tz), fold=0)
+    return to_us(aware)
+
+
+@attrs.frozen(order=True, repr=False)
+class Duration:
+    """An exact length of time in integer microseconds.
+
+    Build one with :func:`seconds`, :func:`minutes`, :func:`hours` or :func:`days`
+    (a day here is 24 hours; calendar days and months belong to periods).
+    """
+
+    us: int = attrs.field()
+
+    @us.validator
+    def _check(self, _attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DefinitionError(f"Duration us={value!r} must be an integer of microseconds")
+        if value < 0:
+            raise DefinitionError(f"Duration us={value!r} must not be negative")
+
+    def __add__(self, other: object) -> Duration:
+        if not isinstance(other, Duration):
+            return NotImplemented
+        return Duration(self.us + other.us)
+
+    def __mul__(self, factor: object) -> Duration:
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Duration(self.us * factor)
+
+    __rmul__ = __mul__
+
+    def total_seconds(self) -> float:
+        """Return the length in seconds, as a float (for display only)."""
+        return self.us / US_PER_SECOND
+
+    def __repr__(self) -> str:
+        for unit, size in (
+            ("days", US_PER_DAY),
+            ("hours", US_PER_HOUR),
+            ("minutes", US_PER_MINUTE),
+            ("seconds", US_PER_SECOND),
+        ):
+            if self.us and self.us % size == 0:
+                return f"{unit}({self.us // size})"
+        return f"microseconds({self.us})"
+
+    def words(self) -> str:
+        """Return the duration in words, such as ``"2 hours 5 minutes"``."""
+        return describe_us(self.us)
+
+
+def describe_us(us: int) -> str:
+    """Return a length of time in words, exact to the second (and microseconds if any)."""
+    if us == 0:
+        return "0 seconds"
+    parts: list[str] = []
+    rest = int(us)
+    for unit, size in (
+        ("day", US_PER_DAY),
+        ("hour", US_PER_HOUR),
+        ("minute", US_PER_MINUTE),
+        ("second", US_PER_SECOND),
+    ):
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{count} {unit}{'' if count == 1 else 's'}")
+    if rest:
+        parts.append(f"{rest} microsecond{'' if rest == 1 else 's'}")
+    return " ".join(parts)
+
+
+def _whole(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DefinitionError(f"{name}({value!r}): expected a whole number")
+    return value
+
+
+def microseconds(n: int) -> Duration:
+    """Return a duration of ``n`` microseconds."""
+    return Duration(_whole(n, "microseconds"))
+
+
+def seconds(n: int) -> Duration:
+    """Return a duration of ``n`` seconds."""
+    return Duration(_whole(n, "seconds") * US_PER_SECOND)
+
+
+def minutes(n: int) -> Duration:
+    """Return a duration of ``n`` minutes."""
+    return Duration(_whole(n, "minutes") * US_PER_MINUTE)
+
+
+def hours(n: int) -> Duration:
+    """Return a duration of ``n`` hours."""
+    return Duration(_whole(n, "hours") * US_PER_HOUR)
+
+
+def days(n: int) -> Duration:
+    """Return a duration of ``n`` days of 24 hours (not calendar days)."""
+    return Duration(_whole(n, "days") * US_PER_DAY)

@@ -1,0 +1,97 @@
+"""The exceptions slakit raises, as one tree.
+
+Every error is a :class:`SlakitError` and also the builtin it refines, so code
+that already catches :class:`ValueError` keeps working::
+
+    SlakitError
+    ├── DefinitionError(SlakitError, ValueError)      an agreement, measure or rule is malformed
+    │   ├── NaiveDatetimeError(DefinitionError)       a datetime without a zone
+    │   └── UnknownZoneError(DefinitionError)         a zone name that IANA does not know
+    ├── CurrencyMismatchError(SlakitError, ValueError) money of two currencies was combined
+    ├── EventDataError(SlakitError, ValueError)       one or more input records are invalid
+    ├── PeriodError(SlakitError, ValueError)          a period label that cannot be parsed
+    └── EvaluationError(SlakitError, RuntimeError)    an agreement cannot be evaluated on these inputs
+
+Messages echo the offending ``name=value``, say what was expected and how to
+fix it; the exceptions also carry that data as attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "CurrencyMismatchError",
+    "DefinitionError",
+    "EvaluationError",
+    "EventDataError",
+    "NaiveDatetimeError",
+    "PeriodError",
+    "Problem",
+    "SlakitError",
+    "UnknownZoneError",
+]
+
+
+class SlakitError(Exception):
+    """The root of every error that slakit raises on purpose."""
+
+
+class DefinitionError(SlakitError, ValueError):
+    """An agreement, measure, calendar or rule was defined with invalid values."""
+
+
+class NaiveDatetimeError(DefinitionError):
+    """A datetime without a time zone was given where an instant is required."""
+
+
+class UnknownZoneError(DefinitionError):
+    """A time zone name is not in the IANA database."""
+
+
+class CurrencyMismatchError(SlakitError, ValueError):
+    """Amounts in two different currencies were added, compared or capped together."""
+
+
+class PeriodError(SlakitError, ValueError):
+    """A period label could not be parsed or does not fit the agreement's periods."""
+
+
+class EvaluationError(SlakitError, RuntimeError):
+    """An agreement cannot be evaluated on the given inputs."""
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in input data: where it is, which field, and what is wrong.
+
+    Attributes:
+        where: the record's location, for example ``events.jsonl:12`` or ``row 12``.
+        field: the field that is wrong, or ``""`` when the record as a whole is.
+        message: what is wrong and how to fix it.
+    """
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"{self.where}: {self.field}: {self.message}"
+        return f"{self.where}: {self.message}"
+
+
+class EventDataError(SlakitError, ValueError):
+    """One or more input records are invalid; ``problems`` lists every one of them."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = "1 invalid record" if count == 1 else f"{count} invalid records"
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = f"\n  ... and {count - 50} more" if count > 50 else ""
+        super().__init__(f"{head}:\n{shown}{more}")
