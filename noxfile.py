@@ -37,9 +37,10 @@ def typing(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site; any warning is an error."""
-    session.install(".[docs]")
+    # mkdocstrings formats the separate signatures with ruff when it is installed.
+    session.install(".[docs]", "ruff")
 
-    session.run("mkdocs", "build", "--strict", *session.posargs)
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session
