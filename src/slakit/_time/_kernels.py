@@ -27,6 +27,7 @@ __all__ = [
     "bucketize",
     "clip",
     "coverage",
+    "coverage_many",
     "empty",
     "normalize",
     "sum_by_group",
@@ -88,10 +89,17 @@ def coverage(
     freely. The result is normalised: sorted by (group, start), disjoint, and
     with touching spans merged.
     """
+    return coverage_many(sets, [keep])[0]
+
+
+def coverage_many(
+    sets: Sequence[Grouped],
+    keeps: Sequence[Callable[[list[I64]], npt.NDArray[np.bool_]]],
+) -> list[Grouped]:
+    """Like :func:`coverage`, for several predicates over one shared ordering of boundaries."""
     sizes = [len(s) for s in sets]
-    total = sum(sizes)
-    if total == 0:
-        return empty()
+    if sum(sizes) == 0:
+        return [empty() for _ in keeps]
     group = np.concatenate([np.concatenate((s.group, s.group)) for s in sets])
     time = np.concatenate([np.concatenate((s.start, s.end)) for s in sets])
     kind = np.concatenate(
@@ -105,21 +113,18 @@ def coverage(
     if len(sets) == 1:
         counts.append(np.cumsum(delta_sorted))
     else:
-        owner = np.concatenate(
-            [np.full(2 * n, i, dtype=np.int64) for i, n in enumerate(sizes)]
-        )[order]
-        for i in range(len(sets)):
-            counts.append(np.cumsum(np.where(owner == i, delta_sorted, 0)))
+        owner = np.concatenate([np.full(2 * n, i, dtype=np.int64) for i, n in enumerate(sizes)])[
+            order
+        ]
+        counts.extend(np.cumsum(np.where(owner == i, delta_sorted, 0)) for i in range(len(sets)))
     # Segment j runs from boundary j to boundary j + 1 within one group.
     seg_counts = [c[:-1] for c in counts]
-    mask = keep(seg_counts)
-    mask &= group[:-1] == group[1:]
-    mask &= time[1:] > time[:-1]
-    idx = np.flatnonzero(mask)
-    g = group[idx]
-    s = time[idx]
-    e = time[idx + 1]
-    return _merge_sorted(Grouped(g, s, e))
+    valid = (group[:-1] == group[1:]) & (time[1:] > time[:-1])
+    out = []
+    for keep in keeps:
+        idx = np.flatnonzero(keep(seg_counts) & valid)
+        out.append(_merge_sorted(Grouped(group[idx], time[idx], time[idx + 1])))
+    return out
 
 
 def _merge_sorted(spans: Grouped) -> Grouped:
@@ -182,3 +187,46 @@ def sum_by_group(group: I64, values: I64, n_groups: int) -> I64:
 def group_slices(group: I64, n_groups: int) -> npt.NDArray[np.intp]:
     """Return ``edges`` such that group ``k`` occupies ``[edges[k], edges[k+1])`` of ``group``."""
     return np.searchsorted(group, np.arange(n_groups + 1, dtype=np.int64), side="left")
+
+
+class Packed:
+    """Grouped spans laid end to end on one axis, for prefix measures by ``searchsorted``.
+
+    Group ``g``'s time ``t`` maps to ``g * stride + (t - origin)``; with every
+    time inside ``[origin, origin + stride)``, groups never meet, so a grouped,
+    normalised span set becomes one sorted 1-D span set.
+    """
+
+    __slots__ = ("_cum", "end", "origin", "start", "stride")
+
+    def __init__(self, spans: Grouped, origin: int, stride: int) -> None:
+        self.origin = origin
+        self.stride = stride
+        self.start = spans.group * stride + (spans.start - origin)
+        self.end = spans.group * stride + (spans.end - origin)
+        self._cum = np.concatenate(([0], np.cumsum(self.end - self.start, dtype=np.int64)))
+
+    def key(self, group: I64, time: I64) -> I64:
+        """Return the packed coordinate of (group, time)."""
+        return np.asarray(group * self.stride + (time - self.origin), dtype=np.int64)
+
+    def measure_before(self, group: I64, time: I64) -> I64:
+        """Return, per query, the spans' measure in ``group`` before ``time`` (plus earlier groups).
+
+        Only differences of two queries in the same group are meaningful.
+        """
+        q = self.key(group, time)
+        i = np.searchsorted(self.start, q, side="right")
+        total = self._cum[i]
+        has_prev = i > 0
+        prev_end = np.where(has_prev, self.end[np.maximum(i - 1, 0)], q)
+        return np.asarray(total - np.maximum(prev_end - q, 0), dtype=np.int64)
+
+    def measure_within(self, group: I64, start: I64, end: I64) -> I64:
+        """Return, per query, the measure of the spans of ``group`` inside ``[start, end)``."""
+        return self.measure_before(group, end) - self.measure_before(group, start)
+
+
+def fits_packed(n_groups: int, stride: int) -> bool:
+    """Return whether ``n_groups`` groups of ``stride`` microseconds fit the int64 packed axis."""
+    return n_groups * stride < 2**62

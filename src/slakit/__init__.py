@@ -1,0 +1,134 @@
+"""slakit: service-level agreements as code.
+
+Define tiers, measures, exclusions and credit rules as small immutable
+objects, evaluate them over event streams, and get compliance and service
+credits that are exact to the microsecond and the cent, with the evidence
+behind every number.
+
+Import it as ``import slakit as sla``; everything a user needs is here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+# --- time: instants, durations, spans, timelines -------------------------------------------
+from slakit._time._instant import (
+    Duration,
+    days,
+    hours,
+    microseconds,
+    minutes,
+    seconds,
+)
+from slakit._time._timeline import Span, Timeline
+
+# --- time: billing periods ----------------------------------------------------------------
+from slakit._time._periods import Monthly, Period, PeriodRule, monthly
+
+# --- time: calendars (service windows) ----------------------------------------------------
+from slakit._time._calendar import Calendar, always, never
+
+# --- events ------------------------------------------------------------------------------
+from slakit._events._records import Event, Maintenance, Outage
+from slakit._events._table import EventTable
+
+# --- dsl: money ----------------------------------------------------------------------------
+from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
+
+# --- dsl: measures, objectives, exclusions -------------------------------------------------
+from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
+from slakit._dsl._measures import Measure, Uptime, uptime
+from slakit._dsl._objectives import Objective
+
+# --- dsl: compensation ---------------------------------------------------------------------
+from slakit._dsl._compensation import Band, Bound, CreditRule, CreditSchedule, credit_schedule
+
+# --- dsl: tiers and agreements -------------------------------------------------------------
+from slakit._dsl._agreement import Agreement, Tier
+
+# --- engine --------------------------------------------------------------------------------
+from slakit._engine._plan import Plan, compile_agreement, evaluate
+
+# --- results -------------------------------------------------------------------------------
+from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
+from slakit._results._report import Report, ServiceReport
+from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
+
+
+__all__ = [
+    # time: instants, durations, spans, timelines
+    "Duration",
+    "Span",
+    "Timeline",
+    "days",
+    "hours",
+    "microseconds",
+    "minutes",
+    "seconds",
+    # time: billing periods
+    "Monthly",
+    "Period",
+    "PeriodRule",
+    "monthly",
+    # time: calendars (service windows)
+    "Calendar",
+    "always",
+    "never",
+    # events
+    "Event",
+    "EventTable",
+    "Maintenance",
+    "Outage",
+    # dsl: money
+    "Money",
+    "Rounding",
+    "eur",
+    "gbp",
+    "jpy",
+    "money",
+    "usd",
+    # dsl: measures, objectives, exclusions
+    "Exclusion",
+    "Measure",
+    "Objective",
+    "ScheduledMaintenance",
+    "Uptime",
+    "scheduled_maintenance",
+    "uptime",
+    # dsl: compensation
+    "Band",
+    "Bound",
+    "CreditRule",
+    "CreditSchedule",
+    "credit_schedule",
+    # dsl: tiers and agreements
+    "Agreement",
+    "Tier",
+    # engine
+    "Plan",
+    "compile_agreement",
+    "evaluate",
+    # results
+    "Compensation",
+    "CreditLine",
+    "EventNote",
+    "MeasureEvidence",
+    "ObjectiveResult",
+    "Reconciliation",
+    "Report",
+    "ServiceReport",
+    "Verdict",
+]
+
+
+def _own_exports() -> None:
+    """Make reprs, pickles and the reference docs say ``slakit.Tier``, not a private module."""
+    for name in __all__:
+        obj = globals()[name]
+        if getattr(obj, "__module__", "").startswith("slakit._"):
+            with contextlib.suppress(AttributeError, TypeError):  # aliases cannot be renamed
+                obj.__module__ = __name__
+
+
+_own_exports()

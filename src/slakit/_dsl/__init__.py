@@ -1,0 +1,1 @@
+"""The DSL layer: money, measures, objectives, exclusions, credit rules, tiers, agreements."""

@@ -1,0 +1,236 @@
+"""Compensation rules: how a measured value turns into a service credit."""
+
+from __future__ import annotations
+
+import abc
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from slakit._dsl._measures import Measure
+from slakit._dsl._ratio import format_percent, ratio
+from slakit.exceptions import DefinitionError
+
+__all__ = ["Band", "Bound", "CreditRule", "CreditSchedule", "credit_schedule"]
+
+
+@attrs.frozen
+class Bound:
+    """One end of a band: a ``Decimal`` ratio and whether the band includes it."""
+
+    value: Decimal
+    inclusive: bool
+
+
+@attrs.frozen(repr=False)
+class Band:
+    """A range of measured values and the credit, as a share of the fee, that it earns.
+
+    ``lower`` or ``upper`` is ``None`` for an open end (minus or plus infinity).
+    """
+
+    lower: Bound | None
+    upper: Bound | None
+    credit: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        lo, hi = self.lower, self.upper
+        if lo is not None and hi is not None and (
+            lo.value > hi.value or (lo.value == hi.value and not (lo.inclusive and hi.inclusive))
+        ):
+            raise DefinitionError(f"band {self.interval()} is empty: its lower bound is not below its upper")
+
+    def contains(self, value: Fraction) -> bool:
+        """Return whether the exact ``value`` lies in the band."""
+        if self.lower is not None:
+            lo = Fraction(self.lower.value)
+            if value < lo or (value == lo and not self.lower.inclusive):
+                return False
+        if self.upper is not None:
+            hi = Fraction(self.upper.value)
+            if value > hi or (value == hi and not self.upper.inclusive):
+                return False
+        return True
+
+    def interval(self) -> str:
+        """Return the band in interval notation, such as ``'[99%, 99.99%)'``."""
+        lo = "(-inf" if self.lower is None else (
+            ("[" if self.lower.inclusive else "(") + format_percent(self.lower.value)
+        )
+        hi = "+inf)" if self.upper is None else (
+            format_percent(self.upper.value) + ("]" if self.upper.inclusive else ")")
+        )
+        return f"{lo}, {hi}"
+
+    def describe(self) -> str:
+        """Return the band's condition in words, such as ``'at least 99% and below 99.99%'``."""
+        parts = []
+        if self.lower is not None:
+            word = "at least" if self.lower.inclusive else "above"
+            parts.append(f"{word} {format_percent(self.lower.value)}")
+        if self.upper is not None:
+            word = "at most" if self.upper.inclusive else "below"
+            parts.append(f"{word} {format_percent(self.upper.value)}")
+        return " and ".join(parts) if parts else "any value"
+
+    def __repr__(self) -> str:
+        return f"Band({self.interval()!r} -> {format_percent(self.credit)!r})"
+
+
+class CreditRule(abc.ABC):
+    """The base of compensation rules."""
+
+    @abc.abstractmethod
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures whose values the rule needs."""
+
+
+_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
+_THRESHOLD = re.compile(r"^\s*(<=|<|>=|>)\s*(.+?)\s*$")
+_INF = {"-inf", "-∞", "+inf", "inf", "∞", "+∞"}
+
+
+def _parse_interval(key: str) -> tuple[Bound | None, Bound | None]:
+    match = _INTERVAL.match(key)
+    assert match is not None
+    opening, lo_text, hi_text, closing = match.groups()
+    lower = None if lo_text in _INF else Bound(ratio(lo_text, name="bound"), opening == "[")
+    upper = None if hi_text in _INF else Bound(ratio(hi_text, name="bound"), closing == "]")
+    if lower is None and opening == "[":
+        raise DefinitionError(f"band {key!r}: an infinite bound is always open; write '(-inf'")
+    if upper is None and closing == "]":
+        raise DefinitionError(f"band {key!r}: an infinite bound is always open; write '+inf)'")
+    return lower, upper
+
+
+def _bands_from_thresholds(table: Mapping[str, object]) -> list[Band]:
+    """Turn ``{"< 99.99%": "10%", "< 99%": "30%"}`` into adjoining bands."""
+    parsed = []
+    for key, credit in table.items():
+        match = _THRESHOLD.match(key)
+        assert match is not None
+        parsed.append((match[1], ratio(match[2], name="bound"), ratio(credit, name="credit"), key))
+    directions = {op[0] for op, *_ in parsed}
+    if len(directions) != 1:
+        raise DefinitionError(
+            f"credit table {dict(table)!r} mixes '<' and '>' thresholds; use one direction, "
+            "or write explicit intervals such as '[99%, 99.9%)'"
+        )
+    below = directions == {"<"}
+    # Order from the mildest threshold to the most severe.
+    parsed.sort(key=lambda item: item[1], reverse=below)
+    values = [item[1] for item in parsed]
+    if len(set(values)) != len(values):
+        raise DefinitionError(f"credit table {dict(table)!r} names the same threshold twice")
+    bands = []
+    for i, (op, value, credit, _key) in enumerate(parsed):
+        this = Bound(value, inclusive=op in ("<=", ">="))
+        nxt = None
+        if i + 1 < len(parsed):
+            nop, nvalue = parsed[i + 1][0], parsed[i + 1][1]
+            nxt = Bound(nvalue, inclusive=nop in ("<", ">"))  # the complement of the next bound
+        bands.append(Band(nxt, this, credit) if below else Band(this, nxt, credit))
+    return bands
+
+
+def _check_bands(bands: list[Band]) -> list[Band]:
+    def low_key(band: Band) -> tuple[int, Decimal, int]:
+        if band.lower is None:
+            return (0, Decimal(0), 0)
+        return (1, band.lower.value, 0 if band.lower.inclusive else 1)
+
+    ordered = sorted(bands, key=low_key)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.upper is None or b.lower is None:
+            raise DefinitionError(f"bands {a.interval()} and {b.interval()} overlap")
+        if a.upper.value > b.lower.value or (
+            a.upper.value == b.lower.value and a.upper.inclusive and b.lower.inclusive
+        ):
+            raise DefinitionError(
+                f"bands {a.interval()} and {b.interval()} overlap; make one bound exclusive"
+            )
+    return ordered
+
+
+@attrs.frozen(repr=False)
+class CreditSchedule(CreditRule):
+    """A tiered credit table: the band the measured value falls in gives a share of the fee.
+
+    Build it with :func:`credit_schedule`. A value in no band, but between the
+    lowest and highest bound, falls in a *gap* in the schedule: no credit is
+    invented for it, and the report carries a "schedule gap" diagnostic.
+    """
+
+    measure: Measure
+    bands: tuple[Band, ...]
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the one measure the schedule reads."""
+        return (self.measure,)
+
+    def band_for(self, value: Fraction) -> Band | None:
+        """Return the band that holds ``value``, or ``None``."""
+        for band in self.bands:
+            if band.contains(value):
+                return band
+        return None
+
+    def is_gap(self, value: Fraction) -> bool:
+        """Return whether ``value`` lies in no band but inside the schedule's overall range."""
+        if self.band_for(value) is not None:
+            return False
+        lows = [Fraction(b.lower.value) for b in self.bands if b.lower is not None]
+        highs = [Fraction(b.upper.value) for b in self.bands if b.upper is not None]
+        above_floor = any(b.lower is None for b in self.bands) or (bool(lows) and value >= min(lows))
+        below_ceiling = any(b.upper is None for b in self.bands) or (
+            bool(highs) and value <= max(highs)
+        )
+        return above_floor and below_ceiling
+
+    def __repr__(self) -> str:
+        table = ", ".join(f"{b.interval()!r}: {format_percent(b.credit)!r}" for b in self.bands)
+        return f"credit_schedule({self.measure!r}, {{{table}}})"
+
+
+def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSchedule:
+    """Return a tiered credit table for ``measure``, each credit a share of the fee.
+
+    Write the table with thresholds, where each band runs to the next
+    threshold (every bound then says itself whether it is inclusive)::
+
+        credit_schedule(uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"})
+
+    or with explicit intervals, ``[`` and ``]`` inclusive, ``(`` and ``)`` exclusive::
+
+        credit_schedule(uptime, {"[99%, 99.99%)": "10%", "[95%, 99%)": "30%", "(-inf, 95%)": "100%"})
+
+    Raises:
+        DefinitionError: a key is neither form, bands overlap, or a credit is
+            outside 0%-100%.
+    """
+    if not isinstance(measure, Measure):
+        raise DefinitionError(f"measure={measure!r} must be a measure such as uptime(...)")
+    if not isinstance(table, Mapping) or not table:
+        raise DefinitionError(f"table={table!r} must be a non-empty mapping of bands to credits")
+    keys = list(table)
+    for key in keys:
+        if not isinstance(key, str) or not (_INTERVAL.match(key) or _THRESHOLD.match(key)):
+            raise DefinitionError(
+                f"credit table key {key!r} is neither a threshold such as '< 99.9%' nor an "
+                "interval such as '[99%, 99.9%)'"
+            )
+    if all(_THRESHOLD.match(k) for k in keys):
+        bands = _bands_from_thresholds(table)
+    elif all(_INTERVAL.match(k) for k in keys):
+        bands = []
+        for key, credit in table.items():
+            lower, upper = _parse_interval(key)
+            bands.append(Band(lower, upper, ratio(credit, name=f"credit for {key!r}")))
+    else:
+        raise DefinitionError(
+            f"credit table {dict(table)!r} mixes thresholds and intervals; use one form"
+        )
+    return CreditSchedule(measure, tuple(_check_bands(bands)))

@@ -1,0 +1,119 @@
+"""Exclusion clauses: which time or events a measure leaves out, under which conditions."""
+
+from __future__ import annotations
+
+import abc
+from typing import Literal
+
+import attrs
+
+from slakit._time._instant import Duration
+from slakit.exceptions import DefinitionError
+
+__all__ = ["Accounting", "Exclusion", "ScheduledMaintenance", "scheduled_maintenance"]
+
+#: How excluded time is accounted for:
+#: ``"remove"`` takes it out of both the downtime and the eligible time (the denominator);
+#: ``"good"`` counts it as up time; ``"bad"`` counts it as down time.
+Accounting = Literal["remove", "good", "bad"]
+
+
+def _check_accounting(_instance: object, _attribute: object, value: str) -> None:
+    if value not in ("remove", "good", "bad"):
+        raise DefinitionError(
+            f"accounting={value!r} must be 'remove' (out of the denominator), "
+            "'good' (counts as up) or 'bad' (counts as down)"
+        )
+
+
+def _duration_or_none(value: object, name: str) -> Duration | None:
+    if value is None or isinstance(value, Duration):
+        return value
+    raise DefinitionError(f"{name}={value!r} must be a duration such as days(5) or hours(4)")
+
+
+@attrs.frozen
+class Exclusion(abc.ABC):
+    """The base of exclusion clauses."""
+
+    accounting: Accounting = attrs.field(
+        default="remove", validator=_check_accounting, kw_only=True
+    )
+
+    @property
+    @abc.abstractmethod
+    def clause(self) -> str:
+        """A short name for the clause, used in evidence (``"scheduled maintenance"``)."""
+
+
+@attrs.frozen(repr=False)
+class ScheduledMaintenance(Exclusion):
+    """Maintenance windows from the event stream that qualify for exclusion.
+
+    A maintenance window qualifies when it was announced at least ``notice``
+    before it started. With ``at_most``, only the first ``at_most`` of
+    qualifying maintenance time per period (in start order) is excluded; the
+    rest is not. Time that fails a condition is not excluded, and the report
+    says which condition failed.
+    """
+
+    notice: Duration | None = attrs.field(
+        default=None, kw_only=True, converter=lambda v: _duration_or_none(v, "notice")
+    )
+    at_most: Duration | None = attrs.field(
+        default=None, kw_only=True, converter=lambda v: _duration_or_none(v, "at_most")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.at_most is not None and self.at_most.us == 0:
+            raise DefinitionError(
+                "at_most=microseconds(0) would exclude nothing; leave at_most out or give a "
+                "positive duration such as hours(4)"
+            )
+
+    @property
+    def clause(self) -> str:
+        """The clause's name in evidence."""
+        return "scheduled maintenance"
+
+    def describe(self) -> str:
+        """Return the clause in words."""
+        parts = ["scheduled maintenance"]
+        if self.notice is not None:
+            parts.append(f"announced at least {self.notice.words()} ahead")
+        if self.at_most is not None:
+            parts.append(f"up to {self.at_most.words()} per period")
+        effect = {
+            "remove": "is removed from downtime and eligible time",
+            "good": "counts as available",
+            "bad": "counts as unavailable",
+        }[self.accounting]
+        return f"{', '.join(parts)} {effect}"
+
+    def __repr__(self) -> str:
+        args = []
+        if self.notice is not None:
+            args.append(f"notice={self.notice!r}")
+        if self.at_most is not None:
+            args.append(f"at_most={self.at_most!r}")
+        if self.accounting != "remove":
+            args.append(f"accounting={self.accounting!r}")
+        return f"scheduled_maintenance({', '.join(args)})"
+
+
+def scheduled_maintenance(
+    *,
+    notice: Duration | None = None,
+    at_most: Duration | None = None,
+    accounting: Accounting = "remove",
+) -> ScheduledMaintenance:
+    """Return a clause excluding announced maintenance windows from a measure.
+
+    Args:
+        notice: the least time between announcement and start for a window to
+            qualify, for example ``days(5)``; ``None`` accepts any announcement.
+        at_most: the most maintenance time excluded per period; ``None`` for no limit.
+        accounting: ``"remove"`` (default) takes qualifying time out of both
+            downtime and eligible time; ``"good"`` counts it as up; ``"bad"`` as down.
+    """
+    return ScheduledMaintenance(notice=notice, at_most=at_most, accounting=accounting)

@@ -1,0 +1,252 @@
+"""Exact money: ``Decimal`` amounts in ISO 4217 currencies, rounded once with a declared mode."""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal
+
+import attrs
+
+from slakit.exceptions import CurrencyMismatchError, DefinitionError
+
+__all__ = [
+    "MINOR_UNITS",
+    "Money",
+    "Rounding",
+    "RoundingMode",
+    "eur",
+    "gbp",
+    "jpy",
+    "money",
+    "round_fraction",
+    "usd",
+]
+
+#: ISO 4217 minor units (digits after the decimal point) of active currencies.
+#: Currencies not listed here have two.
+MINOR_UNITS: Final[dict[str, int]] = {
+    # no minor unit
+    **dict.fromkeys(
+        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
+    ),
+    # three digits
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+    # four digits
+    "CLF": 4,
+    "UYW": 4,
+}
+#: ISO 4217 alphabetic codes of active currencies (funds and precious metals excluded).
+CURRENCIES: Final[frozenset[str]] = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES
+    KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR
+    MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB
+    RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD UYI UYU UYW UZS VES VED VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+
+RoundingMode = Literal["half_up", "half_even", "half_down", "down", "up", "floor", "ceiling"]
+_MODES: Final[dict[str, str]] = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "half_down": decimal.ROUND_HALF_DOWN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+    "floor": decimal.ROUND_FLOOR,
+    "ceiling": decimal.ROUND_CEILING,
+}
+
+
+def minor_unit(currency: str) -> int:
+    """Return how many digits follow the decimal point in ``currency`` (ISO 4217)."""
+    return MINOR_UNITS.get(currency, 2)
+
+
+def round_fraction(value: Fraction, digits: int, mode: RoundingMode) -> Decimal:
+    """Round an exact rational to ``digits`` decimal places with ``mode``, exactly.
+
+    The rounding is done in integers, so no intermediate ``Decimal`` context
+    precision can alter the result.
+
+    >>> round_fraction(Fraction(1, 8), 2, "half_up"), round_fraction(Fraction(1, 8), 2, "half_even")
+    (Decimal('0.13'), Decimal('0.12'))
+    """
+    scaled = value * 10**digits
+    floor = scaled.numerator // scaled.denominator
+    rest = scaled - floor  # 0 <= rest < 1
+    half = Fraction(1, 2)
+    if rest == 0:
+        units = floor
+    elif mode == "floor":
+        units = floor
+    elif mode == "ceiling":
+        units = floor + 1
+    elif mode == "down":
+        units = floor if scaled >= 0 else floor + 1
+    elif mode == "up":
+        units = floor + 1 if scaled >= 0 else floor
+    elif rest != half:
+        units = floor + 1 if rest > half else floor
+    elif mode == "half_even":
+        units = floor if floor % 2 == 0 else floor + 1
+    elif mode == "half_up":  # away from zero
+        units = floor + 1 if scaled >= 0 else floor
+    else:  # half_down: towards zero
+        units = floor if scaled >= 0 else floor + 1
+    return Decimal(units).scaleb(-digits)
+
+
+def _amount(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.replace("_", "").replace(",", ""))
+        except decimal.InvalidOperation:
+            raise DefinitionError(
+                f"amount={value!r} is not a number; write it like '12000.00'"
+            ) from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        raise DefinitionError(
+            f"amount={value!r} is a float, which cannot hold cents exactly; "
+            f"pass a string such as '{value:.2f}' or a Decimal"
+        )
+    else:
+        raise DefinitionError(f"amount={value!r} must be a Decimal, a numeric string or an int")
+    if not result.is_finite():
+        raise DefinitionError(f"amount={value!r} must be a finite number")
+    return result
+
+
+def _currency(value: object) -> str:
+    if not isinstance(value, str) or value.upper() not in CURRENCIES:
+        raise DefinitionError(
+            f"currency={value!r} is not an ISO 4217 code such as 'USD', 'EUR' or 'JPY'"
+        )
+    return value.upper()
+
+
+@attrs.frozen(repr=False, order=False)
+class Money:
+    """An exact amount of one currency.
+
+    Arithmetic between two currencies raises :class:`CurrencyMismatchError`;
+    nothing is rounded until :meth:`rounded` is called.
+
+    >>> usd("10.00") + usd("0.005")
+    Money('10.005', 'USD')
+    >>> (usd("10.00") + usd("0.005")).rounded()
+    Money('10.01', 'USD')
+    """
+
+    amount: Decimal = attrs.field(converter=_amount)
+    currency: str = attrs.field(converter=_currency)
+
+    def _same(self, other: Money, operation: str) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"cannot {operation} {self!r} and {other!r}: currencies differ; "
+                "convert one amount first"
+            )
+
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "add")
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "subtract")
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def _compare(self, other: object) -> int | None:
+        if not isinstance(other, Money):
+            return None
+        self._same(other, "compare")
+        return (self.amount > other.amount) - (self.amount < other.amount)
+
+    def __lt__(self, other: object) -> bool:
+        c = self._compare(other)
+        return NotImplemented if c is None else c < 0
+
+    def __le__(self, other: object) -> bool:
+        c = self._compare(other)
+        return NotImplemented if c is None else c <= 0
+
+    def __gt__(self, other: object) -> bool:
+        c = self._compare(other)
+        return NotImplemented if c is None else c > 0
+
+    def __ge__(self, other: object) -> bool:
+        c = self._compare(other)
+        return NotImplemented if c is None else c >= 0
+
+    def exact(self) -> Fraction:
+        """Return the amount as an exact rational."""
+        return Fraction(self.amount)
+
+    def rounded(self, mode: RoundingMode = "half_up") -> Money:
+        """Return the amount rounded to the currency's minor unit with ``mode``."""
+        digits = minor_unit(self.currency)
+        return Money(round_fraction(Fraction(self.amount), digits, mode), self.currency)
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} {self.currency}"
+
+
+def money(amount: Decimal | str | int, currency: str) -> Money:
+    """Return an exact amount of ``currency`` (an ISO 4217 code)."""
+    return Money(amount, currency)
+
+
+def usd(amount: Decimal | str | int) -> Money:
+    """Return an amount in US dollars: ``usd("12000.00")``."""
+    return Money(amount, "USD")
+
+
+def eur(amount: Decimal | str | int) -> Money:
+    """Return an amount in euros: ``eur("500.00")``."""
+    return Money(amount, "EUR")
+
+
+def gbp(amount: Decimal | str | int) -> Money:
+    """Return an amount in pounds sterling: ``gbp("500.00")``."""
+    return Money(amount, "GBP")
+
+
+def jpy(amount: Decimal | str | int) -> Money:
+    """Return an amount in yen (no minor unit): ``jpy("50000")``."""
+    return Money(amount, "JPY")
+
+
+def _check_mode(_instance: object, _attribute: object, value: str) -> None:
+    if value not in _MODES:
+        raise DefinitionError(f"mode={value!r} is not one of {', '.join(map(repr, _MODES))}")
+
+
+@attrs.frozen
+class Rounding:
+    """How an agreement rounds final amounts: ``mode`` to the currency's minor unit.
+
+    Rounding happens once, on final amounts; every intermediate amount is exact.
+    """
+
+    mode: RoundingMode = attrs.field(default="half_up", validator=_check_mode)
+
+    def apply(self, value: Fraction, currency: str) -> Money:
+        """Return the exact ``value`` of ``currency`` rounded to its minor unit."""
+        return Money(round_fraction(value, minor_unit(currency), self.mode), currency)

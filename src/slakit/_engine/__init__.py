@@ -1,0 +1,1 @@
+"""The engine: compiles an agreement into a plan of vectorised kernels and runs it."""

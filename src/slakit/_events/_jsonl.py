@@ -1,0 +1,157 @@
+"""Read events from JSON Lines: one JSON object per line, every problem reported at once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from slakit._events._table import KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
+from slakit._time._instant import to_us
+from slakit.exceptions import EventDataError, Problem
+
+__all__ = ["parse_jsonl", "read_jsonl"]
+
+_FIELDS = {
+    "outage": ("type", "service", "start", "end"),
+    "maintenance": ("type", "service", "start", "end", "announced"),
+}
+_OPTIONAL = ("id", "note")
+
+
+def read_jsonl(path: str | Path) -> EventTable:
+    """Read an events file in JSON Lines form into an :class:`EventTable`.
+
+    Each non-blank line is one object, for example::
+
+        {"type": "outage", "service": "eu-west", "start": "2026-10-03T10:00:00Z",
+         "end": "2026-10-03T10:07:00Z"}
+        {"type": "maintenance", "service": "eu-west", "start": "2026-10-10T02:00:00Z",
+         "end": "2026-10-10T04:00:00Z", "announced": "2026-10-01T09:00:00Z"}
+
+    Instants are ISO 8601 with an offset (``Z`` or ``+02:00``). Optional fields:
+    ``id`` and ``note``; any other field is an error (it is most likely a typo).
+
+    Raises:
+        EventDataError: listing every bad line as ``file:line: field: what is wrong``.
+        FileNotFoundError: the file does not exist.
+    """
+    p = Path(path)
+    with p.open(encoding="utf-8") as handle:
+        return parse_jsonl(handle, source=str(path))
+
+
+def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable:
+    """Parse JSON Lines text (an iterable of lines) into an :class:`EventTable`.
+
+    See :func:`read_jsonl` for the format; ``source`` names the input in errors.
+    """
+    problems: list[Problem] = []
+    kind: list[int] = []
+    service: list[str] = []
+    start: list[int] = []
+    end: list[int] = []
+    announced: list[int] = []
+    where: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        here = f"{source}:{number}"
+        row = _parse_line(line, here, problems)
+        if row is None:
+            continue
+        kind.append(row[0])
+        service.append(row[1])
+        start.append(row[2])
+        end.append(row[3])
+        announced.append(row[4])
+        where.append(here)
+    if problems:
+        raise EventDataError(problems)
+    names = sorted(set(service))
+    code = {name: i for i, name in enumerate(names)}
+    return EventTable(
+        kind=kind,
+        service=[code[s] for s in service],
+        services=names,
+        start=start,
+        end=end,
+        announced=announced,
+        where=where,
+    )
+
+
+def _parse_line(
+    line: str, here: str, problems: list[Problem]
+) -> tuple[int, str, int, int, int] | None:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(here, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+        return None
+    if not isinstance(obj, dict):
+        problems.append(Problem(here, "", f"expected a JSON object, got {type(obj).__name__}"))
+        return None
+    before = len(problems)
+    kind_name = obj.get("type")
+    if kind_name not in _FIELDS:
+        problems.append(
+            Problem(here, "type", f"{kind_name!r} is not one of {', '.join(map(repr, KINDS))}")
+        )
+        return None
+    expected = _FIELDS[kind_name]
+    problems.extend(
+        Problem(here, name, f"missing; a {kind_name} needs {', '.join(expected[1:])}")
+        for name in expected
+        if name not in obj
+    )
+    problems.extend(
+        Problem(
+            here,
+            name,
+            f"unknown field for a {kind_name}; expected {', '.join(expected + _OPTIONAL)}",
+        )
+        for name in obj
+        if name not in expected and name not in _OPTIONAL
+    )
+    svc = obj.get("service")
+    if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
+        problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
+    times: dict[str, int] = {}
+    for name in expected[2:]:
+        if name in obj:
+            value = _instant(obj[name], here, name, problems)
+            if value is not None:
+                times[name] = value
+    if "start" in times and "end" in times and times["end"] <= times["start"]:
+        problems.append(
+            Problem(here, "end", f"{obj['end']!r} is not after start {obj['start']!r}")
+        )
+    if len(problems) > before:
+        return None
+    kind = MAINTENANCE if kind_name == "maintenance" else OUTAGE
+    return (kind, str(svc), times["start"], times["end"], times.get("announced", NO_TIME))
+
+
+def _instant(value: object, here: str, name: str, problems: list[Problem]) -> int | None:
+    if not isinstance(value, str):
+        problems.append(
+            Problem(here, name, f"{value!r} must be an ISO 8601 string like '2026-10-01T00:00:00Z'")
+        )
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(
+            Problem(here, name, f"{value!r} is not ISO 8601; write it like '2026-10-01T00:00:00Z'")
+        )
+        return None
+    if parsed.utcoffset() is None:
+        problems.append(
+            Problem(
+                here, name, f"{value!r} has no UTC offset; append 'Z' or an offset like '+02:00'"
+            )
+        )
+        return None
+    return to_us(parsed)

@@ -1,0 +1,96 @@
+"""Typed, validated event records: what happened to a service, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from slakit._time._instant import InstantLike, format_us, from_us, to_us
+from slakit.exceptions import DefinitionError
+
+__all__ = ["Event", "Maintenance", "Outage"]
+
+
+def _check_service(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(
+            f"{attribute.name}={value!r} must be a non-empty service name such as 'checkout'"
+        )
+
+
+def _aware(value: InstantLike) -> datetime:
+    """Normalise an instant to an aware UTC datetime (so equal instants compare equal)."""
+    return from_us(to_us(value, name="instant"))
+
+
+def _field_instant(name: str) -> datetime:
+    return attrs.field(converter=lambda v: from_us(to_us(v, name=name)))  # type: ignore[no-any-return]
+
+
+@attrs.frozen(repr=False)
+class _Spanned:
+    """An event that occupies a half-open span ``[start, end)`` of one service."""
+
+    service: str = attrs.field(validator=_check_service)
+    start: datetime = _field_instant("start")
+    end: datetime = _field_instant("end")
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise DefinitionError(
+                f"{type(self).__name__} end={self.end.isoformat()!r} must lie after "
+                f"start={self.start.isoformat()!r}; swap them or fix the record"
+            )
+
+    @property
+    def start_us(self) -> int:
+        """The start in microseconds since the epoch, UTC."""
+        return to_us(self.start)
+
+    @property
+    def end_us(self) -> int:
+        """The end in microseconds since the epoch, UTC."""
+        return to_us(self.end)
+
+
+@attrs.frozen(repr=False)
+class Outage(_Spanned):
+    """A span of time during which a service was down, as one monitor reported it.
+
+    Outages of one service may overlap (several monitors); the measures merge
+    them.
+
+    >>> Outage("checkout", "2026-10-03T10:00:00Z", "2026-10-03T10:07:30Z")
+    Outage('checkout', '2026-10-03T10:00:00Z', '2026-10-03T10:07:30Z')
+    """
+
+    def __repr__(self) -> str:
+        return (
+            f"Outage({self.service!r}, {format_us(self.start_us)!r}, {format_us(self.end_us)!r})"
+        )
+
+
+@attrs.frozen(repr=False)
+class Maintenance(_Spanned):
+    """Planned maintenance of a service over ``[start, end)``, announced at ``announced``.
+
+    Whether the maintenance is excluded from a measure, and how, is up to the
+    agreement's exclusion clauses (see :func:`slakit.scheduled_maintenance`).
+    """
+
+    announced: datetime = _field_instant("announced")
+
+    @property
+    def announced_us(self) -> int:
+        """The announcement instant in microseconds since the epoch, UTC."""
+        return to_us(self.announced)
+
+    def __repr__(self) -> str:
+        return (
+            f"Maintenance({self.service!r}, {format_us(self.start_us)!r}, "
+            f"{format_us(self.end_us)!r}, announced={format_us(self.announced_us)!r})"
+        )
+
+
+Event = Outage | Maintenance

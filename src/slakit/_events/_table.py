@@ -1,0 +1,256 @@
+"""The columnar event table: every event as a row of numpy columns, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from slakit._events._records import Event, Maintenance, Outage
+from slakit._time._instant import format_us, from_us
+from slakit.exceptions import EventDataError, Problem
+
+__all__ = ["KINDS", "MAINTENANCE", "NO_TIME", "OUTAGE", "EventTable"]
+
+OUTAGE: Final = 0
+MAINTENANCE: Final = 1
+KINDS: Final = ("outage", "maintenance")
+NO_TIME: Final = np.iinfo(np.int64).min
+
+I64 = npt.NDArray[np.int64]
+
+
+def _readonly(array: npt.ArrayLike, dtype: type) -> Any:
+    out = np.array(array, dtype=dtype, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+class EventTable:
+    """Events as columns: ``kind``, ``service``, ``start``, ``end``, ``announced``.
+
+    Times are ``int64`` microseconds since the epoch (UTC); ``service`` holds
+    codes into :attr:`services`; ``announced`` is :data:`NO_TIME` where a kind
+    has no announcement. Each row keeps where it came from (``events.jsonl:12``
+    or ``record 12``), so evidence and errors can name it. Build one with
+    :meth:`from_records` or :meth:`from_columns`, or read one with
+    :func:`slakit.io.read_jsonl`; the table is immutable.
+    """
+
+    __slots__ = ("_where", "announced", "end", "kind", "service", "services", "start")
+
+    KIND_NAMES: ClassVar[tuple[str, ...]] = KINDS
+
+    kind: npt.NDArray[np.int8]
+    service: npt.NDArray[np.int32]
+    services: tuple[str, ...]
+    start: I64
+    end: I64
+    announced: I64
+    _where: tuple[str, ...] | None
+
+    def __init__(
+        self,
+        *,
+        kind: npt.ArrayLike,
+        service: npt.ArrayLike,
+        services: Sequence[str],
+        start: npt.ArrayLike,
+        end: npt.ArrayLike,
+        announced: npt.ArrayLike,
+        where: Sequence[str] | None = None,
+    ) -> None:
+        object.__setattr__(self, "kind", _readonly(kind, np.int8))
+        object.__setattr__(self, "service", _readonly(service, np.int32))
+        object.__setattr__(self, "services", tuple(services))
+        object.__setattr__(self, "start", _readonly(start, np.int64))
+        object.__setattr__(self, "end", _readonly(end, np.int64))
+        object.__setattr__(self, "announced", _readonly(announced, np.int64))
+        object.__setattr__(self, "_where", None if where is None else tuple(where))
+        n = self.kind.shape[0]
+        for name in ("service", "start", "end", "announced"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(f"EventTable column {name!r} must have {n} rows")
+        if self._where is not None and len(self._where) != n:
+            raise ValueError(f"EventTable 'where' must have {n} entries")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"EventTable is immutable; cannot set {name!r}")
+
+    # --- construction ----------------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Event], *, where: Sequence[str] | None = None
+    ) -> EventTable:
+        """Build a table from :class:`Outage` and :class:`Maintenance` records, in one pass."""
+        items = list(records)
+        problems = [
+            Problem(f"record {i}", "", f"expected Outage or Maintenance, got {type(r).__name__}")
+            for i, r in enumerate(items)
+            if not isinstance(r, Outage | Maintenance)
+        ]
+        if problems:
+            raise EventDataError(problems)
+        names = sorted({r.service for r in items})
+        code = {name: i for i, name in enumerate(names)}
+        kind = [MAINTENANCE if isinstance(r, Maintenance) else OUTAGE for r in items]
+        announced = [r.announced_us if isinstance(r, Maintenance) else NO_TIME for r in items]
+        return cls(
+            kind=kind,
+            service=[code[r.service] for r in items],
+            services=names,
+            start=[r.start_us for r in items],
+            end=[r.end_us for r in items],
+            announced=announced,
+            where=where,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Any],
+        *,
+        where: Sequence[str] | None = None,
+    ) -> EventTable:
+        """Build a table from columns, validating every row at once (vectorised).
+
+        ``columns`` maps ``kind`` (``"outage"`` / ``"maintenance"``), ``service``
+        (names), ``start``, ``end`` and optionally ``announced`` to equal-length
+        sequences or arrays. Times are integer microseconds since the epoch or
+        ``datetime64`` values, which numpy defines as UTC. A pandas or polars
+        data frame works as ``columns`` as it is.
+
+        Raises:
+            EventDataError: listing every invalid row, by row number and field.
+        """
+        where_of = (lambda i: where[i]) if where is not None else (lambda i: f"row {i}")
+        kind_raw = np.asarray(columns["kind"]).astype(str)
+        service_raw = np.asarray(columns["service"]).astype(str)
+        start = _as_us(columns["start"])
+        end = _as_us(columns["end"])
+        n = start.shape[0]
+        announced = (
+            _as_us(columns["announced"], missing=NO_TIME)
+            if "announced" in columns
+            else np.full(n, NO_TIME, dtype=np.int64)
+        )
+        problems: list[Problem] = []
+        kind = np.full(n, -1, dtype=np.int8)
+        for code, name in enumerate(KINDS):
+            kind[kind_raw == name] = code
+        problems.extend(
+            Problem(where_of(i), "kind", f"{kind_raw[i]!r} is not one of {', '.join(KINDS)}")
+            for i in np.flatnonzero(kind < 0).tolist()
+        )
+        problems.extend(
+            Problem(where_of(i), "service", "must be a non-empty service name")
+            for i in np.flatnonzero(np.char.str_len(np.char.strip(service_raw)) == 0).tolist()
+        )
+        problems.extend(
+            Problem(
+                where_of(i),
+                "end",
+                f"{format_us(int(end[i]))} is not after start {format_us(int(start[i]))}",
+            )
+            for i in np.flatnonzero(end <= start).tolist()
+        )
+        problems.extend(
+            Problem(where_of(i), "announced", "maintenance needs the instant it was announced")
+            for i in np.flatnonzero((kind == MAINTENANCE) & (announced == NO_TIME)).tolist()
+        )
+        if problems:
+            problems.sort(key=lambda p: _row_key(p.where))
+            raise EventDataError(problems)
+        names, codes = np.unique(service_raw, return_inverse=True)
+        announced = np.where(kind == MAINTENANCE, announced, NO_TIME)
+        return cls(
+            kind=kind,
+            service=codes.astype(np.int32),
+            services=[str(s) for s in names.tolist()],
+            start=start,
+            end=end,
+            announced=announced,
+            where=where,
+        )
+
+    @classmethod
+    def concat(cls, tables: Sequence[EventTable]) -> EventTable:
+        """Return one table holding the rows of all ``tables``, in order."""
+        names = sorted({s for t in tables for s in t.services})
+        code = {name: i for i, name in enumerate(names)}
+        services = [
+            np.asarray([code[s] for s in t.services], dtype=np.int32)[t.service]
+            if len(t)
+            else np.zeros(0, np.int32)
+            for t in tables
+        ]
+        where = [w for t in tables for w in t.where_all()]
+        return cls(
+            kind=np.concatenate([t.kind for t in tables]) if tables else [],
+            service=np.concatenate(services) if tables else [],
+            services=names,
+            start=np.concatenate([t.start for t in tables]) if tables else [],
+            end=np.concatenate([t.end for t in tables]) if tables else [],
+            announced=np.concatenate([t.announced for t in tables]) if tables else [],
+            where=where,
+        )
+
+    # --- access ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.kind.shape[0])
+
+    def where(self, row: int) -> str:
+        """Return where row ``row`` came from, for evidence and errors."""
+        return self._where[row] if self._where is not None else f"record {row}"
+
+    def where_all(self) -> list[str]:
+        """Return the origin of every row, in row order."""
+        return list(self._where) if self._where is not None else [f"record {i}" for i in range(len(self))]
+
+    def record(self, row: int) -> Event:
+        """Return row ``row`` as a record object."""
+        service = self.services[int(self.service[row])]
+        start = from_us(int(self.start[row]))
+        end = from_us(int(self.end[row]))
+        if int(self.kind[row]) == MAINTENANCE:
+            return Maintenance(service, start, end, announced=from_us(int(self.announced[row])))
+        return Outage(service, start, end)
+
+    def records(self) -> list[Event]:
+        """Return every row as a record object (slow on large tables; for inspection)."""
+        return [self.record(i) for i in range(len(self))]
+
+    def counts(self) -> dict[str, int]:
+        """Return how many rows the table holds of each kind."""
+        bins = np.bincount(self.kind, minlength=len(KINDS))
+        return {name: int(bins[i]) for i, name in enumerate(KINDS)}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
+        return f"<EventTable {len(self)} rows ({counts}) over {len(self.services)} services>"
+
+
+def _row_key(where: str) -> tuple[str, int]:
+    head, _, tail = where.rpartition(":" if ":" in where else " ")
+    return (head, int(tail)) if tail.isdigit() else (where, 0)
+
+
+def _as_us(values: Any, *, missing: int | None = None) -> I64:
+    """Return a column of instants as int64 microseconds since the epoch (UTC)."""
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy()
+    array = np.asarray(values)
+    if np.issubdtype(array.dtype, np.datetime64):
+        nat = np.isnat(array)
+        out = array.astype("datetime64[us]").astype(np.int64)
+        if missing is not None:
+            out = np.where(nat, missing, out)
+        return np.asarray(out, dtype=np.int64)
+    if array.dtype == object and missing is not None:
+        filled = [missing if v is None else v for v in array.tolist()]
+        return np.asarray(filled, dtype=np.int64)
+    return np.asarray(array, dtype=np.int64)

@@ -1,0 +1,1 @@
+"""The results layer: compliance, credit lines, evidence, totals, and their renderings."""

@@ -1,0 +1,122 @@
+"""Evidence: the spans and events behind a measured value, and how the input reconciles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._measures import Measure
+from slakit._time._instant import format_us
+from slakit._time._timeline import Timeline
+
+__all__ = ["EventNote", "MeasureEvidence", "MeasureOutcome", "Reconciliation"]
+
+
+@attrs.frozen
+class EventNote:
+    """What one input event did in one measure.
+
+    Attributes:
+        where: where the event came from (``events.jsonl:12`` or ``record 12``).
+        kind: ``"outage"`` or ``"maintenance"``.
+        service: the event's service.
+        start: start instant, microseconds UTC.
+        end: end instant, microseconds UTC.
+        category: ``"counted"``, ``"excluded"`` or ``"ignored"``.
+        reason: why, in words, naming the clause or rule.
+        amount_us: the time this event counted as down, or the maintenance time excluded.
+    """
+
+    where: str
+    kind: str
+    service: str
+    start: int
+    end: int
+    category: str
+    reason: str
+    amount_us: int = 0
+
+    def describe(self) -> str:
+        """Return the note on one line."""
+        return (
+            f"{self.where}: {self.kind} of {self.service} "
+            f"[{format_us(self.start)}, {format_us(self.end)}): {self.category}, {self.reason}"
+        )
+
+
+@attrs.frozen
+class MeasureEvidence:
+    """The evidence behind one service's value of one availability measure.
+
+    Attributes:
+        service: the service.
+        measure: the measure.
+        eligible: the eligible time (the denominator).
+        down: the down time that counted (the numerator of unavailability).
+        excluded: time that an exclusion clause took out or accounted for.
+        excluded_by: the clause that did, in words ("" when none did).
+        outside_window: down time outside the service window, which did not count.
+        events: what each of the service's input events did.
+    """
+
+    service: str
+    measure: Measure
+    eligible: Timeline
+    down: Timeline
+    excluded: Timeline
+    excluded_by: str
+    outside_window: Timeline
+    events: tuple[EventNote, ...]
+
+    @property
+    def eligible_us(self) -> int:
+        """The eligible time in microseconds."""
+        return self.eligible.measure()
+
+    @property
+    def down_us(self) -> int:
+        """The counted down time in microseconds."""
+        return self.down.measure()
+
+
+@attrs.frozen(eq=False)
+class MeasureOutcome:
+    """One measure's results over all measured services, as columns, with lazy evidence.
+
+    ``good`` and ``total`` hold each service's exact value as ``good / total``
+    (for uptime: up time and eligible time in microseconds); ``total == 0``
+    means no data.
+    """
+
+    measure: Measure
+    services: tuple[str, ...]
+    good: npt.NDArray[np.int64]
+    total: npt.NDArray[np.int64]
+    evidence_of: Callable[[int], MeasureEvidence]
+    notes: Callable[[], list[EventNote]]
+    counts: Mapping[str, Mapping[str, int]]
+
+    def index(self, service: str) -> int:
+        """Return the position of ``service`` in :attr:`services`."""
+        return self.services.index(service)
+
+
+@attrs.frozen
+class Reconciliation:
+    """How every input event reconciles in each measure: counted, excluded or ignored.
+
+    ``by_measure`` maps each measure's label to ``{category: count}`` and
+    ``reasons`` to ``{reason: count}``; in every measure the categories add up
+    to ``total``.
+    """
+
+    total: int
+    by_measure: Mapping[str, Mapping[str, int]]
+    reasons: Mapping[str, Mapping[str, int]]
+
+    def balanced(self) -> bool:
+        """Return whether every measure accounts for every input event exactly once."""
+        return all(sum(c.values()) == self.total for c in self.by_measure.values())

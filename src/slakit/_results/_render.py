@@ -1,0 +1,202 @@
+"""Renderings of a report: plain JSON-ready data, and text a customer can check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from slakit._dsl._ratio import format_percent
+from slakit._results._evidence import MeasureEvidence
+from slakit._results._values import CreditLine, ObjectiveResult
+from slakit._time._instant import describe_us, format_us
+from slakit._time._timeline import Timeline
+
+if TYPE_CHECKING:
+    from slakit._results._report import Report
+
+__all__ = ["explain", "report_to_dict"]
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _percent(value: Fraction | Decimal | None) -> str | None:
+    return None if value is None else format_percent(value)
+
+
+def _spans(timeline: Timeline) -> list[dict[str, Any]]:
+    return [
+        {"start": format_us(s.start), "end": format_us(s.end), "seconds": str(Fraction(s.end - s.start, 1_000_000))}
+        for s in timeline
+    ]
+
+
+def _objective(result: ObjectiveResult) -> dict[str, Any]:
+    return {
+        "service": result.service,
+        "objective": result.objective.describe(),
+        "value": _exact(result.value),
+        "percent": _percent(result.value),
+        "target": format_percent(result.target),
+        "verdict": result.verdict.value,
+        "margin_points": None if result.margin_points is None else str(result.margin_points),
+        "resolved_by": result.resolved_by,
+    }
+
+
+def _credit(line: CreditLine) -> dict[str, Any]:
+    return {
+        "service": line.service,
+        "rule": line.rule,
+        "tier": line.tier,
+        "value": _exact(line.value),
+        "percent": _percent(line.value),
+        "band": None if line.band is None else line.band.interval(),
+        "share": format_percent(line.share),
+        "base": {"amount": str(line.base.amount), "currency": line.base.currency},
+        "proration": str(line.proration),
+        "amount_exact": str(line.amount),
+        "note": line.note,
+    }
+
+
+def _evidence(ev: MeasureEvidence) -> dict[str, Any]:
+    return {
+        "service": ev.service,
+        "measure": repr(ev.measure),
+        "eligible_seconds": str(Fraction(ev.eligible_us, 1_000_000)),
+        "down_seconds": str(Fraction(ev.down_us, 1_000_000)),
+        "down": _spans(ev.down),
+        "excluded": _spans(ev.excluded),
+        "excluded_by": ev.excluded_by,
+        "outside_window": _spans(ev.outside_window),
+        "events": [
+            {
+                "where": n.where,
+                "kind": n.kind,
+                "start": format_us(n.start),
+                "end": format_us(n.end),
+                "category": n.category,
+                "reason": n.reason,
+            }
+            for n in ev.events
+        ],
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Return the report as plain data: strings, lists and dicts only."""
+    comp = report.compensation
+    agreement = report.agreement
+    return {
+        "agreement": {
+            "title": agreement.title,
+            "provider": agreement.provider,
+            "customer": agreement.customer,
+            "tier": agreement.tier.name,
+            "services": list(agreement.services),
+        },
+        "period": {
+            "label": report.period.label,
+            "tz": report.period.tz,
+            "start": format_us(report.period.start),
+            "end": format_us(report.period.end),
+            "evaluated_from": format_us(report.start),
+        },
+        "compliant": report.compliant,
+        "objectives": [_objective(r) for r in report.objectives],
+        "compensation": {
+            "lines": [_credit(line) for line in comp.lines],
+            "total_exact": str(comp.exact_total),
+            "total": {"amount": str(comp.total.amount), "currency": comp.total.currency},
+            "rounding": comp.rounding.mode,
+        },
+        "evidence": [_evidence(report.evidence(s)) for s in report.services],
+        "reconciliation": {
+            "events": report.reconciliation.total,
+            "by_measure": {k: dict(v) for k, v in report.reconciliation.by_measure.items()},
+            "reasons": {k: dict(v) for k, v in report.reconciliation.reasons.items()},
+        },
+        "notes": list(report.notes),
+    }
+
+
+def _timeline_lines(timeline: Timeline, indent: str, limit: int = 20) -> list[str]:
+    lines = [
+        f"{indent}{span}  {describe_us(span.end - span.start)}" for span in timeline[:limit]
+    ]
+    if len(timeline) > limit:
+        lines.append(f"{indent}... and {len(timeline) - limit} more spans")
+    return lines
+
+
+def explain(report: Report) -> str:
+    """Return the report as plain text, every number traced to its clause and events."""
+    agreement = report.agreement
+    tier = agreement.tier
+    period = report.period
+    out = [
+        f"Service level report: {agreement.title}",
+        f"Provider {agreement.provider}; customer {agreement.customer}; tier {tier.name}, "
+        f"fee {tier.fee} per service per period",
+        f"Period {period.label} in {period.tz}: {period.local_start().isoformat()} to "
+        f"{period.local_end().isoformat()} ({describe_us(period.length_us)})",
+    ]
+    out.extend(f"Note: {note}" for note in report.notes)
+    lines_by_service: dict[str, list[CreditLine]] = {}
+    for line in report.compensation.lines:
+        lines_by_service.setdefault(line.service, []).append(line)
+    for service in report.services:
+        sr = report.service(service)
+        out.append("")
+        out.append(f"Service {service}")
+        for result in sr.objectives:
+            verdict = result.verdict.value.upper()
+            if result.value is None:
+                resolved = f", resolved as {result.resolved_by}" if result.resolved_by else ""
+                out.append(f"  {result.objective.describe()}: {verdict} (no eligible time{resolved})")
+            else:
+                out.append(
+                    f"  {result.objective.describe()}: {verdict}, measured "
+                    f"{format_percent(result.value)} (exact {result.value}), margin "
+                    f"{result.margin_points} points"
+                )
+        for ev in sr.evidence:
+            out.append(
+                f"  {ev.measure.label}: eligible {describe_us(ev.eligible_us)}, "
+                f"down {describe_us(ev.down_us)}"
+            )
+            out.append(f"    how it is measured: {ev.measure.describe()}")
+            if ev.down:
+                out.append("    down time counted:")
+                out.extend(_timeline_lines(ev.down, "      "))
+            if ev.excluded:
+                out.append(f"    time excluded by the clause ({ev.excluded_by}):")
+                out.extend(_timeline_lines(ev.excluded, "      "))
+            if ev.outside_window:
+                out.append("    down time outside the service window (not counted):")
+                out.extend(_timeline_lines(ev.outside_window, "      "))
+            uncounted = [n for n in ev.events if n.category != "counted"]
+            if uncounted:
+                out.append("    events not counted:")
+                out.extend(f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}" for n in uncounted)
+        for line in lines_by_service.get(service, []):
+            out.append(f"  credit: {line.describe()}")
+        if service not in lines_by_service:
+            out.append("  credit: none")
+    comp = report.compensation
+    out.append("")
+    exact = f"{Decimal(comp.exact_total.numerator) / Decimal(comp.exact_total.denominator)}"
+    out.append(
+        f"Total credit: {comp.total} (exact {exact}, rounded once, {comp.rounding.mode.replace('_', '-')} "
+        f"to the currency's minor unit)"
+    )
+    rec = report.reconciliation
+    for measure, cats in rec.by_measure.items():
+        out.append(
+            f"Events in {measure}: {rec.total} read; {cats['counted']} counted, "
+            f"{cats['excluded']} excluded by a clause, {cats['ignored']} ignored"
+        )
+    return "\n".join(out)

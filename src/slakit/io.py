@@ -1,0 +1,15 @@
+"""Reading events from files and data frames.
+
+>>> import slakit.io
+>>> table = slakit.io.parse_jsonl(['{"type": "outage", "service": "api", '
+...     '"start": "2026-10-01T00:00:00Z", "end": "2026-10-01T00:05:00Z"}'])
+>>> len(table), table.services
+(1, ('api',))
+"""
+
+from __future__ import annotations
+
+from slakit._events._jsonl import parse_jsonl, read_jsonl
+from slakit._events._table import EventTable
+
+__all__ = ["EventTable", "parse_jsonl", "read_jsonl"]
