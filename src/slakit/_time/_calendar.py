@@ -2,40 +2,188 @@
 
 A calendar is an immutable description ("24x7", "Mon-Fri 08:00-18:00 in
 Berlin, without Berlin's public holidays") that materialises over any span
-into a :class:`~slakit.Timeline`.
+into a :class:`~slakit.Timeline`. Calendars compose with ``|`` (union), ``&``
+(intersection), ``-`` (difference) and ``~`` (complement within the span that
+is materialised); each operator has a named twin (:func:`union`,
+:func:`intersection`, :func:`difference`, :func:`complement`), and nested
+operations flatten so that ``a | (b | c) == (a | b) | c``.
+
+Materialisation is vectorised: wall-clock window bounds for every day of the
+span are computed at once with numpy and converted to UTC through the zone's
+transition table, so the cost grows with the number of windows, never with the
+minutes in the span.
+
+Wall-clock times that a DST transition skips or repeats follow the
+"compatible" rule: each bound of a window is resolved on its own, a skipped
+time is read with the offset before the gap (it lands after the gap by the
+gap's length) and a repeated time is its first occurrence. A window whose end
+then falls at or before its start (possible only when a bound lies in a
+skipped hour) is empty that day.
 """
 
 from __future__ import annotations
 
 import abc
+import datetime as dt
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
+from slakit._time import _kernels as k
+from slakit._time._instant import (
+    US_PER_DAY,
+    US_PER_MINUTE,
+    Duration,
+    InstantLike,
+    to_us,
+    zone,
+)
 from slakit._time._timeline import Span, Timeline
+from slakit._time._zones import local_to_utc, utc_to_local
+from slakit.exceptions import DefinitionError
 
-__all__ = ["Always", "Calendar", "Never", "always", "never"]
+if TYPE_CHECKING:
+    from slakit._time._periods import Period
+
+__all__ = [
+    "Always",
+    "Calendar",
+    "Complement",
+    "Dates",
+    "Difference",
+    "Holidays",
+    "Intersection",
+    "Never",
+    "Recurring",
+    "Union",
+    "Weekly",
+    "always",
+    "complement",
+    "dates",
+    "difference",
+    "holidays",
+    "intersection",
+    "never",
+    "recurring",
+    "union",
+    "weekly",
+]
+
+_MINUTES_PER_DAY = 1440
+_EPOCH_DATE = dt.date(1970, 1, 1)
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_LOOKUP = {
+    **{name.lower(): i for i, name in enumerate(_DAY_NAMES)},
+    **{
+        full: i
+        for i, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+
+# A window array pair: sorted, disjoint, non-touching starts and ends (microseconds UTC).
+_Windows = tuple[k.I64, k.I64]
+
+
+def _empty() -> _Windows:
+    z = np.zeros(0, dtype=np.int64)
+    return z, z.copy()
+
+
+def _normalized(start: k.I64, end: k.I64, lo: int, hi: int) -> _Windows:
+    """Clip windows to ``[lo, hi)``, drop empty ones, and merge them into canonical form."""
+    s = np.maximum(start, lo)
+    e = np.minimum(end, hi)
+    keep = e > s
+    s, e = s[keep], e[keep]
+    if s.shape[0] > 1 and not (np.all(s[1:] > e[:-1])):
+        grouped = k.normalize(k.Grouped(np.zeros_like(s), s, e))
+        return grouped.start, grouped.end
+    return s, e
+
+
+def _grouped(windows: _Windows) -> k.Grouped:
+    return k.Grouped(np.zeros_like(windows[0]), windows[0], windows[1])
+
+
+# --- the base ---------------------------------------------------------------------------------
 
 
 @attrs.frozen
 class Calendar(abc.ABC):
-    """The base of every calendar: a rule for which instants are in service."""
+    """The base of every calendar: a rule for which instants are in service.
+
+    Build calendars with :func:`weekly`, :func:`holidays`, :func:`dates`,
+    :func:`recurring`, :func:`always` and :func:`never`, and combine them with
+    ``|``, ``&``, ``-`` and ``~``.
+    """
+
+    def timeline(self, start: InstantLike, end: InstantLike) -> Timeline:
+        """Return the calendar's time inside ``[start, end)`` as a timeline.
+
+        Args:
+            start: the first instant (integer microseconds UTC, an aware datetime or
+                an ISO 8601 string with an offset).
+            end: the instant just after the span.
+
+        Raises:
+            DefinitionError: ``end`` lies before ``start``, or a holiday calendar
+                without a zone is materialised on its own.
+        """
+        lo = to_us(start, name="start")
+        hi = to_us(end, name="end")
+        if hi < lo:
+            raise DefinitionError(
+                f"end={end!r} lies before start={start!r}; a span needs end >= start"
+            )
+        if hi == lo:
+            return Timeline()
+        s, e = self._windows(lo, hi, self._zone_hint())
+        return Timeline._from_normalized(s, e)
+
+    def materialize(self, span: Span | Period) -> Timeline:
+        """Return the calendar's time inside ``span`` (a :class:`Span` or a period)."""
+        return self.timeline(span.start, span.end)
+
+    def __contains__(self, instant: InstantLike) -> bool:
+        t = to_us(instant)
+        return bool(self.timeline(t, t + 1))
 
     @abc.abstractmethod
-    def timeline(self, start: int, end: int) -> Timeline:
-        """Return the calendar's time inside ``[start, end)`` (microseconds UTC)."""
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        """Return the canonical windows inside ``[lo, hi)``; ``tz`` is the zone from context."""
 
-    def materialize(self, span: Span) -> Timeline:
-        """Return the calendar's time inside ``span`` as a timeline."""
-        return self.timeline(span.start, span.end)
+    def _zone_hint(self) -> str | None:
+        """Return the zone this calendar lends to zone-less calendars combined with it."""
+        return None
+
+    # --- composition -----------------------------------------------------------------------
+
+    def __or__(self, other: object) -> Calendar:
+        return union(self, other) if isinstance(other, Calendar) else NotImplemented
+
+    def __and__(self, other: object) -> Calendar:
+        return intersection(self, other) if isinstance(other, Calendar) else NotImplemented
+
+    def __sub__(self, other: object) -> Calendar:
+        return difference(self, other) if isinstance(other, Calendar) else NotImplemented
+
+    def __invert__(self) -> Calendar:
+        return complement(self)
 
 
 @attrs.frozen(repr=False)
 class Always(Calendar):
     """Every instant: service is committed 24x7."""
 
-    def timeline(self, start: int, end: int) -> Timeline:
-        """Return all of ``[start, end)``."""
-        return Timeline([Span(start, end)]) if end > start else Timeline()
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        return np.array([lo], dtype=np.int64), np.array([hi], dtype=np.int64)
 
     def __repr__(self) -> str:
         return "always()"
@@ -45,19 +193,858 @@ class Always(Calendar):
 class Never(Calendar):
     """No instant at all."""
 
-    def timeline(self, start: int, end: int) -> Timeline:
-        """Return the empty timeline."""
-        return Timeline()
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        return _empty()
 
     def __repr__(self) -> str:
         return "never()"
 
 
 def always() -> Always:
-    """Return the calendar of every instant (24x7 service)."""
+    """Return the calendar of every instant (24x7 service).
+
+    >>> always()
+    always()
+    """
     return Always()
 
 
 def never() -> Never:
-    """Return the calendar of no instant."""
+    """Return the calendar of no instant.
+
+    >>> never() | always()
+    always()
+    """
     return Never()
+
+
+# --- wall-clock parsing -------------------------------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _parse_time(text: str, *, where: str, end: bool) -> int:
+    """Return minutes after midnight of ``"HH:MM"``; ``"24:00"`` only as an end."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise DefinitionError(
+            f"{where}: {text.strip()!r} is not a time of day; write it as HH:MM, "
+            "for example '08:00' or '17:30'"
+        )
+    hour, minute = int(match[1]), int(match[2])
+    value = hour * 60 + minute
+    if minute >= 60 or value > _MINUTES_PER_DAY or (value == _MINUTES_PER_DAY and not end):
+        limit = "'00:00' to '24:00'" if end else "'00:00' to '23:59'"
+        raise DefinitionError(
+            f"{where}: {text.strip()!r} is not a time of day; use {limit} "
+            "('24:00' may only end a range)"
+        )
+    return value
+
+
+def _parse_ranges(text: str, *, where: str) -> tuple[tuple[int, int], ...]:
+    """Parse ``"08:00-12:00,13:00-18:00"`` into sorted ``(start, end)`` minute pairs.
+
+    A range whose end is at or before its start runs across midnight
+    (``"22:00-06:00"`` ends at 06:00 the next day); its end is stored past 1440.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for chunk in text.split(","):
+        if chunk.count("-") != 1:
+            raise DefinitionError(
+                f"{where}: {chunk.strip()!r} is not a time range; write it as 'HH:MM-HH:MM', "
+                "for example '08:00-18:00'"
+            )
+        a_text, b_text = chunk.split("-")
+        a = _parse_time(a_text, where=where, end=False)
+        b = _parse_time(b_text, where=where, end=True)
+        if a == b:
+            raise DefinitionError(
+                f"{where}: the range {chunk.strip()!r} is empty; give a start and a later end, "
+                "such as '08:00-18:00', or '00:00-24:00' for the whole day"
+            )
+        if b < a:
+            b += _MINUTES_PER_DAY  # across midnight
+        pairs.add((a, b))
+    return tuple(sorted(pairs))
+
+
+def _format_minutes(value: int) -> str:
+    if value > _MINUTES_PER_DAY:
+        value -= _MINUTES_PER_DAY
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def _format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
+    return ",".join(f"{_format_minutes(a)}-{_format_minutes(b)}" for a, b in ranges)
+
+
+_SEGMENT = re.compile(r"^\s*(?P<days>[A-Za-z][A-Za-z\s,\-]*?)\s+(?P<times>\d.*?)\s*$")
+
+
+def _parse_days(text: str, *, where: str) -> set[int]:
+    text = text.strip().lower()
+    if text in {"daily", "every day"}:
+        return set(range(7))
+    found: set[int] = set()
+    for item in text.split(","):
+        names = [n.strip() for n in item.split("-")]
+        unknown = [n for n in names if n not in _DAY_LOOKUP]
+        if unknown or len(names) > 2:
+            raise DefinitionError(
+                f"{where}: {item.strip()!r} is not a day or a range of days; use "
+                "Mon, Tue, Wed, Thu, Fri, Sat, Sun, a range such as 'Mon-Fri' "
+                "(wrapping ranges like 'Sun-Thu' are allowed) or 'daily'"
+            )
+        first = _DAY_LOOKUP[names[0]]
+        last = _DAY_LOOKUP[names[-1]]
+        span = (last - first) % 7
+        found.update((first + i) % 7 for i in range(span + 1))
+    return found
+
+
+@functools.cache
+def _parse_weekly(spec: str) -> tuple[tuple[int, int, int], ...]:
+    """Return the sorted ``(weekday, start_minute, end_minute)`` rows of a weekly spec."""
+    where = f"weekly(hours={spec!r})"
+    rows: set[tuple[int, int, int]] = set()
+    for segment in spec.split(";"):
+        if not segment.strip():
+            continue
+        match = _SEGMENT.match(segment)
+        if match is None:
+            raise DefinitionError(
+                f"{where}: {segment.strip()!r} should be days then times, "
+                "for example 'Mon-Fri 08:00-18:00' or 'Sat 09:00-13:00,14:00-16:00'"
+            )
+        days = _parse_days(match["days"], where=where)
+        ranges = _parse_ranges(match["times"], where=where)
+        rows.update((d, a, b) for d in days for a, b in ranges)
+    return tuple(sorted(rows))
+
+
+def _day_runs(days: Iterable[int]) -> str:
+    """Write a set of weekdays as runs: ``Mon-Fri``, ``Sun-Thu``, ``Mon,Wed``."""
+    chosen = set(days)
+    if len(chosen) == 7:
+        return "Mon-Sun"
+    starts = sorted(d for d in chosen if (d - 1) % 7 not in chosen)
+    runs: list[str] = []
+    for first in starts:
+        last = first
+        while (last + 1) % 7 in chosen:
+            last = (last + 1) % 7
+        runs.append(
+            _DAY_NAMES[first] if last == first else f"{_DAY_NAMES[first]}-{_DAY_NAMES[last]}"
+        )
+    return ",".join(runs)
+
+
+def _canonical_weekly(spec: object) -> str:
+    if not isinstance(spec, str) or not spec.strip():
+        raise DefinitionError(
+            f"weekly(hours={spec!r}): give the hours as text such as 'Mon-Fri 08:00-18:00'"
+        )
+    rows = _parse_weekly(spec)
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for d, a, b in rows:
+        by_day.setdefault(d, []).append((a, b))
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for d in sorted(by_day):
+        groups.setdefault(tuple(by_day[d]), []).append(d)
+    return "; ".join(f"{_day_runs(ds)} {_format_ranges(r)}" for r, ds in groups.items())
+
+
+def _check_zone(_instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None:
+        zone(value, argument=attribute.name)
+
+
+def _day_windows(days: k.I64, ranges: Iterable[tuple[int, int]], tz: str) -> tuple[k.I64, k.I64]:
+    """Return the UTC bounds of wall-clock ``ranges`` on each local day in ``days``."""
+    wall_days = days * US_PER_DAY
+    starts = [wall_days + a * US_PER_MINUTE for a, _ in ranges]
+    ends = [wall_days + b * US_PER_MINUTE for _, b in ranges]
+    if not starts:
+        return _empty()
+    s = local_to_utc(np.concatenate(starts), tz)
+    e = local_to_utc(np.concatenate(ends), tz)
+    return s, e
+
+
+def _local_day_range(lo: int, hi: int) -> k.I64:
+    """Return every local day number that a window touching ``[lo, hi)`` may start on."""
+    # Offsets lie within a day and windows last under two days, so two days of
+    # margin before and one after cover every zone.
+    return np.arange(lo // US_PER_DAY - 2, hi // US_PER_DAY + 2, dtype=np.int64)
+
+
+# --- weekly hours -------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Weekly(Calendar):
+    """Weekly wall-clock hours in a zone, such as ``Mon-Fri 08:00-18:00`` in Berlin.
+
+    Build one with :func:`weekly`. ``hours`` is kept in a canonical form, so
+    two specs that describe the same week are equal.
+    """
+
+    hours: str = attrs.field(converter=_canonical_weekly)
+    tz: str = attrs.field(kw_only=True, validator=_check_zone)
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        rows = _parse_weekly(self.hours)
+        days = _local_day_range(lo, hi)
+        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
+        starts: list[k.I64] = []
+        ends: list[k.I64] = []
+        for d in range(7):
+            ranges = [(a, b) for w, a, b in rows if w == d]
+            if ranges:
+                s, e = _day_windows(days[weekday == d], ranges, self.tz)
+                starts.append(s)
+                ends.append(e)
+        if not starts:
+            return _empty()
+        return _normalized(np.concatenate(starts), np.concatenate(ends), lo, hi)
+
+    def _zone_hint(self) -> str | None:
+        return self.tz
+
+    def __repr__(self) -> str:
+        return f"weekly({self.hours!r}, tz={self.tz!r})"
+
+
+def weekly(hours: str, *, tz: str) -> Weekly:
+    """Return weekly service hours in the IANA zone ``tz``.
+
+    ``hours`` lists days and wall-clock ranges: ``"Mon-Fri 08:00-18:00"``,
+    several ranges per day (``"Mon-Fri 08:00-12:00,13:00-17:00"``), several
+    groups separated by ``;`` (``"Mon-Fri 08:00-18:00; Sat 09:00-13:00"``),
+    wrapping day ranges (``"Sun-Thu"``), ``"daily"``, ``"24:00"`` as an end, and
+    ranges across midnight (``"Mon-Fri 22:00-06:00"`` runs from Monday 22:00 to
+    Tuesday 06:00).
+
+    On a DST transition day each bound is resolved by the compatible rule
+    (a skipped time moves forward by the gap, a repeated time is its first
+    occurrence); ranges that avoid the transition hour are unaffected, and
+    ``"00:00-24:00"`` is 23 or 25 hours long on those days.
+
+    Raises:
+        DefinitionError: the text cannot be read, a time is impossible
+            (``"25:00"``), or a range is empty (``"08:00-08:00"``).
+        UnknownZoneError: ``tz`` is not an IANA zone.
+
+    >>> weekly("mon-fri 8:00-18:00", tz="Europe/Berlin")
+    weekly('Mon-Fri 08:00-18:00', tz='Europe/Berlin')
+    """
+    return Weekly(hours, tz=tz)
+
+
+# --- holidays -----------------------------------------------------------------------------------
+
+
+def _holidays_module() -> Any:
+    import holidays as holidays_package
+
+    return holidays_package
+
+
+@functools.cache
+def _holiday_days(
+    country: str, subdiv: str | None, categories: tuple[str, ...], year: int
+) -> tuple[tuple[int, str], ...]:
+    """Return ``(day number, name)`` of each holiday of ``year``, cached."""
+    package = _holidays_module()
+    options: dict[str, Any] = {"subdiv": subdiv, "years": year}
+    if categories:
+        options["categories"] = categories
+    found = package.country_holidays(country, **options)
+    return tuple(sorted(((day - _EPOCH_DATE).days, str(name)) for day, name in found.items()))
+
+
+def _check_country(instance: Holidays, _attribute: object, _value: object) -> None:
+    package = _holidays_module()
+    supported: dict[str, list[str]] = package.list_supported_countries()
+    country: object = instance.country
+    if not isinstance(country, str) or country not in supported:
+        close = difflib.get_close_matches(str(country).upper(), sorted(supported), n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise DefinitionError(
+            f"holidays(country={country!r}): not a country the holidays package knows; "
+            f"use an ISO 3166-1 code such as 'DE', 'US' or 'AU'{hint}"
+        )
+    subdiv = instance.subdiv
+    if subdiv is not None and subdiv not in supported[country]:
+        known = ", ".join(repr(s) for s in supported[country][:30]) or "none"
+        raise DefinitionError(
+            f"holidays({country!r}, subdiv={subdiv!r}): {country} has no such subdivision; "
+            f"known subdivisions: {known}"
+        )
+    try:
+        _holiday_days(country, subdiv, instance.categories, 2000)
+    except (NotImplementedError, ValueError) as error:
+        raise DefinitionError(
+            f"holidays({country!r}, categories={instance.categories!r}): {error}"
+        ) from None
+
+
+def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen(repr=False)
+class Holidays(Calendar):
+    """The public holidays of a country (and subdivision), as whole local days.
+
+    Build one with :func:`holidays`. Without ``tz`` the days are drawn in the
+    zone of the calendar it is combined with (``weekly(..., tz=...) -
+    holidays("DE")`` uses the weekly zone).
+    """
+
+    country: str
+    subdiv: str | None = attrs.field(default=None, kw_only=True)
+    categories: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_tuple_of_str, validator=_check_country
+    )
+    tz: str | None = attrs.field(default=None, kw_only=True, validator=_check_zone)
+
+    def names(
+        self, start: InstantLike, end: InstantLike, *, tz: str | None = None
+    ) -> dict[dt.date, str]:
+        """Return the holidays whose local day overlaps ``[start, end)``, with their names.
+
+        Args:
+            start: the first instant.
+            end: the instant just after the span.
+            tz: the zone to draw days in when the calendar has none of its own.
+        """
+        zone_name = _need_zone(self, self.tz or tz, "names()")
+        lo, hi = to_us(start, name="start"), to_us(end, name="end")
+        s, e = self._windows(lo, hi, zone_name)
+        if not s.size:
+            return {}
+        first = (utc_to_local(s, zone_name) // US_PER_DAY).tolist()
+        last = (utc_to_local(e - 1, zone_name) // US_PER_DAY).tolist()
+        table = dict(self._days(int(first[0]), int(last[-1])))
+        days = [d for a, b in zip(first, last, strict=True) for d in range(a, b + 1)]
+        return {_EPOCH_DATE + dt.timedelta(days=d): table[d] for d in days if d in table}
+
+    def _days(self, first_day: int, last_day: int) -> list[tuple[int, str]]:
+        first_year = (_EPOCH_DATE + dt.timedelta(days=first_day)).year
+        last_year = (_EPOCH_DATE + dt.timedelta(days=last_day)).year
+        return [
+            row
+            for year in range(first_year, last_year + 1)
+            for row in _holiday_days(self.country, self.subdiv, self.categories, year)
+        ]
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        zone_name = _need_zone(self, self.tz or tz, "timeline()")
+        days = _local_day_range(lo, hi)
+        rows = self._days(int(days[0]), int(days[-1]))
+        chosen = np.array(sorted({d for d, _ in rows}), dtype=np.int64)
+        chosen = chosen[(chosen >= days[0]) & (chosen <= days[-1])]
+        s, e = _day_windows(chosen, [(0, _MINUTES_PER_DAY)], zone_name)
+        return _normalized(s, e, lo, hi)
+
+    def _zone_hint(self) -> str | None:
+        return self.tz
+
+    def __repr__(self) -> str:
+        parts = [repr(self.country)]
+        if self.subdiv is not None:
+            parts.append(f"subdiv={self.subdiv!r}")
+        if self.categories:
+            parts.append(f"categories={self.categories!r}")
+        if self.tz is not None:
+            parts.append(f"tz={self.tz!r}")
+        return f"holidays({', '.join(parts)})"
+
+
+def _need_zone(calendar: Calendar, tz: str | None, what: str) -> str:
+    if tz is None:
+        raise DefinitionError(
+            f"{calendar!r}.{what} needs a zone to draw its days in: pass tz='Europe/Berlin' "
+            "(or another IANA zone), or combine it with a zoned calendar such as "
+            "weekly(..., tz=...)"
+        )
+    return tz
+
+
+def holidays(
+    country: str,
+    *,
+    subdiv: str | None = None,
+    categories: str | Iterable[str] = (),
+    tz: str | None = None,
+) -> Holidays:
+    """Return the public holidays of ``country`` (and ``subdiv``) as whole local days.
+
+    The days come from the `holidays <https://pypi.org/project/holidays/>`_
+    package, observed-day rules included, for whatever years a span needs.
+
+    Args:
+        country: an ISO 3166-1 code the holidays package knows, such as ``"DE"``.
+        subdiv: a subdivision such as ``"BE"`` (Berlin) or ``"CA"`` (California).
+        categories: holiday categories of that package (default: public holidays).
+        tz: the zone the days are drawn in; without one the holidays take the zone
+            of the calendar they are combined with.
+
+    Raises:
+        DefinitionError: the country or subdivision is unknown to the package.
+
+    >>> weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - holidays("DE", subdiv="BE")
+    weekly('Mon-Fri 08:00-18:00', tz='Europe/Berlin') - holidays('DE', subdiv='BE')
+    """
+    return Holidays(country, subdiv=subdiv, categories=categories, tz=tz)
+
+
+# --- explicit dates (and half days) -------------------------------------------------------------
+
+_DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
+
+
+def _canonical_dates(values: Iterable[object]) -> tuple[str, ...]:
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, dt.datetime):
+            raise DefinitionError(
+                f"dates({value!r}): give calendar dates, not datetimes: dt.date(2026, 12, 24), "
+                "'2026-12-24', or '12-24' for every year"
+            )
+        if isinstance(value, dt.date):
+            found.add(value.isoformat())
+            continue
+        match = _DATE.match(value) if isinstance(value, str) else None
+        ok = False
+        if match is not None:
+            year = int(match[1]) if match[1] else 2000  # a leap year admits 02-29
+            try:
+                dt.date(year, int(match[2]), int(match[3]))
+                ok = True
+            except ValueError:
+                ok = False
+        if not ok:
+            raise DefinitionError(
+                f"dates({value!r}): not a date; write 'YYYY-MM-DD' for one day or 'MM-DD' "
+                "for that day every year, such as '2026-12-24' or '12-24'"
+            )
+        found.add(str(value))
+    if not found:
+        raise DefinitionError("dates(): give at least one date, such as '2026-12-24'")
+    return tuple(sorted(found))
+
+
+def _canonical_hours(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return _format_ranges(_parse_ranges(value, where=f"dates(hours={value!r})"))
+
+
+@attrs.frozen(repr=False)
+class Dates(Calendar):
+    """Explicit dates, whole days or stated hours of them; ``MM-DD`` repeats every year.
+
+    Build one with :func:`dates`.
+    """
+
+    days: tuple[str, ...] = attrs.field(converter=_canonical_dates)
+    hours: str | None = attrs.field(default=None, kw_only=True, converter=_canonical_hours)
+    tz: str | None = attrs.field(default=None, kw_only=True, validator=_check_zone)
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        zone_name = _need_zone(self, self.tz or tz, "timeline()")
+        span = _local_day_range(lo, hi)
+        first, last = int(span[0]), int(span[-1])
+        years = range(
+            (_EPOCH_DATE + dt.timedelta(days=first)).year,
+            (_EPOCH_DATE + dt.timedelta(days=last)).year + 1,
+        )
+        chosen: set[int] = set()
+        for text in self.days:
+            parts = [int(p) for p in text.split("-")]
+            if len(parts) == 3:
+                chosen.add((dt.date(*parts) - _EPOCH_DATE).days)
+                continue
+            for year in years:
+                try:
+                    chosen.add((dt.date(year, *parts) - _EPOCH_DATE).days)
+                except ValueError:  # 02-29 outside leap years
+                    continue
+        day_array = np.array(sorted(d for d in chosen if first <= d <= last), dtype=np.int64)
+        ranges = (
+            _parse_ranges(self.hours, where="dates")
+            if self.hours is not None
+            else ((0, _MINUTES_PER_DAY),)
+        )
+        s, e = _day_windows(day_array, ranges, zone_name)
+        return _normalized(s, e, lo, hi)
+
+    def _zone_hint(self) -> str | None:
+        return self.tz
+
+    def __repr__(self) -> str:
+        parts = [repr(d) for d in self.days]
+        if self.hours is not None:
+            parts.append(f"hours={self.hours!r}")
+        if self.tz is not None:
+            parts.append(f"tz={self.tz!r}")
+        return f"dates({', '.join(parts)})"
+
+
+def dates(*days: str | dt.date, hours: str | None = None, tz: str | None = None) -> Dates:
+    """Return explicit dates as a calendar: whole local days, or ``hours`` of each.
+
+    Args:
+        *days: ``"2026-12-24"`` or :class:`datetime.date` for one day, ``"12-24"`` for
+            that day every year.
+        hours: wall-clock ranges of those days (``"12:00-24:00"`` for an
+            afternoon, which makes a half day when subtracted); whole days if omitted.
+        tz: the zone; without one the dates take the zone of the calendar they are
+            combined with.
+
+    Raises:
+        DefinitionError: a date or a range cannot be read.
+
+    >>> dates("12-24", "12-31", hours="12:00-24:00")
+    dates('12-24', '12-31', hours='12:00-24:00')
+    """
+    return Dates(days, hours=hours, tz=tz)
+
+
+# --- recurring windows (RFC 5545 RRULE) ---------------------------------------------------------
+
+
+def _canonical_start(value: str | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        raise DefinitionError(
+            f"recurring(start={value!r}): give the first date, not a datetime; put the "
+            "wall-clock time in at='02:00'"
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        raise DefinitionError(
+            f"recurring(start={value!r}): not a date; write it as 'YYYY-MM-DD', "
+            "for example '2026-01-01'"
+        ) from None
+
+
+def _canonical_at(value: str) -> str:
+    minutes = _parse_time(str(value), where=f"recurring(at={value!r})", end=False)
+    return _format_minutes(minutes)
+
+
+def _check_duration(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Duration) or value.us <= 0:
+        raise DefinitionError(
+            f"recurring(duration={value!r}): give a positive duration, such as hours(2)"
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _rrule(rule: str, start: str, at: str) -> Any:
+    from dateutil.rrule import rrule as rrule_type
+    from dateutil.rrule import rrulestr
+
+    where = f"recurring({rule!r})"
+    if "DTSTART" in rule.upper():
+        raise DefinitionError(
+            f"{where}: leave DTSTART out of the rule; pass start='YYYY-MM-DD' and at='HH:MM'"
+        )
+    first = dt.datetime.combine(dt.date.fromisoformat(start), dt.time.fromisoformat(at))
+    try:
+        parsed = rrulestr(rule, dtstart=first)
+    except (ValueError, TypeError) as error:
+        raise DefinitionError(
+            f"{where}: not an RFC 5545 RRULE ({error}); write it like "
+            "'FREQ=MONTHLY;BYDAY=2SU' or 'FREQ=WEEKLY;BYDAY=SA'"
+        ) from None
+    until = getattr(parsed, "_until", None)
+    if not isinstance(parsed, rrule_type) or (until is not None and until.tzinfo is not None):
+        raise DefinitionError(
+            f"{where}: give one RRULE with a floating (zone-less) UNTIL; the zone is tz="
+        )
+    return parsed
+
+
+def _canonical_rule(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(
+            f"recurring(rule={value!r}): give an RFC 5545 RRULE such as 'FREQ=MONTHLY;BYDAY=2SU'"
+        )
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :]
+    return text.upper()
+
+
+@attrs.frozen(repr=False)
+class Recurring(Calendar):
+    """Windows that recur by an RFC 5545 RRULE, each lasting ``duration``, in a zone.
+
+    Build one with :func:`recurring`.
+    """
+
+    rule: str = attrs.field(converter=_canonical_rule)
+    start: str = attrs.field(kw_only=True, converter=_canonical_start)
+    at: str = attrs.field(default="00:00", kw_only=True, converter=_canonical_at)
+    duration: Duration = attrs.field(kw_only=True, validator=_check_duration)
+    tz: str = attrs.field(kw_only=True, validator=_check_zone)
+
+    def __attrs_post_init__(self) -> None:
+        _rrule(self.rule, self.start, self.at)  # validate now, not at first use
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        rule = _rrule(self.rule, self.start, self.at)
+        span = _local_day_range(lo - self.duration.us, hi)
+        first = dt.datetime(1970, 1, 1) + dt.timedelta(days=int(span[0]))
+        last = dt.datetime(1970, 1, 1) + dt.timedelta(days=int(span[-1]) + 1)
+        occurrences: list[dt.datetime] = rule.between(first, last, inc=True)
+        epoch = dt.datetime(1970, 1, 1)
+        wall = np.array(
+            [(o - epoch) // dt.timedelta(microseconds=1) for o in occurrences], dtype=np.int64
+        )
+        s = local_to_utc(wall, self.tz)
+        return _normalized(s, s + self.duration.us, lo, hi)
+
+    def _zone_hint(self) -> str | None:
+        return self.tz
+
+    def __repr__(self) -> str:
+        return (
+            f"recurring({self.rule!r}, start={self.start!r}, at={self.at!r}, "
+            f"duration={self.duration!r}, tz={self.tz!r})"
+        )
+
+
+def recurring(
+    rule: str,
+    *,
+    start: str | dt.date,
+    at: str = "00:00",
+    duration: Duration,
+    tz: str,
+) -> Recurring:
+    """Return windows that recur by an RFC 5545 RRULE, such as a monthly maintenance slot.
+
+    Args:
+        rule: the RRULE, without DTSTART: ``"FREQ=MONTHLY;BYDAY=2SU"``,
+            ``"FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"``; COUNT and a floating UNTIL work.
+        start: the first date the rule counts from (its DTSTART date).
+        at: the wall-clock time each window opens, ``"HH:MM"``.
+        duration: how long each window lasts (elapsed time, so a window across a
+            DST change still lasts exactly ``duration``).
+        tz: the IANA zone of ``start`` and ``at``; an opening time that a DST gap
+            skips moves forward by the gap (the compatible rule).
+
+    Raises:
+        DefinitionError: the rule, the date, the time or the duration is invalid.
+
+    >>> from slakit import hours
+    >>> r = recurring("FREQ=MONTHLY;BYDAY=2SU", start="2026-01-01", at="02:00",
+    ...               duration=hours(2), tz="Europe/Berlin")
+    >>> r.timeline("2026-03-01T00:00Z", "2026-04-01T00:00Z")
+    Timeline([('2026-03-08T01:00:00Z', '2026-03-08T03:00:00Z')])
+    """
+    return Recurring(rule, start=start, at=at, duration=duration, tz=tz)
+
+
+# --- composition --------------------------------------------------------------------------------
+
+
+def _first_zone(parts: Iterable[Calendar]) -> str | None:
+    for part in parts:
+        hint = part._zone_hint()
+        if hint is not None:
+            return hint
+    return None
+
+
+def _operand_repr(calendar: Calendar, *, looser_than: tuple[type, ...]) -> str:
+    text = repr(calendar)
+    return f"({text})" if isinstance(calendar, looser_than) else text
+
+
+@attrs.frozen(repr=False)
+class Union(Calendar):
+    """The instants of any of ``parts``; build it with ``|`` or :func:`union`."""
+
+    parts: tuple[Calendar, ...]
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        own = _first_zone(self.parts) or tz
+        pieces = [p._windows(lo, hi, own) for p in self.parts]
+        s = np.concatenate([p[0] for p in pieces])
+        e = np.concatenate([p[1] for p in pieces])
+        grouped = k.normalize(k.Grouped(np.zeros_like(s), s, e))
+        return grouped.start, grouped.end
+
+    def _zone_hint(self) -> str | None:
+        return _first_zone(self.parts)
+
+    def __repr__(self) -> str:
+        return " | ".join(_operand_repr(p, looser_than=()) for p in self.parts)
+
+
+@attrs.frozen(repr=False)
+class Intersection(Calendar):
+    """The instants of all of ``parts``; build it with ``&`` or :func:`intersection`."""
+
+    parts: tuple[Calendar, ...]
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        own = _first_zone(self.parts) or tz
+        pieces = [_grouped(p._windows(lo, hi, own)) for p in self.parts]
+        n = len(pieces)
+        result = k.coverage(pieces, lambda c: np.sum([x > 0 for x in c], axis=0) == n)
+        return result.start, result.end
+
+    def _zone_hint(self) -> str | None:
+        return _first_zone(self.parts)
+
+    def __repr__(self) -> str:
+        return " & ".join(_operand_repr(p, looser_than=(Union,)) for p in self.parts)
+
+
+@attrs.frozen(repr=False)
+class Difference(Calendar):
+    """The instants of ``base`` that ``removed`` does not hold; build it with ``-``."""
+
+    base: Calendar
+    removed: Calendar
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        own = _first_zone((self.base, self.removed)) or tz
+        a = _grouped(self.base._windows(lo, hi, own))
+        if not len(a):
+            return _empty()
+        b = _grouped(self.removed._windows(lo, hi, own))
+        result = k.coverage([a, b], lambda c: (c[0] > 0) & (c[1] == 0))
+        return result.start, result.end
+
+    def _zone_hint(self) -> str | None:
+        return _first_zone((self.base, self.removed))
+
+    def __repr__(self) -> str:
+        base = _operand_repr(self.base, looser_than=(Union, Intersection))
+        removed = _operand_repr(self.removed, looser_than=(Union, Intersection, Difference))
+        return f"{base} - {removed}"
+
+
+@attrs.frozen(repr=False)
+class Complement(Calendar):
+    """The instants that ``inner`` does not hold, within the span materialised; ``~inner``."""
+
+    inner: Calendar
+
+    def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
+        own = self.inner._zone_hint() or tz
+        s, e = self.inner._windows(lo, hi, own)
+        starts = np.concatenate(([lo], e))
+        ends = np.concatenate((s, [hi]))
+        keep = ends > starts
+        return starts[keep], ends[keep]
+
+    def _zone_hint(self) -> str | None:
+        return self.inner._zone_hint()
+
+    def __repr__(self) -> str:
+        return "~" + _operand_repr(self.inner, looser_than=(Union, Intersection, Difference))
+
+
+def _check_calendars(name: str, calendars: Iterable[object]) -> list[Calendar]:
+    checked: list[Calendar] = []
+    for i, calendar in enumerate(calendars):
+        if not isinstance(calendar, Calendar):
+            raise DefinitionError(
+                f"{name}(): argument {i} is {calendar!r}, not a calendar; build one with "
+                "weekly(), holidays(), dates(), recurring(), always() or never()"
+            )
+        checked.append(calendar)
+    return checked
+
+
+def _dedupe(parts: Iterable[Calendar]) -> list[Calendar]:
+    seen: list[Calendar] = []
+    for part in parts:
+        if part not in seen:
+            seen.append(part)
+    return seen
+
+
+def union(*calendars: Calendar) -> Calendar:
+    """Return the calendar of instants in any of ``calendars`` (the twin of ``|``).
+
+    Nested unions flatten, ``never()`` drops out, ``always()`` absorbs, and a
+    repeated operand counts once; the order of the rest is kept.
+
+    >>> a, b, c = (weekly(f"{d} 09:00-17:00", tz="UTC") for d in ("Mon", "Tue", "Wed"))
+    >>> a | (b | c) == (a | b) | c == union(a, b, c)
+    True
+    """
+    flat: list[Calendar] = []
+    for calendar in _check_calendars("union", calendars):
+        flat.extend(calendar.parts if isinstance(calendar, Union) else (calendar,))
+    if any(isinstance(c, Always) for c in flat):
+        return Always()
+    parts = _dedupe(c for c in flat if not isinstance(c, Never))
+    if not parts:
+        return Never()
+    return parts[0] if len(parts) == 1 else Union(tuple(parts))
+
+
+def intersection(*calendars: Calendar) -> Calendar:
+    """Return the calendar of instants in every one of ``calendars`` (the twin of ``&``).
+
+    Nested intersections flatten, ``always()`` drops out and ``never()`` absorbs.
+    """
+    flat: list[Calendar] = []
+    for calendar in _check_calendars("intersection", calendars):
+        flat.extend(calendar.parts if isinstance(calendar, Intersection) else (calendar,))
+    if any(isinstance(c, Never) for c in flat):
+        return Never()
+    parts = _dedupe(c for c in flat if not isinstance(c, Always))
+    if not parts:
+        return Always()
+    return parts[0] if len(parts) == 1 else Intersection(tuple(parts))
+
+
+def difference(base: Calendar, *removed: Calendar) -> Calendar:
+    """Return the instants of ``base`` outside every one of ``removed`` (the twin of ``-``).
+
+    ``(a - b) - c`` and ``a - (b | c)`` build the same calendar.
+    """
+    checked = _check_calendars("difference", (base, *removed))
+    base, rest = checked[0], checked[1:]
+    if isinstance(base, Difference):
+        rest = [base.removed, *rest]
+        base = base.base
+    gone = union(*rest) if rest else Never()
+    if isinstance(gone, Never) or isinstance(base, Never):
+        return base
+    if isinstance(gone, Always) or gone == base:
+        return Never()
+    return Difference(base, gone)
+
+
+def complement(calendar: Calendar) -> Calendar:
+    """Return the instants ``calendar`` does not hold, within the span materialised (``~``).
+
+    >>> ~~weekly("Sat-Sun 00:00-24:00", tz="UTC")
+    weekly('Sat-Sun 00:00-24:00', tz='UTC')
+    """
+    (checked,) = _check_calendars("complement", (calendar,))
+    if isinstance(checked, Complement):
+        return checked.inner
+    if isinstance(checked, Always):
+        return Never()
+    if isinstance(checked, Never):
+        return Always()
+    return Complement(checked)
