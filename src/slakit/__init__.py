@@ -27,7 +27,20 @@ from slakit._time._timeline import Span, Timeline
 from slakit._time._periods import Monthly, Period, PeriodRule, monthly
 
 # --- time: calendars (service windows) ----------------------------------------------------
-from slakit._time._calendar import Calendar, always, never
+from slakit._time._calendar import (
+    Calendar,
+    always,
+    complement,
+    dates,
+    difference,
+    holidays,
+    intersection,
+    never,
+    recurring,
+    union,
+    weekly,
+)
+from slakit._time._clock import BusinessClock, business_clock
 
 # --- events ------------------------------------------------------------------------------
 from slakit._events._records import Event, Maintenance, Outage
@@ -72,9 +85,19 @@ __all__ = [
     "PeriodRule",
     "monthly",
     # time: calendars (service windows)
+    "BusinessClock",
     "Calendar",
     "always",
+    "business_clock",
+    "complement",
+    "dates",
+    "difference",
+    "holidays",
+    "intersection",
     "never",
+    "recurring",
+    "union",
+    "weekly",
     # events
     "Event",
     "EventTable",
