@@ -24,7 +24,17 @@ from slakit._time._instant import (
 from slakit._time._timeline import Span, Timeline
 
 # --- time: billing periods ----------------------------------------------------------------
-from slakit._time._periods import Monthly, Period, PeriodRule, monthly
+from slakit._time._periods import (
+    Monthly,
+    Period,
+    PeriodRule,
+    monthly,
+    parse_period,
+    quarterly,
+    rolling,
+    weeks,
+    yearly,
+)
 
 # --- time: calendars (service windows) ----------------------------------------------------
 from slakit._time._calendar import (
@@ -84,6 +94,11 @@ __all__ = [
     "Period",
     "PeriodRule",
     "monthly",
+    "parse_period",
+    "quarterly",
+    "rolling",
+    "weeks",
+    "yearly",
     # time: calendars (service windows)
     "BusinessClock",
     "Calendar",
