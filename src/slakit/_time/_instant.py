@@ -38,7 +38,7 @@ US_PER_HOUR = 60 * US_PER_MINUTE
 US_PER_DAY = 24 * US_PER_HOUR
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-InstantLike: TypeAlias = "datetime | str | int"
+InstantLike: TypeAlias = datetime | str | int
 
 
 def to_us(value: InstantLike, *, name: str = "instant") -> int:

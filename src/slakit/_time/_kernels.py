@@ -216,6 +216,8 @@ class Packed:
         Only differences of two queries in the same group are meaningful.
         """
         q = self.key(group, time)
+        if self.start.shape[0] == 0:
+            return np.zeros(q.shape[0], dtype=np.int64)
         i = np.searchsorted(self.start, q, side="right")
         total = self._cum[i]
         has_prev = i > 0
