@@ -631,7 +631,7 @@ def parse_period(label: str, *, tz: str = "UTC") -> Period:
         for rule in rules:
             index = rule._parse(label)
             if index is not None and not (isinstance(rule, Weeks) and not _ISO_WEEK.match(label)):
-                return rule._period(index)
+                return attrs.evolve(rule._period(index), label=label)
         day = _date_label(label)
         if day is not None:
             return Period(_midnight(day, tz), _midnight(day + dt.timedelta(days=1), tz), label, tz)
