@@ -162,7 +162,8 @@ def test_a_long_target_searches_far_enough_ahead() -> None:
     clock = sla.BusinessClock(sla.weekly("Sat 10:00-11:00", tz="UTC"))
     due = clock.due("2026-01-01T00:00:00Z", sla.hours(500))
     assert clock.elapsed("2026-01-01T00:00:00Z", due) == sla.hours(500)
-    assert due.weekday() == 5 and due.hour == 11
+    assert due.weekday() == 5
+    assert due.hour == 11
 
 
 def test_repr_reads_as_the_call() -> None:
@@ -232,22 +233,58 @@ def test_the_vectorised_clock_matches_a_minute_by_minute_model(
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda c: c.elapsed("2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z"), DefinitionError, "before it starts"),
-        (lambda c: c.elapsed(np.array([0, 1]), np.array([5])), DefinitionError, "give one end per start"),
-        (lambda c: c.elapsed("2026-10-01T00:00", "2026-10-02T00:00:00Z"), NaiveDatetimeError, "start="),
-        (lambda c: c.elapsed(np.array([0.5]), np.array([1.5])), DefinitionError, "array of float64"),
+        (
+            lambda c: c.elapsed("2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z"),
+            DefinitionError,
+            "before it starts",
+        ),
+        (
+            lambda c: c.elapsed(np.array([0, 1]), np.array([5])),
+            DefinitionError,
+            "give one end per start",
+        ),
+        (
+            lambda c: c.elapsed("2026-10-01T00:00", "2026-10-02T00:00:00Z"),
+            NaiveDatetimeError,
+            "start=",
+        ),
+        (
+            lambda c: c.elapsed(np.array([0.5]), np.array([1.5])),
+            DefinitionError,
+            "array of float64",
+        ),
         (lambda c: c.elapsed(object(), 5), DefinitionError, "not an instant"),
-        (lambda c: c.due(np.array([0, 1]), np.array([1, 2, 3])), DefinitionError, "3 durations for 2 tickets"),
+        (
+            lambda c: c.due(np.array([0, 1]), np.array([1, 2, 3])),
+            DefinitionError,
+            "3 durations for 2 tickets",
+        ),
         (lambda c: c.due(np.array([0]), np.array([-1])), DefinitionError, "negative duration"),
         (lambda c: c.due(0, 5.0), DefinitionError, "give a Duration"),
-        (lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0], [5])), DefinitionError, "tuple \\(ticket, start, end\\)"),
-        (lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([1], [5], [6])), DefinitionError, "ticket index outside"),
-        (lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0, 0], [5], [6])), DefinitionError, "differ in length"),
-        (lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0], [5], [4])), DefinitionError, "pause 0 ends before it starts"),
+        (
+            lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0], [5])),
+            DefinitionError,
+            "tuple \\(ticket, start, end\\)",
+        ),
+        (
+            lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([1], [5], [6])),
+            DefinitionError,
+            "ticket index outside",
+        ),
+        (
+            lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0, 0], [5], [6])),
+            DefinitionError,
+            "differ in length",
+        ),
+        (
+            lambda c: c.elapsed(np.array([0]), np.array([9]), pauses=([0], [5], [4])),
+            DefinitionError,
+            "pause 0 ends before it starts",
+        ),
         (lambda c: c.elapsed(0, 9, pauses=5), DefinitionError, "for one ticket give spans"),
         (lambda c: sla.BusinessClock("Mon-Fri"), DefinitionError, "give a calendar"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_rejected_with_a_clear_error(
     call: object, error: type[Exception], message: str
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -90,7 +91,7 @@ def test_anchors_late_in_the_month_fall_on_the_last_day_of_short_months(
     year = starts[0][:4]
     periods = list(rule.between(f"{year}-01-{day}", f"{year}-06-01"))
     assert [str(p.local_start().date()) for p in periods] == starts
-    assert all(a.end == b.start for a, b in zip(periods, periods[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(periods))
 
 
 # --- quarters, years, weeks, rolling days ----------------------------------------------------
@@ -278,10 +279,14 @@ def test_periods_tile_time(tz: str, instant: int, rule: object) -> None:
         (lambda: sla.rolling(days=0, start="2026-01-01"), DefinitionError, "days=0"),
         (lambda: sla.rolling(days=7, start="2026-02-30"), DefinitionError, "start='2026-02-30'"),
         (lambda: sla.monthly(tz="Europe/Berln"), UnknownZoneError, "did you mean 'Europe/Berlin'"),
-        (lambda: list(sla.monthly().between("2026-01-01T00:00", "2026-03-01")), NaiveDatetimeError, "start="),
+        (
+            lambda: list(sla.monthly().between("2026-01-01T00:00", "2026-03-01")),
+            NaiveDatetimeError,
+            "start=",
+        ),
         (lambda: sla.monthly().containing("2026-10-01T00:00"), NaiveDatetimeError, "no UTC offset"),
     ],
-)  # fmt: skip
+)
 def test_bad_rules_are_rejected_with_a_clear_error(
     call: object, error: type[Exception], message: str
 ) -> None:
@@ -302,5 +307,5 @@ def test_reprs_read_as_the_calls_that_build_them() -> None:
     ]
     names = {name: getattr(sla, name) for name in sla.__all__}
     for rule in rules:
-        assert eval(repr(rule), names) == rule  # noqa: S307
+        assert eval(repr(rule), names) == rule
     assert repr(sla.weeks(starting="sunday")) == "weeks(tz='UTC', starting='Sun')"

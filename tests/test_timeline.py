@@ -66,7 +66,9 @@ def test_set_operations_match_the_model(a: list[tuple[int, int]], b: list[tuple[
 
 
 @given(pair_lists, pair_lists)
-def test_inclusion_exclusion_of_measures(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> None:
+def test_inclusion_exclusion_of_measures(
+    a: list[tuple[int, int]], b: list[tuple[int, int]]
+) -> None:
     """measure(a | b) + measure(a & b) == measure(a) + measure(b)."""
     ta, tb = timeline(a), timeline(b)
     assert (ta | tb).measure() + (ta & tb).measure() == ta.measure() + tb.measure()
@@ -120,7 +122,9 @@ def test_from_arrays_equals_construction_from_spans(pairs: list[tuple[int, int]]
 
 
 @given(pair_lists, pair_lists)
-def test_equality_means_the_same_instants(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> None:
+def test_equality_means_the_same_instants(
+    a: list[tuple[int, int]], b: list[tuple[int, int]]
+) -> None:
     """Two timelines are equal exactly when they cover the same instants."""
     assert (timeline(a) == timeline(b)) == (model(a) == model(b))
     if model(a) == model(b):
