@@ -42,7 +42,9 @@ def second_spans(draw: st.DrawFn, lo: int, hi: int, max_len: int = 120) -> tuple
 
 
 @st.composite
-def outages(draw: st.DrawFn, lo: int = -60, hi: int = 660, services: Sequence[str] = SERVICES) -> sla.Outage:
+def outages(
+    draw: st.DrawFn, lo: int = -60, hi: int = 660, services: Sequence[str] = SERVICES
+) -> sla.Outage:
     """Draw an outage of one of ``services`` within ``[lo, hi]`` seconds of T0."""
     s, e = draw(second_spans(lo, hi))
     return sla.Outage(draw(st.sampled_from(services)), s, e)

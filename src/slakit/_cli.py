@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="evaluate the embedded example agreement and print the report")
+    demo = sub.add_parser(
+        "demo", help="evaluate the embedded example agreement and print the report"
+    )
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
     demo.add_argument(
         "--write",
@@ -44,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     ev = sub.add_parser("evaluate", help="evaluate AGREEMENT.py over EVENTS.jsonl for one period")
-    ev.add_argument("agreement", type=Path, help="a Python file defining a module-level `agreement`")
+    ev.add_argument(
+        "agreement", type=Path, help="a Python file defining a module-level `agreement`"
+    )
     ev.add_argument("events", type=Path, help="events in JSON Lines (one object per line)")
     ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -98,7 +102,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_OK
     namespace: dict[str, object] = {}
-    exec(compile(AGREEMENT_SOURCE, "<slakit demo agreement>", "exec"), namespace)  # noqa: S102
+    exec(compile(AGREEMENT_SOURCE, "<slakit demo agreement>", "exec"), namespace)
     agreement = namespace["agreement"]
     assert isinstance(agreement, Agreement)
     table = parse_jsonl(EVENTS_JSONL.splitlines(), source="demo-events.jsonl")
@@ -118,7 +122,9 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command line with ``argv`` and return the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err

@@ -7,10 +7,10 @@ that already catches :class:`ValueError` keeps working::
     ├── DefinitionError(SlakitError, ValueError)      an agreement, measure or rule is malformed
     │   ├── NaiveDatetimeError(DefinitionError)       a datetime without a zone
     │   └── UnknownZoneError(DefinitionError)         a zone name that IANA does not know
-    ├── CurrencyMismatchError(SlakitError, ValueError) money of two currencies was combined
+    ├── CurrencyMismatchError(SlakitError, ValueError) two currencies were combined
     ├── EventDataError(SlakitError, ValueError)       one or more input records are invalid
     ├── PeriodError(SlakitError, ValueError)          a period label that cannot be parsed
-    └── EvaluationError(SlakitError, RuntimeError)    an agreement cannot be evaluated on these inputs
+    └── EvaluationError(SlakitError, RuntimeError)    the inputs cannot be evaluated
 
 Messages echo the offending ``name=value``, say what was expected and how to
 fix it; the exceptions also carry that data as attributes.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -12,6 +12,7 @@ from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._money import Money, Rounding
 from slakit._dsl._objectives import Objective
+from slakit._repr import DSLRepr
 from slakit._time._instant import format_us, to_us
 from slakit._time._periods import PeriodRule, monthly
 from slakit.exceptions import DefinitionError
@@ -31,14 +32,14 @@ def _name(value: object) -> str:
 
 
 def _objectives(value: object) -> tuple[Objective, ...]:
-    items = (value,) if isinstance(value, Objective) else tuple(value)  # type: ignore[call-overload]
+    items = (value,) if isinstance(value, Objective) else tuple(cast("Iterable[object]", value))
     for item in items:
         if not isinstance(item, Objective):
             raise DefinitionError(
                 f"objectives: {item!r} is not an objective; write one as a comparison "
                 "such as uptime >= '99.9%'"
             )
-    return items
+    return cast("tuple[Objective, ...]", items)
 
 
 def _fee(value: object) -> Money:
@@ -57,7 +58,7 @@ def _compensation(value: object) -> CreditRule | None:
     )
 
 
-def _check_no_data(_instance: object, _attribute: object, value: str) -> None:
+def _check_no_data(_instance: object, _attribute: object, value: object) -> None:
     if value not in ("no data", "met", "breached", "excluded"):
         raise DefinitionError(
             f"no_data={value!r} must be 'no data', 'met', 'breached' or 'excluded'"
@@ -65,7 +66,7 @@ def _check_no_data(_instance: object, _attribute: object, value: str) -> None:
 
 
 @attrs.frozen(repr=False)
-class Tier:
+class Tier(DSLRepr):
     """A service tier: a fee per period, objectives, and the compensation owed on a miss.
 
     >>> import slakit as sla
@@ -76,9 +77,7 @@ class Tier:
 
     name: str = attrs.field(converter=_name)
     fee: Money = attrs.field(kw_only=True, converter=_fee)
-    objectives: tuple[Objective, ...] = attrs.field(
-        kw_only=True, default=(), converter=_objectives
-    )
+    objectives: tuple[Objective, ...] = attrs.field(kw_only=True, default=(), converter=_objectives)
     compensation: CreditRule | None = attrs.field(
         kw_only=True, default=None, converter=_compensation
     )
@@ -112,16 +111,17 @@ class Tier:
 def _services(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
-    items = tuple(value)  # type: ignore[call-overload]
+    items = tuple(cast("Iterable[object]", value))
     if not items:
         raise DefinitionError("services=() must name at least one service")
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise DefinitionError(f"services: {item!r} is not a service name")
+    names = cast("tuple[str, ...]", items)
     if len(set(items)) != len(items):
-        dupes = sorted({s for s in items if items.count(s) > 1})
+        dupes = sorted({s for s in names if names.count(s) > 1})
         raise DefinitionError(f"services names {', '.join(map(repr, dupes))} more than once")
-    return items
+    return names
 
 
 def _effective(value: object) -> int | None:
@@ -141,13 +141,13 @@ def _period_rule(value: object) -> PeriodRule:
     return value
 
 
-def _check_tier(_instance: object, _attribute: object, value: object) -> None:
+def _check_tier(_instance: object, _attribute: object, value: Any) -> None:
     if not isinstance(value, Tier):
         raise DefinitionError(f"tier={value!r} must be a Tier")
 
 
 @attrs.frozen(repr=False, kw_only=True)
-class Agreement:
+class Agreement(DSLRepr):
     """A service-level agreement between a provider and a customer.
 
     Each service in ``services`` is measured on its own against the tier's
@@ -199,5 +199,3 @@ class Agreement:
         if self.name is not None:
             args.append(f"name={self.name!r}")
         return f"Agreement({', '.join(args)})"
-
-

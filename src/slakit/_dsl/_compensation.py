@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import itertools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -12,6 +13,7 @@ import attrs
 
 from slakit._dsl._measures import Measure
 from slakit._dsl._ratio import format_percent, ratio
+from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Band", "Bound", "CreditRule", "CreditSchedule", "credit_schedule"]
@@ -26,7 +28,7 @@ class Bound:
 
 
 @attrs.frozen(repr=False)
-class Band:
+class Band(DSLRepr):
     """A range of measured values and the credit, as a share of the fee, that it earns.
 
     ``lower`` or ``upper`` is ``None`` for an open end (minus or plus infinity).
@@ -38,10 +40,17 @@ class Band:
 
     def __attrs_post_init__(self) -> None:
         lo, hi = self.lower, self.upper
-        if lo is not None and hi is not None and (
-            lo.value > hi.value or (lo.value == hi.value and not (lo.inclusive and hi.inclusive))
+        if (
+            lo is not None
+            and hi is not None
+            and (
+                lo.value > hi.value
+                or (lo.value == hi.value and not (lo.inclusive and hi.inclusive))
+            )
         ):
-            raise DefinitionError(f"band {self.interval()} is empty: its lower bound is not below its upper")
+            raise DefinitionError(
+                f"band {self.interval()} is empty: its lower bound is not below its upper"
+            )
 
     def contains(self, value: Fraction) -> bool:
         """Return whether the exact ``value`` lies in the band."""
@@ -57,11 +66,15 @@ class Band:
 
     def interval(self) -> str:
         """Return the band in interval notation, such as ``'[99%, 99.99%)'``."""
-        lo = "(-inf" if self.lower is None else (
-            ("[" if self.lower.inclusive else "(") + format_percent(self.lower.value)
+        lo = (
+            "(-inf"
+            if self.lower is None
+            else (("[" if self.lower.inclusive else "(") + format_percent(self.lower.value))
         )
-        hi = "+inf)" if self.upper is None else (
-            format_percent(self.upper.value) + ("]" if self.upper.inclusive else ")")
+        hi = (
+            "+inf)"
+            if self.upper is None
+            else (format_percent(self.upper.value) + ("]" if self.upper.inclusive else ")"))
         )
         return f"{lo}, {hi}"
 
@@ -80,7 +93,7 @@ class Band:
         return f"Band({self.interval()!r} -> {format_percent(self.credit)!r})"
 
 
-class CreditRule(abc.ABC):
+class CreditRule(DSLRepr, abc.ABC):
     """The base of compensation rules."""
 
     @abc.abstractmethod
@@ -143,7 +156,7 @@ def _check_bands(bands: list[Band]) -> list[Band]:
         return (1, band.lower.value, 0 if band.lower.inclusive else 1)
 
     ordered = sorted(bands, key=low_key)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if a.upper is None or b.lower is None:
             raise DefinitionError(f"bands {a.interval()} and {b.interval()} overlap")
         if a.upper.value > b.lower.value or (
@@ -184,7 +197,9 @@ class CreditSchedule(CreditRule):
             return False
         lows = [Fraction(b.lower.value) for b in self.bands if b.lower is not None]
         highs = [Fraction(b.upper.value) for b in self.bands if b.upper is not None]
-        above_floor = any(b.lower is None for b in self.bands) or (bool(lows) and value >= min(lows))
+        above_floor = any(b.lower is None for b in self.bands) or (
+            bool(lows) and value >= min(lows)
+        )
         below_ceiling = any(b.upper is None for b in self.bands) or (
             bool(highs) and value <= max(highs)
         )
@@ -205,19 +220,24 @@ def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSche
 
     or with explicit intervals, ``[`` and ``]`` inclusive, ``(`` and ``)`` exclusive::
 
-        credit_schedule(uptime, {"[99%, 99.99%)": "10%", "[95%, 99%)": "30%", "(-inf, 95%)": "100%"})
+        credit_schedule(
+            uptime, {"[99%, 99.99%)": "10%", "[95%, 99%)": "30%", "(-inf, 95%)": "100%"}
+        )
 
     Raises:
         DefinitionError: a key is neither form, bands overlap, or a credit is
             outside 0%-100%.
     """
-    if not isinstance(measure, Measure):
+    given: object = measure
+    if not isinstance(given, Measure):
         raise DefinitionError(f"measure={measure!r} must be a measure such as uptime(...)")
-    if not isinstance(table, Mapping) or not table:
+    rows: object = table
+    if not isinstance(rows, Mapping) or not rows:
         raise DefinitionError(f"table={table!r} must be a non-empty mapping of bands to credits")
     keys = list(table)
     for key in keys:
-        if not isinstance(key, str) or not (_INTERVAL.match(key) or _THRESHOLD.match(key)):
+        name: object = key
+        if not isinstance(name, str) or not (_INTERVAL.match(name) or _THRESHOLD.match(name)):
             raise DefinitionError(
                 f"credit table key {key!r} is neither a threshold such as '< 99.9%' nor an "
                 "interval such as '[99%, 99.9%)'"

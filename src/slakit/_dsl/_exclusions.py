@@ -7,6 +7,7 @@ from typing import Literal
 
 import attrs
 
+from slakit._repr import DSLRepr
 from slakit._time._instant import Duration
 from slakit.exceptions import DefinitionError
 
@@ -18,7 +19,7 @@ __all__ = ["Accounting", "Exclusion", "ScheduledMaintenance", "scheduled_mainten
 Accounting = Literal["remove", "good", "bad"]
 
 
-def _check_accounting(_instance: object, _attribute: object, value: str) -> None:
+def _check_accounting(_instance: object, _attribute: object, value: object) -> None:
     if value not in ("remove", "good", "bad"):
         raise DefinitionError(
             f"accounting={value!r} must be 'remove' (out of the denominator), "
@@ -32,8 +33,16 @@ def _duration_or_none(value: object, name: str) -> Duration | None:
     raise DefinitionError(f"{name}={value!r} must be a duration such as days(5) or hours(4)")
 
 
+def _notice(value: Duration | None) -> Duration | None:
+    return _duration_or_none(value, "notice")
+
+
+def _at_most(value: Duration | None) -> Duration | None:
+    return _duration_or_none(value, "at_most")
+
+
 @attrs.frozen
-class Exclusion(abc.ABC):
+class Exclusion(DSLRepr, abc.ABC):
     """The base of exclusion clauses."""
 
     accounting: Accounting = attrs.field(
@@ -44,6 +53,10 @@ class Exclusion(abc.ABC):
     @abc.abstractmethod
     def clause(self) -> str:
         """A short name for the clause, used in evidence (``"scheduled maintenance"``)."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Return the clause in words a customer can read."""
 
 
 @attrs.frozen(repr=False)
@@ -57,12 +70,8 @@ class ScheduledMaintenance(Exclusion):
     says which condition failed.
     """
 
-    notice: Duration | None = attrs.field(
-        default=None, kw_only=True, converter=lambda v: _duration_or_none(v, "notice")
-    )
-    at_most: Duration | None = attrs.field(
-        default=None, kw_only=True, converter=lambda v: _duration_or_none(v, "at_most")
-    )
+    notice: Duration | None = attrs.field(default=None, kw_only=True, converter=_notice)
+    at_most: Duration | None = attrs.field(default=None, kw_only=True, converter=_at_most)
 
     def __attrs_post_init__(self) -> None:
         if self.at_most is not None and self.at_most.us == 0:

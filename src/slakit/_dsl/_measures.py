@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from typing import Literal, cast
 
 import attrs
 
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._objectives import Objective
 from slakit._dsl._ratio import ratio
+from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
 from slakit.exceptions import DefinitionError
@@ -22,8 +23,8 @@ def _target(value: object) -> object:
     return ratio(value, name="target")
 
 
-@attrs.frozen
-class Measure(abc.ABC):
+@attrs.frozen(order=False)
+class Measure(DSLRepr, abc.ABC):
     """The base of measures. Compare a measure with a target to state an objective."""
 
     @property
@@ -48,28 +49,26 @@ class Measure(abc.ABC):
         return Objective(self, "<", ratio(target, name="target"))
 
 
-def _duration(name: str, *, positive: bool) -> object:
-    def convert(value: object) -> Duration:
-        if not isinstance(value, Duration):
-            raise DefinitionError(f"{name}={value!r} must be a duration such as minutes(1)")
-        if positive and value.us <= 0:
-            raise DefinitionError(f"{name}={value!r} must be longer than zero")
-        return value
-
-    return convert
+def _duration(value: object, name: str, *, positive: bool) -> Duration:
+    if not isinstance(value, Duration):
+        raise DefinitionError(f"{name}={value!r} must be a duration such as minutes(1)")
+    if positive and value.us <= 0:
+        raise DefinitionError(f"{name}={value!r} must be longer than zero")
+    return value
 
 
-def _optional_duration(name: str) -> object:
-    inner = _duration(name, positive=True)
-
-    def convert(value: object) -> Duration | None:
-        return None if value is None else inner(value)  # type: ignore[operator, no-any-return]
-
-    return convert
+def _min_outage(value: Duration) -> Duration:
+    return _duration(value, "min_outage", positive=False)
 
 
-def _exclusions(value: object) -> tuple[Exclusion, ...]:
-    items = (value,) if isinstance(value, Exclusion) else tuple(value)  # type: ignore[call-overload]
+def _granularity(value: Duration | None) -> Duration | None:
+    return None if value is None else _duration(value, "granularity", positive=True)
+
+
+def _exclusions(value: Exclusion | Iterable[Exclusion]) -> tuple[Exclusion, ...]:
+    items: tuple[object, ...] = (
+        (value,) if isinstance(value, Exclusion) else tuple(cast("Iterable[object]", value))
+    )
     for item in items:
         if not isinstance(item, Exclusion):
             raise DefinitionError(
@@ -81,10 +80,10 @@ def _exclusions(value: object) -> tuple[Exclusion, ...]:
         raise DefinitionError(
             f"excluding={value!r} names the same kind of clause twice; merge them into one"
         )
-    return items
+    return cast("tuple[Exclusion, ...]", items)
 
 
-def _calendar(value: object) -> Calendar | None:
+def _calendar(value: Calendar | None) -> Calendar | None:
     if value is None or isinstance(value, Calendar):
         return value
     raise DefinitionError(
@@ -95,7 +94,7 @@ def _calendar(value: object) -> Calendar | None:
 MinOutageOf = Literal["episode", "report"]
 
 
-def _check_min_outage_of(_instance: object, _attribute: object, value: str) -> None:
+def _check_min_outage_of(_instance: object, _attribute: object, value: object) -> None:
     if value not in ("episode", "report"):
         raise DefinitionError(
             f"min_outage_of={value!r} must be 'episode' (consecutive downtime after merging "
@@ -103,7 +102,7 @@ def _check_min_outage_of(_instance: object, _attribute: object, value: str) -> N
         )
 
 
-@attrs.frozen(repr=False, kw_only=True)
+@attrs.frozen(repr=False, kw_only=True, order=False)
 class Uptime(Measure):
     """Availability from outage reports: ``1 - down time / eligible time`` over a period.
 
@@ -111,13 +110,9 @@ class Uptime(Measure):
     """
 
     service: str | None = None
-    min_outage: Duration = attrs.field(
-        default=Duration(0), converter=_duration("min_outage", positive=False)
-    )
+    min_outage: Duration = attrs.field(default=Duration(0), converter=_min_outage)
     min_outage_of: MinOutageOf = attrs.field(default="episode", validator=_check_min_outage_of)
-    granularity: Duration | None = attrs.field(
-        default=None, converter=_optional_duration("granularity")
-    )
+    granularity: Duration | None = attrs.field(default=None, converter=_granularity)
     excluding: tuple[Exclusion, ...] = attrs.field(default=(), converter=_exclusions)
     during: Calendar | None = attrs.field(default=None, converter=_calendar)
 
@@ -139,7 +134,7 @@ class Uptime(Measure):
                 f"time is counted in buckets of {self.granularity.words()} aligned to the start "
                 "of the period, and a bucket is down if any counted outage touches it"
             )
-        parts.extend(clause.describe() for clause in self.excluding)  # type: ignore[attr-defined]
+        parts.extend(clause.describe() for clause in self.excluding)
         if self.during is not None:
             parts.append(f"only time within {self.during!r} is eligible")
         head = "Uptime is 1 - (down time / eligible time) over the period"
@@ -162,10 +157,13 @@ class Uptime(Measure):
         return f"uptime({', '.join(args)})"
 
 
+_NO_MINIMUM = Duration(0)
+
+
 def uptime(
     *,
     service: str | None = None,
-    min_outage: Duration = Duration(0),
+    min_outage: Duration = _NO_MINIMUM,
     min_outage_of: MinOutageOf = "episode",
     granularity: Duration | None = None,
     excluding: Exclusion | Sequence[Exclusion] = (),
@@ -194,6 +192,6 @@ def uptime(
         min_outage=min_outage,
         min_outage_of=min_outage_of,
         granularity=granularity,
-        excluding=excluding,  # type: ignore[arg-type]
+        excluding=excluding,
         during=during,
     )

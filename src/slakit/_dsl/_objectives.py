@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import attrs
 
 from slakit._dsl._ratio import format_percent
+from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _check_op(_instance: object, _attribute: object, value: str) -> None:
 
 
 @attrs.frozen(repr=False)
-class Objective:
+class Objective(DSLRepr):
     """A service-level objective: ``measure <comparator> target``.
 
     Write it as a comparison on a measure (``uptime >= "99.95%"``); the value is

@@ -45,9 +45,7 @@ def ratio(value: object, *, name: str = "value", lo: int = 0, hi: int = 1) -> De
     else:
         raise DefinitionError(f"{name}={value!r} must be a percentage string such as '99.9%'")
     if not result.is_finite() or not lo <= result <= hi:
-        raise DefinitionError(
-            f"{name}={value!r} must be between {lo * 100}% and {hi * 100}%"
-        )
+        raise DefinitionError(f"{name}={value!r} must be between {lo * 100}% and {hi * 100}%")
     return result.normalize() if result != 0 else Decimal(0)
 
 
@@ -59,7 +57,11 @@ def percent_of(value: Fraction | Decimal, places: int = 6) -> Decimal:
     """
     exact = Fraction(value) * 100
     scaled = exact * 10**places
-    units = scaled.numerator // scaled.denominator if scaled >= 0 else -((-scaled.numerator) // scaled.denominator)
+    units = (
+        scaled.numerator // scaled.denominator
+        if scaled >= 0
+        else -((-scaled.numerator) // scaled.denominator)
+    )
     return Decimal(units).scaleb(-places)
 
 
@@ -67,8 +69,5 @@ def format_percent(value: Fraction | Decimal, places: int = 6) -> str:
     """Return a ratio as text such as ``'99.95%'`` (exact values print without padding)."""
     exact = Fraction(value) * 100
     shown = percent_of(value, places)
-    if Fraction(shown) == exact:
-        text = f"{shown.normalize():f}"
-    else:
-        text = f"{shown:f}"
+    text = f"{shown.normalize():f}" if Fraction(shown) == exact else f"{shown:f}"
     return f"{text}%"

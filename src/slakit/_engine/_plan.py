@@ -66,7 +66,9 @@ class Plan:
         credit_columns: tuple[CreditColumn, ...] = ()
         if isinstance(tier.compensation, CreditSchedule):
             credit_columns = (
-                _credit_column(tier.compensation, outcomes[tier.compensation.measure], agreement, proration),
+                _credit_column(
+                    tier.compensation, outcomes[tier.compensation.measure], agreement, proration
+                ),
             )
         notes = []
         if start > resolved.start:
@@ -234,8 +236,12 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int) -> s
     if code is RowStatus.OUTSIDE_WINDOW:
         return f"outside the service window {measure.during!r}"
     if code is RowStatus.BELOW_MINIMUM:
-        scope = "its episode of consecutive downtime" if measure.min_outage_of == "episode" else "it"
-        return f"ignored: {scope} lasted less than the minimum outage of {measure.min_outage.words()}"
+        scope = (
+            "its episode of consecutive downtime" if measure.min_outage_of == "episode" else "it"
+        )
+        return (
+            f"ignored: {scope} lasted less than the minimum outage of {measure.min_outage.words()}"
+        )
     if code is RowStatus.OUTSIDE_PERIOD:
         return f"ignored: outside period {cols.period.label}"
     if code is RowStatus.NOT_COVERED:
@@ -272,10 +278,13 @@ def _sign_vs(good: I64, total: I64, value: Fraction) -> npt.NDArray[np.int64]:
         diff = good * b - total * a
     else:  # exact Python integers for very large figures
         diff = good.astype(object) * b - total.astype(object) * a
-    return np.sign(diff).astype(np.int64)
+    signs: npt.NDArray[np.int64] = np.sign(diff).astype(np.int64)
+    return signs
 
 
-def _objective_column(objective: Objective, outcome: MeasureOutcome, no_data: str) -> ObjectiveColumn:
+def _objective_column(
+    objective: Objective, outcome: MeasureOutcome, no_data: str
+) -> ObjectiveColumn:
     sign = _sign_vs(outcome.good, outcome.total, Fraction(objective.target))
     met = {
         ">=": sign >= 0,
@@ -324,7 +333,12 @@ def _credit_column(
     base = agreement.tier.fee
     counts = np.bincount(band[band >= 0], minlength=len(rule.bands))
     exact = sum(
-        (int(counts[j]) * base.exact() * proration * Fraction(b.credit) for j, b in enumerate(rule.bands)),
+        (
+            int(counts[j]) * base.exact() * proration * Fraction(b.credit)
+            for j, b in enumerate(rule.bands)
+        ),
         Fraction(0),
     )
-    return CreditColumn(rule=rule, outcome=outcome, band=band, base=base, exact_total=exact, proration=proration)
+    return CreditColumn(
+        rule=rule, outcome=outcome, band=band, base=base, exact_total=exact, proration=proration
+    )

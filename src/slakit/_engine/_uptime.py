@@ -116,6 +116,125 @@ def _allowance(spans: k.Grouped, at_most: int) -> k.Grouped:
     return k.Grouped(spans.group[keep], spans.start[keep], spans.start[keep] + allowed[keep])
 
 
+@attrs.frozen(eq=False)
+class _Rows:
+    """Per-row bookkeeping shared by the steps of one kernel run."""
+
+    group: I64
+    in_period: npt.NDArray[np.bool_]
+    status: npt.NDArray[np.int8]
+    amount: I64
+    detail: I64
+
+
+def _counted_outages(
+    measure: Uptime, table: EventTable, rows: _Rows, *, origin: int, p0: int, p1: int
+) -> tuple[npt.NDArray[np.intp], k.Grouped]:
+    """Return the outage rows that count, and their spans widened to buckets and clipped."""
+    group, start, end = rows.group, table.start, table.end
+    orow = np.flatnonzero((group >= 0) & (table.kind == OUTAGE))
+    minimum = measure.min_outage.us
+    if minimum > 0:
+        spans = k.Grouped(group[orow], start[orow], end[orow])
+        if measure.min_outage_of == "episode":
+            long_enough = _episode_lengths(spans) >= minimum
+        else:
+            long_enough = (spans.end - spans.start) >= minimum
+        short = orow[~long_enough]
+        rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
+        orow = orow[long_enough]
+    orow = orow[rows.in_period[orow]]
+    d_spans = k.Grouped(group[orow], start[orow], end[orow])
+    if measure.granularity is not None:
+        d_spans = k.bucketize(d_spans, origin, measure.granularity.us)
+    clipped = k.Grouped(d_spans.group, np.maximum(d_spans.start, p0), np.minimum(d_spans.end, p1))
+    return orow, clipped
+
+
+def _excluded_maintenance(
+    clause: ScheduledMaintenance | None,
+    table: EventTable,
+    rows: _Rows,
+    *,
+    p0: int,
+    p1: int,
+    stride: int,
+) -> k.Grouped:
+    """Return the maintenance time the clause excludes, and classify the maintenance rows."""
+    if clause is None:
+        return k.empty()
+    group, start, end = rows.group, table.start, table.end
+    mrow = np.flatnonzero((group >= 0) & rows.in_period & (table.kind == MAINTENANCE))
+    lead = start[mrow] - table.announced[mrow]
+    rows.detail[mrow] = lead
+    if clause.notice is not None:
+        ok = lead >= clause.notice.us
+        rows.status[mrow[~ok]] = RowStatus.MAINTENANCE_NOTICE_TOO_SHORT
+        mrow = mrow[ok]
+    m_clipped = k.Grouped(group[mrow], np.maximum(start[mrow], p0), np.minimum(end[mrow], p1))
+    x_spans = k.normalize(m_clipped)
+    if clause.at_most is not None:
+        x_spans = _allowance(x_spans, clause.at_most.us)
+    excluded_part = k.Packed(x_spans, p0, stride).measure_within(*m_clipped)
+    full = m_clipped.end - m_clipped.start
+    rows.status[mrow] = np.select(
+        [excluded_part == full, excluded_part > 0],
+        [RowStatus.MAINTENANCE_EXCLUDED, RowStatus.MAINTENANCE_PARTLY_EXCLUDED],
+        RowStatus.MAINTENANCE_ALLOWANCE_USED,
+    )
+    rows.amount[mrow] = excluded_part
+    return x_spans
+
+
+def _sweep(
+    d_spans: k.Grouped, x_spans: k.Grouped, window: Timeline, n: int, accounting: str
+) -> list[k.Grouped]:
+    """Return (down, eligible, excluded, outside window) span sets from one shared sweep.
+
+    Sets: 0 outages (bucketed), 1 excluded maintenance, 2 the window of each service.
+    """
+    w_count = len(window)
+    w_spans = k.Grouped(
+        np.repeat(np.arange(n, dtype=np.int64), w_count),
+        np.tile(window.starts, n),
+        np.tile(window.ends, n),
+    )
+
+    def down_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = (c[0] > 0) & (c[1] == 0) & (c[2] > 0)
+        return mask
+
+    def down_bad(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = ((c[0] > 0) | (c[1] > 0)) & (c[2] > 0)
+        return mask
+
+    def eligible_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = (c[2] > 0) & (c[1] == 0)
+        return mask
+
+    def eligible_all(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = c[2] > 0
+        return mask
+
+    def excluded(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = (c[1] > 0) & (c[2] > 0)
+        return mask
+
+    def outside(c: list[I64]) -> npt.NDArray[np.bool_]:
+        mask: npt.NDArray[np.bool_] = (c[0] > 0) & (c[2] == 0)
+        return mask
+
+    return k.coverage_many(
+        [d_spans, x_spans, w_spans],
+        [
+            down_bad if accounting == "bad" else down_remove,
+            eligible_remove if accounting == "remove" else eligible_all,
+            excluded,
+            outside,
+        ],
+    )
+
+
 def run_uptime(
     measure: Uptime,
     table: EventTable,
@@ -140,127 +259,53 @@ def run_uptime(
             f"{n} services over a {period.label} period exceed one pass; evaluate fewer services "
             "at a time"
         )
-    rows = len(table)
+    n_rows = len(table)
     index = {name: i for i, name in enumerate(services)}
     if measure.service is not None:
         index = {measure.service: index[measure.service]} if measure.service in index else {}
     group_of_code = np.array([index.get(name, -1) for name in table.services] or [-1], np.int64)
-    group = group_of_code[table.service] if rows else np.zeros(0, np.int64)
-    start, end, kind = table.start, table.end, table.kind
-
-    status = np.full(rows, RowStatus.NOT_USED, dtype=np.int8)
-    row_down = np.zeros(rows, dtype=np.int64)
-    detail = np.zeros(rows, dtype=np.int64)
+    group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
+    rows = _Rows(
+        group=group,
+        in_period=(table.end > p0) & (table.start < p1),
+        status=np.full(n_rows, RowStatus.NOT_USED, dtype=np.int8),
+        amount=np.zeros(n_rows, dtype=np.int64),
+        detail=np.zeros(n_rows, dtype=np.int64),
+    )
     covered = group >= 0
-    in_period = (end > p0) & (start < p1)
-    status[~covered] = RowStatus.NOT_COVERED
-    status[covered & ~in_period] = RowStatus.OUTSIDE_PERIOD
+    rows.status[~covered] = RowStatus.NOT_COVERED
+    rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
 
-    # Outages: minimum duration, then buckets, then the period.
-    orow = np.flatnonzero(covered & (kind == OUTAGE))
-    o_spans = k.Grouped(group[orow], start[orow], end[orow])
-    minimum = measure.min_outage.us
-    if minimum > 0:
-        if measure.min_outage_of == "episode":
-            long_enough = _episode_lengths(o_spans) >= minimum
-        else:
-            long_enough = (o_spans.end - o_spans.start) >= minimum
-        short = orow[~long_enough]
-        status[short[in_period[short]]] = RowStatus.BELOW_MINIMUM
-        orow = orow[long_enough]
-    orow = orow[in_period[orow]]
-    d_spans = k.Grouped(group[orow], start[orow], end[orow])
-    if measure.granularity is not None:
-        d_spans = k.bucketize(d_spans, origin, measure.granularity.us)
-    d_spans = k.Grouped(d_spans.group, np.maximum(d_spans.start, p0), np.minimum(d_spans.end, p1))
-
-    # Maintenance: conditions of the clause, then its allowance.
+    orow, d_spans = _counted_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
     clause = _maintenance_clause(measure)
-    x_spans = k.empty()
-    if clause is not None:
-        mrow = np.flatnonzero(covered & in_period & (kind == MAINTENANCE))
-        lead = start[mrow] - table.announced[mrow]
-        detail[mrow] = lead
-        if clause.notice is not None:
-            ok = lead >= clause.notice.us
-            status[mrow[~ok]] = RowStatus.MAINTENANCE_NOTICE_TOO_SHORT
-            mrow = mrow[ok]
-        m_clipped = k.Grouped(group[mrow], np.maximum(start[mrow], p0), np.minimum(end[mrow], p1))
-        x_spans = k.normalize(m_clipped)
-        if clause.at_most is not None:
-            x_spans = _allowance(x_spans, clause.at_most.us)
-        excluded_part = k.Packed(x_spans, p0, stride).measure_within(*m_clipped)
-        full = m_clipped.end - m_clipped.start
-        status[mrow] = np.select(
-            [excluded_part == full, excluded_part > 0],
-            [RowStatus.MAINTENANCE_EXCLUDED, RowStatus.MAINTENANCE_PARTLY_EXCLUDED],
-            RowStatus.MAINTENANCE_ALLOWANCE_USED,
-        )
-        row_down[mrow] = excluded_part
-
-    # The service window, once per service.
-    w_count = len(window)
-    w_spans = k.Grouped(
-        np.repeat(np.arange(n, dtype=np.int64), w_count),
-        np.tile(window.starts, n),
-        np.tile(window.ends, n),
-    )
+    x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride)
     accounting = clause.accounting if clause is not None else "remove"
-
-    def down_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return (c[0] > 0) & (c[1] == 0) & (c[2] > 0)
-
-    def down_bad(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return ((c[0] > 0) | (c[1] > 0)) & (c[2] > 0)
-
-    def eligible_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return (c[2] > 0) & (c[1] == 0)
-
-    def eligible_all(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return c[2] > 0
-
-    def excluded(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return (c[1] > 0) & (c[2] > 0)
-
-    def outside(c: list[I64]) -> npt.NDArray[np.bool_]:
-        return (c[0] > 0) & (c[2] == 0)
-
-    down, eligible, excl, outside_w = k.coverage_many(
-        [d_spans, x_spans, w_spans],
-        [
-            down_bad if accounting == "bad" else down_remove,
-            eligible_remove if accounting == "remove" else eligible_all,
-            excluded,
-            outside,
-        ],
-    )
-    down_us = k.sum_by_group(down.group, down.end - down.start, n)
-    eligible_us = k.sum_by_group(eligible.group, eligible.end - eligible.start, n)
+    down, eligible, excl, outside_w = _sweep(d_spans, x_spans, window, n, accounting)
 
     # Read each kept outage's contribution back, to classify it.
     contribution = k.Packed(down, p0, stride).measure_within(*d_spans)
     excluded_touch = k.Packed(excl, p0, stride).measure_within(*d_spans)
-    status[orow] = np.select(
+    rows.status[orow] = np.select(
         [contribution > 0, excluded_touch > 0],
         [RowStatus.COUNTED, RowStatus.EXCLUDED],
         RowStatus.OUTSIDE_WINDOW,
     )
-    row_down[orow] = contribution
+    rows.amount[orow] = contribution
 
     return UptimeColumns(
         measure=measure,
         period=period,
         services=services,
         window=window,
-        eligible_us=eligible_us,
-        down_us=down_us,
+        eligible_us=k.sum_by_group(eligible.group, eligible.end - eligible.start, n),
+        down_us=k.sum_by_group(down.group, down.end - down.start, n),
         down=down,
         eligible=eligible,
         excluded=excl,
         outside_window=outside_w,
-        row_status=status,
-        row_down_us=row_down,
-        row_detail=detail,
+        row_status=rows.status,
+        row_down_us=rows.amount,
+        row_detail=rows.detail,
         clause=clause,
     )
 

@@ -125,9 +125,7 @@ def _parse_line(
             if value is not None:
                 times[name] = value
     if "start" in times and "end" in times and times["end"] <= times["start"]:
-        problems.append(
-            Problem(here, "end", f"{obj['end']!r} is not after start {obj['start']!r}")
-        )
+        problems.append(Problem(here, "end", f"{obj['end']!r} is not after start {obj['start']!r}"))
     if len(problems) > before:
         return None
     kind = MAINTENANCE if kind_name == "maintenance" else OUTAGE

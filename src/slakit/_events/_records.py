@@ -6,35 +6,42 @@ from datetime import datetime
 
 import attrs
 
+from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Event", "Maintenance", "Outage"]
 
 
-def _check_service(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _check_service(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise DefinitionError(
             f"{attribute.name}={value!r} must be a non-empty service name such as 'checkout'"
         )
 
 
-def _aware(value: InstantLike) -> datetime:
-    """Normalise an instant to an aware UTC datetime (so equal instants compare equal)."""
-    return from_us(to_us(value, name="instant"))
+def _start(value: InstantLike) -> datetime:
+    """Normalise ``start`` to an aware UTC datetime (so equal instants compare equal)."""
+    return from_us(to_us(value, name="start"))
 
 
-def _field_instant(name: str) -> datetime:
-    return attrs.field(converter=lambda v: from_us(to_us(v, name=name)))  # type: ignore[no-any-return]
+def _end(value: InstantLike) -> datetime:
+    """Normalise ``end`` to an aware UTC datetime."""
+    return from_us(to_us(value, name="end"))
+
+
+def _announced(value: InstantLike) -> datetime:
+    """Normalise ``announced`` to an aware UTC datetime."""
+    return from_us(to_us(value, name="announced"))
 
 
 @attrs.frozen(repr=False)
-class _Spanned:
+class _Spanned(DSLRepr):
     """An event that occupies a half-open span ``[start, end)`` of one service."""
 
     service: str = attrs.field(validator=_check_service)
-    start: datetime = _field_instant("start")
-    end: datetime = _field_instant("end")
+    start: datetime = attrs.field(converter=_start)
+    end: datetime = attrs.field(converter=_end)
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
@@ -66,9 +73,7 @@ class Outage(_Spanned):
     """
 
     def __repr__(self) -> str:
-        return (
-            f"Outage({self.service!r}, {format_us(self.start_us)!r}, {format_us(self.end_us)!r})"
-        )
+        return f"Outage({self.service!r}, {format_us(self.start_us)!r}, {format_us(self.end_us)!r})"
 
 
 @attrs.frozen(repr=False)
@@ -79,7 +84,7 @@ class Maintenance(_Spanned):
     agreement's exclusion clauses (see :func:`slakit.scheduled_maintenance`).
     """
 
-    announced: datetime = _field_instant("announced")
+    announced: datetime = attrs.field(converter=_announced)
 
     @property
     def announced_us(self) -> int:

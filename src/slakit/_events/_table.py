@@ -23,7 +23,7 @@ I64 = npt.NDArray[np.int64]
 
 
 def _readonly(array: npt.ArrayLike, dtype: type) -> Any:
-    out = np.array(array, dtype=dtype, copy=True)
+    out: Any = np.array(array, dtype=dtype, copy=True)
     out.flags.writeable = False
     return out
 
@@ -86,7 +86,7 @@ class EventTable:
         cls, records: Iterable[Event], *, where: Sequence[str] | None = None
     ) -> EventTable:
         """Build a table from :class:`Outage` and :class:`Maintenance` records, in one pass."""
-        items = list(records)
+        items: list[object] = list(records)
         problems = [
             Problem(f"record {i}", "", f"expected Outage or Maintenance, got {type(r).__name__}")
             for i, r in enumerate(items)
@@ -94,16 +94,17 @@ class EventTable:
         ]
         if problems:
             raise EventDataError(problems)
-        names = sorted({r.service for r in items})
+        events = [r for r in items if isinstance(r, Outage | Maintenance)]
+        names = sorted({r.service for r in events})
         code = {name: i for i, name in enumerate(names)}
-        kind = [MAINTENANCE if isinstance(r, Maintenance) else OUTAGE for r in items]
-        announced = [r.announced_us if isinstance(r, Maintenance) else NO_TIME for r in items]
+        kind = [MAINTENANCE if isinstance(r, Maintenance) else OUTAGE for r in events]
+        announced = [r.announced_us if isinstance(r, Maintenance) else NO_TIME for r in events]
         return cls(
             kind=kind,
-            service=[code[r.service] for r in items],
+            service=[code[r.service] for r in events],
             services=names,
-            start=[r.start_us for r in items],
-            end=[r.end_us for r in items],
+            start=[r.start_us for r in events],
+            end=[r.end_us for r in events],
             announced=announced,
             where=where,
         )
@@ -142,7 +143,7 @@ class EventTable:
         for code, name in enumerate(KINDS):
             kind[kind_raw == name] = code
         problems.extend(
-            Problem(where_of(i), "kind", f"{kind_raw[i]!r} is not one of {', '.join(KINDS)}")
+            Problem(where_of(i), "kind", f"{str(kind_raw[i])!r} is not one of {', '.join(KINDS)}")
             for i in np.flatnonzero(kind < 0).tolist()
         )
         problems.extend(
@@ -209,7 +210,11 @@ class EventTable:
 
     def where_all(self) -> list[str]:
         """Return the origin of every row, in row order."""
-        return list(self._where) if self._where is not None else [f"record {i}" for i in range(len(self))]
+        return (
+            list(self._where)
+            if self._where is not None
+            else [f"record {i}" for i in range(len(self))]
+        )
 
     def record(self, row: int) -> Event:
         """Return row ``row`` as a record object."""

@@ -28,7 +28,11 @@ def _percent(value: Fraction | Decimal | None) -> str | None:
 
 def _spans(timeline: Timeline) -> list[dict[str, Any]]:
     return [
-        {"start": format_us(s.start), "end": format_us(s.end), "seconds": str(Fraction(s.end - s.start, 1_000_000))}
+        {
+            "start": format_us(s.start),
+            "end": format_us(s.end),
+            "seconds": str(Fraction(s.end - s.start, 1_000_000)),
+        }
         for s in timeline
     ]
 
@@ -124,9 +128,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def _timeline_lines(timeline: Timeline, indent: str, limit: int = 20) -> list[str]:
-    lines = [
-        f"{indent}{span}  {describe_us(span.end - span.start)}" for span in timeline[:limit]
-    ]
+    lines = [f"{indent}{span}  {describe_us(span.end - span.start)}" for span in timeline[:limit]]
     if len(timeline) > limit:
         lines.append(f"{indent}... and {len(timeline) - limit} more spans")
     return lines
@@ -139,10 +141,14 @@ def explain(report: Report) -> str:
     period = report.period
     out = [
         f"Service level report: {agreement.title}",
-        f"Provider {agreement.provider}; customer {agreement.customer}; tier {tier.name}, "
-        f"fee {tier.fee} per service per period",
-        f"Period {period.label} in {period.tz}: {period.local_start().isoformat()} to "
-        f"{period.local_end().isoformat()} ({describe_us(period.length_us)})",
+        (
+            f"Provider {agreement.provider}; customer {agreement.customer}; tier {tier.name}, "
+            f"fee {tier.fee} per service per period"
+        ),
+        (
+            f"Period {period.label} in {period.tz}: {period.local_start().isoformat()} to "
+            f"{period.local_end().isoformat()} ({describe_us(period.length_us)})"
+        ),
     ]
     out.extend(f"Note: {note}" for note in report.notes)
     lines_by_service: dict[str, list[CreditLine]] = {}
@@ -156,7 +162,9 @@ def explain(report: Report) -> str:
             verdict = result.verdict.value.upper()
             if result.value is None:
                 resolved = f", resolved as {result.resolved_by}" if result.resolved_by else ""
-                out.append(f"  {result.objective.describe()}: {verdict} (no eligible time{resolved})")
+                out.append(
+                    f"  {result.objective.describe()}: {verdict} (no eligible time{resolved})"
+                )
             else:
                 out.append(
                     f"  {result.objective.describe()}: {verdict}, measured "
@@ -181,16 +189,20 @@ def explain(report: Report) -> str:
             uncounted = [n for n in ev.events if n.category != "counted"]
             if uncounted:
                 out.append("    events not counted:")
-                out.extend(f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}" for n in uncounted)
-        for line in lines_by_service.get(service, []):
-            out.append(f"  credit: {line.describe()}")
+                out.extend(
+                    f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: "
+                    f"{n.reason}"
+                    for n in uncounted
+                )
+        out.extend(f"  credit: {line.describe()}" for line in lines_by_service.get(service, []))
         if service not in lines_by_service:
             out.append("  credit: none")
     comp = report.compensation
     out.append("")
     exact = f"{Decimal(comp.exact_total.numerator) / Decimal(comp.exact_total.denominator)}"
+    mode = comp.rounding.mode.replace("_", "-")
     out.append(
-        f"Total credit: {comp.total} (exact {exact}, rounded once, {comp.rounding.mode.replace('_', '-')} "
+        f"Total credit: {comp.total} (exact {exact}, rounded once, {mode} "
         f"to the currency's minor unit)"
     )
     rec = report.reconciliation

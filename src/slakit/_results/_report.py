@@ -212,10 +212,10 @@ class Report:
         for column in self._objective_columns:
             names = np.asarray([v.value for v in VERDICTS])
             cols[f"{column.objective.describe()}.verdict"] = names[column.verdict]
-        for column in self._credit_columns:
-            shares = [b.credit for b in column.rule.bands]
+        for credit in self._credit_columns:
+            shares = [b.credit for b in credit.rule.bands]
             cols["credit.share"] = np.asarray(
-                [shares[b] if b >= 0 else Decimal(0) for b in column.band.tolist()], dtype=object
+                [shares[b] if b >= 0 else Decimal(0) for b in credit.band.tolist()], dtype=object
             )
         return cols
 

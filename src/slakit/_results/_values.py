@@ -108,7 +108,9 @@ class CreditLine:
     @property
     def exact_amount(self) -> Money:
         """The exact credit as money (not rounded)."""
-        return Money(Decimal(self.amount.numerator) / Decimal(self.amount.denominator), self.base.currency)
+        return Money(
+            Decimal(self.amount.numerator) / Decimal(self.amount.denominator), self.base.currency
+        )
 
     def describe(self) -> str:
         """Return the line as a sentence a customer can check."""

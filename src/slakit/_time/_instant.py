@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import attrs
 
+from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError, NaiveDatetimeError, UnknownZoneError
 
 __all__ = [
@@ -103,7 +104,8 @@ def _zone(name: str) -> ZoneInfo:
 
 def zone(name: str, *, argument: str = "tz") -> ZoneInfo:
     """Return the IANA zone ``name``, or raise :class:`UnknownZoneError` with suggestions."""
-    if not isinstance(name, str) or not name:
+    given: object = name
+    if not isinstance(given, str) or not name:
         raise UnknownZoneError(f"{argument}={name!r} is not a zone name; use an IANA name")
     try:
         return _zone(name)
@@ -129,7 +131,7 @@ def local_to_us(naive: datetime, tz: str) -> int:
 
 
 @attrs.frozen(order=True, repr=False)
-class Duration:
+class Duration(DSLRepr):
     """An exact length of time in integer microseconds.
 
     Build one with :func:`seconds`, :func:`minutes`, :func:`hours` or :func:`days`
@@ -139,7 +141,7 @@ class Duration:
     us: int = attrs.field()
 
     @us.validator
-    def _check(self, _attribute: attrs.Attribute[int], value: int) -> None:
+    def _check(self, _attribute: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise DefinitionError(f"Duration us={value!r} must be an integer of microseconds")
         if value < 0:

@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "Grouped",
     "I64",
+    "Grouped",
     "bucketize",
     "clip",
     "coverage",

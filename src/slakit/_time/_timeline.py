@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._repr import DSLRepr
 from slakit._time import _kernels as k
 from slakit._time._instant import InstantLike, describe_us, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError
@@ -22,7 +23,7 @@ def _instant(value: InstantLike) -> int:
 
 
 @attrs.frozen(repr=False, order=True)
-class Span:
+class Span(DSLRepr):
     """A half-open span of time ``[start, end)``, stored as integer microseconds UTC.
 
     ``start`` and ``end`` accept aware datetimes, ISO 8601 strings with an
@@ -81,7 +82,7 @@ def _spans_to_arrays(spans: Iterable[Span | tuple[InstantLike, InstantLike]]) ->
     return k.as_grouped(np.zeros(n, np.int64), starts, ends)
 
 
-class Timeline:
+class Timeline(DSLRepr):
     """An immutable set of disjoint half-open spans, backed by two ``int64`` arrays.
 
     Build one from spans (which may overlap; they are merged), combine

@@ -1,0 +1,129 @@
+"""The command line: demo, evaluate, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slakit._cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_demo_prints_the_example_report() -> None:
+    """``slakit demo`` evaluates the embedded agreement and prints its report."""
+    status, out, err = run("demo")
+    assert status == 0
+    assert err == ""
+    assert "Service level report: Acme Cloud / Globex" in out
+    assert "Total credit: 4,000.00 USD" in out
+    assert "not excluded: announced 2 days 17 hours before it started" in out
+
+
+def test_demo_json() -> None:
+    """``slakit demo --json`` prints the report as JSON."""
+    status, out, _ = run("demo", "--json")
+    assert status == 0
+    assert json.loads(out)["compensation"]["total"] == {"amount": "4000.00", "currency": "USD"}
+
+
+def test_demo_files_evaluate_to_the_same_report(tmp_path: Path) -> None:
+    """The demo's files, written out, give the same report through ``slakit evaluate``."""
+    status, out, _ = run("demo", "--write", str(tmp_path))
+    assert status == 0
+    assert "slakit evaluate" in out
+    status, evaluated, err = run(
+        "evaluate",
+        str(tmp_path / "agreement.py"),
+        str(tmp_path / "events.jsonl"),
+        "--period",
+        "2026-10",
+    )
+    assert (status, err) == (0, "")
+    demo = run("demo")[1]
+    assert evaluated.replace(str(tmp_path / "events.jsonl"), "demo-events.jsonl") == demo
+
+
+def test_fail_on_breach(tmp_path: Path) -> None:
+    """``--fail-on-breach`` exits 1 when an objective is missed."""
+    run("demo", "--write", str(tmp_path))
+    args = ["evaluate", str(tmp_path / "agreement.py"), str(tmp_path / "events.jsonl")]
+    assert run(*args, "--period", "2026-10", "--fail-on-breach")[0] == 1
+    assert run(*args, "--period", "2026-12", "--fail-on-breach")[0] == 0
+    status, out, _ = run(*args, "--period", "2026-10", "--json")
+    assert status == 0
+    assert json.loads(out)["period"]["label"] == "2026-10"
+
+
+def test_bad_events_file_gives_file_line_field_and_exit_2(tmp_path: Path) -> None:
+    """A bad events file is reported as ``file:line: field: problem`` with status 2."""
+    run("demo", "--write", str(tmp_path))
+    events = tmp_path / "bad.jsonl"
+    events.write_text(
+        '{"type": "outage", "service": "a", "start": "2026-10-01T00:00", "end": "2026-10-01T00:05Z"}\n'  # noqa: E501
+        "{broken\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(
+        "evaluate", str(tmp_path / "agreement.py"), str(events), "--period", "2026-10"
+    )
+    assert status == 2
+    assert out == ""
+    assert f"{events}:1: start: '2026-10-01T00:00' has no UTC offset" in err
+    assert f"{events}:2: not valid JSON" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = 1\n", "defines nothing as `agreement`"),
+        ("agreement = 42\n", "defines a int as `agreement`"),
+        ("import slakit as sla\nsla.usd(1.5)\n", "float, which cannot hold cents"),
+        ("raise RuntimeError('boom')\n", "the file raised an error"),
+    ],
+)
+def test_bad_agreement_files(tmp_path: Path, source: str, message: str) -> None:
+    """An agreement file without a valid ``agreement`` is reported with status 2."""
+    path = tmp_path / "agreement.py"
+    path.write_text(source, encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    events.write_text("", encoding="utf-8")
+    status, _, err = run("evaluate", str(path), str(events), "--period", "2026-10")
+    assert status == 2
+    assert message in err
+
+
+def test_missing_files_and_bad_periods(tmp_path: Path) -> None:
+    """Missing files and unknown periods are usage errors, not tracebacks."""
+    run("demo", "--write", str(tmp_path))
+    agreement, events = str(tmp_path / "agreement.py"), str(tmp_path / "events.jsonl")
+    assert (
+        "no such file"
+        in run("evaluate", str(tmp_path / "nope.py"), events, "--period", "2026-10")[2]
+    )
+    assert (
+        "no such file"
+        in run("evaluate", agreement, str(tmp_path / "nope"), "--period", "2026-10")[2]
+    )
+    status, _, err = run("evaluate", agreement, events, "--period", "October")
+    assert status == 2
+    assert "period='October'" in err
+
+
+def test_the_installed_command_runs() -> None:
+    """``python -m slakit demo`` works from a real process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "slakit", "demo"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "Total credit: 4,000.00 USD" in result.stdout

@@ -1,0 +1,65 @@
+"""Real user code, type-checked with mypy --strict (never executed): the public API's types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import slakit as sla
+import slakit.io
+from slakit.exceptions import EventDataError, SlakitError
+
+uptime: sla.Uptime = sla.uptime(
+    min_outage=sla.minutes(1),
+    granularity=sla.minutes(1),
+    excluding=[sla.scheduled_maintenance(notice=sla.days(5), at_most=sla.hours(4))],
+)
+objective: sla.Objective = uptime >= "99.95%"
+schedule: sla.CreditSchedule = sla.credit_schedule(uptime, {"< 99.95%": "10%", "< 99%": "25%"})
+gold = sla.Tier("gold", fee=sla.usd("12000.00"), objectives=[objective], compensation=schedule)
+silver: sla.Tier = gold.derive("silver", fee=sla.usd("6000.00"))
+agreement = sla.Agreement(
+    provider="Acme Cloud",
+    customer="Globex",
+    services=["checkout"],
+    tier=gold,
+    period=sla.monthly(tz="Europe/Berlin"),
+)
+
+try:
+    table: sla.EventTable = slakit.io.read_jsonl("events.jsonl")
+except EventDataError as exc:
+    for problem in exc.problems:
+        print(problem.where, problem.field, problem.message)
+    raise
+
+report: sla.Report = sla.evaluate(agreement, table, period="2026-10")
+total: sla.Money = report.total
+amount: Decimal = total.amount
+for result in report.objectives:
+    value: Fraction | None = result.value
+    verdict: sla.Verdict = result.verdict
+    percent: Decimal | None = result.percent
+for line in report.compensation.lines:
+    exact: Fraction = line.amount
+evidence: sla.MeasureEvidence = report.evidence("checkout")
+down: sla.Timeline = evidence.down
+seconds_down: int = down.measure() // 1_000_000
+text: str = report.explain()
+data: dict[str, object] = report.to_dict()
+
+plan: sla.Plan = sla.compile_agreement(agreement)
+october: sla.Period = agreement.period.period("2026-10")
+again: sla.Report = plan.evaluate(
+    [sla.Outage("checkout", "2026-10-01T00:00Z", "2026-10-01T00:05Z")], period=october
+)
+
+timeline = sla.Timeline([("2026-10-01T00:00Z", "2026-10-01T02:00Z")]) - sla.Timeline(
+    [sla.Span("2026-10-01T01:00Z", "2026-10-01T03:00Z")]
+)
+length: sla.Duration = sla.hours(1) + sla.minutes(30)
+
+try:
+    sla.usd("1") + sla.eur("1")
+except SlakitError as error:
+    message: str = str(error)
