@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -64,29 +64,29 @@ class Band(DSLRepr):
                 return False
         return True
 
-    def interval(self) -> str:
+    def interval(self, fmt: Callable[[Decimal], str] = format_percent) -> str:
         """Return the band in interval notation, such as ``'[99%, 99.99%)'``."""
         lo = (
             "(-inf"
             if self.lower is None
-            else (("[" if self.lower.inclusive else "(") + format_percent(self.lower.value))
+            else (("[" if self.lower.inclusive else "(") + fmt(self.lower.value))
         )
         hi = (
             "+inf)"
             if self.upper is None
-            else (format_percent(self.upper.value) + ("]" if self.upper.inclusive else ")"))
+            else (fmt(self.upper.value) + ("]" if self.upper.inclusive else ")"))
         )
         return f"{lo}, {hi}"
 
-    def describe(self) -> str:
+    def describe(self, fmt: Callable[[Decimal], str] = format_percent) -> str:
         """Return the band's condition in words, such as ``'at least 99% and below 99.99%'``."""
         parts = []
         if self.lower is not None:
             word = "at least" if self.lower.inclusive else "above"
-            parts.append(f"{word} {format_percent(self.lower.value)}")
+            parts.append(f"{word} {fmt(self.lower.value)}")
         if self.upper is not None:
             word = "at most" if self.upper.inclusive else "below"
-            parts.append(f"{word} {format_percent(self.upper.value)}")
+            parts.append(f"{word} {fmt(self.upper.value)}")
         return " and ".join(parts) if parts else "any value"
 
     def __repr__(self) -> str:
@@ -106,12 +106,16 @@ _THRESHOLD = re.compile(r"^\s*(<=|<|>=|>)\s*(.+?)\s*$")
 _INF = {"-inf", "-∞", "+inf", "inf", "∞", "+∞"}
 
 
-def _parse_interval(key: str) -> tuple[Bound | None, Bound | None]:
+def _parse_interval(key: str, measure: Measure) -> tuple[Bound | None, Bound | None]:
     match = _INTERVAL.match(key)
     assert match is not None
     opening, lo_text, hi_text, closing = match.groups()
-    lower = None if lo_text in _INF else Bound(ratio(lo_text, name="bound"), opening == "[")
-    upper = None if hi_text in _INF else Bound(ratio(hi_text, name="bound"), closing == "]")
+    lower = (
+        None if lo_text in _INF else Bound(measure.coerce(lo_text, name="bound"), opening == "[")
+    )
+    upper = (
+        None if hi_text in _INF else Bound(measure.coerce(hi_text, name="bound"), closing == "]")
+    )
     if lower is None and opening == "[":
         raise DefinitionError(f"band {key!r}: an infinite bound is always open; write '(-inf'")
     if upper is None and closing == "]":
@@ -119,13 +123,15 @@ def _parse_interval(key: str) -> tuple[Bound | None, Bound | None]:
     return lower, upper
 
 
-def _bands_from_thresholds(table: Mapping[str, object]) -> list[Band]:
+def _bands_from_thresholds(table: Mapping[str, object], measure: Measure) -> list[Band]:
     """Turn ``{"< 99.99%": "10%", "< 99%": "30%"}`` into adjoining bands."""
     parsed = []
     for key, credit in table.items():
         match = _THRESHOLD.match(key)
         assert match is not None
-        parsed.append((match[1], ratio(match[2], name="bound"), ratio(credit, name="credit"), key))
+        parsed.append(
+            (match[1], measure.coerce(match[2], name="bound"), ratio(credit, name="credit"), key)
+        )
     directions = {op[0] for op, *_ in parsed}
     if len(directions) != 1:
         raise DefinitionError(
@@ -206,7 +212,8 @@ class CreditSchedule(CreditRule):
         return above_floor and below_ceiling
 
     def __repr__(self) -> str:
-        table = ", ".join(f"{b.interval()!r}: {format_percent(b.credit)!r}" for b in self.bands)
+        fmt = self.measure.format_value
+        table = ", ".join(f"{b.interval(fmt)!r}: {format_percent(b.credit)!r}" for b in self.bands)
         return f"credit_schedule({self.measure!r}, {{{table}}})"
 
 
@@ -243,11 +250,11 @@ def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSche
                 "interval such as '[99%, 99.9%)'"
             )
     if all(_THRESHOLD.match(k) for k in keys):
-        bands = _bands_from_thresholds(table)
+        bands = _bands_from_thresholds(table, measure)
     elif all(_INTERVAL.match(k) for k in keys):
         bands = []
         for key, credit in table.items():
-            lower, upper = _parse_interval(key)
+            lower, upper = _parse_interval(key, measure)
             bands.append(Band(lower, upper, ratio(credit, name=f"credit for {key!r}")))
     else:
         raise DefinitionError(

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Literal, cast
 
 import attrs
 
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._objectives import Objective
-from slakit._dsl._ratio import ratio
+from slakit._dsl._ratio import format_percent, ratio
 from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Measure", "Uptime", "uptime"]
-
-
-def _target(value: object) -> object:
-    return ratio(value, name="target")
 
 
 @attrs.frozen(order=False)
@@ -36,17 +34,29 @@ class Measure(DSLRepr, abc.ABC):
     def describe(self) -> str:
         """Return how the measure is computed, in words a customer can read."""
 
+    def coerce(self, value: object, *, name: str = "target") -> Decimal:
+        """Return a target or bound written for this measure as an exact ``Decimal``.
+
+        Ratio measures (the default) take percentages such as ``"99.9%"``;
+        measures of time or counts override this.
+        """
+        return ratio(value, name=name)
+
+    def format_value(self, value: Fraction | Decimal) -> str:
+        """Return a value of this measure as text that :meth:`coerce` reads back."""
+        return format_percent(value)
+
     def __ge__(self, target: object) -> Objective:
-        return Objective(self, ">=", ratio(target, name="target"))
+        return Objective(self, ">=", self.coerce(target))
 
     def __gt__(self, target: object) -> Objective:
-        return Objective(self, ">", ratio(target, name="target"))
+        return Objective(self, ">", self.coerce(target))
 
     def __le__(self, target: object) -> Objective:
-        return Objective(self, "<=", ratio(target, name="target"))
+        return Objective(self, "<=", self.coerce(target))
 
     def __lt__(self, target: object) -> Objective:
-        return Objective(self, "<", ratio(target, name="target"))
+        return Objective(self, "<", self.coerce(target))
 
 
 def _duration(value: object, name: str, *, positive: bool) -> Duration:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from slakit._dsl._ratio import format_percent
 from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 
@@ -56,7 +55,7 @@ class Objective(DSLRepr):
 
     def describe(self) -> str:
         """Return the objective in words, such as ``'uptime >= 99.95%'``."""
-        return f"{self.measure.label} {self.comparator} {format_percent(self.target)}"
+        return f"{self.measure.label} {self.comparator} {self.measure.format_value(self.target)}"
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -65,4 +64,4 @@ class Objective(DSLRepr):
         )
 
     def __repr__(self) -> str:
-        return f"{self.measure!r} {self.comparator} {format_percent(self.target)!r}"
+        return f"{self.measure!r} {self.comparator} {self.measure.format_value(self.target)!r}"

@@ -97,6 +97,7 @@ class MeasureOutcome:
     total: npt.NDArray[np.int64]
     evidence_of: Callable[[int], MeasureEvidence]
     notes: Callable[[], list[EventNote]]
+    #: ``{"rows": {"rows": n}, "categories": {...}, "reasons": {...}}``
     counts: Mapping[str, Mapping[str, int]]
 
     def index(self, service: str) -> int:
@@ -106,17 +107,22 @@ class MeasureOutcome:
 
 @attrs.frozen
 class Reconciliation:
-    """How every input event reconciles in each measure: counted, excluded or ignored.
+    """How every input row reconciles in each measure: counted, excluded or ignored.
 
-    ``by_measure`` maps each measure's label to ``{category: count}`` and
-    ``reasons`` to ``{reason: count}``; in every measure the categories add up
-    to ``total``.
+    ``by_measure`` maps each measure's label to ``{category: count}``,
+    ``reasons`` to ``{reason: count}`` and ``rows`` to the number of input rows
+    the measure read; in every measure the categories add up to its rows.
+    ``total`` is the number of input rows over every table.
     """
 
     total: int
     by_measure: Mapping[str, Mapping[str, int]]
     reasons: Mapping[str, Mapping[str, int]]
+    rows: Mapping[str, int] = attrs.field(factory=dict)
 
     def balanced(self) -> bool:
-        """Return whether every measure accounts for every input event exactly once."""
-        return all(sum(c.values()) == self.total for c in self.by_measure.values())
+        """Return whether every measure accounts for every row it read exactly once."""
+        return all(
+            sum(c.values()) == self.rows.get(label, self.total)
+            for label, c in self.by_measure.items()
+        )

@@ -120,6 +120,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "evidence": [_evidence(report.evidence(s)) for s in report.services],
         "reconciliation": {
             "events": report.reconciliation.total,
+            "rows": dict(report.reconciliation.rows),
             "by_measure": {k: dict(v) for k, v in report.reconciliation.by_measure.items()},
             "reasons": {k: dict(v) for k, v in report.reconciliation.reasons.items()},
         },
@@ -168,7 +169,7 @@ def explain(report: Report) -> str:
             else:
                 out.append(
                     f"  {result.objective.describe()}: {verdict}, measured "
-                    f"{format_percent(result.value)} (exact {result.value}), margin "
+                    f"{result.shown} (exact {result.value}), margin "
                     f"{result.margin_points} points"
                 )
         for ev in sr.evidence:
@@ -208,7 +209,8 @@ def explain(report: Report) -> str:
     rec = report.reconciliation
     for measure, cats in rec.by_measure.items():
         out.append(
-            f"Events in {measure}: {rec.total} read; {cats['counted']} counted, "
+            f"Events in {measure}: {rec.rows.get(measure, rec.total)} read; "
+            f"{cats['counted']} counted, "
             f"{cats['excluded']} excluded by a clause, {cats['ignored']} ignored"
         )
     return "\n".join(out)

@@ -251,6 +251,7 @@ def _credit_lines(column: CreditColumn, tier: str) -> list[CreditLine]:
         value = _value(outcome, i)
         if code >= 0:
             band = column.rule.bands[code]
+            shown = None if value is None else column.rule.measure.format_value(value)
             lines.append(
                 CreditLine(
                     service=outcome.services[i],
@@ -262,6 +263,7 @@ def _credit_lines(column: CreditColumn, tier: str) -> list[CreditLine]:
                     base=column.base,
                     amount=column.base.exact() * column.proration * Fraction(band.credit),
                     proration=column.proration,
+                    shown=shown,
                 )
             )
         else:

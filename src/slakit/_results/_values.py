@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -57,6 +58,11 @@ class ObjectiveResult:
         return None if self.value is None else percent_of(self.value)
 
     @property
+    def shown(self) -> str:
+        """The value as the measure writes it (``'99.95%'``, ``'250ms'``), or ``'no data'``."""
+        return "no data" if self.value is None else self.objective.measure.format_value(self.value)
+
+    @property
     def target(self) -> Decimal:
         """The target ratio."""
         return self.objective.target
@@ -73,8 +79,7 @@ class ObjectiveResult:
 
     def describe(self) -> str:
         """Return a one-line summary, such as ``'uptime >= 99.99%: breached (99.9865%)'``."""
-        shown = "no data" if self.value is None else format_percent(self.value)
-        return f"{self.objective.describe()}: {self.verdict} ({shown})"
+        return f"{self.objective.describe()}: {self.verdict} ({self.shown})"
 
 
 @attrs.frozen
@@ -92,6 +97,7 @@ class CreditLine:
         amount: the exact credit, before the final rounding: base x proration x share.
         proration: the share of the period the agreement was in force (1 for a whole period).
         note: a diagnostic such as ``"schedule gap"`` or ``"no data"``, if any.
+        shown: the value as the measure writes it (``'99.95%'``), for people.
     """
 
     service: str
@@ -104,6 +110,7 @@ class CreditLine:
     amount: Fraction
     proration: Fraction = Fraction(1)
     note: str | None = None
+    shown: str | None = None
 
     @property
     def exact_amount(self) -> Money:
@@ -119,11 +126,19 @@ class CreditLine:
         assert self.band is not None
         assert self.value is not None
         prorated = "" if self.proration == 1 else f" x {self.proration} of the period"
+        shown = self.shown if self.shown is not None else format_percent(self.value)
         return (
             f"{self.rule}: {format_percent(self.share)} of {self.base}{prorated} "
-            f"(value {format_percent(self.value)} is {self.band.describe()}) = "
+            f"(value {shown} is {self.band.describe(_reader(shown))}) = "
             f"{_fraction_text(self.amount)} {self.base.currency}"
         )
+
+
+def _reader(shown: str) -> Callable[[Decimal], str]:
+    """Return the formatter matching how ``shown`` was written (percent or not)."""
+    if shown.endswith("%"):
+        return format_percent
+    return lambda d: f"{d.normalize():f}"
 
 
 def _fraction_text(value: Fraction) -> str:

@@ -1,0 +1,143 @@
+"""Availability measures from outage reports: the runner of :class:`~slakit.Uptime`."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._measures import Measure, Uptime
+from slakit._engine._inputs import Inputs
+from slakit._engine._registry import Context, register
+from slakit._engine._status import RowStatus
+from slakit._engine._uptime import UptimeColumns, run_uptime, service_timeline, window_for
+from slakit._events._table import KINDS, EventTable
+from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
+from slakit._time._instant import describe_us
+
+__all__ = ["run_uptime_measure", "status_counts"]
+
+I64 = npt.NDArray[np.int64]
+
+
+@register(Uptime)
+def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
+    """Evaluate an uptime measure over the outage and maintenance events."""
+    assert isinstance(measure, Uptime)
+    table = inputs.events()
+    period = ctx.period
+    window = window_for(measure, period).clip((ctx.start, period.end))
+    cols = run_uptime(measure, table, ctx.services, period, window, start_at=ctx.start)
+
+    def evidence_of(i: int) -> MeasureEvidence:
+        return _evidence(cols, table, i)
+
+    def notes() -> list[EventNote]:
+        return _notes(cols, table, np.arange(len(table)))
+
+    return MeasureOutcome(
+        measure=measure,
+        services=ctx.services,
+        good=cols.eligible_us - cols.down_us,
+        total=cols.eligible_us,
+        evidence_of=evidence_of,
+        notes=notes,
+        counts=status_counts(cols.row_status),
+    )
+
+
+def status_counts(status: npt.NDArray[np.int8]) -> dict[str, dict[str, int]]:
+    """Return how many rows fall in each category and reason (and how many rows in all)."""
+    bins = np.bincount(status, minlength=len(RowStatus))
+    by_category: dict[str, int] = {"counted": 0, "excluded": 0, "ignored": 0}
+    by_reason: dict[str, int] = {}
+    for code in RowStatus:
+        count = int(bins[code])
+        if count:
+            by_category[code.category] += count
+            by_reason[code.name.lower().replace("_", " ")] = count
+    return {"rows": {"rows": int(status.shape[0])}, "categories": by_category, "reasons": by_reason}
+
+
+def _evidence(cols: UptimeColumns, table: EventTable, i: int) -> MeasureEvidence:
+    service = cols.services[i]
+    code = table.services.index(service) if service in table.services else -1
+    rows = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
+    clause = cols.clause
+    return MeasureEvidence(
+        service=service,
+        measure=cols.measure,
+        eligible=service_timeline(cols.eligible, i),
+        down=service_timeline(cols.down, i),
+        excluded=service_timeline(cols.excluded, i),
+        excluded_by=clause.describe() if clause is not None else "",
+        outside_window=service_timeline(cols.outside_window, i),
+        events=tuple(_notes(cols, table, rows)),
+    )
+
+
+def _notes(cols: UptimeColumns, table: EventTable, rows: I64) -> list[EventNote]:
+    out = []
+    status = cols.row_status
+    for row in rows.tolist():
+        code = RowStatus(int(status[row]))
+        out.append(
+            EventNote(
+                where=table.where(row),
+                kind=KINDS[int(table.kind[row])],
+                service=table.services[int(table.service[row])],
+                start=int(table.start[row]),
+                end=int(table.end[row]),
+                category=code.category,
+                reason=_reason(cols, code, int(cols.row_down_us[row]), int(cols.row_detail[row])),
+                amount_us=int(cols.row_down_us[row]),
+            )
+        )
+    return out
+
+
+def _lead(lead_us: int) -> str:
+    if lead_us >= 0:
+        return f"announced {describe_us(lead_us)} before it started"
+    return f"announced {describe_us(-lead_us)} after it started"
+
+
+def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int) -> str:
+    measure = cols.measure
+    clause = cols.clause
+    if code is RowStatus.COUNTED:
+        return f"{describe_us(amount)} of down time counted"
+    if code is RowStatus.EXCLUDED:
+        assert clause is not None
+        return f"all of its time was excluded by the clause: {clause.describe()}"
+    if code is RowStatus.OUTSIDE_WINDOW:
+        return f"outside the service window {measure.during!r}"
+    if code is RowStatus.BELOW_MINIMUM:
+        scope = (
+            "its episode of consecutive downtime" if measure.min_outage_of == "episode" else "it"
+        )
+        return (
+            f"ignored: {scope} lasted less than the minimum outage of {measure.min_outage.words()}"
+        )
+    if code is RowStatus.OUTSIDE_PERIOD:
+        return f"ignored: outside period {cols.period.label}"
+    if code is RowStatus.NOT_COVERED:
+        return "ignored: the service is not covered by this measure"
+    if code is RowStatus.NOT_USED:
+        return "ignored: this measure has no clause that uses maintenance notices"
+    assert clause is not None
+    if code is RowStatus.MAINTENANCE_EXCLUDED:
+        return f"excluded ({_lead(detail)}): {clause.describe()}"
+    if code is RowStatus.MAINTENANCE_PARTLY_EXCLUDED:
+        assert clause.at_most is not None
+        return (
+            f"partly excluded: {describe_us(amount)} before the allowance of "
+            f"{clause.at_most.words()} per period ran out"
+        )
+    if code is RowStatus.MAINTENANCE_NOTICE_TOO_SHORT:
+        assert clause.notice is not None
+        return (
+            f"not excluded: {_lead(detail)}, but the clause requires notice of at least "
+            f"{clause.notice.words()}"
+        )
+    assert clause.at_most is not None
+    return f"not excluded: the allowance of {clause.at_most.words()} per period was already used"

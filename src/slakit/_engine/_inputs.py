@@ -1,0 +1,92 @@
+"""The inputs of an evaluation: columnar tables, one per kind of input, found by type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sized
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from slakit._events._records import Maintenance, Outage
+from slakit._events._table import EventTable
+from slakit.exceptions import EvaluationError
+
+__all__ = ["Inputs", "as_inputs", "register_records"]
+
+T = TypeVar("T")
+
+#: How a list of records becomes a table: record type -> (table type, builder).
+_RECORD_BUILDERS: dict[type, tuple[type, Callable[[list[Any]], object]]] = {
+    Outage: (EventTable, EventTable.from_records),
+    Maintenance: (EventTable, EventTable.from_records),
+}
+
+
+def register_records(
+    record_types: tuple[type, ...], table_type: type, build: Callable[[list[Any]], object]
+) -> None:
+    """Teach :func:`as_inputs` to turn lists of ``record_types`` into ``table_type``."""
+    for record_type in record_types:
+        _RECORD_BUILDERS[record_type] = (table_type, build)
+
+
+@attrs.frozen
+class Inputs:
+    """The tables an evaluation reads, keyed by table type (``EventTable``, ...)."""
+
+    tables: dict[type, object] = attrs.field(factory=dict)
+
+    def get(self, table_type: type[T]) -> T | None:
+        """Return the table of ``table_type``, or ``None`` if none was given."""
+        return cast("T | None", self.tables.get(table_type))
+
+    def events(self) -> EventTable:
+        """Return the outage and maintenance events (an empty table if none were given)."""
+        table = self.get(EventTable)
+        return table if table is not None else EventTable.from_records([])
+
+    def rows(self) -> int:
+        """Return the number of input rows over every table."""
+        return sum(len(cast("Sized", t)) for t in self.tables.values())
+
+
+def as_inputs(sources: Iterable[object]) -> Inputs:
+    """Sort tables and record lists into :class:`Inputs`, one table per type.
+
+    Raises:
+        EvaluationError: an input is of no known kind, or two inputs are of one kind.
+    """
+    tables: dict[type, object] = {}
+
+    def put(table_type: type, table: object) -> None:
+        if table_type in tables:
+            raise EvaluationError(
+                f"two {table_type.__name__} inputs were given; concatenate them into one first"
+            )
+        tables[table_type] = table
+
+    for source in sources:
+        if isinstance(source, Inputs):
+            for table_type, table in source.tables.items():
+                put(table_type, table)
+            continue
+        if any(isinstance(source, table_type) for table_type, _ in _RECORD_BUILDERS.values()):
+            put(type(source), source)
+            continue
+        if isinstance(source, str | bytes) or not isinstance(source, Iterable):
+            raise EvaluationError(
+                f"cannot evaluate over {type(source).__name__} {source!r:.60}; pass an EventTable "
+                "(or another table) or a list of records such as Outage(...)"
+            )
+        groups: dict[type, list[Any]] = {}
+        for record in source:
+            entry = _RECORD_BUILDERS.get(type(record))
+            if entry is None:
+                raise EvaluationError(
+                    f"{record!r:.80} is not an input record; known records: "
+                    f"{', '.join(sorted(t.__name__ for t in _RECORD_BUILDERS))}"
+                )
+            groups.setdefault(entry[0], []).append(record)
+        for table_type, records in groups.items():
+            put(table_type, _RECORD_BUILDERS[type(records[0])][1](records))
+    return Inputs(tables)
