@@ -1,10 +1,11 @@
 """Reading events from files and data frames.
 
->>> import slakit.io
->>> table = slakit.io.parse_jsonl(['{"type": "outage", "service": "api", '
-...     '"start": "2026-10-01T00:00:00Z", "end": "2026-10-01T00:05:00Z"}'])
->>> len(table), table.services
-(1, ('api',))
+Examples:
+    >>> import slakit.io
+    >>> table = slakit.io.parse_jsonl(['{"type": "outage", "service": "api", '
+    ...     '"start": "2026-10-01T00:00:00Z", "end": "2026-10-01T00:05:00Z"}'])
+    >>> len(table), table.services
+    (1, ('api',))
 """
 
 from __future__ import annotations

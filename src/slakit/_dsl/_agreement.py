@@ -69,10 +69,11 @@ def _check_no_data(_instance: object, _attribute: object, value: object) -> None
 class Tier(DSLRepr):
     """A service tier: a fee per period, objectives, and the compensation owed on a miss.
 
-    >>> import slakit as sla
-    >>> gold = sla.Tier("gold", fee=sla.usd("12000.00"), objectives=[sla.uptime() >= "99.95%"])
-    >>> gold.derive("silver", fee=sla.usd("6000.00")).fee
-    Money('6000.00', 'USD')
+    Examples:
+        >>> import slakit as sla
+        >>> gold = sla.Tier("gold", fee=sla.usd("12000.00"), objectives=[sla.uptime() >= "99.95%"])
+        >>> gold.derive("silver", fee=sla.usd("6000.00")).fee
+        Money('6000.00', 'USD')
     """
 
     name: str = attrs.field(converter=_name)

@@ -246,8 +246,11 @@ def round_fraction(value: Fraction, digits: int, mode: RoundingMode) -> Decimal:
     The rounding is done in integers, so no intermediate ``Decimal`` context
     precision can alter the result.
 
-    >>> round_fraction(Fraction(1, 8), 2, "half_up"), round_fraction(Fraction(1, 8), 2, "half_even")
-    (Decimal('0.13'), Decimal('0.12'))
+    Examples:
+        >>> round_fraction(Fraction(1, 8), 2, "half_up")
+        Decimal('0.13')
+        >>> round_fraction(Fraction(1, 8), 2, "half_even")
+        Decimal('0.12')
     """
     scaled = value * 10**digits
     floor = scaled.numerator // scaled.denominator
@@ -311,10 +314,11 @@ class Money(DSLRepr):
     Arithmetic between two currencies raises :class:`CurrencyMismatchError`;
     nothing is rounded until :meth:`rounded` is called.
 
-    >>> usd("10.00") + usd("0.005")
-    Money('10.005', 'USD')
-    >>> (usd("10.00") + usd("0.005")).rounded()
-    Money('10.01', 'USD')
+    Examples:
+        >>> usd("10.00") + usd("0.005")
+        Money('10.005', 'USD')
+        >>> (usd("10.00") + usd("0.005")).rounded()
+        Money('10.01', 'USD')
     """
 
     amount: Decimal = attrs.field(converter=_amount)

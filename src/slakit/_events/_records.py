@@ -68,8 +68,9 @@ class Outage(_Spanned):
     Outages of one service may overlap (several monitors); the measures merge
     them.
 
-    >>> Outage("checkout", "2026-10-03T10:00:00Z", "2026-10-03T10:07:30Z")
-    Outage('checkout', '2026-10-03T10:00:00Z', '2026-10-03T10:07:30Z')
+    Examples:
+        >>> Outage("checkout", "2026-10-03T10:00:00Z", "2026-10-03T10:07:30Z")
+        Outage('checkout', '2026-10-03T10:00:00Z', '2026-10-03T10:07:30Z')
     """
 
     def __repr__(self) -> str:

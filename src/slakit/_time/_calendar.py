@@ -203,8 +203,9 @@ class Never(Calendar):
 def always() -> Always:
     """Return the calendar of every instant (24x7 service).
 
-    >>> always()
-    always()
+    Examples:
+        >>> always()
+        always()
     """
     return Always()
 
@@ -212,8 +213,9 @@ def always() -> Always:
 def never() -> Never:
     """Return the calendar of no instant.
 
-    >>> never() | always()
-    always()
+    Examples:
+        >>> never() | always()
+        always()
     """
     return Never()
 
@@ -850,8 +852,10 @@ def recurring(
     >>> from slakit import hours
     >>> r = recurring("FREQ=MONTHLY;BYDAY=2SU", start="2026-01-01", at="02:00",
     ...               duration=hours(2), tz="Europe/Berlin")
-    >>> r.timeline("2026-03-01T00:00Z", "2026-04-01T00:00Z")
-    Timeline([('2026-03-08T01:00:00Z', '2026-03-08T03:00:00Z')])
+
+    Examples:
+        >>> r.timeline("2026-03-01T00:00Z", "2026-04-01T00:00Z")
+        Timeline([('2026-03-08T01:00:00Z', '2026-03-08T03:00:00Z')])
     """
     return Recurring(rule, start=start, at=at, duration=duration, tz=tz)
 
@@ -985,9 +989,10 @@ def union(*calendars: Calendar) -> Calendar:
     Nested unions flatten, ``never()`` drops out, ``always()`` absorbs, and a
     repeated operand counts once; the order of the rest is kept.
 
-    >>> a, b, c = (weekly(f"{d} 09:00-17:00", tz="UTC") for d in ("Mon", "Tue", "Wed"))
-    >>> a | (b | c) == (a | b) | c == union(a, b, c)
-    True
+    Examples:
+        >>> a, b, c = (weekly(f"{d} 09:00-17:00", tz="UTC") for d in ("Mon", "Tue", "Wed"))
+        >>> a | (b | c) == (a | b) | c == union(a, b, c)
+        True
     """
     flat: list[Calendar] = []
     for calendar in _check_calendars("union", calendars):
@@ -1037,8 +1042,9 @@ def difference(base: Calendar, *removed: Calendar) -> Calendar:
 def complement(calendar: Calendar) -> Calendar:
     """Return the instants ``calendar`` does not hold, within the span materialised (``~``).
 
-    >>> ~~weekly("Sat-Sun 00:00-24:00", tz="UTC")
-    weekly('Sat-Sun 00:00-24:00', tz='UTC')
+    Examples:
+        >>> ~~weekly("Sat-Sun 00:00-24:00", tz="UTC")
+        weekly('Sat-Sun 00:00-24:00', tz='UTC')
     """
     (checked,) = _check_calendars("complement", (calendar,))
     if isinstance(checked, Complement):

@@ -176,12 +176,13 @@ def _pause_arrays(pauses: object, n: int, scalar: bool) -> k.Grouped:
 class BusinessClock:
     """A clock that runs only while ``calendar`` is open, vectorised over ticket queues.
 
-    >>> import slakit as sla
-    >>> clock = sla.BusinessClock(sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin"))
-    >>> clock.elapsed("2026-10-23T15:00:00Z", "2026-10-26T08:00:00Z")  # Fri 17:00 to Mon 09:00
-    hours(2)
-    >>> clock.due("2026-10-23T15:30:00Z", sla.hours(1)).isoformat()  # Fri 17:30 + 1h
-    '2026-10-26T07:30:00+00:00'
+    Examples:
+        >>> import slakit as sla
+        >>> clock = sla.BusinessClock(sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin"))
+        >>> clock.elapsed("2026-10-23T15:00:00Z", "2026-10-26T08:00:00Z")  # Fri 17:00 to Mon 09:00
+        hours(2)
+        >>> clock.due("2026-10-23T15:30:00Z", sla.hours(1)).isoformat()  # Fri 17:30 + 1h
+        '2026-10-26T07:30:00+00:00'
     """
 
     calendar: Calendar = attrs.field()

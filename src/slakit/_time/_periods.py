@@ -153,11 +153,12 @@ class Period:
         A partial first or last period of an agreement pays its fee in this
         proportion of elapsed time (so a DST hour counts like any other).
 
-        >>> october = monthly(tz="UTC").period("2026-10")
-        >>> october.fraction(start="2026-10-25")  # effective from the 25th
-        Fraction(7, 31)
-        >>> october.fraction(end="2026-10-02T12:00:00Z")
-        Fraction(3, 62)
+        Examples:
+            >>> october = monthly(tz="UTC").period("2026-10")
+            >>> october.fraction(start="2026-10-25")  # effective from the 25th
+            Fraction(7, 31)
+            >>> october.fraction(end="2026-10-02T12:00:00Z")
+            Fraction(3, 62)
         """
         return Fraction(self.overlap(start, end), self.length_us)
 
@@ -210,8 +211,9 @@ class PeriodRule(abc.ABC):
         The first and last periods of an agreement that starts or ends mid-period
         come with a fraction below one; the rest with ``Fraction(1)``.
 
-        >>> [(p.label, str(f)) for p, f in monthly().prorate("2026-01-15", "2026-03-01")]
-        [('2026-01', '17/31'), ('2026-02', '1')]
+        Examples:
+            >>> [(p.label, str(f)) for p, f in monthly().prorate("2026-01-15", "2026-03-01")]
+            [('2026-01', '17/31'), ('2026-02', '1')]
         """
         lo = _bound(start, self.tz, "start")
         hi = _bound(end, self.tz, "end")
@@ -358,10 +360,11 @@ def monthly(*, tz: str = "UTC", day: int = 1) -> Monthly:
             15 for "the 15th to the 15th"); 29-31 fall on the last day of a
             shorter month.
 
-    >>> monthly(tz="Europe/Berlin").period("2026-10").length_us // 3_600_000_000
-    745
-    >>> str(monthly(day=31).period("2026-02").local_start().date())
-    '2026-02-28'
+    Examples:
+        >>> monthly(tz="Europe/Berlin").period("2026-10").length_us // 3_600_000_000
+        745
+        >>> str(monthly(day=31).period("2026-02").local_start().date())
+        '2026-02-28'
     """
     return Monthly(tz=tz, day=day)
 
@@ -417,8 +420,9 @@ class Quarterly(_GridRule):
 def quarterly(*, tz: str = "UTC", start_month: int = 1) -> Quarterly:
     """Return the rule "quarters in zone ``tz``", fiscal when ``start_month`` is not 1.
 
-    >>> str(quarterly(start_month=4).period("2026-Q4").local_start().date())
-    '2027-01-01'
+    Examples:
+        >>> str(quarterly(start_month=4).period("2026-Q4").local_start().date())
+        '2027-01-01'
     """
     return Quarterly(tz=tz, start_month=start_month)
 
@@ -526,8 +530,9 @@ class Weeks(_GridRule):
 def weeks(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
     """Return the rule "weeks starting on ``starting`` in zone ``tz``".
 
-    >>> weeks(starting="Sun").containing("2026-10-21T12:00:00Z").label
-    '2026-10-18'
+    Examples:
+        >>> weeks(starting="Sun").containing("2026-10-21T12:00:00Z").label
+        '2026-10-18'
     """
     return Weeks(tz=tz, starting=starting)
 
@@ -597,9 +602,10 @@ class Rolling(_GridRule):
 def rolling(*, days: int, start: str | dt.date, tz: str = "UTC") -> Rolling:
     """Return the rule "periods of ``days`` local days, one after another from ``start``".
 
-    >>> rule = rolling(days=28, start="2026-01-05")
-    >>> rule.containing("2026-02-10T00:00:00Z").label
-    '2026-02-02'
+    Examples:
+        >>> rule = rolling(days=28, start="2026-01-05")
+        >>> rule.containing("2026-02-10T00:00:00Z").label
+        '2026-02-02'
     """
     return Rolling(days=days, start=start, tz=tz)
 

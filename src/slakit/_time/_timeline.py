@@ -30,8 +30,9 @@ class Span(DSLRepr):
     offset, or integer microseconds since the epoch; ``end`` must lie after
     ``start``.
 
-    >>> Span("2026-10-01T00:00:00Z", "2026-10-01T00:05:00Z").duration.words()
-    '5 minutes'
+    Examples:
+        >>> Span("2026-10-01T00:00:00Z", "2026-10-01T00:05:00Z").duration.words()
+        '5 minutes'
     """
 
     start: int = attrs.field(converter=_instant)
@@ -90,10 +91,11 @@ class Timeline(DSLRepr):
     and measure the total time with :meth:`measure`. Touching spans are merged,
     so two timelines are equal exactly when they cover the same instants.
 
-    >>> a = Timeline([("2026-10-01T00:00Z", "2026-10-01T02:00Z")])
-    >>> b = Timeline([("2026-10-01T01:00Z", "2026-10-01T03:00Z")])
-    >>> (a & b).measure()
-    3600000000
+    Examples:
+        >>> a = Timeline([("2026-10-01T00:00Z", "2026-10-01T02:00Z")])
+        >>> b = Timeline([("2026-10-01T01:00Z", "2026-10-01T03:00Z")])
+        >>> (a & b).measure()
+        3600000000
     """
 
     __slots__ = ("_end", "_start")
