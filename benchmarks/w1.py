@@ -1,0 +1,406 @@
+"""W1 — fleet month: availability and credits for thousands of services in October 2026.
+
+The data (see ``docs/benchmarks.md``): per service a Poisson number (mean 20)
+of outage reports, starting uniformly over the month or up to an hour before
+it, with log-normal durations (median 3 minutes, a fifth under a minute),
+overlapping freely; 0-2 maintenance windows on whole hours, 1-4 hours long,
+announced 1-9 whole days ahead. Even-numbered services are committed 24x7,
+odd-numbered ones Mon-Fri 08:00-18:00 Europe/Berlin (hours only, no
+holidays). The billing month is October 2026 in Europe/Berlin (745 hours: the
+clocks go back on the 25th).
+
+The rules: an outage report shorter than 60 s is ignored on its own; time is
+counted in 1-minute buckets aligned to the period start (a bucket is down if a
+counted report overlaps it); maintenance announced at least 5 days before it
+starts is removed from down and eligible time; uptime = 1 - down / eligible;
+credit 10% below 99.99%, 30% below 99.0%, 100% below 95.0% of a 1,000.00 USD
+monthly fee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from benchmarks._harness import PeerTiming, median_time
+
+NAME = "W1"
+UNIT = "services"
+SIZES = {"quick": (1_000, 10_000), "full": (1_000, 10_000)}
+TARGET = "<= 1.5x reference at 10,000 services; >= 100x faster than pandas"
+#: The numpy sweep's and pandas' times in bench/WORKLOADS.md, by size.
+PUBLISHED_REFERENCE_S = {1_000: 0.012, 10_000: 0.087}
+PUBLISHED_PEER_RATIO = {1_000: 257.0}
+
+I64 = npt.NDArray[np.int64]
+US = 1_000_000
+MINUTE = 60 * US
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+BERLIN = ZoneInfo("Europe/Berlin")
+FEE = Fraction(1000)
+#: Credit bands: (uptime strictly below, credit share in percent), loosest first.
+BANDS = ((Fraction(9999, 10000), 10), (Fraction(99, 100), 30), (Fraction(95, 100), 100))
+#: Maintenance announced at least this long before it starts is excluded.
+NOTICE = 5 * DAY
+MIN_OUTAGE = 60 * US
+
+
+def _us(when: dt.datetime) -> int:
+    return (when - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+
+
+#: October 2026 in Europe/Berlin, as microseconds UTC.
+P0 = _us(dt.datetime(2026, 10, 1, tzinfo=BERLIN))
+P1 = _us(dt.datetime(2026, 11, 1, tzinfo=BERLIN))
+
+
+def business_windows(p0: int = P0, p1: int = P1) -> tuple[I64, I64]:
+    """Return Mon-Fri 08:00-18:00 Europe/Berlin inside ``[p0, p1)``, as UTC microseconds.
+
+    Written with the standard library only, so it checks slakit's calendars too.
+    """
+    first = dt.datetime.fromtimestamp(p0 / US, BERLIN).date() - dt.timedelta(days=1)
+    last = dt.datetime.fromtimestamp(p1 / US, BERLIN).date() + dt.timedelta(days=1)
+    starts, ends = [], []
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            s = _us(dt.datetime.combine(day, dt.time(8), BERLIN))
+            e = _us(dt.datetime.combine(day, dt.time(18), BERLIN))
+            s, e = max(s, p0), min(e, p1)
+            if s < e:
+                starts.append(s)
+                ends.append(e)
+        day += dt.timedelta(days=1)
+    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+@dataclass(eq=False)
+class Data:
+    """The fleet: one row per outage report or maintenance window."""
+
+    n_services: int
+    seed: int
+    business: npt.NDArray[np.bool_]  # per service: Mon-Fri 08:00-18:00 rather than 24x7
+    service: npt.NDArray[np.int32]
+    maintenance: npt.NDArray[np.bool_]  # per row: a maintenance window, else an outage
+    start: I64
+    end: I64
+    announced: I64  # for maintenance rows; equal to start for outages
+
+    @property
+    def names(self) -> list[str]:
+        """The service names, in index order (they also sort in that order)."""
+        return [f"svc-{i:05d}" for i in range(self.n_services)]
+
+    @cached_property
+    def table(self) -> Any:
+        """The events as a slakit ``EventTable`` (built once, outside the timed part)."""
+        import slakit as sla
+
+        names = np.array(self.names)
+        return sla.EventTable.from_columns(
+            {
+                "kind": np.where(self.maintenance, "maintenance", "outage"),
+                "service": names[self.service],
+                "start": self.start,
+                "end": self.end,
+                "announced": self.announced,
+            }
+        )
+
+    def __len__(self) -> int:
+        return int(self.start.shape[0])
+
+
+def generate(size: int, seed: int) -> Data:
+    """Return W1 for ``size`` services, deterministically from ``seed``."""
+    rng = np.random.default_rng([seed, 1, size])
+    n = size
+    counts = rng.poisson(20, n)
+    o_svc = np.repeat(np.arange(n, dtype=np.int32), counts)
+    n_out = int(counts.sum())
+    o_start = rng.integers(P0 - HOUR, P1, n_out, dtype=np.int64)
+    # Log-normal, median 3 minutes, P(< 1 minute) = 0.2: sigma = ln 3 / z(0.8).
+    sigma = np.log(3.0) / 0.8416212335729143
+    o_dur = np.maximum(np.rint(np.exp(np.log(3 * MINUTE) + sigma * rng.standard_normal(n_out))), 1)
+    o_end = o_start + o_dur.astype(np.int64)
+
+    m_counts = rng.integers(0, 3, n)
+    m_svc = np.repeat(np.arange(n, dtype=np.int32), m_counts)
+    n_m = int(m_counts.sum())
+    hours_in_month = (P1 - P0) // HOUR
+    m_start = P0 + rng.integers(0, hours_in_month, n_m, dtype=np.int64) * HOUR
+    m_end = m_start + rng.integers(1, 5, n_m, dtype=np.int64) * HOUR
+    m_announced = m_start - rng.integers(1, 10, n_m, dtype=np.int64) * DAY
+
+    service = np.concatenate((o_svc, m_svc))
+    # Shuffle the rows: a real feed is in no particular order.
+    order = rng.permutation(service.shape[0])
+    return Data(
+        n_services=n,
+        seed=seed,
+        business=(np.arange(n) % 2 == 1),
+        service=service[order],
+        maintenance=np.concatenate((np.zeros(n_out, bool), np.ones(n_m, bool)))[order],
+        start=np.concatenate((o_start, m_start))[order],
+        end=np.concatenate((o_end, m_end))[order],
+        announced=np.concatenate((o_start, m_announced))[order],
+    )
+
+
+@dataclass(eq=False)
+class Result:
+    """Per service: exact uptime as ``good / total`` (microseconds), the credit in percent."""
+
+    good: I64
+    total: I64
+    credit_pct: I64
+    exact_total: Fraction
+
+    def uptime(self, i: int) -> Fraction:
+        """Return service ``i``'s exact uptime."""
+        return Fraction(int(self.good[i]), int(self.total[i]))
+
+
+def same(a: Result, b: Result) -> bool:
+    """Whether two results agree on every uptime (as an exact fraction) and every credit."""
+    return (
+        np.array_equal(a.good * b.total, b.good * a.total)  # exact: products < 2**63
+        and np.array_equal(a.credit_pct, b.credit_pct)
+        and a.exact_total == b.exact_total
+    )
+
+
+def credit_pct(good: I64, total: I64) -> I64:
+    """Return the credit in percent for exact uptimes ``good / total``, in integers."""
+    pct = np.zeros(good.shape[0], dtype=np.int64)
+    for bound, share in BANDS:  # each band's bound is below the previous one's
+        below = good * bound.denominator < total * bound.numerator
+        pct[below] = share
+    return pct
+
+
+# --- the numpy reference: one packed-key sort over every span boundary -------------------
+
+
+def reference(data: Data) -> Result:
+    """Compute W1 with one sort of packed (service, minute, boundary kind) keys.
+
+    Every span in W1 is whole minutes once bucketed (the period starts on a
+    whole hour, maintenance and service hours are whole hours), so times are
+    minute offsets from the period start. Boundary kinds: 0/1 outage
+    start/end, 2/3 excluded-maintenance start/end, 4/5 window start/end.
+    """
+    n = data.n_services
+    m_total = (P1 - P0) // MINUTE
+    svc = data.service.astype(np.int64)
+    start, end = data.start, data.end
+    overlaps = (end > P0) & (start < P1)
+
+    out = ~data.maintenance & overlaps & (end - start >= MIN_OUTAGE)
+    o_svc = svc[out]
+    o_s = np.clip((start[out] - P0) // MINUTE, 0, m_total)  # floor to the bucket
+    o_e = np.clip(-((P0 - end[out]) // MINUTE), 0, m_total)  # ceiling to the bucket
+
+    mnt = data.maintenance & overlaps & (start - data.announced >= NOTICE)
+    m_svc = svc[mnt]
+    m_s = np.clip((start[mnt] - P0) // MINUTE, 0, m_total)
+    m_e = np.clip((end[mnt] - P0) // MINUTE, 0, m_total)
+
+    ws, we = business_windows()
+    ws_m, we_m = (ws - P0) // MINUTE, (we - P0) // MINUTE
+    biz = np.flatnonzero(data.business)
+    all_day = np.flatnonzero(~data.business)
+    w_svc = np.concatenate((all_day, np.repeat(biz, ws_m.shape[0])))
+    w_s = np.concatenate((np.zeros(all_day.shape[0], np.int64), np.tile(ws_m, biz.shape[0])))
+    w_e = np.concatenate((np.full(all_day.shape[0], m_total), np.tile(we_m, biz.shape[0])))
+
+    t_bits = int(m_total).bit_length()
+    shift = t_bits + 3
+    key = np.concatenate(
+        (
+            (o_svc << shift) | (o_s << 3) | 0,
+            (o_svc << shift) | (o_e << 3) | 1,
+            (m_svc << shift) | (m_s << 3) | 2,
+            (m_svc << shift) | (m_e << 3) | 3,
+            (w_svc << shift) | (w_s << 3) | 4,
+            (w_svc << shift) | (w_e << 3) | 5,
+        )
+    )
+    key.sort()
+    code = key & 7
+    t = (key >> 3) & ((1 << t_bits) - 1)
+    s = key >> shift
+    delta = 1 - 2 * (code & 1)
+    kind = code >> 1
+    c_out = np.cumsum(np.where(kind == 0, delta, 0))
+    c_mnt = np.cumsum(np.where(kind == 1, delta, 0))
+    c_win = np.cumsum(np.where(kind == 2, delta, 0))
+    seg = np.where(s[1:] == s[:-1], t[1:] - t[:-1], 0)
+    eligible_seg = (c_win[:-1] > 0) & (c_mnt[:-1] == 0)
+    down_seg = eligible_seg & (c_out[:-1] > 0)
+    eligible = np.bincount(s[:-1], weights=seg * eligible_seg, minlength=n)
+    down = np.bincount(s[:-1], weights=seg * down_seg, minlength=n)
+    total = np.rint(eligible).astype(np.int64) * MINUTE
+    good = total - np.rint(down).astype(np.int64) * MINUTE
+    pct = credit_pct(good, total)
+    return Result(good, total, pct, FEE * Fraction(int(pct.sum()), 100))
+
+
+# --- slakit --------------------------------------------------------------------------------
+
+
+def agreements(data: Data) -> tuple[Any, Any]:
+    """Return the two agreement templates: the 24x7 services and the business-hours ones."""
+    import slakit as sla
+
+    names = np.array(data.names)
+
+    def agreement(services: list[str], during: Any) -> Any:
+        uptime = sla.uptime(
+            min_outage=sla.minutes(1),
+            min_outage_of="report",
+            granularity=sla.minutes(1),
+            excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
+            during=during,
+        )
+        tier = sla.Tier(
+            "fleet",
+            fee=sla.usd("1000.00"),
+            objectives=[uptime >= "99.99%"],
+            compensation=sla.credit_schedule(
+                uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"}
+            ),
+        )
+        return sla.Agreement(
+            provider="Acme Cloud",
+            customer="fleet",
+            services=services,
+            tier=tier,
+            period=sla.monthly(tz="Europe/Berlin"),
+        )
+
+    office = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")
+    return (
+        agreement(names[~data.business].tolist(), None),
+        agreement(names[data.business].tolist(), office),
+    )
+
+
+def run_slakit(data: Data, templates: tuple[Any, Any] | None = None) -> Result:
+    """Evaluate both templates over the fleet's table and read every uptime and credit."""
+    import slakit as sla
+
+    all_day, office = templates if templates is not None else agreements(data)
+    n = data.n_services
+    good = np.zeros(n, np.int64)
+    total = np.zeros(n, np.int64)
+    pct = np.zeros(n, np.int64)
+    exact = Fraction(0)
+    for agreement, rows in ((all_day, ~data.business), (office, data.business)):
+        report = sla.evaluate(agreement, data.table, period="2026-10")
+        cols = report.columns()
+        good[rows] = cols["uptime.good"]
+        total[rows] = cols["uptime.total"]
+        pct[rows] = [int(share * 100) for share in cols["credit.share"]]
+        exact += report.compensation.exact_total
+    return Result(good, total, pct, exact)
+
+
+# --- pandas: what an analyst writes -------------------------------------------------------
+
+
+def pandas_minutes(data: Data) -> Result:
+    """Explode every counted outage and maintenance window into minutes, then count them."""
+    import pandas as pd
+
+    period_start = pd.Timestamp(P0, unit="us", tz="UTC")
+    period_end = pd.Timestamp(P1, unit="us", tz="UTC")
+    df = pd.DataFrame(
+        {
+            "service": data.service,
+            "maintenance": data.maintenance,
+            "start": pd.to_datetime(data.start, unit="us", utc=True),
+            "end": pd.to_datetime(data.end, unit="us", utc=True),
+            "announced": pd.to_datetime(data.announced, unit="us", utc=True),
+        }
+    )
+    df = df[(df["end"] > period_start) & (df["start"] < period_end)]
+    outages = df[~df["maintenance"] & (df["end"] - df["start"] >= pd.Timedelta(seconds=60))]
+    maint = df[df["maintenance"] & (df["start"] - df["announced"] >= pd.Timedelta(days=5))]
+
+    def minutes(frame: Any) -> Any:
+        frame = frame.copy()
+        offset = period_start - period_start.floor("h")  # zero: the period starts on the hour
+        frame["minute"] = [
+            pd.date_range(
+                max(s.floor("min") + offset, period_start),
+                min(e.ceil("min"), period_end),
+                freq="min",
+                inclusive="left",
+            )
+            for s, e in zip(frame["start"], frame["end"], strict=True)
+        ]
+        return frame.explode("minute")[["service", "minute"]].dropna().drop_duplicates()
+
+    def in_window(frame: Any) -> Any:
+        local = frame["minute"].dt.tz_convert("Europe/Berlin")
+        office = (local.dt.dayofweek < 5) & (local.dt.hour >= 8) & (local.dt.hour < 18)
+        return ~frame["service"].map(lambda s: bool(data.business[s])) | office
+
+    down_minutes = minutes(outages)
+    maint_minutes = minutes(maint)
+    down_minutes = down_minutes.merge(
+        maint_minutes, on=["service", "minute"], how="left", indicator=True
+    )
+    down_minutes = down_minutes[down_minutes["_merge"] == "left_only"]
+    down = down_minutes[in_window(down_minutes)].groupby("service").size()
+    excluded = maint_minutes[in_window(maint_minutes)].groupby("service").size()
+
+    month = pd.Series(pd.date_range(period_start, period_end, freq="min", inclusive="left"))
+    local = month.dt.tz_convert("Europe/Berlin")
+    office_minutes = int(((local.dt.dayofweek < 5) & local.dt.hour.between(8, 17)).sum())
+    result = pd.DataFrame(index=pd.RangeIndex(data.n_services))
+    result["window"] = np.where(data.business, office_minutes, len(month))
+    result["eligible"] = result["window"] - excluded.reindex(result.index, fill_value=0)
+    result["down"] = down.reindex(result.index, fill_value=0)
+    result["uptime"] = 1 - result["down"] / result["eligible"]
+    result["credit"] = np.select(
+        [result["uptime"] < 0.95, result["uptime"] < 0.99, result["uptime"] < 0.9999],
+        [100, 30, 10],
+        0,
+    )
+    total = result["eligible"].to_numpy(np.int64) * MINUTE
+    good = total - result["down"].to_numpy(np.int64) * MINUTE
+    pct = result["credit"].to_numpy(np.int64)
+    return Result(good, total, pct, FEE * Fraction(int(pct.sum()), 100))
+
+
+def peer(data: Data, repeat: int) -> PeerTiming:
+    """Time pandas at 1,000 services; at larger sizes, estimate from 1,000 services x10."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return PeerTiming("pandas", None, "pandas is not installed")
+    if data.n_services <= 1_000:
+        seconds, result = median_time(lambda: pandas_minutes(data), repeat)
+        return PeerTiming("pandas", seconds, agree=same(result, reference(data)))
+    factor = data.n_services // 1_000
+    small = generate(1_000, data.seed)
+    seconds, result = median_time(lambda: pandas_minutes(small), repeat)
+    return PeerTiming(
+        "pandas",
+        seconds * factor,
+        f"estimated: timed on 1,000 services x{factor}",
+        agree=same(result, reference(small)),
+        estimated=True,
+    )
