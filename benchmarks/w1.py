@@ -354,7 +354,7 @@ def pandas_minutes(data: Data) -> Result:
 
     def in_window(frame: Any) -> Any:
         local = frame["minute"].dt.tz_convert("Europe/Berlin")
-        office = (local.dt.dayofweek < 5) & (local.dt.hour >= 8) & (local.dt.hour < 18)
+        office = (local.dt.day_of_week < 5) & (local.dt.hour >= 8) & (local.dt.hour < 18)
         return ~frame["service"].map(lambda s: bool(data.business[s])) | office
 
     down_minutes = minutes(outages)
@@ -368,7 +368,7 @@ def pandas_minutes(data: Data) -> Result:
 
     month = pd.Series(pd.date_range(period_start, period_end, freq="min", inclusive="left"))
     local = month.dt.tz_convert("Europe/Berlin")
-    office_minutes = int(((local.dt.dayofweek < 5) & local.dt.hour.between(8, 17)).sum())
+    office_minutes = int(((local.dt.day_of_week < 5) & local.dt.hour.between(8, 17)).sum())
     result = pd.DataFrame(index=pd.RangeIndex(data.n_services))
     result["window"] = np.where(data.business, office_minutes, len(month))
     result["eligible"] = result["window"] - excluded.reindex(result.index, fill_value=0)
