@@ -53,7 +53,7 @@ from slakit._time._calendar import (
 from slakit._time._clock import BusinessClock, business_clock
 
 # --- events ------------------------------------------------------------------------------
-from slakit._events._records import Event, Maintenance, Outage
+from slakit._events._records import Deployment, Event, Maintenance, Outage
 from slakit._events._table import EventTable
 
 # --- dsl: money ----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
 
 # --- dsl: measures, objectives, exclusions -------------------------------------------------
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-from slakit._dsl._measures import Measure, Uptime, uptime
+from slakit._dsl._measures import BucketRule, Measure, Uptime, uptime
 from slakit._dsl._objectives import Objective
 
 # --- dsl: compensation ---------------------------------------------------------------------
@@ -72,6 +72,12 @@ from slakit._dsl._agreement import Agreement, Tier
 
 # --- engine --------------------------------------------------------------------------------
 from slakit._engine._plan import Plan, compile_agreement, evaluate
+
+# --- support and incidents: tickets, response and resolution times, incident statistics ----
+from slakit._events._tickets import Ticket, TicketTable
+from slakit._dsl._support import OnTimeRatio, TicketTime, resolution_time, response_time
+from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
+from slakit._results._tickets import TicketEvidence, TicketNote
 
 # --- results -------------------------------------------------------------------------------
 from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
@@ -114,6 +120,7 @@ __all__ = [
     "union",
     "weekly",
     # events
+    "Deployment",
     "Event",
     "EventTable",
     "Maintenance",
@@ -127,6 +134,7 @@ __all__ = [
     "money",
     "usd",
     # dsl: measures, objectives, exclusions
+    "BucketRule",
     "Exclusion",
     "Measure",
     "Objective",
@@ -147,6 +155,20 @@ __all__ = [
     "Plan",
     "compile_agreement",
     "evaluate",
+    # support and incidents
+    "IncidentMeasure",
+    "OnTimeRatio",
+    "Ticket",
+    "TicketEvidence",
+    "TicketNote",
+    "TicketTable",
+    "TicketTime",
+    "incident_count",
+    "longest_outage",
+    "mtbf",
+    "mttr",
+    "resolution_time",
+    "response_time",
     # results
     "Compensation",
     "CreditLine",

@@ -12,5 +12,13 @@ from __future__ import annotations
 
 from slakit._events._jsonl import parse_jsonl, read_jsonl
 from slakit._events._table import EventTable
+from slakit._events._tickets import TicketTable, parse_tickets_jsonl, read_tickets_jsonl
 
-__all__ = ["EventTable", "parse_jsonl", "read_jsonl"]
+__all__ = [
+    "EventTable",
+    "TicketTable",
+    "parse_jsonl",
+    "parse_tickets_jsonl",
+    "read_jsonl",
+    "read_tickets_jsonl",
+]
