@@ -53,7 +53,7 @@ from slakit._time._calendar import (
 from slakit._time._clock import BusinessClock, business_clock
 
 # --- events ------------------------------------------------------------------------------
-from slakit._events._records import Deployment, Event, Maintenance, Outage
+from slakit._events._records import Event, Maintenance, Outage
 from slakit._events._table import EventTable
 
 # --- dsl: money ----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
 
 # --- dsl: measures, objectives, exclusions -------------------------------------------------
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-from slakit._dsl._measures import BucketRule, Measure, Uptime, uptime
+from slakit._dsl._measures import Measure, Uptime, uptime
 from slakit._dsl._objectives import Objective
 
 # --- dsl: compensation ---------------------------------------------------------------------
@@ -120,7 +120,6 @@ __all__ = [
     "union",
     "weekly",
     # events
-    "Deployment",
     "Event",
     "EventTable",
     "Maintenance",
@@ -134,7 +133,6 @@ __all__ = [
     "money",
     "usd",
     # dsl: measures, objectives, exclusions
-    "BucketRule",
     "Exclusion",
     "Measure",
     "Objective",
