@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -42,6 +43,12 @@ def bench_workload(module: ModuleType, size: int, *, seed: int, repeat: int, qui
         row.slakit_s, got = median_time(lambda: run_slakit(data), repeat)
         row.agree = bool(module.same(got, expected))
         row.peak_mb = peak_mb(lambda: run_slakit(data))
+        for name, extra in getattr(module, "EXTRA_TIMINGS", {}).items():
+            seconds, _ = median_time(functools.partial(extra, data), repeat)
+            row.extra[name] = round(seconds, 5)
+            row.notes.append(
+                f"{name.removesuffix('_s').replace('_', ' ')}: {seconds * 1000:.1f} ms"
+            )
     row.peer = module.peer(data, 1 if quick else 3)
     if row.peer.note:
         row.notes.append(f"{row.peer.tool}: {row.peer.note}")
