@@ -70,6 +70,23 @@ from slakit._dsl._compensation import Band, Bound, CreditRule, CreditSchedule, c
 # --- dsl: tiers and agreements -------------------------------------------------------------
 from slakit._dsl._agreement import Agreement, Tier
 
+# --- dsl: request measures (success ratios, request buckets, latency) ----------------------
+from slakit._events._requests import Request, RequestTable, milliseconds
+from slakit._dsl._requests import (
+    BucketAvailability,
+    ErrorRateUptime,
+    LatencyPercentile,
+    LatencyShare,
+    RequestMeasure,
+    RequestRatio,
+    bucket_availability,
+    error_rate_uptime,
+    latency_percentile,
+    latency_share,
+    success_ratio,
+)
+from slakit._results._requests import BucketNote, RequestEvidence
+
 # --- engine --------------------------------------------------------------------------------
 from slakit._engine._plan import Plan, compile_agreement, evaluate
 
@@ -149,6 +166,23 @@ __all__ = [
     # dsl: tiers and agreements
     "Agreement",
     "Tier",
+    # dsl: request measures
+    "BucketAvailability",
+    "BucketNote",
+    "ErrorRateUptime",
+    "LatencyPercentile",
+    "LatencyShare",
+    "Request",
+    "RequestEvidence",
+    "RequestMeasure",
+    "RequestRatio",
+    "RequestTable",
+    "bucket_availability",
+    "error_rate_uptime",
+    "latency_percentile",
+    "latency_share",
+    "milliseconds",
+    "success_ratio",
     # engine
     "Plan",
     "compile_agreement",

@@ -11,6 +11,7 @@ from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import CreditSchedule
 from slakit._dsl._measures import Measure
 from slakit._engine import _availability  # noqa: F401  (registers the uptime runner)
+from slakit._engine import _requests  # noqa: F401  (registers the request runners)
 from slakit._engine import _incidents  # noqa: F401  (registers incident runners)
 from slakit._engine import _support  # noqa: F401  (registers ticket runners)
 from slakit._engine._credits import credit_column

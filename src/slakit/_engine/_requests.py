@@ -1,0 +1,767 @@
+"""Request measures: success ratios, bucketed availability, error-rate uptime, latency.
+
+Every runner works on the columns of a :class:`~slakit.RequestTable` for all
+services at once:
+
+1. *classify*: one ``int8`` code per request (good, bad and why, excluded and
+   why, ignored and why) from a lookup on the outcome column and, when asked,
+   one comparison of the latency column; one ``bincount`` of
+   ``service * codes + code`` gives every count per service and per reason;
+2. *buckets*: one ``bincount`` of ``(service * buckets + bucket) * 2 + bad``
+   gives every bucket's requests and errors;
+3. *percentiles*: one sort of packed ``(group, latency)`` ``int64`` keys
+   orders every group's latencies, and each percentile is read at its rank.
+
+Classifications and bucket indexes are derived once per table and reused by
+the measures of one evaluation. Evidence is built only when asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._measures import Measure
+from slakit._dsl._ratio import format_percent
+from slakit._dsl._requests import (
+    BucketAvailability,
+    ErrorRateUptime,
+    LatencyPercentile,
+    RequestMeasure,
+    RequestRatio,
+    format_latency,
+)
+from slakit._engine._inputs import Inputs, register_records
+from slakit._engine._registry import Context, register
+from slakit._events._requests import (
+    NO_LATENCY,
+    NO_STATUS,
+    OUTCOMES,
+    SERVER_ERROR,
+    Request,
+    RequestTable,
+)
+from slakit._results._evidence import EventNote, MeasureOutcome
+from slakit._results._requests import BucketNote, RequestEvidence
+from slakit._time._timeline import Span, Timeline
+
+__all__ = [
+    "REASONS",
+    "run_bucket_availability",
+    "run_error_rate_uptime",
+    "run_latency_percentile",
+    "run_request_ratio",
+]
+
+register_records((Request,), RequestTable, RequestTable.from_records)
+
+I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
+
+# Row codes: what one request did in one measure.
+GOOD: Final = 0
+BAD_SERVER: Final = 1
+BAD_CLIENT: Final = 2
+BAD_SLOW: Final = 3
+EXCLUDED_CLIENT: Final = 4
+EXCLUDED_SERVER: Final = 5
+NO_LATENCY_ROW: Final = 6
+OUTSIDE: Final = 7
+NOT_COVERED: Final = 8
+NCODES: Final = 9
+#: The reason of each row code, as counted in the reconciliation.
+REASONS: Final = (
+    "good",
+    "bad: server error",
+    "bad: client error",
+    "bad: too slow",
+    "excluded: client error",
+    "excluded: server error",
+    "ignored: no latency recorded",
+    "ignored: outside the period",
+    "ignored: service not covered",
+)
+CATEGORIES: Final = ("counted",) * 4 + ("excluded",) * 2 + ("ignored",) * 3
+_COUNTED: Final = 4  # codes below this are counted
+
+
+# --- classification ----------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Classified:
+    """Each request's code in one measure, and the counts per service and code.
+
+    ``code`` is ``None`` when every request is good (no lookup was needed);
+    ``sidx`` maps each row to the measure's service index (``S`` when not covered);
+    ``per_code`` has shape ``(S + 1, NCODES)``.
+    """
+
+    code: I8 | None
+    sidx: npt.NDArray[np.integer[Any]]
+    per_code: I64
+    all_counted: bool
+
+    def codes(self, n: int) -> I8:
+        """Return the code column (materialised)."""
+        return self.code if self.code is not None else np.zeros(n, dtype=np.int8)
+
+
+def _treat(treatment: str, bad: int, excluded: int) -> int:
+    return {"good": GOOD, "bad": bad, "excluded": excluded}[treatment]
+
+
+def _rules(measure: Measure) -> tuple[int, int, tuple[int, bool] | None, bool]:
+    """Return (client code, server code, latency bound, needs latency) of a measure."""
+    if isinstance(measure, LatencyPercentile):
+        client = "good" if measure.client_errors == "counted" else "excluded"
+        server = "good" if measure.server_errors == "counted" else "excluded"
+        return (
+            _treat(client, BAD_CLIENT, EXCLUDED_CLIENT),
+            _treat(server, BAD_SERVER, EXCLUDED_SERVER),
+            None,
+            True,
+        )
+    assert isinstance(measure, RequestMeasure)
+    bound = measure.latency_bound
+    return (
+        _treat(measure.client_errors, BAD_CLIENT, EXCLUDED_CLIENT),
+        _treat(measure.server_errors, BAD_SERVER, EXCLUDED_SERVER),
+        bound,
+        bound is not None,
+    )
+
+
+def _service_index(table: RequestTable, services: tuple[str, ...]) -> tuple[Any, bool, I64]:
+    """Return each row's service index, whether all are covered, and rows per index.
+
+    A row of a service the measure does not cover gets index ``S``; the counts
+    have ``S + 1`` entries. Derived once per table.
+    """
+
+    def build() -> tuple[Any, bool, I64]:
+        s = len(services)
+        if table.services == services:
+            sidx = table.service
+            covered = True
+        else:
+            position = {name: i for i, name in enumerate(services)}
+            lut = np.asarray([position.get(x, s) for x in table.services], dtype=np.int32)
+            sidx = lut[table.service] if len(table) else np.zeros(0, np.int32)
+            covered = bool((lut < s).all())
+        return sidx, covered, np.bincount(sidx, minlength=s + 1).astype(np.int64)
+
+    result: tuple[Any, bool, I64] = table.derived(("sidx", services), build)
+    return result
+
+
+def _time_range(table: RequestTable) -> tuple[int, int]:
+    def build() -> tuple[int, int]:
+        if not len(table):
+            return (0, -1)
+        return int(table.time.min()), int(table.time.max())
+
+    result: tuple[int, int] = table.derived("time range", build)
+    return result
+
+
+def classify(measure: Measure, table: RequestTable, ctx: Context) -> Classified:
+    """Return the code of every request in ``measure`` (cached per table and rules)."""
+    rules = _rules(measure)
+    key = ("classify", rules, ctx.services, ctx.start, ctx.period.end)
+    result: Classified = table.derived(key, lambda: _classify(rules, table, ctx))
+    return result
+
+
+def _classify(
+    rules: tuple[int, int, tuple[int, bool] | None, bool], table: RequestTable, ctx: Context
+) -> Classified:
+    client, server, bound, needs_latency = rules
+    n = len(table)
+    s = len(ctx.services)
+    sidx, covered, per_service = _service_index(table, ctx.services)
+    code: I8 | None = None
+    if client == GOOD and server != GOOD:
+        code = (table.outcome == SERVER_ERROR).view(np.int8)
+        if server != 1:
+            code *= np.int8(server)
+    elif (client, server) != (GOOD, GOOD):
+        code = np.asarray([GOOD, client, server], dtype=np.int8)[table.outcome]
+    if bound is not None:
+        limit, inclusive = bound
+        slow = table.latency > limit if inclusive else table.latency >= limit
+        code = _mark(code, n, slow if code is None else slow & (code == GOOD), BAD_SLOW)
+    if needs_latency and table.missing_latency:
+        missing = table.latency == NO_LATENCY
+        code = _mark(
+            code, n, missing if code is None else missing & (code < _COUNTED), NO_LATENCY_ROW
+        )
+    lo, hi = _time_range(table)
+    if n and (lo < ctx.start or hi >= ctx.period.end):
+        outside = (table.time < ctx.start) | (table.time >= ctx.period.end)
+        code = _mark(code, n, outside, OUTSIDE)
+    if not covered:
+        code = _mark(code, n, sidx == s, NOT_COVERED)
+    per_code = np.zeros((s + 1, NCODES), dtype=np.int64)
+    if code is not None:
+        rows = np.flatnonzero(code)  # the few rows that are not plainly good
+        flat = sidx[rows].astype(np.int64) * NCODES + code[rows]
+        per_code = np.bincount(flat, minlength=(s + 1) * NCODES).reshape(s + 1, NCODES)
+    per_code[:, GOOD] = per_service - per_code[:, 1:].sum(axis=1)
+    all_counted = int(per_code[:, _COUNTED:].sum()) == 0
+    return Classified(code=code, sidx=sidx, per_code=per_code, all_counted=all_counted)
+
+
+def _mark(code: I8 | None, n: int, where: npt.NDArray[np.bool_], value: int) -> I8:
+    if code is None:
+        code = np.zeros(n, dtype=np.int8)
+    code[where] = value
+    return code
+
+
+def counts_of(cls: Classified, n: int) -> dict[str, dict[str, int]]:
+    """Return the reconciliation counts: rows, categories and reasons."""
+    totals = cls.per_code.sum(axis=0)
+    categories = {"counted": 0, "excluded": 0, "ignored": 0}
+    reasons: dict[str, int] = {}
+    for code, count in enumerate(totals.tolist()):
+        if count:
+            categories[CATEGORIES[code]] += count
+            reasons[REASONS[code]] = count
+    return {"rows": {"rows": n}, "categories": categories, "reasons": reasons}
+
+
+# --- buckets -----------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Buckets:
+    """Per (service, bucket) counts: ``requests`` and ``errors`` of shape ``(S, nb)``."""
+
+    origin: int
+    size: int
+    first: int
+    requests: I64
+    errors: I64
+
+    @property
+    def count(self) -> int:
+        """The number of buckets per service."""
+        return int(self.requests.shape[1])
+
+    def span(self, b: int, lo: int, hi: int) -> tuple[int, int]:
+        """Return bucket ``b``'s span, clipped to ``[lo, hi)``."""
+        start = self.origin + (self.first + b) * self.size
+        return max(start, lo), min(start + self.size, hi)
+
+
+def _grid(ctx: Context, size: int) -> tuple[int, int, int]:
+    """Return (origin, first bucket, number of buckets) of the evaluated range."""
+    origin = ctx.period.start
+    first = (ctx.start - origin) // size
+    last = -((origin - ctx.period.end) // size)
+    return origin, first, last - first
+
+
+def _cells(cls: Classified, table: RequestTable, ctx: Context, size: int) -> I64:
+    """Return each row's (service, bucket) cell ``service * buckets + bucket`` (cached)."""
+    origin, first, nb = _grid(ctx, size)
+
+    def build() -> I64:
+        cell: I64 = np.subtract(table.time, origin + first * size)
+        cell //= size
+        cell += cls.sidx * np.int64(nb) if nb * (len(ctx.services) + 1) >= 2**31 else cls.sidx * nb
+        return cell
+
+    key = ("cells", ctx.services, origin, size, first, nb)
+    result: I64 = table.derived(key, build)
+    return result
+
+
+def bucket_counts(cls: Classified, table: RequestTable, ctx: Context, size: int) -> Buckets:
+    """Return every (service, bucket)'s counted requests and bad requests."""
+    origin, first, nb = _grid(ctx, size)
+    s = len(ctx.services)
+    cell = _cells(cls, table, ctx, size)
+    cells = s * nb
+    if cls.code is None:
+        requests = np.bincount(cell, minlength=cells)
+        errors = np.zeros(cells, dtype=np.int64)
+    else:
+        code = cls.code
+        if not cls.all_counted:
+            cell = np.where(code < _COUNTED, cell, cells)
+        requests = np.bincount(cell, minlength=cells + 1)[:cells]
+        rows = np.flatnonzero(code)
+        rows = rows[code[rows] < _COUNTED]  # the bad requests
+        errors = np.bincount(cell[rows], minlength=cells)
+    return Buckets(
+        origin=origin,
+        size=size,
+        first=first,
+        requests=requests.astype(np.int64).reshape(s, nb),
+        errors=errors.astype(np.int64).reshape(s, nb),
+    )
+
+
+# --- shared helpers ----------------------------------------------------------------------
+
+
+def _column(values: list[int]) -> Any:
+    """Return Python integers as an int64 column, or an object column if any is too big."""
+    if all(-(2**63) <= v < 2**63 for v in values):
+        return np.asarray(values, dtype=np.int64)
+    return np.asarray(values, dtype=object)
+
+
+def _counted(cls: Classified, s: int) -> I64:
+    counted: I64 = cls.per_code[:s, :_COUNTED].sum(axis=1)
+    return counted
+
+
+def _service_requests(cls: Classified, i: int) -> dict[str, int]:
+    return {REASONS[c]: int(v) for c, v in enumerate(cls.per_code[i].tolist()) if v}
+
+
+def _notes_factory(
+    cls: Classified, table: RequestTable
+) -> Callable[[npt.NDArray[np.intp] | None], list[EventNote]]:
+    def notes(rows: npt.NDArray[np.intp] | None = None) -> list[EventNote]:
+        code = cls.codes(len(table))
+        chosen = np.arange(len(table)) if rows is None else rows
+        out = []
+        for row in chosen.tolist():
+            c = int(code[row])
+            latency = int(table.latency[row])
+            time = int(table.time[row])
+            status = int(table.status[row])
+            what = OUTCOMES[int(table.outcome[row])]
+            shown = f"status {status}, {what}" if status != NO_STATUS else what
+            out.append(
+                EventNote(
+                    where=table.where(row),
+                    kind="request",
+                    service=table.services[int(table.service[row])],
+                    start=time,
+                    end=time + max(latency, 0),
+                    category=CATEGORIES[c],
+                    reason=f"{REASONS[c]} ({shown})",
+                    amount_us=max(latency, 0),
+                )
+            )
+        return out
+
+    return notes
+
+
+def _uncounted_rows(cls: Classified, table: RequestTable, i: int) -> npt.NDArray[np.intp]:
+    if cls.all_counted or cls.code is None:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero((cls.sidx == i) & (cls.code >= _COUNTED))
+
+
+def _evaluated(ctx: Context) -> Timeline:
+    return Timeline([Span(ctx.start, ctx.period.end)])
+
+
+def _shown(measure: Measure, good: int, total: int) -> str:
+    return "no data" if total == 0 else measure.format_value(Fraction(good, total))
+
+
+# --- success ratio and latency share -----------------------------------------------------
+
+
+@register(RequestRatio)
+def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
+    """Evaluate a success ratio or latency share: good / counted requests per service."""
+    assert isinstance(measure, RequestRatio)
+    table = _table(inputs)
+    cls = classify(measure, table, ctx)
+    s = len(ctx.services)
+    good = np.ascontiguousarray(cls.per_code[:s, GOOD])
+    total = _counted(cls, s)
+    notes = _notes_factory(cls, table)
+
+    def evidence_of(i: int) -> RequestEvidence:
+        g, t = int(good[i]), int(total[i])
+        return RequestEvidence(
+            service=ctx.services[i],
+            measure=measure,
+            eligible=_evaluated(ctx),
+            down=Timeline(),
+            excluded=Timeline(),
+            excluded_by="",
+            outside_window=Timeline(),
+            events=tuple(notes(_uncounted_rows(cls, table, i))),
+            requests=_service_requests(cls, i),
+            detail=f"{g} good of {t} counted requests",
+            value=_shown(measure, g, t),
+        )
+
+    return MeasureOutcome(
+        measure=measure,
+        services=ctx.services,
+        good=good,
+        total=total,
+        evidence_of=evidence_of,
+        notes=lambda: notes(None),
+        counts=counts_of(cls, len(table)),
+    )
+
+
+def _table(inputs: Inputs) -> RequestTable:
+    table = inputs.get(RequestTable)
+    return table if table is not None else RequestTable.from_records([])
+
+
+# --- bucketed availability ---------------------------------------------------------------
+
+
+def _down(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_]:
+    rate = Fraction(measure.max_error_rate)
+    a, b = rate.numerator, rate.denominator
+    n, e = buckets.requests, buckets.errors
+    if int(n.max(initial=0)) * max(a, b) >= 2**62:  # pragma: no cover - 2**62 requests
+        n, e = n.astype(object), e.astype(object)
+    over: npt.NDArray[np.bool_] = (
+        np.asarray(e * b > n * a) if measure.down_when == ">" else np.asarray(e * b >= n * a)
+    )
+    return over & (buckets.requests >= measure.min_requests)
+
+
+@register(BucketAvailability)
+def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
+    """Evaluate bucketed availability: good buckets / eligible buckets per service."""
+    assert isinstance(measure, BucketAvailability)
+    table = _table(inputs)
+    cls = classify(measure, table, ctx)
+    s = len(ctx.services)
+    buckets = bucket_counts(cls, table, ctx, measure.bucket.us)
+    down = _down(measure, buckets)
+    empty = buckets.requests == 0
+    nb = buckets.count
+    n_down = down.sum(axis=1)
+    n_empty = empty.sum(axis=1)
+    if measure.empty == "good":
+        good, total = nb - n_down, np.full(s, nb, dtype=np.int64)
+    elif measure.empty == "bad":
+        good, total = nb - n_down - n_empty, np.full(s, nb, dtype=np.int64)
+    else:
+        good, total = nb - n_down - n_empty, nb - n_empty
+    has_data = _counted(cls, s) > 0
+    good = np.where(has_data, good, 0).astype(np.int64)
+    total = np.where(has_data, total, 0).astype(np.int64)
+    notes = _notes_factory(cls, table)
+
+    def evidence_of(i: int) -> RequestEvidence:
+        lo, hi = ctx.start, ctx.period.end
+        not_good = np.flatnonzero(down[i] | (empty[i] if measure.empty != "good" else False))
+        out: list[BucketNote] = []
+        down_spans, excluded_spans = [], []
+        for b in not_good.tolist():
+            span = buckets.span(b, lo, hi)
+            req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
+            if req:
+                op = ">" if measure.down_when == ">" else ">="
+                verdict, reason = (
+                    "down",
+                    (
+                        f"error rate {format_percent(Fraction(err, req))} {op} "
+                        f"{format_percent(measure.max_error_rate)}"
+                    ),
+                )
+                down_spans.append(span)
+            elif measure.empty == "bad":
+                verdict, reason = "bad", "no counted requests; empty buckets count as bad"
+                down_spans.append(span)
+            else:
+                verdict, reason = "excluded", "no counted requests; empty buckets are excluded"
+                excluded_spans.append(span)
+            out.append(BucketNote(span[0], span[1], req, err, verdict, reason))
+        if measure.min_requests > 1:
+            few = np.flatnonzero(
+                (buckets.requests[i] > 0) & (buckets.requests[i] < measure.min_requests)
+            )
+            for b in few.tolist():
+                span = buckets.span(b, lo, hi)
+                req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
+                if err:
+                    out.append(
+                        BucketNote(
+                            span[0],
+                            span[1],
+                            req,
+                            err,
+                            "good",
+                            f"fewer than {measure.min_requests} requests: never down",
+                        )
+                    )
+        out.sort(key=lambda note: note.start)
+        excluded = Timeline(excluded_spans)
+        g, t = int(good[i]), int(total[i])
+        return RequestEvidence(
+            service=ctx.services[i],
+            measure=measure,
+            eligible=_evaluated(ctx) - excluded,
+            down=Timeline(down_spans),
+            excluded=excluded,
+            excluded_by="empty buckets are excluded" if excluded else "",
+            outside_window=Timeline(),
+            events=tuple(notes(_uncounted_rows(cls, table, i))),
+            requests=_service_requests(cls, i),
+            buckets=tuple(out),
+            detail=f"{g} good of {t} eligible buckets ({nb} buckets in the period)",
+            value=_shown(measure, g, t),
+        )
+
+    return MeasureOutcome(
+        measure=measure,
+        services=ctx.services,
+        good=good,
+        total=total,
+        evidence_of=evidence_of,
+        notes=lambda: notes(None),
+        counts=counts_of(cls, len(table)),
+    )
+
+
+# --- error-rate uptime -------------------------------------------------------------------
+
+
+def _rate_sums(buckets: Buckets, s: int) -> list[Fraction]:
+    """Return, per service, the exact sum of its buckets' error rates.
+
+    Buckets are grouped by their number of requests, so the Python arithmetic
+    runs once per distinct (service, request count), never per bucket.
+    """
+    svc, b = np.nonzero(buckets.errors)
+    n = buckets.requests[svc, b]
+    e = buckets.errors[svc, b]
+    sums = [Fraction(0)] * s
+    if not svc.shape[0]:
+        return sums
+    top = int(n.max()) + 1
+    keys, inverse = np.unique(svc.astype(np.int64) * top + n, return_inverse=True)
+    err_sum = np.zeros(keys.shape[0], dtype=np.int64)
+    np.add.at(err_sum, inverse, e)
+    by_service: dict[int, list[tuple[int, int]]] = {}
+    for key, total in zip(keys.tolist(), err_sum.tolist(), strict=True):
+        by_service.setdefault(key // top, []).append((key % top, total))
+    for i, terms in by_service.items():
+        common = math.lcm(*(count for count, _ in terms))
+        numerator = sum(total * (common // count) for count, total in terms)
+        sums[i] = Fraction(numerator, common)
+    return sums
+
+
+@register(ErrorRateUptime)
+def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
+    """Evaluate error-rate uptime: 1 - the average of per-bucket error rates."""
+    assert isinstance(measure, ErrorRateUptime)
+    table = _table(inputs)
+    cls = classify(measure, table, ctx)
+    s = len(ctx.services)
+    buckets = bucket_counts(cls, table, ctx, measure.bucket.us)
+    nb = buckets.count
+    sums = _rate_sums(buckets, s)
+    has_data = (_counted(cls, s) > 0).tolist()
+    values = [1 - rate / nb if ok else None for rate, ok in zip(sums, has_data, strict=True)]
+    good = _column([0 if v is None else v.numerator for v in values])
+    total = _column([0 if v is None else v.denominator for v in values])
+    notes = _notes_factory(cls, table)
+
+    def evidence_of(i: int) -> RequestEvidence:
+        lo, hi = ctx.start, ctx.period.end
+        out = []
+        for b in np.flatnonzero(buckets.errors[i]).tolist():
+            span = buckets.span(b, lo, hi)
+            req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
+            out.append(
+                BucketNote(
+                    span[0],
+                    span[1],
+                    req,
+                    err,
+                    "good",
+                    f"error rate {format_percent(Fraction(err, req))}",
+                )
+            )
+        value = values[i]
+        return RequestEvidence(
+            service=ctx.services[i],
+            measure=measure,
+            eligible=_evaluated(ctx),
+            down=Timeline(),
+            excluded=Timeline(),
+            excluded_by="",
+            outside_window=Timeline(),
+            events=tuple(notes(_uncounted_rows(cls, table, i))),
+            requests=_service_requests(cls, i),
+            buckets=tuple(out),
+            detail=(
+                f"sum of bucket error rates {sums[i]} over {nb} buckets; "
+                f"uptime = 1 - {sums[i]} / {nb}"
+            ),
+            value="no data" if value is None else measure.format_value(value),
+        )
+
+    return MeasureOutcome(
+        measure=measure,
+        services=ctx.services,
+        good=good,
+        total=total,
+        evidence_of=evidence_of,
+        notes=lambda: notes(None),
+        counts=counts_of(cls, len(table)),
+    )
+
+
+# --- latency percentiles -----------------------------------------------------------------
+
+
+def _sorted_keys(group: Any, latency: I64, n_groups: int) -> tuple[Any, int]:
+    """Return packed ``group << bits | latency`` keys in ascending order, and ``bits``.
+
+    One sort orders every group's latencies; the key is ``uint32`` when it fits
+    (half the memory traffic of ``int64``), else ``int64``; a ``lexsort``
+    stands in when even that is too narrow.
+    """
+    if not latency.shape[0]:
+        return latency, 0
+    bits = max(int(latency.max()).bit_length(), 1)
+    width = max(n_groups - 1, 1).bit_length() + bits
+    if width <= 32:
+        key32 = group.astype(np.uint32)
+        key32 <<= np.uint32(bits)
+        key32 |= latency.astype(np.uint32)
+        key32.sort()
+        return key32, bits
+    if width <= 63:
+        key = group.astype(np.int64)
+        key <<= bits
+        key |= latency
+        key.sort()
+        return key, bits
+    order = np.lexsort((latency, group))  # pragma: no cover - latencies above 2**56 µs
+    return latency[order], 64  # pragma: no cover
+
+
+def percentile_at(
+    values: Any, bits: int, starts: I64, counts: I64, *, q: Fraction, method: str
+) -> tuple[I64, int]:
+    """Return each group's percentile as numerators over one denominator.
+
+    ``values`` holds every group's latencies in ascending order, group after
+    group, in the low ``bits`` of each key (``bits == 64``: plain latencies);
+    group ``k`` occupies ``values[starts[k] : starts[k] + counts[k]]``
+    (``counts[k] > 0``). Returns ``(numerators, denominator)``: the exact
+    percentile of group ``k`` is ``numerators[k] / denominator``.
+    """
+    a, b = q.numerator, q.denominator
+
+    def at(index: I64) -> I64:
+        picked = values[index]
+        if bits < 64:
+            picked = picked & ((1 << bits) - 1)
+        out: I64 = picked.astype(np.int64)
+        return out
+
+    if method == "nearest_rank":
+        return at(starts + (a * counts + b - 1) // b - 1), 1
+    if method == "lower":
+        return at(starts + a * (counts - 1) // b), 1
+    if method == "higher":
+        return at(starts + -((-a * (counts - 1)) // b)), 1
+    lo = a * (counts - 1) // b
+    frac = a * (counts - 1) - lo * b
+    x_lo = at(starts + lo)
+    x_hi = at(starts + np.minimum(lo + 1, counts - 1))
+    return x_lo * b + frac * (x_hi - x_lo), b
+
+
+@register(LatencyPercentile)
+def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
+    """Evaluate a latency percentile per service, over the period or the worst bucket."""
+    assert isinstance(measure, LatencyPercentile)
+    table = _table(inputs)
+    cls = classify(measure, table, ctx)
+    s = len(ctx.services)
+    q = Fraction(measure.q)
+    if measure.per is None:
+        n_groups, nb, origin, first = s, 1, 0, 0
+        group: Any = cls.sidx
+    else:
+        origin, first, nb = _grid(ctx, measure.per.us)
+        n_groups = s * nb
+        group = _cells(cls, table, ctx, measure.per.us)
+    latency = table.latency
+    if not cls.all_counted:
+        keep = cls.codes(len(table)) < _COUNTED
+        group, latency = group[keep], latency[keep]
+    ordered, bits = _sorted_keys(group, latency, n_groups)
+    if measure.per is None:
+        counts = _counted(cls, s)
+    else:
+        counts = np.bincount(group, minlength=n_groups)[:n_groups].astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    filled = np.flatnonzero(counts)
+    numer, denom = percentile_at(
+        ordered, bits, starts[filled], counts[filled], q=q, method=measure.method
+    )
+    best = np.full(s, -1, dtype=np.int64)
+    np.maximum.at(best, filled // nb, numer)
+    has = best >= 0
+    good = np.where(has, best, 0).astype(np.int64)
+    total = np.where(has, denom, 0).astype(np.int64)
+    notes = _notes_factory(cls, table)
+
+    def evidence_of(i: int) -> RequestEvidence:
+        in_service = (filled >= i * nb) & (filled < (i + 1) * nb)
+        detail = "no requests with a latency"
+        bucket_notes: tuple[BucketNote, ...] = ()
+        if has[i]:
+            k = int(np.flatnonzero(in_service & (numer == best[i]))[0])
+            group_k = int(filled[k])
+            n_k = int(counts[group_k])
+            value = format_latency(Fraction(int(best[i]), denom))
+            detail = (
+                f"{measure.method.replace('_', ' ')} percentile {format_percent(q)} of "
+                f"{n_k} latencies = {value}"
+            )
+            if measure.per is not None:
+                lo = origin + (first + group_k % nb) * measure.per.us
+                span = (max(lo, ctx.start), min(lo + measure.per.us, ctx.period.end))
+                detail += f", in the worst of {int(in_service.sum())} buckets with requests"
+                bucket_notes = (
+                    BucketNote(span[0], span[1], n_k, 0, "worst", f"percentile {value}"),
+                )
+        return RequestEvidence(
+            service=ctx.services[i],
+            measure=measure,
+            eligible=_evaluated(ctx),
+            down=Timeline(),
+            excluded=Timeline(),
+            excluded_by="",
+            outside_window=Timeline(),
+            events=tuple(notes(_uncounted_rows(cls, table, i))),
+            requests=_service_requests(cls, i),
+            buckets=bucket_notes,
+            detail=detail,
+            value=_shown(measure, int(good[i]), int(total[i])),
+        )
+
+    return MeasureOutcome(
+        measure=measure,
+        services=ctx.services,
+        good=good,
+        total=total,
+        evidence_of=evidence_of,
+        notes=lambda: notes(None),
+        counts=counts_of(cls, len(table)),
+    )

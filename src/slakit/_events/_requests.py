@@ -1,0 +1,682 @@
+"""Requests and probes: one row per request with its status and latency, as columns.
+
+A :class:`Request` is one request (or one probe) of a service: when it
+happened, its HTTP-like status and/or a success flag, and how long it took.
+A :class:`RequestTable` holds many of them as numpy columns, validated once,
+for the request measures (:func:`slakit.success_ratio`,
+:func:`slakit.bucket_availability`, :func:`slakit.latency_percentile`, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._events._table import _as_us, _row_key
+from slakit._repr import DSLRepr
+from slakit._time._instant import Duration, InstantLike, format_us, from_us, to_us
+from slakit.exceptions import DefinitionError, EventDataError, Problem
+
+__all__ = [
+    "CLIENT_ERROR",
+    "NO_LATENCY",
+    "NO_STATUS",
+    "OUTCOMES",
+    "SERVER_ERROR",
+    "SUCCESS",
+    "Request",
+    "RequestTable",
+    "milliseconds",
+    "parse_requests_jsonl",
+    "read_requests_jsonl",
+]
+
+#: ``status`` of a request that carries only a success flag.
+NO_STATUS: Final = 0
+#: ``latency`` of a request whose latency was not recorded.
+NO_LATENCY: Final = -1
+#: Outcome classes, the codes of :attr:`RequestTable.outcome`.
+SUCCESS: Final = 0
+CLIENT_ERROR: Final = 1
+SERVER_ERROR: Final = 2
+OUTCOMES: Final = ("success", "client error", "server error")
+
+I64 = npt.NDArray[np.int64]
+
+
+def milliseconds(value: int | str | Decimal) -> Duration:
+    """Return a duration of ``value`` milliseconds, exact to the microsecond.
+
+    >>> milliseconds(300).us, milliseconds("0.25").us
+    (300000, 250)
+    """
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+            raise InvalidOperation
+        us = Decimal(value) * 1000
+        if not us.is_finite() or us != us.to_integral_value() or us < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise DefinitionError(
+            f"milliseconds({value!r}): give a non-negative whole number of milliseconds, "
+            "or a decimal string exact to the microsecond such as '0.25'"
+        ) from None
+    return Duration(int(us))
+
+
+def outcome_of(status: int | None, ok: bool | None) -> int:
+    """Return the outcome class of one request (see :class:`Request`)."""
+    if ok is False or (status is not None and status >= 500):
+        return SERVER_ERROR
+    if status is not None and status >= 400:
+        return CLIENT_ERROR
+    return SUCCESS
+
+
+def _check_service(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(f"service={value!r} must be a non-empty service name such as 'api'")
+
+
+def _time(value: InstantLike) -> datetime:
+    return from_us(to_us(value, name="time"))
+
+
+def _status(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599:
+        raise DefinitionError(
+            f"status={value!r} is not an HTTP-like status code from 100 to 599; "
+            "pass ok=True or ok=False for requests without one"
+        )
+    return value
+
+
+def _ok(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise DefinitionError(f"ok={value!r} must be True, False or None")
+
+
+def _latency(value: object) -> Duration | None:
+    if value is None or isinstance(value, Duration):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise DefinitionError(f"latency={value!r} must not be negative")
+        return Duration(value)
+    raise DefinitionError(
+        f"latency={value!r} must be a duration such as milliseconds(120) or integer microseconds"
+    )
+
+
+@attrs.frozen(repr=False)
+class Request(DSLRepr):
+    """One request or probe of a service.
+
+    A request carries a ``status`` (an HTTP-like code, 100 to 599), an ``ok``
+    flag, or both. Its *outcome* is a server error when ``ok`` is ``False`` or
+    the status is 5xx, a client error when the status is 4xx, and a success
+    otherwise; an ``ok=True`` request with a 5xx status is contradictory and
+    refused. ``latency`` is a :class:`~slakit.Duration` or integer microseconds,
+    or ``None`` when it was not recorded.
+
+    >>> Request("api", "2026-10-01T00:00:01Z", 503, latency=milliseconds(120))
+    Request('api', '2026-10-01T00:00:01Z', 503, latency=milliseconds(120))
+    """
+
+    service: str = attrs.field(validator=_check_service)
+    time: datetime = attrs.field(converter=_time)
+    status: int | None = attrs.field(default=None, converter=_status)
+    ok: bool | None = attrs.field(default=None, kw_only=True, converter=_ok)
+    latency: Duration | None = attrs.field(default=None, kw_only=True, converter=_latency)
+
+    def __attrs_post_init__(self) -> None:
+        if self.status is None and self.ok is None:
+            raise DefinitionError(
+                f"Request of {self.service!r} at {format_us(self.time_us)} has neither a status "
+                "nor an ok flag; give status=200 (or another code) or ok=True/False"
+            )
+        if self.ok is True and self.status is not None and self.status >= 500:
+            raise DefinitionError(
+                f"Request of {self.service!r} at {format_us(self.time_us)}: ok=True "
+                f"contradicts status={self.status}, a server error"
+            )
+
+    @property
+    def time_us(self) -> int:
+        """The instant of the request in microseconds since the epoch, UTC."""
+        return to_us(self.time)
+
+    @property
+    def latency_us(self) -> int:
+        """The latency in microseconds, or :data:`NO_LATENCY` (-1) when not recorded."""
+        return NO_LATENCY if self.latency is None else self.latency.us
+
+    @property
+    def outcome(self) -> str:
+        """``"success"``, ``"client error"`` or ``"server error"``."""
+        return OUTCOMES[outcome_of(self.status, self.ok)]
+
+    def __repr__(self) -> str:
+        args = [repr(self.service), repr(format_us(self.time_us))]
+        if self.status is not None:
+            args.append(repr(self.status))
+        if self.ok is not None:
+            args.append(f"ok={self.ok!r}")
+        if self.latency is not None:
+            args.append(f"latency={_duration_repr(self.latency.us)}")
+        return f"Request({', '.join(args)})"
+
+
+def _duration_repr(us: int) -> str:
+    if us and us % 1000 == 0 and us % 1_000_000:
+        return f"milliseconds({us // 1000})"
+    return repr(Duration(us))
+
+
+def _column(values: Any) -> Any:
+    """Return a column (numpy, pandas, polars or a sequence) as a numpy array, without copying."""
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy()
+    return np.asarray(values)
+
+
+def _frozen(array: Any, dtype: type, *, copy: bool) -> Any:
+    out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
+    out = out.view()  # a read-only view: the caller's own array keeps its flags
+    out.flags.writeable = False
+    return out
+
+
+class RequestTable:
+    """Requests as columns: ``service``, ``time``, ``status``, ``outcome``, ``latency``.
+
+    ``service`` holds codes into :attr:`services`; ``time`` is ``int64``
+    microseconds since the epoch (UTC); ``status`` is ``int16``, an HTTP-like
+    code or :data:`NO_STATUS` (0) for requests that carry only a success flag;
+    ``outcome`` is ``int8``, 0 success, 1 client error (4xx), 2 server error
+    (5xx, or ``ok`` false); ``latency`` is ``int64`` microseconds, or
+    :data:`NO_LATENCY` (-1) when not recorded.
+
+    Build one with :meth:`from_columns` (vectorised, near zero-copy),
+    :meth:`from_records`, or :func:`slakit.io.read_requests_jsonl`. The table
+    is immutable.
+    """
+
+    __slots__ = (
+        "_cache",
+        "_where",
+        "latency",
+        "missing_latency",
+        "outcome",
+        "service",
+        "services",
+        "status",
+        "time",
+    )
+
+    service: npt.NDArray[np.int32]
+    services: tuple[str, ...]
+    time: I64
+    status: npt.NDArray[np.int16]
+    outcome: npt.NDArray[np.int8]
+    latency: I64
+    missing_latency: int
+    _where: tuple[str, ...] | None
+    _cache: dict[object, object]
+
+    def __init__(
+        self,
+        *,
+        service: npt.ArrayLike,
+        services: Sequence[str],
+        time: npt.ArrayLike,
+        status: npt.ArrayLike,
+        outcome: npt.ArrayLike,
+        latency: npt.ArrayLike,
+        where: Sequence[str] | None = None,
+        copy: bool = True,
+    ) -> None:
+        """Build a table from checked columns (use :meth:`from_columns` for unchecked data)."""
+        setter = object.__setattr__
+        setter(self, "service", _frozen(service, np.int32, copy=copy))
+        setter(self, "services", tuple(services))
+        setter(self, "time", _frozen(time, np.int64, copy=copy))
+        setter(self, "status", _frozen(status, np.int16, copy=copy))
+        setter(self, "outcome", _frozen(outcome, np.int8, copy=copy))
+        setter(self, "latency", _frozen(latency, np.int64, copy=copy))
+        setter(self, "_where", None if where is None else tuple(where))
+        setter(self, "_cache", {})
+        n = self.time.shape[0]
+        for name in ("service", "status", "outcome", "latency"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(f"RequestTable column {name!r} must have {n} rows")
+        if self._where is not None and len(self._where) != n:
+            raise ValueError(f"RequestTable 'where' must have {n} entries")
+        missing = int(np.count_nonzero(self.latency == NO_LATENCY)) if n else 0
+        setter(self, "missing_latency", missing)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RequestTable is immutable; cannot set {name!r}")
+
+    # --- construction ----------------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Request], *, where: Sequence[str] | None = None
+    ) -> RequestTable:
+        """Build a table from :class:`Request` records."""
+        items: list[object] = list(records)
+        problems = [
+            Problem(f"record {i}", "", f"expected a Request, got {type(r).__name__}")
+            for i, r in enumerate(items)
+            if not isinstance(r, Request)
+        ]
+        if problems:
+            raise EventDataError(problems)
+        reqs = [r for r in items if isinstance(r, Request)]
+        names = sorted({r.service for r in reqs})
+        code = {name: i for i, name in enumerate(names)}
+        return cls(
+            service=np.asarray([code[r.service] for r in reqs], dtype=np.int32),
+            services=names,
+            time=np.asarray([r.time_us for r in reqs], dtype=np.int64),
+            status=np.asarray([r.status or NO_STATUS for r in reqs], dtype=np.int16),
+            outcome=np.asarray([outcome_of(r.status, r.ok) for r in reqs], dtype=np.int8),
+            latency=np.asarray([r.latency_us for r in reqs], dtype=np.int64),
+            where=where,
+            copy=False,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Any],
+        *,
+        services: Sequence[str] | None = None,
+        where: Sequence[str] | None = None,
+        copy: bool = False,
+    ) -> RequestTable:
+        """Build a table from columns, validating every row at once (vectorised).
+
+        ``columns`` maps ``service``, ``time``, and ``status`` and/or ``ok``, and
+        optionally ``latency``, to equal-length arrays or sequences (a pandas or
+        polars data frame works as it is):
+
+        - ``service``: names, or integer codes into ``services`` when that is given
+          (the fast way for large tables: no strings are compared);
+        - ``time``: integer microseconds since the epoch, or ``datetime64`` (UTC);
+        - ``status``: HTTP-like integer codes, 100 to 599 (0 or missing where only
+          ``ok`` is known);
+        - ``ok``: booleans (a false one is a server error whatever the status);
+        - ``latency``: integer microseconds or ``timedelta64``; -1 (or ``None``)
+          where it was not recorded.
+
+        Columns that already have the table's dtype are used without a copy
+        (pass ``copy=True`` if you will modify them later).
+
+        Raises:
+            EventDataError: listing every invalid row, by row number and field.
+        """
+        where_of: Callable[[int], str] = (
+            (lambda i: where[i]) if where is not None else (lambda i: f"row {i}")
+        )
+        problems: list[Problem] = []
+        if "status" not in columns and "ok" not in columns:
+            raise EventDataError(
+                [Problem("columns", "status", "give a 'status' column, an 'ok' column or both")]
+            )
+        time = _as_us(columns["time"])
+        n = time.shape[0]
+        service, names = _services(columns["service"], services, n, where_of, problems)
+        status = _status_column(columns.get("status"), n, where_of, problems)
+        ok = _ok_column(columns.get("ok"), n)
+        latency = _latency_column(columns.get("latency"), n, where_of, problems)
+        if ok is None:
+            assert status is not None
+            outcome = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
+        else:
+            if status is not None:
+                problems.extend(
+                    Problem(where_of(i), "status", "missing; give a status or an ok flag")
+                    for i in np.flatnonzero((status == NO_STATUS) & (ok < 0)).tolist()
+                )
+                problems.extend(
+                    Problem(
+                        where_of(i),
+                        "ok",
+                        f"ok=True contradicts status {int(status[i])}, a server error",
+                    )
+                    for i in np.flatnonzero((ok == 1) & (status >= 500)).tolist()
+                )
+            else:
+                problems.extend(
+                    Problem(where_of(i), "ok", "missing; give an ok flag or a status")
+                    for i in np.flatnonzero(ok < 0).tolist()
+                )
+            failed = (ok == 0).view(np.int8)
+            if status is None:
+                outcome = failed * np.int8(SERVER_ERROR)
+            else:
+                by_status = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
+                outcome = np.maximum(by_status, failed * np.int8(SERVER_ERROR))
+        if problems:
+            problems.sort(key=lambda p: _row_key(p.where))
+            raise EventDataError(problems)
+        return cls(
+            service=service,
+            services=names,
+            time=time,
+            status=status if status is not None else np.zeros(n, dtype=np.int16),
+            outcome=outcome,
+            latency=latency,
+            where=where,
+            copy=copy,
+        )
+
+    # --- access ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    def where(self, row: int) -> str:
+        """Return where row ``row`` came from (``requests.jsonl:12`` or ``row 12``)."""
+        return self._where[row] if self._where is not None else f"row {row}"
+
+    def record(self, row: int) -> Request:
+        """Return row ``row`` as a :class:`Request`."""
+        status = int(self.status[row])
+        outcome = int(self.outcome[row])
+        latency = int(self.latency[row])
+        return Request(
+            self.services[int(self.service[row])],
+            int(self.time[row]),
+            None if status == NO_STATUS else status,
+            ok=None if status != NO_STATUS else outcome != SERVER_ERROR,
+            latency=None if latency == NO_LATENCY else latency,
+        )
+
+    def records(self) -> list[Request]:
+        """Return every row as a :class:`Request` (slow on large tables; for inspection)."""
+        return [self.record(i) for i in range(len(self))]
+
+    def counts(self) -> dict[str, int]:
+        """Return how many requests the table holds of each outcome."""
+        bins = np.bincount(self.outcome, minlength=len(OUTCOMES))
+        return {name: int(bins[i]) for i, name in enumerate(OUTCOMES)}
+
+    def derived(self, key: object, build: Callable[[], Any]) -> Any:
+        """Return a value derived from the (immutable) columns, computed once per ``key``."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
+        return f"<RequestTable {len(self)} requests ({counts}) over {len(self.services)} services>"
+
+
+def _services(
+    values: Any,
+    services: Sequence[str] | None,
+    n: int,
+    where_of: Callable[[int], str],
+    problems: list[Problem],
+) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+    if hasattr(values, "cat") and services is None:  # a pandas categorical
+        services = [str(c) for c in values.cat.categories]
+        values = values.cat.codes
+    raw = _column(values)
+    if raw.shape != (n,):
+        raise EventDataError([Problem("columns", "service", f"must have {n} rows like 'time'")])
+    if services is not None:
+        names = tuple(services)
+        if not np.issubdtype(raw.dtype, np.integer):
+            raise EventDataError(
+                [Problem("columns", "service", "with services=..., give integer codes")]
+            )
+        problems.extend(
+            Problem(
+                where_of(i), "service", f"code {int(raw[i])} is not in services[0:{len(names)}]"
+            )
+            for i in np.flatnonzero((raw < 0) | (raw >= len(names))).tolist()
+        )
+        problems.extend(
+            Problem(f"services[{k}]", "service", "must be a non-empty service name")
+            for k, name in enumerate(names)
+            if not str(name).strip()
+        )
+        return raw.astype(np.int32, copy=False), names
+    if np.issubdtype(raw.dtype, np.integer):
+        raise EventDataError(
+            [Problem("columns", "service", "integer codes need services=[names] to name them")]
+        )
+    uniq, codes = np.unique(raw.astype(str), return_inverse=True)
+    names = tuple(str(s) for s in uniq.tolist())
+    for k, name in enumerate(names):
+        if not name.strip():
+            problems.extend(
+                Problem(where_of(i), "service", "must be a non-empty service name")
+                for i in np.flatnonzero(codes == k).tolist()
+            )
+    return codes.astype(np.int32), names
+
+
+def _status_column(
+    values: Any, n: int, where_of: Callable[[int], str], problems: list[Problem]
+) -> npt.NDArray[np.int16] | None:
+    if values is None:
+        return None
+    raw = _column(values)
+    if raw.dtype == object:
+        raw = np.asarray([NO_STATUS if v is None else v for v in raw.tolist()])
+    if not np.issubdtype(raw.dtype, np.integer) or raw.shape != (n,):
+        raise EventDataError(
+            [Problem("columns", "status", f"must be {n} integer status codes such as 200 or 503")]
+        )
+    bad = ((raw < 100) | (raw > 599)) & (raw != NO_STATUS)
+    problems.extend(
+        Problem(where_of(i), "status", f"{int(raw[i])} is not an HTTP-like status code (100-599)")
+        for i in np.flatnonzero(bad).tolist()
+    )
+    return np.asarray(np.clip(raw, -1, 600) if bad.any() else raw, dtype=np.int16)
+
+
+def _ok_column(values: Any, n: int) -> npt.NDArray[np.int8] | None:
+    """Return ``ok`` as int8: 1 true, 0 false, -1 missing."""
+    if values is None:
+        return None
+    raw = _column(values)
+    if raw.dtype == np.bool_:
+        return raw.view(np.int8) if raw.shape == (n,) else _bad_ok(n)
+    if raw.dtype == object:
+        items = raw.tolist()
+        if all(v is None or isinstance(v, bool) for v in items) and len(items) == n:
+            return np.asarray([-1 if v is None else int(v) for v in items], dtype=np.int8)
+    return _bad_ok(n)
+
+
+def _bad_ok(n: int) -> npt.NDArray[np.int8]:
+    raise EventDataError(
+        [Problem("columns", "ok", f"must be {n} booleans (or None where missing)")]
+    )
+
+
+def _latency_column(
+    values: Any, n: int, where_of: Callable[[int], str], problems: list[Problem]
+) -> I64:
+    if values is None:
+        return np.full(n, NO_LATENCY, dtype=np.int64)
+    raw = _column(values)
+    if np.issubdtype(raw.dtype, np.timedelta64):
+        nat = np.isnat(raw)
+        raw = raw.astype("timedelta64[us]").astype(np.int64)
+        raw = np.where(nat, NO_LATENCY, raw) if nat.any() else raw
+    elif raw.dtype == object:
+        raw = np.asarray([NO_LATENCY if v is None else v for v in raw.tolist()])
+    if not np.issubdtype(raw.dtype, np.integer) or raw.shape != (n,):
+        raise EventDataError(
+            [Problem("columns", "latency", f"must be {n} integer microseconds or timedelta64")]
+        )
+    latency = np.asarray(raw, dtype=np.int64)
+    if n and int(latency.min()) < NO_LATENCY:
+        problems.extend(
+            Problem(where_of(i), "latency", f"{int(latency[i])} µs is negative")
+            for i in np.flatnonzero(latency < NO_LATENCY).tolist()
+        )
+    return latency
+
+
+# --- JSON Lines --------------------------------------------------------------------------
+
+_FIELDS = ("service", "time", "status", "ok", "latency_ms", "id", "note")
+
+
+def read_requests_jsonl(path: str | Path) -> RequestTable:
+    """Read a requests file in JSON Lines form into a :class:`RequestTable`.
+
+    Each non-blank line is one object, for example::
+
+        {"service": "api", "time": "2026-10-01T00:00:01Z", "status": 200, "latency_ms": 81.5}
+        {"service": "api", "time": "2026-10-01T00:00:02Z", "ok": false}
+
+    ``service`` and ``time`` (ISO 8601 with an offset) are required, and at
+    least one of ``status`` (100 to 599) and ``ok`` (true or false);
+    ``latency_ms`` (a number of milliseconds, exact to the microsecond), ``id``
+    and ``note`` are optional. Any other field is an error.
+
+    Raises:
+        EventDataError: listing every bad line as ``file:line: field: what is wrong``.
+        FileNotFoundError: the file does not exist.
+    """
+    p = Path(path)
+    with p.open(encoding="utf-8") as handle:
+        return parse_requests_jsonl(handle, source=str(path))
+
+
+def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") -> RequestTable:
+    """Parse JSON Lines text into a :class:`RequestTable`; see :func:`read_requests_jsonl`.
+
+    >>> table = parse_requests_jsonl(['{"service": "api", "time": "2026-10-01T00:00:00Z", '
+    ...     '"status": 503, "latency_ms": 12.5}'])
+    >>> table.record(0)
+    Request('api', '2026-10-01T00:00:00Z', 503, latency=microseconds(12500))
+    """
+    problems: list[Problem] = []
+    rows: list[tuple[str, int, int, int, int]] = []
+    where: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        here = f"{source}:{number}"
+        row = _parse_line(line, here, problems)
+        if row is not None:
+            rows.append(row)
+            where.append(here)
+    if problems:
+        raise EventDataError(problems)
+    names = sorted({r[0] for r in rows})
+    code = {name: i for i, name in enumerate(names)}
+    return RequestTable(
+        service=np.asarray([code[r[0]] for r in rows], dtype=np.int32),
+        services=names,
+        time=np.asarray([r[1] for r in rows], dtype=np.int64),
+        status=np.asarray([r[2] for r in rows], dtype=np.int16),
+        outcome=np.asarray([r[3] for r in rows], dtype=np.int8),
+        latency=np.asarray([r[4] for r in rows], dtype=np.int64),
+        where=where,
+        copy=False,
+    )
+
+
+def _parse_line(
+    line: str, here: str, problems: list[Problem]
+) -> tuple[str, int, int, int, int] | None:
+    try:
+        obj = json.loads(line, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(here, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+        return None
+    if not isinstance(obj, dict):
+        problems.append(Problem(here, "", f"expected a JSON object, got {type(obj).__name__}"))
+        return None
+    before = len(problems)
+    problems.extend(
+        Problem(here, name, f"unknown field for a request; expected {', '.join(_FIELDS)}")
+        for name in obj
+        if name not in _FIELDS
+    )
+    problems.extend(
+        Problem(here, name, "missing; a request needs a service and a time")
+        for name in ("service", "time")
+        if name not in obj
+    )
+    if "status" not in obj and "ok" not in obj:
+        problems.append(Problem(here, "status", "missing; give a status, an ok flag or both"))
+    svc = obj.get("service")
+    if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
+        problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
+    time = _instant(obj.get("time"), here, problems) if "time" in obj else None
+    status = obj.get("status")
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
+    ):
+        problems.append(Problem(here, "status", f"{status!r} is not a status code from 100 to 599"))
+    ok = obj.get("ok")
+    if ok is not None and not isinstance(ok, bool):
+        problems.append(Problem(here, "ok", f"{ok!r} must be true or false"))
+    elif ok is True and isinstance(status, int) and status >= 500:
+        problems.append(Problem(here, "ok", f"true contradicts status {status}, a server error"))
+    latency = _latency_ms(obj.get("latency_ms"), here, problems)
+    if len(problems) > before:
+        return None
+    assert time is not None
+    return (str(svc), time, status or NO_STATUS, outcome_of(status, ok), latency)
+
+
+def _instant(value: object, here: str, problems: list[Problem]) -> int | None:
+    try:
+        if not isinstance(value, str):
+            raise DefinitionError("not a string")
+        return to_us(value, name="time")
+    except DefinitionError:
+        problems.append(
+            Problem(
+                here,
+                "time",
+                f"{value!r} must be an ISO 8601 string with an offset like '2026-10-01T00:00:00Z'",
+            )
+        )
+        return None
+
+
+def _latency_ms(value: object, here: str, problems: list[Problem]) -> int:
+    if value is None:
+        return NO_LATENCY
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise InvalidOperation
+        us = Decimal(value) * 1000
+        if us != us.to_integral_value() or us < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(
+            Problem(
+                here,
+                "latency_ms",
+                f"{value!r} must be a non-negative number of milliseconds, "
+                "exact to the microsecond (at most 3 decimals)",
+            )
+        )
+        return NO_LATENCY
+    return int(us)
