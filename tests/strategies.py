@@ -90,3 +90,195 @@ def uptime_measures(draw: st.DrawFn) -> sla.Uptime:
         excluding=[] if clause is None else [clause],
         during=window,
     )
+
+
+# --- support and incidents -----------------------------------------------------------------
+
+MINUTE = 60 * SECOND
+#: Statuses drawn for ticket transitions (a subset of the default vocabulary).
+TICKET_STATUSES = ("open", "in_progress", "waiting_on_customer", "on_hold")
+#: Coverage names drawn for tickets: ``None`` (the default clock), two known, one unknown.
+COVERAGES = (None, "24x7", "business", "gold")
+
+
+@st.composite
+def tickets(draw: st.DrawFn, max_size: int = 10, services: Sequence[str] = SERVICES) -> list[Any]:
+    """Draw tickets at whole minutes around a two-day period from T0, with transitions and pauses.
+
+    Ticket ids are ``T-0``, ``T-1``, ...; opened from an hour before T0 to an hour
+    after T0 + 2 days; responses and resolutions up to three days after opening.
+    """
+    n = draw(st.integers(0, max_size))
+    out = []
+    for i in range(n):
+        opened = draw(st.integers(-60, 2 * 24 * 60 + 60))
+        response = draw(st.none() | st.integers(0, 3 * 24 * 60))
+        resolved = draw(st.none() | st.integers(0, 3 * 24 * 60))
+        transitions = draw(
+            st.lists(
+                st.tuples(st.integers(0, 3 * 24 * 60), st.sampled_from(TICKET_STATUSES)),
+                max_size=4,
+            )
+        )
+        pauses = draw(
+            st.lists(st.tuples(st.integers(-30, 3 * 24 * 60), st.integers(1, 600)), max_size=2)
+        )
+
+        def at(minutes: int, base: int = opened) -> int:
+            return T0 + (base + minutes) * MINUTE
+
+        out.append(
+            sla.Ticket(
+                f"T-{i}",
+                draw(st.sampled_from(services)),
+                draw(st.sampled_from(("P1", "P2", "P3"))),
+                at(0),
+                first_response=None if response is None else at(response),
+                resolved=None if resolved is None else at(resolved),
+                coverage=draw(st.sampled_from(COVERAGES)),
+                transitions=[(at(m), s) for m, s in transitions],
+                pauses=[(at(m), at(m + length)) for m, length in pauses],
+            )
+        )
+    return out
+
+
+@st.composite
+def minute_calendars(draw: st.DrawFn) -> SpansCalendar:
+    """Draw a calendar of minute-aligned spans over the days around the two-day period."""
+    spans = draw(
+        st.lists(
+            st.tuples(st.integers(-2 * 24 * 60, 6 * 24 * 60), st.integers(1, 12 * 60)),
+            max_size=8,
+        )
+    )
+    return SpansCalendar(tuple((T0 + s * MINUTE, T0 + (s + n) * MINUTE) for s, n in spans))
+
+
+@st.composite
+def ticket_measures(draw: st.DrawFn) -> sla.TicketTime:
+    """Draw a response or resolution measure with minute targets, coverage and pause rules."""
+    factory = draw(st.sampled_from([sla.response_time, sla.resolution_time]))
+    targets = st.integers(0, 24 * 60).map(sla.minutes)
+    table = draw(st.booleans())
+    coverage = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={"24x7": st.just(sla.always()), "business": minute_calendars()},
+        )
+    )
+    paused_by = draw(st.sets(st.sampled_from(["waiting_on_customer", "on_hold"])))
+    clock = draw(st.none() | minute_calendars())
+    if table:
+        within = draw(st.dictionaries(st.sampled_from(["P1", "P2", "P3"]), targets, min_size=1))
+        return factory(within=within, clock=clock, coverage=coverage, paused_by=paused_by)
+    return factory(
+        within=draw(targets),
+        priority=draw(st.none() | st.sampled_from(["P1", "P2", "P3"])),
+        clock=clock,
+        coverage=coverage,
+        paused_by=paused_by,
+    )
+
+
+@st.composite
+def incident_measures(draw: st.DrawFn) -> sla.IncidentMeasure:
+    """Draw an incident statistic with second-sized options suited to :func:`small_period`."""
+    factory = draw(st.sampled_from([sla.incident_count, sla.mttr, sla.mtbf, sla.longest_outage]))
+    return factory(
+        min_duration=draw(st.integers(0, 90).map(sla.seconds)),
+        merge_gap=draw(st.integers(0, 30).map(sla.seconds)),
+    )
+
+
+# --- requests (request measures) -----------------------------------------------------------
+
+#: Statuses drawn for requests: successes, redirects, client and server errors, none.
+STATUSES = (200, 200, 204, 301, 404, 429, 499, 500, 503, 599, None)
+
+
+@st.composite
+def requests(
+    draw: st.DrawFn,
+    lo: int = -30,
+    hi: int = 630,
+    services: Sequence[str] = (*SERVICES, "zz"),
+) -> sla.Request:
+    """Draw a request of one of ``services`` (``"zz"`` is covered by no agreement) near T0.
+
+    Times are whole seconds in ``[lo, hi)`` of T0; latencies are whole milliseconds
+    from 0 to 50 (so ties and thresholds are common) or missing.
+    """
+    status = draw(st.sampled_from(STATUSES))
+    if status is None:
+        ok: bool | None = draw(st.booleans())
+    elif status >= 500:
+        ok = draw(st.sampled_from([None, False]))
+    else:
+        ok = draw(st.sampled_from([None, None, True, False]))
+    latency = draw(st.none() | st.integers(0, 50).map(lambda ms: ms * 1000))
+    return sla.Request(
+        draw(st.sampled_from(services)),
+        T0 + draw(st.integers(lo, hi - 1)) * SECOND,
+        status,
+        ok=ok,
+        latency=latency,
+    )
+
+
+def request_lists(max_size: int = 40) -> st.SearchStrategy[list[sla.Request]]:
+    """Draw a list of requests around :func:`small_period`."""
+    return st.lists(requests(), max_size=max_size)
+
+
+_TREATMENTS = st.sampled_from(["good", "bad", "excluded"])
+
+
+@st.composite
+def request_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw the shared options of request measures: error treatments and a latency bound."""
+    rules: dict[str, Any] = {
+        "client_errors": draw(_TREATMENTS),
+        "server_errors": draw(_TREATMENTS),
+    }
+    bound = draw(st.none() | st.integers(0, 50).map(sla.milliseconds))
+    if bound is not None:
+        rules[draw(st.sampled_from(["latency_under", "latency_at_most"]))] = bound
+    return rules
+
+
+@st.composite
+def request_measures(draw: st.DrawFn) -> sla.Measure:
+    """Draw any request measure with second-sized buckets suited to :func:`small_period`."""
+    kind = draw(st.sampled_from(["ratio", "share", "buckets", "mean", "percentile"]))
+    if kind == "percentile":
+        return sla.latency_percentile(
+            draw(st.sampled_from([1, 25, 50, "66.6", 90, 99, "99.9", 100])),
+            method=draw(st.sampled_from(["nearest_rank", "lower", "higher", "linear"])),
+            per=draw(st.none() | st.integers(1, 240).map(sla.seconds)),
+            client_errors=draw(st.sampled_from(["counted", "excluded"])),
+            server_errors=draw(st.sampled_from(["counted", "excluded"])),
+        )
+    if kind == "share":
+        ms = sla.milliseconds(draw(st.integers(0, 50)))
+        under = draw(st.booleans())
+        return sla.latency_share(
+            ms if under else None,
+            at_most=None if under else ms,
+            client_errors=draw(_TREATMENTS),
+            server_errors=draw(_TREATMENTS),
+        )
+    rules = draw(request_rules())
+    if kind == "ratio":
+        return sla.success_ratio(**rules)
+    bucket = sla.seconds(draw(st.integers(1, 240)))
+    if kind == "mean":
+        return sla.error_rate_uptime(bucket=bucket, **rules)
+    return sla.bucket_availability(
+        bucket=bucket,
+        max_error_rate=draw(st.sampled_from(["0%", "5%", "25%", "33.3%", "50%", "100%"])),
+        down_when=draw(st.sampled_from([">", ">="])),
+        min_requests=draw(st.integers(1, 4)),
+        empty=draw(_TREATMENTS),
+        **rules,
+    )

@@ -951,7 +951,7 @@ def _instant(value: object, here: str, name: str, problems: list[Problem]) -> in
         )
         return None
     try:
-        return to_us(value, name=name)
+        return to_us(value, name=name.rpartition(".")[2])
     except DefinitionError as error:
         problems.append(Problem(here, name, str(error)))
         return None
