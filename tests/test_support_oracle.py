@@ -78,8 +78,10 @@ def test_kernel_matches_minute_model(measure: sla.TicketTime, drawn: list[sla.Ti
     cols = judge_tickets(measure, table, COVERED, P0, P1)
     expected = [model(measure, t) for t in drawn]
     assert [TicketFate(int(f)) for f in cols.fate] == [f for f, _ in expected]
-    judged = [f in (TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED,
-                    TicketFate.PENDING) for f, _ in expected]
+    judged = [
+        f in (TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED, TicketFate.PENDING)
+        for f, _ in expected
+    ]
     got = [int(e) if j else 0 for e, j in zip(cols.elapsed.tolist(), judged, strict=True)]
     assert got == [e if j else 0 for (_, e), j in zip(expected, judged, strict=True)]
 

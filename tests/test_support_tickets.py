@@ -88,14 +88,20 @@ def test_from_records_lists_every_bad_record() -> None:
     with pytest.raises(EventDataError) as error:
         sla.TicketTable.from_records(tickets)
     assert problems(error) == [
-        "record 0: priority: 'P9' is not one of P1, P2, P3, P4, P5; pass priorities=[...] to "
-        "accept other names",
+        (
+            "record 0: priority: 'P9' is not one of P1, P2, P3, P4, P5; pass priorities=[...] to "
+            "accept other names"
+        ),
         "record 1: id: 'a' is also the id of record 0",
-        "record 1: transitions[0].at: 2026-10-05T08:00:00Z lies before the ticket was opened at "
-        "2026-10-05T09:00:00Z",
-        "record 2: transitions[1].status: 'waiting' is not one of new, open, in_progress, "
-        "waiting_on_customer, waiting_on_third_party, on_hold, resolved, closed; pass "
-        "statuses=[...] to accept other names",
+        (
+            "record 1: transitions[0].at: 2026-10-05T08:00:00Z lies before the ticket was "
+            "opened at 2026-10-05T09:00:00Z"
+        ),
+        (
+            "record 2: transitions[1].status: 'waiting' is not one of new, open, in_progress, "
+            "waiting_on_customer, waiting_on_third_party, on_hold, resolved, closed; pass "
+            "statuses=[...] to accept other names"
+        ),
     ]
     with pytest.raises(EventDataError, match="expected a Ticket, got Outage"):
         sla.TicketTable.from_records([sla.Outage("a", OPENED, "2026-10-05T10:00:00Z")])  # type: ignore[list-item]
@@ -163,17 +169,25 @@ def test_from_columns_lists_every_bad_row() -> None:
             pauses={"ticket": ["a"], "start": [OPENED], "end": [OPENED]},
         )
     assert problems(error) == [
-        "pause row 0: end: 2026-10-05T09:00:00Z is not after the pause's start "
-        "2026-10-05T09:00:00Z",
-        "row 0: resolved: 2026-10-04T09:00:00Z lies before the ticket was opened at "
-        "2026-10-05T09:00:00Z",
+        (
+            "pause row 0: end: 2026-10-05T09:00:00Z is not after the pause's start "
+            "2026-10-05T09:00:00Z"
+        ),
+        (
+            "row 0: resolved: 2026-10-04T09:00:00Z lies before the ticket was opened at "
+            "2026-10-05T09:00:00Z"
+        ),
         "row 1: service: must be a non-empty service name",
-        "row 1: first_response: 2026-10-05T08:00:00Z lies before the ticket was opened at "
-        "2026-10-05T09:00:00Z",
+        (
+            "row 1: first_response: 2026-10-05T08:00:00Z lies before the ticket was opened at "
+            "2026-10-05T09:00:00Z"
+        ),
         "row 2: opened: missing; every row needs it",
         "row 2: id: must be a non-empty ticket id",
-        "row 3: first_response: first_response='soon' is not an ISO 8601 instant; write it like "
-        "'2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'",
+        (
+            "row 3: first_response: first_response='soon' is not an ISO 8601 instant; write it "
+            "like '2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'"
+        ),
         "transition row 0: ticket: 'zz' is not the id of any ticket",
     ]
 
@@ -283,23 +297,33 @@ def test_parse_tickets_jsonl_lists_every_bad_line() -> None:
     assert found == [
         "t.jsonl:1: not valid JSON (Expecting value at column 1)",
         "t.jsonl:2: expected a JSON object, got list",
-        "t.jsonl:3: resolved: 2026-10-04T09:00:00Z lies before the ticket was opened at "
-        "2026-10-05T09:00:00Z",
+        (
+            "t.jsonl:3: resolved: 2026-10-04T09:00:00Z lies before the ticket was opened at "
+            "2026-10-05T09:00:00Z"
+        ),
         "t.jsonl:4: priority: missing; a ticket needs id, service, priority, opened",
-        "t.jsonl:4: prio: unknown field for a ticket; expected id, service, priority, opened, "
-        "first_response, resolved, coverage, transitions, pauses, note",
+        (
+            "t.jsonl:4: prio: unknown field for a ticket; expected id, service, priority, opened, "
+            "first_response, resolved, coverage, transitions, pauses, note"
+        ),
         "t.jsonl:5: opened: 5 must be an ISO 8601 string like '2026-10-01T00:00:00Z'",
         "t.jsonl:6: transitions: must be a list of objects with at, status",
         "t.jsonl:7: transitions[0]: must be an object with exactly at, status",
-        "t.jsonl:7: transitions[1].at: at='x' is not an ISO 8601 instant; write it like "
-        "'2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'",
+        (
+            "t.jsonl:7: transitions[1].at: at='x' is not an ISO 8601 instant; write it like "
+            "'2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'"
+        ),
         "t.jsonl:7: transitions[1].status: 3 must be a string",
-        "t.jsonl:8: pauses[0].end: end='2026-10-05T10:00' has no UTC offset; append 'Z' or an "
-        "offset such as '+02:00'",
+        (
+            "t.jsonl:8: pauses[0].end: end='2026-10-05T10:00' has no UTC offset; append 'Z' or an "
+            "offset such as '+02:00'"
+        ),
         "t.jsonl:9: service: '' must be a non-empty string",
-        "t.jsonl:10: transitions[0].status: 'wait' is not one of new, open, in_progress, "
-        "waiting_on_customer, waiting_on_third_party, on_hold, resolved, closed; pass "
-        "statuses=[...] to accept other names",
+        (
+            "t.jsonl:10: transitions[0].status: 'wait' is not one of new, open, in_progress, "
+            "waiting_on_customer, waiting_on_third_party, on_hold, resolved, closed; pass "
+            "statuses=[...] to accept other names"
+        ),
         "t.jsonl:11: id: 'a' is also the id of t.jsonl:3",
     ]
 

@@ -90,13 +90,15 @@ def coerce_duration(value: object, *, name: str = "target") -> Decimal:
     Accepts a :class:`~slakit.Duration` (``hours(4)``), text such as
     ``"4 hours"``, ``"1h 30m"`` or ``"2 hours 5 minutes"`` (units: days, hours,
     minutes, seconds, microseconds, and ``d``, ``h``, ``m``/``min``, ``s``,
-    ``us``), or a microsecond ``Decimal``.
+    ``us``), a microsecond ``Decimal``, or ``0``.
 
     Raises:
         DefinitionError: the text is not a length of time, or the value is negative.
     """
     if isinstance(value, Duration):
         return Decimal(value.us)
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return Decimal(0)
     if isinstance(value, Decimal):
         if not value.is_finite() or value < 0:
             raise DefinitionError(f"{name}={value!r} must be a length of time, zero or more")
