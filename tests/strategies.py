@@ -41,13 +41,31 @@ def second_spans(draw: st.DrawFn, lo: int, hi: int, max_len: int = 120) -> tuple
     return T0 + start * SECOND, T0 + min(start + length, hi) * SECOND
 
 
+STATES = ("down", "degraded", "partial")
+SHARES = ("100%", "50%", "25%", "30%")
+
+
 @st.composite
 def outages(
     draw: st.DrawFn, lo: int = -60, hi: int = 660, services: Sequence[str] = SERVICES
 ) -> sla.Outage:
-    """Draw an outage of one of ``services`` within ``[lo, hi]`` seconds of T0."""
+    """Draw an outage of one of ``services`` within ``[lo, hi]`` seconds of T0.
+
+    Most outages are plain ``down`` at 100%; some are in another state or affect a share.
+    """
     s, e = draw(second_spans(lo, hi))
-    return sla.Outage(draw(st.sampled_from(services)), s, e)
+    state = draw(st.sampled_from(STATES[:1] * 3 + STATES))
+    affected = draw(st.sampled_from(SHARES[:1] * 3 + SHARES))
+    return sla.Outage(draw(st.sampled_from(services)), s, e, state=state, affected=affected)
+
+
+@st.composite
+def deployments(
+    draw: st.DrawFn, lo: int = -60, hi: int = 660, services: Sequence[str] = SERVICES
+) -> sla.Deployment:
+    """Draw a span during which a service was deployed."""
+    s, e = draw(second_spans(lo, hi, max_len=400))
+    return sla.Deployment(draw(st.sampled_from(services)), s, e)
 
 
 @st.composite
@@ -61,8 +79,10 @@ def maintenances(
 
 
 def events(max_size: int = 12) -> st.SearchStrategy[list[sla.Event]]:
-    """Draw a list of outages and maintenance windows around a small period."""
-    return st.lists(st.one_of(outages(), outages(), maintenances()), max_size=max_size)
+    """Draw a list of outages, maintenance windows and deployments around a small period."""
+    return st.lists(
+        st.one_of(outages(), outages(), maintenances(), deployments()), max_size=max_size
+    )
 
 
 @st.composite
@@ -83,10 +103,32 @@ def uptime_measures(draw: st.DrawFn) -> sla.Uptime:
             lambda spans: SpansCalendar(tuple(spans))
         )
     )
+    granularity = draw(st.none() | st.integers(1, 90))
+    bucket_down = "any"
+    if granularity is not None:
+        bucket_down = draw(
+            st.sampled_from(["any", "all"])
+            | st.integers(0, granularity - 1).map(lambda t: f"> {t} seconds")
+            | st.integers(1, granularity).map(lambda t: f">= {t} seconds")
+        )
+    states = draw(
+        st.sampled_from(
+            [
+                None,
+                {"down": "100%", "degraded": "50%"},
+                {"down": "100%", "degraded": "50%", "partial": "20%"},
+                {"degraded": "75%", "partial": "100%"},
+            ]
+        )
+    )
     return sla.uptime(
         min_outage=draw(st.integers(0, 90).map(sla.seconds)),
         min_outage_of=draw(st.sampled_from(["episode", "report"])),
-        granularity=draw(st.none() | st.integers(1, 90).map(sla.seconds)),
+        granularity=None if granularity is None else sla.seconds(granularity),
+        bucket_down=bucket_down,
+        states=states,
+        affected_share=draw(st.booleans()),
+        denominator=draw(st.sampled_from(["period", "deployed"])),
         excluding=[] if clause is None else [clause],
         during=window,
     )
@@ -188,4 +230,97 @@ def incident_measures(draw: st.DrawFn) -> sla.IncidentMeasure:
     return factory(
         min_duration=draw(st.integers(0, 90).map(sla.seconds)),
         merge_gap=draw(st.integers(0, 30).map(sla.seconds)),
+    )
+
+
+# --- requests (request measures) -----------------------------------------------------------
+
+#: Statuses drawn for requests: successes, redirects, client and server errors, none.
+STATUSES = (200, 200, 204, 301, 404, 429, 499, 500, 503, 599, None)
+
+
+@st.composite
+def requests(
+    draw: st.DrawFn,
+    lo: int = -30,
+    hi: int = 630,
+    services: Sequence[str] = (*SERVICES, "zz"),
+) -> sla.Request:
+    """Draw a request of one of ``services`` (``"zz"`` is covered by no agreement) near T0.
+
+    Times are whole seconds in ``[lo, hi)`` of T0; latencies are whole milliseconds
+    from 0 to 50 (so ties and thresholds are common) or missing.
+    """
+    status = draw(st.sampled_from(STATUSES))
+    if status is None:
+        ok: bool | None = draw(st.booleans())
+    elif status >= 500:
+        ok = draw(st.sampled_from([None, False]))
+    else:
+        ok = draw(st.sampled_from([None, None, True, False]))
+    latency = draw(st.none() | st.integers(0, 50).map(lambda ms: ms * 1000))
+    return sla.Request(
+        draw(st.sampled_from(services)),
+        T0 + draw(st.integers(lo, hi - 1)) * SECOND,
+        status,
+        ok=ok,
+        latency=latency,
+    )
+
+
+def request_lists(max_size: int = 40) -> st.SearchStrategy[list[sla.Request]]:
+    """Draw a list of requests around :func:`small_period`."""
+    return st.lists(requests(), max_size=max_size)
+
+
+_TREATMENTS = st.sampled_from(["good", "bad", "excluded"])
+
+
+@st.composite
+def request_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw the shared options of request measures: error treatments and a latency bound."""
+    rules: dict[str, Any] = {
+        "client_errors": draw(_TREATMENTS),
+        "server_errors": draw(_TREATMENTS),
+    }
+    bound = draw(st.none() | st.integers(0, 50).map(sla.milliseconds))
+    if bound is not None:
+        rules[draw(st.sampled_from(["latency_under", "latency_at_most"]))] = bound
+    return rules
+
+
+@st.composite
+def request_measures(draw: st.DrawFn) -> sla.Measure:
+    """Draw any request measure with second-sized buckets suited to :func:`small_period`."""
+    kind = draw(st.sampled_from(["ratio", "share", "buckets", "mean", "percentile"]))
+    if kind == "percentile":
+        return sla.latency_percentile(
+            draw(st.sampled_from([1, 25, 50, "66.6", 90, 99, "99.9", 100])),
+            method=draw(st.sampled_from(["nearest_rank", "lower", "higher", "linear"])),
+            per=draw(st.none() | st.integers(1, 240).map(sla.seconds)),
+            client_errors=draw(st.sampled_from(["counted", "excluded"])),
+            server_errors=draw(st.sampled_from(["counted", "excluded"])),
+        )
+    if kind == "share":
+        ms = sla.milliseconds(draw(st.integers(0, 50)))
+        under = draw(st.booleans())
+        return sla.latency_share(
+            ms if under else None,
+            at_most=None if under else ms,
+            client_errors=draw(_TREATMENTS),
+            server_errors=draw(_TREATMENTS),
+        )
+    rules = draw(request_rules())
+    if kind == "ratio":
+        return sla.success_ratio(**rules)
+    bucket = sla.seconds(draw(st.integers(1, 240)))
+    if kind == "mean":
+        return sla.error_rate_uptime(bucket=bucket, **rules)
+    return sla.bucket_availability(
+        bucket=bucket,
+        max_error_rate=draw(st.sampled_from(["0%", "5%", "25%", "33.3%", "50%", "100%"])),
+        down_when=draw(st.sampled_from([">", ">="])),
+        min_requests=draw(st.integers(1, 4)),
+        empty=draw(_TREATMENTS),
+        **rules,
     )

@@ -70,7 +70,7 @@ def test_table_from_records_round_trips() -> None:
     assert len(table) == 2
     assert table.services == ("a", "b")
     assert table.records() == records
-    assert table.counts() == {"outage": 1, "maintenance": 1}
+    assert table.counts() == {"outage": 1, "maintenance": 1, "deployment": 0}
     assert table.where(1) == "record 1"
     assert "2 rows" in repr(table)
 
@@ -86,7 +86,9 @@ def test_table_is_immutable() -> None:
 
 def test_table_from_records_refuses_other_objects() -> None:
     """Something that is not an event is reported by its position."""
-    with pytest.raises(EventDataError, match="record 0: expected Outage or Maintenance"):
+    with pytest.raises(
+        EventDataError, match="record 0: expected Outage, Maintenance or Deployment"
+    ):
         sla.EventTable.from_records(["not an event"])  # type: ignore[list-item]
 
 
@@ -130,7 +132,7 @@ def test_table_from_columns_reports_every_bad_row() -> None:
             }
         )
     assert [str(p) for p in caught.value.problems] == [
-        "row 1: kind: 'incident' is not one of outage, maintenance",
+        "row 1: kind: 'incident' is not one of outage, maintenance, deployment",
         "row 2: service: must be a non-empty service name",
         "row 2: announced: maintenance needs the instant it was announced",
         "row 3: end: 1970-01-01T00:00:00.000010Z is not after start 1970-01-01T00:00:00.000010Z",

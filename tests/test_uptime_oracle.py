@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,10 +19,13 @@ def _seconds(start: int, end: int) -> set[int]:
     return set(range((start - T0) // SECOND, (end - T0) // SECOND))
 
 
-def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[int, int]:
-    """Return (eligible seconds, down seconds) for ``service`` by brute force."""
+def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[int, int, Fraction]:
+    """Return (eligible seconds, down seconds, weighted down seconds) by brute force."""
     period = set(range(PERIOD_SECONDS))
-    outs = [e for e in evts if isinstance(e, sla.Outage) and e.service == service]
+    weights = dict(measure.states)
+    outs = [
+        e for e in evts if isinstance(e, sla.Outage) and e.service == service and e.state in weights
+    ]
     minimum = measure.min_outage.us // SECOND
     if measure.min_outage_of == "report":
         kept = [o for o in outs if (o.end_us - o.start_us) // SECOND >= minimum]
@@ -41,12 +45,36 @@ def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[in
     # Only outages that overlap the period count: a partial last bucket is not
     # marked down by an outage that starts after the period ends.
     kept = [o for o in kept if _seconds(o.start_us, o.end_us) & period]
-    down = set().union(*(_seconds(o.start_us, o.end_us) for o in kept))
-    if measure.granularity is not None:
-        g = measure.granularity.us // SECOND
-        buckets = {s // g for s in down}
-        down = {s for b in buckets for s in range(b * g, b * g + g)}
-    down &= period
+
+    def weight_of(o: sla.Outage) -> Fraction:
+        w = Fraction(weights[o.state])
+        return w * Fraction(o.affected) if measure.affected_share else w
+
+    levels = sorted({weight_of(o) for o in kept}, reverse=True)
+    weight = dict.fromkeys(period, Fraction(0))  # per second: the heaviest level down there
+    for level in reversed(levels):  # lightest first, so heavier levels overwrite
+        secs = set().union(*(_seconds(o.start_us, o.end_us) for o in kept if weight_of(o) >= level))
+        secs &= period
+        if measure.granularity is not None:
+            g = measure.granularity.us // SECOND
+            rule = measure.bucket_down
+            down_secs = set()
+            for b in {s // g for s in secs}:
+                bucket = set(range(b * g, b * g + g)) & period
+                inside = len(secs & bucket)
+                if rule.kind == "any":
+                    ok = inside > 0
+                elif rule.kind == "all":
+                    ok = inside == len(bucket)
+                elif rule.kind == ">":
+                    ok = inside > rule.threshold.us // SECOND
+                else:
+                    ok = inside >= rule.threshold.us // SECOND
+                if ok:
+                    down_secs |= bucket
+            secs = down_secs
+        for sec in secs:
+            weight[sec] = level
     clause = measure.excluding[0] if measure.excluding else None
     maint: set[int] = set()
     if clause is not None:
@@ -61,11 +89,21 @@ def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[in
     window = period
     if measure.during is not None:
         window = set().union(*(_seconds(s, e) for s, e in measure.during.spans)) & period
+    if measure.denominator == "deployed":
+        deployed = set().union(
+            *(
+                _seconds(d.start_us, d.end_us)
+                for d in evts
+                if isinstance(d, sla.Deployment) and d.service == service
+            )
+        )
+        window &= deployed
     accounting = clause.accounting if clause is not None else "remove"
-    if accounting == "bad":
-        return len(window), len((down | maint) & window)
+    for sec in maint:
+        weight[sec] = Fraction(1) if accounting == "bad" else Fraction(0)
     eligible = window - maint if accounting == "remove" else window
-    return len(eligible), len((down - maint) & window)
+    down = {sec for sec in window if weight[sec] > 0}
+    return len(eligible), len(down), sum((weight[sec] for sec in window), Fraction(0))
 
 
 @given(measure=uptime_measures(), evts=events())
@@ -75,11 +113,10 @@ def test_kernel_matches_per_second_model(measure: sla.Uptime, evts: list[sla.Eve
     table = sla.EventTable.from_records(evts)
     cols = run_uptime(measure, table, SERVICES, period, window_for(measure, period))
     for i, service in enumerate(SERVICES):
-        eligible, down = oracle(measure, evts, service)
-        assert (int(cols.eligible_us[i]), int(cols.down_us[i])) == (
-            eligible * SECOND,
-            down * SECOND,
-        ), service
+        eligible, down, weighted = oracle(measure, evts, service)
+        assert int(cols.eligible_us[i]) == eligible * SECOND, service
+        assert int(cols.down_us[i]) == down * SECOND, service
+        assert Fraction(int(cols.bad[i]), cols.scale) == weighted * SECOND, service
 
 
 @given(measure=uptime_measures(), evts=events(), seed=st.integers(0, 2**32 - 1))

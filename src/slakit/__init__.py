@@ -53,19 +53,78 @@ from slakit._time._calendar import (
 from slakit._time._clock import BusinessClock, business_clock
 
 # --- events ------------------------------------------------------------------------------
-from slakit._events._records import Event, Maintenance, Outage
+from slakit._events._records import Deployment, Event, Maintenance, Outage
 from slakit._events._table import EventTable
 
 # --- dsl: money ----------------------------------------------------------------------------
 from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
+from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
 # --- dsl: measures, objectives, exclusions -------------------------------------------------
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-from slakit._dsl._measures import Measure, Uptime, uptime
+from slakit._dsl._measures import BucketRule, Measure, Uptime, uptime
 from slakit._dsl._objectives import Objective
 
 # --- dsl: compensation ---------------------------------------------------------------------
-from slakit._dsl._compensation import Band, Bound, CreditRule, CreditSchedule, credit_schedule
+from slakit._dsl._compensation import (
+    Band,
+    Base,
+    Bound,
+    Charges,
+    CreditRule,
+    CreditSchedule,
+    Fee,
+    charges,
+    credit_schedule,
+    fee,
+)
+from slakit._dsl._remedies import (
+    DowntimeUnits,
+    Linear,
+    PerBreach,
+    Prorated,
+    UnitRefund,
+    linear,
+    per_breach,
+    per_downtime,
+    prorated,
+    refund_per,
+)
+from slakit._dsl._combinators import (
+    Bonus,
+    Cap,
+    EarnBack,
+    Escalate,
+    First,
+    InOrder,
+    Largest,
+    Minimum,
+    Scaled,
+    Total,
+    bonus,
+    cap,
+    earn_back,
+    escalate,
+    first,
+    in_order,
+    largest,
+    minimum,
+    scaled,
+    total,
+)
+from slakit._dsl._claims import (
+    Chronic,
+    ClaimRequired,
+    ClaimWindow,
+    ReportOnly,
+    chronic,
+    claim_required,
+    report_only,
+    within_cycles,
+    within_days,
+)
+from slakit._events._claims import Claim, ClaimTable
+from slakit._engine._statement import Statement, statement
 
 # --- dsl: tiers and agreements -------------------------------------------------------------
 from slakit._dsl._agreement import Agreement, Tier
@@ -137,6 +196,7 @@ __all__ = [
     "union",
     "weekly",
     # events
+    "Deployment",
     "Event",
     "EventTable",
     "Maintenance",
@@ -149,7 +209,11 @@ __all__ = [
     "jpy",
     "money",
     "usd",
+    "Charge",
+    "ChargeTable",
+    "UnitPrice",
     # dsl: measures, objectives, exclusions
+    "BucketRule",
     "Exclusion",
     "Measure",
     "Objective",
@@ -163,6 +227,54 @@ __all__ = [
     "CreditRule",
     "CreditSchedule",
     "credit_schedule",
+    "Base",
+    "Bonus",
+    "Cap",
+    "Charges",
+    "Chronic",
+    "Claim",
+    "ClaimRequired",
+    "ClaimTable",
+    "ClaimWindow",
+    "DowntimeUnits",
+    "EarnBack",
+    "Escalate",
+    "Fee",
+    "First",
+    "InOrder",
+    "Largest",
+    "Linear",
+    "Minimum",
+    "PerBreach",
+    "Prorated",
+    "ReportOnly",
+    "Scaled",
+    "Statement",
+    "Total",
+    "UnitRefund",
+    "bonus",
+    "cap",
+    "charges",
+    "chronic",
+    "claim_required",
+    "earn_back",
+    "escalate",
+    "fee",
+    "first",
+    "in_order",
+    "largest",
+    "linear",
+    "minimum",
+    "per_breach",
+    "per_downtime",
+    "prorated",
+    "refund_per",
+    "report_only",
+    "scaled",
+    "statement",
+    "total",
+    "within_cycles",
+    "within_days",
     # dsl: tiers and agreements
     "Agreement",
     "Tier",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, cast
@@ -102,6 +103,97 @@ def _calendar(value: Calendar | None) -> Calendar | None:
 
 
 MinOutageOf = Literal["episode", "report"]
+Denominator = Literal["period", "deployed"]
+
+_BUCKET_RULE = re.compile(
+    r"^\s*(>=|>)\s*(\d+)\s*(microsecond|second|minute|hour|day)s?\s*$", re.IGNORECASE
+)
+_UNITS = {"microsecond": 1, "second": 10**6, "minute": 60 * 10**6, "hour": 3600 * 10**6}
+_UNITS["day"] = 24 * _UNITS["hour"]
+
+
+@attrs.frozen(repr=False)
+class BucketRule(DSLRepr):
+    """When a bucket counts as down, from how much of it is down.
+
+    ``"any"``: any down time in it (a partly down bucket counts); ``"all"``: only
+    a wholly down bucket (partial buckets are truncated away); ``"> 6 minutes"``:
+    more than six minutes of it; ``">= 6 minutes"``: at least six minutes.
+    """
+
+    kind: Literal["any", "all", ">", ">="]
+    threshold: Duration = attrs.field(factory=lambda: Duration(0))
+
+    @classmethod
+    def parse(cls, value: object) -> BucketRule:
+        """Return the rule written as ``"any"``, ``"all"``, ``"> 6 minutes"`` or ``">= 1 hour"``."""
+        if isinstance(value, BucketRule):
+            return value
+        if value in ("any", "all"):
+            return cls(value)
+        match = _BUCKET_RULE.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise DefinitionError(
+                f"bucket_down={value!r} must be 'any', 'all', or a threshold such as "
+                "'> 6 minutes' or '>= 30 seconds'"
+            )
+        amount = int(match[2]) * _UNITS[match[3].lower()]
+        return cls(match[1], Duration(amount))  # type: ignore[arg-type]
+
+    def text(self) -> str:
+        """Return the rule as written, such as ``'> 6 minutes'``."""
+        if self.kind in ("any", "all"):
+            return self.kind
+        return f"{self.kind} {self.threshold.words()}"
+
+    def describe(self) -> str:
+        """Return when a bucket is down, in words."""
+        if self.kind == "any":
+            return "a bucket is down if any counted outage touches it"
+        if self.kind == "all":
+            return (
+                "a bucket is down only if it is down throughout (partly down buckets count as up)"
+            )
+        word = "more than" if self.kind == ">" else "at least"
+        return f"a bucket is down if {word} {self.threshold.words()} of it is down"
+
+    def __repr__(self) -> str:
+        return repr(self.text())
+
+
+def _bucket_rule(value: object) -> BucketRule:
+    return BucketRule.parse(value)
+
+
+def _states(
+    value: Mapping[str, object] | Iterable[tuple[str, Decimal]],
+) -> tuple[tuple[str, Decimal], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    out = []
+    for name, weight in items:
+        if not isinstance(name, str) or not name.strip():
+            raise DefinitionError(f"states: {name!r} is not a state name such as 'degraded'")
+        share = ratio(weight, name=f"weight of state {name!r}")
+        if share == 0:
+            raise DefinitionError(
+                f"states: {name!r} weighs 0%; leave it out so its outages are listed as not "
+                "counted, rather than counted as nothing"
+            )
+        out.append((name, share))
+    if not out:
+        raise DefinitionError("states={} counts no outage at all; give at least {'down': '100%'}")
+    names = [n for n, _ in out]
+    if len(set(names)) != len(names):
+        raise DefinitionError(f"states names a state twice: {names}")
+    return tuple(sorted(out))
+
+
+def _check_denominator(_instance: object, _attribute: object, value: object) -> None:
+    if value not in ("period", "deployed"):
+        raise DefinitionError(
+            f"denominator={value!r} must be 'period' (every instant of the period, within "
+            "the service window) or 'deployed' (only while the service was deployed)"
+        )
 
 
 def _check_min_outage_of(_instance: object, _attribute: object, value: object) -> None:
@@ -125,6 +217,31 @@ class Uptime(Measure):
     granularity: Duration | None = attrs.field(default=None, converter=_granularity)
     excluding: tuple[Exclusion, ...] = attrs.field(default=(), converter=_exclusions)
     during: Calendar | None = attrs.field(default=None, converter=_calendar)
+    bucket_down: BucketRule = attrs.field(default=BucketRule("any"), converter=_bucket_rule)
+    states: tuple[tuple[str, Decimal], ...] = attrs.field(
+        default=(("down", Decimal(1)),), converter=_states
+    )
+    affected_share: bool = False
+    denominator: Denominator = attrs.field(default="period", validator=_check_denominator)
+
+    def __attrs_post_init__(self) -> None:
+        rule = self.bucket_down
+        if rule.kind != "any" and self.granularity is None:
+            raise DefinitionError(
+                f"bucket_down={rule.text()!r} needs buckets; give a granularity such as hours(1)"
+            )
+        if self.granularity is not None and rule.kind in (">", ">="):
+            size = self.granularity.us
+            if rule.threshold.us > size or (rule.kind == ">" and rule.threshold.us >= size):
+                raise DefinitionError(
+                    f"bucket_down={rule.text()!r} can never hold in a bucket of "
+                    f"{self.granularity.words()}; lower the threshold"
+                )
+
+    @property
+    def weighted(self) -> bool:
+        """Whether some outages weigh less than 100% (degraded states or affected shares)."""
+        return self.affected_share or any(w != 1 for _, w in self.states)
 
     @property
     def label(self) -> str:
@@ -139,14 +256,24 @@ class Uptime(Measure):
                 "consecutive downtime" if self.min_outage_of == "episode" else "an outage report"
             )
             parts.append(f"{scope} shorter than {self.min_outage.words()} is ignored")
+        if self.states != (("down", Decimal(1)),):
+            weights = ", ".join(f"{n} {format_percent(w)}" for n, w in self.states)
+            parts.append(
+                f"outage states weigh {weights} (where states overlap the heaviest counts), and "
+                "outages in other states are not counted"
+            )
+        if self.affected_share:
+            parts.append("down time is weighted by the share of customers each outage affected")
         if self.granularity is not None:
             parts.append(
                 f"time is counted in buckets of {self.granularity.words()} aligned to the start "
-                "of the period, and a bucket is down if any counted outage touches it"
+                f"of the period, and {self.bucket_down.describe()}"
             )
         parts.extend(clause.describe() for clause in self.excluding)
         if self.during is not None:
             parts.append(f"only time within {self.during!r} is eligible")
+        if self.denominator == "deployed":
+            parts.append("only time while the service was deployed is eligible")
         head = "Uptime is 1 - (down time / eligible time) over the period"
         return head + ("; " + "; ".join(parts) if parts else "") + "."
 
@@ -164,6 +291,15 @@ class Uptime(Measure):
             args.append(f"excluding=[{', '.join(map(repr, self.excluding))}]")
         if self.during is not None:
             args.append(f"during={self.during!r}")
+        if self.bucket_down.kind != "any":
+            args.append(f"bucket_down={self.bucket_down!r}")
+        if self.states != (("down", Decimal(1)),):
+            table = ", ".join(f"{n!r}: {format_percent(w)!r}" for n, w in self.states)
+            args.append(f"states={{{table}}}")
+        if self.affected_share:
+            args.append("affected_share=True")
+        if self.denominator != "period":
+            args.append(f"denominator={self.denominator!r}")
         return f"uptime({', '.join(args)})"
 
 
@@ -178,6 +314,10 @@ def uptime(
     granularity: Duration | None = None,
     excluding: Exclusion | Sequence[Exclusion] = (),
     during: Calendar | None = None,
+    bucket_down: str = "any",
+    states: Mapping[str, object] | None = None,
+    affected_share: bool = False,
+    denominator: Denominator = "period",
 ) -> Uptime:
     """Return the availability measure ``1 - down / eligible`` from outage reports.
 
@@ -196,6 +336,19 @@ def uptime(
             ``scheduled_maintenance(notice=days(5))``.
         during: the service window (a calendar); only its time is eligible.
             ``None`` means every instant of the period.
+        bucket_down: with a granularity, when a bucket counts as down: ``"any"``
+            (default; a partly down bucket counts), ``"all"`` (only wholly down
+            buckets; partial ones are truncated), ``"> 6 minutes"`` (a clock-hour
+            rule: more than six of its minutes down) or ``">= 6 minutes"``.
+        states: what each outage state weighs, such as
+            ``{"down": "100%", "degraded": "50%"}`` (default: only ``"down"``, at
+            100%). Where outages overlap, the heaviest counts; outages in a state
+            not listed are not counted, and the report says so.
+        affected_share: weight each outage by the share of customers it
+            affected (the outage's ``affected``).
+        denominator: ``"period"`` (default): every instant of the period within
+            the service window is eligible; ``"deployed"``: only time covered by
+            :class:`Deployment` records of the service (the time it existed).
     """
     return Uptime(
         service=service,
@@ -204,4 +357,8 @@ def uptime(
         granularity=granularity,
         excluding=excluding,
         during=during,
+        bucket_down=bucket_down,
+        states=states if states is not None else {"down": "100%"},
+        affected_share=affected_share,
+        denominator=denominator,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import numpy.typing as npt
 
@@ -37,8 +39,8 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
     return MeasureOutcome(
         measure=measure,
         services=ctx.services,
-        good=cols.eligible_us - cols.down_us,
-        total=cols.eligible_us,
+        good=cols.eligible_us * cols.scale - cols.bad,
+        total=cols.eligible_us * cols.scale,
         evidence_of=evidence_of,
         notes=notes,
         counts=status_counts(cols.row_status),
@@ -71,6 +73,7 @@ def _evidence(cols: UptimeColumns, table: EventTable, i: int) -> MeasureEvidence
         excluded=service_timeline(cols.excluded, i),
         excluded_by=clause.describe() if clause is not None else "",
         outside_window=service_timeline(cols.outside_window, i),
+        weighted_down=Fraction(int(cols.bad[i]), cols.scale) if cols.measure.weighted else None,
         events=tuple(_notes(cols, table, rows)),
     )
 
@@ -88,7 +91,13 @@ def _notes(cols: UptimeColumns, table: EventTable, rows: I64) -> list[EventNote]
                 start=int(table.start[row]),
                 end=int(table.end[row]),
                 category=code.category,
-                reason=_reason(cols, code, int(cols.row_down_us[row]), int(cols.row_detail[row])),
+                reason=_reason(
+                    cols,
+                    code,
+                    int(cols.row_down_us[row]),
+                    int(cols.row_detail[row]),
+                    KINDS[int(table.kind[row])],
+                ),
                 amount_us=int(cols.row_down_us[row]),
             )
         )
@@ -101,7 +110,7 @@ def _lead(lead_us: int) -> str:
     return f"announced {describe_us(-lead_us)} after it started"
 
 
-def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int) -> str:
+def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind: str) -> str:
     measure = cols.measure
     clause = cols.clause
     if code is RowStatus.COUNTED:
@@ -110,7 +119,19 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int) -> s
         assert clause is not None
         return f"all of its time was excluded by the clause: {clause.describe()}"
     if code is RowStatus.OUTSIDE_WINDOW:
+        if measure.denominator == "deployed":
+            return f"outside the service window {measure.during!r} or deployed time"
         return f"outside the service window {measure.during!r}"
+    if code is RowStatus.BELOW_BUCKET_RULE:
+        return (
+            f"ignored: no bucket it touched met the rule {measure.bucket_down.text()!r} "
+            f"(buckets of {measure.granularity.words() if measure.granularity else ''})"
+        )
+    if code is RowStatus.STATE_NOT_COUNTED:
+        counted = ", ".join(name for name, _ in measure.states)
+        return f"ignored: this measure counts only the states {counted}"
+    if code is RowStatus.DEPLOYMENT_USED:
+        return "counted: deployed time, the measure's denominator"
     if code is RowStatus.BELOW_MINIMUM:
         scope = (
             "its episode of consecutive downtime" if measure.min_outage_of == "episode" else "it"
@@ -123,6 +144,8 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int) -> s
     if code is RowStatus.NOT_COVERED:
         return "ignored: the service is not covered by this measure"
     if code is RowStatus.NOT_USED:
+        if kind == "deployment":
+            return "ignored: this measure's denominator is the whole period, not deployed time"
         return "ignored: this measure has no clause that uses maintenance notices"
     assert clause is not None
     if code is RowStatus.MAINTENANCE_EXCLUDED:

@@ -21,11 +21,14 @@ class RowStatus(enum.IntEnum):
     MAINTENANCE_PARTLY_EXCLUDED = 8
     MAINTENANCE_NOTICE_TOO_SHORT = 9
     MAINTENANCE_ALLOWANCE_USED = 10
+    BELOW_BUCKET_RULE = 11
+    STATE_NOT_COUNTED = 12
+    DEPLOYMENT_USED = 13
 
     @property
     def category(self) -> str:
         """``"counted"``, ``"excluded"`` or ``"ignored"``: the three ways an event reconciles."""
-        if self in (RowStatus.COUNTED,):
+        if self in (RowStatus.COUNTED, RowStatus.DEPLOYMENT_USED):
             return "counted"
         if self in (
             RowStatus.EXCLUDED,

@@ -3,22 +3,33 @@
 Pipeline, all columnar (no Python loop over events or services):
 
 1. Map each row's service to a group (a service of the agreement) or mark it
-   not covered; mark rows that do not overlap the period.
+   not covered; mark rows that do not overlap the period; drop outages whose
+   state the measure does not count.
 2. Minimum outage: merge each service's outage reports into episodes of
    consecutive downtime (one sort) and drop episodes (or single reports)
    shorter than the minimum.
-3. Granularity: widen the kept reports to whole buckets aligned to the period
-   start, and clip them to the period.
-4. Maintenance: keep the windows that meet the clause's notice condition, cut
+3. Weights: outages weigh their state's weight (times their affected share,
+   if the measure says so). The distinct weights form levels; at each instant
+   the heaviest outage counts, so the weighted down time is the sum over
+   levels of (weight step) x (time down at that level or heavier).
+4. Buckets: widen outages to whole buckets aligned to the period start, or
+   keep the buckets whose down time meets the bucket rule, clipped to the
+   period.
+5. Maintenance: keep the windows that meet the clause's notice condition, cut
    each service's total to the clause's allowance, in start order.
-5. One sweep over the boundaries of outages, maintenance and the service
-   window gives, per service, the counted down time, the eligible time, the
-   excluded time and the down time outside the window.
-6. Each row's contribution is read back with prefix sums (``searchsorted``) to
+6. Window: the service window, intersected with deployed time when the
+   denominator is deployed time.
+7. One sweep per weight level over the boundaries of outages, maintenance and
+   the window gives, per service, the counted down time, the eligible time,
+   the excluded time and the down time outside the window.
+8. Each row's contribution is read back with prefix sums (``searchsorted``) to
    classify it for evidence and reconciliation.
 """
 
 from __future__ import annotations
+
+import math
+from fractions import Fraction
 
 import attrs
 import numpy as np
@@ -27,7 +38,7 @@ import numpy.typing as npt
 from slakit._dsl._exclusions import ScheduledMaintenance
 from slakit._dsl._measures import Uptime
 from slakit._engine._status import RowStatus
-from slakit._events._table import MAINTENANCE, OUTAGE, EventTable
+from slakit._events._table import DEPLOYMENT, MAINTENANCE, OUTAGE, EventTable
 from slakit._time import _kernels as k
 from slakit._time._periods import Period
 from slakit._time._timeline import Span, Timeline
@@ -36,6 +47,7 @@ from slakit.exceptions import EvaluationError
 __all__ = ["UptimeColumns", "run_uptime"]
 
 I64 = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @attrs.frozen(eq=False)
@@ -43,6 +55,8 @@ class UptimeColumns:
     """The result of the uptime kernel, as columns over the agreement's services.
 
     ``eligible_us`` and ``down_us`` are per service (in ``services`` order);
+    ``bad`` is the weighted down time in units of ``1 / scale`` microseconds
+    (equal to ``down_us`` when nothing is weighted, with ``scale == 1``);
     ``row_status``, ``row_down_us`` and ``row_detail`` are per input row of the
     event table; the span sets are grouped by service index.
     """
@@ -53,6 +67,8 @@ class UptimeColumns:
     window: Timeline
     eligible_us: I64
     down_us: I64
+    bad: I64
+    scale: int
     down: k.Grouped
     eligible: k.Grouped
     excluded: k.Grouped
@@ -121,18 +137,56 @@ class _Rows:
     """Per-row bookkeeping shared by the steps of one kernel run."""
 
     group: I64
-    in_period: npt.NDArray[np.bool_]
+    in_period: BoolArray
     status: npt.NDArray[np.int8]
     amount: I64
     detail: I64
 
 
+@attrs.frozen(eq=False)
+class _Outages:
+    """The outage rows that count, their weight levels, and the spans to sweep."""
+
+    rows: npt.NDArray[np.intp]
+    level: I64  # per kept row: index into ``weights`` (0 is the heaviest)
+    weights: tuple[Fraction, ...]  # distinct weights, heaviest first
+    clipped: k.Grouped  # per kept row: its span clipped to the evaluated span
+    widened: k.Grouped  # per kept row: its span widened to buckets (for classification)
+
+
+def _row_weights(
+    measure: Uptime, table: EventTable, orow: npt.NDArray[np.intp]
+) -> tuple[BoolArray, list[Fraction]]:
+    """Return which rows' states count, and each counted row's weight."""
+    state_weight = dict(measure.states)
+    by_code = [state_weight.get(name) for name in table.states]
+    counted_code = np.array([w is not None for w in by_code] or [False], dtype=bool)
+    counted = counted_code[table.state[orow]] if orow.size else np.zeros(0, dtype=bool)
+    weights = []
+    if counted.any():
+        pairs = np.stack([table.state[orow[counted]], table.affected[orow[counted]]])
+        uniq, inverse = np.unique(pairs, axis=1, return_inverse=True)
+        values = []
+        for state_code, level_code in uniq.T.tolist():
+            weight = Fraction(by_code[state_code] or 0)
+            if measure.affected_share:
+                weight *= Fraction(table.affected_levels[level_code])
+            values.append(weight)
+        weights = [values[i] for i in np.asarray(inverse).ravel().tolist()]
+    return counted, weights
+
+
 def _counted_outages(
     measure: Uptime, table: EventTable, rows: _Rows, *, origin: int, p0: int, p1: int
-) -> tuple[npt.NDArray[np.intp], k.Grouped]:
-    """Return the outage rows that count, and their spans widened to buckets and clipped."""
+) -> _Outages:
+    """Return the outage rows that count, with their weight levels and spans."""
     group, start, end = rows.group, table.start, table.end
     orow = np.flatnonzero((group >= 0) & (table.kind == OUTAGE))
+    counted, row_weight = _row_weights(measure, table, orow)
+    skipped = orow[~counted]
+    rows.status[skipped[rows.in_period[skipped]]] = RowStatus.STATE_NOT_COUNTED
+    orow = orow[counted]
+    weight_of = np.asarray(row_weight, dtype=object)
     minimum = measure.min_outage.us
     if minimum > 0:
         spans = k.Grouped(group[orow], start[orow], end[orow])
@@ -143,12 +197,64 @@ def _counted_outages(
         short = orow[~long_enough]
         rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
         orow = orow[long_enough]
-    orow = orow[rows.in_period[orow]]
-    d_spans = k.Grouped(group[orow], start[orow], end[orow])
+        weight_of = weight_of[long_enough]
+    inside = rows.in_period[orow]
+    orow = orow[inside]
+    weight_of = weight_of[inside]
+    weights = tuple(sorted(set(weight_of.tolist()), reverse=True)) or (Fraction(1),)
+    index = {w: i for i, w in enumerate(weights)}
+    level = np.asarray([index[w] for w in weight_of.tolist()], dtype=np.int64)
+    raw = k.Grouped(group[orow], start[orow], end[orow])
+    clipped = k.Grouped(raw.group, np.maximum(raw.start, p0), np.minimum(raw.end, p1))
+    widened = clipped
     if measure.granularity is not None:
-        d_spans = k.bucketize(d_spans, origin, measure.granularity.us)
-    clipped = k.Grouped(d_spans.group, np.maximum(d_spans.start, p0), np.minimum(d_spans.end, p1))
-    return orow, clipped
+        b = k.bucketize(raw, origin, measure.granularity.us)
+        widened = k.Grouped(b.group, np.maximum(b.start, p0), np.minimum(b.end, p1))
+    return _Outages(orow, level, weights, clipped, widened)
+
+
+def _select(spans: k.Grouped, mask: BoolArray) -> k.Grouped:
+    return k.Grouped(spans.group[mask], spans.start[mask], spans.end[mask])
+
+
+def _down_buckets(
+    measure: Uptime, outages: _Outages, level: int, *, origin: int, p0: int, p1: int, stride: int
+) -> k.Grouped:
+    """Return the down spans at ``level`` (outages of that weight or heavier) after buckets."""
+    heavy = outages.level <= level
+    if measure.granularity is None or measure.bucket_down.kind == "any":
+        return _select(outages.widened, heavy)
+    size = measure.granularity.us
+    down = k.normalize(_select(outages.clipped, heavy))
+    g, s, e = down
+    first = (s - origin) // size
+    last = (e - 1 - origin) // size
+    # Buckets strictly inside a span are wholly down: they meet every rule.
+    inner = last > first + 1
+    interior = k.Grouped(g[inner], origin + (first[inner] + 1) * size, origin + last[inner] * size)
+    # Edge buckets may be partly down, possibly by several spans: measure them.
+    cand_g = np.concatenate((g, g))
+    cand_b = np.concatenate((first, last))
+    key = np.unique(np.stack((cand_g, cand_b)), axis=1)
+    cg, cb = key[0], key[1]
+    b_start = np.maximum(origin + cb * size, p0)
+    b_end = np.minimum(origin + (cb + 1) * size, p1)
+    inside = k.Packed(down, p0, stride).measure_within(cg, b_start, b_end)
+    rule = measure.bucket_down
+    if rule.kind == "all":
+        ok = inside == b_end - b_start
+    elif rule.kind == ">":
+        ok = inside > rule.threshold.us
+    else:
+        ok = inside >= rule.threshold.us
+    edges = k.Grouped(cg[ok], b_start[ok], b_end[ok])
+    return k.normalize(
+        k.Grouped(
+            np.concatenate((interior.group, edges.group)),
+            np.concatenate((interior.start, edges.start)),
+            np.concatenate((interior.end, edges.end)),
+        )
+    )
 
 
 def _excluded_maintenance(
@@ -186,53 +292,68 @@ def _excluded_maintenance(
     return x_spans
 
 
-def _sweep(
-    d_spans: k.Grouped, x_spans: k.Grouped, window: Timeline, n: int, accounting: str
-) -> list[k.Grouped]:
-    """Return (down, eligible, excluded, outside window) span sets from one shared sweep.
-
-    Sets: 0 outages (bucketed), 1 excluded maintenance, 2 the window of each service.
-    """
+def _window(
+    measure: Uptime, table: EventTable, rows: _Rows, window: Timeline, n: int, *, p0: int, p1: int
+) -> k.Grouped:
+    """Return each service's window: the calendar's, within deployed time if so measured."""
     w_count = len(window)
-    w_spans = k.Grouped(
+    broadcast = k.Grouped(
         np.repeat(np.arange(n, dtype=np.int64), w_count),
         np.tile(window.starts, n),
         np.tile(window.ends, n),
     )
-
-    def down_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = (c[0] > 0) & (c[1] == 0) & (c[2] > 0)
-        return mask
-
-    def down_bad(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = ((c[0] > 0) | (c[1] > 0)) & (c[2] > 0)
-        return mask
-
-    def eligible_remove(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = (c[2] > 0) & (c[1] == 0)
-        return mask
-
-    def eligible_all(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = c[2] > 0
-        return mask
-
-    def excluded(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = (c[1] > 0) & (c[2] > 0)
-        return mask
-
-    def outside(c: list[I64]) -> npt.NDArray[np.bool_]:
-        mask: npt.NDArray[np.bool_] = (c[0] > 0) & (c[2] == 0)
-        return mask
-
-    return k.coverage_many(
-        [d_spans, x_spans, w_spans],
-        [
-            down_bad if accounting == "bad" else down_remove,
-            eligible_remove if accounting == "remove" else eligible_all,
-            excluded,
-            outside,
-        ],
+    drow = np.flatnonzero((rows.group >= 0) & rows.in_period & (table.kind == DEPLOYMENT))
+    if measure.denominator != "deployed":
+        return broadcast
+    rows.status[drow] = RowStatus.DEPLOYMENT_USED
+    deployed = k.Grouped(
+        rows.group[drow], np.maximum(table.start[drow], p0), np.minimum(table.end[drow], p1)
     )
+
+    def both(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) & (c[1] > 0)
+        return mask
+
+    return k.coverage([broadcast, deployed], both)
+
+
+def _sweep(
+    d_spans: k.Grouped, x_spans: k.Grouped, w_spans: k.Grouped, accounting: str, *, full: bool
+) -> list[k.Grouped]:
+    """Return (down, eligible, excluded, outside window) span sets from one shared sweep.
+
+    Sets: 0 outages (bucketed), 1 excluded maintenance, 2 the window of each
+    service. With ``full=False`` only the down spans are computed.
+    """
+
+    def down_remove(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) & (c[1] == 0) & (c[2] > 0)
+        return mask
+
+    def down_bad(c: list[I64]) -> BoolArray:
+        mask: BoolArray = ((c[0] > 0) | (c[1] > 0)) & (c[2] > 0)
+        return mask
+
+    def eligible_remove(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[2] > 0) & (c[1] == 0)
+        return mask
+
+    def eligible_all(c: list[I64]) -> BoolArray:
+        mask: BoolArray = c[2] > 0
+        return mask
+
+    def excluded(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[1] > 0) & (c[2] > 0)
+        return mask
+
+    def outside(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) & (c[2] == 0)
+        return mask
+
+    keeps = [down_bad if accounting == "bad" else down_remove]
+    if full:
+        keeps += [eligible_remove if accounting == "remove" else eligible_all, excluded, outside]
+    return k.coverage_many([d_spans, x_spans, w_spans], keeps)
 
 
 def run_uptime(
@@ -276,18 +397,47 @@ def run_uptime(
     rows.status[~covered] = RowStatus.NOT_COVERED
     rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
 
-    orow, d_spans = _counted_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
+    outages = _counted_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
     clause = _maintenance_clause(measure)
     x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride)
+    w_spans = _window(measure, table, rows, window, n, p0=p0, p1=p1)
     accounting = clause.accounting if clause is not None else "remove"
-    down, eligible, excl, outside_w = _sweep(d_spans, x_spans, window, n, accounting)
+
+    # The lightest level holds every counted outage: its sweep gives all four span sets.
+    levels = len(outages.weights)
+    bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
+    d_all = _down_buckets(measure, outages, levels - 1, **bounds)
+    down, eligible, excl, outside_w = _sweep(d_all, x_spans, w_spans, accounting, full=True)
+    down_us = k.sum_by_group(down.group, down.end - down.start, n)
+    eligible_us = k.sum_by_group(eligible.group, eligible.end - eligible.start, n)
+    # Weighted down time: sum over levels of (weight step) x (time down at that level or
+    # heavier). Maintenance counted as bad weighs 100%, so it gets a level of its own on top.
+    weights = list(outages.weights)
+    top_only_maintenance = accounting == "bad" and weights[0] < 1
+    if top_only_maintenance:
+        weights.insert(0, Fraction(1))
+    scale = math.lcm(*(w.denominator for w in weights))
+    bad = np.zeros(n, dtype=np.int64)
+    for position, (weight, lighter) in enumerate(
+        zip(weights, [*weights[1:], Fraction(0)], strict=True)
+    ):
+        level = position - 1 if top_only_maintenance else position
+        if level == levels - 1:
+            level_down = down_us
+        else:
+            d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
+            (spans,) = _sweep(d_level, x_spans, w_spans, accounting, full=False)
+            level_down = k.sum_by_group(spans.group, spans.end - spans.start, n)
+        bad += int((weight - lighter) * scale) * level_down
 
     # Read each kept outage's contribution back, to classify it.
-    contribution = k.Packed(down, p0, stride).measure_within(*d_spans)
-    excluded_touch = k.Packed(excl, p0, stride).measure_within(*d_spans)
+    orow = outages.rows
+    contribution = k.Packed(down, p0, stride).measure_within(*outages.widened)
+    excluded_touch = k.Packed(excl, p0, stride).measure_within(*outages.widened)
+    in_window = k.Packed(w_spans, p0, stride).measure_within(*outages.widened)
     rows.status[orow] = np.select(
-        [contribution > 0, excluded_touch > 0],
-        [RowStatus.COUNTED, RowStatus.EXCLUDED],
+        [contribution > 0, excluded_touch > 0, in_window > 0],
+        [RowStatus.COUNTED, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
         RowStatus.OUTSIDE_WINDOW,
     )
     rows.amount[orow] = contribution
@@ -297,8 +447,10 @@ def run_uptime(
         period=period,
         services=services,
         window=window,
-        eligible_us=k.sum_by_group(eligible.group, eligible.end - eligible.start, n),
-        down_us=k.sum_by_group(down.group, down.end - down.start, n),
+        eligible_us=eligible_us,
+        down_us=down_us,
+        bad=bad,
+        scale=scale,
         down=down,
         eligible=eligible,
         excluded=excl,

@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
-from slakit._events._table import KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
+from slakit._dsl._ratio import ratio
+from slakit._events._table import DEPLOYMENT, KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
 from slakit._time._instant import to_us
-from slakit.exceptions import EventDataError, Problem
+from slakit.exceptions import DefinitionError, EventDataError, Problem
 
 __all__ = ["parse_jsonl", "read_jsonl"]
 
 _FIELDS = {
     "outage": ("type", "service", "start", "end"),
     "maintenance": ("type", "service", "start", "end", "announced"),
+    "deployment": ("type", "service", "start", "end"),
 }
-_OPTIONAL = ("id", "note")
+_OPTIONAL = {
+    "outage": ("id", "note", "state", "affected"),
+    "maintenance": ("id", "note"),
+    "deployment": ("id", "note"),
+}
 
 
 def read_jsonl(path: str | Path) -> EventTable:
@@ -30,8 +37,12 @@ def read_jsonl(path: str | Path) -> EventTable:
         {"type": "maintenance", "service": "eu-west", "start": "2026-10-10T02:00:00Z",
          "end": "2026-10-10T04:00:00Z", "announced": "2026-10-01T09:00:00Z"}
 
-    Instants are ISO 8601 with an offset (``Z`` or ``+02:00``). Optional fields:
-    ``id`` and ``note``; any other field is an error (it is most likely a typo).
+    A ``deployment`` line (service, start, end) says when a service existed, for
+    measures whose denominator is deployed time. Instants are ISO 8601 with an
+    offset (``Z`` or ``+02:00``). Optional fields: ``id`` and ``note``; on an
+    outage also ``state`` (``"down"`` by default, or ``"degraded"`` ...) and
+    ``affected`` (the share of customers affected, ``"25%"``). Any other field
+    is an error (it is most likely a typo).
 
     Raises:
         EventDataError: listing every bad line as ``file:line: field: what is wrong``.
@@ -49,6 +60,8 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
     """
     problems: list[Problem] = []
     kind: list[int] = []
+    state: list[str] = []
+    affected: list[Decimal] = []
     service: list[str] = []
     start: list[int] = []
     end: list[int] = []
@@ -66,11 +79,17 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
         start.append(row[2])
         end.append(row[3])
         announced.append(row[4])
+        state.append(row[5])
+        affected.append(row[6])
         where.append(here)
     if problems:
         raise EventDataError(problems)
     names = sorted(set(service))
     code = {name: i for i, name in enumerate(names)}
+    state_names = sorted({"down", *state})
+    state_code = {name: i for i, name in enumerate(state_names)}
+    levels = sorted({Decimal(1), *affected})
+    level_code = {level: i for i, level in enumerate(levels)}
     return EventTable(
         kind=kind,
         service=[code[s] for s in service],
@@ -78,13 +97,17 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
         start=start,
         end=end,
         announced=announced,
+        state=[state_code[s] for s in state],
+        states=state_names,
+        affected=[level_code[a] for a in affected],
+        affected_levels=levels,
         where=where,
     )
 
 
 def _parse_line(
     line: str, here: str, problems: list[Problem]
-) -> tuple[int, str, int, int, int] | None:
+) -> tuple[int, str, int, int, int, str, Decimal] | None:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -106,15 +129,30 @@ def _parse_line(
         for name in expected
         if name not in obj
     )
+    optional = _OPTIONAL[kind_name]
     problems.extend(
         Problem(
             here,
             name,
-            f"unknown field for a {kind_name}; expected {', '.join(expected + _OPTIONAL)}",
+            f"unknown field for a {kind_name}; expected {', '.join(expected + optional)}",
         )
         for name in obj
-        if name not in expected and name not in _OPTIONAL
+        if name not in expected and name not in optional
     )
+    state = obj.get("state", "down")
+    if not isinstance(state, str) or not state.strip():
+        problems.append(
+            Problem(here, "state", f"{state!r} must be a state name such as 'degraded'")
+        )
+    share = Decimal(1)
+    if "affected" in obj:
+        try:
+            share = ratio(obj["affected"], name="affected")
+        except DefinitionError as exc:
+            problems.append(Problem(here, "affected", str(exc)))
+        else:
+            if share == 0:
+                problems.append(Problem(here, "affected", "'0%' affects nobody; above 0% please"))
     svc = obj.get("service")
     if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
         problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
@@ -128,8 +166,16 @@ def _parse_line(
         problems.append(Problem(here, "end", f"{obj['end']!r} is not after start {obj['start']!r}"))
     if len(problems) > before:
         return None
-    kind = MAINTENANCE if kind_name == "maintenance" else OUTAGE
-    return (kind, str(svc), times["start"], times["end"], times.get("announced", NO_TIME))
+    kind = {"outage": OUTAGE, "maintenance": MAINTENANCE, "deployment": DEPLOYMENT}[kind_name]
+    return (
+        kind,
+        str(svc),
+        times["start"],
+        times["end"],
+        times.get("announced", NO_TIME),
+        str(state),
+        share,
+    )
 
 
 def _instant(value: object, here: str, name: str, problems: list[Problem]) -> int | None:

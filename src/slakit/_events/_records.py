@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import attrs
 
+from slakit._dsl._ratio import format_percent
 from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError
 
-__all__ = ["Event", "Maintenance", "Outage"]
+__all__ = ["Deployment", "Event", "Maintenance", "Outage"]
 
 
 def _check_service(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -28,6 +30,22 @@ def _start(value: InstantLike) -> datetime:
 def _end(value: InstantLike) -> datetime:
     """Normalise ``end`` to an aware UTC datetime."""
     return from_us(to_us(value, name="end"))
+
+
+def _check_state(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(f"state={value!r} must be a non-empty name such as 'degraded'")
+
+
+def _share(value: object) -> Decimal:
+    from slakit._dsl._ratio import ratio
+
+    share = ratio(value, name="affected")
+    if share == 0:
+        raise DefinitionError(
+            "affected='0%' affects nobody; leave the outage out, or give a share above 0%"
+        )
+    return share
 
 
 def _announced(value: InstantLike) -> datetime:
@@ -66,15 +84,48 @@ class Outage(_Spanned):
     """A span of time during which a service was down, as one monitor reported it.
 
     Outages of one service may overlap (several monitors); the measures merge
-    them.
+    them. ``state`` names how bad it was (``"down"`` by default; for example
+    ``"degraded"``), and a measure says what each state weighs; ``affected`` is
+    the share of customers or addresses affected, used by measures that weight
+    downtime by it.
 
     Examples:
         >>> Outage("checkout", "2026-10-03T10:00:00Z", "2026-10-03T10:07:30Z")
         Outage('checkout', '2026-10-03T10:00:00Z', '2026-10-03T10:07:30Z')
+        >>> degraded = Outage(
+        ...     "api", "2026-10-03T10:00Z", "2026-10-03T11:00Z", state="degraded", affected="25%"
+        ... )
+        >>> degraded.state, degraded.affected
+        ('degraded', Decimal('0.25'))
+    """
+
+    state: str = attrs.field(default="down", kw_only=True, validator=_check_state)
+    affected: Decimal = attrs.field(default=Decimal(1), kw_only=True, converter=_share)
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.state != "down":
+            extra += f", state={self.state!r}"
+        if self.affected != 1:
+            extra += f", affected={format_percent(self.affected)!r}"
+        return (
+            f"Outage({self.service!r}, {format_us(self.start_us)!r}, "
+            f"{format_us(self.end_us)!r}{extra})"
+        )
+
+
+@attrs.frozen(repr=False)
+class Deployment(_Spanned):
+    """A span of time during which a service (or resource) existed and was deployed.
+
+    Measures with ``denominator="deployed"`` count only deployed time as eligible.
     """
 
     def __repr__(self) -> str:
-        return f"Outage({self.service!r}, {format_us(self.start_us)!r}, {format_us(self.end_us)!r})"
+        return (
+            f"Deployment({self.service!r}, {format_us(self.start_us)!r}, "
+            f"{format_us(self.end_us)!r})"
+        )
 
 
 @attrs.frozen(repr=False)
@@ -99,4 +150,4 @@ class Maintenance(_Spanned):
         )
 
 
-Event = Outage | Maintenance
+Event = Outage | Maintenance | Deployment

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._records import Event, Maintenance, Outage
+from slakit._dsl._ratio import ratio
+from slakit._events._records import Deployment, Event, Maintenance, Outage
 from slakit._time._instant import format_us, from_us
-from slakit.exceptions import EventDataError, Problem
+from slakit.exceptions import DefinitionError, EventDataError, Problem
 
-__all__ = ["KINDS", "MAINTENANCE", "NO_TIME", "OUTAGE", "EventTable"]
+__all__ = ["DEPLOYMENT", "KINDS", "MAINTENANCE", "NO_TIME", "OUTAGE", "EventTable"]
 
 OUTAGE: Final = 0
 MAINTENANCE: Final = 1
-KINDS: Final = ("outage", "maintenance")
+DEPLOYMENT: Final = 2
+KINDS: Final = ("outage", "maintenance", "deployment")
 NO_TIME: Final = np.iinfo(np.int64).min
+_RECORDS: Final = (Outage, Maintenance, Deployment)
 
 I64 = npt.NDArray[np.int64]
 
@@ -28,18 +32,39 @@ def _readonly(array: npt.ArrayLike, dtype: type) -> Any:
     return out
 
 
+def _codes(values: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """Return the sorted distinct values and each value's code into them."""
+    names = sorted(set(values))
+    code = {name: i for i, name in enumerate(names)}
+    return names, [code[v] for v in values]
+
+
 class EventTable:
-    """Events as columns: ``kind``, ``service``, ``start``, ``end``, ``announced``.
+    """Events as columns: kind, service, start, end, announced, state and affected share.
 
     Times are ``int64`` microseconds since the epoch (UTC); ``service`` holds
-    codes into :attr:`services`; ``announced`` is :data:`NO_TIME` where a kind
-    has no announcement. Each row keeps where it came from (``events.jsonl:12``
-    or ``record 12``), so evidence and errors can name it. Build one with
-    :meth:`from_records` or :meth:`from_columns`, or read one with
-    :func:`slakit.io.read_jsonl`; the table is immutable.
+    codes into :attr:`services`, ``state`` codes into :attr:`states` and
+    ``affected`` codes into :attr:`affected_levels` (exact shares);
+    ``announced`` is :data:`NO_TIME` where a kind has no announcement. Each row
+    keeps where it came from (``events.jsonl:12`` or ``record 12``), so evidence
+    and errors can name it. Build one with :meth:`from_records` or
+    :meth:`from_columns`, or read one with :func:`slakit.io.read_jsonl`; the
+    table is immutable.
     """
 
-    __slots__ = ("_where", "announced", "end", "kind", "service", "services", "start")
+    __slots__ = (
+        "_where",
+        "affected",
+        "affected_levels",
+        "announced",
+        "end",
+        "kind",
+        "service",
+        "services",
+        "start",
+        "state",
+        "states",
+    )
 
     KIND_NAMES: ClassVar[tuple[str, ...]] = KINDS
 
@@ -49,6 +74,10 @@ class EventTable:
     start: I64
     end: I64
     announced: I64
+    state: npt.NDArray[np.int32]
+    states: tuple[str, ...]
+    affected: npt.NDArray[np.int32]
+    affected_levels: tuple[Decimal, ...]
     _where: tuple[str, ...] | None
 
     def __init__(
@@ -60,17 +89,31 @@ class EventTable:
         start: npt.ArrayLike,
         end: npt.ArrayLike,
         announced: npt.ArrayLike,
+        state: npt.ArrayLike | None = None,
+        states: Sequence[str] = ("down",),
+        affected: npt.ArrayLike | None = None,
+        affected_levels: Sequence[Decimal] = (Decimal(1),),
         where: Sequence[str] | None = None,
     ) -> None:
+        n = np.shape(kind)[0]
         object.__setattr__(self, "kind", _readonly(kind, np.int8))
         object.__setattr__(self, "service", _readonly(service, np.int32))
         object.__setattr__(self, "services", tuple(services))
         object.__setattr__(self, "start", _readonly(start, np.int64))
         object.__setattr__(self, "end", _readonly(end, np.int64))
         object.__setattr__(self, "announced", _readonly(announced, np.int64))
+        object.__setattr__(
+            self, "state", _readonly(np.zeros(n, np.int32) if state is None else state, np.int32)
+        )
+        object.__setattr__(self, "states", tuple(states))
+        object.__setattr__(
+            self,
+            "affected",
+            _readonly(np.zeros(n, np.int32) if affected is None else affected, np.int32),
+        )
+        object.__setattr__(self, "affected_levels", tuple(affected_levels))
         object.__setattr__(self, "_where", None if where is None else tuple(where))
-        n = self.kind.shape[0]
-        for name in ("service", "start", "end", "announced"):
+        for name in ("service", "start", "end", "announced", "state", "affected"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"EventTable column {name!r} must have {n} rows")
         if self._where is not None and len(self._where) != n:
@@ -85,27 +128,47 @@ class EventTable:
     def from_records(
         cls, records: Iterable[Event], *, where: Sequence[str] | None = None
     ) -> EventTable:
-        """Build a table from :class:`Outage` and :class:`Maintenance` records, in one pass."""
+        """Build a table from outage, maintenance and deployment records, in one pass."""
         items: list[object] = list(records)
         problems = [
-            Problem(f"record {i}", "", f"expected Outage or Maintenance, got {type(r).__name__}")
+            Problem(
+                f"record {i}",
+                "",
+                f"expected Outage, Maintenance or Deployment, got {type(r).__name__}",
+            )
             for i, r in enumerate(items)
-            if not isinstance(r, Outage | Maintenance)
+            if not isinstance(r, _RECORDS)
         ]
         if problems:
             raise EventDataError(problems)
-        events = [r for r in items if isinstance(r, Outage | Maintenance)]
-        names = sorted({r.service for r in events})
-        code = {name: i for i, name in enumerate(names)}
-        kind = [MAINTENANCE if isinstance(r, Maintenance) else OUTAGE for r in events]
+        events = [r for r in items if isinstance(r, _RECORDS)]
+        names, service = _codes([r.service for r in events])
+        states, state = _codes(
+            ["down", *(r.state if isinstance(r, Outage) else "down" for r in events)]
+        )
+        levels, affected = _codes(
+            [Decimal(1), *(r.affected if isinstance(r, Outage) else Decimal(1) for r in events)]
+        )
+        kind = [
+            MAINTENANCE
+            if isinstance(r, Maintenance)
+            else DEPLOYMENT
+            if isinstance(r, Deployment)
+            else OUTAGE
+            for r in events
+        ]
         announced = [r.announced_us if isinstance(r, Maintenance) else NO_TIME for r in events]
         return cls(
             kind=kind,
-            service=[code[r.service] for r in events],
+            service=service,
             services=names,
             start=[r.start_us for r in events],
             end=[r.end_us for r in events],
             announced=announced,
+            state=state[1:],
+            states=states,
+            affected=affected[1:],
+            affected_levels=levels,
             where=where,
         )
 
@@ -118,11 +181,13 @@ class EventTable:
     ) -> EventTable:
         """Build a table from columns, validating every row at once (vectorised).
 
-        ``columns`` maps ``kind`` (``"outage"`` / ``"maintenance"``), ``service``
-        (names), ``start``, ``end`` and optionally ``announced`` to equal-length
-        sequences or arrays. Times are integer microseconds since the epoch or
-        ``datetime64`` values, which numpy defines as UTC. A pandas or polars
-        data frame works as ``columns`` as it is.
+        ``columns`` maps ``kind`` (``"outage"``, ``"maintenance"`` or
+        ``"deployment"``), ``service`` (names), ``start``, ``end`` and optionally
+        ``announced``, ``state`` (names, default ``"down"``) and ``affected``
+        (shares such as ``"25%"``) to equal-length sequences or arrays. Times are
+        integer microseconds since the epoch or ``datetime64`` values, which
+        numpy defines as UTC. A pandas or polars data frame works as ``columns``
+        as it is.
 
         Raises:
             EventDataError: listing every invalid row, by row number and field.
@@ -162,6 +227,34 @@ class EventTable:
             Problem(where_of(i), "announced", "maintenance needs the instant it was announced")
             for i in np.flatnonzero((kind == MAINTENANCE) & (announced == NO_TIME)).tolist()
         )
+        state_names: list[str] = ["down"]
+        state = np.zeros(n, dtype=np.int32)
+        if "state" in columns:
+            state_raw = np.asarray(columns["state"]).astype(str)
+            uniq, inverse = np.unique(state_raw, return_inverse=True)
+            state_names = [str(s) for s in uniq.tolist()]
+            state = inverse.astype(np.int32)
+            problems.extend(
+                Problem(where_of(i), "state", "must be a non-empty state name such as 'degraded'")
+                for i in np.flatnonzero(np.char.str_len(np.char.strip(state_raw)) == 0).tolist()
+            )
+        levels: list[Decimal] = [Decimal(1)]
+        affected = np.zeros(n, dtype=np.int32)
+        if "affected" in columns:
+            raw = np.asarray(columns["affected"], dtype=object)
+            uniq_obj, inverse = np.unique(raw.astype(str), return_inverse=True)
+            levels = []
+            for text in uniq_obj.tolist():
+                try:
+                    level = (
+                        Decimal(1) if text in ("None", "nan", "") else ratio(text, name="affected")
+                    )
+                except DefinitionError as exc:
+                    rows = np.flatnonzero(raw.astype(str) == text).tolist()
+                    problems.extend(Problem(where_of(i), "affected", str(exc)) for i in rows)
+                    level = Decimal(1)
+                levels.append(level)
+            affected = inverse.astype(np.int32)
         if problems:
             problems.sort(key=lambda p: _row_key(p.where))
             raise EventDataError(problems)
@@ -174,28 +267,43 @@ class EventTable:
             start=start,
             end=end,
             announced=announced,
+            state=state,
+            states=state_names,
+            affected=affected,
+            affected_levels=levels,
             where=where,
         )
 
     @classmethod
     def concat(cls, tables: Sequence[EventTable]) -> EventTable:
         """Return one table holding the rows of all ``tables``, in order."""
-        names = sorted({s for t in tables for s in t.services})
-        code = {name: i for i, name in enumerate(names)}
-        services = [
-            np.asarray([code[s] for s in t.services], dtype=np.int32)[t.service]
-            if len(t)
-            else np.zeros(0, np.int32)
-            for t in tables
-        ]
+
+        def remap(values: Sequence[Any], pick: Any) -> tuple[list[Any], npt.NDArray[np.int32]]:
+            names = sorted({v for t in tables for v in pick(t)})
+            code = {name: i for i, name in enumerate(names)}
+            parts = [
+                np.asarray([code[v] for v in pick(t)], dtype=np.int32)[values_of]
+                if len(t)
+                else np.zeros(0, np.int32)
+                for t, values_of in zip(tables, values, strict=True)
+            ]
+            return names, np.concatenate(parts) if parts else np.zeros(0, np.int32)
+
+        services, service = remap([t.service for t in tables], lambda t: t.services)
+        states, state = remap([t.state for t in tables], lambda t: t.states)
+        levels, affected = remap([t.affected for t in tables], lambda t: t.affected_levels)
         where = [w for t in tables for w in t.where_all()]
         return cls(
             kind=np.concatenate([t.kind for t in tables]) if tables else [],
-            service=np.concatenate(services) if tables else [],
-            services=names,
+            service=service,
+            services=services,
             start=np.concatenate([t.start for t in tables]) if tables else [],
             end=np.concatenate([t.end for t in tables]) if tables else [],
             announced=np.concatenate([t.announced for t in tables]) if tables else [],
+            state=state,
+            states=states or ["down"],
+            affected=affected,
+            affected_levels=levels or [Decimal(1)],
             where=where,
         )
 
@@ -210,20 +318,27 @@ class EventTable:
 
     def where_all(self) -> list[str]:
         """Return the origin of every row, in row order."""
-        return (
-            list(self._where)
-            if self._where is not None
-            else [f"record {i}" for i in range(len(self))]
-        )
+        if self._where is not None:
+            return list(self._where)
+        return [f"record {i}" for i in range(len(self))]
 
     def record(self, row: int) -> Event:
         """Return row ``row`` as a record object."""
         service = self.services[int(self.service[row])]
         start = from_us(int(self.start[row]))
         end = from_us(int(self.end[row]))
-        if int(self.kind[row]) == MAINTENANCE:
+        kind = int(self.kind[row])
+        if kind == MAINTENANCE:
             return Maintenance(service, start, end, announced=from_us(int(self.announced[row])))
-        return Outage(service, start, end)
+        if kind == DEPLOYMENT:
+            return Deployment(service, start, end)
+        return Outage(
+            service,
+            start,
+            end,
+            state=self.states[int(self.state[row])],
+            affected=self.affected_levels[int(self.affected[row])],
+        )
 
     def records(self) -> list[Event]:
         """Return every row as a record object (slow on large tables; for inspection)."""
@@ -235,8 +350,11 @@ class EventTable:
         return {name: int(bins[i]) for i, name in enumerate(KINDS)}
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
-        return f"<EventTable {len(self)} rows ({counts}) over {len(self.services)} services>"
+        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items() if v)
+        return (
+            f"<EventTable {len(self)} rows ({counts or 'empty'}) "
+            f"over {len(self.services)} services>"
+        )
 
 
 def _row_key(where: str) -> tuple[str, int]:

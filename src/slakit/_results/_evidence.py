@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import attrs
 import numpy as np
@@ -60,6 +61,8 @@ class MeasureEvidence:
         excluded_by: the clause that did, in words ("" when none did).
         outside_window: down time outside the service window, which did not count.
         events: what each of the service's input events did.
+        weighted_down: the down time after weights (degraded states, affected
+            shares) in microseconds, exact; ``None`` when nothing is weighted.
     """
 
     service: str
@@ -70,6 +73,7 @@ class MeasureEvidence:
     excluded_by: str
     outside_window: Timeline
     events: tuple[EventNote, ...]
+    weighted_down: Fraction | None = None
 
     @property
     def eligible_us(self) -> int:

@@ -63,6 +63,9 @@ def _credit(line: CreditLine) -> dict[str, Any]:
         "proration": str(line.proration),
         "amount_exact": str(line.amount),
         "note": line.note,
+        "kind": line.kind,
+        "formula": line.formula,
+        "period": line.period,
     }
 
 
@@ -72,6 +75,9 @@ def _evidence(ev: MeasureEvidence) -> dict[str, Any]:
         "measure": repr(ev.measure),
         "eligible_seconds": str(Fraction(ev.eligible_us, 1_000_000)),
         "down_seconds": str(Fraction(ev.down_us, 1_000_000)),
+        "weighted_down_seconds": (
+            None if ev.weighted_down is None else str(ev.weighted_down / 1_000_000)
+        ),
         "down": _spans(ev.down),
         "excluded": _spans(ev.excluded),
         "excluded_by": ev.excluded_by,
@@ -116,6 +122,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "total_exact": str(comp.exact_total),
             "total": {"amount": str(comp.total.amount), "currency": comp.total.currency},
             "rounding": comp.rounding.mode,
+            "rounding_point": str(comp.rounding.to),
+            "by_service": {
+                service: {"amount": str(m.amount), "currency": m.currency}
+                for service, m in comp.by_service().items()
+            },
         },
         "evidence": [_evidence(report.evidence(s)) for s in report.services],
         "reconciliation": {
@@ -173,9 +184,14 @@ def explain(report: Report) -> str:
                     f"{result.margin_points} points"
                 )
         for ev in sr.evidence:
+            weighted = ""
+            if ev.weighted_down is not None:
+                weighted = f", weighted down {describe_us(int(ev.weighted_down))}"
+                if ev.weighted_down.denominator != 1:
+                    weighted += f" (exact {ev.weighted_down} microseconds)"
             out.append(
                 f"  {ev.measure.label}: eligible {describe_us(ev.eligible_us)}, "
-                f"down {describe_us(ev.down_us)}"
+                f"down {describe_us(ev.down_us)}{weighted}"
             )
             out.append(f"    how it is measured: {ev.measure.describe()}")
             if ev.down:
@@ -201,10 +217,8 @@ def explain(report: Report) -> str:
     comp = report.compensation
     out.append("")
     exact = f"{Decimal(comp.exact_total.numerator) / Decimal(comp.exact_total.denominator)}"
-    mode = comp.rounding.mode.replace("_", "-")
     out.append(
-        f"Total credit: {comp.total} (exact {exact}, rounded once, {mode} "
-        f"to the currency's minor unit)"
+        f"Total credit: {comp.total} (exact {exact}, rounded once, {comp.rounding.describe()})"
     )
     rec = report.reconciliation
     for measure, cats in rec.by_measure.items():
