@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
-from slakit._events._records import Maintenance, Outage
+from slakit._events._records import Deployment, Maintenance, Outage
 from slakit._events._table import EventTable
 from slakit.exceptions import EvaluationError
 
@@ -19,6 +19,7 @@ T = TypeVar("T")
 _RECORD_BUILDERS: dict[type, tuple[type, Callable[[list[Any]], object]]] = {
     Outage: (EventTable, EventTable.from_records),
     Maintenance: (EventTable, EventTable.from_records),
+    Deployment: (EventTable, EventTable.from_records),
 }
 
 
