@@ -184,8 +184,7 @@ def test_weights_and_bucket_rules_combine() -> None:
 
 
 def test_deployed_time_is_the_denominator() -> None:
-    """With ``denominator="deployed"`` only deployed time is eligible, and outages outside it
-    do not count."""
+    """Only deployed time is eligible, and outages outside it do not count."""
     u = sla.uptime(denominator="deployed")
     events: list[sla.Event] = [
         sla.Deployment("s", "2026-10-11T00:00:00Z", "2026-11-30T00:00:00Z"),
