@@ -172,9 +172,14 @@ class Result:
 
 
 def same(a: Result, b: Result) -> bool:
-    """Whether two results agree on every uptime (as an exact fraction) and every credit."""
+    """Whether two results agree on every uptime and every credit, exactly.
+
+    Both sides count microseconds, so equal uptimes mean equal up time and equal
+    eligible time (a stricter test than equal fractions).
+    """
     return (
-        np.array_equal(a.good * b.total, b.good * a.total)  # exact: products < 2**63
+        np.array_equal(a.good, b.good)
+        and np.array_equal(a.total, b.total)
         and np.array_equal(a.credit_pct, b.credit_pct)
         and a.exact_total == b.exact_total
     )

@@ -28,6 +28,16 @@ def test_w1_reference_equals_slakit(seed: int) -> None:
         assert expected.uptime(i) == got.uptime(i)
 
 
+def test_w1_same_notices_one_microsecond() -> None:
+    """The agreement check fails on a one-microsecond or one-band difference."""
+    data = w1.generate(10, 1)
+    expected = w1.reference(data)
+    for field in ("good", "total", "credit_pct"):
+        other = w1.reference(data)
+        getattr(other, field)[3] += 1
+        assert not w1.same(expected, other)
+
+
 def test_w1_data_exercises_the_rules() -> None:
     """The generated fleet holds short outages, early starts, both kinds of maintenance."""
     data = w1.generate(50, 1)
@@ -84,6 +94,14 @@ def test_w3_reference_equals_slakit() -> None:
     assert w3.same(expected, got)
     assert sum(expected.count.tolist()) == 2_000
     assert all(0 < share < 1 for share in expected.shares())
+
+
+def test_w3_same_notices_one_microsecond() -> None:
+    """The agreement check fails when one ticket differs by a microsecond."""
+    data = w3.generate(100, 5)
+    other = w3.reference(data)
+    other.elapsed[7] += 1
+    assert not w3.same(w3.reference(data), other)
 
 
 def test_w3_business_windows_equal_slakit_calendar() -> None:
