@@ -60,8 +60,9 @@ _LATENCY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(us|µs|ms|s|min)\s*$")
 def parse_latency(value: object, *, name: str = "latency") -> Decimal:
     """Return a latency written as ``"300ms"``, ``"1.5s"``, ``"250us"`` or a Duration, in µs.
 
-    >>> parse_latency("300ms"), parse_latency(milliseconds(5)), parse_latency("0.5ms")
-    (Decimal('300000'), Decimal('5000'), Decimal('500'))
+    Examples:
+        >>> parse_latency("300ms"), parse_latency(milliseconds(5)), parse_latency("0.5ms")
+        (Decimal('300000'), Decimal('5000'), Decimal('500'))
     """
     if isinstance(value, Duration):
         return Decimal(value.us)
@@ -78,8 +79,9 @@ def parse_latency(value: object, *, name: str = "latency") -> Decimal:
 def format_latency(value: Fraction | Decimal) -> str:
     """Return a latency in microseconds as text that :func:`parse_latency` reads back.
 
-    >>> format_latency(Decimal(300000)), format_latency(Fraction(2_500_001, 2))
-    ('300ms', '1250.0005ms')
+    Examples:
+        >>> format_latency(Decimal(300000)), format_latency(Fraction(2_500_001, 2))
+        ('300ms', '1250.0005ms')
     """
     exact = Fraction(value) / 1000
     try:

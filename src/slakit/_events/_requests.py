@@ -55,8 +55,9 @@ I64 = npt.NDArray[np.int64]
 def milliseconds(value: int | str | Decimal) -> Duration:
     """Return a duration of ``value`` milliseconds, exact to the microsecond.
 
-    >>> milliseconds(300).us, milliseconds("0.25").us
-    (300000, 250)
+    Examples:
+        >>> milliseconds(300).us, milliseconds("0.25").us
+        (300000, 250)
     """
     try:
         if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
@@ -130,8 +131,9 @@ class Request(DSLRepr):
     refused. ``latency`` is a :class:`~slakit.Duration` or integer microseconds,
     or ``None`` when it was not recorded.
 
-    >>> Request("api", "2026-10-01T00:00:01Z", 503, latency=milliseconds(120))
-    Request('api', '2026-10-01T00:00:01Z', 503, latency=milliseconds(120))
+    Examples:
+        >>> Request("api", "2026-10-01T00:00:01Z", 503, latency=milliseconds(120))
+        Request('api', '2026-10-01T00:00:01Z', 503, latency=milliseconds(120))
     """
 
     service: str = attrs.field(validator=_check_service)
@@ -336,12 +338,12 @@ class RequestTable:
             raise EventDataError(
                 [Problem("columns", "status", "give a 'status' column, an 'ok' column or both")]
             )
-        time = _as_us(columns["time"])
+        time = _as_us(_utc_naive(columns["time"]))
         n = time.shape[0]
         service, names = _services(columns["service"], services, n, where_of, problems)
-        status = _status_column(columns.get("status"), n, where_of, problems)
-        ok = _ok_column(columns.get("ok"), n)
-        latency = _latency_column(columns.get("latency"), n, where_of, problems)
+        status = _status_column(_optional(columns, "status"), n, where_of, problems)
+        ok = _ok_column(_optional(columns, "ok"), n)
+        latency = _latency_column(_optional(columns, "latency"), n, where_of, problems)
         if ok is None:
             assert status is not None
             outcome = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
@@ -426,6 +428,21 @@ class RequestTable:
         return f"<RequestTable {len(self)} requests ({counts}) over {len(self.services)} services>"
 
 
+def _optional(columns: Mapping[str, Any], name: str) -> Any:
+    """Return column ``name`` or ``None`` (data frames have ``in`` and ``[]`` but no ``get``)."""
+    if name in columns:
+        return columns[name]
+    return None
+
+
+def _utc_naive(values: Any) -> Any:
+    """Return a zone-aware pandas datetime column as naive UTC ``datetime64`` (numpy's UTC)."""
+    accessor = getattr(values, "dt", None)
+    if accessor is not None and getattr(accessor, "tz", None) is not None:
+        return accessor.tz_convert("UTC").dt.tz_localize(None)
+    return values
+
+
 def _services(
     values: Any,
     services: Sequence[str] | None,
@@ -433,9 +450,10 @@ def _services(
     where_of: Callable[[int], str],
     problems: list[Problem],
 ) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
-    if hasattr(values, "cat") and services is None:  # a pandas categorical
-        services = [str(c) for c in values.cat.categories]
-        values = values.cat.codes
+    cat: Any = getattr(values, "cat", None)
+    if services is None and hasattr(cat, "categories") and hasattr(cat, "codes"):
+        services = [str(c) for c in cat.categories]  # a pandas categorical
+        values = cat.codes
     raw = _column(values)
     if raw.shape != (n,):
         raise EventDataError([Problem("columns", "service", f"must have {n} rows like 'time'")])
@@ -567,10 +585,11 @@ def read_requests_jsonl(path: str | Path) -> RequestTable:
 def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") -> RequestTable:
     """Parse JSON Lines text into a :class:`RequestTable`; see :func:`read_requests_jsonl`.
 
-    >>> table = parse_requests_jsonl(['{"service": "api", "time": "2026-10-01T00:00:00Z", '
-    ...     '"status": 503, "latency_ms": 12.5}'])
-    >>> table.record(0)
-    Request('api', '2026-10-01T00:00:00Z', 503, latency=microseconds(12500))
+    Examples:
+        >>> table = parse_requests_jsonl(['{"service": "api", "time": "2026-10-01T00:00:00Z", '
+        ...     '"status": 503, "latency_ms": 12.5}'])
+        >>> table.record(0)
+        Request('api', '2026-10-01T00:00:00Z', 503, latency=microseconds(12500))
     """
     problems: list[Problem] = []
     rows: list[tuple[str, int, int, int, int]] = []
