@@ -158,7 +158,7 @@ def test_every_report_is_accounted_for() -> None:
     assert "starts outside the evaluated span" in notes[2].reason
     assert "shorter than the minimum of 1 minute" in notes[3].reason
     assert "not covered" in notes[4].reason
-    assert "maintenance is not an incident" in notes[5].reason
+    assert "maintenance is not an outage report" in notes[5].reason
     assert report.reconciliation.reasons[repr(measure)] == {
         "counted": 2,
         "outside period": 1,

@@ -225,7 +225,7 @@ def _notes(
                     f"{ctx.period.label} (an incident belongs to the period it starts in)"
                 )
         elif code is RowStatus.NOT_USED:
-            reason = "ignored: maintenance is not an incident"
+            reason = f"ignored: {KINDS[int(table.kind[row])]} is not an outage report"
         else:
             reason = "ignored: the service is not covered by this measure"
         out.append(
