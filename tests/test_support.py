@@ -370,6 +370,8 @@ def test_the_late_count_and_its_evidence() -> None:
     assert report.events()[0].kind == "ticket"
     text = report.explain()
     assert "late first responses <= 1: BREACHED" in text
+    assert "late first responses: 3 tickets judged: 1 on time, 2 late; 0 not counted" in text
+    assert "      record 2: ticket very (P1) late by 3 hours\n" in text
 
 
 def test_an_unanswered_late_ticket_says_at_least() -> None:
@@ -400,6 +402,9 @@ def test_every_fate_has_a_reason() -> None:
     assert sum(reasons.values()) == len(tickets)
     assert set(reasons) == {f.words for f in TicketFate if f is not TicketFate.NO_TARGET}
     assert all(n.reason for n in notes)
+    assert "    tickets not counted:\n      record 3: ticket d (P1): ignored: no first" in (
+        report.explain()
+    )
 
 
 def test_the_judgement_ignores_ticket_order() -> None:

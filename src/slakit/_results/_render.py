@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slakit._dsl._ratio import format_percent
 from slakit._results._evidence import MeasureEvidence
+from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine, ObjectiveResult
 from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
@@ -184,6 +185,9 @@ def explain(report: Report) -> str:
                     f"{result.margin_points} points"
                 )
         for ev in sr.evidence:
+            if isinstance(ev, TicketEvidence):
+                out.extend(ev.explain_lines())
+                continue
             weighted = ""
             if ev.weighted_down is not None:
                 weighted = f", weighted down {describe_us(int(ev.weighted_down))}"

@@ -96,6 +96,24 @@ class TicketEvidence(MeasureEvidence):
             f"{len(self.not_counted)} not counted"
         )
 
+    def explain_lines(self) -> list[str]:
+        """Return the evidence as the indented lines that ``Report.explain()`` prints."""
+        out = [
+            f"  {self.measure.label}: {self.summary()}",
+            f"    how it is measured: {self.measure.describe()}",
+        ]
+        late = self.late_lines()
+        if late:
+            out.append("    late tickets, latest first:")
+            out.extend(f"      {line}" for line in late)
+        skipped = self.not_counted
+        if skipped:
+            out.append("    tickets not counted:")
+            out.extend(
+                f"      {t.where}: ticket {t.id} ({t.priority}): {t.reason}" for t in skipped
+            )
+        return out
+
     def late_lines(self, limit: int = 20) -> list[str]:
         """Return one line per late ticket (at most ``limit``), latest first."""
         late = self.late
