@@ -63,3 +63,29 @@ try:
     sla.usd("1") + sla.eur("1")
 except SlakitError as error:
     message: str = str(error)
+
+# Support and incidents
+office = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - sla.holidays("DE", subdiv="BE")
+p1: sla.TicketTime = sla.response_time(
+    priority="P1", within=sla.hours(1), clock=office, coverage={"24x7": sla.always()}
+)
+by_priority: sla.TicketTime = sla.resolution_time(
+    within={"P1": sla.hours(4), "P2": sla.hours(16)}, clock=office, paused_by=["on_hold"]
+)
+share: sla.OnTimeRatio = p1.on_time_ratio()
+desk_tickets: sla.TicketTable = slakit.io.read_tickets_jsonl("tickets.jsonl")
+ticket = sla.Ticket("T-1", "desk", "P1", "2026-10-05T09:00:00Z", first_response=None)
+restore: sla.IncidentMeasure = sla.mttr(min_duration=sla.minutes(5), merge_gap=sla.minutes(10))
+support = sla.Tier(
+    "support",
+    fee=sla.eur("100"),
+    objectives=[share >= "95%", p1 <= 2, restore <= "1 hour", sla.incident_count() <= 3],
+)
+desk_report = sla.evaluate(
+    sla.Agreement(provider="A", customer="B", services=["desk"], tier=support),
+    desk_tickets,
+    period="2026-10",
+)
+desk_evidence = desk_report.evidence("desk")
+if isinstance(desk_evidence, sla.TicketEvidence):
+    late_by: list[int] = [t.late_by_us for t in desk_evidence.late]
