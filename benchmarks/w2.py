@@ -11,9 +11,12 @@ at most 5%, compared exactly in integers; a bucket without traffic is good);
 the p99 latency over the month by nearest rank (the value at 1-based rank
 ``ceil(0.99 * n)`` of the service's sorted latencies).
 
-slakit's own W2 measures are not written yet. When they are, add
-``run_slakit(data: Data) -> Result`` to this module: the harness times any
-workload module that has one and checks it with :func:`same`.
+:func:`run_slakit` evaluates W2 through slakit's public API: one agreement
+whose tier holds ``success_ratio()``, ``bucket_availability(...)`` and
+``latency_percentile(99)``, over a ``RequestTable`` built from the columns.
+slakit holds latencies as integer microseconds, so the float32 milliseconds
+are rounded to microseconds on the way in (as a user loading them would), and
+:func:`same` compares p99 latencies at microsecond resolution.
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ SIZES = {"quick": (2_000_000,), "full": (10_000_000,)}
 TARGET = "<= 1.5x reference and faster than polars; peak memory < 3 GB at 10M"
 PUBLISHED_REFERENCE_S = {10_000_000: 0.51}
 PUBLISHED_PEER_RATIO = {10_000_000: 5.8}
-SLAKIT_MISSING = "slakit has no request-log measures yet (run_slakit is not written)"
 
 I64 = npt.NDArray[np.int64]
 US = 1_000_000
@@ -98,8 +100,13 @@ def same(a: Result, b: Result) -> bool:
         np.array_equal(a.successes, b.successes)
         and np.array_equal(a.requests, b.requests)
         and np.array_equal(a.good_buckets, b.good_buckets)
-        and np.array_equal(a.p99_ms, b.p99_ms, equal_nan=True)
+        and np.array_equal(_p99_us(a), _p99_us(b), equal_nan=True)
     )
+
+
+def _p99_us(result: Result) -> npt.NDArray[np.float64]:
+    """Return the p99 latencies in whole microseconds (NaN where a service has no requests)."""
+    return np.asarray(np.rint(result.p99_ms.astype(np.float64) * 1000))
 
 
 def nearest_rank(n: I64, q_percent: int = 99) -> I64:
@@ -195,3 +202,43 @@ def peer(data: Data, repeat: int) -> PeerTiming:
         return PeerTiming("polars", None, "polars is not installed")
     seconds, result = median_time(lambda: polars_group_by(data), repeat)
     return PeerTiming("polars", seconds, agree=same(result, reference(data)))
+
+
+# --- slakit: one agreement, three request measures, through the public API ----------------
+
+
+def run_slakit(data: Data) -> Result:
+    """Compute W2 with ``sla.evaluate`` over a ``RequestTable`` built from the columns."""
+    import slakit as sla
+
+    names = [f"svc{i:03d}" for i in range(N_SERVICES)]
+    table = sla.RequestTable.from_columns(
+        {
+            "service": data.service.astype(np.int32),
+            "time": data.time,
+            "ok": data.ok,
+            "latency": np.rint(data.latency_ms.astype(np.float64) * 1000).astype(np.int64),
+        },
+        services=names,
+    )
+    ratio = sla.success_ratio()
+    buckets = sla.bucket_availability(bucket=sla.minutes(5), max_error_rate="5%")
+    p99 = sla.latency_percentile(99)
+    tier = sla.Tier(
+        "w2",
+        fee=sla.usd("100.00"),
+        objectives=[ratio >= "99.9%", buckets >= "99%", p99 <= "300ms"],
+    )
+    agreement = sla.Agreement(
+        provider="bench", customer="w2", services=names, tier=tier, period=sla.monthly(tz="UTC")
+    )
+    report = sla.evaluate(agreement, table, period="2026-10")
+    by_measure = {outcome.measure: outcome for outcome in report.outcomes}
+    has = by_measure[p99].total > 0
+    p99_ms = np.where(has, by_measure[p99].good / 1000, np.nan).astype(np.float32)
+    return Result(
+        by_measure[ratio].good.astype(np.int64),
+        by_measure[ratio].total.astype(np.int64),
+        by_measure[buckets].good.astype(np.int64),
+        p99_ms,
+    )
