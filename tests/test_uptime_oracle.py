@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 import slakit as sla
 from slakit._engine._uptime import run_uptime, window_for
-from tests.strategies import SECOND, SERVICES, T0, events, small_period, uptime_measures
+from tests.strategies import (
+    SECOND,
+    SERVICES,
+    T0,
+    events,
+    maintenances,
+    outages,
+    small_period,
+    uptime_measures,
+)
 
 PERIOD_SECONDS = 600
 
@@ -158,3 +169,64 @@ def test_every_event_reconciles(measure: sla.Uptime, evts: list[sla.Event]) -> N
             assert amount > 0
         assert status.category in {"counted", "excluded", "ignored"}
     assert period.start == T0
+
+
+COMPONENT_SERVICES = ("a", "a1", "a2", "a3", "b", "b1", "b2", "c")
+
+
+def _runs(seconds: set[int]) -> list[tuple[int, int]]:
+    """Return the maximal runs of consecutive seconds as (start, end) pairs."""
+    out: list[tuple[int, int]] = []
+    for sec in sorted(seconds):
+        if out and out[-1][1] == sec:
+            out[-1] = (out[-1][0], sec + 1)
+        else:
+            out.append((sec, sec + 1))
+    return out
+
+
+@given(
+    measure=uptime_measures(),
+    evts=st.lists(
+        st.one_of(outages(services=COMPONENT_SERVICES), maintenances(services=("a", "b"))),
+        max_size=14,
+    ),
+    need=st.integers(1, 3),
+)
+def test_components_match_per_second_model(
+    measure: sla.Uptime, evts: list[sla.Event], need: int
+) -> None:
+    """Services made of components: the kernel equals combining per second, then the model."""
+    rules = {"a": sla.at_least(need, "a1", "a2", "a3"), "b": sla.any_of("b1", "b2")}
+    measure = attrs.evolve(
+        measure,
+        states=(("down", Decimal(1)),),
+        affected_share=False,
+        min_outage_of="episode",
+        components=rules,
+    )
+    period = small_period(PERIOD_SECONDS)
+    table = sla.EventTable.from_records(evts)
+    cols = run_uptime(measure, table, ("a", "b"), period, window_for(measure, period))
+    for i, service in enumerate(("a", "b")):
+        rule = rules[service]
+        counts: dict[int, int] = {}
+        for name in rule.names:
+            secs = set().union(
+                *(
+                    _seconds(o.start_us, o.end_us)
+                    for o in evts
+                    if isinstance(o, sla.Outage) and o.service == name and o.state == "down"
+                )
+            )
+            for sec in secs:
+                counts[sec] = counts.get(sec, 0) + 1
+        combined = {sec for sec, c in counts.items() if c >= rule.need}
+        synthetic: list[sla.Event] = [
+            sla.Outage(service, T0 + s * SECOND, T0 + e * SECOND) for s, e in _runs(combined)
+        ]
+        direct = [e for e in evts if e.service == service]
+        plain = attrs.evolve(measure, components={})
+        eligible, down, _ = oracle(plain, synthetic + direct, service)
+        assert int(cols.eligible_us[i]) == eligible * SECOND, service
+        assert int(cols.down_us[i]) == down * SECOND, service

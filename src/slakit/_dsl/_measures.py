@@ -188,6 +188,80 @@ def _states(
     return tuple(sorted(out))
 
 
+@attrs.frozen(repr=False)
+class ComponentRule(DSLRepr):
+    """A service made of components: down when at least ``need`` of them are down at once.
+
+    Build one with :func:`all_of` (a region is down only when all of its zones
+    are), :func:`any_of` (a service is down when any of its components is) or
+    :func:`at_least`.
+    """
+
+    need: int
+    names: tuple[str, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not self.names:
+            raise DefinitionError("a component rule needs at least one component name")
+        for name in self.names:
+            given: object = name
+            if not isinstance(given, str) or not name.strip():
+                raise DefinitionError(f"component {name!r} is not a service name")
+        if len(set(self.names)) != len(self.names):
+            raise DefinitionError(f"components {list(self.names)} name one component twice")
+        if not 1 <= self.need <= len(self.names):
+            raise DefinitionError(
+                f"need={self.need} must be between 1 and the {len(self.names)} components"
+            )
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        names = ", ".join(self.names)
+        if self.need == len(self.names):
+            return f"down only when all of {names} are down"
+        if self.need == 1:
+            return f"down when any of {names} is down"
+        return f"down when at least {self.need} of {names} are down"
+
+    def __repr__(self) -> str:
+        names = ", ".join(map(repr, self.names))
+        if self.need == len(self.names):
+            return f"all_of({names})"
+        if self.need == 1:
+            return f"any_of({names})"
+        return f"at_least({self.need}, {names})"
+
+
+def all_of(*names: str) -> ComponentRule:
+    """Return the rule "down only when every one of these components is down"."""
+    return ComponentRule(len(names), names)
+
+
+def any_of(*names: str) -> ComponentRule:
+    """Return the rule "down whenever any one of these components is down"."""
+    return ComponentRule(1, names)
+
+
+def at_least(need: int, *names: str) -> ComponentRule:
+    """Return the rule "down when at least ``need`` of these components are down at once"."""
+    return ComponentRule(need, names)
+
+
+def _components(
+    value: Mapping[str, ComponentRule] | Iterable[tuple[str, ComponentRule]],
+) -> tuple[tuple[str, ComponentRule], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    out = []
+    for service, rule in items:
+        given: object = rule
+        if not isinstance(given, ComponentRule):
+            raise DefinitionError(
+                f"components[{service!r}]={rule!r} must be a rule such as all_of('a', 'b')"
+            )
+        out.append((service, rule))
+    return tuple(sorted(out, key=lambda item: item[0]))
+
+
 def _check_denominator(_instance: object, _attribute: object, value: object) -> None:
     if value not in ("period", "deployed"):
         raise DefinitionError(
@@ -223,8 +297,16 @@ class Uptime(Measure):
     )
     affected_share: bool = False
     denominator: Denominator = attrs.field(default="period", validator=_check_denominator)
+    components: tuple[tuple[str, ComponentRule], ...] = attrs.field(
+        default=(), converter=_components
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.components and self.weighted:
+            raise DefinitionError(
+                "components= combines components that are down or up; it cannot be combined "
+                "with weighted states or affected shares in one measure"
+            )
         rule = self.bucket_down
         if rule.kind != "any" and self.granularity is None:
             raise DefinitionError(
@@ -274,6 +356,7 @@ class Uptime(Measure):
             parts.append(f"only time within {self.during!r} is eligible")
         if self.denominator == "deployed":
             parts.append("only time while the service was deployed is eligible")
+        parts.extend(f"{service} is {rule.describe()}" for service, rule in self.components)
         head = "Uptime is 1 - (down time / eligible time) over the period"
         return head + ("; " + "; ".join(parts) if parts else "") + "."
 
@@ -300,6 +383,9 @@ class Uptime(Measure):
             args.append("affected_share=True")
         if self.denominator != "period":
             args.append(f"denominator={self.denominator!r}")
+        if self.components:
+            table = ", ".join(f"{s!r}: {r!r}" for s, r in self.components)
+            args.append(f"components={{{table}}}")
         return f"uptime({', '.join(args)})"
 
 
@@ -318,6 +404,7 @@ def uptime(
     states: Mapping[str, object] | None = None,
     affected_share: bool = False,
     denominator: Denominator = "period",
+    components: Mapping[str, ComponentRule] | None = None,
 ) -> Uptime:
     """Return the availability measure ``1 - down / eligible`` from outage reports.
 
@@ -349,6 +436,11 @@ def uptime(
         denominator: ``"period"`` (default): every instant of the period within
             the service window is eligible; ``"deployed"``: only time covered by
             :class:`Deployment` records of the service (the time it existed).
+        components: services made of components, such as
+            ``{"eu-west": all_of("eu-west-a", "eu-west-b", "eu-west-c")}``: the
+            service is down when its rule holds over its components' outages
+            (reported under the components' names). The minimum outage, buckets
+            and exclusions then apply to the service's combined downtime.
     """
     return Uptime(
         service=service,
@@ -361,4 +453,5 @@ def uptime(
         states=states if states is not None else {"down": "100%"},
         affected_share=affected_share,
         denominator=denominator,
+        components=components or {},
     )

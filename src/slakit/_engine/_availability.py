@@ -130,6 +130,11 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
     if code is RowStatus.STATE_NOT_COUNTED:
         counted = ", ".join(name for name, _ in measure.states)
         return f"ignored: this measure counts only the states {counted}"
+    if code is RowStatus.COMPONENTS_NOT_DOWN:
+        return (
+            "ignored: the service it is a component of was not counted down then "
+            f"({'; '.join(f'{s} is {r.describe()}' for s, r in measure.components)})"
+        )
     if code is RowStatus.DEPLOYMENT_USED:
         return "counted: deployed time, the measure's denominator"
     if code is RowStatus.BELOW_MINIMUM:

@@ -24,6 +24,7 @@ class RowStatus(enum.IntEnum):
     BELOW_BUCKET_RULE = 11
     STATE_NOT_COUNTED = 12
     DEPLOYMENT_USED = 13
+    COMPONENTS_NOT_DOWN = 14
 
     @property
     def category(self) -> str:

@@ -29,6 +29,7 @@ Pipeline, all columnar (no Python loop over events or services):
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -141,52 +142,63 @@ class _Rows:
     status: npt.NDArray[np.int8]
     amount: I64
     detail: I64
+    direct: BoolArray  # the row's service is one of the measured services (not a component)
+    parents: dict[str, int]  # measured service name -> group
 
 
 @attrs.frozen(eq=False)
 class _Outages:
     """The outage rows that count, their weight levels, and the spans to sweep."""
 
-    rows: npt.NDArray[np.intp]
-    level: I64  # per kept row: index into ``weights`` (0 is the heaviest)
+    rows: npt.NDArray[np.intp]  # per kept span: its input row, or -1 for combined components
+    level: I64  # per kept span: index into ``weights`` (0 is the heaviest)
     weights: tuple[Fraction, ...]  # distinct weights, heaviest first
-    clipped: k.Grouped  # per kept row: its span clipped to the evaluated span
-    widened: k.Grouped  # per kept row: its span widened to buckets (for classification)
+    clipped: k.Grouped  # per kept span: clipped to the evaluated span
+    widened: k.Grouped  # per kept span: widened to buckets (for classification)
+    member_rows: npt.NDArray[np.intp] = attrs.field(factory=lambda: np.zeros(0, np.intp))
+    members: k.Grouped = attrs.field(factory=k.empty)  # component rows, under their service
 
 
-def _row_weights(
+def _row_levels(
     measure: Uptime, table: EventTable, orow: npt.NDArray[np.intp]
-) -> tuple[BoolArray, list[Fraction]]:
-    """Return which rows' states count, and each counted row's weight."""
+) -> tuple[I64, tuple[Fraction, ...]]:
+    """Return each row's weight level (-1 where its state is not counted) and the weights.
+
+    Weights are worked out once per (state, affected share) pair the table can
+    hold, never per row; ``weights`` lists the distinct ones, heaviest first.
+    """
     state_weight = dict(measure.states)
-    by_code = [state_weight.get(name) for name in table.states]
-    counted_code = np.array([w is not None for w in by_code] or [False], dtype=bool)
-    counted = counted_code[table.state[orow]] if orow.size else np.zeros(0, dtype=bool)
-    weights = []
-    if counted.any():
-        pairs = np.stack([table.state[orow[counted]], table.affected[orow[counted]]])
-        uniq, inverse = np.unique(pairs, axis=1, return_inverse=True)
-        values = []
-        for state_code, level_code in uniq.T.tolist():
-            weight = Fraction(by_code[state_code] or 0)
-            if measure.affected_share:
-                weight *= Fraction(table.affected_levels[level_code])
-            values.append(weight)
-        weights = [values[i] for i in np.asarray(inverse).ravel().tolist()]
-    return counted, weights
+    by_state = [state_weight.get(name) for name in table.states]
+    shares = table.affected_levels if measure.affected_share else (Decimal(1),)
+    pairs = {
+        (i, j): Fraction(w) * Fraction(share)
+        for i, w in enumerate(by_state)
+        if w is not None
+        for j, share in enumerate(shares)
+    }
+    weights = tuple(sorted(set(pairs.values()), reverse=True)) or (Fraction(1),)
+    position = {w: i for i, w in enumerate(weights)}
+    lookup = np.full((max(len(by_state), 1), len(shares)), -1, dtype=np.int64)
+    for (i, j), w in pairs.items():
+        lookup[i, j] = position[w]
+    affected = table.affected[orow] if measure.affected_share else np.zeros(orow.size, np.int64)
+    return lookup[table.state[orow], affected], weights
 
 
 def _counted_outages(
     measure: Uptime, table: EventTable, rows: _Rows, *, origin: int, p0: int, p1: int
 ) -> _Outages:
     """Return the outage rows that count, with their weight levels and spans."""
+    if measure.components:
+        return _component_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
     group, start, end = rows.group, table.start, table.end
     orow = np.flatnonzero((group >= 0) & (table.kind == OUTAGE))
-    counted, row_weight = _row_weights(measure, table, orow)
+    level, weights = _row_levels(measure, table, orow)
+    counted = level >= 0
     skipped = orow[~counted]
     rows.status[skipped[rows.in_period[skipped]]] = RowStatus.STATE_NOT_COUNTED
     orow = orow[counted]
-    weight_of = np.asarray(row_weight, dtype=object)
+    level = level[counted]
     minimum = measure.min_outage.us
     if minimum > 0:
         spans = k.Grouped(group[orow], start[orow], end[orow])
@@ -197,13 +209,14 @@ def _counted_outages(
         short = orow[~long_enough]
         rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
         orow = orow[long_enough]
-        weight_of = weight_of[long_enough]
+        level = level[long_enough]
     inside = rows.in_period[orow]
     orow = orow[inside]
-    weight_of = weight_of[inside]
-    weights = tuple(sorted(set(weight_of.tolist()), reverse=True)) or (Fraction(1),)
-    index = {w: i for i, w in enumerate(weights)}
-    level = np.asarray([index[w] for w in weight_of.tolist()], dtype=np.int64)
+    level = level[inside]
+    # Keep only the levels some counted outage has: each level costs a sweep.
+    present, level = np.unique(level, return_inverse=True)
+    level = np.asarray(level, dtype=np.int64).ravel()
+    weights = tuple(weights[i] for i in present.tolist()) or (Fraction(1),)
     raw = k.Grouped(group[orow], start[orow], end[orow])
     clipped = k.Grouped(raw.group, np.maximum(raw.start, p0), np.minimum(raw.end, p1))
     widened = clipped
@@ -211,6 +224,86 @@ def _counted_outages(
         b = k.bucketize(raw, origin, measure.granularity.us)
         widened = k.Grouped(b.group, np.maximum(b.start, p0), np.minimum(b.end, p1))
     return _Outages(orow, level, weights, clipped, widened)
+
+
+def _component_outages(
+    measure: Uptime, table: EventTable, rows: _Rows, *, origin: int, p0: int, p1: int
+) -> _Outages:
+    """Combine component outages into each service's downtime under its component rule.
+
+    A service's own outage reports count as the whole service down; its
+    components' reports count when its rule holds. The combined spans are
+    unweighted; component rows are classified later by what they contributed.
+    """
+    start, end = table.start, table.end
+    n = len(rows.parents)
+    services_of_table = {name: i for i, name in enumerate(table.services)}
+    orow = np.flatnonzero((rows.group >= 0) & (table.kind == OUTAGE))
+    counted = _row_levels(measure, table, orow)[0] >= 0
+    skipped = orow[~counted]
+    rows.status[skipped[rows.in_period[skipped]]] = RowStatus.STATE_NOT_COUNTED
+    orow = orow[counted]
+    # Each component report, once per service that lists the component.
+    width = 1 + max(len(rule.names) for _, rule in measure.components)
+    need = np.ones(max(n, 1), dtype=np.int64)
+    keys, m_rows = [], []
+    for service, rule in measure.components:
+        g = rows.parents.get(service)
+        if g is None:
+            continue
+        need[g] = rule.need
+        for j, name in enumerate(rule.names, start=1):
+            code = services_of_table.get(name)
+            if code is None:
+                continue
+            sel = orow[table.service[orow] == code]
+            keys.append(np.full(sel.shape[0], g * width + j, dtype=np.int64))
+            m_rows.append(sel)
+    member_rows = np.concatenate(m_rows) if m_rows else np.zeros(0, np.intp)
+    member_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    per_component = k.normalize(k.Grouped(member_keys, start[member_rows], end[member_rows]))
+    combined = k.covered_by_at_least(
+        k.Grouped(per_component.group // width, per_component.start, per_component.end), need
+    )
+    # The service's own reports, and the combined spans, as one list of spans.
+    own = orow[rows.direct[orow]]
+    span_rows = np.concatenate((own, np.full(len(combined), -1, dtype=np.intp)))
+    spans = k.Grouped(
+        np.concatenate((rows.group[own], combined.group)),
+        np.concatenate((start[own], combined.start)),
+        np.concatenate((end[own], combined.end)),
+    )
+    minimum = measure.min_outage.us
+    if minimum > 0:
+        long_enough = _episode_lengths(spans) >= minimum
+        short = span_rows[~long_enough]
+        short = short[short >= 0]
+        rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
+        spans = _select(spans, long_enough)
+        span_rows = span_rows[long_enough]
+    inside = (spans.end > p0) & (spans.start < p1)
+    spans = _select(spans, inside)
+    span_rows = span_rows[inside]
+    members = k.Grouped(member_keys // width, start[member_rows], end[member_rows])
+    return _Outages(
+        span_rows,
+        np.zeros(len(spans), dtype=np.int64),
+        (Fraction(1),),
+        _clip(spans, p0, p1),
+        _widen(measure, spans, origin, p0, p1),
+        member_rows,
+        _widen(measure, members, origin, p0, p1),
+    )
+
+
+def _clip(spans: k.Grouped, p0: int, p1: int) -> k.Grouped:
+    return k.Grouped(spans.group, np.maximum(spans.start, p0), np.minimum(spans.end, p1))
+
+
+def _widen(measure: Uptime, spans: k.Grouped, origin: int, p0: int, p1: int) -> k.Grouped:
+    if measure.granularity is None:
+        return _clip(spans, p0, p1)
+    return _clip(k.bucketize(spans, origin, measure.granularity.us), p0, p1)
 
 
 def _select(spans: k.Grouped, mask: BoolArray) -> k.Grouped:
@@ -270,7 +363,7 @@ def _excluded_maintenance(
     if clause is None:
         return k.empty()
     group, start, end = rows.group, table.start, table.end
-    mrow = np.flatnonzero((group >= 0) & rows.in_period & (table.kind == MAINTENANCE))
+    mrow = np.flatnonzero(rows.direct & rows.in_period & (table.kind == MAINTENANCE))
     lead = start[mrow] - table.announced[mrow]
     rows.detail[mrow] = lead
     if clause.notice is not None:
@@ -302,7 +395,7 @@ def _window(
         np.tile(window.starts, n),
         np.tile(window.ends, n),
     )
-    drow = np.flatnonzero((rows.group >= 0) & rows.in_period & (table.kind == DEPLOYMENT))
+    drow = np.flatnonzero(rows.direct & rows.in_period & (table.kind == DEPLOYMENT))
     if measure.denominator != "deployed":
         return broadcast
     rows.status[drow] = RowStatus.DEPLOYMENT_USED
@@ -356,6 +449,113 @@ def _sweep(
     return k.coverage_many([d_spans, x_spans, w_spans], keeps)
 
 
+def _rows(
+    measure: Uptime, table: EventTable, services: tuple[str, ...], *, p0: int, p1: int
+) -> _Rows:
+    """Map each input row to its service's group (or -1), and mark what is not covered."""
+    n_rows = len(table)
+    index = {name: i for i, name in enumerate(services)}
+    if measure.service is not None:
+        index = {measure.service: index[measure.service]} if measure.service in index else {}
+    direct_code = np.array([name in index for name in table.services] or [False], dtype=bool)
+    member_of: dict[str, int] = {}  # a component's reports belong to the first service listing it
+    for service, rule in measure.components:
+        if service in index:
+            for name in rule.names:
+                member_of.setdefault(name, index[service])
+    group_of_code = np.array(
+        [index.get(name, member_of.get(name, -1)) for name in table.services] or [-1], np.int64
+    )
+    group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
+    rows = _Rows(
+        group=group,
+        in_period=(table.end > p0) & (table.start < p1),
+        status=np.full(n_rows, RowStatus.NOT_USED, dtype=np.int8),
+        amount=np.zeros(n_rows, dtype=np.int64),
+        detail=np.zeros(n_rows, dtype=np.int64),
+        direct=direct_code[table.service] if n_rows else np.zeros(0, dtype=bool),
+        parents=index,
+    )
+    covered = group >= 0
+    rows.status[~covered] = RowStatus.NOT_COVERED
+    rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
+    return rows
+
+
+def _weighted_down(
+    measure: Uptime,
+    outages: _Outages,
+    x_spans: k.Grouped,
+    w_spans: k.Grouped,
+    *,
+    accounting: str,
+    down_us: I64,
+    n: int,
+    bounds: dict[str, int],
+) -> tuple[I64, int]:
+    """Return the weighted down time per service, in units of ``1 / scale`` µs, and ``scale``.
+
+    The sum over levels of (weight step) x (time down at that level or heavier);
+    maintenance counted as bad weighs 100%, so it gets a level of its own on top.
+    """
+    levels = len(outages.weights)
+    weights = list(outages.weights)
+    top_only_maintenance = accounting == "bad" and weights[0] < 1
+    if top_only_maintenance:
+        weights.insert(0, Fraction(1))
+    scale = math.lcm(*(w.denominator for w in weights))
+    bad = np.zeros(n, dtype=np.int64)
+    for position, (weight, lighter) in enumerate(
+        zip(weights, [*weights[1:], Fraction(0)], strict=True)
+    ):
+        level = position - 1 if top_only_maintenance else position
+        if level == levels - 1:
+            level_down = down_us
+        else:
+            d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
+            (spans,) = _sweep(d_level, x_spans, w_spans, accounting, full=False)
+            level_down = k.sum_by_group(spans.group, spans.end - spans.start, n)
+        bad += int((weight - lighter) * scale) * level_down
+    return bad, scale
+
+
+def _classify(
+    outages: _Outages,
+    rows: _Rows,
+    down: k.Grouped,
+    excl: k.Grouped,
+    w_spans: k.Grouped,
+    *,
+    p0: int,
+    stride: int,
+) -> None:
+    """Read each kept outage's contribution back from the result, to classify its row."""
+    real = outages.rows >= 0
+    orow = outages.rows[real]
+    widened = _select(outages.widened, real)
+    down_packed = k.Packed(down, p0, stride)
+    contribution = down_packed.measure_within(*widened)
+    excluded_touch = k.Packed(excl, p0, stride).measure_within(*widened)
+    in_window = k.Packed(w_spans, p0, stride).measure_within(*widened)
+    rows.status[orow] = np.select(
+        [contribution > 0, excluded_touch > 0, in_window > 0],
+        [RowStatus.COUNTED, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
+        RowStatus.OUTSIDE_WINDOW,
+    )
+    rows.amount[orow] = contribution
+    if outages.member_rows.size:
+        # A component's report counts for what it adds to its service's counted down time.
+        added = down_packed.measure_within(*outages.members)
+        best = np.zeros(rows.status.shape[0], dtype=np.int64)
+        np.maximum.at(best, outages.member_rows, added)
+        members = np.unique(outages.member_rows)
+        members = members[rows.in_period[members]]
+        rows.status[members] = np.where(
+            best[members] > 0, RowStatus.COUNTED, RowStatus.COMPONENTS_NOT_DOWN
+        )
+        rows.amount[members] = best[members]
+
+
 def run_uptime(
     measure: Uptime,
     table: EventTable,
@@ -380,22 +580,7 @@ def run_uptime(
             f"{n} services over a {period.label} period exceed one pass; evaluate fewer services "
             "at a time"
         )
-    n_rows = len(table)
-    index = {name: i for i, name in enumerate(services)}
-    if measure.service is not None:
-        index = {measure.service: index[measure.service]} if measure.service in index else {}
-    group_of_code = np.array([index.get(name, -1) for name in table.services] or [-1], np.int64)
-    group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
-    rows = _Rows(
-        group=group,
-        in_period=(table.end > p0) & (table.start < p1),
-        status=np.full(n_rows, RowStatus.NOT_USED, dtype=np.int8),
-        amount=np.zeros(n_rows, dtype=np.int64),
-        detail=np.zeros(n_rows, dtype=np.int64),
-    )
-    covered = group >= 0
-    rows.status[~covered] = RowStatus.NOT_COVERED
-    rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
+    rows = _rows(measure, table, services, p0=p0, p1=p1)
 
     outages = _counted_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
     clause = _maintenance_clause(measure)
@@ -410,37 +595,18 @@ def run_uptime(
     down, eligible, excl, outside_w = _sweep(d_all, x_spans, w_spans, accounting, full=True)
     down_us = k.sum_by_group(down.group, down.end - down.start, n)
     eligible_us = k.sum_by_group(eligible.group, eligible.end - eligible.start, n)
-    # Weighted down time: sum over levels of (weight step) x (time down at that level or
-    # heavier). Maintenance counted as bad weighs 100%, so it gets a level of its own on top.
-    weights = list(outages.weights)
-    top_only_maintenance = accounting == "bad" and weights[0] < 1
-    if top_only_maintenance:
-        weights.insert(0, Fraction(1))
-    scale = math.lcm(*(w.denominator for w in weights))
-    bad = np.zeros(n, dtype=np.int64)
-    for position, (weight, lighter) in enumerate(
-        zip(weights, [*weights[1:], Fraction(0)], strict=True)
-    ):
-        level = position - 1 if top_only_maintenance else position
-        if level == levels - 1:
-            level_down = down_us
-        else:
-            d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
-            (spans,) = _sweep(d_level, x_spans, w_spans, accounting, full=False)
-            level_down = k.sum_by_group(spans.group, spans.end - spans.start, n)
-        bad += int((weight - lighter) * scale) * level_down
-
-    # Read each kept outage's contribution back, to classify it.
-    orow = outages.rows
-    contribution = k.Packed(down, p0, stride).measure_within(*outages.widened)
-    excluded_touch = k.Packed(excl, p0, stride).measure_within(*outages.widened)
-    in_window = k.Packed(w_spans, p0, stride).measure_within(*outages.widened)
-    rows.status[orow] = np.select(
-        [contribution > 0, excluded_touch > 0, in_window > 0],
-        [RowStatus.COUNTED, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
-        RowStatus.OUTSIDE_WINDOW,
+    bad, scale = _weighted_down(
+        measure,
+        outages,
+        x_spans,
+        w_spans,
+        accounting=accounting,
+        down_us=down_us,
+        n=n,
+        bounds=bounds,
     )
-    rows.amount[orow] = contribution
+
+    _classify(outages, rows, down, excl, w_spans, p0=p0, stride=stride)
 
     return UptimeColumns(
         measure=measure,

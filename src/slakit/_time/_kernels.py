@@ -28,6 +28,7 @@ __all__ = [
     "clip",
     "coverage",
     "coverage_many",
+    "covered_by_at_least",
     "empty",
     "normalize",
     "sum_by_group",
@@ -232,3 +233,25 @@ class Packed:
 def fits_packed(n_groups: int, stride: int) -> bool:
     """Return whether ``n_groups`` groups of ``stride`` microseconds fit the int64 packed axis."""
     return n_groups * stride < 2**62
+
+
+def covered_by_at_least(spans: Grouped, need: I64) -> Grouped:
+    """Return, per group ``g``, the spans covered by at least ``need[g]`` of the input spans.
+
+    The input spans of one group must each come from a different source (for
+    example, one normalised timeline per component), so that the count of
+    covering spans is the count of sources down at that instant.
+    """
+    if len(spans) == 0:
+        return empty()
+    n = len(spans)
+    group = np.concatenate((spans.group, spans.group))
+    time = np.concatenate((spans.start, spans.end))
+    kind = np.concatenate((np.ones(n, np.int64), np.zeros(n, np.int64)))
+    order = _order(group, time, kind)
+    group = group[order]
+    time = time[order]
+    count = np.cumsum((kind[order] << 1) - 1)
+    mask = (count[:-1] >= need[group[:-1]]) & (group[:-1] == group[1:]) & (time[1:] > time[:-1])
+    idx = np.flatnonzero(mask)
+    return _merge_sorted(Grouped(group[idx], time[idx], time[idx + 1]))
