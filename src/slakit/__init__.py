@@ -62,7 +62,16 @@ from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
 # --- dsl: measures, objectives, exclusions -------------------------------------------------
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-from slakit._dsl._measures import BucketRule, Measure, Uptime, uptime
+from slakit._dsl._measures import (
+    BucketRule,
+    ComponentRule,
+    Measure,
+    Uptime,
+    all_of,
+    any_of,
+    at_least,
+    uptime,
+)
 from slakit._dsl._objectives import Objective
 
 # --- dsl: compensation ---------------------------------------------------------------------
@@ -214,6 +223,10 @@ __all__ = [
     "UnitPrice",
     # dsl: measures, objectives, exclusions
     "BucketRule",
+    "ComponentRule",
+    "all_of",
+    "any_of",
+    "at_least",
     "Exclusion",
     "Measure",
     "Objective",
