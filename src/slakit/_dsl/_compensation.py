@@ -5,9 +5,10 @@ from __future__ import annotations
 import abc
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 import attrs
 
@@ -16,7 +17,18 @@ from slakit._dsl._ratio import format_percent, ratio
 from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 
-__all__ = ["Band", "Bound", "CreditRule", "CreditSchedule", "credit_schedule"]
+__all__ = [
+    "Band",
+    "Base",
+    "Bound",
+    "Charges",
+    "CreditRule",
+    "CreditSchedule",
+    "Fee",
+    "charges",
+    "credit_schedule",
+    "fee",
+]
 
 
 @attrs.frozen
@@ -94,11 +106,155 @@ class Band(DSLRepr):
 
 
 class CreditRule(DSLRepr, abc.ABC):
-    """The base of compensation rules."""
+    """The base of compensation rules.
+
+    Rules compose: ``a + b`` (or :func:`~slakit.total`) pays both, ``a | b``
+    (or :func:`~slakit.largest`) pays the larger, :func:`~slakit.first` pays
+    the first that gives a credit. Operators build flat trees, so
+    ``a + (b + c) == (a + b) + c``.
+    """
+
+    __slots__ = ()
 
     @abc.abstractmethod
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures whose values the rule needs."""
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rules this rule combines (none for a leaf)."""
+        return ()
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currencies of the amounts written in this rule and its children."""
+        out: frozenset[str] = frozenset()
+        for child in self.children():
+            out |= child.currencies()
+        return out
+
+    def __add__(self, other: object) -> CreditRule:
+        if not isinstance(other, CreditRule):
+            return NotImplemented
+        from slakit._dsl._combinators import total
+
+        return total(self, other)
+
+    def __or__(self, other: object) -> CreditRule:
+        if not isinstance(other, CreditRule):
+            return NotImplemented
+        from slakit._dsl._combinators import largest
+
+        return largest(self, other)
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            f"the truth of {self!r} is ambiguous: a credit rule is a rule, not an amount; "
+            "evaluate the agreement to learn what it pays"
+        )
+
+
+class Base(DSLRepr, abc.ABC):
+    """What a share-of-fee credit is a share of: the tier's fee, or charges from billing data."""
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Return the base in words."""
+
+
+@attrs.frozen(repr=False)
+class Fee(Base):
+    """The tier's fee for the affected service and period, pro-rated for a partial period."""
+
+    def describe(self) -> str:
+        """Return the base in words."""
+        return "the tier's fee"
+
+    def __repr__(self) -> str:
+        return "fee()"
+
+
+def _kinds(value: object) -> tuple[str, ...]:
+    items: tuple[object, ...] = (
+        (value,) if isinstance(value, str) else tuple(cast("Iterable[object]", value))
+    )
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise DefinitionError(
+                f"charge kind {item!r} must be a name such as 'usage', 'upfront' or 'support'"
+            )
+    return cast("tuple[str, ...]", items)
+
+
+@attrs.frozen(repr=False)
+class Charges(Base):
+    """The charges billed for the affected service and period, from billing data.
+
+    ``kinds`` names the kinds counted (all kinds when empty); ``excluding``
+    names kinds left out, such as upfront payments.
+    """
+
+    kinds: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
+    excluding: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
+
+    def __attrs_post_init__(self) -> None:
+        both = set(self.kinds) & set(self.excluding)
+        if both:
+            raise DefinitionError(
+                f"charges(...) both counts and excludes {sorted(both)!r}; name each kind once"
+            )
+
+    def counts(self, kind: str) -> bool:
+        """Return whether charges of ``kind`` are part of the base."""
+        if kind in self.excluding:
+            return False
+        return not self.kinds or kind in self.kinds
+
+    def describe(self) -> str:
+        """Return the base in words."""
+        kinds = ", ".join(self.kinds) if self.kinds else "all"
+        text = f"the charges billed ({kinds})"
+        if self.excluding:
+            text += f" excluding {', '.join(self.excluding)}"
+        return text
+
+    def __repr__(self) -> str:
+        args = [repr(k) for k in self.kinds]
+        if self.excluding:
+            args.append(f"excluding={list(self.excluding)!r}")
+        return f"charges({', '.join(args)})"
+
+
+#: The default base: the tier's fee.
+FEE = Fee()
+
+
+def fee() -> Fee:
+    """Return the tier's fee as the base of a credit (the default base)."""
+    return Fee()
+
+
+def charges(*kinds: str, excluding: str | tuple[str, ...] | list[str] = ()) -> Charges:
+    """Return the charges billed for the service and period as the base of a credit.
+
+    The charges come from billing data given beside the events (a
+    :class:`~slakit.ChargeTable`, or :class:`~slakit.Charge` records). A
+    credited service without billing data for the period is an error, never
+    a zero base.
+
+    >>> charges("usage", "support")
+    charges('usage', 'support')
+    >>> charges(excluding="upfront")
+    charges(excluding=['upfront'])
+    """
+    return Charges(kinds=kinds, excluding=tuple(_kinds(excluding)))
+
+
+def check_base(value: object) -> Base:
+    """Return ``value`` if it is a base, else raise a :class:`DefinitionError`."""
+    if not isinstance(value, Base):
+        raise DefinitionError(f"base={value!r} must be fee() or charges(...)")
+    return value
 
 
 _INTERVAL = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
@@ -144,6 +300,14 @@ def _bands_from_thresholds(table: Mapping[str, object], measure: Measure) -> lis
     values = [item[1] for item in parsed]
     if len(set(values)) != len(values):
         raise DefinitionError(f"credit table {dict(table)!r} names the same threshold twice")
+    for (_, _, mild, mild_key), (_, _, severe, severe_key) in itertools.pairwise(parsed):
+        if severe < mild:
+            raise DefinitionError(
+                f"credit table {dict(table)!r} is unordered: {severe_key!r} pays "
+                f"{format_percent(severe)}, less than the milder {mild_key!r} "
+                f"({format_percent(mild)}); fix the table, or write explicit intervals "
+                "if a worse value really earns less"
+            )
     bands = []
     for i, (op, value, credit, _key) in enumerate(parsed):
         this = Bound(value, inclusive=op in ("<=", ">="))
@@ -185,10 +349,16 @@ class CreditSchedule(CreditRule):
 
     measure: Measure
     bands: tuple[Band, ...]
+    base: Base = attrs.field(default=FEE, kw_only=True, converter=check_base)
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the one measure the schedule reads."""
         return (self.measure,)
+
+    def monotone(self) -> bool:
+        """Return whether a worse value never earns less (bands ordered by severity)."""
+        credits = [b.credit for b in self.bands]  # ordered by lower bound, low values first
+        return credits == sorted(credits, reverse=True) or credits == sorted(credits)
 
     def band_for(self, value: Fraction) -> Band | None:
         """Return the band that holds ``value``, or ``None``."""
@@ -214,10 +384,13 @@ class CreditSchedule(CreditRule):
     def __repr__(self) -> str:
         fmt = self.measure.format_value
         table = ", ".join(f"{b.interval(fmt)!r}: {format_percent(b.credit)!r}" for b in self.bands)
-        return f"credit_schedule({self.measure!r}, {{{table}}})"
+        base = "" if isinstance(self.base, Fee) else f", base={self.base!r}"
+        return f"credit_schedule({self.measure!r}, {{{table}}}{base})"
 
 
-def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSchedule:
+def credit_schedule(
+    measure: Measure, table: Mapping[str, object], *, base: Base = FEE
+) -> CreditSchedule:
     """Return a tiered credit table for ``measure``, each credit a share of the fee.
 
     Write the table with thresholds, where each band runs to the next
@@ -231,8 +404,12 @@ def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSche
             uptime, {"[99%, 99.99%)": "10%", "[95%, 99%)": "30%", "(-inf, 95%)": "100%"}
         )
 
+    ``base`` is what the shares are of: the tier's fee (default), or
+    ``charges(...)`` from billing data.
+
     Raises:
-        DefinitionError: a key is neither form, bands overlap, or a credit is
+        DefinitionError: a key is neither form, bands overlap, a threshold
+            table is unordered (a worse value earns less), or a credit is
             outside 0%-100%.
     """
     given: object = measure
@@ -260,4 +437,4 @@ def credit_schedule(measure: Measure, table: Mapping[str, object]) -> CreditSche
         raise DefinitionError(
             f"credit table {dict(table)!r} mixes thresholds and intervals; use one form"
         )
-    return CreditSchedule(measure, tuple(_check_bands(bands)))
+    return CreditSchedule(measure, tuple(_check_bands(bands)), base=base)

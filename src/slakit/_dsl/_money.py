@@ -22,6 +22,7 @@ __all__ = [
     "jpy",
     "money",
     "round_fraction",
+    "round_to_step",
     "usd",
 ]
 
@@ -414,15 +415,88 @@ def _check_mode(_instance: object, _attribute: object, value: str) -> None:
         raise DefinitionError(f"mode={value!r} is not one of {', '.join(map(repr, _MODES))}")
 
 
-@attrs.frozen
-class Rounding:
-    """How an agreement rounds final amounts: ``mode`` to the currency's minor unit.
+RoundingPoint = Literal["minor unit", "unit"]
 
-    Rounding happens once, on final amounts; every intermediate amount is exact.
+
+def _point(value: object) -> RoundingPoint | Decimal:
+    if value in ("minor unit", "unit"):
+        return value
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except decimal.InvalidOperation:
+            value = None
+    if isinstance(value, Decimal) and value.is_finite() and value > 0:
+        return value
+    raise DefinitionError(
+        f"to={value!r} must be 'minor unit' (cents), 'unit' (whole dollars) or a positive "
+        "step such as Decimal('0.05')"
+    )
+
+
+def round_to_step(value: Fraction, step: Fraction, mode: RoundingMode) -> Fraction:
+    """Round ``value`` to a whole multiple of ``step`` with ``mode``, exactly.
+
+    >>> from fractions import Fraction
+    >>> round_to_step(Fraction(1234, 100), Fraction(5, 100), "half_up")
+    Fraction(247, 20)
+    """
+    units = round_fraction(value / step, 0, mode)
+    return Fraction(units) * step
+
+
+@attrs.frozen(repr=False)
+class Rounding(DSLRepr):
+    """How an agreement rounds final amounts: ``mode`` to the rounding point ``to``.
+
+    ``to`` is ``"minor unit"`` (the currency's ISO 4217 minor unit, cents for
+    USD; the default), ``"unit"`` (whole units) or a ``Decimal`` step such as
+    ``Decimal("0.05")``. Rounding happens once, on final amounts; every
+    intermediate amount is exact.
+
+    >>> from decimal import Decimal
+    >>> from fractions import Fraction
+    >>> Rounding().apply(Fraction(1, 8), "USD")
+    Money('0.13', 'USD')
+    >>> Rounding("down", to="unit").apply(Fraction(99999, 100), "USD")
+    Money('999', 'USD')
+    >>> Rounding(to=Decimal("0.05")).apply(Fraction(1237, 100), "CHF")
+    Money('12.35', 'CHF')
     """
 
     mode: RoundingMode = attrs.field(default="half_up", validator=_check_mode)
+    to: RoundingPoint | Decimal = attrs.field(default="minor unit", converter=_point)
+
+    def step(self, currency: str) -> Fraction:
+        """Return the rounding step for ``currency`` as an exact fraction."""
+        if self.to == "minor unit":
+            return Fraction(1, 10 ** minor_unit(currency))
+        if self.to == "unit":
+            return Fraction(1)
+        return Fraction(self.to)
 
     def apply(self, value: Fraction, currency: str) -> Money:
-        """Return the exact ``value`` of ``currency`` rounded to its minor unit."""
-        return Money(round_fraction(value, minor_unit(currency), self.mode), currency)
+        """Return the exact ``value`` of ``currency`` rounded once, to the rounding point."""
+        if self.to == "minor unit":
+            return Money(round_fraction(value, minor_unit(currency), self.mode), currency)
+        if self.to == "unit":
+            return Money(round_fraction(value, 0, self.mode), currency)
+        step = Fraction(self.to)
+        rounded = round_to_step(value, step, self.mode)
+        places = max(0, -int(self.to.as_tuple().exponent))
+        return Money(round_fraction(rounded, places, self.mode), currency)
+
+    def describe(self) -> str:
+        """Return the rounding in words, such as ``'half-up to the minor unit'``."""
+        mode = self.mode.replace("_", "-")
+        if self.to == "minor unit":
+            return f"{mode} to the currency's minor unit"
+        if self.to == "unit":
+            return f"{mode} to whole units"
+        return f"{mode} to a multiple of {self.to}"
+
+    def __repr__(self) -> str:
+        args = [] if self.mode == "half_up" else [repr(self.mode)]
+        if self.to != "minor unit":
+            args.append(f"to={self.to!r}")
+        return f"Rounding({', '.join(args)})"

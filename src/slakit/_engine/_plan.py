@@ -8,13 +8,12 @@ from fractions import Fraction
 import attrs
 
 from slakit._dsl._agreement import Agreement
-from slakit._dsl._compensation import CreditSchedule
 from slakit._dsl._measures import Measure
 from slakit._engine import _availability  # noqa: F401  (registers the uptime runner)
 from slakit._engine import _requests  # noqa: F401  (registers the request runners)
 from slakit._engine import _incidents  # noqa: F401  (registers incident runners)
 from slakit._engine import _support  # noqa: F401  (registers ticket runners)
-from slakit._engine._credits import credit_column
+from slakit._engine._credits import CreditContext, compensation_column
 from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._registry import Context, runner_for
 from slakit._engine._verdicts import objective_column
@@ -67,9 +66,17 @@ class Plan:
         )
         proration = Fraction(resolved.end - start, resolved.end - resolved.start)
         credit_columns: tuple[CreditColumn, ...] = ()
-        if isinstance(tier.compensation, CreditSchedule):
-            rule = tier.compensation
-            credit_columns = (credit_column(rule, outcomes[rule.measure], agreement, proration),)
+        if tier.compensation is not None:  # one kernel per rule type, dispatched in _credits
+            credit_context = CreditContext(
+                agreement=agreement,
+                period=resolved,
+                start=start,
+                proration=proration,
+                services=agreement.services,
+                outcomes=outcomes,
+                inputs=bundle,
+            )
+            credit_columns = (compensation_column(tier.compensation, credit_context),)
         notes = []
         if start > resolved.start:
             notes.append(

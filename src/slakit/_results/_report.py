@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -12,9 +12,10 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._agreement import Agreement
-from slakit._dsl._compensation import CreditSchedule
+from slakit._dsl._compensation import CreditRule
 from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
+from slakit._results._amounts import Amounts
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome, Reconciliation
 from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
 from slakit._time._periods import Period
@@ -23,8 +24,6 @@ __all__ = ["CreditColumn", "ObjectiveColumn", "Report", "ServiceReport"]
 
 #: Verdict codes in :attr:`ObjectiveColumn.verdict`.
 VERDICTS: tuple[Verdict, ...] = (Verdict.MET, Verdict.BREACHED, Verdict.NO_DATA, Verdict.EXCLUDED)
-#: Band codes in :attr:`CreditColumn.band` below zero.
-NO_BAND, GAP, NO_DATA = -1, -2, -3
 
 
 @attrs.frozen(eq=False)
@@ -39,14 +38,27 @@ class ObjectiveColumn:
 
 @attrs.frozen(eq=False)
 class CreditColumn:
-    """One credit schedule's band per service (an index, or NO_BAND / GAP / NO_DATA)."""
+    """The compensation rule's result over every service of the agreement.
 
-    rule: CreditSchedule
-    outcome: MeasureOutcome
-    band: npt.NDArray[np.int64]
-    base: Money
+    Attributes:
+        rule: the tier's compensation rule.
+        services: the agreement's services, in order.
+        amount: each service's exact credit (negative only under a bonus clause).
+        shown: which services have lines to report (credits, diagnostics, flags).
+        lines_of: builds service ``i``'s lines; they add up to ``amount[i]``.
+        exact_total: the exact sum of ``amount``.
+        state: what the rules that look at earlier periods remember of this one.
+        columns: bulk columns for :meth:`Report.columns`.
+    """
+
+    rule: CreditRule
+    services: tuple[str, ...]
+    amount: Amounts
+    shown: npt.NDArray[np.bool_]
+    lines_of: Callable[[int], list[CreditLine]]
     exact_total: Fraction
-    proration: Fraction = Fraction(1)
+    state: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    columns: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -120,7 +132,8 @@ class Report:
         exact = Fraction(0)
         for column in self._credit_columns:
             exact += column.exact_total
-            lines.extend(_credit_lines(column, self.tier))
+            for i in np.flatnonzero(column.shown).tolist():
+                lines.extend(column.lines_of(i))
         rounding = self.agreement.rounding
         currency = self.agreement.tier.fee.currency
         return Compensation(
@@ -203,7 +216,8 @@ class Report:
 
         Keys: ``service``; then per measure ``<label>.good`` and ``<label>.total``
         (the exact value is good / total); per objective ``<objective>.verdict``
-        (strings); per credit rule ``credit.share`` (Decimal objects).
+        (strings); ``credit.amount``, each service's exact credit (``Fraction``
+        objects); and for a credit schedule ``credit.share`` (``Decimal`` objects).
         """
         cols: dict[str, Any] = {"service": np.asarray(self.services)}
         for outcome in self.outcomes:
@@ -213,11 +227,32 @@ class Report:
             names = np.asarray([v.value for v in VERDICTS])
             cols[f"{column.objective.describe()}.verdict"] = names[column.verdict]
         for credit in self._credit_columns:
-            shares = [b.credit for b in credit.rule.bands]
-            cols["credit.share"] = np.asarray(
-                [shares[b] if b >= 0 else Decimal(0) for b in credit.band.tolist()], dtype=object
-            )
+            for name, column in credit.columns.items():
+                values: Any = column
+                if isinstance(column, Amounts):
+                    values = np.empty(len(column), dtype=object)
+                    values[:] = column.tolist()
+                cols[name] = values
         return cols
+
+    def with_credits(self, credit_columns: tuple[CreditColumn, ...]) -> Report:
+        """Return this report with other credit columns (a period evaluated with history)."""
+        return Report(
+            agreement=self.agreement,
+            period=self.period,
+            start=self.start,
+            end=self.end,
+            outcomes=self.outcomes,
+            objective_columns=self._objective_columns,
+            credit_columns=credit_columns,
+            reconciliation=self.reconciliation,
+            notes=self.notes,
+        )
+
+    @property
+    def credit_columns(self) -> tuple[CreditColumn, ...]:
+        """The credit columns (one per compensation rule of the tier)."""
+        return self._credit_columns
 
     # --- renderings ------------------------------------------------------------------------
 
@@ -238,52 +273,3 @@ class Report:
             f"<Report {self.agreement.title!r} {self.period.label}: "
             f"{len(self.services)} services, {len(self.breaches)} breaches, credit {self.total}>"
         )
-
-
-def _credit_lines(column: CreditColumn, tier: str) -> list[CreditLine]:
-    outcome = column.outcome
-    rule = f"credit schedule on {column.rule.measure.label}"
-    bands = column.band
-    interesting = np.flatnonzero((bands >= 0) | (bands == GAP) | (bands == NO_DATA))
-    lines = []
-    for i in interesting.tolist():
-        code = int(bands[i])
-        value = _value(outcome, i)
-        if code >= 0:
-            band = column.rule.bands[code]
-            shown = None if value is None else column.rule.measure.format_value(value)
-            lines.append(
-                CreditLine(
-                    service=outcome.services[i],
-                    rule=rule,
-                    tier=tier,
-                    value=value,
-                    band=band,
-                    share=band.credit,
-                    base=column.base,
-                    amount=column.base.exact() * column.proration * Fraction(band.credit),
-                    proration=column.proration,
-                    shown=shown,
-                )
-            )
-        else:
-            note = (
-                "schedule gap: the value falls between the schedule's bands"
-                if code == GAP
-                else "no data: no eligible time, the schedule cannot be applied"
-            )
-            lines.append(
-                CreditLine(
-                    service=outcome.services[i],
-                    rule=rule,
-                    tier=tier,
-                    value=value,
-                    band=None,
-                    share=Decimal(0),
-                    base=column.base,
-                    amount=Fraction(0),
-                    proration=column.proration,
-                    note=note,
-                )
-            )
-    return lines

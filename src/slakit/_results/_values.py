@@ -10,7 +10,7 @@ from fractions import Fraction
 import attrs
 
 from slakit._dsl._compensation import Band
-from slakit._dsl._money import Money, Rounding
+from slakit._dsl._money import Money, Rounding, minor_unit
 from slakit._dsl._objectives import Objective
 from slakit._dsl._ratio import format_percent, percent_of
 
@@ -82,22 +82,37 @@ class ObjectiveResult:
         return f"{self.objective.describe()}: {self.verdict} ({self.shown})"
 
 
+#: What a credit line is: a ``"credit"`` a rule computed, an ``"adjustment"`` a
+#: combinator made (a cap, a floor, a missing claim...), a ``"bonus"`` owed to the
+#: provider, a ``"diagnostic"`` (schedule gap, no data), a report-only ``"remedy"``,
+#: a ``"claim"`` note, or a ``"flag"`` such as a chronic breach.
+LINE_KINDS = ("credit", "adjustment", "bonus", "diagnostic", "remedy", "claim", "flag")
+
+
 @attrs.frozen
 class CreditLine:
-    """One credit owed to one service, with everything needed to check it by hand.
+    """One line of a service's credit, with everything needed to check it by hand.
+
+    A service's credit for the period is the sum of its lines' :attr:`amount`:
+    rules add ``"credit"`` lines, and combinators that change the sum (a cap
+    that binds, a floor not reached, the smaller of two remedies, a missing
+    claim) add ``"adjustment"`` lines that say why.
 
     Attributes:
         service: the service the credit is for.
-        rule: the rule that fired, in words (``"credit schedule on uptime"``).
+        rule: the rule or clause, in words (``"credit schedule on uptime"``).
         tier: the tier whose fee is the base.
-        value: the exact measured value the rule read, or ``None`` (no data).
-        band: the band the value fell in, or ``None``.
-        share: the share of the base paid as credit.
-        base: the fee the share applies to.
-        amount: the exact credit, before the final rounding: base x proration x share.
+        value: the exact measured value the rule read, or ``None``.
+        band: the band the value fell in (credit schedules), or ``None``.
+        share: the share of the base paid as credit (0 when not a share).
+        base: the fee or charges the share applies to.
+        amount: the exact amount of the line, before the final rounding.
         proration: the share of the period the agreement was in force (1 for a whole period).
-        note: a diagnostic such as ``"schedule gap"`` or ``"no data"``, if any.
+        note: a diagnostic or explanation, if any.
         shown: the value as the measure writes it (``'99.95%'``), for people.
+        kind: one of :data:`LINE_KINDS`.
+        formula: the arithmetic with its numbers, such as ``"10 x 10,000.00 USD x 45m / 31d"``.
+        period: the label of the period the line belongs to.
     """
 
     service: str
@@ -111,27 +126,38 @@ class CreditLine:
     proration: Fraction = Fraction(1)
     note: str | None = None
     shown: str | None = None
+    kind: str = "credit"
+    formula: str | None = None
+    period: str | None = None
 
     @property
     def exact_amount(self) -> Money:
-        """The exact credit as money (not rounded)."""
+        """The exact amount as money (not rounded; long fractions are cut at 28 digits)."""
         return Money(
             Decimal(self.amount.numerator) / Decimal(self.amount.denominator), self.base.currency
         )
 
     def describe(self) -> str:
         """Return the line as a sentence a customer can check."""
-        if self.note is not None:
+        amount = money_text(self.amount, self.base.currency)
+        if self.kind == "diagnostic":
             return f"{self.rule}: no credit ({self.note})"
-        assert self.band is not None
-        assert self.value is not None
-        prorated = "" if self.proration == 1 else f" x {self.proration} of the period"
-        shown = self.shown if self.shown is not None else format_percent(self.value)
-        return (
-            f"{self.rule}: {format_percent(self.share)} of {self.base}{prorated} "
-            f"(value {shown} is {self.band.describe(_reader(shown))}) = "
-            f"{_fraction_text(self.amount)} {self.base.currency}"
-        )
+        if self.kind in ("remedy", "flag", "claim"):
+            return f"{self.rule}: {self.note}"
+        if self.band is not None and self.value is not None and self.formula is None:
+            prorated = "" if self.proration == 1 else f" x {self.proration} of the period"
+            shown = self.shown if self.shown is not None else format_percent(self.value)
+            return (
+                f"{self.rule}: {format_percent(self.share)} of {self.base}{prorated} "
+                f"(value {shown} is {self.band.describe(_reader(shown))}) = {amount}"
+            )
+        text = f"{self.rule}: "
+        if self.formula is not None:
+            text += f"{self.formula} = "
+        text += amount
+        if self.note is not None:
+            text += f" ({self.note})"
+        return text
 
 
 def _reader(shown: str) -> Callable[[Decimal], str]:
@@ -141,7 +167,21 @@ def _reader(shown: str) -> Callable[[Decimal], str]:
     return lambda d: f"{d.normalize():f}"
 
 
-def _fraction_text(value: Fraction) -> str:
+def money_text(value: Fraction, currency: str) -> str:
+    """Return an exact amount with its currency, in minor units when it has that many digits.
+
+    >>> money_text(Fraction(153, 2), "USD"), money_text(Fraction(1, 3), "USD")
+    ('76.50 USD', '1/3 (exact) USD')
+    """
+    digits = minor_unit(currency)
+    scaled = value * 10**digits
+    if scaled.denominator == 1:
+        return f"{Decimal(scaled.numerator).scaleb(-digits):,} {currency}"
+    return f"{fraction_text(value)} {currency}"
+
+
+def fraction_text(value: Fraction) -> str:
+    """Return an exact amount as a decimal, or as a fraction when it has no finite decimal."""
     d = Decimal(value.numerator) / Decimal(value.denominator)
     return f"{d:,}" if Fraction(d) == value else f"{value} (exact)"
 
@@ -151,7 +191,7 @@ class Compensation:
     """The credits of a period: the lines, the exact total, and the total rounded once.
 
     Attributes:
-        lines: every credit line, and every line with a diagnostic.
+        lines: every credit line, adjustment, diagnostic, remedy and flag.
         exact_total: the sum of the lines' exact amounts.
         total: ``exact_total`` rounded once, with the agreement's rounding.
         rounding: the rounding that was applied.
@@ -161,3 +201,29 @@ class Compensation:
     exact_total: Fraction
     total: Money
     rounding: Rounding
+
+    def exact_by_service(self) -> dict[str, Fraction]:
+        """Return each service's exact credit (the sum of its lines), for services with lines."""
+        out: dict[str, Fraction] = {}
+        for line in self.lines:
+            out[line.service] = out.get(line.service, Fraction(0)) + line.amount
+        return out
+
+    def by_service(self) -> dict[str, Money]:
+        """Return each service's credit rounded once, as it would be issued per service.
+
+        Rounding each service's credit is a second rounding of the same money:
+        the sum of these may differ from :attr:`total` by the rounding step.
+        """
+        currency = self.total.currency
+        return {s: self.rounding.apply(v, currency) for s, v in self.exact_by_service().items()}
+
+    @property
+    def flags(self) -> tuple[CreditLine, ...]:
+        """The flags raised, such as chronic breaches."""
+        return tuple(line for line in self.lines if line.kind == "flag")
+
+    @property
+    def remedies(self) -> tuple[CreditLine, ...]:
+        """The report-only remedies owed."""
+        return tuple(line for line in self.lines if line.kind == "remedy")

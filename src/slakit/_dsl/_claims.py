@@ -1,0 +1,183 @@
+"""Claims and remedies without money: claim windows, report-only remedies, chronic breach flags."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from slakit._dsl._combinators import _count, _objective, _rule
+from slakit._dsl._compensation import CreditRule
+from slakit._dsl._measures import Measure
+from slakit._dsl._objectives import Objective
+from slakit._repr import DSLRepr
+from slakit._time._instant import Duration
+from slakit.exceptions import DefinitionError
+
+__all__ = [
+    "Chronic",
+    "ClaimRequired",
+    "ClaimWindow",
+    "ReportOnly",
+    "chronic",
+    "claim_required",
+    "report_only",
+    "within_cycles",
+    "within_days",
+]
+
+WindowFrom = Literal["period end", "cycles"]
+
+
+@attrs.frozen(repr=False)
+class ClaimWindow(DSLRepr):
+    """When a claim must be filed: a time after the period ends, or by the end of a cycle.
+
+    Build it with :func:`within_days` or :func:`within_cycles`.
+    """
+
+    after: WindowFrom
+    length: Duration | None = None
+    cycles: int = 0
+
+    def describe(self) -> str:
+        """Return the window in words."""
+        if self.after == "period end":
+            assert self.length is not None
+            return f"within {self.length.words()} after the period ends"
+        ordinal = {1: "first", 2: "second", 3: "third"}.get(self.cycles, f"{self.cycles}th")
+        return f"by the end of the {ordinal} billing cycle after the period"
+
+    def __repr__(self) -> str:
+        if self.after == "period end":
+            return f"within_days({self.length!r})"
+        return f"within_cycles({self.cycles})"
+
+
+def within_days(length: Duration) -> ClaimWindow:
+    """Return a claim window that closes ``length`` after the period ends (``days(30)``)."""
+    given: object = length
+    if not isinstance(given, Duration) or given.us <= 0:
+        raise DefinitionError(
+            f"within_days: {length!r} must be a positive duration such as days(30)"
+        )
+    return ClaimWindow("period end", length=length)
+
+
+def within_cycles(cycles: int) -> ClaimWindow:
+    """Return a claim window that closes at the end of the ``cycles``-th period after this one.
+
+    "By the end of the second billing cycle after the incident" is ``within_cycles(2)``.
+    """
+    return ClaimWindow("cycles", cycles=_count("within_cycles: cycles", cycles))
+
+
+@attrs.frozen(repr=False)
+class ClaimRequired(CreditRule):
+    """``rule``'s credit, paid only on a claim filed in ``window``. See :func:`claim_required`."""
+
+    rule: CreditRule
+    window: ClaimWindow
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule."""
+        return self.rule.measures()
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def __repr__(self) -> str:
+        return f"claim_required({self.rule!r}, {self.window!r})"
+
+
+def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
+    """Return ``rule`` whose credits are paid only when the customer claims them in ``window``.
+
+    Claims are input records (:class:`~slakit.Claim`, or a
+    :class:`~slakit.ClaimTable`) given beside the events. A credit without a
+    claim, or with a claim filed after the window closed, is not paid, and the
+    report says why. A claims table read ``as_of`` an instant before the window
+    closes reports a missing claim as pending.
+    """
+    given: object = window
+    if not isinstance(given, ClaimWindow):
+        raise DefinitionError(
+            f"claim_required: window={window!r} must be within_days(...) or within_cycles(...)"
+        )
+    return ClaimRequired(_rule("claim_required", rule), window)
+
+
+@attrs.frozen(repr=False)
+class ReportOnly(CreditRule):
+    """A remedy without money: a breach is reported with the remedy it triggers."""
+
+    objective: Objective
+    remedy: str
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the objective's measure."""
+        return (self.objective.measure,)
+
+    def __repr__(self) -> str:
+        return f"report_only({self.objective!r}, {self.remedy!r})"
+
+
+def report_only(objective: Objective, remedy: str) -> ReportOnly:
+    """Return a remedy without money: a breach of ``objective`` is reported with ``remedy``.
+
+    >>> import slakit as sla
+    >>> report_only(sla.uptime() >= "99.9%", "root-cause analysis within 5 business days")
+    report_only(uptime() >= '99.9%', 'root-cause analysis within 5 business days')
+    """
+    given: object = remedy
+    if not isinstance(given, str) or not given.strip():
+        raise DefinitionError(f"report_only: remedy={remedy!r} must say what the provider owes")
+    return ReportOnly(_objective("report_only", objective), remedy)
+
+
+@attrs.frozen(repr=False)
+class Chronic(CreditRule):
+    """A flag raised when breaches repeat, as in "breached 3 of the last 6 months"."""
+
+    objective: Objective
+    breached: int
+    of_last: int
+    flag: str
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the objective's measure."""
+        return (self.objective.measure,)
+
+    def describe(self) -> str:
+        """Return the condition in words."""
+        return (
+            f"{self.flag}: {self.objective.describe()} breached in {self.breached} of the "
+            f"last {self.of_last} periods"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"chronic({self.objective!r}, breached={self.breached}, of_last={self.of_last}, "
+            f"flag={self.flag!r})"
+        )
+
+
+def chronic(
+    objective: Objective, *, breached: int, of_last: int, flag: str = "chronic breach"
+) -> Chronic:
+    """Return a flag raised when ``objective`` is breached in ``breached`` of the last ``of_last``.
+
+    The last ``of_last`` periods include this one; earlier periods come from
+    the history :func:`~slakit.statement` carries. A flag pays nothing: it is
+    reported (for example a termination right).
+    """
+    clause = f"chronic({objective!r}, ...)"
+    breached = _count(f"{clause}: breached", breached)
+    of_last = _count(f"{clause}: of_last", of_last)
+    if breached > of_last:
+        raise DefinitionError(f"{clause}: breached={breached} cannot exceed of_last={of_last}")
+    given: object = flag
+    if not isinstance(given, str) or not given.strip():
+        raise DefinitionError(f"{clause}: flag={flag!r} must name the consequence")
+    return Chronic(_objective(clause, objective), breached, of_last, flag)

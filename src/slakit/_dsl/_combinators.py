@@ -1,0 +1,516 @@
+"""Combining credit rules: sum, largest, first match, caps, floors, order, bonus, history.
+
+Operators build flat, canonical trees: ``a + (b + c)`` equals ``(a + b) + c``
+structurally, and ``a | b`` is :func:`largest`. Each operator has a named
+twin (:func:`total`, :func:`largest`); :func:`first` has no operator.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Literal, cast
+
+import attrs
+
+from slakit._dsl._compensation import CreditRule
+from slakit._dsl._measures import Measure
+from slakit._dsl._money import Money
+from slakit._dsl._objectives import Objective
+from slakit._dsl._ratio import format_percent, ratio
+from slakit.exceptions import CurrencyMismatchError, DefinitionError
+
+__all__ = [
+    "Bonus",
+    "Cap",
+    "EarnBack",
+    "Escalate",
+    "First",
+    "InOrder",
+    "Largest",
+    "Minimum",
+    "Scaled",
+    "Total",
+    "bonus",
+    "cap",
+    "earn_back",
+    "escalate",
+    "first",
+    "in_order",
+    "largest",
+    "minimum",
+    "scaled",
+    "total",
+]
+
+
+def _rules(name: str, rules: tuple[object, ...]) -> tuple[CreditRule, ...]:
+    if len(rules) < 2:
+        raise DefinitionError(f"{name}() combines at least two rules; got {len(rules)}")
+    for rule in rules:
+        if not isinstance(rule, CreditRule):
+            raise DefinitionError(f"{name}(): {rule!r} is not a credit rule")
+    return cast("tuple[CreditRule, ...]", rules)
+
+
+def _rule(name: str, rule: object) -> CreditRule:
+    if not isinstance(rule, CreditRule):
+        raise DefinitionError(f"{name}(): {rule!r} is not a credit rule")
+    return rule
+
+
+def _one_currency(clause: str, rules: tuple[CreditRule, ...], *amounts: Money | None) -> None:
+    currencies: set[str] = set()
+    for rule in rules:
+        currencies |= rule.currencies()
+    currencies |= {a.currency for a in amounts if a is not None}
+    if len(currencies) > 1:
+        raise CurrencyMismatchError(
+            f"{clause} mixes currencies {', '.join(sorted(currencies))}; write every amount "
+            "in the agreement's currency"
+        )
+
+
+def _measures_of(rules: tuple[CreditRule, ...], *objectives: Objective) -> tuple[Measure, ...]:
+    seen: dict[Measure, None] = {}
+    for rule in rules:
+        for measure in rule.measures():
+            seen.setdefault(measure)
+    for objective in objectives:
+        seen.setdefault(objective.measure)
+    return tuple(seen)
+
+
+class _Combination(CreditRule):
+    """Rules combined alike: a flat tuple, flattened on construction."""
+
+    __slots__ = ()
+    rules: tuple[CreditRule, ...]
+    _name = ""
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of every combined rule."""
+        return _measures_of(self.rules)
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the combined rules, in order."""
+        return self.rules
+
+    def __repr__(self) -> str:
+        return f"{self._name}({', '.join(map(repr, self.rules))})"
+
+
+def _flat(kind: type, rules: tuple[CreditRule, ...]) -> tuple[CreditRule, ...]:
+    out: list[CreditRule] = []
+    for rule in rules:
+        if type(rule) is kind:
+            out.extend(cast("_Combination", rule).rules)
+        else:
+            out.append(rule)
+    return tuple(out)
+
+
+@attrs.frozen(repr=False)
+class Total(_Combination):
+    """Every rule pays: the credits add up. Build it with ``a + b`` or :func:`total`."""
+
+    rules: tuple[CreditRule, ...]
+    _name = "total"
+
+
+@attrs.frozen(repr=False)
+class Largest(_Combination):
+    """Only the largest credit is paid. Build it with ``a | b`` or :func:`largest`."""
+
+    rules: tuple[CreditRule, ...]
+    _name = "largest"
+
+
+@attrs.frozen(repr=False)
+class First(_Combination):
+    """The first rule, in order, that gives a credit pays; the rest do not. See :func:`first`."""
+
+    rules: tuple[CreditRule, ...]
+    _name = "first"
+
+
+@attrs.frozen(repr=False)
+class InOrder(_Combination):
+    """Rules applied in order, each later base reduced by earlier credits. See :func:`in_order`."""
+
+    rules: tuple[CreditRule, ...]
+    _name = "in_order"
+
+
+def total(*rules: CreditRule) -> Total:
+    """Return a rule that pays the sum of ``rules`` (the twin of ``+``).
+
+    >>> import slakit as sla
+    >>> u = sla.uptime()
+    >>> a, b, c = (sla.per_breach(u >= t, sla.usd("1")) for t in ("99%", "98%", "97%"))
+    >>> total(a, total(b, c)) == (a + b) + c
+    True
+    """
+    rules = _rules("total", rules)
+    _one_currency("total(...)", rules)
+    return Total(_flat(Total, rules))
+
+
+def largest(*rules: CreditRule) -> Largest:
+    """Return a rule that pays only the largest credit of ``rules`` (the twin of ``|``)."""
+    rules = _rules("largest", rules)
+    _one_currency("largest(...)", rules)
+    return Largest(_flat(Largest, rules))
+
+
+def first(*rules: CreditRule) -> First:
+    """Return a rule that pays the credit of the first of ``rules`` that gives one.
+
+    For each service, the rules are tried in order and the first with a credit
+    other than zero pays; later rules are not applied, and the report says so.
+    """
+    rules = _rules("first", rules)
+    _one_currency("first(...)", rules)
+    return First(_flat(First, rules))
+
+
+def in_order(*rules: CreditRule) -> InOrder:
+    """Return rules applied in the stated order, each one's base reduced by the earlier credits.
+
+    For "an hourly adjustment, then a monthly credit on the amount actually
+    charged": ``in_order(refund_per(uptime, ...), credit_schedule(uptime, {...},
+    base=charges()))``. Every rule pays; a later rule's base is its own base
+    minus the credits of the rules before it (never below zero).
+    """
+    rules = _rules("in_order", rules)
+    _one_currency("in_order(...)", rules)
+    return InOrder(rules)
+
+
+# --- caps and floors -------------------------------------------------------------------------
+
+CapWindow = Literal["period", "quarter", "year", "agreement"] | str
+_ROLLING = re.compile(r"^rolling (\d+)(?: periods| months)?$")
+
+
+def _window(value: object) -> str:
+    if isinstance(value, str) and (
+        value in ("period", "quarter", "year", "agreement") or _ROLLING.match(value)
+    ):
+        match = _ROLLING.match(value)
+        if match is not None and int(match[1]) < 1:
+            raise DefinitionError(f"per={value!r} must roll over at least one period")
+        return value
+    raise DefinitionError(
+        f"per={value!r} must be 'period', 'quarter', 'year', 'agreement' or 'rolling N' "
+        "(this and the N-1 periods before it), such as 'rolling 12'"
+    )
+
+
+def rolling_length(window: str) -> int | None:
+    """Return ``N`` for a ``'rolling N'`` window, else ``None``."""
+    match = _ROLLING.match(window)
+    return None if match is None else int(match[1])
+
+
+def _limit(value: object, clause: str) -> Money | Decimal:
+    if isinstance(value, Money):
+        if value.amount < 0:
+            raise DefinitionError(f"{clause}: at_most={value!r} must not be negative")
+        return value
+    return ratio(value, name=f"{clause}: at_most")
+
+
+@attrs.frozen(repr=False)
+class Cap(CreditRule):
+    """A limit on what ``rule`` pays, per period or over a longer window. See :func:`cap`."""
+
+    rule: CreditRule
+    at_most: Money | Decimal
+    per: str = attrs.field(default="period", converter=_window)
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the capped rule."""
+        return self.rule.measures()
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the capped rule."""
+        return (self.rule,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currencies of the rule and of a money cap."""
+        extra = {self.at_most.currency} if isinstance(self.at_most, Money) else set()
+        return self.rule.currencies() | extra
+
+    def describe(self) -> str:
+        """Return the cap in words."""
+        limit = (
+            str(self.at_most)
+            if isinstance(self.at_most, Money)
+            else f"{format_percent(self.at_most)} of the fee"
+        )
+        return f"cap of {limit} per {self.per}"
+
+    def __repr__(self) -> str:
+        limit = self.at_most if isinstance(self.at_most, Money) else format_percent(self.at_most)
+        per = "" if self.per == "period" else f", per={self.per!r}"
+        return f"cap({self.rule!r}, at_most={limit!r}{per})"
+
+
+def cap(rule: CreditRule, *, at_most: Money | str | Decimal, per: CapWindow = "period") -> Cap:
+    """Return ``rule`` limited to ``at_most``: an amount, or a share of the fee.
+
+    ``per`` is the window the cap applies to: each ``"period"`` (default), each
+    ``"quarter"`` or ``"year"`` (in the agreement's zone), a ``"rolling 12"``
+    window of this and the 11 periods before it, or the whole ``"agreement"``.
+    A share is of the fee of the periods in the window. Windows longer than a
+    period need the history of earlier periods: evaluate them with
+    :func:`~slakit.statement`.
+
+    >>> import slakit as sla
+    >>> cap(sla.per_breach(sla.uptime() >= "99%", sla.usd("100")), at_most="50%")
+    cap(per_breach(uptime() >= '99%', Money('100', 'USD')), at_most='50%')
+    """
+    rule = _rule("cap", rule)
+    clause = f"cap({rule!r}, ...)"
+    limit = _limit(at_most, clause)
+    _one_currency(clause, (rule,), limit if isinstance(limit, Money) else None)
+    return Cap(rule, limit, per)
+
+
+@attrs.frozen(repr=False)
+class Minimum(CreditRule):
+    """A minimum issuance: ``rule`` pays only above a floor. See :func:`minimum`."""
+
+    rule: CreditRule
+    amount: Money
+    inclusive: bool = False
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule."""
+        return self.rule.measures()
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currencies of the rule and the floor."""
+        return self.rule.currencies() | {self.amount.currency}
+
+    def describe(self) -> str:
+        """Return the floor in words."""
+        word = "at least" if self.inclusive else "greater than"
+        return f"issued only if {word} {self.amount}"
+
+    def __repr__(self) -> str:
+        inclusive = ", inclusive=True" if self.inclusive else ""
+        return f"minimum({self.rule!r}, {self.amount!r}{inclusive})"
+
+
+def _money_caps(rule: CreditRule) -> list[Cap]:
+    found: list[Cap] = [rule] if isinstance(rule, Cap) and isinstance(rule.at_most, Money) else []
+    for child in rule.children():
+        if not isinstance(child, Minimum):
+            found.extend(_money_caps(child))
+    return found
+
+
+def minimum(rule: CreditRule, amount: Money, *, inclusive: bool = False) -> Minimum:
+    """Return ``rule`` issued only when its credit is greater than ``amount``.
+
+    "Credits are issued only if greater than $1" is
+    ``minimum(rule, usd("1"))``; ``inclusive=True`` issues a credit of exactly
+    the floor as well. A smaller credit is not issued, and the report says so.
+
+    Raises:
+        DefinitionError: the floor is negative, or above a money cap inside
+            ``rule`` (no credit could ever be issued).
+    """
+    rule = _rule("minimum", rule)
+    clause = f"minimum({rule!r}, ...)"
+    given: object = amount
+    if not isinstance(given, Money) or given.amount < 0:
+        raise DefinitionError(f"{clause}: amount={amount!r} must be money of zero or more")
+    _one_currency(clause, (rule,), amount)
+    for inner in _money_caps(rule):
+        assert isinstance(inner.at_most, Money)
+        if inner.at_most < amount or (inner.at_most == amount and not inclusive):
+            raise DefinitionError(
+                f"{clause}: the cap of {inner.at_most} is below the minimum issuance of "
+                f"{amount}; no credit could ever be issued; lower the floor or raise the cap"
+            )
+    return Minimum(rule, amount, bool(inclusive))
+
+
+# --- sign and scale --------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Bonus(CreditRule):
+    """A bonus the customer pays the provider: ``rule``'s amount as a negative credit."""
+
+    rule: CreditRule
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule."""
+        return self.rule.measures()
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def __repr__(self) -> str:
+        return f"bonus({self.rule!r})"
+
+
+def bonus(rule: CreditRule) -> Bonus:
+    """Return ``rule`` as a bonus: what it computes is owed *to* the provider (a negative credit).
+
+    Only a bonus clause makes a credit negative; every other rule pays zero or
+    more. ``credit_schedule(uptime, {">= 99.999%": "5%"})`` wrapped in
+    ``bonus(...)`` earns the provider 5% of the fee for exceptional uptime.
+    """
+    return Bonus(_rule("bonus", rule))
+
+
+@attrs.frozen(repr=False)
+class Scaled(CreditRule):
+    """``rule`` times a share: a constant, or a measure's value per service. See :func:`scaled`."""
+
+    rule: CreditRule
+    by: Measure | Decimal
+    bad: bool = False
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule and of a measured share."""
+        extra = (self.by,) if isinstance(self.by, Measure) else ()
+        return _measures_of((self.rule,)) + tuple(m for m in extra if m not in self.rule.measures())
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def describe(self) -> str:
+        """Return the factor in words."""
+        if isinstance(self.by, Measure):
+            what = f"1 - {self.by.label}" if self.bad else self.by.label
+            return f"times the affected share ({what})"
+        return f"times {format_percent(self.by)}"
+
+    def __repr__(self) -> str:
+        by = repr(self.by) if isinstance(self.by, Measure) else repr(format_percent(self.by))
+        bad = ", bad=True" if self.bad else ""
+        return f"scaled({self.rule!r}, by={by}{bad})"
+
+
+def scaled(rule: CreditRule, *, by: Measure | str | Decimal, bad: bool = False) -> Scaled:
+    """Return ``rule``'s credit times a share: a formula times an affected share.
+
+    ``by`` is a constant share (``"40%"``) or a measure whose exact value, per
+    service, is the share (for example the share of customers affected);
+    ``bad=True`` takes ``1 - value`` instead. "Outage minutes x affected
+    customers / scheduled minutes" is
+    ``scaled(prorated(uptime, basis="eligible"), by=affected)``.
+    """
+    rule = _rule("scaled", rule)
+    factor: Measure | Decimal = (
+        by if isinstance(by, Measure) else ratio(by, name=f"scaled({rule!r}, ...): by")
+    )
+    return Scaled(rule, factor, bool(bad))
+
+
+# --- history: escalation and earn-back -----------------------------------------------------
+
+
+def _objective(name: str, value: object) -> Objective:
+    if not isinstance(value, Objective):
+        raise DefinitionError(f"{name}: {value!r} must be an objective such as uptime >= '99.9%'")
+    return value
+
+
+def _count(name: str, value: object, low: int = 1) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise DefinitionError(f"{name}={value!r} must be a whole number of at least {low}")
+    return value
+
+
+@attrs.frozen(repr=False)
+class Escalate(CreditRule):
+    """A higher remedy when breaches repeat. See :func:`escalate`."""
+
+    rule: CreditRule
+    to: CreditRule
+    when: Objective
+    after: int = 1
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of both rules and the objective."""
+        return _measures_of((self.rule, self.to), self.when)
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the normal and the escalated rule."""
+        return (self.rule, self.to)
+
+    def describe(self) -> str:
+        """Return the escalation in words."""
+        times = "period" if self.after == 1 else f"{self.after} periods"
+        return f"escalated when {self.when.describe()} was also breached in the previous {times}"
+
+    def __repr__(self) -> str:
+        after = "" if self.after == 1 else f", after={self.after}"
+        return f"escalate({self.rule!r}, to={self.to!r}, when={self.when!r}{after})"
+
+
+def escalate(rule: CreditRule, *, to: CreditRule, when: Objective, after: int = 1) -> Escalate:
+    """Return ``rule``, replaced by ``to`` when ``when`` is breached in repeated periods.
+
+    The escalated rule pays for a service that breaches ``when`` in this
+    period and in each of the ``after`` periods before it (default: "if the
+    previous period was also breached"). Earlier periods come from the history
+    that :func:`~slakit.statement` carries; evaluated alone, a period has no
+    history and never escalates.
+    """
+    rule = _rule("escalate", rule)
+    to = _rule("escalate", to)
+    clause = f"escalate({rule!r}, ...)"
+    _one_currency(clause, (rule, to))
+    return Escalate(rule, to, _objective(clause, when), _count(f"{clause}: after", after))
+
+
+@attrs.frozen(repr=False)
+class EarnBack(CreditRule):
+    """A credit held, and forgiven if the next periods meet the target. See :func:`earn_back`."""
+
+    rule: CreditRule
+    when: Objective
+    periods: int
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule and the objective."""
+        return _measures_of((self.rule,), self.when)
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def describe(self) -> str:
+        """Return the earn-back in words."""
+        return f"forgiven if {self.when.describe()} is met in each of the next {self.periods}"
+
+    def __repr__(self) -> str:
+        return f"earn_back({self.rule!r}, when={self.when!r}, periods={self.periods})"
+
+
+def earn_back(rule: CreditRule, *, when: Objective, periods: int) -> EarnBack:
+    """Return ``rule`` with earn-back: a credit is forgiven if the next ``periods`` meet ``when``.
+
+    A credit is *held* in the period it arises (the line says so, and pays
+    nothing). If the service breaches ``when`` in any of the next ``periods``
+    periods, the held credit is released and paid in that period; if it meets
+    ``when`` in all of them, the credit is forgiven. History comes from
+    :func:`~slakit.statement`.
+    """
+    rule = _rule("earn_back", rule)
+    clause = f"earn_back({rule!r}, ...)"
+    return EarnBack(rule, _objective(clause, when), _count(f"{clause}: periods", periods))

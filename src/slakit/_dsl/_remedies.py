@@ -1,0 +1,455 @@
+"""Shapes of credit beyond the tiered table: fixed amounts, linear, prorated, per unit of time.
+
+Each shape is a leaf :class:`~slakit.CreditRule`; compose them with ``+``,
+``|`` and the combinators of :mod:`slakit._dsl._combinators`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from slakit._dsl._compensation import FEE, Base, CreditRule, Fee, check_base
+from slakit._dsl._measures import Measure, Uptime
+from slakit._dsl._money import Money
+from slakit._dsl._objectives import Objective
+from slakit._dsl._ratio import format_percent, ratio
+from slakit._time._instant import Duration
+from slakit._time._periods import PeriodRule
+from slakit.exceptions import DefinitionError
+
+__all__ = [
+    "DowntimeUnits",
+    "Linear",
+    "PerBreach",
+    "Prorated",
+    "UnitRefund",
+    "linear",
+    "per_breach",
+    "per_downtime",
+    "prorated",
+    "refund_per",
+]
+
+Steps = Literal["exact", "whole", "started"]
+Count = Literal["bad", "good", "total"]
+Basis = Literal["period", "eligible"]
+
+
+def counts_time(measure: Measure) -> bool:
+    """Return whether ``measure`` counts time (its ``total - good`` is down microseconds)."""
+    return isinstance(measure, Uptime) or bool(getattr(measure, "counts_time", False))
+
+
+def _money(value: object, name: str) -> Money:
+    if not isinstance(value, Money):
+        raise DefinitionError(f"{name}={value!r} must be money, for example usd('500.00')")
+    if value.amount < 0:
+        raise DefinitionError(f"{name}={value!r} must not be negative; use bonus(...) to pay back")
+    return value
+
+
+def _measure(value: object, rule: str) -> Measure:
+    if not isinstance(value, Measure):
+        raise DefinitionError(f"{rule}: {value!r} must be a measure such as uptime(...)")
+    return value
+
+
+def _time_measure(value: object, rule: str) -> Measure:
+    measure = _measure(value, rule)
+    if not counts_time(measure):
+        raise DefinitionError(
+            f"{rule}: {measure!r} does not count time; this shape needs a measure of down "
+            "time such as uptime(...)"
+        )
+    return measure
+
+
+def _positive_decimal(given: object, name: str) -> Decimal:
+    value = given
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            value = None
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise DefinitionError(f"{name}={given!r} must be a positive number such as 10 or '2.5'")
+    return value
+
+
+def _positive_duration(value: object, name: str) -> Duration:
+    if not isinstance(value, Duration) or value.us <= 0:
+        raise DefinitionError(f"{name}={value!r} must be a positive duration such as hours(1)")
+    return value
+
+
+def _steps(value: object) -> Steps:
+    if value not in ("exact", "whole", "started"):
+        raise DefinitionError(
+            f"steps={value!r} must be 'exact' (pro rata), 'whole' (complete steps only) or "
+            "'started' (a step or part thereof)"
+        )
+    return value
+
+
+def _base_repr(base: Base) -> str:
+    return "" if isinstance(base, Fee) else f", base={base!r}"
+
+
+@attrs.frozen(repr=False)
+class PerBreach(CreditRule):
+    """A fixed amount per breached objective, or per bad unit a measure counts.
+
+    Build it with :func:`per_breach`.
+    """
+
+    target: Objective | Measure
+    amount: Money
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measure counted."""
+        if isinstance(self.target, Objective):
+            return (self.target.measure,)
+        return (self.target,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currency of the amount."""
+        return frozenset([self.amount.currency])
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        if isinstance(self.target, Objective):
+            return f"{self.amount} per breach of {self.target.describe()}"
+        return f"{self.amount} per {self.target.label} miss"
+
+    def __repr__(self) -> str:
+        return f"per_breach({self.target!r}, {self.amount!r})"
+
+
+def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
+    """Return a fixed ``amount`` per breach.
+
+    With an objective (``uptime >= "99.9%"``) the amount is owed once for each
+    period in which the service breaches it. With a measure of events (late
+    tickets, incidents) it is owed for every unit the measure counts as bad:
+    ``total - good`` of its outcome, such as every ticket not answered in time.
+
+    >>> import slakit as sla
+    >>> per_breach(sla.uptime() >= "99.9%", sla.usd("500"))
+    per_breach(uptime() >= '99.9%', Money('500', 'USD'))
+
+    Raises:
+        DefinitionError: ``target`` is a measure of time (use an objective), or
+            ``amount`` is not money.
+    """
+    given: object = target
+    if isinstance(given, Measure):
+        if counts_time(given):
+            raise DefinitionError(
+                f"per_breach({given!r}, ...): a measure of time counts microseconds, not "
+                f"breaches; pass an objective such as {given!r} >= '99.9%'"
+            )
+    elif not isinstance(given, Objective):
+        raise DefinitionError(
+            f"per_breach: {target!r} must be an objective such as uptime() >= '99.9%' or a "
+            "measure of events"
+        )
+    return PerBreach(target, _money(amount, "amount"))
+
+
+@attrs.frozen(repr=False)
+class Linear(CreditRule):
+    """A share of the base per step of shortfall below the objective, up to its own cap.
+
+    Build it with :func:`linear`.
+    """
+
+    objective: Objective
+    share: Decimal
+    per: Decimal
+    at_most: Decimal | None
+    steps: Steps
+    base: Base = attrs.field(default=FEE, converter=check_base)
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the objective's measure."""
+        return (self.objective.measure,)
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        fmt = self.objective.measure.format_value
+        text = (
+            f"{format_percent(self.share)} of {self.base.describe()} per {fmt(self.per)} "
+            f"short of {self.objective.describe()}"
+        )
+        if self.steps != "exact":
+            text += " (whole steps)" if self.steps == "whole" else " (or part thereof)"
+        if self.at_most is not None:
+            text += f", at most {format_percent(self.at_most)}"
+        return text
+
+    def __repr__(self) -> str:
+        fmt = self.objective.measure.format_value
+        args = [repr(self.objective), f"share={format_percent(self.share)!r}"]
+        args.append(f"per={fmt(self.per)!r}")
+        if self.at_most is not None:
+            args.append(f"at_most={format_percent(self.at_most)!r}")
+        if self.steps != "exact":
+            args.append(f"steps={self.steps!r}")
+        return f"linear({', '.join(args)}{_base_repr(self.base)})"
+
+
+def linear(
+    objective: Objective,
+    *,
+    share: str | Decimal,
+    per: str | Decimal,
+    at_most: str | Decimal | None = None,
+    steps: Steps = "exact",
+    base: Base = FEE,
+) -> Linear:
+    """Return a credit linear in the shortfall: ``share`` of the base per ``per`` missed.
+
+    For example "5% of the monthly fee for every 0.1% below 99.9%, at most 50%"::
+
+        linear(uptime >= "99.9%", share="5%", per="0.1%", at_most="50%")
+
+    ``steps`` says how a part of a step counts: ``"exact"`` (pro rata, the
+    default), ``"whole"`` (only complete steps) or ``"started"`` (a step or
+    part thereof). A met objective earns nothing.
+
+    Raises:
+        DefinitionError: a share outside 0%-100%, a step that is not positive.
+    """
+    given: object = objective
+    if not isinstance(given, Objective):
+        raise DefinitionError(f"linear: {objective!r} must be an objective such as uptime >= '99%'")
+    clause = f"linear({objective!r}, ...)"
+    step = objective.measure.coerce(per, name=f"{clause}: per")
+    if step <= 0:
+        raise DefinitionError(f"{clause}: per={per!r} must be above zero")
+    cap = None if at_most is None else ratio(at_most, name=f"{clause}: at_most")
+    return Linear(
+        objective,
+        ratio(share, name=f"{clause}: share"),
+        step,
+        cap,
+        _steps(steps),
+        base,
+    )
+
+
+@attrs.frozen(repr=False)
+class Prorated(CreditRule):
+    """A multiple of the base prorated over the down time. Build it with :func:`prorated`."""
+
+    measure: Measure
+    multiple: Decimal
+    basis: Basis | Duration | PeriodRule
+    base: Base = attrs.field(default=FEE, converter=check_base)
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measure whose down time is prorated."""
+        return (self.measure,)
+
+    def basis_words(self) -> str:
+        """Return the proration basis in words."""
+        if self.basis == "period":
+            return "the period's length"
+        if self.basis == "eligible":
+            return "the eligible time"
+        if isinstance(self.basis, Duration):
+            return self.basis.words()
+        return f"the length of the {self.basis!r} period"
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        return f"{self.multiple:f} x {self.base.describe()} x down time / {self.basis_words()}"
+
+    def __repr__(self) -> str:
+        basis = "" if self.basis == "period" else f", basis={self.basis!r}"
+        return (
+            f"prorated({self.measure!r}, multiple={self.multiple!r}{basis}{_base_repr(self.base)})"
+        )
+
+
+def prorated(
+    measure: Measure,
+    *,
+    multiple: int | str | Decimal = 1,
+    basis: Basis | Duration | PeriodRule = "period",
+    base: Base = FEE,
+) -> Prorated:
+    """Return ``multiple`` times the base prorated over the down time.
+
+    "10 times what was paid for the down minutes" is
+    ``prorated(uptime, multiple=10)``: the credit is
+    ``10 x fee x down time / basis``. The ``basis`` is what the fee pays for:
+    ``"period"`` (the billing period's length, default), ``"eligible"`` (the
+    measure's eligible time), a fixed duration (``days(30)``, "a month of 43,200
+    minutes") or a period rule (``quarterly()``: the length of the quarter
+    holding the period, when ``base`` is a quarterly fee).
+
+    Raises:
+        DefinitionError: ``measure`` does not count time, or ``multiple`` is not
+            a positive number.
+    """
+    clause = f"prorated({measure!r}, ...)"
+    given: object = basis
+    if not (
+        given in ("period", "eligible")
+        or (isinstance(given, Duration) and given.us > 0)
+        or isinstance(given, PeriodRule)
+    ):
+        raise DefinitionError(
+            f"{clause}: basis={basis!r} must be 'period', 'eligible', a positive duration "
+            "such as days(30) or a period rule such as quarterly()"
+        )
+    return Prorated(
+        _time_measure(measure, clause),
+        _positive_decimal(multiple, f"{clause}: multiple"),
+        basis,
+        base,
+    )
+
+
+@attrs.frozen(repr=False)
+class DowntimeUnits(CreditRule):
+    """Units of credit per ``every`` of down time. Build it with :func:`per_downtime`."""
+
+    measure: Measure
+    every: Duration
+    worth: Duration | Money
+    steps: Steps
+    base: Base = attrs.field(default=FEE, converter=check_base)
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measure whose down time is counted."""
+        return (self.measure,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currency of a money ``worth``."""
+        return frozenset([self.worth.currency]) if isinstance(self.worth, Money) else frozenset()
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        part = {"started": " or part thereof", "whole": " (whole)", "exact": " (pro rata)"}
+        worth = (
+            str(self.worth)
+            if isinstance(self.worth, Money)
+            else f"{self.worth.words()} of {self.base.describe()}, prorated"
+        )
+        return f"one unit per {self.every.words()}{part[self.steps]} of down time, each {worth}"
+
+    def __repr__(self) -> str:
+        steps = "" if self.steps == "started" else f", steps={self.steps!r}"
+        return (
+            f"per_downtime({self.measure!r}, every={self.every!r}, worth={self.worth!r}"
+            f"{steps}{_base_repr(self.base)})"
+        )
+
+
+def per_downtime(
+    measure: Measure,
+    *,
+    every: Duration,
+    worth: Duration | Money,
+    steps: Steps = "started",
+    base: Base = FEE,
+) -> DowntimeUnits:
+    """Return one unit of credit per ``every`` of down time "or fraction thereof".
+
+    "For each hour or fraction thereof of downtime, a day of service credit" is
+    ``per_downtime(uptime, every=hours(1), worth=days(1))``: the down time is
+    counted in units of an hour, rounded up (``steps="started"``, default;
+    ``"whole"`` rounds down, ``"exact"`` pro rata), and each unit is worth a
+    day's prorated fee, ``fee x 1 day / period length``, or a fixed amount when
+    ``worth`` is money.
+
+    Raises:
+        DefinitionError: ``measure`` does not count time, or a duration is not positive.
+    """
+    clause = f"per_downtime({measure!r}, ...)"
+    given: object = worth
+    if isinstance(given, Money):
+        worth = _money(given, f"{clause}: worth")
+    else:
+        worth = _positive_duration(given, f"{clause}: worth")
+    return DowntimeUnits(
+        _time_measure(measure, clause),
+        _positive_duration(every, f"{clause}: every"),
+        worth,
+        _steps(steps),
+        base,
+    )
+
+
+@attrs.frozen(repr=False)
+class UnitRefund(CreditRule):
+    """A unit price refunded per qualifying unit of time. Build it with :func:`refund_per`."""
+
+    measure: Measure
+    every: Duration
+    down_over: Duration
+    price: Money | str
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measure whose down time is bucketed."""
+        return (self.measure,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currency of a money price."""
+        return frozenset([self.price.currency]) if isinstance(self.price, Money) else frozenset()
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        price = str(self.price) if isinstance(self.price, Money) else f"the {self.price!r} rate"
+        return (
+            f"{price} for every {self.every.words()} of the period with more than "
+            f"{self.down_over.words()} of down time"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"refund_per({self.measure!r}, every={self.every!r}, down_over={self.down_over!r}, "
+            f"price={self.price!r})"
+        )
+
+
+def refund_per(
+    measure: Measure, *, every: Duration, down_over: Duration, price: Money | str
+) -> UnitRefund:
+    """Return a refund of the unit ``price`` for every qualifying unit of time.
+
+    "Every clock hour with more than six minutes of down time is not charged"
+    is ``refund_per(uptime, every=hours(1), down_over=minutes(6), price="hour")``:
+    the period is cut into units of ``every`` from its start, and each unit with
+    more than ``down_over`` of counted down time refunds ``price``, a fixed
+    amount or the name of a unit price in the billing data
+    (:class:`~slakit.UnitPrice`, such as the hourly rate).
+
+    Raises:
+        DefinitionError: ``measure`` does not count time, durations are not
+            positive, or ``down_over`` is not shorter than ``every``.
+    """
+    clause = f"refund_per({measure!r}, ...)"
+    every = _positive_duration(every, f"{clause}: every")
+    given: object = down_over
+    if not isinstance(given, Duration) or given.us < 0 or given.us >= every.us:
+        raise DefinitionError(
+            f"{clause}: down_over={down_over!r} must be a duration from zero up to, but not "
+            f"including, every={every!r}"
+        )
+    price_given: object = price
+    if isinstance(price_given, Money):
+        price = _money(price_given, f"{clause}: price")
+    elif not isinstance(price_given, str) or not price_given.strip():
+        raise DefinitionError(
+            f"{clause}: price={price!r} must be money or the unit of a price in the billing "
+            "data, such as 'hour'"
+        )
+    return UnitRefund(_time_measure(measure, clause), every, down_over, price)

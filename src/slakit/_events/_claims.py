@@ -1,0 +1,95 @@
+"""Claims: a customer's request for the credit of a period, filed at an instant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._repr import DSLRepr
+from slakit._time._instant import InstantLike, format_us, from_us, to_us
+from slakit.exceptions import DefinitionError, EventDataError, Problem
+
+__all__ = ["Claim", "ClaimTable"]
+
+
+def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(f"{attribute.name}={value!r} must be a non-empty string")
+
+
+def _filed(value: InstantLike) -> datetime:
+    return from_us(to_us(value, name="filed"))
+
+
+@attrs.frozen(repr=False)
+class Claim(DSLRepr):
+    """A claim for the credits of ``service`` in ``period`` (a label), filed at ``filed``.
+
+    >>> Claim("db", "2026-10", "2026-11-12T09:00:00Z")
+    Claim('db', '2026-10', '2026-11-12T09:00:00Z')
+    """
+
+    service: str = attrs.field(validator=_text)
+    period: str = attrs.field(validator=_text)
+    filed: datetime = attrs.field(converter=_filed)
+
+    @property
+    def filed_us(self) -> int:
+        """The filing instant in microseconds since the epoch, UTC."""
+        return to_us(self.filed)
+
+    def __repr__(self) -> str:
+        return f"Claim({self.service!r}, {self.period!r}, {format_us(self.filed_us)!r})"
+
+
+class ClaimTable:
+    """Claims as columns, read at ``as_of``.
+
+    A missing claim whose window is still open at ``as_of`` is pending, not
+    missing (``None``: the table is final).
+    """
+
+    __slots__ = ("as_of", "filed", "period", "records", "service")
+
+    def __init__(self, records: Sequence[Claim], *, as_of: InstantLike | None = None) -> None:
+        given: Sequence[object] = records
+        problems = [
+            Problem(f"record {i}", "", f"expected Claim, got {type(r).__name__}")
+            for i, r in enumerate(given)
+            if not isinstance(r, Claim)
+        ]
+        if problems:
+            raise EventDataError(problems)
+        self.records = tuple(records)
+        self.service = np.asarray([c.service for c in records], dtype=object)
+        self.period = np.asarray([c.period for c in records], dtype=object)
+        self.filed = np.asarray([c.filed_us for c in records], dtype=np.int64)
+        self.as_of = None if as_of is None else to_us(as_of, name="as_of")
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Claim], *, as_of: InstantLike | None = None
+    ) -> ClaimTable:
+        """Build a table from :class:`Claim` records."""
+        return cls(list(records), as_of=as_of)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __repr__(self) -> str:
+        return f"<ClaimTable {len(self)} claims>"
+
+    def earliest(self, services: Sequence[str], period: str) -> npt.NDArray[np.int64]:
+        """Return, per service, the earliest claim filed for ``period`` (int64 max: none)."""
+        none = np.iinfo(np.int64).max
+        out = np.full(len(services), none, dtype=np.int64)
+        index = {name: i for i, name in enumerate(services)}
+        rows = np.flatnonzero(self.period == period)
+        code = np.asarray([index.get(s, -1) for s in self.service[rows]], dtype=np.int64)
+        keep = code >= 0
+        np.minimum.at(out, code[keep], self.filed[rows][keep])
+        return out
