@@ -324,3 +324,85 @@ def request_measures(draw: st.DrawFn) -> sla.Measure:
         empty=draw(_TREATMENTS),
         **rules,
     )
+
+
+# --- compensation ----------------------------------------------------------------------------
+
+
+def _shapes(measure: sla.Uptime, *, monotone: bool) -> list[st.SearchStrategy[sla.CreditRule]]:
+    """Strategies of leaf credit rules on ``measure`` (monotone in down time if asked)."""
+    targets = st.sampled_from(["99.9%", "99.5%", "99%"])
+    usd = st.integers(0, 500).map(lambda cents: sla.usd(sla.Money(cents, "USD").amount / 100))
+    shapes = [
+        st.builds(
+            lambda table: sla.credit_schedule(measure, table),
+            st.sampled_from(
+                [
+                    {"< 99.9%": "10%", "< 99%": "25%"},
+                    {"<= 99.95%": "5%", "< 98%": "50%", "< 90%": "100%"},
+                    {"< 99.99%": "10%"},
+                ]
+            ),
+        ),
+        st.builds(lambda t, m: sla.per_breach(measure >= t, m), targets, usd),
+        st.builds(
+            lambda t, steps: sla.linear(
+                measure >= t, share="5%", per="0.1%", at_most="60%", steps=steps
+            ),
+            targets,
+            st.sampled_from(["exact", "whole", "started"]),
+        ),
+        st.builds(lambda k: sla.prorated(measure, multiple=k), st.integers(1, 20)),
+        st.builds(
+            lambda every, steps: sla.per_downtime(
+                measure, every=sla.minutes(every), worth=sla.days(1), steps=steps
+            ),
+            st.integers(1, 120),
+            st.sampled_from(["started", "whole", "exact"]),
+        ),
+    ]
+    if not monotone:
+        shapes.append(
+            st.builds(
+                lambda table: sla.credit_schedule(measure, table),
+                st.just({"[99%, 99.9%)": "30%", "(-inf, 99%)": "10%"}),
+            )
+        )
+    return shapes
+
+
+def credit_rules(
+    measure: sla.Uptime | None = None, *, monotone: bool = False, bonus: bool = False
+) -> st.SearchStrategy[sla.CreditRule]:
+    """Draw a compensation rule tree over ``measure`` (uptime by default), in USD.
+
+    ``monotone=True`` keeps to rules whose credit never falls as down time grows
+    (no first-match, no unordered schedules); ``bonus=True`` may wrap rules in
+    :func:`slakit.bonus`.
+    """
+    measure = measure if measure is not None else sla.uptime()
+    leaves = st.one_of(*_shapes(measure, monotone=monotone))
+
+    def extend(children: st.SearchStrategy[sla.CreditRule]) -> st.SearchStrategy[sla.CreditRule]:
+        pair = st.tuples(children, children)
+        options = [
+            pair.map(lambda p: p[0] + p[1]),
+            pair.map(lambda p: p[0] | p[1]),
+            st.builds(
+                lambda r, limit: sla.cap(r, at_most=limit),
+                children,
+                st.sampled_from([sla.usd("150"), "20%", "100%"]),
+            ),
+            st.builds(
+                lambda r, inclusive: sla.minimum(r, sla.usd("1"), inclusive=inclusive),
+                children,
+                st.booleans(),
+            ),
+        ]
+        if not monotone:
+            options.append(pair.map(lambda p: sla.first(p[0], p[1])))
+        if bonus:
+            options.append(children.map(sla.bonus))
+        return st.one_of(*options)
+
+    return st.recursive(leaves, extend, max_leaves=5)

@@ -151,10 +151,12 @@ class CreditContext:
     def value(self, measure: Measure, i: int) -> Fraction | None:
         """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data)."""
         outcome = self.outcomes[measure]
-        name = self.services[i]
-        if name not in outcome.services:
+        if outcome.services is self.services or outcome.services == self.services:
+            j = i
+        elif self.services[i] in outcome.services:
+            j = outcome.index(self.services[i])
+        else:
             return None
-        j = outcome.index(name)
         total = int(outcome.total[j])
         return None if total == 0 else Fraction(int(outcome.good[j]), total)
 

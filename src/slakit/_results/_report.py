@@ -145,8 +145,9 @@ class Report:
 
     @property
     def total(self) -> Money:
-        """The total credit owed for the period, rounded once to the currency's minor unit."""
-        return self.compensation.total
+        """The total credit owed for the period, rounded once (without building every line)."""
+        exact = sum((c.exact_total for c in self._credit_columns), Fraction(0))
+        return self.agreement.rounding.apply(exact, self.agreement.tier.fee.currency)
 
     @functools.cached_property
     def objectives(self) -> tuple[ObjectiveResult, ...]:
