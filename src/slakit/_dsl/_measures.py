@@ -47,6 +47,15 @@ class Measure(DSLRepr, abc.ABC):
         """Return a value of this measure as text that :meth:`coerce` reads back."""
         return format_percent(value)
 
+    def format_margin(self, margin: Fraction) -> str:
+        """Return a margin to a target, signed: ``'+0.04 points'``, ``'-5 minutes'``.
+
+        Percentages give percentage points; other measures their own unit.
+        """
+        sign = "-" if margin < 0 else "+"
+        text = self.format_value(abs(margin))
+        return f"{sign}{text[:-1]} points" if text.endswith("%") else f"{sign}{text}"
+
     def __ge__(self, target: object) -> Objective:
         return Objective(self, ">=", self.coerce(target))
 

@@ -47,6 +47,7 @@ def _objective(result: ObjectiveResult) -> dict[str, Any]:
         "target": format_percent(result.target),
         "verdict": result.verdict.value,
         "margin_points": None if result.margin_points is None else str(result.margin_points),
+        "margin": result.margin_shown,
         "resolved_by": result.resolved_by,
     }
 
@@ -181,8 +182,7 @@ def explain(report: Report) -> str:
             else:
                 out.append(
                     f"  {result.objective.describe()}: {verdict}, measured "
-                    f"{result.shown} (exact {result.value}), margin "
-                    f"{result.margin_points} points"
+                    f"{result.shown} (exact {result.value}), margin {result.margin_shown}"
                 )
         for ev in sr.evidence:
             if isinstance(ev, TicketEvidence):

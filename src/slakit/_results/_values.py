@@ -58,6 +58,12 @@ class ObjectiveResult:
         return None if self.value is None else percent_of(self.value)
 
     @property
+    def margin_shown(self) -> str | None:
+        """The margin as the measure writes it (``'-0.003422 points'``, ``'+2 tickets'``)."""
+        margin = self.margin
+        return None if margin is None else self.objective.measure.format_margin(margin)
+
+    @property
     def shown(self) -> str:
         """The value as the measure writes it (``'99.95%'``, ``'250ms'``), or ``'no data'``."""
         return "no data" if self.value is None else self.objective.measure.format_value(self.value)
