@@ -308,6 +308,29 @@ def test_percentile_per_bucket_is_the_worst_bucket() -> None:
     assert "worst of 2 buckets" in ev.detail
 
 
+@pytest.mark.parametrize(
+    "huge_us",
+    [
+        # packs into int64 keys rather than uint32
+        2**40,
+        # too wide to pack at all: a lexsort orders the latencies
+        2**62,
+    ],
+)
+def test_percentiles_of_very_long_latencies(huge_us: int) -> None:
+    """Wide latencies fall back to wider keys, exactly."""
+    reqs = [req(1, ms=1), sla.Request("a", T0 + 2 * SECOND, 200, latency=huge_us)]
+    assert value(sla.latency_percentile(100), reqs) == huge_us
+    assert value(sla.latency_percentile(50, method="lower"), reqs) == MS
+
+
+def test_small_buckets_without_errors_are_not_listed() -> None:
+    """Below the minimum, only buckets that had errors are worth a note."""
+    m = sla.bucket_availability(bucket=MINUTE, max_error_rate="5%", min_requests=3)
+    ev = run(m, [req(1), *bucket_of(1, 2, t0=60)]).evidence_of(0)
+    assert [(b.start - T0, b.verdict) for b in ev.buckets] == [(60 * SECOND, "good")]
+
+
 def test_percentile_error_treatment() -> None:
     """Errors are in the latency population unless excluded."""
     reqs = [req(1, 200, ms=10), req(2, 503, ms=900), req(3, 404, ms=800)]
