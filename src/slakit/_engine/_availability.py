@@ -13,7 +13,7 @@ from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
 from slakit._engine._uptime import UptimeColumns, run_uptime, service_timeline, window_for
 from slakit._events._table import KINDS, EventTable
-from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
+from slakit._results._evidence import EventNote, LazyCounts, MeasureEvidence, MeasureOutcome
 from slakit._time._instant import describe_us
 
 __all__ = ["run_uptime_measure", "status_counts"]
@@ -43,7 +43,7 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
         total=cols.eligible_us * cols.scale,
         evidence_of=evidence_of,
         notes=notes,
-        counts=status_counts(cols.row_status),
+        counts=LazyCounts(lambda: status_counts(cols.row_status)),
     )
 
 

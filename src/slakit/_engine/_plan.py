@@ -9,10 +9,12 @@ import attrs
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
-from slakit._engine import _availability  # noqa: F401  (registers the uptime runner)
-from slakit._engine import _requests  # noqa: F401  (registers the request runners)
-from slakit._engine import _incidents  # noqa: F401  (registers incident runners)
-from slakit._engine import _support  # noqa: F401  (registers ticket runners)
+from slakit._engine import (
+    _availability,  # noqa: F401  (registers the uptime runner)
+    _incidents,  # noqa: F401  (registers incident runners)
+    _requests,  # noqa: F401  (registers the request runners)
+    _support,  # noqa: F401  (registers ticket runners)
+)
 from slakit._engine._credits import CreditContext, compensation_column
 from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._registry import Context, runner_for
@@ -91,7 +93,7 @@ class Plan:
             outcomes=tuple(outcomes.values()),
             objective_columns=objective_columns,
             credit_columns=credit_columns,
-            reconciliation=_reconcile(bundle, outcomes.values()),
+            reconciliation=lambda: _reconcile(bundle, outcomes.values()),
             notes=tuple(notes),
         )
 

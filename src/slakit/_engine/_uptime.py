@@ -28,7 +28,9 @@ Pipeline, all columnar (no Python loop over events or services):
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -51,33 +53,106 @@ I64 = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@attrs.frozen(eq=False)
 class UptimeColumns:
     """The result of the uptime kernel, as columns over the agreement's services.
 
     ``eligible_us`` and ``down_us`` are per service (in ``services`` order);
     ``bad`` is the weighted down time in units of ``1 / scale`` microseconds
-    (equal to ``down_us`` when nothing is weighted, with ``scale == 1``);
-    ``row_status``, ``row_down_us`` and ``row_detail`` are per input row of the
-    event table; the span sets are grouped by service index.
+    (equal to ``down_us`` when nothing is weighted, with ``scale == 1``). The
+    span sets (grouped by service index) and the per-row ``row_status``,
+    ``row_down_us`` and ``row_detail`` are worked out when first read: only
+    evidence and reconciliation need them, not the figures.
     """
 
-    measure: Uptime
-    period: Period
-    services: tuple[str, ...]
-    window: Timeline
-    eligible_us: I64
-    down_us: I64
-    bad: I64
-    scale: int
-    down: k.Grouped
-    eligible: k.Grouped
-    excluded: k.Grouped
-    outside_window: k.Grouped
-    row_status: npt.NDArray[np.int8]
-    row_down_us: I64
-    row_detail: I64
-    clause: ScheduledMaintenance | None
+    def __init__(
+        self,
+        *,
+        measure: Uptime,
+        period: Period,
+        services: tuple[str, ...],
+        window: Timeline,
+        eligible_us: I64,
+        down_us: I64,
+        bad: I64,
+        scale: int,
+        spans: _LazySpans,
+        clause: ScheduledMaintenance | None,
+        classify: Callable[[], _Rows],
+    ) -> None:
+        self.measure = measure
+        self.period = period
+        self.services = services
+        self.window = window
+        self.eligible_us = eligible_us
+        self.down_us = down_us
+        self.bad = bad
+        self.scale = scale
+        self._spans = spans
+        self.clause = clause
+        self._classify = classify
+
+    @functools.cached_property
+    def _rows(self) -> _Rows:
+        return self._classify()
+
+    @property
+    def row_status(self) -> npt.NDArray[np.int8]:
+        """Each input row's :class:`RowStatus`."""
+        return self._rows.status
+
+    @property
+    def row_down_us(self) -> I64:
+        """Each row's counted down time (outages) or excluded time (maintenance)."""
+        return self._rows.amount
+
+    @property
+    def row_detail(self) -> I64:
+        """Each maintenance row's notice (start minus announcement), in microseconds."""
+        return self._rows.detail
+
+    @property
+    def down(self) -> k.Grouped:
+        """The counted down time of every service."""
+        return self._spans.down
+
+    @property
+    def eligible(self) -> k.Grouped:
+        """The eligible time of every service."""
+        return self._spans.eligible
+
+    @property
+    def excluded(self) -> k.Grouped:
+        """The time an exclusion clause took out or accounted for."""
+        return self._spans.excluded
+
+    @property
+    def outside_window(self) -> k.Grouped:
+        """The down time outside the service window."""
+        return self._spans.outside_window
+
+
+class _LazySpans:
+    """The span sets of one sweep, built when evidence or classification first asks."""
+
+    def __init__(self, sweep: k.Sweep, accounting: str) -> None:
+        self._sweep = sweep
+        self._accounting = accounting
+
+    @functools.cached_property
+    def down(self) -> k.Grouped:
+        return self._sweep.spans(_down_keep(self._accounting))
+
+    @functools.cached_property
+    def eligible(self) -> k.Grouped:
+        return self._sweep.spans(_eligible_keep(self._accounting))
+
+    @functools.cached_property
+    def excluded(self) -> k.Grouped:
+        return self._sweep.spans(_excluded)
+
+    @functools.cached_property
+    def outside_window(self) -> k.Grouped:
+        return self._sweep.spans(_outside)
 
 
 def _maintenance_clause(measure: Uptime) -> ScheduledMaintenance | None:
@@ -213,10 +288,11 @@ def _counted_outages(
     inside = rows.in_period[orow]
     orow = orow[inside]
     level = level[inside]
-    # Keep only the levels some counted outage has: each level costs a sweep.
-    present, level = np.unique(level, return_inverse=True)
-    level = np.asarray(level, dtype=np.int64).ravel()
-    weights = tuple(weights[i] for i in present.tolist()) or (Fraction(1),)
+    if len(weights) > 1:
+        # Keep only the levels some counted outage has: each level costs a sweep.
+        present, level = np.unique(level, return_inverse=True)
+        level = np.asarray(level, dtype=np.int64).ravel()
+        weights = tuple(weights[i] for i in present.tolist()) or (Fraction(1),)
     raw = k.Grouped(group[orow], start[orow], end[orow])
     clipped = k.Grouped(raw.group, np.maximum(raw.start, p0), np.minimum(raw.end, p1))
     widened = clipped
@@ -410,14 +486,8 @@ def _window(
     return k.coverage([broadcast, deployed], both)
 
 
-def _sweep(
-    d_spans: k.Grouped, x_spans: k.Grouped, w_spans: k.Grouped, accounting: str, *, full: bool
-) -> list[k.Grouped]:
-    """Return (down, eligible, excluded, outside window) span sets from one shared sweep.
-
-    Sets: 0 outages (bucketed), 1 excluded maintenance, 2 the window of each
-    service. With ``full=False`` only the down spans are computed.
-    """
+def _down_keep(accounting: str) -> Callable[[list[I64]], BoolArray]:
+    """Return the predicate of counted down time (sets: outages, maintenance, window)."""
 
     def down_remove(c: list[I64]) -> BoolArray:
         mask: BoolArray = (c[0] > 0) & (c[1] == 0) & (c[2] > 0)
@@ -427,6 +497,12 @@ def _sweep(
         mask: BoolArray = ((c[0] > 0) | (c[1] > 0)) & (c[2] > 0)
         return mask
 
+    return down_bad if accounting == "bad" else down_remove
+
+
+def _eligible_keep(accounting: str) -> Callable[[list[I64]], BoolArray]:
+    """Return the predicate of eligible time."""
+
     def eligible_remove(c: list[I64]) -> BoolArray:
         mask: BoolArray = (c[2] > 0) & (c[1] == 0)
         return mask
@@ -435,18 +511,17 @@ def _sweep(
         mask: BoolArray = c[2] > 0
         return mask
 
-    def excluded(c: list[I64]) -> BoolArray:
-        mask: BoolArray = (c[1] > 0) & (c[2] > 0)
-        return mask
+    return eligible_remove if accounting == "remove" else eligible_all
 
-    def outside(c: list[I64]) -> BoolArray:
-        mask: BoolArray = (c[0] > 0) & (c[2] == 0)
-        return mask
 
-    keeps = [down_bad if accounting == "bad" else down_remove]
-    if full:
-        keeps += [eligible_remove if accounting == "remove" else eligible_all, excluded, outside]
-    return k.coverage_many([d_spans, x_spans, w_spans], keeps)
+def _excluded(c: list[I64]) -> BoolArray:
+    mask: BoolArray = (c[1] > 0) & (c[2] > 0)
+    return mask
+
+
+def _outside(c: list[I64]) -> BoolArray:
+    mask: BoolArray = (c[0] > 0) & (c[2] == 0)
+    return mask
 
 
 def _rows(
@@ -457,15 +532,22 @@ def _rows(
     index = {name: i for i, name in enumerate(services)}
     if measure.service is not None:
         index = {measure.service: index[measure.service]} if measure.service in index else {}
-    direct_code = np.array([name in index for name in table.services] or [False], dtype=bool)
-    member_of: dict[str, int] = {}  # a component's reports belong to the first service listing it
-    for service, rule in measure.components:
+    # The table's service names are sorted: find each measured service with one searchsorted.
+    names = np.asarray(table.services, dtype=str)
+    wanted = np.asarray(list(index), dtype=str)
+    group_of_code = np.full(max(len(names), 1), -1, dtype=np.int64)
+    if names.size and wanted.size:
+        pos = np.minimum(np.searchsorted(names, wanted), names.size - 1)
+        found = names[pos] == wanted
+        group_of_code[pos[found]] = np.asarray(list(index.values()), dtype=np.int64)[found]
+    direct_code = group_of_code >= 0
+    for service, rule in measure.components:  # a component's reports: the first service listing it
         if service in index:
             for name in rule.names:
-                member_of.setdefault(name, index[service])
-    group_of_code = np.array(
-        [index.get(name, member_of.get(name, -1)) for name in table.services] or [-1], np.int64
-    )
+                if name in table.services:
+                    code = table.services.index(name)
+                    if group_of_code[code] < 0:
+                        group_of_code[code] = index[service]
     group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
     rows = _Rows(
         group=group,
@@ -513,8 +595,7 @@ def _weighted_down(
             level_down = down_us
         else:
             d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
-            (spans,) = _sweep(d_level, x_spans, w_spans, accounting, full=False)
-            level_down = k.sum_by_group(spans.group, spans.end - spans.start, n)
+            level_down = k.Sweep([d_level, x_spans, w_spans]).sums(_down_keep(accounting), n)
         bad += int((weight - lighter) * scale) * level_down
     return bad, scale
 
@@ -592,9 +673,9 @@ def run_uptime(
     levels = len(outages.weights)
     bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
     d_all = _down_buckets(measure, outages, levels - 1, **bounds)
-    down, eligible, excl, outside_w = _sweep(d_all, x_spans, w_spans, accounting, full=True)
-    down_us = k.sum_by_group(down.group, down.end - down.start, n)
-    eligible_us = k.sum_by_group(eligible.group, eligible.end - eligible.start, n)
+    sweep = k.Sweep([d_all, x_spans, w_spans])
+    down_us = sweep.sums(_down_keep(accounting), n)
+    eligible_us = sweep.sums(_eligible_keep(accounting), n)
     bad, scale = _weighted_down(
         measure,
         outages,
@@ -606,7 +687,11 @@ def run_uptime(
         bounds=bounds,
     )
 
-    _classify(outages, rows, down, excl, w_spans, p0=p0, stride=stride)
+    spans = _LazySpans(sweep, accounting)
+
+    def classify() -> _Rows:
+        _classify(outages, rows, spans.down, spans.excluded, w_spans, p0=p0, stride=stride)
+        return rows
 
     return UptimeColumns(
         measure=measure,
@@ -617,14 +702,9 @@ def run_uptime(
         down_us=down_us,
         bad=bad,
         scale=scale,
-        down=down,
-        eligible=eligible,
-        excluded=excl,
-        outside_window=outside_w,
-        row_status=rows.status,
-        row_down_us=rows.amount,
-        row_detail=rows.detail,
+        spans=spans,
         clause=clause,
+        classify=classify,
     )
 
 

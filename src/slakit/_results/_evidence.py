@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 
 import attrs
@@ -84,6 +84,28 @@ class MeasureEvidence:
     def down_us(self) -> int:
         """The counted down time in microseconds."""
         return self.down.measure()
+
+
+class LazyCounts(Mapping[str, Mapping[str, int]]):
+    """Reconciliation counts worked out on first access (classifying rows costs time)."""
+
+    def __init__(self, compute: Callable[[], Mapping[str, Mapping[str, int]]]) -> None:
+        self._compute = compute
+        self._value: Mapping[str, Mapping[str, int]] | None = None
+
+    def _get(self) -> Mapping[str, Mapping[str, int]]:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+    def __getitem__(self, key: str) -> Mapping[str, int]:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 @attrs.frozen(eq=False)

@@ -95,7 +95,7 @@ class Report:
         outcomes: tuple[MeasureOutcome, ...],
         objective_columns: tuple[ObjectiveColumn, ...],
         credit_columns: tuple[CreditColumn, ...],
-        reconciliation: Reconciliation,
+        reconciliation: Reconciliation | Callable[[], Reconciliation],
         notes: tuple[str, ...] = (),
     ) -> None:
         self.agreement = agreement
@@ -105,7 +105,7 @@ class Report:
         self.outcomes = outcomes
         self._objective_columns = objective_columns
         self._credit_columns = credit_columns
-        self.reconciliation = reconciliation
+        self._reconciliation = reconciliation
         self.notes = notes
 
     # --- summary ---------------------------------------------------------------------------
@@ -246,9 +246,15 @@ class Report:
             outcomes=self.outcomes,
             objective_columns=self._objective_columns,
             credit_columns=credit_columns,
-            reconciliation=self.reconciliation,
+            reconciliation=self._reconciliation,
             notes=self.notes,
         )
+
+    @functools.cached_property
+    def reconciliation(self) -> Reconciliation:
+        """How every input row reconciles in each measure (worked out when first read)."""
+        given = self._reconciliation
+        return given if isinstance(given, Reconciliation) else given()
 
     @property
     def credit_columns(self) -> tuple[CreditColumn, ...]:

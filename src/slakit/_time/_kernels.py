@@ -24,6 +24,7 @@ import numpy.typing as npt
 __all__ = [
     "I64",
     "Grouped",
+    "Sweep",
     "bucketize",
     "clip",
     "coverage",
@@ -97,35 +98,12 @@ def coverage_many(
     sets: Sequence[Grouped],
     keeps: Sequence[Callable[[list[I64]], npt.NDArray[np.bool_]]],
 ) -> list[Grouped]:
-    """Like :func:`coverage`, for several predicates over one shared ordering of boundaries."""
-    sizes = [len(s) for s in sets]
-    if sum(sizes) == 0:
-        return [empty() for _ in keeps]
-    group = np.concatenate([np.concatenate((s.group, s.group)) for s in sets])
-    time = np.concatenate([np.concatenate((s.start, s.end)) for s in sets])
-    kind = np.concatenate(
-        [np.concatenate((np.ones(n, np.int64), np.zeros(n, np.int64))) for n in sizes]
-    )
-    order = _order(group, time, kind)
-    group = group[order]
-    time = time[order]
-    delta_sorted = (kind[order] << 1) - 1  # start: +1, end: -1
-    counts: list[I64] = []
-    if len(sets) == 1:
-        counts.append(np.cumsum(delta_sorted))
-    else:
-        owner = np.concatenate([np.full(2 * n, i, dtype=np.int64) for i, n in enumerate(sizes)])[
-            order
-        ]
-        counts.extend(np.cumsum(np.where(owner == i, delta_sorted, 0)) for i in range(len(sets)))
-    # Segment j runs from boundary j to boundary j + 1 within one group.
-    seg_counts = [c[:-1] for c in counts]
-    valid = (group[:-1] == group[1:]) & (time[1:] > time[:-1])
-    out = []
-    for keep in keeps:
-        idx = np.flatnonzero(keep(seg_counts) & valid)
-        out.append(_merge_sorted(Grouped(group[idx], time[idx], time[idx + 1])))
-    return out
+    """Like :func:`coverage`, for several predicates over one shared ordering of boundaries.
+
+    Takes one to three span sets (see :class:`Sweep`).
+    """
+    sweep = Sweep(sets)
+    return [sweep.spans(keep) for keep in keeps]
 
 
 def _merge_sorted(spans: Grouped) -> Grouped:
@@ -255,3 +233,102 @@ def covered_by_at_least(spans: Grouped, need: I64) -> Grouped:
     mask = (count[:-1] >= need[group[:-1]]) & (group[:-1] == group[1:]) & (time[1:] > time[:-1])
     idx = np.flatnonzero(mask)
     return _merge_sorted(Grouped(group[idx], time[idx], time[idx + 1]))
+
+
+_COUNT_BITS = 20  # per-set counters packed into one int64 running sum
+
+
+class Sweep:
+    """One ordering of the boundaries of up to three grouped span sets, reused for many questions.
+
+    The boundaries are sorted once: when (group, time, kind, set) packs into one
+    ``int64`` key, by value (``np.sort``, much cheaper than ``argsort``),
+    otherwise with a lexsort. The running count of each set is packed into one
+    ``cumsum`` (20 bits a set). :meth:`sums` then measures, per group, the time
+    where a predicate on the counts holds, without building spans;
+    :meth:`spans` builds them when evidence asks.
+    """
+
+    __slots__ = ("_counts", "_cum", "group", "n_sets", "t0", "time", "valid")
+
+    def __init__(self, sets: Sequence[Grouped]) -> None:
+        if not 1 <= len(sets) <= 3:
+            raise ValueError("Sweep takes one to three span sets")
+        self.n_sets = len(sets)
+        total = sum(len(s) for s in sets)
+        self._counts: dict[int, I64] = {}
+        self.t0 = 0
+        if total == 0:
+            self.group = np.zeros(0, np.int64)
+            self.time = np.zeros(0, np.int64)
+            self._cum = np.zeros(0, np.int64)
+            self.valid = np.zeros(0, dtype=bool)
+            return
+        t0 = min(int(s.start.min()) for s in sets if len(s))
+        t_max = max(int(s.end.max()) for s in sets if len(s))
+        g_min = min(int(s.group.min()) for s in sets if len(s))
+        g_max = max(int(s.group.max()) for s in sets if len(s))
+        t_bits = max((t_max - t0).bit_length(), 1)
+        g_bits = max(g_max.bit_length(), 1)
+        self.t0 = t0
+        if g_min >= 0 and g_bits + t_bits + 3 <= 63:
+            # One int64 key a boundary: group | time since t0 | kind (start 1, end 0) | set.
+            shift = t_bits + 3
+            key = np.empty(2 * total, dtype=np.int64)
+            at = 0
+            for i, s in enumerate(sets):
+                n = len(s)
+                head = s.group << shift
+                np.add(head, ((s.start - t0) << 3) | (4 + i), out=key[at : at + n])
+                np.add(head, ((s.end - t0) << 3) | i, out=key[at + n : at + 2 * n])
+                at += 2 * n
+            key.sort()
+            self.group = key >> shift
+            self.time = (key >> 3) & ((1 << t_bits) - 1)
+            low = key & 7
+        else:
+            group = np.concatenate([np.concatenate((s.group, s.group)) for s in sets])
+            time = np.concatenate([np.concatenate((s.start, s.end)) for s in sets]) - t0
+            low = np.concatenate(
+                [
+                    np.concatenate((np.full(len(s), 4 + i, np.int64), np.full(len(s), i, np.int64)))
+                    for i, s in enumerate(sets)
+                ]
+            )
+            order = np.lexsort((low, time, group))
+            self.group = group[order]
+            self.time = time[order]
+            low = low[order]
+        unit = np.left_shift(1, _COUNT_BITS * (low & 3))
+        np.negative(unit, out=unit, where=low < 4)
+        self._cum = np.cumsum(unit)
+        self.valid = (self.group[:-1] == self.group[1:]) & (self.time[1:] > self.time[:-1])
+
+    def counts(self, i: int) -> I64:
+        """Return, per elementary segment, how many spans of set ``i`` cover it."""
+        if i not in self._counts:
+            cum = self._cum[:-1]
+            self._counts[i] = (cum >> (_COUNT_BITS * i)) & ((1 << _COUNT_BITS) - 1)
+        return self._counts[i]
+
+    def _mask(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
+        if self.time.shape[0] == 0:
+            return np.zeros(0, dtype=bool)
+        counts = [self.counts(i) for i in range(self.n_sets)]
+        return keep(counts) & self.valid
+
+    def sums(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]], n_groups: int) -> I64:
+        """Return, per group ``0 .. n_groups - 1``, the exact time where ``keep`` holds."""
+        if self.time.shape[0] == 0:
+            return np.zeros(n_groups, dtype=np.int64)
+        length = np.where(self._mask(keep), self.time[1:] - self.time[:-1], 0)
+        return sum_by_group(self.group[:-1], length, n_groups)
+
+    def spans(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]]) -> Grouped:
+        """Return the normalised spans where ``keep`` holds."""
+        if self.time.shape[0] == 0:
+            return empty()
+        idx = np.flatnonzero(self._mask(keep))
+        return _merge_sorted(
+            Grouped(self.group[idx], self.time[idx] + self.t0, self.time[idx + 1] + self.t0)
+        )

@@ -1,0 +1,90 @@
+"""The grouped span kernels against brute force on small integer ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slakit._time import _kernels as k
+
+Keep = Callable[[list[npt.NDArray[np.int64]]], npt.NDArray[np.bool_]]
+KEEPS: list[Keep] = [
+    lambda c: (c[0] > 0) & (c[-1] == 0),
+    lambda c: c[-1] > 0,
+    lambda c: (c[0] > 0) | (c[-1] > 0),
+    lambda c: (c[0] > 1) & (c[-1] > 0),
+]
+GROUPS, SPAN = 3, 80
+
+
+def grouped_sets() -> st.SearchStrategy[list[k.Grouped]]:
+    span = st.tuples(st.integers(0, GROUPS - 1), st.integers(0, 59), st.integers(1, 20))
+    one = st.lists(span, max_size=8).map(
+        lambda rows: k.as_grouped(
+            [g for g, _, _ in rows], [s for _, s, _ in rows], [s + n for _, s, n in rows]
+        )
+    )
+    return st.lists(one, min_size=1, max_size=3)
+
+
+def brute(sets: list[k.Grouped], keep: Keep) -> list[int]:
+    """Per group, the number of unit cells where ``keep`` holds on the cover counts."""
+    out = []
+    for g in range(GROUPS):
+        cover = np.zeros((len(sets), SPAN), dtype=np.int64)
+        for i, spans in enumerate(sets):
+            for gg, s, e in zip(*spans, strict=True):
+                if gg == g:
+                    cover[i, s:e] += 1
+        out.append(int(keep([cover[i] for i in range(len(sets))]).sum()))
+    return out
+
+
+@given(sets=grouped_sets(), which=st.integers(0, len(KEEPS) - 1))
+def test_sweep_sums_and_spans_match_brute_force(sets: list[k.Grouped], which: int) -> None:
+    """One sweep answers any predicate on the counts, as sums and as normalised spans."""
+    keep = KEEPS[which]
+    sweep = k.Sweep(sets)
+    expected = brute(sets, keep)
+    assert sweep.sums(keep, GROUPS).tolist() == expected
+    spans = sweep.spans(keep)
+    assert k.sum_by_group(spans.group, spans.end - spans.start, GROUPS).tolist() == expected
+    # normalised: sorted, disjoint and not touching within a group
+    same = spans.group[1:] == spans.group[:-1]
+    assert bool(np.all(spans.start[1:][same] > spans.end[:-1][same]))
+
+
+def test_sweep_falls_back_when_keys_do_not_pack() -> None:
+    """Times too far apart to pack into one key still sweep correctly (lexsort path)."""
+    far = k.as_grouped([0, 1], [0, 2**61], [10, 2**61 + 5])
+    sweep = k.Sweep([far])
+    assert sweep.sums(lambda c: c[0] > 0, 2).tolist() == [10, 5]
+    assert sweep.spans(lambda c: c[0] > 0).start.tolist() == [0, 2**61]
+
+
+def test_sweep_takes_one_to_three_sets() -> None:
+    """More than three sets do not fit the packed counters and are refused."""
+    empty = k.empty()
+    with pytest.raises(ValueError, match="one to three"):
+        k.Sweep([empty] * 4)
+    assert k.Sweep([empty]).sums(lambda c: c[0] > 0, 2).tolist() == [0, 0]
+    assert len(k.Sweep([empty]).spans(lambda c: c[0] > 0)) == 0
+
+
+@given(sets=grouped_sets(), need=st.lists(st.integers(1, 3), min_size=GROUPS, max_size=GROUPS))
+def test_covered_by_at_least(sets: list[k.Grouped], need: list[int]) -> None:
+    """At-least-k coverage per group equals counting covering spans cell by cell."""
+    spans = sets[0]
+    got = k.covered_by_at_least(spans, np.asarray(need, dtype=np.int64))
+    for g in range(GROUPS):
+        cells = np.zeros(SPAN, dtype=np.int64)
+        for gg, s, e in zip(*spans, strict=True):
+            if gg == g:
+                cells[s:e] += 1
+        mine = int((got.end - got.start)[got.group == g].sum())
+        assert mine == int((cells >= need[g]).sum())
