@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._measures import Measure
-from slakit._time._instant import format_us
+from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
 
 __all__ = ["EventNote", "MeasureEvidence", "MeasureOutcome", "Reconciliation"]
@@ -75,6 +75,36 @@ class MeasureEvidence:
     events: tuple[EventNote, ...]
     weighted_down: Fraction | None = None
 
+    def explain_lines(self) -> list[str]:
+        """Return the evidence as the indented lines that ``Report.explain()`` prints."""
+        weighted = ""
+        if self.weighted_down is not None:
+            weighted = f", weighted down {describe_us(int(self.weighted_down))}"
+            if self.weighted_down.denominator != 1:
+                weighted += f" (exact {self.weighted_down} microseconds)"
+        head = (
+            f"  {self.measure.label}: eligible {describe_us(self.eligible_us)}, "
+            f"down {describe_us(self.down_us)}{weighted}"
+        )
+        out = [head, f"    how it is measured: {self.measure.describe()}"]
+        if self.down:
+            out.append("    down time counted:")
+            out.extend(_timeline_lines(self.down, "      "))
+        if self.excluded:
+            out.append(f"    time excluded by the clause ({self.excluded_by}):")
+            out.extend(_timeline_lines(self.excluded, "      "))
+        if self.outside_window:
+            out.append("    down time outside the service window (not counted):")
+            out.extend(_timeline_lines(self.outside_window, "      "))
+        uncounted = [n for n in self.events if n.category != "counted"]
+        if uncounted:
+            out.append("    events not counted:")
+            out.extend(
+                f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}"
+                for n in uncounted
+            )
+        return out
+
     @property
     def eligible_us(self) -> int:
         """The eligible time in microseconds."""
@@ -106,6 +136,13 @@ class LazyCounts(Mapping[str, Mapping[str, int]]):
 
     def __len__(self) -> int:
         return len(self._get())
+
+
+def _timeline_lines(timeline: Timeline, indent: str, limit: int = 20) -> list[str]:
+    lines = [f"{indent}{span}  {describe_us(span.end - span.start)}" for span in timeline[:limit]]
+    if len(timeline) > limit:
+        lines.append(f"{indent}... and {len(timeline) - limit} more spans")
+    return lines
 
 
 @attrs.frozen(eq=False)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from slakit._dsl._ratio import format_percent
 from slakit._results._evidence import MeasureEvidence
-from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine, ObjectiveResult
 from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
@@ -185,36 +184,7 @@ def explain(report: Report) -> str:
                     f"{result.shown} (exact {result.value}), margin {result.margin_shown}"
                 )
         for ev in sr.evidence:
-            if isinstance(ev, TicketEvidence):
-                out.extend(ev.explain_lines())
-                continue
-            weighted = ""
-            if ev.weighted_down is not None:
-                weighted = f", weighted down {describe_us(int(ev.weighted_down))}"
-                if ev.weighted_down.denominator != 1:
-                    weighted += f" (exact {ev.weighted_down} microseconds)"
-            out.append(
-                f"  {ev.measure.label}: eligible {describe_us(ev.eligible_us)}, "
-                f"down {describe_us(ev.down_us)}{weighted}"
-            )
-            out.append(f"    how it is measured: {ev.measure.describe()}")
-            if ev.down:
-                out.append("    down time counted:")
-                out.extend(_timeline_lines(ev.down, "      "))
-            if ev.excluded:
-                out.append(f"    time excluded by the clause ({ev.excluded_by}):")
-                out.extend(_timeline_lines(ev.excluded, "      "))
-            if ev.outside_window:
-                out.append("    down time outside the service window (not counted):")
-                out.extend(_timeline_lines(ev.outside_window, "      "))
-            uncounted = [n for n in ev.events if n.category != "counted"]
-            if uncounted:
-                out.append("    events not counted:")
-                out.extend(
-                    f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: "
-                    f"{n.reason}"
-                    for n in uncounted
-                )
+            out.extend(ev.explain_lines())
         out.extend(f"  credit: {line.describe()}" for line in lines_by_service.get(service, []))
         if service not in lines_by_service:
             out.append("  credit: none")

@@ -64,6 +64,15 @@ class RequestEvidence(MeasureEvidence):
     detail: str = ""
     value: str = ""
 
+    def explain_lines(self) -> list[str]:
+        """Return the evidence as the indented lines that ``Report.explain()`` prints."""
+        head, *rest = self.lines()
+        return [
+            f"  {head}",
+            f"    how it is measured: {self.measure.describe()}",
+            *(f"  {line}" for line in rest),
+        ]
+
     def lines(self) -> list[str]:
         """Return the evidence as lines of text."""
         out = [f"{self.measure.label} of {self.service}: {self.value}"]
