@@ -682,3 +682,134 @@ def test_columns_give_each_services_exact_credit() -> None:
     """``columns()`` holds the exact credit per service for bulk use."""
     cols = run(SCHEDULE + FIXED, [down("a", 60)], services=("a", "b")).columns()
     assert cols["credit.amount"].tolist() == [Fraction(150), Fraction(0)]
+
+
+# --- reprs, words and bad arguments --------------------------------------------------------------
+
+REPRS = [
+    sla.linear(TARGET, share="5%", per="0.1%", at_most="50%", steps="whole", base=sla.charges()),
+    sla.prorated(U, multiple=10, basis="eligible"),
+    sla.prorated(U, multiple="2.5", basis=sla.days(30), base=sla.charges("usage")),
+    sla.per_downtime(U, every=sla.hours(1), worth=sla.usd("5"), steps="exact"),
+    sla.refund_per(U, every=sla.hours(1), down_over=sla.minutes(6), price=sla.usd("0.10")),
+    sla.scaled(SCHEDULE, by=Counted(good=(1,), total=(2,)), bad=True),
+    sla.scaled(SCHEDULE, by="40%"),
+    sla.cap(SCHEDULE, at_most=sla.usd("10"), per="rolling 12"),
+    sla.minimum(SCHEDULE, sla.usd("1"), inclusive=True),
+    sla.in_order(SCHEDULE, FIXED),
+    sla.escalate(SCHEDULE, to=FIXED, when=TARGET, after=2),
+    sla.earn_back(SCHEDULE, when=TARGET, periods=3),
+    sla.claim_required(SCHEDULE, sla.within_days(sla.days(30))),
+    sla.chronic(TARGET, breached=3, of_last=6),
+]
+
+
+@pytest.mark.parametrize("rule", REPRS, ids=lambda r: repr(r).split("(")[0])
+def test_reprs_rebuild_the_rule_and_words_describe_it(rule: sla.CreditRule) -> None:
+    """Every rule's repr is the DSL call that builds it; described rules say what they pay."""
+    namespace = {name: getattr(sla, name) for name in sla.__all__}
+    namespace.update(Decimal=Decimal, Money=sla.Money, Counted=Counted)
+    assert eval(repr(rule), namespace) == rule
+    describe = getattr(rule, "describe", None)
+    if describe is not None:
+        assert describe()
+
+
+def test_words_of_shapes() -> None:
+    """Descriptions name the numbers a customer checks."""
+    assert REPRS[0].describe() == (  # type: ignore[attr-defined]
+        "5% of the charges billed (all) per 0.1% short of uptime >= 99.9% (whole steps), "
+        "at most 50%"
+    )
+    assert REPRS[1].basis_words() == "the eligible time"  # type: ignore[attr-defined]
+    assert "30 days" in REPRS[2].describe()  # type: ignore[attr-defined]
+    assert sla.prorated(U, basis=sla.quarterly()).basis_words().startswith("the length of the")
+    assert REPRS[3].describe() == (  # type: ignore[attr-defined]
+        "one unit per 1 hour (pro rata) of down time, each 5 USD"
+    )
+    assert (
+        "the 'hour' rate"
+        in sla.refund_per(U, every=sla.hours(1), down_over=sla.minutes(6), price="hour").describe()
+    )
+    assert REPRS[5].describe() == "times the affected share (1 - tickets answered in time)"  # type: ignore[attr-defined]
+    assert REPRS[6].describe() == "times 40%"  # type: ignore[attr-defined]
+    assert REPRS[7].describe() == "cap of 10 USD per rolling 12"  # type: ignore[attr-defined]
+    assert REPRS[8].describe() == "issued only if at least 1 USD"  # type: ignore[attr-defined]
+    assert "previous 2 periods" in REPRS[10].describe()  # type: ignore[attr-defined]
+    assert "next 3" in REPRS[11].describe()  # type: ignore[attr-defined]
+    assert REPRS[12].window.describe() == "within 30 days after the period ends"  # type: ignore[attr-defined]
+    assert "third billing cycle" in sla.within_cycles(3).describe()
+    assert "5th billing cycle" in sla.within_cycles(5).describe()
+    assert sla.fee().describe() == "the tier's fee"
+    assert repr(sla.fee()) == "fee()"
+    assert sla.charges("usage").counts("usage")
+    assert not sla.charges("usage").counts("support")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: sla.charges("usage", excluding="usage"), "both counts and excludes"),
+        (lambda: sla.charges(""), "charge kind ''"),
+        (lambda: sla.credit_schedule(U, {"< 99%": "1%"}, base="fee"), "must be fee"),
+        (lambda: sla.per_breach("uptime", sla.usd("1")), "must be an objective"),
+        (lambda: sla.per_breach(TARGET, 5), "must be money"),
+        (lambda: sla.linear(U, share="1%", per="1%"), "must be an objective"),
+        (lambda: sla.linear(TARGET, share="1%", per="1%", steps="some"), "steps='some'"),
+        (lambda: sla.prorated(U, basis="month"), "basis='month'"),
+        (lambda: sla.prorated(U, multiple="x"), "multiple='x'"),
+        (lambda: sla.prorated("u"), "must be a measure"),
+        (lambda: sla.per_downtime(U, every=sla.hours(0), worth=sla.days(1)), "every="),
+        (lambda: sla.per_downtime(U, every=sla.hours(1), worth=3), "worth=3"),
+        (
+            lambda: sla.refund_per(U, every=sla.hours(1), down_over=sla.minutes(6), price=""),
+            "price=''",
+        ),
+        (lambda: sla.cap(SCHEDULE, at_most=sla.usd("-1")), "must not be negative"),
+        (lambda: sla.cap("x", at_most="1%"), "is not a credit rule"),
+        (lambda: sla.minimum(SCHEDULE, "1"), "must be money of zero or more"),
+        (lambda: sla.escalate(SCHEDULE, to=FIXED, when=U), "must be an objective"),
+        (lambda: sla.earn_back(SCHEDULE, when=TARGET, periods=0), "at least 1"),
+        (lambda: sla.claim_required(SCHEDULE, sla.days(30)), "within_days"),
+        (lambda: sla.within_days(3), "positive duration"),
+        (lambda: sla.report_only(TARGET, " "), "must say what"),
+        (lambda: sla.chronic(TARGET, breached=1, of_last=2, flag=""), "must name"),
+        (lambda: sla.cap(SCHEDULE, at_most="1%", per="rolling 0"), "at least one period"),
+    ],
+)
+def test_bad_arguments_are_refused_when_written(build: object, message: str) -> None:
+    """Each factory rejects a bad argument with a message naming it."""
+    with pytest.raises(DefinitionError, match=message):
+        build()  # type: ignore[operator]
+
+
+def test_bad_input_records() -> None:
+    """Billing and claim records are validated; tables refuse foreign rows."""
+    with pytest.raises(DefinitionError, match="must be money"):
+        sla.Charge("a", "2026-10", "usage", "10")  # type: ignore[arg-type]
+    with pytest.raises(DefinitionError, match="service='' must be"):
+        sla.Charge("", "2026-10", "usage", sla.usd("1"))
+    with pytest.raises(sla.exceptions.EventDataError, match="expected Charge or UnitPrice"):
+        sla.ChargeTable([sla.Claim("a", "2026-10", "2026-11-01T00:00Z")])  # type: ignore[list-item]
+    with pytest.raises(sla.exceptions.EventDataError, match="expected Claim"):
+        sla.ClaimTable([sla.Charge("a", "2026-10", "usage", sla.usd("1"))])  # type: ignore[list-item]
+    with pytest.raises(DefinitionError, match="period=''"):
+        sla.Claim("a", "", "2026-11-01T00:00Z")
+    table = sla.ChargeTable.from_records([sla.UnitPrice("a", "hour", sla.usd("1"))])
+    assert (len(table), repr(table)) == (1, "<ChargeTable 0 charges, 1 prices>")
+    claims = sla.ClaimTable.from_records([])
+    assert (len(claims), repr(claims)) == (0, "<ClaimTable 0 claims>")
+    assert repr(sla.UnitPrice("a", "hour", sla.usd("1"), period="2026-10")) == (
+        "UnitPrice('a', 'hour', Money('1', 'USD'), period='2026-10')"
+    )
+    assert sla.Claim("a", "2026-10", "2026-11-01T00:00Z").filed_us > 0
+
+
+def test_a_measure_of_one_service_credits_only_that_service() -> None:
+    """A rule on ``uptime(service=...)`` leaves the other services without credit lines."""
+    one = sla.uptime(service="b")
+    rule = sla.credit_schedule(one, {"< 99.9%": "10%"}) + sla.per_breach(
+        one >= "99.9%", sla.usd("5")
+    )
+    report = run(rule, [down("a", 600), down("b", 60)], services=("a", "b"))
+    assert amounts(report) == {"b": Fraction(105)}

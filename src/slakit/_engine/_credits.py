@@ -148,6 +148,14 @@ class CreditContext:
             good[i], total[i] = outcome.good[j], outcome.total[j]
         return good, total
 
+    def covered(self, measure: Measure) -> Bools:
+        """Return which agreement services ``measure`` covers."""
+        outcome = self.outcomes[measure]
+        if outcome.services == self.services:
+            return np.ones(self.n, dtype=bool)
+        names = set(outcome.services)
+        return np.asarray([s in names for s in self.services], dtype=bool)
+
     def value(self, measure: Measure, i: int) -> Fraction | None:
         """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data)."""
         outcome = self.outcomes[measure]
@@ -373,7 +381,7 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
     name = f"credit schedule on {rule.measure.label}"
     base, nominal = _base(rule.base, ctx, (band >= 0) & (num != 0), name)
     amount = base.times(num, den)
-    shown = (band >= 0) | (band == GAP) | (band == NO_DATA)
+    shown = ((band >= 0) | (band == GAP) | (band == NO_DATA)) & ctx.covered(rule.measure)
 
     def lines(i: int) -> list[CreditLine]:
         code = int(band[i])
