@@ -309,14 +309,11 @@ def test_parse_tickets_jsonl_lists_every_bad_line() -> None:
         "t.jsonl:5: opened: 5 must be an ISO 8601 string like '2026-10-01T00:00:00Z'",
         "t.jsonl:6: transitions: must be a list of objects with at, status",
         "t.jsonl:7: transitions[0]: must be an object with exactly at, status",
-        (
-            "t.jsonl:7: transitions[1].at: at='x' is not an ISO 8601 instant; write it like "
-            "'2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'"
-        ),
+        "t.jsonl:7: transitions[1].at: 'x' is not ISO 8601; write it like '2026-10-01T00:00:00Z'",
         "t.jsonl:7: transitions[1].status: 3 must be a string",
         (
-            "t.jsonl:8: pauses[0].end: end='2026-10-05T10:00' has no UTC offset; append 'Z' or an "
-            "offset such as '+02:00'"
+            "t.jsonl:8: pauses[0].end: '2026-10-05T10:00' has no UTC offset; append 'Z' or an "
+            "offset like '+02:00'"
         ),
         "t.jsonl:9: service: '' must be a non-empty string",
         (

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from slakit._dsl._ratio import ratio
+from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import DEPLOYMENT, KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
-from slakit._time._instant import to_us
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 
 __all__ = ["parse_jsonl", "read_jsonl"]
@@ -67,11 +66,8 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
     end: list[int] = []
     announced: list[int] = []
     where: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        here = f"{source}:{number}"
-        row = _parse_line(line, here, problems)
+    for here, obj in json_objects(lines, source=source, problems=problems):
+        row = _parse_object(obj, here, problems)
         if row is None:
             continue
         kind.append(row[0])
@@ -105,17 +101,9 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
     )
 
 
-def _parse_line(
-    line: str, here: str, problems: list[Problem]
+def _parse_object(
+    obj: dict[str, Any], here: str, problems: list[Problem]
 ) -> tuple[int, str, int, int, int, str, Decimal] | None:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(here, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-        return None
-    if not isinstance(obj, dict):
-        problems.append(Problem(here, "", f"expected a JSON object, got {type(obj).__name__}"))
-        return None
     before = len(problems)
     kind_name = obj.get("type")
     if kind_name not in _FIELDS:
@@ -159,7 +147,7 @@ def _parse_line(
     times: dict[str, int] = {}
     for name in expected[2:]:
         if name in obj:
-            value = _instant(obj[name], here, name, problems)
+            value = instant_field(obj[name], here, name, problems)
             if value is not None:
                 times[name] = value
     if "start" in times and "end" in times and times["end"] <= times["start"]:
@@ -176,26 +164,3 @@ def _parse_line(
         str(state),
         share,
     )
-
-
-def _instant(value: object, here: str, name: str, problems: list[Problem]) -> int | None:
-    if not isinstance(value, str):
-        problems.append(
-            Problem(here, name, f"{value!r} must be an ISO 8601 string like '2026-10-01T00:00:00Z'")
-        )
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        problems.append(
-            Problem(here, name, f"{value!r} is not ISO 8601; write it like '2026-10-01T00:00:00Z'")
-        )
-        return None
-    if parsed.utcoffset() is None:
-        problems.append(
-            Problem(
-                here, name, f"{value!r} has no UTC offset; append 'Z' or an offset like '+02:00'"
-            )
-        )
-        return None
-    return to_us(parsed)

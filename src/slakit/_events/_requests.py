@@ -9,7 +9,6 @@ for the request measures (:func:`slakit.success_ratio`,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import _as_us, _row_key
 from slakit._repr import DSLRepr
 from slakit._time._instant import Duration, InstantLike, format_us, from_us, to_us
@@ -594,11 +594,8 @@ def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") ->
     problems: list[Problem] = []
     rows: list[tuple[str, int, int, int, int]] = []
     where: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        here = f"{source}:{number}"
-        row = _parse_line(line, here, problems)
+    for here, obj in json_objects(lines, source=source, problems=problems, parse_float=Decimal):
+        row = _parse_object(obj, here, problems)
         if row is not None:
             rows.append(row)
             where.append(here)
@@ -618,17 +615,9 @@ def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") ->
     )
 
 
-def _parse_line(
-    line: str, here: str, problems: list[Problem]
+def _parse_object(
+    obj: dict[str, Any], here: str, problems: list[Problem]
 ) -> tuple[str, int, int, int, int] | None:
-    try:
-        obj = json.loads(line, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(here, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-        return None
-    if not isinstance(obj, dict):
-        problems.append(Problem(here, "", f"expected a JSON object, got {type(obj).__name__}"))
-        return None
     before = len(problems)
     problems.extend(
         Problem(here, name, f"unknown field for a request; expected {', '.join(_FIELDS)}")
@@ -645,7 +634,7 @@ def _parse_line(
     svc = obj.get("service")
     if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
         problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
-    time = _instant(obj.get("time"), here, problems) if "time" in obj else None
+    time = instant_field(obj.get("time"), here, "time", problems) if "time" in obj else None
     status = obj.get("status")
     if status is not None and (
         isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
@@ -661,22 +650,6 @@ def _parse_line(
         return None
     assert time is not None
     return (str(svc), time, status or NO_STATUS, outcome_of(status, ok), latency)
-
-
-def _instant(value: object, here: str, problems: list[Problem]) -> int | None:
-    try:
-        if not isinstance(value, str):
-            raise DefinitionError("not a string")
-        return to_us(value, name="time")
-    except DefinitionError:
-        problems.append(
-            Problem(
-                here,
-                "time",
-                f"{value!r} must be an ISO 8601 string with an offset like '2026-10-01T00:00:00Z'",
-            )
-        )
-        return None
 
 
 def _latency_ms(value: object, here: str, problems: list[Problem]) -> int:

@@ -14,7 +14,6 @@ unknown status is listed with its record and field, never silently dropped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import _row_key
 from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
@@ -799,11 +799,8 @@ def parse_tickets_jsonl(
     where: list[str] = []
     changes: list[tuple[int, int, str, int]] = []
     pauses: list[tuple[int, int, int, int]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        here = f"{source}:{number}"
-        parsed = _parse_ticket(line, here, problems)
+    for here, obj in json_objects(lines, source=source, problems=problems):
+        parsed = _parse_ticket(obj, here, problems)
         if parsed is None:
             continue
         row, line_changes, line_pauses = parsed
@@ -846,7 +843,7 @@ def parse_tickets_jsonl(
 
 
 def _parse_ticket(
-    line: str, here: str, problems: list[Problem]
+    obj: dict[str, Any], here: str, problems: list[Problem]
 ) -> (
     tuple[
         tuple[str, str, str, int, int, int, str],
@@ -855,14 +852,6 @@ def _parse_ticket(
     ]
     | None
 ):
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(here, "", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-        return None
-    if not isinstance(obj, dict):
-        problems.append(Problem(here, "", f"expected a JSON object, got {type(obj).__name__}"))
-        return None
     before = len(problems)
     problems.extend(
         Problem(here, name, f"missing; a ticket needs {', '.join(_TICKET_FIELDS)}")
@@ -889,7 +878,7 @@ def _parse_ticket(
     times: dict[str, int] = {}
     for name in ("opened", "first_response", "resolved"):
         if obj.get(name) is not None:
-            value = _instant(obj[name], here, name, problems)
+            value = instant_field(obj[name], here, name, problems)
             if value is not None:
                 times[name] = value
     changes = _parse_list(obj.get("transitions"), here, "transitions", ("at", "status"), problems)
@@ -929,7 +918,7 @@ def _parse_list(
                 Problem(here, field, f"must be an object with exactly {', '.join(keys)}")
             )
             continue
-        first = _instant(item[keys[0]], here, f"{field}.{keys[0]}", problems)
+        first = instant_field(item[keys[0]], here, f"{field}.{keys[0]}", problems)
         if keys[1] == "status":
             status = item["status"]
             if not isinstance(status, str):
@@ -938,20 +927,7 @@ def _parse_list(
             if first is not None:
                 out.append((first, status))
         else:
-            second = _instant(item[keys[1]], here, f"{field}.{keys[1]}", problems)
+            second = instant_field(item[keys[1]], here, f"{field}.{keys[1]}", problems)
             if first is not None and second is not None:
                 out.append((first, second))
     return out
-
-
-def _instant(value: object, here: str, name: str, problems: list[Problem]) -> int | None:
-    if not isinstance(value, str):
-        problems.append(
-            Problem(here, name, f"{value!r} must be an ISO 8601 string like '2026-10-01T00:00:00Z'")
-        )
-        return None
-    try:
-        return to_us(value, name=name.rpartition(".")[2])
-    except DefinitionError as error:
-        problems.append(Problem(here, name, str(error)))
-        return None
