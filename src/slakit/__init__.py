@@ -61,6 +61,7 @@ from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
 from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
 # --- dsl: measures, objectives, exclusions -------------------------------------------------
+from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
 from slakit._dsl._measures import (
     BucketRule,
@@ -223,6 +224,10 @@ __all__ = [
     "UnitPrice",
     # dsl: measures, objectives, exclusions
     "BucketRule",
+    "Composite",
+    "mean_of",
+    "pooled",
+    "worst_of",
     "ComponentRule",
     "all_of",
     "any_of",

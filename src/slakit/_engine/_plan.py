@@ -11,6 +11,7 @@ from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
 from slakit._engine import (
     _availability,  # noqa: F401  (registers the uptime runner)
+    _composites,  # noqa: F401  (registers the composite runner)
     _incidents,  # noqa: F401  (registers incident runners)
     _requests,  # noqa: F401  (registers the request runners)
     _support,  # noqa: F401  (registers ticket runners)
