@@ -306,8 +306,8 @@ def run_slakit(
 ) -> Result:
     """Evaluate both templates over the fleet's table and read every uptime and credit.
 
-    ``with_total=False`` skips ``report.compensation`` (the exact total and the
-    credit lines behind it), to show what the columns alone cost.
+    ``with_total=False`` skips ``report.exact_total`` (the exact total credit,
+    summed over the credit columns), to show what the columns alone cost.
     """
     import slakit as sla
 
@@ -324,7 +324,7 @@ def run_slakit(
         total[rows] = cols["uptime.total"]
         pct[rows] = [int(share * 100) for share in cols["credit.share"]]
         if with_total:
-            exact += report.compensation.exact_total
+            exact += report.exact_total
     if not with_total:
         exact = FEE * Fraction(int(pct.sum()), 100)
     return Result(good, total, pct, exact)

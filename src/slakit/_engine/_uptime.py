@@ -524,22 +524,36 @@ def _outside(c: list[I64]) -> BoolArray:
     return mask
 
 
+@functools.lru_cache(maxsize=32)
+def _index_of(services: tuple[str, ...]) -> dict[str, int]:
+    """Return each service's position (cached: one agreement is evaluated many times)."""
+    return {name: i for i, name in enumerate(services)}
+
+
+@functools.lru_cache(maxsize=32)
+def _names_array(names: tuple[str, ...]) -> npt.NDArray[np.str_]:
+    """Return service names as a numpy string array (cached per tuple of names)."""
+    out = np.asarray(names, dtype=str)
+    out.flags.writeable = False
+    return out
+
+
 def _rows(
     measure: Uptime, table: EventTable, services: tuple[str, ...], *, p0: int, p1: int
 ) -> _Rows:
     """Map each input row to its service's group (or -1), and mark what is not covered."""
     n_rows = len(table)
-    index = {name: i for i, name in enumerate(services)}
+    index = _index_of(services)
     if measure.service is not None:
         index = {measure.service: index[measure.service]} if measure.service in index else {}
     # The table's service names are sorted: find each measured service with one searchsorted.
-    names = np.asarray(table.services, dtype=str)
-    wanted = np.asarray(list(index), dtype=str)
+    names = _names_array(table.services)
+    wanted = _names_array(tuple(index))
     group_of_code = np.full(max(len(names), 1), -1, dtype=np.int64)
     if names.size and wanted.size:
         pos = np.minimum(np.searchsorted(names, wanted), names.size - 1)
         found = names[pos] == wanted
-        group_of_code[pos[found]] = np.asarray(list(index.values()), dtype=np.int64)[found]
+        group_of_code[pos[found]] = np.fromiter(index.values(), np.int64, len(index))[found]
     direct_code = group_of_code >= 0
     for service, rule in measure.components:  # a component's reports: the first service listing it
         if service in index:

@@ -78,8 +78,16 @@ class Amounts:
         return Fraction(int(self.num[i]), int(self.den[i]))
 
     def tolist(self) -> list[Fraction]:
-        """Return the amounts as fractions."""
-        return [Fraction(int(n), int(d)) for n, d in zip(self.num, self.den, strict=True)]
+        """Return the amounts as fractions (each distinct amount is built once)."""
+        cache: dict[tuple[int, int], Fraction] = {}
+        out = []
+        for n, d in zip(self.num.tolist(), self.den.tolist(), strict=True):
+            key = (n, d)
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = Fraction(int(n), int(d))
+            out.append(value)
+        return out
 
     def total(self) -> Fraction:
         """Return the exact sum, grouping equal denominators (one sum per denominator)."""

@@ -146,8 +146,12 @@ class Report:
     @property
     def total(self) -> Money:
         """The total credit owed for the period, rounded once (without building every line)."""
-        exact = sum((c.exact_total for c in self._credit_columns), Fraction(0))
-        return self.agreement.rounding.apply(exact, self.agreement.tier.fee.currency)
+        return self.agreement.rounding.apply(self.exact_total, self.agreement.tier.fee.currency)
+
+    @property
+    def exact_total(self) -> Fraction:
+        """The exact total credit before the final rounding (without building every line)."""
+        return sum((c.exact_total for c in self._credit_columns), Fraction(0))
 
     @functools.cached_property
     def objectives(self) -> tuple[ObjectiveResult, ...]:
