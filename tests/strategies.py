@@ -406,3 +406,182 @@ def credit_rules(
         return st.one_of(*options)
 
     return st.recursive(leaves, extend, max_leaves=5)
+
+
+# --- agreements as data (tiers, parties, catalogue, versions) ------------------------------
+
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+
+
+def real_calendars() -> st.SearchStrategy[sla.Calendar]:
+    """Draw a calendar built with the public factories (so it can be written as data)."""
+    leaves = st.one_of(
+        st.builds(
+            sla.weekly,
+            st.sampled_from(["Mon-Fri 08:00-18:00", "Sat,Sun 10:00-14:00", "Mon-Sun 00:00-24:00"]),
+            tz=st.sampled_from(ZONES),
+        ),
+        st.builds(
+            lambda sub, tz: sla.holidays("DE", subdiv=sub, tz=tz),
+            st.sampled_from([None, "BE", "BY"]),
+            st.sampled_from(ZONES),
+        ),
+        st.builds(
+            lambda days, tz: sla.dates(*days, tz=tz),
+            st.lists(st.sampled_from(["2026-12-24", "2026-12-31", "2027-01-01"]), min_size=1),
+            st.sampled_from(ZONES),
+        ),
+        st.builds(
+            lambda h, tz: sla.recurring(
+                "FREQ=WEEKLY;BYDAY=SU", start="2026-01-04", at="02:00", duration=sla.hours(h), tz=tz
+            ),
+            st.integers(1, 4),
+            st.sampled_from(ZONES),
+        ),
+        st.just(sla.always()),
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.tuples(inner, inner).map(lambda p: p[0] | p[1]),
+            st.tuples(inner, inner).map(lambda p: p[0] - p[1]),
+            inner.map(lambda c: ~c),
+        ),
+        max_leaves=3,
+    )
+
+
+@st.composite
+def data_uptimes(draw: st.DrawFn) -> sla.Uptime:
+    """Draw an uptime measure whose every part is a public DSL value."""
+    granularity = draw(st.none() | st.sampled_from([sla.minutes(1), sla.minutes(5), sla.hours(1)]))
+    return sla.uptime(
+        min_outage=draw(st.integers(0, 300).map(sla.seconds)),
+        granularity=granularity,
+        bucket_down="any" if granularity is None else draw(st.sampled_from(["any", "all"])),
+        excluding=draw(
+            st.lists(
+                st.builds(
+                    sla.scheduled_maintenance,
+                    notice=st.none() | st.integers(0, 10).map(sla.days),
+                    at_most=st.none() | st.integers(1, 8).map(sla.hours),
+                    accounting=st.sampled_from(["remove", "good", "bad"]),
+                ),
+                max_size=1,
+            )
+        ),
+        during=draw(st.none() | real_calendars()),
+        states=draw(st.sampled_from([None, {"down": "100%", "degraded": "50%"}])),
+    )
+
+
+#: Targets with up to six decimals of a percent, some not exact in six places.
+PERCENTS = st.sampled_from(["99.95%", "99.9%", "95%", "100%", "0%", "99.999999%", "12.3456789%"])
+
+
+@st.composite
+def data_objectives(draw: st.DrawFn, measure: sla.Measure) -> sla.Objective:
+    """Draw an objective on ``measure`` with a comparator and a percentage target."""
+    target = draw(PERCENTS)
+    op = draw(st.sampled_from([">=", ">", "<=", "<"]))
+    return {">=": measure >= target, ">": measure > target, "<=": measure <= target}.get(
+        op, measure < target
+    )
+
+
+@st.composite
+def data_tiers(draw: st.DrawFn, name: str = "gold") -> sla.Tier:
+    """Draw a tier over public measures, with objectives and an optional compensation rule."""
+    uptime = draw(data_uptimes())
+    others = draw(st.lists(st.one_of(request_measures(), incident_measures()), max_size=2))
+    objectives = [draw(data_objectives(uptime))]
+    for measure in others:
+        if isinstance(measure, sla.IncidentMeasure):
+            count = measure.statistic == "count"
+            targets = ["3", "0"] if count else ["4 hours", "0 seconds"]
+            objectives.append(measure <= draw(st.sampled_from(targets)))
+        elif isinstance(measure, sla.LatencyPercentile):
+            objectives.append(measure <= sla.milliseconds(draw(st.integers(1, 500))))
+        else:
+            objectives.append(draw(data_objectives(measure)))
+    compensation = draw(st.none() | credit_rules(uptime))
+    return sla.Tier(
+        name,
+        fee=draw(st.sampled_from([sla.usd("12000.00"), sla.usd("0"), sla.usd("99.995")])),
+        objectives=objectives,
+        compensation=compensation,
+        no_data=draw(st.sampled_from(["no data", "met", "breached", "excluded"])),
+    )
+
+
+@st.composite
+def data_agreements(draw: st.DrawFn, *, amendments: bool = True) -> sla.Agreement:
+    """Draw an agreement with parties, catalogue entries, reporting terms and amendments."""
+    services = draw(st.lists(st.sampled_from(SERVICES), min_size=1, unique=True))
+    tier = draw(data_tiers())
+    catalogue = [
+        sla.service(
+            name,
+            description=draw(st.sampled_from(["", "Checkout API", 'quotes " and \\ and ü'])),
+            components=draw(st.lists(st.sampled_from(["db", "web", "cache"]), unique=True)),
+            hours=draw(st.none() | real_calendars()),
+            group=draw(st.none() | st.sampled_from(["Server operations", "App support"])),
+        )
+        for name in draw(st.lists(st.sampled_from(services), unique=True))
+    ]
+    parties = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    sla.party("Pingdom", role="measurement authority"),
+                    sla.party(
+                        "Hetzner",
+                        role="subcontractor",
+                        responsible_for=["db"],
+                        underpinning="UC-7",
+                        passes_credits=True,
+                    ),
+                ]
+            ),
+            unique=True,
+        )
+    )
+    effective = draw(st.none() | st.sampled_from(["2026-01-01T00:00:00Z", "2026-01-15T12:30:00Z"]))
+    agreement = sla.Agreement(
+        provider="Acme Cloud",
+        customer=draw(st.sampled_from(["Globex", "Initech GmbH"])),
+        services=services,
+        tier=tier,
+        period=draw(
+            st.sampled_from(
+                [
+                    sla.monthly(),
+                    sla.monthly(tz="Europe/Berlin", day=15),
+                    sla.quarterly(),
+                    sla.weeks(),
+                ]
+            )
+        ),
+        effective=effective,
+        rounding=draw(st.sampled_from([sla.Rounding(), sla.Rounding("half_even", to="unit")])),
+        name=draw(st.none() | st.just("Master services agreement")),
+        parties=parties,
+        catalogue=catalogue,
+        reporting=draw(st.none() | st.just(sla.reporting(every="quarter", due=sla.days(15)))),
+    )
+    if amendments:
+        months = sorted(draw(st.lists(st.integers(2, 12), unique=True, max_size=2)))
+        for i, month in enumerate(months):
+            changes = draw(
+                st.sampled_from(
+                    [
+                        {"tier": tier.derive("silver", fee=sla.usd("6000.00"))},
+                        {"services": [*services, "d"]},
+                        {"rounding": sla.Rounding("down")},
+                    ]
+                )
+            )
+            agreement = agreement.amend(
+                f"2026-{month:02d}-01T00:00:00Z", title=f"amendment {i + 1}", **changes
+            )
+    return agreement

@@ -156,6 +156,13 @@ from slakit._dsl._requests import (
 )
 from slakit._results._requests import BucketNote, RequestEvidence
 
+# --- agreements as products: parties, catalogue, reporting, versions; as data ----------------
+from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
+from slakit._dsl._versions import Amendment, Change, Version, diff
+from slakit._data._codec import from_data, to_data
+from slakit._data._formats import dumps, loads, read_agreement, write_agreement
+from slakit._data._schema import agreement_schema
+
 # --- engine --------------------------------------------------------------------------------
 from slakit._engine._plan import Plan, compile_agreement, evaluate
 
@@ -313,6 +320,24 @@ __all__ = [
     "latency_share",
     "milliseconds",
     "success_ratio",
+    # agreements as products: parties, catalogue, reporting, versions; as data
+    "Amendment",
+    "Change",
+    "Party",
+    "Reporting",
+    "Service",
+    "Version",
+    "agreement_schema",
+    "diff",
+    "dumps",
+    "from_data",
+    "loads",
+    "party",
+    "read_agreement",
+    "reporting",
+    "service",
+    "to_data",
+    "write_agreement",
     # engine
     "Plan",
     "compile_agreement",

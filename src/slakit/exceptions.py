@@ -9,6 +9,7 @@ that already catches :class:`ValueError` keeps working::
     │   └── UnknownZoneError(DefinitionError)         a zone name that IANA does not know
     ├── CurrencyMismatchError(SlakitError, ValueError) two currencies were combined
     ├── EventDataError(SlakitError, ValueError)       one or more input records are invalid
+    ├── AgreementDataError(SlakitError, ValueError)   agreement data (JSON, YAML, TOML) is invalid
     ├── PeriodError(SlakitError, ValueError)          a period label that cannot be parsed
     └── EvaluationError(SlakitError, RuntimeError)    the inputs cannot be evaluated
 
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
+    "AgreementDataError",
     "CurrencyMismatchError",
     "DefinitionError",
     "EvaluationError",
@@ -95,3 +97,20 @@ class EventDataError(SlakitError, ValueError):
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = f"\n  ... and {count - 50} more" if count > 50 else ""
         super().__init__(f"{head}:\n{shown}{more}")
+
+
+class AgreementDataError(SlakitError, ValueError):
+    """Agreement data is invalid; ``problems`` lists every problem, each with its path.
+
+    A path starts at ``$``, the top of the document, such as
+    ``$.tier.compensation.bands[0].credit``.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        shown = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"the agreement data has {head}:\n{shown}")

@@ -8,10 +8,12 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from slakit._dsl._catalog import Party, Reporting, Service
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._money import Money, Rounding
 from slakit._dsl._objectives import Objective
+from slakit._dsl._versions import Amendment, Version, check_amendments
 from slakit._repr import DSLRepr
 from slakit._time._instant import format_us, to_us
 from slakit._time._periods import PeriodRule, monthly
@@ -88,6 +90,22 @@ class Tier(DSLRepr):
         """Return a new tier named ``name`` with ``changes`` applied to this one's fields."""
         return attrs.evolve(self, name=name, **changes)
 
+    def compare(self, *others: Tier) -> str:
+        """Return this tier and ``others`` side by side, as a Markdown table.
+
+        Examples:
+            >>> import slakit as sla
+            >>> gold = sla.Tier("gold", fee=sla.usd("100.00"))
+            >>> print(gold.compare(gold.derive("silver", fee=sla.usd("60.00"))))
+            | | gold | silver |
+            | --- | --- | --- |
+            | fee | 100.00 USD | 60.00 USD |
+            | no data | no data | no data |
+        """
+        from slakit._results._schedule import compare_tiers
+
+        return compare_tiers((self, *others))
+
     def measures(self) -> tuple[Measure, ...]:
         """Return every distinct measure the tier reads, in first-use order."""
         seen: dict[Measure, None] = {}
@@ -123,6 +141,32 @@ def _services(value: object) -> tuple[str, ...]:
         dupes = sorted({s for s in names if names.count(s) > 1})
         raise DefinitionError(f"services names {', '.join(map(repr, dupes))} more than once")
     return names
+
+
+def _parties(value: object) -> tuple[Party, ...]:
+    items = tuple(cast("Iterable[object]", value))
+    for item in items:
+        if not isinstance(item, Party):
+            raise DefinitionError(f"parties: {item!r} is not a party; use party(...)")
+    return cast("tuple[Party, ...]", items)
+
+
+def _catalogue(value: object) -> tuple[Service, ...]:
+    items = tuple(cast("Iterable[object]", value))
+    for item in items:
+        if not isinstance(item, Service):
+            raise DefinitionError(f"catalogue: {item!r} is not a service entry; use service(...)")
+    entries = cast("tuple[Service, ...]", items)
+    names = [e.name for e in entries]
+    if len(set(names)) != len(names):
+        raise DefinitionError(f"catalogue lists a service twice: {names}")
+    return entries
+
+
+def _reporting(value: object) -> Reporting | None:
+    if value is None or isinstance(value, Reporting):
+        return value
+    raise DefinitionError(f"reporting={value!r} must be reporting terms such as reporting(...)")
 
 
 def _effective(value: object) -> int | None:
@@ -163,6 +207,11 @@ class Agreement(DSLRepr):
         effective: the instant the agreement takes effect, or ``None``.
         rounding: how final amounts are rounded (default half-up to the minor unit).
         name: a title for reports; defaults to "provider / customer".
+        parties: supporting parties (a measurement authority, subcontractors).
+        catalogue: catalogue entries describing the services (each names one of
+            ``services``).
+        reporting: when reports are due and what they contain.
+        amendments: changes from later instants on, in order; see :meth:`amend`.
     """
 
     provider: str = attrs.field(converter=_name)
@@ -173,6 +222,79 @@ class Agreement(DSLRepr):
     effective: int | None = attrs.field(default=None, converter=_effective)
     rounding: Rounding = attrs.field(factory=Rounding)
     name: str | None = None
+    parties: tuple[Party, ...] = attrs.field(default=(), converter=_parties)
+    catalogue: tuple[Service, ...] = attrs.field(default=(), converter=_catalogue)
+    reporting: Reporting | None = attrs.field(default=None, converter=_reporting)
+    amendments: tuple[Amendment, ...] = attrs.field(default=(), converter=check_amendments)
+
+    def __attrs_post_init__(self) -> None:
+        covered = set(self.services)
+        for amendment in self.amendments:
+            covered |= set(amendment.services or ())
+        for entry in self.catalogue:
+            if entry.name not in covered:
+                raise DefinitionError(
+                    f"catalogue entry {entry.name!r} is not a service of the agreement "
+                    f"(services={list(self.services)!r})"
+                )
+        if self.amendments and self.effective is not None:
+            first = self.amendments[0].effective
+            if first <= self.effective:
+                raise DefinitionError(
+                    f"the amendment effective {format_us(first)} does not come after the "
+                    f"agreement takes effect ({format_us(self.effective)})"
+                )
+
+    def amend(
+        self,
+        effective: str | datetime | int,
+        *,
+        title: str = "",
+        tier: Tier | None = None,
+        services: Iterable[str] | None = None,
+        rounding: Rounding | None = None,
+    ) -> Agreement:
+        """Return the agreement with an amendment that replaces terms from ``effective`` on.
+
+        Examples:
+            >>> import slakit as sla
+            >>> gold = sla.Tier("gold", fee=sla.usd("100.00"))
+            >>> a = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold)
+            >>> b = a.amend("2026-07-01T00:00:00Z", title="price review",
+            ...             tier=gold.derive("gold", fee=sla.usd("90.00")))
+            >>> [v.label for v in b.versions()]
+            ['v1', 'v2 (price review)']
+        """
+        amendment = Amendment(
+            effective=effective,
+            title=title,
+            tier=tier,
+            services=None if services is None else tuple(services),
+            rounding=rounding,
+        )
+        return attrs.evolve(self, amendments=(*self.amendments, amendment))
+
+    def versions(self) -> tuple[Version, ...]:
+        """Return every version of the agreement, in order, each with the terms in force."""
+        base = attrs.evolve(self, amendments=())
+        out = [Version(1, "", self.effective, None, base)]
+        for number, amendment in enumerate(self.amendments, start=2):
+            previous = out[-1]
+            terms = attrs.evolve(
+                previous.agreement, effective=amendment.effective, **amendment.changes()
+            )
+            out[-1] = attrs.evolve(previous, end=amendment.effective)
+            out.append(Version(number, amendment.title, amendment.effective, None, terms))
+        return tuple(out)
+
+    def version_at(self, instant: str | datetime | int) -> Version:
+        """Return the version in force at ``instant`` (the first one before it takes effect)."""
+        t = to_us(instant, name="instant")
+        versions = self.versions()
+        for version in reversed(versions):
+            if version.start is None or version.start <= t:
+                return version
+        return versions[0]
 
     @property
     def title(self) -> str:
@@ -199,4 +321,10 @@ class Agreement(DSLRepr):
             args.append(f"rounding={self.rounding!r}")
         if self.name is not None:
             args.append(f"name={self.name!r}")
+        for field in ("parties", "catalogue", "amendments"):
+            items = getattr(self, field)
+            if items:
+                args.append(f"{field}=[{', '.join(map(repr, items))}]")
+        if self.reporting is not None:
+            args.append(f"reporting={self.reporting!r}")
         return f"Agreement({', '.join(args)})"

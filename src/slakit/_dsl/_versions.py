@@ -1,0 +1,212 @@
+"""Amendments with effective dates, the versions they make, and the differences between them.
+
+An :class:`~slakit.Agreement` holds its amendments in order. Version 1 is the
+agreement as first signed; each amendment makes the next version from its
+effective instant on, replacing the terms it names (the tier, the services, the
+rounding) and keeping the rest. ``agreement.versions()`` lists them;
+``agreement.version_at(instant)`` is the one in force; :func:`diff` lists what
+changed between two versions, field by field, with paths like those of the
+data loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from slakit._repr import DSLRepr
+from slakit._time._instant import format_us, to_us
+from slakit.exceptions import DefinitionError
+
+if TYPE_CHECKING:
+    from slakit._dsl._agreement import Agreement, Tier
+    from slakit._dsl._money import Rounding
+
+__all__ = ["Amendment", "Change", "Version", "diff"]
+
+
+def _instant(value: object) -> int:
+    if isinstance(value, str) and len(value) == 10:
+        raise DefinitionError(
+            f"effective={value!r} is a date without a time or zone; write an instant such as "
+            f"'{value}T00:00:00Z'"
+        )
+    return to_us(value, name="effective")  # type: ignore[arg-type]
+
+
+def _tier(value: object) -> Tier | None:
+    from slakit._dsl._agreement import Tier
+
+    if value is None or isinstance(value, Tier):
+        return value
+    raise DefinitionError(f"tier={value!r} must be a Tier")
+
+
+def _services(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from slakit._dsl._agreement import _services as check
+
+    return check(value)
+
+
+def _rounding(value: object) -> Rounding | None:
+    from slakit._dsl._money import Rounding
+
+    if value is None or isinstance(value, Rounding):
+        return value
+    raise DefinitionError(f"rounding={value!r} must be a Rounding")
+
+
+@attrs.frozen(repr=False, kw_only=True)
+class Amendment(DSLRepr):
+    """A change to an agreement from an instant on: the terms it replaces, and a title.
+
+    Make one with :meth:`Agreement.amend`. Fields left ``None`` keep the terms
+    of the version before.
+    """
+
+    effective: int = attrs.field(converter=_instant)
+    title: str = ""
+    tier: Tier | None = attrs.field(default=None, converter=_tier)
+    services: tuple[str, ...] | None = attrs.field(default=None, converter=_services)
+    rounding: Rounding | None = attrs.field(default=None, converter=_rounding)
+
+    def __attrs_post_init__(self) -> None:
+        if self.tier is None and self.services is None and self.rounding is None:
+            raise DefinitionError(
+                f"the amendment effective {format_us(self.effective)} changes nothing; give a "
+                "tier, services or rounding"
+            )
+
+    def changes(self) -> dict[str, Any]:
+        """Return the terms the amendment replaces, by field name."""
+        fields = {"tier": self.tier, "services": self.services, "rounding": self.rounding}
+        return {k: v for k, v in fields.items() if v is not None}
+
+    def __repr__(self) -> str:
+        args = [f"effective={format_us(self.effective)!r}"]
+        if self.title:
+            args.append(f"title={self.title!r}")
+        args.extend(f"{k}={v!r}" for k, v in self.changes().items())
+        return f"Amendment({', '.join(args)})"
+
+
+def check_amendments(value: object) -> tuple[Amendment, ...]:
+    """Return amendments in effective order, refusing anything else or two at one instant."""
+    items = tuple(cast("Iterable[object]", value))
+    for item in items:
+        if not isinstance(item, Amendment):
+            raise DefinitionError(
+                f"amendments: {item!r} is not an Amendment; use agreement.amend(...)"
+            )
+    amendments = cast("tuple[Amendment, ...]", items)
+    instants = [a.effective for a in amendments]
+    if instants != sorted(instants) or len(set(instants)) != len(instants):
+        raise DefinitionError(
+            "amendments must take effect in order, each at a later instant than the one before: "
+            f"{[format_us(t) for t in instants]}"
+        )
+    return amendments
+
+
+@attrs.frozen
+class Version:
+    """One version of an agreement: its number, title, when it is in force, and its terms.
+
+    Attributes:
+        number: 1 for the agreement as signed, 2 after the first amendment, ...
+        title: the amendment's title (``"as signed"`` for version 1).
+        start: the instant it takes effect (``None``: since the agreement began).
+        end: the instant the next version takes effect (``None``: still in force).
+        agreement: the terms in force, as an agreement without amendments.
+    """
+
+    number: int
+    title: str
+    start: int | None
+    end: int | None
+    agreement: Agreement
+
+    @property
+    def label(self) -> str:
+        """The version as named in reports: ``'v2 (price review)'``."""
+        return f"v{self.number}" + (f" ({self.title})" if self.title else "")
+
+    def covers(self, instant: int) -> bool:
+        """Return whether the version is in force at ``instant`` (microseconds)."""
+        return (self.start is None or self.start <= instant) and (
+            self.end is None or instant < self.end
+        )
+
+    def describe(self) -> str:
+        """Return when the version is in force, in words."""
+        start = "the start" if self.start is None else format_us(self.start)
+        end = "" if self.end is None else f" until {format_us(self.end)}"
+        return f"{self.label}: in force from {start}{end}"
+
+
+@attrs.frozen
+class Change:
+    """One difference between two versions: where, and the values before and after.
+
+    Values are in the plain-data form of :func:`~slakit.to_data` (``None`` when
+    absent on one side).
+    """
+
+    path: str
+    before: Any
+    after: Any
+
+    def __str__(self) -> str:
+        if self.before is None:
+            return f"{self.path}: added {_show(self.after)}"
+        if self.after is None:
+            return f"{self.path}: removed {_show(self.before)}"
+        return f"{self.path}: {_show(self.before)} -> {_show(self.after)}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _walk(path: str, a: Any, b: Any, out: list[Change]) -> None:
+    from slakit._data._codec import child
+
+    if a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict) and a.get("type") == b.get("type"):
+        for key in list(a) + [k for k in b if k not in a]:
+            _walk(child(path, key), a.get(key), b.get(key), out)
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _walk(child(path, i), x, y, out)
+        return
+    out.append(Change(path, a, b))
+
+
+def diff(before: Agreement | Version, after: Agreement | Version) -> tuple[Change, ...]:
+    """Return what changed from one agreement (or version) to another, field by field.
+
+    Examples:
+        >>> import slakit as sla
+        >>> gold = sla.Tier("gold", fee=sla.usd("100.00"))
+        >>> a = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold)
+        >>> b = a.amend("2026-07-01T00:00:00Z", tier=gold.derive("gold", fee=sla.usd("90.00")))
+        >>> [str(c) for c in diff(*b.versions())]
+        ['$.tier.fee.amount: 100.00 -> 90.00', '$.effective: added 2026-07-01T00:00:00Z']
+    """
+    from slakit._data._codec import to_data
+
+    left = before.agreement if isinstance(before, Version) else before
+    right = after.agreement if isinstance(after, Version) else after
+    out: list[Change] = []
+    _walk("$", to_data(left), to_data(right), out)
+    return tuple(out)
