@@ -402,3 +402,47 @@ def test_reprs_are_the_dsl_calls_that_build_the_objects() -> None:
     assert agreement.title == "Acme API SLA"
     assert agreement.effective_datetime() is not None
     assert sla.Agreement(provider="A", customer="B", services=["x"], tier=tier).title == "A / B"
+
+
+# --- durations as text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "us"),
+    [
+        # ISO 8601, through pendulum
+        ("PT1H30M", 90 * 60_000_000),
+        ("P1DT2H", 26 * 3_600_000_000),
+        ("PT0.25S", 250_000),
+        ("P2W", 14 * 86_400_000_000),
+        # words and abbreviations
+        ("1 hour 30 minutes", 90 * 60_000_000),
+        ("1h 30m", 90 * 60_000_000),
+        ("90s", 90_000_000),
+        ("300ms", 300_000),
+        ("1.5 hours", 90 * 60_000_000),
+        ("1/3 minute", 20_000_000),
+    ],
+)
+def test_durations_parse_from_iso_8601_and_words(text: str, us: int) -> None:
+    """``duration()`` reads ISO 8601 and plain words, exactly."""
+    assert sla.duration(text) == sla.Duration(us)
+    assert sla.Duration.parse(text).us == us
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("P1M", "names months or years"),
+        ("P1Y", "names months or years"),
+        ("Pwhat", "not an ISO 8601 duration"),
+        ("soon", "is not a duration"),
+        ("1 fortnight", "is not a duration"),
+        ("0.5us", "whole number of microseconds"),
+        ("", "is not a duration"),
+    ],
+)
+def test_bad_durations_are_refused(text: str, message: str) -> None:
+    """Calendar units, unknown words and fractions of a microsecond are refused."""
+    with pytest.raises(DefinitionError, match=message):
+        sla.duration(text)

@@ -16,6 +16,7 @@ import contextlib
 from slakit._time._instant import (
     Duration,
     days,
+    duration,
     hours,
     microseconds,
     minutes,
@@ -184,6 +185,7 @@ __all__ = [
     "Span",
     "Timeline",
     "days",
+    "duration",
     "hours",
     "microseconds",
     "minutes",

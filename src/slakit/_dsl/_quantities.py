@@ -8,43 +8,19 @@ as text that the coercions read again.
 
 from __future__ import annotations
 
-import decimal
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
 
 from slakit._time._instant import (
-    US_PER_DAY,
-    US_PER_HOUR,
-    US_PER_MINUTE,
     US_PER_SECOND,
     Duration,
     describe_us,
+    duration_text_us,
 )
 from slakit.exceptions import DefinitionError
 
 __all__ = ["coerce_count", "coerce_duration", "format_count", "format_duration"]
-
-_UNITS: Final = {
-    "d": US_PER_DAY,
-    "day": US_PER_DAY,
-    "days": US_PER_DAY,
-    "h": US_PER_HOUR,
-    "hour": US_PER_HOUR,
-    "hours": US_PER_HOUR,
-    "m": US_PER_MINUTE,
-    "min": US_PER_MINUTE,
-    "minute": US_PER_MINUTE,
-    "minutes": US_PER_MINUTE,
-    "s": US_PER_SECOND,
-    "second": US_PER_SECOND,
-    "seconds": US_PER_SECOND,
-    "us": 1,
-    "microsecond": 1,
-    "microseconds": 1,
-}
-_TERM: Final = re.compile(r"\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*([a-z]+)\s*")
 
 
 def _exact(value: Fraction, name: str, given: object) -> Decimal:
@@ -104,26 +80,9 @@ def coerce_duration(value: object, *, name: str = "target") -> Decimal:
             raise DefinitionError(f"{name}={value!r} must be a length of time, zero or more")
         return value
     if isinstance(value, str):
-        text = value.strip().lower()
-        pos = 0
-        total = Fraction(0)
-        while pos < len(text):
-            match = _TERM.match(text, pos)
-            if match is None or match[2] not in _UNITS:
-                break
-            number = match[1]
-            if "/" in number:
-                top, bottom = number.split("/")
-                amount = Fraction(Decimal(top)) / int(bottom)
-            else:
-                amount = Fraction(Decimal(number))
-            total += amount * _UNITS[match[2]]
-            pos = match.end()
-        if text and pos == len(text):
-            try:
-                return _exact(total, name, value)
-            except decimal.InvalidOperation:  # pragma: no cover - guarded by the regex
-                pass
+        total = duration_text_us(value)
+        if total is not None:
+            return _exact(total, name, value)
     raise DefinitionError(
         f"{name}={value!r} is not a length of time; write hours(4), or text such as "
         "'4 hours' or '1h 30m'"

@@ -16,7 +16,6 @@ counts them with the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -27,7 +26,7 @@ import attrs
 from slakit._dsl._measures import Measure
 from slakit._dsl._ratio import format_percent, ratio
 from slakit._events._requests import milliseconds
-from slakit._time._instant import US_PER_MINUTE, US_PER_SECOND, Duration
+from slakit._time._instant import Duration, duration_text_us
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -53,9 +52,6 @@ DownWhen = Literal[">", ">="]
 Method = Literal["nearest_rank", "lower", "higher", "linear"]
 METHODS: tuple[Method, ...] = ("nearest_rank", "lower", "higher", "linear")
 
-_UNITS = {"us": 1, "µs": 1, "ms": 1000, "s": US_PER_SECOND, "min": US_PER_MINUTE}
-_LATENCY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(us|µs|ms|s|min)\s*$")
-
 
 def parse_latency(value: object, *, name: str = "latency") -> Decimal:
     """Return a latency written as ``"300ms"``, ``"1.5s"``, ``"250us"`` or a Duration, in µs.
@@ -67,9 +63,11 @@ def parse_latency(value: object, *, name: str = "latency") -> Decimal:
     if isinstance(value, Duration):
         return Decimal(value.us)
     if isinstance(value, str):
-        match = _LATENCY.match(value)
-        if match is not None:
-            return (Decimal(match[1]) * _UNITS[match[2]]).normalize() + 0
+        total = duration_text_us(value)
+        if total is not None:
+            exact = Decimal(total.numerator) / Decimal(total.denominator)
+            if Fraction(exact) == total:
+                return exact.normalize() + 0
     raise DefinitionError(
         f"{name}={value!r} must be a latency with a unit, such as '300ms', '1.5s', '250us', "
         "or a duration such as milliseconds(300)"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -22,12 +24,14 @@ __all__ = [
     "Duration",
     "InstantLike",
     "days",
+    "duration",
     "format_us",
     "from_us",
     "hours",
     "local_to_us",
     "microseconds",
     "minutes",
+    "parse_duration",
     "seconds",
     "to_us",
     "zone",
@@ -169,6 +173,7 @@ class Duration(DSLRepr):
             ("hours", US_PER_HOUR),
             ("minutes", US_PER_MINUTE),
             ("seconds", US_PER_SECOND),
+            ("milliseconds", 1_000),
         ):
             if self.us and self.us % size == 0:
                 return f"{unit}({self.us // size})"
@@ -177,6 +182,110 @@ class Duration(DSLRepr):
     def words(self) -> str:
         """Return the duration in words, such as ``"2 hours 5 minutes"``."""
         return describe_us(self.us)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Return the exact duration written as ISO 8601 or in words.
+
+        ISO 8601 (``"PT1H30M"``, ``"P1DT2H"``, ``"PT0.25S"``) is read by
+        pendulum; words and abbreviations (``"1 hour 30 minutes"``, ``"90s"``,
+        ``"300ms"``, ``"1h 30m"``, ``"2 days"``) by slakit. A day is 24 hours.
+        Months and years are refused: they are not exact lengths of time, and
+        belong to billing periods.
+
+        Examples:
+            >>> Duration.parse("PT1H30M"), Duration.parse("1 hour 30 minutes")
+            (minutes(90), minutes(90))
+            >>> Duration.parse("250ms").us
+            250000
+
+        Raises:
+            DefinitionError: the text is neither form, or names months or years.
+        """
+        return parse_duration(text)
+
+
+_WORD_UNITS: dict[str, int] = {
+    **dict.fromkeys(("us", "µs", "microsecond", "microseconds"), 1),
+    **dict.fromkeys(("ms", "millisecond", "milliseconds"), 1_000),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), US_PER_SECOND),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), US_PER_MINUTE),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), US_PER_HOUR),
+    **dict.fromkeys(("d", "day", "days"), US_PER_DAY),
+    **dict.fromkeys(("w", "week", "weeks"), 7 * US_PER_DAY),
+}
+_WORD_PART = re.compile(r"\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*([a-zµ]+)\s*,?", re.IGNORECASE)
+
+
+def duration_text_us(text: str) -> Fraction | None:
+    """Return the exact microseconds of a duration written as text, or ``None`` if it is not one.
+
+    ISO 8601 (``"PT1H30M"``) goes through pendulum; words and abbreviations
+    (``"1 hour 30 minutes"``, ``"90s"``, ``"300ms"``, ``"1h 30m"``, ``"1/3 hours"``)
+    are read here. Months and years are refused with an error (they are not
+    exact lengths); the result may be a fraction of a microsecond.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped[:1] in ("P", "p"):
+        return Fraction(_iso_duration(stripped, "duration").us)
+    total = Fraction(0)
+    at = 0
+    while at < len(stripped):
+        match = _WORD_PART.match(stripped, at)
+        if match is None or match[2].lower() not in _WORD_UNITS:
+            return None
+        number = match[1]
+        if "/" in number:
+            top, bottom = number.split("/")
+            amount = Fraction(top) / int(bottom)
+        else:
+            amount = Fraction(number)
+        total += amount * _WORD_UNITS[match[2].lower()]
+        at = match.end()
+    return total
+
+
+def parse_duration(text: str, *, name: str = "duration") -> Duration:
+    """Return the exact duration written as ISO 8601 (via pendulum) or in words."""
+    given: object = text
+    total = duration_text_us(text) if isinstance(given, str) else None
+    if total is None:
+        raise DefinitionError(
+            f"{name}={text!r} is not a duration; write it like '1 hour 30 minutes', "
+            "'90s', '300ms' or ISO 8601 'PT1H30M'"
+        )
+    if total.denominator != 1:
+        raise DefinitionError(f"{name}={text!r} is not a whole number of microseconds")
+    return Duration(int(total))
+
+
+def _iso_duration(text: str, name: str) -> Duration:
+    import pendulum
+
+    try:
+        parsed = pendulum.parse(text)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise DefinitionError(
+            f"{name}={text!r} is not an ISO 8601 duration such as 'PT1H30M'"
+        ) from None
+    if not isinstance(parsed, pendulum.Duration):
+        raise DefinitionError(f"{name}={text!r} is an instant, not an ISO 8601 duration")
+    if parsed.years or parsed.months:
+        raise DefinitionError(
+            f"{name}={text!r} names months or years, which are not exact lengths of time; "
+            "use days (P30D), or a billing period for calendar months"
+        )
+    return Duration((parsed.days * 86_400 + parsed.seconds) * US_PER_SECOND + parsed.microseconds)
+
+
+def duration(text: str) -> Duration:
+    """Return the exact duration written as ISO 8601 (``"PT1H30M"``) or in words (``"90 minutes"``).
+
+    See :meth:`Duration.parse`.
+    """
+    return parse_duration(text)
 
 
 def describe_us(us: int) -> str:
