@@ -163,9 +163,17 @@ from slakit._dsl._versions import Amendment, Change, Version, diff
 from slakit._data._codec import from_data, to_data
 from slakit._data._formats import dumps, loads, read_agreement, write_agreement
 from slakit._data._schema import agreement_schema
+from slakit._results._schedule import render_schedule
 
 # --- engine --------------------------------------------------------------------------------
 from slakit._engine._plan import Plan, compile_agreement, evaluate
+from slakit._engine._compare import (  # what-if and versions, built on evaluate
+    Comparison,
+    ComparisonRow,
+    VersionedReport,
+    compare,
+    evaluate_versions,
+)
 
 # --- support and incidents: tickets, response and resolution times, incident statistics ----
 from slakit._events._tickets import Ticket, TicketTable
@@ -340,6 +348,12 @@ __all__ = [
     "service",
     "to_data",
     "write_agreement",
+    "render_schedule",
+    "Comparison",
+    "ComparisonRow",
+    "VersionedReport",
+    "compare",
+    "evaluate_versions",
     # engine
     "Plan",
     "compile_agreement",

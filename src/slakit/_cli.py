@@ -13,10 +13,11 @@ from typing import TextIO
 
 from slakit._demo import AGREEMENT_SOURCE, EVENTS_JSONL
 from slakit._dsl._agreement import Agreement
+from slakit._engine._compare import VersionedReport, evaluate_versions
 from slakit._engine._plan import evaluate
 from slakit._events._jsonl import parse_jsonl, read_jsonl
 from slakit._results._report import Report
-from slakit.exceptions import SlakitError
+from slakit.exceptions import AgreementDataError, SlakitError
 
 __all__ = ["main"]
 
@@ -45,10 +46,8 @@ def _parser() -> argparse.ArgumentParser:
         help="instead, write the example agreement.py and events.jsonl into DIR",
     )
 
-    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT.py over EVENTS.jsonl for one period")
-    ev.add_argument(
-        "agreement", type=Path, help="a Python file defining a module-level `agreement`"
-    )
+    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS.jsonl for one period")
+    ev.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
     ev.add_argument("events", type=Path, help="events in JSON Lines (one object per line)")
     ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -57,13 +56,46 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit with status 1 when any objective is not met",
     )
+
+    va = sub.add_parser("validate", help="check AGREEMENT and print every problem with its path")
+    va.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+
+    re_ = sub.add_parser("render", help="print AGREEMENT as a schedule a person can read")
+    re_.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    re_.add_argument(
+        "--format",
+        choices=["md", "html", "json", "yaml", "toml"],
+        default="md",
+        help="md (default) or html for the schedule; json, yaml or toml for the data",
+    )
+
+    co = sub.add_parser(
+        "compare", help="what-if: credits and breaches of several agreements, period by period"
+    )
+    co.add_argument("agreements", type=Path, nargs="+", metavar="AGREEMENT", help=_AGREEMENT_HELP)
+    co.add_argument("--events", type=Path, required=True, help="events in JSON Lines")
+    co.add_argument("--from", dest="start", required=True, help="the first period, e.g. 2026-01")
+    co.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
+    co.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
 
 
+_AGREEMENT_HELP = (
+    "a Python file defining a module-level `agreement`, or agreement data in a .json, "
+    ".yaml, .yml or .toml file"
+)
+
+
 def load_agreement(path: Path) -> Agreement:
-    """Run a Python file and return its module-level ``agreement``."""
+    """Return the agreement in a data file (read as data) or a Python file (run)."""
     if not path.is_file():
         raise _UsageError(f"{path}: no such file")
+    if path.suffix.lower() in (".json", ".yaml", ".yml", ".toml"):
+        from slakit._data._formats import read_agreement
+
+        agreement: object = read_agreement(path)
+        assert isinstance(agreement, Agreement)
+        return agreement
     try:
         namespace = runpy.run_path(str(path), run_name="__slakit_agreement__")
     except SlakitError as exc:
@@ -81,7 +113,7 @@ def load_agreement(path: Path) -> Agreement:
     return agreement
 
 
-def _print_report(report: Report, *, as_json: bool, out: TextIO) -> None:
+def _print_report(report: Report | VersionedReport, *, as_json: bool, out: TextIO) -> None:
     if as_json:
         json.dump(report.to_dict(), out, indent=2)
         out.write("\n")
@@ -115,10 +147,62 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if not args.events.is_file():
         raise _UsageError(f"{args.events}: no such file")
     table = read_jsonl(args.events)
-    report = evaluate(agreement, table, period=args.period)
+    report: Report | VersionedReport
+    if agreement.amendments:
+        report = evaluate_versions(agreement, table, period=args.period)
+    else:
+        report = evaluate(agreement, table, period=args.period)
     _print_report(report, as_json=args.json, out=out)
     if args.fail_on_breach and not report.compliant:
         return EXIT_BREACH
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    agreement = load_agreement(args.agreement)
+    from slakit._data._codec import to_data
+    from slakit._engine._plan import compile_agreement
+
+    for version in agreement.versions():
+        compile_agreement(version.agreement)
+    to_data(agreement)  # it can be written as data, too
+    versions = len(agreement.versions())
+    out.write(
+        f"{args.agreement}: ok: {agreement.title}, tier {agreement.tier.name!r}, "
+        f"{len(agreement.services)} service(s), {versions} version(s)\n"
+    )
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace, out: TextIO) -> int:
+    agreement = load_agreement(args.agreement)
+    if args.format in ("md", "html"):
+        from slakit._results._schedule import render_schedule
+
+        out.write(render_schedule(agreement, args.format))
+    else:
+        from slakit._data._formats import dumps
+
+        out.write(dumps(agreement, args.format))
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    from slakit._engine._compare import compare
+
+    named: dict[str, Agreement] = {}
+    for path in args.agreements:
+        name = path.stem if path.stem not in named else str(path)
+        named[name] = load_agreement(path)
+    if not args.events.is_file():
+        raise _UsageError(f"{args.events}: no such file")
+    table = read_jsonl(args.events)
+    result = compare(named, table, start=args.start, end=args.end)
+    if args.json:
+        json.dump(result.to_dict(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(result.to_markdown() + "\n")
     return EXIT_OK
 
 
@@ -132,7 +216,20 @@ def main(
     try:
         if args.command == "demo":
             return _demo(args, out)
+        if args.command == "validate":
+            return _validate(args, out)
+        if args.command == "render":
+            return _render(args, out)
+        if args.command == "compare":
+            return _compare(args, out)
         return _evaluate(args, out)
+    except AgreementDataError as exc:
+        path = getattr(args, "agreement", None) or "agreement"
+        for problem in exc.problems:  # a path in the document, or a file and line
+            prefix = f"{path}: " if problem.where.startswith("$") else ""
+            err.write(f"{prefix}{problem}\n")
+        err.write(f"slakit: error: {len(exc.problems)} problem(s) in the agreement\n")
+        return EXIT_USAGE
     except (_UsageError, SlakitError) as exc:
         err.write(f"slakit: error: {exc}\n")
         return EXIT_USAGE

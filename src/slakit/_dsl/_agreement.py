@@ -276,12 +276,20 @@ class Agreement(DSLRepr):
 
     def versions(self) -> tuple[Version, ...]:
         """Return every version of the agreement, in order, each with the terms in force."""
-        base = attrs.evolve(self, amendments=())
+
+        def entries(services: tuple[str, ...]) -> tuple[Service, ...]:
+            return tuple(e for e in self.catalogue if e.name in services)
+
+        base = attrs.evolve(self, amendments=(), catalogue=entries(self.services))
         out = [Version(1, "", self.effective, None, base)]
         for number, amendment in enumerate(self.amendments, start=2):
             previous = out[-1]
+            services = amendment.services or previous.agreement.services
             terms = attrs.evolve(
-                previous.agreement, effective=amendment.effective, **amendment.changes()
+                previous.agreement,
+                effective=amendment.effective,
+                catalogue=entries(services),
+                **amendment.changes(),
             )
             out[-1] = attrs.evolve(previous, end=amendment.effective)
             out.append(Version(number, amendment.title, amendment.effective, None, terms))

@@ -1,0 +1,335 @@
+"""What-if: several agreements (or tiers) over the same history, period by period; and versions.
+
+:func:`evaluate_versions` evaluates an amended agreement over one period: each
+version over the part of the period it was in force, with the fee pro-rated to
+that part, and the parts added up. :func:`compare` runs several agreements
+over the same inputs for a range of periods and tabulates, per period, the
+credits each would have paid, the breaches, and the margin to each target.
+Both are built on :func:`~slakit.evaluate` and are as pure as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from slakit._dsl._agreement import Agreement, Tier
+from slakit._dsl._money import Money
+from slakit._dsl._versions import Version
+from slakit._engine._plan import evaluate
+from slakit._results._report import Report
+from slakit._time._instant import format_us
+from slakit._time._periods import Period
+from slakit.exceptions import DefinitionError, EvaluationError
+
+__all__ = ["Comparison", "ComparisonRow", "VersionedReport", "compare", "evaluate_versions"]
+
+
+@attrs.frozen
+class VersionedReport:
+    """An amended agreement's result for one period: one report per version in force.
+
+    Attributes:
+        agreement: the agreement, with its amendments.
+        period: the period evaluated.
+        parts: each version in force during the period, with its report over
+            the part of the period it covered (its fee pro-rated to that part).
+    """
+
+    agreement: Agreement
+    period: Period
+    parts: tuple[tuple[Version, Report], ...]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The labels of the versions used, in order, such as ``('v1', 'v2 (price review)')``."""
+        return tuple(version.label for version, _ in self.parts)
+
+    @property
+    def exact_total(self) -> Fraction:
+        """The exact sum of every part's credits, before rounding."""
+        return sum((r.compensation.exact_total for _, r in self.parts), Fraction(0))
+
+    @property
+    def total(self) -> Money:
+        """The credits of every part, added exactly and rounded once with the latest rounding."""
+        version, report = self.parts[-1]
+        return version.agreement.rounding.apply(
+            self.exact_total, report.agreement.tier.fee.currency
+        )
+
+    @property
+    def breaches(self) -> tuple[Any, ...]:
+        """Every breached objective of every part."""
+        return tuple(b for _, r in self.parts for b in r.breaches)
+
+    @property
+    def compliant(self) -> bool:
+        """Whether every part met every objective."""
+        return all(r.compliant for _, r in self.parts)
+
+    def explain(self) -> str:
+        """Return each version's statement in turn, then the total."""
+        chunks = []
+        for version, report in self.parts:
+            span = f"{format_us(report.start)} to {format_us(report.end)}"
+            chunks.append(f"=== {version.label}: {span} ===\n{report.explain()}")
+        chunks.append(
+            f"Total for {self.period.label} over versions {', '.join(self.versions)}: {self.total}"
+        )
+        return "\n\n".join(chunks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the parts' reports as plain data, with the versions used and the total."""
+        return {
+            "period": self.period.label,
+            "versions": list(self.versions),
+            "parts": [{"version": v.label, "report": r.to_dict()} for v, r in self.parts],
+            "total": {"amount": str(self.total.amount), "currency": self.total.currency},
+        }
+
+
+def evaluate_versions(
+    agreement: Agreement, *inputs: object, period: Period | str
+) -> VersionedReport:
+    """Evaluate an agreement with amendments over one period, each version over its part.
+
+    The period is split at each amendment's effective instant; each part is
+    measured on its own, with the terms of the version in force, and its fee
+    is pro-rated to the part's share of the period (as for a partial first
+    period). Buckets of a measure with a granularity are aligned to the end of
+    each part's period-length window, so an amendment at a bucket boundary
+    keeps every bucket whole.
+
+    Examples:
+        >>> import slakit as sla
+        >>> gold = sla.Tier("gold", fee=sla.usd("3100.00"), objectives=[sla.uptime() >= "99%"],
+        ...     compensation=sla.credit_schedule(sla.uptime(), {"< 99%": "10%"}))
+        >>> a = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold).amend(
+        ...     "2026-10-11T00:00:00Z", title="price review",
+        ...     tier=gold.derive("gold", fee=sla.usd("6200.00")))
+        >>> down = [sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-21T00:00:00Z")]
+        >>> result = evaluate_versions(a, down, period="2026-10")
+        >>> result.versions, result.total
+        (('v1', 'v2 (price review)'), Money('420.00', 'USD'))
+    """
+    resolved = agreement.period.resolve(period)
+    length = resolved.end - resolved.start
+    parts = []
+    for version in agreement.versions():
+        lo = resolved.start if version.start is None else max(resolved.start, version.start)
+        hi = resolved.end if version.end is None else min(resolved.end, version.end)
+        if hi <= lo:
+            continue
+        window = Period(hi - length, hi, resolved.label, resolved.tz)
+        terms = attrs.evolve(version.agreement, effective=lo)
+        parts.append((version, evaluate(terms, *inputs, period=window)))
+    if not parts:
+        raise EvaluationError(f"no version of the agreement is in force in period {resolved.label}")
+    return VersionedReport(agreement=agreement, period=resolved, parts=tuple(parts))
+
+
+def _evaluate(
+    agreement: Agreement, inputs: Sequence[object], period: str
+) -> Report | VersionedReport:
+    if agreement.amendments:
+        return evaluate_versions(agreement, *inputs, period=period)
+    return evaluate(agreement, *inputs, period=period)
+
+
+@attrs.frozen
+class ComparisonRow:
+    """One agreement's result in one period.
+
+    Attributes:
+        name: the agreement's name in the comparison.
+        period: the period's label.
+        credits: the credits it would have paid.
+        breaches: how many (objective, service) pairs were breached.
+        margins: for each objective, the smallest margin to its target over the
+            services (negative when missed; ``None`` with no data), in the
+            measure's units (ratios for percentages).
+        versions: the versions used (one for an agreement without amendments).
+    """
+
+    name: str
+    period: str
+    credits: Money
+    breaches: int
+    margins: tuple[tuple[str, Fraction | None], ...]
+    versions: tuple[str, ...] = ("v1",)
+
+
+def _margins(report: Report | VersionedReport) -> tuple[tuple[str, Fraction | None], ...]:
+    reports = [r for _, r in report.parts] if isinstance(report, VersionedReport) else [report]
+    worst: dict[str, Fraction | None] = {}
+    for part in reports:
+        for result in part.objectives:
+            key = result.objective.describe()
+            margin = None if result.value is None else result.objective.margin(result.value)
+            if key not in worst:
+                worst[key] = margin
+            elif margin is not None:
+                current = worst[key]
+                worst[key] = margin if current is None else min(current, margin)
+    return tuple(worst.items())
+
+
+@attrs.frozen
+class Comparison:
+    """Several agreements over the same inputs, period by period. See :func:`compare`."""
+
+    names: tuple[str, ...]
+    periods: tuple[str, ...]
+    rows: tuple[ComparisonRow, ...]
+
+    def row(self, name: str, period: str) -> ComparisonRow:
+        """Return the row of agreement ``name`` in ``period``."""
+        for row in self.rows:
+            if row.name == name and row.period == period:
+                return row
+        raise KeyError(f"no row for {name!r} in {period!r}")
+
+    def total(self, name: str) -> Money:
+        """Return the credits agreement ``name`` would have paid over every period."""
+        rows = [r.credits for r in self.rows if r.name == name]
+        if not rows:
+            raise KeyError(f"{name!r} is not one of {list(self.names)}")
+        out = rows[0]
+        for amount in rows[1:]:
+            out = out + amount
+        return out
+
+    def to_markdown(self) -> str:
+        """Return the credits and breaches per period as a Markdown table, with totals."""
+        header = "| period | " + " | ".join(f"{n} credits | {n} breaches" for n in self.names)
+        lines = [header + " |", "| --- |" + " --- | --- |" * len(self.names)]
+        for period in self.periods:
+            cells: list[str] = []
+            for name in self.names:
+                row = self.row(name, period)
+                cells.extend((str(row.credits), str(row.breaches)))
+            lines.append(f"| {period} | " + " | ".join(cells) + " |")
+        totals: list[str] = []
+        for name in self.names:
+            breaches = sum(r.breaches for r in self.rows if r.name == name)
+            totals.extend((f"**{self.total(name)}**", f"**{breaches}**"))
+        lines.append("| total | " + " | ".join(totals) + " |")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the comparison as plain data (exact numbers as strings)."""
+        return {
+            "names": list(self.names),
+            "periods": list(self.periods),
+            "rows": [
+                {
+                    "name": r.name,
+                    "period": r.period,
+                    "credits": {"amount": str(r.credits.amount), "currency": r.credits.currency},
+                    "breaches": r.breaches,
+                    "margins": {k: None if m is None else str(m) for k, m in r.margins},
+                    "versions": list(r.versions),
+                }
+                for r in self.rows
+            ],
+            "totals": {
+                n: {"amount": str(self.total(n).amount), "currency": self.total(n).currency}
+                for n in self.names
+            },
+        }
+
+
+def _named(
+    agreements: Mapping[str, Agreement | Tier] | Sequence[Agreement | Tier],
+    base: Agreement | None,
+) -> dict[str, Agreement]:
+    items = (
+        list(agreements.items())
+        if isinstance(agreements, Mapping)
+        else [(None, a) for a in agreements]
+    )
+    out: dict[str, Agreement] = {}
+    for name, item in items:
+        if isinstance(item, Tier):
+            if base is None:
+                raise DefinitionError(
+                    f"compare: tier {item.name!r} needs an agreement to apply it to; pass "
+                    "agreement=..."
+                )
+            terms = attrs.evolve(base, tier=item, amendments=())
+            label = name or item.name
+        elif isinstance(item, Agreement):
+            terms = item
+            label = name or item.name or item.tier.name
+        else:
+            raise DefinitionError(f"compare: {item!r} is neither an agreement nor a tier")
+        if label in out:
+            raise DefinitionError(f"compare: two agreements are named {label!r}; pass a mapping")
+        out[label] = terms
+    if not out:
+        raise DefinitionError("compare: give at least one agreement or tier")
+    return out
+
+
+def _labels(agreement: Agreement, start: str, end: str) -> list[str]:
+    rule = agreement.period
+    first, last = rule.period(start), rule.period(end)
+    if last.start < first.start:
+        raise DefinitionError(f"compare: the last period {end!r} comes before the first {start!r}")
+    labels = []
+    current = first
+    while current.start <= last.start:
+        labels.append(current.label)
+        current = rule.next(current)
+    return labels
+
+
+def compare(
+    agreements: Mapping[str, Agreement | Tier] | Sequence[Agreement | Tier],
+    *inputs: object,
+    start: str,
+    end: str,
+    agreement: Agreement | None = None,
+) -> Comparison:
+    """Evaluate several agreements (or tiers) over the same inputs, period by period.
+
+    Args:
+        agreements: the agreements to compare, by name (a mapping) or named by
+            their ``name`` or tier name (a sequence). A :class:`~slakit.Tier`
+            is applied to ``agreement`` in place of its tier.
+        inputs: the events and other inputs, as for :func:`~slakit.evaluate`.
+        start: the first period's label, such as ``"2026-01"``.
+        end: the last period's label (included), such as ``"2026-12"``.
+        agreement: the agreement that tiers are applied to.
+
+    Periods are those of the first agreement; every agreement must name them
+    the same way (the same kind of period). An agreement with amendments is
+    evaluated version by version (:func:`evaluate_versions`).
+    """
+    named = _named(agreements, agreement)
+    labels = _labels(next(iter(named.values())), start, end)
+    rows = []
+    for label in labels:
+        for name, item in named.items():
+            report = _evaluate(item, inputs, label)
+            versions = report.versions if isinstance(report, VersionedReport) else ("v1",)
+            rows.append(
+                ComparisonRow(
+                    name=name,
+                    period=label,
+                    credits=report.total,
+                    breaches=len(report.breaches),
+                    margins=_margins(report),
+                    versions=versions,
+                )
+            )
+    return Comparison(names=tuple(named), periods=tuple(labels), rows=tuple(rows))
+
+
+def periods_between(agreement: Agreement, start: str, end: str) -> list[str]:
+    """Return the labels of the agreement's periods from ``start`` to ``end``, both included."""
+    return _labels(agreement, start, end)

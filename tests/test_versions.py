@@ -1,0 +1,174 @@
+"""Amendments: versions in force at each instant, a mid-month amendment, history and diff."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+import slakit as sla
+from slakit._engine._compare import evaluate_versions
+from slakit.exceptions import DefinitionError, EvaluationError
+
+UPTIME = sla.uptime()
+GOLD = sla.Tier(
+    "gold",
+    fee=sla.usd("3100.00"),
+    objectives=[UPTIME >= "99.9%"],
+    compensation=sla.credit_schedule(UPTIME, {"< 99.9%": "10%", "< 99%": "25%"}),
+)
+BASE = sla.Agreement(
+    provider="Acme",
+    customer="Globex",
+    services=["api"],
+    tier=GOLD,
+    effective="2026-01-01T00:00:00Z",
+)
+#: Amended at midnight UTC on the 11th: 10 days of October under v1, 21 under v2.
+AMENDED = BASE.amend(
+    "2026-10-11T00:00:00Z",
+    title="price review",
+    tier=GOLD.derive("gold", fee=sla.usd("6200.00")),
+)
+
+
+def test_versions_and_the_one_in_force() -> None:
+    """Each version knows its span; version_at picks the one in force at an instant."""
+    v1, v2 = AMENDED.versions()
+    assert (v1.number, v1.label, v2.label) == (1, "v1", "v2 (price review)")
+    assert (
+        v1.end
+        == v2.start
+        == sla.Agreement(
+            provider="x", customer="y", services=["s"], tier=GOLD, effective="2026-10-11T00:00:00Z"
+        ).effective
+    )
+    assert v2.end is None
+    assert AMENDED.version_at("2026-10-10T23:59:59Z") == v1
+    assert AMENDED.version_at("2026-10-11T00:00:00Z") == v2
+    assert AMENDED.version_at("2025-01-01T00:00:00Z") == v1  # before it began: the first
+    assert v2.agreement.tier.fee == sla.usd("6200.00")
+    assert v2.agreement.amendments == ()
+    assert v1.covers(v1.start or 0)
+    assert not v1.covers(v2.start or 0)
+    assert "until 2026-10-11T00:00:00Z" in v1.describe()
+    assert v2.describe() == "v2 (price review): in force from 2026-10-11T00:00:00Z"
+
+
+def test_amendment_in_the_middle_of_a_month() -> None:
+    """The period splits at the amendment; each part pays on its own terms, fee pro-rated."""
+    # down 1 hour in v1's part (10 days: 99.58%, band 10%), 3 days in v2's (21 days: 85.7%, 25%)
+    events = [
+        sla.Outage("api", "2026-10-05T00:00:00Z", "2026-10-05T01:00:00Z"),
+        sla.Outage("api", "2026-10-20T00:00:00Z", "2026-10-23T00:00:00Z"),
+    ]
+    result = evaluate_versions(AMENDED, events, period="2026-10")
+    assert result.versions == ("v1", "v2 (price review)")
+    (_, first), (v2, second) = result.parts
+    assert (first.start, first.end) == (BASE.period.period("2026-10").start, v2.start)
+    assert first.partial == Fraction(10, 31)
+    assert second.partial == Fraction(21, 31)
+    assert first.total == sla.usd("100.00")  # 10% of 3100 x 10/31
+    assert second.total == sla.usd("1050.00")  # 25% of 6200 x 21/31
+    assert result.total == sla.usd("1150.00")
+    assert result.exact_total == 1150
+    assert len(result.breaches) == 2
+    assert not result.compliant
+    text = result.explain()
+    assert "=== v1: 2026-10-01T00:00:00Z to 2026-10-11T00:00:00Z ===" in text
+    assert text.endswith("over versions v1, v2 (price review): 1,150.00 USD")
+    data = result.to_dict()
+    assert data["versions"] == ["v1", "v2 (price review)"]
+    assert data["total"] == {"amount": "1150.00", "currency": "USD"}
+
+
+def test_periods_before_and_after_the_amendment_use_one_version() -> None:
+    """A period wholly before or after an amendment is one part, on the whole fee."""
+    down = [sla.Outage("api", "2026-11-02T00:00:00Z", "2026-11-02T12:00:00Z")]
+    november = evaluate_versions(AMENDED, down, period="2026-11")
+    assert november.versions == ("v2 (price review)",)
+    assert november.total == sla.usd("1550.00")  # 98.3%: 25% of the new fee
+    assert november.compliant is False
+    assert evaluate_versions(AMENDED, [], period="2026-09").versions == ("v1",)
+    assert evaluate_versions(AMENDED, [], period="2026-09").compliant
+
+
+def test_no_version_in_force() -> None:
+    """A period before the agreement began is refused."""
+    with pytest.raises(EvaluationError):
+        evaluate_versions(AMENDED, [], period="2025-06")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        # an amendment that changes nothing, or at a date without a zone
+        (lambda: BASE.amend("2026-10-11T00:00:00Z"), "changes nothing"),
+        (lambda: BASE.amend("2026-10-11", tier=GOLD), "is a date without a time or zone"),
+        # out of order, or not after the agreement takes effect
+        (
+            lambda: AMENDED.amend("2026-10-01T00:00:00Z", tier=GOLD),
+            "amendments must take effect in order",
+        ),
+        (lambda: BASE.amend("2025-10-01T00:00:00Z", tier=GOLD), "does not come after"),
+        # wrong types
+        (lambda: BASE.amend("2026-10-11T00:00:00Z", tier="gold"), "must be a Tier"),  # type: ignore[arg-type]
+        (
+            lambda: BASE.amend("2026-10-11T00:00:00Z", rounding="up"),  # type: ignore[arg-type]
+            "must be a Rounding",
+        ),
+        (
+            lambda: sla.Agreement(
+                provider="a", customer="b", services=["s"], tier=GOLD, amendments=["x"]
+            ),
+            "is not an Amendment",
+        ),
+    ],
+)
+def test_bad_amendments(make: object, message: str) -> None:
+    """Amendments are checked when made."""
+    with pytest.raises(DefinitionError, match=message):
+        make()  # type: ignore[operator]
+
+
+def test_amending_services_and_rounding() -> None:
+    """An amendment may add services (with catalogue entries) or change the rounding."""
+    bigger = BASE.amend(
+        "2026-06-01T00:00:00Z", services=["api", "web"], rounding=sla.Rounding("down")
+    )
+    bigger = sla.Agreement(
+        provider=bigger.provider,
+        customer=bigger.customer,
+        services=bigger.services,
+        tier=bigger.tier,
+        effective="2026-01-01T00:00:00Z",
+        amendments=bigger.amendments,
+        catalogue=[sla.service("web", description="added in June")],
+    )
+    v1, v2 = bigger.versions()
+    assert v1.agreement.services == ("api",)
+    assert v2.agreement.services == ("api", "web")
+    assert [str(c) for c in sla.diff(v1, v2)] == [
+        '$.services: ["api"] -> ["api", "web"]',
+        "$.effective: 2026-01-01T00:00:00Z -> 2026-06-01T00:00:00Z",
+        '$.rounding: added {"mode": "down"}',
+        '$.catalogue: added [{"name": "web", "description": "added in June"}]',
+    ]
+    assert "services=('api', 'web')" in repr(bigger.amendments[0])
+
+
+def test_diff_of_tiers_and_removals() -> None:
+    """Diff walks nested data: changed bands, removed and added fields."""
+    other = GOLD.derive("gold", compensation=None, no_data="met")
+    a = sla.Agreement(provider="a", customer="b", services=["s"], tier=GOLD)
+    b = sla.Agreement(provider="a", customer="b", services=["s"], tier=other)
+    changes = [str(c) for c in sla.diff(a, b)]
+    assert changes[0].startswith('$.tier.compensation: removed {"type": "credit_schedule"')
+    assert changes[1] == "$.tier.no_data: added met"
+    assert sla.diff(a, a) == ()
+
+
+def test_history_round_trips_as_data() -> None:
+    """An amended agreement is written and read with its amendments, losslessly."""
+    assert sla.from_data(sla.to_data(AMENDED)) == AMENDED
+    assert sla.to_data(AMENDED)["amendments"][0]["effective"] == "2026-10-11T00:00:00Z"
