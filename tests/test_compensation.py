@@ -813,3 +813,56 @@ def test_a_measure_of_one_service_credits_only_that_service() -> None:
     )
     report = run(rule, [down("a", 600), down("b", 60)], services=("a", "b"))
     assert amounts(report) == {"b": Fraction(105)}
+
+
+def test_claims_within_days_after_each_ticket_closes() -> None:
+    """Each late ticket's credit needs its own claim, filed before the ticket closed + 14 days."""
+    late_p1 = sla.response_time(within=sla.hours(1))
+    rule = sla.claim_required(
+        sla.per_breach(late_p1, sla.usd("100.00")), sla.after_ticket_closes(sla.days(14))
+    )
+    tier = sla.Tier("desk", fee=sla.usd("1000.00"), compensation=rule)
+    agreement = sla.Agreement(provider="p", customer="c", services=["desk"], tier=tier)
+
+    def ticket(tid: str, day: int, *, resolved: str | None) -> sla.Ticket:
+        opened = f"2026-10-{day:02d}T09:00:00Z"
+        return sla.Ticket(
+            tid,
+            "desk",
+            "P1",
+            opened,
+            first_response=f"2026-10-{day:02d}T12:00:00Z",  # three hours: late
+            resolved=resolved,
+        )
+
+    tickets = [
+        ticket("T1", 5, resolved="2026-10-06T09:00:00Z"),  # claimed within 14 days: paid
+        ticket("T2", 6, resolved="2026-10-07T09:00:00Z"),  # claimed 15 days after: not paid
+        ticket("T3", 7, resolved="2026-10-08T09:00:00Z"),  # never claimed: not paid
+        ticket("T4", 8, resolved=None),  # still open: its window is open, claimed: paid
+        sla.Ticket("T5", "desk", "P1", "2026-10-09T09:00:00Z", first_response="2026-10-09T09:30Z"),
+    ]
+    claims = sla.ClaimTable.from_records(
+        [
+            sla.Claim("desk", "2026-10", "2026-10-19T09:00:00Z", ticket="T1"),
+            sla.Claim("desk", "2026-10", "2026-10-22T09:00:01Z", ticket="T2"),
+            sla.Claim("desk", "2026-10", "2026-11-30T00:00:00Z", ticket="T4"),
+        ]
+    )
+    report = sla.evaluate(agreement, tickets, claims, period="2026-10")
+    assert report.total == sla.usd("200.00")
+    text = report.explain()
+    assert "within 14 days after the ticket closes" in text
+    assert "ticket T1: claimed at 2026-10-19T09:00:00Z" in text
+    assert "ticket T2: claimed at 2026-10-22T09:00:01Z, after the window closed at" in text
+    assert "ticket T3: not claimed, due by 2026-10-22T09:00:00Z" in text
+    assert "ticket T4: claimed at 2026-11-30T00:00:00Z" in text
+    assert repr(rule.window) == "after_ticket_closes(days(14))"
+
+
+def test_a_ticket_window_needs_a_credit_per_late_ticket() -> None:
+    """A window that runs from each ticket's close only fits a per-late-ticket credit."""
+    with pytest.raises(DefinitionError, match="needs a credit per late ticket"):
+        sla.claim_required(SCHEDULE, sla.after_ticket_closes(sla.days(14)))
+    with pytest.raises(DefinitionError, match="positive duration"):
+        sla.after_ticket_closes(sla.days(0))

@@ -19,6 +19,7 @@ __all__ = [
     "ClaimRequired",
     "ClaimWindow",
     "ReportOnly",
+    "after_ticket_closes",
     "chronic",
     "claim_required",
     "report_only",
@@ -26,14 +27,14 @@ __all__ = [
     "within_days",
 ]
 
-WindowFrom = Literal["period end", "cycles"]
+WindowFrom = Literal["period end", "cycles", "ticket closed"]
 
 
 @attrs.frozen(repr=False)
 class ClaimWindow(DSLRepr):
-    """When a claim must be filed: a time after the period ends, or by the end of a cycle.
+    """When a claim must be filed: after the period ends, by the end of a cycle, or after a ticket.
 
-    Build it with :func:`within_days` or :func:`within_cycles`.
+    Build it with :func:`within_days`, :func:`within_cycles` or :func:`after_ticket_closes`.
     """
 
     after: WindowFrom
@@ -45,12 +46,17 @@ class ClaimWindow(DSLRepr):
         if self.after == "period end":
             assert self.length is not None
             return f"within {self.length.words()} after the period ends"
+        if self.after == "ticket closed":
+            assert self.length is not None
+            return f"within {self.length.words()} after the ticket closes"
         ordinal = {1: "first", 2: "second", 3: "third"}.get(self.cycles, f"{self.cycles}th")
         return f"by the end of the {ordinal} billing cycle after the period"
 
     def __repr__(self) -> str:
         if self.after == "period end":
             return f"within_days({self.length!r})"
+        if self.after == "ticket closed":
+            return f"after_ticket_closes({self.length!r})"
         return f"within_cycles({self.cycles})"
 
 
@@ -62,6 +68,22 @@ def within_days(length: Duration) -> ClaimWindow:
             f"within_days: {length!r} must be a positive duration such as days(30)"
         )
     return ClaimWindow("period end", length=length)
+
+
+def after_ticket_closes(length: Duration) -> ClaimWindow:
+    """Return a claim window that closes ``length`` after each late ticket closes.
+
+    For a credit per late ticket (``per_breach(response_time(...), amount)``):
+    each late ticket's credit is paid only on a :class:`~slakit.Claim` naming
+    that ticket (``ticket=``), filed before the ticket was resolved plus
+    ``length``. While a ticket is still open its window is open too.
+    """
+    given: object = length
+    if not isinstance(given, Duration) or given.us <= 0:
+        raise DefinitionError(
+            f"after_ticket_closes: {length!r} must be a positive duration such as days(14)"
+        )
+    return ClaimWindow("ticket closed", length=length)
 
 
 def within_cycles(cycles: int) -> ClaimWindow:
@@ -103,9 +125,20 @@ def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     given: object = window
     if not isinstance(given, ClaimWindow):
         raise DefinitionError(
-            f"claim_required: window={window!r} must be within_days(...) or within_cycles(...)"
+            f"claim_required: window={window!r} must be within_days(...), within_cycles(...) "
+            "or after_ticket_closes(...)"
         )
-    return ClaimRequired(_rule("claim_required", rule), window)
+    checked = _rule("claim_required", rule)
+    if window.after == "ticket closed":
+        from slakit._dsl._remedies import PerBreach
+        from slakit._dsl._support import TicketTime
+
+        if not (isinstance(checked, PerBreach) and isinstance(checked.target, TicketTime)):
+            raise DefinitionError(
+                f"claim_required({rule!r}, {window!r}): a window after each ticket closes needs "
+                "a credit per late ticket, such as per_breach(response_time(...), usd('100'))"
+            )
+    return ClaimRequired(checked, window)
 
 
 @attrs.frozen(repr=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -112,6 +112,12 @@ class IncidentMeasure(Measure):
         if self.statistic == "count":
             return coerce_count(value, name=name)
         return coerce_duration(value, name=name)
+
+    def bad_units(self, good: Any, total: Any) -> Any:
+        """For the incident count, the incidents themselves; otherwise as a ratio."""
+        if self.statistic == "count":
+            return good * (total > 0)
+        return total - good
 
     def format_value(self, value: Fraction | Decimal) -> str:
         """Write a value: a count, or a length of time in words."""

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -46,6 +46,15 @@ class Measure(DSLRepr, abc.ABC):
     def format_value(self, value: Fraction | Decimal) -> str:
         """Return a value of this measure as text that :meth:`coerce` reads back."""
         return format_percent(value)
+
+    def bad_units(self, good: Any, total: Any) -> Any:
+        """Return, per service, how many units the measure counts as missed (numpy columns).
+
+        A ratio counts ``total - good`` (down microseconds, bad requests); a
+        measure whose value is itself a count of misses (late tickets,
+        incidents) returns that count.
+        """
+        return total - good
 
     def format_margin(self, margin: Fraction) -> str:
         """Return a margin to a target, signed: ``'+0.04 points'``, ``'-5 minutes'``.

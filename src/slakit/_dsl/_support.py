@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -181,6 +181,10 @@ class TicketTime(Measure):
     def format_value(self, value: Fraction | Decimal) -> str:
         """Write a number of late tickets."""
         return format_count(value)
+
+    def bad_units(self, good: Any, total: Any) -> Any:
+        """The misses are the late tickets: the measure's value itself."""
+        return good * (total > 0)
 
     def on_time_ratio(self) -> OnTimeRatio:
         """Return the share of judged tickets that were on time (a percentage)."""

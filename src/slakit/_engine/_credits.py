@@ -46,9 +46,11 @@ from slakit._engine._inputs import Inputs, register_records
 from slakit._engine._verdicts import sign_vs
 from slakit._events._billing import Charge, ChargeTable, UnitPrice
 from slakit._events._claims import Claim, ClaimTable
+from slakit._events._tickets import NO_TIME, TicketTable
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._report import CreditColumn
+from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine, fraction_text, money_text
 from slakit._time._instant import describe_us, format_us
 from slakit._time._periods import Period, PeriodRule, quarterly, yearly
@@ -433,7 +435,7 @@ def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
         measure = rule.target.measure
     else:
         good, total = ctx.aligned(rule.target)
-        count = total - good
+        count = np.asarray(rule.target.bad_units(good, total), dtype=np.int64)
         measure = rule.target
     amount = Amounts.constant(unit, ctx.n).times(count)
     shown = count != 0
@@ -1054,9 +1056,75 @@ def claim_deadline(rule: ClaimRequired, ctx: CreditContext) -> int:
     return period.end
 
 
+def _ticket_verdict(closed: int, filed: int | None, length_us: int) -> tuple[bool, str]:
+    """Return whether one late ticket's credit is claimed in time, and why, in words."""
+    deadline = None if closed == NO_TIME else closed + length_us
+    if filed is not None and (deadline is None or filed < deadline):
+        return True, f"claimed at {format_us(filed)}"
+    if filed is None:
+        still = "" if deadline is not None else " (the ticket is still open)"
+        due = "" if deadline is None else f", due by {format_us(deadline)}"
+        return False, f"not claimed{still}{due}"
+    assert deadline is not None
+    return False, f"claimed at {format_us(filed)}, after the window closed at {format_us(deadline)}"
+
+
+def _ticket_claims(rule: ClaimRequired, ctx: CreditContext, part: Credits) -> Credits:
+    """Pay each late ticket's credit only if that ticket was claimed within its window."""
+    per_breach = rule.rule
+    assert isinstance(per_breach, PerBreach)
+    measure = per_breach.target
+    assert isinstance(measure, Measure)
+    outcome = ctx.outcomes[measure]
+    tickets = ctx.inputs.get(TicketTable)
+    claims = ctx.inputs.get(ClaimTable)
+    length = rule.window.length
+    assert length is not None
+    resolved: dict[tuple[str, str], int] = {}
+    if tickets is not None:
+        for k, ticket_id in enumerate(tickets.ids):
+            service = tickets.services[int(tickets.service[k])]
+            resolved[(service, ticket_id)] = int(tickets.resolved[k])
+    owed = part.amount.nonzero()
+    paid_units = np.zeros(ctx.n, dtype=np.int64)
+    late_units = np.ones(ctx.n, dtype=np.int64)
+    verdicts: dict[int, list[tuple[str, str]]] = {}
+    for i in np.flatnonzero(owed).tolist():
+        service = ctx.services[i]
+        evidence = outcome.evidence_of(outcome.index(service))
+        assert isinstance(evidence, TicketEvidence)
+        late = [note for note in evidence.tickets if note.late]
+        filed = {} if claims is None else claims.by_ticket(service)
+        notes = [
+            _ticket_verdict(resolved.get((service, n.id), NO_TIME), filed.get(n.id), length.us)
+            for n in late
+        ]
+        paid_units[i] = sum(paid for paid, _ in notes)
+        verdicts[i] = [(n.id, words) for n, (_, words) in zip(late, notes, strict=True)]
+        late_units[i] = max(len(late), 1)
+    amount = part.amount.times(paid_units, late_units)
+    window = rule.window.describe()
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if not owed[i]:
+            return out
+        detail = "; ".join(f"ticket {tid}: {words}" for tid, words in verdicts[i])
+        unpaid = part.amount[i] - amount[i]
+        if unpaid == 0:
+            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
+        else:
+            out.append(_adjust(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
+        return out
+
+    return Credits(amount, part.shown, lines, _merge(part))
+
+
 @credit_kernel(ClaimRequired)
 def _claim_required(rule: ClaimRequired, ctx: CreditContext) -> Credits:
     part = run(rule.rule, ctx.child(0))
+    if rule.window.after == "ticket closed":
+        return _ticket_claims(rule, ctx, part)
     deadline = claim_deadline(rule, ctx)
     table = ctx.inputs.get(ClaimTable)
     none = np.iinfo(np.int64).max

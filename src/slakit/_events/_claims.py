@@ -29,6 +29,9 @@ def _filed(value: InstantLike) -> datetime:
 class Claim(DSLRepr):
     """A claim for the credits of ``service`` in ``period`` (a label), filed at ``filed``.
 
+    ``ticket`` names the ticket claimed for, where the agreement's claim window
+    runs from each ticket's close (:func:`~slakit.after_ticket_closes`).
+
     >>> Claim("db", "2026-10", "2026-11-12T09:00:00Z")
     Claim('db', '2026-10', '2026-11-12T09:00:00Z')
     """
@@ -36,6 +39,7 @@ class Claim(DSLRepr):
     service: str = attrs.field(validator=_text)
     period: str = attrs.field(validator=_text)
     filed: datetime = attrs.field(converter=_filed)
+    ticket: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def filed_us(self) -> int:
@@ -43,7 +47,8 @@ class Claim(DSLRepr):
         return to_us(self.filed)
 
     def __repr__(self) -> str:
-        return f"Claim({self.service!r}, {self.period!r}, {format_us(self.filed_us)!r})"
+        ticket = "" if self.ticket is None else f", ticket={self.ticket!r}"
+        return f"Claim({self.service!r}, {self.period!r}, {format_us(self.filed_us)!r}{ticket})"
 
 
 class ClaimTable:
@@ -53,7 +58,7 @@ class ClaimTable:
     missing (``None``: the table is final).
     """
 
-    __slots__ = ("as_of", "filed", "period", "records", "service")
+    __slots__ = ("as_of", "filed", "period", "records", "service", "ticket")
 
     def __init__(self, records: Sequence[Claim], *, as_of: InstantLike | None = None) -> None:
         given: Sequence[object] = records
@@ -68,6 +73,7 @@ class ClaimTable:
         self.service = np.asarray([c.service for c in records], dtype=object)
         self.period = np.asarray([c.period for c in records], dtype=object)
         self.filed = np.asarray([c.filed_us for c in records], dtype=np.int64)
+        self.ticket = np.asarray([c.ticket for c in records], dtype=object)
         self.as_of = None if as_of is None else to_us(as_of, name="as_of")
 
     @classmethod
@@ -82,6 +88,14 @@ class ClaimTable:
 
     def __repr__(self) -> str:
         return f"<ClaimTable {len(self)} claims>"
+
+    def by_ticket(self, service: str) -> dict[str, int]:
+        """Return, for ``service``, the earliest claim filed for each ticket id."""
+        out: dict[str, int] = {}
+        for svc, ticket, filed in zip(self.service, self.ticket, self.filed.tolist(), strict=True):
+            if svc == service and ticket is not None:
+                out[ticket] = min(out.get(ticket, filed), filed)
+        return out
 
     def earliest(self, services: Sequence[str], period: str) -> npt.NDArray[np.int64]:
         """Return, per service, the earliest claim filed for ``period`` (int64 max: none)."""
