@@ -172,3 +172,24 @@ def test_history_round_trips_as_data() -> None:
     """An amended agreement is written and read with its amendments, losslessly."""
     assert sla.from_data(sla.to_data(AMENDED)) == AMENDED
     assert sla.to_data(AMENDED)["amendments"][0]["effective"] == "2026-10-11T00:00:00Z"
+
+
+def test_evaluate_uses_the_version_in_force_and_refuses_a_split_period() -> None:
+    """``evaluate`` applies the terms in force, and refuses a period an amendment splits."""
+    gold = sla.Tier(
+        "gold",
+        fee=sla.usd("3100.00"),
+        objectives=[sla.uptime() >= "99%"],
+        compensation=sla.credit_schedule(sla.uptime(), {"< 99%": "10%"}),
+    )
+    amended = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold).amend(
+        "2026-10-11T00:00:00Z",
+        title="price review",
+        tier=gold.derive("gold", fee=sla.usd("6200.00")),
+    )
+    november = [sla.Outage("s", "2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z")]
+    assert sla.evaluate(amended, november, period="2026-11").total == sla.usd("620.00")
+    september = [sla.Outage("s", "2026-09-20T00:00:00Z", "2026-09-21T00:00:00Z")]
+    assert sla.evaluate(amended, september, period="2026-09").total == sla.usd("310.00")
+    with pytest.raises(sla.exceptions.EvaluationError, match="split by an amendment"):
+        sla.evaluate(amended, november, period="2026-10")

@@ -51,6 +51,8 @@ class Plan:
         bundle = as_inputs(inputs)
         agreement = self.agreement
         resolved = agreement.period.resolve(period)
+        if agreement.amendments:
+            return _single_version(agreement, resolved).evaluate(bundle, period=resolved)
         start = resolved.start
         if agreement.effective is not None:
             if agreement.effective >= resolved.end:
@@ -97,6 +99,28 @@ class Plan:
             reconciliation=lambda: _reconcile(bundle, outcomes.values()),
             notes=tuple(notes),
         )
+
+
+def _single_version(agreement: Agreement, period: Period) -> Plan:
+    """Return the plan of the one version in force over all of ``period``.
+
+    Raises:
+        EvaluationError: an amendment takes effect within the period; such a
+            period is evaluated by :func:`slakit.evaluate_versions`, which splits it.
+    """
+    overlapping = [
+        v
+        for v in agreement.versions()
+        if (v.start is None or v.start < period.end) and (v.end is None or v.end > period.start)
+    ]
+    if len(overlapping) != 1:
+        labels = ", ".join(v.label for v in overlapping)
+        raise EvaluationError(
+            f"period {period.label} is split by an amendment (versions {labels}); evaluate it "
+            "with slakit.evaluate_versions(agreement, *inputs, period=...), which measures each "
+            "version over its part and pro-rates the fee"
+        )
+    return compile_agreement(overlapping[0].agreement)
 
 
 def _run(
