@@ -135,6 +135,10 @@ def slakit_modules() -> list[ModuleType]:
         if not info.name.endswith(".__main__")
     ]
     assert not broken, f"these packages failed to import: {broken}"
+    # The public names load on first use; load them all, so that doctest finds the
+    # docstrings of the objects that say they live in ``slakit``.
+    for name in slakit.__all__:
+        getattr(slakit, name)
     return [slakit, *(importlib.import_module(name) for name in names)]
 
 

@@ -10,183 +10,192 @@ Import it as ``import slakit as sla``; everything a user needs is here.
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-# --- time: instants, durations, spans, timelines -------------------------------------------
-from slakit._time._instant import (
-    Duration,
-    days,
-    duration,
-    hours,
-    microseconds,
-    minutes,
-    seconds,
-)
-from slakit._time._timeline import Span, Timeline
+# The public names are loaded when first used (PEP 562), so that ``import slakit`` stays fast
+# and a program pays only for the layers it uses. The imports below are the one list of what
+# is public and where it lives: type checkers and the reference docs read them as they are,
+# and ``__getattr__`` reads them (once, with ``ast``) to find a name's module.
+if TYPE_CHECKING:
+    # --- time: instants, durations, spans, timelines -------------------------------------------
+    from slakit._time._instant import (
+        Duration,
+        days,
+        duration,
+        hours,
+        microseconds,
+        minutes,
+        seconds,
+    )
+    from slakit._time._timeline import Span, Timeline
 
-# --- time: billing periods ----------------------------------------------------------------
-from slakit._time._periods import (
-    Monthly,
-    Period,
-    PeriodRule,
-    monthly,
-    parse_period,
-    quarterly,
-    rolling,
-    weeks,
-    yearly,
-)
+    # --- time: billing periods ----------------------------------------------------------------
+    from slakit._time._periods import (
+        Monthly,
+        Period,
+        PeriodRule,
+        monthly,
+        parse_period,
+        quarterly,
+        rolling,
+        weeks,
+        yearly,
+    )
 
-# --- time: calendars (service windows) ----------------------------------------------------
-from slakit._time._calendar import (
-    Calendar,
-    always,
-    complement,
-    dates,
-    difference,
-    holidays,
-    intersection,
-    never,
-    recurring,
-    union,
-    weekly,
-)
-from slakit._time._clock import BusinessClock, business_clock
+    # --- time: calendars (service windows) ----------------------------------------------------
+    from slakit._time._calendar import (
+        Calendar,
+        always,
+        complement,
+        dates,
+        difference,
+        holidays,
+        intersection,
+        never,
+        recurring,
+        union,
+        weekly,
+    )
+    from slakit._time._clock import BusinessClock, business_clock
 
-# --- events ------------------------------------------------------------------------------
-from slakit._events._records import Deployment, Event, Maintenance, Outage
-from slakit._events._table import EventTable
+    # --- events ------------------------------------------------------------------------------
+    from slakit._events._records import Deployment, Event, Maintenance, Outage
+    from slakit._events._table import EventTable
 
-# --- dsl: money ----------------------------------------------------------------------------
-from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
-from slakit._events._billing import Charge, ChargeTable, UnitPrice
+    # --- dsl: money ----------------------------------------------------------------------------
+    from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
+    from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
-# --- dsl: measures, objectives, exclusions -------------------------------------------------
-from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
-from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-from slakit._dsl._measures import (
-    BucketRule,
-    ComponentRule,
-    Measure,
-    Uptime,
-    all_of,
-    any_of,
-    at_least,
-    uptime,
-)
-from slakit._dsl._objectives import Objective
+    # --- dsl: measures, objectives, exclusions -------------------------------------------------
+    from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
+    from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
+    from slakit._dsl._measures import (
+        BucketRule,
+        ComponentRule,
+        Measure,
+        Uptime,
+        all_of,
+        any_of,
+        at_least,
+        uptime,
+    )
+    from slakit._dsl._objectives import Objective
 
-# --- dsl: compensation ---------------------------------------------------------------------
-from slakit._dsl._compensation import (
-    Band,
-    Base,
-    Bound,
-    Charges,
-    CreditRule,
-    CreditSchedule,
-    Fee,
-    charges,
-    credit_schedule,
-    fee,
-)
-from slakit._dsl._remedies import (
-    DowntimeUnits,
-    Linear,
-    PerBreach,
-    Prorated,
-    UnitRefund,
-    linear,
-    per_breach,
-    per_downtime,
-    prorated,
-    refund_per,
-)
-from slakit._dsl._combinators import (
-    Bonus,
-    Cap,
-    EarnBack,
-    Escalate,
-    First,
-    InOrder,
-    Largest,
-    Minimum,
-    Scaled,
-    Total,
-    bonus,
-    cap,
-    earn_back,
-    escalate,
-    first,
-    in_order,
-    largest,
-    minimum,
-    scaled,
-    total,
-)
-from slakit._dsl._claims import (
-    Chronic,
-    ClaimRequired,
-    ClaimWindow,
-    ReportOnly,
-    after_ticket_closes,
-    chronic,
-    claim_required,
-    report_only,
-    within_cycles,
-    within_days,
-)
-from slakit._events._claims import Claim, ClaimTable
-from slakit._engine._statement import Statement, statement
+    # --- dsl: compensation ---------------------------------------------------------------------
+    from slakit._dsl._compensation import (
+        Band,
+        Base,
+        Bound,
+        Charges,
+        CreditRule,
+        CreditSchedule,
+        Fee,
+        charges,
+        credit_schedule,
+        fee,
+    )
+    from slakit._dsl._remedies import (
+        DowntimeUnits,
+        Linear,
+        PerBreach,
+        Prorated,
+        UnitRefund,
+        linear,
+        per_breach,
+        per_downtime,
+        prorated,
+        refund_per,
+    )
+    from slakit._dsl._combinators import (
+        Bonus,
+        Cap,
+        EarnBack,
+        Escalate,
+        First,
+        InOrder,
+        Largest,
+        Minimum,
+        Scaled,
+        Total,
+        bonus,
+        cap,
+        earn_back,
+        escalate,
+        first,
+        in_order,
+        largest,
+        minimum,
+        scaled,
+        total,
+    )
+    from slakit._dsl._claims import (
+        Chronic,
+        ClaimRequired,
+        ClaimWindow,
+        ReportOnly,
+        after_ticket_closes,
+        chronic,
+        claim_required,
+        report_only,
+        within_cycles,
+        within_days,
+    )
+    from slakit._events._claims import Claim, ClaimTable
+    from slakit._engine._statement import Statement, statement
 
-# --- dsl: tiers and agreements -------------------------------------------------------------
-from slakit._dsl._agreement import Agreement, Tier
+    # --- dsl: tiers and agreements -------------------------------------------------------------
+    from slakit._dsl._agreement import Agreement, Tier
 
-# --- dsl: request measures (success ratios, request buckets, latency) ----------------------
-from slakit._events._requests import Request, RequestTable, milliseconds
-from slakit._dsl._requests import (
-    BucketAvailability,
-    ErrorRateUptime,
-    LatencyPercentile,
-    LatencyShare,
-    RequestMeasure,
-    RequestRatio,
-    bucket_availability,
-    error_rate_uptime,
-    latency_percentile,
-    latency_share,
-    success_ratio,
-)
-from slakit._results._requests import BucketNote, RequestEvidence
+    # --- dsl: request measures (success ratios, request buckets, latency) ----------------------
+    from slakit._events._requests import Request, RequestTable, milliseconds
+    from slakit._dsl._requests import (
+        BucketAvailability,
+        ErrorRateUptime,
+        LatencyPercentile,
+        LatencyShare,
+        RequestMeasure,
+        RequestRatio,
+        bucket_availability,
+        error_rate_uptime,
+        latency_percentile,
+        latency_share,
+        success_ratio,
+    )
+    from slakit._results._requests import BucketNote, RequestEvidence
 
-# --- agreements as products: parties, catalogue, reporting, versions; as data ----------------
-from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
-from slakit._dsl._versions import Amendment, Change, Version, diff
-from slakit._data._codec import from_data, to_data
-from slakit._data._formats import dumps, loads, read_agreement, write_agreement
-from slakit._data._schema import agreement_schema
-from slakit._results._schedule import render_schedule
+    # --- agreements as products: parties, catalogue, reporting, versions; as data ----------------
+    from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
+    from slakit._dsl._versions import Amendment, Change, Version, diff
+    from slakit._data._codec import from_data, to_data
+    from slakit._data._formats import dumps, loads, read_agreement, write_agreement
+    from slakit._data._schema import agreement_schema
+    from slakit._results._schedule import render_schedule
 
-# --- engine --------------------------------------------------------------------------------
-from slakit._engine._plan import Plan, compile_agreement, evaluate
-from slakit._engine._compare import (  # what-if and versions, built on evaluate
-    Comparison,
-    ComparisonRow,
-    VersionedReport,
-    compare,
-    evaluate_versions,
-)
+    # --- engine --------------------------------------------------------------------------------
+    from slakit._engine._plan import Plan, compile_agreement, evaluate
+    from slakit._engine._compare import (  # what-if and versions, built on evaluate
+        Comparison,
+        ComparisonRow,
+        VersionedReport,
+        compare,
+        evaluate_versions,
+    )
 
-# --- support and incidents: tickets, response and resolution times, incident statistics ----
-from slakit._events._tickets import Ticket, TicketTable
-from slakit._dsl._support import OnTimeRatio, TicketTime, resolution_time, response_time
-from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
-from slakit._results._tickets import TicketEvidence, TicketNote
+    # --- support and incidents: tickets, response and resolution times, incident statistics ----
+    from slakit._events._tickets import Ticket, TicketTable
+    from slakit._dsl._support import OnTimeRatio, TicketTime, resolution_time, response_time
+    from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
+    from slakit._results._tickets import TicketEvidence, TicketNote
 
-# --- results -------------------------------------------------------------------------------
-from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
-from slakit._results._report import Report, ServiceReport
-from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
-
+    # --- results -------------------------------------------------------------------------------
+    from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
+    from slakit._results._report import Report, ServiceReport
+    from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
 
 __all__ = [
     # time: instants, durations, spans, timelines
@@ -387,13 +396,31 @@ __all__ = [
 ]
 
 
-def _own_exports() -> None:
-    """Make reprs, pickles and the reference docs say ``slakit.Tier``, not a private module."""
-    for name in __all__:
-        obj = globals()[name]
-        if getattr(obj, "__module__", "").startswith("slakit._"):
-            with contextlib.suppress(AttributeError, TypeError):  # aliases cannot be renamed
-                obj.__module__ = __name__
+@functools.cache
+def _exports() -> dict[str, str]:
+    """Map each public name to its module, from the ``TYPE_CHECKING`` imports of this file."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("slakit."):
+            for alias in node.names:
+                found[alias.asname or alias.name] = node.module
+    return found
 
 
-_own_exports()
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use, and keep it in the module's namespace."""
+    module = _exports().get(name) if name in __all__ else None
+    if module is None:
+        raise AttributeError(f"module 'slakit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    if getattr(value, "__module__", "").startswith("slakit._"):
+        # Reprs, pickles and the reference docs say ``slakit.Tier``, not a private module.
+        with contextlib.suppress(AttributeError, TypeError):
+            value.__module__ = __name__
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -24,7 +24,15 @@ from slakit._data._codec import (
     percent_text,
 )
 from slakit._data._registry import NodeCodec, Shape, add_root, node_type, register, subtypes
-from slakit._dsl import _claims, _combinators, _incidents, _remedies, _requests, _support
+from slakit._dsl import (
+    _claims,
+    _combinators,
+    _composites,  # noqa: F401  (its measures are found as Measure subclasses)
+    _incidents,
+    _remedies,
+    _requests,
+    _support,
+)
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._catalog import Party, Reporting, Service
 from slakit._dsl._compensation import (
