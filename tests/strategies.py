@@ -1,4 +1,9 @@
-"""Hypothesis strategies shared by the test suite; every new feature adds its own here."""
+"""Hypothesis strategies shared by the test suite; every new feature adds its own here.
+
+Built on the public :mod:`slakit.strategies` (money, schedules, rules, tiers,
+agreements, outage streams near a schedule's bounds); what lives here is what
+only the project's own tests need (tiny synthetic periods, test calendars).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import attrs
 from hypothesis import strategies as st
 
 import slakit as sla
+from slakit import strategies as sst
 from slakit._time._timeline import Timeline
 
 SECOND = 1_000_000
@@ -334,6 +340,7 @@ def _shapes(measure: sla.Uptime, *, monotone: bool) -> list[st.SearchStrategy[sl
     targets = st.sampled_from(["99.9%", "99.5%", "99%"])
     usd = st.integers(0, 500).map(lambda cents: sla.usd(sla.Money(cents, "USD").amount / 100))
     shapes = [
+        sst.credit_schedules(measure, max_bands=3),
         st.builds(
             lambda table: sla.credit_schedule(measure, table),
             st.sampled_from(
@@ -585,3 +592,21 @@ def data_agreements(draw: st.DrawFn, *, amendments: bool = True) -> sla.Agreemen
                 f"2026-{month:02d}-01T00:00:00Z", title=f"amendment {i + 1}", **changes
             )
     return agreement
+
+
+def schedule_agreement(
+    measure: sla.Measure, table: dict[str, str], *, services: Sequence[str] = ("svc",)
+) -> sla.Agreement:
+    """Return an agreement whose tier credits ``table`` on ``measure`` (fee 1,000.00 USD)."""
+    tier = sla.Tier(
+        "t",
+        fee=sla.usd("1000.00"),
+        objectives=[measure >= "99.9%"],
+        compensation=sla.credit_schedule(measure, table),
+    )
+    return sla.Agreement(provider="p", customer="c", services=list(services), tier=tier)
+
+
+def agreements(services: Sequence[str] = SERVICES) -> st.SearchStrategy[sla.Agreement]:
+    """Draw agreements over ``services`` from the public strategy (monthly, UTC)."""
+    return sst.agreements(services=services)

@@ -1,0 +1,171 @@
+"""The ready-made checks: they pass on correct agreements and catch deliberately buggy ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+import slakit as sla
+import slakit.testing as sltest
+from slakit.testing import CounterexampleError
+from tests.strategies import schedule_agreement
+from tests.test_region_sla import region_sla
+
+UPTIME = sla.uptime()
+FAST = 30
+
+
+def agreement_with(rule: sla.CreditRule, **tier: object) -> sla.Agreement:
+    """Return a one-service agreement whose tier pays ``rule`` on a 1,000.00 USD fee."""
+    t = sla.Tier("t", fee=sla.usd("1000.00"), compensation=rule, **tier)  # type: ignore[arg-type]
+    return sla.Agreement(provider="P", customer="C", services=["api"], tier=t)
+
+
+GAP = schedule_agreement(UPTIME, {"(99%, 99.9%)": "10%", "(-inf, 99%)": "25%"}, services=["api"])
+SCHEDULE = sla.credit_schedule(UPTIME, {"< 99.9%": "10%", "< 99%": "30%"})
+CAP_BEFORE_SUM = agreement_with(
+    sla.cap(SCHEDULE, at_most="50%")
+    + sla.cap(sla.per_breach(UPTIME >= "99.9%", sla.usd("400")), at_most="50%")
+)
+CAP_AFTER_SUM = agreement_with(
+    sla.cap(SCHEDULE + sla.per_breach(UPTIME >= "99.9%", sla.usd("400")), at_most="50%")
+)
+
+
+def test_the_region_sla_passes_every_check() -> None:
+    """The README's region SLA passes every check (caps against 100% of the fee)."""
+    results = sltest.check_agreement(region_sla(), at_most="100%", max_examples=FAST)
+    assert [r.name for r in results] == list(sltest.CHECKS)
+    assert all(r.status == "passed" for r in results), results
+
+
+def test_a_cap_after_the_sum_passes() -> None:
+    """Capping the sum keeps the contract's 50% limit."""
+    result = sltest.check_caps(CAP_AFTER_SUM, at_most="50%", max_examples=FAST)
+    assert result.status == "passed"
+    assert "2 cap(s)" in result.note
+
+
+def test_a_cap_before_the_sum_is_caught() -> None:
+    """Capping each rule before the sum pays above the contract's limit; the example is minimal."""
+    with pytest.raises(CounterexampleError) as caught:
+        sltest.check_caps(CAP_BEFORE_SUM, at_most="50%", max_examples=200)
+    error = caught.value
+    assert error.check == "check_caps"
+    assert error.agreement == CAP_BEFORE_SUM
+    assert len(error.events) == 1
+    assert "above 50% of the fee (500.00 USD)" in str(error)
+    assert "total(cap(credit_schedule(uptime()" in str(error)
+    assert error.period == sla.monthly().period("2026-10")
+
+
+def test_a_gap_at_a_bound_is_caught_by_two_checks() -> None:
+    """An exclusive bound on both sides of 99% leaves a gap: structurally, and by monotony."""
+    with pytest.raises(CounterexampleError, match=r"a value of 99% is in no band") as caught:
+        sltest.check_no_gaps(GAP)
+    (outage,) = caught.value.events
+    report = sla.evaluate(GAP, [outage], period="2026-10")
+    assert report.objectives[0].value == Fraction(99, 100)
+    assert report.compensation.exact_total == 0
+    with pytest.raises(CounterexampleError, match=r"lowers the credit of 'api' from 100.00 USD"):
+        sltest.check_monotone(GAP, max_examples=200)
+
+
+def test_overlapping_bands_built_by_hand_are_caught() -> None:
+    """Bands that overlap (built directly, bypassing credit_schedule's checks) are reported."""
+    good = sla.credit_schedule(UPTIME, {"[99%, 99.9%)": "10%", "(-inf, 99%)": "25%"})
+    low, high = good.bands
+    wide = sla.Band(low.lower, sla.Bound(high.lower.value, inclusive=True), low.credit)
+    bad = sla.CreditSchedule(UPTIME, (wide, high))
+    with pytest.raises(CounterexampleError, match="overlap"):
+        sltest.check_no_gaps(agreement_with(bad))
+
+
+def test_a_negative_credit_without_a_bonus_is_caught() -> None:
+    """A credit below zero without bonus(...) fails, even from a hand-made band."""
+    band = sla.Band(None, None, Decimal("0.1"))
+    rule = sla.scaled(sla.CreditSchedule(UPTIME, (band,)), by="100%")
+    object.__setattr__(rule, "by", Decimal("-1"))  # a buggy factor, as a plug-in might make
+    with pytest.raises(CounterexampleError, match="below zero"):
+        sltest.check_non_negative(agreement_with(rule), max_examples=FAST)
+
+
+def test_skips_say_why() -> None:
+    """Checks that do not apply are skipped with a note, never passed silently."""
+    bonus = agreement_with(sla.bonus(sla.credit_schedule(UPTIME, {">= 99.99%": "5%"})))
+    assert sltest.check_non_negative(bonus).status == "skipped"
+    first = agreement_with(sla.first(SCHEDULE, sla.per_breach(UPTIME >= "99%", sla.usd("1"))))
+    result = sltest.check_monotone(first)
+    assert result.status == "skipped"
+    assert "first(" in result.note
+    assert sltest.check_caps(agreement_with(SCHEDULE)).status == "skipped"
+    reports = schedule_agreement(
+        sla.uptime(min_outage=sla.minutes(1), min_outage_of="report"), {"< 99%": "10%"}
+    )
+    assert sltest.check_period_split(reports).status == "skipped"
+    no_rule = sla.Agreement(
+        provider="P", customer="C", services=["a"], tier=sla.Tier("t", fee=sla.usd(1))
+    )
+    assert sltest.check_no_gaps(no_rule).status == "skipped"
+    assert sltest.check_monotone(no_rule, max_examples=5).status == "passed"
+
+
+def test_round_trip_skips_without_a_codec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without slakit.to_data the round trip is skipped with a note naming the codec."""
+    monkeypatch.setattr(sla, "to_data", None, raising=False)  # as if slakit had no codec
+    result = sltest.check_round_trip(region_sla())
+    assert result.status == "skipped"
+    assert "to_data" in result.note
+
+
+def test_round_trip_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A codec that loses a field is reported with the data it produced."""
+    if not hasattr(sla, "to_data"):
+        pytest.skip("this slakit has no data codec")
+    original = region_sla()
+    monkeypatch.setattr(sla, "from_data", lambda data: agreement_with(SCHEDULE))
+    with pytest.raises(CounterexampleError, match="from_data"):
+        sltest.check_round_trip(original)
+    monkeypatch.undo()
+    monkeypatch.setattr(sla, "loads", lambda text: agreement_with(SCHEDULE))
+    with pytest.raises(CounterexampleError, match="loads"):
+        sltest.check_round_trip(original)
+
+
+def test_event_order_and_period_split_catch_order_dependent_engines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A (deliberately) order-dependent or cut-dependent evaluation is caught."""
+    real = sla.evaluate
+
+    def first_event_only(
+        agreement: sla.Agreement, events: list, *inputs: object, period: object
+    ) -> sla.Report:
+        return real(agreement, events[:1], *inputs, period=period)
+
+    monkeypatch.setattr(sla, "evaluate", first_event_only)
+    agreement = agreement_with(SCHEDULE)
+    with pytest.raises(CounterexampleError, match="another order"):
+        sltest.check_event_order(agreement, max_examples=200)
+    with pytest.raises(CounterexampleError, match="cut"):
+        sltest.check_period_split(agreement, max_examples=200)
+
+
+def test_periods_and_names() -> None:
+    """A period by label or object; the first whole period after the effective date; bad names."""
+    agreement = sla.Agreement(
+        provider="P",
+        customer="C",
+        services=["a"],
+        tier=sla.Tier("t", fee=sla.usd(1), compensation=SCHEDULE),
+        effective="2026-03-15T00:00:00Z",
+    )
+    assert sltest.check_no_gaps(agreement).status == "passed"
+    assert sltest.check_monotone(agreement, period="2026-05", max_examples=5).status == "passed"
+    p = sla.monthly().period("2026-06")
+    assert sltest.check_event_order(agreement, period=p, max_examples=5).status == "passed"
+    with pytest.raises(ValueError, match="unknown"):
+        sltest.check_agreement(agreement, checks=["check_everything"])
+    assert str(sltest.CheckResult("x", "passed")) == "x: passed"
