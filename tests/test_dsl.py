@@ -446,3 +446,12 @@ def test_bad_durations_are_refused(text: str, message: str) -> None:
     """Calendar units, unknown words and fractions of a microsecond are refused."""
     with pytest.raises(DefinitionError, match=message):
         sla.duration(text)
+
+
+def test_a_value_on_an_exclusive_top_bound_is_not_a_gap() -> None:
+    """99% against ``{"< 99%": ...}`` is above the schedule, not inside a gap."""
+    schedule = sla.credit_schedule(sla.uptime(), {"< 99%": "10%"})
+    assert not schedule.is_gap(Fraction(99, 100))
+    inclusive = sla.credit_schedule(sla.uptime(), {"[95%, 99%]": "10%", "(-inf, 90%)": "50%"})
+    assert inclusive.is_gap(Fraction(92, 100))
+    assert not inclusive.is_gap(Fraction(991, 1000))

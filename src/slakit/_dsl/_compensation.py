@@ -371,15 +371,10 @@ class CreditSchedule(CreditRule):
         """Return whether ``value`` lies in no band but inside the schedule's overall range."""
         if self.band_for(value) is not None:
             return False
-        lows = [Fraction(b.lower.value) for b in self.bands if b.lower is not None]
-        highs = [Fraction(b.upper.value) for b in self.bands if b.upper is not None]
-        above_floor = any(b.lower is None for b in self.bands) or (
-            bool(lows) and value >= min(lows)
-        )
-        below_ceiling = any(b.upper is None for b in self.bands) or (
-            bool(highs) and value <= max(highs)
-        )
-        return above_floor and below_ceiling
+        # The bands are sorted and disjoint: the schedule spans from the first band's lower
+        # bound to the last band's upper bound, each inclusive or exclusive as written.
+        hull = Band(self.bands[0].lower, self.bands[-1].upper, Decimal(0))
+        return hull.contains(value)
 
     def __repr__(self) -> str:
         fmt = self.measure.format_value

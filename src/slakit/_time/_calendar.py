@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from slakit._repr import DSLRepr
 from slakit._time import _kernels as k
 from slakit._time._instant import (
     US_PER_DAY,
@@ -116,7 +117,7 @@ def _grouped(windows: _Windows) -> k.Grouped:
 
 
 @attrs.frozen
-class Calendar(abc.ABC):
+class Calendar(DSLRepr, abc.ABC):
     """The base of every calendar: a rule for which instants are in service.
 
     Build calendars with :func:`weekly`, :func:`holidays`, :func:`dates`,

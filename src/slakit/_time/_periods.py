@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from slakit._repr import DSLRepr
 from slakit._time._instant import (
     InstantLike,
     format_us,
@@ -88,7 +89,7 @@ def _local_date(instant: int, tz: str) -> dt.date:
 
 
 @attrs.frozen(repr=False)
-class Period:
+class Period(DSLRepr):
     """One concrete billing period: a half-open span of instants with a label and a zone.
 
     Attributes:
@@ -173,7 +174,7 @@ class Period:
 
 
 @attrs.frozen
-class PeriodRule(abc.ABC):
+class PeriodRule(DSLRepr, abc.ABC):
     """How an agreement cuts time into billing periods, in a zone."""
 
     tz: str = attrs.field(default="UTC", validator=_check_zone, kw_only=True)
