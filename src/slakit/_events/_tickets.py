@@ -116,7 +116,7 @@ def _pauses(value: Iterable[Span | tuple[InstantLike, InstantLike]]) -> tuple[Sp
 class Ticket(DSLRepr):
     """One support ticket: when it was opened, first answered and resolved.
 
-    Args:
+    Attributes:
         id: the ticket's identifier, unique within a table.
         service: the service the ticket is about.
         priority: its priority, such as ``"P1"``.
@@ -131,8 +131,9 @@ class Ticket(DSLRepr):
             clock of measures that pause on them.
         pauses: explicit spans during which the clock stops.
 
-    >>> Ticket("T-1", "desk", "P1", "2026-10-05T09:00:00Z", first_response="2026-10-05T09:40:00Z")
-    Ticket('T-1', 'desk', 'P1', '2026-10-05T09:00:00Z', first_response='2026-10-05T09:40:00Z')
+    Examples:
+        >>> Ticket("T-1", "desk", "P1", "2026-10-05T09:00Z", first_response="2026-10-05T09:40Z")
+        Ticket('T-1', 'desk', 'P1', '2026-10-05T09:00:00Z', first_response='2026-10-05T09:40:00Z')
     """
 
     id: str = attrs.field(converter=_id)
