@@ -202,7 +202,7 @@ def test_every_problem_is_reported_at_once() -> None:
     assert found[0] == "$.colour: is not a field of agreement; expected " + ", ".join(
         [
             *("provider", "customer", "services", "tier", "period", "effective", "rounding"),
-            *("name", "parties", "catalogue", "reporting", "amendments"),
+            *("name", "parties", "catalogue", "reporting", "amendments", "fees"),
         ]
     )
     assert "$.customer: must be a string, got 7" in found

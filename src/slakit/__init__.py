@@ -186,6 +186,11 @@ if TYPE_CHECKING:
         evaluate_versions,
     )
 
+    # --- agreements: customers, levels, operational agreements ---------------------------------
+    from slakit._dsl._levels import Level, level, levels
+    from slakit._engine._rollup import rollup
+    from slakit._results._rollup import OlaMiss, Rollup, RollupRow
+
     # --- support and incidents: tickets, response and resolution times, incident statistics ----
     from slakit._events._tickets import Ticket, TicketTable
     from slakit._dsl._support import OnTimeRatio, TicketTime, resolution_time, response_time
@@ -369,6 +374,14 @@ __all__ = [
     "Plan",
     "compile_agreement",
     "evaluate",
+    # agreements: customers, levels, operational agreements
+    "Level",
+    "OlaMiss",
+    "Rollup",
+    "RollupRow",
+    "level",
+    "levels",
+    "rollup",
     # support and incidents
     "IncidentMeasure",
     "OnTimeRatio",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -186,6 +186,23 @@ def _period_rule(value: object) -> PeriodRule:
     return value
 
 
+def _fees(value: object) -> tuple[tuple[str, Money], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    items = tuple(cast("Iterable[object]", pairs))
+    out: list[tuple[str, Money]] = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise DefinitionError(f"fees: {item!r} is not a (service, fee) pair")
+        service, fee = item
+        if not isinstance(service, str) or not service.strip():
+            raise DefinitionError(f"fees: {service!r} is not a service name")
+        out.append((service, _fee(fee)))
+    names = [name for name, _ in out]
+    if len(set(names)) != len(names):
+        raise DefinitionError(f"fees names a service twice: {names}")
+    return tuple(out)
+
+
 def _check_tier(_instance: object, _attribute: object, value: Any) -> None:
     if not isinstance(value, Tier):
         raise DefinitionError(f"tier={value!r} must be a Tier")
@@ -196,7 +213,9 @@ class Agreement(DSLRepr):
     """A service-level agreement between a provider and a customer.
 
     Each service in ``services`` is measured on its own against the tier's
-    objectives, and the tier's ``fee`` is each service's charge per period.
+    objectives, and the tier's ``fee`` is each service's charge per period,
+    unless ``fees`` gives that service a fee of its own (a customer-based
+    agreement: every service of one customer, each at its own price).
 
     Attributes:
         provider: who gives the service and owes the credits.
@@ -212,6 +231,11 @@ class Agreement(DSLRepr):
             ``services``).
         reporting: when reports are due and what they contain.
         amendments: changes from later instants on, in order; see :meth:`amend`.
+        fees: a fee per period for some services, ``{"db": usd("2000.00")}``,
+            in the tier fee's currency; a service not named pays the tier's fee.
+            Each service's fee is the base of its fee-based credits, and the
+            sum of the fees is the base of a customer-level cap
+            (``cap(..., across="services")``).
     """
 
     provider: str = attrs.field(converter=_name)
@@ -226,11 +250,25 @@ class Agreement(DSLRepr):
     catalogue: tuple[Service, ...] = attrs.field(default=(), converter=_catalogue)
     reporting: Reporting | None = attrs.field(default=None, converter=_reporting)
     amendments: tuple[Amendment, ...] = attrs.field(default=(), converter=check_amendments)
+    fees: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_fees)
 
     def __attrs_post_init__(self) -> None:
         covered = set(self.services)
         for amendment in self.amendments:
             covered |= set(amendment.services or ())
+        for service, fee in self.fees:
+            if service not in covered:
+                raise DefinitionError(
+                    f"fees[{service!r}]: {service!r} is not a service of the agreement "
+                    f"(services={list(self.services)!r})"
+                )
+            tiers = [self.tier, *(a.tier for a in self.amendments if a.tier is not None)]
+            for tier in tiers:
+                if fee.currency != tier.fee.currency:
+                    raise DefinitionError(
+                        f"fees[{service!r}]={fee!r} is in {fee.currency}, but the fee of tier "
+                        f"{tier.name!r} is in {tier.fee.currency}; write every fee in one currency"
+                    )
         for entry in self.catalogue:
             if entry.name not in covered:
                 raise DefinitionError(
@@ -304,6 +342,29 @@ class Agreement(DSLRepr):
                 return version
         return versions[0]
 
+    def fee_of(self, service: str) -> Money:
+        """Return ``service``'s fee per period: its own from ``fees``, else the tier's.
+
+        Examples:
+            >>> import slakit as sla
+            >>> a = sla.Agreement(provider="P", customer="C", services=["db", "api"],
+            ...                   tier=sla.Tier("t", fee=sla.usd("100.00")),
+            ...                   fees={"db": sla.usd("2000.00")})
+            >>> a.fee_of("db"), a.fee_of("api")
+            (Money('2000.00', 'USD'), Money('100.00', 'USD'))
+        """
+        for name, fee in self.fees:
+            if name == service:
+                return fee
+        return self.tier.fee
+
+    def total_fee(self) -> Money:
+        """Return the sum of every service's fee per period (the customer's total)."""
+        total = self.fee_of(self.services[0])
+        for service in self.services[1:]:
+            total = total + self.fee_of(service)
+        return total
+
     @property
     def title(self) -> str:
         """The agreement's title for reports."""
@@ -335,4 +396,6 @@ class Agreement(DSLRepr):
                 args.append(f"{field}=[{', '.join(map(repr, items))}]")
         if self.reporting is not None:
             args.append(f"reporting={self.reporting!r}")
+        if self.fees:
+            args.append(f"fees={dict(self.fees)!r}")
         return f"Agreement({', '.join(args)})"

@@ -213,6 +213,15 @@ def rolling_length(window: str) -> int | None:
     return None if match is None else int(match[1])
 
 
+def _across(value: object) -> str:
+    if isinstance(value, str) and value in ("service", "services"):
+        return value
+    raise DefinitionError(
+        f"across={value!r} must be 'service' (each service capped on its own, the default) or "
+        "'services' (one customer-level cap over the total of every service)"
+    )
+
+
 def _limit(value: object, clause: str) -> Money | Decimal:
     if isinstance(value, Money):
         if value.amount < 0:
@@ -228,6 +237,7 @@ class Cap(CreditRule):
     rule: CreditRule
     at_most: Money | Decimal
     per: str = attrs.field(default="period", converter=_window)
+    across: str = attrs.field(default="service", converter=_across)
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures of the capped rule."""
@@ -244,20 +254,30 @@ class Cap(CreditRule):
 
     def describe(self) -> str:
         """Return the cap in words."""
+        pooled = self.across == "services"
+        fee = "the total fee of every service" if pooled else "the fee"
         limit = (
             str(self.at_most)
             if isinstance(self.at_most, Money)
-            else f"{format_percent(self.at_most)} of the fee"
+            else f"{format_percent(self.at_most)} of {fee}"
         )
-        return f"cap of {limit} per {self.per}"
+        kind = "customer-level cap" if pooled else "cap"
+        return f"{kind} of {limit} per {self.per}"
 
     def __repr__(self) -> str:
         limit = self.at_most if isinstance(self.at_most, Money) else format_percent(self.at_most)
         per = "" if self.per == "period" else f", per={self.per!r}"
-        return f"cap({self.rule!r}, at_most={limit!r}{per})"
+        across = "" if self.across == "service" else f", across={self.across!r}"
+        return f"cap({self.rule!r}, at_most={limit!r}{per}{across})"
 
 
-def cap(rule: CreditRule, *, at_most: Money | str | Decimal, per: CapWindow = "period") -> Cap:
+def cap(
+    rule: CreditRule,
+    *,
+    at_most: Money | str | Decimal,
+    per: CapWindow = "period",
+    across: Literal["service", "services"] = "service",
+) -> Cap:
     """Return ``rule`` limited to ``at_most``: an amount, or a share of the fee.
 
     ``per`` is the window the cap applies to: each ``"period"`` (default), each
@@ -267,6 +287,14 @@ def cap(rule: CreditRule, *, at_most: Money | str | Decimal, per: CapWindow = "p
     period need the history of earlier periods: evaluate them with
     :func:`~slakit.statement`.
 
+    ``across`` says what is capped: each ``"service"`` on its own (default),
+    or the customer's total over all of the agreement's ``"services"`` (a
+    customer-level credit pool). A pooled share is of the total fee of every
+    service (see ``Agreement.fees``). When the pooled cap binds, the cut is
+    allocated back to the services with a credit in proportion to their
+    credits, exactly, and each such service's lines end with an adjustment
+    line that says so.
+
     >>> import slakit as sla
     >>> cap(sla.per_breach(sla.uptime() >= "99%", sla.usd("100")), at_most="50%")
     cap(per_breach(uptime() >= '99%', Money('100', 'USD')), at_most='50%')
@@ -275,7 +303,7 @@ def cap(rule: CreditRule, *, at_most: Money | str | Decimal, per: CapWindow = "p
     clause = f"cap({rule!r}, ...)"
     limit = _limit(at_most, clause)
     _one_currency(clause, (rule,), limit if isinstance(limit, Money) else None)
-    return Cap(rule, limit, per)
+    return Cap(rule, limit, per, across)
 
 
 @attrs.frozen(repr=False)

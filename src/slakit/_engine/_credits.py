@@ -132,6 +132,16 @@ class CreditContext:
         """The tier's name."""
         return self.agreement.tier.name
 
+    def fee(self, i: int) -> Money:
+        """Return service ``i``'s fee per period (its own, or the tier's)."""
+        return self.agreement.fee_of(self.services[i])
+
+    def fees(self) -> Amounts:
+        """Return every service's fee for this period, pro-rated, as an exact column."""
+        if not self.agreement.fees:
+            return Amounts.constant(self.agreement.tier.fee.exact() * self.proration, self.n)
+        return Amounts.of([self.fee(i).exact() * self.proration for i in range(self.n)])
+
     def child(self, k: int, *, deduct: Amounts | None = None) -> CreditContext:
         """Return the context of child ``k`` of the rule at this path."""
         return attrs.evolve(
@@ -179,7 +189,7 @@ class CreditContext:
         fields.setdefault("value", None)
         fields.setdefault("band", None)
         fields.setdefault("share", Decimal(0))
-        fields.setdefault("base", self.agreement.tier.fee)
+        fields.setdefault("base", self.fee(i))
         fields.setdefault("proration", self.proration)
         return CreditLine(
             service=self.services[i],
@@ -281,12 +291,19 @@ def _merge(
 # --- bases ---------------------------------------------------------------------------------------
 
 
-def _base(base: Base, ctx: CreditContext, need: Bools, clause: str) -> tuple[Amounts, Money]:
-    """Return the base per service (after earlier remedies in order) and the nominal base."""
+def _zero_base(ctx: CreditContext) -> Callable[[int], Money]:
+    zero = Money(0, ctx.currency)
+    return lambda _i: zero
+
+
+def _base(
+    base: Base, ctx: CreditContext, need: Bools, clause: str
+) -> tuple[Amounts, Callable[[int], Money]]:
+    """Return the base per service (after earlier remedies in order) and each nominal base."""
+    nominal: Callable[[int], Money]
     if isinstance(base, Fee):
-        fee = ctx.agreement.tier.fee
-        amounts = Amounts.constant(fee.exact() * ctx.proration, ctx.n)
-        nominal = fee
+        amounts = ctx.fees()
+        nominal = ctx.fee
     else:
         assert isinstance(base, Charges)
         table = ctx.inputs.get(ChargeTable)
@@ -311,16 +328,16 @@ def _base(base: Base, ctx: CreditContext, need: Bools, clause: str) -> tuple[Amo
                 f"{ctx.period.label}; give Charge records (or a ChargeTable) for every "
                 "credited service"
             )
-        nominal = Money(0, ctx.currency)
+        nominal = _zero_base(ctx)
     if ctx.deduct is not None:
         amounts = (amounts - ctx.deduct).clip_low()
     return amounts, nominal
 
 
-def _base_words(base: Base, ctx: CreditContext, amount: Fraction) -> str:
+def _base_words(base: Base, ctx: CreditContext, amount: Fraction, i: int) -> str:
     words = ctx.money(amount)
     if isinstance(base, Fee) and ctx.proration != 1:
-        words += f" (the fee {ctx.agreement.tier.fee} x {ctx.proration} of the period)"
+        words += f" (the fee {ctx.fee(i)} x {ctx.proration} of the period)"
     elif isinstance(base, Charges):
         words += f" ({base.describe()})"
     if ctx.deduct is not None:
@@ -333,7 +350,11 @@ def _breached(objective: Objective, ctx: CreditContext) -> Bools:
     sign = sign_vs(good, total, Fraction(objective.target))
     met = {">=": sign >= 0, ">": sign > 0, "<=": sign <= 0, "<": sign < 0}[objective.comparator]
     breached = np.asarray(~met, dtype=bool)
-    breached[total == 0] = ctx.agreement.tier.no_data == "breached"
+    breached[total == 0] = False
+    # no data counts as a breach only where the measure covers the service at all
+    breached[(total == 0) & ctx.covered(objective.measure)] = (
+        ctx.agreement.tier.no_data == "breached"
+    )
     return breached
 
 
@@ -401,7 +422,7 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
         formula = None
         if not isinstance(rule.base, Fee) or ctx.deduct is not None:
             formula = (
-                f"{format_percent(b.credit)} of {_base_words(rule.base, ctx, base[i])} "
+                f"{format_percent(b.credit)} of {_base_words(rule.base, ctx, base[i], i)} "
                 f"(value {shown_value} is {b.describe(rule.measure.format_value)})"
             )
         return [
@@ -412,7 +433,7 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
                 value=value,
                 band=b,
                 share=b.credit,
-                base=nominal if isinstance(rule.base, Fee) else Money(0, ctx.currency),
+                base=nominal(i),
                 shown=shown_value,
                 formula=formula,
             )
@@ -502,7 +523,7 @@ def _linear(rule: Linear, ctx: CreditContext) -> Credits:
         k = steps[i]
         fmt = objective.measure.format_value
         formula = (
-            f"{format_percent(rule.share)} of {_base_words(rule.base, ctx, base[i])} x "
+            f"{format_percent(rule.share)} of {_base_words(rule.base, ctx, base[i], i)} x "
             f"{fraction_text(k)} steps of {fmt(rule.per)} "
             f"(shortfall {format_percent(shortfall)} from {fmt(objective.target)})"
         )
@@ -516,7 +537,7 @@ def _linear(rule: Linear, ctx: CreditContext) -> Credits:
                 value=value,
                 shown=fmt(value),
                 share=Decimal(share[i].numerator) / Decimal(share[i].denominator),
-                base=nominal,
+                base=nominal(i),
                 formula=formula,
             )
         ]
@@ -559,7 +580,7 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
     def lines(i: int) -> list[CreditLine]:
         value = ctx.value(rule.measure, i)
         formula = (
-            f"{rule.multiple:f} x {_base_words(rule.base, ctx, base[i])} x "
+            f"{rule.multiple:f} x {_base_words(rule.base, ctx, base[i], i)} x "
             f"{describe_us(int(down[i]))} down / {describe_us(int(basis[i]))} "
             f"({rule.basis_words()})"
         )
@@ -570,7 +591,7 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
                 amount[i],
                 value=value,
                 shown=None if value is None else rule.measure.format_value(value),
-                base=nominal,
+                base=nominal(i),
                 formula=formula,
             )
         ]
@@ -585,7 +606,8 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
     name = f"downtime units on {rule.measure.label}"
     if isinstance(rule.worth, Money):
         unit = Amounts.constant(rule.worth.exact(), ctx.n)
-        nominal = rule.worth
+        worth = rule.worth
+        nominal: Callable[[int], Money] = lambda _i: worth  # noqa: E731
         base = unit
     else:
         base, nominal = _base(rule.base, ctx, units.positive(), name)
@@ -600,7 +622,7 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
         else:
             each = (
                 f"{ctx.money(unit[i])} ({rule.worth.words()} of "
-                f"{_base_words(rule.base, ctx, base[i])} over "
+                f"{_base_words(rule.base, ctx, base[i], i)} over "
                 f"{describe_us(ctx.period.end - ctx.start)})"
             )
         formula = (
@@ -614,7 +636,7 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
                 amount[i],
                 value=value,
                 shown=None if value is None else rule.measure.format_value(value),
-                base=nominal,
+                base=nominal(i),
                 formula=formula,
             )
         ]
@@ -811,7 +833,7 @@ def _window_key(window: str, period: Period, ctx: CreditContext) -> object:
 @credit_kernel(Cap)
 def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     part = run(rule.rule, ctx.child(0))
-    fee_now = Amounts.constant(ctx.agreement.tier.fee.exact() * ctx.proration, ctx.n)
+    fee_now = ctx.fees()
     # the earlier periods of this cap's window: (paid, fee) per service
     earlier = ctx.history.of(ctx.path)
     if rule.per == "period":
@@ -828,6 +850,8 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     for _period, state in earlier:
         used = used + state["paid"]
         fees = fees + state["fee"]
+    if rule.across == "services":
+        return _pool_cap(rule, ctx, part, fee_now=fee_now, used=used, fees=fees)
     if isinstance(rule.at_most, Money):
         limit = Amounts.constant(rule.at_most.exact(), ctx.n)
         limit_words = str(rule.at_most)
@@ -851,6 +875,51 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
             note = (
                 f"capped: the credits of {ctx.money(part.amount[i])} exceed the cap of "
                 f"{limit_words}{window} ({ctx.money(limit[i])}{history})"
+            )
+            out.append(_adjust(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
+        return out
+
+    return Credits(amount, part.shown, lines, _merge(part, own=state, path=ctx.path))
+
+
+def _pool_cap(
+    rule: Cap, ctx: CreditContext, part: Credits, *, fee_now: Amounts, used: Amounts, fees: Amounts
+) -> Credits:
+    """One customer-level cap over the total of every service, its cut shared out pro rata."""
+    before = part.amount.total()
+    spent = used.total()
+    if isinstance(rule.at_most, Money):
+        limit = rule.at_most.exact()
+        limit_words = str(rule.at_most)
+    else:
+        limit = fees.total() * Fraction(rule.at_most)
+        limit_words = f"{format_percent(rule.at_most)} of the total fee {ctx.money(fees.total())}"
+    available = max(limit - spent, Fraction(0))
+    positive = part.amount.positive()
+    credited = part.amount.masked(positive).total()
+    cut = before - available if before > available else Fraction(0)
+    # each credited service gives up the same share of its credit: cut / credited
+    amount = (
+        part.amount.scale(1 - cut / credited).where(positive, part.amount) if cut else part.amount
+    )
+    state = {"paid": amount, "fee": fee_now}
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if cut and positive[i]:
+            window = "" if rule.per == "period" else f" per {rule.per}"
+            history = (
+                f", of which {ctx.money(spent)} was used in earlier periods"
+                if rule.per != "period" and spent != 0
+                else ""
+            )
+            share = part.amount[i] / credited
+            note = (
+                f"capped across services: the customer's credits of {ctx.money(before)} over "
+                f"{ctx.n} services exceed the cap of {limit_words}{window} "
+                f"({ctx.money(limit)}{history}); the cut of {ctx.money(cut)} is allocated pro "
+                f"rata to the credits: this service's {ctx.money(part.amount[i])} is "
+                f"{share.numerator}/{share.denominator} of {ctx.money(credited)}"
             )
             out.append(_adjust(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
         return out

@@ -157,6 +157,11 @@ def explain(report: Report) -> str:
         (
             f"Provider {agreement.provider}; customer {agreement.customer}; tier {tier.name}, "
             f"fee {tier.fee} per service per period"
+            + (
+                ""
+                if not agreement.fees
+                else " (own fees: " + ", ".join(f"{s} {f}" for s, f in agreement.fees) + ")"
+            )
         ),
         (
             f"Period {period.label} in {period.tz}: {period.local_start().isoformat()} to "

@@ -175,6 +175,17 @@ def _blocks(agreement: Agreement) -> list[_Block]:
             ),
         )
     )
+    if agreement.fees:
+        blocks.append(_Heading(2, "Fees per service"))
+        blocks.append(
+            _Table(
+                ("service", "fee per period"),
+                (
+                    *((name, str(agreement.fee_of(name))) for name in agreement.services),
+                    ("total", str(agreement.total_fee())),
+                ),
+            )
+        )
     blocks.extend(_tier_blocks(agreement.tier, 2))
     if agreement.reporting is not None:
         blocks.append(_Heading(2, "Reporting"))
