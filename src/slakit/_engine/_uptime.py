@@ -134,9 +134,19 @@ class UptimeColumns:
 class _LazySpans:
     """The span sets of one sweep, built when evidence or classification first asks."""
 
-    def __init__(self, sweep: k.Sweep, accounting: str) -> None:
-        self._sweep = sweep
+    def __init__(
+        self,
+        sweep: k.Sweep | None,
+        accounting: str,
+        sets: tuple[k.Grouped, k.Grouped, k.Grouped],
+    ) -> None:
+        self._given = sweep
+        self._sets = sets
         self._accounting = accounting
+
+    @functools.cached_property
+    def _sweep(self) -> k.Sweep:
+        return self._given if self._given is not None else k.Sweep(list(self._sets))
 
     @functools.cached_property
     def down(self) -> k.Grouped:
@@ -500,6 +510,20 @@ def _down_keep(accounting: str) -> Callable[[list[I64]], BoolArray]:
     return down_bad if accounting == "bad" else down_remove
 
 
+def _down_keep_shared(accounting: str) -> Callable[[list[I64]], BoolArray]:
+    """Return the predicate of down time over (outages, maintenance), before the window."""
+
+    def down_remove(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) & (c[1] == 0)
+        return mask
+
+    def down_bad(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) | (c[1] > 0)
+        return mask
+
+    return down_bad if accounting == "bad" else down_remove
+
+
 def _eligible_keep(accounting: str) -> Callable[[list[I64]], BoolArray]:
     """Return the predicate of eligible time."""
 
@@ -687,9 +711,23 @@ def run_uptime(
     levels = len(outages.weights)
     bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
     d_all = _down_buckets(measure, outages, levels - 1, **bounds)
-    sweep = k.Sweep([d_all, x_spans, w_spans])
-    down_us = sweep.sums(_down_keep(accounting), n)
-    eligible_us = sweep.sums(_eligible_keep(accounting), n)
+    if measure.denominator == "deployed":
+        # Each service has a window of its own: sweep it with the outages and maintenance.
+        sweep = k.Sweep([d_all, x_spans, w_spans])
+        down_us = sweep.sums(_down_keep(accounting), n)
+        eligible_us = sweep.sums(_eligible_keep(accounting), n)
+    else:
+        # One window for every service: measure against its prefix sums instead of sweeping
+        # a copy of it per service.
+        shared = (window.starts, window.ends)
+        down_us = k.Sweep([d_all, x_spans]).sums(_down_keep_shared(accounting), n, within=shared)
+        eligible_us = np.full(n, window.measure(), dtype=np.int64)
+        if accounting == "remove":
+            removed = k.measure_before(shared, x_spans.end) - k.measure_before(
+                shared, x_spans.start
+            )
+            eligible_us -= k.sum_by_group(x_spans.group, removed, n)
+        sweep = None
     bad, scale = _weighted_down(
         measure,
         outages,
@@ -701,7 +739,7 @@ def run_uptime(
         bounds=bounds,
     )
 
-    spans = _LazySpans(sweep, accounting)
+    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans))
 
     def classify() -> _Rows:
         _classify(outages, rows, spans.down, spans.excluded, w_spans, p0=p0, stride=stride)

@@ -31,6 +31,7 @@ __all__ = [
     "coverage_many",
     "covered_by_at_least",
     "empty",
+    "measure_before",
     "normalize",
     "sum_by_group",
 ]
@@ -317,11 +318,31 @@ class Sweep:
         counts = [self.counts(i) for i in range(self.n_sets)]
         return keep(counts) & self.valid
 
-    def sums(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]], n_groups: int) -> I64:
-        """Return, per group ``0 .. n_groups - 1``, the exact time where ``keep`` holds."""
+    def sums(
+        self,
+        keep: Callable[[list[I64]], npt.NDArray[np.bool_]],
+        n_groups: int,
+        *,
+        within: tuple[I64, I64] | None = None,
+    ) -> I64:
+        """Return, per group ``0 .. n_groups - 1``, the exact time where ``keep`` holds.
+
+        With ``within`` (the sorted, disjoint starts and ends of one timeline shared
+        by every group), only the time inside it counts: each kept segment is
+        measured against the timeline's prefix sums, so the timeline need not be
+        swept once per group.
+        """
         if self.time.shape[0] == 0:
             return np.zeros(n_groups, dtype=np.int64)
-        length = np.where(self._mask(keep), self.time[1:] - self.time[:-1], 0)
+        mask = self._mask(keep)
+        if within is None:
+            length = np.where(mask, self.time[1:] - self.time[:-1], 0)
+        else:
+            idx = np.flatnonzero(mask)
+            lo = self.time[idx] + self.t0
+            hi = self.time[idx + 1] + self.t0
+            length = np.zeros(self.time.shape[0] - 1, dtype=np.int64)
+            length[idx] = measure_before(within, hi) - measure_before(within, lo)
         return sum_by_group(self.group[:-1], length, n_groups)
 
     def spans(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]]) -> Grouped:
@@ -332,3 +353,15 @@ class Sweep:
         return _merge_sorted(
             Grouped(self.group[idx], self.time[idx] + self.t0, self.time[idx + 1] + self.t0)
         )
+
+
+def measure_before(timeline: tuple[I64, I64], t: I64) -> I64:
+    """Return, per instant of ``t``, the measure of ``timeline`` (sorted, disjoint) before it."""
+    starts, ends = timeline
+    if starts.shape[0] == 0:
+        return np.zeros(t.shape[0], dtype=np.int64)
+    cum = np.concatenate(([0], np.cumsum(ends - starts, dtype=np.int64)))
+    i = np.searchsorted(starts, t, side="right")
+    prev_end = ends[np.maximum(i - 1, 0)]
+    over = np.where(i > 0, np.maximum(prev_end - t, 0), 0)
+    return np.asarray(cum[i] - over, dtype=np.int64)
