@@ -88,3 +88,13 @@ def test_covered_by_at_least(sets: list[k.Grouped], need: list[int]) -> None:
                 cells[s:e] += 1
         mine = int((got.end - got.start)[got.group == g].sum())
         assert mine == int((cells >= need[g]).sum())
+
+
+def test_a_million_overlapping_spans_do_not_carry_into_the_next_count() -> None:
+    """2**20 copies of one span in a lower set still count as covered, not as the next set."""
+    n = 2**20
+    many = k.Grouped(np.zeros(n, np.int64), np.zeros(n, np.int64), np.full(n, 10, np.int64))
+    other = k.as_grouped([0], [5], [20])
+    sweep = k.Sweep([many, other])
+    assert sweep.sums(lambda c: (c[0] > 0) & (c[1] == 0), 1).tolist() == [5]
+    assert sweep.sums(lambda c: c[1] > 0, 1).tolist() == [15]

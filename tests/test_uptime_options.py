@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -221,3 +222,14 @@ def test_bad_state_tables() -> None:
         sla.uptime(states={})
     with pytest.raises(DefinitionError, match="denominator='existence'"):
         sla.uptime(denominator="existence")  # type: ignore[arg-type]
+
+
+def test_fine_grained_shares_stay_exact() -> None:
+    """Shares with many decimals keep exact figures (no int64 overflow in the weighting)."""
+    u = sla.uptime(affected_share=True)
+    share = "1.23456789%"
+    events = [sla.Outage("s", at("00:00:00", day=1), at("00:00:01", day=1), affected=share)]
+    expected = 1 - Fraction(1_000_000) * Fraction(Decimal("0.0123456789")) / OCTOBER
+    assert value(u, events) == expected
+    weighted = measure(u, events).weighted_down
+    assert weighted == Fraction(1_000_000) * Fraction(Decimal("0.0123456789"))

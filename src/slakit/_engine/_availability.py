@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,12 +40,21 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
     return MeasureOutcome(
         measure=measure,
         services=ctx.services,
-        good=cols.eligible_us * cols.scale - cols.bad,
-        total=cols.eligible_us * cols.scale,
+        good=_scaled(cols.eligible_us, cols.scale) - cols.bad,
+        total=_scaled(cols.eligible_us, cols.scale),
         evidence_of=evidence_of,
         notes=notes,
         counts=LazyCounts(lambda: status_counts(cols.row_status)),
     )
+
+
+def _scaled(values: I64, scale: int) -> Any:
+    """Return ``values * scale`` exactly: int64 when it fits, Python integers otherwise."""
+    if scale == 1:
+        return values
+    if int(values.max(initial=0)) * scale < 2**62:
+        return values * scale
+    return values.astype(object) * scale
 
 
 def status_counts(status: npt.NDArray[np.int8]) -> dict[str, dict[str, int]]:

@@ -624,7 +624,13 @@ def _weighted_down(
     if top_only_maintenance:
         weights.insert(0, Fraction(1))
     scale = math.lcm(*(w.denominator for w in weights))
-    bad = np.zeros(n, dtype=np.int64)
+    # Weighted figures are scale x microseconds: fine-grained shares can make that exceed
+    # int64, and then the sums are kept as exact Python integers instead.
+    span = bounds["p1"] - bounds["p0"] + 1
+    wide = scale * span * (len(weights) + 1) >= 2**62
+    bad: npt.NDArray[np.int64] | npt.NDArray[np.object_] = (
+        np.zeros(n, dtype=object) if wide else np.zeros(n, dtype=np.int64)
+    )
     for position, (weight, lighter) in enumerate(
         zip(weights, [*weights[1:], Fraction(0)], strict=True)
     ):
@@ -634,8 +640,9 @@ def _weighted_down(
         else:
             d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
             level_down = k.Sweep([d_level, x_spans, w_spans]).sums(_down_keep(accounting), n)
-        bad += int((weight - lighter) * scale) * level_down
-    return bad, scale
+        step = int((weight - lighter) * scale)
+        bad += (level_down.astype(object) * step) if wide else step * level_down
+    return bad, scale  # type: ignore[return-value]  # int64, or exact Python ints when wide
 
 
 def _classify(

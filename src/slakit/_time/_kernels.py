@@ -255,6 +255,12 @@ class Sweep:
     def __init__(self, sets: Sequence[Grouped]) -> None:
         if not 1 <= len(sets) <= 3:
             raise ValueError("Sweep takes one to three span sets")
+        # Each set below the top one counts in a 20-bit field; a set that could overlap itself
+        # 2**20 times is merged first, so that its count is at most one.
+        sets = [
+            normalize(s) if i < len(sets) - 1 and len(s) >= 1 << _COUNT_BITS else s
+            for i, s in enumerate(sets)
+        ]
         self.n_sets = len(sets)
         total = sum(len(s) for s in sets)
         self._counts: dict[int, I64] = {}
@@ -308,8 +314,10 @@ class Sweep:
     def counts(self, i: int) -> I64:
         """Return, per elementary segment, how many spans of set ``i`` cover it."""
         if i not in self._counts:
-            cum = self._cum[:-1]
-            self._counts[i] = (cum >> (_COUNT_BITS * i)) & ((1 << _COUNT_BITS) - 1)
+            cum = self._cum[:-1] >> (_COUNT_BITS * i)
+            # The top set's field is unbounded above; the others are 20 bits wide.
+            last = i == self.n_sets - 1
+            self._counts[i] = cum if last else cum & ((1 << _COUNT_BITS) - 1)
         return self._counts[i]
 
     def _mask(self, keep: Callable[[list[I64]], npt.NDArray[np.bool_]]) -> npt.NDArray[np.bool_]:
