@@ -233,3 +233,31 @@ def test_fine_grained_shares_stay_exact() -> None:
     assert value(u, events) == expected
     weighted = measure(u, events).weighted_down
     assert weighted == Fraction(1_000_000) * Fraction(Decimal("0.0123456789"))
+
+
+def test_component_rows_keep_their_own_reading() -> None:
+    """A component report keeps its own service's reading, and is excluded inside maintenance."""
+    u = sla.uptime(components={"web": sla.all_of("api", "db")})
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[u >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["api", "web"], tier=tier)
+    report = sla.evaluate(
+        agreement, [sla.Outage("api", at("10:00:00"), at("11:00:00"))], period="2026-10"
+    )
+    (categories,) = report.reconciliation.by_measure.values()
+    assert categories["counted"] == 1
+    excluded = sla.uptime(
+        components={"web": sla.any_of("a")},
+        excluding=[sla.scheduled_maintenance(notice=sla.days(1))],
+    )
+    events: list[sla.Event] = [
+        sla.Maintenance("web", at("00:00:00"), at("05:00:00"), "2026-09-01T00:00:00Z"),
+        sla.Outage("a", at("01:00:00"), at("02:00:00")),
+    ]
+    notes = measure_components(excluded, events)
+    assert [n.category for n in notes] == ["excluded", "excluded"]
+
+
+def measure_components(u: sla.Uptime, events: list[sla.Event]) -> list[sla.EventNote]:
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[u >= "0%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["web"], tier=tier)
+    return sla.evaluate(agreement, events, period="2026-10").events()

@@ -141,9 +141,11 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
         counted = ", ".join(name for name, _ in measure.states)
         return f"ignored: this measure counts only the states {counted}"
     if code is RowStatus.COMPONENTS_NOT_DOWN:
+        rules = "; ".join(f"{s} is {r.describe()}" for s, r in measure.components)
         return (
-            "ignored: the service it is a component of was not counted down then "
-            f"({'; '.join(f'{s} is {r.describe()}' for s, r in measure.components)})"
+            "ignored: the service it is a component of was not counted down then: its rule "
+            "did not hold, or the combined downtime was shorter than the minimum outage or "
+            f"missed the bucket rule ({rules})"
         )
     if code is RowStatus.DEPLOYMENT_USED:
         return "counted: deployed time, the measure's denominator"

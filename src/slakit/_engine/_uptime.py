@@ -670,14 +670,23 @@ def _classify(
     )
     rows.amount[orow] = contribution
     if outages.member_rows.size:
-        # A component's report counts for what it adds to its service's counted down time.
-        added = down_packed.measure_within(*outages.members)
+        # A component's report counts for what it adds to its service's counted down time;
+        # its own service's reading (if it is measured itself) is never downgraded.
+        packed_excl = k.Packed(excl, p0, stride)
+        packed_window = k.Packed(w_spans, p0, stride)
         best = np.zeros(rows.status.shape[0], dtype=np.int64)
-        np.maximum.at(best, outages.member_rows, added)
+        touched = np.zeros(rows.status.shape[0], dtype=np.int64)
+        inside = np.zeros(rows.status.shape[0], dtype=np.int64)
+        np.maximum.at(best, outages.member_rows, down_packed.measure_within(*outages.members))
+        np.maximum.at(touched, outages.member_rows, packed_excl.measure_within(*outages.members))
+        np.maximum.at(inside, outages.member_rows, packed_window.measure_within(*outages.members))
         members = np.unique(outages.member_rows)
-        members = members[rows.in_period[members]]
-        rows.status[members] = np.where(
-            best[members] > 0, RowStatus.COUNTED, RowStatus.COMPONENTS_NOT_DOWN
+        members = members[rows.in_period[members] & (rows.status[members] != RowStatus.COUNTED)]
+        members = members[rows.status[members] != RowStatus.STATE_NOT_COUNTED]
+        rows.status[members] = np.select(
+            [best[members] > 0, touched[members] > 0, inside[members] > 0],
+            [RowStatus.COUNTED, RowStatus.EXCLUDED, RowStatus.COMPONENTS_NOT_DOWN],
+            RowStatus.OUTSIDE_WINDOW,
         )
         rows.amount[members] = best[members]
 
