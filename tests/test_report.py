@@ -138,7 +138,7 @@ def test_explain_names_clauses_and_figures() -> None:
     assert "10% of 10,000.00 USD (value 99.865410% is at least 99% and below 99.9%)" in text
     assert "Service c" in text
     assert "  credit: none" in text
-    assert "Total credit: 3,500.00 USD (exact 3500, rounded once, half-up" in text
+    assert "Total credit: 3,500.00 USD (exact 3,500, rounded once, half-up" in text
     assert "4 read; 2 counted, 1 excluded by a clause, 1 ignored" in text
     assert repr(sla.evaluate(_agreement(), EVENTS, period="2026-10")).startswith(
         "<Report 'Acme / Globex' 2026-10: 3 services, 2 breaches"
@@ -342,3 +342,38 @@ def test_a_compiled_plan_is_reusable_and_accepts_tables() -> None:
         plan.evaluate(table, period=202610)  # type: ignore[arg-type]
     with pytest.raises(DefinitionError, match="must be an Agreement"):
         sla.compile_agreement("agreement")  # type: ignore[arg-type]
+
+
+def test_two_measures_keep_their_own_columns_and_evidence() -> None:
+    """Two uptime measures keep separate columns and both appear in the JSON evidence."""
+    exact = sla.uptime()
+    hourly = sla.uptime(granularity=sla.hours(1))
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[exact >= "99.9%", hourly >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["a"], tier=tier)
+    events = [sla.Outage("a", "2026-10-02T00:00:00Z", "2026-10-02T00:10:00Z")]
+    report = sla.evaluate(agreement, events, period="2026-10")
+    cols = report.columns()
+    month = 31 * 24 * HOUR
+    assert cols["uptime().good"].tolist() == [month - 10 * 60_000_000]
+    assert cols["uptime(granularity=hours(1)).good"].tolist() == [month - HOUR]
+    assert len(report.to_dict()["evidence"]) == 2
+
+
+def test_a_measure_of_one_service_aligns_with_the_agreement() -> None:
+    """A measure that covers one service gives 0/0 and no verdict for the others."""
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[sla.uptime(service="a") >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["a", "b"], tier=tier)
+    report = sla.evaluate(agreement, [], period="2026-10")
+    cols = report.columns()
+    assert cols["uptime of a.total"].tolist() == [31 * 24 * HOUR, 0]
+    assert cols["uptime of a >= 99%.verdict"].tolist() == ["met", ""]
+    assert len(report.to_dict()["evidence"]) == 1
+    assert "1,000,000" not in report.explain()
+
+
+def test_an_inexact_total_is_shown_as_a_fraction() -> None:
+    """A pro-rated credit with no finite decimal says so, instead of a rounded 'exact' value."""
+    agreement = _agreement(services=["b"], effective="2026-10-16T00:00:00Z")
+    late = [sla.Outage("b", "2026-10-20T00:00Z", "2026-10-20T10:00Z")]
+    text = sla.evaluate(agreement, late, period="2026-10").explain()
+    assert "Total credit: 1,290.32 USD (exact 40000/31, rounded once" in text

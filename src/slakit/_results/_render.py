@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slakit._dsl._ratio import format_percent
 from slakit._results._evidence import MeasureEvidence
-from slakit._results._values import CreditLine, ObjectiveResult
+from slakit._results._values import CreditLine, ObjectiveResult, fraction_text
 from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
 
@@ -129,7 +129,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 for service, m in comp.by_service().items()
             },
         },
-        "evidence": [_evidence(report.evidence(s)) for s in report.services],
+        "evidence": [
+            _evidence(outcome.evidence_of(i))
+            for outcome in report.outcomes
+            for i in range(len(outcome.services))
+        ],
         "reconciliation": {
             "events": report.reconciliation.total,
             "rows": dict(report.reconciliation.rows),
@@ -138,13 +142,6 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "notes": list(report.notes),
     }
-
-
-def _timeline_lines(timeline: Timeline, indent: str, limit: int = 20) -> list[str]:
-    lines = [f"{indent}{span}  {describe_us(span.end - span.start)}" for span in timeline[:limit]]
-    if len(timeline) > limit:
-        lines.append(f"{indent}... and {len(timeline) - limit} more spans")
-    return lines
 
 
 def explain(report: Report) -> str:
@@ -195,7 +192,7 @@ def explain(report: Report) -> str:
             out.append("  credit: none")
     comp = report.compensation
     out.append("")
-    exact = f"{Decimal(comp.exact_total.numerator) / Decimal(comp.exact_total.denominator)}"
+    exact = fraction_text(comp.exact_total).removesuffix(" (exact)")
     out.append(
         f"Total credit: {comp.total} (exact {exact}, rounded once, {comp.rounding.describe()})"
     )

@@ -194,16 +194,33 @@ class Report:
         """
         if name not in self.services:
             raise KeyError(f"{name!r} is not a service of this agreement: {list(self.services)}")
+        objectives, credits = self._by_service.get(name, ((), ()))
         return ServiceReport(
             service=name,
-            objectives=tuple(r for r in self.objectives if r.service == name),
-            credits=tuple(line for line in self.compensation.lines if line.service == name),
+            objectives=objectives,
+            credits=credits,
             evidence=tuple(
                 outcome.evidence_of(outcome.index(name))
                 for outcome in self.outcomes
                 if name in outcome.services
             ),
         )
+
+    @functools.cached_property
+    def _by_service(
+        self,
+    ) -> dict[str, tuple[tuple[ObjectiveResult, ...], tuple[CreditLine, ...]]]:
+        """Each service's objective results and credit lines, grouped once."""
+        objectives: dict[str, list[ObjectiveResult]] = {}
+        for result in self.objectives:
+            objectives.setdefault(result.service, []).append(result)
+        credits: dict[str, list[CreditLine]] = {}
+        for line in self.compensation.lines:
+            credits.setdefault(line.service, []).append(line)
+        return {
+            name: (tuple(objectives.get(name, ())), tuple(credits.get(name, ())))
+            for name in self.services
+        }
 
     def evidence(self, service: str) -> MeasureEvidence:
         """Return the evidence of the first measure that covers ``service``."""
@@ -220,17 +237,30 @@ class Report:
         """Return the per-service figures as numpy columns, for bulk use.
 
         Keys: ``service``; then per measure ``<label>.good`` and ``<label>.total``
-        (the exact value is good / total); per objective ``<objective>.verdict``
-        (strings); ``credit.amount``, each service's exact credit (``Fraction``
-        objects); and for a credit schedule ``credit.share`` (``Decimal`` objects).
+        (the exact value is good / total; 0 / 0 for a service the measure does
+        not cover); per objective ``<objective>.verdict`` (strings, ``""`` where it
+        does not apply); ``credit.amount``, each service's exact credit
+        (``Fraction`` objects); and for a credit schedule ``credit.share``
+        (``Decimal`` objects). Where two measures (or objectives) would share a
+        label, their keys use the DSL call instead, so no column is lost.
         """
         cols: dict[str, Any] = {"service": np.asarray(self.services)}
+        labels = [o.measure.label for o in self.outcomes]
         for outcome in self.outcomes:
-            cols[f"{outcome.measure.label}.good"] = outcome.good
-            cols[f"{outcome.measure.label}.total"] = outcome.total
+            key = outcome.measure.label
+            if labels.count(key) > 1:
+                key = repr(outcome.measure)
+            cols[f"{key}.good"], cols[f"{key}.total"] = self._aligned(outcome)
+        described = [c.objective.describe() for c in self._objective_columns]
+        names = np.asarray(["", *(v.value for v in VERDICTS)])
         for column in self._objective_columns:
-            names = np.asarray([v.value for v in VERDICTS])
-            cols[f"{column.objective.describe()}.verdict"] = names[column.verdict]
+            key = column.objective.describe()
+            if described.count(key) > 1:
+                key = repr(column.objective)
+            codes = np.full(len(self.services), -1, dtype=np.int64)
+            for j, service in enumerate(column.outcome.services):
+                codes[self._position[service]] = int(column.verdict[j])
+            cols[f"{key}.verdict"] = names[codes + 1]
         for credit in self._credit_columns:
             for name, column in credit.columns.items():
                 values: Any = column
@@ -239,6 +269,21 @@ class Report:
                     values[:] = column.tolist()
                 cols[name] = values
         return cols
+
+    @functools.cached_property
+    def _position(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.services)}
+
+    def _aligned(self, outcome: MeasureOutcome) -> tuple[Any, Any]:
+        """Return ``good`` and ``total`` of ``outcome`` per agreement service (0/0 if uncovered)."""
+        if outcome.services == self.services:
+            return outcome.good, outcome.total
+        good = np.zeros(len(self.services), dtype=outcome.good.dtype)
+        total = np.zeros(len(self.services), dtype=outcome.total.dtype)
+        for j, service in enumerate(outcome.services):
+            good[self._position[service]] = outcome.good[j]
+            total[self._position[service]] = outcome.total[j]
+        return good, total
 
     def with_credits(self, credit_columns: tuple[CreditColumn, ...]) -> Report:
         """Return this report with other credit columns (a period evaluated with history)."""
@@ -279,8 +324,12 @@ class Report:
 
         return explain(self)
 
+    def _breach_count(self) -> int:
+        breached = VERDICTS.index(Verdict.BREACHED)
+        return sum(int(np.count_nonzero(c.verdict == breached)) for c in self._objective_columns)
+
     def __repr__(self) -> str:
         return (
             f"<Report {self.agreement.title!r} {self.period.label}: "
-            f"{len(self.services)} services, {len(self.breaches)} breaches, credit {self.total}>"
+            f"{len(self.services)} services, {self._breach_count()} breaches, credit {self.total}>"
         )
