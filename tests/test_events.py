@@ -242,3 +242,41 @@ def test_a_long_error_list_is_shortened_in_the_message() -> None:
         slakit.io.parse_jsonl(["x"] * 60, source="ev.jsonl")
     assert len(caught.value.problems) == 60
     assert "... and 10 more" in str(caught.value)
+
+
+def test_from_columns_reports_missing_instants_and_refuses_floats() -> None:
+    """A NaT start or end is reported by row; float instants are refused as inexact."""
+    with pytest.raises(EventDataError) as caught:
+        sla.EventTable.from_columns(
+            {
+                "kind": ["outage", "outage"],
+                "service": ["s", "s"],
+                "start": np.array(["NaT", "2026-10-03T10:00"], dtype="datetime64[us]"),
+                "end": np.array(["2026-10-02T10:00", "NaT"], dtype="datetime64[us]"),
+            }
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "row 0: start: missing; every event needs a start and an end",
+        "row 1: end: missing; every event needs a start and an end",
+    ]
+    with pytest.raises(EventDataError, match="floats cannot hold instants exactly"):
+        sla.EventTable.from_columns(
+            {"kind": ["outage"], "service": ["s"], "start": [1.5], "end": [2.5]}
+        )
+
+
+def test_from_columns_refuses_an_affected_share_of_zero() -> None:
+    """An outage affecting 0% is refused, as the records and the JSON Lines reader refuse it."""
+    with pytest.raises(EventDataError, match="row 0: affected: affected='0%' affects nobody"):
+        sla.EventTable.from_columns(
+            {"kind": ["outage"], "service": ["s"], "start": [0], "end": [5], "affected": ["0%"]}
+        )
+
+
+def test_the_constructor_checks_its_codes() -> None:
+    """Unsorted names or codes out of range are refused: the engine relies on both."""
+    base = {"kind": [0], "start": [0], "end": [5], "announced": [0]}
+    with pytest.raises(ValueError, match="services must be sorted and unique"):
+        sla.EventTable(service=[0], services=["b", "a"], **base)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="codes must index services"):
+        sla.EventTable(service=[2], services=["a"], **base)  # type: ignore[arg-type]

@@ -116,6 +116,19 @@ class EventTable:
         for name in ("service", "start", "end", "announced", "state", "affected"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"EventTable column {name!r} must have {n} rows")
+        checks: tuple[tuple[npt.NDArray[Any], Sequence[Any], str], ...] = (
+            (self.service, self.services, "services"),
+            (self.state, self.states, "states"),
+            (self.affected, self.affected_levels, "affected_levels"),
+        )
+        for codes, names, what in checks:
+            if list(names) != sorted(set(names)):
+                raise ValueError(
+                    f"EventTable {what} must be sorted and unique (the codes index them); "
+                    "build tables with from_records() or from_columns()"
+                )
+            if n and (int(codes.min()) < 0 or int(codes.max()) >= len(names)):
+                raise ValueError(f"EventTable codes must index {what} (0 to {len(names) - 1})")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"EventTable 'where' must have {n} entries")
 
@@ -195,8 +208,20 @@ class EventTable:
         where_of = (lambda i: where[i]) if where is not None else (lambda i: f"row {i}")
         kind_raw = np.asarray(columns["kind"]).astype(str)
         service_raw = np.asarray(columns["service"]).astype(str)
-        start = _as_us(columns["start"])
-        end = _as_us(columns["end"])
+        floats = [
+            Problem(
+                "columns",
+                name,
+                "floats cannot hold instants exactly; pass int64 microseconds since the epoch "
+                "or datetime64 values",
+            )
+            for name in ("start", "end", "announced")
+            if name in columns and _values_of(columns[name]).dtype.kind == "f"
+        ]
+        if floats:
+            raise EventDataError(floats)
+        start = _as_us(columns["start"], missing=NO_TIME)
+        end = _as_us(columns["end"], missing=NO_TIME)
         n = start.shape[0]
         announced = (
             _as_us(columns["announced"], missing=NO_TIME)
@@ -216,12 +241,18 @@ class EventTable:
             for i in np.flatnonzero(np.char.str_len(np.char.strip(service_raw)) == 0).tolist()
         )
         problems.extend(
+            Problem(where_of(i), name, "missing; every event needs a start and an end")
+            for name, column in (("start", start), ("end", end))
+            for i in np.flatnonzero(column == NO_TIME).tolist()
+        )
+        present = (start != NO_TIME) & (end != NO_TIME)
+        problems.extend(
             Problem(
                 where_of(i),
                 "end",
                 f"{format_us(int(end[i]))} is not after start {format_us(int(start[i]))}",
             )
-            for i in np.flatnonzero(end <= start).tolist()
+            for i in np.flatnonzero(present & (end <= start)).tolist()
         )
         problems.extend(
             Problem(where_of(i), "announced", "maintenance needs the instant it was announced")
@@ -249,6 +280,11 @@ class EventTable:
                     level = (
                         Decimal(1) if text in ("None", "nan", "") else ratio(text, name="affected")
                     )
+                    if level == 0:
+                        raise DefinitionError(
+                            "affected='0%' affects nobody; leave the outage out, or give a "
+                            "share above 0%"
+                        )
                 except DefinitionError as exc:
                     rows = np.flatnonzero(raw.astype(str) == text).tolist()
                     problems.extend(Problem(where_of(i), "affected", str(exc)) for i in rows)
@@ -360,6 +396,11 @@ class EventTable:
 def _row_key(where: str) -> tuple[str, int]:
     head, _, tail = where.rpartition(":" if ":" in where else " ")
     return (head, int(tail)) if tail.isdigit() else (where, 0)
+
+
+def _values_of(values: Any) -> Any:
+    """Return a column (a sequence, an array, or a data frame's series) as a numpy array."""
+    return np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
 
 
 def _as_us(values: Any, *, missing: int | None = None) -> I64:
