@@ -377,3 +377,18 @@ def test_an_inexact_total_is_shown_as_a_fraction() -> None:
     late = [sla.Outage("b", "2026-10-20T00:00Z", "2026-10-20T10:00Z")]
     text = sla.evaluate(agreement, late, period="2026-10").explain()
     assert "Total credit: 1,290.32 USD (exact 40000/31, rounded once" in text
+
+
+def test_input_that_no_measure_reads_is_reported() -> None:
+    """Tickets given to an uptime-only agreement are listed as ignored, not silently dropped."""
+    tickets = [sla.Ticket("T1", "a", "P1", "2026-10-03T10:00:00Z")]
+    report = sla.evaluate(_agreement(services=["a"]), EVENTS, tickets, period="2026-10")
+    rec = report.reconciliation
+    assert rec.total == len(EVENTS) + 1
+    assert rec.by_measure["no measure reads TicketTable"] == {
+        "counted": 0,
+        "excluded": 0,
+        "ignored": 1,
+    }
+    assert rec.balanced()
+    assert "Events in no measure reads TicketTable: 1 read; 0 counted" in report.explain()

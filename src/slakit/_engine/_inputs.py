@@ -36,10 +36,21 @@ class Inputs:
     """The tables an evaluation reads, keyed by table type (``EventTable``, ...)."""
 
     tables: dict[type, object] = attrs.field(factory=dict)
+    #: The table types some measure or rule asked for: the others are reported as unread.
+    read: set[type] = attrs.field(factory=set, eq=False)
 
     def get(self, table_type: type[T]) -> T | None:
         """Return the table of ``table_type``, or ``None`` if none was given."""
+        self.read.add(table_type)
         return cast("T | None", self.tables.get(table_type))
+
+    def unread(self) -> dict[str, int]:
+        """Return, by table type, the rows of tables that nothing asked for."""
+        return {
+            t.__name__: len(cast("Sized", table))
+            for t, table in self.tables.items()
+            if t not in self.read
+        }
 
     def events(self) -> EventTable:
         """Return the outage and maintenance events (an empty table if none were given)."""

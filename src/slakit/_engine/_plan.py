@@ -141,6 +141,11 @@ def _reconcile(inputs: Inputs, outcomes: Iterable[MeasureOutcome]) -> Reconcilia
         by_measure[label] = dict(outcome.counts["categories"])
         reasons[label] = dict(outcome.counts["reasons"])
         rows[label] = int(outcome.counts["rows"]["rows"])
+    for table, count in inputs.unread().items():
+        label = f"no measure reads {table}"
+        by_measure[label] = {"counted": 0, "excluded": 0, "ignored": count}
+        reasons[label] = {f"ignored: no measure or rule of this agreement reads {table}": count}
+        rows[label] = count
     return Reconciliation(total=inputs.rows(), by_measure=by_measure, reasons=reasons, rows=rows)
 
 
