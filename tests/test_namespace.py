@@ -46,3 +46,14 @@ def test_import_loads_only_what_is_used() -> None:
         "assert 'slakit._dsl._measures' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_pickles_do_not_depend_on_which_names_were_used_first() -> None:
+    """A value pickles the same before and after its class is first named through slakit."""
+    code = (
+        "import pickle, slakit\n"
+        "first = pickle.dumps(slakit.uptime())\n"
+        "slakit.Uptime\n"
+        "assert pickle.dumps(slakit.uptime()) == first\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

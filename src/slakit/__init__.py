@@ -14,6 +14,8 @@ import ast
 import contextlib
 import functools
 import importlib
+import pkgutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -411,9 +413,21 @@ __all__ = [
 
 @functools.cache
 def _exports() -> dict[str, str]:
-    """Map each public name to its module, from the ``TYPE_CHECKING`` imports of this file."""
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    found: dict[str, str] = {}
+    """Map each public name to its module, from the ``TYPE_CHECKING`` imports of this file.
+
+    Without the source (a sourceless install), every submodule is imported and searched.
+    """
+    try:
+        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    except OSError:
+        found = {}
+        for info in pkgutil.walk_packages(__path__, f"{__name__}."):
+            module = importlib.import_module(info.name)
+            for public in __all__:
+                if public not in found and public in vars(module):
+                    found[public] = info.name
+        return found
+    found = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("slakit."):
             for alias in node.names:
@@ -421,18 +435,32 @@ def _exports() -> dict[str, str]:
     return found
 
 
+def _publish() -> None:
+    """Bind every public name whose module is imported, and say it lives in ``slakit``.
+
+    Doing it for all loaded modules at once keeps reprs and pickles independent of the
+    order in which names were first used.
+    """
+    namespace = globals()
+    for public, module in _exports().items():
+        loaded = sys.modules.get(module)
+        if public in namespace or public not in __all__ or loaded is None:
+            continue
+        value = getattr(loaded, public)
+        if getattr(value, "__module__", "").startswith("slakit._"):
+            with contextlib.suppress(AttributeError, TypeError):
+                value.__module__ = __name__
+        namespace[public] = value
+
+
 def __getattr__(name: str) -> Any:
     """Load a public name on first use, and keep it in the module's namespace."""
     module = _exports().get(name) if name in __all__ else None
     if module is None:
         raise AttributeError(f"module 'slakit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    if getattr(value, "__module__", "").startswith("slakit._"):
-        # Reprs, pickles and the reference docs say ``slakit.Tier``, not a private module.
-        with contextlib.suppress(AttributeError, TypeError):
-            value.__module__ = __name__
-    globals()[name] = value
-    return value
+    importlib.import_module(module)
+    _publish()
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
