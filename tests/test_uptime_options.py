@@ -261,3 +261,17 @@ def measure_components(u: sla.Uptime, events: list[sla.Event]) -> list[sla.Event
     tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[u >= "0%"])
     agreement = sla.Agreement(provider="p", customer="c", services=["web"], tier=tier)
     return sla.evaluate(agreement, events, period="2026-10").events()
+
+
+def test_episodes_over_a_very_long_history_still_merge() -> None:
+    """Reports spread over centuries (too wide to pack) merge one service at a time."""
+    from slakit._engine._uptime import _episode_lengths, _episode_lengths_per_group
+    from slakit._time import _kernels as k
+
+    spans = k.as_grouped(
+        [0, 0, 1, 1, 0],
+        [0, 5, 0, 2**61, 100],
+        [10, 20, 3, 2**61 + 7, 130],
+    )
+    assert _episode_lengths(spans).tolist() == [20, 20, 3, 7, 30]
+    assert _episode_lengths_per_group(spans).tolist() == [20, 20, 3, 7, 30]

@@ -181,10 +181,7 @@ def _episode_lengths(spans: k.Grouped) -> I64:
     stride = int(spans.end.max()) - t0 + 1
     n_groups = int(spans.group.max()) + 1
     if not k.fits_packed(n_groups, stride):
-        raise EvaluationError(
-            f"{n} outage reports over {n_groups} services span too long a time to merge in one "
-            "pass; evaluate fewer services at a time or trim the events to the period"
-        )
+        return _episode_lengths_per_group(spans)
     ps = spans.group * stride + (spans.start - t0)
     pe = spans.group * stride + (spans.end - t0)
     order = np.argsort(ps, kind="stable")
@@ -200,6 +197,24 @@ def _episode_lengths(spans: k.Grouped) -> I64:
     ep_end = np.maximum.reduceat(pe_sorted, first)
     lengths_sorted = (ep_end - ep_start)[episode]
     lengths = np.empty(n, dtype=np.int64)
+    lengths[order] = lengths_sorted
+    return lengths
+
+
+def _episode_lengths_per_group(spans: k.Grouped) -> I64:
+    """Like :func:`_episode_lengths`, one service at a time (for histories too long to pack)."""
+    order = np.lexsort((spans.start, spans.group))
+    group, start, end = spans.group[order], spans.start[order], spans.end[order]
+    lengths_sorted = np.empty(group.shape[0], dtype=np.int64)
+    edges = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1], [True])))
+    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        reach = np.maximum.accumulate(end[lo:hi])
+        new = np.concatenate(([True], start[lo + 1 : hi] > reach[:-1]))
+        episode = np.cumsum(new) - 1
+        first = np.flatnonzero(new)
+        ep_len = np.maximum.reduceat(end[lo:hi], first) - start[lo:hi][first]
+        lengths_sorted[lo:hi] = ep_len[episode]
+    lengths = np.empty_like(lengths_sorted)
     lengths[order] = lengths_sorted
     return lengths
 
