@@ -257,9 +257,12 @@ class Report:
             key = column.objective.describe()
             if described.count(key) > 1:
                 key = repr(column.objective)
-            codes = np.full(len(self.services), -1, dtype=np.int64)
-            for j, service in enumerate(column.outcome.services):
-                codes[self._position[service]] = int(column.verdict[j])
+            if column.outcome.services == self.services:
+                codes = column.verdict.astype(np.int64)
+            else:
+                codes = np.full(len(self.services), -1, dtype=np.int64)
+                for j, service in enumerate(column.outcome.services):
+                    codes[self._position[service]] = int(column.verdict[j])
             cols[f"{key}.verdict"] = names[codes + 1]
         for credit in self._credit_columns:
             for name, column in credit.columns.items():
