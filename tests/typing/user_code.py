@@ -89,3 +89,22 @@ desk_report = sla.evaluate(
 desk_evidence = desk_report.evidence("desk")
 if isinstance(desk_evidence, sla.TicketEvidence):
     late_by: list[int] = [t.late_by_us for t in desk_evidence.late]
+
+# Compensation: shapes, combinators, claims and history.
+cap_of_fee = sla.cap(
+    sla.credit_schedule(uptime, {"< 99.95%": "10%"}) + sla.per_breach(objective, sla.usd("500")),
+    at_most="50%",
+)
+claimed: sla.ClaimRequired = sla.claim_required(cap_of_fee, sla.within_days(sla.days(30)))
+exact_total: Fraction = report.exact_total
+statement: sla.Statement = sla.statement(agreement, table, periods="2026-01..2026-03")
+
+# Composite measures and durations.
+worst: sla.Composite = sla.worst_of(sla.uptime())
+target: sla.Duration = sla.duration("PT1H30M")
+
+# Agreements as data, versions and what-if.
+as_yaml: str = sla.dumps(agreement, "yaml")
+again_loaded = sla.loads(as_yaml, "yaml")
+amended: sla.Agreement = agreement.amend("2026-10-11T00:00:00Z", tier=silver)
+versioned: sla.VersionedReport = sla.evaluate_versions(amended, table, period="2026-10")
