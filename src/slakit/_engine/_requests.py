@@ -47,7 +47,7 @@ from slakit._events._requests import (
     Request,
     RequestTable,
 )
-from slakit._results._evidence import EventNote, MeasureOutcome
+from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
 from slakit._results._requests import BucketNote, RequestEvidence
 from slakit._time._timeline import Span, Timeline
 
@@ -404,6 +404,28 @@ def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> Measure
             value=_shown(measure, g, t),
         )
 
+    return _outcome(
+        measure,
+        ctx,
+        good=good,
+        total=total,
+        evidence_of=evidence_of,
+        notes=notes,
+        counts=counts_of(cls, len(table)),
+    )
+
+
+def _outcome(
+    measure: Measure,
+    ctx: Context,
+    *,
+    good: Any,
+    total: Any,
+    evidence_of: Callable[[int], MeasureEvidence],
+    notes: Callable[[Any], list[EventNote]],
+    counts: Any,
+) -> MeasureOutcome:
+    """Return a request measure's outcome: the columns, lazy evidence, notes and counts."""
     return MeasureOutcome(
         measure=measure,
         services=ctx.services,
@@ -411,7 +433,7 @@ def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> Measure
         total=total,
         evidence_of=evidence_of,
         notes=lambda: notes(None),
-        counts=counts_of(cls, len(table)),
+        counts=counts,
     )
 
 
@@ -520,13 +542,13 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
             value=_shown(measure, g, t),
         )
 
-    return MeasureOutcome(
-        measure=measure,
-        services=ctx.services,
+    return _outcome(
+        measure,
+        ctx,
         good=good,
         total=total,
         evidence_of=evidence_of,
-        notes=lambda: notes(None),
+        notes=notes,
         counts=counts_of(cls, len(table)),
     )
 
@@ -611,13 +633,13 @@ def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> Mea
             value="no data" if value is None else measure.format_value(value),
         )
 
-    return MeasureOutcome(
-        measure=measure,
-        services=ctx.services,
+    return _outcome(
+        measure,
+        ctx,
         good=good,
         total=total,
         evidence_of=evidence_of,
-        notes=lambda: notes(None),
+        notes=notes,
         counts=counts_of(cls, len(table)),
     )
 
@@ -756,12 +778,12 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
             value=_shown(measure, int(good[i]), int(total[i])),
         )
 
-    return MeasureOutcome(
-        measure=measure,
-        services=ctx.services,
+    return _outcome(
+        measure,
+        ctx,
         good=good,
         total=total,
         evidence_of=evidence_of,
-        notes=lambda: notes(None),
+        notes=notes,
         counts=counts_of(cls, len(table)),
     )
