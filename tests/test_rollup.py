@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import slakit as sla
@@ -71,3 +72,40 @@ def test_rollup_checks_its_inputs() -> None:
         sla.rollup(CUSTOMER, OLAS, [], period="2026-10")
     with pytest.raises(DefinitionError, match="'mail', which is not a service"):
         sla.rollup(CUSTOMER, OLAS, [], period="2026-10", underpins={"network": ["mail"]})
+
+
+def _credited(provider: str, customer: str, services: list[str], fee: str) -> sla.Agreement:
+    u = sla.uptime()
+    tier = sla.Tier(
+        "t",
+        fee=sla.usd(fee),
+        objectives=[u >= "99.9%"],
+        compensation=sla.credit_schedule(u, {"< 99.9%": "10%", "< 99%": "25%"}),
+    )
+    return sla.Agreement(provider=provider, customer=customer, services=services, tier=tier)
+
+
+def test_a_subcontractor_passes_its_credits_back() -> None:
+    """The provider owes 10% of 1,000; its database subcontractor passes back 10% of 400."""
+    customer = attrs.evolve(
+        _credited("Acme", "Globex", ["db", "api"], "1000.00"),
+        parties=(
+            sla.party(
+                "DBCo",
+                role="subcontractor",
+                responsible_for=["db"],
+                underpinning="DBCo hosting",
+                passes_credits=True,
+            ),
+        ),
+    )
+    underpinning = {"DBCo hosting": _credited("DBCo", "Acme", ["db"], "400.00")}
+    result = sla.pass_back(customer, underpinning, [down("db", 60)], period="2026-10")
+    assert result.customer.total == sla.usd("100.00")
+    (row,) = result.rows
+    assert (row.party, row.underpinning, row.credit) == ("DBCo", "DBCo hosting", sla.usd("40.00"))
+    assert result.net == 60
+    assert "DBCo passes back 40.00 USD under DBCo hosting (responsible for db)" in result.explain()
+    assert "Net cost to Acme: 60.00 USD" in result.explain()
+    with pytest.raises(DefinitionError, match="no such agreement was given"):
+        sla.pass_back(customer, {}, [down("db", 60)], period="2026-10")

@@ -190,7 +190,7 @@ if TYPE_CHECKING:
 
     # --- agreements: customers, levels, operational agreements ---------------------------------
     from slakit._dsl._levels import Level, level, levels
-    from slakit._engine._rollup import rollup
+    from slakit._engine._rollup import PassBack, PassBackRow, pass_back, rollup
     from slakit._results._rollup import OlaMiss, Rollup, RollupRow
 
     # --- support and incidents: tickets, response and resolution times, incident statistics ----
@@ -383,6 +383,9 @@ __all__ = [
     "RollupRow",
     "level",
     "levels",
+    "PassBack",
+    "PassBackRow",
+    "pass_back",
     "rollup",
     # support and incidents
     "IncidentMeasure",
