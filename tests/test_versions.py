@@ -193,3 +193,29 @@ def test_evaluate_uses_the_version_in_force_and_refuses_a_split_period() -> None
     assert sla.evaluate(amended, september, period="2026-09").total == sla.usd("310.00")
     with pytest.raises(sla.exceptions.EvaluationError, match="split by an amendment"):
         sla.evaluate(amended, november, period="2026-10")
+
+
+def test_an_amendment_changes_per_service_fees() -> None:
+    """A new price list from the 11th: the fee of each part follows the version in force."""
+    u = sla.uptime()
+    tier = sla.Tier(
+        "t",
+        fee=sla.usd("100.00"),
+        objectives=[u >= "99%"],
+        compensation=sla.credit_schedule(u, {"< 99%": "10%"}),
+    )
+    base = sla.Agreement(
+        provider="P", customer="C", services=["db"], tier=tier, fees={"db": sla.usd("3100.00")}
+    )
+    amended = base.amend(
+        "2026-10-11T00:00:00Z", title="new prices", fees={"db": sla.usd("6200.00")}
+    )
+    assert amended.version_at("2026-10-20T00:00:00Z").agreement.fee_of("db") == sla.usd("6200.00")
+    assert amended.version_at("2026-10-01T00:00:00Z").agreement.fee_of("db") == sla.usd("3100.00")
+    down = [sla.Outage("db", "2026-10-20T00:00:00Z", "2026-10-21T00:00:00Z")]
+    result = sla.evaluate_versions(amended, down, period="2026-10")
+    # v1 (10 days) meets its objective; v2 (21 days, one down): 10% of 6200 x 21/31.
+    assert result.total == sla.usd("420.00")
+    assert sla.loads(sla.dumps(amended)) == amended
+    with pytest.raises(sla.exceptions.DefinitionError, match="changes nothing"):
+        base.amend("2026-10-11T00:00:00Z")

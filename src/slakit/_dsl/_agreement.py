@@ -291,8 +291,12 @@ class Agreement(DSLRepr):
         tier: Tier | None = None,
         services: Iterable[str] | None = None,
         rounding: Rounding | None = None,
+        fees: Mapping[str, Money] | None = None,
     ) -> Agreement:
         """Return the agreement with an amendment that replaces terms from ``effective`` on.
+
+        ``fees`` replaces the per-service fees (a new price list); the other
+        terms left out keep the version before.
 
         Examples:
             >>> import slakit as sla
@@ -309,6 +313,7 @@ class Agreement(DSLRepr):
             tier=tier,
             services=None if services is None else tuple(services),
             rounding=rounding,
+            fees=fees,
         )
         return attrs.evolve(self, amendments=(*self.amendments, amendment))
 

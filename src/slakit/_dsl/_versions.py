@@ -22,7 +22,7 @@ from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
     from slakit._dsl._agreement import Agreement, Tier
-    from slakit._dsl._money import Rounding
+    from slakit._dsl._money import Money, Rounding
 
 __all__ = ["Amendment", "Change", "Version", "diff"]
 
@@ -52,6 +52,14 @@ def _services(value: object) -> tuple[str, ...] | None:
     return check(value)
 
 
+def _fees(value: object) -> tuple[tuple[str, Money], ...] | None:
+    if value is None:
+        return None
+    from slakit._dsl._agreement import _fees as check
+
+    return check(value)
+
+
 def _rounding(value: object) -> Rounding | None:
     from slakit._dsl._money import Rounding
 
@@ -73,17 +81,23 @@ class Amendment(DSLRepr):
     tier: Tier | None = attrs.field(default=None, converter=_tier)
     services: tuple[str, ...] | None = attrs.field(default=None, converter=_services)
     rounding: Rounding | None = attrs.field(default=None, converter=_rounding)
+    fees: tuple[tuple[str, Money], ...] | None = attrs.field(default=None, converter=_fees)
 
     def __attrs_post_init__(self) -> None:
-        if self.tier is None and self.services is None and self.rounding is None:
+        if not self.changes():
             raise DefinitionError(
                 f"the amendment effective {format_us(self.effective)} changes nothing; give a "
-                "tier, services or rounding"
+                "tier, services, fees or rounding"
             )
 
     def changes(self) -> dict[str, Any]:
         """Return the terms the amendment replaces, by field name."""
-        fields = {"tier": self.tier, "services": self.services, "rounding": self.rounding}
+        fields = {
+            "tier": self.tier,
+            "services": self.services,
+            "rounding": self.rounding,
+            "fees": self.fees,
+        }
         return {k: v for k, v in fields.items() if v is not None}
 
     def __repr__(self) -> str:
