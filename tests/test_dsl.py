@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import slakit as sla
 from slakit._dsl._money import round_fraction
-from slakit._dsl._ratio import format_percent, percent_of, ratio
+from slakit._ratio import format_percent, percent_of, ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 # --- money ------------------------------------------------------------------------------------

@@ -53,8 +53,8 @@ from slakit._dsl._combinators import (
 )
 from slakit._dsl._compensation import Band, CreditRule, CreditSchedule
 from slakit._dsl._incidents import IncidentMeasure
-from slakit._dsl._ratio import format_percent, ratio
 from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
+from slakit._ratio import format_percent, ratio
 
 __all__ = [
     "CheckResult",

@@ -13,7 +13,7 @@ from typing import cast
 import attrs
 
 from slakit._dsl._measures import Measure
-from slakit._dsl._ratio import format_percent, ratio
+from slakit._ratio import format_percent, ratio
 from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 

@@ -10,7 +10,7 @@ from typing import Literal
 import attrs
 
 from slakit._dsl._measures import Measure
-from slakit._dsl._ratio import ratio
+from slakit._ratio import ratio
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Composite", "mean_of", "pooled", "worst_of"]

@@ -13,7 +13,7 @@ import attrs
 
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._objectives import Objective
-from slakit._dsl._ratio import format_percent, ratio
+from slakit._ratio import format_percent, ratio
 from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration

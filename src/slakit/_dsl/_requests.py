@@ -24,8 +24,8 @@ from typing import Literal
 import attrs
 
 from slakit._dsl._measures import Measure
-from slakit._dsl._ratio import format_percent, ratio
 from slakit._events._requests import milliseconds
+from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration, duration_text_us
 from slakit.exceptions import DefinitionError
 

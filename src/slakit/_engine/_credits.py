@@ -40,13 +40,13 @@ from slakit._dsl._compensation import Base, Bound, Charges, CreditRule, CreditSc
 from slakit._dsl._measures import Measure
 from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
-from slakit._dsl._ratio import format_percent
 from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
 from slakit._engine._inputs import Inputs, register_records
 from slakit._engine._verdicts import sign_vs
 from slakit._events._billing import Charge, ChargeTable, UnitPrice
 from slakit._events._claims import Claim, ClaimTable
 from slakit._events._tickets import NO_TIME, TicketTable
+from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._report import CreditColumn

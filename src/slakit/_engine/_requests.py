@@ -28,7 +28,6 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._measures import Measure
-from slakit._dsl._ratio import format_percent
 from slakit._dsl._requests import (
     BucketAvailability,
     ErrorRateUptime,
@@ -47,6 +46,7 @@ from slakit._events._requests import (
     Request,
     RequestTable,
 )
+from slakit._ratio import format_percent
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
 from slakit._results._requests import BucketNote, RequestEvidence
 from slakit._time._timeline import Span, Timeline

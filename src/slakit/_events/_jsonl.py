@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from slakit._dsl._ratio import ratio
 from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import DEPLOYMENT, KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
+from slakit._ratio import ratio
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 
 __all__ = ["parse_jsonl", "read_jsonl"]

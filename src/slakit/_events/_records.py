@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from slakit._dsl._ratio import format_percent
+from slakit._ratio import format_percent
 from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError
@@ -38,7 +38,7 @@ def _check_state(_instance: object, _attribute: object, value: object) -> None:
 
 
 def _share(value: object) -> Decimal:
-    from slakit._dsl._ratio import ratio
+    from slakit._ratio import ratio
 
     share = ratio(value, name="affected")
     if share == 0:

@@ -9,8 +9,8 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._ratio import ratio
 from slakit._events._records import Deployment, Event, Maintenance, Outage
+from slakit._ratio import ratio
 from slakit._time._instant import format_us, from_us
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from slakit._dsl._ratio import format_percent
+from slakit._ratio import format_percent
 from slakit._results._evidence import MeasureEvidence
 from slakit._results._values import CreditLine, ObjectiveResult, fraction_text
 from slakit._time._instant import describe_us, format_us

@@ -19,7 +19,7 @@ import attrs
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._compensation import CreditRule, CreditSchedule, Fee
 from slakit._dsl._measures import Measure
-from slakit._dsl._ratio import format_percent
+from slakit._ratio import format_percent
 from slakit._time._instant import format_us
 
 __all__ = ["compare_tiers", "render_schedule"]

@@ -1,4 +1,4 @@
-"""Percentages and ratios: ``"99.99%"`` in, exact ``Decimal`` ratios out."""
+"""Percentages and ratios: ``"99.99%"`` in, exact ``Decimal`` ratios out (used by every layer)."""
 
 from __future__ import annotations
 
