@@ -15,33 +15,11 @@ from hypothesis import strategies as st
 import slakit as sla
 from slakit._data._formats import toml_dumps
 from slakit.exceptions import AgreementDataError, SlakitError
+from tests.examples import readme_agreement
 from tests.strategies import credit_rules, data_agreements, data_tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "docs" / "schema" / "agreement.schema.json"
-
-
-def readme_agreement() -> sla.Agreement:
-    uptime = sla.uptime(
-        min_outage=sla.minutes(1),
-        granularity=sla.minutes(1),
-        excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
-    )
-    region = sla.Tier(
-        "region",
-        fee=sla.usd("10000.00"),
-        objectives=[uptime >= "99.99%"],
-        compensation=sla.credit_schedule(
-            uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"}
-        ),
-    )
-    return sla.Agreement(
-        provider="Acme Cloud",
-        customer="Globex",
-        services=["eu-central-1"],
-        tier=region,
-        period=sla.monthly(tz="Europe/Berlin"),
-    )
 
 
 def problems(data: Any) -> list[str]:

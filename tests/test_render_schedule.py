@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 import slakit as sla
-from slakit._results._schedule import render_schedule
 from slakit.exceptions import DefinitionError
-from tests.test_data import readme_agreement
+from tests.examples import readme_agreement
 
 
 def test_readme_schedule_has_its_key_numbers() -> None:
     """The README agreement's schedule states the fee, target, bands, exclusion and minimum."""
-    text = render_schedule(readme_agreement())
+    text = sla.render_schedule(readme_agreement())
     assert text.startswith("# Service level agreement: Acme Cloud / Globex\n")
     assert "Fee per service and period: **10,000.00 USD**." in text
     assert "| uptime | uptime >= 99.99% | >= 99.99% |" in text
@@ -34,7 +33,7 @@ def test_html_is_escaped_and_complete() -> None:
         services=["api"],
         tier=readme_agreement().tier,
     )
-    page = render_schedule(agreement, "html")
+    page = sla.render_schedule(agreement, "html")
     assert page.startswith("<!DOCTYPE html>")
     assert "<title>A &lt;b&gt;&amp;&lt;/b&gt; Co / Globex</title>" in page
     assert "<strong>Provider</strong>: A &lt;b&gt;&amp;&lt;/b&gt; Co" in page
@@ -42,7 +41,7 @@ def test_html_is_escaped_and_complete() -> None:
     assert "<em>no data</em>" in page
     assert page.rstrip().endswith("</html>")
     with pytest.raises(DefinitionError, match="must be 'md' or 'html'"):
-        render_schedule(agreement, "pdf")  # type: ignore[arg-type]
+        sla.render_schedule(agreement, "pdf")  # type: ignore[arg-type]
 
 
 def test_full_schedule_sections() -> None:
@@ -82,7 +81,7 @@ def test_full_schedule_sections() -> None:
         ],
         reporting=sla.reporting(every="month", due=sla.days(5), contents=["uptime", "credits"]),
     ).amend("2026-07-01T00:00:00Z", title="new fee", tier=tier.derive("gold", fee=sla.eur("450")))
-    text = render_schedule(agreement)
+    text = sla.render_schedule(agreement)
     assert "# Service level agreement: Gold support | API" in text
     assert "- Pingdom, measurement authority, responsible for api" in text
     assert "- DC Ltd, subcontractor, under UC-7; passes the credits its part causes" in text
