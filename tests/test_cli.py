@@ -127,3 +127,45 @@ def test_the_installed_command_runs() -> None:
     )
     assert result.returncode == 0
     assert "Total credit: 4,000.00 USD" in result.stdout
+
+
+def test_requests_and_tickets_from_files(tmp_path: Path) -> None:
+    """``--requests`` and ``--tickets`` feed request and ticket measures; no events file needed."""
+    (tmp_path / "agreement.py").write_text(
+        "import slakit as sla\n"
+        "ok = sla.success_ratio()\n"
+        "late = sla.response_time(within=sla.hours(1))\n"
+        "agreement = sla.Agreement(provider='p', customer='c', services=['api'],\n"
+        "    tier=sla.Tier('t', fee=sla.usd('100.00'), objectives=[ok >= '99%', late <= 0]))\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "requests.jsonl").write_text(
+        '{"service": "api", "time": "2026-10-01T00:00:00Z", "status": 200}\n'
+        '{"service": "api", "time": "2026-10-01T00:00:01Z", "status": 503}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "tickets.jsonl").write_text(
+        '{"id": "T1", "service": "api", "priority": "P1", "opened": "2026-10-05T09:00:00Z", '
+        '"first_response": "2026-10-05T09:30:00Z"}\n',
+        encoding="utf-8",
+    )
+    args = ["evaluate", str(tmp_path / "agreement.py"), "--period", "2026-10", "--json"]
+    status, out, err = run(
+        *args,
+        "--requests",
+        str(tmp_path / "requests.jsonl"),
+        "--tickets",
+        str(tmp_path / "tickets.jsonl"),
+    )
+    assert (status, err) == (0, "")
+    verdicts = [(o["objective"], o["verdict"]) for o in json.loads(out)["objectives"]]
+    assert verdicts == [
+        ("success ratio >= 99%", "breached"),
+        (verdicts[1][0], "met"),
+    ]
+    status, _, err = run(*args)
+    assert status == 2
+    assert "no input: give an events file, --requests or --tickets" in err
+    status, _, err = run(*args, "--tickets", str(tmp_path / "missing.jsonl"))
+    assert status == 2
+    assert "missing.jsonl: no such file" in err

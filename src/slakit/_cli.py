@@ -48,7 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS.jsonl for one period")
     ev.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
-    ev.add_argument("events", type=Path, help="events in JSON Lines (one object per line)")
+    ev.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events in JSON Lines (one object per line)",
+    )
+    _add_input_options(ev)
     ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument(
@@ -73,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         "compare", help="what-if: credits and breaches of several agreements, period by period"
     )
     co.add_argument("agreements", type=Path, nargs="+", metavar="AGREEMENT", help=_AGREEMENT_HELP)
-    co.add_argument("--events", type=Path, required=True, help="events in JSON Lines")
+    co.add_argument("--events", type=Path, help="events in JSON Lines")
+    _add_input_options(co)
     co.add_argument("--from", dest="start", required=True, help="the first period, e.g. 2026-01")
     co.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
     co.add_argument("--json", action="store_true", help="print the comparison as JSON")
@@ -142,16 +149,41 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--requests", type=Path, help="a request log in JSON Lines")
+    parser.add_argument("--tickets", type=Path, help="support tickets in JSON Lines")
+
+
+def _read_inputs(args: argparse.Namespace) -> list[object]:
+    """Read every input file the command names (events, requests, tickets), each checked."""
+    from slakit._events._requests import read_requests_jsonl
+    from slakit._events._tickets import read_tickets_jsonl
+
+    readers = (
+        (args.events, read_jsonl),
+        (args.requests, read_requests_jsonl),
+        (args.tickets, read_tickets_jsonl),
+    )
+    tables: list[object] = []
+    for path, read in readers:
+        if path is None:
+            continue
+        if not path.is_file():
+            raise _UsageError(f"{path}: no such file")
+        tables.append(read(path))
+    if not tables:
+        raise _UsageError("no input: give an events file, --requests or --tickets")
+    return tables
+
+
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     agreement = load_agreement(args.agreement)
-    if not args.events.is_file():
-        raise _UsageError(f"{args.events}: no such file")
-    table = read_jsonl(args.events)
+    tables = _read_inputs(args)
     report: Report | VersionedReport
     if agreement.amendments:
-        report = evaluate_versions(agreement, table, period=args.period)
+        report = evaluate_versions(agreement, *tables, period=args.period)
     else:
-        report = evaluate(agreement, table, period=args.period)
+        report = evaluate(agreement, *tables, period=args.period)
     _print_report(report, as_json=args.json, out=out)
     if args.fail_on_breach and not report.compliant:
         return EXIT_BREACH
@@ -194,10 +226,7 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
     for path in args.agreements:
         name = path.stem if path.stem not in named else str(path)
         named[name] = load_agreement(path)
-    if not args.events.is_file():
-        raise _UsageError(f"{args.events}: no such file")
-    table = read_jsonl(args.events)
-    result = compare(named, table, start=args.start, end=args.end)
+    result = compare(named, *_read_inputs(args), start=args.start, end=args.end)
     if args.json:
         json.dump(result.to_dict(), out, indent=2)
         out.write("\n")
