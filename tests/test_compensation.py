@@ -183,6 +183,37 @@ def test_schedule_on_charges_from_billing_data() -> None:
     (line,) = report.compensation.lines
     assert line.formula is not None
     assert "10% of 912.34 USD (the charges billed (all) excluding upfront)" in line.formula
+    # the line's base is the bill it is a share of, in the object and in the JSON
+    assert line.base == sla.usd("912.34")
+    bases = [line["base"] for line in report.to_dict()["compensation"]["lines"]]
+    assert bases == [{"amount": "912.34", "currency": "USD"}]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        # every shape whose base can be the bill
+        sla.credit_schedule(U, {"< 99.9%": "10%"}, base=sla.charges("usage")),
+        sla.linear(U >= "99.9%", share="10%", per="0.1%", base=sla.charges("usage")),
+        sla.prorated(U, multiple=10, base=sla.charges("usage")),
+        sla.per_downtime(U, every=sla.hours(1), worth=sla.days(1), base=sla.charges("usage")),
+        sla.in_order(
+            sla.credit_schedule(U, {"< 99.9%": "10%"}, base=sla.charges("usage")),
+            sla.credit_schedule(U, {"< 99.9%": "10%"}, base=sla.charges("usage")),
+        ),
+    ],
+    ids=repr,
+)
+def test_a_line_on_the_bill_shows_the_bill_as_its_base(rule: sla.CreditRule) -> None:
+    """Every credit line whose base is charges(...) carries the charged amount as its base."""
+    bill = [sla.Charge("a", "2026-10", "usage", sla.usd("179.00"))]
+    report = run(rule, [down("a", 600)], bill)
+    lines = [line for line in report.compensation.lines if line.kind == "credit"]
+    assert lines
+    assert all(line.base == sla.usd("179.00") for line in lines)
+    data = report.to_dict()["compensation"]["lines"]
+    bases = [line["base"] for line in data if line["kind"] == "credit"]
+    assert bases == [{"amount": "179.00", "currency": "USD"}] * len(lines)
 
 
 def test_missing_billing_data_is_an_error_never_zero() -> None:

@@ -260,7 +260,7 @@ def test_service_window_limits_eligible_time() -> None:
     assert ev.down_us == HOUR
     assert ev.outside_window.measure() == 2 * HOUR
     assert [n.category for n in ev.events] == ["counted", "ignored"]
-    assert ev.events[1].reason.startswith("outside the service window")
+    assert ev.events[1].reason.startswith("ignored: outside the service window")
     assert report.objectives[0].value == Fraction(9, 10)
     assert "down time outside the service window" in report.explain()
 

@@ -184,6 +184,52 @@ def test_weights_and_bucket_rules_combine() -> None:
 # --- denominators -----------------------------------------------------------------------------
 
 
+COMPONENTS = {"eu": sla.any_of("eu-a", "eu-b")}
+
+
+@pytest.mark.parametrize(
+    ("deployments", "eligible_hours"),
+    [
+        # one component deployed: the service exists while it is
+        ([("eu-a", 1, 11)], 10 * 24),
+        # two components overlapping: the union, not the sum
+        ([("eu-a", 1, 11), ("eu-b", 6, 16)], 15 * 24),
+        # apart: both spans
+        ([("eu-a", 1, 3), ("eu-b", 20, 22)], 4 * 24),
+        # the service's own deployment record counts beside its components'
+        ([("eu", 1, 3), ("eu-b", 2, 5)], 4 * 24),
+        # a deployment of a service that is not a component does not count
+        ([("us-a", 1, 11)], 0),
+    ],
+)
+def test_deployments_of_components_make_the_service_exist(
+    deployments: list[tuple[str, int, int]], eligible_hours: int
+) -> None:
+    """With components=, a service is deployed while any of its components is deployed."""
+    u = sla.uptime(denominator="deployed", components=COMPONENTS)
+    day = 24 * HOUR
+    start = sla.monthly().period("2026-10").start
+    events: list[sla.Event] = [
+        sla.Deployment(name, start + a * day, start + b * day) for name, a, b in deployments
+    ]
+    events.append(sla.Outage("eu-a", start + 2 * day, start + 2 * day + HOUR))
+    events.append(sla.Outage("eu-b", start + 2 * day, start + 2 * day + HOUR))
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[u >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["eu"], tier=tier)
+    report = sla.evaluate(agreement, events, period="2026-10")
+    (result,) = report.objectives
+    ev = report.evidence("eu")
+    assert ev.eligible_us == eligible_hours * HOUR
+    if eligible_hours == 0:
+        assert result.verdict is sla.Verdict.NO_DATA
+        return
+    assert ev.down_us == HOUR
+    assert result.value == 1 - Fraction(HOUR, eligible_hours * HOUR)
+    notes = {n.where: n for n in report.events() if n.kind == "deployment"}
+    assert notes
+    assert all(n.reason == "counted: deployed time, the measure's denominator" for n in notes.values())
+
+
 def test_deployed_time_is_the_denominator() -> None:
     """Only deployed time is eligible, and outages outside it do not count."""
     u = sla.uptime(denominator="deployed")
@@ -196,7 +242,9 @@ def test_deployed_time_is_the_denominator() -> None:
     assert ev.eligible_us == 21 * 24 * HOUR
     assert ev.down_us == HOUR
     assert [n.category for n in ev.events] == ["counted", "ignored", "counted"]
-    assert ev.events[1].reason == "outside the service window None or deployed time"
+    assert ev.events[1].reason == (
+        "ignored: outside the service's deployed time (the measure's denominator)"
+    )
     # the whole period is the default denominator, and deployments are then unused
     plain = measure(sla.uptime(), events)
     assert plain.eligible_us == OCTOBER
@@ -275,3 +323,68 @@ def test_episodes_over_a_very_long_history_still_merge() -> None:
     )
     assert _episode_lengths(spans).tolist() == [20, 20, 3, 7, 30]
     assert _episode_lengths_per_group(spans).tolist() == [20, 20, 3, 7, 30]
+
+
+# --- a minimum duration and a bucket rule together --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bucket_down", "minimum_of", "outages", "down_minutes"),
+    [
+        # the issue's case: 10:00:30-10:10:40 holds 9 whole minutes; "ten consecutive minutes,
+        # partial minutes not counted" (the default with "all") does not count it ...
+        ("all", None, [("10:00:30", "10:10:40")], 0),
+        ("all", "buckets", [("10:00:30", "10:10:40")], 0),
+        # ... while the minimum on the raw outage (10 min 10 s) lets its 9 whole minutes count
+        ("all", "episode", [("10:00:30", "10:10:40")], 9),
+        # ten whole minutes are a run long enough
+        ("all", None, [("10:00:00", "10:10:00")], 10),
+        # two reports that overlap make one run of ten whole minutes
+        ("all", None, [("10:00:00", "10:06:00"), ("10:05:00", "10:10:00")], 10),
+        # a gap of a partial minute breaks the run: 10:05 is not wholly down
+        ("all", None, [("10:00:00", "10:05:30"), ("10:05:40", "10:11:00")], 0),
+        # with "any", the default minimum is on raw downtime: 9 min 50 s is too short ...
+        ("any", None, [("10:00:30", "10:10:20")], 0),
+        # ... though it touches 11 minutes, a run of buckets long enough if asked for
+        ("any", "buckets", [("10:00:30", "10:10:20")], 11),
+    ],
+)
+def test_minimum_on_raw_outages_or_on_runs_of_down_buckets(
+    bucket_down: str, minimum_of: str | None, outages: list[tuple[str, str]], down_minutes: int
+) -> None:
+    """Both readings of a minimum with buckets are expressible, and the default follows the rule."""
+    u = sla.uptime(
+        min_outage=sla.minutes(10),
+        granularity=sla.minutes(1),
+        bucket_down=bucket_down,
+        min_outage_of=minimum_of,  # type: ignore[arg-type]
+    )
+    events: list[sla.Event] = [sla.Outage("s", at(a), at(b)) for a, b in outages]
+    ev = measure(u, events)
+    assert ev.down_us == down_minutes * MIN
+    if down_minutes == 0:
+        assert all(n.reason.startswith("ignored: ") for n in ev.events)
+        assert all("lasted less than the minimum outage of 10 minutes" in n.reason for n in ev.events)
+
+
+def test_a_run_of_down_buckets_is_measured_across_the_period_bound() -> None:
+    """Six minutes before midnight and six after are one run of twelve: both months count theirs."""
+    u = sla.uptime(min_outage=sla.minutes(10), granularity=sla.minutes(1), bucket_down="all")
+    events: list[sla.Event] = [sla.Outage("s", "2026-09-30T23:54:00Z", "2026-10-01T00:06:00Z")]
+    assert measure(u, events).down_us == 6 * MIN
+
+
+def test_the_minimum_reading_is_named_in_repr_and_words() -> None:
+    """The default is left out of the repr; the description says which reading applies."""
+    u = sla.uptime(min_outage=sla.minutes(10), granularity=sla.minutes(1), bucket_down="all")
+    assert repr(u) == "uptime(min_outage=minutes(10), granularity=minutes(1), bucket_down='all')"
+    assert u.minimum_of == "buckets"
+    assert "a run of consecutive down buckets shorter than 10 minutes is ignored" in u.describe()
+    raw = sla.uptime(min_outage=sla.minutes(1), granularity=sla.minutes(1))
+    assert raw.minimum_of == "episode"
+    assert "consecutive downtime shorter than 1 minute is ignored" in raw.describe()
+    with pytest.raises(DefinitionError, match="min_outage_of='buckets' applies the minimum"):
+        sla.uptime(min_outage=sla.minutes(10), min_outage_of="buckets")
+    assert sla.loads(sla.dumps(u, "json"), "json", kind=sla.Uptime) == u
+    data = sla.to_data(u)
+    assert "min_outage_of" not in data  # the default is written as the default

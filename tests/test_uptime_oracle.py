@@ -32,13 +32,24 @@ def _seconds(start: int, end: int) -> set[int]:
 
 def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[int, int, Fraction]:
     """Return (eligible seconds, down seconds, weighted down seconds) by brute force."""
+    eligible, weight = second_weights(measure, evts, service)
+    down = {sec for sec, w in weight.items() if w > 0}
+    return eligible, len(down), sum(weight.values(), Fraction(0))
+
+
+def second_weights(
+    measure: sla.Uptime, evts: list[sla.Event], service: str
+) -> tuple[int, dict[int, Fraction]]:
+    """Return the eligible seconds and, per second of the window, its counted down weight."""
     period = set(range(PERIOD_SECONDS))
     weights = dict(measure.states)
     outs = [
         e for e in evts if isinstance(e, sla.Outage) and e.service == service and e.state in weights
     ]
     minimum = measure.min_outage.us // SECOND
-    if measure.min_outage_of == "report":
+    if measure.minimum_of == "buckets":
+        kept = outs  # the minimum applies to runs of down buckets, below
+    elif measure.minimum_of == "report":
         kept = [o for o in outs if (o.end_us - o.start_us) // SECOND >= minimum]
     else:
         covered = set().union(*(_seconds(o.start_us, o.end_us) for o in outs))
@@ -63,27 +74,23 @@ def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[in
 
     levels = sorted({weight_of(o) for o in kept}, reverse=True)
     weight = dict.fromkeys(period, Fraction(0))  # per second: the heaviest level down there
+    runs_kept: set[int] | None = None
+    if measure.minimum_of == "buckets" and minimum > 0:
+        # Runs of consecutive down buckets, judged on every outage (a run may cross the
+        # period's bounds), and measured whole.
+        every = set(range(-PERIOD_SECONDS, 2 * PERIOD_SECONDS))
+        union = set().union(*(_seconds(o.start_us, o.end_us) for o in outs))
+        down_all = _bucketed(measure, union, every) & every
+        down_all = (down_all - period) | _bucketed(measure, union & period, period)
+        runs_kept = set()
+        for lo, hi in _runs(down_all):
+            if hi - lo >= minimum:
+                runs_kept |= set(range(lo, hi))
     for level in reversed(levels):  # lightest first, so heavier levels overwrite
         secs = set().union(*(_seconds(o.start_us, o.end_us) for o in kept if weight_of(o) >= level))
-        secs &= period
-        if measure.granularity is not None:
-            g = measure.granularity.us // SECOND
-            rule = measure.bucket_down
-            down_secs = set()
-            for b in {s // g for s in secs}:
-                bucket = set(range(b * g, b * g + g)) & period
-                inside = len(secs & bucket)
-                if rule.kind == "any":
-                    ok = inside > 0
-                elif rule.kind == "all":
-                    ok = inside == len(bucket)
-                elif rule.kind == ">":
-                    ok = inside > rule.threshold.us // SECOND
-                else:
-                    ok = inside >= rule.threshold.us // SECOND
-                if ok:
-                    down_secs |= bucket
-            secs = down_secs
+        secs = _bucketed(measure, secs & period, period)
+        if runs_kept is not None:
+            secs &= runs_kept
         for sec in secs:
             weight[sec] = level
     clause = measure.excluding[0] if measure.excluding else None
@@ -113,8 +120,30 @@ def oracle(measure: sla.Uptime, evts: list[sla.Event], service: str) -> tuple[in
     for sec in maint:
         weight[sec] = Fraction(1) if accounting == "bad" else Fraction(0)
     eligible = window - maint if accounting == "remove" else window
-    down = {sec for sec in window if weight[sec] > 0}
-    return len(eligible), len(down), sum((weight[sec] for sec in window), Fraction(0))
+    return len(eligible), {sec: weight[sec] for sec in window}
+
+
+def _bucketed(measure: sla.Uptime, secs: set[int], within: set[int]) -> set[int]:
+    """Return the seconds of the buckets (clipped to ``within``) that the bucket rule marks down."""
+    if measure.granularity is None:
+        return secs
+    g = measure.granularity.us // SECOND
+    rule = measure.bucket_down
+    down_secs: set[int] = set()
+    for b in {s // g for s in secs}:
+        bucket = set(range(b * g, b * g + g)) & within
+        inside = len(secs & bucket)
+        if rule.kind == "any":
+            ok = inside > 0
+        elif rule.kind == "all":
+            ok = inside == len(bucket)
+        elif rule.kind == ">":
+            ok = inside > rule.threshold.us // SECOND
+        else:
+            ok = inside >= rule.threshold.us // SECOND
+        if ok:
+            down_secs |= bucket
+    return down_secs
 
 
 @given(measure=uptime_measures(), evts=events())

@@ -120,7 +120,7 @@ def _calendar(value: Calendar | None) -> Calendar | None:
     )
 
 
-MinOutageOf = Literal["episode", "report"]
+MinOutageOf = Literal["episode", "report", "buckets"]
 Denominator = Literal["period", "deployed"]
 
 _BUCKET_RULE = re.compile(
@@ -289,10 +289,11 @@ def _check_denominator(_instance: object, _attribute: object, value: object) -> 
 
 
 def _check_min_outage_of(_instance: object, _attribute: object, value: object) -> None:
-    if value not in ("episode", "report"):
+    if value not in (None, "episode", "report", "buckets"):
         raise DefinitionError(
             f"min_outage_of={value!r} must be 'episode' (consecutive downtime after merging "
-            "overlapping reports) or 'report' (each outage record on its own)"
+            "overlapping reports), 'report' (each outage record on its own), 'buckets' (a run "
+            "of consecutive counted buckets) or None (as the bucket rule implies)"
         )
 
 
@@ -305,7 +306,7 @@ class Uptime(Measure):
 
     service: str | None = None
     min_outage: Duration = attrs.field(default=Duration(0), converter=_min_outage)
-    min_outage_of: MinOutageOf = attrs.field(default="episode", validator=_check_min_outage_of)
+    min_outage_of: MinOutageOf | None = attrs.field(default=None, validator=_check_min_outage_of)
     granularity: Duration | None = attrs.field(default=None, converter=_granularity)
     excluding: tuple[Exclusion, ...] = attrs.field(default=(), converter=_exclusions)
     during: Calendar | None = attrs.field(default=None, converter=_calendar)
@@ -326,6 +327,11 @@ class Uptime(Measure):
                 "with weighted states or affected shares in one measure"
             )
         rule = self.bucket_down
+        if self.min_outage_of == "buckets" and self.granularity is None:
+            raise DefinitionError(
+                "min_outage_of='buckets' applies the minimum to runs of down buckets; give a "
+                "granularity such as minutes(1), or measure raw outages with 'episode'"
+            )
         if rule.kind != "any" and self.granularity is None:
             raise DefinitionError(
                 f"bucket_down={rule.text()!r} needs buckets; give a granularity such as hours(1)"
@@ -337,6 +343,19 @@ class Uptime(Measure):
                     f"bucket_down={rule.text()!r} can never hold in a bucket of "
                     f"{self.granularity.words()}; lower the threshold"
                 )
+
+    @property
+    def minimum_of(self) -> MinOutageOf:
+        """What must last :attr:`min_outage`, with ``min_outage_of=None`` resolved.
+
+        ``None`` follows the bucket rule: when partial buckets are not counted
+        (``bucket_down="all"``), the contract counts down time in whole buckets,
+        so the minimum applies to runs of consecutive down buckets
+        (``"buckets"``); otherwise to episodes of raw downtime (``"episode"``).
+        """
+        if self.min_outage_of is not None:
+            return self.min_outage_of
+        return "buckets" if self.bucket_down.kind == "all" else "episode"
 
     @property
     def weighted(self) -> bool:
@@ -352,9 +371,11 @@ class Uptime(Measure):
         """Return how uptime is computed, in words."""
         parts = []
         if self.min_outage.us:
-            scope = (
-                "consecutive downtime" if self.min_outage_of == "episode" else "an outage report"
-            )
+            scope = {
+                "episode": "consecutive downtime",
+                "report": "an outage report",
+                "buckets": "a run of consecutive down buckets",
+            }[self.minimum_of]
             parts.append(f"{scope} shorter than {self.min_outage.words()} is ignored")
         if self.states != (("down", Decimal(1)),):
             weights = ", ".join(f"{n} {format_percent(w)}" for n, w in self.states)
@@ -384,7 +405,7 @@ class Uptime(Measure):
             args.append(f"service={self.service!r}")
         if self.min_outage.us:
             args.append(f"min_outage={self.min_outage!r}")
-        if self.min_outage_of != "episode":
+        if self.min_outage_of is not None:
             args.append(f"min_outage_of={self.min_outage_of!r}")
         if self.granularity is not None:
             args.append(f"granularity={self.granularity!r}")
@@ -414,7 +435,7 @@ def uptime(
     *,
     service: str | None = None,
     min_outage: Duration = _NO_MINIMUM,
-    min_outage_of: MinOutageOf = "episode",
+    min_outage_of: MinOutageOf | None = None,
     granularity: Duration | None = None,
     excluding: Exclusion | Sequence[Exclusion] = (),
     during: Calendar | None = None,
@@ -432,8 +453,16 @@ def uptime(
         min_outage: downtime shorter than this is ignored, for example
             ``minutes(1)``.
         min_outage_of: what must last ``min_outage``: an ``"episode"`` of
-            consecutive downtime after overlapping outage reports are merged
-            (default), or each outage ``"report"`` on its own.
+            consecutive downtime after overlapping outage reports are merged,
+            each outage ``"report"`` on its own, or a run of consecutive down
+            ``"buckets"`` (after the bucket rule; needs a granularity). The
+            default, ``None``, follows the bucket rule: ``"buckets"`` when
+            partial buckets are not counted (``bucket_down="all"``: "ten
+            consecutive minutes of downtime; partial minutes are not counted"),
+            else ``"episode"`` ("outages shorter than a minute are ignored").
+            An outage from 10:00:30 to 10:10:40 lasts 10 minutes 10 seconds but
+            holds only 9 whole minutes: with ``min_outage=minutes(10)`` it
+            counts as an episode and not as a run of whole down minutes.
         granularity: count time in buckets of this size, aligned to the start of
             the period; a bucket is down if a counted outage touches it. ``None``
             counts exact microseconds.

@@ -18,6 +18,7 @@ __all__ = [
     "Rounding",
     "RoundingMode",
     "eur",
+    "exact_decimal",
     "gbp",
     "jpy",
     "money",
@@ -239,6 +240,33 @@ _MODES: Final[dict[str, str]] = {
 def minor_unit(currency: str) -> int:
     """Return how many digits follow the decimal point in ``currency`` (ISO 4217)."""
     return MINOR_UNITS.get(currency, 2)
+
+
+def exact_decimal(value: Fraction, *, places: int = 0) -> Decimal:
+    """Return ``value`` as a ``Decimal`` exactly, whatever its length (no context rounding).
+
+    ``places`` is the least number of digits after the point (``179`` with
+    ``places=2`` is ``179.00``).
+
+    Raises:
+        ValueError: ``value`` has no finite decimal expansion (such as 1/3).
+
+    >>> exact_decimal(Fraction(179, 1)), exact_decimal(Fraction(1, 8))
+    (Decimal('179'), Decimal('0.125'))
+    """
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        raise ValueError(f"{value} has no finite decimal expansion")
+    digits = max(twos, fives, places)
+    units = value.numerator * 10**digits // value.denominator
+    return Decimal(f"{units}E-{digits}")  # built from text: exact, never rounded by a context
 
 
 def round_fraction(value: Fraction, digits: int, mode: RoundingMode) -> Decimal:

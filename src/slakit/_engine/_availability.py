@@ -45,6 +45,8 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
         evidence_of=evidence_of,
         notes=notes,
         counts=LazyCounts(lambda: status_counts(cols.row_status)),
+        scale=cols.scale,
+        time=cols,
     )
 
 
@@ -129,9 +131,11 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
         assert clause is not None
         return f"all of its time was excluded by the clause: {clause.describe()}"
     if code is RowStatus.OUTSIDE_WINDOW:
+        if measure.during is None:
+            return "ignored: outside the service's deployed time (the measure's denominator)"
         if measure.denominator == "deployed":
-            return f"outside the service window {measure.during!r} or deployed time"
-        return f"outside the service window {measure.during!r}"
+            return f"ignored: outside the service window {measure.during!r} or deployed time"
+        return f"ignored: outside the service window {measure.during!r}"
     if code is RowStatus.BELOW_BUCKET_RULE:
         return (
             f"ignored: no bucket it touched met the rule {measure.bucket_down.text()!r} "
@@ -150,9 +154,11 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
     if code is RowStatus.DEPLOYMENT_USED:
         return "counted: deployed time, the measure's denominator"
     if code is RowStatus.BELOW_MINIMUM:
-        scope = (
-            "its episode of consecutive downtime" if measure.min_outage_of == "episode" else "it"
-        )
+        scope = {
+            "episode": "its episode of consecutive downtime",
+            "report": "it",
+            "buckets": "the run of consecutive down buckets it fell in",
+        }[measure.minimum_of]
         return (
             f"ignored: {scope} lasted less than the minimum outage of {measure.min_outage.words()}"
         )

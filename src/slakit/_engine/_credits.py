@@ -38,7 +38,7 @@ from slakit._dsl._combinators import (
 )
 from slakit._dsl._compensation import Base, Bound, Charges, CreditRule, CreditSchedule, Fee
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money
+from slakit._dsl._money import Money, exact_decimal, minor_unit
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
 from slakit._engine._inputs import Inputs, register_records
@@ -48,11 +48,11 @@ from slakit._events._claims import Claim, ClaimTable
 from slakit._events._tickets import NO_TIME, TicketTable
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts, as_objects
-from slakit._results._evidence import MeasureOutcome
+from slakit._results._evidence import DownTime, MeasureOutcome
 from slakit._results._report import CreditColumn
 from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine, fraction_text, money_text
-from slakit._time._instant import describe_us, format_us
+from slakit._time._instant import Duration, describe_us, format_us
 from slakit._time._periods import Period, PeriodRule, quarterly, yearly
 from slakit.exceptions import CurrencyMismatchError, DefinitionError, EvaluationError
 
@@ -102,6 +102,14 @@ class History:
 # --- context and results -------------------------------------------------------------------------
 
 
+def _fee_table(ctx: CreditContext) -> dict[str, Money]:
+    return dict(ctx.agreement.fees)
+
+
+def _positions(ctx: CreditContext) -> dict[str, int]:
+    return {name: i for i, name in enumerate(ctx.services)}
+
+
 @attrs.frozen(eq=False)
 class CreditContext:
     """What a credit kernel reads: the period, the measured columns, the inputs, the history."""
@@ -116,6 +124,14 @@ class CreditContext:
     history: History = History()
     path: str = "0"
     deduct: Amounts | None = None
+    # Each service's own fee, looked up in O(1) (a fee per service is the common case).
+    fee_table: Mapping[str, Money] = attrs.field(
+        default=attrs.Factory(_fee_table, takes_self=True), repr=False
+    )
+    #: Each service's position in :attr:`services`.
+    positions: Mapping[str, int] = attrs.field(
+        default=attrs.Factory(_positions, takes_self=True), repr=False
+    )
 
     @property
     def n(self) -> int:
@@ -134,13 +150,23 @@ class CreditContext:
 
     def fee(self, i: int) -> Money:
         """Return service ``i``'s fee per period (its own, or the tier's)."""
-        return self.agreement.fee_of(self.services[i])
+        return self.fee_table.get(self.services[i], self.agreement.tier.fee)
 
-    def fees(self) -> Amounts:
-        """Return every service's fee for this period, pro-rated, as an exact column."""
-        if not self.agreement.fees:
-            return Amounts.constant(self.agreement.tier.fee.exact() * self.proration, self.n)
-        return Amounts.of([self.fee(i).exact() * self.proration for i in range(self.n)])
+    def fees(self, *, prorated: bool = True) -> Amounts:
+        """Return every service's fee for this period as an exact column.
+
+        ``prorated`` (default) scales it to the part of the period the agreement
+        was in effect; ``False`` gives the nominal fee per period.
+        """
+        factor = self.proration if prorated else Fraction(1)
+        if not self.fee_table:
+            return Amounts.constant(self.agreement.tier.fee.exact() * factor, self.n)
+        tier_fee = self.agreement.tier.fee
+        table = self.fee_table
+        exact: dict[Money, Fraction] = {}
+        fees = [table.get(name, tier_fee) for name in self.services]
+        values = [exact.get(f) or exact.setdefault(f, f.exact() * factor) for f in fees]
+        return Amounts.of(values)
 
     def child(self, k: int, *, deduct: Amounts | None = None) -> CreditContext:
         """Return the context of child ``k`` of the rule at this path."""
@@ -148,35 +174,67 @@ class CreditContext:
             self, path=f"{self.path}.{k}", deduct=self.deduct if deduct is None else deduct
         )
 
-    def aligned(self, measure: Measure) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Return ``good`` and ``total`` of ``measure`` per agreement service (0/0 if uncovered)."""
-        outcome = self.outcomes[measure]
+    def _spread(self, outcome: MeasureOutcome, column: Any, fill: int = 0) -> Any:
+        """Return ``column`` (one value per outcome service) per agreement service."""
         if outcome.services == self.services:
-            return outcome.good, outcome.total
-        good = np.zeros(self.n, dtype=np.int64)
-        total = np.zeros(self.n, dtype=np.int64)
-        for j, name in enumerate(outcome.services):
-            i = self.services.index(name)
-            good[i], total[i] = outcome.good[j], outcome.total[j]
-        return good, total
+            return column
+        out = np.full(self.n, fill, dtype=column.dtype)
+        position = self.positions
+        where = np.fromiter(
+            (position[name] for name in outcome.services), np.int64, len(outcome.services)
+        )
+        out[where] = column
+        return out
+
+    def aligned(self, measure: Measure) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return ``good`` and ``total`` of ``measure`` per agreement service (0/0 if uncovered).
+
+        Both count units of ``1 / scale`` of the measure's unit: they give the
+        exact value ``good / total``; use :meth:`down_time` for time itself.
+        """
+        outcome = self.outcomes[measure]
+        return self._spread(outcome, outcome.good), self._spread(outcome, outcome.total)
+
+    def down_time(self, measure: Measure) -> Amounts:
+        """Return each service's counted down time in microseconds, exact (weighted if so)."""
+        outcome = self.outcomes[measure]
+        num, den = outcome.down_us()
+        return Amounts(self._spread(outcome, num), den)
+
+    def eligible_time(self, measure: Measure) -> Amounts:
+        """Return each service's eligible time in microseconds, exact (0 where uncovered)."""
+        outcome = self.outcomes[measure]
+        num, den = outcome.eligible_us()
+        return Amounts(self._spread(outcome, num), den)
+
+    def down_between(self, measure: Measure, start: int, end: int) -> Amounts:
+        """Return each service's counted (weighted) down time inside ``[start, end)``, in µs."""
+        outcome = self.outcomes[measure]
+        time = outcome.time
+        assert time is not None, f"{measure!r} is not a measure of time"
+        m = len(outcome.services)
+        inside = time.down_within(
+            np.arange(m, dtype=np.int64),
+            np.full(m, start, dtype=np.int64),
+            np.full(m, end, dtype=np.int64),
+        )
+        return Amounts(self._spread(outcome, as_objects(inside)), outcome.scale)
 
     def covered(self, measure: Measure) -> Bools:
         """Return which agreement services ``measure`` covers."""
         outcome = self.outcomes[measure]
-        if outcome.services == self.services:
-            return np.ones(self.n, dtype=bool)
-        names = set(outcome.services)
-        return np.asarray([s in names for s in self.services], dtype=bool)
+        return np.asarray(self._spread(outcome, np.ones(len(outcome.services), dtype=bool)))
 
     def value(self, measure: Measure, i: int) -> Fraction | None:
         """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data)."""
         outcome = self.outcomes[measure]
         if outcome.services is self.services or outcome.services == self.services:
             j = i
-        elif self.services[i] in outcome.services:
-            j = outcome.index(self.services[i])
         else:
-            return None
+            found = outcome.positions.get(self.services[i])
+            if found is None:
+                return None
+            j = found
         total = int(outcome.total[j])
         return None if total == 0 else Fraction(int(outcome.good[j]), total)
 
@@ -291,18 +349,18 @@ def _merge(
 # --- bases ---------------------------------------------------------------------------------------
 
 
-def _zero_base(ctx: CreditContext) -> Callable[[int], Money]:
-    zero = Money(0, ctx.currency)
-    return lambda _i: zero
-
-
 def _base(
-    base: Base, ctx: CreditContext, need: Bools, clause: str
+    base: Base, ctx: CreditContext, need: Bools, clause: str, *, prorated: bool = True
 ) -> tuple[Amounts, Callable[[int], Money]]:
-    """Return the base per service (after earlier remedies in order) and each nominal base."""
+    """Return the base per service (after earlier remedies in order) and each nominal base.
+
+    The nominal base is what a credit line shows as its base: the service's fee
+    per period, or the charges billed. ``prorated=False`` takes the fee per
+    period whole, for shapes whose own basis already says what the fee pays for.
+    """
     nominal: Callable[[int], Money]
     if isinstance(base, Fee):
-        amounts = ctx.fees()
+        amounts = ctx.fees(prorated=prorated)
         nominal = ctx.fee
     else:
         assert isinstance(base, Charges)
@@ -328,15 +386,26 @@ def _base(
                 f"{ctx.period.label}; give Charge records (or a ChargeTable) for every "
                 "credited service"
             )
-        nominal = _zero_base(ctx)
+        nominal = _charged(amounts, ctx.currency)
     if ctx.deduct is not None:
         amounts = (amounts - ctx.deduct).clip_low()
     return amounts, nominal
 
 
-def _base_words(base: Base, ctx: CreditContext, amount: Fraction, i: int) -> str:
+def _charged(amounts: Amounts, currency: str) -> Callable[[int], Money]:
+    """Return each service's billed charges as money (sums of decimals: exact decimals)."""
+
+    def nominal(i: int) -> Money:
+        return Money(exact_decimal(amounts[i], places=minor_unit(currency)), currency)
+
+    return nominal
+
+
+def _base_words(
+    base: Base, ctx: CreditContext, amount: Fraction, i: int, *, prorated: bool = True
+) -> str:
     words = ctx.money(amount)
-    if isinstance(base, Fee) and ctx.proration != 1:
+    if isinstance(base, Fee) and prorated and ctx.proration != 1:
         words += f" (the fee {ctx.fee(i)} x {ctx.proration} of the period)"
     elif isinstance(base, Charges):
         words += f" ({base.describe()})"
@@ -548,42 +617,72 @@ def _linear(rule: Linear, ctx: CreditContext) -> Credits:
 # --- down time -----------------------------------------------------------------------------------
 
 
-def _down(measure: Measure, ctx: CreditContext) -> tuple[I64, I64]:
-    good, total = ctx.aligned(measure)
-    return total - good, total
+def _basis(
+    rule: Prorated, ctx: CreditContext, down: Amounts
+) -> tuple[Amounts, Callable[[int], str]]:
+    """Return each service's down time over the basis (a share of time), and it in words.
 
+    ``"period"`` and a fixed duration divide the down time by one length;
+    ``"eligible"`` by each service's eligible time; a period rule divides the
+    down time in each of its periods by that period's length, so every down
+    minute is prorated over the period it fell in.
+    """
+    basis = rule.basis
+    if basis == "period" or isinstance(basis, Duration):
+        length = ctx.period.end - ctx.start if isinstance(basis, str) else basis.us
+        per = describe_us(length)
+        if isinstance(basis, str):
+            per += f" ({rule.basis_words()})"
+        return down.scale(Fraction(1, length)), lambda i: f"{describe_us(down[i])} down / {per}"
+    if basis == "eligible":
+        eligible = ctx.eligible_time(rule.measure)
+        has = eligible.positive()
+        share = down.times(np.where(has, eligible.den, 0), np.where(has, eligible.num, 1))
+        return (
+            share,
+            lambda i: (
+                f"{describe_us(down[i])} down / {describe_us(eligible[i])} ({rule.basis_words()})"
+            ),
+        )
+    assert isinstance(basis, PeriodRule)
+    parts: list[tuple[Period, Amounts]] = []
+    t = ctx.start
+    while t < ctx.period.end:
+        part = basis.containing(t)
+        parts.append((part, ctx.down_between(rule.measure, t, min(part.end, ctx.period.end))))
+        t = part.end
+    share = Amounts.zeros(ctx.n)
+    for part, inside in parts:
+        share = share + inside.scale(Fraction(1, part.length_us))
 
-def _basis_us(basis: object, ctx: CreditContext, total: I64) -> npt.NDArray[np.object_]:
-    if basis == "period":
-        length = ctx.period.end - ctx.start
-    elif basis == "eligible":
-        return as_objects(np.where(total > 0, total, 1))
-    elif isinstance(basis, PeriodRule):
-        length = basis.containing(ctx.period.start).length_us
-    else:
-        length = int(getattr(basis, "us"))  # noqa: B009  (a Duration)
-    out: npt.NDArray[np.object_] = np.empty(ctx.n, dtype=object)
-    out[:] = length
-    return out
+    def words(i: int) -> str:
+        terms = [
+            f"{describe_us(inside[i])} down in {part.label} / {describe_us(part.length_us)}"
+            for part, inside in parts
+            if inside[i] != 0
+        ] or [f"0 seconds down / {describe_us(parts[0][0].length_us)}"]
+        text = " + ".join(terms)
+        return (f"({text})" if len(terms) > 1 else text) + f" ({rule.basis_words()})"
+
+    return share, words
 
 
 @credit_kernel(Prorated)
 def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
-    down, total = _down(rule.measure, ctx)
-    basis = _basis_us(rule.basis, ctx, total)
-    factor = Amounts(as_objects(down), basis).scale(Fraction(rule.multiple))
+    down = ctx.down_time(rule.measure)
+    share, words = _basis(rule, ctx, down)
+    factor = share.scale(Fraction(rule.multiple))
     name = f"prorated credit on {rule.measure.label}"
-    base, nominal = _base(rule.base, ctx, down > 0, name)
+    # The basis "period" is the part of the period in effect, so the fee is that part's; any
+    # other basis says itself what the fee pays for (a month, 30 days), so the fee is whole.
+    whole = rule.basis != "period"
+    base, nominal = _base(rule.base, ctx, down.positive(), name, prorated=not whole)
     amount = base.times(factor.num, factor.den)
     shown = amount.nonzero()
 
     def lines(i: int) -> list[CreditLine]:
         value = ctx.value(rule.measure, i)
-        formula = (
-            f"{rule.multiple:f} x {_base_words(rule.base, ctx, base[i], i)} x "
-            f"{describe_us(int(down[i]))} down / {describe_us(int(basis[i]))} "
-            f"({rule.basis_words()})"
-        )
+        paid = _base_words(rule.base, ctx, base[i], i, prorated=not whole)
         return [
             ctx.line(
                 i,
@@ -592,7 +691,7 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
                 value=value,
                 shown=None if value is None else rule.measure.format_value(value),
                 base=nominal(i),
-                formula=formula,
+                formula=f"{rule.multiple:f} x {paid} x {words(i)}",
             )
         ]
 
@@ -601,8 +700,8 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
 
 @credit_kernel(DowntimeUnits)
 def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
-    down, _total = _down(rule.measure, ctx)
-    units = _steps(as_objects(down), np.full(ctx.n, rule.every.us, dtype=object), rule.steps)
+    down = ctx.down_time(rule.measure)
+    units = _steps(down.num, down.den * rule.every.us, rule.steps)
     name = f"downtime units on {rule.measure.label}"
     if isinstance(rule.worth, Money):
         unit = Amounts.constant(rule.worth.exact(), ctx.n)
@@ -626,7 +725,7 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
                 f"{describe_us(ctx.period.end - ctx.start)})"
             )
         formula = (
-            f"{fraction_text(units[i])} units ({describe_us(int(down[i]))} down, one unit per "
+            f"{fraction_text(units[i])} units ({describe_us(down[i])} down, one unit per "
             f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x {each}"
         )
         return [
@@ -644,48 +743,69 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
     return Credits(amount, shown, lines)
 
 
-def _qualifying_units(
-    down_starts: I64, down_ends: I64, *, origin: int, end: int, every: int, over: int
-) -> int:
-    """Return how many units ``[origin + k*every, ...)`` before ``end`` have over ``over`` down."""
-    if down_starts.shape[0] == 0:
-        return 0
-    lengths = down_ends - down_starts
-    cumulative = np.concatenate([[0], np.cumsum(lengths)])
+def qualifying_units(
+    time: DownTime, scale: int, n: int, *, origin: int, end: int, every: int, over: int
+) -> I64:
+    """Return, per service, how many units ``[origin + k*every, ...)`` have over ``over`` down.
 
-    def down_before(t: I64) -> I64:
-        # down time in [-inf, t): whole spans ending before t, plus the part of the span holding t
-        k = np.searchsorted(down_ends, t, side="right")
-        partial = np.where(
-            k < down_starts.shape[0],
-            np.clip(t - down_starts[np.minimum(k, down_starts.shape[0] - 1)], 0, None),
-            0,
-        )
-        return np.asarray(cumulative[k] + partial, dtype=np.int64)
-
-    first = (int(down_starts[0]) - origin) // every
-    last = (int(down_ends[-1]) - 1 - origin) // every
-    edges = origin + np.arange(first, last + 2, dtype=np.int64) * every
-    edges = np.minimum(edges, end)
-    per_unit = np.diff(down_before(edges))
-    return int((per_unit > over).sum())
+    Down time is weighted (``time.layers``, in ``1 / scale`` µs). The cost grows
+    with the number of span boundaries, never with the number of units: between
+    two consecutive boundaries of the layers the down rate is constant, so the
+    units wholly inside such a segment all qualify or none does and are counted
+    by arithmetic; only the units that hold a boundary (one per boundary at most)
+    are measured.
+    """
+    layers = time.layers
+    group = np.concatenate([spans.group for _, spans in layers] * 2)
+    at = np.concatenate([spans.start for _, spans in layers] + [spans.end for _, spans in layers])
+    # Steps are small integers unless weights are very fine; then exact Python integers.
+    kind = np.int64 if sum(step for step, _ in layers) * len(at) < 2**62 else object
+    rate_step = np.concatenate(
+        [np.full(len(spans), step, dtype=kind) for step, spans in layers]
+        + [np.full(len(spans), -step, dtype=kind) for step, spans in layers]
+    )
+    count = np.zeros(n, dtype=np.int64)
+    if at.shape[0] == 0:
+        return count
+    order = np.lexsort((at, group))
+    group, at, rate_step = group[order], at[order], rate_step[order]
+    # The down rate (in 1/scale per µs) after each boundary: a service's steps add up to 0.
+    rate = np.cumsum(rate_step)
+    seg = np.flatnonzero((group[:-1] == group[1:]) & (at[1:] > at[:-1]) & (rate[:-1] > 0))
+    lo, hi, g, r = at[seg], at[1:][seg], group[seg], rate[seg]
+    # Units wholly inside a segment: from the first unit starting at or after lo to the last
+    # ending at or before hi (a unit cut short by the period's end is never wholly inside).
+    first_full = -((origin - lo) // every)
+    last_full = np.minimum((hi - origin) // every, (end - origin) // every)
+    full = np.maximum(last_full - first_full, 0)
+    qualifies = as_objects(r) * every > over * scale
+    qualifies = np.asarray(qualifies, dtype=bool)
+    np.add.at(count, g[qualifies], full[qualifies])
+    # Each unit that holds a boundary (other than at its own start) is measured exactly.
+    off = (at - origin) % every != 0
+    cand = np.unique(np.stack((group[off], (at[off] - origin) // every)), axis=1)
+    cg, cu = cand[0], cand[1]
+    u0 = origin + cu * every
+    measured = as_objects(time.down_within(cg, u0, np.minimum(u0 + every, end)))
+    hit = np.asarray(measured > over * scale, dtype=bool)
+    np.add.at(count, cg[hit], 1)
+    return count
 
 
 @credit_kernel(UnitRefund)
 def _unit_refund(rule: UnitRefund, ctx: CreditContext) -> Credits:
-    down, _total = _down(rule.measure, ctx)
     outcome = ctx.outcomes[rule.measure]
-    count = np.zeros(ctx.n, dtype=np.int64)
-    for i in np.flatnonzero(down > 0).tolist():  # only services that were down
-        timeline = outcome.evidence_of(outcome.index(ctx.services[i])).down
-        count[i] = _qualifying_units(
-            np.asarray(timeline.starts, dtype=np.int64),
-            np.asarray(timeline.ends, dtype=np.int64),
-            origin=ctx.period.start,
-            end=ctx.period.end,
-            every=rule.every.us,
-            over=rule.down_over.us,
-        )
+    assert outcome.time is not None, f"{rule.measure!r} is not a measure of time"
+    units = qualifying_units(
+        outcome.time,
+        outcome.scale,
+        len(outcome.services),
+        origin=ctx.period.start,
+        end=ctx.period.end,
+        every=rule.every.us,
+        over=rule.down_over.us,
+    )
+    count = ctx._spread(outcome, units)
     name = f"refund per {rule.every.words()} on {rule.measure.label}"
     if isinstance(rule.price, Money):
         price = Amounts.constant(rule.price.exact(), ctx.n)

@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 import numpy as np
@@ -58,8 +59,10 @@ class UptimeColumns:
 
     ``eligible_us`` and ``down_us`` are per service (in ``services`` order);
     ``bad`` is the weighted down time in units of ``1 / scale`` microseconds
-    (equal to ``down_us`` when nothing is weighted, with ``scale == 1``). The
-    span sets (grouped by service index) and the per-row ``row_status``,
+    (equal to ``down_us`` when nothing is weighted, with ``scale == 1``); it is
+    the sum over :attr:`layers` of ``step x`` the layer's measure, which is how
+    :meth:`down_within` measures weighted down time inside any span. The span
+    sets (grouped by service index) and the per-row ``row_status``,
     ``row_down_us`` and ``row_detail`` are worked out when first read: only
     evidence and reconciliation need them, not the figures.
     """
@@ -76,6 +79,7 @@ class UptimeColumns:
         bad: I64,
         scale: int,
         spans: _LazySpans,
+        layers: _Layers,
         clause: ScheduledMaintenance | None,
         classify: Callable[[], _Rows],
     ) -> None:
@@ -88,6 +92,7 @@ class UptimeColumns:
         self.bad = bad
         self.scale = scale
         self._spans = spans
+        self._layers = layers
         self.clause = clause
         self._classify = classify
 
@@ -130,6 +135,31 @@ class UptimeColumns:
         """The down time outside the service window."""
         return self._spans.outside_window
 
+    @property
+    def layers(self) -> tuple[tuple[int, k.Grouped], ...]:
+        """The counted down time as ``(step, spans)`` layers: ``bad = sum(step x measure)``.
+
+        Unweighted, one layer: ``(1, down)``. Weighted, one layer per weight
+        level: the spans down at that level or heavier, with the weight step
+        to the next lighter level, in units of ``1 / scale``.
+        """
+        return self._layers.get()
+
+    def down_within(self, group: I64, start: I64, end: I64) -> Any:
+        """Return the counted, weighted down time of each ``(group, [start, end))`` query.
+
+        In units of ``1 / scale`` microseconds, exact: ``int64`` when it fits,
+        Python integers otherwise. ``start`` and ``end`` must lie within the period.
+        """
+        lo, stride = self._layers.origin, self._layers.stride
+        start = np.clip(start, lo, lo + stride - 1)
+        end = np.clip(end, lo, lo + stride - 1)
+        out: Any = np.zeros(group.shape[0], dtype=object if self._layers.wide else np.int64)
+        for step, spans in self.layers:
+            measured = k.Packed(spans, lo, stride).measure_within(group, start, end)
+            out = out + (measured.astype(object) * step if self._layers.wide else measured * step)
+        return out
+
 
 class _LazySpans:
     """The span sets of one sweep, built when evidence or classification first asks."""
@@ -163,6 +193,34 @@ class _LazySpans:
     @functools.cached_property
     def outside_window(self) -> k.Grouped:
         return self._sweep.spans(_outside)
+
+
+class _Layers:
+    """The weighted down time as ``(step, spans)`` layers, built when a credit rule asks.
+
+    Each layer's spans come from a sweep of its own; only rules that measure
+    down time inside parts of the period (a proration basis of its own
+    periods, refunds per unit of time) need them.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], tuple[tuple[int, k.Grouped], ...]],
+        *,
+        origin: int,
+        stride: int,
+        wide: bool,
+    ) -> None:
+        self._build = build
+        self.origin = origin
+        self.stride = stride
+        self.wide = wide
+        self._value: tuple[tuple[int, k.Grouped], ...] | None = None
+
+    def get(self) -> tuple[tuple[int, k.Grouped], ...]:
+        if self._value is None:
+            self._value = self._build()
+        return self._value
 
 
 def _maintenance_clause(measure: Uptime) -> ScheduledMaintenance | None:
@@ -257,6 +315,11 @@ class _Outages:
     widened: k.Grouped  # per kept span: widened to buckets (for classification)
     member_rows: npt.NDArray[np.intp] = attrs.field(factory=lambda: np.zeros(0, np.intp))
     members: k.Grouped = attrs.field(factory=k.empty)  # component rows, under their service
+    # Every counted span, in the period or not (a run of down buckets may cross its bounds).
+    everywhere: k.Grouped = attrs.field(factory=k.empty)
+    # With a minimum on runs of down buckets: the runs long enough, and those too short.
+    runs: k.Grouped | None = None
+    short_runs: k.Grouped = attrs.field(factory=k.empty)
 
 
 def _row_levels(
@@ -299,10 +362,10 @@ def _counted_outages(
     rows.status[skipped[rows.in_period[skipped]]] = RowStatus.STATE_NOT_COUNTED
     orow = orow[counted]
     level = level[counted]
-    minimum = measure.min_outage.us
+    minimum = measure.min_outage.us if measure.minimum_of != "buckets" else 0
     if minimum > 0:
         spans = k.Grouped(group[orow], start[orow], end[orow])
-        if measure.min_outage_of == "episode":
+        if measure.minimum_of == "episode":
             long_enough = _episode_lengths(spans) >= minimum
         else:
             long_enough = (spans.end - spans.start) >= minimum
@@ -310,6 +373,7 @@ def _counted_outages(
         rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
         orow = orow[long_enough]
         level = level[long_enough]
+    everywhere = k.Grouped(group[orow], start[orow], end[orow])
     inside = rows.in_period[orow]
     orow = orow[inside]
     level = level[inside]
@@ -324,7 +388,7 @@ def _counted_outages(
     if measure.granularity is not None:
         b = k.bucketize(raw, origin, measure.granularity.us)
         widened = k.Grouped(b.group, np.maximum(b.start, p0), np.minimum(b.end, p1))
-    return _Outages(orow, level, weights, clipped, widened)
+    return _Outages(orow, level, weights, clipped, widened, everywhere=everywhere)
 
 
 def _component_outages(
@@ -374,7 +438,7 @@ def _component_outages(
         np.concatenate((start[own], combined.start)),
         np.concatenate((end[own], combined.end)),
     )
-    minimum = measure.min_outage.us
+    minimum = measure.min_outage.us if measure.minimum_of != "buckets" else 0
     if minimum > 0:
         long_enough = _episode_lengths(spans) >= minimum
         short = span_rows[~long_enough]
@@ -382,6 +446,7 @@ def _component_outages(
         rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
         spans = _select(spans, long_enough)
         span_rows = span_rows[long_enough]
+    everywhere = spans
     inside = (spans.end > p0) & (spans.start < p1)
     spans = _select(spans, inside)
     span_rows = span_rows[inside]
@@ -394,6 +459,7 @@ def _component_outages(
         _widen(measure, spans, origin, p0, p1),
         member_rows,
         _widen(measure, members, origin, p0, p1),
+        everywhere=everywhere,
     )
 
 
@@ -414,12 +480,30 @@ def _select(spans: k.Grouped, mask: BoolArray) -> k.Grouped:
 def _down_buckets(
     measure: Uptime, outages: _Outages, level: int, *, origin: int, p0: int, p1: int, stride: int
 ) -> k.Grouped:
-    """Return the down spans at ``level`` (outages of that weight or heavier) after buckets."""
+    """Return the down spans at ``level`` (outages of that weight or heavier) after buckets.
+
+    With a minimum on runs of down buckets, only the time in runs long enough is kept.
+    """
     heavy = outages.level <= level
     if measure.granularity is None or measure.bucket_down.kind == "any":
-        return _select(outages.widened, heavy)
+        down = _select(outages.widened, heavy)
+    else:
+        down = _bucket_rule(measure, _select(outages.clipped, heavy), origin=origin, lo=p0, hi=p1)
+    if outages.runs is None:
+        return down
+
+    def both(c: list[I64]) -> BoolArray:
+        mask: BoolArray = (c[0] > 0) & (c[1] > 0)
+        return mask
+
+    return k.coverage([down, outages.runs], both)
+
+
+def _bucket_rule(measure: Uptime, spans: k.Grouped, *, origin: int, lo: int, hi: int) -> k.Grouped:
+    """Return the buckets within ``[lo, hi)`` whose down time meets the measure's bucket rule."""
+    assert measure.granularity is not None
     size = measure.granularity.us
-    down = k.normalize(_select(outages.clipped, heavy))
+    down = k.normalize(_clip(spans, lo, hi))
     g, s, e = down
     first = (s - origin) // size
     last = (e - 1 - origin) // size
@@ -431,9 +515,9 @@ def _down_buckets(
     cand_b = np.concatenate((first, last))
     key = np.unique(np.stack((cand_g, cand_b)), axis=1)
     cg, cb = key[0], key[1]
-    b_start = np.maximum(origin + cb * size, p0)
-    b_end = np.minimum(origin + (cb + 1) * size, p1)
-    inside = k.Packed(down, p0, stride).measure_within(cg, b_start, b_end)
+    b_start = np.maximum(origin + cb * size, lo)
+    b_end = np.minimum(origin + (cb + 1) * size, hi)
+    inside = k.Packed(down, lo, hi - lo + 1).measure_within(cg, b_start, b_end)
     rule = measure.bucket_down
     if rule.kind == "all":
         ok = inside == b_end - b_start
@@ -448,6 +532,48 @@ def _down_buckets(
             np.concatenate((interior.start, edges.start)),
             np.concatenate((interior.end, edges.end)),
         )
+    )
+
+
+def _bucket_runs(measure: Uptime, outages: _Outages, *, origin: int, p0: int, p1: int) -> _Outages:
+    """Apply the minimum to runs of consecutive down buckets, and remember the short runs.
+
+    A run is measured whole, even where it crosses the period's bounds: the
+    buckets outside the period are judged from the outages there, as far as
+    the minimum could reach (one ``min_outage`` beyond each bound).
+    """
+    assert measure.granularity is not None
+    size = measure.granularity.us
+    minimum = measure.min_outage.us
+    bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": p1 - p0 + 1}
+    inside = _down_buckets(measure, outages, len(outages.weights) - 1, **bounds)
+    lo = origin + ((p0 - minimum - origin) // size) * size
+    hi = origin - ((origin - p1 - minimum) // size) * size
+    near = outages.everywhere
+    near = _select(near, (near.end > lo) & (near.start < hi))
+    if measure.bucket_down.kind == "any":
+        beyond = _clip(k.bucketize(near, origin, size), lo, hi)
+    else:
+        beyond = _bucket_rule(measure, near, origin=origin, lo=lo, hi=hi)
+    before, after = _clip(beyond, lo, p0), _clip(beyond, p1, hi)
+    parts = [inside, *(_select(x, x.end > x.start) for x in (before, after))]
+    runs = k.normalize(
+        k.Grouped(
+            np.concatenate([x.group for x in parts]),
+            np.concatenate([x.start for x in parts]),
+            np.concatenate([x.end for x in parts]),
+        )
+    )
+    long_enough = (runs.end - runs.start) >= minimum
+
+    def within(spans: k.Grouped) -> k.Grouped:
+        clipped = _clip(spans, p0, p1)
+        return _select(clipped, clipped.end > clipped.start)
+
+    return attrs.evolve(
+        outages,
+        runs=within(_select(runs, long_enough)),
+        short_runs=within(_select(runs, ~long_enough)),
     )
 
 
@@ -496,12 +622,30 @@ def _window(
         np.tile(window.starts, n),
         np.tile(window.ends, n),
     )
-    drow = np.flatnonzero(rows.direct & rows.in_period & (table.kind == DEPLOYMENT))
     if measure.denominator != "deployed":
         return broadcast
+    deployment = rows.in_period & (table.kind == DEPLOYMENT)
+    drow = np.flatnonzero(rows.direct & deployment)
+    groups, used = [rows.group[drow]], [drow]
+    # A service made of components exists while any of its components is deployed: their
+    # deployments count for every service that lists them (and its own, if it has any).
+    services_of_table = {name: i for i, name in enumerate(table.services)}
+    for service, rule in measure.components:
+        g = rows.parents.get(service)
+        codes = [services_of_table[name] for name in rule.names if name in services_of_table]
+        if g is None or not codes:
+            continue
+        sel = np.flatnonzero(deployment & np.isin(table.service, codes))
+        groups.append(np.full(sel.shape[0], g, dtype=np.int64))
+        used.append(sel)
+    drow = np.concatenate(used)
     rows.status[drow] = RowStatus.DEPLOYMENT_USED
-    deployed = k.Grouped(
-        rows.group[drow], np.maximum(table.start[drow], p0), np.minimum(table.end[drow], p1)
+    deployed = k.normalize(
+        k.Grouped(
+            np.concatenate(groups),
+            np.maximum(table.start[drow], p0),
+            np.minimum(table.end[drow], p1),
+        )
     )
 
     def both(c: list[I64]) -> BoolArray:
@@ -625,10 +769,11 @@ def _weighted_down(
     *,
     accounting: str,
     down_us: I64,
+    down_spans: Callable[[], k.Grouped],
     n: int,
     bounds: dict[str, int],
-) -> tuple[I64, int]:
-    """Return the weighted down time per service, in units of ``1 / scale`` µs, and ``scale``.
+) -> tuple[I64, int, _Layers]:
+    """Return the weighted down time per service, in units of ``1 / scale`` µs, ``scale``, layers.
 
     The sum over levels of (weight step) x (time down at that level or heavier);
     maintenance counted as bad weighs 100%, so it gets a level of its own on top.
@@ -646,18 +791,54 @@ def _weighted_down(
     bad: npt.NDArray[np.int64] | npt.NDArray[np.object_] = (
         np.zeros(n, dtype=object) if wide else np.zeros(n, dtype=np.int64)
     )
+    plan: list[tuple[int, int]] = []  # (step, level) per layer; level -1: maintenance only
     for position, (weight, lighter) in enumerate(
         zip(weights, [*weights[1:], Fraction(0)], strict=True)
     ):
         level = position - 1 if top_only_maintenance else position
+        step = int((weight - lighter) * scale)
+        plan.append((step, level))
         if level == levels - 1:
             level_down = down_us
         else:
-            d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
-            level_down = k.Sweep([d_level, x_spans, w_spans]).sums(_down_keep(accounting), n)
-        step = int((weight - lighter) * scale)
+            level_down = k.Sweep(
+                _level_sets(
+                    measure, outages, level, x_spans=x_spans, w_spans=w_spans, bounds=bounds
+                )
+            ).sums(_down_keep(accounting), n)
         bad += (level_down.astype(object) * step) if wide else step * level_down
-    return bad, scale  # type: ignore[return-value]  # int64, or exact Python ints when wide
+
+    def build() -> tuple[tuple[int, k.Grouped], ...]:
+        return tuple(
+            (
+                step,
+                down_spans()
+                if level == levels - 1
+                else k.Sweep(
+                    _level_sets(
+                        measure, outages, level, x_spans=x_spans, w_spans=w_spans, bounds=bounds
+                    )
+                ).spans(_down_keep(accounting)),
+            )
+            for step, level in plan
+        )
+
+    layers = _Layers(build, origin=bounds["p0"], stride=bounds["stride"], wide=wide)
+    return bad, scale, layers  # type: ignore[return-value]  # int64, or Python ints when wide
+
+
+def _level_sets(
+    measure: Uptime,
+    outages: _Outages,
+    level: int,
+    *,
+    x_spans: k.Grouped,
+    w_spans: k.Grouped,
+    bounds: dict[str, int],
+) -> list[k.Grouped]:
+    """Return the span sets to sweep for the down time at ``level`` or heavier."""
+    d_level = k.empty() if level < 0 else _down_buckets(measure, outages, level, **bounds)
+    return [d_level, x_spans, w_spans]
 
 
 def _classify(
@@ -678,9 +859,15 @@ def _classify(
     contribution = down_packed.measure_within(*widened)
     excluded_touch = k.Packed(excl, p0, stride).measure_within(*widened)
     in_window = k.Packed(w_spans, p0, stride).measure_within(*widened)
+    short_touch = k.Packed(outages.short_runs, p0, stride).measure_within(*widened)
     rows.status[orow] = np.select(
-        [contribution > 0, excluded_touch > 0, in_window > 0],
-        [RowStatus.COUNTED, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
+        [contribution > 0, short_touch > 0, excluded_touch > 0, in_window > 0],
+        [
+            RowStatus.COUNTED,
+            RowStatus.BELOW_MINIMUM,
+            RowStatus.EXCLUDED,
+            RowStatus.BELOW_BUCKET_RULE,
+        ],
         RowStatus.OUTSIDE_WINDOW,
     )
     rows.amount[orow] = contribution
@@ -733,6 +920,8 @@ def run_uptime(
     rows = _rows(measure, table, services, p0=p0, p1=p1)
 
     outages = _counted_outages(measure, table, rows, origin=origin, p0=p0, p1=p1)
+    if measure.minimum_of == "buckets" and measure.min_outage.us > 0:
+        outages = _bucket_runs(measure, outages, origin=origin, p0=p0, p1=p1)
     clause = _maintenance_clause(measure)
     x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride)
     w_spans = _window(measure, table, rows, window, n, p0=p0, p1=p1)
@@ -759,18 +948,18 @@ def run_uptime(
             )
             eligible_us -= k.sum_by_group(x_spans.group, removed, n)
         sweep = None
-    bad, scale = _weighted_down(
+    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans))
+    bad, scale, layers = _weighted_down(
         measure,
         outages,
         x_spans,
         w_spans,
         accounting=accounting,
         down_us=down_us,
+        down_spans=lambda: spans.down,
         n=n,
         bounds=bounds,
     )
-
-    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans))
 
     def classify() -> _Rows:
         _classify(outages, rows, spans.down, spans.excluded, w_spans, p0=p0, stride=stride)
@@ -786,6 +975,7 @@ def run_uptime(
         bad=bad,
         scale=scale,
         spans=spans,
+        layers=layers,
         clause=clause,
         classify=classify,
     )

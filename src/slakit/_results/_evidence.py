@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -145,13 +146,34 @@ def _timeline_lines(timeline: Timeline, indent: str, limit: int = 20) -> list[st
     return lines
 
 
+class DownTime(Protocol):
+    """The counted down time of a measure of time, for rules that measure parts of it.
+
+    ``layers`` are ``(step, spans)`` pairs (spans grouped by the outcome's
+    service index) whose ``step``-weighted measures add up to the down time,
+    in units of ``1 / scale`` microseconds; :meth:`down_within` measures it
+    inside spans.
+    """
+
+    @property
+    def layers(self) -> tuple[tuple[int, Any], ...]:
+        """The ``(step, grouped spans)`` layers of the down time."""
+
+    def down_within(self, group: Any, start: Any, end: Any) -> Any:
+        """Return the down time of each ``(group, [start, end))``, in ``1 / scale`` µs."""
+
+
 @attrs.frozen(eq=False)
 class MeasureOutcome:
     """One measure's results over all measured services, as columns, with lazy evidence.
 
     ``good`` and ``total`` hold each service's exact value as ``good / total``
-    (for uptime: up time and eligible time in microseconds); ``total == 0``
-    means no data.
+    (for uptime: up time and eligible time), counted in units of ``1 / scale``
+    of the measure's unit (microseconds for measures of time; ``scale`` is 1
+    unless weights, such as degraded states or affected shares, make the figures
+    fractional); ``total == 0`` means no data. Rules that consume time (down
+    time, eligible time) must divide by ``scale``: :meth:`down_us` and
+    :meth:`eligible_us` do.
     """
 
     measure: Measure
@@ -162,10 +184,29 @@ class MeasureOutcome:
     notes: Callable[[], list[EventNote]]
     #: ``{"rows": {"rows": n}, "categories": {...}, "reasons": {...}}``
     counts: Mapping[str, Mapping[str, int]]
+    scale: int = 1
+    #: For measures of time: their down time, measurable inside any span.
+    time: DownTime | None = None
+    _positions: dict[str, int] = attrs.field(init=False, factory=dict, repr=False)
 
     def index(self, service: str) -> int:
         """Return the position of ``service`` in :attr:`services`."""
-        return self.services.index(service)
+        return self.positions[service]
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        """Each service's position in :attr:`services` (built once per outcome)."""
+        if not self._positions and self.services:
+            self._positions.update((name, i) for i, name in enumerate(self.services))
+        return self._positions
+
+    def down_us(self) -> tuple[npt.NDArray[Any], int]:
+        """Return each service's down time as exact ``numerators / denominator`` microseconds."""
+        return self.total - self.good, self.scale
+
+    def eligible_us(self) -> tuple[npt.NDArray[Any], int]:
+        """Return each service's eligible time as exact ``numerators / denominator`` µs."""
+        return self.total, self.scale
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -288,8 +289,19 @@ def duration(text: str) -> Duration:
     return parse_duration(text)
 
 
-def describe_us(us: int) -> str:
-    """Return a length of time in words, exact to the second (and microseconds if any)."""
+def describe_us(us: int | Fraction) -> str:
+    """Return a length of time in words, exact to the second (and microseconds if any).
+
+    A fraction of a microsecond (weighted down time) is never dropped: the
+    whole part is written in words and the exact value beside it.
+
+    >>> describe_us(Fraction(7_560_000_001, 10))
+    '12 minutes 36 seconds (exactly 7560000001/10 microseconds)'
+    """
+    if isinstance(us, Fraction) and us.denominator != 1:
+        whole = math.floor(us)
+        words = describe_us(whole) if whole else "less than a microsecond"
+        return f"{words} (exactly {us} microseconds)"
     if us == 0:
         return "0 seconds"
     parts: list[str] = []
