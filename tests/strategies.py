@@ -130,7 +130,9 @@ def uptime_measures(draw: st.DrawFn) -> sla.Uptime:
     return sla.uptime(
         min_outage=draw(st.integers(0, 90).map(sla.seconds)),
         min_outage_of=draw(
-            st.sampled_from([None, "episode", "report"] + ([] if granularity is None else ["buckets"]))
+            st.sampled_from(
+                [None, "episode", "report"] + ([] if granularity is None else ["buckets"])
+            )
         ),
         granularity=None if granularity is None else sla.seconds(granularity),
         bucket_down=bucket_down,

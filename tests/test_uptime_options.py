@@ -227,7 +227,9 @@ def test_deployments_of_components_make_the_service_exist(
     assert result.value == 1 - Fraction(HOUR, eligible_hours * HOUR)
     notes = {n.where: n for n in report.events() if n.kind == "deployment"}
     assert notes
-    assert all(n.reason == "counted: deployed time, the measure's denominator" for n in notes.values())
+    assert all(
+        n.reason == "counted: deployed time, the measure's denominator" for n in notes.values()
+    )
 
 
 def test_deployed_time_is_the_denominator() -> None:
@@ -364,7 +366,9 @@ def test_minimum_on_raw_outages_or_on_runs_of_down_buckets(
     assert ev.down_us == down_minutes * MIN
     if down_minutes == 0:
         assert all(n.reason.startswith("ignored: ") for n in ev.events)
-        assert all("lasted less than the minimum outage of 10 minutes" in n.reason for n in ev.events)
+        assert all(
+            "lasted less than the minimum outage of 10 minutes" in n.reason for n in ev.events
+        )
 
 
 def test_a_run_of_down_buckets_is_measured_across_the_period_bound() -> None:

@@ -138,7 +138,7 @@ def test_prorated_over_the_basis_periods(measure: sla.Uptime, evts: list, length
     money=st.booleans(),
 )
 def test_per_downtime_units(
-    measure: sla.Uptime, evts: list, every: int, worth: int, how: str, money: bool
+    measure: sla.Uptime, evts: list, *, every: int, worth: int, how: str, money: bool
 ) -> None:
     """per_downtime(): units of weighted down time (rounded as asked) x the worth of a unit."""
     value: sla.Duration | sla.Money = sla.usd(str(worth)) if money else sla.seconds(worth)
@@ -187,7 +187,11 @@ def test_schedules_see_the_weighted_value(measure: sla.Uptime, evts: list) -> No
             continue
         value = 1 - sum(weight.values(), Fraction(0)) / eligible
         share = next(
-            (s for bound, s in ((Fraction(1, 2), 1), (Fraction(9, 10), Fraction(1, 4))) if value < bound),
+            (
+                s
+                for bound, s in ((Fraction(1, 2), 1), (Fraction(9, 10), Fraction(1, 4)))
+                if value < bound
+            ),
             Fraction(1, 10) if value < Fraction(99, 100) else Fraction(0),
         )
         assert got[service] == FEES[service] * share, service
