@@ -7,6 +7,13 @@ is shown but not run; keep those rare. Each file is one test, named by its path.
 
 Docstrings: the doctests of ``slakit`` and of every module below it run with
 :func:`doctest.testmod`, and any failure fails the test.
+
+Install commands: slakit is installed from a checkout of its repository, not from a package
+index. Every ``pip install`` a page shows is one of the README's quick-start commands, or
+``pip install -e '.[EXTRAS]'`` of the checkout, with extras that ``pyproject.toml`` declares.
+
+Navigation: every page is in ``mkdocs.yml``'s nav once, every nav entry exists, and each
+section's pages live in its folder (tutorial/, how-to/, explanation/, reference/).
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ import importlib
 import io
 import pkgutil
 import re
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
 import attrs
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKDOWN_FILES = sorted(
@@ -155,3 +164,158 @@ def test_module_doctests() -> None:
             failures.append(f"{module.__name__}: {result.failed} failed\n{out.getvalue()}")
     assert not failures, "\n".join(failures)
     assert attempted > 0, "no doctests were found in slakit; the module walk is broken"
+
+
+# --- install commands ------------------------------------------------------------------------
+
+_INSTALL = re.compile(r'pip install[^`\n&;|"]*')  # a '"' ends a command quoted in source
+_CHECKOUT_EXTRAS = re.compile(r"pip install -e '\.\[(?P<extras>[a-z0-9_-]+(?:,[a-z0-9_-]+)*)\]'")
+EXTRAS = frozenset(
+    tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+)
+
+
+def install_commands(text: str) -> list[tuple[int, str]]:
+    """Return each ``pip install ...`` command in a text, with its 1-based line number."""
+    return [
+        (number, match.group().strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in _INSTALL.finditer(line)
+    ]
+
+
+def quick_start() -> list[str]:
+    """Return the commands of the README's quick start (the bash block under its heading)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    (block,) = [b for b in fenced_blocks(section) if b.info[:1] == ("bash",)]
+    return [line.strip() for line in block.source.splitlines() if line.strip()]
+
+
+QUICK_START_INSTALLS = frozenset(
+    part.strip()
+    for command in quick_start()
+    for part in command.split("&&")
+    if part.strip().startswith("pip install")
+)
+
+
+def install_problem(command: str) -> str | None:
+    """Return why ``command`` is not an install the docs may show, or ``None`` if it is."""
+    if command in QUICK_START_INSTALLS:
+        return None
+    match = _CHECKOUT_EXTRAS.fullmatch(command)
+    if match is None:
+        return (
+            f"{command!r} is neither a README quick-start command "
+            f"({sorted(QUICK_START_INSTALLS)}) nor pip install -e '.[EXTRA]' of the checkout "
+            "(slakit is not on a package index)"
+        )
+    unknown = sorted(set(match["extras"].split(",")) - EXTRAS)
+    if unknown:
+        return f"{command!r} names extras pyproject.toml does not declare: {unknown}"
+    return None
+
+
+def test_the_quick_start_is_two_commands_that_install_from_the_checkout() -> None:
+    """The README's quick start is two commands, both installing the checkout itself."""
+    commands = quick_start()
+    assert len(commands) == 2, commands
+    assert {"pip install -e .", "pip install -e '.[test]'"} == QUICK_START_INSTALLS
+
+
+@pytest.mark.parametrize(
+    ("command", "allowed"),
+    [
+        # the README's own commands, and extras of the checkout
+        ("pip install -e .", True),
+        ("pip install -e '.[test]'", True),
+        ("pip install -e '.[yaml]'", True),
+        ("pip install -e '.[docs,bench]'", True),
+        # from a package index, where slakit is not published
+        ("pip install slakit", False),
+        ("pip install slakit[hypothesis]", False),
+        ("pip install 'slakit[yaml]'", False),
+        # an extra that does not exist, another quoting, not editable
+        ("pip install -e '.[nope]'", False),
+        ('pip install -e ".[bench]"', False),
+        ("pip install '.[test]'", False),
+    ],
+)
+def test_the_install_rule(command: str, *, allowed: bool) -> None:
+    """The rule accepts the quick start and declared extras of the checkout, and nothing else."""
+    assert (install_problem(command) is None) is allowed
+
+
+def test_install_commands_are_found_in_text() -> None:
+    """Commands are cut at a backtick, ``&&`` or the end of the line; every one is found."""
+    text = "Run `pip install -e '.[yaml]'` first.\npip install -e . && slakit demo\nno install"
+    assert install_commands(text) == [(1, "pip install -e '.[yaml]'"), (2, "pip install -e .")]
+
+
+#: The sources, whose docstrings and error messages tell users what to install.
+SOURCE_FILES = sorted((ROOT / "src").rglob("*.py"), key=lambda p: p.as_posix())
+
+
+@pytest.mark.parametrize(
+    "path",
+    MARKDOWN_FILES + SOURCE_FILES,
+    ids=[p.relative_to(ROOT).as_posix() for p in MARKDOWN_FILES + SOURCE_FILES],
+)
+def test_install_commands_in_the_docs_are_the_readmes(path: Path) -> None:
+    """Every ``pip install`` on a page or in a message is the README's or a checkout's extra."""
+    problems = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {problem}"
+        for number, command in install_commands(path.read_text(encoding="utf-8"))
+        if (problem := install_problem(command)) is not None
+    ]
+    assert not problems, "\n".join(problems)
+
+
+# --- navigation ------------------------------------------------------------------------------
+
+#: The nav sections whose pages live in a folder of their own.
+SECTION_FOLDERS = {
+    "Tutorial": "tutorial",
+    "How-to guides": "how-to",
+    "Explanation": "explanation",
+    "Reference": "reference",
+}
+
+
+def _nav() -> list[object]:
+    """Return mkdocs.yml's nav (the file uses only plain YAML)."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav: list[object] = config["nav"]
+    return nav
+
+
+def _pages(entries: list[object], section: str | None = None) -> list[tuple[str | None, str]]:
+    """Return each nav page as (its top-level section, or None, and its path)."""
+    out: list[tuple[str | None, str]] = []
+    for entry in entries:
+        assert isinstance(entry, dict)
+        ((title, value),) = entry.items()
+        if isinstance(value, list):
+            out += _pages(value, section if section is not None else title)
+        else:
+            out.append((section, value))
+    return out
+
+
+def test_the_nav_lists_every_page_once_in_its_folder() -> None:
+    """Every page is in the nav once, every nav entry exists, each section holds its folder."""
+    pages = _pages(_nav())
+    paths = [path for _, path in pages]
+    docs = ROOT / "docs"
+    on_disk = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    assert sorted(paths) == on_disk, "pages and nav differ; add the page to mkdocs.yml's nav"
+    assert len(set(paths)) == len(paths), "a page is in the nav twice"
+    for section, path in pages:
+        folder = SECTION_FOLDERS.get(section or "")
+        if folder:
+            assert path.startswith(f"{folder}/"), f"{path} is in {section} but not in {folder}/"
+        else:
+            assert "/" not in path, f"{path} is at the top of the nav but in a folder"

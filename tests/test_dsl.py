@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import slakit as sla
 from slakit._dsl._money import round_fraction
-from slakit._ratio import format_percent, percent_of, ratio
+from slakit._ratio import ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 # --- money ------------------------------------------------------------------------------------
@@ -160,14 +160,6 @@ def test_ratio_refuses_inexact_or_ambiguous_forms(value: object, message: str) -
     """Bare numbers, floats and out-of-range values are refused with a fix."""
     with pytest.raises(DefinitionError, match=message):
         ratio(value)
-
-
-def test_percent_display_never_rounds_up_across_a_bound() -> None:
-    """Displayed percentages truncate, so 99.989999...% never shows as 99.99%."""
-    just_below = Fraction(9999, 10000) - Fraction(1, 10**12)
-    assert format_percent(just_below) == "99.989999%"
-    assert format_percent(Fraction(9999, 10000)) == "99.99%"
-    assert percent_of(Fraction(-1, 3)) == Decimal("-33.333333")
 
 
 # --- measures, objectives, exclusions -----------------------------------------------------------

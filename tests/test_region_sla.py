@@ -194,6 +194,9 @@ def _without_origins(data: dict[str, object]) -> str:
         for note in ev["events"]:
             note["where"] = ""
         ev["events"].sort(key=lambda n: json.dumps(n, sort_keys=True))
+    for group in blob["uncovered"]:
+        for row in group["rows"]:
+            row["where"] = ""
     return json.dumps(blob, sort_keys=True)
 
 

@@ -70,9 +70,9 @@ def test_objective_result_figures() -> None:
     assert a.percent == Decimal("99.865410")
     assert a.target == Decimal("0.999")
     assert a.margin == a.value - Fraction(999, 1000)
-    assert a.margin_points == Decimal("-0.034589")
+    assert a.margin_points == Decimal("-0.034590")  # -0.0345895...: rounded half-even
     assert not a.met
-    assert a.describe() == "uptime >= 99.9%: breached (99.865410%)"
+    assert a.describe() == "uptime >= 99.9%: breached (99.865410% (exact 742/743))"
 
 
 def test_service_report_and_unknown_service() -> None:
@@ -135,7 +135,10 @@ def test_explain_names_clauses_and_figures() -> None:
         "time excluded by the clause (scheduled maintenance, announced at least 5 days ahead"
         in text
     )
-    assert "10% of 10,000.00 USD (value 99.865410% is at least 99% and below 99.9%)" in text
+    assert (
+        "10% of 10,000.00 USD (value 99.865410% (exact 742/743) is at least 99% and below 99.9%)"
+        in text
+    )
     assert "Service c" in text
     assert "  credit: none" in text
     assert "Total credit: 3,500.00 USD (exact 3,500, rounded once, half-up" in text

@@ -295,4 +295,4 @@ def test_importing_without_hypothesis_names_the_extra(module: str) -> None:
         check=True,
         env={"HYPOTHESIS_NO_PLUGINS": "1", "PATH": ""},
     )
-    assert "pip install slakit[hypothesis]" in out.stdout
+    assert "checkout: pip install -e '.[hypothesis]'" in out.stdout

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
+import hypothesis.core
 import pytest
+from hypothesis import settings
 
 import slakit as sla
 import slakit.testing as sltest
@@ -169,3 +172,121 @@ def test_periods_and_names() -> None:
     with pytest.raises(ValueError, match="unknown"):
         sltest.check_agreement(agreement, checks=["check_everything"])
     assert str(sltest.CheckResult("x", "passed")) == "x: passed"
+
+
+# --- bounds are probed deterministically, before any search ------------------------------------
+
+
+@pytest.fixture
+def random_profile() -> Iterator[None]:
+    """Load a profile that is not derandomized (as outside CI); restore the previous one after."""
+    previous = settings.get_current_profile_name()
+    settings.register_profile(
+        "random-seeds", parent=settings.get_profile(previous), derandomize=False
+    )
+    settings.load_profile("random-seeds")
+    yield
+    settings.load_profile(previous)
+
+
+@pytest.mark.usefixtures("random_profile")
+def test_a_bug_at_a_bound_is_found_with_every_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With any seed and one example, the gap and the cap before the sum are found every time."""
+    for seed in range(51):
+        monkeypatch.setattr(hypothesis.core, "global_force_seed", seed)  # --hypothesis-seed=N
+        with pytest.raises(CounterexampleError, match=r"from 100.00 USD to 0.00 USD"):
+            sltest.check_monotone(GAP, max_examples=1)
+        with pytest.raises(CounterexampleError, match=r"above 50% of the fee"):
+            sltest.check_caps(CAP_BEFORE_SUM, at_most="50%", max_examples=1)
+
+
+def test_the_probe_puts_uptime_on_and_beside_every_bound() -> None:
+    """Each rung's outage gives exactly ``1 - down / eligible``; each bound is hit and straddled."""
+    office = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")
+    for measure in (UPTIME, sla.uptime(during=office)):
+        agreement = schedule_agreement(measure, {"< 99.9%": "10%", "< 99%": "25%"}, services=["a"])
+        period = sla.monthly().period("2026-11")
+        eligible = sla.evaluate(agreement, [], period=period).evidence("a").eligible.measure()
+        values = set()
+        for ladder in sltest._ladders(agreement, period, ()):
+            for events in ladder.outages():
+                value = sla.evaluate(agreement, events, period=period).objectives[0].value
+                assert value is not None
+                down = sla.evaluate(agreement, events, period=period).evidence("a").down.measure()
+                assert value == 1 - Fraction(down, eligible)
+                values.add(value)
+        for bound in (Fraction(999, 1000), Fraction(99, 100)):
+            step = Fraction(1, eligible)
+            assert {bound - step, bound, bound + step} <= values, (measure, bound)
+
+
+# Each group: the schedule, and the credit on each side of the bound where more down time
+# lowers it. October 2026 has 44,640 minutes, November 43,200: each bound below is a whole
+# number of microseconds (and of minutes in November) of down time.
+BOUND_BUGS = [
+    # gaps: the band above the gap ends at an exclusive bound, or at an inclusive one
+    ({"(99%, 99.9%)": "10%", "(-inf, 99%)": "25%"}, "100.00", "0.00"),  # point gap at 99%
+    ({"[99.5%, 99.9%)": "10%", "(-inf, 99%)": "25%"}, "100.00", "0.00"),  # just below 99.5%
+    ({"(99.5%, 99.9%)": "10%", "(-inf, 99%]": "25%"}, "100.00", "0.00"),  # at 99.5% exactly
+    ({"[99%, 99.9%)": "10%", "(98%, 99%)": "25%", "(-inf, 98%)": "50%"}, "250.00", "0.00"),  # 98%
+    # inversions: bands built by hand, listed so that their credits look ordered, but a worse
+    # value earns less; the lower band's upper bound exclusive, or inclusive
+    ((("[", "99%", "99.9%", ")", "25%"), ("(", None, "99%", ")", "10%")), "250.00", "100.00"),
+    ((("(", "99%", "99.9%", ")", "25%"), ("(", None, "99%", "]", "10%")), "250.00", "100.00"),
+]
+MEASURES = [
+    # exact microseconds; buckets of a minute; a minimum outage; a service window
+    (UPTIME, "2026-10"),
+    (sla.uptime(granularity=sla.minutes(1)), "2026-11"),
+    (sla.uptime(min_outage=sla.minutes(1)), "2026-10"),
+    (sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")), "2026-11"),
+]
+
+
+def _schedule(measure: sla.Measure, table: object) -> sla.CreditSchedule:
+    """Build the schedule from a credit table, or by hand from (open, low, high, close, credit)."""
+    if isinstance(table, dict):
+        return sla.credit_schedule(measure, table)
+    assert isinstance(table, tuple)
+    bands = []
+    for opening, low, high, closing, credit in table:
+        lower = None if low is None else sla.Bound(Decimal(low[:-1]) / 100, opening == "[")
+        upper = sla.Bound(Decimal(high[:-1]) / 100, closing == "]")
+        bands.append(sla.Band(lower, upper, Decimal(credit[:-1]) / 100))
+    return sla.CreditSchedule(measure, tuple(bands))
+
+
+@pytest.mark.parametrize(("measure", "month"), MEASURES)
+@pytest.mark.parametrize(("table", "was", "now"), BOUND_BUGS)
+def test_every_kind_of_bound_bug_is_found_deterministically(
+    measure: sla.Uptime, month: str, table: object, was: str, now: str
+) -> None:
+    """A gap or an inversion at any kind of bound is found without search, and reproduces."""
+    agreement = agreement_with(_schedule(measure, table))
+    with pytest.raises(CounterexampleError, match=rf"from {was} USD to {now} USD") as caught:
+        sltest.check_monotone(agreement, period=month, max_examples=1)
+    error = caught.value
+    (outage,) = error.events
+    assert sla.evaluate(agreement, [outage], period=month).total == sla.usd(now)
+    if isinstance(table, dict):  # a gap is also found from the bands alone
+        with pytest.raises(CounterexampleError, match="gap"):
+            sltest.check_no_gaps(agreement, period=month)
+
+
+@pytest.mark.parametrize(("measure", "month"), MEASURES)
+@pytest.mark.parametrize(
+    "table",
+    [
+        # the same bounds, each shared by one inclusive and one exclusive side: no gap
+        {"[99%, 99.9%)": "10%", "(-inf, 99%)": "25%"},
+        {"(99%, 99.9%)": "10%", "(-inf, 99%]": "25%"},
+        {"(99%, 99.9%]": "10%", "(98%, 99%]": "25%", "(-inf, 98%]": "50%"},
+    ],
+)
+def test_schedules_without_bound_bugs_pass_the_probe(
+    measure: sla.Uptime, month: str, table: dict[str, str]
+) -> None:
+    """Where every bound is shared by one inclusive and one exclusive side, nothing is found."""
+    agreement = agreement_with(sla.credit_schedule(measure, table))
+    assert sltest.check_monotone(agreement, period=month, max_examples=1).status == "passed"
+    assert sltest.check_no_gaps(agreement, period=month).status == "passed"

@@ -10,19 +10,18 @@ Import it as ``import slakit as sla``; everything a user needs is here.
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import functools
 import importlib
-import pkgutil
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # The public names are loaded when first used (PEP 562), so that ``import slakit`` stays fast
-# and a program pays only for the layers it uses. The imports below are the one list of what
-# is public and where it lives: type checkers and the reference docs read them as they are,
-# and ``__getattr__`` reads them (once, with ``ast``) to find a name's module.
+# and a program pays only for the layers it uses. Each public name is written three times, in
+# the same groups: imported below for type checkers and the reference docs, listed in
+# ``__all__``, and mapped to its module in ``_EXPORTS``, the table ``__getattr__`` loads from.
+# The table is plain data, so the lookup needs neither this file's source nor a walk over the
+# package (which would import ``slakit.__main__`` and start the CLI); tests/test_namespace.py
+# fails when the three lists disagree. To add a public name, add it to all three.
 if TYPE_CHECKING:
     # --- time: instants, durations, spans, timelines -------------------------------------------
     from slakit._time._instant import (
@@ -202,6 +201,7 @@ if TYPE_CHECKING:
     # --- results -------------------------------------------------------------------------------
     from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
     from slakit._results._report import Report, ServiceReport
+    from slakit._results._uncovered import UncoveredGroup, UncoveredRow
     from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
 
 __all__ = [
@@ -410,32 +410,223 @@ __all__ = [
     "Reconciliation",
     "Report",
     "ServiceReport",
+    "UncoveredGroup",
+    "UncoveredRow",
     "Verdict",
 ]
 
 
-@functools.cache
-def _exports() -> dict[str, str]:
-    """Map each public name to its module, from the ``TYPE_CHECKING`` imports of this file.
-
-    Without the source (a sourceless install), every submodule is imported and searched.
-    """
-    try:
-        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    except OSError:
-        found = {}
-        for info in pkgutil.walk_packages(__path__, f"{__name__}."):
-            module = importlib.import_module(info.name)
-            for public in __all__:
-                if public not in found and public in vars(module):
-                    found[public] = info.name
-        return found
-    found = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("slakit."):
-            for alias in node.names:
-                found[alias.asname or alias.name] = node.module
-    return found
+#: Each public name and the module that defines it, in the groups of ``__all__``.
+_EXPORTS: dict[str, str] = {
+    # time: instants, durations, spans, timelines
+    "Duration": "slakit._time._instant",
+    "Span": "slakit._time._timeline",
+    "Timeline": "slakit._time._timeline",
+    "days": "slakit._time._instant",
+    "duration": "slakit._time._instant",
+    "hours": "slakit._time._instant",
+    "microseconds": "slakit._time._instant",
+    "minutes": "slakit._time._instant",
+    "seconds": "slakit._time._instant",
+    # time: billing periods
+    "Monthly": "slakit._time._periods",
+    "Period": "slakit._time._periods",
+    "PeriodRule": "slakit._time._periods",
+    "monthly": "slakit._time._periods",
+    "parse_period": "slakit._time._periods",
+    "quarterly": "slakit._time._periods",
+    "rolling": "slakit._time._periods",
+    "weeks": "slakit._time._periods",
+    "yearly": "slakit._time._periods",
+    # time: calendars (service windows)
+    "BusinessClock": "slakit._time._clock",
+    "Calendar": "slakit._time._calendar",
+    "always": "slakit._time._calendar",
+    "business_clock": "slakit._time._clock",
+    "complement": "slakit._time._calendar",
+    "dates": "slakit._time._calendar",
+    "difference": "slakit._time._calendar",
+    "holidays": "slakit._time._calendar",
+    "intersection": "slakit._time._calendar",
+    "never": "slakit._time._calendar",
+    "recurring": "slakit._time._calendar",
+    "union": "slakit._time._calendar",
+    "weekly": "slakit._time._calendar",
+    # events
+    "Deployment": "slakit._events._records",
+    "Event": "slakit._events._records",
+    "EventTable": "slakit._events._table",
+    "Maintenance": "slakit._events._records",
+    "Outage": "slakit._events._records",
+    # dsl: money
+    "Money": "slakit._dsl._money",
+    "Rounding": "slakit._dsl._money",
+    "eur": "slakit._dsl._money",
+    "gbp": "slakit._dsl._money",
+    "jpy": "slakit._dsl._money",
+    "money": "slakit._dsl._money",
+    "usd": "slakit._dsl._money",
+    "Charge": "slakit._events._billing",
+    "ChargeTable": "slakit._events._billing",
+    "UnitPrice": "slakit._events._billing",
+    # dsl: measures, objectives, exclusions
+    "BucketRule": "slakit._dsl._measures",
+    "Composite": "slakit._dsl._composites",
+    "mean_of": "slakit._dsl._composites",
+    "pooled": "slakit._dsl._composites",
+    "worst_of": "slakit._dsl._composites",
+    "ComponentRule": "slakit._dsl._measures",
+    "all_of": "slakit._dsl._measures",
+    "any_of": "slakit._dsl._measures",
+    "at_least": "slakit._dsl._measures",
+    "Exclusion": "slakit._dsl._exclusions",
+    "Measure": "slakit._dsl._measures",
+    "Objective": "slakit._dsl._objectives",
+    "ScheduledMaintenance": "slakit._dsl._exclusions",
+    "Uptime": "slakit._dsl._measures",
+    "scheduled_maintenance": "slakit._dsl._exclusions",
+    "uptime": "slakit._dsl._measures",
+    # dsl: compensation
+    "Band": "slakit._dsl._compensation",
+    "Bound": "slakit._dsl._compensation",
+    "CreditRule": "slakit._dsl._compensation",
+    "CreditSchedule": "slakit._dsl._compensation",
+    "credit_schedule": "slakit._dsl._compensation",
+    "Base": "slakit._dsl._compensation",
+    "Bonus": "slakit._dsl._combinators",
+    "Cap": "slakit._dsl._combinators",
+    "Charges": "slakit._dsl._compensation",
+    "Chronic": "slakit._dsl._claims",
+    "Claim": "slakit._events._claims",
+    "ClaimRequired": "slakit._dsl._claims",
+    "ClaimTable": "slakit._events._claims",
+    "ClaimWindow": "slakit._dsl._claims",
+    "DowntimeUnits": "slakit._dsl._remedies",
+    "EarnBack": "slakit._dsl._combinators",
+    "Escalate": "slakit._dsl._combinators",
+    "Fee": "slakit._dsl._compensation",
+    "First": "slakit._dsl._combinators",
+    "InOrder": "slakit._dsl._combinators",
+    "Largest": "slakit._dsl._combinators",
+    "Linear": "slakit._dsl._remedies",
+    "Minimum": "slakit._dsl._combinators",
+    "PerBreach": "slakit._dsl._remedies",
+    "Prorated": "slakit._dsl._remedies",
+    "ReportOnly": "slakit._dsl._claims",
+    "Scaled": "slakit._dsl._combinators",
+    "Statement": "slakit._engine._statement",
+    "Total": "slakit._dsl._combinators",
+    "UnitRefund": "slakit._dsl._remedies",
+    "bonus": "slakit._dsl._combinators",
+    "cap": "slakit._dsl._combinators",
+    "charges": "slakit._dsl._compensation",
+    "chronic": "slakit._dsl._claims",
+    "after_ticket_closes": "slakit._dsl._claims",
+    "claim_required": "slakit._dsl._claims",
+    "earn_back": "slakit._dsl._combinators",
+    "escalate": "slakit._dsl._combinators",
+    "fee": "slakit._dsl._compensation",
+    "first": "slakit._dsl._combinators",
+    "in_order": "slakit._dsl._combinators",
+    "largest": "slakit._dsl._combinators",
+    "linear": "slakit._dsl._remedies",
+    "minimum": "slakit._dsl._combinators",
+    "per_breach": "slakit._dsl._remedies",
+    "per_downtime": "slakit._dsl._remedies",
+    "prorated": "slakit._dsl._remedies",
+    "refund_per": "slakit._dsl._remedies",
+    "report_only": "slakit._dsl._claims",
+    "scaled": "slakit._dsl._combinators",
+    "statement": "slakit._engine._statement",
+    "total": "slakit._dsl._combinators",
+    "within_cycles": "slakit._dsl._claims",
+    "within_days": "slakit._dsl._claims",
+    # dsl: tiers and agreements
+    "Agreement": "slakit._dsl._agreement",
+    "Tier": "slakit._dsl._agreement",
+    # dsl: request measures
+    "BucketAvailability": "slakit._dsl._requests",
+    "BucketNote": "slakit._results._requests",
+    "ErrorRateUptime": "slakit._dsl._requests",
+    "LatencyPercentile": "slakit._dsl._requests",
+    "LatencyShare": "slakit._dsl._requests",
+    "Request": "slakit._events._requests",
+    "RequestEvidence": "slakit._results._requests",
+    "RequestMeasure": "slakit._dsl._requests",
+    "RequestRatio": "slakit._dsl._requests",
+    "RequestTable": "slakit._events._requests",
+    "bucket_availability": "slakit._dsl._requests",
+    "error_rate_uptime": "slakit._dsl._requests",
+    "latency_percentile": "slakit._dsl._requests",
+    "latency_share": "slakit._dsl._requests",
+    "milliseconds": "slakit._events._requests",
+    "success_ratio": "slakit._dsl._requests",
+    # agreements as products: parties, catalogue, reporting, versions; as data
+    "Amendment": "slakit._dsl._versions",
+    "Change": "slakit._dsl._versions",
+    "Party": "slakit._dsl._catalog",
+    "Reporting": "slakit._dsl._catalog",
+    "Service": "slakit._dsl._catalog",
+    "Version": "slakit._dsl._versions",
+    "agreement_schema": "slakit._data._schema",
+    "diff": "slakit._dsl._versions",
+    "dumps": "slakit._data._formats",
+    "from_data": "slakit._data._codec",
+    "loads": "slakit._data._formats",
+    "party": "slakit._dsl._catalog",
+    "read_agreement": "slakit._data._formats",
+    "reporting": "slakit._dsl._catalog",
+    "service": "slakit._dsl._catalog",
+    "to_data": "slakit._data._codec",
+    "write_agreement": "slakit._data._formats",
+    "render_schedule": "slakit._results._schedule",
+    "Comparison": "slakit._engine._compare",
+    "ComparisonRow": "slakit._engine._compare",
+    "VersionedReport": "slakit._engine._compare",
+    "compare": "slakit._engine._compare",
+    "evaluate_versions": "slakit._engine._compare",
+    # engine
+    "Plan": "slakit._engine._plan",
+    "compile_agreement": "slakit._engine._plan",
+    "evaluate": "slakit._engine._plan",
+    # agreements: customers, levels, operational agreements
+    "Level": "slakit._dsl._levels",
+    "OlaMiss": "slakit._results._rollup",
+    "Rollup": "slakit._results._rollup",
+    "RollupRow": "slakit._results._rollup",
+    "level": "slakit._dsl._levels",
+    "levels": "slakit._dsl._levels",
+    "PassBack": "slakit._engine._rollup",
+    "PassBackRow": "slakit._engine._rollup",
+    "pass_back": "slakit._engine._rollup",
+    "rollup": "slakit._engine._rollup",
+    # support and incidents
+    "IncidentMeasure": "slakit._dsl._incidents",
+    "OnTimeRatio": "slakit._dsl._support",
+    "Ticket": "slakit._events._tickets",
+    "TicketEvidence": "slakit._results._tickets",
+    "TicketNote": "slakit._results._tickets",
+    "TicketTable": "slakit._events._tickets",
+    "TicketTime": "slakit._dsl._support",
+    "incident_count": "slakit._dsl._incidents",
+    "longest_outage": "slakit._dsl._incidents",
+    "mtbf": "slakit._dsl._incidents",
+    "mttr": "slakit._dsl._incidents",
+    "resolution_time": "slakit._dsl._support",
+    "response_time": "slakit._dsl._support",
+    # results
+    "Compensation": "slakit._results._values",
+    "CreditLine": "slakit._results._values",
+    "EventNote": "slakit._results._evidence",
+    "MeasureEvidence": "slakit._results._evidence",
+    "ObjectiveResult": "slakit._results._values",
+    "Reconciliation": "slakit._results._evidence",
+    "Report": "slakit._results._report",
+    "ServiceReport": "slakit._results._report",
+    "UncoveredGroup": "slakit._results._uncovered",
+    "UncoveredRow": "slakit._results._uncovered",
+    "Verdict": "slakit._results._values",
+}
 
 
 def _publish() -> None:
@@ -445,20 +636,20 @@ def _publish() -> None:
     order in which names were first used.
     """
     namespace = globals()
-    for public, module in _exports().items():
+    for public, module in _EXPORTS.items():
         loaded = sys.modules.get(module)
-        if public in namespace or public not in __all__ or loaded is None:
+        if public in namespace or loaded is None:
             continue
         value = getattr(loaded, public)
         if getattr(value, "__module__", "").startswith("slakit._"):
-            with contextlib.suppress(AttributeError, TypeError):
+            with contextlib.suppress(AttributeError, TypeError):  # read-only on some objects
                 value.__module__ = __name__
         namespace[public] = value
 
 
 def __getattr__(name: str) -> Any:
     """Load a public name on first use, and keep it in the module's namespace."""
-    module = _exports().get(name) if name in __all__ else None
+    module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'slakit' has no attribute {name!r}")
     importlib.import_module(module)
@@ -467,4 +658,12 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """Return the public names, and the public submodules already imported."""
+    submodules = [
+        name
+        for name, value in globals().items()
+        if not name.startswith("_")
+        and isinstance(value, type(sys))
+        and value.__name__ == f"{__name__}.{name}"
+    ]
+    return sorted({*__all__, *submodules})

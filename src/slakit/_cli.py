@@ -13,15 +13,20 @@ from typing import TextIO
 
 from slakit._demo import AGREEMENT_SOURCE, EVENTS_JSONL
 from slakit._dsl._agreement import Agreement
-from slakit._engine._compare import VersionedReport, evaluate_versions
+from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
 from slakit._engine._plan import evaluate
 from slakit._events._jsonl import parse_jsonl, read_jsonl
 from slakit._results._report import Report
-from slakit.exceptions import AgreementDataError, SlakitError
+from slakit._results._uncovered import UncoveredGroup
+from slakit.exceptions import AgreementDataError, SlakitError, StrictInputError
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_BREACH, EXIT_USAGE = 0, 1, 2
+#: ``--strict`` found input that no measure counted.
+EXIT_STRICT = 1
+#: How many groups of uncounted input the warnings name before they sum up the rest.
+WARNINGS_SHOWN = 20
 
 
 class _UsageError(Exception):
@@ -62,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit with status 1 when any objective is not met",
     )
+    _add_strict_option(ev)
 
     va = sub.add_parser("validate", help="check AGREEMENT and print every problem with its path")
     va.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
@@ -84,7 +90,38 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--from", dest="start", required=True, help="the first period, e.g. 2026-01")
     co.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
     co.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    _add_strict_option(co)
     return parser
+
+
+def _add_strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=(
+            "exit with status 1, printing no report, when some input is not counted: rows for "
+            "services the agreement does not cover, rows a measure rejected, or input no "
+            "measure reads (without it these are warnings on stderr)"
+        ),
+    )
+
+
+def _warn(groups: Sequence[UncoveredGroup], err: TextIO, *, prefix: str = "") -> None:
+    """Print one warning per group of input that no measure counted, and a summary."""
+    if not groups:
+        return
+    for group in groups[:WARNINGS_SHOWN]:
+        err.write(f"slakit: warning: {prefix}{group.problem()}\n")
+    if len(groups) > WARNINGS_SHOWN:
+        err.write(
+            f"slakit: warning: {prefix}... and {len(groups) - WARNINGS_SHOWN} more groups of "
+            "input not counted\n"
+        )
+    rows = sum(g.count for g in groups)
+    err.write(
+        f"slakit: warning: {prefix}{rows} input row{'s' if rows != 1 else ''} not counted; "
+        "the report lists every one (--strict makes this an error)\n"
+    )
 
 
 _AGREEMENT_HELP = (
@@ -129,7 +166,7 @@ def _print_report(report: Report | VersionedReport, *, as_json: bool, out: TextI
         out.write("\n")
 
 
-def _demo(args: argparse.Namespace, out: TextIO) -> int:
+def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.write is not None:
         args.write.mkdir(parents=True, exist_ok=True)
         (args.write / "agreement.py").write_text(AGREEMENT_SOURCE, encoding="utf-8")
@@ -145,7 +182,9 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     agreement = namespace["agreement"]
     assert isinstance(agreement, Agreement)
     table = parse_jsonl(EVENTS_JSONL.splitlines(), source="demo-events.jsonl")
-    _print_report(evaluate(agreement, table, period="2026-10"), as_json=args.json, out=out)
+    report = evaluate(agreement, table, period="2026-10")
+    _print_report(report, as_json=args.json, out=out)
+    _warn(report.reconciliation.uncovered, err)
     return EXIT_OK
 
 
@@ -176,15 +215,16 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     return tables
 
 
-def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     agreement = load_agreement(args.agreement)
     tables = _read_inputs(args)
     report: Report | VersionedReport
     if agreement.amendments:
-        report = evaluate_versions(agreement, *tables, period=args.period)
+        report = evaluate_versions(agreement, *tables, period=args.period, strict=args.strict)
     else:
-        report = evaluate(agreement, *tables, period=args.period)
+        report = evaluate(agreement, *tables, period=args.period, strict=args.strict)
     _print_report(report, as_json=args.json, out=out)
+    _warn(uncovered_of(report), err)
     if args.fail_on_breach and not report.compliant:
         return EXIT_BREACH
     return EXIT_OK
@@ -195,8 +235,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from slakit._data._codec import to_data
     from slakit._engine._plan import compile_agreement
 
-    for version in agreement.versions():
-        compile_agreement(version.agreement)
+    compile_agreement(agreement)  # every version: measures, rules, currencies, claim clauses
     to_data(agreement)  # it can be written as data, too
     versions = len(agreement.versions())
     out.write(
@@ -219,19 +258,21 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _compare(args: argparse.Namespace, out: TextIO) -> int:
+def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from slakit._engine._compare import compare
 
     named: dict[str, Agreement] = {}
     for path in args.agreements:
         name = path.stem if path.stem not in named else str(path)
         named[name] = load_agreement(path)
-    result = compare(named, *_read_inputs(args), start=args.start, end=args.end)
+    result = compare(named, *_read_inputs(args), start=args.start, end=args.end, strict=args.strict)
     if args.json:
         json.dump(result.to_dict(), out, indent=2)
         out.write("\n")
     else:
         out.write(result.to_markdown() + "\n")
+    for name, groups in result.uncovered:
+        _warn(groups, err, prefix=f"{name}: ")
     return EXIT_OK
 
 
@@ -244,14 +285,27 @@ def main(
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
-            return _demo(args, out)
+            return _demo(args, out, err)
         if args.command == "validate":
             return _validate(args, out)
         if args.command == "render":
             return _render(args, out)
         if args.command == "compare":
-            return _compare(args, out)
-        return _evaluate(args, out)
+            return _compare(args, out, err)
+        return _evaluate(args, out, err)
+    except StrictInputError as exc:
+        for problem in exc.problems[:WARNINGS_SHOWN]:
+            err.write(f"slakit: error: {problem}\n")
+        if len(exc.problems) > WARNINGS_SHOWN:
+            err.write(f"slakit: error: ... and {len(exc.problems) - WARNINGS_SHOWN} more groups\n")
+        rows = sum(getattr(g, "count", 0) for g in exc.groups)
+        groups = len(exc.problems)
+        err.write(
+            f"slakit: error: --strict: {rows} input row{'s' if rows != 1 else ''} not counted "
+            f"({groups} group{'s' if groups != 1 else ''}); run without --strict for the report "
+            "that lists every row\n"
+        )
+        return EXIT_STRICT
     except AgreementDataError as exc:
         path = getattr(args, "agreement", None) or "agreement"
         for problem in exc.problems:  # a path in the document, or a file and line

@@ -10,6 +10,7 @@ that already catches :class:`ValueError` keeps working::
     ├── CurrencyMismatchError(SlakitError, ValueError) two currencies were combined
     ├── EventDataError(SlakitError, ValueError)       one or more input records are invalid
     ├── AgreementDataError(SlakitError, ValueError)   agreement data (JSON, YAML, TOML) is invalid
+    ├── StrictInputError(SlakitError, ValueError)     strict mode: some input was not counted
     ├── PeriodError(SlakitError, ValueError)          a period label that cannot be parsed
     └── EvaluationError(SlakitError, RuntimeError)    the inputs cannot be evaluated
 
@@ -33,6 +34,7 @@ __all__ = [
     "PeriodError",
     "Problem",
     "SlakitError",
+    "StrictInputError",
     "UnknownZoneError",
 ]
 
@@ -97,6 +99,36 @@ class EventDataError(SlakitError, ValueError):
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = f"\n  ... and {count - 50} more" if count > 50 else ""
         super().__init__(f"{head}:\n{shown}{more}")
+
+
+class StrictInputError(SlakitError, ValueError):
+    """Strict mode found input that no measure counted; ``problems`` lists every group of it.
+
+    Each problem is one group of rows (one reason, one service): rows for a
+    service the agreement does not cover (with a did-you-mean), rows of a table
+    no measure or rule reads, or rows a measure rejected. ``where`` is the
+    group's first row, ``field`` is ``"service"`` (or ``""`` for a whole table),
+    and ``message`` says how many rows, why, and how to fix it. ``groups`` holds
+    the same groups as objects (``category``, ``reason``, ``service``,
+    ``suggestions``, ``count`` and ``rows()``). Evaluate without ``strict`` to
+    get the report, which lists every row.
+    """
+
+    problems: tuple[Problem, ...]
+    groups: tuple[object, ...]
+
+    def __init__(self, problems: Sequence[Problem], groups: Sequence[object] = ()) -> None:
+        self.problems = tuple(problems)
+        self.groups = tuple(groups)
+        count = len(self.problems)
+        head = "1 group" if count == 1 else f"{count} groups"
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = f"\n  ... and {count - 50} more groups" if count > 50 else ""
+        super().__init__(
+            f"strict mode: input that no measure counted, in {head}:\n{shown}{more}\n"
+            "fix the input (or the agreement), or evaluate without strict to see every row "
+            "listed in the report"
+        )
 
 
 class AgreementDataError(SlakitError, ValueError):

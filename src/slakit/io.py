@@ -1,4 +1,7 @@
-"""Reading events from files and data frames.
+"""Reading events, requests and tickets from JSON Lines files, and the tables they fill.
+
+A table can also be built from columns (numpy arrays, or the columns of a data frame
+converted with ``to_numpy()``) with ``EventTable.from_columns`` and its peers.
 
 Examples:
     >>> import slakit.io

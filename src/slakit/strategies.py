@@ -1,7 +1,7 @@
 """Hypothesis strategies for agreements, schedules and the events they are evaluated over.
 
-Install the extra to use it: ``pip install slakit[hypothesis]``. Import it on
-purpose, as ``from slakit import strategies as sst``::
+Install the ``hypothesis`` extra to use it (``pip install -e '.[hypothesis]'`` in a
+checkout). Import it on purpose, as ``from slakit import strategies as sst``::
 
     from hypothesis import given
     from slakit import strategies as sst
@@ -60,7 +60,8 @@ try:  # after the hook: importing Hypothesis may call it
     from hypothesis.errors import InvalidArgument
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
-        "slakit.strategies needs Hypothesis; install it with: pip install slakit[hypothesis]"
+        "slakit.strategies needs Hypothesis; install the 'hypothesis' extra from a slakit "
+        "checkout: pip install -e '.[hypothesis]'"
     ) from exc
 
 __all__ = [

@@ -11,20 +11,28 @@ each check runs its own Hypothesis search)::
 or run one check by name, such as :func:`check_monotone`. The checks draw
 outage streams from :mod:`slakit.strategies`, steered to put each service's
 uptime exactly on every bound and target of the agreement, and one step either
-side of it, because that is where penalty bugs live. A check that fails raises
-:class:`CounterexampleError` carrying the minimal example Hypothesis found: the
-agreement, written as the code that builds it, and the events.
+side of it, because that is where penalty bugs live. Before they search, the
+checks that a bound can defeat (:func:`check_non_negative`, :func:`check_caps`
+and :func:`check_monotone`) try those values deterministically: one outage per
+service that puts uptime exactly on each bound, and on the nearest reachable
+value either side, so a bug at a bound is caught in every run, whatever the
+Hypothesis profile or seed. A check that fails raises
+:class:`CounterexampleError` carrying the counterexample: the agreement,
+written as the code that builds it, and the events (the minimal events
+Hypothesis found, when the search found them).
 
 Each check returns a :class:`CheckResult`, which says whether it passed or
 was skipped, and why: a check that does not apply to the agreement (there is
 no cap to respect, the rule is not monotone, the data codec is missing) is
 skipped with a note, never passed silently.
 
-Needs Hypothesis: ``pip install slakit[hypothesis]``.
+Needs Hypothesis, which the ``hypothesis`` extra installs: in a checkout,
+``pip install -e '.[hypothesis]'``.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -32,13 +40,15 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
+import numpy as np
 
 try:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
-        "slakit.testing needs Hypothesis; install it with: pip install slakit[hypothesis]"
+        "slakit.testing needs Hypothesis; install the 'hypothesis' extra from a slakit "
+        "checkout: pip install -e '.[hypothesis]'"
     ) from exc
 
 import slakit as sla
@@ -218,6 +228,83 @@ def _evaluate(
     return sla.evaluate(agreement, list(events), *inputs, period=period)
 
 
+# --- probing the bounds --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Ladder:
+    """Ever longer outages of one service from ``start``: one ends at each of ``ends``.
+
+    The ends put the service's uptime exactly on each bound and target of the
+    agreement, and on the nearest reachable values either side of it, over the
+    time the measure finds eligible.
+    """
+
+    service: str
+    start: int
+    ends: tuple[int, ...]
+
+    def outages(self) -> list[list[sla.Outage]]:
+        """Return one event list per end, in increasing down time."""
+        return [[sla.Outage(self.service, self.start, end)] for end in self.ends]
+
+
+def _around(exact: Fraction, step: int) -> set[int]:
+    """Return the down times (microseconds) on ``exact`` and nearest it: one step, 1 µs off."""
+    near: set[int] = set()
+    for size in {1, step}:
+        low, high = math.floor(exact / size), math.ceil(exact / size)
+        near.update(size * k for k in (low - 1, low, high, high + 1))
+    return near
+
+
+def _ladders(
+    agreement: sla.Agreement, period: sla.Period, inputs: Sequence[object]
+) -> list[_Ladder]:
+    """Return, per service and eligible time, the outages that straddle every uptime bound.
+
+    The eligible time is what each uptime measure of the agreement finds with no
+    events (the period, within its service window or the deployed time); the
+    down time is laid from its first instant, so that ``1 - down / eligible`` is
+    exactly on each bound where a whole number of microseconds (or buckets) gets
+    there, and otherwise on the nearest values either side: one microsecond, and
+    one bucket for a measure counted in buckets. Where the down time runs past an
+    eligible span, the outage runs on over the ineligible time to the next one.
+    """
+    values, _ = sst.near_bound_values(agreement)
+    if not values:
+        return []
+    report = _evaluate(agreement, [], period, inputs)
+    wanted: dict[tuple[str, sla.Timeline], set[int]] = {}
+    for service in report.services:
+        for evidence in report.service(service).evidence:
+            measure, eligible = evidence.measure, evidence.eligible
+            length = eligible.measure()
+            if not isinstance(measure, sla.Uptime) or length == 0:
+                continue
+            step = measure.granularity.us if measure.granularity is not None else 1
+            downs = wanted.setdefault((service, eligible), set())
+            for value in values:
+                exact = (1 - Fraction(value)) * length
+                downs.update(d for d in _around(exact, step) if 0 < d <= length)
+    out = []
+    for (service, eligible), downs in wanted.items():
+        down = np.array(sorted(downs), dtype=np.int64)
+        reached = np.cumsum(eligible.ends - eligible.starts)  # eligible time at each span's end
+        span = np.searchsorted(reached, down)  # the span in which each down time is reached
+        ends = eligible.ends[span] - (reached[span] - down)
+        out.append(_Ladder(service, int(eligible.starts[0]), tuple(ends.tolist())))
+    return out
+
+
+def _probes(
+    agreement: sla.Agreement, period: sla.Period, inputs: Sequence[object]
+) -> list[list[sla.Outage]]:
+    """Return no events, then one outage per rung of every ladder (see :func:`_ladders`)."""
+    ladders = _ladders(agreement, period, inputs)
+    return [[], *(events for ladder in ladders for events in ladder.outages())]
+
+
 # --- the checks ----------------------------------------------------------------------------------
 
 
@@ -261,6 +348,8 @@ def check_non_negative(
                     period=p,
                 )
 
+    for events in _probes(agreement, p, inputs):
+        body(events)
     _run(_events(agreement, p), body, max_examples)
     return CheckResult(name, "passed", "no credit below zero")
 
@@ -342,6 +431,8 @@ def check_caps(
                         period=p,
                     )
 
+    for events in _probes(agreement, p, inputs):
+        body(events)
     _run(_events(agreement, p), body, max_examples)
     return CheckResult(name, "passed", f"{len(targets)} cap(s) respected")
 
@@ -417,6 +508,13 @@ def check_monotone(
     at a bound fails this check: one more microsecond of down time moves the
     value from a band into the gap, and the credit falls to nothing.
 
+    Before it searches, the check walks up every bound and target of the
+    agreement deterministically: one outage per service, lengthened from just
+    above each bound to exactly on it and just below it (one microsecond at a
+    time, and one bucket at a time for measures counted in buckets). So a gap
+    or an inversion at a bound is found in every run, whatever the Hypothesis
+    profile or seed; the search then looks everywhere else.
+
     Args:
         agreement: the agreement to check.
         period: the period to evaluate (see :func:`check_non_negative`).
@@ -439,21 +537,38 @@ def check_monotone(
     if len(grains) == 1:
         step = grains.pop()
 
-    def body(example: tuple[list[sla.Outage], list[sla.Outage]]) -> None:
-        events, more = example
-        before = _credits(_evaluate(agreement, events, p, inputs))
-        after = _credits(_evaluate(agreement, events + more, p, inputs))
-        for service, amount in before.items():
-            if after[service] < amount:
+    def compare(before: list[sla.Outage], after: list[sla.Outage], change: str) -> None:
+        """Raise if ``after`` (``before`` with more down time) credits a service less."""
+        was = _credits(_evaluate(agreement, before, p, inputs))
+        now = _credits(_evaluate(agreement, after, p, inputs))
+        for service, amount in was.items():
+            if now[service] < amount:
                 raise CounterexampleError(
                     name,
-                    f"adding {more[0]!r} lowers the credit of {service!r} from "
-                    f"{_money(amount, agreement)} to {_money(after[service], agreement)}",
+                    f"{change} lowers the credit of {service!r} from "
+                    f"{_money(amount, agreement)} to {_money(now[service], agreement)}",
                     agreement=agreement,
-                    events=events + more,
+                    events=after,
                     period=p,
                 )
 
+    def body(example: tuple[list[sla.Outage], list[sla.Outage]]) -> None:
+        events, more = example
+        if more:
+            compare(events, events + more, f"adding {more[0]!r}")
+
+    # First every bound, deterministically: each rung of a ladder is the one before, longer.
+    for ladder in _ladders(agreement, p, inputs):
+        previous: list[sla.Outage] = []
+        for events in ladder.outages():
+            (outage,) = events
+            if previous:
+                longer = sla.microseconds(outage.end_us - previous[0].end_us)
+                change = f"lengthening {previous[0]!r} by {longer!r}"
+            else:
+                change = f"adding {outage!r}"
+            compare(previous, events, change)
+            previous = events
     _run(_growth(_events(agreement, p), p, step), body, max_examples)
     return CheckResult(name, "passed", "more down time never lowered a credit")
 
@@ -548,7 +663,7 @@ def check_period_split(
     name = "check_period_split"
     for version in agreement.versions():
         for measure in version.agreement.tier.measures():
-            if isinstance(measure, sla.Uptime) and measure.min_outage_of == "report":
+            if isinstance(measure, sla.Uptime) and measure.minimum_of == "report":
                 return CheckResult(
                     name, "skipped", f"{measure!r} judges each report by its own length"
                 )

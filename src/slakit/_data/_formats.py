@@ -53,7 +53,8 @@ def _yaml() -> Any:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML is installed with the yaml extra
         raise DefinitionError(
-            "YAML needs PyYAML; install it with pip install 'slakit[yaml]'"
+            "YAML needs PyYAML; install the 'yaml' extra from a slakit checkout: "
+            "pip install -e '.[yaml]'"
         ) from None
     return yaml
 

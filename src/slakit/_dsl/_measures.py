@@ -13,7 +13,7 @@ import attrs
 
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._objectives import Objective
-from slakit._ratio import format_percent, ratio
+from slakit._ratio import format_percent, format_points, ratio
 from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
@@ -44,7 +44,11 @@ class Measure(DSLRepr, abc.ABC):
         return ratio(value, name=name)
 
     def format_value(self, value: Fraction | Decimal) -> str:
-        """Return a value of this measure as text that :meth:`coerce` reads back."""
+        """Return a value of this measure as text for people (see :func:`format_percent`).
+
+        A target (a ``Decimal``) prints exactly, as :meth:`coerce` reads it back;
+        an inexact measured value is rounded and followed by its exact fraction.
+        """
         return format_percent(value)
 
     def bad_units(self, good: Any, total: Any) -> Any:
@@ -63,7 +67,7 @@ class Measure(DSLRepr, abc.ABC):
         """
         sign = "-" if margin < 0 else "+"
         text = self.format_value(abs(margin))
-        return f"{sign}{text[:-1]} points" if text.endswith("%") else f"{sign}{text}"
+        return format_points(margin) if "%" in text else f"{sign}{text}"
 
     def __ge__(self, target: object) -> Objective:
         return Objective(self, ">=", self.coerce(target))

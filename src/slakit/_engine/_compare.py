@@ -20,7 +20,10 @@ from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._money import Money
 from slakit._dsl._versions import Version
 from slakit._engine._plan import evaluate
+from slakit._engine._uncovered import check_strict, common_groups
+from slakit._results._render import uncovered_lines, uncovered_to_dict
 from slakit._results._report import Report
+from slakit._results._uncovered import UncoveredGroup
 from slakit._time._instant import format_us
 from slakit._time._periods import Period
 from slakit.exceptions import DefinitionError, EvaluationError
@@ -71,6 +74,11 @@ class VersionedReport:
         """Whether every part met every objective."""
         return all(r.compliant for _, r in self.parts)
 
+    @property
+    def uncovered(self) -> tuple[UncoveredGroup, ...]:
+        """The input no version in force counted (rows one version covers are counted)."""
+        return common_groups(r.reconciliation.uncovered for _, r in self.parts)
+
     def explain(self) -> str:
         """Return each version's statement in turn, then the total."""
         chunks = []
@@ -80,6 +88,10 @@ class VersionedReport:
         chunks.append(
             f"Total for {self.period.label} over versions {', '.join(self.versions)}: {self.total}"
         )
+        common = uncovered_lines(self.uncovered)
+        if common:
+            common[0] = common[0].replace("Input not counted", "Input no version counted", 1)
+            chunks.append("\n".join(common))
         return "\n\n".join(chunks)
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,11 +101,12 @@ class VersionedReport:
             "versions": list(self.versions),
             "parts": [{"version": v.label, "report": r.to_dict()} for v, r in self.parts],
             "total": {"amount": str(self.total.amount), "currency": self.total.currency},
+            "uncovered": [uncovered_to_dict(group) for group in self.uncovered],
         }
 
 
 def evaluate_versions(
-    agreement: Agreement, *inputs: object, period: Period | str
+    agreement: Agreement, *inputs: object, period: Period | str, strict: bool = False
 ) -> VersionedReport:
     """Evaluate an agreement with amendments over one period, each version over its part.
 
@@ -115,6 +128,10 @@ def evaluate_versions(
         >>> result = evaluate_versions(a, down, period="2026-10")
         >>> result.versions, result.total
         (('v1', 'v2 (price review)'), Money('420.00', 'USD'))
+
+    Raises:
+        StrictInputError: with ``strict``, some input was counted by no version in
+            force (see :attr:`VersionedReport.uncovered`).
     """
     resolved = agreement.period.resolve(period)
     length = resolved.end - resolved.start
@@ -129,15 +146,25 @@ def evaluate_versions(
         parts.append((version, evaluate(terms, *inputs, period=window)))
     if not parts:
         raise EvaluationError(f"no version of the agreement is in force in period {resolved.label}")
-    return VersionedReport(agreement=agreement, period=resolved, parts=tuple(parts))
+    result = VersionedReport(agreement=agreement, period=resolved, parts=tuple(parts))
+    if strict:
+        check_strict(result.uncovered)
+    return result
 
 
 def _evaluate(
-    agreement: Agreement, inputs: Sequence[object], period: str
+    agreement: Agreement, inputs: Sequence[object], period: str, *, strict: bool = False
 ) -> Report | VersionedReport:
     if agreement.amendments:
-        return evaluate_versions(agreement, *inputs, period=period)
-    return evaluate(agreement, *inputs, period=period)
+        return evaluate_versions(agreement, *inputs, period=period, strict=strict)
+    return evaluate(agreement, *inputs, period=period, strict=strict)
+
+
+def uncovered_of(report: Report | VersionedReport) -> tuple[UncoveredGroup, ...]:
+    """Return the input no measure counted in ``report`` (of every version, if amended)."""
+    if isinstance(report, VersionedReport):
+        return report.uncovered
+    return report.reconciliation.uncovered
 
 
 @attrs.frozen
@@ -185,6 +212,10 @@ class Comparison:
     names: tuple[str, ...]
     periods: tuple[str, ...]
     rows: tuple[ComparisonRow, ...]
+    #: The input some agreement did not count, per agreement name (each group once).
+    uncovered: tuple[tuple[str, tuple[UncoveredGroup, ...]], ...] = attrs.field(
+        default=(), eq=False
+    )
 
     def row(self, name: str, period: str) -> ComparisonRow:
         """Return the row of agreement ``name`` in ``period``."""
@@ -240,6 +271,7 @@ class Comparison:
                 n: {"amount": str(self.total(n).amount), "currency": self.total(n).currency}
                 for n in self.names
             },
+            "uncovered": {n: [uncovered_to_dict(g) for g in gs] for n, gs in self.uncovered},
         }
 
 
@@ -294,6 +326,7 @@ def compare(
     start: str,
     end: str,
     agreement: Agreement | None = None,
+    strict: bool = False,
 ) -> Comparison:
     """Evaluate several agreements (or tiers) over the same inputs, period by period.
 
@@ -305,6 +338,9 @@ def compare(
         start: the first period's label, such as ``"2026-01"``.
         end: the last period's label (included), such as ``"2026-12"``.
         agreement: the agreement that tiers are applied to.
+        strict: raise :class:`~slakit.exceptions.StrictInputError` when some
+            agreement does not count some input (see :func:`~slakit.evaluate`);
+            otherwise :attr:`Comparison.uncovered` lists it.
 
     Periods are those of the first agreement; every agreement must name them
     the same way (the same kind of period). An agreement with amendments is
@@ -313,9 +349,12 @@ def compare(
     named = _named(agreements, agreement)
     labels = _labels(next(iter(named.values())), start, end)
     rows = []
+    uncovered: dict[str, dict[tuple[str, str, str, str], UncoveredGroup]] = {n: {} for n in named}
     for label in labels:
         for name, item in named.items():
-            report = _evaluate(item, inputs, label)
+            report = _evaluate(item, inputs, label, strict=strict)
+            for group in uncovered_of(report):
+                uncovered[name].setdefault(group.key, group)
             versions = report.versions if isinstance(report, VersionedReport) else ("v1",)
             rows.append(
                 ComparisonRow(
@@ -327,7 +366,12 @@ def compare(
                     versions=versions,
                 )
             )
-    return Comparison(names=tuple(named), periods=tuple(labels), rows=tuple(rows))
+    return Comparison(
+        names=tuple(named),
+        periods=tuple(labels),
+        rows=tuple(rows),
+        uncovered=tuple((n, tuple(g.values())) for n, g in uncovered.items() if g),
+    )
 
 
 def periods_between(agreement: Agreement, start: str, end: str) -> list[str]:

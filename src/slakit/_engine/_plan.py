@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs
@@ -16,9 +15,17 @@ from slakit._engine import (
     _requests,  # noqa: F401  (registers the request runners)
     _support,  # noqa: F401  (registers ticket runners)
 )
+from slakit._engine._checks import check_agreement
 from slakit._engine._credits import CreditContext, compensation_column
 from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._registry import Context, runner_for
+from slakit._engine._uncovered import (
+    Reader,
+    check_strict,
+    input_counts,
+    names_read,
+    uncovered_groups,
+)
 from slakit._engine._verdicts import objective_column
 from slakit._results._evidence import MeasureOutcome, Reconciliation
 from slakit._results._report import CreditColumn, Report
@@ -40,19 +47,25 @@ class Plan:
     agreement: Agreement
     measures: tuple[Measure, ...]
 
-    def evaluate(self, *inputs: object, period: Period | str) -> Report:
+    def evaluate(self, *inputs: object, period: Period | str, strict: bool = False) -> Report:
         """Evaluate the agreement over ``inputs`` for one ``period`` and return the report.
 
         Args:
             inputs: tables (an :class:`~slakit.EventTable`, ...) or lists of records
                 (:class:`~slakit.Outage`, :class:`~slakit.Maintenance`, ...), one of each kind.
             period: a label in the agreement's periods (``"2026-10"``) or a :class:`Period`.
+            strict: raise instead of reporting input that no measure counted (see
+                :func:`evaluate`).
+
+        Raises:
+            StrictInputError: with ``strict``, some input was not counted.
         """
         bundle = as_inputs(inputs)
         agreement = self.agreement
         resolved = agreement.period.resolve(period)
         if agreement.amendments:
-            return _single_version(agreement, resolved).evaluate(bundle, period=resolved)
+            plan = _single_version(agreement, resolved)
+            return plan.evaluate(bundle, period=resolved, strict=strict)
         start = resolved.start
         if agreement.effective is not None:
             if agreement.effective >= resolved.end:
@@ -61,9 +74,13 @@ class Plan:
                     f"period {resolved.label} ends; evaluate a later period"
                 )
             start = max(start, agreement.effective)
-        outcomes = {
-            measure: _run(measure, bundle, agreement, resolved, start) for measure in self.measures
-        }
+        readers: list[Reader] = []
+        outcomes = {}
+        for measure in self.measures:  # each reads its own view, so the report knows who read what
+            view = Inputs(bundle.tables)
+            outcome, services = _run(measure, view, agreement, resolved, start)
+            outcomes[measure] = outcome
+            readers.append(Reader(view, names_read(measure, services), outcome))
         tier = agreement.tier
         objective_columns = tuple(
             objective_column(objective, outcomes[objective.measure], tier.no_data)
@@ -72,6 +89,8 @@ class Plan:
         proration = Fraction(resolved.end - start, resolved.end - resolved.start)
         credit_columns: tuple[CreditColumn, ...] = ()
         if tier.compensation is not None:  # one kernel per rule type, dispatched in _credits
+            rule_view = Inputs(bundle.tables)
+            readers.append(Reader(rule_view, frozenset(agreement.services)))
             credit_context = CreditContext(
                 agreement=agreement,
                 period=resolved,
@@ -79,7 +98,7 @@ class Plan:
                 proration=proration,
                 services=agreement.services,
                 outcomes=outcomes,
-                inputs=bundle,
+                inputs=rule_view,
             )
             credit_columns = (compensation_column(tier.compensation, credit_context),)
         notes = []
@@ -88,7 +107,7 @@ class Plan:
                 f"The agreement took effect at {format_us(start)}, within the period: only time "
                 f"from then on is measured, and the fee is pro-rated to {proration} of the period."
             )
-        return Report(
+        report = Report(
             agreement=agreement,
             period=resolved,
             start=start,
@@ -96,9 +115,12 @@ class Plan:
             outcomes=tuple(outcomes.values()),
             objective_columns=objective_columns,
             credit_columns=credit_columns,
-            reconciliation=lambda: _reconcile(bundle, outcomes.values()),
+            reconciliation=lambda: _reconcile(agreement, bundle, readers),
             notes=tuple(notes),
         )
+        if strict:
+            check_strict(report.reconciliation.uncovered)
+        return report
 
 
 def _single_version(agreement: Agreement, period: Period) -> Plan:
@@ -125,18 +147,24 @@ def _single_version(agreement: Agreement, period: Period) -> Plan:
 
 def _run(
     measure: Measure, inputs: Inputs, agreement: Agreement, period: Period, start: int
-) -> MeasureOutcome:
+) -> tuple[MeasureOutcome, tuple[str, ...]]:
+    """Run one measure; return its outcome and the services it covers."""
     service = getattr(measure, "service", None)
     services = agreement.services if service is None else (service,)
     context = Context(agreement=agreement, period=period, start=start, services=services)
-    return runner_for(measure)(measure, inputs, context)
+    return runner_for(measure)(measure, inputs, context), services
 
 
-def _reconcile(inputs: Inputs, outcomes: Iterable[MeasureOutcome]) -> Reconciliation:
+def _reconcile(agreement: Agreement, inputs: Inputs, readers: list[Reader]) -> Reconciliation:
+    """Count how every input row reconciles, and group the rows that no measure counted."""
     by_measure = {}
     reasons = {}
     rows = {}
-    for outcome in outcomes:
+    for reader in readers:
+        inputs.read.update(reader.inputs.read)
+        outcome = reader.outcome
+        if outcome is None:
+            continue
         label = repr(outcome.measure)
         by_measure[label] = dict(outcome.counts["categories"])
         reasons[label] = dict(outcome.counts["reasons"])
@@ -146,37 +174,50 @@ def _reconcile(inputs: Inputs, outcomes: Iterable[MeasureOutcome]) -> Reconcilia
         by_measure[label] = {"counted": 0, "excluded": 0, "ignored": count}
         reasons[label] = {f"ignored: no measure or rule of this agreement reads {table}": count}
         rows[label] = count
-    return Reconciliation(total=inputs.rows(), by_measure=by_measure, reasons=reasons, rows=rows)
+    return Reconciliation(
+        total=inputs.rows(),
+        by_measure=by_measure,
+        reasons=reasons,
+        rows=rows,
+        read=input_counts(inputs, readers),
+        uncovered=uncovered_groups(agreement, inputs, readers),
+    )
 
 
 def compile_agreement(agreement: Agreement) -> Plan:
     """Check an agreement for evaluation and return its plan.
 
+    Every version of an amended agreement is checked: its measures (each of a
+    kind the engine evaluates, naming services the version covers) and every
+    compensation rule (kernels, currencies, bases, the measures it reads, claim
+    clauses). An agreement that compiles does not fail at evaluation for a
+    reason its definition alone could show.
+
     Raises:
-        DefinitionError: a measure names a service the agreement does not cover,
-            or is of a kind the engine cannot evaluate.
+        DefinitionError: a measure or rule is invalid for this agreement; the
+            message names the clause (and the version).
+        CurrencyMismatchError: a rule has amounts in another currency than the fee.
     """
     given: object = agreement
     if not isinstance(given, Agreement):
         raise DefinitionError(f"agreement={agreement!r} must be an Agreement")
-    measures = agreement.tier.measures()
-    for measure in measures:
-        runner_for(measure)
-        service = getattr(measure, "service", None)
-        if service is not None and service not in agreement.services:
-            raise DefinitionError(
-                f"{measure!r} in tier {agreement.tier.name!r} names service "
-                f"{service!r}, which the agreement does not cover "
-                f"(services={list(agreement.services)!r})"
-            )
-    return Plan(agreement=agreement, measures=measures)
+    check_agreement(agreement)
+    return Plan(agreement=agreement, measures=agreement.tier.measures())
 
 
-def evaluate(agreement: Agreement, *inputs: object, period: Period | str) -> Report:
+def evaluate(
+    agreement: Agreement, *inputs: object, period: Period | str, strict: bool = False
+) -> Report:
     """Evaluate ``agreement`` over ``inputs`` for one billing ``period``.
 
     A pure function: the same agreement, inputs and period always give the same
     report, whatever the order of the events or the machine's time zone.
+
+    Input that no measure counted is never silent: rows for services the
+    agreement does not cover (with a did-you-mean for near-miss names), rows of
+    tables no measure or rule reads, and rows a measure rejected are listed in
+    ``report.explain()``, ``report.to_dict()["uncovered"]`` and
+    ``report.uncovered()``.
 
     Args:
         agreement: the agreement to evaluate.
@@ -184,5 +225,11 @@ def evaluate(agreement: Agreement, *inputs: object, period: Period | str) -> Rep
             and :class:`~slakit.Maintenance` records (and tables of other kinds
             of input, one of each kind).
         period: a label in the agreement's periods (``"2026-10"``) or a :class:`Period`.
+        strict: raise :class:`~slakit.exceptions.StrictInputError` instead of
+            reporting input that no measure counted.
+
+    Raises:
+        StrictInputError: with ``strict``, some input was not counted; its
+            ``problems`` list every group of rows, with the reason.
     """
-    return compile_agreement(agreement).evaluate(*inputs, period=period)
+    return compile_agreement(agreement).evaluate(*inputs, period=period, strict=strict)

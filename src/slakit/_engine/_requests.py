@@ -445,7 +445,8 @@ def _table(inputs: Inputs) -> RequestTable:
 # --- bucketed availability ---------------------------------------------------------------
 
 
-def _down(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_]:
+def _over(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_]:
+    """Return where a bucket's error rate is over the bound (down unless it has too few)."""
     rate = Fraction(measure.max_error_rate)
     a, b = rate.numerator, rate.denominator
     n, e = buckets.requests, buckets.errors
@@ -454,7 +455,53 @@ def _down(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_
     over: npt.NDArray[np.bool_] = (
         np.asarray(e * b > n * a) if measure.down_when == ">" else np.asarray(e * b >= n * a)
     )
-    return over & (buckets.requests >= measure.min_requests)
+    return over
+
+
+def _availability_notes(
+    measure: BucketAvailability,
+    buckets: Buckets,
+    i: int,
+    ctx: Context,
+    *,
+    over: npt.NDArray[np.bool_],
+    down: npt.NDArray[np.bool_],
+    empty: npt.NDArray[np.bool_],
+) -> list[BucketNote]:
+    """Return service ``i``'s buckets that are not plainly good, read from the value's masks.
+
+    ``over``, ``down`` and ``empty`` are the very arrays the value counts: a
+    bucket is ``"down"`` where ``down`` holds, ``"good"`` where its rate is over
+    the bound but it has fewer than ``min_requests`` requests (never down), and
+    ``"bad"`` or ``"excluded"`` where it is empty (by the measure's ``empty``
+    rule; empty good buckets are not listed).
+    """
+    requests, errors = buckets.requests[i], buckets.errors[i]
+    few = over[i] & ~down[i] & (requests > 0)
+    listed = down[i] | few
+    if measure.empty != "good":
+        listed |= empty[i]
+    op = ">" if measure.down_when == ">" else ">="
+    bound = format_percent(measure.max_error_rate)
+    out: list[BucketNote] = []
+    for b in np.flatnonzero(listed).tolist():
+        start, end = buckets.span(b, ctx.start, ctx.period.end)
+        req, err = int(requests[b]), int(errors[b])
+        if down[i, b]:
+            verdict = "down"
+            reason = f"error rate {format_percent(Fraction(err, req))} {op} {bound}"
+        elif empty[i, b]:
+            verdict = "bad" if measure.empty == "bad" else "excluded"
+            rule = "count as bad" if verdict == "bad" else "are excluded"
+            reason = f"no counted requests; empty buckets {rule}"
+        else:
+            verdict = "good"
+            reason = (
+                f"error rate {format_percent(Fraction(err, req))} {op} {bound}, but fewer "
+                f"than {measure.min_requests} requests: never down"
+            )
+        out.append(BucketNote(start, end, req, err, verdict, reason))
+    return out
 
 
 @register(BucketAvailability)
@@ -465,7 +512,8 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
     cls = classify(measure, table, ctx)
     s = len(ctx.services)
     buckets = bucket_counts(cls, table, ctx, measure.bucket.us)
-    down = _down(measure, buckets)
+    over = _over(measure, buckets)
+    down = over & (buckets.requests >= measure.min_requests)
     empty = buckets.requests == 0
     nb = buckets.count
     n_down = down.sum(axis=1)
@@ -482,50 +530,11 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
     notes = _notes_factory(cls, table)
 
     def evidence_of(i: int) -> RequestEvidence:
-        lo, hi = ctx.start, ctx.period.end
-        not_good = np.flatnonzero(down[i] | (empty[i] if measure.empty != "good" else False))
         out: list[BucketNote] = []
-        down_spans, excluded_spans = [], []
-        for b in not_good.tolist():
-            span = buckets.span(b, lo, hi)
-            req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
-            if req:
-                op = ">" if measure.down_when == ">" else ">="
-                verdict, reason = (
-                    "down",
-                    (
-                        f"error rate {format_percent(Fraction(err, req))} {op} "
-                        f"{format_percent(measure.max_error_rate)}"
-                    ),
-                )
-                down_spans.append(span)
-            elif measure.empty == "bad":
-                verdict, reason = "bad", "no counted requests; empty buckets count as bad"
-                down_spans.append(span)
-            else:
-                verdict, reason = "excluded", "no counted requests; empty buckets are excluded"
-                excluded_spans.append(span)
-            out.append(BucketNote(span[0], span[1], req, err, verdict, reason))
-        if measure.min_requests > 1:
-            few = np.flatnonzero(
-                (buckets.requests[i] > 0) & (buckets.requests[i] < measure.min_requests)
-            )
-            for b in few.tolist():
-                span = buckets.span(b, lo, hi)
-                req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
-                if err:
-                    out.append(
-                        BucketNote(
-                            span[0],
-                            span[1],
-                            req,
-                            err,
-                            "good",
-                            f"fewer than {measure.min_requests} requests: never down",
-                        )
-                    )
-        out.sort(key=lambda note: note.start)
-        excluded = Timeline(excluded_spans)
+        if has_data[i]:
+            out = _availability_notes(measure, buckets, i, ctx, over=over, down=down, empty=empty)
+        down_spans = [(n.start, n.end) for n in out if n.verdict in ("down", "bad")]
+        excluded = Timeline([(n.start, n.end) for n in out if n.verdict == "excluded"])
         g, t = int(good[i]), int(total[i])
         return RequestEvidence(
             service=ctx.services[i],
@@ -582,6 +591,29 @@ def _rate_sums(buckets: Buckets, s: int) -> list[Fraction]:
     return sums
 
 
+def _error_rate_notes(buckets: Buckets, i: int, ctx: Context) -> list[BucketNote]:
+    """Return service ``i``'s buckets with errors: the terms of the value's sum of rates.
+
+    The rows are the non-zero entries of the same ``errors`` array that
+    :func:`_rate_sums` adds up, so their rates sum to the value's. A bucket whose
+    every counted request was bad is ``"down"`` (a whole bucket of down time);
+    one with some bad requests is ``"partial"`` (that share of a bucket).
+    """
+    requests, errors = buckets.requests[i], buckets.errors[i]
+    out: list[BucketNote] = []
+    for b in np.flatnonzero(errors).tolist():
+        start, end = buckets.span(b, ctx.start, ctx.period.end)
+        req, err = int(requests[b]), int(errors[b])
+        rate = Fraction(err, req)
+        if rate == 1:
+            verdict, reason = "down", "error rate 100%: counts as a whole bucket down"
+        else:
+            verdict = "partial"
+            reason = f"error rate {format_percent(rate)}: counts as {rate} of a bucket down"
+        out.append(BucketNote(start, end, req, err, verdict, reason))
+    return out
+
+
 @register(ErrorRateUptime)
 def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate error-rate uptime: 1 - the average of per-bucket error rates."""
@@ -599,27 +631,13 @@ def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> Mea
     notes = _notes_factory(cls, table)
 
     def evidence_of(i: int) -> RequestEvidence:
-        lo, hi = ctx.start, ctx.period.end
-        out = []
-        for b in np.flatnonzero(buckets.errors[i]).tolist():
-            span = buckets.span(b, lo, hi)
-            req, err = int(buckets.requests[i, b]), int(buckets.errors[i, b])
-            out.append(
-                BucketNote(
-                    span[0],
-                    span[1],
-                    req,
-                    err,
-                    "good",
-                    f"error rate {format_percent(Fraction(err, req))}",
-                )
-            )
+        out = _error_rate_notes(buckets, i, ctx)
         value = values[i]
         return RequestEvidence(
             service=ctx.services[i],
             measure=measure,
             eligible=_evaluated(ctx),
-            down=Timeline(),
+            down=Timeline([(n.start, n.end) for n in out if n.verdict == "down"]),
             excluded=Timeline(),
             excluded_by="",
             outside_window=Timeline(),

@@ -88,6 +88,7 @@ def statement(
     *inputs: object,
     periods: Iterable[Period | str] | str,
     history: History | None = None,
+    strict: bool = False,
 ) -> Statement:
     """Evaluate ``agreement`` over consecutive ``periods``, carrying the credit history.
 
@@ -101,9 +102,12 @@ def statement(
         periods: labels or periods, consecutive and in order; or a range of labels
             written ``"2026-01..2026-12"`` (both ends included).
         history: the history left by an earlier statement, to continue from.
+        strict: raise instead of reporting input that no measure counted (see
+            :func:`~slakit.evaluate`).
 
     Raises:
         EvaluationError: the periods are not consecutive.
+        StrictInputError: with ``strict``, some input was not counted in a period.
     """
     if isinstance(periods, str):
         first, sep, last = periods.partition("..")
@@ -126,7 +130,7 @@ def statement(
                 f"statement periods must be consecutive: {period.label} does not follow "
                 f"{previous.label}"
             )
-        report = plan.evaluate(bundle, period=period)
+        report = plan.evaluate(bundle, period=period, strict=strict)
         if rule is not None:
             ctx = CreditContext(
                 agreement=agreement,

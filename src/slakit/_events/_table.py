@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
@@ -9,8 +10,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._records import Deployment, Event, Maintenance, Outage
-from slakit._ratio import ratio
+from slakit._events._records import Deployment, Event, Maintenance, Outage, _share
 from slakit._time._instant import format_us, from_us
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 
@@ -197,7 +197,9 @@ class EventTable:
         ``columns`` maps ``kind`` (``"outage"``, ``"maintenance"`` or
         ``"deployment"``), ``service`` (names), ``start``, ``end`` and optionally
         ``announced``, ``state`` (names, default ``"down"``) and ``affected``
-        (shares such as ``"25%"``) to equal-length sequences or arrays. Times are
+        (shares such as ``"25%"`` or ``Decimal("0.25")``, read as :class:`Outage`
+        reads them; missing means 100%) to equal-length sequences or arrays.
+        Shares are numbers, so ``"50%"`` and ``"50.0%"`` are one level. Times are
         integer microseconds since the epoch or ``datetime64`` values, which
         numpy defines as UTC. A pandas or polars data frame works as ``columns``
         as it is.
@@ -263,8 +265,9 @@ class EventTable:
         if "state" in columns:
             state_raw = np.asarray(columns["state"]).astype(str)
             uniq, inverse = np.unique(state_raw, return_inverse=True)
-            state_names = [str(s) for s in uniq.tolist()]
-            state = inverse.astype(np.int32)
+            state_names = sorted({"down", *(str(s) for s in uniq.tolist())})
+            lut = np.asarray([state_names.index(str(s)) for s in uniq.tolist()], np.int32)
+            state = lut[inverse.reshape(-1)] if n else np.zeros(0, np.int32)
             problems.extend(
                 Problem(where_of(i), "state", "must be a non-empty state name such as 'degraded'")
                 for i in np.flatnonzero(np.char.str_len(np.char.strip(state_raw)) == 0).tolist()
@@ -272,25 +275,7 @@ class EventTable:
         levels: list[Decimal] = [Decimal(1)]
         affected = np.zeros(n, dtype=np.int32)
         if "affected" in columns:
-            raw = np.asarray(columns["affected"], dtype=object)
-            uniq_obj, inverse = np.unique(raw.astype(str), return_inverse=True)
-            levels = []
-            for text in uniq_obj.tolist():
-                try:
-                    level = (
-                        Decimal(1) if text in ("None", "nan", "") else ratio(text, name="affected")
-                    )
-                    if level == 0:
-                        raise DefinitionError(
-                            "affected='0%' affects nobody; leave the outage out, or give a "
-                            "share above 0%"
-                        )
-                except DefinitionError as exc:
-                    rows = np.flatnonzero(raw.astype(str) == text).tolist()
-                    problems.extend(Problem(where_of(i), "affected", str(exc)) for i in rows)
-                    level = Decimal(1)
-                levels.append(level)
-            affected = inverse.astype(np.int32)
+            levels, affected = _share_levels(columns["affected"], where_of, problems)
         if problems:
             problems.sort(key=lambda p: _row_key(p.where))
             raise EventDataError(problems)
@@ -391,6 +376,54 @@ class EventTable:
             f"<EventTable {len(self)} rows ({counts or 'empty'}) "
             f"over {len(self.services)} services>"
         )
+
+
+#: How a missing share is written in a column: it means the whole service (100%).
+_MISSING_SHARE: Final = ("", "None", "nan", "NaN", "<NA>")
+
+
+def _share_of(value: object) -> Decimal:
+    """Return one ``affected`` cell as an exact share, by the rule of :class:`Outage`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Decimal(1)
+    if type(value).__name__ == "NAType":  # pandas' missing value
+        return Decimal(1)
+    if isinstance(value, str) and value.strip() in _MISSING_SHARE:
+        return Decimal(1)
+    if isinstance(value, np.generic):
+        value = value.item()  # numpy scalars: their Python value, refused or read as usual
+    return _share(value)
+
+
+def _share_levels(
+    column: Any, where_of: Any, problems: list[Problem]
+) -> tuple[list[Decimal], npt.NDArray[np.int32]]:
+    """Return the sorted distinct shares of an ``affected`` column and each row's code.
+
+    Shares are numbers: ``"50%"``, ``"50.0%"`` and ``Decimal("0.5")`` are one
+    level, and levels sort by value (``"5%"`` before ``"25%"``). Each distinct
+    cell (by type and text) is read once; an invalid one adds a problem per row.
+    """
+    values = column.to_numpy() if hasattr(column, "to_numpy") else column
+    text_column = isinstance(values, np.ndarray) and values.dtype.kind in "US"
+    raw: Any = values.astype(str) if text_column else np.asarray(values, dtype=object)
+    if text_column or set(map(type, raw.tolist())) <= {str, type(None)}:
+        keys = raw.astype(str)  # text alone tells these cells apart (None reads as missing)
+    else:
+        keys = np.frompyfunc(repr, 1, 1)(raw).astype(str)  # "0.5" the string vs the Decimal
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    parsed: list[Decimal] = []
+    for k, row in enumerate(first.tolist()):
+        try:
+            parsed.append(_share_of(raw[row]))
+        except DefinitionError as exc:
+            rows = np.flatnonzero(keys == uniq[k]).tolist()
+            problems.extend(Problem(where_of(i), "affected", str(exc)) for i in rows)
+            parsed.append(Decimal(1))
+    levels = sorted({Decimal(1), *parsed})  # 100% is always a level, as from_records makes it
+    position = {level: i for i, level in enumerate(levels)}
+    lut = np.asarray([position[level] for level in parsed], dtype=np.int32)
+    return levels, lut[inverse.reshape(-1)] if parsed else np.zeros(0, np.int32)
 
 
 def _row_key(where: str) -> tuple[str, int]:

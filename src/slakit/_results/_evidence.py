@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._measures import Measure
+from slakit._results._uncovered import UncoveredGroup, UncoveredRow
 from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
 
@@ -223,6 +224,10 @@ class Reconciliation:
     by_measure: Mapping[str, Mapping[str, int]]
     reasons: Mapping[str, Mapping[str, int]]
     rows: Mapping[str, int] = attrs.field(factory=dict)
+    #: Rows read per kind of input (``{"events": 0}`` for an empty events file).
+    read: Mapping[str, int] = attrs.field(factory=dict)
+    #: The input no measure counted, grouped by reason and service (see ``_uncovered``).
+    uncovered: tuple[UncoveredGroup, ...] = ()
 
     def balanced(self) -> bool:
         """Return whether every measure accounts for every row it read exactly once."""
@@ -230,3 +235,7 @@ class Reconciliation:
             sum(c.values()) == self.rows.get(label, self.total)
             for label, c in self.by_measure.items()
         )
+
+    def uncovered_rows(self) -> list[UncoveredRow]:
+        """Return every row of every group in :attr:`uncovered`, group by group."""
+        return [row for group in self.uncovered for row in group.rows()]

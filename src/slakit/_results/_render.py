@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slakit._ratio import format_percent
 from slakit._results._evidence import MeasureEvidence
+from slakit._results._uncovered import UncoveredGroup, noun
 from slakit._results._values import CreditLine, ObjectiveResult, fraction_text
 from slakit._time._instant import describe_us, format_us
 from slakit._time._timeline import Timeline
@@ -15,7 +16,7 @@ from slakit._time._timeline import Timeline
 if TYPE_CHECKING:
     from slakit._results._report import Report
 
-__all__ = ["explain", "report_to_dict"]
+__all__ = ["explain", "report_to_dict", "uncovered_lines", "uncovered_to_dict"]
 
 
 def _exact(value: Fraction | None) -> str | None:
@@ -139,9 +140,63 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "rows": dict(report.reconciliation.rows),
             "by_measure": {k: dict(v) for k, v in report.reconciliation.by_measure.items()},
             "reasons": {k: dict(v) for k, v in report.reconciliation.reasons.items()},
+            "read": dict(report.reconciliation.read),
         },
+        "uncovered": [uncovered_to_dict(group) for group in report.reconciliation.uncovered],
         "notes": list(report.notes),
     }
+
+
+def uncovered_to_dict(group: UncoveredGroup) -> dict[str, Any]:
+    """Return one group of input that no measure counted, with every one of its rows."""
+    rows = group.rows()
+    return {
+        "category": group.category,
+        "reason": group.reason,
+        "input": group.table,
+        "service": group.service,
+        "suggestions": list(group.suggestions),
+        "count": group.count,
+        "rows": [
+            {"where": row.where, "service": row.service, "reason": row.reason} for row in rows
+        ],
+    }
+
+
+#: How many rows of each group of uncounted input the text lists (the rest are counted).
+ROWS_SHOWN = 10
+
+
+def uncovered_lines(groups: tuple[UncoveredGroup, ...]) -> list[str]:
+    """Return the input no measure counted as text: by reason, then service, rows under each."""
+    if not groups:
+        return []
+    count = sum(g.count for g in groups)
+    rows = f"{count:,} row{'s' if count != 1 else ''}"
+    many = f"{len(groups)} group{'s' if len(groups) != 1 else ''}"
+    where = "every row is in report.uncovered() and in to_dict()['uncovered']"
+    out = [f"Input not counted: {rows} in {many} ({where}):"]
+    reason = None
+    for group in groups:
+        if group.reason != reason:
+            reason = group.reason
+            out.append(f"  {reason}:")
+        hint = group.did_you_mean()
+        head = noun(group.table, group.count)
+        if group.service is not None:
+            head = f"service {group.service!r}: {head}"
+        out.append(f"    {head}" + (f"; {hint}" if hint else ""))
+        for row in group.rows(ROWS_SHOWN):
+            if group.service is None and row.service is not None:
+                out.append(f"      {row.where} (service {row.service!r}): {row.reason}")
+            else:
+                out.append(f"      {row.where}")
+        if group.count > ROWS_SHOWN:
+            out.append(
+                f"      ... and {group.count - ROWS_SHOWN:,} more; report.uncovered() lists "
+                "every row"
+            )
+    return out
 
 
 def explain(report: Report) -> str:
@@ -181,9 +236,12 @@ def explain(report: Report) -> str:
                     f"  {result.objective.describe()}: {verdict} (no eligible time{resolved})"
                 )
             else:
+                shown = result.shown
+                if "(exact " not in shown:
+                    shown += f" (exact {result.value})"
                 out.append(
                     f"  {result.objective.describe()}: {verdict}, measured "
-                    f"{result.shown} (exact {result.value}), margin {result.margin_shown}"
+                    f"{shown}, margin {result.margin_shown}"
                 )
         for ev in sr.evidence:
             out.extend(ev.explain_lines())
@@ -197,10 +255,12 @@ def explain(report: Report) -> str:
         f"Total credit: {comp.total} (exact {exact}, rounded once, {comp.rounding.describe()})"
     )
     rec = report.reconciliation
+    out.append("Input: " + "; ".join(f"{noun(kind, n)} read" for kind, n in rec.read.items()))
     for measure, cats in rec.by_measure.items():
         out.append(
             f"Events in {measure}: {rec.rows.get(measure, rec.total)} read; "
             f"{cats['counted']} counted, "
             f"{cats['excluded']} excluded by a clause, {cats['ignored']} ignored"
         )
+    out.extend(uncovered_lines(rec.uncovered))
     return "\n".join(out)

@@ -17,6 +17,7 @@ from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
 from slakit._results._amounts import Amounts
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome, Reconciliation
+from slakit._results._uncovered import UncoveredRow
 from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
 from slakit._time._periods import Period
 
@@ -307,6 +308,18 @@ class Report:
         """How every input row reconciles in each measure (worked out when first read)."""
         given = self._reconciliation
         return given if isinstance(given, Reconciliation) else given()
+
+    def uncovered(self) -> list[UncoveredRow]:
+        """Return every input row that no measure counted, with its reason (all of them).
+
+        The rows come group by group, as :meth:`explain` lists them: rows for
+        services the agreement does not cover (with ``suggestions``, the names
+        they may have meant), rows a measure rejected, and rows of tables (or of
+        services) that no measure or rule reads. The groups, with their counts,
+        are ``report.reconciliation.uncovered``. Building every row costs time on
+        large inputs; the counts do not.
+        """
+        return self.reconciliation.uncovered_rows()
 
     @property
     def credit_columns(self) -> tuple[CreditColumn, ...]:

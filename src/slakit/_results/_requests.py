@@ -21,8 +21,13 @@ class BucketNote:
         end: its end (exclusive).
         requests: the counted requests in it.
         errors: the bad ones among them.
-        verdict: ``"down"``, ``"good"``, ``"bad"`` or ``"excluded"``.
-        reason: why, in words.
+        verdict: what the bucket counted as in the value. Bucket availability:
+            ``"down"`` (error rate over the bound), ``"bad"`` or ``"excluded"``
+            (empty, by the measure's rule), ``"good"`` (errors, but too few
+            requests to be down). Error-rate uptime: ``"down"`` (every request
+            bad: a whole bucket down) or ``"partial"`` (its error rate's share of
+            a bucket down). Latency percentiles per bucket: ``"worst"``.
+        reason: why, in words, with the rate or figure it was judged by.
     """
 
     start: int
@@ -53,7 +58,10 @@ class RequestEvidence(MeasureEvidence):
         requests: how many of the service's requests fell under each reason
             (``"good"``, ``"bad: server error"``, ``"ignored: outside the period"`` ...).
         buckets: the buckets that were not plainly good (down, bad, excluded,
-            or holding errors), with their counts.
+            or holding errors), with their counts, read from the same arrays
+            as the value: the good buckets are the eligible ones less those
+            marked down or bad, and the error rates of an error-rate uptime's
+            rows add up to the sum in :attr:`detail`.
         detail: the derivation of the value in words (the rank of a percentile,
             the sum of bucket error rates, ...).
         value: the exact value as text (``"99.95%"``, ``"412ms"``), or ``"no data"``.

@@ -54,7 +54,12 @@ class ObjectiveResult:
 
     @property
     def percent(self) -> Decimal | None:
-        """The value as a percentage, truncated to six decimal places."""
+        """The value as a percentage, rounded by the display rule (half-even, six places).
+
+        It is the figure that :attr:`shown` and the reports print; it never
+        rounds onto 0% or 100% unless the value is exactly that (the rule is
+        on the Exactness page of the documentation).
+        """
         return None if self.value is None else percent_of(self.value)
 
     @property
@@ -80,7 +85,7 @@ class ObjectiveResult:
 
     @property
     def margin_points(self) -> Decimal | None:
-        """The margin in percentage points, truncated to six decimal places."""
+        """The margin in percentage points, rounded by the same rule as :attr:`percent`."""
         return None if self.margin is None else percent_of(self.margin)
 
     def describe(self) -> str:
@@ -168,7 +173,7 @@ class CreditLine:
 
 def _reader(shown: str) -> Callable[[Decimal], str]:
     """Return the formatter matching how ``shown`` was written (percent or not)."""
-    if shown.endswith("%"):
+    if "%" in shown:
         return format_percent
     return lambda d: f"{d.normalize():f}"
 

@@ -1,0 +1,393 @@
+"""Find the input no measure counted: rows of uncovered services, unread tables, rejected rows.
+
+Counting is columnar: each table's service codes are counted with one
+``bincount``, the distinct names are classified with ``isin``, and only the
+groups found (one per reason and service) become Python objects. The rows of
+a group are sorted out when first asked for, with one stable ``argsort`` per
+table. See :mod:`slakit._results._uncovered` for what the groups mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._agreement import Agreement
+from slakit._dsl._measures import Measure
+from slakit._engine._inputs import Inputs
+from slakit._results._evidence import MeasureOutcome
+from slakit._results._uncovered import (
+    CATEGORIES,
+    REJECTED,
+    UNCOVERED,
+    UNREAD,
+    UncoveredGroup,
+    UncoveredRow,
+    problems_of,
+)
+from slakit.exceptions import StrictInputError
+
+__all__ = [
+    "Reader",
+    "check_strict",
+    "common_groups",
+    "component_names",
+    "did_you_mean",
+    "input_counts",
+    "names_read",
+    "table_noun",
+    "uncovered_groups",
+]
+
+I64 = npt.NDArray[np.int64]
+
+#: Each kind of table, as people call its rows.
+_NOUNS: Final = {
+    "EventTable": "events",
+    "RequestTable": "requests",
+    "TicketTable": "tickets",
+    "ClaimTable": "claims",
+    "ChargeTable": "billing records",
+}
+
+
+def table_noun(table_type: type) -> str:
+    """Return what the rows of ``table_type`` are called (``'events'``, ``'tickets'`` ...)."""
+    return _NOUNS.get(table_type.__name__, f"{table_type.__name__} rows")
+
+
+@attrs.frozen(eq=False)
+class Reader:
+    """What one measure (or the compensation rules) read: its view of the inputs, its services.
+
+    Attributes:
+        inputs: the view the reader was given; its ``read`` set says which tables it asked for.
+        names: the service and component names whose rows it reads.
+        outcome: the measure's outcome (``None`` for the compensation rules).
+    """
+
+    inputs: Inputs
+    names: frozenset[str]
+    outcome: MeasureOutcome | None = None
+
+
+def component_names(measure: Measure) -> set[str]:
+    """Return the component names a measure reads rows of (through composites too)."""
+    out: set[str] = set()
+    node: object = measure
+    while isinstance(node, Measure):
+        for _service, rule in getattr(node, "components", ()):
+            out.update(rule.names)
+        node = getattr(node, "measure", None)
+    return out
+
+
+def names_read(measure: Measure, services: Iterable[str]) -> frozenset[str]:
+    """Return every name whose rows ``measure`` reads when it covers ``services``."""
+    return frozenset(services) | component_names(measure)
+
+
+def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:
+    """Return the rows read per kind of input; a kind asked for but not given reads 0."""
+    out = {table_noun(t): len(table) for t, table in inputs.tables.items()}  # type: ignore[arg-type]
+    asked = {t for reader in readers for t in reader.inputs.read}
+    for table_type in sorted(asked, key=lambda t: t.__name__):
+        out.setdefault(table_noun(table_type), 0)
+    return out or {"events": 0}
+
+
+def _service_column(table: Any) -> tuple[I64, tuple[str, ...]] | None:
+    """Return each row's service code and the names the codes index, if the table has them."""
+    n = len(table)
+    services = getattr(table, "services", None)
+    service = getattr(table, "service", None)
+    if (
+        isinstance(services, tuple)
+        and isinstance(service, np.ndarray)
+        and service.dtype.kind in "iu"
+        and service.shape == (n,)
+    ):
+        return service.astype(np.int64, copy=False), services
+    values: Any = None
+    if isinstance(service, np.ndarray) and service.dtype == object and service.shape == (n,):
+        values = service
+    elif isinstance(getattr(table, "records", None), tuple):
+        values = np.asarray([getattr(r, "service", None) for r in table.records], dtype=object)
+    if values is None or values.shape != (n,) or not all(isinstance(v, str) for v in values):
+        return None
+    names, codes = np.unique(values.astype(str), return_inverse=True)
+    return codes.astype(np.int64).reshape(n), tuple(str(name) for name in names.tolist())
+
+
+def did_you_mean(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
+    """Return the closest of ``candidates`` to ``name``: the best match and any as close.
+
+    Matching is :mod:`difflib`'s ratio with its usual cutoff (0.6); of the
+    matches, only those within 0.05 of the best are kept, so ``initech-vsp``
+    suggests ``initech-vps`` and not every service that shares a prefix.
+    """
+    scored = []
+    for candidate in candidates:
+        matcher = difflib.SequenceMatcher(None, name, candidate)
+        ratio = matcher.ratio()
+        if ratio >= 0.6:
+            scored.append((ratio, candidate))
+    if not scored:
+        return ()
+    best = max(ratio for ratio, _ in scored)
+    close = sorted((-ratio, c) for ratio, c in scored if ratio >= best - 0.05)
+    return tuple(c for _, c in close[:3])
+
+
+def _where(table: Any, row: int) -> str:
+    where = getattr(table, "where", None)
+    return str(where(row)) if callable(where) else f"record {row}"
+
+
+class _Grouped:
+    """The rows of one table in its groups, sorted out once when first asked for."""
+
+    def __init__(self, table: Any, group_of_row: I64 | None, groups: int) -> None:
+        self.table = table
+        self.group_of_row = group_of_row
+        self.groups = groups
+
+    @functools.cached_property
+    def _order(self) -> tuple[I64, I64, I64]:
+        gid = self.group_of_row
+        assert gid is not None
+        member = np.flatnonzero(gid >= 0)
+        order = member[np.argsort(gid[member], kind="stable")]
+        sorted_gid = gid[order]
+        ids = np.arange(self.groups)
+        lo = np.searchsorted(sorted_gid, ids, side="left").astype(np.int64)
+        hi = np.searchsorted(sorted_gid, ids, side="right").astype(np.int64)
+        return order.astype(np.int64), lo, hi
+
+    def rows(self, g: int, limit: int | None) -> list[int]:
+        if self.group_of_row is None:  # one group: every row of the table
+            n = len(self.table)
+            return list(range(n if limit is None else min(n, limit)))
+        order, lo, hi = self._order
+        start, stop = int(lo[g]), int(hi[g])
+        if limit is not None:
+            stop = min(stop, start + limit)
+        found: list[int] = order[start:stop].tolist()
+        return found
+
+
+def _table_groups(
+    table_type: type,
+    table: Any,
+    readers: Sequence[Reader],
+    known: frozenset[str],
+    candidates: Sequence[str],
+) -> list[UncoveredGroup]:
+    noun = table_noun(table_type)
+    n = len(table)
+    if n == 0:
+        return []
+    readers_of = [r for r in readers if table_type in r.inputs.read]
+    column = _service_column(table)
+    if not readers_of:
+        reason = f"no measure or rule of this agreement reads {noun}"
+        if column is None:
+            grouped = _Grouped(table, None, 1)
+            first = _where(table, 0)
+            return [
+                _group(
+                    grouped,
+                    0,
+                    category=UNREAD,
+                    noun=noun,
+                    service=None,
+                    reason=reason,
+                    count=n,
+                    first=first,
+                )
+            ]
+    if column is None:
+        return []
+    codes, names = column
+    counts = np.bincount(codes, minlength=len(names))
+    present = counts > 0
+    name_array = np.asarray(names, dtype=object)
+    category = np.full(len(names), -1, dtype=np.int64)  # index into CATEGORIES, -1: counted
+    if not readers_of:
+        category[present] = CATEGORIES.index(UNREAD)
+    else:
+        covered = frozenset().union(*(r.names for r in readers_of))
+        in_known = np.isin(name_array, np.asarray(sorted(known), dtype=object))
+        in_covered = np.isin(name_array, np.asarray(sorted(covered), dtype=object))
+        category[present & ~in_known] = CATEGORIES.index(UNCOVERED)
+        category[present & in_known & ~in_covered] = CATEGORIES.index(UNREAD)
+    flagged = np.flatnonzero(category >= 0)
+    if flagged.size == 0:
+        return []
+    group_of_code = np.full(len(names), -1, dtype=np.int64)
+    group_of_code[flagged] = np.arange(flagged.size)
+    first_row = np.full(len(names), n, dtype=np.int64)
+    np.minimum.at(first_row, codes, np.arange(n, dtype=np.int64))
+    grouped = _Grouped(table, group_of_code[codes], int(flagged.size))
+    out = []
+    for g, code in enumerate(flagged.tolist()):
+        name = names[code]
+        kind = CATEGORIES[int(category[code])]
+        suggestions: tuple[str, ...] = ()
+        if kind == UNCOVERED:
+            reason = "the agreement does not cover this service"
+            suggestions = did_you_mean(name, candidates)
+        elif readers_of:
+            reason = f"no measure of this agreement reads the {noun} of this service"
+        else:
+            reason = f"no measure or rule of this agreement reads {noun}"
+        first = _where(table, int(first_row[code]))
+        out.append(
+            _group(
+                grouped,
+                g,
+                category=kind,
+                noun=noun,
+                service=name,
+                reason=reason,
+                count=int(counts[code]),
+                suggestions=suggestions,
+                first=first,
+            )
+        )
+    return out
+
+
+def _group(
+    grouped: _Grouped,
+    g: int,
+    *,
+    category: str,
+    noun: str,
+    service: str | None,
+    reason: str,
+    count: int,
+    suggestions: tuple[str, ...] = (),
+    first: str,
+) -> UncoveredGroup:
+    def rows(limit: int | None) -> list[UncoveredRow]:
+        return [
+            UncoveredRow(
+                where=_where(grouped.table, row),
+                table=noun,
+                service=service,
+                category=category,
+                reason=reason,
+                suggestions=suggestions,
+            )
+            for row in grouped.rows(g, limit)
+        ]
+
+    return UncoveredGroup(
+        category=category,
+        table=noun,
+        service=service,
+        reason=reason,
+        count=count,
+        suggestions=suggestions,
+        first=first,
+        rows=rows,
+    )
+
+
+def _rejected_groups(readers: Sequence[Reader]) -> list[UncoveredGroup]:
+    """Return one group per measure and reason of rows a measure rejected as invalid."""
+    out = []
+    seen: set[int] = set()
+    for reader in readers:
+        outcome = reader.outcome
+        if outcome is None or id(outcome.counts) in seen:
+            continue
+        seen.add(id(outcome.counts))  # a composite shares its inner measure's counts
+        read = sorted(reader.inputs.read, key=lambda t: t.__name__)
+        noun = table_noun(read[0]) if len(read) == 1 else "rows"
+        for key, count in outcome.counts["reasons"].items():
+            if not key.startswith("rejected") or not count:
+                continue
+            reason = f"rejected by {outcome.measure.label}: {key.removeprefix('rejected: ')}"
+            out.append(_rejected(outcome, noun, reason, int(count)))
+    return out
+
+
+def _rejected(outcome: MeasureOutcome, noun: str, reason: str, count: int) -> UncoveredGroup:
+    def rows(limit: int | None) -> list[UncoveredRow]:
+        found = [
+            UncoveredRow(
+                where=note.where,
+                table=noun,
+                service=note.service,
+                category=REJECTED,
+                reason=note.reason,
+            )
+            for note in outcome.notes()
+            if "rejected" in note.reason
+        ]
+        return found if limit is None else found[:limit]
+
+    return UncoveredGroup(
+        category=REJECTED,
+        table=noun,
+        service=None,
+        reason=reason,
+        count=count,
+        suggestions=(),
+        first="",
+        rows=rows,
+    )
+
+
+def uncovered_groups(
+    agreement: Agreement, inputs: Inputs, readers: Sequence[Reader]
+) -> tuple[UncoveredGroup, ...]:
+    """Return the input no measure counted, grouped, ordered by category, reason and service."""
+    components: set[str] = set()
+    for reader in readers:
+        if reader.outcome is not None:
+            components |= component_names(reader.outcome.measure)
+    known = frozenset(agreement.services) | components
+    candidates = sorted(known)
+    groups = _rejected_groups(readers)
+    for table_type, table in inputs.tables.items():
+        groups.extend(_table_groups(table_type, table, readers, known, candidates))
+    groups.sort(key=lambda g: (CATEGORIES.index(g.category), g.reason, g.table, g.service or ""))
+    return tuple(groups)
+
+
+def common_groups(parts: Iterable[Sequence[UncoveredGroup]]) -> tuple[UncoveredGroup, ...]:
+    """Return the groups of the first part that every part has (rejected rows: from any part).
+
+    The parts of an amended period each judge the input by their version's terms:
+    a row is uncovered or unread only if no version in force counted it.
+    """
+    parts = list(parts)
+    if not parts:
+        return ()
+    keys = [{g.key for g in part} for part in parts]
+    out: dict[tuple[str, str, str, str], UncoveredGroup] = {}
+    for part in parts:
+        for group in part:
+            if group.category == REJECTED or all(group.key in k for k in keys):
+                out.setdefault(group.key, group)
+    return tuple(
+        sorted(
+            out.values(),
+            key=lambda g: (CATEGORIES.index(g.category), g.reason, g.table, g.service or ""),
+        )
+    )
+
+
+def check_strict(groups: Sequence[UncoveredGroup]) -> None:
+    """Raise :class:`~slakit.exceptions.StrictInputError` if any input was not counted."""
+    if groups:
+        raise StrictInputError(problems_of(groups), groups)
