@@ -15,7 +15,7 @@ from slakit._dsl._money import Money, Rounding
 from slakit._dsl._objectives import Objective
 from slakit._dsl._versions import Amendment, Version, check_amendments
 from slakit._repr import DSLRepr
-from slakit._time._instant import format_us, to_us
+from slakit._time._instant import InstantLike, format_us, to_us
 from slakit._time._periods import PeriodRule, monthly
 from slakit.exceptions import DefinitionError
 
@@ -27,13 +27,15 @@ __all__ = ["Agreement", "NoData", "Tier"]
 NoData = Literal["no data", "met", "breached", "excluded"]
 
 
-def _name(value: object) -> str:
+def _name(name: str) -> str:
+    value: object = name  # checked at run time, whatever a caller passes
     if not isinstance(value, str) or not value.strip():
         raise DefinitionError(f"name={value!r} must be a non-empty string")
     return value
 
 
-def _objectives(value: object) -> tuple[Objective, ...]:
+def _objectives(objectives: Objective | Iterable[Objective]) -> tuple[Objective, ...]:
+    value: object = objectives
     items = (value,) if isinstance(value, Objective) else tuple(cast("Iterable[object]", value))
     for item in items:
         if not isinstance(item, Objective):
@@ -44,7 +46,8 @@ def _objectives(value: object) -> tuple[Objective, ...]:
     return cast("tuple[Objective, ...]", items)
 
 
-def _fee(value: object) -> Money:
+def _fee(fee: Money) -> Money:
+    value: object = fee
     if not isinstance(value, Money):
         raise DefinitionError(f"fee={value!r} must be money, for example usd('12000.00')")
     if value.amount < 0:
@@ -52,7 +55,8 @@ def _fee(value: object) -> Money:
     return value
 
 
-def _compensation(value: object) -> CreditRule | None:
+def _compensation(compensation: CreditRule | None) -> CreditRule | None:
+    value: object = compensation
     if value is None or isinstance(value, CreditRule):
         return value
     raise DefinitionError(
@@ -127,7 +131,8 @@ class Tier(DSLRepr):
         return f"Tier({', '.join(args)})"
 
 
-def _services(value: object) -> tuple[str, ...]:
+def _services(services: str | Iterable[str]) -> tuple[str, ...]:
+    value: object = services
     if isinstance(value, str):
         value = (value,)
     items = tuple(cast("Iterable[object]", value))
@@ -143,7 +148,8 @@ def _services(value: object) -> tuple[str, ...]:
     return names
 
 
-def _parties(value: object) -> tuple[Party, ...]:
+def _parties(parties: Iterable[Party]) -> tuple[Party, ...]:
+    value: object = parties
     items = tuple(cast("Iterable[object]", value))
     for item in items:
         if not isinstance(item, Party):
@@ -151,7 +157,8 @@ def _parties(value: object) -> tuple[Party, ...]:
     return cast("tuple[Party, ...]", items)
 
 
-def _catalogue(value: object) -> tuple[Service, ...]:
+def _catalogue(catalogue: Iterable[Service]) -> tuple[Service, ...]:
+    value: object = catalogue
     items = tuple(cast("Iterable[object]", value))
     for item in items:
         if not isinstance(item, Service):
@@ -163,30 +170,34 @@ def _catalogue(value: object) -> tuple[Service, ...]:
     return entries
 
 
-def _reporting(value: object) -> Reporting | None:
+def _reporting(reporting: Reporting | None) -> Reporting | None:
+    value: object = reporting
     if value is None or isinstance(value, Reporting):
         return value
     raise DefinitionError(f"reporting={value!r} must be reporting terms such as reporting(...)")
 
 
-def _effective(value: object) -> int | None:
-    if value is None:
+def _effective(effective: InstantLike | None) -> int | None:
+    if effective is None:
         return None
+    value: object = effective
     if isinstance(value, str) and len(value) == 10:
         raise DefinitionError(
             f"effective={value!r} is a date without a time or zone; write an instant such as "
             f"'{value}T00:00:00Z' or '{value}T00:00:00+01:00'"
         )
-    return to_us(value, name="effective")  # type: ignore[arg-type]
+    return to_us(effective, name="effective")
 
 
-def _period_rule(value: object) -> PeriodRule:
+def _period_rule(period: PeriodRule) -> PeriodRule:
+    value: object = period
     if not isinstance(value, PeriodRule):
         raise DefinitionError(f"period={value!r} must be a period rule such as monthly(tz='UTC')")
     return value
 
 
-def _fees(value: object) -> tuple[tuple[str, Money], ...]:
+def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tuple[str, Money], ...]:
+    value: object = fees
     pairs = value.items() if isinstance(value, Mapping) else value
     items = tuple(cast("Iterable[object]", pairs))
     out: list[tuple[str, Money]] = []

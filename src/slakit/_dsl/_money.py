@@ -304,7 +304,8 @@ def round_fraction(value: Fraction, digits: int, mode: RoundingMode) -> Decimal:
     return Decimal(units).scaleb(-digits)
 
 
-def _amount(value: object) -> Decimal:
+def _amount(amount: Decimal | str | int) -> Decimal:
+    value: object = amount  # checked at run time, whatever a caller passes
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, str):
@@ -328,7 +329,8 @@ def _amount(value: object) -> Decimal:
     return result
 
 
-def _currency(value: object) -> str:
+def _currency(currency: str) -> str:
+    value: object = currency
     if not isinstance(value, str) or value.upper() not in CURRENCIES:
         raise DefinitionError(
             f"currency={value!r} is not an ISO 4217 code such as 'USD', 'EUR' or 'JPY'"

@@ -11,13 +11,13 @@ data loader.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
 from slakit._repr import DSLRepr
-from slakit._time._instant import format_us, to_us
+from slakit._time._instant import InstantLike, format_us, to_us
 from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
@@ -27,42 +27,47 @@ if TYPE_CHECKING:
 __all__ = ["Amendment", "Change", "Version", "diff"]
 
 
-def _instant(value: object) -> int:
+def _instant(effective: InstantLike) -> int:
+    value: object = effective  # checked at run time, whatever a caller passes
     if isinstance(value, str) and len(value) == 10:
         raise DefinitionError(
             f"effective={value!r} is a date without a time or zone; write an instant such as "
             f"'{value}T00:00:00Z'"
         )
-    return to_us(value, name="effective")  # type: ignore[arg-type]
+    return to_us(effective, name="effective")
 
 
-def _tier(value: object) -> Tier | None:
+def _tier(tier: Tier | None) -> Tier | None:
     from slakit._dsl._agreement import Tier
 
+    value: object = tier
     if value is None or isinstance(value, Tier):
         return value
     raise DefinitionError(f"tier={value!r} must be a Tier")
 
 
-def _services(value: object) -> tuple[str, ...] | None:
-    if value is None:
+def _services(services: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    if services is None:
         return None
     from slakit._dsl._agreement import _services as check
 
-    return check(value)
+    return check(services)
 
 
-def _fees(value: object) -> tuple[tuple[str, Money], ...] | None:
-    if value is None:
+def _fees(
+    fees: Mapping[str, Money] | Iterable[tuple[str, Money]] | None,
+) -> tuple[tuple[str, Money], ...] | None:
+    if fees is None:
         return None
     from slakit._dsl._agreement import _fees as check
 
-    return check(value)
+    return check(fees)
 
 
-def _rounding(value: object) -> Rounding | None:
+def _rounding(rounding: Rounding | None) -> Rounding | None:
     from slakit._dsl._money import Rounding
 
+    value: object = rounding
     if value is None or isinstance(value, Rounding):
         return value
     raise DefinitionError(f"rounding={value!r} must be a Rounding")
@@ -108,8 +113,9 @@ class Amendment(DSLRepr):
         return f"Amendment({', '.join(args)})"
 
 
-def check_amendments(value: object) -> tuple[Amendment, ...]:
+def check_amendments(amendments: Iterable[Amendment]) -> tuple[Amendment, ...]:
     """Return amendments in effective order, refusing anything else or two at one instant."""
+    value: object = amendments  # checked at run time, whatever a caller passes
     items = tuple(cast("Iterable[object]", value))
     for item in items:
         if not isinstance(item, Amendment):
