@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -189,7 +190,7 @@ def test_an_objective_has_no_truth_value() -> None:
     ("kwargs", "message"),
     [
         ({"min_outage": 60}, "min_outage=60 must be a duration"),
-        ({"granularity": sla.seconds(0)}, "granularity=microseconds\\(0\\) must be longer"),
+        ({"granularity": sla.seconds(0)}, r"granularity=microseconds\(0\) must be a positive"),
         ({"granularity": "1m"}, "granularity='1m' must be a duration"),
         ({"excluding": ["maintenance"]}, "not an exclusion clause"),
         (
@@ -447,3 +448,29 @@ def test_a_value_on_an_exclusive_top_bound_is_not_a_gap() -> None:
     inclusive = sla.credit_schedule(sla.uptime(), {"[95%, 99%]": "10%", "(-inf, 90%)": "50%"})
     assert inclusive.is_gap(Fraction(92, 100))
     assert not inclusive.is_gap(Fraction(991, 1000))
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "value"),
+    [
+        # a duration of the wrong type, and a duration that must be positive
+        (lambda: sla.uptime(min_outage=60), "min_outage", 60),
+        (lambda: sla.uptime(granularity=sla.seconds(0)), "granularity", sla.seconds(0)),
+        (lambda: sla.mttr(merge_gap="5m"), "merge_gap", "5m"),
+        (lambda: sla.scheduled_maintenance(notice=5), "notice", 5),
+        (lambda: sla.within_days(sla.days(0)), "within_days(length)", sla.days(0)),
+        # a service name
+        (lambda: sla.Outage(" ", "2026-10-01T00:00Z", "2026-10-01T01:00Z"), "service", " "),
+        (lambda: sla.Request("", "2026-10-01T00:00Z", 200), "service", ""),
+        # a choice
+        (lambda: sla.success_ratio(client_errors="maybe"), "client_errors", "maybe"),
+    ],
+)
+def test_definition_errors_name_the_argument_and_value(
+    build: Callable[[], object], name: str, value: object
+) -> None:
+    """The shared checks attach the argument's name and the value given to the error."""
+    with pytest.raises(DefinitionError) as caught:
+        build()
+    assert (caught.value.name, caught.value.value) == (name, value)
+    assert str(caught.value).startswith(f"{name}={value!r} must be ")

@@ -44,7 +44,20 @@ class SlakitError(Exception):
 
 
 class DefinitionError(SlakitError, ValueError):
-    """An agreement, measure, calendar or rule was defined with invalid values."""
+    """An agreement, measure, calendar or rule was defined with invalid values.
+
+    Attributes:
+        name: the argument or field that was wrong (``"granularity"``), when one is.
+        value: the value that was given for it (``None`` when no argument is named).
+    """
+
+    name: str | None
+    value: object
+
+    def __init__(self, message: str, *, name: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.value = value
 
 
 class NaiveDatetimeError(DefinitionError):

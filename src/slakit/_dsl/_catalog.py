@@ -10,6 +10,7 @@ import attrs
 from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration, days
+from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -204,9 +205,7 @@ def _check_every(_instance: object, _attribute: object, value: object) -> None:
 
 
 def _due(value: object) -> Duration:
-    if not isinstance(value, Duration):
-        raise DefinitionError(f"due={value!r} must be a duration such as days(10)")
-    return value
+    return check_duration(value, "due", example="days(10)")
 
 
 def _contents(value: object) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._repr import DSLRepr
 from slakit._time._instant import Duration
+from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -62,11 +63,7 @@ class ClaimWindow(DSLRepr):
 
 def within_days(length: Duration) -> ClaimWindow:
     """Return a claim window that closes ``length`` after the period ends (``days(30)``)."""
-    given: object = length
-    if not isinstance(given, Duration) or given.us <= 0:
-        raise DefinitionError(
-            f"within_days: {length!r} must be a positive duration such as days(30)"
-        )
+    check_duration(length, "within_days(length)", positive=True, example="days(30)")
     return ClaimWindow("period end", length=length)
 
 
@@ -78,11 +75,7 @@ def after_ticket_closes(length: Duration) -> ClaimWindow:
     that ticket (``ticket=``), filed before the ticket was resolved plus
     ``length``. While a ticket is still open its window is open too.
     """
-    given: object = length
-    if not isinstance(given, Duration) or given.us <= 0:
-        raise DefinitionError(
-            f"after_ticket_closes: {length!r} must be a positive duration such as days(14)"
-        )
+    check_duration(length, "after_ticket_closes(length)", positive=True, example="days(14)")
     return ClaimWindow("ticket closed", length=length)
 
 

@@ -9,6 +9,7 @@ import attrs
 
 from slakit._repr import DSLRepr
 from slakit._time._instant import Duration
+from slakit._validation import check_optional_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Accounting", "Exclusion", "ScheduledMaintenance", "scheduled_maintenance"]
@@ -28,9 +29,7 @@ def _check_accounting(_instance: object, _attribute: object, value: object) -> N
 
 
 def _duration_or_none(value: object, name: str) -> Duration | None:
-    if value is None or isinstance(value, Duration):
-        return value
-    raise DefinitionError(f"{name}={value!r} must be a duration such as days(5) or hours(4)")
+    return check_optional_duration(value, name, example="days(5) or hours(4)")
 
 
 def _notice(value: Duration | None) -> Duration | None:

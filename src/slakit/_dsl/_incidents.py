@@ -18,6 +18,7 @@ import attrs
 from slakit._dsl._measures import Measure
 from slakit._dsl._quantities import coerce_count, coerce_duration, format_count, format_duration
 from slakit._time._instant import Duration
+from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = ["IncidentMeasure", "incident_count", "longest_outage", "mtbf", "mttr"]
@@ -59,9 +60,7 @@ def _check_statistic(_instance: object, _attribute: object, value: object) -> No
 
 
 def _duration(value: object, name: str) -> Duration:
-    if not isinstance(value, Duration):
-        raise DefinitionError(f"{name}={value!r} must be a duration such as minutes(5)")
-    return value
+    return check_duration(value, name)
 
 
 def _min_duration(value: object) -> Duration:

@@ -17,6 +17,7 @@ from slakit._ratio import format_percent, format_points, ratio
 from slakit._repr import DSLRepr
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
+from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Measure", "Uptime", "uptime"]
@@ -83,11 +84,7 @@ class Measure(DSLRepr, abc.ABC):
 
 
 def _duration(value: object, name: str, *, positive: bool) -> Duration:
-    if not isinstance(value, Duration):
-        raise DefinitionError(f"{name}={value!r} must be a duration such as minutes(1)")
-    if positive and value.us <= 0:
-        raise DefinitionError(f"{name}={value!r} must be longer than zero")
-    return value
+    return check_duration(value, name, positive=positive, example="minutes(1)")
 
 
 def _min_outage(value: Duration) -> Duration:

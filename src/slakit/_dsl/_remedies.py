@@ -18,6 +18,7 @@ from slakit._dsl._objectives import Objective
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration
 from slakit._time._periods import PeriodRule
+from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -82,9 +83,7 @@ def _positive_decimal(given: object, name: str) -> Decimal:
 
 
 def _positive_duration(value: object, name: str) -> Duration:
-    if not isinstance(value, Duration) or value.us <= 0:
-        raise DefinitionError(f"{name}={value!r} must be a positive duration such as hours(1)")
-    return value
+    return check_duration(value, name, positive=True, example="hours(1)")
 
 
 def _steps(value: object) -> Steps:

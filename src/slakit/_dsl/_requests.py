@@ -27,6 +27,7 @@ from slakit._dsl._measures import Measure
 from slakit._events._requests import milliseconds
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration, duration_text_us
+from slakit._validation import check_choice, check_duration
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -94,13 +95,7 @@ def format_latency(value: Fraction | Decimal) -> str:
 def _check(
     values: tuple[str, ...], name: str, words: str
 ) -> Callable[[object, object, object], None]:
-    def validate(_instance: object, _attribute: object, value: object) -> None:
-        if value not in values:
-            raise DefinitionError(
-                f"{name}={value!r} must be one of {', '.join(map(repr, values))} ({words})"
-            )
-
-    return validate
+    return check_choice(values, name, words)
 
 
 def _optional_duration(value: object, name: str) -> Duration | None:
@@ -108,9 +103,7 @@ def _optional_duration(value: object, name: str) -> Duration | None:
         return None
     if isinstance(value, str):
         return Duration(int(parse_latency(value, name=name)))
-    if not isinstance(value, Duration):
-        raise DefinitionError(f"{name}={value!r} must be a duration such as milliseconds(300)")
-    return value
+    return check_duration(value, name, example="milliseconds(300)")
 
 
 def _latency_under(value: object) -> Duration | None:
@@ -122,9 +115,7 @@ def _latency_at_most(value: object) -> Duration | None:
 
 
 def _bucket(value: object) -> Duration:
-    if not isinstance(value, Duration) or value.us <= 0:
-        raise DefinitionError(f"bucket={value!r} must be a positive duration such as minutes(5)")
-    return value
+    return check_duration(value, "bucket", positive=True)
 
 
 def _bucket_or_none(value: object) -> Duration | None:

@@ -10,16 +10,14 @@ import attrs
 from slakit._ratio import format_percent
 from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
+from slakit._validation import check_service_name
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Deployment", "Event", "Maintenance", "Outage"]
 
 
 def _check_service(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(
-            f"{attribute.name}={value!r} must be a non-empty service name such as 'checkout'"
-        )
+    check_service_name(value, attribute.name)
 
 
 def _start(value: InstantLike) -> datetime:

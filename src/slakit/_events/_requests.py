@@ -23,6 +23,7 @@ from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import _as_us, _row_key
 from slakit._repr import DSLRepr
 from slakit._time._instant import Duration, InstantLike, format_us, from_us, to_us
+from slakit._validation import check_service_name
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 
 __all__ = [
@@ -83,8 +84,7 @@ def outcome_of(status: int | None, ok: bool | None) -> int:
 
 
 def _check_service(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(f"service={value!r} must be a non-empty service name such as 'api'")
+    check_service_name(value, example="'api'")
 
 
 def _time(value: InstantLike) -> datetime:
