@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         duration,
         hours,
         microseconds,
+        milliseconds,
         minutes,
         seconds,
     )
@@ -153,7 +154,7 @@ if TYPE_CHECKING:
     from slakit._dsl._agreement import Agreement, Tier
 
     # --- dsl: request measures (success ratios, request buckets, latency) ----------------------
-    from slakit._events._requests import Request, RequestTable, milliseconds
+    from slakit._events._requests import Request, RequestTable
     from slakit._dsl._requests import (
         BucketAvailability,
         ErrorRateUptime,
@@ -213,6 +214,7 @@ __all__ = [
     "duration",
     "hours",
     "microseconds",
+    "milliseconds",
     "minutes",
     "seconds",
     # time: billing periods
@@ -346,7 +348,6 @@ __all__ = [
     "error_rate_uptime",
     "latency_percentile",
     "latency_share",
-    "milliseconds",
     "success_ratio",
     # agreements as products: parties, catalogue, reporting, versions; as data
     "Amendment",
@@ -426,6 +427,7 @@ _EXPORTS: dict[str, str] = {
     "duration": "slakit._time._instant",
     "hours": "slakit._time._instant",
     "microseconds": "slakit._time._instant",
+    "milliseconds": "slakit._time._instant",
     "minutes": "slakit._time._instant",
     "seconds": "slakit._time._instant",
     # time: billing periods
@@ -559,7 +561,6 @@ _EXPORTS: dict[str, str] = {
     "error_rate_uptime": "slakit._dsl._requests",
     "latency_percentile": "slakit._dsl._requests",
     "latency_share": "slakit._dsl._requests",
-    "milliseconds": "slakit._events._requests",
     "success_ratio": "slakit._dsl._requests",
     # agreements as products: parties, catalogue, reporting, versions; as data
     "Amendment": "slakit._dsl._versions",

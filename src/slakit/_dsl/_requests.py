@@ -24,7 +24,6 @@ from typing import Literal
 import attrs
 
 from slakit._dsl._measures import Measure
-from slakit._events._requests import milliseconds
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration, duration_text_us
 from slakit._validation import check_choice, check_duration
@@ -42,7 +41,6 @@ __all__ = [
     "format_latency",
     "latency_percentile",
     "latency_share",
-    "milliseconds",
     "parse_latency",
     "success_ratio",
 ]
@@ -58,6 +56,7 @@ def parse_latency(value: object, *, name: str = "latency") -> Decimal:
     """Return a latency written as ``"300ms"``, ``"1.5s"``, ``"250us"`` or a Duration, in µs.
 
     Examples:
+        >>> from slakit import milliseconds
         >>> parse_latency("300ms"), parse_latency(milliseconds(5)), parse_latency("0.5ms")
         (Decimal('300000'), Decimal('5000'), Decimal('500'))
     """

@@ -35,7 +35,6 @@ __all__ = [
     "SUCCESS",
     "Request",
     "RequestTable",
-    "milliseconds",
     "parse_requests_jsonl",
     "read_requests_jsonl",
 ]
@@ -51,27 +50,6 @@ SERVER_ERROR: Final = 2
 OUTCOMES: Final = ("success", "client error", "server error")
 
 I64 = npt.NDArray[np.int64]
-
-
-def milliseconds(value: int | str | Decimal) -> Duration:
-    """Return a duration of ``value`` milliseconds, exact to the microsecond.
-
-    Examples:
-        >>> milliseconds(300).us, milliseconds("0.25").us
-        (300000, 250)
-    """
-    try:
-        if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-            raise InvalidOperation
-        us = Decimal(value) * 1000
-        if not us.is_finite() or us != us.to_integral_value() or us < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise DefinitionError(
-            f"milliseconds({value!r}): give a non-negative whole number of milliseconds, "
-            "or a decimal string exact to the microsecond such as '0.25'"
-        ) from None
-    return Duration(int(us))
 
 
 def outcome_of(status: int | None, ok: bool | None) -> int:

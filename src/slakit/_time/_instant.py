@@ -12,6 +12,7 @@ import functools
 import math
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -31,6 +32,7 @@ __all__ = [
     "hours",
     "local_to_us",
     "microseconds",
+    "milliseconds",
     "minutes",
     "parse_duration",
     "seconds",
@@ -329,6 +331,27 @@ def _whole(value: int, name: str) -> int:
 def microseconds(n: int) -> Duration:
     """Return a duration of ``n`` microseconds."""
     return Duration(_whole(n, "microseconds"))
+
+
+def milliseconds(value: int | str | Decimal) -> Duration:
+    """Return a duration of ``value`` milliseconds, exact to the microsecond.
+
+    Examples:
+        >>> milliseconds(300).us, milliseconds("0.25").us
+        (300000, 250)
+    """
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+            raise InvalidOperation
+        us = Decimal(value) * 1000
+        if not us.is_finite() or us != us.to_integral_value() or us < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise DefinitionError(
+            f"milliseconds({value!r}): give a non-negative whole number of milliseconds, "
+            "or a decimal string exact to the microsecond such as '0.25'"
+        ) from None
+    return Duration(int(us))
 
 
 def seconds(n: int) -> Duration:
