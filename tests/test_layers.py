@@ -36,8 +36,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("slakit._dsl._agreement", "slakit._results._schedule"): (
         "Agreement.render() is a convenience for render_schedule(); deferred"
     ),
-    ("slakit._dsl._versions", "slakit._data._codec"): (
-        "diff() compares versions through their data form; diff moves to _data (issue 13, item 2)"
+    ("slakit._results._schedule", "slakit._data._diff"): (
+        "the rendered schedule lists each amendment's changes, which diff() finds in data form"
     ),
 }
 

@@ -172,7 +172,8 @@ if TYPE_CHECKING:
 
     # --- agreements as products: parties, catalogue, reporting, versions; as data ----------------
     from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
-    from slakit._dsl._versions import Amendment, Change, Version, diff
+    from slakit._data._diff import Change, diff
+    from slakit._dsl._versions import Amendment, Version
     from slakit._data._codec import from_data, to_data
     from slakit._data._formats import dumps, loads, read_agreement, write_agreement
     from slakit._data._schema import agreement_schema
@@ -564,13 +565,13 @@ _EXPORTS: dict[str, str] = {
     "success_ratio": "slakit._dsl._requests",
     # agreements as products: parties, catalogue, reporting, versions; as data
     "Amendment": "slakit._dsl._versions",
-    "Change": "slakit._dsl._versions",
+    "Change": "slakit._data._diff",
     "Party": "slakit._dsl._catalog",
     "Reporting": "slakit._dsl._catalog",
     "Service": "slakit._dsl._catalog",
     "Version": "slakit._dsl._versions",
     "agreement_schema": "slakit._data._schema",
-    "diff": "slakit._dsl._versions",
+    "diff": "slakit._data._diff",
     "dumps": "slakit._data._formats",
     "from_data": "slakit._data._codec",
     "loads": "slakit._data._formats",

@@ -191,7 +191,7 @@ def _blocks(agreement: Agreement) -> list[_Block]:
         blocks.append(_Heading(2, "Reporting"))
         blocks.append(_Para(agreement.reporting.describe().capitalize() + "."))
     if agreement.amendments:
-        from slakit._dsl._versions import diff
+        from slakit._data._diff import diff
 
         blocks.append(_Heading(2, "Versions"))
         versions = agreement.versions()
