@@ -114,7 +114,7 @@ def format_percent(value: Fraction | Decimal, places: int = PERCENT_PLACES) -> s
       exactly, every digit, so a DSL repr reads back: ``'99.95%'``;
     - a measured ``Fraction`` whose percentage has at most ``places`` decimal
       places prints exactly too: ``'99.9%'``;
-    - any other value is rounded by :func:`percent_of` (half-even, never onto
+    - any other value is rounded by ``percent_of()`` (half-even, never onto
       0% or 100%) and its exact fraction follows: ``'99.826389% (exact 575/576)'``.
 
     Examples:

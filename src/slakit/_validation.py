@@ -1,7 +1,7 @@
 """The argument checks every layer shares: durations, service names, choices.
 
 Each check returns the value it accepts and raises
-:class:`~slakit.exceptions.DefinitionError` with the argument's ``name`` and
+[`DefinitionError`][slakit.exceptions.DefinitionError] with the argument's ``name`` and
 ``value`` attached, and a message that shows a valid value. Like ``_ratio``,
 the module sits below the layers: it imports only the time primitives and the
 exceptions, so any layer may use it.
@@ -20,7 +20,7 @@ __all__ = ["check_choice", "check_duration", "check_optional_duration", "check_s
 def check_duration(
     value: object, name: str, *, positive: bool = False, example: str = "minutes(5)"
 ) -> Duration:
-    """Return ``value`` if it is a :class:`~slakit.Duration` (longer than zero if ``positive``).
+    """Return ``value`` if it is a [`Duration`][slakit.Duration] (longer than zero if ``positive``).
 
     Raises:
         DefinitionError: ``value`` is not a duration, or is zero or negative when it
@@ -42,7 +42,7 @@ def check_duration(
 def check_optional_duration(
     value: object, name: str, *, positive: bool = False, example: str = "minutes(5)"
 ) -> Duration | None:
-    """Return ``None`` for ``None``, else :func:`check_duration` of ``value``."""
+    """Return ``None`` for ``None``, else ``check_duration()`` of ``value``."""
     if value is None:
         return None
     return check_duration(value, name, positive=positive, example=example)

@@ -1,7 +1,8 @@
 """The exceptions slakit raises, as one tree.
 
-Every error is a :class:`SlakitError` and also the builtin it refines, so code
-that already catches :class:`ValueError` keeps working::
+Every error is a [`SlakitError`][slakit.exceptions.SlakitError] and also the builtin it refines, so
+code
+that already catches ``ValueError`` keeps working::
 
     SlakitError
     ├── DefinitionError(SlakitError, ValueError)      an agreement, measure or rule is malformed

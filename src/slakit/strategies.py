@@ -11,7 +11,7 @@ checkout). Import it on purpose, as ``from slakit import strategies as sst``::
 
 Every strategy follows Hypothesis' own style: plural names, keyword-only
 options checked when the strategy is built (a bad argument raises
-:class:`hypothesis.errors.InvalidArgument` at once, with the fix), reprs that
+``hypothesis.errors.InvalidArgument`` at once, with the fix), reprs that
 show the call, and a documented shrink target, so a failing example shrinks to
 the simplest agreement and the fewest, shortest outages that still fail. Drawn
 DSL objects print as the DSL calls that build them.
@@ -274,7 +274,7 @@ def _period_rules(draw: st.DrawFn, *, zones: Sequence[str] = DEFAULT_ZONES) -> s
 def periods(
     rule: sla.PeriodRule | None = None, *, min_year: int = 2024, max_year: int = 2030
 ) -> st.SearchStrategy[sla.Period]:
-    """Return a strategy for billing periods of ``rule`` (drawn from :func:`period_rules` if None).
+    """Return a strategy for billing periods of ``rule`` (drawn from ``period_rules()`` if None).
 
     Each period contains an instant drawn between the start of ``min_year`` and
     the end of ``max_year`` (UTC). Shrinks towards the first period of
@@ -480,7 +480,7 @@ def credit_schedules(
     """Return a strategy for credit tables on ``measure`` (``uptime()`` if None).
 
     With ``monotone=True`` (default) the tables are threshold tables in which a
-    worse value never earns less, as :func:`slakit.credit_schedule` requires;
+    worse value never earns less, as [`slakit.credit_schedule()`][slakit.credit_schedule] requires;
     with ``monotone=False`` they are interval tables whose credits may come in
     any order. Shrinks towards ``{'< 99%': '10%'}``: one band, common numbers.
 
@@ -539,9 +539,10 @@ def credit_rules(
 
     Leaves are credit schedules, fixed amounts per breach, linear credits per
     step of shortfall and pro-rated refunds; they combine with ``+``
-    (:func:`slakit.total`), ``|`` (:func:`slakit.largest`), :func:`slakit.cap`
-    and, unless ``monotone=True``, :func:`slakit.first`; ``bonus=True`` may wrap
-    a rule in :func:`slakit.bonus`. With ``monotone=True`` (default) a worse
+    ([`slakit.total()`][slakit.total]), ``|`` ([`slakit.largest()`][slakit.largest]),
+    [`slakit.cap()`][slakit.cap]
+    and, unless ``monotone=True``, [`slakit.first()`][slakit.first]; ``bonus=True`` may wrap
+    a rule in [`slakit.bonus()`][slakit.bonus]. With ``monotone=True`` (default) a worse
     value never earns less. Shrinks towards a single credit schedule.
 
     Raises:
@@ -619,7 +620,8 @@ def tiers(
     """Return a strategy for tiers: a fee, an objective on ``measure`` and a compensation rule.
 
     ``measure`` defaults to ``uptime()``; ``compensation`` defaults to
-    :func:`credit_rules` on it. Shrinks towards a tier named ``'gold'`` with
+    [`credit_rules()`][slakit.strategies.credit_rules] on it. Shrinks towards a tier named
+    ``'gold'`` with
     one objective and one credit schedule.
 
     Raises:
@@ -662,7 +664,8 @@ def agreements(
 ) -> st.SearchStrategy[sla.Agreement]:
     """Return a strategy for agreements over some of ``services``.
 
-    ``tiers`` defaults to :func:`tiers` on a drawn :func:`uptime_measures`;
+    ``tiers`` defaults to [`tiers()`][slakit.strategies.tiers] on a drawn
+    [`uptime_measures()`][slakit.strategies.uptime_measures];
     ``period_rules`` defaults to ``monthly(tz='UTC')``. Shrinks towards one
     service, ``services[0]``, and the simplest tier.
 
@@ -832,7 +835,7 @@ def outage_streams(
     """Return a strategy for lists of outages of ``services`` inside ``period``.
 
     Without ``near``, each list holds up to ``max_outages`` outages anywhere in
-    the period (see :func:`outages`). With ``near`` (an agreement, a tier, a
+    the period (see [`outages()`][slakit.strategies.outages]). With ``near`` (an agreement, a tier, a
     credit rule such as a schedule, an objective, or a list of values), the
     outages of each service add up to the down time that puts its uptime
     *exactly on* one of the bounds and targets ``near`` names, or one step
@@ -998,12 +1001,13 @@ def request_streams(
     max_requests: int = 50,
     max_latency: sla.Duration = _MAX_LATENCY,
 ) -> st.SearchStrategy[list[sla.Request]]:
-    """Return a strategy for lists of up to ``max_requests`` :func:`requests`.
+    """Return a strategy for lists of up to ``max_requests`` ``requests()``.
 
     Shrinks towards the empty list, then fewer, simpler requests.
 
     Raises:
-        InvalidArgument: as :func:`requests`, or a negative ``max_requests``.
+        InvalidArgument: as [`requests()`][slakit.strategies.requests], or a negative
+            ``max_requests``.
 
     Examples:
         >>> request_streams("api", max_requests=10)
@@ -1093,12 +1097,12 @@ def ticket_streams(
     max_tickets: int = 10,
     priorities: Sequence[str] = _PRIORITIES,
 ) -> st.SearchStrategy[list[sla.Ticket]]:
-    """Return a strategy for lists of up to ``max_tickets`` :func:`tickets`, ids ``T-1``, ``T-2``...
+    """Return a strategy for lists of up to ``max_tickets`` ``tickets()``, ids ``T-1``, ``T-2``...
 
     Shrinks towards the empty list, then fewer, simpler tickets.
 
     Raises:
-        InvalidArgument: as :func:`tickets`, or a negative ``max_tickets``.
+        InvalidArgument: as [`tickets()`][slakit.strategies.tickets], or a negative ``max_tickets``.
 
     Examples:
         >>> ticket_streams("api", max_tickets=3)

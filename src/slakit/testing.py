@@ -8,20 +8,24 @@ each check runs its own Hypothesis search)::
     def test_our_credit_rules():
         slakit.testing.check_agreement(agreement, at_most="50%")
 
-or run one check by name, such as :func:`check_monotone`. The checks draw
-outage streams from :mod:`slakit.strategies`, steered to put each service's
+or run one check by name, such as [`check_monotone()`][slakit.testing.check_monotone]. The checks
+draw
+outage streams from [`slakit.strategies`][slakit.strategies], steered to put each service's
 uptime exactly on every bound and target of the agreement, and one step either
 side of it, because that is where penalty bugs live. Before they search, the
-checks that a bound can defeat (:func:`check_non_negative`, :func:`check_caps`
-and :func:`check_monotone`) try those values deterministically: one outage per
+checks that a bound can defeat ([`check_non_negative()`][slakit.testing.check_non_negative],
+[`check_caps()`][slakit.testing.check_caps]
+and [`check_monotone()`][slakit.testing.check_monotone]) try those values deterministically: one
+outage per
 service that puts uptime exactly on each bound, and on the nearest reachable
 value either side, so a bug at a bound is caught in every run, whatever the
 Hypothesis profile or seed. A check that fails raises
-:class:`CounterexampleError` carrying the counterexample: the agreement,
+[`CounterexampleError`][slakit.testing.CounterexampleError] carrying the counterexample: the
+agreement,
 written as the code that builds it, and the events (the minimal events
 Hypothesis found, when the search found them).
 
-Each check returns a :class:`CheckResult`, which says whether it passed or
+Each check returns a [`CheckResult`][slakit.testing.CheckResult], which says whether it passed or
 was skipped, and why: a check that does not apply to the agreement (there is
 no cap to respect, the rule is not monotone, the data codec is missing) is
 skipped with a note, never passed silently.
@@ -300,7 +304,7 @@ def _ladders(
 def _probes(
     agreement: sla.Agreement, period: sla.Period, inputs: Sequence[object]
 ) -> list[list[sla.Outage]]:
-    """Return no events, then one outage per rung of every ladder (see :func:`_ladders`)."""
+    """Return no events, then one outage per rung of every ladder (see ``_ladders()``)."""
     ladders = _ladders(agreement, period, inputs)
     return [[], *(events for ladder in ladders for events in ladder.outages())]
 
@@ -317,7 +321,7 @@ def check_non_negative(
 ) -> CheckResult:
     """Check that no service is ever credited less than zero, unless a bonus clause exists.
 
-    Only :func:`slakit.bonus` makes a credit negative (money owed to the
+    Only [`slakit.bonus()`][slakit.bonus] makes a credit negative (money owed to the
     provider); with one in the agreement the check is skipped.
 
     Args:
@@ -380,7 +384,7 @@ def check_caps(
 ) -> CheckResult:
     """Check that no credit is ever above a cap: each ``cap(...)`` in the rules, and ``at_most``.
 
-    Each :func:`slakit.cap` per period in the agreement (outside a bonus) is
+    Each [`slakit.cap()`][slakit.cap] per period in the agreement (outside a bonus) is
     evaluated on its own, and its credit compared with its limit. ``at_most``
     is the limit your contract puts on the whole credit of a service in a
     period (an amount, or a share of the fee such as ``"50%"``); give it to
@@ -390,7 +394,8 @@ def check_caps(
     Args:
         agreement: the agreement to check.
         at_most: the contract's limit on a service's credit per period, if any.
-        period: the period to evaluate (see :func:`check_non_negative`).
+        period: the period to evaluate (see
+            [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
         max_examples: how many examples Hypothesis tries (default: the profile's).
 
@@ -503,7 +508,7 @@ def check_monotone(
     A rule promises it when every part of it does: credit schedules whose
     credits never fall as uptime falls, fixed amounts per breach, linear and
     pro-rated credits, combined by sums, largest-of, caps per period and floors.
-    Otherwise (a :func:`slakit.first`, a bonus, history, incident statistics)
+    Otherwise (a [`slakit.first()`][slakit.first], a bonus, history, incident statistics)
     the check is skipped and the note names the part. A schedule with a *gap*
     at a bound fails this check: one more microsecond of down time moves the
     value from a band into the gap, and the credit falls to nothing.
@@ -517,7 +522,8 @@ def check_monotone(
 
     Args:
         agreement: the agreement to check.
-        period: the period to evaluate (see :func:`check_non_negative`).
+        period: the period to evaluate (see
+            [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
         max_examples: how many examples Hypothesis tries (default: the profile's).
 
@@ -584,7 +590,8 @@ def check_event_order(
 
     Args:
         agreement: the agreement to check.
-        period: the period to evaluate (see :func:`check_non_negative`).
+        period: the period to evaluate (see
+            [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
         max_examples: how many examples Hypothesis tries (default: the profile's).
 
@@ -652,7 +659,8 @@ def check_period_split(
 
     Args:
         agreement: the agreement to check.
-        period: the period to evaluate (see :func:`check_non_negative`); the
+        period: the period to evaluate (see
+            [`check_non_negative()`][slakit.testing.check_non_negative]); the
             next period is evaluated too.
         inputs: further inputs for the evaluation.
         max_examples: how many examples Hypothesis tries (default: the profile's).
@@ -731,7 +739,7 @@ def check_no_gaps(
     Args:
         agreement: the agreement to check.
         period: the period the counterexample's events fall in (see
-            :func:`check_non_negative`).
+            [`check_non_negative()`][slakit.testing.check_non_negative]).
 
     Raises:
         CounterexampleError: a schedule has a gap or an overlap.
@@ -823,7 +831,7 @@ def check_round_trip(agreement: sla.Agreement) -> CheckResult:
     return CheckResult(name, "passed", "the agreement reads back equal from data")
 
 
-#: Every check, in the order :func:`check_agreement` runs them.
+#: Every check, in the order [`check_agreement()`][slakit.testing.check_agreement] runs them.
 CHECKS = (
     "check_no_gaps",
     "check_non_negative",
@@ -849,14 +857,16 @@ def check_agreement(
     Args:
         agreement: the agreement to check.
         at_most: the contract's limit on a service's credit per period, for
-            :func:`check_caps`.
-        period: the period to evaluate (see :func:`check_non_negative`).
+            [`check_caps()`][slakit.testing.check_caps].
+        period: the period to evaluate (see
+            [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation, such as billing data.
         max_examples: how many examples Hypothesis tries per check (default: the profile's).
-        checks: the names of the checks to run, from :data:`CHECKS`.
+        checks: the names of the checks to run, from ``CHECKS``.
 
     Returns:
-        One :class:`CheckResult` per check run, passed or skipped with a note.
+        One [`CheckResult`][slakit.testing.CheckResult] per check run, passed or skipped with a
+        note.
 
     Raises:
         CounterexampleError: a check failed; the error names it and holds the

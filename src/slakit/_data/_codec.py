@@ -54,7 +54,7 @@ class Context:
     problems: list[Problem] = attrs.field(factory=list)
 
     def add(self, path: str, message: str) -> _Invalid:
-        """Record a problem at ``path`` and return :data:`INVALID`."""
+        """Record a problem at ``path`` and return ``INVALID``."""
         self.problems.append(Problem(where=path, field="", message=message))
         return INVALID
 
@@ -366,7 +366,7 @@ def _accepts(data: object, shape: Shape) -> bool:
 
 
 def decode(data: object, shape: Shape, path: str, ctx: Context) -> Any:
-    """Return the value of ``shape`` that ``data`` holds, or :data:`INVALID` (problems in ctx)."""
+    """Return the value of ``shape`` that ``data`` holds, or ``INVALID`` (problems in ctx)."""
     kind = shape.kind
     if kind == "union":
         return _decode_union(data, shape, path, ctx)
@@ -593,7 +593,7 @@ def to_data(node: object) -> dict[str, Any]:
     """Return an agreement, a tier or any other DSL node as plain data.
 
     The result holds only mappings, lists, strings, integers, booleans and
-    ``None``, so it writes to JSON, YAML or TOML as it is; :func:`from_data`
+    ``None``, so it writes to JSON, YAML or TOML as it is; [`from_data()`][slakit.from_data]
     reads it back to an equal object.
 
     Raises:
@@ -607,7 +607,7 @@ def to_data(node: object) -> dict[str, Any]:
 
 
 def from_data(data: object, kind: type | None = None) -> Any:
-    """Return the node that plain ``data`` describes (an :class:`~slakit.Agreement` by default).
+    """Return the node that plain ``data`` describes (an ``Agreement`` by default).
 
     Every problem is collected, each with its path from ``$`` (the top of the
     document), and reported together.

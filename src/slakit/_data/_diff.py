@@ -18,7 +18,7 @@ __all__ = ["Change", "diff"]
 class Change:
     """One difference between two versions: where, and the values before and after.
 
-    Values are in the plain-data form of :func:`~slakit.to_data` (``None`` when
+    Values are in the plain-data form of [`to_data()`][slakit.to_data] (``None`` when
     absent on one side).
     """
 

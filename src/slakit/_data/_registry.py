@@ -8,7 +8,7 @@ is read from its type annotation, once, so a new node class needs no code here:
 - subclasses of the DSL's base classes (measures, credit rules, exclusions,
   calendars, period rules, credit bases) defined in ``slakit`` are found on
   their own, tagged with the snake-case form of their class name;
-- :func:`register` gives a class its public tag (usually the name of the
+- ``register()`` gives a class its public tag (usually the name of the
   factory that builds it, such as ``"credit_schedule"``), says which
   ``Decimal`` fields are percentages or which ``int`` fields are instants, and
   optionally names a factory that validates as the DSL does.

@@ -133,7 +133,7 @@ def agreement_schema(kind: type | None = None) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of agreement data, as plain data.
 
     Args:
-        kind: the node type at the top of the document; an :class:`~slakit.Agreement`
+        kind: the node type at the top of the document; an [`Agreement`][slakit.Agreement]
             by default.
     """
     from slakit._data import _nodes  # noqa: F401  (registers the DSL's nodes)

@@ -241,7 +241,8 @@ class Agreement(DSLRepr):
         catalogue: catalogue entries describing the services (each names one of
             ``services``).
         reporting: when reports are due and what they contain.
-        amendments: changes from later instants on, in order; see :meth:`amend`.
+        amendments: changes from later instants on, in order; see
+            [`amend()`][slakit.Agreement.amend].
         fees: a fee per period for some services, ``{"db": usd("2000.00")}``,
             in the tier fee's currency; a service not named pays the tier's fee.
             Each service's fee is the base of its fee-based credits, and the

@@ -56,7 +56,7 @@ def _components(value: object) -> tuple[str, ...]:
 class Party(DSLRepr):
     """A supporting party: a measurement authority, a subcontractor, an auditor.
 
-    Build it with :func:`party`. A subcontractor with ``passes_credits=True``
+    Build it with [`party()`][slakit.party]. A subcontractor with ``passes_credits=True``
     owes the provider, under its ``underpinning`` agreement, the credits that
     its part of the service causes.
     """
@@ -138,7 +138,7 @@ def _hours(value: object) -> Calendar | None:
 class Service(DSLRepr):
     """A service as a catalogue entry: what it is, what it is made of, when it is offered.
 
-    Build it with :func:`service`.
+    Build it with [`service()`][slakit.service].
     """
 
     name: str = attrs.field(converter=_party_name)
@@ -220,7 +220,7 @@ def _contents(value: object) -> tuple[str, ...]:
 class Reporting(DSLRepr):
     """When the provider's service reports are due, and what they contain.
 
-    Build it with :func:`reporting`.
+    Build it with [`reporting()`][slakit.reporting].
     """
 
     every: Every = attrs.field(default="period", validator=_check_every)

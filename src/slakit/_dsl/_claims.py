@@ -35,7 +35,8 @@ WindowFrom = Literal["period end", "cycles", "ticket closed"]
 class ClaimWindow(DSLRepr):
     """When a claim must be filed: after the period ends, by the end of a cycle, or after a ticket.
 
-    Build it with :func:`within_days`, :func:`within_cycles` or :func:`after_ticket_closes`.
+    Build it with [`within_days()`][slakit.within_days], [`within_cycles()`][slakit.within_cycles]
+    or [`after_ticket_closes()`][slakit.after_ticket_closes].
     """
 
     after: WindowFrom
@@ -71,7 +72,7 @@ def after_ticket_closes(length: Duration) -> ClaimWindow:
     """Return a claim window that closes ``length`` after each late ticket closes.
 
     For a credit per late ticket (``per_breach(response_time(...), amount)``):
-    each late ticket's credit is paid only on a :class:`~slakit.Claim` naming
+    each late ticket's credit is paid only on a [`Claim`][slakit.Claim] naming
     that ticket (``ticket=``), filed before the ticket was resolved plus
     ``length``. While a ticket is still open its window is open too.
     """
@@ -89,7 +90,7 @@ def within_cycles(cycles: int) -> ClaimWindow:
 
 @attrs.frozen(repr=False)
 class ClaimRequired(CreditRule):
-    """``rule``'s credit, paid only on a claim filed in ``window``. See :func:`claim_required`."""
+    """``rule``'s credit, paid only on a claim filed in ``window``. See ``claim_required()``."""
 
     rule: CreditRule
     window: ClaimWindow
@@ -109,8 +110,8 @@ class ClaimRequired(CreditRule):
 def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     """Return ``rule`` whose credits are paid only when the customer claims them in ``window``.
 
-    Claims are input records (:class:`~slakit.Claim`, or a
-    :class:`~slakit.ClaimTable`) given beside the events. A credit without a
+    Claims are input records ([`Claim`][slakit.Claim], or a
+    [`ClaimTable`][slakit.ClaimTable]) given beside the events. A credit without a
     claim, or with a claim filed after the window closed, is not paid, and the
     report says why. A claims table read ``as_of`` an instant before the window
     closes reports a missing claim as pending.
@@ -195,7 +196,7 @@ def chronic(
     """Return a flag raised when ``objective`` is breached in ``breached`` of the last ``of_last``.
 
     The last ``of_last`` periods include this one; earlier periods come from
-    the history :func:`~slakit.statement` carries. A flag pays nothing: it is
+    the history [`statement()`][slakit.statement] carries. A flag pays nothing: it is
     reported (for example a termination right).
     """
     clause = f"chronic({objective!r}, ...)"

@@ -1,8 +1,9 @@
 """Combining credit rules: sum, largest, first match, caps, floors, order, bonus, history.
 
 Operators build flat, canonical trees: ``a + (b + c)`` equals ``(a + b) + c``
-structurally, and ``a | b`` is :func:`largest`. Each operator has a named
-twin (:func:`total`, :func:`largest`); :func:`first` has no operator.
+structurally, and ``a | b`` is [`largest()`][slakit.largest]. Each operator has a named
+twin ([`total()`][slakit.total], [`largest()`][slakit.largest]); [`first()`][slakit.first] has no
+operator.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _flat(kind: type, rules: tuple[CreditRule, ...]) -> tuple[CreditRule, ...]:
 
 @attrs.frozen(repr=False)
 class Total(_Combination):
-    """Every rule pays: the credits add up. Build it with ``a + b`` or :func:`total`."""
+    """Every rule pays: the credits add up. Build it with ``a + b`` or [`total()`][slakit.total]."""
 
     rules: tuple[CreditRule, ...]
     _name = "total"
@@ -120,7 +121,7 @@ class Total(_Combination):
 
 @attrs.frozen(repr=False)
 class Largest(_Combination):
-    """Only the largest credit is paid. Build it with ``a | b`` or :func:`largest`."""
+    """Only the largest credit is paid. Build it with ``a | b`` or [`largest()`][slakit.largest]."""
 
     rules: tuple[CreditRule, ...]
     _name = "largest"
@@ -128,7 +129,7 @@ class Largest(_Combination):
 
 @attrs.frozen(repr=False)
 class First(_Combination):
-    """The first rule, in order, that gives a credit pays; the rest do not. See :func:`first`."""
+    """The first rule, in order, that gives a credit pays; the rest do not. See ``first()``."""
 
     rules: tuple[CreditRule, ...]
     _name = "first"
@@ -136,7 +137,7 @@ class First(_Combination):
 
 @attrs.frozen(repr=False)
 class InOrder(_Combination):
-    """Rules applied in order, each later base reduced by earlier credits. See :func:`in_order`."""
+    """Rules applied in order, each later base reduced by earlier credits. See ``in_order()``."""
 
     rules: tuple[CreditRule, ...]
     _name = "in_order"
@@ -232,7 +233,7 @@ def _limit(value: object, clause: str) -> Money | Decimal:
 
 @attrs.frozen(repr=False)
 class Cap(CreditRule):
-    """A limit on what ``rule`` pays, per period or over a longer window. See :func:`cap`."""
+    """A limit on what ``rule`` pays, per period or over a longer window. See ``cap()``."""
 
     rule: CreditRule
     at_most: Money | Decimal
@@ -285,7 +286,7 @@ def cap(
     window of this and the 11 periods before it, or the whole ``"agreement"``.
     A share is of the fee of the periods in the window. Windows longer than a
     period need the history of earlier periods: evaluate them with
-    :func:`~slakit.statement`.
+    [`statement()`][slakit.statement].
 
     ``across`` says what is capped: each ``"service"`` on its own (default),
     or the customer's total over all of the agreement's ``"services"`` (a
@@ -308,7 +309,7 @@ def cap(
 
 @attrs.frozen(repr=False)
 class Minimum(CreditRule):
-    """A minimum issuance: ``rule`` pays only above a floor. See :func:`minimum`."""
+    """A minimum issuance: ``rule`` pays only above a floor. See [`minimum()`][slakit.minimum]."""
 
     rule: CreditRule
     amount: Money
@@ -404,7 +405,7 @@ def bonus(rule: CreditRule) -> Bonus:
 
 @attrs.frozen(repr=False)
 class Scaled(CreditRule):
-    """``rule`` times a share: a constant, or a measure's value per service. See :func:`scaled`."""
+    """``rule`` times a share: a constant, or a measure's value per service. See ``scaled()``."""
 
     rule: CreditRule
     by: Measure | Decimal
@@ -465,7 +466,7 @@ def _count(name: str, value: object, low: int = 1) -> int:
 
 @attrs.frozen(repr=False)
 class Escalate(CreditRule):
-    """A higher remedy when breaches repeat. See :func:`escalate`."""
+    """A higher remedy when breaches repeat. See [`escalate()`][slakit.escalate]."""
 
     rule: CreditRule
     to: CreditRule
@@ -496,7 +497,7 @@ def escalate(rule: CreditRule, *, to: CreditRule, when: Objective, after: int = 
     The escalated rule pays for a service that breaches ``when`` in this
     period and in each of the ``after`` periods before it (default: "if the
     previous period was also breached"). Earlier periods come from the history
-    that :func:`~slakit.statement` carries; evaluated alone, a period has no
+    that [`statement()`][slakit.statement] carries; evaluated alone, a period has no
     history and never escalates.
     """
     rule = _rule("escalate", rule)
@@ -508,7 +509,7 @@ def escalate(rule: CreditRule, *, to: CreditRule, when: Objective, after: int = 
 
 @attrs.frozen(repr=False)
 class EarnBack(CreditRule):
-    """A credit held, and forgiven if the next periods meet the target. See :func:`earn_back`."""
+    """A credit held, and forgiven if the next periods meet the target. See ``earn_back()``."""
 
     rule: CreditRule
     when: Objective
@@ -537,7 +538,7 @@ def earn_back(rule: CreditRule, *, when: Objective, periods: int) -> EarnBack:
     nothing). If the service breaches ``when`` in any of the next ``periods``
     periods, the held credit is released and paid in that period; if it meets
     ``when`` in all of them, the credit is forgiven. History comes from
-    :func:`~slakit.statement`.
+    [`statement()`][slakit.statement].
     """
     rule = _rule("earn_back", rule)
     clause = f"earn_back({rule!r}, ...)"

@@ -108,8 +108,8 @@ class Band(DSLRepr):
 class CreditRule(DSLRepr, abc.ABC):
     """The base of compensation rules.
 
-    Rules compose: ``a + b`` (or :func:`~slakit.total`) pays both, ``a | b``
-    (or :func:`~slakit.largest`) pays the larger, :func:`~slakit.first` pays
+    Rules compose: ``a + b`` (or [`total()`][slakit.total]) pays both, ``a | b``
+    (or [`largest()`][slakit.largest]) pays the larger, [`first()`][slakit.first] pays
     the first that gives a credit. Operators build flat trees, so
     ``a + (b + c) == (a + b) + c``.
     """
@@ -238,7 +238,7 @@ def charges(*kinds: str, excluding: str | tuple[str, ...] | list[str] = ()) -> C
     """Return the charges billed for the service and period as the base of a credit.
 
     The charges come from billing data given beside the events (a
-    :class:`~slakit.ChargeTable`, or :class:`~slakit.Charge` records). A
+    [`ChargeTable`][slakit.ChargeTable], or [`Charge`][slakit.Charge] records). A
     credited service without billing data for the period is an error, never
     a zero base.
 
@@ -251,7 +251,7 @@ def charges(*kinds: str, excluding: str | tuple[str, ...] | list[str] = ()) -> C
 
 
 def check_base(value: object) -> Base:
-    """Return ``value`` if it is a base, else raise a :class:`DefinitionError`."""
+    """Return ``value`` if it is a base, else raise a ``DefinitionError``."""
     if not isinstance(value, Base):
         raise DefinitionError(f"base={value!r} must be fee() or charges(...)")
     return value
@@ -342,7 +342,7 @@ def _check_bands(bands: list[Band]) -> list[Band]:
 class CreditSchedule(CreditRule):
     """A tiered credit table: the band the measured value falls in gives a share of the fee.
 
-    Build it with :func:`credit_schedule`. A value in no band, but between the
+    Build it with [`credit_schedule()`][slakit.credit_schedule]. A value in no band, but between the
     lowest and highest bound, falls in a *gap* in the schedule: no credit is
     invented for it, and the report carries a "schedule gap" diagnostic.
     """

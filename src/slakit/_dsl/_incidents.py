@@ -75,8 +75,9 @@ def _merge_gap(value: object) -> Duration:
 class IncidentMeasure(Measure):
     """A statistic of a service's incidents in the period.
 
-    Build it with :func:`incident_count`, :func:`mttr`, :func:`mtbf` or
-    :func:`longest_outage`; the options are described there.
+    Build it with [`incident_count()`][slakit.incident_count], [`mttr()`][slakit.mttr],
+    [`mtbf()`][slakit.mtbf] or
+    [`longest_outage()`][slakit.longest_outage]; the options are described there.
     """
 
     statistic: Statistic = attrs.field(validator=_check_statistic)
@@ -162,7 +163,7 @@ def mttr(
 
     Only incidents that start in the period count, each with its whole length.
     A period without incidents has no MTTR: the verdict is "no data". The
-    options are those of :func:`incident_count`.
+    options are those of [`incident_count()`][slakit.incident_count].
     """
     return IncidentMeasure(
         statistic="mttr", service=service, min_duration=min_duration, merge_gap=merge_gap
@@ -177,7 +178,7 @@ def mtbf(
     ``MTBF = (evaluated length of the period - time inside counted incidents,
     clipped to the period) / (number of incidents that start in the period)``.
     A period without incidents has no MTBF: the verdict is "no data". The
-    options are those of :func:`incident_count`.
+    options are those of [`incident_count()`][slakit.incident_count].
     """
     return IncidentMeasure(
         statistic="mtbf", service=service, min_duration=min_duration, merge_gap=merge_gap
@@ -189,7 +190,7 @@ def longest_outage(
 ) -> IncidentMeasure:
     """Return the length of the longest incident that starts in the period (0 if none).
 
-    The options are those of :func:`incident_count`.
+    The options are those of [`incident_count()`][slakit.incident_count].
     """
     return IncidentMeasure(
         statistic="longest", service=service, min_duration=min_duration, merge_gap=merge_gap

@@ -5,8 +5,8 @@ A higher level (corporate) sets terms for every service; a lower level
 so: a lower level that defines an objective on a measure a higher level
 already has, or a compensation rule where a higher level has one, must state
 ``precedence="override"`` (its definitions replace the higher level's) or
-``precedence="add"`` (both apply). Otherwise :func:`levels` raises
-:class:`~slakit.exceptions.DefinitionError`: never silently both.
+``precedence="add"`` (both apply). Otherwise [`levels()`][slakit.levels] raises
+[`DefinitionError`][slakit.exceptions.DefinitionError]: never silently both.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _rule(value: object) -> CreditRule | None:
 
 @attrs.frozen(repr=False, kw_only=True)
 class Level(DSLRepr):
-    """The terms one level of a multi-level agreement sets. Build it with :func:`level`."""
+    """The terms one level of a multi-level agreement sets. Build it with ``level()``."""
 
     objectives: tuple[Objective, ...] = attrs.field(default=(), converter=_objectives)
     compensation: CreditRule | None = attrs.field(default=None, converter=_rule)
@@ -203,7 +203,7 @@ def levels(
     one or is added to it. A lower level that defines the same measure, or a
     second compensation rule, without a precedence is an error.
 
-    The result is an ordinary :class:`Tier`: terms that hold for every service
+    The result is an ordinary [`Tier`][slakit.Tier]: terms that hold for every service
     are written as given; terms that hold for some services only are written
     once per service with the measure limited to it (``uptime(service="db")``).
 
@@ -211,11 +211,11 @@ def levels(
         name: the tier's name.
         fee: the fee per service and period (see ``Agreement.fees`` for fees per service).
         services: every service of the agreement, as in ``Agreement(services=...)``.
-        corporate: the highest level: a :func:`level`, a :class:`Tier` (its
+        corporate: the highest level: a [`level()`][slakit.level], a [`Tier`][slakit.Tier] (its
             objectives and compensation) or a list of objectives.
         customer: the customer's level, in the same forms.
         service: a level per service name.
-        no_data: how a measure with no data is treated, as for :class:`Tier`.
+        no_data: how a measure with no data is treated, as for [`Tier`][slakit.Tier].
 
     Raises:
         DefinitionError: two levels define the same measure or both a compensation

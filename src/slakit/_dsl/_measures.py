@@ -45,9 +45,9 @@ class Measure(DSLRepr, abc.ABC):
         return ratio(value, name=name)
 
     def format_value(self, value: Fraction | Decimal) -> str:
-        """Return a value of this measure as text for people (see :func:`format_percent`).
+        """Return a value of this measure as text for people (see ``format_percent()``).
 
-        A target (a ``Decimal``) prints exactly, as :meth:`coerce` reads it back;
+        A target (a ``Decimal``) prints exactly, as ``coerce()`` reads it back;
         an inexact measured value is rounded and followed by its exact fraction.
         """
         return format_percent(value)
@@ -211,9 +211,9 @@ def _states(
 class ComponentRule(DSLRepr):
     """A service made of components: down when at least ``need`` of them are down at once.
 
-    Build one with :func:`all_of` (a region is down only when all of its zones
-    are), :func:`any_of` (a service is down when any of its components is) or
-    :func:`at_least`.
+    Build one with [`all_of()`][slakit.all_of] (a region is down only when all of its zones
+    are), [`any_of()`][slakit.any_of] (a service is down when any of its components is) or
+    [`at_least()`][slakit.at_least].
     """
 
     need: int
@@ -302,7 +302,7 @@ def _check_min_outage_of(_instance: object, _attribute: object, value: object) -
 class Uptime(Measure):
     """Availability from outage reports: ``1 - down time / eligible time`` over a period.
 
-    Build it with :func:`uptime`; the fields are described there.
+    Build it with [`uptime()`][slakit.uptime]; the fields are described there.
     """
 
     service: str | None = None
@@ -347,7 +347,7 @@ class Uptime(Measure):
 
     @property
     def minimum_of(self) -> MinOutageOf:
-        """What must last :attr:`min_outage`, with ``min_outage_of=None`` resolved.
+        """What must last ``min_outage``, with ``min_outage_of=None`` resolved.
 
         ``None`` follows the bucket rule: when partial buckets are not counted
         (``bucket_down="all"``), the contract counts down time in whole buckets,
@@ -483,7 +483,7 @@ def uptime(
             affected (the outage's ``affected``).
         denominator: ``"period"`` (default): every instant of the period within
             the service window is eligible; ``"deployed"``: only time covered by
-            :class:`Deployment` records of the service (the time it existed).
+            [`Deployment`][slakit.Deployment] records of the service (the time it existed).
         components: services made of components, such as
             ``{"eu-west": all_of("eu-west-a", "eu-west-b", "eu-west-c")}``: the
             service is down when its rule holds over its components' outages

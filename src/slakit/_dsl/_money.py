@@ -342,8 +342,9 @@ def _currency(currency: str) -> str:
 class Money(DSLRepr):
     """An exact amount of one currency.
 
-    Arithmetic between two currencies raises :class:`CurrencyMismatchError`;
-    nothing is rounded until :meth:`rounded` is called.
+    Arithmetic between two currencies raises
+    [`CurrencyMismatchError`][slakit.exceptions.CurrencyMismatchError];
+    nothing is rounded until [`rounded()`][slakit.Money.rounded] is called.
 
     Examples:
         >>> usd("10.00") + usd("0.005")

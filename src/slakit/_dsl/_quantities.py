@@ -63,7 +63,7 @@ def format_count(value: Fraction | Decimal) -> str:
 def coerce_duration(value: object, *, name: str = "target") -> Decimal:
     """Return a length of time as exact microseconds.
 
-    Accepts a :class:`~slakit.Duration` (``hours(4)``), text such as
+    Accepts a [`Duration`][slakit.Duration] (``hours(4)``), text such as
     ``"4 hours"``, ``"1h 30m"`` or ``"2 hours 5 minutes"`` (units: days, hours,
     minutes, seconds, microseconds, and ``d``, ``h``, ``m``/``min``, ``s``,
     ``us``), a microsecond ``Decimal``, or ``0``.

@@ -1,7 +1,7 @@
 """Shapes of credit beyond the tiered table: fixed amounts, linear, prorated, per unit of time.
 
-Each shape is a leaf :class:`~slakit.CreditRule`; compose them with ``+``,
-``|`` and the combinators of :mod:`slakit._dsl._combinators`.
+Each shape is a leaf [`CreditRule`][slakit.CreditRule]; compose them with ``+``,
+``|`` and the combinators of ``slakit._dsl._combinators``.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _base_repr(base: Base) -> str:
 class PerBreach(CreditRule):
     """A fixed amount per breached objective, or per bad unit a measure counts.
 
-    Build it with :func:`per_breach`.
+    Build it with [`per_breach()`][slakit.per_breach].
     """
 
     target: Objective | Measure
@@ -164,7 +164,7 @@ def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
 class Linear(CreditRule):
     """A share of the base per step of shortfall below the objective, up to its own cap.
 
-    Build it with :func:`linear`.
+    Build it with [`linear()`][slakit.linear].
     """
 
     objective: Objective
@@ -244,7 +244,7 @@ def linear(
 
 @attrs.frozen(repr=False)
 class Prorated(CreditRule):
-    """A multiple of the base prorated over the down time. Build it with :func:`prorated`."""
+    """A multiple of the base prorated over the down time. Build it with ``prorated()``."""
 
     measure: Measure
     multiple: Decimal
@@ -318,7 +318,7 @@ def prorated(
 
 @attrs.frozen(repr=False)
 class DowntimeUnits(CreditRule):
-    """Units of credit per ``every`` of down time. Build it with :func:`per_downtime`."""
+    """Units of credit per ``every`` of down time. Build it with ``per_downtime()``."""
 
     measure: Measure
     every: Duration
@@ -389,7 +389,7 @@ def per_downtime(
 
 @attrs.frozen(repr=False)
 class UnitRefund(CreditRule):
-    """A unit price refunded per qualifying unit of time. Build it with :func:`refund_per`."""
+    """A unit price refunded per qualifying unit of time. Build it with ``refund_per()``."""
 
     measure: Measure
     every: Duration
@@ -429,7 +429,7 @@ def refund_per(
     the period is cut into units of ``every`` from its start, and each unit with
     more than ``down_over`` of counted down time refunds ``price``, a fixed
     amount or the name of a unit price in the billing data
-    (:class:`~slakit.UnitPrice`, such as the hourly rate).
+    ([`UnitPrice`][slakit.UnitPrice], such as the hourly rate).
 
     Raises:
         DefinitionError: ``measure`` does not count time, durations are not

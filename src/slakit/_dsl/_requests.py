@@ -75,7 +75,7 @@ def parse_latency(value: object, *, name: str = "latency") -> Decimal:
 
 
 def format_latency(value: Fraction | Decimal) -> str:
-    """Return a latency in microseconds as text that :func:`parse_latency` reads back.
+    """Return a latency in microseconds as text that ``parse_latency()`` reads back.
 
     Examples:
         >>> format_latency(Decimal(300000)), format_latency(Fraction(2_500_001, 2))
@@ -221,7 +221,8 @@ class RequestMeasure(Measure):
 class RequestRatio(RequestMeasure):
     """The share of good requests among the counted ones: ``good / (good + bad)``.
 
-    Build it with :func:`success_ratio` or :func:`latency_share`.
+    Build it with [`success_ratio()`][slakit.success_ratio] or
+    [`latency_share()`][slakit.latency_share].
     """
 
     @property
@@ -281,7 +282,8 @@ class LatencyShare(RequestRatio):
 class BucketAvailability(RequestMeasure):
     """Availability from request buckets: good buckets / eligible buckets.
 
-    Build it with :func:`bucket_availability`; the fields are described there.
+    Build it with [`bucket_availability()`][slakit.bucket_availability]; the fields are described
+    there.
     """
 
     bucket: Duration = attrs.field(converter=_bucket)
@@ -341,7 +343,7 @@ class BucketAvailability(RequestMeasure):
 class ErrorRateUptime(RequestMeasure):
     """Uptime as 100% minus the average of per-bucket error rates.
 
-    Build it with :func:`error_rate_uptime`.
+    Build it with [`error_rate_uptime()`][slakit.error_rate_uptime].
     """
 
     bucket: Duration = attrs.field(converter=_bucket)
@@ -372,7 +374,7 @@ def _counted(name: str) -> Callable[[object, object, object], None]:
 class LatencyPercentile(Measure):
     """A latency percentile per service, over the period or the worst of its buckets.
 
-    Build it with :func:`latency_percentile`; its values are latencies, so
+    Build it with [`latency_percentile()`][slakit.latency_percentile]; its values are latencies, so
     targets are written ``"300ms"`` (``p99 <= "300ms"``).
     """
 

@@ -102,8 +102,10 @@ _WAITING = ("waiting_on_customer",)
 class TicketTime(Measure):
     """Tickets judged against a business-time target; its value is the number of late ones.
 
-    Build it with :func:`response_time` or :func:`resolution_time` (the fields
-    are described there); use :meth:`on_time_ratio` for the share on time.
+    Build it with [`response_time()`][slakit.response_time] or
+    [`resolution_time()`][slakit.resolution_time] (the fields
+    are described there); use [`on_time_ratio()`][slakit.TicketTime.on_time_ratio] for the share on
+    time.
     """
 
     kind: TicketClock = attrs.field(validator=_check_kind)
@@ -276,7 +278,7 @@ def response_time(
             the agreement.
 
     The measure's value is the number of late tickets; use
-    :meth:`TicketTime.on_time_ratio` for the share on time.
+    [`TicketTime.on_time_ratio()`][slakit.TicketTime.on_time_ratio] for the share on time.
     """
     return TicketTime(
         kind="response",
@@ -300,7 +302,7 @@ def resolution_time(
 ) -> TicketTime:
     """Return the resolution measure: tickets resolved within a business-time target.
 
-    The same as :func:`response_time`, timed from opening to resolution.
+    The same as [`response_time()`][slakit.response_time], timed from opening to resolution.
     """
     return TicketTime(
         kind="resolution",

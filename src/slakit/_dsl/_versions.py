@@ -1,11 +1,11 @@
 """Amendments with effective dates and the versions they make.
 
-An :class:`~slakit.Agreement` holds its amendments in order. Version 1 is the
+An [`Agreement`][slakit.Agreement] holds its amendments in order. Version 1 is the
 agreement as first signed; each amendment makes the next version from its
 effective instant on, replacing the terms it names (the tier, the services, the
 rounding) and keeping the rest. ``agreement.versions()`` lists them;
 ``agreement.version_at(instant)`` is the one in force. What changed between two
-versions is :func:`~slakit.diff` (in ``_data._diff``: it compares their data form).
+versions is [`diff()`][slakit.diff] (in ``_data._diff``: it compares their data form).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _rounding(rounding: Rounding | None) -> Rounding | None:
 class Amendment(DSLRepr):
     """A change to an agreement from an instant on: the terms it replaces, and a title.
 
-    Make one with :meth:`Agreement.amend`. Fields left ``None`` keep the terms
+    Make one with [`Agreement.amend()`][slakit.Agreement.amend]. Fields left ``None`` keep the terms
     of the version before.
     """
 

@@ -1,8 +1,8 @@
 """Billing data: what was charged per service, period and kind, and unit prices, as columns.
 
 Usage-based bills do not charge a fixed fee: a credit that is a share of
-"what you paid" needs the bill. Give it beside the events as :class:`Charge`
-and :class:`UnitPrice` records, or as a :class:`ChargeTable`.
+"what you paid" needs the bill. Give it beside the events as [`Charge`][slakit.Charge]
+and [`UnitPrice`][slakit.UnitPrice] records, or as a [`ChargeTable`][slakit.ChargeTable].
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _scaled(amounts: Sequence[Decimal]) -> tuple[npt.NDArray[np.object_], int]:
 class ChargeTable:
     """Charges and unit prices as columns, one currency; built once and immutable.
 
-    Build it with :meth:`from_records`. An evaluation reads the charges of its
+    Build it with ``from_records()``. An evaluation reads the charges of its
     period for the services it credits; a credited service without a charge is
     an error, never a zero.
     """
@@ -138,7 +138,7 @@ class ChargeTable:
 
     @classmethod
     def from_records(cls, records: Iterable[Charge | UnitPrice]) -> ChargeTable:
-        """Build a table from :class:`Charge` and :class:`UnitPrice` records."""
+        """Build a table from ``Charge`` and ``UnitPrice`` records."""
         return cls(list(records))
 
     def __len__(self) -> int:

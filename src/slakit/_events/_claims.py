@@ -30,7 +30,7 @@ class Claim(DSLRepr):
     """A claim for the credits of ``service`` in ``period`` (a label), filed at ``filed``.
 
     ``ticket`` names the ticket claimed for, where the agreement's claim window
-    runs from each ticket's close (:func:`~slakit.after_ticket_closes`).
+    runs from each ticket's close ([`after_ticket_closes()`][slakit.after_ticket_closes]).
 
     >>> Claim("db", "2026-10", "2026-11-12T09:00:00Z")
     Claim('db', '2026-10', '2026-11-12T09:00:00Z')
@@ -80,7 +80,7 @@ class ClaimTable:
     def from_records(
         cls, records: Iterable[Claim], *, as_of: InstantLike | None = None
     ) -> ClaimTable:
-        """Build a table from :class:`Claim` records."""
+        """Build a table from [`Claim`][slakit.Claim] records."""
         return cls(list(records), as_of=as_of)
 
     def __len__(self) -> int:

@@ -27,7 +27,7 @@ _OPTIONAL = {
 
 
 def read_jsonl(path: str | Path) -> EventTable:
-    """Read an events file in JSON Lines form into an :class:`EventTable`.
+    """Read an events file in JSON Lines form into an [`EventTable`][slakit.EventTable].
 
     Each non-blank line is one object, for example::
 
@@ -53,9 +53,9 @@ def read_jsonl(path: str | Path) -> EventTable:
 
 
 def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable:
-    """Parse JSON Lines text (an iterable of lines) into an :class:`EventTable`.
+    """Parse JSON Lines text (an iterable of lines) into an [`EventTable`][slakit.EventTable].
 
-    See :func:`read_jsonl` for the format; ``source`` names the input in errors.
+    See ``read_jsonl()`` for the format; ``source`` names the input in errors.
     """
     problems: list[Problem] = []
     kind: list[int] = []

@@ -131,7 +131,8 @@ class Maintenance(_Spanned):
     """Planned maintenance of a service over ``[start, end)``, announced at ``announced``.
 
     Whether the maintenance is excluded from a measure, and how, is up to the
-    agreement's exclusion clauses (see :func:`slakit.scheduled_maintenance`).
+    agreement's exclusion clauses (see
+    [`slakit.scheduled_maintenance()`][slakit.scheduled_maintenance]).
     """
 
     announced: datetime = attrs.field(converter=_announced)

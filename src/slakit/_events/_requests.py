@@ -1,10 +1,11 @@
 """Requests and probes: one row per request with its status and latency, as columns.
 
-A :class:`Request` is one request (or one probe) of a service: when it
+A [`Request`][slakit.Request] is one request (or one probe) of a service: when it
 happened, its HTTP-like status and/or a success flag, and how long it took.
-A :class:`RequestTable` holds many of them as numpy columns, validated once,
-for the request measures (:func:`slakit.success_ratio`,
-:func:`slakit.bucket_availability`, :func:`slakit.latency_percentile`, ...).
+A [`RequestTable`][slakit.RequestTable] holds many of them as numpy columns, validated once,
+for the request measures ([`slakit.success_ratio()`][slakit.success_ratio],
+[`slakit.bucket_availability()`][slakit.bucket_availability],
+[`slakit.latency_percentile()`][slakit.latency_percentile], ...).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ __all__ = [
 NO_STATUS: Final = 0
 #: ``latency`` of a request whose latency was not recorded.
 NO_LATENCY: Final = -1
-#: Outcome classes, the codes of :attr:`RequestTable.outcome`.
+#: Outcome classes, the codes of ``RequestTable.outcome``.
 SUCCESS: Final = 0
 CLIENT_ERROR: Final = 1
 SERVER_ERROR: Final = 2
@@ -53,7 +54,7 @@ I64 = npt.NDArray[np.int64]
 
 
 def outcome_of(status: int | None, ok: bool | None) -> int:
-    """Return the outcome class of one request (see :class:`Request`)."""
+    """Return the outcome class of one request (see [`Request`][slakit.Request])."""
     if ok is False or (status is not None and status >= 500):
         return SERVER_ERROR
     if status is not None and status >= 400:
@@ -106,7 +107,7 @@ class Request(DSLRepr):
     flag, or both. Its *outcome* is a server error when ``ok`` is ``False`` or
     the status is 5xx, a client error when the status is 4xx, and a success
     otherwise; an ``ok=True`` request with a 5xx status is contradictory and
-    refused. ``latency`` is a :class:`~slakit.Duration` or integer microseconds,
+    refused. ``latency`` is a [`Duration`][slakit.Duration] or integer microseconds,
     or ``None`` when it was not recorded.
 
     Examples:
@@ -139,7 +140,7 @@ class Request(DSLRepr):
 
     @property
     def latency_us(self) -> int:
-        """The latency in microseconds, or :data:`NO_LATENCY` (-1) when not recorded."""
+        """The latency in microseconds, or ``NO_LATENCY`` (-1) when not recorded."""
         return NO_LATENCY if self.latency is None else self.latency.us
 
     @property
@@ -181,15 +182,15 @@ def _frozen(array: Any, dtype: type, *, copy: bool) -> Any:
 class RequestTable:
     """Requests as columns: ``service``, ``time``, ``status``, ``outcome``, ``latency``.
 
-    ``service`` holds codes into :attr:`services`; ``time`` is ``int64``
+    ``service`` holds codes into [`services`][slakit.Report.services]; ``time`` is ``int64``
     microseconds since the epoch (UTC); ``status`` is ``int16``, an HTTP-like
-    code or :data:`NO_STATUS` (0) for requests that carry only a success flag;
+    code or ``NO_STATUS`` (0) for requests that carry only a success flag;
     ``outcome`` is ``int8``, 0 success, 1 client error (4xx), 2 server error
     (5xx, or ``ok`` false); ``latency`` is ``int64`` microseconds, or
-    :data:`NO_LATENCY` (-1) when not recorded.
+    ``NO_LATENCY`` (-1) when not recorded.
 
-    Build one with :meth:`from_columns` (vectorised, near zero-copy),
-    :meth:`from_records`, or :func:`slakit.io.read_requests_jsonl`. The table
+    Build one with ``from_columns()`` (vectorised, near zero-copy),
+    ``from_records()``, or ``slakit.io.read_requests_jsonl()``. The table
     is immutable.
     """
 
@@ -227,7 +228,7 @@ class RequestTable:
         where: Sequence[str] | None = None,
         copy: bool = True,
     ) -> None:
-        """Build a table from checked columns (use :meth:`from_columns` for unchecked data)."""
+        """Build a table from checked columns (use ``from_columns()`` for unchecked data)."""
         setter = object.__setattr__
         setter(self, "service", _frozen(service, np.int32, copy=copy))
         setter(self, "services", tuple(services))
@@ -255,7 +256,7 @@ class RequestTable:
     def from_records(
         cls, records: Iterable[Request], *, where: Sequence[str] | None = None
     ) -> RequestTable:
-        """Build a table from :class:`Request` records."""
+        """Build a table from [`Request`][slakit.Request] records."""
         items: list[object] = list(records)
         problems = [
             Problem(f"record {i}", "", f"expected a Request, got {type(r).__name__}")
@@ -374,7 +375,7 @@ class RequestTable:
         return self._where[row] if self._where is not None else f"row {row}"
 
     def record(self, row: int) -> Request:
-        """Return row ``row`` as a :class:`Request`."""
+        """Return row ``row`` as a [`Request`][slakit.Request]."""
         status = int(self.status[row])
         outcome = int(self.outcome[row])
         latency = int(self.latency[row])
@@ -387,7 +388,7 @@ class RequestTable:
         )
 
     def records(self) -> list[Request]:
-        """Return every row as a :class:`Request` (slow on large tables; for inspection)."""
+        """Return every row as a ``Request`` (slow on large tables; for inspection)."""
         return [self.record(i) for i in range(len(self))]
 
     def counts(self) -> dict[str, int]:
@@ -539,7 +540,7 @@ _FIELDS = ("service", "time", "status", "ok", "latency_ms", "id", "note")
 
 
 def read_requests_jsonl(path: str | Path) -> RequestTable:
-    """Read a requests file in JSON Lines form into a :class:`RequestTable`.
+    """Read a requests file in JSON Lines form into a [`RequestTable`][slakit.RequestTable].
 
     Each non-blank line is one object, for example::
 
@@ -561,7 +562,7 @@ def read_requests_jsonl(path: str | Path) -> RequestTable:
 
 
 def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") -> RequestTable:
-    """Parse JSON Lines text into a :class:`RequestTable`; see :func:`read_requests_jsonl`.
+    """Parse JSON Lines text into a ``RequestTable``; see ``read_requests_jsonl()``.
 
     Examples:
         >>> table = parse_requests_jsonl(['{"service": "api", "time": "2026-10-01T00:00:00Z", '

@@ -43,12 +43,12 @@ class EventTable:
     """Events as columns: kind, service, start, end, announced, state and affected share.
 
     Times are ``int64`` microseconds since the epoch (UTC); ``service`` holds
-    codes into :attr:`services`, ``state`` codes into :attr:`states` and
-    ``affected`` codes into :attr:`affected_levels` (exact shares);
-    ``announced`` is :data:`NO_TIME` where a kind has no announcement. Each row
+    codes into [`services`][slakit.Report.services], ``state`` codes into ``states`` and
+    ``affected`` codes into ``affected_levels`` (exact shares);
+    ``announced`` is ``NO_TIME`` where a kind has no announcement. Each row
     keeps where it came from (``events.jsonl:12`` or ``record 12``), so evidence
-    and errors can name it. Build one with :meth:`from_records` or
-    :meth:`from_columns`, or read one with :func:`slakit.io.read_jsonl`; the
+    and errors can name it. Build one with ``from_records()`` or
+    ``from_columns()``, or read one with ``slakit.io.read_jsonl()``; the
     table is immutable.
     """
 
@@ -197,7 +197,7 @@ class EventTable:
         ``columns`` maps ``kind`` (``"outage"``, ``"maintenance"`` or
         ``"deployment"``), ``service`` (names), ``start``, ``end`` and optionally
         ``announced``, ``state`` (names, default ``"down"``) and ``affected``
-        (shares such as ``"25%"`` or ``Decimal("0.25")``, read as :class:`Outage`
+        (shares such as ``"25%"`` or ``Decimal("0.25")``, read as [`Outage`][slakit.Outage]
         reads them; missing means 100%) to equal-length sequences or arrays.
         Shares are numbers, so ``"50%"`` and ``"50.0%"`` are one level. Times are
         integer microseconds since the epoch or ``datetime64`` values, which
@@ -383,7 +383,7 @@ _MISSING_SHARE: Final = ("", "None", "nan", "NaN", "<NA>")
 
 
 def _share_of(value: object) -> Decimal:
-    """Return one ``affected`` cell as an exact share, by the rule of :class:`Outage`."""
+    """Return one ``affected`` cell as an exact share, by the rule of [`Outage`][slakit.Outage]."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Decimal(1)
     if type(value).__name__ == "NAType":  # pandas' missing value

@@ -7,7 +7,7 @@ transitions* (each transition starts a status that lasts until the next one).
 Its *coverage* names which calendar applies to it (``"24x7"`` or
 ``"business"``); the measure maps coverage names to calendars.
 
-:class:`TicketTable` holds every ticket as numpy columns and validates all of
+[`TicketTable`][slakit.TicketTable] holds every ticket as numpy columns and validates all of
 them at once: a ticket resolved before it opened, an unknown priority or an
 unknown status is listed with its record and field, never silently dropped.
 """
@@ -191,15 +191,15 @@ def _readonly(array: npt.ArrayLike, dtype: type) -> Any:
 class TicketTable:
     """Tickets as columns, validated at once.
 
-    Build a table with :meth:`from_columns` or :meth:`from_records`.
+    Build a table with ``from_columns()`` or ``from_records()``.
 
     Ticket columns (one row per ticket): ``ids``; ``service`` (codes into
-    :attr:`services`); ``priority`` (codes into :attr:`priorities`, the accepted
+    [`services`][slakit.Report.services]); ``priority`` (codes into ``priorities``, the accepted
     vocabulary); ``opened``, ``first_response`` and ``resolved`` (``int64``
-    microseconds UTC, :data:`NO_TIME` where missing); ``coverage`` (codes into
-    :attr:`coverages`, ``-1`` for none). Status changes: ``change_ticket`` (row
+    microseconds UTC, ``NO_TIME`` where missing); ``coverage`` (codes into
+    ``coverages``, ``-1`` for none). Status changes: ``change_ticket`` (row
     of the ticket), ``change_at``, ``change_status`` (codes into
-    :attr:`statuses`). Pauses: ``pause_ticket``, ``pause_start``, ``pause_end``.
+    ``statuses``). Pauses: ``pause_ticket``, ``pause_start``, ``pause_end``.
     The table is immutable.
     """
 
@@ -410,7 +410,7 @@ class TicketTable:
         statuses: Sequence[str] = DEFAULT_STATUSES,
         where: Sequence[str] | None = None,
     ) -> TicketTable:
-        """Build a table from :class:`Ticket` records, validated at once.
+        """Build a table from [`Ticket`][slakit.Ticket] records, validated at once.
 
         Raises:
             EventDataError: listing every invalid record (``record 3: priority: ...``).
@@ -475,7 +475,7 @@ class TicketTable:
         return self._where[row] if self._where is not None else f"record {row}"
 
     def record(self, row: int) -> Ticket:
-        """Return row ``row`` as a :class:`Ticket` (for inspection; slow on many rows)."""
+        """Return row ``row`` as a [`Ticket`][slakit.Ticket] (for inspection; slow on many rows)."""
 
         def opt(value: int) -> datetime | None:
             return None if value == NO_TIME else from_us(value)
@@ -560,7 +560,7 @@ def _instant_column(
     n: int,
     required: bool,
 ) -> I64:
-    """Return a column of instants as ``int64`` microseconds, :data:`NO_TIME` where missing."""
+    """Return a column of instants as ``int64`` microseconds, ``NO_TIME`` where missing."""
     if column is None:
         return np.full(n, NO_TIME, dtype=np.int64)
     array = np.asarray(_values(column))
@@ -762,7 +762,7 @@ def read_tickets_jsonl(
     priorities: Sequence[str] = DEFAULT_PRIORITIES,
     statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> TicketTable:
-    """Read a tickets file in JSON Lines form into a :class:`TicketTable`.
+    """Read a tickets file in JSON Lines form into a [`TicketTable`][slakit.TicketTable].
 
     Each non-blank line is one ticket, for example::
 
@@ -794,7 +794,7 @@ def parse_tickets_jsonl(
     priorities: Sequence[str] = DEFAULT_PRIORITIES,
     statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> TicketTable:
-    """Parse JSON Lines text into a :class:`TicketTable` (see :func:`read_tickets_jsonl`)."""
+    """Parse JSON Lines text into a ``TicketTable`` (see ``read_tickets_jsonl()``)."""
     problems: list[Problem] = []
     rows: list[tuple[str, str, str, int, int, int, str]] = []
     where: list[str] = []

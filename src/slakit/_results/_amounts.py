@@ -1,6 +1,6 @@
 """Exact money columns: one rational amount per service, as numpy arrays of Python integers.
 
-An :class:`Amounts` holds ``num / den`` per service, both as numpy arrays of
+An ``Amounts`` holds ``num / den`` per service, both as numpy arrays of
 Python ``int`` objects (``dtype=object``), so no figure ever overflows or is
 rounded. Operations are elementwise numpy calls, so a credit rule costs a
 handful of C loops over the services, never a Python loop per service. When

@@ -152,7 +152,7 @@ class DownTime(Protocol):
 
     ``layers`` are ``(step, spans)`` pairs (spans grouped by the outcome's
     service index) whose ``step``-weighted measures add up to the down time,
-    in units of ``1 / scale`` microseconds; :meth:`down_within` measures it
+    in units of ``1 / scale`` microseconds; ``down_within()`` measures it
     inside spans.
     """
 
@@ -173,8 +173,8 @@ class MeasureOutcome:
     of the measure's unit (microseconds for measures of time; ``scale`` is 1
     unless weights, such as degraded states or affected shares, make the figures
     fractional); ``total == 0`` means no data. Rules that consume time (down
-    time, eligible time) must divide by ``scale``: :meth:`down_us` and
-    :meth:`eligible_us` do.
+    time, eligible time) must divide by ``scale``: ``down_us()`` and
+    ``eligible_us()`` do.
     """
 
     measure: Measure
@@ -191,12 +191,12 @@ class MeasureOutcome:
     _positions: dict[str, int] = attrs.field(init=False, factory=dict, repr=False)
 
     def index(self, service: str) -> int:
-        """Return the position of ``service`` in :attr:`services`."""
+        """Return the position of ``service`` in [`services`][slakit.Report.services]."""
         return self.positions[service]
 
     @property
     def positions(self) -> Mapping[str, int]:
-        """Each service's position in :attr:`services` (built once per outcome)."""
+        """Each service's position in ``services`` (built once per outcome)."""
         if not self._positions and self.services:
             self._positions.update((name, i) for i, name in enumerate(self.services))
         return self._positions
@@ -237,5 +237,5 @@ class Reconciliation:
         )
 
     def uncovered_rows(self) -> list[UncoveredRow]:
-        """Return every row of every group in :attr:`uncovered`, group by group."""
+        """Return every row of every group in ``uncovered``, group by group."""
         return [row for group in self.uncovered for row in group.rows()]

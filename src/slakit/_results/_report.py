@@ -23,7 +23,7 @@ from slakit._time._periods import Period
 
 __all__ = ["CreditColumn", "ObjectiveColumn", "Report", "ServiceReport"]
 
-#: Verdict codes in :attr:`ObjectiveColumn.verdict`.
+#: Verdict codes in ``ObjectiveColumn.verdict``.
 VERDICTS: tuple[Verdict, ...] = (Verdict.MET, Verdict.BREACHED, Verdict.NO_DATA, Verdict.EXCLUDED)
 
 
@@ -49,7 +49,7 @@ class CreditColumn:
         lines_of: builds service ``i``'s lines; they add up to ``amount[i]``.
         exact_total: the exact sum of ``amount``.
         state: what the rules that look at earlier periods remember of this one.
-        columns: bulk columns for :meth:`Report.columns`.
+        columns: bulk columns for [`Report.columns()`][slakit.Report.columns].
     """
 
     rule: CreditRule
@@ -81,7 +81,8 @@ class Report:
     """The result of evaluating an agreement over one period.
 
     Figures are computed as columns when the report is made; the per-service
-    objects (:attr:`objectives`, :attr:`compensation` lines, evidence) are
+    objects ([`objectives`][slakit.Report.objectives], [`compensation`][slakit.Report.compensation]
+    lines, evidence) are
     built when first asked for, so a report over 10,000 services is cheap
     until you read all of it.
     """
@@ -312,7 +313,7 @@ class Report:
     def uncovered(self) -> list[UncoveredRow]:
         """Return every input row that no measure counted, with its reason (all of them).
 
-        The rows come group by group, as :meth:`explain` lists them: rows for
+        The rows come group by group, as ``explain()`` lists them: rows for
         services the agreement does not cover (with ``suggestions``, the names
         they may have meant), rows a measure rejected, and rows of tables (or of
         services) that no measure or rule reads. The groups, with their counts,

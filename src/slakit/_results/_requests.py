@@ -49,7 +49,7 @@ class BucketNote:
 class RequestEvidence(MeasureEvidence):
     """The evidence behind one service's value of one request measure.
 
-    Besides the fields of :class:`MeasureEvidence` (for bucketed measures
+    Besides the fields of [`MeasureEvidence`][slakit.MeasureEvidence] (for bucketed measures
     ``eligible`` is the time of the eligible buckets and ``down`` that of the
     down buckets; for ratios and percentiles ``eligible`` is the evaluated
     time and ``down`` is empty), it holds:
@@ -61,7 +61,7 @@ class RequestEvidence(MeasureEvidence):
             or holding errors), with their counts, read from the same arrays
             as the value: the good buckets are the eligible ones less those
             marked down or bad, and the error rates of an error-rate uptime's
-            rows add up to the sum in :attr:`detail`.
+            rows add up to the sum in ``detail``.
         detail: the derivation of the value in words (the rank of a percentile,
             the sum of bucket error rates, ...).
         value: the exact value as text (``"99.95%"``, ``"412ms"``), or ``"no data"``.

@@ -65,9 +65,9 @@ class TicketNote:
 class TicketEvidence(MeasureEvidence):
     """The evidence behind one service's value of a support measure.
 
-    The span fields of :class:`MeasureEvidence` are empty; ``tickets`` holds
+    The span fields of [`MeasureEvidence`][slakit.MeasureEvidence] are empty; ``tickets`` holds
     every ticket of the service with its fate, and ``events`` the same as
-    :class:`EventNote` rows (``kind="ticket"``).
+    [`EventNote`][slakit.EventNote] rows (``kind="ticket"``).
     """
 
     tickets: tuple[TicketNote, ...] = ()

@@ -13,7 +13,7 @@ reason and then by service:
   or of a service that no measure reading that table covers.
 
 A group holds its count; its rows are built only when asked for
-(:meth:`UncoveredGroup.rows`), so a report over ten million rows stays cheap.
+(``UncoveredGroup.rows()``), so a report over ten million rows stays cheap.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class UncoveredGroup:
         return f"{text}; {hint}" if hint else text
 
     def problem(self) -> Problem:
-        """Return the group as a :class:`~slakit.exceptions.Problem` (at its first row)."""
+        """Return the group as a [`Problem`][slakit.exceptions.Problem] (at its first row)."""
         more = "" if self.count == 1 else f" (first of {self.count:,} rows)"
         return Problem(
             f"{self.first}{more}", "service" if self.service is not None else "", self.describe()

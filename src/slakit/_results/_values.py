@@ -49,14 +49,15 @@ class ObjectiveResult:
 
     @property
     def met(self) -> bool:
-        """Whether the verdict is :attr:`Verdict.MET`."""
+        """Whether the verdict is ``Verdict.MET``."""
         return self.verdict is Verdict.MET
 
     @property
     def percent(self) -> Decimal | None:
         """The value as a percentage, rounded by the display rule (half-even, six places).
 
-        It is the figure that :attr:`shown` and the reports print; it never
+        It is the figure that [`shown`][slakit.ObjectiveResult.shown] and the reports print; it
+        never
         rounds onto 0% or 100% unless the value is exactly that (the rule is
         on the Exactness page of the documentation).
         """
@@ -85,7 +86,7 @@ class ObjectiveResult:
 
     @property
     def margin_points(self) -> Decimal | None:
-        """The margin in percentage points, rounded by the same rule as :attr:`percent`."""
+        """The margin in percentage points, rounded by the same rule as ``percent``."""
         return None if self.margin is None else percent_of(self.margin)
 
     def describe(self) -> str:
@@ -104,7 +105,7 @@ LINE_KINDS = ("credit", "adjustment", "bonus", "diagnostic", "remedy", "claim", 
 class CreditLine:
     """One line of a service's credit, with everything needed to check it by hand.
 
-    A service's credit for the period is the sum of its lines' :attr:`amount`:
+    A service's credit for the period is the sum of its lines' ``amount``:
     rules add ``"credit"`` lines, and combinators that change the sum (a cap
     that binds, a floor not reached, the smaller of two remedies, a missing
     claim) add ``"adjustment"`` lines that say why.
@@ -121,7 +122,7 @@ class CreditLine:
         proration: the share of the period the agreement was in force (1 for a whole period).
         note: a diagnostic or explanation, if any.
         shown: the value as the measure writes it (``'99.95%'``), for people.
-        kind: one of :data:`LINE_KINDS`.
+        kind: one of ``LINE_KINDS``.
         formula: the arithmetic with its numbers, such as ``"10 x 10,000.00 USD x 45m / 31d"``.
         period: the label of the period the line belongs to.
     """
@@ -224,7 +225,7 @@ class Compensation:
         """Return each service's credit rounded once, as it would be issued per service.
 
         Rounding each service's credit is a second rounding of the same money:
-        the sum of these may differ from :attr:`total` by the rounding step.
+        the sum of these may differ from [`total`][slakit.total] by the rounding step.
         """
         currency = self.total.currency
         return {s: self.rounding.apply(v, currency) for s, v in self.exact_by_service().items()}

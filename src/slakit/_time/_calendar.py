@@ -2,10 +2,11 @@
 
 A calendar is an immutable description ("24x7", "Mon-Fri 08:00-18:00 in
 Berlin, without Berlin's public holidays") that materialises over any span
-into a :class:`~slakit.Timeline`. Calendars compose with ``|`` (union), ``&``
+into a [`Timeline`][slakit.Timeline]. Calendars compose with ``|`` (union), ``&``
 (intersection), ``-`` (difference) and ``~`` (complement within the span that
-is materialised); each operator has a named twin (:func:`union`,
-:func:`intersection`, :func:`difference`, :func:`complement`), and nested
+is materialised); each operator has a named twin ([`union()`][slakit.union],
+[`intersection()`][slakit.intersection], [`difference()`][slakit.difference],
+[`complement()`][slakit.complement]), and nested
 operations flatten so that ``a | (b | c) == (a | b) | c``.
 
 Materialisation is vectorised: wall-clock window bounds for every day of the
@@ -120,8 +121,10 @@ def _grouped(windows: _Windows) -> k.Grouped:
 class Calendar(DSLRepr, abc.ABC):
     """The base of every calendar: a rule for which instants are in service.
 
-    Build calendars with :func:`weekly`, :func:`holidays`, :func:`dates`,
-    :func:`recurring`, :func:`always` and :func:`never`, and combine them with
+    Build calendars with [`weekly()`][slakit.weekly], [`holidays()`][slakit.holidays],
+    [`dates()`][slakit.dates],
+    [`recurring()`][slakit.recurring], [`always()`][slakit.always] and [`never()`][slakit.never],
+    and combine them with
     ``|``, ``&``, ``-`` and ``~``.
     """
 
@@ -149,7 +152,7 @@ class Calendar(DSLRepr, abc.ABC):
         return Timeline._from_normalized(s, e)
 
     def materialize(self, span: Span | Period) -> Timeline:
-        """Return the calendar's time inside ``span`` (a :class:`Span` or a period)."""
+        """Return the calendar's time inside ``span`` (a [`Span`][slakit.Span] or a period)."""
         return self.timeline(span.start, span.end)
 
     def __contains__(self, instant: InstantLike) -> bool:
@@ -389,7 +392,7 @@ def _local_day_range(lo: int, hi: int) -> k.I64:
 class Weekly(Calendar):
     """Weekly wall-clock hours in a zone, such as ``Mon-Fri 08:00-18:00`` in Berlin.
 
-    Build one with :func:`weekly`. ``hours`` is kept in a canonical form, so
+    Build one with [`weekly()`][slakit.weekly]. ``hours`` is kept in a canonical form, so
     two specs that describe the same week are equal.
     """
 
@@ -503,7 +506,7 @@ def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
 class Holidays(Calendar):
     """The public holidays of a country (and subdivision), as whole local days.
 
-    Build one with :func:`holidays`. Without ``tz`` the days are drawn in the
+    Build one with [`holidays()`][slakit.holidays]. Without ``tz`` the days are drawn in the
     zone of the calendar it is combined with (``weekly(..., tz=...) -
     holidays("DE")`` uses the weekly zone).
     """
@@ -652,7 +655,7 @@ def _canonical_hours(value: str | None) -> str | None:
 class Dates(Calendar):
     """Explicit dates, whole days or stated hours of them; ``MM-DD`` repeats every year.
 
-    Build one with :func:`dates`.
+    Build one with [`dates()`][slakit.dates].
     """
 
     days: tuple[str, ...] = attrs.field(converter=_canonical_dates)
@@ -703,7 +706,7 @@ def dates(*days: str | dt.date, hours: str | None = None, tz: str | None = None)
     """Return explicit dates as a calendar: whole local days, or ``hours`` of each.
 
     Args:
-        *days: ``"2026-12-24"`` or :class:`datetime.date` for one day, ``"12-24"`` for
+        *days: ``"2026-12-24"`` or ``datetime.date`` for one day, ``"12-24"`` for
             that day every year.
         hours: wall-clock ranges of those days (``"12:00-24:00"`` for an
             afternoon, which makes a half day when subtracted); whole days if omitted.
@@ -792,7 +795,7 @@ def _canonical_rule(value: object) -> str:
 class Recurring(Calendar):
     """Windows that recur by an RFC 5545 RRULE, each lasting ``duration``, in a zone.
 
-    Build one with :func:`recurring`.
+    Build one with [`recurring()`][slakit.recurring].
     """
 
     rule: str = attrs.field(converter=_canonical_rule)
@@ -879,7 +882,7 @@ def _operand_repr(calendar: Calendar, *, looser_than: tuple[type, ...]) -> str:
 
 @attrs.frozen(repr=False)
 class Union(Calendar):
-    """The instants of any of ``parts``; build it with ``|`` or :func:`union`."""
+    """The instants of any of ``parts``; build it with ``|`` or [`union()`][slakit.union]."""
 
     parts: tuple[Calendar, ...]
 
@@ -900,7 +903,7 @@ class Union(Calendar):
 
 @attrs.frozen(repr=False)
 class Intersection(Calendar):
-    """The instants of all of ``parts``; build it with ``&`` or :func:`intersection`."""
+    """The instants of all of ``parts``; build it with ``&`` or ``intersection()``."""
 
     parts: tuple[Calendar, ...]
 

@@ -1,12 +1,12 @@
 """Business-time clocks: elapsed business time and due instants, for whole ticket queues.
 
-A :class:`BusinessClock` runs only while its calendar is open. It answers two
+A [`BusinessClock`][slakit.BusinessClock] runs only while its calendar is open. It answers two
 questions for arrays of tickets at once:
 
-- :meth:`~BusinessClock.elapsed`: how much business time lies between each
+- [`elapsed()`][slakit.BusinessClock.elapsed]: how much business time lies between each
   ticket's start and end instant, less the business time of its pauses
   ("waiting on customer");
-- :meth:`~BusinessClock.due`: the instant at which each ticket has accrued a
+- [`due()`][slakit.BusinessClock.due]: the instant at which each ticket has accrued a
   business duration (a response target such as 4 business hours).
 
 Both materialise the calendar once over the span that the whole queue needs,
@@ -219,7 +219,7 @@ class BusinessClock:
                 the index of the ticket each pause belongs to. Pauses may overlap.
 
         Returns:
-            A :class:`Duration` for one ticket, or an ``int64`` array of
+            A [`Duration`][slakit.Duration] for one ticket, or an ``int64`` array of
             microseconds for a queue.
 
         Raises:
@@ -276,13 +276,15 @@ class BusinessClock:
         at closing time is due at closing time, not at the next opening.
 
         Args:
-            start: one instant or an array of them (as for :meth:`elapsed`).
-            after: a :class:`Duration` for all tickets, or an array of integer
+            start: one instant or an array of them (as for
+                [`elapsed()`][slakit.BusinessClock.elapsed]).
+            after: a [`Duration`][slakit.Duration] for all tickets, or an array of integer
                 microseconds (or ``timedelta64``) with one duration per ticket.
-            pauses: spans during which the clock stops (as for :meth:`elapsed`).
+            pauses: spans during which the clock stops (as for
+                [`elapsed()`][slakit.BusinessClock.elapsed]).
 
         Returns:
-            An aware UTC :class:`~datetime.datetime` for one ticket, or an ``int64``
+            An aware UTC ``datetime`` for one ticket, or an ``int64``
             array of microseconds for a queue.
 
         Raises:
@@ -347,5 +349,5 @@ class BusinessClock:
 
 
 def business_clock(calendar: Calendar) -> BusinessClock:
-    """Return a clock that runs only while ``calendar`` is open (same as :class:`BusinessClock`)."""
+    """Return a clock that runs only while ``calendar`` is open (same as ``BusinessClock``)."""
     return BusinessClock(calendar)

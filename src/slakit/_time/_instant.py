@@ -1,6 +1,6 @@
 """Instants as integer microseconds since the Unix epoch (UTC), and exact durations.
 
-Every instant crosses into slakit through :func:`to_us`, which accepts aware
+Every instant crosses into slakit through ``to_us()``, which accepts aware
 datetimes and ISO 8601 strings with an explicit offset, and nothing else: a
 naive datetime is an error, never a guess, and the machine's zone never enters.
 """
@@ -53,7 +53,7 @@ def to_us(value: InstantLike, *, name: str = "instant") -> int:
     """Return an instant as integer microseconds since the epoch, UTC.
 
     Args:
-        value: an aware :class:`~datetime.datetime`, an ISO 8601 string with an
+        value: an aware ``datetime``, an ISO 8601 string with an
             offset (``"2026-10-01T00:00:00Z"``, ``"2026-10-01T02:00:00+02:00"``),
             or an integer count of microseconds since the epoch.
         name: the argument's name, echoed in error messages.
@@ -110,7 +110,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def zone(name: str, *, argument: str = "tz") -> ZoneInfo:
-    """Return the IANA zone ``name``, or raise :class:`UnknownZoneError` with suggestions."""
+    """Return the IANA zone ``name``, or raise ``UnknownZoneError`` with suggestions."""
     given: object = name
     if not isinstance(given, str) or not name:
         raise UnknownZoneError(f"{argument}={name!r} is not a zone name; use an IANA name")
@@ -141,7 +141,8 @@ def local_to_us(naive: datetime, tz: str) -> int:
 class Duration(DSLRepr):
     """An exact length of time in integer microseconds.
 
-    Build one with :func:`seconds`, :func:`minutes`, :func:`hours` or :func:`days`
+    Build one with [`seconds()`][slakit.seconds], [`minutes()`][slakit.minutes],
+    [`hours()`][slakit.hours] or [`days()`][slakit.days]
     (a day here is 24 hours; calendar days and months belong to periods).
     """
 
@@ -286,7 +287,7 @@ def _iso_duration(text: str, name: str) -> Duration:
 def duration(text: str) -> Duration:
     """Return the exact duration written as ISO 8601 (``"PT1H30M"``) or in words (``"90 minutes"``).
 
-    See :meth:`Duration.parse`.
+    See [`Duration.parse()`][slakit.Duration.parse].
     """
     return parse_duration(text)
 

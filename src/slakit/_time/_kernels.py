@@ -99,9 +99,9 @@ def coverage_many(
     sets: Sequence[Grouped],
     keeps: Sequence[Callable[[list[I64]], npt.NDArray[np.bool_]]],
 ) -> list[Grouped]:
-    """Like :func:`coverage`, for several predicates over one shared ordering of boundaries.
+    """Like ``coverage()``, for several predicates over one shared ordering of boundaries.
 
-    Takes one to three span sets (see :class:`Sweep`).
+    Takes one to three span sets (see ``Sweep``).
     """
     sweep = Sweep(sets)
     return [sweep.spans(keep) for keep in keeps]
@@ -245,9 +245,9 @@ class Sweep:
     The boundaries are sorted once: when (group, time, kind, set) packs into one
     ``int64`` key, by value (``np.sort``, much cheaper than ``argsort``),
     otherwise with a lexsort. The running count of each set is packed into one
-    ``cumsum`` (20 bits a set). :meth:`sums` then measures, per group, the time
+    ``cumsum`` (20 bits a set). ``sums()`` then measures, per group, the time
     where a predicate on the counts holds, without building spans;
-    :meth:`spans` builds them when evidence asks.
+    ``spans()`` builds them when evidence asks.
     """
 
     __slots__ = ("_counts", "_cum", "group", "n_sets", "t0", "time", "valid")

@@ -4,15 +4,16 @@ Every rule draws its boundaries at local midnight in its zone, so a period is
 a whole number of local days and never a fixed number of hours: a calendar
 month is never 30 days, and a Berlin October is 745 hours long. The rules:
 
-- :func:`monthly`: calendar months, or months anchored on a contract day
+- [`monthly()`][slakit.monthly]: calendar months, or months anchored on a contract day
   (``day=15``: the 15th to the 15th);
-- :func:`quarterly`: calendar quarters, or fiscal quarters from any start month;
-- :func:`yearly`: calendar or fiscal years;
-- :func:`weeks`: weeks starting on any weekday;
-- :func:`rolling`: back-to-back periods of N local days from an anchor date.
+- [`quarterly()`][slakit.quarterly]: calendar quarters, or fiscal quarters from any start month;
+- [`yearly()`][slakit.yearly]: calendar or fiscal years;
+- [`weeks()`][slakit.weeks]: weeks starting on any weekday;
+- [`rolling()`][slakit.rolling]: back-to-back periods of N local days from an anchor date.
 
-:func:`parse_period` reads a label on its own (``"2026-10"``, ``"2026-Q3"``,
-``"2026"``), and :meth:`Period.fraction` gives the exact share of a period that
+[`parse_period()`][slakit.parse_period] reads a label on its own (``"2026-10"``, ``"2026-Q3"``,
+``"2026"``), and [`Period.fraction()`][slakit.Period.fraction] gives the exact share of a period
+that
 a span (such as an agreement's effective range) covers, for pro-rating.
 """
 
@@ -110,7 +111,7 @@ class Period(DSLRepr):
 
     @property
     def span(self) -> Span:
-        """The period as a :class:`Span`."""
+        """The period as a [`Span`][slakit.Span]."""
         return Span(self.start, self.end)
 
     @property
@@ -134,7 +135,7 @@ class Period(DSLRepr):
 
         Args:
             start: the first instant, a date (local midnight in the period's zone),
-                or a :class:`Span` (then leave ``end`` out); ``None`` for no lower bound.
+                or a [`Span`][slakit.Span] (then leave ``end`` out); ``None`` for no lower bound.
             end: the instant just after the span, a date, or ``None`` for no upper bound.
         """
         if isinstance(start, Span):
@@ -195,7 +196,7 @@ class PeriodRule(DSLRepr, abc.ABC):
         """Yield every period that overlaps ``[start, end)``, in order.
 
         ``start`` and ``end`` are instants, or dates (``"2026-01-01"`` or a
-        :class:`datetime.date`) read as local midnight in the rule's zone.
+        ``datetime.date``) read as local midnight in the rule's zone.
         """
         lo = _bound(start, self.tz, "start")
         hi = _bound(end, self.tz, "end")

@@ -46,7 +46,7 @@ class Span(DSLRepr):
 
     @property
     def duration(self) -> Any:
-        """The span's length as a :class:`~slakit.Duration`."""
+        """The span's length as a [`Duration`][slakit.Duration]."""
         from slakit._time._instant import Duration
 
         return Duration(self.end - self.start)
@@ -88,7 +88,8 @@ class Timeline(DSLRepr):
 
     Build one from spans (which may overlap; they are merged), combine
     timelines with ``|`` (union), ``&`` (intersection) and ``-`` (difference),
-    and measure the total time with :meth:`measure`. Touching spans are merged,
+    and measure the total time with [`measure()`][slakit.Timeline.measure]. Touching spans are
+    merged,
     so two timelines are equal exactly when they cover the same instants.
 
     Examples:

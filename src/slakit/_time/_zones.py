@@ -1,13 +1,13 @@
 """Vectorised wall-clock to UTC conversion through a zone's transition table.
 
-:mod:`zoneinfo` converts one datetime at a time. Calendars need thousands of
+``zoneinfo`` converts one datetime at a time. Calendars need thousands of
 wall-clock window bounds converted at once, so this module finds a zone's UTC
 offset transitions for the years a computation needs (by probing
-:mod:`zoneinfo` once a week and bisecting each change to the second; cached per
+``zoneinfo`` once a week and bisecting each change to the second; cached per
 zone and year) and converts whole arrays with one ``searchsorted``.
 
 The rule for wall times that a transition skips or repeats is the "compatible"
-one of :func:`slakit._time._instant.local_to_us`: a skipped time is read with
+one of ``slakit._time._instant.local_to_us()``: a skipped time is read with
 the offset in force before the gap (so it lands after the gap by the gap's
 length), and a repeated time is its first occurrence. In wall-clock terms the
 offset switches at ``transition + max(offset before, offset after)``.
