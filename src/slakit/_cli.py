@@ -20,7 +20,7 @@ from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup
 from slakit.exceptions import AgreementDataError, SlakitError, StrictInputError
 
-__all__ = ["main"]
+__all__ = ["main", "reference_markdown"]
 
 EXIT_OK, EXIT_BREACH, EXIT_USAGE = 0, 1, 2
 #: ``--strict`` found input that no measure counted.
@@ -274,6 +274,54 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name, groups in result.uncovered:
         _warn(groups, err, prefix=f"{name}: ")
     return EXIT_OK
+
+
+def reference_markdown() -> str:
+    """Return the command line's reference in Markdown, generated from the argument parser.
+
+    The docs' CLI reference page is this text (``hooks/cli_reference.py`` puts it
+    there at build time), so it cannot drift from the parser.
+    """
+    parser = _parser()
+    lines = [parser.description or "", ""]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help for a in subparsers._choices_actions}
+    for name, command in subparsers.choices.items():
+        summary = helps.get(name) or ""
+        lines += [f"## `slakit {name}`", "", f"{summary[:1].upper()}{summary[1:]}.", ""]
+        usage = " ".join(command.format_usage().split())
+        lines += ["```text", usage.removeprefix("usage: "), "```", ""]
+        lines += ["| argument | meaning |", "| --- | --- |"]
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            names = ", ".join(f"`{o}`" for o in action.option_strings) or f"`{action.dest}`"
+            if action.metavar and action.option_strings:
+                names += f" `{action.metavar}`"
+            text = (action.help or "").replace("|", "\\|")
+            if action.required and action.option_strings:
+                text += " (required)"
+            elif action.nargs == "?":
+                text += " (optional)"
+            lines.append(f"| {names} | {text} |")
+        lines.append("")
+    lines += [
+        "## Exit status",
+        "",
+        "| status | meaning |",
+        "| --- | --- |",
+        f"| {EXIT_OK} | done (a report, a validation or a rendering was printed) |",
+        (
+            f"| {EXIT_BREACH} | `--fail-on-breach` and an objective was not met; or `--strict` and "
+            "some input was not counted |"
+        ),
+        (
+            f"| {EXIT_USAGE} | bad arguments, files or agreement data (the message names the file, "
+            "line and field) |"
+        ),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def main(
