@@ -16,7 +16,7 @@ from slakit._engine import (
     _support,  # noqa: F401  (registers ticket runners)
 )
 from slakit._engine._checks import check_agreement
-from slakit._engine._credits import CreditContext, compensation_column
+from slakit._engine._credits._context import CreditContext, compensation_column
 from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._registry import Context, runner_for
 from slakit._engine._uncovered import (

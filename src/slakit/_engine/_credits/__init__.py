@@ -1,0 +1,26 @@
+"""Credits: each compensation rule turned into exact amounts over all services at once.
+
+One module per DSL module of rules, each registering the kernels of its rule
+types with :func:`~slakit._engine._credits._context.credit_kernel`:
+
+- ``_context``: the :class:`~slakit._engine._credits._context.CreditContext` a
+  kernel reads, its result (``Credits``), the ``History`` of earlier periods, the
+  kernel registry and the entry points (``compensation_column``, ``check_rule``);
+- ``_compensation``: bases (fee, charges) and credit schedules;
+- ``_remedies``: per breach, linear, prorated, downtime units, refunds per unit;
+- ``_combinators``: totals, in order, largest, first, caps, minimums, bonuses,
+  scaling, escalation, earn-back;
+- ``_claims``: claim windows, chronic breaches, remedies reported only.
+
+Importing this package imports every kernel module listed in :data:`FAMILIES`,
+so every kernel is registered before any rule is checked or evaluated.
+"""
+
+from __future__ import annotations
+
+from slakit._engine._credits import _claims, _combinators, _compensation, _remedies
+
+__all__ = ["FAMILIES"]
+
+#: The kernel modules, one per DSL module of rules: adding a family means adding it here.
+FAMILIES = (_compensation, _remedies, _combinators, _claims)

@@ -1,0 +1,200 @@
+"""Kernels of :mod:`slakit._dsl._claims`: claims, chronic breaches, remedies reported only."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from slakit._dsl._claims import Chronic, ClaimRequired, ReportOnly
+from slakit._dsl._measures import Measure
+from slakit._dsl._remedies import PerBreach
+from slakit._engine._credits._compensation import objective_breached
+from slakit._engine._credits._context import (
+    CreditContext,
+    Credits,
+    adjustment,
+    credit_kernel,
+    merge_state,
+    run,
+)
+from slakit._engine._inputs import register_records
+from slakit._events._claims import Claim, ClaimTable
+from slakit._events._tickets import NO_TIME, TicketTable
+from slakit._results._amounts import Amounts
+from slakit._results._tickets import TicketEvidence
+from slakit._results._values import CreditLine
+from slakit._time._instant import format_us
+
+__all__ = ["claim_deadline"]
+
+register_records((Claim,), ClaimTable, ClaimTable.from_records)
+
+
+# --- history: chronic breaches, remedies reported only -------------------------------------------
+
+
+@credit_kernel(Chronic)
+def _chronic(rule: Chronic, ctx: CreditContext) -> Credits:
+    breached = objective_breached(rule.objective, ctx)
+    earlier = ctx.history.of(ctx.path)[-(rule.of_last - 1) :] if rule.of_last > 1 else []
+    count = breached.astype(np.int64)
+    for _period, state in earlier:
+        count += state["breached"]
+    flagged = count >= rule.breached
+    labels = [p.label for p, _ in earlier] + [ctx.period.label]
+    columns = [state["breached"] for _, state in earlier] + [breached]
+
+    def lines(i: int) -> list[CreditLine]:
+        which = [label for label, col in zip(labels, columns, strict=True) if col[i]]
+        note = (
+            f"{rule.flag}: {rule.objective.describe()} breached in {int(count[i])} of the last "
+            f"{rule.of_last} periods ({', '.join(which)})"
+        )
+        return [ctx.line(i, "chronic breach", Fraction(0), kind="flag", note=note)]
+
+    own = {"breached": breached}
+    return Credits(Amounts.zeros(ctx.n), flagged, lines, {ctx.path: own})
+
+
+@credit_kernel(ReportOnly)
+def _report_only(rule: ReportOnly, ctx: CreditContext) -> Credits:
+    breached = objective_breached(rule.objective, ctx)
+
+    def lines(i: int) -> list[CreditLine]:
+        value = ctx.value(rule.objective.measure, i)
+        note = f"{rule.objective.describe()} breached: {rule.remedy} (no credit)"
+        shown = None if value is None else rule.objective.measure.format_value(value)
+        return [
+            ctx.line(i, "remedy", Fraction(0), kind="remedy", note=note, value=value, shown=shown)
+        ]
+
+    return Credits(Amounts.zeros(ctx.n), breached, lines)
+
+
+# --- claims --------------------------------------------------------------------------------------
+
+
+def claim_deadline(rule: ClaimRequired, ctx: CreditContext) -> int:
+    """Return the instant the claim window of ``ctx.period`` closes (exclusive)."""
+    window = rule.window
+    if window.after == "period end":
+        assert window.length is not None
+        return ctx.period.end + window.length.us
+    period = ctx.period
+    for _ in range(window.cycles):
+        period = ctx.agreement.period.next(period)
+    return period.end
+
+
+def _ticket_verdict(closed: int, filed: int | None, length_us: int) -> tuple[bool, str]:
+    """Return whether one late ticket's credit is claimed in time, and why, in words."""
+    deadline = None if closed == NO_TIME else closed + length_us
+    if filed is not None and (deadline is None or filed < deadline):
+        return True, f"claimed at {format_us(filed)}"
+    if filed is None:
+        still = "" if deadline is not None else " (the ticket is still open)"
+        due = "" if deadline is None else f", due by {format_us(deadline)}"
+        return False, f"not claimed{still}{due}"
+    assert deadline is not None
+    return False, f"claimed at {format_us(filed)}, after the window closed at {format_us(deadline)}"
+
+
+def _ticket_claims(rule: ClaimRequired, ctx: CreditContext, part: Credits) -> Credits:
+    """Pay each late ticket's credit only if that ticket was claimed within its window."""
+    per_breach = rule.rule
+    assert isinstance(per_breach, PerBreach)
+    measure = per_breach.target
+    assert isinstance(measure, Measure)
+    outcome = ctx.outcomes[measure]
+    tickets = ctx.inputs.get(TicketTable)
+    claims = ctx.inputs.get(ClaimTable)
+    length = rule.window.length
+    assert length is not None
+    resolved: dict[tuple[str, str], int] = {}
+    if tickets is not None:
+        for k, ticket_id in enumerate(tickets.ids):
+            service = tickets.services[int(tickets.service[k])]
+            resolved[(service, ticket_id)] = int(tickets.resolved[k])
+    owed = part.amount.nonzero()
+    paid_units = np.zeros(ctx.n, dtype=np.int64)
+    late_units = np.ones(ctx.n, dtype=np.int64)
+    verdicts: dict[int, list[tuple[str, str]]] = {}
+    for i in np.flatnonzero(owed).tolist():
+        service = ctx.services[i]
+        evidence = outcome.evidence_of(outcome.index(service))
+        assert isinstance(evidence, TicketEvidence)
+        late = [note for note in evidence.tickets if note.late]
+        filed = {} if claims is None else claims.by_ticket(service)
+        notes = [
+            _ticket_verdict(resolved.get((service, n.id), NO_TIME), filed.get(n.id), length.us)
+            for n in late
+        ]
+        paid_units[i] = sum(paid for paid, _ in notes)
+        verdicts[i] = [(n.id, words) for n, (_, words) in zip(late, notes, strict=True)]
+        late_units[i] = max(len(late), 1)
+    amount = part.amount.times(paid_units, late_units)
+    window = rule.window.describe()
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if not owed[i]:
+            return out
+        detail = "; ".join(f"ticket {tid}: {words}" for tid, words in verdicts[i])
+        unpaid = part.amount[i] - amount[i]
+        if unpaid == 0:
+            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
+        else:
+            out.append(adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
+        return out
+
+    return Credits(amount, part.shown, lines, merge_state(part))
+
+
+@credit_kernel(ClaimRequired)
+def _claim_required(rule: ClaimRequired, ctx: CreditContext) -> Credits:
+    part = run(rule.rule, ctx.child(0))
+    if rule.window.after == "ticket closed":
+        return _ticket_claims(rule, ctx, part)
+    deadline = claim_deadline(rule, ctx)
+    table = ctx.inputs.get(ClaimTable)
+    none = np.iinfo(np.int64).max
+    filed = (
+        table.earliest(ctx.services, ctx.period.label)
+        if table is not None
+        else np.full(ctx.n, none, dtype=np.int64)
+    )
+    as_of = None if table is None else table.as_of
+    on_time = filed < deadline
+    owed = part.amount.nonzero()
+    amount = part.amount.masked(on_time)
+    window = rule.window.describe()
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if not owed[i]:
+            return out
+        when = int(filed[i])
+        if on_time[i]:
+            note = f"claimed at {format_us(when)}, {window} (by {format_us(deadline)})"
+            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=note))
+            return out
+        if when == none and as_of is not None and as_of < deadline:
+            note = (
+                f"pending: no claim as of {format_us(as_of)}; claims are due {window} "
+                f"(by {format_us(deadline)})"
+            )
+        elif when == none:
+            note = (
+                f"not paid: no claim was filed for {ctx.period.label}; claims are due "
+                f"{window} (by {format_us(deadline)})"
+            )
+        else:
+            note = (
+                f"not paid: the claim was filed at {format_us(when)}, after the window "
+                f"closed at {format_us(deadline)} ({window})"
+            )
+        out.append(adjustment(ctx, i, "claim required", -part.amount[i], note))
+        return out
+
+    return Credits(amount, part.shown, lines, merge_state(part))

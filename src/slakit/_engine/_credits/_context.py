@@ -1,0 +1,332 @@
+"""The credit context, a rule's result over all services, the history, and the kernel registry.
+
+Every rule type has a kernel, registered with :func:`credit_kernel`, that
+returns a :class:`Credits`: one exact amount per service (an
+:class:`~slakit._results._amounts.Amounts` column), the services worth a line
+in the report, and a lazy builder of each service's lines. Rules that need
+earlier periods read a :class:`History` and return their own state for the
+next period. The kernels live in the sibling modules, one per DSL module of
+rules; the package imports them all, so they are registered before
+:func:`run` or :func:`check_rule` is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._agreement import Agreement
+from slakit._dsl._compensation import CreditRule
+from slakit._dsl._measures import Measure
+from slakit._dsl._money import Money
+from slakit._engine._inputs import Inputs
+from slakit._results._amounts import Amounts, as_objects
+from slakit._results._evidence import MeasureOutcome
+from slakit._results._report import CreditColumn
+from slakit._results._values import CreditLine, money_text
+from slakit._time._periods import Period
+from slakit.exceptions import CurrencyMismatchError, DefinitionError
+
+__all__ = [
+    "I64",
+    "Bools",
+    "CreditContext",
+    "Credits",
+    "History",
+    "PeriodState",
+    "adjustment",
+    "check_rule",
+    "compensation_column",
+    "credit_kernel",
+    "merge_state",
+    "run",
+]
+
+Bools = npt.NDArray[np.bool_]
+I64 = npt.NDArray[np.int64]
+LinesOf = Callable[[int], list[CreditLine]]
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PeriodState:
+    """What the stateful rules remembered of one period: ``{rule path: {name: column}}``."""
+
+    period: Period
+    nodes: Mapping[str, Mapping[str, Any]]
+
+
+@attrs.frozen
+class History:
+    """The earlier periods' states, oldest first (empty for a period evaluated alone)."""
+
+    periods: tuple[PeriodState, ...] = ()
+
+    def of(self, path: str) -> list[tuple[Period, Mapping[str, Any]]]:
+        """Return the states one rule left in earlier periods, oldest first."""
+        return [(p.period, p.nodes[path]) for p in self.periods if path in p.nodes]
+
+    def then(self, period: Period, nodes: Mapping[str, Mapping[str, Any]]) -> History:
+        """Return this history with one more period."""
+        return History((*self.periods, PeriodState(period, dict(nodes))))
+
+
+# --- context and results -------------------------------------------------------------------------
+
+
+def _fee_table(ctx: CreditContext) -> dict[str, Money]:
+    return dict(ctx.agreement.fees)
+
+
+def _positions(ctx: CreditContext) -> dict[str, int]:
+    return {name: i for i, name in enumerate(ctx.services)}
+
+
+@attrs.frozen(eq=False)
+class CreditContext:
+    """What a credit kernel reads: the period, the measured columns, the inputs, the history."""
+
+    agreement: Agreement
+    period: Period
+    start: int
+    proration: Fraction
+    services: tuple[str, ...]
+    outcomes: Mapping[Measure, MeasureOutcome]
+    inputs: Inputs
+    history: History = History()
+    path: str = "0"
+    deduct: Amounts | None = None
+    # Each service's own fee, looked up in O(1) (a fee per service is the common case).
+    fee_table: Mapping[str, Money] = attrs.field(
+        default=attrs.Factory(_fee_table, takes_self=True), repr=False
+    )
+    #: Each service's position in :attr:`services`.
+    positions: Mapping[str, int] = attrs.field(
+        default=attrs.Factory(_positions, takes_self=True), repr=False
+    )
+
+    @property
+    def n(self) -> int:
+        """The number of services."""
+        return len(self.services)
+
+    @property
+    def currency(self) -> str:
+        """The agreement's currency (the tier fee's)."""
+        return self.agreement.tier.fee.currency
+
+    @property
+    def tier(self) -> str:
+        """The tier's name."""
+        return self.agreement.tier.name
+
+    def fee(self, i: int) -> Money:
+        """Return service ``i``'s fee per period (its own, or the tier's)."""
+        return self.fee_table.get(self.services[i], self.agreement.tier.fee)
+
+    def fees(self, *, prorated: bool = True) -> Amounts:
+        """Return every service's fee for this period as an exact column.
+
+        ``prorated`` (default) scales it to the part of the period the agreement
+        was in effect; ``False`` gives the nominal fee per period.
+        """
+        factor = self.proration if prorated else Fraction(1)
+        if not self.fee_table:
+            return Amounts.constant(self.agreement.tier.fee.exact() * factor, self.n)
+        tier_fee = self.agreement.tier.fee
+        table = self.fee_table
+        exact: dict[Money, Fraction] = {}
+        fees = [table.get(name, tier_fee) for name in self.services]
+        values = [exact.get(f) or exact.setdefault(f, f.exact() * factor) for f in fees]
+        return Amounts.of(values)
+
+    def child(self, k: int, *, deduct: Amounts | None = None) -> CreditContext:
+        """Return the context of child ``k`` of the rule at this path."""
+        return attrs.evolve(
+            self, path=f"{self.path}.{k}", deduct=self.deduct if deduct is None else deduct
+        )
+
+    def _spread(self, outcome: MeasureOutcome, column: Any, fill: int = 0) -> Any:
+        """Return ``column`` (one value per outcome service) per agreement service."""
+        if outcome.services == self.services:
+            return column
+        out = np.full(self.n, fill, dtype=column.dtype)
+        position = self.positions
+        where = np.fromiter(
+            (position[name] for name in outcome.services), np.int64, len(outcome.services)
+        )
+        out[where] = column
+        return out
+
+    def aligned(self, measure: Measure) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return ``good`` and ``total`` of ``measure`` per agreement service (0/0 if uncovered).
+
+        Both count units of ``1 / scale`` of the measure's unit: they give the
+        exact value ``good / total``; use :meth:`down_time` for time itself.
+        """
+        outcome = self.outcomes[measure]
+        return self._spread(outcome, outcome.good), self._spread(outcome, outcome.total)
+
+    def down_time(self, measure: Measure) -> Amounts:
+        """Return each service's counted down time in microseconds, exact (weighted if so)."""
+        outcome = self.outcomes[measure]
+        num, den = outcome.down_us()
+        return Amounts(self._spread(outcome, num), den)
+
+    def eligible_time(self, measure: Measure) -> Amounts:
+        """Return each service's eligible time in microseconds, exact (0 where uncovered)."""
+        outcome = self.outcomes[measure]
+        num, den = outcome.eligible_us()
+        return Amounts(self._spread(outcome, num), den)
+
+    def down_between(self, measure: Measure, start: int, end: int) -> Amounts:
+        """Return each service's counted (weighted) down time inside ``[start, end)``, in µs."""
+        outcome = self.outcomes[measure]
+        time = outcome.time
+        assert time is not None, f"{measure!r} is not a measure of time"
+        m = len(outcome.services)
+        inside = time.down_within(
+            np.arange(m, dtype=np.int64),
+            np.full(m, start, dtype=np.int64),
+            np.full(m, end, dtype=np.int64),
+        )
+        return Amounts(self._spread(outcome, as_objects(inside)), outcome.scale)
+
+    def covered(self, measure: Measure) -> Bools:
+        """Return which agreement services ``measure`` covers."""
+        outcome = self.outcomes[measure]
+        return np.asarray(self._spread(outcome, np.ones(len(outcome.services), dtype=bool)))
+
+    def value(self, measure: Measure, i: int) -> Fraction | None:
+        """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data)."""
+        outcome = self.outcomes[measure]
+        if outcome.services is self.services or outcome.services == self.services:
+            j = i
+        else:
+            found = outcome.positions.get(self.services[i])
+            if found is None:
+                return None
+            j = found
+        total = int(outcome.total[j])
+        return None if total == 0 else Fraction(int(outcome.good[j]), total)
+
+    def money(self, value: Fraction) -> str:
+        """Return an exact amount as text with the currency (cents shown for exact decimals)."""
+        return money_text(value, self.currency)
+
+    def line(self, i: int, rule: str, amount: Fraction, **fields: Any) -> CreditLine:
+        """Return a credit line for service ``i`` with this context's defaults."""
+        fields.setdefault("value", None)
+        fields.setdefault("band", None)
+        fields.setdefault("share", Decimal(0))
+        fields.setdefault("base", self.fee(i))
+        fields.setdefault("proration", self.proration)
+        return CreditLine(
+            service=self.services[i],
+            rule=rule,
+            tier=self.tier,
+            amount=amount,
+            period=self.period.label,
+            **fields,
+        )
+
+
+@attrs.frozen(eq=False)
+class Credits:
+    """A rule's result over all services: exact amounts, which services to show, their lines."""
+
+    amount: Amounts
+    shown: Bools
+    lines: LinesOf
+    state: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    columns: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+R = TypeVar("R", bound=CreditRule)
+Kernel = Callable[[Any, CreditContext], Credits]
+_KERNELS: dict[type, Kernel] = {}
+
+
+def credit_kernel(rule_type: type[R]) -> Callable[[Callable[[R, CreditContext], Credits]], Kernel]:
+    """Register the decorated function as the kernel of ``rule_type``."""
+
+    def decorate(kernel: Callable[[R, CreditContext], Credits]) -> Kernel:
+        _KERNELS[rule_type] = kernel
+        return kernel
+
+    return decorate
+
+
+def run(rule: CreditRule, ctx: CreditContext) -> Credits:
+    """Evaluate ``rule`` over every service of the context.
+
+    Raises:
+        DefinitionError: no kernel evaluates this kind of rule.
+    """
+    for cls in type(rule).__mro__:
+        kernel = _KERNELS.get(cls)
+        if kernel is not None:
+            return kernel(rule, ctx)
+    raise DefinitionError(f"no kernel evaluates {type(rule).__name__} rules like {rule!r}")
+
+
+def check_rule(rule: CreditRule, agreement: Agreement) -> None:
+    """Check, before any evaluation, that every kind of rule has a kernel and one currency.
+
+    Raises:
+        DefinitionError: a rule of a kind the engine cannot evaluate.
+        CurrencyMismatchError: an amount in a rule is not in the fee's currency.
+    """
+    stack = [rule]
+    while stack:
+        node = stack.pop()
+        if not any(cls in _KERNELS for cls in type(node).__mro__):
+            raise DefinitionError(f"no kernel evaluates {type(node).__name__} rules like {node!r}")
+        stack.extend(node.children())
+    other = rule.currencies() - {agreement.tier.fee.currency}
+    if other:
+        raise CurrencyMismatchError(
+            f"compensation {rule!r} of tier {agreement.tier.name!r} has amounts in "
+            f"{', '.join(sorted(other))}, but the fee is in {agreement.tier.fee.currency}"
+        )
+
+
+def compensation_column(rule: CreditRule, ctx: CreditContext) -> CreditColumn:
+    """Return the compensation rule's column over every service of the context."""
+    check_rule(rule, ctx.agreement)
+    credits = run(rule, ctx)
+    return CreditColumn(
+        rule=rule,
+        services=ctx.services,
+        amount=credits.amount,
+        shown=credits.shown,
+        lines_of=credits.lines,
+        exact_total=credits.amount.total(),
+        state=credits.state,
+        columns={**credits.columns, "credit.amount": credits.amount},
+    )
+
+
+def merge_state(
+    *parts: Credits, own: Mapping[str, Any] | None = None, path: str = ""
+) -> dict[str, Mapping[str, Any]]:
+    """Return the children's states for the next period, with this rule's ``own`` at ``path``."""
+    state: dict[str, Mapping[str, Any]] = {}
+    for part in parts:
+        state.update(part.state)
+    if own is not None:
+        state[path] = own
+    return state
+
+
+def adjustment(ctx: CreditContext, i: int, rule: str, amount: Fraction, note: str) -> CreditLine:
+    """Return an adjustment line (a cap, a choice, a claim) of ``amount`` for service ``i``."""
+    return ctx.line(i, rule, amount, kind="adjustment", note=note)

@@ -1,0 +1,348 @@
+"""Kernels of :mod:`slakit._dsl._remedies`: fixed amounts, linear, prorated, downtime units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._money import Money
+from slakit._dsl._objectives import Objective
+from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
+from slakit._engine._credits._compensation import base_words, credit_base, objective_breached
+from slakit._engine._credits._context import I64, CreditContext, Credits, credit_kernel
+from slakit._events._billing import ChargeTable
+from slakit._ratio import format_percent
+from slakit._results._amounts import Amounts, as_objects
+from slakit._results._evidence import DownTime
+from slakit._results._values import CreditLine, fraction_text
+from slakit._time._instant import Duration, describe_us
+from slakit._time._periods import Period, PeriodRule
+from slakit.exceptions import EvaluationError
+
+__all__ = ["qualifying_units"]
+
+# --- fixed amounts -------------------------------------------------------------------------------
+
+
+@credit_kernel(PerBreach)
+def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
+    unit = rule.amount.exact()
+    if isinstance(rule.target, Objective):
+        count: I64 = objective_breached(rule.target, ctx).astype(np.int64)
+        measure = rule.target.measure
+    else:
+        good, total = ctx.aligned(rule.target)
+        count = np.asarray(rule.target.bad_units(good, total), dtype=np.int64)
+        measure = rule.target
+    amount = Amounts.constant(unit, ctx.n).times(count)
+    shown = count != 0
+    name = (
+        f"per breach of {rule.target.describe()}"
+        if isinstance(rule.target, Objective)
+        else f"per {measure.label} miss"
+    )
+
+    def lines(i: int) -> list[CreditLine]:
+        value = ctx.value(measure, i)
+        shown_value = None if value is None else measure.format_value(value)
+        k = int(count[i])
+        if isinstance(rule.target, Objective):
+            what = "breach" if k == 1 else "breaches"
+        else:
+            what = "missed"
+        formula = f"{k} {what} x {rule.amount}"
+        return [ctx.line(i, name, amount[i], value=value, shown=shown_value, formula=formula)]
+
+    return Credits(amount, shown, lines)
+
+
+# --- linear in the shortfall ---------------------------------------------------------------------
+
+
+def _steps(num: npt.NDArray[np.object_], den: npt.NDArray[np.object_], steps: str) -> Amounts:
+    if steps == "exact":
+        return Amounts(num, den)._reduced()
+    if steps == "whole":
+        return Amounts(num // den, 1)
+    return Amounts(-((-num) // den), 1)
+
+
+@credit_kernel(Linear)
+def _linear(rule: Linear, ctx: CreditContext) -> Credits:
+    objective = rule.objective
+    good, total = ctx.aligned(objective.measure)
+    g, t = as_objects(good), as_objects(total)
+    target, per = Fraction(objective.target), Fraction(rule.per)
+    a, b = target.numerator, target.denominator
+    # the shortfall on the missed side is gap / (b * total)
+    gap = a * t - b * g if objective.comparator in (">=", ">") else b * g - a * t
+    missed = np.asarray(gap > 0, dtype=bool) & (total > 0)
+    gap = np.where(missed, gap, 0)
+    den = np.where(total > 0, b * t, 1)
+    # the steps are the shortfall divided by per
+    steps = _steps(gap * per.denominator, den * per.numerator, rule.steps)
+    share = steps.scale(Fraction(rule.share))
+    capped = np.zeros(ctx.n, dtype=bool)
+    if rule.at_most is not None:
+        limit = Amounts.constant(Fraction(rule.at_most), ctx.n)
+        capped = limit.less(share)
+        share = share.minimum(limit)
+    name = f"linear credit on {objective.describe()}"
+    base, nominal = credit_base(rule.base, ctx, share.positive(), name)
+    amount = base.times(share.num, share.den)
+    shown = amount.nonzero()
+
+    def lines(i: int) -> list[CreditLine]:
+        value = ctx.value(objective.measure, i)
+        assert value is not None
+        shortfall = abs(target - value)
+        k = steps[i]
+        fmt = objective.measure.format_value
+        formula = (
+            f"{format_percent(rule.share)} of {base_words(rule.base, ctx, base[i], i)} x "
+            f"{fraction_text(k)} steps of {fmt(rule.per)} "
+            f"(shortfall {format_percent(shortfall)} from {fmt(objective.target)})"
+        )
+        if capped[i]:
+            formula += f", capped at {format_percent(rule.at_most or Decimal(0))}"
+        return [
+            ctx.line(
+                i,
+                name,
+                amount[i],
+                value=value,
+                shown=fmt(value),
+                share=Decimal(share[i].numerator) / Decimal(share[i].denominator),
+                base=nominal(i),
+                formula=formula,
+            )
+        ]
+
+    return Credits(amount, shown, lines)
+
+
+# --- down time -----------------------------------------------------------------------------------
+
+
+def _basis(
+    rule: Prorated, ctx: CreditContext, down: Amounts
+) -> tuple[Amounts, Callable[[int], str]]:
+    """Return each service's down time over the basis (a share of time), and it in words.
+
+    ``"period"`` and a fixed duration divide the down time by one length;
+    ``"eligible"`` by each service's eligible time; a period rule divides the
+    down time in each of its periods by that period's length, so every down
+    minute is prorated over the period it fell in.
+    """
+    basis = rule.basis
+    if basis == "period" or isinstance(basis, Duration):
+        length = ctx.period.end - ctx.start if isinstance(basis, str) else basis.us
+        per = describe_us(length)
+        if isinstance(basis, str):
+            per += f" ({rule.basis_words()})"
+        return down.scale(Fraction(1, length)), lambda i: f"{describe_us(down[i])} down / {per}"
+    if basis == "eligible":
+        eligible = ctx.eligible_time(rule.measure)
+        has = eligible.positive()
+        share = down.times(np.where(has, eligible.den, 0), np.where(has, eligible.num, 1))
+        return (
+            share,
+            lambda i: (
+                f"{describe_us(down[i])} down / {describe_us(eligible[i])} ({rule.basis_words()})"
+            ),
+        )
+    assert isinstance(basis, PeriodRule)
+    parts: list[tuple[Period, Amounts]] = []
+    t = ctx.start
+    while t < ctx.period.end:
+        part = basis.containing(t)
+        parts.append((part, ctx.down_between(rule.measure, t, min(part.end, ctx.period.end))))
+        t = part.end
+    share = Amounts.zeros(ctx.n)
+    for part, inside in parts:
+        share = share + inside.scale(Fraction(1, part.length_us))
+
+    def words(i: int) -> str:
+        terms = [
+            f"{describe_us(inside[i])} down in {part.label} / {describe_us(part.length_us)}"
+            for part, inside in parts
+            if inside[i] != 0
+        ] or [f"0 seconds down / {describe_us(parts[0][0].length_us)}"]
+        text = " + ".join(terms)
+        return (f"({text})" if len(terms) > 1 else text) + f" ({rule.basis_words()})"
+
+    return share, words
+
+
+@credit_kernel(Prorated)
+def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
+    down = ctx.down_time(rule.measure)
+    share, words = _basis(rule, ctx, down)
+    factor = share.scale(Fraction(rule.multiple))
+    name = f"prorated credit on {rule.measure.label}"
+    # The basis "period" is the part of the period in effect, so the fee is that part's; any
+    # other basis says itself what the fee pays for (a month, 30 days), so the fee is whole.
+    whole = rule.basis != "period"
+    base, nominal = credit_base(rule.base, ctx, down.positive(), name, prorated=not whole)
+    amount = base.times(factor.num, factor.den)
+    shown = amount.nonzero()
+
+    def lines(i: int) -> list[CreditLine]:
+        value = ctx.value(rule.measure, i)
+        paid = base_words(rule.base, ctx, base[i], i, prorated=not whole)
+        return [
+            ctx.line(
+                i,
+                name,
+                amount[i],
+                value=value,
+                shown=None if value is None else rule.measure.format_value(value),
+                base=nominal(i),
+                formula=f"{rule.multiple:f} x {paid} x {words(i)}",
+            )
+        ]
+
+    return Credits(amount, shown, lines)
+
+
+@credit_kernel(DowntimeUnits)
+def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
+    down = ctx.down_time(rule.measure)
+    units = _steps(down.num, down.den * rule.every.us, rule.steps)
+    name = f"downtime units on {rule.measure.label}"
+    if isinstance(rule.worth, Money):
+        unit = Amounts.constant(rule.worth.exact(), ctx.n)
+        worth = rule.worth
+        nominal: Callable[[int], Money] = lambda _i: worth  # noqa: E731
+        base = unit
+    else:
+        base, nominal = credit_base(rule.base, ctx, units.positive(), name)
+        unit = base.scale(Fraction(rule.worth.us, ctx.period.end - ctx.start))
+    amount = unit.times(units.num, units.den)
+    shown = amount.nonzero()
+
+    def lines(i: int) -> list[CreditLine]:
+        value = ctx.value(rule.measure, i)
+        if isinstance(rule.worth, Money):
+            each = str(rule.worth)
+        else:
+            each = (
+                f"{ctx.money(unit[i])} ({rule.worth.words()} of "
+                f"{base_words(rule.base, ctx, base[i], i)} over "
+                f"{describe_us(ctx.period.end - ctx.start)})"
+            )
+        formula = (
+            f"{fraction_text(units[i])} units ({describe_us(down[i])} down, one unit per "
+            f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x {each}"
+        )
+        return [
+            ctx.line(
+                i,
+                name,
+                amount[i],
+                value=value,
+                shown=None if value is None else rule.measure.format_value(value),
+                base=nominal(i),
+                formula=formula,
+            )
+        ]
+
+    return Credits(amount, shown, lines)
+
+
+def qualifying_units(
+    time: DownTime, scale: int, n: int, *, origin: int, end: int, every: int, over: int
+) -> I64:
+    """Return, per service, how many units ``[origin + k*every, ...)`` have over ``over`` down.
+
+    Down time is weighted (``time.layers``, in ``1 / scale`` µs). The cost grows
+    with the number of span boundaries, never with the number of units: between
+    two consecutive boundaries of the layers the down rate is constant, so the
+    units wholly inside such a segment all qualify or none does and are counted
+    by arithmetic; only the units that hold a boundary (one per boundary at most)
+    are measured.
+    """
+    layers = time.layers
+    group = np.concatenate([spans.group for _, spans in layers] * 2)
+    at = np.concatenate([spans.start for _, spans in layers] + [spans.end for _, spans in layers])
+    # Steps are small integers unless weights are very fine; then exact Python integers.
+    kind = np.int64 if sum(step for step, _ in layers) * len(at) < 2**62 else object
+    rate_step = np.concatenate(
+        [np.full(len(spans), step, dtype=kind) for step, spans in layers]
+        + [np.full(len(spans), -step, dtype=kind) for step, spans in layers]
+    )
+    count = np.zeros(n, dtype=np.int64)
+    if at.shape[0] == 0:
+        return count
+    order = np.lexsort((at, group))
+    group, at, rate_step = group[order], at[order], rate_step[order]
+    # The down rate (in 1/scale per µs) after each boundary: a service's steps add up to 0.
+    rate = np.cumsum(rate_step)
+    seg = np.flatnonzero((group[:-1] == group[1:]) & (at[1:] > at[:-1]) & (rate[:-1] > 0))
+    lo, hi, g, r = at[seg], at[1:][seg], group[seg], rate[seg]
+    # Units wholly inside a segment: from the first unit starting at or after lo to the last
+    # ending at or before hi (a unit cut short by the period's end is never wholly inside).
+    first_full = -((origin - lo) // every)
+    last_full = np.minimum((hi - origin) // every, (end - origin) // every)
+    full = np.maximum(last_full - first_full, 0)
+    qualifies = as_objects(r) * every > over * scale
+    qualifies = np.asarray(qualifies, dtype=bool)
+    np.add.at(count, g[qualifies], full[qualifies])
+    # Each unit that holds a boundary (other than at its own start) is measured exactly.
+    off = (at - origin) % every != 0
+    cand = np.unique(np.stack((group[off], (at[off] - origin) // every)), axis=1)
+    cg, cu = cand[0], cand[1]
+    u0 = origin + cu * every
+    measured = as_objects(time.down_within(cg, u0, np.minimum(u0 + every, end)))
+    hit = np.asarray(measured > over * scale, dtype=bool)
+    np.add.at(count, cg[hit], 1)
+    return count
+
+
+@credit_kernel(UnitRefund)
+def _unit_refund(rule: UnitRefund, ctx: CreditContext) -> Credits:
+    outcome = ctx.outcomes[rule.measure]
+    assert outcome.time is not None, f"{rule.measure!r} is not a measure of time"
+    units = qualifying_units(
+        outcome.time,
+        outcome.scale,
+        len(outcome.services),
+        origin=ctx.period.start,
+        end=ctx.period.end,
+        every=rule.every.us,
+        over=rule.down_over.us,
+    )
+    count = ctx._spread(outcome, units)
+    name = f"refund per {rule.every.words()} on {rule.measure.label}"
+    if isinstance(rule.price, Money):
+        price = Amounts.constant(rule.price.exact(), ctx.n)
+    else:
+        table = ctx.inputs.get(ChargeTable)
+        present = np.zeros(ctx.n, dtype=bool)
+        price = Amounts.zeros(ctx.n)
+        if table is not None:
+            num, scale, present = table.unit_price(ctx.services, ctx.period.label, rule.price)
+            price = Amounts(num, scale)
+        missing = (count > 0) & ~present
+        if missing.any():
+            names = [ctx.services[i] for i in np.flatnonzero(missing)[:10].tolist()]
+            raise EvaluationError(
+                f"{rule!r} needs the {rule.price!r} price, but the billing data has no "
+                f"UnitPrice({rule.price!r}) for {', '.join(map(repr, names))} in period "
+                f"{ctx.period.label}"
+            )
+    amount = price.times(count)
+    shown = amount.nonzero()
+
+    def lines(i: int) -> list[CreditLine]:
+        formula = (
+            f"{int(count[i])} x {rule.every.words()} with more than "
+            f"{rule.down_over.words()} down x {ctx.money(price[i])}"
+        )
+        return [ctx.line(i, name, amount[i], formula=formula)]
+
+    return Credits(amount, shown, lines)
