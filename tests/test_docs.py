@@ -319,3 +319,30 @@ def test_the_nav_lists_every_page_once_in_its_folder() -> None:
             assert path.startswith(f"{folder}/"), f"{path} is in {section} but not in {folder}/"
         else:
             assert "/" not in path, f"{path} is at the top of the nav but in a folder"
+
+
+# --- cross-references ------------------------------------------------------------------------
+
+#: A Sphinx role (``:class:`Tier```), which mkdocstrings does not render: it would show as text.
+_ROLE = re.compile(r":(?:func|class|meth|attr|mod|data|exc|obj|ref|py:\w+):`")
+
+
+@pytest.mark.parametrize(
+    "path",
+    MARKDOWN_FILES + SOURCE_FILES,
+    ids=[p.relative_to(ROOT).as_posix() for p in MARKDOWN_FILES + SOURCE_FILES],
+)
+def test_no_sphinx_role_reaches_the_docs(path: Path) -> None:
+    """Docstrings and pages link with ``[`Name`][slakit.Name]``; a role would print literally."""
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _ROLE.search(line) and "_ROLE" not in line
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_role_rule_finds_a_role() -> None:
+    """The rule sees the roles it is meant to catch, and not the references that replace them."""
+    assert _ROLE.search("see :class:`~slakit.Tier` and :func:`evaluate`")
+    assert not _ROLE.search("see [`Tier`][slakit.Tier]")

@@ -1,4 +1,4 @@
-"""Availability measures from outage reports: the runner of :class:`~slakit.Uptime`."""
+"""Availability measures from outage reports: the runner of [`Uptime`][slakit.Uptime]."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Compile-time checks: everything about an agreement that its definition alone can show wrong.
 
-:func:`check_agreement` runs when an agreement is compiled (and so in
+[`check_agreement()`][slakit.testing.check_agreement] runs when an agreement is compiled (and so in
 ``slakit validate``), over every version of an amended agreement. It checks
 the measures (a kernel for each kind, services the version covers, component
 rules of covered services) and every node of the compensation rule: a kernel

@@ -1,11 +1,12 @@
 """What-if: several agreements (or tiers) over the same history, period by period; and versions.
 
-:func:`evaluate_versions` evaluates an amended agreement over one period: each
+[`evaluate_versions()`][slakit.evaluate_versions] evaluates an amended agreement over one period:
+each
 version over the part of the period it was in force, with the fee pro-rated to
-that part, and the parts added up. :func:`compare` runs several agreements
+that part, and the parts added up. [`compare()`][slakit.compare] runs several agreements
 over the same inputs for a range of periods and tabulates, per period, the
 credits each would have paid, the breaches, and the margin to each target.
-Both are built on :func:`~slakit.evaluate` and are as pure as it is.
+Both are built on [`evaluate()`][slakit.evaluate] and are as pure as it is.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def evaluate_versions(
 
     Raises:
         StrictInputError: with ``strict``, some input was counted by no version in
-            force (see :attr:`VersionedReport.uncovered`).
+            force (see [`VersionedReport.uncovered`][slakit.VersionedReport.uncovered]).
     """
     resolved = agreement.period.resolve(period)
     length = resolved.end - resolved.start
@@ -207,7 +208,7 @@ def _margins(report: Report | VersionedReport) -> tuple[tuple[str, Fraction | No
 
 @attrs.frozen
 class Comparison:
-    """Several agreements over the same inputs, period by period. See :func:`compare`."""
+    """Several agreements over the same inputs, period by period. See ``compare()``."""
 
     names: tuple[str, ...]
     periods: tuple[str, ...]
@@ -332,19 +333,19 @@ def compare(
 
     Args:
         agreements: the agreements to compare, by name (a mapping) or named by
-            their ``name`` or tier name (a sequence). A :class:`~slakit.Tier`
+            their ``name`` or tier name (a sequence). A [`Tier`][slakit.Tier]
             is applied to ``agreement`` in place of its tier.
-        inputs: the events and other inputs, as for :func:`~slakit.evaluate`.
+        inputs: the events and other inputs, as for [`evaluate()`][slakit.evaluate].
         start: the first period's label, such as ``"2026-01"``.
         end: the last period's label (included), such as ``"2026-12"``.
         agreement: the agreement that tiers are applied to.
-        strict: raise :class:`~slakit.exceptions.StrictInputError` when some
-            agreement does not count some input (see :func:`~slakit.evaluate`);
-            otherwise :attr:`Comparison.uncovered` lists it.
+        strict: raise [`StrictInputError`][slakit.exceptions.StrictInputError] when some
+            agreement does not count some input (see [`evaluate()`][slakit.evaluate]);
+            otherwise ``Comparison.uncovered`` lists it.
 
     Periods are those of the first agreement; every agreement must name them
     the same way (the same kind of period). An agreement with amendments is
-    evaluated version by version (:func:`evaluate_versions`).
+    evaluated version by version ([`evaluate_versions()`][slakit.evaluate_versions]).
     """
     named = _named(agreements, agreement)
     labels = _labels(next(iter(named.values())), start, end)

@@ -1,4 +1,4 @@
-"""Incident measures: the runner of :class:`~slakit.IncidentMeasure`, over outage reports.
+"""Incident measures: the runner of ``IncidentMeasure``, over outage reports.
 
 One pass for every service at once: the outage reports are ordered by
 (service, start) with one sort of packed keys, merged into incidents by a
@@ -39,7 +39,7 @@ class IncidentColumns:
     ``group``, ``start`` and ``end`` describe every incident (sorted by service
     and start); ``counted`` marks those that are long enough and start in the
     evaluated span. ``row_incident`` gives each outage row's incident (``-1``
-    for other rows); ``row_status`` each row's :class:`RowStatus`.
+    for other rows); ``row_status`` each row's ``RowStatus``.
     """
 
     group: I64

@@ -26,7 +26,7 @@ _RECORD_BUILDERS: dict[type, tuple[type, Callable[[list[Any]], object]]] = {
 def register_records(
     record_types: tuple[type, ...], table_type: type, build: Callable[[list[Any]], object]
 ) -> None:
-    """Teach :func:`as_inputs` to turn lists of ``record_types`` into ``table_type``."""
+    """Teach ``as_inputs()`` to turn lists of ``record_types`` into ``table_type``."""
     for record_type in record_types:
         _RECORD_BUILDERS[record_type] = (table_type, build)
 
@@ -63,7 +63,7 @@ class Inputs:
 
 
 def as_inputs(sources: Iterable[object]) -> Inputs:
-    """Sort tables and record lists into :class:`Inputs`, one table per type.
+    """Sort tables and record lists into ``Inputs``, one table per type.
 
     Raises:
         EvaluationError: an input is of no known kind, or two inputs are of one kind.

@@ -40,7 +40,8 @@ __all__ = ["Plan", "compile_agreement", "evaluate"]
 class Plan:
     """An agreement compiled for evaluation: its distinct measures, checked once.
 
-    Build it with :func:`compile_agreement`; run it with :meth:`evaluate` as
+    Build it with [`compile_agreement()`][slakit.compile_agreement]; run it with
+    [`evaluate()`][slakit.evaluate] as
     often as needed (it holds no state between runs).
     """
 
@@ -51,11 +52,13 @@ class Plan:
         """Evaluate the agreement over ``inputs`` for one ``period`` and return the report.
 
         Args:
-            inputs: tables (an :class:`~slakit.EventTable`, ...) or lists of records
-                (:class:`~slakit.Outage`, :class:`~slakit.Maintenance`, ...), one of each kind.
-            period: a label in the agreement's periods (``"2026-10"``) or a :class:`Period`.
+            inputs: tables (an [`EventTable`][slakit.EventTable], ...) or lists of records
+                ([`Outage`][slakit.Outage], [`Maintenance`][slakit.Maintenance], ...), one of each
+                kind.
+            period: a label in the agreement's periods (``"2026-10"``) or a
+                [`Period`][slakit.Period].
             strict: raise instead of reporting input that no measure counted (see
-                :func:`evaluate`).
+                [`evaluate()`][slakit.evaluate]).
 
         Raises:
             StrictInputError: with ``strict``, some input was not counted.
@@ -128,7 +131,8 @@ def _single_version(agreement: Agreement, period: Period) -> Plan:
 
     Raises:
         EvaluationError: an amendment takes effect within the period; such a
-            period is evaluated by :func:`slakit.evaluate_versions`, which splits it.
+            period is evaluated by [`slakit.evaluate_versions()`][slakit.evaluate_versions], which
+            splits it.
     """
     overlapping = [
         v
@@ -221,11 +225,11 @@ def evaluate(
 
     Args:
         agreement: the agreement to evaluate.
-        inputs: an :class:`~slakit.EventTable`, or a list of :class:`~slakit.Outage`
-            and :class:`~slakit.Maintenance` records (and tables of other kinds
+        inputs: an [`EventTable`][slakit.EventTable], or a list of [`Outage`][slakit.Outage]
+            and [`Maintenance`][slakit.Maintenance] records (and tables of other kinds
             of input, one of each kind).
-        period: a label in the agreement's periods (``"2026-10"``) or a :class:`Period`.
-        strict: raise :class:`~slakit.exceptions.StrictInputError` instead of
+        period: a label in the agreement's periods (``"2026-10"``) or a [`Period`][slakit.Period].
+        strict: raise [`StrictInputError`][slakit.exceptions.StrictInputError] instead of
             reporting input that no measure counted.
 
     Raises:

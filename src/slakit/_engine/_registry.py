@@ -3,7 +3,7 @@
 Each measure family lives in its own engine module (``_availability.py``,
 ...) and registers a runner for its measure types. A runner turns one
 measure, the inputs and the evaluation context into a
-:class:`~slakit.MeasureEvidence`-backed :class:`MeasureOutcome`, with every
+[`MeasureEvidence`][slakit.MeasureEvidence]-backed ``MeasureOutcome``, with every
 figure computed as columns over the measured services.
 """
 

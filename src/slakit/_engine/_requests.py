@@ -1,6 +1,6 @@
 """Request measures: success ratios, bucketed availability, error-rate uptime, latency.
 
-Every runner works on the columns of a :class:`~slakit.RequestTable` for all
+Every runner works on the columns of a [`RequestTable`][slakit.RequestTable] for all
 services at once:
 
 1. *classify*: one ``int8`` code per request (good, bad and why, excluded and
@@ -595,7 +595,7 @@ def _error_rate_notes(buckets: Buckets, i: int, ctx: Context) -> list[BucketNote
     """Return service ``i``'s buckets with errors: the terms of the value's sum of rates.
 
     The rows are the non-zero entries of the same ``errors`` array that
-    :func:`_rate_sums` adds up, so their rates sum to the value's. A bucket whose
+    ``_rate_sums()`` adds up, so their rates sum to the value's. A bucket whose
     every counted request was bad is ``"down"`` (a whole bucket of down time);
     one with some bad requests is ``"partial"`` (that share of a bucket).
     """

@@ -28,10 +28,10 @@ def rollup(
 ) -> Rollup:
     """Evaluate a customer agreement and its operational level agreements on the same events.
 
-    Each operational level agreement (OLA) is an :class:`~slakit.Agreement`
+    Each operational level agreement (OLA) is an [`Agreement`][slakit.Agreement]
     between the provider and one of its internal support groups (server
     operations, network operations, application support), keyed by the group's
-    name. Every agreement is evaluated with :func:`~slakit.evaluate` over the
+    name. Every agreement is evaluated with [`evaluate()`][slakit.evaluate] over the
     same ``inputs`` and ``period``; each customer-facing breach becomes a row
     naming the groups whose OLA objectives were also breached in that period on
     the same service. A row with no misses says no group missed: the cause lies
@@ -41,8 +41,8 @@ def rollup(
         agreement: the customer-facing agreement.
         olas: ``{group: operational agreement}``; each covers some of the
             customer agreement's services, by the same names.
-        inputs: the events, as for :func:`~slakit.evaluate`.
-        period: a period label such as ``"2026-10"`` (or a :class:`~slakit.Period`).
+        inputs: the events, as for [`evaluate()`][slakit.evaluate].
+        period: a period label such as ``"2026-10"`` (or a [`Period`][slakit.Period]).
         underpins: for an OLA service named differently from the customer services
             it supports, ``{"network": ["db", "api"]}``: a miss on ``network`` is
             linked to breaches of ``db`` and ``api``. Other services link by name.

@@ -2,7 +2,7 @@
 
 Some clauses look back: a cap per quarter or per rolling 12 months, an
 escalation when the previous period was also breached, an earn-back over the
-next periods, a chronic-breach flag. :func:`statement` evaluates the periods
+next periods, a chronic-breach flag. [`statement()`][slakit.statement] evaluates the periods
 in order and hands each one the history of the ones before it, purely: the
 same agreement, inputs and periods always give the same statement.
 """
@@ -35,7 +35,7 @@ class Statement:
         agreement: the agreement.
         reports: one report per period, in order.
         history: what the look-back clauses remember after the last period; pass it
-            to a later :func:`statement` to continue where this one stopped.
+            to a later [`statement()`][slakit.statement] to continue where this one stopped.
     """
 
     agreement: Agreement
@@ -92,7 +92,7 @@ def statement(
 ) -> Statement:
     """Evaluate ``agreement`` over consecutive ``periods``, carrying the credit history.
 
-    Each period is evaluated as :func:`~slakit.evaluate` would, then its
+    Each period is evaluated as [`evaluate()`][slakit.evaluate] would, then its
     compensation is computed with the history of the periods before it (caps
     used, breaches, held credits), and its own state is added for the next.
 
@@ -103,7 +103,7 @@ def statement(
             written ``"2026-01..2026-12"`` (both ends included).
         history: the history left by an earlier statement, to continue from.
         strict: raise instead of reporting input that no measure counted (see
-            :func:`~slakit.evaluate`).
+            [`evaluate()`][slakit.evaluate]).
 
     Raises:
         EvaluationError: the periods are not consecutive.

@@ -1,4 +1,4 @@
-"""Support measures: the runners of :class:`~slakit.TicketTime` and :class:`~slakit.OnTimeRatio`.
+"""Support measures: the runners of ``TicketTime`` and ``OnTimeRatio``.
 
 The kernel judges every ticket at once, in columns:
 
@@ -11,7 +11,7 @@ The kernel judges every ticket at once, in columns:
    transitions); the spans of pausing statuses, with the ticket's explicit
    pauses, are cut to the ticket's clock.
 3. For each distinct calendar (a handful, never one per ticket),
-   :meth:`BusinessClock.elapsed <slakit.BusinessClock.elapsed>` gives the
+   [`BusinessClock.elapsed()`][slakit.BusinessClock.elapsed] gives the
    business time of all its tickets in one call: prefix sums over the
    calendar's windows and ``searchsorted``.
 4. A ticket is on time when that time is at most its target; ``bincount``

@@ -4,7 +4,7 @@ Counting is columnar: each table's service codes are counted with one
 ``bincount``, the distinct names are classified with ``isin``, and only the
 groups found (one per reason and service) become Python objects. The rows of
 a group are sorted out when first asked for, with one stable ``argsort`` per
-table. See :mod:`slakit._results._uncovered` for what the groups mean.
+table. See ``slakit._results._uncovered`` for what the groups mean.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _service_column(table: Any) -> tuple[I64, tuple[str, ...]] | None:
 def did_you_mean(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
     """Return the closest of ``candidates`` to ``name``: the best match and any as close.
 
-    Matching is :mod:`difflib`'s ratio with its usual cutoff (0.6); of the
+    Matching is ``difflib``'s ratio with its usual cutoff (0.6); of the
     matches, only those within 0.05 of the best are kept, so ``initech-vsp``
     suggests ``initech-vps`` and not every service that shares a prefix.
     """
@@ -388,6 +388,6 @@ def common_groups(parts: Iterable[Sequence[UncoveredGroup]]) -> tuple[UncoveredG
 
 
 def check_strict(groups: Sequence[UncoveredGroup]) -> None:
-    """Raise :class:`~slakit.exceptions.StrictInputError` if any input was not counted."""
+    """Raise ``StrictInputError`` if any input was not counted."""
     if groups:
         raise StrictInputError(problems_of(groups), groups)

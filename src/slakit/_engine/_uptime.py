@@ -60,8 +60,8 @@ class UptimeColumns:
     ``eligible_us`` and ``down_us`` are per service (in ``services`` order);
     ``bad`` is the weighted down time in units of ``1 / scale`` microseconds
     (equal to ``down_us`` when nothing is weighted, with ``scale == 1``); it is
-    the sum over :attr:`layers` of ``step x`` the layer's measure, which is how
-    :meth:`down_within` measures weighted down time inside any span. The span
+    the sum over ``layers`` of ``step x`` the layer's measure, which is how
+    ``down_within()`` measures weighted down time inside any span. The span
     sets (grouped by service index) and the per-row ``row_status``,
     ``row_down_us`` and ``row_detail`` are worked out when first read: only
     evidence and reconciliation need them, not the figures.
@@ -102,7 +102,7 @@ class UptimeColumns:
 
     @property
     def row_status(self) -> npt.NDArray[np.int8]:
-        """Each input row's :class:`RowStatus`."""
+        """Each input row's ``RowStatus``."""
         return self._rows.status
 
     @property
@@ -260,7 +260,7 @@ def _episode_lengths(spans: k.Grouped) -> I64:
 
 
 def _episode_lengths_per_group(spans: k.Grouped) -> I64:
-    """Like :func:`_episode_lengths`, one service at a time (for histories too long to pack)."""
+    """Like ``_episode_lengths()``, one service at a time (for histories too long to pack)."""
     order = np.lexsort((spans.start, spans.group))
     group, start, end = spans.group[order], spans.start[order], spans.end[order]
     lengths_sorted = np.empty(group.shape[0], dtype=np.int64)

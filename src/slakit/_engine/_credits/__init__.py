@@ -1,9 +1,9 @@
 """Credits: each compensation rule turned into exact amounts over all services at once.
 
 One module per DSL module of rules, each registering the kernels of its rule
-types with :func:`~slakit._engine._credits._context.credit_kernel`:
+types with ``credit_kernel()``:
 
-- ``_context``: the :class:`~slakit._engine._credits._context.CreditContext` a
+- ``_context``: the ``CreditContext`` a
   kernel reads, its result (``Credits``), the ``History`` of earlier periods, the
   kernel registry and the entry points (``compensation_column``, ``check_rule``);
 - ``_compensation``: bases (fee, charges) and credit schedules;
@@ -12,7 +12,7 @@ types with :func:`~slakit._engine._credits._context.credit_kernel`:
   scaling, escalation, earn-back;
 - ``_claims``: claim windows, chronic breaches, remedies reported only.
 
-Importing this package imports every kernel module listed in :data:`FAMILIES`,
+Importing this package imports every kernel module listed in ``FAMILIES``,
 so every kernel is registered before any rule is checked or evaluated.
 """
 

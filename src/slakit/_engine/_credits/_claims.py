@@ -1,4 +1,4 @@
-"""Kernels of :mod:`slakit._dsl._claims`: claims, chronic breaches, remedies reported only."""
+"""Kernels of ``slakit._dsl._claims``: claims, chronic breaches, remedies reported only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Kernels of :mod:`slakit._dsl._combinators`: totals, choices, caps, escalation, earn-back.
+"""Kernels of ``slakit._dsl._combinators``: totals, choices, caps, escalation, earn-back.
 
 Combinators call their children's kernels and combine the columns; the lines
 of a service always add up to its amount.

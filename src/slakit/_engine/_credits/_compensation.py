@@ -1,4 +1,4 @@
-"""Kernels of :mod:`slakit._dsl._compensation`: bases (fee, charges) and credit schedules.
+"""Kernels of ``slakit._dsl._compensation``: bases (fee, charges) and credit schedules.
 
 Also the helpers the other rule kernels share: the base of a credit after
 earlier remedies, it in words, and which services breach an objective.

@@ -1,13 +1,13 @@
 """The credit context, a rule's result over all services, the history, and the kernel registry.
 
-Every rule type has a kernel, registered with :func:`credit_kernel`, that
-returns a :class:`Credits`: one exact amount per service (an
-:class:`~slakit._results._amounts.Amounts` column), the services worth a line
+Every rule type has a kernel, registered with ``credit_kernel()``, that
+returns a ``Credits``: one exact amount per service (an
+``Amounts`` column), the services worth a line
 in the report, and a lazy builder of each service's lines. Rules that need
-earlier periods read a :class:`History` and return their own state for the
+earlier periods read a ``History`` and return their own state for the
 next period. The kernels live in the sibling modules, one per DSL module of
 rules; the package imports them all, so they are registered before
-:func:`run` or :func:`check_rule` is called.
+``run()`` or ``check_rule()`` is called.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class CreditContext:
     fee_table: Mapping[str, Money] = attrs.field(
         default=attrs.Factory(_fee_table, takes_self=True), repr=False
     )
-    #: Each service's position in :attr:`services`.
+    #: Each service's position in [`services`][slakit.Report.services].
     positions: Mapping[str, int] = attrs.field(
         default=attrs.Factory(_positions, takes_self=True), repr=False
     )
@@ -170,7 +170,7 @@ class CreditContext:
         """Return ``good`` and ``total`` of ``measure`` per agreement service (0/0 if uncovered).
 
         Both count units of ``1 / scale`` of the measure's unit: they give the
-        exact value ``good / total``; use :meth:`down_time` for time itself.
+        exact value ``good / total``; use ``down_time()`` for time itself.
         """
         outcome = self.outcomes[measure]
         return self._spread(outcome, outcome.good), self._spread(outcome, outcome.total)

@@ -1,4 +1,4 @@
-"""Kernels of :mod:`slakit._dsl._remedies`: fixed amounts, linear, prorated, downtime units."""
+"""Kernels of ``slakit._dsl._remedies``: fixed amounts, linear, prorated, downtime units."""
 
 from __future__ import annotations
 
