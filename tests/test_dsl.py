@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import slakit as sla
-from slakit._dsl._money import round_fraction
+from slakit._money import round_fraction
 from slakit._ratio import ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 

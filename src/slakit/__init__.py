@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from slakit._events._table import EventTable
 
     # --- dsl: money ----------------------------------------------------------------------------
-    from slakit._dsl._money import Money, Rounding, eur, gbp, jpy, money, usd
+    from slakit._money import Money, Rounding, eur, gbp, jpy, money, usd
     from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
     # --- dsl: measures, objectives, exclusions -------------------------------------------------
@@ -462,13 +462,13 @@ _EXPORTS: dict[str, str] = {
     "Maintenance": "slakit._events._records",
     "Outage": "slakit._events._records",
     # dsl: money
-    "Money": "slakit._dsl._money",
-    "Rounding": "slakit._dsl._money",
-    "eur": "slakit._dsl._money",
-    "gbp": "slakit._dsl._money",
-    "jpy": "slakit._dsl._money",
-    "money": "slakit._dsl._money",
-    "usd": "slakit._dsl._money",
+    "Money": "slakit._money",
+    "Rounding": "slakit._money",
+    "eur": "slakit._money",
+    "gbp": "slakit._money",
+    "jpy": "slakit._money",
+    "money": "slakit._money",
+    "usd": "slakit._money",
     "Charge": "slakit._events._billing",
     "ChargeTable": "slakit._events._billing",
     "UnitPrice": "slakit._events._billing",

@@ -36,8 +36,8 @@ from typing import Any, TypeVar
 import slakit as sla
 from slakit._dsl._combinators import EarnBack, Escalate
 from slakit._dsl._compensation import CreditRule, CreditSchedule
-from slakit._dsl._money import minor_unit
 from slakit._dsl._remedies import Linear, PerBreach
+from slakit._money import minor_unit
 from slakit._ratio import ratio
 from slakit.exceptions import SlakitError
 

@@ -49,9 +49,9 @@ from slakit._dsl._compensation import (
 )
 from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance
 from slakit._dsl._measures import BucketRule, Measure, Uptime
-from slakit._dsl._money import Money, Rounding
 from slakit._dsl._objectives import Objective
 from slakit._dsl._versions import Amendment
+from slakit._money import Money, Rounding
 from slakit._time import _calendar, _periods
 from slakit.exceptions import SlakitError
 

@@ -11,9 +11,9 @@ import attrs
 from slakit._dsl._catalog import Party, Reporting, Service
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money, Rounding
 from slakit._dsl._objectives import Objective
 from slakit._dsl._versions import Amendment, Version, check_amendments
+from slakit._money import Money, Rounding
 from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, to_us
 from slakit._time._periods import PeriodRule, monthly

@@ -16,8 +16,8 @@ import attrs
 
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
+from slakit._money import Money
 from slakit._ratio import format_percent, ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 

@@ -21,8 +21,8 @@ from slakit._dsl._combinators import total
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._composites import Composite
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
+from slakit._money import Money
 from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 

@@ -13,8 +13,8 @@ import attrs
 
 from slakit._dsl._compensation import FEE, Base, CreditRule, Fee, check_base
 from slakit._dsl._measures import Measure, Uptime
-from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
+from slakit._money import Money
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration
 from slakit._time._periods import PeriodRule

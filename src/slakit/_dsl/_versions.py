@@ -21,7 +21,7 @@ from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
     from slakit._dsl._agreement import Agreement, Tier
-    from slakit._dsl._money import Money, Rounding
+    from slakit._money import Money, Rounding
 
 __all__ = ["Amendment", "Version", "check_amendments"]
 
@@ -64,7 +64,7 @@ def _fees(
 
 
 def _rounding(rounding: Rounding | None) -> Rounding | None:
-    from slakit._dsl._money import Rounding
+    from slakit._money import Rounding
 
     value: object = rounding
     if value is None or isinstance(value, Rounding):

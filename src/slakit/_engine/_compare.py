@@ -18,10 +18,10 @@ from typing import Any
 import attrs
 
 from slakit._dsl._agreement import Agreement, Tier
-from slakit._dsl._money import Money
 from slakit._dsl._versions import Version
 from slakit._engine._plan import evaluate
 from slakit._engine._uncovered import check_strict, common_groups
+from slakit._money import Money
 from slakit._results._render import uncovered_lines, uncovered_to_dict
 from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup

@@ -8,8 +8,8 @@ from fractions import Fraction
 import attrs
 
 from slakit._dsl._agreement import Agreement
-from slakit._dsl._money import Money
 from slakit._engine._plan import evaluate
+from slakit._money import Money
 from slakit._results._report import Report
 from slakit._results._rollup import OlaMiss, Rollup, RollupRow
 from slakit._results._values import money_text

@@ -15,10 +15,10 @@ from fractions import Fraction
 import attrs
 
 from slakit._dsl._agreement import Agreement
-from slakit._dsl._money import Money
 from slakit._engine._credits._context import CreditContext, History, compensation_column
 from slakit._engine._inputs import as_inputs
 from slakit._engine._plan import compile_agreement
+from slakit._money import Money
 from slakit._results._report import Report
 from slakit._results._values import CreditLine
 from slakit._time._periods import Period

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._money import Money
+from slakit._money import Money
 from slakit._repr import DSLRepr
 from slakit.exceptions import CurrencyMismatchError, DefinitionError, EventDataError, Problem
 

@@ -13,8 +13,8 @@ import numpy.typing as npt
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import CreditRule
-from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
+from slakit._money import Money
 from slakit._results._amounts import Amounts
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome, Reconciliation
 from slakit._results._uncovered import UncoveredRow

@@ -10,8 +10,8 @@ from fractions import Fraction
 import attrs
 
 from slakit._dsl._compensation import Band
-from slakit._dsl._money import Money, Rounding, minor_unit
 from slakit._dsl._objectives import Objective
+from slakit._money import Money, Rounding, minor_unit
 from slakit._ratio import format_percent, percent_of
 
 __all__ = ["Compensation", "CreditLine", "ObjectiveResult", "Verdict"]

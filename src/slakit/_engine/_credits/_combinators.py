@@ -26,7 +26,6 @@ from slakit._dsl._combinators import (
 )
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money
 from slakit._engine._credits._compensation import objective_breached
 from slakit._engine._credits._context import (
     Bools,
@@ -37,6 +36,7 @@ from slakit._engine._credits._context import (
     merge_state,
     run,
 )
+from slakit._money import Money
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts
 from slakit._results._values import CreditLine

@@ -13,12 +13,12 @@ from fractions import Fraction
 import numpy as np
 
 from slakit._dsl._compensation import Base, Bound, Charges, CreditSchedule, Fee
-from slakit._dsl._money import Money, exact_decimal, minor_unit
 from slakit._dsl._objectives import Objective
 from slakit._engine._credits._context import I64, Bools, CreditContext, Credits, credit_kernel
 from slakit._engine._inputs import register_records
 from slakit._engine._verdicts import sign_vs
 from slakit._events._billing import Charge, ChargeTable, UnitPrice
+from slakit._money import Money, exact_decimal, minor_unit
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._values import CreditLine

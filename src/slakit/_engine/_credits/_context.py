@@ -24,8 +24,8 @@ import numpy.typing as npt
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
-from slakit._dsl._money import Money
 from slakit._engine._inputs import Inputs
+from slakit._money import Money
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._report import CreditColumn

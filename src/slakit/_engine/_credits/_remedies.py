@@ -9,12 +9,12 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._money import Money
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
 from slakit._engine._credits._compensation import base_words, credit_base, objective_breached
 from slakit._engine._credits._context import I64, CreditContext, Credits, credit_kernel
 from slakit._events._billing import ChargeTable
+from slakit._money import Money
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import DownTime
