@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import slakit as sla
-from slakit._engine._support import TicketFate, judge_tickets
+from slakit._engine._tickets import TicketFate, judge_tickets
 from slakit.exceptions import DefinitionError, EvaluationError
 
 BERLIN = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import slakit as sla
-from slakit._engine._support import TicketFate, judge_tickets
+from slakit._engine._tickets import TicketFate, judge_tickets
 from tests.strategies import MINUTE, SERVICES, T0, SpansCalendar, ticket_measures, tickets
 
 P0 = T0

@@ -196,7 +196,7 @@ if TYPE_CHECKING:
 
     # --- support and incidents: tickets, response and resolution times, incident statistics ----
     from slakit._events._tickets import Ticket, TicketTable
-    from slakit._dsl._support import OnTimeRatio, TicketTime, resolution_time, response_time
+    from slakit._dsl._tickets import OnTimeRatio, TicketTime, resolution_time, response_time
     from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
     from slakit._results._tickets import TicketEvidence, TicketNote
 
@@ -604,18 +604,18 @@ _EXPORTS: dict[str, str] = {
     "rollup": "slakit._engine._rollup",
     # support and incidents
     "IncidentMeasure": "slakit._dsl._incidents",
-    "OnTimeRatio": "slakit._dsl._support",
+    "OnTimeRatio": "slakit._dsl._tickets",
     "Ticket": "slakit._events._tickets",
     "TicketEvidence": "slakit._results._tickets",
     "TicketNote": "slakit._results._tickets",
     "TicketTable": "slakit._events._tickets",
-    "TicketTime": "slakit._dsl._support",
+    "TicketTime": "slakit._dsl._tickets",
     "incident_count": "slakit._dsl._incidents",
     "longest_outage": "slakit._dsl._incidents",
     "mtbf": "slakit._dsl._incidents",
     "mttr": "slakit._dsl._incidents",
-    "resolution_time": "slakit._dsl._support",
-    "response_time": "slakit._dsl._support",
+    "resolution_time": "slakit._dsl._tickets",
+    "response_time": "slakit._dsl._tickets",
     # results
     "Compensation": "slakit._results._values",
     "CreditLine": "slakit._results._values",

@@ -31,7 +31,7 @@ from slakit._dsl import (
     _incidents,
     _remedies,
     _requests,
-    _support,
+    _tickets,
 )
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._catalog import Party, Reporting, Service
@@ -85,8 +85,8 @@ register(
     # the converter reads a bare number as a percentile (99 -> 99%), so hand it the text
     build=lambda **kw: _requests.LatencyPercentile(**{**kw, "q": percent_text(kw["q"])}),
 )
-register(_support.TicketTime, "ticket_time")
-register(_support.OnTimeRatio, "on_time_ratio")
+register(_tickets.TicketTime, "ticket_time")
+register(_tickets.OnTimeRatio, "on_time_ratio")
 register(_incidents.IncidentMeasure, "incidents")
 
 # --- credit rules: the factories validate as the DSL does ---------------------------------

@@ -263,12 +263,12 @@ def subtypes(cls: type) -> tuple[NodeType, ...]:
 
 def _namespace() -> dict[str, Any]:
     import slakit
-    from slakit._dsl import _support
+    from slakit._dsl import _tickets
 
     names: dict[str, Any] = {n: getattr(slakit, n) for n in slakit.__all__}
     names.update({c.__name__: c for c in node_types()})
     names.update({r.__name__: r for r in _ROOTS})
-    names["Targets"] = _support.Targets
+    names["Targets"] = _tickets.Targets
     return names
 
 

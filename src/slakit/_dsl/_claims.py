@@ -125,7 +125,7 @@ def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     checked = _rule("claim_required", rule)
     if window.after == "ticket closed":
         from slakit._dsl._remedies import PerBreach
-        from slakit._dsl._support import TicketTime
+        from slakit._dsl._tickets import TicketTime
 
         if not (isinstance(checked, PerBreach) and isinstance(checked.target, TicketTime)):
             raise DefinitionError(

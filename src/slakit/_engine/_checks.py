@@ -24,7 +24,7 @@ from slakit._dsl._compensation import Base, CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import DowntimeUnits, PerBreach, Prorated, UnitRefund, counts_time
-from slakit._dsl._support import TicketTime
+from slakit._dsl._tickets import TicketTime
 from slakit._engine._credits._context import check_rule
 from slakit._engine._registry import runner_for
 from slakit.exceptions import CurrencyMismatchError, DefinitionError

@@ -13,7 +13,7 @@ from slakit._engine import (
     _composites,  # noqa: F401  (registers the composite runner)
     _incidents,  # noqa: F401  (registers incident runners)
     _requests,  # noqa: F401  (registers the request runners)
-    _support,  # noqa: F401  (registers ticket runners)
+    _tickets,  # noqa: F401  (registers ticket runners)
 )
 from slakit._engine._checks import check_agreement
 from slakit._engine._credits._context import CreditContext, compensation_column

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._measures import Measure
-from slakit._dsl._support import OnTimeRatio, TicketTime
+from slakit._dsl._tickets import OnTimeRatio, TicketTime
 from slakit._engine._inputs import Inputs, register_records
 from slakit._engine._registry import Context, register
 from slakit._events._tickets import NO_TIME, Ticket, TicketTable
