@@ -8,6 +8,7 @@ rule is checked, in every version of an amended agreement.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,8 +30,7 @@ def agreement(rule: sla.CreditRule) -> sla.Agreement:
     return sla.Agreement(provider="p", customer="c", services=["a"], tier=tier)
 
 
-# Rules the factories would refuse are built from the public classes directly,
-# as agreement data or user code can: the compile step must catch them too.
+# What only the tier can show wrong: amounts in another currency than its fee.
 CASES: list[tuple[str, Callable[[], sla.CreditRule], type[Exception], str]] = [
     (
         "a EUR credit in a USD tier",
@@ -57,32 +57,6 @@ CASES: list[tuple[str, Callable[[], sla.CreditRule], type[Exception], str]] = [
         CurrencyMismatchError,
         "per_breach(uptime() >= '99%'",
     ),
-    (
-        "a credit per breach of a measure of time",
-        lambda: sla.PerBreach(UP, sla.usd("1.00")),
-        DefinitionError,
-        "counts microseconds, not breaches",
-    ),
-    (
-        "proration over a ratio of requests",
-        lambda: sla.Prorated(OK, 1, "period"),
-        DefinitionError,
-        "does not count time",
-    ),
-    (
-        "a claim window that is not one",
-        lambda: sla.ClaimRequired(sla.per_breach(UP >= "99.9%", sla.usd("1.00")), "30 days"),  # type: ignore[arg-type]
-        DefinitionError,
-        "must be within_days(...)",
-    ),
-    (
-        "a window after the ticket closes on a credit that has no tickets",
-        lambda: sla.ClaimRequired(
-            sla.per_breach(UP >= "99.9%", sla.usd("1.00")), sla.after_ticket_closes(sla.days(3))
-        ),
-        DefinitionError,
-        "needs a credit per late ticket",
-    ),
 ]
 
 
@@ -98,6 +72,43 @@ def test_compile_rejects_what_evaluate_rejects(
     with pytest.raises(error) as evaluated:
         sla.evaluate(ag, [], period="2026-10")
     assert str(evaluated.value) == str(compiled.value)
+
+
+# Rules the factories refuse, built from the public classes directly as agreement
+# data or user code can: the classes run the same checks, so they never reach a tier.
+BUILT: list[tuple[str, Callable[[], sla.CreditRule], str]] = [
+    (
+        "a credit per breach of a measure of time",
+        lambda: sla.PerBreach(UP, sla.usd("1.00")),
+        "counts microseconds, not breaches",
+    ),
+    (
+        "proration over a ratio of requests",
+        lambda: sla.Prorated(OK, 1, "period"),
+        "does not count time",
+    ),
+    (
+        "a claim window that is not one",
+        lambda: sla.ClaimRequired(sla.per_breach(UP >= "99.9%", sla.usd("1.00")), "30 days"),  # type: ignore[arg-type]
+        "must be within_days(...)",
+    ),
+    (
+        "a window after the ticket closes on a credit that has no tickets",
+        lambda: sla.ClaimRequired(
+            sla.per_breach(UP >= "99.9%", sla.usd("1.00")), sla.after_ticket_closes(sla.days(3))
+        ),
+        "needs a credit per late ticket",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "rule", "message"), BUILT, ids=[c[0] for c in BUILT])
+def test_the_classes_refuse_what_the_factories_refuse(
+    case: str, rule: Callable[[], sla.CreditRule], message: str
+) -> None:
+    """A rule class built directly raises the factory's error, naming the clause."""
+    with pytest.raises(DefinitionError, match=re.escape(message)):
+        rule()
 
 
 def test_every_version_is_checked_and_named() -> None:

@@ -95,6 +95,25 @@ class ClaimRequired(CreditRule):
     rule: CreditRule
     window: ClaimWindow
 
+    def __attrs_post_init__(self) -> None:
+        window: object = self.window
+        if not isinstance(window, ClaimWindow):
+            raise DefinitionError(
+                f"claim_required: window={window!r} must be within_days(...), within_cycles(...) "
+                "or after_ticket_closes(...)"
+            )
+        rule = _rule("claim_required", self.rule)
+        if window.after == "ticket closed":
+            from slakit._dsl._remedies import PerBreach
+            from slakit._dsl._tickets import TicketTime
+
+            if not (isinstance(rule, PerBreach) and isinstance(rule.target, TicketTime)):
+                raise DefinitionError(
+                    f"claim_required({rule!r}, {window!r}): a window after each ticket closes "
+                    "needs a credit per late ticket, such as per_breach(response_time(...), "
+                    "usd('100'))"
+                )
+
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures of the rule."""
         return self.rule.measures()
@@ -116,23 +135,7 @@ def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     report says why. A claims table read ``as_of`` an instant before the window
     closes reports a missing claim as pending.
     """
-    given: object = window
-    if not isinstance(given, ClaimWindow):
-        raise DefinitionError(
-            f"claim_required: window={window!r} must be within_days(...), within_cycles(...) "
-            "or after_ticket_closes(...)"
-        )
-    checked = _rule("claim_required", rule)
-    if window.after == "ticket closed":
-        from slakit._dsl._remedies import PerBreach
-        from slakit._dsl._tickets import TicketTime
-
-        if not (isinstance(checked, PerBreach) and isinstance(checked.target, TicketTime)):
-            raise DefinitionError(
-                f"claim_required({rule!r}, {window!r}): a window after each ticket closes needs "
-                "a credit per late ticket, such as per_breach(response_time(...), usd('100'))"
-            )
-    return ClaimRequired(checked, window)
+    return ClaimRequired(rule, window)  # the class checks the window and the rule
 
 
 @attrs.frozen(repr=False)

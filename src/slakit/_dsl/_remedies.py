@@ -6,6 +6,7 @@ Each shape is a leaf [`CreditRule`][slakit.CreditRule]; compose them with ``+``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -68,6 +69,15 @@ def _time_measure(value: object, rule: str) -> Measure:
     return measure
 
 
+def _counts_time(shape: str) -> Callable[[object, object, Measure], None]:
+    """Return an attrs validator: the field is a measure of down time (for ``shape``)."""
+
+    def validate(_instance: object, _attribute: object, value: Measure) -> None:
+        _time_measure(value, f"{shape}({value!r}, ...)")
+
+    return validate
+
+
 def _positive_decimal(given: object, name: str) -> Decimal:
     value = given
     if isinstance(value, int) and not isinstance(value, bool):
@@ -109,6 +119,20 @@ class PerBreach(CreditRule):
     target: Objective | Measure
     amount: Money
 
+    def __attrs_post_init__(self) -> None:
+        given: object = self.target
+        if isinstance(given, Measure):
+            if counts_time(given):
+                raise DefinitionError(
+                    f"per_breach({given!r}, ...): a measure of time counts microseconds, not "
+                    f"breaches; pass an objective such as {given!r} >= '99.9%'"
+                )
+        elif not isinstance(given, Objective):
+            raise DefinitionError(
+                f"per_breach: {given!r} must be an objective such as uptime() >= '99.9%' or a "
+                "measure of events"
+            )
+
     def measures(self) -> tuple[Measure, ...]:
         """Return the measure counted."""
         if isinstance(self.target, Objective):
@@ -145,19 +169,8 @@ def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
         DefinitionError: ``target`` is a measure of time (use an objective), or
             ``amount`` is not money.
     """
-    given: object = target
-    if isinstance(given, Measure):
-        if counts_time(given):
-            raise DefinitionError(
-                f"per_breach({given!r}, ...): a measure of time counts microseconds, not "
-                f"breaches; pass an objective such as {given!r} >= '99.9%'"
-            )
-    elif not isinstance(given, Objective):
-        raise DefinitionError(
-            f"per_breach: {target!r} must be an objective such as uptime() >= '99.9%' or a "
-            "measure of events"
-        )
-    return PerBreach(target, _money(amount, "amount"))
+    money = _money(amount, "amount")
+    return PerBreach(target, money)  # the class checks the target
 
 
 @attrs.frozen(repr=False)
@@ -246,7 +259,7 @@ def linear(
 class Prorated(CreditRule):
     """A multiple of the base prorated over the down time. Build it with ``prorated()``."""
 
-    measure: Measure
+    measure: Measure = attrs.field(validator=_counts_time("prorated"))
     multiple: Decimal
     basis: Basis | Duration | PeriodRule
     base: Base = attrs.field(default=FEE, converter=check_base)
@@ -309,7 +322,7 @@ def prorated(
             "such as days(30) or a period rule such as quarterly()"
         )
     return Prorated(
-        _time_measure(measure, clause),
+        measure,
         _positive_decimal(multiple, f"{clause}: multiple"),
         basis,
         base,
@@ -320,7 +333,7 @@ def prorated(
 class DowntimeUnits(CreditRule):
     """Units of credit per ``every`` of down time. Build it with ``per_downtime()``."""
 
-    measure: Measure
+    measure: Measure = attrs.field(validator=_counts_time("per_downtime"))
     every: Duration
     worth: Duration | Money
     steps: Steps
@@ -379,7 +392,7 @@ def per_downtime(
     else:
         worth = _positive_duration(given, f"{clause}: worth")
     return DowntimeUnits(
-        _time_measure(measure, clause),
+        measure,
         _positive_duration(every, f"{clause}: every"),
         worth,
         _steps(steps),
@@ -391,7 +404,7 @@ def per_downtime(
 class UnitRefund(CreditRule):
     """A unit price refunded per qualifying unit of time. Build it with ``refund_per()``."""
 
-    measure: Measure
+    measure: Measure = attrs.field(validator=_counts_time("refund_per"))
     every: Duration
     down_over: Duration
     price: Money | str
@@ -451,4 +464,4 @@ def refund_per(
             f"{clause}: price={price!r} must be money or the unit of a price in the billing "
             "data, such as 'hour'"
         )
-    return UnitRefund(_time_measure(measure, clause), every, down_over, price)
+    return UnitRefund(measure, every, down_over, price)

@@ -4,10 +4,10 @@
 ``slakit validate``), over every version of an amended agreement. It checks
 the measures (a kernel for each kind, services the version covers, component
 rules of covered services) and every node of the compensation rule: a kernel
-for its kind, amounts in the fee's currency, a base that is ``fee()`` or
-``charges(...)``, measures the tier evaluates, a measure of the right kind
-(time for prorated and per-downtime credits, events for a credit per breach),
-and claim clauses that fit the rule they wrap. What only the input can show
+for its kind, amounts in the fee's currency, and measures the tier evaluates.
+The kind of measure a shape needs and the claim window that fits a rule are
+checked by the rule classes themselves, when they are built. What only the
+input can show
 (billing data in another currency, a priority the tickets do not use) is
 checked at evaluation.
 """
@@ -19,12 +19,9 @@ from collections.abc import Iterator
 import attrs
 
 from slakit._dsl._agreement import Agreement
-from slakit._dsl._claims import ClaimRequired, ClaimWindow
-from slakit._dsl._compensation import Base, CreditRule
+from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
-from slakit._dsl._remedies import DowntimeUnits, PerBreach, Prorated, UnitRefund, counts_time
-from slakit._dsl._tickets import TicketTime
 from slakit._engine._credits._context import check_rule
 from slakit._engine._registry import runner_for
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
@@ -131,48 +128,4 @@ def _check_node(node: CreditRule, agreement: Agreement, known: frozenset[Measure
                 f"{clause} reads {measure!r}, which is not among the tier's measures "
                 f"({type(node).__name__}.measures() does not list it); the engine would not "
                 "evaluate it"
-            )
-    cls = type(node)
-    if attrs.has(cls) and "base" in attrs.fields_dict(cls):
-        base: object = getattr(node, "base")  # noqa: B009  (the field of several rule types)
-        if not isinstance(base, Base):
-            raise DefinitionError(f"{clause}: base={base!r} must be fee() or charges(...)")
-    if (
-        isinstance(node, PerBreach)
-        and isinstance(node.target, Measure)
-        and counts_time(node.target)
-    ):
-        raise DefinitionError(
-            f"{clause}: a measure of time counts microseconds, not breaches; pass an "
-            f"objective such as {node.target!r} >= '99.9%'"
-        )
-    if isinstance(node, Prorated | DowntimeUnits | UnitRefund) and not counts_time(node.measure):
-        raise DefinitionError(
-            f"{clause}: {node.measure!r} does not count time; this shape needs a measure of "
-            "down time such as uptime(...)"
-        )
-    if isinstance(node, ClaimRequired):
-        _check_claim(node, clause)
-
-
-def _check_claim(node: ClaimRequired, clause: str) -> None:
-    window: object = node.window
-    if not isinstance(window, ClaimWindow):
-        raise DefinitionError(
-            f"{clause}: window={window!r} must be within_days(...), within_cycles(...) or "
-            "after_ticket_closes(...)"
-        )
-    if window.after in ("period end", "ticket closed") and (
-        window.length is None or window.length.us <= 0
-    ):
-        raise DefinitionError(f"{clause}: the claim window needs a positive length")
-    if window.after == "cycles" and window.cycles < 1:
-        raise DefinitionError(f"{clause}: the claim window needs at least one billing cycle")
-    if window.after == "ticket closed":
-        rule = node.rule
-        if not (isinstance(rule, PerBreach) and isinstance(rule.target, TicketTime)):
-            raise DefinitionError(
-                f"{clause}: a claim window after each ticket closes needs a credit per late "
-                f"ticket, such as per_breach(response_time(...), usd('100')); {rule!r} is not "
-                "one"
             )
