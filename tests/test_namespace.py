@@ -51,7 +51,7 @@ def test_import_loads_only_what_is_used() -> None:
         "import sys, slakit\n"
         "assert 'numpy' not in sys.modules and 'slakit._engine._plan' not in sys.modules\n"
         "slakit.uptime\n"
-        "assert 'slakit._dsl._measures' in sys.modules\n"
+        "assert 'slakit._dsl._uptime' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -154,7 +154,7 @@ def test_amending_services_and_rounding() -> None:
         '$.rounding: added {"mode": "down"}',
         '$.catalogue: added [{"name": "web", "description": "added in June"}]',
     ]
-    assert "services=('api', 'web')" in repr(bigger.amendments[0])
+    assert "services=['api', 'web']" in repr(bigger.amendments[0])
 
 
 def test_diff_of_tiers_and_removals() -> None:

@@ -76,10 +76,10 @@ if TYPE_CHECKING:
     # --- dsl: measures, objectives, exclusions -------------------------------------------------
     from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
     from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-    from slakit._dsl._measures import (
+    from slakit._dsl._measures import Measure
+    from slakit._dsl._uptime import (
         BucketRule,
         ComponentRule,
-        Measure,
         Uptime,
         all_of,
         any_of,
@@ -473,22 +473,22 @@ _EXPORTS: dict[str, str] = {
     "ChargeTable": "slakit._events._billing",
     "UnitPrice": "slakit._events._billing",
     # dsl: measures, objectives, exclusions
-    "BucketRule": "slakit._dsl._measures",
+    "BucketRule": "slakit._dsl._uptime",
     "Composite": "slakit._dsl._composites",
     "mean_of": "slakit._dsl._composites",
     "pooled": "slakit._dsl._composites",
     "worst_of": "slakit._dsl._composites",
-    "ComponentRule": "slakit._dsl._measures",
-    "all_of": "slakit._dsl._measures",
-    "any_of": "slakit._dsl._measures",
-    "at_least": "slakit._dsl._measures",
+    "ComponentRule": "slakit._dsl._uptime",
+    "all_of": "slakit._dsl._uptime",
+    "any_of": "slakit._dsl._uptime",
+    "at_least": "slakit._dsl._uptime",
     "Exclusion": "slakit._dsl._exclusions",
     "Measure": "slakit._dsl._measures",
     "Objective": "slakit._dsl._objectives",
     "ScheduledMaintenance": "slakit._dsl._exclusions",
-    "Uptime": "slakit._dsl._measures",
+    "Uptime": "slakit._dsl._uptime",
     "scheduled_maintenance": "slakit._dsl._exclusions",
-    "uptime": "slakit._dsl._measures",
+    "uptime": "slakit._dsl._uptime",
     # dsl: compensation
     "Band": "slakit._dsl._compensation",
     "Bound": "slakit._dsl._compensation",
@@ -645,6 +645,8 @@ def _publish() -> None:
         value = getattr(loaded, public)
         if getattr(value, "__module__", "").startswith("slakit._"):
             with contextlib.suppress(AttributeError, TypeError):  # read-only on some objects
+                # where it is defined, for resolving its annotations (slakit._data)
+                value.__defined_in__ = value.__module__
                 value.__module__ = __name__
         namespace[public] = value
 

@@ -9,7 +9,7 @@ from typing import Final, Literal
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = [
@@ -338,6 +338,7 @@ def _currency(currency: str) -> str:
     return value.upper()
 
 
+@node("money")
 @attrs.frozen(repr=False, order=False)
 class Money(DSLRepr):
     """An exact amount of one currency.
@@ -476,6 +477,7 @@ def round_to_step(value: Fraction, step: Fraction, mode: RoundingMode) -> Fracti
     return Fraction(units) * step
 
 
+@node("rounding")
 @attrs.frozen(repr=False)
 class Rounding(DSLRepr):
     """How an agreement rounds final amounts: ``mode`` to the rounding point ``to``.

@@ -24,32 +24,23 @@ from slakit._data._codec import (
     percent_text,
 )
 from slakit._data._registry import NodeCodec, Shape, add_root, node_type, register, subtypes
-from slakit._dsl import (
-    _claims,
-    _combinators,
-    _composites,  # noqa: F401  (its measures are found as Measure subclasses)
-    _incidents,
-    _remedies,
-    _requests,
-    _tickets,
-)
-from slakit._dsl._agreement import Agreement, Tier
-from slakit._dsl._catalog import Party, Reporting, Service
+from slakit._dsl import _claims, _combinators, _remedies, _requests, _tickets
+from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import (
     _INTERVAL,
     Band,
     Base,
     Bound,
-    Charges,
     CreditRule,
     CreditSchedule,
     Fee,
     check_base,
     credit_schedule,
 )
-from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance
-from slakit._dsl._measures import BucketRule, Measure, Uptime
+from slakit._dsl._exclusions import Exclusion
+from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
+from slakit._dsl._uptime import BucketRule
 from slakit._dsl._versions import Amendment
 from slakit._money import Money, Rounding
 from slakit._time import _calendar, _periods
@@ -61,23 +52,14 @@ for _root in (Measure, CreditRule, Exclusion, _calendar.Calendar, _periods.Perio
     add_root(_root)
 
 # --- agreements, money -------------------------------------------------------------------
-register(Agreement, "agreement", instant=("effective",))
-register(Amendment, "amendment", instant=("effective",))
-register(Party, "party")
-register(Service, "service")
-register(Reporting, "reporting")
-register(Tier, "tier")
-register(Money, "money")
-register(Rounding, "rounding")
-register(Objective, "objective", measure=("target",))
+register(Agreement, instant=("effective",))
+register(Amendment, instant=("effective",))
+register(Money)
+register(Rounding)
+register(Objective, measure=("target",))
 
 # --- measures and exclusions ---------------------------------------------------------------
-register(Uptime, "uptime", percent=("states",))
-register(ScheduledMaintenance, "scheduled_maintenance")
-register(_requests.RequestRatio, "success_ratio")
-register(_requests.LatencyShare, "latency_share")
-register(_requests.BucketAvailability, "bucket_availability", percent=("max_error_rate",))
-register(_requests.ErrorRateUptime, "error_rate_uptime")
+register(_requests.LatencyShare)
 register(
     _requests.LatencyPercentile,
     "latency_percentile",
@@ -85,49 +67,34 @@ register(
     # the converter reads a bare number as a percentile (99 -> 99%), so hand it the text
     build=lambda **kw: _requests.LatencyPercentile(**{**kw, "q": percent_text(kw["q"])}),
 )
-register(_tickets.TicketTime, "ticket_time")
-register(_tickets.OnTimeRatio, "on_time_ratio")
-register(_incidents.IncidentMeasure, "incidents")
+register(_tickets.OnTimeRatio)
 
 # --- credit rules: the factories validate as the DSL does ---------------------------------
-register(Fee, "fee")
-register(Charges, "charges")
-register(_remedies.PerBreach, "per_breach", build=_remedies.per_breach)
-register(_remedies.Linear, "linear", percent=("share", "per", "at_most"), build=_remedies.linear)
-register(_remedies.Prorated, "prorated", build=_remedies.prorated)
-register(_remedies.DowntimeUnits, "per_downtime", build=_remedies.per_downtime)
-register(_remedies.UnitRefund, "refund_per", build=_remedies.refund_per)
-register(_combinators.Total, "total", build=lambda rules: _combinators.total(*rules))
-register(_combinators.Largest, "largest", build=lambda rules: _combinators.largest(*rules))
-register(_combinators.First, "first", build=lambda rules: _combinators.first(*rules))
-register(_combinators.InOrder, "in_order", build=lambda rules: _combinators.in_order(*rules))
-register(_combinators.Cap, "cap", percent=("at_most",), build=_combinators.cap)
-register(_combinators.Minimum, "minimum", build=_combinators.minimum)
-register(_combinators.Bonus, "bonus", build=_combinators.bonus)
-register(_combinators.Scaled, "scaled", percent=("by",), build=_combinators.scaled)
-register(_combinators.Escalate, "escalate", build=_combinators.escalate)
-register(_combinators.EarnBack, "earn_back", build=_combinators.earn_back)
-register(_claims.ClaimWindow, "claim_window")
-register(_claims.ClaimRequired, "claim_required", build=_claims.claim_required)
-register(_claims.ReportOnly, "report_only", build=_claims.report_only)
-register(_claims.Chronic, "chronic", build=_claims.chronic)
+register(_remedies.PerBreach, build=_remedies.per_breach)
+register(_remedies.Linear, percent=("share", "per", "at_most"), build=_remedies.linear)
+register(_remedies.Prorated, build=_remedies.prorated)
+register(_remedies.DowntimeUnits, build=_remedies.per_downtime)
+register(_remedies.UnitRefund, build=_remedies.refund_per)
+register(_combinators.Total, build=lambda rules: _combinators.total(*rules))
+register(_combinators.Largest, build=lambda rules: _combinators.largest(*rules))
+register(_combinators.First, build=lambda rules: _combinators.first(*rules))
+register(_combinators.InOrder, build=lambda rules: _combinators.in_order(*rules))
+register(_combinators.Cap, percent=("at_most",), build=_combinators.cap)
+register(_combinators.Minimum, build=_combinators.minimum)
+register(_combinators.Bonus, build=_combinators.bonus)
+register(_combinators.Scaled, percent=("by",), build=_combinators.scaled)
+register(_combinators.Escalate, build=_combinators.escalate)
+register(_combinators.EarnBack, build=_combinators.earn_back)
+register(_claims.ClaimWindow)
+register(_claims.ClaimRequired, build=_claims.claim_required)
+register(_claims.ReportOnly, build=_claims.report_only)
+register(_claims.Chronic, build=_claims.chronic)
 
 # --- calendars and periods: tagged with the factory names ---------------------------------
-register(_calendar.Always, "always")
-register(_calendar.Never, "never")
-register(_calendar.Weekly, "weekly")
-register(_calendar.Holidays, "holidays")
-register(_calendar.Dates, "dates")
-register(_calendar.Recurring, "recurring")
-register(_calendar.Union, "union")
-register(_calendar.Intersection, "intersection")
-register(_calendar.Difference, "difference")
-register(_calendar.Complement, "complement")
-register(_periods.Monthly, "monthly")
-register(_periods.Quarterly, "quarterly")
-register(_periods.Yearly, "yearly")
-register(_periods.Weeks, "weeks")
-register(_periods.Rolling, "rolling")
+register(_calendar.Union)
+register(_calendar.Intersection)
+register(_calendar.Difference)
+register(_calendar.Complement)
 
 
 # --- a bucket rule is its text: "any", "all", "> 6 minutes" ------------------------------

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import attrs
 
+from slakit._node import node_name, show_of
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -136,7 +137,7 @@ _FIELDS: dict[tuple[type, str], tuple[FieldSpec, ...]] = {}
 
 def register(
     cls: type,
-    tag: str,
+    tag: str | None = None,
     *,
     percent: tuple[str, ...] = (),
     instant: tuple[str, ...] = (),
@@ -150,7 +151,9 @@ def register(
     Args:
         cls: an ``attrs`` class of the DSL.
         tag: its name in data, such as ``"credit_schedule"``; never change it once released.
-        percent: fields whose ``Decimal`` values are ratios, written as ``"99.95%"``.
+            The default is the name ``@node`` gave the class.
+        percent: fields whose ``Decimal`` values are ratios, written as ``"99.95%"``, besides
+            those whose metadata says so (``shown(percent=True)``).
         instant: fields whose ``int`` values are instants, written in ISO 8601.
         measure: fields whose ``Decimal`` values are in the units of the node's
             ``measure`` field (an objective's target: ``"99.9%"``, ``"4 hours"``).
@@ -161,6 +164,9 @@ def register(
     """
     if not attrs.has(cls):
         raise DefinitionError(f"register: {cls!r} is not an attrs class")
+    tag = tag or node_name(cls)
+    if tag is None:
+        raise DefinitionError(f"register: give {cls.__qualname__} a tag, or decorate it with @node")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", tag):
         raise DefinitionError(f"register: tag={tag!r} must be lower-case snake case")
     for other in _EXPLICIT.values():
@@ -204,7 +210,12 @@ def _walk(cls: type) -> Iterator[type]:
 
 
 def _discover() -> dict[type, NodeType]:
+    from slakit._dsl._families import node_classes  # every DSL module, imported
+
     found: dict[type, NodeType] = dict(_EXPLICIT)
+    for tag, cls in node_classes().items():
+        if cls not in found:
+            found[cls] = NodeType(cls, tag, {}, None, None, frozenset())
     for root in _ROOTS:
         for cls in _walk(root):
             if (
@@ -216,7 +227,8 @@ def _discover() -> dict[type, NodeType]:
                 or cls.__module__.split(".")[0] != "slakit"
             ):
                 continue
-            found[cls] = NodeType(cls, _snake(cls.__name__), {}, None, None, frozenset())
+            tag = node_name(cls) or _snake(cls.__name__)
+            found[cls] = NodeType(cls, tag, {}, None, None, frozenset())
     return found
 
 
@@ -262,28 +274,22 @@ def subtypes(cls: type) -> tuple[NodeType, ...]:
 
 
 def _namespace() -> dict[str, Any]:
-    import slakit
     from slakit._dsl import _tickets
 
-    names: dict[str, Any] = {n: getattr(slakit, n) for n in slakit.__all__}
-    names.update({c.__name__: c for c in node_types()})
+    names: dict[str, Any] = {c.__name__: c for c in node_types()}
     names.update({r.__name__: r for r in _ROOTS})
     names["Targets"] = _tickets.Targets
     return names
 
 
 def _hints_of(cls: type) -> dict[str, Any]:
-    # The public classes say ``__module__ = "slakit"``, so read the names of the module
-    # that defined each class from the globals of the functions written in its body.
+    # Resolve each annotation in the module that defined the class: the public classes say
+    # ``__module__ = "slakit"``, and keep their own module in ``__defined_in__``.
     names = _namespace()
     for klass in reversed(cls.__mro__):
-        module = sys.modules.get(klass.__module__)
+        module = sys.modules.get(klass.__dict__.get("__defined_in__", klass.__module__))
         if module is not None:
             names.update(vars(module))
-        for member in vars(klass).values():
-            function = getattr(member, "fget", member)
-            if inspect.isfunction(function) and function.__module__.startswith("slakit."):
-                names.update(function.__globals__)
     return typing.get_type_hints(cls, localns=names)
 
 
@@ -342,7 +348,7 @@ def _fields(node: NodeType) -> tuple[FieldSpec, ...]:
         if not field.init or field.name in node.omit:
             continue
         shape = shape_of(hints[field.name])
-        hint = node.hints.get(field.name)
+        hint = node.hints.get(field.name) or ("percent" if show_of(field).percent else None)
         if hint is not None:
             shape = shape.with_hint(hint)
         default = field.default

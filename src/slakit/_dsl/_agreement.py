@@ -14,8 +14,8 @@ from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._versions import Amendment, Version, check_amendments
 from slakit._money import Money, Rounding
-from slakit._repr import DSLRepr
-from slakit._time._instant import InstantLike, format_us, to_us
+from slakit._node import DSLRepr, node, shown
+from slakit._time._instant import InstantLike, format_us, instant_text, to_us
 from slakit._time._periods import PeriodRule, monthly
 from slakit.exceptions import DefinitionError
 
@@ -71,7 +71,8 @@ def _check_no_data(_instance: object, _attribute: object, value: object) -> None
         )
 
 
-@attrs.frozen(repr=False)
+@node("tier", call="Tier")
+@attrs.frozen
 class Tier(DSLRepr):
     """A service tier: a fee per period, objectives, and the compensation owed on a miss.
 
@@ -82,7 +83,7 @@ class Tier(DSLRepr):
         Money('6000.00', 'USD')
     """
 
-    name: str = attrs.field(converter=_name)
+    name: str = attrs.field(converter=_name, metadata=shown(positional=True))
     fee: Money = attrs.field(kw_only=True, converter=_fee)
     objectives: tuple[Objective, ...] = attrs.field(kw_only=True, default=(), converter=_objectives)
     compensation: CreditRule | None = attrs.field(
@@ -119,16 +120,6 @@ class Tier(DSLRepr):
             for measure in self.compensation.measures():
                 seen.setdefault(measure)
         return tuple(seen)
-
-    def __repr__(self) -> str:
-        args = [repr(self.name), f"fee={self.fee!r}"]
-        if self.objectives:
-            args.append(f"objectives=[{', '.join(map(repr, self.objectives))}]")
-        if self.compensation is not None:
-            args.append(f"compensation={self.compensation!r}")
-        if self.no_data != "no data":
-            args.append(f"no_data={self.no_data!r}")
-        return f"Tier({', '.join(args)})"
 
 
 def _services(services: str | Iterable[str]) -> tuple[str, ...]:
@@ -219,7 +210,8 @@ def _check_tier(_instance: object, _attribute: object, value: Any) -> None:
         raise DefinitionError(f"tier={value!r} must be a Tier")
 
 
-@attrs.frozen(repr=False, kw_only=True)
+@node("agreement", call="Agreement")
+@attrs.frozen(kw_only=True)
 class Agreement(DSLRepr):
     """A service-level agreement between a provider and a customer.
 
@@ -255,14 +247,18 @@ class Agreement(DSLRepr):
     services: tuple[str, ...] = attrs.field(converter=_services)
     tier: Tier = attrs.field(validator=_check_tier)
     period: PeriodRule = attrs.field(factory=monthly, converter=_period_rule)
-    effective: int | None = attrs.field(default=None, converter=_effective)
+    effective: int | None = attrs.field(
+        default=None, converter=_effective, metadata=shown(text=instant_text)
+    )
     rounding: Rounding = attrs.field(factory=Rounding)
     name: str | None = None
     parties: tuple[Party, ...] = attrs.field(default=(), converter=_parties)
     catalogue: tuple[Service, ...] = attrs.field(default=(), converter=_catalogue)
     reporting: Reporting | None = attrs.field(default=None, converter=_reporting)
     amendments: tuple[Amendment, ...] = attrs.field(default=(), converter=check_amendments)
-    fees: tuple[tuple[str, Money], ...] = attrs.field(default=(), converter=_fees)
+    fees: tuple[tuple[str, Money], ...] = attrs.field(
+        default=(), converter=_fees, metadata=shown(pairs=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         covered = set(self.services)
@@ -392,27 +388,3 @@ class Agreement(DSLRepr):
         from slakit._time._instant import from_us
 
         return None if self.effective is None else from_us(self.effective)
-
-    def __repr__(self) -> str:
-        args = [
-            f"provider={self.provider!r}",
-            f"customer={self.customer!r}",
-            f"services={list(self.services)!r}",
-            f"tier={self.tier!r}",
-            f"period={self.period!r}",
-        ]
-        if self.effective is not None:
-            args.append(f"effective={format_us(self.effective)!r}")
-        if self.rounding != Rounding():
-            args.append(f"rounding={self.rounding!r}")
-        if self.name is not None:
-            args.append(f"name={self.name!r}")
-        for field in ("parties", "catalogue", "amendments"):
-            items = getattr(self, field)
-            if items:
-                args.append(f"{field}=[{', '.join(map(repr, items))}]")
-        if self.reporting is not None:
-            args.append(f"reporting={self.reporting!r}")
-        if self.fees:
-            args.append(f"fees={dict(self.fees)!r}")
-        return f"Agreement({', '.join(args)})"

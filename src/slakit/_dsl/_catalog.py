@@ -7,7 +7,7 @@ from typing import Literal, cast
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration, days
 from slakit._validation import check_duration
@@ -52,7 +52,8 @@ def _components(value: object) -> tuple[str, ...]:
     return cast("tuple[str, ...]", items)
 
 
-@attrs.frozen(repr=False)
+@node("party")
+@attrs.frozen
 class Party(DSLRepr):
     """A supporting party: a measurement authority, a subcontractor, an auditor.
 
@@ -61,7 +62,7 @@ class Party(DSLRepr):
     its part of the service causes.
     """
 
-    name: str = attrs.field(converter=_party_name)
+    name: str = attrs.field(converter=_party_name, metadata=shown(positional=True))
     role: Role = attrs.field(kw_only=True, validator=_check_role)
     responsible_for: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=_components)
     underpinning: str | None = attrs.field(kw_only=True, default=None)
@@ -83,16 +84,6 @@ class Party(DSLRepr):
         if self.passes_credits:
             text += "; passes the credits its part causes back to the provider"
         return text
-
-    def __repr__(self) -> str:
-        args = [repr(self.name), f"role={self.role!r}"]
-        if self.responsible_for:
-            args.append(f"responsible_for={list(self.responsible_for)!r}")
-        if self.underpinning is not None:
-            args.append(f"underpinning={self.underpinning!r}")
-        if self.passes_credits:
-            args.append("passes_credits=True")
-        return f"party({', '.join(args)})"
 
 
 def party(
@@ -134,14 +125,15 @@ def _hours(value: object) -> Calendar | None:
     )
 
 
-@attrs.frozen(repr=False)
+@node("service")
+@attrs.frozen
 class Service(DSLRepr):
     """A service as a catalogue entry: what it is, what it is made of, when it is offered.
 
     Build it with [`service()`][slakit.service].
     """
 
-    name: str = attrs.field(converter=_party_name)
+    name: str = attrs.field(converter=_party_name, metadata=shown(positional=True))
     description: str = attrs.field(kw_only=True, default="")
     components: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=_components)
     hours: Calendar | None = attrs.field(kw_only=True, default=None, converter=_hours)
@@ -160,18 +152,6 @@ class Service(DSLRepr):
         if self.group:
             parts.append(f"run by {self.group}")
         return "; ".join(parts)
-
-    def __repr__(self) -> str:
-        args = [repr(self.name)]
-        if self.description:
-            args.append(f"description={self.description!r}")
-        if self.components:
-            args.append(f"components={list(self.components)!r}")
-        if self.hours is not None:
-            args.append(f"hours={self.hours!r}")
-        if self.group is not None:
-            args.append(f"group={self.group!r}")
-        return f"service({', '.join(args)})"
 
 
 def service(
@@ -216,7 +196,8 @@ def _contents(value: object) -> tuple[str, ...]:
     return cast("tuple[str, ...]", items)
 
 
-@attrs.frozen(repr=False)
+@node("reporting")
+@attrs.frozen
 class Reporting(DSLRepr):
     """When the provider's service reports are due, and what they contain.
 
@@ -233,11 +214,6 @@ class Reporting(DSLRepr):
         """Return the reporting terms in words."""
         what = "; ".join(self.contents)
         return f"a report every {self.every}, due {self.due.words()} after it ends, with: {what}"
-
-    def __repr__(self) -> str:
-        return (
-            f"reporting(every={self.every!r}, due={self.due!r}, contents={list(self.contents)!r})"
-        )
 
 
 def reporting(

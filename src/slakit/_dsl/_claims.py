@@ -10,7 +10,7 @@ from slakit._dsl._combinators import _count, _objective, _rule
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit._time._instant import Duration
 from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
@@ -31,6 +31,7 @@ __all__ = [
 WindowFrom = Literal["period end", "cycles", "ticket closed"]
 
 
+@node("claim_window")
 @attrs.frozen(repr=False)
 class ClaimWindow(DSLRepr):
     """When a claim must be filed: after the period ends, by the end of a cycle, or after a ticket.
@@ -88,12 +89,13 @@ def within_cycles(cycles: int) -> ClaimWindow:
     return ClaimWindow("cycles", cycles=_count("within_cycles: cycles", cycles))
 
 
-@attrs.frozen(repr=False)
+@node("claim_required")
+@attrs.frozen
 class ClaimRequired(CreditRule):
     """``rule``'s credit, paid only on a claim filed in ``window``. See ``claim_required()``."""
 
-    rule: CreditRule
-    window: ClaimWindow
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
+    window: ClaimWindow = attrs.field(metadata=shown(positional=True))
 
     def __attrs_post_init__(self) -> None:
         window: object = self.window
@@ -122,9 +124,6 @@ class ClaimRequired(CreditRule):
         """Return the rule."""
         return (self.rule,)
 
-    def __repr__(self) -> str:
-        return f"claim_required({self.rule!r}, {self.window!r})"
-
 
 def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     """Return ``rule`` whose credits are paid only when the customer claims them in ``window``.
@@ -138,19 +137,17 @@ def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     return ClaimRequired(rule, window)  # the class checks the window and the rule
 
 
-@attrs.frozen(repr=False)
+@node("report_only")
+@attrs.frozen
 class ReportOnly(CreditRule):
     """A remedy without money: a breach is reported with the remedy it triggers."""
 
-    objective: Objective
-    remedy: str
+    objective: Objective = attrs.field(metadata=shown(positional=True))
+    remedy: str = attrs.field(metadata=shown(positional=True))
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the objective's measure."""
         return (self.objective.measure,)
-
-    def __repr__(self) -> str:
-        return f"report_only({self.objective!r}, {self.remedy!r})"
 
 
 def report_only(objective: Objective, remedy: str) -> ReportOnly:
@@ -166,11 +163,12 @@ def report_only(objective: Objective, remedy: str) -> ReportOnly:
     return ReportOnly(_objective("report_only", objective), remedy)
 
 
-@attrs.frozen(repr=False)
+@node("chronic")
+@attrs.frozen
 class Chronic(CreditRule):
     """A flag raised when breaches repeat, as in "breached 3 of the last 6 months"."""
 
-    objective: Objective
+    objective: Objective = attrs.field(metadata=shown(positional=True))
     breached: int
     of_last: int
     flag: str
@@ -184,12 +182,6 @@ class Chronic(CreditRule):
         return (
             f"{self.flag}: {self.objective.describe()} breached in {self.breached} of the "
             f"last {self.of_last} periods"
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"chronic({self.objective!r}, breached={self.breached}, of_last={self.of_last}, "
-            f"flag={self.flag!r})"
         )
 
 

@@ -14,10 +14,11 @@ from typing import Literal, cast
 
 import attrs
 
-from slakit._dsl._compensation import CreditRule
+from slakit._dsl._compensation import CreditRule, first_non_monotone
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._money import Money
+from slakit._node import node, shown
 from slakit._ratio import format_percent, ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
@@ -87,7 +88,6 @@ class _Combination(CreditRule):
 
     __slots__ = ()
     rules: tuple[CreditRule, ...]
-    _name = ""
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures of every combined rule."""
@@ -96,9 +96,6 @@ class _Combination(CreditRule):
     def children(self) -> tuple[CreditRule, ...]:
         """Return the combined rules, in order."""
         return self.rules
-
-    def __repr__(self) -> str:
-        return f"{self._name}({', '.join(map(repr, self.rules))})"
 
 
 def _flat(kind: type, rules: tuple[CreditRule, ...]) -> tuple[CreditRule, ...]:
@@ -111,36 +108,44 @@ def _flat(kind: type, rules: tuple[CreditRule, ...]) -> tuple[CreditRule, ...]:
     return tuple(out)
 
 
-@attrs.frozen(repr=False)
+@node("total")
+@attrs.frozen
 class Total(_Combination):
     """Every rule pays: the credits add up. Build it with ``a + b`` or [`total()`][slakit.total]."""
 
-    rules: tuple[CreditRule, ...]
-    _name = "total"
+    rules: tuple[CreditRule, ...] = attrs.field(metadata=shown(spread=True))
+
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the first rule's part that may pay less for more down time, or ``None``."""
+        return first_non_monotone(self.rules)
 
 
-@attrs.frozen(repr=False)
+@node("largest")
+@attrs.frozen
 class Largest(_Combination):
     """Only the largest credit is paid. Build it with ``a | b`` or [`largest()`][slakit.largest]."""
 
-    rules: tuple[CreditRule, ...]
-    _name = "largest"
+    rules: tuple[CreditRule, ...] = attrs.field(metadata=shown(spread=True))
+
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the first rule's part that may pay less for more down time, or ``None``."""
+        return first_non_monotone(self.rules)
 
 
-@attrs.frozen(repr=False)
+@node("first")
+@attrs.frozen
 class First(_Combination):
     """The first rule, in order, that gives a credit pays; the rest do not. See ``first()``."""
 
-    rules: tuple[CreditRule, ...]
-    _name = "first"
+    rules: tuple[CreditRule, ...] = attrs.field(metadata=shown(spread=True))
 
 
-@attrs.frozen(repr=False)
+@node("in_order")
+@attrs.frozen
 class InOrder(_Combination):
     """Rules applied in order, each later base reduced by earlier credits. See ``in_order()``."""
 
-    rules: tuple[CreditRule, ...]
-    _name = "in_order"
+    rules: tuple[CreditRule, ...] = attrs.field(metadata=shown(spread=True))
 
 
 def total(*rules: CreditRule) -> Total:
@@ -231,12 +236,13 @@ def _limit(value: object, clause: str) -> Money | Decimal:
     return ratio(value, name=f"{clause}: at_most")
 
 
-@attrs.frozen(repr=False)
+@node("cap")
+@attrs.frozen
 class Cap(CreditRule):
     """A limit on what ``rule`` pays, per period or over a longer window. See ``cap()``."""
 
-    rule: CreditRule
-    at_most: Money | Decimal
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
+    at_most: Money | Decimal = attrs.field(metadata=shown(percent=True))
     per: str = attrs.field(default="period", converter=_window)
     across: str = attrs.field(default="service", converter=_across)
 
@@ -265,11 +271,16 @@ class Cap(CreditRule):
         kind = "customer-level cap" if pooled else "cap"
         return f"{kind} of {limit} per {self.per}"
 
-    def __repr__(self) -> str:
-        limit = self.at_most if isinstance(self.at_most, Money) else format_percent(self.at_most)
-        per = "" if self.per == "period" else f", per={self.per!r}"
-        across = "" if self.across == "service" else f", across={self.across!r}"
-        return f"cap({self.rule!r}, at_most={limit!r}{per}{across})"
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the part that may pay less for more down time, or ``None``.
+
+        A cap per period on each service keeps its rule's promise. A longer
+        window depends on earlier periods, and a cap across services gives a
+        service less when another's credit grows.
+        """
+        if self.per != "period" or self.across != "service":
+            return self
+        return self.rule.non_monotone_part()
 
 
 def cap(
@@ -307,12 +318,13 @@ def cap(
     return Cap(rule, limit, per, across)
 
 
-@attrs.frozen(repr=False)
+@node("minimum")
+@attrs.frozen
 class Minimum(CreditRule):
     """A minimum issuance: ``rule`` pays only above a floor. See [`minimum()`][slakit.minimum]."""
 
-    rule: CreditRule
-    amount: Money
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
+    amount: Money = attrs.field(metadata=shown(positional=True))
     inclusive: bool = False
 
     def measures(self) -> tuple[Measure, ...]:
@@ -332,9 +344,9 @@ class Minimum(CreditRule):
         word = "at least" if self.inclusive else "greater than"
         return f"issued only if {word} {self.amount}"
 
-    def __repr__(self) -> str:
-        inclusive = ", inclusive=True" if self.inclusive else ""
-        return f"minimum({self.rule!r}, {self.amount!r}{inclusive})"
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the rule's part that may pay less for more down time, or ``None``."""
+        return self.rule.non_monotone_part()
 
 
 def _money_caps(rule: CreditRule) -> list[Cap]:
@@ -375,11 +387,12 @@ def minimum(rule: CreditRule, amount: Money, *, inclusive: bool = False) -> Mini
 # --- sign and scale --------------------------------------------------------------------------
 
 
-@attrs.frozen(repr=False)
+@node("bonus")
+@attrs.frozen
 class Bonus(CreditRule):
     """A bonus the customer pays the provider: ``rule``'s amount as a negative credit."""
 
-    rule: CreditRule
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures of the rule."""
@@ -388,9 +401,6 @@ class Bonus(CreditRule):
     def children(self) -> tuple[CreditRule, ...]:
         """Return the rule."""
         return (self.rule,)
-
-    def __repr__(self) -> str:
-        return f"bonus({self.rule!r})"
 
 
 def bonus(rule: CreditRule) -> Bonus:
@@ -403,12 +413,13 @@ def bonus(rule: CreditRule) -> Bonus:
     return Bonus(_rule("bonus", rule))
 
 
-@attrs.frozen(repr=False)
+@node("scaled")
+@attrs.frozen
 class Scaled(CreditRule):
     """``rule`` times a share: a constant, or a measure's value per service. See ``scaled()``."""
 
-    rule: CreditRule
-    by: Measure | Decimal
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
+    by: Measure | Decimal = attrs.field(metadata=shown(percent=True))
     bad: bool = False
 
     def measures(self) -> tuple[Measure, ...]:
@@ -427,10 +438,12 @@ class Scaled(CreditRule):
             return f"times the affected share ({what})"
         return f"times {format_percent(self.by)}"
 
-    def __repr__(self) -> str:
-        by = repr(self.by) if isinstance(self.by, Measure) else repr(format_percent(self.by))
-        bad = ", bad=True" if self.bad else ""
-        return f"scaled({self.rule!r}, by={by}{bad})"
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the part that may pay less for more down time, or ``None``.
+
+        A constant share keeps the rule's promise; a measured share may fall.
+        """
+        return self if isinstance(self.by, Measure) else self.rule.non_monotone_part()
 
 
 def scaled(rule: CreditRule, *, by: Measure | str | Decimal, bad: bool = False) -> Scaled:
@@ -464,11 +477,12 @@ def _count(name: str, value: object, low: int = 1) -> int:
     return value
 
 
-@attrs.frozen(repr=False)
+@node("escalate")
+@attrs.frozen
 class Escalate(CreditRule):
     """A higher remedy when breaches repeat. See [`escalate()`][slakit.escalate]."""
 
-    rule: CreditRule
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
     to: CreditRule
     when: Objective
     after: int = 1
@@ -485,10 +499,6 @@ class Escalate(CreditRule):
         """Return the escalation in words."""
         times = "period" if self.after == 1 else f"{self.after} periods"
         return f"escalated when {self.when.describe()} was also breached in the previous {times}"
-
-    def __repr__(self) -> str:
-        after = "" if self.after == 1 else f", after={self.after}"
-        return f"escalate({self.rule!r}, to={self.to!r}, when={self.when!r}{after})"
 
 
 def escalate(rule: CreditRule, *, to: CreditRule, when: Objective, after: int = 1) -> Escalate:
@@ -507,11 +517,12 @@ def escalate(rule: CreditRule, *, to: CreditRule, when: Objective, after: int = 
     return Escalate(rule, to, _objective(clause, when), _count(f"{clause}: after", after))
 
 
-@attrs.frozen(repr=False)
+@node("earn_back")
+@attrs.frozen
 class EarnBack(CreditRule):
     """A credit held, and forgiven if the next periods meet the target. See ``earn_back()``."""
 
-    rule: CreditRule
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
     when: Objective
     periods: int
 
@@ -526,9 +537,6 @@ class EarnBack(CreditRule):
     def describe(self) -> str:
         """Return the earn-back in words."""
         return f"forgiven if {self.when.describe()} is met in each of the next {self.periods}"
-
-    def __repr__(self) -> str:
-        return f"earn_back({self.rule!r}, when={self.when!r}, periods={self.periods})"
 
 
 def earn_back(rule: CreditRule, *, when: Objective, periods: int) -> EarnBack:

@@ -8,13 +8,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import cast
+from typing import Literal, cast
 
 import attrs
 
 from slakit._dsl._measures import Measure
+from slakit._dsl._uptime import Uptime
+from slakit._node import DSLRepr, node, shown
 from slakit._ratio import format_percent, ratio
-from slakit._repr import DSLRepr
 from slakit.exceptions import DefinitionError
 
 __all__ = [
@@ -27,8 +28,35 @@ __all__ = [
     "Fee",
     "charges",
     "credit_schedule",
+    "down_time_effect",
     "fee",
+    "first_non_monotone",
 ]
+
+DownTimeEffect = Literal["none", "lowers", "unknown"]
+
+
+def down_time_effect(measure: Measure) -> DownTimeEffect:
+    """Return how more down time moves the value of ``measure``.
+
+    Uptime falls (``"lowers"``); an incident statistic may move either way
+    (``"unknown"``: a longer outage can join two incidents into one); any other
+    measure reads no outages (``"none"``).
+    """
+    from slakit._dsl._incidents import IncidentMeasure
+
+    if isinstance(measure, IncidentMeasure):
+        return "unknown"
+    return "lowers" if isinstance(measure, Uptime) else "none"
+
+
+def first_non_monotone(rules: Iterable[CreditRule]) -> CreditRule | None:
+    """Return the first part of ``rules`` that may pay less for more down time, or ``None``."""
+    for rule in rules:
+        part = rule.non_monotone_part()
+        if part is not None:
+            return part
+    return None
 
 
 @attrs.frozen
@@ -124,6 +152,25 @@ class CreditRule(DSLRepr, abc.ABC):
         """Return the rules this rule combines (none for a leaf)."""
         return ()
 
+    def monotone(self) -> bool:
+        """Return whether more down time never lowers the rule's credit, by its construction.
+
+        This is the promise [`check_monotone()`][slakit.testing.check_monotone]
+        tests; [`non_monotone_part()`][slakit.CreditRule.non_monotone_part] names
+        the part that breaks it.
+        """
+        return self.non_monotone_part() is None
+
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the part of the rule that may pay less for more down time, or ``None``.
+
+        A rule promises nothing unless its class says so: by default the part is
+        the rule itself (first-match, order, bonus, history, claims, remedies
+        without money). Sums, largest-of, floors, caps per period and constant
+        scales promise what their rules promise.
+        """
+        return self
+
     def currencies(self) -> frozenset[str]:
         """Return the currencies of the amounts written in this rule and its children."""
         out: frozenset[str] = frozenset()
@@ -162,16 +209,14 @@ class Base(DSLRepr, abc.ABC):
         """Return the base in words."""
 
 
-@attrs.frozen(repr=False)
+@node("fee")
+@attrs.frozen
 class Fee(Base):
     """The tier's fee for the affected service and period, pro-rated for a partial period."""
 
     def describe(self) -> str:
         """Return the base in words."""
         return "the tier's fee"
-
-    def __repr__(self) -> str:
-        return "fee()"
 
 
 def _kinds(value: object) -> tuple[str, ...]:
@@ -186,7 +231,8 @@ def _kinds(value: object) -> tuple[str, ...]:
     return cast("tuple[str, ...]", items)
 
 
-@attrs.frozen(repr=False)
+@node("charges")
+@attrs.frozen
 class Charges(Base):
     """The charges billed for the affected service and period, from billing data.
 
@@ -194,7 +240,7 @@ class Charges(Base):
     names kinds left out, such as upfront payments.
     """
 
-    kinds: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
+    kinds: tuple[str, ...] = attrs.field(default=(), converter=_kinds, metadata=shown(spread=True))
     excluding: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
 
     def __attrs_post_init__(self) -> None:
@@ -217,12 +263,6 @@ class Charges(Base):
         if self.excluding:
             text += f" excluding {', '.join(self.excluding)}"
         return text
-
-    def __repr__(self) -> str:
-        args = [repr(k) for k in self.kinds]
-        if self.excluding:
-            args.append(f"excluding={list(self.excluding)!r}")
-        return f"charges({', '.join(args)})"
 
 
 #: The default base: the tier's fee.
@@ -338,6 +378,7 @@ def _check_bands(bands: list[Band]) -> list[Band]:
     return ordered
 
 
+@node("credit_schedule")
 @attrs.frozen(repr=False)
 class CreditSchedule(CreditRule):
     """A tiered credit table: the band the measured value falls in gives a share of the fee.
@@ -355,10 +396,17 @@ class CreditSchedule(CreditRule):
         """Return the one measure the schedule reads."""
         return (self.measure,)
 
-    def monotone(self) -> bool:
-        """Return whether a worse value never earns less (bands ordered by severity)."""
-        credits = [b.credit for b in self.bands]  # ordered by lower bound, low values first
-        return credits == sorted(credits, reverse=True) or credits == sorted(credits)
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the schedule if more down time may earn less: a lower uptime, a smaller credit.
+
+        Incident statistics move either way with down time; measures that read
+        no outages never move.
+        """
+        effect = down_time_effect(self.measure)
+        if effect == "lowers":
+            credits = [b.credit for b in self.bands]  # ordered by lower bound, low values first
+            return None if credits == sorted(credits, reverse=True) else self
+        return None if effect == "none" else self
 
     def band_for(self, value: Fraction) -> Band | None:
         """Return the band that holds ``value``, or ``None``."""

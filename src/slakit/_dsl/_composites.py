@@ -10,6 +10,7 @@ from typing import Literal
 import attrs
 
 from slakit._dsl._measures import Measure
+from slakit._node import node, shown
 from slakit._ratio import ratio
 from slakit.exceptions import DefinitionError
 
@@ -64,7 +65,8 @@ def _weights(
     return tuple(sorted(out))
 
 
-@attrs.frozen(repr=False, order=False)
+@node("composite", call=lambda c: f"{c.how}_of" if c.how != "pooled" else "pooled")
+@attrs.frozen(order=False)
 class Composite(Measure):
     """One value for the whole agreement, combined from ``measure`` on each of its services.
 
@@ -76,9 +78,11 @@ class Composite(Measure):
     service's fee adds up to the share of the total fee.
     """
 
-    measure: Measure = attrs.field(converter=_inner)
-    how: How
-    weights: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_weights)
+    measure: Measure = attrs.field(converter=_inner, metadata=shown(positional=True))
+    how: How = attrs.field(repr=False)
+    weights: tuple[tuple[str, Decimal], ...] = attrs.field(
+        default=(), converter=_weights, metadata=shown(pairs=True)
+    )
 
     @property
     def label(self) -> str:
@@ -116,19 +120,6 @@ class Composite(Measure):
         if not self.weights:
             return Fraction(1)
         return Fraction(dict(self.weights).get(service, Decimal(0)))
-
-    def __repr__(self) -> str:
-        if self.how == "worst":
-            return f"worst_of({self.measure!r})"
-        if self.how == "pooled":
-            return f"pooled({self.measure!r})"
-        if self.weights:
-            table = ", ".join(
-                f"{s!r}: {int(w)}" if w == w.to_integral_value() else f"{s!r}: {str(w)!r}"
-                for s, w in self.weights
-            )
-            return f"mean_of({self.measure!r}, weights={{{table}}})"
-        return f"mean_of({self.measure!r})"
 
 
 def worst_of(measure: Measure) -> Composite:

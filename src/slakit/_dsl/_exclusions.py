@@ -7,7 +7,7 @@ from typing import Literal
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node
 from slakit._time._instant import Duration
 from slakit._validation import check_optional_duration
 from slakit.exceptions import DefinitionError
@@ -58,7 +58,8 @@ class Exclusion(DSLRepr, abc.ABC):
         """Return the clause in words a customer can read."""
 
 
-@attrs.frozen(repr=False)
+@node("scheduled_maintenance")
+@attrs.frozen
 class ScheduledMaintenance(Exclusion):
     """Maintenance windows from the event stream that qualify for exclusion.
 
@@ -97,16 +98,6 @@ class ScheduledMaintenance(Exclusion):
             "bad": "counts as unavailable",
         }[self.accounting]
         return f"{', '.join(parts)} {effect}"
-
-    def __repr__(self) -> str:
-        args = []
-        if self.notice is not None:
-            args.append(f"notice={self.notice!r}")
-        if self.at_most is not None:
-            args.append(f"at_most={self.at_most!r}")
-        if self.accounting != "remove":
-            args.append(f"accounting={self.accounting!r}")
-        return f"scheduled_maintenance({', '.join(args)})"
 
 
 def scheduled_maintenance(

@@ -17,6 +17,7 @@ import attrs
 
 from slakit._dsl._measures import Measure
 from slakit._dsl._quantities import coerce_count, coerce_duration, format_count, format_duration
+from slakit._node import node
 from slakit._time._instant import Duration
 from slakit._validation import check_duration
 from slakit.exceptions import DefinitionError
@@ -71,7 +72,8 @@ def _merge_gap(value: object) -> Duration:
     return _duration(value, "merge_gap")
 
 
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("incidents", call=lambda m: _FACTORIES[m.statistic])
+@attrs.frozen(kw_only=True, order=False)
 class IncidentMeasure(Measure):
     """A statistic of a service's incidents in the period.
 
@@ -80,7 +82,7 @@ class IncidentMeasure(Measure):
     [`longest_outage()`][slakit.longest_outage]; the options are described there.
     """
 
-    statistic: Statistic = attrs.field(validator=_check_statistic)
+    statistic: Statistic = attrs.field(validator=_check_statistic, repr=False)
     service: str | None = None
     min_duration: Duration = attrs.field(default=Duration(0), converter=_min_duration)
     merge_gap: Duration = attrs.field(default=Duration(0), converter=_merge_gap)
@@ -124,16 +126,6 @@ class IncidentMeasure(Measure):
         if self.statistic == "count":
             return format_count(value)
         return format_duration(value)
-
-    def __repr__(self) -> str:
-        args = []
-        if self.service is not None:
-            args.append(f"service={self.service!r}")
-        if self.min_duration.us:
-            args.append(f"min_duration={self.min_duration!r}")
-        if self.merge_gap.us:
-            args.append(f"merge_gap={self.merge_gap!r}")
-        return f"{_FACTORIES[self.statistic]}({', '.join(args)})"
 
 
 _ZERO = Duration(0)

@@ -23,7 +23,7 @@ from slakit._dsl._composites import Composite
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._money import Money
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Level", "Precedence", "level", "levels"]
@@ -47,21 +47,16 @@ def _rule(value: object) -> CreditRule | None:
     raise DefinitionError(f"compensation={value!r} must be a credit rule")
 
 
-@attrs.frozen(repr=False, kw_only=True)
+@node("level")
+@attrs.frozen(kw_only=True)
 class Level(DSLRepr):
     """The terms one level of a multi-level agreement sets. Build it with ``level()``."""
 
-    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=_objectives)
+    objectives: tuple[Objective, ...] = attrs.field(
+        default=(), converter=_objectives, metadata=shown(spread=True)
+    )
     compensation: CreditRule | None = attrs.field(default=None, converter=_rule)
     precedence: Precedence | None = attrs.field(default=None, converter=_precedence)
-
-    def __repr__(self) -> str:
-        args = [repr(o) for o in self.objectives]
-        if self.compensation is not None:
-            args.append(f"compensation={self.compensation!r}")
-        if self.precedence is not None:
-            args.append(f"precedence={self.precedence!r}")
-        return f"level({', '.join(args)})"
 
 
 def level(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node
 from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def _check_op(_instance: object, _attribute: object, value: str) -> None:
         raise DefinitionError(f"comparator={value!r} must be one of >=, >, <=, <")
 
 
+@node("objective")
 @attrs.frozen(repr=False)
 class Objective(DSLRepr):
     """A service-level objective: ``measure <comparator> target``.

@@ -12,10 +12,12 @@ from typing import Literal
 
 import attrs
 
-from slakit._dsl._compensation import FEE, Base, CreditRule, Fee, check_base
-from slakit._dsl._measures import Measure, Uptime
+from slakit._dsl._compensation import FEE, Base, CreditRule, check_base, down_time_effect
+from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
+from slakit._dsl._uptime import Uptime
 from slakit._money import Money
+from slakit._node import node, shown
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration
 from slakit._time._periods import PeriodRule
@@ -105,19 +107,30 @@ def _steps(value: object) -> Steps:
     return value
 
 
-def _base_repr(base: Base) -> str:
-    return "" if isinstance(base, Fee) else f", base={base!r}"
+def _breaches_grow(target: Objective | Measure) -> bool:
+    """Return whether more down time never turns a breach of ``target`` into a pass."""
+    measure = target.measure if isinstance(target, Objective) else target
+    effect = down_time_effect(measure)
+    if effect == "lowers":  # breached below a target: ">=" or ">"
+        return isinstance(target, Objective) and target.comparator in (">=", ">")
+    return effect == "none"
 
 
-@attrs.frozen(repr=False)
+def _unless_incidents(rule: CreditRule, measure: Measure) -> CreditRule | None:
+    """Return ``rule`` if ``measure`` may move either way with down time, else ``None``."""
+    return rule if down_time_effect(measure) == "unknown" else None
+
+
+@node("per_breach")
+@attrs.frozen
 class PerBreach(CreditRule):
     """A fixed amount per breached objective, or per bad unit a measure counts.
 
     Build it with [`per_breach()`][slakit.per_breach].
     """
 
-    target: Objective | Measure
-    amount: Money
+    target: Objective | Measure = attrs.field(metadata=shown(positional=True))
+    amount: Money = attrs.field(metadata=shown(positional=True))
 
     def __attrs_post_init__(self) -> None:
         given: object = self.target
@@ -149,8 +162,9 @@ class PerBreach(CreditRule):
             return f"{self.amount} per breach of {self.target.describe()}"
         return f"{self.amount} per {self.target.label} miss"
 
-    def __repr__(self) -> str:
-        return f"per_breach({self.target!r}, {self.amount!r})"
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the rule if more down time may turn a breach into a pass, else ``None``."""
+        return None if _breaches_grow(self.target) else self
 
 
 def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
@@ -173,18 +187,19 @@ def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
     return PerBreach(target, money)  # the class checks the target
 
 
-@attrs.frozen(repr=False)
+@node("linear")
+@attrs.frozen
 class Linear(CreditRule):
     """A share of the base per step of shortfall below the objective, up to its own cap.
 
     Build it with [`linear()`][slakit.linear].
     """
 
-    objective: Objective
-    share: Decimal
-    per: Decimal
-    at_most: Decimal | None
-    steps: Steps
+    objective: Objective = attrs.field(metadata=shown(positional=True))
+    share: Decimal = attrs.field(metadata=shown(percent=True))
+    per: Decimal = attrs.field(metadata=shown(units_of="objective"))
+    at_most: Decimal | None = attrs.field(default=None, metadata=shown(percent=True))
+    steps: Steps = "exact"
     base: Base = attrs.field(default=FEE, converter=check_base)
 
     def measures(self) -> tuple[Measure, ...]:
@@ -204,15 +219,9 @@ class Linear(CreditRule):
             text += f", at most {format_percent(self.at_most)}"
         return text
 
-    def __repr__(self) -> str:
-        fmt = self.objective.measure.format_value
-        args = [repr(self.objective), f"share={format_percent(self.share)!r}"]
-        args.append(f"per={fmt(self.per)!r}")
-        if self.at_most is not None:
-            args.append(f"at_most={format_percent(self.at_most)!r}")
-        if self.steps != "exact":
-            args.append(f"steps={self.steps!r}")
-        return f"linear({', '.join(args)}{_base_repr(self.base)})"
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the rule if more down time may shorten the shortfall, else ``None``."""
+        return None if _breaches_grow(self.objective) else self
 
 
 def linear(
@@ -255,13 +264,16 @@ def linear(
     )
 
 
-@attrs.frozen(repr=False)
+@node("prorated")
+@attrs.frozen
 class Prorated(CreditRule):
     """A multiple of the base prorated over the down time. Build it with ``prorated()``."""
 
-    measure: Measure = attrs.field(validator=_counts_time("prorated"))
+    measure: Measure = attrs.field(
+        validator=_counts_time("prorated"), metadata=shown(positional=True)
+    )
     multiple: Decimal
-    basis: Basis | Duration | PeriodRule
+    basis: Basis | Duration | PeriodRule = "period"
     base: Base = attrs.field(default=FEE, converter=check_base)
 
     def measures(self) -> tuple[Measure, ...]:
@@ -282,11 +294,9 @@ class Prorated(CreditRule):
         """Return the rule in words."""
         return f"{self.multiple:f} x {self.base.describe()} x down time / {self.basis_words()}"
 
-    def __repr__(self) -> str:
-        basis = "" if self.basis == "period" else f", basis={self.basis!r}"
-        return (
-            f"prorated({self.measure!r}, multiple={self.multiple!r}{basis}{_base_repr(self.base)})"
-        )
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return ``None``: the credit grows with the down time."""
+        return _unless_incidents(self, self.measure)
 
 
 def prorated(
@@ -329,14 +339,17 @@ def prorated(
     )
 
 
-@attrs.frozen(repr=False)
+@node("per_downtime")
+@attrs.frozen
 class DowntimeUnits(CreditRule):
     """Units of credit per ``every`` of down time. Build it with ``per_downtime()``."""
 
-    measure: Measure = attrs.field(validator=_counts_time("per_downtime"))
+    measure: Measure = attrs.field(
+        validator=_counts_time("per_downtime"), metadata=shown(positional=True)
+    )
     every: Duration
     worth: Duration | Money
-    steps: Steps
+    steps: Steps = "started"
     base: Base = attrs.field(default=FEE, converter=check_base)
 
     def measures(self) -> tuple[Measure, ...]:
@@ -357,12 +370,9 @@ class DowntimeUnits(CreditRule):
         )
         return f"one unit per {self.every.words()}{part[self.steps]} of down time, each {worth}"
 
-    def __repr__(self) -> str:
-        steps = "" if self.steps == "started" else f", steps={self.steps!r}"
-        return (
-            f"per_downtime({self.measure!r}, every={self.every!r}, worth={self.worth!r}"
-            f"{steps}{_base_repr(self.base)})"
-        )
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return ``None``: the units grow with the down time."""
+        return _unless_incidents(self, self.measure)
 
 
 def per_downtime(
@@ -400,11 +410,14 @@ def per_downtime(
     )
 
 
-@attrs.frozen(repr=False)
+@node("refund_per")
+@attrs.frozen
 class UnitRefund(CreditRule):
     """A unit price refunded per qualifying unit of time. Build it with ``refund_per()``."""
 
-    measure: Measure = attrs.field(validator=_counts_time("refund_per"))
+    measure: Measure = attrs.field(
+        validator=_counts_time("refund_per"), metadata=shown(positional=True)
+    )
     every: Duration
     down_over: Duration
     price: Money | str
@@ -425,11 +438,9 @@ class UnitRefund(CreditRule):
             f"{self.down_over.words()} of down time"
         )
 
-    def __repr__(self) -> str:
-        return (
-            f"refund_per({self.measure!r}, every={self.every!r}, down_over={self.down_over!r}, "
-            f"price={self.price!r})"
-        )
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return ``None``: more down time never makes a unit qualify less."""
+        return _unless_incidents(self, self.measure)
 
 
 def refund_per(

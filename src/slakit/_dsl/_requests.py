@@ -24,6 +24,7 @@ from typing import Literal
 import attrs
 
 from slakit._dsl._measures import Measure
+from slakit._node import node, shown
 from slakit._ratio import format_percent, ratio
 from slakit._time._instant import Duration, duration_text_us
 from slakit._validation import check_choice, check_duration
@@ -151,6 +152,14 @@ def _error_rate(value: object) -> Decimal:
 _TREATMENTS = ("good", "bad", "excluded")
 
 
+def _latency_text(bound: Duration) -> str:
+    return repr(format_latency(Decimal(bound.us)))
+
+
+def _percentile_text(q: Decimal) -> str:
+    return f"{(q * 100).normalize():f}"  # the factory reads a bare number as a percentile
+
+
 @attrs.frozen(repr=False, kw_only=True, order=False)
 class RequestMeasure(Measure):
     """The base of measures over requests: which requests are good, bad or excluded."""
@@ -163,8 +172,12 @@ class RequestMeasure(Measure):
         default="bad",
         validator=_check(_TREATMENTS, "server_errors", "for 5xx statuses and ok=False"),
     )
-    latency_under: Duration | None = attrs.field(default=None, converter=_latency_under)
-    latency_at_most: Duration | None = attrs.field(default=None, converter=_latency_at_most)
+    latency_under: Duration | None = attrs.field(
+        default=None, converter=_latency_under, metadata=shown(text=_latency_text)
+    )
+    latency_at_most: Duration | None = attrs.field(
+        default=None, converter=_latency_at_most, metadata=shown(text=_latency_text)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.latency_under is not None and self.latency_at_most is not None:
@@ -217,7 +230,8 @@ class RequestMeasure(Measure):
         return args
 
 
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("success_ratio")
+@attrs.frozen(kw_only=True, order=False)
 class RequestRatio(RequestMeasure):
     """The share of good requests among the counted ones: ``good / (good + bad)``.
 
@@ -238,10 +252,8 @@ class RequestRatio(RequestMeasure):
             + "."
         )
 
-    def __repr__(self) -> str:
-        return f"success_ratio({', '.join(self._common_args())})"
 
-
+@node("latency_share")
 @attrs.frozen(repr=False, kw_only=True, order=False)
 class LatencyShare(RequestRatio):
     """The share of requests whose latency is under (or at most) a threshold."""
@@ -278,7 +290,8 @@ class LatencyShare(RequestRatio):
         return f"latency_share({', '.join([head, *args])})"
 
 
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("bucket_availability")
+@attrs.frozen(kw_only=True, order=False)
 class BucketAvailability(RequestMeasure):
     """Availability from request buckets: good buckets / eligible buckets.
 
@@ -287,7 +300,7 @@ class BucketAvailability(RequestMeasure):
     """
 
     bucket: Duration = attrs.field(converter=_bucket)
-    max_error_rate: Decimal = attrs.field(converter=_error_rate)
+    max_error_rate: Decimal = attrs.field(converter=_error_rate, metadata=shown(percent=True))
     down_when: DownWhen = attrs.field(
         default=">", validator=_check((">", ">="), "down_when", "compared with max_error_rate")
     )
@@ -325,21 +338,9 @@ class BucketAvailability(RequestMeasure):
         parts.append(self.rules())
         return "Availability is good buckets / eligible buckets; " + "; ".join(parts) + "."
 
-    def __repr__(self) -> str:
-        args = [
-            f"bucket={self.bucket!r}",
-            f"max_error_rate={format_percent(self.max_error_rate)!r}",
-        ]
-        if self.down_when != ">":
-            args.append(f"down_when={self.down_when!r}")
-        if self.min_requests != 1:
-            args.append(f"min_requests={self.min_requests}")
-        if self.empty != "good":
-            args.append(f"empty={self.empty!r}")
-        return f"bucket_availability({', '.join(self._common_args() + args)})"
 
-
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("error_rate_uptime")
+@attrs.frozen(kw_only=True, order=False)
 class ErrorRateUptime(RequestMeasure):
     """Uptime as 100% minus the average of per-bucket error rates.
 
@@ -362,15 +363,13 @@ class ErrorRateUptime(RequestMeasure):
             "without counted requests has an error rate of 0%; " + self.rules() + "."
         )
 
-    def __repr__(self) -> str:
-        return f"error_rate_uptime({', '.join([f'bucket={self.bucket!r}', *self._common_args()])})"
-
 
 def _counted(name: str) -> Callable[[object, object, object], None]:
     return _check(("counted", "excluded"), name, "in the latency population")
 
 
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("latency_percentile")
+@attrs.frozen(kw_only=True, order=False)
 class LatencyPercentile(Measure):
     """A latency percentile per service, over the period or the worst of its buckets.
 
@@ -378,7 +377,9 @@ class LatencyPercentile(Measure):
     targets are written ``"300ms"`` (``p99 <= "300ms"``).
     """
 
-    q: Decimal = attrs.field(converter=_quantile)
+    q: Decimal = attrs.field(
+        converter=_quantile, metadata=shown(positional=True, text=_percentile_text)
+    )
     method: Method = attrs.field(
         default="nearest_rank", validator=_check(METHODS, "method", "how the rank is chosen")
     )
@@ -431,20 +432,6 @@ class LatencyPercentile(Measure):
     def format_value(self, value: Fraction | Decimal) -> str:
         """Return a latency in microseconds as text such as ``'300ms'``."""
         return format_latency(value)
-
-    def __repr__(self) -> str:
-        args = [f"{(self.q * 100).normalize():f}"]
-        if self.method != "nearest_rank":
-            args.append(f"method={self.method!r}")
-        if self.per is not None:
-            args.append(f"per={self.per!r}")
-        if self.service is not None:
-            args.append(f"service={self.service!r}")
-        if self.client_errors != "counted":
-            args.append(f"client_errors={self.client_errors!r}")
-        if self.server_errors != "counted":
-            args.append(f"server_errors={self.server_errors!r}")
-        return f"latency_percentile({', '.join(args)})"
 
 
 def success_ratio(

@@ -18,6 +18,7 @@ import attrs
 
 from slakit._dsl._measures import Measure
 from slakit._dsl._quantities import coerce_count, format_count
+from slakit._node import node, shown
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
 from slakit.exceptions import DefinitionError
@@ -98,7 +99,8 @@ def _check_kind(_instance: object, _attribute: object, value: object) -> None:
 _WAITING = ("waiting_on_customer",)
 
 
-@attrs.frozen(repr=False, kw_only=True, order=False)
+@node("ticket_time", call=lambda t: f"{t.kind}_time")
+@attrs.frozen(kw_only=True, order=False)
 class TicketTime(Measure):
     """Tickets judged against a business-time target; its value is the number of late ones.
 
@@ -108,11 +110,13 @@ class TicketTime(Measure):
     time.
     """
 
-    kind: TicketClock = attrs.field(validator=_check_kind)
-    within: Duration | Targets = attrs.field(converter=_within)
+    kind: TicketClock = attrs.field(validator=_check_kind, repr=False)
+    within: Duration | Targets = attrs.field(converter=_within, metadata=shown(pairs=True))
     priority: str | None = None
     clock: Calendar | None = attrs.field(default=None, converter=_clock)
-    coverage: tuple[tuple[str, Calendar], ...] = attrs.field(default=(), converter=_coverage)
+    coverage: tuple[tuple[str, Calendar], ...] = attrs.field(
+        default=(), converter=_coverage, metadata=shown(pairs=True)
+    )
     paused_by: tuple[str, ...] = attrs.field(default=_WAITING, converter=_paused_by)
     service: str | None = None
 
@@ -192,25 +196,6 @@ class TicketTime(Measure):
         """Return the share of judged tickets that were on time (a percentage)."""
         return OnTimeRatio(of=self)
 
-    def __repr__(self) -> str:
-        factory = "response_time" if self.kind == "response" else "resolution_time"
-        args = []
-        if self.priority is not None:
-            args.append(f"priority={self.priority!r}")
-        if isinstance(self.within, Duration):
-            args.append(f"within={self.within!r}")
-        else:
-            args.append("within={" + ", ".join(f"{p!r}: {d!r}" for p, d in self.within) + "}")
-        if self.clock is not None:
-            args.append(f"clock={self.clock!r}")
-        if self.coverage:
-            args.append("coverage={" + ", ".join(f"{n!r}: {c!r}" for n, c in self.coverage) + "}")
-        if self.paused_by != _WAITING:
-            args.append(f"paused_by={list(self.paused_by)!r}")
-        if self.service is not None:
-            args.append(f"service={self.service!r}")
-        return f"{factory}({', '.join(args)})"
-
 
 def _of(value: object) -> TicketTime:
     if not isinstance(value, TicketTime):
@@ -218,6 +203,7 @@ def _of(value: object) -> TicketTime:
     return value
 
 
+@node("on_time_ratio")
 @attrs.frozen(repr=False, kw_only=True, order=False)
 class OnTimeRatio(Measure):
     """The share of judged tickets that met their target: ``on time / (on time + late)``."""

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from slakit._repr import DSLRepr
-from slakit._time._instant import InstantLike, format_us, to_us
+from slakit._node import DSLRepr, node, shown
+from slakit._time._instant import InstantLike, format_us, instant_text, to_us
 from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def _rounding(rounding: Rounding | None) -> Rounding | None:
     raise DefinitionError(f"rounding={value!r} must be a Rounding")
 
 
-@attrs.frozen(repr=False, kw_only=True)
+@node("amendment", call="Amendment")
+@attrs.frozen(kw_only=True)
 class Amendment(DSLRepr):
     """A change to an agreement from an instant on: the terms it replaces, and a title.
 
@@ -80,12 +81,14 @@ class Amendment(DSLRepr):
     of the version before.
     """
 
-    effective: int = attrs.field(converter=_instant)
+    effective: int = attrs.field(converter=_instant, metadata=shown(text=instant_text))
     title: str = ""
     tier: Tier | None = attrs.field(default=None, converter=_tier)
     services: tuple[str, ...] | None = attrs.field(default=None, converter=_services)
     rounding: Rounding | None = attrs.field(default=None, converter=_rounding)
-    fees: tuple[tuple[str, Money], ...] | None = attrs.field(default=None, converter=_fees)
+    fees: tuple[tuple[str, Money], ...] | None = attrs.field(
+        default=None, converter=_fees, metadata=shown(pairs=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.changes():
@@ -103,13 +106,6 @@ class Amendment(DSLRepr):
             "fees": self.fees,
         }
         return {k: v for k, v in fields.items() if v is not None}
-
-    def __repr__(self) -> str:
-        args = [f"effective={format_us(self.effective)!r}"]
-        if self.title:
-            args.append(f"title={self.title!r}")
-        args.extend(f"{k}={v!r}" for k, v in self.changes().items())
-        return f"Amendment({', '.join(args)})"
 
 
 def check_amendments(amendments: Iterable[Amendment]) -> tuple[Amendment, ...]:

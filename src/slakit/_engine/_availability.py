@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._measures import Measure, Uptime
+from slakit._dsl._measures import Measure
+from slakit._dsl._uptime import Uptime
 from slakit._engine._inputs import Inputs
 from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus

@@ -15,6 +15,7 @@ checked at evaluation.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
 import attrs
 
@@ -22,8 +23,9 @@ from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
-from slakit._engine._credits._context import check_rule
-from slakit._engine._registry import runner_for
+from slakit._engine._credits._context import KERNELS, check_rule
+from slakit._engine._families import CREDITS, MEASURES
+from slakit._engine._registry import RUNNERS
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = ["check_agreement", "check_terms"]
@@ -64,8 +66,17 @@ def check_terms(agreement: Agreement) -> None:
         check_rule(tier.compensation, agreement)  # every kind of rule has a kernel
 
 
+def _unregistered(what: str, node: object, modules: tuple[ModuleType, ...]) -> DefinitionError:
+    listed = ", ".join(m.__name__.rsplit(".", 1)[-1] for m in modules)
+    return DefinitionError(
+        f"no kernel evaluates {type(node).__name__} {what} like {node!r}; the engine's modules "
+        f"of {what} are {listed} (listed in slakit._engine._families)"
+    )
+
+
 def _check_measure(measure: Measure, agreement: Agreement) -> None:
-    runner_for(measure)
+    if type(measure) not in RUNNERS:
+        raise _unregistered("measures", measure, MEASURES)
     tier = agreement.tier.name
     service = getattr(measure, "service", None)
     if service is not None and service not in agreement.services:
@@ -111,6 +122,8 @@ def _references(node: CreditRule) -> Iterator[Measure]:
 
 
 def _check_node(node: CreditRule, agreement: Agreement, known: frozenset[Measure]) -> None:
+    if type(node) not in KERNELS:
+        raise _unregistered("rules", node, CREDITS)
     tier = agreement.tier
     clause = f"{node!r} in tier {tier.name!r}"
     own = set(node.currencies())

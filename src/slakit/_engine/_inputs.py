@@ -9,26 +9,26 @@ import attrs
 
 from slakit._events._records import Deployment, Maintenance, Outage
 from slakit._events._table import EventTable
+from slakit._registry import Registry
 from slakit.exceptions import EvaluationError
 
-__all__ = ["Inputs", "as_inputs", "register_records"]
+__all__ = ["RECORDS", "Inputs", "as_inputs", "register_records"]
 
 T = TypeVar("T")
 
+Builder = tuple[type, Callable[[list[Any]], object]]
 #: How a list of records becomes a table: record type -> (table type, builder).
-_RECORD_BUILDERS: dict[type, tuple[type, Callable[[list[Any]], object]]] = {
-    Outage: (EventTable, EventTable.from_records),
-    Maintenance: (EventTable, EventTable.from_records),
-    Deployment: (EventTable, EventTable.from_records),
-}
+RECORDS: Registry[Builder] = Registry("table of records")
 
 
 def register_records(
     record_types: tuple[type, ...], table_type: type, build: Callable[[list[Any]], object]
 ) -> None:
     """Teach ``as_inputs()`` to turn lists of ``record_types`` into ``table_type``."""
-    for record_type in record_types:
-        _RECORD_BUILDERS[record_type] = (table_type, build)
+    RECORDS.add(record_types, (table_type, build))
+
+
+register_records((Outage, Maintenance, Deployment), EventTable, EventTable.from_records)
 
 
 @attrs.frozen
@@ -82,7 +82,7 @@ def as_inputs(sources: Iterable[object]) -> Inputs:
             for table_type, table in source.tables.items():
                 put(table_type, table)
             continue
-        if any(isinstance(source, table_type) for table_type, _ in _RECORD_BUILDERS.values()):
+        if any(isinstance(source, table_type) for table_type, _ in RECORDS.values()):
             put(type(source), source)
             continue
         if isinstance(source, str | bytes) or not isinstance(source, Iterable):
@@ -90,15 +90,15 @@ def as_inputs(sources: Iterable[object]) -> Inputs:
                 f"cannot evaluate over {type(source).__name__} {source!r:.60}; pass an EventTable "
                 "(or another table) or a list of records such as Outage(...)"
             )
-        groups: dict[type, list[Any]] = {}
+        groups: dict[Builder, list[Any]] = {}
         for record in source:
-            entry = _RECORD_BUILDERS.get(type(record))
+            entry = RECORDS.get(type(record))
             if entry is None:
                 raise EvaluationError(
                     f"{record!r:.80} is not an input record; known records: "
-                    f"{', '.join(sorted(t.__name__ for t in _RECORD_BUILDERS))}"
+                    f"{', '.join(sorted(t.__name__ for t in RECORDS))}"
                 )
-            groups.setdefault(entry[0], []).append(record)
-        for table_type, records in groups.items():
-            put(table_type, _RECORD_BUILDERS[type(records[0])][1](records))
+            groups.setdefault(entry, []).append(record)
+        for (table_type, build), records in groups.items():
+            put(table_type, build(records))
     return Inputs(tables)

@@ -8,13 +8,6 @@ import attrs
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
-from slakit._engine import (
-    _availability,  # noqa: F401  (registers the uptime runner)
-    _composites,  # noqa: F401  (registers the composite runner)
-    _incidents,  # noqa: F401  (registers incident runners)
-    _requests,  # noqa: F401  (registers the request runners)
-    _tickets,  # noqa: F401  (registers ticket runners)
-)
 from slakit._engine._checks import check_agreement
 from slakit._engine._credits._context import CreditContext, compensation_column
 from slakit._engine._inputs import Inputs, as_inputs

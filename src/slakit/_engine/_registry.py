@@ -16,11 +16,12 @@ import attrs
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
 from slakit._engine._inputs import Inputs
+from slakit._registry import Registry
 from slakit._results._evidence import MeasureOutcome
 from slakit._time._periods import Period
 from slakit.exceptions import DefinitionError
 
-__all__ = ["Context", "Runner", "register", "runner_for"]
+__all__ = ["RUNNERS", "Context", "Runner", "register", "runner_for"]
 
 
 @attrs.frozen
@@ -42,17 +43,13 @@ class Context:
 
 
 Runner = Callable[[Measure, Inputs, Context], MeasureOutcome]
-_RUNNERS: dict[type[Measure], Runner] = {}
+#: The runner of each measure type, filled by ``register``.
+RUNNERS: Registry[Runner] = Registry("runner")
 
 
 def register(measure_type: type[Measure]) -> Callable[[Runner], Runner]:
     """Register the decorated function as the runner of ``measure_type``."""
-
-    def decorate(runner: Runner) -> Runner:
-        _RUNNERS[measure_type] = runner
-        return runner
-
-    return decorate
+    return RUNNERS.register(measure_type)
 
 
 def runner_for(measure: Measure) -> Runner:
@@ -61,8 +58,7 @@ def runner_for(measure: Measure) -> Runner:
     Raises:
         DefinitionError: no kernel evaluates this kind of measure.
     """
-    for cls in type(measure).__mro__:
-        runner = _RUNNERS.get(cls)
-        if runner is not None:
-            return runner
+    runner = RUNNERS.get(type(measure))
+    if runner is not None:
+        return runner
     raise DefinitionError(f"no kernel evaluates {type(measure).__name__} measures like {measure!r}")

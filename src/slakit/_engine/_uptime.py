@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._exclusions import ScheduledMaintenance
-from slakit._dsl._measures import Uptime
+from slakit._dsl._uptime import Uptime
 from slakit._engine._status import RowStatus
 from slakit._events._table import DEPLOYMENT, MAINTENANCE, OUTAGE, EventTable
 from slakit._time import _kernels as k

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._money import Money
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit.exceptions import CurrencyMismatchError, DefinitionError, EventDataError, Problem
 
 __all__ = ["Charge", "ChargeTable", "UnitPrice"]
@@ -36,7 +36,8 @@ def _money(_instance: object, attribute: attrs.Attribute[Money], value: object) 
         raise DefinitionError(f"{attribute.name}={value!r} must be money, such as usd('120.00')")
 
 
-@attrs.frozen(repr=False)
+@node("charge", call="Charge")
+@attrs.frozen
 class Charge(DSLRepr):
     """An amount charged for a service in a billing period, of a kind.
 
@@ -47,16 +48,14 @@ class Charge(DSLRepr):
     Charge('db', '2026-10', 'usage', Money('1250.40', 'USD'))
     """
 
-    service: str = attrs.field(validator=_text("service"))
-    period: str = attrs.field(validator=_text("period"))
-    kind: str = attrs.field(validator=_text("kind"))
-    amount: Money = attrs.field(validator=_money)
-
-    def __repr__(self) -> str:
-        return f"Charge({self.service!r}, {self.period!r}, {self.kind!r}, {self.amount!r})"
+    service: str = attrs.field(validator=_text("service"), metadata=shown(positional=True))
+    period: str = attrs.field(validator=_text("period"), metadata=shown(positional=True))
+    kind: str = attrs.field(validator=_text("kind"), metadata=shown(positional=True))
+    amount: Money = attrs.field(validator=_money, metadata=shown(positional=True))
 
 
-@attrs.frozen(repr=False)
+@node("unit_price", call="UnitPrice")
+@attrs.frozen
 class UnitPrice(DSLRepr):
     """The price of one ``unit`` (such as ``"hour"``) of a service, in one period or in all.
 
@@ -64,14 +63,10 @@ class UnitPrice(DSLRepr):
     UnitPrice('vm-1', 'hour', Money('0.096', 'USD'))
     """
 
-    service: str = attrs.field(validator=_text("service"))
-    unit: str = attrs.field(validator=_text("unit"))
-    price: Money = attrs.field(validator=_money)
+    service: str = attrs.field(validator=_text("service"), metadata=shown(positional=True))
+    unit: str = attrs.field(validator=_text("unit"), metadata=shown(positional=True))
+    price: Money = attrs.field(validator=_money, metadata=shown(positional=True))
     period: str | None = None
-
-    def __repr__(self) -> str:
-        period = "" if self.period is None else f", period={self.period!r}"
-        return f"UnitPrice({self.service!r}, {self.unit!r}, {self.price!r}{period})"
 
 
 def _scaled(amounts: Sequence[Decimal]) -> tuple[npt.NDArray[np.object_], int]:

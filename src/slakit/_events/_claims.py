@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 

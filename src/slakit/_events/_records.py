@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import attrs
 
+from slakit._node import DSLRepr
 from slakit._ratio import format_percent
-from slakit._repr import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit._validation import check_service_name
 from slakit.exceptions import DefinitionError

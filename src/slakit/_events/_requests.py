@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import _as_us, _row_key
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr
 from slakit._time._instant import Duration, InstantLike, format_us, from_us, to_us
 from slakit._validation import check_service_name
 from slakit.exceptions import DefinitionError, EventDataError, Problem

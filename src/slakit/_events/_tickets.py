@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from slakit._events._lines import instant_field, json_objects
 from slakit._events._table import _row_key
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit._time._timeline import Span
 from slakit.exceptions import DefinitionError, EventDataError, Problem

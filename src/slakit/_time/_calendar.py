@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit._time import _kernels as k
 from slakit._time._instant import (
     US_PER_DAY,
@@ -182,26 +182,22 @@ class Calendar(DSLRepr, abc.ABC):
         return complement(self)
 
 
-@attrs.frozen(repr=False)
+@node("always")
+@attrs.frozen
 class Always(Calendar):
     """Every instant: service is committed 24x7."""
 
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
         return np.array([lo], dtype=np.int64), np.array([hi], dtype=np.int64)
 
-    def __repr__(self) -> str:
-        return "always()"
 
-
-@attrs.frozen(repr=False)
+@node("never")
+@attrs.frozen
 class Never(Calendar):
     """No instant at all."""
 
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
         return _empty()
-
-    def __repr__(self) -> str:
-        return "never()"
 
 
 def always() -> Always:
@@ -388,7 +384,8 @@ def _local_day_range(lo: int, hi: int) -> k.I64:
 # --- weekly hours -------------------------------------------------------------------------------
 
 
-@attrs.frozen(repr=False)
+@node("weekly")
+@attrs.frozen
 class Weekly(Calendar):
     """Weekly wall-clock hours in a zone, such as ``Mon-Fri 08:00-18:00`` in Berlin.
 
@@ -396,7 +393,7 @@ class Weekly(Calendar):
     two specs that describe the same week are equal.
     """
 
-    hours: str = attrs.field(converter=_canonical_weekly)
+    hours: str = attrs.field(converter=_canonical_weekly, metadata=shown(positional=True))
     tz: str = attrs.field(kw_only=True, validator=_check_zone)
 
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
@@ -417,9 +414,6 @@ class Weekly(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
-
-    def __repr__(self) -> str:
-        return f"weekly({self.hours!r}, tz={self.tz!r})"
 
 
 def weekly(hours: str, *, tz: str) -> Weekly:
@@ -502,7 +496,8 @@ def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(repr=False)
+@node("holidays")
+@attrs.frozen
 class Holidays(Calendar):
     """The public holidays of a country (and subdivision), as whole local days.
 
@@ -511,7 +506,7 @@ class Holidays(Calendar):
     holidays("DE")`` uses the weekly zone).
     """
 
-    country: str
+    country: str = attrs.field(metadata=shown(positional=True))
     subdiv: str | None = attrs.field(default=None, kw_only=True)
     categories: tuple[str, ...] = attrs.field(
         default=(), kw_only=True, converter=_tuple_of_str, validator=_check_country
@@ -559,16 +554,6 @@ class Holidays(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
-
-    def __repr__(self) -> str:
-        parts = [repr(self.country)]
-        if self.subdiv is not None:
-            parts.append(f"subdiv={self.subdiv!r}")
-        if self.categories:
-            parts.append(f"categories={self.categories!r}")
-        if self.tz is not None:
-            parts.append(f"tz={self.tz!r}")
-        return f"holidays({', '.join(parts)})"
 
 
 def _need_zone(calendar: Calendar, tz: str | None, what: str) -> str:
@@ -651,14 +636,15 @@ def _canonical_hours(value: str | None) -> str | None:
     return _format_ranges(_parse_ranges(value, where=f"dates(hours={value!r})"))
 
 
-@attrs.frozen(repr=False)
+@node("dates")
+@attrs.frozen
 class Dates(Calendar):
     """Explicit dates, whole days or stated hours of them; ``MM-DD`` repeats every year.
 
     Build one with [`dates()`][slakit.dates].
     """
 
-    days: tuple[str, ...] = attrs.field(converter=_canonical_dates)
+    days: tuple[str, ...] = attrs.field(converter=_canonical_dates, metadata=shown(spread=True))
     hours: str | None = attrs.field(default=None, kw_only=True, converter=_canonical_hours)
     tz: str | None = attrs.field(default=None, kw_only=True, validator=_check_zone)
 
@@ -692,14 +678,6 @@ class Dates(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
-
-    def __repr__(self) -> str:
-        parts = [repr(d) for d in self.days]
-        if self.hours is not None:
-            parts.append(f"hours={self.hours!r}")
-        if self.tz is not None:
-            parts.append(f"tz={self.tz!r}")
-        return f"dates({', '.join(parts)})"
 
 
 def dates(*days: str | dt.date, hours: str | None = None, tz: str | None = None) -> Dates:
@@ -791,14 +769,15 @@ def _canonical_rule(value: object) -> str:
     return text.upper()
 
 
-@attrs.frozen(repr=False)
+@node("recurring")
+@attrs.frozen
 class Recurring(Calendar):
     """Windows that recur by an RFC 5545 RRULE, each lasting ``duration``, in a zone.
 
     Build one with [`recurring()`][slakit.recurring].
     """
 
-    rule: str = attrs.field(converter=_canonical_rule)
+    rule: str = attrs.field(converter=_canonical_rule, metadata=shown(positional=True))
     start: str = attrs.field(kw_only=True, converter=_canonical_start)
     at: str = attrs.field(default="00:00", kw_only=True, converter=_canonical_at)
     duration: Duration = attrs.field(kw_only=True, validator=_check_duration)
@@ -822,12 +801,6 @@ class Recurring(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
-
-    def __repr__(self) -> str:
-        return (
-            f"recurring({self.rule!r}, start={self.start!r}, at={self.at!r}, "
-            f"duration={self.duration!r}, tz={self.tz!r})"
-        )
 
 
 def recurring(
@@ -880,6 +853,7 @@ def _operand_repr(calendar: Calendar, *, looser_than: tuple[type, ...]) -> str:
     return f"({text})" if isinstance(calendar, looser_than) else text
 
 
+@node("union")
 @attrs.frozen(repr=False)
 class Union(Calendar):
     """The instants of any of ``parts``; build it with ``|`` or [`union()`][slakit.union]."""
@@ -901,6 +875,7 @@ class Union(Calendar):
         return " | ".join(_operand_repr(p, looser_than=()) for p in self.parts)
 
 
+@node("intersection")
 @attrs.frozen(repr=False)
 class Intersection(Calendar):
     """The instants of all of ``parts``; build it with ``&`` or ``intersection()``."""
@@ -921,6 +896,7 @@ class Intersection(Calendar):
         return " & ".join(_operand_repr(p, looser_than=(Union,)) for p in self.parts)
 
 
+@node("difference")
 @attrs.frozen(repr=False)
 class Difference(Calendar):
     """The instants of ``base`` that ``removed`` does not hold; build it with ``-``."""
@@ -946,6 +922,7 @@ class Difference(Calendar):
         return f"{base} - {removed}"
 
 
+@node("complement")
 @attrs.frozen(repr=False)
 class Complement(Calendar):
     """The instants that ``inner`` does not hold, within the span materialised; ``~inner``."""

@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._node import node, shown
 from slakit._time import _kernels as k
 from slakit._time._calendar import Calendar
 from slakit._time._instant import (
@@ -172,7 +173,8 @@ def _pause_arrays(pauses: object, n: int, scalar: bool) -> k.Grouped:
     return k.normalize(grouped)
 
 
-@attrs.frozen(repr=False)
+@node("business_clock", call="BusinessClock")
+@attrs.frozen
 class BusinessClock:
     """A clock that runs only while ``calendar`` is open, vectorised over ticket queues.
 
@@ -185,7 +187,7 @@ class BusinessClock:
         '2026-10-26T07:30:00+00:00'
     """
 
-    calendar: Calendar = attrs.field()
+    calendar: Calendar = attrs.field(metadata=shown(positional=True))
 
     @calendar.validator
     def _check(self, _attribute: attrs.Attribute[Calendar], value: object) -> None:
@@ -343,9 +345,6 @@ class BusinessClock:
         accrued = b - base[g] - before
         counted = accrued < d[g]
         return k.sum_by_group(g, np.where(counted, length, 0), base.shape[0])
-
-    def __repr__(self) -> str:
-        return f"BusinessClock({self.calendar!r})"
 
 
 def business_clock(calendar: Calendar) -> BusinessClock:

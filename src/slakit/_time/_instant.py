@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr
 from slakit.exceptions import DefinitionError, NaiveDatetimeError, UnknownZoneError
 
 __all__ = [
@@ -102,6 +102,11 @@ def format_us(us: int) -> str:
     """Format an instant as ISO 8601 in UTC with a ``Z`` suffix (microseconds only if any)."""
     text = from_us(us).isoformat()
     return text.replace("+00:00", "Z")
+
+
+def instant_text(us: int) -> str:
+    """Return the instant ``us`` as source text: a quoted ISO 8601 string (for reprs)."""
+    return repr(format_us(us))
 
 
 @functools.cache

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr, node, shown
 from slakit._time._instant import (
     InstantLike,
     format_us,
@@ -178,7 +178,9 @@ class Period(DSLRepr):
 class PeriodRule(DSLRepr, abc.ABC):
     """How an agreement cuts time into billing periods, in a zone."""
 
-    tz: str = attrs.field(default="UTC", validator=_check_zone, kw_only=True)
+    tz: str = attrs.field(
+        default="UTC", validator=_check_zone, kw_only=True, metadata=shown(always=True)
+    )
 
     @abc.abstractmethod
     def period(self, label: str) -> Period:
@@ -311,7 +313,8 @@ def _month_start(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, last))
 
 
-@attrs.frozen(repr=False)
+@node("monthly")
+@attrs.frozen
 class Monthly(_GridRule):
     """Months in a zone, from local midnight on the anchor day to the same day a month later.
 
@@ -348,10 +351,6 @@ class Monthly(_GridRule):
         start = "on the 1st" if self.day == 1 else f"on day {self.day}"
         return f"write a month as 'YYYY-MM', for example '2026-10' (the period starting {start})"
 
-    def __repr__(self) -> str:
-        day = "" if self.day == 1 else f", day={self.day}"
-        return f"monthly(tz={self.tz!r}{day})"
-
 
 def monthly(*, tz: str = "UTC", day: int = 1) -> Monthly:
     """Return the rule "months in zone ``tz``, starting on ``day`` of the month".
@@ -385,7 +384,8 @@ def _check_month(_instance: object, attribute: attrs.Attribute[int], value: obje
         )
 
 
-@attrs.frozen(repr=False)
+@node("quarterly")
+@attrs.frozen
 class Quarterly(_GridRule):
     """Quarters of three months; fiscal quarters when ``start_month`` is not January.
 
@@ -414,10 +414,6 @@ class Quarterly(_GridRule):
     def _label_help(self) -> str:
         return "write a quarter as 'YYYY-Qn', for example '2026-Q3'"
 
-    def __repr__(self) -> str:
-        month = "" if self.start_month == 1 else f", start_month={self.start_month}"
-        return f"quarterly(tz={self.tz!r}{month})"
-
 
 def quarterly(*, tz: str = "UTC", start_month: int = 1) -> Quarterly:
     """Return the rule "quarters in zone ``tz``", fiscal when ``start_month`` is not 1.
@@ -429,7 +425,8 @@ def quarterly(*, tz: str = "UTC", start_month: int = 1) -> Quarterly:
     return Quarterly(tz=tz, start_month=start_month)
 
 
-@attrs.frozen(repr=False)
+@node("yearly")
+@attrs.frozen
 class Yearly(_GridRule):
     """Years from local midnight on the 1st of ``start_month``, named by their first year."""
 
@@ -451,10 +448,6 @@ class Yearly(_GridRule):
     @property
     def _label_help(self) -> str:
         return "write a year as 'YYYY', for example '2026'"
-
-    def __repr__(self) -> str:
-        month = "" if self.start_month == 1 else f", start_month={self.start_month}"
-        return f"yearly(tz={self.tz!r}{month})"
 
 
 def yearly(*, tz: str = "UTC", start_month: int = 1) -> Yearly:
@@ -485,7 +478,8 @@ def _date_label(value: str) -> dt.date | None:
         return None
 
 
-@attrs.frozen(repr=False)
+@node("weeks")
+@attrs.frozen
 class Weeks(_GridRule):
     """Weeks of seven local days starting on ``starting``, labelled by their first date.
 
@@ -525,9 +519,6 @@ class Weeks(_GridRule):
         iso = " or an ISO week such as '2026-W43'" if self.starting == "Mon" else ""
         return f"name a week by its first day, a {self.starting}, as 'YYYY-MM-DD'{iso}"
 
-    def __repr__(self) -> str:
-        return f"weeks(tz={self.tz!r}, starting={self.starting!r})"
-
 
 def weeks(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
     """Return the rule "weeks starting on ``starting`` in zone ``tz``".
@@ -559,7 +550,8 @@ def _canonical_anchor(value: object) -> str:
     return day.isoformat()
 
 
-@attrs.frozen(repr=False)
+@node("rolling")
+@attrs.frozen
 class Rolling(_GridRule):
     """Back-to-back periods of ``days`` local days, counted from the date ``start``.
 
@@ -596,9 +588,6 @@ class Rolling(_GridRule):
             f"name a period by its first day as 'YYYY-MM-DD'; periods start every "
             f"{self.days} days from {self.start}"
         )
-
-    def __repr__(self) -> str:
-        return f"rolling(days={self.days}, start={self.start!r}, tz={self.tz!r})"
 
 
 def rolling(*, days: int, start: str | dt.date, tz: str = "UTC") -> Rolling:

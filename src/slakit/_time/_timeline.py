@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._repr import DSLRepr
+from slakit._node import DSLRepr
 from slakit._time import _kernels as k
 from slakit._time._instant import InstantLike, describe_us, format_us, from_us, to_us
 from slakit.exceptions import DefinitionError

@@ -12,15 +12,6 @@ types with ``credit_kernel()``:
   scaling, escalation, earn-back;
 - ``_claims``: claim windows, chronic breaches, remedies reported only.
 
-Importing this package imports every kernel module listed in ``FAMILIES``,
-so every kernel is registered before any rule is checked or evaluated.
+The modules are imported, with every other module that registers something,
+by ``slakit._engine._families``.
 """
-
-from __future__ import annotations
-
-from slakit._engine._credits import _claims, _combinators, _compensation, _remedies
-
-__all__ = ["FAMILIES"]
-
-#: The kernel modules, one per DSL module of rules: adding a family means adding it here.
-FAMILIES = (_compensation, _remedies, _combinators, _claims)

@@ -26,6 +26,7 @@ from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._engine._inputs import Inputs
 from slakit._money import Money
+from slakit._registry import Registry
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._report import CreditColumn
@@ -252,17 +253,13 @@ class Credits:
 
 R = TypeVar("R", bound=CreditRule)
 Kernel = Callable[[Any, CreditContext], Credits]
-_KERNELS: dict[type, Kernel] = {}
+#: The credit kernel of each rule type (and of each credit base), filled by ``credit_kernel``.
+KERNELS: Registry[Kernel] = Registry("credit kernel")
 
 
 def credit_kernel(rule_type: type[R]) -> Callable[[Callable[[R, CreditContext], Credits]], Kernel]:
     """Register the decorated function as the kernel of ``rule_type``."""
-
-    def decorate(kernel: Callable[[R, CreditContext], Credits]) -> Kernel:
-        _KERNELS[rule_type] = kernel
-        return kernel
-
-    return decorate
+    return KERNELS.register(rule_type)
 
 
 def run(rule: CreditRule, ctx: CreditContext) -> Credits:
@@ -271,10 +268,9 @@ def run(rule: CreditRule, ctx: CreditContext) -> Credits:
     Raises:
         DefinitionError: no kernel evaluates this kind of rule.
     """
-    for cls in type(rule).__mro__:
-        kernel = _KERNELS.get(cls)
-        if kernel is not None:
-            return kernel(rule, ctx)
+    kernel = KERNELS.get(type(rule))
+    if kernel is not None:
+        return kernel(rule, ctx)
     raise DefinitionError(f"no kernel evaluates {type(rule).__name__} rules like {rule!r}")
 
 
@@ -288,7 +284,7 @@ def check_rule(rule: CreditRule, agreement: Agreement) -> None:
     stack = [rule]
     while stack:
         node = stack.pop()
-        if not any(cls in _KERNELS for cls in type(node).__mro__):
+        if type(node) not in KERNELS:
             raise DefinitionError(f"no kernel evaluates {type(node).__name__} rules like {node!r}")
         stack.extend(node.children())
     other = rule.currencies() - {agreement.tier.fee.currency}
