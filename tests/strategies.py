@@ -339,84 +339,24 @@ def request_measures(draw: st.DrawFn) -> sla.Measure:
 # --- compensation ----------------------------------------------------------------------------
 
 
-def _shapes(measure: sla.Uptime, *, monotone: bool) -> list[st.SearchStrategy[sla.CreditRule]]:
-    """Strategies of leaf credit rules on ``measure`` (monotone in down time if asked)."""
-    targets = st.sampled_from(["99.9%", "99.5%", "99%"])
-    usd = st.integers(0, 500).map(lambda cents: sla.usd(sla.Money(cents, "USD").amount / 100))
-    shapes = [
-        sst.credit_schedules(measure, max_bands=3),
-        st.builds(
-            lambda table: sla.credit_schedule(measure, table),
-            st.sampled_from(
-                [
-                    {"< 99.9%": "10%", "< 99%": "25%"},
-                    {"<= 99.95%": "5%", "< 98%": "50%", "< 90%": "100%"},
-                    {"< 99.99%": "10%"},
-                ]
-            ),
-        ),
-        st.builds(lambda t, m: sla.per_breach(measure >= t, m), targets, usd),
-        st.builds(
-            lambda t, steps: sla.linear(
-                measure >= t, share="5%", per="0.1%", at_most="60%", steps=steps
-            ),
-            targets,
-            st.sampled_from(["exact", "whole", "started"]),
-        ),
-        st.builds(lambda k: sla.prorated(measure, multiple=k), st.integers(1, 20)),
-        st.builds(
-            lambda every, steps: sla.per_downtime(
-                measure, every=sla.minutes(every), worth=sla.days(1), steps=steps
-            ),
-            st.integers(1, 120),
-            st.sampled_from(["started", "whole", "exact"]),
-        ),
-    ]
-    if not monotone:
-        shapes.append(
-            st.builds(
-                lambda table: sla.credit_schedule(measure, table),
-                st.just({"[99%, 99.9%)": "30%", "(-inf, 99%)": "10%"}),
-            )
-        )
-    return shapes
+#: The month the compensation laws evaluate.
+LAW_PERIOD = "2026-10"
 
 
-def credit_rules(
-    measure: sla.Uptime | None = None, *, monotone: bool = False, bonus: bool = False
-) -> st.SearchStrategy[sla.CreditRule]:
-    """Draw a compensation rule tree over ``measure`` (uptime by default), in USD.
+def billing(
+    services: Sequence[str] = SERVICES, period: str = LAW_PERIOD
+) -> list[sla.Charge | sla.UnitPrice]:
+    """Return the billing data that rules drawn with ``billing=True`` read, for ``services``.
 
-    ``monotone=True`` keeps to rules whose credit never falls as down time grows
-    (no first-match, no unordered schedules); ``bonus=True`` may wrap rules in
-    :func:`slakit.bonus`.
+    Each service has charges of three kinds (300.00, 200.00 and 100.00 USD:
+    ``'usage'``, ``'support'``, ``'upfront'``) and an hourly price of 1.50 USD.
     """
-    measure = measure if measure is not None else sla.uptime()
-    leaves = st.one_of(*_shapes(measure, monotone=monotone))
-
-    def extend(children: st.SearchStrategy[sla.CreditRule]) -> st.SearchStrategy[sla.CreditRule]:
-        pair = st.tuples(children, children)
-        options = [
-            pair.map(lambda p: p[0] + p[1]),
-            pair.map(lambda p: p[0] | p[1]),
-            st.builds(
-                lambda r, limit: sla.cap(r, at_most=limit),
-                children,
-                st.sampled_from([sla.usd("150"), "20%", "100%"]),
-            ),
-            st.builds(
-                lambda r, inclusive: sla.minimum(r, sla.usd("1"), inclusive=inclusive),
-                children,
-                st.booleans(),
-            ),
-        ]
-        if not monotone:
-            options.append(pair.map(lambda p: sla.first(p[0], p[1])))
-        if bonus:
-            options.append(children.map(sla.bonus))
-        return st.one_of(*options)
-
-    return st.recursive(leaves, extend, max_leaves=5)
+    out: list[sla.Charge | sla.UnitPrice] = []
+    for service in services:
+        for kind, amount in (("usage", "300.00"), ("support", "200.00"), ("upfront", "100.00")):
+            out.append(sla.Charge(service, period, kind, sla.usd(amount)))
+        out.append(sla.UnitPrice(service, "hour", sla.usd("1.50")))
+    return out
 
 
 # --- agreements as data (tiers, parties, catalogue, versions) ------------------------------
@@ -515,7 +455,8 @@ def data_tiers(draw: st.DrawFn, name: str = "gold") -> sla.Tier:
             objectives.append(measure <= sla.milliseconds(draw(st.integers(1, 500))))
         else:
             objectives.append(draw(data_objectives(measure)))
-    compensation = draw(st.none() | credit_rules(uptime))
+    rules = sst.credit_rules(uptime, monotone=False, bonus=True, billing=True, max_leaves=4)
+    compensation = draw(st.none() | rules)
     return sla.Tier(
         name,
         fee=draw(st.sampled_from([sla.usd("12000.00"), sla.usd("0"), sla.usd("99.995")])),
@@ -569,7 +510,7 @@ def data_agreements(draw: st.DrawFn, *, amendments: bool = True) -> sla.Agreemen
                     sla.monthly(),
                     sla.monthly(tz="Europe/Berlin", day=15),
                     sla.quarterly(),
-                    sla.weeks(),
+                    sla.weekly_periods(),
                 ]
             )
         ),

@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import slakit as sla
+from slakit import strategies as sst
 from slakit._data._formats import toml_dumps
 from slakit.exceptions import AgreementDataError, SlakitError
 from tests.examples import readme_agreement
-from tests.strategies import credit_rules, data_agreements, data_tiers
+from tests.strategies import data_agreements, data_tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "docs" / "schema" / "agreement.schema.json"
@@ -56,7 +57,7 @@ def test_generated_data_matches_the_schema(agreement: sla.Agreement) -> None:
 
 
 @settings(deadline=None)
-@given(credit_rules(sla.uptime(), bonus=True))
+@given(sst.credit_rules(monotone=False, bonus=True, billing=True))
 def test_every_credit_rule_round_trips(rule: sla.CreditRule) -> None:
     """Any compensation tree, including bonuses, reads back equal."""
     tier = sla.Tier("t", fee=sla.usd("1.00"), compensation=rule)

@@ -181,3 +181,22 @@ def test_a_sourceless_install_works(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
+
+
+def test_the_groups_of_all_are_the_layers_their_names_live_in() -> None:
+    """Each comment of ``__all__`` starts with the layer that defines every name under it."""
+    source = (Path(slakit.__file__).parent / "__init__.py").read_text(encoding="utf-8")
+    block = source[source.index("__all__ = [") : source.index("\n]\n")]
+    layer = ""
+    for line in block.splitlines()[1:]:
+        text = line.strip()
+        if text.startswith("# "):
+            layer = text[2:].split(":")[0].split(" ")[0]
+            continue
+        name = text.strip('",')
+        module = slakit._EXPORTS[name].split(".")[1]
+        expected = module.strip("_") if module in _LAYERS else "money"
+        assert layer == expected, f"{name} (in {slakit._EXPORTS[name]}) is grouped under {layer!r}"
+
+
+_LAYERS = ("_time", "_events", "_dsl", "_engine", "_results", "_data")

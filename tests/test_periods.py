@@ -124,21 +124,21 @@ def test_calendar_and_fiscal_years() -> None:
 )
 def test_weeks_start_on_any_weekday(starting: str, label: str) -> None:
     """The week holding Wednesday 21 October 2026 starts on the chosen weekday."""
-    period = sla.weeks(tz="UTC", starting=starting).containing("2026-10-21T12:00:00Z")
+    period = sla.weekly_periods(tz="UTC", starting=starting).containing("2026-10-21T12:00:00Z")
     assert period.label == label
     assert period.length_us == 7 * 24 * H
 
 
 def test_a_week_across_a_dst_change_is_an_hour_longer() -> None:
     """The Berlin week of 19-26 October 2026 lasts 169 hours; ISO labels name it too."""
-    rule = sla.weeks(tz="Europe/Berlin")
+    rule = sla.weekly_periods(tz="Europe/Berlin")
     assert rule.period("2026-10-19") == rule.period("2026-W43")
     assert rule.period("2026-W43").length_us == 169 * H
 
 
 def test_a_week_starting_at_a_skipped_midnight() -> None:
     """In Santiago midnight of Sunday 6 September 2026 is skipped; the week starts at 01:00."""
-    rule = sla.weeks(tz="America/Santiago", starting="Sun")
+    rule = sla.weekly_periods(tz="America/Santiago", starting="Sun")
     period = rule.period("2026-09-06")
     assert period.local_start().isoformat() == "2026-09-06T01:00:00-03:00"
     assert rule.containing(period.start - 1).label == "2026-08-30"
@@ -186,8 +186,8 @@ def test_parse_period_reads_years_quarters_months_weeks_and_days(
         (lambda: sla.monthly().period("2026-Q3"), "write a month as 'YYYY-MM'"),
         (lambda: sla.quarterly().period("2026-Q5"), "write a quarter as 'YYYY-Qn'"),
         (lambda: sla.yearly().period("26"), "write a year as 'YYYY'"),
-        (lambda: sla.weeks(starting="Sun").period("2026-10-19"), "a Sun, as 'YYYY-MM-DD'"),
-        (lambda: sla.weeks().period("2026-W60"), "ISO week"),
+        (lambda: sla.weekly_periods(starting="Sun").period("2026-10-19"), "a Sun, as 'YYYY-MM-DD'"),
+        (lambda: sla.weekly_periods().period("2026-W60"), "ISO week"),
         (lambda: sla.rolling(days=7, start="2026-01-01").period("2026-01-02"), "every 7 days"),
         (lambda: sla.monthly().resolve(202610), "must be a label"),  # type: ignore[arg-type]
     ],
@@ -247,7 +247,7 @@ def test_the_eligible_fraction_counts_elapsed_time_across_dst() -> None:
             lambda tz: sla.monthly(tz=tz, day=15),
             lambda tz: sla.quarterly(tz=tz, start_month=2),
             lambda tz: sla.yearly(tz=tz, start_month=7),
-            lambda tz: sla.weeks(tz=tz, starting="Wed"),
+            lambda tz: sla.weekly_periods(tz=tz, starting="Wed"),
             lambda tz: sla.rolling(days=30, start="2026-01-01", tz=tz),
         ]
     ),
@@ -275,7 +275,7 @@ def test_periods_tile_time(tz: str, instant: int, rule: object) -> None:
         (lambda: sla.monthly(day=0), DefinitionError, "from 1 to 31"),
         (lambda: sla.quarterly(start_month=13), DefinitionError, "start_month=13"),
         (lambda: sla.yearly(start_month=0), DefinitionError, "start_month=0"),
-        (lambda: sla.weeks(starting="Fun"), DefinitionError, "starting='Fun'"),
+        (lambda: sla.weekly_periods(starting="Fun"), DefinitionError, "starting='Fun'"),
         (lambda: sla.rolling(days=0, start="2026-01-01"), DefinitionError, "days=0"),
         (lambda: sla.rolling(days=7, start="2026-02-30"), DefinitionError, "start='2026-02-30'"),
         (lambda: sla.monthly(tz="Europe/Berln"), UnknownZoneError, "did you mean 'Europe/Berlin'"),
@@ -302,10 +302,18 @@ def test_reprs_read_as_the_calls_that_build_them() -> None:
         sla.monthly(tz="UTC", day=15),
         sla.quarterly(start_month=4),
         sla.yearly(tz="Asia/Kolkata", start_month=7),
-        sla.weeks(starting="sunday"),
+        sla.weekly_periods(starting="sunday"),
         sla.rolling(days=28, start=dt.date(2026, 1, 5)),
     ]
     names = {name: getattr(sla, name) for name in sla.__all__}
     for rule in rules:
         assert eval(repr(rule), names) == rule
-    assert repr(sla.weeks(starting="sunday")) == "weeks(tz='UTC', starting='Sun')"
+    assert repr(sla.weekly_periods(starting="sunday")) == "weekly_periods(tz='UTC', starting='Sun')"
+
+
+def test_weeks_is_a_duration_and_weekly_periods_the_period_rule() -> None:
+    """``weeks(n)`` is a length of time like ``days(n)``; week periods are ``weekly_periods()``."""
+    assert sla.weeks(2) == sla.days(14)
+    assert isinstance(sla.weekly_periods(starting="Sun"), sla.PeriodRule)
+    with pytest.raises(DefinitionError, match=r"weekly_periods\(tz=\.\.\.\)"):
+        sla.weeks(tz="UTC")  # type: ignore[arg-type]

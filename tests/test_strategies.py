@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import slakit as sla
 from slakit import strategies as sst
+from slakit._dsl._claims import ReportOnly
+from slakit._dsl._combinators import (
+    Cap,
+    EarnBack,
+    Scaled,
+)
+from slakit._dsl._compensation import Charges
+from slakit._dsl._remedies import UnitRefund
+from slakit._node import node_name
 from slakit.strategies import _hypothesis_setup_hook
 from tests.strategies import schedule_agreement
 
@@ -50,6 +60,8 @@ BAD_ARGUMENTS = [
     lambda: sst.credit_schedules(monotone="yes"),  # type: ignore[arg-type]
     lambda: sst.credit_rules(max_leaves=0),
     lambda: sst.credit_rules(bonus=1),  # type: ignore[arg-type]
+    lambda: sst.credit_rules(billing="yes"),  # type: ignore[arg-type]
+    lambda: sst.credit_rules(sla.incident_count()),  # objectives on it take no '99.9%'
     lambda: sst.tiers(compensation=SCHEDULE),  # type: ignore[arg-type]
     lambda: sst.agreements(services=[]),
     lambda: sst.agreements(services=["a", "a"]),
@@ -166,6 +178,116 @@ def test_rules_use_one_currency(rule: sla.CreditRule) -> None:
     tier = sla.Tier("t", fee=sla.eur("100.00"), compensation=rule)
     agreement = sla.Agreement(provider="p", customer="c", services=["a"], tier=tier)
     assert sla.evaluate(agreement, [], period="2026-10").total.currency == "EUR"
+
+
+#: The factory that makes each rule class of the DSL: the name ``@node`` gives it.
+FACTORIES: dict[type[sla.CreditRule], str] = {c: str(node_name(c)) for c in sst._rule_classes()}
+#: The options that make a shape of their own, beyond the factory.
+OPTIONS = [
+    "credit_schedule in any order",
+    "cap per quarter",
+    "cap per year",
+    "cap per rolling 3",
+    "cap per agreement",
+    "cap across services",
+    "scaled by a measure",
+    "refund_per at a unit price",
+    "credit_schedule on charges",
+    "linear on charges",
+    "prorated on charges",
+    "per_downtime on charges",
+]
+MONOTONE_SHAPES = [
+    "credit_schedule",
+    "per_breach",
+    "linear",
+    "prorated",
+    "per_downtime",
+    "refund_per",
+    "total",
+    "largest",
+    "cap",
+    "minimum",
+    "scaled",
+    "credit_schedule on charges",
+    "linear on charges",
+    "prorated on charges",
+    "per_downtime on charges",
+    "refund_per at a unit price",
+]
+
+
+def shapes(rule: sla.CreditRule) -> set[str]:
+    """Name every shape in ``rule``: each node's factory, and the options that make another."""
+    name = FACTORIES[type(rule)]
+    out = {name}
+    if isinstance(rule, sla.CreditSchedule) and not rule.monotone():
+        out.add(f"{name} in any order")
+    if isinstance(rule, Cap):
+        out |= {f"cap per {rule.per}"} if rule.per != "period" else set()
+        out |= {"cap across services"} if rule.across == "services" else set()
+    if isinstance(rule, Scaled) and isinstance(rule.by, sla.Measure):
+        out.add("scaled by a measure")
+    if isinstance(rule, UnitRefund) and isinstance(rule.price, str):
+        out.add("refund_per at a unit price")
+    if isinstance(getattr(rule, "base", None), Charges):
+        out.add(f"{name} on charges")
+    for child in rule.children():
+        out |= shapes(child)
+    return out
+
+
+def _find(strategy: st.SearchStrategy[sla.CreditRule], shape: str) -> sla.CreditRule:
+    """Return a rule drawn from ``strategy`` that has ``shape``, from a fixed seed."""
+    return find(
+        strategy,
+        lambda rule: shape in shapes(rule),
+        settings=settings(max_examples=5000, database=None, phases=[Phase.generate]),
+        random=random.Random(0),
+    )
+
+
+def test_a_rule_class_without_a_shape_of_its_own_gets_one_from_its_factory() -> None:
+    """A new credit shape reaches the laws at once: its shape is derived from its factory."""
+    measure = sla.uptime()
+    leaf = sla.per_breach(measure >= "99%", sla.usd(1))
+    derived = {s.name: s for s in sst._with_derived([], leaf, measure, "USD", arity=True)}
+    assert {"earn_back", "escalate", "minimum", "total"} <= set(derived)
+    rule = find(
+        derived["earn_back"].strategy(st.just(leaf)),
+        lambda r: True,
+        settings=settings(database=None),
+        random=random.Random(0),
+    )
+    assert isinstance(rule, EarnBack)
+    assert rule.rule == leaf
+
+
+def test_a_factory_with_parameters_it_cannot_draw_gives_no_derived_shape() -> None:
+    """A parameter of a type the derivation does not know (``remedy: str``) is not guessed."""
+    assert sst._derived_shape(ReportOnly, sla.uptime(), "USD") is None
+
+
+@pytest.mark.parametrize("shape", [*FACTORIES.values(), *OPTIONS])
+def test_credit_rules_draw_every_shape(shape: str) -> None:
+    """With every option on, credit_rules() draws each shape of the DSL."""
+    rules = sst.credit_rules(monotone=False, bonus=True, billing=True)
+    assert shape in shapes(_find(rules, shape))
+
+
+@pytest.mark.parametrize("shape", MONOTONE_SHAPES)
+def test_monotone_rules_still_draw_every_monotone_shape(shape: str) -> None:
+    """With monotone=True, each shape that keeps the promise is still drawn."""
+    rule = _find(sst.credit_rules(billing=True, bonus=True), shape)
+    assert rule.monotone()
+
+
+@settings(max_examples=50)
+@given(sst.credit_rules(billing=True, bonus=True, max_leaves=5))
+def test_monotone_rules_say_they_are_monotone(rule: sla.CreditRule) -> None:
+    """Every rule drawn with monotone=True (the default) is monotone by its own method."""
+    assert rule.monotone()
+    assert shapes(rule) <= set(MONOTONE_SHAPES)
 
 
 @settings(max_examples=25)

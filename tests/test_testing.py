@@ -115,6 +115,32 @@ def test_skips_say_why() -> None:
     assert sltest.check_monotone(no_rule, max_examples=5).status == "passed"
 
 
+FIRST = sla.first(SCHEDULE, sla.per_breach(UPTIME >= "99%", sla.usd("1")))
+POOLED = sla.cap(SCHEDULE, at_most="20%", across="services")
+HELD = sla.earn_back(SCHEDULE, when=UPTIME >= "99.9%", periods=2)
+
+
+@pytest.mark.parametrize(
+    ("rule", "culprit"),
+    [
+        # the part named is the one that breaks the promise, under sums and caps
+        (SCHEDULE + FIRST, FIRST),
+        (sla.cap(sla.bonus(SCHEDULE) | SCHEDULE, at_most="50%"), sla.bonus(SCHEDULE)),
+        # a pooled cap gives one service less when another's credit grows
+        (POOLED, POOLED),
+        # history: the credit depends on earlier periods
+        (SCHEDULE + HELD, HELD),
+    ],
+)
+def test_check_monotone_names_the_part_that_breaks_the_promise(
+    rule: sla.CreditRule, culprit: sla.CreditRule
+) -> None:
+    """A rule that does not promise monotony is skipped, and the note names its culprit."""
+    result = sltest.check_monotone(agreement_with(rule))
+    assert result.status == "skipped"
+    assert result.note == f"not monotone in down time by design: {culprit!r}"
+
+
 def test_round_trip_skips_without_a_codec(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without slakit.to_data the round trip is skipped with a note naming the codec."""
     monkeypatch.setattr(sla, "to_data", None, raising=False)  # as if slakit had no codec

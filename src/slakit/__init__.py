@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 # package (which would import ``slakit.__main__`` and start the CLI); tests/test_namespace.py
 # fails when the three lists disagree. To add a public name, add it to all three.
 if TYPE_CHECKING:
-    # --- time: instants, durations, spans, timelines -------------------------------------------
+    # --- time: instants, durations, spans, timelines ----------------------------------------------
     from slakit._time._instant import (
         Duration,
         days,
@@ -33,10 +33,11 @@ if TYPE_CHECKING:
         milliseconds,
         minutes,
         seconds,
+        weeks,
     )
     from slakit._time._timeline import Span, Timeline
 
-    # --- time: billing periods ----------------------------------------------------------------
+    # --- time: billing periods --------------------------------------------------------------------
     from slakit._time._periods import (
         Monthly,
         Period,
@@ -45,11 +46,11 @@ if TYPE_CHECKING:
         parse_period,
         quarterly,
         rolling,
-        weeks,
+        weekly_periods,
         yearly,
     )
 
-    # --- time: calendars (service windows) ----------------------------------------------------
+    # --- time: calendars (service windows) and business clocks ------------------------------------
     from slakit._time._calendar import (
         Calendar,
         always,
@@ -65,17 +66,24 @@ if TYPE_CHECKING:
     )
     from slakit._time._clock import BusinessClock, business_clock
 
-    # --- events ------------------------------------------------------------------------------
+    # --- events: outages, maintenance, deployments ------------------------------------------------
     from slakit._events._records import Deployment, Event, Maintenance, Outage
     from slakit._events._table import EventTable
 
-    # --- dsl: money ----------------------------------------------------------------------------
-    from slakit._money import Money, Rounding, eur, gbp, jpy, money, usd
+    # --- events: requests -------------------------------------------------------------------------
+    from slakit._events._requests import Request, RequestTable
+
+    # --- events: support tickets ------------------------------------------------------------------
+    from slakit._events._tickets import Ticket, TicketTable
+
+    # --- events: claims and billing data ----------------------------------------------------------
+    from slakit._events._claims import Claim, ClaimTable
     from slakit._events._billing import Charge, ChargeTable, UnitPrice
 
-    # --- dsl: measures, objectives, exclusions -------------------------------------------------
-    from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
-    from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
+    # --- money (serves every layer) ---------------------------------------------------------------
+    from slakit._money import Money, Rounding, eur, gbp, jpy, money, usd
+
+    # --- dsl: measures, objectives, exclusions ----------------------------------------------------
     from slakit._dsl._measures import Measure
     from slakit._dsl._uptime import (
         BucketRule,
@@ -86,9 +94,30 @@ if TYPE_CHECKING:
         at_least,
         uptime,
     )
+    from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
+    from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
     from slakit._dsl._objectives import Objective
 
-    # --- dsl: compensation ---------------------------------------------------------------------
+    # --- dsl: request measures --------------------------------------------------------------------
+    from slakit._dsl._requests import (
+        BucketAvailability,
+        ErrorRateUptime,
+        LatencyPercentile,
+        LatencyShare,
+        RequestMeasure,
+        RequestRatio,
+        bucket_availability,
+        error_rate_uptime,
+        latency_percentile,
+        latency_share,
+        success_ratio,
+    )
+
+    # --- dsl: ticket and incident measures --------------------------------------------------------
+    from slakit._dsl._tickets import OnTimeRatio, TicketTime, resolution_time, response_time
+    from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
+
+    # --- dsl: compensation ------------------------------------------------------------------------
     from slakit._dsl._compensation import (
         Band,
         Base,
@@ -147,64 +176,40 @@ if TYPE_CHECKING:
         within_cycles,
         within_days,
     )
-    from slakit._events._claims import Claim, ClaimTable
-    from slakit._engine._statement import Statement, statement
 
-    # --- dsl: tiers and agreements -------------------------------------------------------------
+    # --- dsl: tiers, agreements, parties, catalogue, amendments, levels ---------------------------
     from slakit._dsl._agreement import Agreement, Tier
-
-    # --- dsl: request measures (success ratios, request buckets, latency) ----------------------
-    from slakit._events._requests import Request, RequestTable
-    from slakit._dsl._requests import (
-        BucketAvailability,
-        ErrorRateUptime,
-        LatencyPercentile,
-        LatencyShare,
-        RequestMeasure,
-        RequestRatio,
-        bucket_availability,
-        error_rate_uptime,
-        latency_percentile,
-        latency_share,
-        success_ratio,
-    )
-    from slakit._results._requests import BucketNote, RequestEvidence
-
-    # --- agreements as products: parties, catalogue, reporting, versions; as data ----------------
     from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
-    from slakit._data._diff import Change, diff
     from slakit._dsl._versions import Amendment, Version
-    from slakit._data._codec import from_data, to_data
-    from slakit._data._formats import dumps, loads, read_agreement, write_agreement
-    from slakit._data._schema import agreement_schema
-    from slakit._results._schedule import render_schedule
+    from slakit._dsl._levels import Level, level, levels
 
-    # --- engine --------------------------------------------------------------------------------
+    # --- engine: evaluation, statements, comparisons, roll-ups ------------------------------------
     from slakit._engine._plan import Plan, compile_agreement, evaluate
-    from slakit._engine._compare import (  # what-if and versions, built on evaluate
+    from slakit._engine._statement import Statement, statement
+    from slakit._engine._compare import (
         Comparison,
         ComparisonRow,
         VersionedReport,
         compare,
         evaluate_versions,
     )
-
-    # --- agreements: customers, levels, operational agreements ---------------------------------
-    from slakit._dsl._levels import Level, level, levels
     from slakit._engine._rollup import PassBack, PassBackRow, pass_back, rollup
-    from slakit._results._rollup import OlaMiss, Rollup, RollupRow
 
-    # --- support and incidents: tickets, response and resolution times, incident statistics ----
-    from slakit._events._tickets import Ticket, TicketTable
-    from slakit._dsl._tickets import OnTimeRatio, TicketTime, resolution_time, response_time
-    from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
-    from slakit._results._tickets import TicketEvidence, TicketNote
-
-    # --- results -------------------------------------------------------------------------------
-    from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
+    # --- results: reports, values, evidence, schedules --------------------------------------------
     from slakit._results._report import Report, ServiceReport
-    from slakit._results._uncovered import UncoveredGroup, UncoveredRow
     from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
+    from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
+    from slakit._results._uncovered import UncoveredGroup, UncoveredRow
+    from slakit._results._requests import BucketNote, RequestEvidence
+    from slakit._results._tickets import TicketEvidence, TicketNote
+    from slakit._results._rollup import OlaMiss, Rollup, RollupRow
+    from slakit._results._schedule import render_schedule
+
+    # --- data: agreements as plain data -----------------------------------------------------------
+    from slakit._data._codec import from_data, to_data
+    from slakit._data._formats import dumps, loads, read_agreement, write_agreement
+    from slakit._data._schema import agreement_schema
+    from slakit._data._diff import Change, diff
 
 __all__ = [
     # time: instants, durations, spans, timelines
@@ -218,6 +223,7 @@ __all__ = [
     "milliseconds",
     "minutes",
     "seconds",
+    "weeks",
     # time: billing periods
     "Monthly",
     "Period",
@@ -226,9 +232,9 @@ __all__ = [
     "parse_period",
     "quarterly",
     "rolling",
-    "weeks",
+    "weekly_periods",
     "yearly",
-    # time: calendars (service windows)
+    # time: calendars (service windows) and business clocks
     "BusinessClock",
     "Calendar",
     "always",
@@ -242,13 +248,25 @@ __all__ = [
     "recurring",
     "union",
     "weekly",
-    # events
+    # events: outages, maintenance, deployments
     "Deployment",
     "Event",
     "EventTable",
     "Maintenance",
     "Outage",
-    # dsl: money
+    # events: requests
+    "Request",
+    "RequestTable",
+    # events: support tickets
+    "Ticket",
+    "TicketTable",
+    # events: claims and billing data
+    "Charge",
+    "ChargeTable",
+    "Claim",
+    "ClaimTable",
+    "UnitPrice",
+    # money (serves every layer)
     "Money",
     "Rounding",
     "eur",
@@ -256,41 +274,57 @@ __all__ = [
     "jpy",
     "money",
     "usd",
-    "Charge",
-    "ChargeTable",
-    "UnitPrice",
     # dsl: measures, objectives, exclusions
     "BucketRule",
-    "Composite",
-    "mean_of",
-    "pooled",
-    "worst_of",
     "ComponentRule",
-    "all_of",
-    "any_of",
-    "at_least",
+    "Composite",
     "Exclusion",
     "Measure",
     "Objective",
     "ScheduledMaintenance",
     "Uptime",
+    "all_of",
+    "any_of",
+    "at_least",
+    "mean_of",
+    "pooled",
     "scheduled_maintenance",
     "uptime",
+    "worst_of",
+    # dsl: request measures
+    "BucketAvailability",
+    "ErrorRateUptime",
+    "LatencyPercentile",
+    "LatencyShare",
+    "RequestMeasure",
+    "RequestRatio",
+    "bucket_availability",
+    "error_rate_uptime",
+    "latency_percentile",
+    "latency_share",
+    "success_ratio",
+    # dsl: ticket and incident measures
+    "IncidentMeasure",
+    "OnTimeRatio",
+    "TicketTime",
+    "incident_count",
+    "longest_outage",
+    "mtbf",
+    "mttr",
+    "resolution_time",
+    "response_time",
     # dsl: compensation
     "Band",
-    "Bound",
-    "CreditRule",
-    "CreditSchedule",
-    "credit_schedule",
     "Base",
     "Bonus",
+    "Bound",
     "Cap",
     "Charges",
     "Chronic",
-    "Claim",
     "ClaimRequired",
-    "ClaimTable",
     "ClaimWindow",
+    "CreditRule",
+    "CreditSchedule",
     "DowntimeUnits",
     "EarnBack",
     "Escalate",
@@ -304,15 +338,15 @@ __all__ = [
     "Prorated",
     "ReportOnly",
     "Scaled",
-    "Statement",
     "Total",
     "UnitRefund",
+    "after_ticket_closes",
     "bonus",
     "cap",
     "charges",
     "chronic",
-    "after_ticket_closes",
     "claim_required",
+    "credit_schedule",
     "earn_back",
     "escalate",
     "fee",
@@ -327,94 +361,68 @@ __all__ = [
     "refund_per",
     "report_only",
     "scaled",
-    "statement",
     "total",
     "within_cycles",
     "within_days",
-    # dsl: tiers and agreements
+    # dsl: tiers, agreements, parties, catalogue, amendments, levels
     "Agreement",
-    "Tier",
-    # dsl: request measures
-    "BucketAvailability",
-    "BucketNote",
-    "ErrorRateUptime",
-    "LatencyPercentile",
-    "LatencyShare",
-    "Request",
-    "RequestEvidence",
-    "RequestMeasure",
-    "RequestRatio",
-    "RequestTable",
-    "bucket_availability",
-    "error_rate_uptime",
-    "latency_percentile",
-    "latency_share",
-    "success_ratio",
-    # agreements as products: parties, catalogue, reporting, versions; as data
     "Amendment",
-    "Change",
+    "Level",
     "Party",
     "Reporting",
     "Service",
+    "Tier",
     "Version",
-    "agreement_schema",
-    "diff",
-    "dumps",
-    "from_data",
-    "loads",
-    "party",
-    "read_agreement",
-    "reporting",
-    "service",
-    "to_data",
-    "write_agreement",
-    "render_schedule",
-    "Comparison",
-    "ComparisonRow",
-    "VersionedReport",
-    "compare",
-    "evaluate_versions",
-    # engine
-    "Plan",
-    "compile_agreement",
-    "evaluate",
-    # agreements: customers, levels, operational agreements
-    "Level",
-    "OlaMiss",
-    "Rollup",
-    "RollupRow",
     "level",
     "levels",
+    "party",
+    "reporting",
+    "service",
+    # engine: evaluation, statements, comparisons, roll-ups
+    "Comparison",
+    "ComparisonRow",
     "PassBack",
     "PassBackRow",
+    "Plan",
+    "Statement",
+    "VersionedReport",
+    "compare",
+    "compile_agreement",
+    "evaluate",
+    "evaluate_versions",
     "pass_back",
     "rollup",
-    # support and incidents
-    "IncidentMeasure",
-    "OnTimeRatio",
-    "Ticket",
-    "TicketEvidence",
-    "TicketNote",
-    "TicketTable",
-    "TicketTime",
-    "incident_count",
-    "longest_outage",
-    "mtbf",
-    "mttr",
-    "resolution_time",
-    "response_time",
-    # results
+    "statement",
+    # results: reports, values, evidence, schedules
+    "BucketNote",
     "Compensation",
     "CreditLine",
     "EventNote",
     "MeasureEvidence",
     "ObjectiveResult",
+    "OlaMiss",
     "Reconciliation",
     "Report",
+    "RequestEvidence",
+    "Rollup",
+    "RollupRow",
     "ServiceReport",
+    "TicketEvidence",
+    "TicketNote",
     "UncoveredGroup",
     "UncoveredRow",
     "Verdict",
+    "render_schedule",
+    # data: agreements as plain data
+    "Change",
+    "agreement_schema",
+    "diff",
+    "dumps",
+    "from_data",
+    "loads",
+    "read_agreement",
+    "to_data",
+    "write_agreement",
 ]
 
 
@@ -431,6 +439,7 @@ _EXPORTS: dict[str, str] = {
     "milliseconds": "slakit._time._instant",
     "minutes": "slakit._time._instant",
     "seconds": "slakit._time._instant",
+    "weeks": "slakit._time._instant",
     # time: billing periods
     "Monthly": "slakit._time._periods",
     "Period": "slakit._time._periods",
@@ -439,9 +448,9 @@ _EXPORTS: dict[str, str] = {
     "parse_period": "slakit._time._periods",
     "quarterly": "slakit._time._periods",
     "rolling": "slakit._time._periods",
-    "weeks": "slakit._time._periods",
+    "weekly_periods": "slakit._time._periods",
     "yearly": "slakit._time._periods",
-    # time: calendars (service windows)
+    # time: calendars (service windows) and business clocks
     "BusinessClock": "slakit._time._clock",
     "Calendar": "slakit._time._calendar",
     "always": "slakit._time._calendar",
@@ -455,13 +464,25 @@ _EXPORTS: dict[str, str] = {
     "recurring": "slakit._time._calendar",
     "union": "slakit._time._calendar",
     "weekly": "slakit._time._calendar",
-    # events
+    # events: outages, maintenance, deployments
     "Deployment": "slakit._events._records",
     "Event": "slakit._events._records",
     "EventTable": "slakit._events._table",
     "Maintenance": "slakit._events._records",
     "Outage": "slakit._events._records",
-    # dsl: money
+    # events: requests
+    "Request": "slakit._events._requests",
+    "RequestTable": "slakit._events._requests",
+    # events: support tickets
+    "Ticket": "slakit._events._tickets",
+    "TicketTable": "slakit._events._tickets",
+    # events: claims and billing data
+    "Charge": "slakit._events._billing",
+    "ChargeTable": "slakit._events._billing",
+    "Claim": "slakit._events._claims",
+    "ClaimTable": "slakit._events._claims",
+    "UnitPrice": "slakit._events._billing",
+    # money (serves every layer)
     "Money": "slakit._money",
     "Rounding": "slakit._money",
     "eur": "slakit._money",
@@ -469,41 +490,57 @@ _EXPORTS: dict[str, str] = {
     "jpy": "slakit._money",
     "money": "slakit._money",
     "usd": "slakit._money",
-    "Charge": "slakit._events._billing",
-    "ChargeTable": "slakit._events._billing",
-    "UnitPrice": "slakit._events._billing",
     # dsl: measures, objectives, exclusions
     "BucketRule": "slakit._dsl._uptime",
-    "Composite": "slakit._dsl._composites",
-    "mean_of": "slakit._dsl._composites",
-    "pooled": "slakit._dsl._composites",
-    "worst_of": "slakit._dsl._composites",
     "ComponentRule": "slakit._dsl._uptime",
-    "all_of": "slakit._dsl._uptime",
-    "any_of": "slakit._dsl._uptime",
-    "at_least": "slakit._dsl._uptime",
+    "Composite": "slakit._dsl._composites",
     "Exclusion": "slakit._dsl._exclusions",
     "Measure": "slakit._dsl._measures",
     "Objective": "slakit._dsl._objectives",
     "ScheduledMaintenance": "slakit._dsl._exclusions",
     "Uptime": "slakit._dsl._uptime",
+    "all_of": "slakit._dsl._uptime",
+    "any_of": "slakit._dsl._uptime",
+    "at_least": "slakit._dsl._uptime",
+    "mean_of": "slakit._dsl._composites",
+    "pooled": "slakit._dsl._composites",
     "scheduled_maintenance": "slakit._dsl._exclusions",
     "uptime": "slakit._dsl._uptime",
+    "worst_of": "slakit._dsl._composites",
+    # dsl: request measures
+    "BucketAvailability": "slakit._dsl._requests",
+    "ErrorRateUptime": "slakit._dsl._requests",
+    "LatencyPercentile": "slakit._dsl._requests",
+    "LatencyShare": "slakit._dsl._requests",
+    "RequestMeasure": "slakit._dsl._requests",
+    "RequestRatio": "slakit._dsl._requests",
+    "bucket_availability": "slakit._dsl._requests",
+    "error_rate_uptime": "slakit._dsl._requests",
+    "latency_percentile": "slakit._dsl._requests",
+    "latency_share": "slakit._dsl._requests",
+    "success_ratio": "slakit._dsl._requests",
+    # dsl: ticket and incident measures
+    "IncidentMeasure": "slakit._dsl._incidents",
+    "OnTimeRatio": "slakit._dsl._tickets",
+    "TicketTime": "slakit._dsl._tickets",
+    "incident_count": "slakit._dsl._incidents",
+    "longest_outage": "slakit._dsl._incidents",
+    "mtbf": "slakit._dsl._incidents",
+    "mttr": "slakit._dsl._incidents",
+    "resolution_time": "slakit._dsl._tickets",
+    "response_time": "slakit._dsl._tickets",
     # dsl: compensation
     "Band": "slakit._dsl._compensation",
-    "Bound": "slakit._dsl._compensation",
-    "CreditRule": "slakit._dsl._compensation",
-    "CreditSchedule": "slakit._dsl._compensation",
-    "credit_schedule": "slakit._dsl._compensation",
     "Base": "slakit._dsl._compensation",
     "Bonus": "slakit._dsl._combinators",
+    "Bound": "slakit._dsl._compensation",
     "Cap": "slakit._dsl._combinators",
     "Charges": "slakit._dsl._compensation",
     "Chronic": "slakit._dsl._claims",
-    "Claim": "slakit._events._claims",
     "ClaimRequired": "slakit._dsl._claims",
-    "ClaimTable": "slakit._events._claims",
     "ClaimWindow": "slakit._dsl._claims",
+    "CreditRule": "slakit._dsl._compensation",
+    "CreditSchedule": "slakit._dsl._compensation",
     "DowntimeUnits": "slakit._dsl._remedies",
     "EarnBack": "slakit._dsl._combinators",
     "Escalate": "slakit._dsl._combinators",
@@ -517,15 +554,15 @@ _EXPORTS: dict[str, str] = {
     "Prorated": "slakit._dsl._remedies",
     "ReportOnly": "slakit._dsl._claims",
     "Scaled": "slakit._dsl._combinators",
-    "Statement": "slakit._engine._statement",
     "Total": "slakit._dsl._combinators",
     "UnitRefund": "slakit._dsl._remedies",
+    "after_ticket_closes": "slakit._dsl._claims",
     "bonus": "slakit._dsl._combinators",
     "cap": "slakit._dsl._combinators",
     "charges": "slakit._dsl._compensation",
     "chronic": "slakit._dsl._claims",
-    "after_ticket_closes": "slakit._dsl._claims",
     "claim_required": "slakit._dsl._claims",
+    "credit_schedule": "slakit._dsl._compensation",
     "earn_back": "slakit._dsl._combinators",
     "escalate": "slakit._dsl._combinators",
     "fee": "slakit._dsl._compensation",
@@ -540,94 +577,68 @@ _EXPORTS: dict[str, str] = {
     "refund_per": "slakit._dsl._remedies",
     "report_only": "slakit._dsl._claims",
     "scaled": "slakit._dsl._combinators",
-    "statement": "slakit._engine._statement",
     "total": "slakit._dsl._combinators",
     "within_cycles": "slakit._dsl._claims",
     "within_days": "slakit._dsl._claims",
-    # dsl: tiers and agreements
+    # dsl: tiers, agreements, parties, catalogue, amendments, levels
     "Agreement": "slakit._dsl._agreement",
-    "Tier": "slakit._dsl._agreement",
-    # dsl: request measures
-    "BucketAvailability": "slakit._dsl._requests",
-    "BucketNote": "slakit._results._requests",
-    "ErrorRateUptime": "slakit._dsl._requests",
-    "LatencyPercentile": "slakit._dsl._requests",
-    "LatencyShare": "slakit._dsl._requests",
-    "Request": "slakit._events._requests",
-    "RequestEvidence": "slakit._results._requests",
-    "RequestMeasure": "slakit._dsl._requests",
-    "RequestRatio": "slakit._dsl._requests",
-    "RequestTable": "slakit._events._requests",
-    "bucket_availability": "slakit._dsl._requests",
-    "error_rate_uptime": "slakit._dsl._requests",
-    "latency_percentile": "slakit._dsl._requests",
-    "latency_share": "slakit._dsl._requests",
-    "success_ratio": "slakit._dsl._requests",
-    # agreements as products: parties, catalogue, reporting, versions; as data
     "Amendment": "slakit._dsl._versions",
-    "Change": "slakit._data._diff",
+    "Level": "slakit._dsl._levels",
     "Party": "slakit._dsl._catalog",
     "Reporting": "slakit._dsl._catalog",
     "Service": "slakit._dsl._catalog",
+    "Tier": "slakit._dsl._agreement",
     "Version": "slakit._dsl._versions",
-    "agreement_schema": "slakit._data._schema",
-    "diff": "slakit._data._diff",
-    "dumps": "slakit._data._formats",
-    "from_data": "slakit._data._codec",
-    "loads": "slakit._data._formats",
-    "party": "slakit._dsl._catalog",
-    "read_agreement": "slakit._data._formats",
-    "reporting": "slakit._dsl._catalog",
-    "service": "slakit._dsl._catalog",
-    "to_data": "slakit._data._codec",
-    "write_agreement": "slakit._data._formats",
-    "render_schedule": "slakit._results._schedule",
-    "Comparison": "slakit._engine._compare",
-    "ComparisonRow": "slakit._engine._compare",
-    "VersionedReport": "slakit._engine._compare",
-    "compare": "slakit._engine._compare",
-    "evaluate_versions": "slakit._engine._compare",
-    # engine
-    "Plan": "slakit._engine._plan",
-    "compile_agreement": "slakit._engine._plan",
-    "evaluate": "slakit._engine._plan",
-    # agreements: customers, levels, operational agreements
-    "Level": "slakit._dsl._levels",
-    "OlaMiss": "slakit._results._rollup",
-    "Rollup": "slakit._results._rollup",
-    "RollupRow": "slakit._results._rollup",
     "level": "slakit._dsl._levels",
     "levels": "slakit._dsl._levels",
+    "party": "slakit._dsl._catalog",
+    "reporting": "slakit._dsl._catalog",
+    "service": "slakit._dsl._catalog",
+    # engine: evaluation, statements, comparisons, roll-ups
+    "Comparison": "slakit._engine._compare",
+    "ComparisonRow": "slakit._engine._compare",
     "PassBack": "slakit._engine._rollup",
     "PassBackRow": "slakit._engine._rollup",
+    "Plan": "slakit._engine._plan",
+    "Statement": "slakit._engine._statement",
+    "VersionedReport": "slakit._engine._compare",
+    "compare": "slakit._engine._compare",
+    "compile_agreement": "slakit._engine._plan",
+    "evaluate": "slakit._engine._plan",
+    "evaluate_versions": "slakit._engine._compare",
     "pass_back": "slakit._engine._rollup",
     "rollup": "slakit._engine._rollup",
-    # support and incidents
-    "IncidentMeasure": "slakit._dsl._incidents",
-    "OnTimeRatio": "slakit._dsl._tickets",
-    "Ticket": "slakit._events._tickets",
-    "TicketEvidence": "slakit._results._tickets",
-    "TicketNote": "slakit._results._tickets",
-    "TicketTable": "slakit._events._tickets",
-    "TicketTime": "slakit._dsl._tickets",
-    "incident_count": "slakit._dsl._incidents",
-    "longest_outage": "slakit._dsl._incidents",
-    "mtbf": "slakit._dsl._incidents",
-    "mttr": "slakit._dsl._incidents",
-    "resolution_time": "slakit._dsl._tickets",
-    "response_time": "slakit._dsl._tickets",
-    # results
+    "statement": "slakit._engine._statement",
+    # results: reports, values, evidence, schedules
+    "BucketNote": "slakit._results._requests",
     "Compensation": "slakit._results._values",
     "CreditLine": "slakit._results._values",
     "EventNote": "slakit._results._evidence",
     "MeasureEvidence": "slakit._results._evidence",
     "ObjectiveResult": "slakit._results._values",
+    "OlaMiss": "slakit._results._rollup",
     "Reconciliation": "slakit._results._evidence",
     "Report": "slakit._results._report",
+    "RequestEvidence": "slakit._results._requests",
+    "Rollup": "slakit._results._rollup",
+    "RollupRow": "slakit._results._rollup",
     "ServiceReport": "slakit._results._report",
+    "TicketEvidence": "slakit._results._tickets",
+    "TicketNote": "slakit._results._tickets",
     "UncoveredGroup": "slakit._results._uncovered",
     "UncoveredRow": "slakit._results._uncovered",
     "Verdict": "slakit._results._values",
+    "render_schedule": "slakit._results._schedule",
+    # data: agreements as plain data
+    "Change": "slakit._data._diff",
+    "agreement_schema": "slakit._data._schema",
+    "diff": "slakit._data._diff",
+    "dumps": "slakit._data._formats",
+    "from_data": "slakit._data._codec",
+    "loads": "slakit._data._formats",
+    "read_agreement": "slakit._data._formats",
+    "to_data": "slakit._data._codec",
+    "write_agreement": "slakit._data._formats",
 }
 
 

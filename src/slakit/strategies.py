@@ -26,18 +26,23 @@ works, and ``st.builds`` fills arguments of those types.
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
+import attrs
+
 import slakit as sla
 from slakit._dsl._combinators import EarnBack, Escalate
-from slakit._dsl._compensation import CreditRule, CreditSchedule
-from slakit._dsl._remedies import Linear, PerBreach
+from slakit._dsl._compensation import Base, CreditRule, CreditSchedule
+from slakit._dsl._remedies import Linear, PerBreach, counts_time
 from slakit._money import minor_unit
+from slakit._node import node_name
 from slakit._ratio import ratio
 from slakit.exceptions import SlakitError
 
@@ -105,12 +110,23 @@ _THRESHOLDS = ("99%", "99.9%", "99.5%", "99.95%", "99.99%", "95%", "98%", "90%",
 _CREDITS = ("10%", "25%", "50%", "100%", "5%", "30%", "15%")
 
 
-def _named(name: str) -> Callable[[_F], _F]:
-    """Give a composite the public strategy's name, so its repr shows the user's call."""
+def _shown_as(public: Callable[..., object]) -> Callable[[_F], _F]:
+    """Give a composite the public strategy's name and signature, so its repr shows the user's call.
+
+    The composite's own parameters need no defaults: the public function's are
+    the only ones, and the repr leaves out the arguments passed as they are.
+    """
 
     def rename(f: _F) -> _F:
-        f.__name__ = name
-        f.__qualname__ = name
+        own = inspect.signature(f)
+        shown = inspect.signature(public)
+        draw = next(iter(own.parameters.values()))
+        f.__name__ = public.__name__
+        f.__qualname__ = public.__qualname__
+        f.__signature__ = shown.replace(  # type: ignore[attr-defined]
+            parameters=[draw, *shown.parameters.values()],
+            return_annotation=own.return_annotation,
+        )
         return f
 
     return rename
@@ -231,12 +247,12 @@ def _check_duration_or_zero(value: object, name: str) -> sla.Duration:
 
 
 @st.composite
-@_named("durations")
+@_shown_as(durations)
 def _durations(
     draw: st.DrawFn,
     *,
-    min_value: sla.Duration = _ONE_MICROSECOND,
-    max_value: sla.Duration = _ONE_DAY,
+    min_value: sla.Duration,
+    max_value: sla.Duration,
 ) -> sla.Duration:
     return sla.microseconds(draw(st.integers(min_value.us, max_value.us)))
 
@@ -258,8 +274,8 @@ def period_rules(*, zones: Sequence[str] = DEFAULT_ZONES) -> st.SearchStrategy[s
 
 
 @st.composite
-@_named("period_rules")
-def _period_rules(draw: st.DrawFn, *, zones: Sequence[str] = DEFAULT_ZONES) -> sla.PeriodRule:
+@_shown_as(period_rules)
+def _period_rules(draw: st.DrawFn, *, zones: Sequence[str]) -> sla.PeriodRule:
     tz = draw(st.sampled_from(list(zones)))
     kind = draw(st.sampled_from(["monthly", "anchored", "quarterly", "weeks"]))
     if kind == "monthly":
@@ -268,7 +284,7 @@ def _period_rules(draw: st.DrawFn, *, zones: Sequence[str] = DEFAULT_ZONES) -> s
         return sla.monthly(tz=tz, day=draw(st.integers(2, 28)))
     if kind == "quarterly":
         return sla.quarterly(tz=tz)
-    return sla.weeks(tz=tz, starting=draw(st.sampled_from(["Mon", "Sun"])))
+    return sla.weekly_periods(tz=tz, starting=draw(st.sampled_from(["Mon", "Sun"])))
 
 
 def periods(
@@ -299,13 +315,13 @@ def periods(
 
 
 @st.composite
-@_named("periods")
+@_shown_as(periods)
 def _periods(
     draw: st.DrawFn,
-    rule: sla.PeriodRule | None = None,
+    rule: sla.PeriodRule | None,
     *,
-    min_year: int = 2024,
-    max_year: int = 2030,
+    min_year: int,
+    max_year: int,
 ) -> sla.Period:
     chosen = (
         rule
@@ -355,13 +371,13 @@ def timelines(
 
 
 @st.composite
-@_named("timelines")
+@_shown_as(timelines)
 def _timelines(
     draw: st.DrawFn,
     *,
-    within: sla.Span | sla.Period | None = None,
-    max_spans: int = 5,
-    unit: sla.Duration = _ONE_SECOND,
+    within: sla.Span | sla.Period | None,
+    max_spans: int,
+    unit: sla.Duration,
 ) -> sla.Timeline:
     lo, hi = _within_span(within)
     n = (hi - lo) // unit.us
@@ -391,8 +407,8 @@ def calendars(*, zones: Sequence[str] = DEFAULT_ZONES) -> st.SearchStrategy[sla.
 
 
 @st.composite
-@_named("calendars")
-def _calendars(draw: st.DrawFn, *, zones: Sequence[str] = DEFAULT_ZONES) -> sla.Calendar:
+@_shown_as(calendars)
+def _calendars(draw: st.DrawFn, *, zones: Sequence[str]) -> sla.Calendar:
     if draw(st.booleans()):
         tz = draw(st.sampled_from(list(zones)))
         window = sla.weekly(
@@ -429,13 +445,13 @@ def amounts(
 
 
 @st.composite
-@_named("amounts")
+@_shown_as(amounts)
 def _amounts(
     draw: st.DrawFn,
-    currency: str = "USD",
+    currency: str,
     *,
-    min_value: Decimal | int = 0,
-    max_value: Decimal | int = 100_000,
+    min_value: Decimal | int,
+    max_value: Decimal | int,
 ) -> sla.Money:
     digits = minor_unit(currency)
     scale = 10**digits
@@ -462,7 +478,7 @@ def uptime_measures() -> st.SearchStrategy[sla.Uptime]:
 
 
 @st.composite
-@_named("uptime_measures")
+@_shown_as(uptime_measures)
 def _uptime_measures(draw: st.DrawFn) -> sla.Uptime:
     min_outage = draw(st.sampled_from([0, 1, 5]))
     granularity = draw(st.sampled_from([None, 1, 5, 60]))
@@ -498,13 +514,13 @@ def credit_schedules(
 
 
 @st.composite
-@_named("credit_schedules")
+@_shown_as(credit_schedules)
 def _credit_schedules(
     draw: st.DrawFn,
-    measure: sla.Measure | None = None,
+    measure: sla.Measure | None,
     *,
-    max_bands: int = 4,
-    monotone: bool = True,
+    max_bands: int,
+    monotone: bool,
 ) -> sla.CreditSchedule:
     measure = measure if measure is not None else sla.uptime()
     thresholds = draw(
@@ -534,19 +550,37 @@ def credit_rules(
     max_leaves: int = 3,
     monotone: bool = True,
     bonus: bool = False,
+    billing: bool = False,
 ) -> st.SearchStrategy[sla.CreditRule]:
     """Return a strategy for compensation rules on ``measure`` (``uptime()`` if None).
 
-    Leaves are credit schedules, fixed amounts per breach, linear credits per
-    step of shortfall and pro-rated refunds; they combine with ``+``
-    ([`slakit.total()`][slakit.total]), ``|`` ([`slakit.largest()`][slakit.largest]),
-    [`slakit.cap()`][slakit.cap]
-    and, unless ``monotone=True``, [`slakit.first()`][slakit.first]; ``bonus=True`` may wrap
-    a rule in [`slakit.bonus()`][slakit.bonus]. With ``monotone=True`` (default) a worse
-    value never earns less. Shrinks towards a single credit schedule.
+    Every shape of credit the DSL has is drawn. Leaves: credit schedules,
+    [`per_breach()`][slakit.per_breach], [`linear()`][slakit.linear] and, on a
+    measure of down time, [`prorated()`][slakit.prorated],
+    [`per_downtime()`][slakit.per_downtime] and [`refund_per()`][slakit.refund_per];
+    remedies without money, [`report_only()`][slakit.report_only] and
+    [`chronic()`][slakit.chronic]. They combine with ``+``
+    ([`total()`][slakit.total]), ``|`` ([`largest()`][slakit.largest]),
+    [`first()`][slakit.first], [`in_order()`][slakit.in_order],
+    [`cap()`][slakit.cap] (per period, over longer windows and across
+    services), [`minimum()`][slakit.minimum], [`scaled()`][slakit.scaled] (by a
+    constant, or by the measure), [`escalate()`][slakit.escalate],
+    [`earn_back()`][slakit.earn_back] and
+    [`claim_required()`][slakit.claim_required]; ``bonus=True`` adds
+    [`bonus()`][slakit.bonus].
+
+    With ``monotone=True`` (default) only the shapes whose
+    [`monotone()`][slakit.CreditRule.monotone] holds are drawn, so more down time
+    never lowers a credit. ``billing=True`` adds credits that need billing data
+    beside the events: shares of [`charges()`][slakit.charges] (all kinds,
+    ``'usage'``, or all but ``'upfront'``) and refunds at the ``'hour'`` price;
+    evaluate them with a [`Charge`][slakit.Charge] for each service and period and
+    a [`UnitPrice`][slakit.UnitPrice] of unit ``'hour'``. A rule that needs claims
+    pays nothing without them. Shrinks towards a single credit schedule.
 
     Raises:
-        InvalidArgument: a bad measure or currency, or ``max_leaves < 1``.
+        InvalidArgument: a bad measure or currency, ``max_leaves < 1``, or a
+            measure whose objectives take no percentage.
 
     Examples:
         >>> credit_rules(currency="EUR", max_leaves=2)
@@ -555,60 +589,363 @@ def credit_rules(
     _check_measure(measure)
     _check_currency(currency)
     _check_size(max_leaves, "max_leaves", 1)
-    _check_type(monotone, bool, "monotone", "True or False")
-    _check_type(bonus, bool, "bonus", "True or False")
+    for name, flag in (("monotone", monotone), ("bonus", bonus), ("billing", billing)):
+        _check_type(flag, bool, name, "True or False")
+    chosen = measure if measure is not None else sla.uptime()
+    try:
+        _rule_trees(chosen, currency, max_leaves, monotone, bonus, billing)
+    except SlakitError as exc:
+        raise InvalidArgument(
+            f"measure={measure!r} must take targets such as '99.9%', like uptime(): {exc}"
+        ) from None
     return _credit_rules(
-        measure, currency=currency, max_leaves=max_leaves, monotone=monotone, bonus=bonus
+        measure,
+        currency=currency,
+        max_leaves=max_leaves,
+        monotone=monotone,
+        bonus=bonus,
+        billing=billing,
     )
+
+
+@attrs.frozen
+class _Shape:
+    """One way the DSL makes a credit rule: from ``arity`` rules and a drawn option.
+
+    ``build(rules, option)`` makes the rule. ``probe`` is an option for which
+    the shape promises least; the shape is drawn under ``monotone=True`` when
+    ``build`` on monotone rules and ``probe`` gives a monotone rule, because a
+    shape that keeps the promise there keeps it for every option drawn.
+    """
+
+    name: str
+    arity: int
+    build: Callable[[tuple[CreditRule, ...], Any], CreditRule]
+    options: st.SearchStrategy[Any]
+    probe: Any
+
+    def monotone(self, leaf: CreditRule) -> bool:
+        """Return whether the shape is monotone when its rules are ``leaf``."""
+        return self.build((leaf,) * self.arity, self.probe).monotone()
+
+    def strategy(self, rules: st.SearchStrategy[CreditRule]) -> st.SearchStrategy[CreditRule]:
+        """Return the strategy for this shape, its rules drawn from ``rules``."""
+        drawn = st.tuples(st.tuples(*[rules] * self.arity), self.options)
+        return drawn.map(lambda parts: self.build(*parts))
+
+
+_REMEDIES = ("root-cause analysis within 5 business days", "a service review meeting")
+_SHARES = ("5%", "10%", "2.5%")
+_STEPS = ("exact", "whole", "started")
+#: Caps other than per period on each service: (per, across).
+_CAP_WINDOWS = (
+    ("quarter", "service"),
+    ("period", "services"),
+    ("year", "service"),
+    ("rolling 3", "service"),
+    ("agreement", "services"),
+)
+_CLAIM_WINDOWS = (sla.within_days(sla.days(30)), sla.within_cycles(1), sla.within_cycles(2))
+
+
+def _leaves(measure: sla.Measure, currency: str, *, billing: bool) -> list[_Shape]:
+    """Return the leaf shapes of credit rules on ``measure``."""
+    m = measure
+    objectives = st.sampled_from(_THRESHOLDS[:5]).map(lambda t: m >= t)
+    money = _amounts(currency, min_value=1, max_value=500)
+    probe_money = sla.money(1, currency)
+    kinds: list[Base] = [sla.fee()]
+    if billing:
+        kinds += [sla.charges(), sla.charges("usage"), sla.charges(excluding="upfront")]
+    bases = st.sampled_from(kinds)
+
+    def schedules(ordered: bool) -> st.SearchStrategy[Any]:
+        tables = _credit_schedules(m, max_bands=3, monotone=ordered)
+        return st.tuples(tables, bases).map(lambda p: attrs.evolve(p[0], base=p[1]))
+
+    out = [
+        _Shape(
+            "credit_schedule",
+            0,
+            lambda _, schedule: schedule,
+            schedules(ordered=True),
+            sla.credit_schedule(m, {"< 99%": "10%"}),
+        ),
+        _Shape(
+            "credit_schedule in any order",
+            0,
+            lambda _, schedule: schedule,
+            schedules(ordered=False),
+            sla.credit_schedule(m, {"[99%, 99.9%)": "10%", "(-inf, 99%)": "5%"}),
+        ),
+        _Shape(
+            "per_breach",
+            0,
+            lambda _, o: sla.per_breach(o[0], o[1]),
+            st.tuples(objectives, money),
+            (m >= "99%", probe_money),
+        ),
+        _Shape(
+            "linear",
+            0,
+            lambda _, o: sla.linear(
+                o[0], share=o[1], per=o[2], at_most=o[3], steps=o[4], base=o[5]
+            ),
+            st.tuples(
+                objectives,
+                st.sampled_from(_SHARES),
+                st.sampled_from(["0.1%", "1%", "0.05%"]),
+                st.sampled_from(["50%", None, "100%"]),
+                st.sampled_from(_STEPS),
+                bases,
+            ),
+            (m >= "99%", "5%", "0.1%", None, "exact", sla.fee()),
+        ),
+        _Shape(
+            "report_only",
+            0,
+            lambda _, o: sla.report_only(o[0], o[1]),
+            st.tuples(objectives, st.sampled_from(_REMEDIES)),
+            (m >= "99%", _REMEDIES[0]),
+        ),
+        _Shape(
+            "chronic",
+            0,
+            lambda _, o: sla.chronic(o[0], breached=min(o[1], o[2]), of_last=o[2]),
+            st.tuples(objectives, st.integers(1, 6), st.integers(1, 6)),
+            (m >= "99%", 3, 6),
+        ),
+    ]
+    if counts_time(m):
+        out += _time_leaves(m, money, bases, billing=billing)
+    return out
+
+
+def _time_leaves(
+    measure: sla.Measure,
+    money: st.SearchStrategy[sla.Money],
+    bases: st.SearchStrategy[Any],
+    *,
+    billing: bool,
+) -> list[_Shape]:
+    """Return the leaf shapes that count the down time of ``measure``."""
+    m = measure
+    prices: st.SearchStrategy[Any] = money | st.just("hour") if billing else money
+    worths: st.SearchStrategy[Any] = st.sampled_from([sla.days(1), sla.hours(1)]) | money
+    return [
+        _Shape(
+            "prorated",
+            0,
+            lambda _, o: sla.prorated(m, multiple=o[0], basis=o[1], base=o[2]),
+            st.tuples(
+                st.integers(1, 10),
+                st.sampled_from(["period", "eligible", sla.days(30), sla.quarterly()]),
+                bases,
+            ),
+            (1, "period", sla.fee()),
+        ),
+        _Shape(
+            "per_downtime",
+            0,
+            lambda _, o: sla.per_downtime(m, every=o[0], worth=o[1], steps=o[2], base=o[3]),
+            st.tuples(st.integers(1, 240).map(sla.minutes), worths, st.sampled_from(_STEPS), bases),
+            (sla.hours(1), sla.days(1), "started", sla.fee()),
+        ),
+        _Shape(
+            "refund_per",
+            0,
+            lambda _, o: sla.refund_per(m, every=o[0], down_over=o[1], price=o[2]),
+            st.tuples(
+                st.sampled_from([sla.hours(1), sla.minutes(30)]),
+                st.sampled_from([0, 6, 15]).map(sla.minutes),
+                prices,
+            ),
+            (sla.hours(1), sla.minutes(6), sla.usd(1)),
+        ),
+    ]
+
+
+def _combinators(measure: sla.Measure, currency: str, *, bonus: bool) -> list[_Shape]:
+    """Return the shapes that combine rules."""
+    m = measure
+    objectives = st.sampled_from(_THRESHOLDS[:5]).map(lambda t: m >= t)
+    limits = st.sampled_from(["50%", "100%", "25%"]) | _amounts(
+        currency, min_value=10, max_value=500
+    )  # at least 10, above any floor drawn below
+    floors = _amounts(currency, min_value=0, max_value=5)
+    out = [
+        _Shape("total", 2, lambda r, _: sla.total(*r), st.none(), None),
+        _Shape("largest", 2, lambda r, _: sla.largest(*r), st.none(), None),
+        _Shape("first", 2, lambda r, _: sla.first(*r), st.none(), None),
+        _Shape("in_order", 2, lambda r, _: sla.in_order(*r), st.none(), None),
+        _Shape("cap", 1, lambda r, limit: sla.cap(r[0], at_most=limit), limits, "50%"),
+        _Shape(
+            "cap over a window or across services",
+            1,
+            lambda r, o: sla.cap(r[0], at_most=o[0], per=o[1][0], across=o[1][1]),
+            st.tuples(limits, st.sampled_from(_CAP_WINDOWS)),
+            ("50%", _CAP_WINDOWS[0]),
+        ),
+        _Shape(
+            "minimum",
+            1,
+            lambda r, o: sla.minimum(r[0], o[0], inclusive=o[1]),
+            st.tuples(floors, st.booleans()),
+            (sla.money(1, currency), False),
+        ),
+        _Shape(
+            "scaled",
+            1,
+            lambda r, share: sla.scaled(r[0], by=share),
+            st.sampled_from(["40%", "100%", "0%"]),
+            "40%",
+        ),
+        _Shape(
+            "escalate",
+            2,
+            lambda r, o: sla.escalate(r[0], to=r[1], when=o[0], after=o[1]),
+            st.tuples(objectives, st.integers(1, 3)),
+            (m >= "99%", 1),
+        ),
+        _Shape(
+            "earn_back",
+            1,
+            lambda r, o: sla.earn_back(r[0], when=o[0], periods=o[1]),
+            st.tuples(objectives, st.integers(1, 3)),
+            (m >= "99%", 1),
+        ),
+        _Shape(
+            "claim_required",
+            1,
+            lambda r, window: sla.claim_required(r[0], window),
+            st.sampled_from(_CLAIM_WINDOWS),
+            _CLAIM_WINDOWS[0],
+        ),
+    ]
+    if counts_time(m):
+        out.append(
+            _Shape(
+                "scaled by the measure",
+                1,
+                lambda r, bad: sla.scaled(r[0], by=m, bad=bad),
+                st.booleans(),
+                False,
+            )
+        )
+    if bonus:
+        out.append(_Shape("bonus", 1, lambda r, _: sla.bonus(r[0]), st.none(), None))
+    return out
+
+
+def _parameter_draws(measure: sla.Measure, currency: str) -> dict[str, tuple[Any, Any]]:
+    """Return what a derived shape draws for each parameter type: (strategy, probe value)."""
+    objectives = st.sampled_from(_THRESHOLDS[:5]).map(lambda t: measure >= t)
+    return {
+        "Objective": (objectives, measure >= "99%"),
+        "Measure": (st.just(measure), measure),
+        "Money": (_amounts(currency, min_value=1, max_value=500), sla.money(1, currency)),
+        "Duration": (st.sampled_from([sla.hours(1), sla.days(1)]), sla.hours(1)),
+        "int": (st.integers(1, 3), 1),
+    }
+
+
+def _derived_shape(cls: type, measure: sla.Measure, currency: str) -> _Shape | None:
+    """Return a shape for a rule class from its factory's signature, or ``None`` if it cannot.
+
+    The factory is the function ``@node`` names, in the class's module. Its
+    ``CreditRule`` parameters take the drawn rules, positionally; every other
+    parameter without a default is drawn by its annotation; defaults are kept.
+    This is how a new credit shape reaches the laws before it has a shape of
+    its own here.
+    """
+    name = node_name(cls)
+    module = sys.modules[cls.__dict__.get("__defined_in__", cls.__module__)]
+    factory = getattr(module, name or "", None)
+    if not callable(factory):
+        return None
+    draws = _parameter_draws(measure, currency)
+    rules: list[str] = []
+    options: dict[str, tuple[Any, Any]] = {}
+    for parameter in inspect.signature(factory).parameters.values():
+        annotation = str(parameter.annotation).replace("'", "")
+        if annotation in ("CreditRule", "slakit.CreditRule"):
+            rules.append(parameter.name)
+        elif parameter.default is inspect.Parameter.empty:
+            if annotation not in draws:
+                return None
+            options[parameter.name] = draws[annotation]
+
+    def build(drawn: tuple[CreditRule, ...], values: dict[str, Any]) -> CreditRule:
+        result: CreditRule = factory(*drawn, **values)
+        return result
+
+    return _Shape(
+        str(name),
+        len(rules),
+        build,
+        st.fixed_dictionaries({k: s for k, (s, _) in options.items()}),
+        {k: probe for k, (_, probe) in options.items()},
+    )
+
+
+def _rule_classes() -> list[type]:
+    """Return every credit rule class of the DSL, in the order of their names."""
+    from slakit._dsl._families import node_classes
+
+    return [c for _, c in sorted(node_classes().items()) if issubclass(c, CreditRule)]
+
+
+def _with_derived(
+    shapes: list[_Shape], leaf: CreditRule, measure: sla.Measure, currency: str, *, arity: bool
+) -> list[_Shape]:
+    """Return ``shapes`` and a derived shape for each rule class none of them builds."""
+    built = {type(s.build((leaf,) * s.arity, s.probe)) for s in shapes}
+    for cls in _rule_classes():
+        if cls in built or cls is sla.Bonus:  # bonus() is drawn only on request
+            continue
+        derived = _derived_shape(cls, measure, currency)
+        if derived is not None and (derived.arity > 0) == arity:
+            shapes.append(derived)
+    return shapes
 
 
 @functools.lru_cache(maxsize=64)
-def _rule_trees(
-    measure: sla.Measure, currency: str, max_leaves: int, monotone: bool, bonus: bool
+def _rule_trees(  # noqa: PLR0917
+    measure: sla.Measure, currency: str, max_leaves: int, monotone: bool, bonus: bool, billing: bool
 ) -> st.SearchStrategy[CreditRule]:
-    amount = _amounts(currency, min_value=1, max_value=500)
-    targets = st.sampled_from(_THRESHOLDS[:5])
-    leaves: st.SearchStrategy[CreditRule] = st.one_of(
-        _credit_schedules(measure, max_bands=3, monotone=monotone),
-        st.builds(lambda t, m: sla.per_breach(measure >= t, m), targets, amount),
-        st.builds(
-            lambda t: sla.linear(measure >= t, share="5%", per="0.1%", at_most="50%"), targets
-        ),
-        st.builds(lambda k: sla.prorated(measure, multiple=k), st.integers(1, 10)),
+    """Return the strategy behind ``credit_rules()``; with ``monotone``, monotone shapes only."""
+    probe = sla.per_breach(measure >= "99%", sla.money(1, currency))
+    leaves = _with_derived(
+        _leaves(measure, currency, billing=billing), probe, measure, currency, arity=False
     )
+    combinators = _with_derived(
+        _combinators(measure, currency, bonus=bonus), probe, measure, currency, arity=True
+    )
+    if monotone:
+        leaves = [s for s in leaves if s.monotone(probe)]
+        combinators = [s for s in combinators if s.monotone(probe)]
+    base = st.one_of(*(s.strategy(st.nothing()) for s in leaves))
 
-    def extend(children: st.SearchStrategy[CreditRule]) -> st.SearchStrategy[CreditRule]:
-        pair = st.tuples(children, children)
-        limits: st.SearchStrategy[str | sla.Money] = (
-            st.sampled_from(["50%", "100%", "25%"]) | amount
-        )
-        options: list[st.SearchStrategy[CreditRule]] = [
-            pair.map(lambda p: p[0] + p[1]),
-            pair.map(lambda p: p[0] | p[1]),
-            st.builds(lambda r, limit: sla.cap(r, at_most=limit), children, limits),
-        ]
-        if not monotone:
-            options.append(pair.map(lambda p: sla.first(p[0], p[1])))
-        if bonus:
-            options.append(children.map(sla.bonus))
-        return st.one_of(*options)
+    def extend(rules: st.SearchStrategy[CreditRule]) -> st.SearchStrategy[CreditRule]:
+        return st.one_of(*(s.strategy(rules) for s in combinators))
 
-    return st.recursive(leaves, extend, max_leaves=max_leaves)
+    return st.recursive(base, extend, max_leaves=max_leaves)
 
 
 @st.composite
-@_named("credit_rules")
+@_shown_as(credit_rules)
 def _credit_rules(
     draw: st.DrawFn,
-    measure: sla.Measure | None = None,
+    measure: sla.Measure | None,
     *,
-    currency: str = "USD",
-    max_leaves: int = 3,
-    monotone: bool = True,
-    bonus: bool = False,
+    currency: str,
+    max_leaves: int,
+    monotone: bool,
+    bonus: bool,
+    billing: bool,
 ) -> sla.CreditRule:
     chosen = measure if measure is not None else sla.uptime()
-    return draw(_rule_trees(chosen, currency, max_leaves, monotone, bonus))
+    return draw(_rule_trees(chosen, currency, max_leaves, monotone, bonus, billing))
 
 
 def tiers(
@@ -638,13 +975,13 @@ def tiers(
 
 
 @st.composite
-@_named("tiers")
+@_shown_as(tiers)
 def _tiers(
     draw: st.DrawFn,
-    measure: sla.Measure | None = None,
+    measure: sla.Measure | None,
     *,
-    currency: str = "USD",
-    compensation: st.SearchStrategy[sla.CreditRule] | None = None,
+    currency: str,
+    compensation: st.SearchStrategy[sla.CreditRule] | None,
 ) -> sla.Tier:
     measure = measure if measure is not None else sla.uptime()
     rules = compensation if compensation is not None else credit_rules(measure, currency=currency)
@@ -684,15 +1021,16 @@ def agreements(
 
 
 @st.composite
-@_named("agreements")
+@_shown_as(agreements)
 def _agreements(
     draw: st.DrawFn,
     *,
-    services: Sequence[str] = DEFAULT_SERVICES,
-    tiers: st.SearchStrategy[sla.Tier] | None = None,
-    period_rules: st.SearchStrategy[sla.PeriodRule] | None = None,
+    services: Sequence[str],
+    tiers: st.SearchStrategy[sla.Tier] | None,
+    period_rules: st.SearchStrategy[sla.PeriodRule] | None,
 ) -> sla.Agreement:
-    tier = draw(tiers if tiers is not None else uptime_measures().flatmap(_tiers))
+    default = uptime_measures().flatmap(lambda m: _tiers(m, currency="USD", compensation=None))
+    tier = draw(tiers if tiers is not None else default)
     rule = draw(period_rules) if period_rules is not None else sla.monthly(tz="UTC")
     chosen = draw(st.lists(st.sampled_from(list(services)), min_size=1, unique=True))
     return sla.Agreement(
@@ -802,14 +1140,14 @@ def outages(
 
 
 @st.composite
-@_named("outages")
+@_shown_as(outages)
 def _outages(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    max_duration: sla.Duration = _FOUR_HOURS,
-    unit: sla.Duration = _ONE_SECOND,
+    period: sla.Period | str | None,
+    max_duration: sla.Duration,
+    unit: sla.Duration,
 ) -> sla.Outage:
     names = _check_services(services)
     p = _check_period(period)
@@ -882,16 +1220,16 @@ def outage_streams(
 
 
 @st.composite
-@_named("outage_streams")
+@_shown_as(outage_streams)
 def _outage_streams(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    max_outages: int = 5,
-    max_duration: sla.Duration = _FOUR_HOURS,
-    unit: sla.Duration = _ONE_SECOND,
-    near: object = None,
+    period: sla.Period | str | None,
+    max_outages: int,
+    max_duration: sla.Duration,
+    unit: sla.Duration,
+    near: object,
 ) -> list[sla.Outage]:
     if near is None:
         return draw(
@@ -975,13 +1313,13 @@ _STATUSES = (200, 204, 301, 404, 429, 500, 503)
 
 
 @st.composite
-@_named("requests")
+@_shown_as(requests)
 def _requests(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    max_latency: sla.Duration = _MAX_LATENCY,
+    period: sla.Period | str | None,
+    max_latency: sla.Duration,
 ) -> sla.Request:
     names = _check_services(services)
     p = _check_period(period)
@@ -1021,14 +1359,14 @@ def request_streams(
 
 
 @st.composite
-@_named("request_streams")
+@_shown_as(request_streams)
 def _request_streams(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    max_requests: int = 50,
-    max_latency: sla.Duration = _MAX_LATENCY,
+    period: sla.Period | str | None,
+    max_requests: int,
+    max_latency: sla.Duration,
 ) -> list[sla.Request]:
     return draw(
         st.lists(_requests(services, period=period, max_latency=max_latency), max_size=max_requests)
@@ -1067,14 +1405,14 @@ _MINUTE = 60_000_000
 
 
 @st.composite
-@_named("tickets")
+@_shown_as(tickets)
 def _tickets(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    priorities: Sequence[str] = _PRIORITIES,
-    ids: st.SearchStrategy[str] | None = None,
+    period: sla.Period | str | None,
+    priorities: Sequence[str],
+    ids: st.SearchStrategy[str] | None,
 ) -> sla.Ticket:
     names = _check_services(services)
     p = _check_period(period)
@@ -1114,14 +1452,14 @@ def ticket_streams(
 
 
 @st.composite
-@_named("ticket_streams")
+@_shown_as(ticket_streams)
 def _ticket_streams(
     draw: st.DrawFn,
-    services: str | Sequence[str] = _ONE_SERVICE,
+    services: str | Sequence[str],
     *,
-    period: sla.Period | str | None = None,
-    max_tickets: int = 10,
-    priorities: Sequence[str] = _PRIORITIES,
+    period: sla.Period | str | None,
+    max_tickets: int,
+    priorities: Sequence[str],
 ) -> list[sla.Ticket]:
     count = draw(st.integers(0, max_tickets))
     return [

@@ -57,17 +57,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
 
 import slakit as sla
 from slakit import strategies as sst
-from slakit._dsl._combinators import (
-    Bonus,
-    Cap,
-    Largest,
-    Minimum,
-    Scaled,
-    Total,
-)
+from slakit._dsl._combinators import Bonus, Cap
 from slakit._dsl._compensation import Band, CreditRule, CreditSchedule
-from slakit._dsl._incidents import IncidentMeasure
-from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
 from slakit._ratio import format_percent, ratio
 
 __all__ = [
@@ -309,6 +300,19 @@ def _probes(
     return [[], *(events for ladder in ladders for events in ladder.outages())]
 
 
+def _probe_then_search(
+    agreement: sla.Agreement,
+    period: sla.Period,
+    inputs: Sequence[object],
+    body: Callable[[list[sla.Outage]], None],
+    max_examples: int | None,
+) -> None:
+    """Run ``body`` on every probe (see ``_probes()``), then on the outage streams drawn."""
+    for events in _probes(agreement, period, inputs):
+        body(events)
+    _run(_events(agreement, period), body, max_examples)
+
+
 # --- the checks ----------------------------------------------------------------------------------
 
 
@@ -352,9 +356,7 @@ def check_non_negative(
                     period=p,
                 )
 
-    for events in _probes(agreement, p, inputs):
-        body(events)
-    _run(_events(agreement, p), body, max_examples)
+    _probe_then_search(agreement, p, inputs, body, max_examples)
     return CheckResult(name, "passed", "no credit below zero")
 
 
@@ -397,7 +399,8 @@ def check_caps(
         period: the period to evaluate (see
             [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
-        max_examples: how many examples Hypothesis tries (default: the profile's).
+        max_examples: how many outage streams Hypothesis tries after the probes (default:
+            the profile's).
 
     Raises:
         CounterexampleError: a service was credited above a cap.
@@ -436,44 +439,8 @@ def check_caps(
                         period=p,
                     )
 
-    for events in _probes(agreement, p, inputs):
-        body(events)
-    _run(_events(agreement, p), body, max_examples)
+    _probe_then_search(agreement, p, inputs, body, max_examples)
     return CheckResult(name, "passed", f"{len(targets)} cap(s) respected")
-
-
-def _monotone(rule: CreditRule) -> str | None:
-    """Return ``None`` if ``rule`` never pays less for more down time, else the part that may."""
-    if isinstance(rule, CreditSchedule):
-        if isinstance(rule.measure, IncidentMeasure):
-            return repr(rule)
-        if isinstance(rule.measure, sla.Uptime):
-            credits = [band.credit for band in rule.bands]  # low values (worse uptime) first
-            return None if credits == sorted(credits, reverse=True) else repr(rule)
-        return None  # reads no outages
-    if isinstance(rule, PerBreach | Linear):
-        objective = rule.target if isinstance(rule, PerBreach) else rule.objective
-        measure = objective.measure if isinstance(objective, sla.Objective) else objective
-        if isinstance(measure, IncidentMeasure):
-            return repr(rule)
-        if isinstance(measure, sla.Uptime) and (
-            not isinstance(objective, sla.Objective) or objective.comparator not in (">=", ">")
-        ):
-            return repr(rule)
-        return None
-    if isinstance(rule, Prorated | DowntimeUnits | UnitRefund):
-        return None if not isinstance(rule.measure, IncidentMeasure) else repr(rule)
-    if isinstance(rule, Total | Largest | Minimum) or (
-        isinstance(rule, Cap) and rule.per == "period"
-    ):
-        for child in rule.children():
-            found = _monotone(child)
-            if found is not None:
-                return found
-        return None
-    if isinstance(rule, Scaled) and not isinstance(rule.by, sla.Measure):
-        return _monotone(rule.rule)
-    return repr(rule)
 
 
 @st.composite
@@ -505,11 +472,13 @@ def check_monotone(
 ) -> CheckResult:
     """Check that more down time never lowers a service's credit, where the rules promise it.
 
-    A rule promises it when every part of it does: credit schedules whose
-    credits never fall as uptime falls, fixed amounts per breach, linear and
-    pro-rated credits, combined by sums, largest-of, caps per period and floors.
-    Otherwise (a [`slakit.first()`][slakit.first], a bonus, history, incident statistics)
-    the check is skipped and the note names the part. A schedule with a *gap*
+    A rule promises it when [`CreditRule.monotone()`][slakit.CreditRule.monotone] says
+    so, that is when every part of it does: credit schedules whose credits never
+    fall as uptime falls, fixed amounts per breach, linear, pro-rated and
+    per-unit credits, combined by sums, largest-of, caps per period on each
+    service, constant scales and floors. Otherwise (a [`slakit.first()`][slakit.first],
+    a bonus, a pooled cap, history, incident statistics) the check is skipped and
+    the note names the part. A schedule with a *gap*
     at a bound fails this check: one more microsecond of down time moves the
     value from a band into the gap, and the credit falls to nothing.
 
@@ -525,7 +494,8 @@ def check_monotone(
         period: the period to evaluate (see
             [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
-        max_examples: how many examples Hypothesis tries (default: the profile's).
+        max_examples: how many outage streams, each with more down time added, Hypothesis
+            tries after the walk up the bounds (default: the profile's).
 
     Raises:
         CounterexampleError: adding down time lowered a service's credit.
@@ -533,9 +503,9 @@ def check_monotone(
     name = "check_monotone"
     for version in agreement.versions():
         rule = version.agreement.tier.compensation
-        found = None if rule is None else _monotone(rule)
+        found = None if rule is None else rule.non_monotone_part()
         if found is not None:
-            return CheckResult(name, "skipped", f"not monotone in down time by design: {found}")
+            return CheckResult(name, "skipped", f"not monotone in down time by design: {found!r}")
     p = _period_of(agreement, period)
     _, measures = sst.near_bound_values(agreement)
     step = 1
@@ -593,7 +563,8 @@ def check_event_order(
         period: the period to evaluate (see
             [`check_non_negative()`][slakit.testing.check_non_negative]).
         inputs: further inputs for the evaluation.
-        max_examples: how many examples Hypothesis tries (default: the profile's).
+        max_examples: how many outage streams, each in another order, Hypothesis tries
+            (default: the profile's).
 
     Raises:
         CounterexampleError: a permutation of the events changed the result.
@@ -663,7 +634,8 @@ def check_period_split(
             [`check_non_negative()`][slakit.testing.check_non_negative]); the
             next period is evaluated too.
         inputs: further inputs for the evaluation.
-        max_examples: how many examples Hypothesis tries (default: the profile's).
+        max_examples: how many outage streams and cuts Hypothesis tries (default: the
+            profile's).
 
     Raises:
         CounterexampleError: cutting an outage changed a credit.

@@ -79,7 +79,9 @@ class IncidentMeasure(Measure):
 
     Build it with [`incident_count()`][slakit.incident_count], [`mttr()`][slakit.mttr],
     [`mtbf()`][slakit.mtbf] or
-    [`longest_outage()`][slakit.longest_outage]; the options are described there.
+    [`longest_outage()`][slakit.longest_outage]; the options are described there. One class
+    holds every statistic (they share their options and their kernel), so no factory bears its
+    name; its tag in agreement data is ``incidents``.
     """
 
     statistic: Statistic = attrs.field(validator=_check_statistic, repr=False)

@@ -342,7 +342,11 @@ def prorated(
 @node("per_downtime")
 @attrs.frozen
 class DowntimeUnits(CreditRule):
-    """Units of credit per ``every`` of down time. Build it with ``per_downtime()``."""
+    """Units of credit per ``every`` of down time. Build it with ``per_downtime()``.
+
+    The class is named for what it holds (units of down time); the factory reads as
+    contracts do ("a credit per hour of downtime"), and names the class in data.
+    """
 
     measure: Measure = attrs.field(
         validator=_counts_time("per_downtime"), metadata=shown(positional=True)
@@ -413,7 +417,11 @@ def per_downtime(
 @node("refund_per")
 @attrs.frozen
 class UnitRefund(CreditRule):
-    """A unit price refunded per qualifying unit of time. Build it with ``refund_per()``."""
+    """A unit price refunded per qualifying unit of time. Build it with ``refund_per()``.
+
+    The class is named for what it holds (a refund of unit prices); the factory reads as
+    contracts do ("a refund per hour with more than 5 minutes down"), and names it in data.
+    """
 
     measure: Measure = attrs.field(
         validator=_counts_time("refund_per"), metadata=shown(positional=True)

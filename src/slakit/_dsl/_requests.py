@@ -236,7 +236,8 @@ class RequestRatio(RequestMeasure):
     """The share of good requests among the counted ones: ``good / (good + bad)``.
 
     Build it with [`success_ratio()`][slakit.success_ratio] or
-    [`latency_share()`][slakit.latency_share].
+    [`latency_share()`][slakit.latency_share]. The class is named for what it computes, a ratio
+    of requests, which both factories build; the factories for what contracts call it.
     """
 
     @property
@@ -557,17 +558,11 @@ def error_rate_uptime(
 ) -> ErrorRateUptime:
     """Return uptime as 100% minus the average of the per-bucket error rates.
 
-    Every bucket of the period counts in the average; a bucket without counted
-    requests has an error rate of 0%. The value is exact (a rational number).
-
-    Args:
-        bucket: the bucket size, such as ``minutes(5)``, aligned to the period start.
-        service: the one service to measure; ``None`` measures each service.
-        client_errors: 4xx requests are ``"good"`` (default), ``"bad"`` or ``"excluded"``.
-        server_errors: 5xx and failed requests are ``"bad"`` (default), ``"good"``
-            or ``"excluded"``.
-        latency_under: a request that would be good is bad unless faster than this.
-        latency_at_most: the same with an inclusive bound (give one of the two).
+    ``bucket`` is the bucket size, such as ``minutes(5)``, aligned to the period
+    start. Every bucket of the period counts in the average; a bucket without
+    counted requests has an error rate of 0%. The value is exact (a rational
+    number). The other options are those of
+    [`bucket_availability()`][slakit.bucket_availability], with the same defaults.
     """
     return ErrorRateUptime(
         bucket=bucket,

@@ -154,6 +154,7 @@ def _states(
     return tuple(sorted(out))
 
 
+@node("component_rule")
 @attrs.frozen(repr=False)
 class ComponentRule(DSLRepr):
     """A service made of components: down when at least ``need`` of them are down at once.

@@ -18,7 +18,7 @@ from slakit._events._table import KINDS, EventTable
 from slakit._results._evidence import EventNote, LazyCounts, MeasureEvidence, MeasureOutcome
 from slakit._time._instant import describe_us
 
-__all__ = ["run_uptime_measure", "status_counts"]
+__all__ = ["row_note", "run_uptime_measure", "service_rows", "status_counts"]
 
 I64 = npt.NDArray[np.int64]
 
@@ -73,10 +73,32 @@ def status_counts(status: npt.NDArray[np.int8]) -> dict[str, dict[str, int]]:
     return {"rows": {"rows": int(status.shape[0])}, "categories": by_category, "reasons": by_reason}
 
 
+def service_rows(table: EventTable, service: str) -> I64:
+    """Return the rows of ``table`` that report on ``service``, in table order."""
+    code = table.services.index(service) if service in table.services else -1
+    rows: I64 = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
+    return rows
+
+
+def row_note(
+    table: EventTable, row: int, status: RowStatus, reason: str, amount_us: int
+) -> EventNote:
+    """Return what event ``row`` did in a measure: its fate, why, and the time it counted."""
+    return EventNote(
+        where=table.where(row),
+        kind=KINDS[int(table.kind[row])],
+        service=table.services[int(table.service[row])],
+        start=int(table.start[row]),
+        end=int(table.end[row]),
+        category=status.category,
+        reason=reason,
+        amount_us=amount_us,
+    )
+
+
 def _evidence(cols: UptimeColumns, table: EventTable, i: int) -> MeasureEvidence:
     service = cols.services[i]
-    code = table.services.index(service) if service in table.services else -1
-    rows = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
+    rows = service_rows(table, service)
     clause = cols.clause
     return MeasureEvidence(
         service=service,
@@ -96,24 +118,10 @@ def _notes(cols: UptimeColumns, table: EventTable, rows: I64) -> list[EventNote]
     status = cols.row_status
     for row in rows.tolist():
         code = RowStatus(int(status[row]))
-        out.append(
-            EventNote(
-                where=table.where(row),
-                kind=KINDS[int(table.kind[row])],
-                service=table.services[int(table.service[row])],
-                start=int(table.start[row]),
-                end=int(table.end[row]),
-                category=code.category,
-                reason=_reason(
-                    cols,
-                    code,
-                    int(cols.row_down_us[row]),
-                    int(cols.row_detail[row]),
-                    KINDS[int(table.kind[row])],
-                ),
-                amount_us=int(cols.row_down_us[row]),
-            )
-        )
+        down = int(cols.row_down_us[row])
+        kind = KINDS[int(table.kind[row])]
+        reason = _reason(cols, code, down, int(cols.row_detail[row]), kind)
+        out.append(row_note(table, row, code, reason, down))
     return out
 
 

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from slakit._dsl._incidents import IncidentMeasure
 from slakit._dsl._measures import Measure
-from slakit._engine._availability import status_counts
+from slakit._engine._availability import row_note, service_rows, status_counts
 from slakit._engine._inputs import Inputs
 from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
@@ -186,8 +186,7 @@ def _evidence(
     service = ctx.services[i]
     mine = cols.group == i
     counted = mine & cols.counted
-    code = table.services.index(service) if service in table.services else -1
-    rows = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
+    rows = service_rows(table, service)
     return MeasureEvidence(
         service=service,
         measure=measure,
@@ -228,16 +227,5 @@ def _notes(
             reason = f"ignored: {KINDS[int(table.kind[row])]} is not an outage report"
         else:
             reason = "ignored: the service is not covered by this measure"
-        out.append(
-            EventNote(
-                where=table.where(row),
-                kind=KINDS[int(table.kind[row])],
-                service=table.services[int(table.service[row])],
-                start=int(table.start[row]),
-                end=int(table.end[row]),
-                category=code.category,
-                reason=reason,
-                amount_us=amount,
-            )
-        )
+        out.append(row_note(table, row, code, reason, amount))
     return out

@@ -329,11 +329,38 @@ def _service_requests(cls: Classified, i: int) -> dict[str, int]:
     return {REASONS[c]: int(v) for c, v in enumerate(cls.per_code[i].tolist()) if v}
 
 
-def _notes_factory(
-    cls: Classified, table: RequestTable
-) -> Callable[[npt.NDArray[np.intp] | None], list[EventNote]]:
-    def notes(rows: npt.NDArray[np.intp] | None = None) -> list[EventNote]:
-        code = cls.codes(len(table))
+def _uncounted_rows(cls: Classified, table: RequestTable, i: int) -> npt.NDArray[np.intp]:
+    if cls.all_counted or cls.code is None:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero((cls.sidx == i) & (cls.code >= _COUNTED))
+
+
+def _evaluated(ctx: Context) -> Timeline:
+    return Timeline([Span(ctx.start, ctx.period.end)])
+
+
+def _shown(measure: Measure, good: int, total: int) -> str:
+    return "no data" if total == 0 else measure.format_value(Fraction(good, total))
+
+
+@attrs.frozen(eq=False)
+class _Run:
+    """One request measure over one table: what every runner reads and builds alike.
+
+    A runner starts one with ``_start()``, computes its ``good`` and ``total``
+    columns, and builds each service's evidence with ``evidence()`` and the
+    outcome with ``outcome()``.
+    """
+
+    measure: Measure
+    ctx: Context
+    table: RequestTable
+    cls: Classified
+
+    def notes(self, rows: npt.NDArray[np.intp] | None = None) -> list[EventNote]:
+        """Return what each of ``rows`` did in the measure (``None``: every row)."""
+        table = self.table
+        code = self.cls.codes(len(table))
         chosen = np.arange(len(table)) if rows is None else rows
         out = []
         for row in chosen.tolist():
@@ -357,21 +384,58 @@ def _notes_factory(
             )
         return out
 
-    return notes
+    def evidence(
+        self,
+        i: int,
+        *,
+        detail: str,
+        value: str,
+        eligible: Timeline | None = None,
+        down: Timeline | None = None,
+        excluded: Timeline | None = None,
+        excluded_by: str = "",
+        buckets: tuple[BucketNote, ...] = (),
+    ) -> RequestEvidence:
+        """Return service ``i``'s evidence: its uncounted requests, its counts, and the rest.
+
+        ``eligible`` defaults to the evaluated span, ``down`` and ``excluded`` to nothing.
+        """
+        return RequestEvidence(
+            service=self.ctx.services[i],
+            measure=self.measure,
+            eligible=_evaluated(self.ctx) if eligible is None else eligible,
+            down=Timeline() if down is None else down,
+            excluded=Timeline() if excluded is None else excluded,
+            excluded_by=excluded_by,
+            outside_window=Timeline(),
+            events=tuple(self.notes(_uncounted_rows(self.cls, self.table, i))),
+            requests=_service_requests(self.cls, i),
+            buckets=buckets,
+            detail=detail,
+            value=value,
+        )
+
+    def outcome(
+        self, good: Any, total: Any, evidence_of: Callable[[int], MeasureEvidence]
+    ) -> MeasureOutcome:
+        """Return the measure's outcome: the columns, lazy evidence, notes and counts."""
+        return MeasureOutcome(
+            measure=self.measure,
+            services=self.ctx.services,
+            good=good,
+            total=total,
+            evidence_of=evidence_of,
+            notes=self.notes,
+            counts=counts_of(self.cls, len(self.table)),
+        )
 
 
-def _uncounted_rows(cls: Classified, table: RequestTable, i: int) -> npt.NDArray[np.intp]:
-    if cls.all_counted or cls.code is None:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero((cls.sidx == i) & (cls.code >= _COUNTED))
-
-
-def _evaluated(ctx: Context) -> Timeline:
-    return Timeline([Span(ctx.start, ctx.period.end)])
-
-
-def _shown(measure: Measure, good: int, total: int) -> str:
-    return "no data" if total == 0 else measure.format_value(Fraction(good, total))
+def _start(measure: Measure, inputs: Inputs, ctx: Context) -> _Run:
+    """Return the run of ``measure`` over the request table of ``inputs`` (empty if none)."""
+    table = inputs.get(RequestTable)
+    if table is None:
+        table = RequestTable.from_records([])
+    return _Run(measure=measure, ctx=ctx, table=table, cls=classify(measure, table, ctx))
 
 
 # --- success ratio and latency share -----------------------------------------------------
@@ -381,65 +445,18 @@ def _shown(measure: Measure, good: int, total: int) -> str:
 def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate a success ratio or latency share: good / counted requests per service."""
     assert isinstance(measure, RequestRatio)
-    table = _table(inputs)
-    cls = classify(measure, table, ctx)
+    run = _start(measure, inputs, ctx)
     s = len(ctx.services)
-    good = np.ascontiguousarray(cls.per_code[:s, GOOD])
-    total = _counted(cls, s)
-    notes = _notes_factory(cls, table)
+    good = np.ascontiguousarray(run.cls.per_code[:s, GOOD])
+    total = _counted(run.cls, s)
 
     def evidence_of(i: int) -> RequestEvidence:
         g, t = int(good[i]), int(total[i])
-        return RequestEvidence(
-            service=ctx.services[i],
-            measure=measure,
-            eligible=_evaluated(ctx),
-            down=Timeline(),
-            excluded=Timeline(),
-            excluded_by="",
-            outside_window=Timeline(),
-            events=tuple(notes(_uncounted_rows(cls, table, i))),
-            requests=_service_requests(cls, i),
-            detail=f"{g} good of {t} counted requests",
-            value=_shown(measure, g, t),
+        return run.evidence(
+            i, detail=f"{g} good of {t} counted requests", value=_shown(measure, g, t)
         )
 
-    return _outcome(
-        measure,
-        ctx,
-        good=good,
-        total=total,
-        evidence_of=evidence_of,
-        notes=notes,
-        counts=counts_of(cls, len(table)),
-    )
-
-
-def _outcome(
-    measure: Measure,
-    ctx: Context,
-    *,
-    good: Any,
-    total: Any,
-    evidence_of: Callable[[int], MeasureEvidence],
-    notes: Callable[[Any], list[EventNote]],
-    counts: Any,
-) -> MeasureOutcome:
-    """Return a request measure's outcome: the columns, lazy evidence, notes and counts."""
-    return MeasureOutcome(
-        measure=measure,
-        services=ctx.services,
-        good=good,
-        total=total,
-        evidence_of=evidence_of,
-        notes=lambda: notes(None),
-        counts=counts,
-    )
-
-
-def _table(inputs: Inputs) -> RequestTable:
-    table = inputs.get(RequestTable)
-    return table if table is not None else RequestTable.from_records([])
+    return run.outcome(good, total, evidence_of)
 
 
 # --- bucketed availability ---------------------------------------------------------------
@@ -508,10 +525,9 @@ def _availability_notes(
 def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate bucketed availability: good buckets / eligible buckets per service."""
     assert isinstance(measure, BucketAvailability)
-    table = _table(inputs)
-    cls = classify(measure, table, ctx)
+    run = _start(measure, inputs, ctx)
     s = len(ctx.services)
-    buckets = bucket_counts(cls, table, ctx, measure.bucket.us)
+    buckets = bucket_counts(run.cls, run.table, ctx, measure.bucket.us)
     over = _over(measure, buckets)
     down = over & (buckets.requests >= measure.min_requests)
     empty = buckets.requests == 0
@@ -524,10 +540,9 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
         good, total = nb - n_down - n_empty, np.full(s, nb, dtype=np.int64)
     else:
         good, total = nb - n_down - n_empty, nb - n_empty
-    has_data = _counted(cls, s) > 0
+    has_data = _counted(run.cls, s) > 0
     good = np.where(has_data, good, 0).astype(np.int64)
     total = np.where(has_data, total, 0).astype(np.int64)
-    notes = _notes_factory(cls, table)
 
     def evidence_of(i: int) -> RequestEvidence:
         out: list[BucketNote] = []
@@ -536,30 +551,18 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
         down_spans = [(n.start, n.end) for n in out if n.verdict in ("down", "bad")]
         excluded = Timeline([(n.start, n.end) for n in out if n.verdict == "excluded"])
         g, t = int(good[i]), int(total[i])
-        return RequestEvidence(
-            service=ctx.services[i],
-            measure=measure,
+        return run.evidence(
+            i,
             eligible=_evaluated(ctx) - excluded,
             down=Timeline(down_spans),
             excluded=excluded,
             excluded_by="empty buckets are excluded" if excluded else "",
-            outside_window=Timeline(),
-            events=tuple(notes(_uncounted_rows(cls, table, i))),
-            requests=_service_requests(cls, i),
             buckets=tuple(out),
             detail=f"{g} good of {t} eligible buckets ({nb} buckets in the period)",
             value=_shown(measure, g, t),
         )
 
-    return _outcome(
-        measure,
-        ctx,
-        good=good,
-        total=total,
-        evidence_of=evidence_of,
-        notes=notes,
-        counts=counts_of(cls, len(table)),
-    )
+    return run.outcome(good, total, evidence_of)
 
 
 # --- error-rate uptime -------------------------------------------------------------------
@@ -618,31 +621,22 @@ def _error_rate_notes(buckets: Buckets, i: int, ctx: Context) -> list[BucketNote
 def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate error-rate uptime: 1 - the average of per-bucket error rates."""
     assert isinstance(measure, ErrorRateUptime)
-    table = _table(inputs)
-    cls = classify(measure, table, ctx)
+    run = _start(measure, inputs, ctx)
     s = len(ctx.services)
-    buckets = bucket_counts(cls, table, ctx, measure.bucket.us)
+    buckets = bucket_counts(run.cls, run.table, ctx, measure.bucket.us)
     nb = buckets.count
     sums = _rate_sums(buckets, s)
-    has_data = (_counted(cls, s) > 0).tolist()
+    has_data = (_counted(run.cls, s) > 0).tolist()
     values = [1 - rate / nb if ok else None for rate, ok in zip(sums, has_data, strict=True)]
     good = _column([0 if v is None else v.numerator for v in values])
     total = _column([0 if v is None else v.denominator for v in values])
-    notes = _notes_factory(cls, table)
 
     def evidence_of(i: int) -> RequestEvidence:
         out = _error_rate_notes(buckets, i, ctx)
         value = values[i]
-        return RequestEvidence(
-            service=ctx.services[i],
-            measure=measure,
-            eligible=_evaluated(ctx),
+        return run.evidence(
+            i,
             down=Timeline([(n.start, n.end) for n in out if n.verdict == "down"]),
-            excluded=Timeline(),
-            excluded_by="",
-            outside_window=Timeline(),
-            events=tuple(notes(_uncounted_rows(cls, table, i))),
-            requests=_service_requests(cls, i),
             buckets=tuple(out),
             detail=(
                 f"sum of bucket error rates {sums[i]} over {nb} buckets; "
@@ -651,15 +645,7 @@ def run_error_rate_uptime(measure: Measure, inputs: Inputs, ctx: Context) -> Mea
             value="no data" if value is None else measure.format_value(value),
         )
 
-    return _outcome(
-        measure,
-        ctx,
-        good=good,
-        total=total,
-        evidence_of=evidence_of,
-        notes=notes,
-        counts=counts_of(cls, len(table)),
-    )
+    return run.outcome(good, total, evidence_of)
 
 
 # --- latency percentiles -----------------------------------------------------------------
@@ -729,8 +715,8 @@ def percentile_at(
 def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate a latency percentile per service, over the period or the worst bucket."""
     assert isinstance(measure, LatencyPercentile)
-    table = _table(inputs)
-    cls = classify(measure, table, ctx)
+    run = _start(measure, inputs, ctx)
+    table, cls = run.table, run.cls
     s = len(ctx.services)
     q = Fraction(measure.q)
     if measure.per is None:
@@ -759,7 +745,6 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
     has = best >= 0
     good = np.where(has, best, 0).astype(np.int64)
     total = np.where(has, denom, 0).astype(np.int64)
-    notes = _notes_factory(cls, table)
 
     def evidence_of(i: int) -> RequestEvidence:
         in_service = (filled >= i * nb) & (filled < (i + 1) * nb)
@@ -781,27 +766,11 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
                 bucket_notes = (
                     BucketNote(span[0], span[1], n_k, 0, "worst", f"percentile {value}"),
                 )
-        return RequestEvidence(
-            service=ctx.services[i],
-            measure=measure,
-            eligible=_evaluated(ctx),
-            down=Timeline(),
-            excluded=Timeline(),
-            excluded_by="",
-            outside_window=Timeline(),
-            events=tuple(notes(_uncounted_rows(cls, table, i))),
-            requests=_service_requests(cls, i),
+        return run.evidence(
+            i,
             buckets=bucket_notes,
             detail=detail,
             value=_shown(measure, int(good[i]), int(total[i])),
         )
 
-    return _outcome(
-        measure,
-        ctx,
-        good=good,
-        total=total,
-        evidence_of=evidence_of,
-        notes=notes,
-        counts=counts_of(cls, len(table)),
-    )
+    return run.outcome(good, total, evidence_of)

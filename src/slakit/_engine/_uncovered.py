@@ -103,26 +103,29 @@ def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:
 
 
 def _service_column(table: Any) -> tuple[I64, tuple[str, ...]] | None:
-    """Return each row's service code and the names the codes index, if the table has them."""
+    """Return each row's service code and the names the codes index, if the table has them.
+
+    A table has them as integer codes into a ``services`` tuple, or as a column
+    of names (claims, billing records), coded here with one ``unique``; only the
+    distinct names are looked at in Python.
+    """
     n = len(table)
     services = getattr(table, "services", None)
     service = getattr(table, "service", None)
-    if (
-        isinstance(services, tuple)
-        and isinstance(service, np.ndarray)
-        and service.dtype.kind in "iu"
-        and service.shape == (n,)
-    ):
-        return service.astype(np.int64, copy=False), services
-    values: Any = None
-    if isinstance(service, np.ndarray) and service.dtype == object and service.shape == (n,):
-        values = service
-    elif isinstance(getattr(table, "records", None), tuple):
-        values = np.asarray([getattr(r, "service", None) for r in table.records], dtype=object)
-    if values is None or values.shape != (n,) or not all(isinstance(v, str) for v in values):
+    if not isinstance(service, np.ndarray) or service.shape != (n,):
         return None
-    names, codes = np.unique(values.astype(str), return_inverse=True)
-    return codes.astype(np.int64).reshape(n), tuple(str(name) for name in names.tolist())
+    if isinstance(services, tuple) and service.dtype.kind in "iu":
+        return service.astype(np.int64, copy=False), services
+    if service.dtype != object:
+        return None
+    try:
+        names, codes = np.unique(service, return_inverse=True)
+    except TypeError:  # names that do not compare: not all text
+        return None
+    found = names.tolist()
+    if not all(isinstance(name, str) for name in found):
+        return None
+    return codes.astype(np.int64).reshape(n), tuple(found)
 
 
 def did_you_mean(name: str, candidates: Sequence[str]) -> tuple[str, ...]:

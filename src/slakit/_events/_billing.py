@@ -85,7 +85,8 @@ class ChargeTable:
 
     Build it with ``from_records()``. An evaluation reads the charges of its
     period for the services it credits; a credited service without a charge is
-    an error, never a zero.
+    an error, never a zero. ``service`` holds every record's service, in the
+    order of ``records``.
     """
 
     __slots__ = (
@@ -101,6 +102,7 @@ class ChargeTable:
         "price_service",
         "price_unit",
         "records",
+        "service",
     )
 
     def __init__(self, records: Sequence[Charge | UnitPrice]) -> None:
@@ -121,6 +123,7 @@ class ChargeTable:
         charges = [r for r in records if isinstance(r, Charge)]
         prices = [r for r in records if isinstance(r, UnitPrice)]
         self.records = tuple(records)
+        self.service = np.asarray([r.service for r in records], dtype=object)
         self.currency = currencies.pop() if currencies else None
         self.charge_service = np.asarray([c.service for c in charges], dtype=object)
         self.charge_period = np.asarray([c.period for c in charges], dtype=object)

@@ -330,76 +330,8 @@ class TicketTable:
         Raises:
             EventDataError: listing every invalid row, by row and field.
         """
-        n = len(np.asarray(_values(columns["id"])))
-        where_of = _where_fn(where, "row")
-        problems: list[Problem] = []
-        ids = np.asarray(_values(columns["id"])).astype(str)
-        raw = _Raw(
-            ids=ids,
-            service=np.asarray(_values(columns["service"])).astype(str),
-            priority=np.asarray(_values(columns["priority"])).astype(str),
-            opened=_instant_column(
-                columns["opened"],
-                "opened",
-                where_of=where_of,
-                problems=problems,
-                n=n,
-                required=True,
-            ),
-            first_response=_instant_column(
-                columns.get("first_response"),
-                "first_response",
-                where_of=where_of,
-                problems=problems,
-                n=n,
-                required=False,
-            ),
-            resolved=_instant_column(
-                columns.get("resolved"),
-                "resolved",
-                where_of=where_of,
-                problems=problems,
-                n=n,
-                required=False,
-            ),
-            coverage=_optional_text(columns.get("coverage"), n),
-        )
-        changes = _Links.empty()
-        if transitions is not None:
-            m = len(np.asarray(_values(transitions["ticket"])))
-            cwhere = _where_fn(None, "transition row")
-            changes = _Links(
-                ticket=_link(ids, transitions["ticket"], cwhere, problems),
-                a=_instant_column(
-                    transitions["at"], "at", where_of=cwhere, problems=problems, n=m, required=True
-                ),
-                b=np.asarray(_values(transitions["status"])).astype(str),
-                where=lambda i: (f"transition row {i}", ""),
-            )
-        spans = _Links.empty()
-        if pauses is not None:
-            m = len(np.asarray(_values(pauses["ticket"])))
-            pwhere = _where_fn(None, "pause row")
-            spans = _Links(
-                ticket=_link(ids, pauses["ticket"], pwhere, problems),
-                a=_instant_column(
-                    pauses["start"], "start", where_of=pwhere, problems=problems, n=m, required=True
-                ),
-                b=_instant_column(
-                    pauses["end"], "end", where_of=pwhere, problems=problems, n=m, required=True
-                ),
-                where=lambda i: (f"pause row {i}", ""),
-            )
-        return _validate(
-            raw,
-            changes,
-            spans,
-            priorities=priorities,
-            statuses=statuses,
-            where=where,
-            where_of=where_of,
-            problems=problems,
-        )
+        read = _read_columns(columns, transitions=transitions, pauses=pauses, where=where)
+        return _validate(read, priorities=priorities, statuses=statuses, where=where)
 
     @classmethod
     def from_records(
@@ -423,47 +355,8 @@ class TicketTable:
         ]
         if problems:
             raise EventDataError(problems)
-        tickets = cast("list[Ticket]", items)
-        where_of = _where_fn(where, "record")
-
-        def opt(value: datetime | None) -> int:
-            return NO_TIME if value is None else to_us(value)
-
-        raw = _Raw(
-            ids=np.asarray([t.id for t in tickets], dtype=str),
-            service=np.asarray([t.service for t in tickets], dtype=str),
-            priority=np.asarray([t.priority for t in tickets], dtype=str),
-            opened=np.asarray([to_us(t.opened) for t in tickets], dtype=np.int64),
-            first_response=np.asarray([opt(t.first_response) for t in tickets], dtype=np.int64),
-            resolved=np.asarray([opt(t.resolved) for t in tickets], dtype=np.int64),
-            coverage=np.asarray([t.coverage or "" for t in tickets], dtype=str),
-        )
-        c_ticket = [i for i, t in enumerate(tickets) for _ in t.transitions]
-        c_pos = [j for t in tickets for j in range(len(t.transitions))]
-        changes = _Links(
-            ticket=np.asarray(c_ticket, dtype=np.int64),
-            a=np.asarray([to_us(at) for t in tickets for at, _ in t.transitions], dtype=np.int64),
-            b=np.asarray([s for t in tickets for _, s in t.transitions], dtype=str),
-            where=lambda i: (where_of(c_ticket[i]), f"transitions[{c_pos[i]}]"),
-        )
-        p_ticket = [i for i, t in enumerate(tickets) for _ in t.pauses]
-        p_pos = [j for t in tickets for j in range(len(t.pauses))]
-        spans = _Links(
-            ticket=np.asarray(p_ticket, dtype=np.int64),
-            a=np.asarray([p.start for t in tickets for p in t.pauses], dtype=np.int64),
-            b=np.asarray([p.end for t in tickets for p in t.pauses], dtype=np.int64),
-            where=lambda i: (where_of(p_ticket[i]), f"pauses[{p_pos[i]}]"),
-        )
-        return _validate(
-            raw,
-            changes,
-            spans,
-            priorities=priorities,
-            statuses=statuses,
-            where=where,
-            where_of=where_of,
-            problems=problems,
-        )
+        read = _read_records(cast("list[Ticket]", items), where)
+        return _validate(read, priorities=priorities, statuses=statuses, where=where)
 
     # --- access ----------------------------------------------------------------------------
 
@@ -532,6 +425,114 @@ class _Links:
     def empty(cls) -> _Links:
         z = np.zeros(0, dtype=np.int64)
         return cls(z, z, z, lambda i: ("", ""))
+
+
+@attrs.frozen(eq=False)
+class _Read:
+    """What a reader took from its input, before validation.
+
+    The tickets, their status changes and pauses, how to name a ticket row, and
+    the problems found so far.
+    """
+
+    tickets: _Raw
+    changes: _Links
+    pauses: _Links
+    where_of: Callable[[int], str]
+    problems: list[Problem]
+
+
+def _read_columns(
+    columns: Mapping[str, Any],
+    *,
+    transitions: Mapping[str, Any] | None,
+    pauses: Mapping[str, Any] | None,
+    where: Sequence[str] | None,
+) -> _Read:
+    """Read tickets given as columns (see ``TicketTable.from_columns()``)."""
+    n = len(np.asarray(_values(columns["id"])))
+    where_of = _where_fn(where, "row")
+    problems: list[Problem] = []
+    ids = np.asarray(_values(columns["id"])).astype(str)
+
+    def instants(name: str, *, required: bool = False) -> I64:
+        """Return the ticket column ``name`` of instants (an optional one may be absent)."""
+        column = columns[name] if required else columns.get(name)
+        return _instant_column(
+            column, name, where_of=where_of, problems=problems, n=n, required=required
+        )
+
+    raw = _Raw(
+        ids=ids,
+        service=np.asarray(_values(columns["service"])).astype(str),
+        priority=np.asarray(_values(columns["priority"])).astype(str),
+        opened=instants("opened", required=True),
+        first_response=instants("first_response"),
+        resolved=instants("resolved"),
+        coverage=_optional_text(columns.get("coverage"), n),
+    )
+    changes = _Links.empty()
+    if transitions is not None:
+        m = len(np.asarray(_values(transitions["ticket"])))
+        cwhere = _where_fn(None, "transition row")
+        changes = _Links(
+            ticket=_link(ids, transitions["ticket"], cwhere, problems),
+            a=_instant_column(
+                transitions["at"], "at", where_of=cwhere, problems=problems, n=m, required=True
+            ),
+            b=np.asarray(_values(transitions["status"])).astype(str),
+            where=lambda i: (f"transition row {i}", ""),
+        )
+    spans = _Links.empty()
+    if pauses is not None:
+        m = len(np.asarray(_values(pauses["ticket"])))
+        pwhere = _where_fn(None, "pause row")
+        spans = _Links(
+            ticket=_link(ids, pauses["ticket"], pwhere, problems),
+            a=_instant_column(
+                pauses["start"], "start", where_of=pwhere, problems=problems, n=m, required=True
+            ),
+            b=_instant_column(
+                pauses["end"], "end", where_of=pwhere, problems=problems, n=m, required=True
+            ),
+            where=lambda i: (f"pause row {i}", ""),
+        )
+    return _Read(raw, changes, spans, where_of, problems)
+
+
+def _read_records(tickets: Sequence[Ticket], where: Sequence[str] | None) -> _Read:
+    """Read [`Ticket`][slakit.Ticket] records (already checked to be tickets)."""
+    where_of = _where_fn(where, "record")
+
+    def opt(value: datetime | None) -> int:
+        return NO_TIME if value is None else to_us(value)
+
+    raw = _Raw(
+        ids=np.asarray([t.id for t in tickets], dtype=str),
+        service=np.asarray([t.service for t in tickets], dtype=str),
+        priority=np.asarray([t.priority for t in tickets], dtype=str),
+        opened=np.asarray([to_us(t.opened) for t in tickets], dtype=np.int64),
+        first_response=np.asarray([opt(t.first_response) for t in tickets], dtype=np.int64),
+        resolved=np.asarray([opt(t.resolved) for t in tickets], dtype=np.int64),
+        coverage=np.asarray([t.coverage or "" for t in tickets], dtype=str),
+    )
+    c_ticket = [i for i, t in enumerate(tickets) for _ in t.transitions]
+    c_pos = [j for t in tickets for j in range(len(t.transitions))]
+    changes = _Links(
+        ticket=np.asarray(c_ticket, dtype=np.int64),
+        a=np.asarray([to_us(at) for t in tickets for at, _ in t.transitions], dtype=np.int64),
+        b=np.asarray([s for t in tickets for _, s in t.transitions], dtype=str),
+        where=lambda i: (where_of(c_ticket[i]), f"transitions[{c_pos[i]}]"),
+    )
+    p_ticket = [i for i, t in enumerate(tickets) for _ in t.pauses]
+    p_pos = [j for t in tickets for j in range(len(t.pauses))]
+    spans = _Links(
+        ticket=np.asarray(p_ticket, dtype=np.int64),
+        a=np.asarray([p.start for t in tickets for p in t.pauses], dtype=np.int64),
+        b=np.asarray([p.end for t in tickets for p in t.pauses], dtype=np.int64),
+        where=lambda i: (where_of(p_ticket[i]), f"pauses[{p_pos[i]}]"),
+    )
+    return _Read(raw, changes, spans, where_of, [])
 
 
 def _values(column: Any) -> Any:
@@ -622,16 +623,10 @@ def _check_vocabulary(values: Sequence[object], what: str) -> tuple[str, ...]:
 
 
 def _validate(
-    raw: _Raw,
-    changes: _Links,
-    spans: _Links,
-    *,
-    priorities: Sequence[str],
-    statuses: Sequence[str],
-    where: Sequence[str] | None,
-    where_of: Callable[[int], str],
-    problems: list[Problem],
+    read: _Read, *, priorities: Sequence[str], statuses: Sequence[str], where: Sequence[str] | None
 ) -> TicketTable:
+    raw, changes, spans = read.tickets, read.changes, read.pauses
+    where_of, problems = read.where_of, read.problems
     priorities = _check_vocabulary(priorities, "priorities")
     statuses = _check_vocabulary(statuses, "statuses")
     n = raw.ids.shape[0]
@@ -831,16 +826,8 @@ def parse_tickets_jsonl(
         b=np.asarray([p[2] for p in pauses], dtype=np.int64),
         where=lambda i: (where[pauses[i][0]], f"pauses[{pauses[i][3]}]"),
     )
-    return _validate(
-        raw,
-        links,
-        spans,
-        priorities=priorities,
-        statuses=statuses,
-        where=where,
-        where_of=lambda i: where[i],
-        problems=problems,
-    )
+    read = _Read(raw, links, spans, lambda i: where[i], problems)
+    return _validate(read, priorities=priorities, statuses=statuses, where=where)
 
 
 def _parse_ticket(

@@ -37,6 +37,7 @@ __all__ = [
     "parse_duration",
     "seconds",
     "to_us",
+    "weeks",
     "zone",
 ]
 
@@ -378,3 +379,24 @@ def hours(n: int) -> Duration:
 def days(n: int) -> Duration:
     """Return a duration of ``n`` days of 24 hours (not calendar days)."""
     return Duration(_whole(n, "days") * US_PER_DAY)
+
+
+def weeks(n: int | None = None, **period: object) -> Duration:
+    """Return a duration of ``n`` weeks of 7 days of 24 hours.
+
+    Like [`days()`][slakit.days], this is a length of time. The billing period
+    of a week is [`weekly_periods()`][slakit.weekly_periods].
+
+    Raises:
+        DefinitionError: ``n`` is not a whole number, or period options (``tz=``,
+            ``starting=``) were given, which belong to ``weekly_periods()``.
+    """
+    if period:
+        raise DefinitionError(
+            f"weeks({', '.join(f'{k}={v!r}' for k, v in period.items())}): weeks(n) is a "
+            f"duration like days(n); for billing periods of a week use "
+            f"weekly_periods({', '.join(f'{k}=...' for k in period)})"
+        )
+    if n is None:
+        raise DefinitionError("weeks(n) needs a whole number of weeks, such as weeks(2)")
+    return Duration(_whole(n, "weeks") * 7 * US_PER_DAY)

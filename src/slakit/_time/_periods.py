@@ -8,7 +8,7 @@ month is never 30 days, and a Berlin October is 745 hours long. The rules:
   (``day=15``: the 15th to the 15th);
 - [`quarterly()`][slakit.quarterly]: calendar quarters, or fiscal quarters from any start month;
 - [`yearly()`][slakit.yearly]: calendar or fiscal years;
-- [`weeks()`][slakit.weeks]: weeks starting on any weekday;
+- [`weekly_periods()`][slakit.weekly_periods]: weeks starting on any weekday;
 - [`rolling()`][slakit.rolling]: back-to-back periods of N local days from an anchor date.
 
 [`parse_period()`][slakit.parse_period] reads a label on its own (``"2026-10"``, ``"2026-Q3"``,
@@ -53,7 +53,7 @@ __all__ = [
     "parse_period",
     "quarterly",
     "rolling",
-    "weeks",
+    "weekly_periods",
     "yearly",
 ]
 
@@ -466,7 +466,9 @@ def _canonical_weekday(value: object) -> str:
         for name in _WEEKDAYS:
             if value.strip().lower()[:3] == name.lower() and len(value.strip()) >= 3:
                 return name
-    raise DefinitionError(f"weeks(starting={value!r}): give a weekday such as 'Mon' or 'Sunday'")
+    raise DefinitionError(
+        f"weekly_periods(starting={value!r}): give a weekday such as 'Mon' or 'Sunday'"
+    )
 
 
 def _date_label(value: str) -> dt.date | None:
@@ -478,7 +480,7 @@ def _date_label(value: str) -> dt.date | None:
         return None
 
 
-@node("weeks")
+@node("weeks", call="weekly_periods")
 @attrs.frozen
 class Weeks(_GridRule):
     """Weeks of seven local days starting on ``starting``, labelled by their first date.
@@ -520,11 +522,11 @@ class Weeks(_GridRule):
         return f"name a week by its first day, a {self.starting}, as 'YYYY-MM-DD'{iso}"
 
 
-def weeks(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
+def weekly_periods(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
     """Return the rule "weeks starting on ``starting`` in zone ``tz``".
 
     Examples:
-        >>> weeks(starting="Sun").containing("2026-10-21T12:00:00Z").label
+        >>> weekly_periods(starting="Sun").containing("2026-10-21T12:00:00Z").label
         '2026-10-18'
     """
     return Weeks(tz=tz, starting=starting)

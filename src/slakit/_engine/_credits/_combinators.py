@@ -51,9 +51,8 @@ def _children(rule: CreditRule, ctx: CreditContext) -> list[Credits]:
     return [run(child, ctx.child(k)) for k, child in enumerate(rule.children())]
 
 
-@credit_kernel(Total)
-def _total(rule: Total, ctx: CreditContext) -> Credits:
-    parts = _children(rule, ctx)
+def _sum(parts: list[Credits]) -> Credits:
+    """Return the parts added up: every part's amount, and the lines of every part shown."""
     amount = parts[0].amount
     shown = parts[0].shown.copy()
     for part in parts[1:]:
@@ -64,6 +63,11 @@ def _total(rule: Total, ctx: CreditContext) -> Credits:
         return [line for part in parts if part.shown[i] for line in part.lines(i)]
 
     return Credits(amount, shown, lines, merge_state(*parts))
+
+
+@credit_kernel(Total)
+def _total(rule: Total, ctx: CreditContext) -> Credits:
+    return _sum(_children(rule, ctx))
 
 
 @credit_kernel(InOrder)
@@ -74,16 +78,7 @@ def _in_order(rule: InOrder, ctx: CreditContext) -> Credits:
         part = run(child, ctx.child(k, deduct=so_far))
         parts.append(part)
         so_far = part.amount if so_far is None else so_far + part.amount
-    amount = parts[0].amount
-    shown = parts[0].shown.copy()
-    for part in parts[1:]:
-        amount = amount + part.amount
-        shown |= part.shown
-
-    def lines(i: int) -> list[CreditLine]:
-        return [line for part in parts if part.shown[i] for line in part.lines(i)]
-
-    return Credits(amount, shown, lines, merge_state(*parts))
+    return _sum(parts)
 
 
 @credit_kernel(Largest)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
 from slakit._engine._credits._compensation import base_words, credit_base, objective_breached
@@ -24,6 +26,16 @@ from slakit._time._periods import Period, PeriodRule
 from slakit.exceptions import EvaluationError
 
 __all__ = ["qualifying_units"]
+
+
+def _measured_line(
+    ctx: CreditContext, measure: Measure, i: int, rule: str, amount: Fraction, **fields: Any
+) -> CreditLine:
+    """Return service ``i``'s credit line showing the value of ``measure`` it was paid on."""
+    value = ctx.value(measure, i)
+    shown = None if value is None else measure.format_value(value)
+    return ctx.line(i, rule, amount, value=value, shown=shown, **fields)
+
 
 # --- fixed amounts -------------------------------------------------------------------------------
 
@@ -47,15 +59,13 @@ def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
     )
 
     def lines(i: int) -> list[CreditLine]:
-        value = ctx.value(measure, i)
-        shown_value = None if value is None else measure.format_value(value)
         k = int(count[i])
         if isinstance(rule.target, Objective):
             what = "breach" if k == 1 else "breaches"
         else:
             what = "missed"
         formula = f"{k} {what} x {rule.amount}"
-        return [ctx.line(i, name, amount[i], value=value, shown=shown_value, formula=formula)]
+        return [_measured_line(ctx, measure, i, name, amount[i], formula=formula)]
 
     return Credits(amount, shown, lines)
 
@@ -192,18 +202,10 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
     shown = amount.nonzero()
 
     def lines(i: int) -> list[CreditLine]:
-        value = ctx.value(rule.measure, i)
         paid = base_words(rule.base, ctx, base[i], i, prorated=not whole)
+        formula = f"{rule.multiple:f} x {paid} x {words(i)}"
         return [
-            ctx.line(
-                i,
-                name,
-                amount[i],
-                value=value,
-                shown=None if value is None else rule.measure.format_value(value),
-                base=nominal(i),
-                formula=f"{rule.multiple:f} x {paid} x {words(i)}",
-            )
+            _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
         ]
 
     return Credits(amount, shown, lines)
@@ -226,7 +228,6 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
     shown = amount.nonzero()
 
     def lines(i: int) -> list[CreditLine]:
-        value = ctx.value(rule.measure, i)
         if isinstance(rule.worth, Money):
             each = str(rule.worth)
         else:
@@ -240,15 +241,7 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
             f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x {each}"
         )
         return [
-            ctx.line(
-                i,
-                name,
-                amount[i],
-                value=value,
-                shown=None if value is None else rule.measure.format_value(value),
-                base=nominal(i),
-                formula=formula,
-            )
+            _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
         ]
 
     return Credits(amount, shown, lines)
