@@ -59,7 +59,7 @@ def test_validate_syntax_error_names_the_line(files: Path) -> None:
     path.write_text("provider: [\n", encoding="utf-8")
     code, _, err = run("validate", str(path))
     assert code == 2
-    assert err.startswith(f"{path}:2: is not valid YAML")
+    assert err.startswith(f"{path}:2:1: is not valid YAML")
 
 
 def test_validate_an_unknown_suffix_and_missing_file(files: Path) -> None:

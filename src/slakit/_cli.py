@@ -359,7 +359,9 @@ def main(
         for problem in exc.problems:  # a path in the document, or a file and line
             prefix = f"{path}: " if problem.where.startswith("$") else ""
             err.write(f"{prefix}{problem}\n")
-        err.write(f"slakit: error: {len(exc.problems)} problem(s) in the agreement\n")
+        if exc.omitted:
+            err.write(f"... and {exc.omitted:,} more\n")
+        err.write(f"slakit: error: {exc.count:,} problem(s) in the agreement\n")
         return EXIT_USAGE
     except (_UsageError, SlakitError) as exc:
         err.write(f"slakit: error: {exc}\n")

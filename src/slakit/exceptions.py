@@ -146,17 +146,24 @@ class StrictInputError(SlakitError, ValueError):
 
 
 class AgreementDataError(SlakitError, ValueError):
-    """Agreement data is invalid; ``problems`` lists every problem, each with its path.
+    """Agreement data is invalid; ``problems`` lists the problems, each with its path.
 
     A path starts at ``$``, the top of the document, such as
-    ``$.tier.compensation.bands[0].credit``.
+    ``$.tier.compensation.bands[0].credit``. The loaders keep the first 50
+    problems; ``omitted`` counts those found beyond them, and ``count`` is the
+    total. The message shows the first 50, then how many more there are.
     """
 
     problems: tuple[Problem, ...]
+    omitted: int
+    count: int
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, omitted: int = 0) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        head = "1 problem" if count == 1 else f"{count} problems"
-        shown = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"the agreement data has {head}:\n{shown}")
+        self.omitted = omitted
+        self.count = count = len(self.problems) + omitted
+        head = "1 problem" if count == 1 else f"{count:,} problems"
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = count - min(len(self.problems), 50)
+        tail = f"\n  ... and {more:,} more" if more else ""
+        super().__init__(f"the agreement data has {head}:\n{shown}{tail}")

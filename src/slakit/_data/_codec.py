@@ -6,11 +6,22 @@ integers, booleans and ``null``. Exact numbers are strings (``"12000.00"``,
 ``"PT5M"`` is read too), instants are ISO 8601 with an offset, money is
 ``{"amount": "12000.00", "currency": "USD"}``. Reading data never executes
 code: it only calls the DSL's constructors and factories with decoded values.
+
+Reading data is bounded, whatever the data (see ``docs/explanation/limits.md``):
+nesting at most ``MAX_DEPTH`` levels deep, at most ``MAX_VALUES`` values (aliases
+counted every time they are used), numbers of at most ``MAX_INTEGER_DIGITS``
+digits before the point and ``MAX_DECIMAL_PLACES`` after it, and whole numbers
+that fit 64 bits; an error keeps the first ``MAX_PROBLEMS`` problems and counts
+the rest. The document's shape is checked first, without recursion, so no input
+can exhaust the stack or the time of the decoder. Reading and writing run in a
+decimal context of their own, and the steps that must be exact in one that traps
+any rounding: the thread's context (28 digits by default) is never used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -24,15 +35,54 @@ from slakit.exceptions import AgreementDataError, Problem, SlakitError
 __all__ = [
     "FORMAT",
     "INVALID",
+    "MAX_DECIMAL_PLACES",
+    "MAX_DEPTH",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PROBLEMS",
+    "MAX_VALUES",
+    "MAX_WHOLE",
+    "TOO_DEEP",
+    "TOO_MANY",
     "Context",
     "decode",
     "encode",
     "from_data",
+    "number_problem",
+    "shape_problem",
     "to_data",
 ]
 
 #: The version of the data format, written as ``"slakit": 1`` at the top of a document.
 FORMAT: Final = 1
+
+# --- the limits (docs/explanation/limits.md lists each, with the reason) -----------------
+
+#: Mappings and lists nest at most this deep; the document itself is level 1.
+MAX_DEPTH: Final = 64
+#: A document holds at most this many values (mappings, lists and leaves), each use of a
+#: YAML alias counted again, as the decoder would see it.
+MAX_VALUES: Final = 100_000
+#: An error keeps the first problems found, and counts the rest.
+MAX_PROBLEMS: Final = 50
+#: A number has at most this many digits before the decimal point (it is below 10**30) ...
+MAX_INTEGER_DIGITS: Final = 30
+#: ... and at most this many after it, as written (``1e-31`` has 31).
+MAX_DECIMAL_PLACES: Final = 30
+#: A whole-number field (a count, a day, a number of periods) fits a signed 64-bit integer.
+MAX_WHOLE: Final = 2**63 - 1
+#: The longest value echoed in a message, in characters; a longer one is cut.
+_ECHO: Final = 80
+
+#: The problem with a document nested deeper than ``MAX_DEPTH``.
+TOO_DEEP: Final = (
+    f"nests deeper than {MAX_DEPTH} levels of mappings and lists; an agreement needs far "
+    "fewer: flatten it (nested complements of a calendar cancel in pairs)"
+)
+#: The problem with a document of more than ``MAX_VALUES`` values.
+TOO_MANY: Final = (
+    f"the document holds more than {MAX_VALUES:,} values (each use of a YAML alias counts "
+    "again); an agreement needs far fewer: split the document, or write the repeated part once"
+)
 
 
 class _Invalid:
@@ -49,14 +99,32 @@ INVALID: Final = _Invalid()
 
 @attrs.define
 class Context:
-    """The problems found while decoding, each with its path."""
+    """The problems found while decoding, each with its path.
+
+    The first ``MAX_PROBLEMS`` are kept; ``omitted`` counts the others, so that
+    no document, however many of its values are wrong, makes an error of
+    unbounded size.
+    """
 
     problems: list[Problem] = attrs.field(factory=list)
+    omitted: int = 0
 
     def add(self, path: str, message: str) -> _Invalid:
         """Record a problem at ``path`` and return ``INVALID``."""
-        self.problems.append(Problem(where=path, field="", message=message))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(where=path, field="", message=message))
+        else:
+            self.omitted += 1
         return INVALID
+
+    @property
+    def failed(self) -> bool:
+        """Whether any problem was found (kept or omitted)."""
+        return bool(self.problems) or self.omitted > 0
+
+    def error(self) -> AgreementDataError:
+        """Return the error that reports every problem found."""
+        return AgreementDataError(self.problems, omitted=self.omitted)
 
 
 def child(path: str, key: str | int) -> str:
@@ -70,14 +138,146 @@ def child(path: str, key: str | int) -> str:
 
 def _show(data: object) -> str:
     if isinstance(data, str):
-        return data
+        return _cut(data)
+    if isinstance(data, bool):
+        return "true" if data else "false"
     if isinstance(data, dict):
         return "a mapping"
     if isinstance(data, list):
         return "a list"
     if data is None:
         return "null"
-    return repr(data)
+    if isinstance(data, int) and not isinstance(data, bool) and abs(data) > 10**_ECHO:
+        # str() of a huge int is slow, and refused past 4,300 digits: count digits from bits
+        return f"a whole number of about {int(abs(data).bit_length() * 0.30103) + 1:,} digits"
+    return _echo(data)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _ECHO else f"{text[:_ECHO]}... ({len(text)} characters)"
+
+
+def _echo(data: object) -> str:
+    """Return ``repr(data)``, cut to a readable length."""
+    if isinstance(data, int) and not isinstance(data, bool) and abs(data) > 10**_ECHO:
+        return _show(data)
+    return _cut(repr(data))
+
+
+# --- the shape of the document: depth and size, checked without recursion -----------------
+
+
+def _path_of(entry: tuple[Any, ...] | None) -> str:
+    keys: list[str | int] = []
+    while entry is not None and entry[1] is not None:
+        keys.append(entry[1])
+        entry = entry[0]
+    path = "$"
+    for key in reversed(keys):
+        path = child(path, key)
+    return path
+
+
+def shape_problem(data: object) -> Problem | None:
+    """Return the problem with the document's shape (too deep, too many values), if any.
+
+    The walk is iterative and stops at the first limit crossed, so it is
+    bounded by ``MAX_VALUES`` steps whatever ``data`` is, even a structure
+    that contains itself (which is infinitely deep). A value shared between
+    places (a YAML alias) counts once per place, as decoding would visit it.
+    """
+    # Each entry is (parent entry, key in the parent); the path is rebuilt only on failure.
+    stack: list[tuple[object, int, tuple[Any, ...] | None]] = [(data, 1, None)]
+    seen = 0
+    while stack:
+        value, depth, entry = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return Problem(_path_of(entry), "", TOO_MANY)
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            return Problem(_path_of(entry), "", TOO_DEEP)
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        children = [
+            (item, depth + 1, (entry, key if isinstance(key, str | int) else _echo(key)))
+            for key, item in items
+        ]
+        stack.extend(reversed(children))
+    return None
+
+
+# --- numbers: bounded magnitudes, exact arithmetic ------------------------------------------
+
+_NUMBER: Final = re.compile(r"[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9][0-9_]*")
+
+
+def _bounds_problem(value: Decimal) -> str | None:
+    if not value.is_finite() or not value:
+        return None
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        return f"is 10**{MAX_INTEGER_DIGITS} or more in size"
+    places = -value.as_tuple().exponent  # type: ignore[operator]
+    if places > MAX_DECIMAL_PLACES:
+        return f"has {places} decimal places"
+    return None
+
+
+def number_problem(text: str) -> str | None:
+    """Return why a number written in ``text`` is out of bounds, or ``None``.
+
+    Every number in the text counts (``"4 hours"``, ``"[99%, 1e3)"``), so a
+    value that a measure reads in its own units is bounded as well. A number
+    is in bounds with at most ``MAX_INTEGER_DIGITS`` digits before the point
+    and ``MAX_DECIMAL_PLACES`` after it, as written: ``1e30`` and ``1e-31``
+    are both out.
+    """
+    for match in _NUMBER.finditer(text):
+        token = match[0].replace("_", "")
+        if len(token) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 8:
+            return _out_of_bounds(f"{token[:20]}... ({len(token)} characters)", "is too long")
+        try:
+            value = Decimal(token)
+        except InvalidOperation:
+            continue
+        why = _bounds_problem(value)
+        if why is not None:
+            return _out_of_bounds(token, why)
+    return None
+
+
+def _out_of_bounds(token: str, why: str) -> str:
+    return (
+        f"the number {token} {why}; numbers in agreement data have at most "
+        f"{MAX_INTEGER_DIGITS} digits before the decimal point and {MAX_DECIMAL_PLACES} after it"
+    )
+
+
+#: The context that reading and writing data run in, whatever the thread's context: enough
+#: digits for any two numbers in bounds to add or multiply exactly (2 x (30 + 30) digits),
+#: the default traps, and the widest exponents. Steps that must be exact use ``_exact()``.
+_DATA_CONTEXT: Final = decimal.Context(
+    prec=2 * (MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES) + 8,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=decimal.MIN_EMIN,
+    Emax=decimal.MAX_EMAX,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+def _exact(*values: Decimal) -> decimal.Context:
+    """Return a context in which shifting or normalising ``values`` rounds nothing.
+
+    ``Inexact`` and ``Rounded`` are trapped, so a result that would need more
+    digits is an error rather than a quietly rounded figure.
+    """
+    digits = max((len(v.as_tuple().digits) for v in values), default=1)
+    return decimal.Context(
+        prec=max(digits, 1) + 2,
+        Emin=decimal.MIN_EMIN,
+        Emax=decimal.MAX_EMAX,
+        traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation, decimal.Overflow],
+    )
 
 
 # --- leaves ---------------------------------------------------------------------------------
@@ -85,8 +285,9 @@ def _show(data: object) -> str:
 
 def percent_text(value: Decimal) -> str:
     """Return a ratio as an exact percentage: ``Decimal("0.9995")`` -> ``"99.95%"``."""
-    scaled = value.scaleb(2)
-    text = f"{scaled.normalize():f}" if scaled != 0 else "0"
+    with decimal.localcontext(_exact(value)):
+        scaled = value.scaleb(2)
+        text = f"{scaled.normalize():f}" if scaled != 0 else "0"
     return f"{text}%"
 
 
@@ -94,6 +295,10 @@ def _decimal(data: object, path: str, ctx: Context) -> Decimal | _Invalid:
     if isinstance(data, bool):
         return ctx.add(path, f"must be a number written as a string such as '12.50', got {data}")
     if isinstance(data, int):
+        if abs(data) >= 10**MAX_INTEGER_DIGITS:
+            return ctx.add(
+                path, _out_of_bounds(_show(data), f"is 10**{MAX_INTEGER_DIGITS} or more")
+            )
         return Decimal(data)
     if isinstance(data, float):
         return ctx.add(
@@ -105,8 +310,11 @@ def _decimal(data: object, path: str, ctx: Context) -> Decimal | _Invalid:
         try:
             value = Decimal(data.strip().replace("_", ""))
         except InvalidOperation:
-            return ctx.add(path, f"must be a number such as '12.50', got {data!r}")
+            return ctx.add(path, f"must be a number such as '12.50', got {_echo(data)}")
         if value.is_finite():
+            why = _bounds_problem(value)
+            if why is not None:
+                return ctx.add(path, _out_of_bounds(_cut(data.strip()), why))
             return value
     return ctx.add(path, f"must be a finite number such as '12.50', got {_show(data)}")
 
@@ -117,12 +325,18 @@ def _percent(data: object, path: str, ctx: Context) -> Decimal | _Invalid:
     if not isinstance(data, str) or not data.strip().endswith("%"):
         return ctx.add(path, f"must be a percentage such as '99.95%', got {_show(data)}")
     try:
-        value = Decimal(data.strip()[:-1].strip()) / 100
+        written = Decimal(data.strip()[:-1].strip())
     except InvalidOperation:
-        return ctx.add(path, f"must be a percentage such as '99.95%', got {data!r}")
-    if not value.is_finite() or not 0 <= value <= 1:
-        return ctx.add(path, f"must be between 0% and 100%, got {data.strip()}")
-    return value.normalize() if value else Decimal(0)
+        return ctx.add(path, f"must be a percentage such as '99.95%', got {_echo(data)}")
+    if not written.is_finite() or not 0 <= written <= 100:
+        return ctx.add(path, f"must be between 0% and 100%, got {_cut(data.strip())}")
+    why = _bounds_problem(written)
+    if why is not None:
+        return ctx.add(path, _out_of_bounds(_cut(data.strip()), why))
+    if not written:
+        return Decimal(0)
+    with decimal.localcontext(_exact(written)):
+        return written.scaleb(-2).normalize()
 
 
 _ISO_DURATION: Final = re.compile(
@@ -133,31 +347,45 @@ _ISO_DURATION: Final = re.compile(
 
 def _duration(data: object, path: str, ctx: Context) -> Any:
     from slakit._dsl._quantities import coerce_duration
-    from slakit._time._instant import Duration
 
     if not isinstance(data, str) or not data.strip():
         return ctx.add(
             path, f"must be a length of time such as '5 minutes' or 'PT5M', got {_show(data)}"
         )
     text = data.strip()
+    why = number_problem(text)
+    if why is not None:
+        return ctx.add(path, why)
     iso = _ISO_DURATION.match(text.upper())
     if iso is not None and text.upper() not in ("P", "PT"):
-        us = Decimal(0)
-        for unit, size in (("days", 86_400), ("hours", 3600), ("minutes", 60), ("seconds", 1)):
+        us = 0  # whole microseconds, in integers: exact whatever the decimal context
+        for unit, size in (("days", 86_400), ("hours", 3600), ("minutes", 60)):
             if iso[unit]:
-                us += Decimal(iso[unit]) * size * 1_000_000
-        return Duration(int(us))
+                us += int(iso[unit]) * size * 1_000_000
+        if iso["seconds"]:
+            whole, _, fraction = iso["seconds"].partition(".")
+            us += int(whole) * 1_000_000 + int(fraction.ljust(6, "0"))
+        return _bounded_duration(us, data, path, ctx)
     try:
         exact = coerce_duration(text, name="duration")
     except SlakitError:
         return ctx.add(
             path,
             f"must be a length of time such as '5 minutes', '1 hour 30 minutes' or 'PT5M', "
-            f"got {data!r}",
+            f"got {_echo(data)}",
         )
     if exact != exact.to_integral_value():
-        return ctx.add(path, f"must be a whole number of microseconds, got {data!r}")
-    return Duration(int(exact))
+        return ctx.add(path, f"must be a whole number of microseconds, got {_echo(data)}")
+    return _bounded_duration(int(exact), data, path, ctx)
+
+
+def _bounded_duration(us: int, data: str, path: str, ctx: Context) -> Any:
+    from slakit._time._instant import Duration
+
+    try:
+        return Duration(us)  # the time layer bounds the length, and says so
+    except SlakitError as exc:
+        return ctx.add(path, f"{_cut(data.strip())}: {_message(exc)}")
 
 
 def _instant(data: object, path: str, ctx: Context) -> int | _Invalid:
@@ -172,7 +400,13 @@ def _instant(data: object, path: str, ctx: Context) -> int | _Invalid:
             f"'{data.isoformat()}T00:00:00Z'",
         )
     if isinstance(data, bool) or not isinstance(data, str | int):
-        return ctx.add(path, f"must be an instant such as '2026-01-01T00:00:00Z', got {data!r}")
+        return ctx.add(
+            path, f"must be an instant such as '2026-01-01T00:00:00Z', got {_echo(data)}"
+        )
+    if isinstance(data, int) and abs(data) > MAX_WHOLE:
+        return ctx.add(
+            path, f"must be an instant such as '2026-01-01T00:00:00Z', got {_show(data)}"
+        )
     if isinstance(data, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", data.strip()):
         return ctx.add(
             path,
@@ -317,9 +551,18 @@ def measure_text(value: Decimal, measure: Any) -> str:
 def measure_value(data: object, measure: Any, path: str, ctx: Context) -> Any:
     """Return a value written in the units of ``measure`` (``"99.9%"``, ``"4 hours"``, ``"3"``)."""
     if isinstance(data, int) and not isinstance(data, bool):
+        if abs(data) >= 10**MAX_INTEGER_DIGITS:
+            return ctx.add(
+                path, _out_of_bounds(_show(data), f"is 10**{MAX_INTEGER_DIGITS} or more")
+            )
         data = str(data)
     if not isinstance(data, str):
-        return ctx.add(path, f"must be a value of the measure written as a string, got {data!r}")
+        return ctx.add(
+            path, f"must be a value of the measure written as a string, got {_echo(data)}"
+        )
+    why = number_problem(data)
+    if why is not None:
+        return ctx.add(path, why)
     if measure is None:
         return _decimal(data, path, ctx)
     try:
@@ -394,6 +637,11 @@ def decode(data: object, shape: Shape, path: str, ctx: Context) -> Any:
         if shape.hint == "instant":
             return _instant(data, path, ctx)
         if isinstance(data, int) and not isinstance(data, bool):
+            if abs(data) > MAX_WHOLE:
+                return ctx.add(
+                    path,
+                    f"must be a whole number that fits 64 bits (below 2**63), got {_show(data)}",
+                )
             return data
         return ctx.add(path, f"must be a whole number, got {_show(data)}")
     if kind == "decimal":
@@ -433,7 +681,7 @@ def _decode_pairs(data: object, item: Shape, path: str, ctx: Context) -> Any:
     bad = False
     for name, value in pairs:
         if not isinstance(name, str):
-            ctx.add(path, f"names must be strings, got {name!r}")
+            ctx.add(path, f"names must be strings, got {_echo(name)}")
             bad = True
             continue
         out.append((name, decode(value, item, child(path, name), ctx)))
@@ -577,7 +825,7 @@ def construct(
     make = build or node.build or node.cls
     try:
         return make(**kwargs)
-    except (SlakitError, ValueError, TypeError) as exc:
+    except (SlakitError, ValueError, TypeError, ArithmeticError) as exc:
         text = str(exc)
         for field in node.fields:
             prefix = f"{field.name}="
@@ -602,7 +850,8 @@ def to_data(node: object) -> dict[str, Any]:
     from slakit._data import _nodes  # noqa: F401  (registers the DSL's nodes)
 
     out: dict[str, Any] = {"slakit": FORMAT}
-    out.update(encode_node(node, object))
+    with decimal.localcontext(_DATA_CONTEXT):
+        out.update(encode_node(node, object))
     return out
 
 
@@ -610,11 +859,15 @@ def from_data(data: object, kind: type | None = None) -> Any:
     """Return the node that plain ``data`` describes (an ``Agreement`` by default).
 
     Every problem is collected, each with its path from ``$`` (the top of the
-    document), and reported together.
+    document), and reported together (the first 50, and a count of the rest).
+    Reading is bounded whatever ``data`` is: its depth and number of values
+    are checked first, without recursion, and numbers must be within bounds
+    (see the limits page of the docs). It runs in a decimal context of its
+    own, so the thread's context never changes what is read.
 
     Raises:
         AgreementDataError: the data does not describe a valid node; its
-            ``problems`` lists every problem found.
+            ``problems`` lists the problems found.
     """
     from slakit._data import _nodes  # noqa: F401  (registers the DSL's nodes)
 
@@ -622,20 +875,34 @@ def from_data(data: object, kind: type | None = None) -> Any:
         from slakit._dsl._agreement import Agreement
 
         kind = Agreement
+    with decimal.localcontext(_DATA_CONTEXT):
+        return _from_data(data, kind)
+
+
+def _from_data(data: object, kind: type) -> Any:
     ctx = Context()
     if not isinstance(data, dict):
         ctx.add("$", f"must be a mapping, got {_show(data)}")
-        raise AgreementDataError(ctx.problems)
+        raise ctx.error()
+    shape = shape_problem(data)
+    if shape is not None:
+        raise AgreementDataError([shape])
     body = dict(data)
     version = body.pop("slakit", FORMAT)
+    if type(version) is not int:  # not a bool: true == 1 in Python, never a format version
+        ctx.add(
+            "$.slakit",
+            f"must be the data format version, the whole number {FORMAT}, got {_show(version)}",
+        )
+        raise ctx.error()
     if version != FORMAT:
-        ctx.add("$.slakit", f"is data format {version!r}; this slakit reads format {FORMAT}")
-        raise AgreementDataError(ctx.problems)
+        ctx.add("$.slakit", f"is data format {_show(version)}; this slakit reads format {FORMAT}")
+        raise ctx.error()
     node = node_type(kind)
     allowed = subtypes(kind) if node is None else (node,)
     if not allowed:
         raise SlakitError(f"{kind!r} is not a node type that data can describe")
     value = decode_node(body, allowed, "$", ctx)
-    if ctx.problems or value is INVALID:
-        raise AgreementDataError(ctx.problems)
+    if ctx.failed or value is INVALID:
+        raise ctx.error()
     return value

@@ -21,6 +21,7 @@ from slakit._data._codec import (
     encode,
     measure_text,
     measure_value,
+    number_problem,
     percent_text,
 )
 from slakit._data._registry import NodeCodec, Shape, add_root, node_type, register, subtypes
@@ -205,6 +206,10 @@ def _schedule_decode(body: object, path: str, ctx: Context) -> Any:
     if isinstance(rows, Mapping) and rows:  # the DSL's own table: {"< 99.9%": "10%"}
         if bad or base is INVALID:
             return INVALID
+        texts = [text for row in rows.items() for text in row if isinstance(text, str)]
+        why = next(filter(None, map(number_problem, texts)), None)  # bounded, as in intervals
+        if why is not None:
+            return ctx.add(where, why)
         try:
             return credit_schedule(measure, dict(rows), base=check_base(base))
         except SlakitError as exc:

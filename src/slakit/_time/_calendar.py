@@ -38,10 +38,13 @@ import numpy as np
 from slakit._node import DSLRepr, node, shown
 from slakit._time import _kernels as k
 from slakit._time._instant import (
+    MAX_INSTANT_US,
+    MIN_INSTANT_US,
     US_PER_DAY,
     US_PER_MINUTE,
     Duration,
     InstantLike,
+    membership_us,
     to_us,
     zone,
 )
@@ -51,6 +54,7 @@ from slakit.exceptions import DefinitionError
 
 if TYPE_CHECKING:
     from slakit._time._periods import Period
+    from slakit._time._recurrence import Recurrence
 
 __all__ = [
     "Always",
@@ -156,7 +160,9 @@ class Calendar(DSLRepr, abc.ABC):
         return self.timeline(span.start, span.end)
 
     def __contains__(self, instant: InstantLike) -> bool:
-        t = to_us(instant)
+        t = membership_us(instant)
+        if not MIN_INSTANT_US <= t < MAX_INSTANT_US:
+            return False  # no calendar holds an instant outside the supported range
         return bool(self.timeline(t, t + 1))
 
     @abc.abstractmethod
@@ -222,12 +228,12 @@ def never() -> Never:
 
 # --- wall-clock parsing -------------------------------------------------------------------------
 
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})", re.ASCII)
 
 
 def _parse_time(text: str, *, where: str, end: bool) -> int:
     """Return minutes after midnight of ``"HH:MM"``; ``"24:00"`` only as an end."""
-    match = _TIME.match(text.strip())
+    match = _TIME.fullmatch(text.strip())
     if match is None:
         raise DefinitionError(
             f"{where}: {text.strip()!r} is not a time of day; write it as HH:MM, "
@@ -281,7 +287,7 @@ def _format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
     return ",".join(f"{_format_minutes(a)}-{_format_minutes(b)}" for a, b in ranges)
 
 
-_SEGMENT = re.compile(r"^\s*(?P<days>[A-Za-z][A-Za-z\s,\-]*?)\s+(?P<times>\d.*?)\s*$")
+_SEGMENT = re.compile(r"\s*(?P<days>[A-Za-z][A-Za-z\s,\-]*?)\s+(?P<times>[0-9].*?)\s*", re.ASCII)
 
 
 def _parse_days(text: str, *, where: str) -> set[int]:
@@ -305,15 +311,26 @@ def _parse_days(text: str, *, where: str) -> set[int]:
     return found
 
 
-@functools.cache
+#: The longest text of weekly hours, in characters.
+MAX_WEEKLY_TEXT = 1_000
+
+
+@functools.lru_cache(maxsize=256)
 def _parse_weekly(spec: str) -> tuple[tuple[int, int, int], ...]:
     """Return the sorted ``(weekday, start_minute, end_minute)`` rows of a weekly spec."""
     where = f"weekly(hours={spec!r})"
+    if len(spec) > MAX_WEEKLY_TEXT:
+        raise DefinitionError(
+            f"weekly(hours={spec[:40]!r}...): the hours are {len(spec)} characters long; "
+            f"write them in at most {MAX_WEEKLY_TEXT}",
+            name="hours",
+            value=spec,
+        )
     rows: set[tuple[int, int, int]] = set()
     for segment in spec.split(";"):
         if not segment.strip():
             continue
-        match = _SEGMENT.match(segment)
+        match = _SEGMENT.fullmatch(segment)
         if match is None:
             raise DefinitionError(
                 f"{where}: {segment.strip()!r} should be days then times, "
@@ -451,7 +468,7 @@ def _holidays_module() -> Any:
     return holidays_package
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _holiday_days(
     country: str, subdiv: str | None, categories: tuple[str, ...], year: int
 ) -> tuple[tuple[int, str], ...]:
@@ -596,7 +613,7 @@ def holidays(
 
 # --- explicit dates (and half days) -------------------------------------------------------------
 
-_DATE = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
+_DATE = re.compile(r"(?:([0-9]{4})-)?([0-9]{2})-([0-9]{2})", re.ASCII)
 
 
 def _canonical_dates(values: Iterable[object]) -> tuple[str, ...]:
@@ -610,7 +627,7 @@ def _canonical_dates(values: Iterable[object]) -> tuple[str, ...]:
         if isinstance(value, dt.date):
             found.add(value.isoformat())
             continue
-        match = _DATE.match(value) if isinstance(value, str) else None
+        match = _DATE.fullmatch(value) if isinstance(value, str) else None
         ok = False
         if match is not None:
             year = int(match[1]) if match[1] else 2000  # a leap year admits 02-29
@@ -703,6 +720,9 @@ def dates(*days: str | dt.date, hours: str | None = None, tz: str | None = None)
 # --- recurring windows (RFC 5545 RRULE) ---------------------------------------------------------
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def _canonical_start(value: str | dt.date) -> str:
     if isinstance(value, dt.datetime):
         raise DefinitionError(
@@ -711,9 +731,12 @@ def _canonical_start(value: str | dt.date) -> str:
         )
     if isinstance(value, dt.date):
         return value.isoformat()
+    given: object = value
     try:
-        return dt.date.fromisoformat(value).isoformat()
-    except (TypeError, ValueError):
+        if not isinstance(given, str) or not _ISO_DATE.fullmatch(given):
+            raise ValueError
+        return dt.date.fromisoformat(given).isoformat()
+    except ValueError:
         raise DefinitionError(
             f"recurring(start={value!r}): not a date; write it as 'YYYY-MM-DD', "
             "for example '2026-01-01'"
@@ -721,8 +744,14 @@ def _canonical_start(value: str | dt.date) -> str:
 
 
 def _canonical_at(value: str) -> str:
-    minutes = _parse_time(str(value), where=f"recurring(at={value!r})", end=False)
+    if not isinstance(value, str):
+        raise DefinitionError(f"recurring(at={value!r}): give the opening time as 'HH:MM'")
+    minutes = _parse_time(value, where=f"recurring(at={value!r})", end=False)
     return _format_minutes(minutes)
+
+
+#: The longest window of a recurring calendar.
+MAX_RECURRING_WINDOW_US = 366 * US_PER_DAY
 
 
 def _check_duration(_instance: object, _attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -730,32 +759,21 @@ def _check_duration(_instance: object, _attribute: attrs.Attribute[Any], value: 
         raise DefinitionError(
             f"recurring(duration={value!r}): give a positive duration, such as hours(2)"
         )
+    if value.us > MAX_RECURRING_WINDOW_US:
+        raise DefinitionError(
+            f"recurring(duration={value!r}): a window lasts at most days(366); for longer "
+            "service, combine calendars or use dates()",
+            name="duration",
+            value=value,
+        )
 
 
 @functools.lru_cache(maxsize=256)
-def _rrule(rule: str, start: str, at: str) -> Any:
-    from dateutil.rrule import rrule as rrule_type
-    from dateutil.rrule import rrulestr
+def _rrule(rule: str, start: str, at: str) -> Recurrence:
+    from slakit._time._recurrence import read_rule
 
-    where = f"recurring({rule!r})"
-    if "DTSTART" in rule.upper():
-        raise DefinitionError(
-            f"{where}: leave DTSTART out of the rule; pass start='YYYY-MM-DD' and at='HH:MM'"
-        )
     first = dt.datetime.combine(dt.date.fromisoformat(start), dt.time.fromisoformat(at))
-    try:
-        parsed = rrulestr(rule, dtstart=first)
-    except (ValueError, TypeError) as error:
-        raise DefinitionError(
-            f"{where}: not an RFC 5545 RRULE ({error}); write it like "
-            "'FREQ=MONTHLY;BYDAY=2SU' or 'FREQ=WEEKLY;BYDAY=SA'"
-        ) from None
-    until = getattr(parsed, "_until", None)
-    if not isinstance(parsed, rrule_type) or (until is not None and until.tzinfo is not None):
-        raise DefinitionError(
-            f"{where}: give one RRULE with a floating (zone-less) UNTIL; the zone is tz="
-        )
-    return parsed
+    return read_rule(rule, first, where=f"recurring({rule!r})")
 
 
 def _canonical_rule(value: object) -> str:
@@ -766,6 +784,10 @@ def _canonical_rule(value: object) -> str:
     text = value.strip()
     if text.upper().startswith("RRULE:"):
         text = text[len("RRULE:") :]
+    if not text.isascii():
+        raise DefinitionError(
+            f"recurring(rule={value!r}): an RRULE is ASCII text such as 'FREQ=MONTHLY;BYDAY=2SU'"
+        )
     return text.upper()
 
 
@@ -787,15 +809,11 @@ class Recurring(Calendar):
         _rrule(self.rule, self.start, self.at)  # validate now, not at first use
 
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
-        rule = _rrule(self.rule, self.start, self.at)
+        recurrence = _rrule(self.rule, self.start, self.at)
         span = _local_day_range(lo - self.duration.us, hi)
         first = dt.datetime(1970, 1, 1) + dt.timedelta(days=int(span[0]))
         last = dt.datetime(1970, 1, 1) + dt.timedelta(days=int(span[-1]) + 1)
-        occurrences: list[dt.datetime] = rule.between(first, last, inc=True)
-        epoch = dt.datetime(1970, 1, 1)
-        wall = np.array(
-            [(o - epoch) // dt.timedelta(microseconds=1) for o in occurrences], dtype=np.int64
-        )
+        wall = recurrence.wall_between(first, last)
         s = local_to_utc(wall, self.tz)
         return _normalized(s, s + self.duration.us, lo, hi)
 
@@ -823,8 +841,18 @@ def recurring(
         tz: the IANA zone of ``start`` and ``at``; an opening time that a DST gap
             skips moves forward by the gap (the compatible rule).
 
+    The rule is expanded only within the span a timeline covers, never from
+    ``start`` onwards, so a rule that started long ago costs no more than a new one.
+    Limits, each refused when the calendar is built: windows open at most once a
+    minute (no ``FREQ=SECONDLY``, at most one ``BYSECOND``), ``INTERVAL`` is 1 to
+    1,000 (and divides the day for ``HOURLY`` and ``MINUTELY``), ``COUNT`` is 1 to
+    10,000 and not combined with ``UNTIL``, the ``BYxxx`` parts follow the RFC 5545
+    table, ``duration`` is at most 366 days, and the rule must yield at least one
+    window. One timeline holds at most 1,000,000 windows of one rule.
+
     Raises:
-        DefinitionError: the rule, the date, the time or the duration is invalid.
+        DefinitionError: the rule, the date, the time or the duration is invalid,
+            or the rule breaks one of the limits above.
 
     >>> from slakit import hours
     >>> r = recurring("FREQ=MONTHLY;BYDAY=2SU", start="2026-01-01", at="02:00",

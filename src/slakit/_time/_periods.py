@@ -31,10 +31,13 @@ import attrs
 
 from slakit._node import DSLRepr, node, shown
 from slakit._time._instant import (
+    MAX_INSTANT_US,
+    MIN_INSTANT_US,
     InstantLike,
     format_us,
     from_us,
     local_to_us,
+    membership_us,
     to_us,
     zone,
 )
@@ -57,8 +60,16 @@ __all__ = [
     "yearly",
 ]
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The years a period may lie in: every instant of a period must be a supported instant.
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+_RANGE_HELP = (
+    f"a period must lie within the supported instants, 1970-01-01T00:00:00Z to "
+    f"9999-01-01T00:00:00Z; name one from the years {FIRST_YEAR} to {LAST_YEAR}"
+)
+#: The longest rolling period, in days (ten years).
+MAX_ROLLING_DAYS = 3660
 
 #: A bound of a span: an instant, or a calendar date read as local midnight in the zone.
 BoundLike = InstantLike | dt.date
@@ -77,7 +88,7 @@ def _bound(value: BoundLike, tz: str, name: str) -> int:
     """Return an instant; a date (or ``"YYYY-MM-DD"``) means local midnight in ``tz``."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return _midnight(value, tz)
-    if isinstance(value, str) and _DATE_ONLY.match(value):
+    if isinstance(value, str) and _DATE_ONLY.fullmatch(value):
         try:
             return _midnight(dt.date.fromisoformat(value), tz)
         except ValueError:
@@ -106,6 +117,17 @@ class Period(DSLRepr):
     tz: str = attrs.field(validator=_check_zone)
 
     def __attrs_post_init__(self) -> None:
+        for name in ("start", "end"):
+            value: object = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise PeriodError(
+                    f"period {self.label!r}: {name}={value!r} must be integer microseconds UTC"
+                )
+            if not MIN_INSTANT_US <= value <= MAX_INSTANT_US:
+                raise PeriodError(
+                    f"period {self.label!r}: {name}={format_us(value)!r} is outside the "
+                    f"supported instants; {_RANGE_HELP}"
+                )
         if self.end <= self.start:
             raise PeriodError(f"period {self.label!r} must end after it starts")
 
@@ -128,7 +150,7 @@ class Period(DSLRepr):
         return from_us(self.end).astimezone(zone(self.tz))
 
     def __contains__(self, instant: InstantLike) -> bool:
-        return self.start <= to_us(instant) < self.end
+        return self.start <= membership_us(instant) < self.end
 
     def overlap(self, start: BoundLike | Span | None = None, end: BoundLike | None = None) -> int:
         """Return how many microseconds of the period lie in ``[start, end)``.
@@ -257,10 +279,16 @@ class _GridRule(PeriodRule):
     def _label_help(self) -> str:
         """How this rule's labels are written, for error messages."""
 
-    def _period(self, index: int) -> Period:
-        start = _midnight(self._start_date(index), self.tz)
-        end = _midnight(self._start_date(index + 1), self.tz)
-        return Period(start, end, self._label(index), self.tz)
+    def _period(self, index: int, asked: str | None = None) -> Period:
+        """Return period ``index``; ``asked`` is the label the user gave, for the error."""
+        try:
+            label = self._label(index)
+            start = _midnight(self._start_date(index), self.tz)
+            end = _midnight(self._start_date(index + 1), self.tz)
+        except (ValueError, OverflowError):  # a date past year 9999, or an instant out of range
+            named = asked if asked is not None else f"number {index}"
+            raise PeriodError(f"period {named!r} of {self!r} does not fit: {_RANGE_HELP}") from None
+        return Period(start, end, label, self.tz)
 
     def period(self, label: str) -> Period:
         """Return the period named ``label``.
@@ -272,7 +300,7 @@ class _GridRule(PeriodRule):
         index = self._parse(text) if isinstance(text, str) else None
         if index is None:
             raise PeriodError(f"period={label!r} is not a period of {self!r}; {self._label_help}")
-        return self._period(index)
+        return self._period(index, label)
 
     def containing(self, instant: InstantLike) -> Period:
         """Return the period (in this rule's zone) that holds ``instant``."""
@@ -297,7 +325,7 @@ class _GridRule(PeriodRule):
 
 # --- months -------------------------------------------------------------------------------------
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 
 
 def _check_day(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -341,7 +369,7 @@ class Monthly(_GridRule):
         return f"{year:04d}-{month0 + 1:02d}"
 
     def _parse(self, label: str) -> int | None:
-        match = _MONTH.match(label)
+        match = _MONTH.fullmatch(label)
         if match is None or not 1 <= int(match[2]) <= 12:
             return None
         return int(match[1]) * 12 + int(match[2]) - 1
@@ -372,8 +400,8 @@ def monthly(*, tz: str = "UTC", day: int = 1) -> Monthly:
 
 # --- quarters and years -------------------------------------------------------------------------
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])", re.ASCII)
+_YEAR = re.compile(r"([0-9]{4})", re.ASCII)
 
 
 def _check_month(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -407,7 +435,7 @@ class Quarterly(_GridRule):
         return f"{index // 4:04d}-Q{index % 4 + 1}"
 
     def _parse(self, label: str) -> int | None:
-        match = _QUARTER.match(label)
+        match = _QUARTER.fullmatch(label)
         return None if match is None else int(match[1]) * 4 + int(match[2]) - 1
 
     @property
@@ -442,7 +470,7 @@ class Yearly(_GridRule):
         return f"{index:04d}"
 
     def _parse(self, label: str) -> int | None:
-        match = _YEAR.match(label)
+        match = _YEAR.fullmatch(label)
         return None if match is None else int(match[1])
 
     @property
@@ -457,7 +485,7 @@ def yearly(*, tz: str = "UTC", start_month: int = 1) -> Yearly:
 
 # --- weeks and rolling days ---------------------------------------------------------------------
 
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_ISO_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})", re.ASCII)
 _EPOCH_DATE = dt.date(1970, 1, 1)
 
 
@@ -472,7 +500,7 @@ def _canonical_weekday(value: object) -> str:
 
 
 def _date_label(value: str) -> dt.date | None:
-    if not _DATE_ONLY.match(value):
+    if not _DATE_ONLY.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -505,11 +533,11 @@ class Weeks(_GridRule):
         return self._start_date(index).isoformat()
 
     def _parse(self, label: str) -> int | None:
-        match = _ISO_WEEK.match(label)
+        match = _ISO_WEEK.fullmatch(label)
         if match is not None and self.starting == "Mon":
             try:
                 return self._index(dt.date.fromisocalendar(int(match[1]), int(match[2]), 1))
-            except ValueError:
+            except (ValueError, OverflowError):
                 return None
         day = _date_label(label)
         if day is None or day.weekday() != _WEEKDAYS.index(self.starting):
@@ -533,10 +561,12 @@ def weekly_periods(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
 
 
 def _check_days(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROLLING_DAYS:
         raise DefinitionError(
             f"rolling({attribute.name}={value!r}): give the period length as a whole number "
-            "of days, at least 1"
+            f"of days, from 1 to {MAX_ROLLING_DAYS} (ten years)",
+            name=attribute.name,
+            value=value,
         )
 
 
@@ -613,8 +643,12 @@ def parse_period(label: str, *, tz: str = "UTC") -> Period:
     month, ``"2026-W43"`` an ISO week and ``"2026-10-25"`` a single day, each
     from local midnight to local midnight.
 
+    Labels are ASCII digits in exactly these forms (no surrounding spaces), for
+    periods that lie within the supported instants (years 1970 to 9998).
+
     Raises:
-        PeriodError: the label is none of these.
+        PeriodError: the label is none of these, or its period lies outside the
+            supported instants.
 
     >>> parse_period("2026-Q3", tz="Europe/Berlin").local_start().isoformat()
     '2026-07-01T00:00:00+02:00'
@@ -629,11 +663,13 @@ def parse_period(label: str, *, tz: str = "UTC") -> Period:
     if isinstance(text, str):
         for rule in rules:
             index = rule._parse(label)
-            if index is not None and not (isinstance(rule, Weeks) and not _ISO_WEEK.match(label)):
-                return attrs.evolve(rule._period(index), label=label)
+            if index is not None and not (
+                isinstance(rule, Weeks) and not _ISO_WEEK.fullmatch(label)
+            ):
+                return attrs.evolve(rule._period(index, label), label=label)
         day = _date_label(label)
         if day is not None:
-            return Period(_midnight(day, tz), _midnight(day + dt.timedelta(days=1), tz), label, tz)
+            return Rolling(days=1, start=day, tz=tz).period(label)
     raise PeriodError(
         f"period={label!r} is not a period label; write a year '2026', a quarter '2026-Q3', "
         "a month '2026-10', an ISO week '2026-W43' or a day '2026-10-25'"

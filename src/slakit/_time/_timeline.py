@@ -12,7 +12,16 @@ import numpy.typing as npt
 
 from slakit._node import DSLRepr
 from slakit._time import _kernels as k
-from slakit._time._instant import InstantLike, describe_us, format_us, from_us, to_us
+from slakit._time._instant import (
+    MAX_INSTANT_US,
+    MIN_INSTANT_US,
+    InstantLike,
+    describe_us,
+    format_us,
+    from_us,
+    membership_us,
+    to_us,
+)
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Span", "Timeline"]
@@ -62,7 +71,7 @@ class Span(DSLRepr):
         return from_us(self.end)
 
     def __contains__(self, instant: InstantLike) -> bool:
-        t = to_us(instant)
+        t = membership_us(instant)
         return self.start <= t < self.end
 
     def __repr__(self) -> str:
@@ -124,7 +133,8 @@ class Timeline(DSLRepr):
         """Build a timeline from arrays of start and end microseconds (any order, may overlap).
 
         Raises:
-            DefinitionError: the arrays differ in length, or a span ends before it starts.
+            DefinitionError: the arrays differ in length, a span ends before it
+                starts, or a bound lies outside the supported instants.
         """
         s = np.asarray(start, dtype=np.int64).ravel()
         e = np.asarray(end, dtype=np.int64).ravel()
@@ -132,6 +142,15 @@ class Timeline(DSLRepr):
             raise DefinitionError(
                 f"start and end arrays differ in length ({s.shape[0]} != {e.shape[0]})"
             )
+        for name, array in (("start", s), ("end", e)):
+            outside = np.flatnonzero((array < MIN_INSTANT_US) | (array > MAX_INSTANT_US))
+            if outside.size:
+                i = int(outside[0])
+                raise DefinitionError(
+                    f"span {i}: {name}={int(array[i])} lies outside the supported instants, "
+                    f"1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z ({MIN_INSTANT_US} to "
+                    f"{MAX_INSTANT_US} microseconds)"
+                )
         bad = np.flatnonzero(e <= s)
         if bad.size:
             i = int(bad[0])
@@ -190,7 +209,7 @@ class Timeline(DSLRepr):
         return Span(int(self._start[index]), int(self._end[index]))
 
     def __contains__(self, instant: InstantLike) -> bool:
-        t = to_us(instant)
+        t = membership_us(instant)
         i = int(np.searchsorted(self._start, t, side="right")) - 1
         return i >= 0 and t < int(self._end[i])
 

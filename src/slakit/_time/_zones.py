@@ -39,7 +39,7 @@ def _offset_s(tz: str, second: int) -> int:
     return offset.days * _SECONDS_PER_DAY + offset.seconds
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16_384)
 def _year_transitions(tz: str, year: int) -> tuple[tuple[int, int, int], ...]:
     """Return ``(utc_second, offset_before, offset_after)`` of each change in UTC ``year``.
 
