@@ -52,6 +52,31 @@ def demo(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """Run the fuzz campaign: every entry point's fuzz target, a million inputs in all.
+
+    Arguments after ``--`` go to ``python -m tests.fuzzing`` (``--inputs N``,
+    ``--jobs N``, ``--report FILE``); the figures are written to fuzz-report.json.
+    """
+    session.install(".[test]")
+
+    session.run("python", "-m", "tests.fuzzing", *session.posargs)
+
+
+@nox.session
+def atheris(session: nox.Session) -> None:
+    """Fuzz the loaders with atheris, guided by coverage (Linux wheels only; optional).
+
+    Arguments after ``--`` go to atheris (default: 200,000 runs).
+    """
+    session.install(".[test]", "atheris")
+
+    session.run(
+        "python", "tests/atheris_loaders.py", *(session.posargs or ["-atheris_runs=200000"])
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks; arguments after ``--`` go to ``python -m benchmarks``."""
     session.install(".[bench]")

@@ -174,3 +174,39 @@ def test_requests_and_tickets_from_files(tmp_path: Path) -> None:
     status, _, err = run(*args, "--tickets", str(tmp_path / "missing.jsonl"))
     assert status == 2
     assert "missing.jsonl: no such file" in err
+
+
+def test_validate_says_that_a_python_agreement_is_executed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The help of ``validate`` warns that a .py agreement runs, and offers the data formats."""
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "a .py AGREEMENT is executed to build it" in text
+    assert "validate untrusted agreements as JSON, YAML or TOML" in text
+    assert "a Python file is executed with your permissions" in text
+
+
+def test_validate_runs_a_python_agreement(tmp_path: Path) -> None:
+    """A .py agreement is executed (as the help says): its side effects happen."""
+    marker = tmp_path / "ran"
+    source = tmp_path / "agreement.py"
+    source.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    status, _, err = run("validate", str(source))
+    assert status == 2
+    assert marker.exists()
+    assert "defines nothing as `agreement`" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """``slakit --version`` and ``slakit.__version__`` give the installed version."""
+    from importlib.metadata import version
+
+    import slakit
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"slakit {version('slakit')}\n"
+    assert slakit.__version__ == version("slakit") == "0.1.0.dev0"

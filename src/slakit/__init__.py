@@ -664,6 +664,11 @@ def _publish() -> None:
 
 def __getattr__(name: str) -> Any:
     """Load a public name on first use, and keep it in the module's namespace."""
+    if name == "__version__":  # read from the installed metadata only when asked for
+        from importlib.metadata import version
+
+        globals()[name] = version(__name__)
+        return globals()[name]
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'slakit' has no attribute {name!r}")

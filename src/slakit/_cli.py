@@ -33,10 +33,19 @@ class _UsageError(Exception):
     """A problem with the command's inputs: printed without a traceback, exit status 2."""
 
 
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("slakit")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="slakit",
         description="Evaluate service-level agreements written with slakit over event files.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -69,7 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_strict_option(ev)
 
-    va = sub.add_parser("validate", help="check AGREEMENT and print every problem with its path")
+    validate_help = (
+        "check AGREEMENT and print every problem with its path (a .py AGREEMENT is "
+        "executed to build it: validate untrusted agreements as JSON, YAML or TOML)"
+    )
+    va = sub.add_parser("validate", help=validate_help, description=validate_help)
     va.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
 
     re_ = sub.add_parser("render", help="print AGREEMENT as a schedule a person can read")
@@ -125,8 +138,9 @@ def _warn(groups: Sequence[UncoveredGroup], err: TextIO, *, prefix: str = "") ->
 
 
 _AGREEMENT_HELP = (
-    "a Python file defining a module-level `agreement`, or agreement data in a .json, "
-    ".yaml, .yml or .toml file"
+    "agreement data in a .json, .yaml, .yml or .toml file (read as data, never run), or a "
+    "Python file defining a module-level `agreement`; a Python file is executed with your "
+    "permissions, so give untrusted agreements as data"
 )
 
 
@@ -283,7 +297,7 @@ def reference_markdown() -> str:
     there at build time), so it cannot drift from the parser.
     """
     parser = _parser()
-    lines = [parser.description or "", ""]
+    lines = [parser.description or "", "", "`slakit --version` prints the installed version.", ""]
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {a.dest: a.help for a in subparsers._choices_actions}
     for name, command in subparsers.choices.items():
