@@ -75,12 +75,16 @@ def _alarm(signum: int, frame: object) -> None:
 
 
 def target(entry: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Mark a test as the fuzz target of ``entry``: count its inputs, stop it if it hangs."""
+    """Mark a test as the fuzz target of ``entry``: count its inputs, stop it if it hangs.
+
+    ``entry`` may name the test's parameters, as in ``"JSON Lines: {kind}"``, for a
+    test parametrised over several entry points.
+    """
 
     def decorate(test: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(test)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            INPUTS[entry] += 1
+            INPUTS[entry.format(**kwargs)] += 1
             watched = threading.current_thread() is threading.main_thread()
             if watched:
                 previous = signal.signal(signal.SIGALRM, _alarm)
@@ -89,7 +93,7 @@ def target(entry: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 return test(*args, **kwargs)
             finally:
-                SECONDS[entry] += time.perf_counter() - began
+                SECONDS[entry.format(**kwargs)] += time.perf_counter() - began
                 if watched:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                     signal.signal(signal.SIGALRM, previous)

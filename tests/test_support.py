@@ -361,7 +361,7 @@ def test_the_late_count_and_its_evidence() -> None:
     assert [t.id for t in ev.on_time] == ["fine"]
     assert ev.summary() == "3 tickets judged: 1 on time, 2 late; 0 not counted"
     assert ev.late_lines(limit=1) == [
-        "record 2: ticket very (P1) late by 3 hours",
+        "ticket very (P1) late by 3 hours",
         "... and 1 more late tickets",
     ]
     assert (
@@ -371,13 +371,14 @@ def test_the_late_count_and_its_evidence() -> None:
     text = report.explain()
     assert "late first responses <= 1: BREACHED" in text
     assert "late first responses: 3 tickets judged: 1 on time, 2 late; 0 not counted" in text
-    assert "      record 2: ticket very (P1) late by 3 hours\n" in text
+    assert "      ticket very (P1) late by 3 hours\n" in text
+    assert "record 2" not in text  # tickets are named by id, not by position in the input
 
 
 def test_an_unanswered_late_ticket_says_at_least() -> None:
     """The late list marks unanswered tickets: they are late by at least the time shown."""
     ev = evidence(sla.response_time(within=sla.hours(1)), [ticket("2026-10-31T20:00:00Z")])
-    assert ev.late_lines() == ["record 0: ticket T-1 (P1) late by 3 hours (at least; unanswered)"]
+    assert ev.late_lines() == ["ticket T-1 (P1) late by 3 hours (at least; unanswered)"]
     assert "no first response by the end of the period" in ev.tickets[0].reason
 
 
@@ -397,12 +398,14 @@ def test_every_fate_has_a_reason() -> None:
     report = sla.evaluate(agreement(measure <= 0), tickets, period="2026-10")
     notes = report.events()
     assert len(notes) == len(tickets)
-    assert [n.category for n in notes] == ["counted"] * 3 + ["ignored"] * 5
+    # by opened, service and id, never by position in the input
+    assert [n.reason.split()[1] for n in notes] == ["e", "a", "b", "g", "h", "f", "c", "d"]
+    assert sorted(n.category for n in notes) == ["counted"] * 3 + ["ignored"] * 5
     reasons = report.reconciliation.reasons[repr(measure)]
     assert sum(reasons.values()) == len(tickets)
     assert set(reasons) == {f.words for f in TicketFate if f is not TicketFate.NO_TARGET}
     assert all(n.reason for n in notes)
-    assert "    tickets not counted:\n      record 3: ticket d (P1): ignored: no first" in (
+    assert "    tickets not counted:\n      ticket e (P1): ignored: opened outside" in (
         report.explain()
     )
 

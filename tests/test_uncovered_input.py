@@ -57,7 +57,8 @@ def test_a_typod_service_is_listed_with_a_did_you_mean() -> None:
     text = report.explain()
     assert "Input not counted: 1 row in 1 group" in text
     assert "service 'initech-vsp': 1 event; did you mean 'initech-vps'?" in text
-    assert "record 0" in text
+    assert "      Outage('initech-vsp', '2026-10-03T10:00:00Z', '2026-10-03T14:00:00Z')" in text
+    assert "record 0" not in text  # rows are named by their facts, not by position
     data = report.to_dict()["uncovered"]
     assert data == [
         {
@@ -69,7 +70,7 @@ def test_a_typod_service_is_listed_with_a_did_you_mean() -> None:
             "count": 1,
             "rows": [
                 {
-                    "where": "record 0",
+                    "row": "Outage('initech-vsp', '2026-10-03T10:00:00Z', '2026-10-03T14:00:00Z')",
                     "service": "initech-vsp",
                     "reason": "the agreement does not cover this service",
                 }
@@ -209,7 +210,8 @@ def test_cli_warns_about_a_typo_and_strict_exits_1(tmp_path: Path) -> None:
             "makes this an error)"
         ),
     ]
-    assert f"{events}:2" in out
+    assert f"{events}:2" not in out  # the report names the row by its facts
+    assert "Outage('initech-vsp'" in out
     assert "did you mean 'initech-vps'?" in out
     status, out, err = run(*args, "--strict")
     assert (status, out) == (1, "")
@@ -219,7 +221,7 @@ def test_cli_warns_about_a_typo_and_strict_exits_1(tmp_path: Path) -> None:
     status, out, _ = run(*args, "--json")
     assert status == 0
     [group] = json.loads(out)["uncovered"]
-    assert group["rows"][0]["where"] == f"{events}:2"
+    assert group["rows"][0]["row"].startswith("Outage('initech-vsp', ")
 
 
 def test_cli_on_an_empty_file_says_zero_events_read(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Claims and billing records no rule counted are listed by service, in record order.
+"""Claims and billing records no rule counted are listed by service, in the order of their facts.
 
 Their service names are a column of text; the uncovered-input check codes that
 column in one pass (no loop over the records), so these tests pin what it must
@@ -48,17 +48,17 @@ def groups(report: sla.Report) -> list[tuple[str, str, str | None, int, str, lis
 
 
 def test_billing_records_of_an_uncovered_service_are_listed_with_a_did_you_mean() -> None:
-    """A charge and a price of a typo'd service form one group: both records, in order."""
+    """A charge and a price of a typo'd service form one group, ordered by their facts."""
     report = sla.evaluate(agreement(sla.charges("usage")), [], BILLING, period="2026-10")
     assert groups(report) == [
-        ("uncovered", "billing records", "initech-vsp", 2, "record 2", ["record 2", "record 3"])
+        ("uncovered", "billing records", "initech-vsp", 2, "record 2", ["record 3", "record 2"])
     ]
     [group] = report.reconciliation.uncovered
     assert group.suggestions == ("initech-vps",)
 
 
 def test_claims_and_billing_records_no_rule_reads_are_listed_per_service() -> None:
-    """Unread tables are grouped by service; charges and prices interleave in record order."""
+    """Unread tables are grouped by service; rows come in the order of their facts."""
     claims = [
         sla.Claim("initech-db", "2026-10", "2026-11-02T00:00Z"),
         sla.Claim("initech-vps", "2026-10", "2026-11-03T00:00Z"),
@@ -68,7 +68,7 @@ def test_claims_and_billing_records_no_rule_reads_are_listed_per_service() -> No
     assert groups(report) == [
         ("unread", "billing records", "initech-db", 1, "record 1", ["record 1"]),
         ("unread", "billing records", "initech-vps", 1, "record 0", ["record 0"]),
-        ("unread", "billing records", "initech-vsp", 2, "record 2", ["record 2", "record 3"]),
+        ("unread", "billing records", "initech-vsp", 2, "record 2", ["record 3", "record 2"]),
         ("unread", "claims", "initech-db", 2, "record 0", ["record 0", "record 2"]),
         ("unread", "claims", "initech-vps", 1, "record 1", ["record 1"]),
     ]

@@ -243,14 +243,14 @@ def test_deployed_time_is_the_denominator() -> None:
     ev = measure(u, events)
     assert ev.eligible_us == 21 * 24 * HOUR
     assert ev.down_us == HOUR
-    assert [n.category for n in ev.events] == ["counted", "ignored", "counted"]
-    assert ev.events[1].reason == (
+    assert [n.category for n in ev.events] == ["ignored", "counted", "counted"]  # by start
+    assert ev.events[0].reason == (
         "ignored: outside the service's deployed time (the measure's denominator)"
     )
     # the whole period is the default denominator, and deployments are then unused
     plain = measure(sla.uptime(), events)
     assert plain.eligible_us == OCTOBER
-    assert plain.events[0].reason == (
+    assert plain.events[1].reason == (
         "ignored: this measure's denominator is the whole period, not deployed time"
     )
 

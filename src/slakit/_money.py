@@ -10,6 +10,7 @@ from typing import Final, Literal
 import attrs
 
 from slakit._node import DSLRepr, node
+from slakit._ratio import MAX_INTEGER_DIGITS, NUMBER_CONTEXT, check_number, parse_number, shift
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = [
@@ -301,32 +302,38 @@ def round_fraction(value: Fraction, digits: int, mode: RoundingMode) -> Decimal:
         units = floor + 1 if scaled >= 0 else floor
     else:  # half_down: towards zero
         units = floor if scaled >= 0 else floor + 1
-    return Decimal(units).scaleb(-digits)
+    return shift(units, -digits)
 
 
 def _amount(amount: Decimal | str | int) -> Decimal:
     value: object = amount  # checked at run time, whatever a caller passes
     if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.replace("_", "").replace(",", ""))
-        except decimal.InvalidOperation:
+        return check_number(value, name="amount")
+    if isinstance(value, str):
+        return parse_number(value, name="amount")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= 10**MAX_INTEGER_DIGITS:
+            digits = int(value.bit_length() * 0.30103) + 1
             raise DefinitionError(
-                f"amount={value!r} is not a number; write it like '12000.00'"
-            ) from None
-    elif isinstance(value, int) and not isinstance(value, bool):
-        result = Decimal(value)
-    elif isinstance(value, float):
+                f"amount=(an int of about {digits:,} digits) is 10**{MAX_INTEGER_DIGITS} or more "
+                f"in size; numbers have at most {MAX_INTEGER_DIGITS} digits before the decimal "
+                "point",
+                name="amount",
+                value=value,
+            )
+        return Decimal(value)
+    if isinstance(value, float):
         raise DefinitionError(
             f"amount={value!r} is a float, which cannot hold cents exactly; "
-            f"pass a string such as '{value:.2f}' or a Decimal"
+            f"pass a string such as '{value:.2f}' or a Decimal",
+            name="amount",
+            value=value,
         )
-    else:
-        raise DefinitionError(f"amount={value!r} must be a Decimal, a numeric string or an int")
-    if not result.is_finite():
-        raise DefinitionError(f"amount={value!r} must be a finite number")
-    return result
+    raise DefinitionError(
+        f"amount={value!r} must be a Decimal, a numeric string or an int",
+        name="amount",
+        value=value,
+    )
 
 
 def _currency(currency: str) -> str:
@@ -368,16 +375,16 @@ class Money(DSLRepr):
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money(NUMBER_CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money(NUMBER_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(self.amount.copy_negate(), self.currency)
 
     def _compare(self, other: object) -> int | None:
         if not isinstance(other, Money):
@@ -453,16 +460,19 @@ RoundingPoint = Literal["minor unit", "unit"]
 def _point(value: object) -> RoundingPoint | Decimal:
     if value in ("minor unit", "unit"):
         return value
+    step: object = value
     if isinstance(value, str):
         try:
-            value = Decimal(value)
-        except decimal.InvalidOperation:
-            value = None
-    if isinstance(value, Decimal) and value.is_finite() and value > 0:
-        return value
+            step = parse_number(value, name="to")
+        except DefinitionError:
+            step = None
+    if isinstance(step, Decimal) and step.is_finite() and step > 0:
+        return check_number(step, name="to", given=value)
     raise DefinitionError(
         f"to={value!r} must be 'minor unit' (cents), 'unit' (whole dollars) or a positive "
-        "step such as Decimal('0.05')"
+        "step such as Decimal('0.05')",
+        name="to",
+        value=value,
     )
 
 

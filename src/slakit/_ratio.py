@@ -1,15 +1,252 @@
-"""Percentages and ratios: ``"99.99%"`` in, exact ``Decimal`` ratios out (used by every layer)."""
+"""Exact numbers from text: bounded decimals, percentages and ratios (used by every layer).
+
+Every number that an agreement writes (an amount, a percentage, a count, a
+weight) is read here, by one grammar and within one set of bounds, whether it
+comes from the DSL or from agreement data:
+
+- ASCII digits, an optional sign, a point ``.`` as the decimal separator and an
+  optional exponent; an underscore may group digits as in Python (``1_000``);
+  no other separator, so ``"12,50"`` and ``"1 000"`` are refused rather than
+  guessed;
+- below ``10**MAX_INTEGER_DIGITS`` in size and at most ``MAX_DECIMAL_PLACES``
+  digits after the point, as written (``1e-31`` has 31), in text of at most
+  ``MAX_NUMBER_TEXT`` characters.
+
+Within the bounds, any two numbers add and multiply exactly in the digits of
+``NUMBER_CONTEXT``; arithmetic on them uses that context (or exact fractions),
+never the thread's, whose 28 digits would round ``99.99999999999999999999999999999%``
+to 100%.
+"""
 
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
 from slakit.exceptions import DefinitionError
 
-__all__ = ["PERCENT_PLACES", "format_percent", "format_points", "percent_of", "ratio"]
+__all__ = [
+    "MAX_DECIMAL_PLACES",
+    "MAX_INTEGER_DIGITS",
+    "MAX_NUMBER_TEXT",
+    "NUMBER_CONTEXT",
+    "PERCENT_PLACES",
+    "bounds_problem",
+    "check_number",
+    "decimal_of",
+    "echo",
+    "format_percent",
+    "format_points",
+    "number_text_problem",
+    "parse_number",
+    "percent_of",
+    "ratio",
+    "shift",
+    "shift_decimal",
+]
+
+# --- the bounds of every number an agreement writes (docs/explanation/limits.md) -------------
+
+#: A number is below ``10**MAX_INTEGER_DIGITS`` in size (at most 30 digits before the point) ...
+MAX_INTEGER_DIGITS: Final = 30
+#: ... and has at most this many digits after the point, as written (``1e-31`` has 31).
+MAX_DECIMAL_PLACES: Final = 30
+#: A number written as text is at most this many characters long (sign, point, exponent and
+#: underscores included), so reading it takes bounded time.
+MAX_NUMBER_TEXT: Final = 100
+
+#: The context of arithmetic on numbers within the bounds: enough digits for any two of them
+#: to add or multiply exactly (2 x (30 + 30) digits), the widest exponents, and every
+#: rounding trapped, so a result that would need more digits is an error, never a rounded
+#: figure. Use its methods (``NUMBER_CONTEXT.add(a, b)``) or ``decimal.localcontext()``.
+NUMBER_CONTEXT: Final = decimal.Context(
+    prec=2 * (MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES) + 8,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=decimal.MIN_EMIN,
+    Emax=decimal.MAX_EMAX,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+        decimal.Inexact,
+        decimal.Rounded,
+    ],
+)
+
+#: A number as text: Python's grammar for decimals, ASCII only. Each repetition starts with
+#: a character its neighbour cannot match, so matching never backtracks.
+_NUMBER_TEXT: Final = re.compile(
+    r"[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)"
+    r"(?:[eE][+-]?[0-9]+)?",
+    re.ASCII,
+)
+
+
+_NOT_FINITE: Final = frozenset({"nan", "snan", "inf", "infinity"})
+
+
+def echo(value: object) -> str:
+    """Return ``repr(value)`` cut to a readable length, for a message (a huge int unprinted)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**80 else "a huge int"
+    return text if len(text) <= 80 else f"{text[:80]}... ({len(text)} characters)"
+
+
+def bounds_problem(value: Decimal) -> str | None:
+    """Return why a finite ``value`` is out of the bounds of numbers, or ``None``.
+
+    >>> bounds_problem(Decimal("1e30")), bounds_problem(Decimal("1e-31"))
+    ('is 10**30 or more in size', 'has 31 decimal places')
+    """
+    if not value.is_finite():
+        return "is not a finite number"
+    if value and value.adjusted() >= MAX_INTEGER_DIGITS:
+        return f"is 10**{MAX_INTEGER_DIGITS} or more in size"
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if not value and exponent >= MAX_INTEGER_DIGITS:  # 0E+897416: zero, but written huge
+        return f"is a zero written with the exponent {exponent}; write 0"
+    if exponent < -MAX_DECIMAL_PLACES:
+        return f"has {-exponent} decimal places"
+    return None
+
+
+def _bounds_message(name: str, given: object, why: str) -> str:
+    return (
+        f"{name}={echo(given)} {why}; numbers have at most {MAX_INTEGER_DIGITS} digits "
+        f"before the decimal point and {MAX_DECIMAL_PLACES} after it"
+    )
+
+
+def check_number(value: Decimal, *, name: str = "value", given: object = None) -> Decimal:
+    """Return ``value`` if it is finite and within the bounds of numbers.
+
+    Raises:
+        DefinitionError: ``value`` is infinite, NaN, ``10**30`` or more in size, or has more
+            than 30 decimal places; the message echoes ``given`` (``value`` by default).
+    """
+    shown = value if given is None else given
+    why = bounds_problem(value)
+    if why is not None:
+        raise DefinitionError(_bounds_message(name, shown, why), name=name, value=shown)
+    return value
+
+
+def _separator_advice(text: str, suffix: str) -> str:
+    """Return what to write instead of a number with commas, spaces or other digits."""
+    if "," in text:
+        plain = "".join(text.split())
+        head, *rest = plain.split(",")
+        options = []
+        if len(rest) == 1 and "." not in plain:
+            options.append(f"{head}.{rest[0]}{suffix}' if the comma is the decimal point")
+        groups = [*rest[:-1], rest[-1].split(".")[0]]
+        if all(len(g) == 3 and g.isdigit() for g in groups):
+            options.append(f"{plain.replace(',', '')}{suffix}' if it separates thousands")
+        written = " or ".join(f"'{o}" for o in options) or "the number with a point"
+        return (
+            "a comma is ambiguous (it is the decimal point in some countries, a thousands "
+            "separator in others), and slakit reads only a point as the decimal separator and "
+            f"no thousands separators: write {written}"
+        )
+    if any(c.isspace() for c in text):
+        return f"write it without spaces, such as {''.join(text.split()) + suffix!r}"
+    if not text.isascii():
+        return "write it with the ASCII digits 0-9 and a point"
+    return "write it like '12.50' (a point for decimals, no thousands separators)"
+
+
+def number_text_problem(text: str, suffix: str = "") -> str | None:
+    """Return why ``text`` is not a number as ``parse_number()`` reads it (and what to write).
+
+    Only the grammar is checked (not the bounds): ``None`` for ``"12.50"``,
+    advice for ``"12,50"``, ``"1 000"`` or digits of other scripts.
+    """
+    if len(text) > MAX_NUMBER_TEXT:
+        return f"it is longer than {MAX_NUMBER_TEXT} characters"
+    body = text.strip()
+    if _NUMBER_TEXT.fullmatch(body) is None:
+        return _separator_advice(body, suffix)
+    return None
+
+
+def parse_number(
+    text: str,
+    *,
+    name: str = "value",
+    given: object = None,
+    suffix: str = "",
+    what: str = "a number",
+) -> Decimal:
+    """Return the number written in ``text`` exactly, within the bounds of numbers.
+
+    The grammar is Python's for decimals in ASCII (``"12.50"``, ``"-3"``,
+    ``"1_000"``, ``"2.5e3"``), surrounding whitespace allowed; commas, inner
+    spaces and non-ASCII digits are refused, never guessed.
+
+    >>> parse_number("12.50"), parse_number(" 1_000 ")
+    (Decimal('12.50'), Decimal('1000'))
+
+    Raises:
+        DefinitionError: ``text`` is not such a number, is longer than
+            ``MAX_NUMBER_TEXT`` characters or out of bounds; the message echoes
+            ``given`` (``text`` by default) and says what to write (followed by
+            ``suffix``, such as ``"%"``); ``what`` names what was expected.
+    """
+    shown = text if given is None else given
+    if len(text) > MAX_NUMBER_TEXT:
+        raise DefinitionError(
+            f"{name}={echo(shown)} is longer than {MAX_NUMBER_TEXT} characters; numbers have "
+            f"at most {MAX_INTEGER_DIGITS} digits before the decimal point and "
+            f"{MAX_DECIMAL_PLACES} after it",
+            name=name,
+            value=shown,
+        )
+    body = text.strip()
+    if body.lower().lstrip("+-") in _NOT_FINITE:
+        raise DefinitionError(
+            f"{name}={echo(shown)} must be a finite number, such as '12.50{suffix}'",
+            name=name,
+            value=shown,
+        )
+    if _NUMBER_TEXT.fullmatch(body) is None:
+        raise DefinitionError(
+            f"{name}={echo(shown)} is not {what}; {_separator_advice(body, suffix)}",
+            name=name,
+            value=shown,
+        )
+    return check_number(Decimal(body), name=name, given=shown)
+
+
+def decimal_of(value: Fraction) -> Decimal | None:
+    """Return ``value`` as an exact ``Decimal``, or ``None`` when it has no finite decimal.
+
+    Computed in integers, so no context rounds it, whatever its length.
+
+    >>> decimal_of(Fraction(1, 8)), decimal_of(Fraction(1, 3))
+    (Decimal('0.125'), None)
+    """
+    den, fives = value.denominator, 0
+    twos = (den & -den).bit_length() - 1  # the factors of 2, at once
+    den >>= twos
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return None
+    places = max(twos, fives)
+    return shift(value.numerator * 10**places // value.denominator, -places)
+
+
+def shift(units: int, exponent: int) -> Decimal:
+    """Return ``units * 10**exponent`` as a ``Decimal``, exactly, with no context involved.
+
+    >>> shift(1250, -2), shift(-5, -3)
+    (Decimal('12.50'), Decimal('-0.005'))
+    """
+    sign, digits, _ = Decimal(units).as_tuple()  # Decimal(int) is exact whatever the context
+    return Decimal((sign, digits, exponent))
 
 
 def ratio(value: object, *, name: str = "value", lo: int = 0, hi: int = 1) -> Decimal:
@@ -17,39 +254,86 @@ def ratio(value: object, *, name: str = "value", lo: int = 0, hi: int = 1) -> De
 
     Accepts strings with a percent sign (``"99.99%"``), ``Decimal`` or
     ``Fraction`` ratios and the integers 0 and 1. Floats are refused: they
-    cannot hold ``99.99%`` exactly.
+    cannot hold ``99.99%`` exactly. A percentage has at most
+    ``MAX_DECIMAL_PLACES`` digits after the point (a ratio two more), and its
+    number is written as ``parse_number()`` reads it: ``"99,9%"`` is refused.
+    The result is exact whatever the thread's decimal context.
+
+    Raises:
+        DefinitionError: not a percentage or ratio, out of bounds, or outside ``lo``-``hi``.
     """
     if isinstance(value, str):
         text = value.strip()
         if not text.endswith("%"):
             raise DefinitionError(
-                f"{name}={value!r} needs a percent sign, for example '99.9%'; "
-                "or pass a Decimal ratio such as Decimal('0.999')"
+                f"{name}={echo(value)} needs a percent sign, for example '99.9%'; "
+                "or pass a Decimal ratio such as Decimal('0.999')",
+                name=name,
+                value=value,
             )
-        try:
-            written = Decimal(text[:-1].strip())
-            result = written.scaleb(-2, _exact(written))
-        except decimal.InvalidOperation:
-            raise DefinitionError(f"{name}={value!r} is not a percentage such as '99.9%'") from None
+        written = parse_number(
+            text[:-1], name=name, given=value, suffix="%", what="a percentage such as '99.9%'"
+        )
+        result = shift_decimal(written, -2)
     elif isinstance(value, Decimal):
         result = value
+        if result.is_finite():
+            check_number(shift_decimal(result, 2), name=name, given=value)
     elif isinstance(value, Fraction):
-        decimal_form = _decimal_of(value)
+        if value.denominator > 10 ** (MAX_DECIMAL_PLACES + 2):
+            raise DefinitionError(
+                _bounds_message(name, value, f"has more than {MAX_DECIMAL_PLACES} decimal places")
+                + " as a percentage",
+                name=name,
+                value=value,
+            )
+        decimal_form = decimal_of(value)
         if decimal_form is None:
-            raise DefinitionError(f"{name}={value!r} has no exact decimal form; write a percentage")
+            raise DefinitionError(
+                f"{name}={value!r} has no exact decimal form; write a percentage",
+                name=name,
+                value=value,
+            )
         result = decimal_form
     elif isinstance(value, int) and not isinstance(value, bool):
+        if not lo <= value <= hi:
+            raise DefinitionError(
+                f"{name}={echo(value)} must be between {lo * 100}% and {hi * 100}%",
+                name=name,
+                value=value,
+            )
         result = Decimal(value)
     elif isinstance(value, float):
         raise DefinitionError(
             f"{name}={value!r} is a float, which cannot hold percentages exactly; "
-            f"write it as a string such as '{value * 100:g}%'"
+            f"write it as a string such as '{value * 100:g}%'",
+            name=name,
+            value=value,
         )
     else:
-        raise DefinitionError(f"{name}={value!r} must be a percentage string such as '99.9%'")
+        raise DefinitionError(
+            f"{name}={echo(value)} must be a percentage string such as '99.9%'",
+            name=name,
+            value=value,
+        )
     if not result.is_finite() or not lo <= result <= hi:
-        raise DefinitionError(f"{name}={value!r} must be between {lo * 100}% and {hi * 100}%")
+        raise DefinitionError(
+            f"{name}={echo(value)} must be between {lo * 100}% and {hi * 100}%",
+            name=name,
+            value=value,
+        )
     return result.normalize(_exact(result)) if result != 0 else Decimal(0)
+
+
+def shift_decimal(value: Decimal, places: int) -> Decimal:
+    """Return ``value * 10**places`` exactly (a finite ``value``), with no context involved.
+
+    >>> shift_decimal(Decimal("99.95"), -2)
+    Decimal('0.9995')
+    """
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    return Decimal((sign, digits, exponent + places))
 
 
 def _exact(value: Decimal) -> decimal.Context:
@@ -60,20 +344,6 @@ def _exact(value: Decimal) -> decimal.Context:
     """
     digits = max(len(value.as_tuple().digits), 1)
     return decimal.Context(prec=digits, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX)
-
-
-def _decimal_of(value: Fraction) -> Decimal | None:
-    """Return ``value`` as an exact ``Decimal``, or ``None`` when it has no finite decimal."""
-    den, twos, fives = value.denominator, 0, 0
-    while den % 2 == 0:
-        den, twos = den // 2, twos + 1
-    while den % 5 == 0:
-        den, fives = den // 5, fives + 1
-    if den != 1:
-        return None
-    places = max(twos, fives)
-    units = Decimal(value.numerator * 10**places // value.denominator)
-    return units.scaleb(-places, _exact(units))
 
 
 #: The decimal places a measured percentage shows: ``99.826389%``, a millionth of a point.

@@ -102,17 +102,26 @@ class Problem:
 
 
 class EventDataError(SlakitError, ValueError):
-    """One or more input records are invalid; ``problems`` lists every one of them."""
+    """One or more input records are invalid; ``problems`` lists them, each with its record.
+
+    The readers keep the first 1,000 problems, in the order of the records;
+    ``omitted`` counts those found beyond them, and ``count`` is the total. The
+    message shows the first 50, then how many more there are.
+    """
 
     problems: tuple[Problem, ...]
+    omitted: int
+    count: int
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, omitted: int = 0) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
+        self.omitted = omitted
+        self.count = count = len(self.problems) + omitted
         head = "1 invalid record" if count == 1 else f"{count} invalid records"
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
-        more = f"\n  ... and {count - 50} more" if count > 50 else ""
-        super().__init__(f"{head}:\n{shown}{more}")
+        more = count - min(len(self.problems), 50)
+        tail = f"\n  ... and {more} more" if more else ""
+        super().__init__(f"{head}:\n{shown}{tail}")
 
 
 class StrictInputError(SlakitError, ValueError):

@@ -361,9 +361,8 @@ def check_non_negative(
 
 
 def _money(amount: Fraction, agreement: sla.Agreement) -> str:
-    currency = agreement.tier.fee.currency
-    exact = Decimal(amount.numerator) / Decimal(amount.denominator)
-    return str(sla.Money(exact, currency).rounded())
+    # rounded from the exact fraction, so the thread's decimal context plays no part
+    return str(sla.Rounding().apply(amount, agreement.tier.fee.currency))
 
 
 def _limit(at_most: object) -> sla.Money | Decimal:

@@ -30,6 +30,12 @@ from typing import Any, Final
 import attrs
 
 from slakit._data._registry import FieldSpec, NodeType, Shape, node_type, subtypes
+from slakit._ratio import (
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    bounds_problem,
+    number_text_problem,
+)
 from slakit.exceptions import AgreementDataError, Problem, SlakitError
 
 __all__ = [
@@ -64,10 +70,9 @@ MAX_DEPTH: Final = 64
 MAX_VALUES: Final = 100_000
 #: An error keeps the first problems found, and counts the rest.
 MAX_PROBLEMS: Final = 50
-#: A number has at most this many digits before the decimal point (it is below 10**30) ...
-MAX_INTEGER_DIGITS: Final = 30
-#: ... and at most this many after it, as written (``1e-31`` has 31).
-MAX_DECIMAL_PLACES: Final = 30
+# A number has at most MAX_INTEGER_DIGITS digits before the decimal point and
+# MAX_DECIMAL_PLACES after it, as written: the bounds of every number, in ``slakit._ratio``,
+# which the DSL applies too.
 #: A whole-number field (a count, a day, a number of periods) fits a signed 64-bit integer.
 MAX_WHOLE: Final = 2**63 - 1
 #: The longest value echoed in a message, in characters; a longer one is cut.
@@ -213,14 +218,7 @@ _NUMBER: Final = re.compile(r"[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9]+)?|\.[
 
 
 def _bounds_problem(value: Decimal) -> str | None:
-    if not value.is_finite() or not value:
-        return None
-    if value.adjusted() >= MAX_INTEGER_DIGITS:
-        return f"is 10**{MAX_INTEGER_DIGITS} or more in size"
-    places = -value.as_tuple().exponent  # type: ignore[operator]
-    if places > MAX_DECIMAL_PLACES:
-        return f"has {places} decimal places"
-    return None
+    return bounds_problem(value) if value.is_finite() else None
 
 
 def number_problem(text: str) -> str | None:
@@ -307,10 +305,13 @@ def _decimal(data: object, path: str, ctx: Context) -> Decimal | _Invalid:
             f"such as '{data}'",
         )
     if isinstance(data, str):
+        syntax = number_text_problem(data)
         try:
-            value = Decimal(data.strip().replace("_", ""))
+            value = Decimal(data.strip())
         except InvalidOperation:
-            return ctx.add(path, f"must be a number such as '12.50', got {_echo(data)}")
+            syntax = syntax or "write it like '12.50'"
+        if syntax is not None:
+            return ctx.add(path, f"must be a number such as '12.50', got {_echo(data)}: {syntax}")
         if value.is_finite():
             why = _bounds_problem(value)
             if why is not None:
@@ -324,10 +325,10 @@ def _percent(data: object, path: str, ctx: Context) -> Decimal | _Invalid:
         return ctx.add(path, f"is a float ({data!r}); write a percentage such as '{data}%'")
     if not isinstance(data, str) or not data.strip().endswith("%"):
         return ctx.add(path, f"must be a percentage such as '99.95%', got {_show(data)}")
-    try:
-        written = Decimal(data.strip()[:-1].strip())
-    except InvalidOperation:
-        return ctx.add(path, f"must be a percentage such as '99.95%', got {_echo(data)}")
+    syntax = number_text_problem(data.strip()[:-1], "%")
+    if syntax is not None:
+        return ctx.add(path, f"must be a percentage such as '99.95%', got {_echo(data)}: {syntax}")
+    written = Decimal(data.strip()[:-1].strip())
     if not written.is_finite() or not 0 <= written <= 100:
         return ctx.add(path, f"must be between 0% and 100%, got {_cut(data.strip())}")
     why = _bounds_problem(written)

@@ -28,7 +28,6 @@ from slakit._data._registry import NodeCodec, Shape, add_root, node_type, regist
 from slakit._dsl import _claims, _combinators, _remedies, _requests, _tickets
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import (
-    _INTERVAL,
     Band,
     Base,
     Bound,
@@ -37,6 +36,7 @@ from slakit._dsl._compensation import (
     Fee,
     check_base,
     credit_schedule,
+    split_interval,
 )
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._measures import Measure
@@ -155,11 +155,14 @@ def _band(data: object, measure: Measure, path: str, ctx: Context) -> Any:
     credit = decode(data["credit"], Shape("decimal", hint="percent"), child(path, "credit"), ctx)
     when = data["when"]
     where = child(path, "when")
-    match = _INTERVAL.match(when) if isinstance(when, str) else None
-    if match is None:
+    try:
+        parts = split_interval(when)
+    except SlakitError as exc:
+        return ctx.add(where, str(exc))
+    if parts is None:
         ctx.add(where, f"must be an interval such as '[99%, 99.9%)' or '(-inf, 95%)', got {when!r}")
         return INVALID
-    opening, lo_text, hi_text, closing = match.groups()
+    opening, lo_text, hi_text, closing = parts
     lower = upper = None
     if lo_text not in ("-inf", "-∞"):
         lower = _bound(lo_text, measure, where, ctx, inclusive=opening == "[")

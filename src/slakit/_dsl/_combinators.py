@@ -19,7 +19,7 @@ from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._money import Money
 from slakit._node import node, shown
-from slakit._ratio import format_percent, ratio
+from slakit._ratio import echo, format_percent, ratio
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = [
@@ -196,26 +196,26 @@ def in_order(*rules: CreditRule) -> InOrder:
 # --- caps and floors -------------------------------------------------------------------------
 
 CapWindow = Literal["period", "quarter", "year", "agreement"] | str
-_ROLLING = re.compile(r"^rolling (\d+)(?: periods| months)?$")
+_ROLLING = re.compile(r"rolling ([0-9]{1,9})(?: periods| months)?", re.ASCII)
 
 
 def _window(value: object) -> str:
     if isinstance(value, str) and (
-        value in ("period", "quarter", "year", "agreement") or _ROLLING.match(value)
+        value in ("period", "quarter", "year", "agreement") or _ROLLING.fullmatch(value)
     ):
-        match = _ROLLING.match(value)
+        match = _ROLLING.fullmatch(value)
         if match is not None and int(match[1]) < 1:
             raise DefinitionError(f"per={value!r} must roll over at least one period")
         return value
     raise DefinitionError(
-        f"per={value!r} must be 'period', 'quarter', 'year', 'agreement' or 'rolling N' "
+        f"per={echo(value)} must be 'period', 'quarter', 'year', 'agreement' or 'rolling N' "
         "(this and the N-1 periods before it), such as 'rolling 12'"
     )
 
 
 def rolling_length(window: str) -> int | None:
     """Return ``N`` for a ``'rolling N'`` window, else ``None``."""
-    match = _ROLLING.match(window)
+    match = _ROLLING.fullmatch(window)
     return None if match is None else int(match[1])
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import abc
 import itertools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, cast
+from typing import Final, Literal, cast
 
 import attrs
 
@@ -31,6 +30,7 @@ __all__ = [
     "down_time_effect",
     "fee",
     "first_non_monotone",
+    "split_interval",
 ]
 
 DownTimeEffect = Literal["none", "lowers", "unknown"]
@@ -297,15 +297,76 @@ def check_base(value: object) -> Base:
     return value
 
 
-_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
-_THRESHOLD = re.compile(r"^\s*(<=|<|>=|>)\s*(.+?)\s*$")
+#: The longest band text (a key of a credit table), in characters: parsing takes bounded time.
+MAX_BAND_TEXT: Final = 200
 _INF = {"-inf", "-∞", "+inf", "inf", "∞", "+∞"}
+_OPERATORS = ("<=", ">=", "<", ">")
+
+
+@attrs.frozen
+class _Key:
+    """A credit table key split into its parts: a threshold or an interval, as written."""
+
+    form: Literal["threshold", "interval"]
+    opening: str  # the operator of a threshold, or "[" / "("
+    lower: str  # the threshold's value, or the interval's lower bound
+    upper: str = ""
+    closing: str = ""
+
+
+def _split_key(key: object) -> _Key | None:
+    """Return the parts of a band key (``"< 99.9%"``, ``"[99%, 99.9%)"``), or ``None``.
+
+    A hand tokenizer, linear in the length of the text (which is bounded
+    first): no regular expression can backtrack on a hostile key.
+
+    Raises:
+        DefinitionError: the key is longer than ``MAX_BAND_TEXT`` characters.
+    """
+    if not isinstance(key, str):
+        return None
+    if len(key) > MAX_BAND_TEXT:
+        raise DefinitionError(
+            f"credit table key {key[:40]!r}... is {len(key):,} characters long; a band is at "
+            f"most {MAX_BAND_TEXT} characters, such as '< 99.9%' or '[99%, 99.9%)'",
+            name="credit table key",
+            value=key,
+        )
+    text = key.strip()
+    for op in _OPERATORS:
+        if text.startswith(op):
+            value = text[len(op) :].strip()
+            return _Key("threshold", op, value) if value else None
+    if len(text) < 2 or text[0] not in "[(" or text[-1] not in "])":
+        return None
+    parts = text[1:-1].split(",")
+    if len(parts) != 2:
+        return None
+    lower, upper = parts[0].strip(), parts[1].strip()
+    if not lower or not upper:
+        return None
+    return _Key("interval", text[0], lower, upper, text[-1])
+
+
+def split_interval(text: object) -> tuple[str, str, str, str] | None:
+    """Return ``(opening, lower, upper, closing)`` of an interval such as ``'[99%, 99.9%)'``.
+
+    ``None`` when ``text`` is not an interval. Linear in the length of the
+    text, which is bounded first.
+
+    Raises:
+        DefinitionError: ``text`` is longer than ``MAX_BAND_TEXT`` characters.
+    """
+    parts = _split_key(text)
+    if parts is None or parts.form != "interval":
+        return None
+    return parts.opening, parts.lower, parts.upper, parts.closing
 
 
 def _parse_interval(key: str, measure: Measure) -> tuple[Bound | None, Bound | None]:
-    match = _INTERVAL.match(key)
-    assert match is not None
-    opening, lo_text, hi_text, closing = match.groups()
+    parts = _split_key(key)
+    assert parts is not None
+    opening, lo_text, hi_text, closing = parts.opening, parts.lower, parts.upper, parts.closing
     lower = (
         None if lo_text in _INF else Bound(measure.coerce(lo_text, name="bound"), opening == "[")
     )
@@ -323,10 +384,15 @@ def _bands_from_thresholds(table: Mapping[str, object], measure: Measure) -> lis
     """Turn ``{"< 99.99%": "10%", "< 99%": "30%"}`` into adjoining bands."""
     parsed = []
     for key, credit in table.items():
-        match = _THRESHOLD.match(key)
-        assert match is not None
+        parts = _split_key(key)
+        assert parts is not None
         parsed.append(
-            (match[1], measure.coerce(match[2], name="bound"), ratio(credit, name="credit"), key)
+            (
+                parts.opening,
+                measure.coerce(parts.lower, name="bound"),
+                ratio(credit, name="credit"),
+                key,
+            )
         )
     directions = {op[0] for op, *_ in parsed}
     if len(directions) != 1:
@@ -461,17 +527,20 @@ def credit_schedule(
     rows: object = table
     if not isinstance(rows, Mapping) or not rows:
         raise DefinitionError(f"table={table!r} must be a non-empty mapping of bands to credits")
-    keys = list(table)
-    for key in keys:
-        name: object = key
-        if not isinstance(name, str) or not (_INTERVAL.match(name) or _THRESHOLD.match(name)):
+    forms = set()
+    for key in table:
+        parts = _split_key(key)
+        if parts is None:
             raise DefinitionError(
                 f"credit table key {key!r} is neither a threshold such as '< 99.9%' nor an "
-                "interval such as '[99%, 99.9%)'"
+                "interval such as '[99%, 99.9%)'",
+                name="credit table key",
+                value=key,
             )
-    if all(_THRESHOLD.match(k) for k in keys):
+        forms.add(parts.form)
+    if forms == {"threshold"}:
         bands = _bands_from_thresholds(table, measure)
-    elif all(_INTERVAL.match(k) for k in keys):
+    elif forms == {"interval"}:
         bands = []
         for key, credit in table.items():
             lower, upper = _parse_interval(key, measure)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -11,7 +11,14 @@ import attrs
 
 from slakit._dsl._measures import Measure
 from slakit._node import node, shown
-from slakit._ratio import ratio
+from slakit._ratio import (
+    MAX_INTEGER_DIGITS,
+    check_number,
+    echo,
+    number_text_problem,
+    parse_number,
+    ratio,
+)
 from slakit.exceptions import DefinitionError
 
 __all__ = ["Composite", "mean_of", "pooled", "worst_of"]
@@ -35,12 +42,31 @@ def _inner(value: object) -> Measure:
 def _weight(weight: object, service: str) -> Decimal:
     if isinstance(weight, str) and weight.strip().endswith("%"):
         return ratio(weight, name=f"weights[{service!r}]", hi=10**9)
-    try:
-        return Decimal(weight)  # type: ignore[arg-type]
-    except (InvalidOperation, TypeError, ValueError):
+    name = f"weights[{service!r}]"
+    if isinstance(weight, str):
+        syntax = number_text_problem(weight)
+        if syntax is not None:
+            raise DefinitionError(
+                f"{name}={echo(weight)} must be a number such as 2 or '0.5', or '25%': {syntax}",
+                name=name,
+                value=weight,
+            )
+        return parse_number(weight, name=name)
+    if isinstance(weight, Decimal):
+        return check_number(weight, name=name)
+    if isinstance(weight, int) and not isinstance(weight, bool):
+        if abs(weight) < 10**MAX_INTEGER_DIGITS:
+            return Decimal(weight)
         raise DefinitionError(
-            f"weights[{service!r}]={weight!r} must be a number such as 2 or '0.5', or '25%'"
-        ) from None
+            f"{name}={echo(weight)} is 10**{MAX_INTEGER_DIGITS} or more in size",
+            name=name,
+            value=weight,
+        )
+    raise DefinitionError(
+        f"{name}={echo(weight)} must be a number such as 2 or '0.5', or '25%'",
+        name=name,
+        value=weight,
+    )
 
 
 def _weights(

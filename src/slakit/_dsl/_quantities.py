@@ -8,10 +8,11 @@ as text that the coercions read again.
 
 from __future__ import annotations
 
-import re
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 
+from slakit._ratio import MAX_INTEGER_DIGITS, check_number, decimal_of, parse_number
 from slakit._time._instant import (
     US_PER_SECOND,
     Duration,
@@ -24,30 +25,55 @@ __all__ = ["coerce_count", "coerce_duration", "format_count", "format_duration"]
 
 
 def _exact(value: Fraction, name: str, given: object) -> Decimal:
-    result = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(result) != value:
-        raise DefinitionError(f"{name}={given!r} has no exact decimal form")
-    return result.normalize() if result else Decimal(0)
+    result = decimal_of(value)
+    if result is None:
+        raise DefinitionError(f"{name}={given!r} has no exact decimal form", name=name, value=given)
+    check_number(result, name=name, given=given)
+    return result.normalize(_context(result)) if result else Decimal(0)
 
 
 def coerce_count(value: object, *, name: str = "target") -> Decimal:
     """Return a count written as an ``int``, an integral ``Decimal`` or digits (``"3"``).
 
+    Text is read as ``parse_number()`` reads it, within the same bounds (below
+    ``10**30``), so ``"3e999999"`` is refused at once rather than expanded.
+
     Raises:
-        DefinitionError: the value is negative, fractional, a float or not a number.
+        DefinitionError: the value is negative, fractional, a float, out of bounds or not a
+            number.
     """
     if isinstance(value, bool):
-        raise DefinitionError(f"{name}={value!r} is not a count; write a whole number such as 3")
+        raise DefinitionError(
+            f"{name}={value!r} is not a count; write a whole number such as 3",
+            name=name,
+            value=value,
+        )
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_INTEGER_DIGITS:
+            raise DefinitionError(
+                f"{name}=(an int of about {int(value.bit_length() * 0.30103) + 1:,} digits) "
+                f"is 10**{MAX_INTEGER_DIGITS} or more in size; a count has at most "
+                f"{MAX_INTEGER_DIGITS} digits",
+                name=name,
+                value=value,
+            )
         result = Decimal(value)
     elif isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        result = Decimal(value.strip())
+        result = check_number(value, name=name) if value.is_finite() else value
+    elif isinstance(value, str):
+        result = parse_number(value, name=name)
     else:
-        raise DefinitionError(f"{name}={value!r} is not a count; write a whole number such as 3")
-    if not result.is_finite() or result < 0 or result != result.to_integral_value():
-        raise DefinitionError(f"{name}={value!r} must be a whole number, zero or more")
+        raise DefinitionError(
+            f"{name}={value!r} is not a count; write a whole number such as 3",
+            name=name,
+            value=value,
+        )
+    if not result.is_finite() or result < 0 or Fraction(result).denominator != 1:
+        raise DefinitionError(
+            f"{name}={value!r} is not a count; write a whole number, zero or more, such as 3",
+            name=name,
+            value=value,
+        )
     return Decimal(int(result))
 
 
@@ -56,8 +82,14 @@ def format_count(value: Fraction | Decimal) -> str:
     exact = Fraction(value)
     if exact.denominator == 1:
         return str(exact.numerator)
-    d = Decimal(exact.numerator) / Decimal(exact.denominator)
-    return f"{d.normalize():f}" if Fraction(d) == exact else str(exact)
+    d = decimal_of(exact)
+    return f"{d.normalize(_context(d)):f}" if d is not None else str(exact)
+
+
+def _context(value: Decimal) -> decimal.Context:
+    """Return a context in which normalising ``value`` rounds nothing."""
+    digits = max(len(value.as_tuple().digits), 1)
+    return decimal.Context(prec=digits, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX)
 
 
 def coerce_duration(value: object, *, name: str = "target") -> Decimal:
@@ -77,8 +109,10 @@ def coerce_duration(value: object, *, name: str = "target") -> Decimal:
         return Decimal(0)
     if isinstance(value, Decimal):
         if not value.is_finite() or value < 0:
-            raise DefinitionError(f"{name}={value!r} must be a length of time, zero or more")
-        return value
+            raise DefinitionError(
+                f"{name}={value!r} must be a length of time, zero or more", name=name, value=value
+            )
+        return check_number(value, name=name)
     if isinstance(value, str):
         total = duration_text_us(value)
         if total is not None:

@@ -18,7 +18,14 @@ from slakit._dsl._objectives import Objective
 from slakit._dsl._uptime import Uptime
 from slakit._money import Money
 from slakit._node import node, shown
-from slakit._ratio import format_percent, ratio
+from slakit._ratio import (
+    MAX_INTEGER_DIGITS,
+    check_number,
+    echo,
+    format_percent,
+    parse_number,
+    ratio,
+)
 from slakit._time._instant import Duration
 from slakit._time._periods import PeriodRule
 from slakit._validation import check_duration
@@ -81,17 +88,18 @@ def _counts_time(shape: str) -> Callable[[object, object, Measure], None]:
 
 
 def _positive_decimal(given: object, name: str) -> Decimal:
-    value = given
+    value: object = given
     if isinstance(value, int) and not isinstance(value, bool):
-        value = Decimal(value)
+        value = Decimal(value) if abs(value) < 10**MAX_INTEGER_DIGITS else Decimal("Infinity")
     if isinstance(value, str):
-        try:
-            value = Decimal(value)
-        except ArithmeticError:
-            value = None
+        value = parse_number(value, name=name)
     if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
-        raise DefinitionError(f"{name}={given!r} must be a positive number such as 10 or '2.5'")
-    return value
+        raise DefinitionError(
+            f"{name}={echo(given)} must be a positive number such as 10 or '2.5'",
+            name=name,
+            value=given,
+        )
+    return check_number(value, name=name, given=given)
 
 
 def _positive_duration(value: object, name: str) -> Duration:

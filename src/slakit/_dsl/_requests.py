@@ -17,15 +17,24 @@ counts them with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 import attrs
 
 from slakit._dsl._measures import Measure
+from slakit._money import round_fraction
 from slakit._node import node, shown
-from slakit._ratio import format_percent, ratio
+from slakit._ratio import (
+    NUMBER_CONTEXT,
+    check_number,
+    decimal_of,
+    format_percent,
+    parse_number,
+    ratio,
+    shift_decimal,
+)
 from slakit._time._instant import Duration, duration_text_us
 from slakit._validation import check_choice, check_duration
 from slakit.exceptions import DefinitionError
@@ -65,10 +74,10 @@ def parse_latency(value: object, *, name: str = "latency") -> Decimal:
         return Decimal(value.us)
     if isinstance(value, str):
         total = duration_text_us(value)
-        if total is not None:
-            exact = Decimal(total.numerator) / Decimal(total.denominator)
-            if Fraction(exact) == total:
-                return exact.normalize() + 0
+        exact = None if total is None else decimal_of(total)
+        if exact is not None:
+            # normalised, then written without a positive exponent: 300ms is 300000, not 3E+5
+            return NUMBER_CONTEXT.add(exact.normalize(NUMBER_CONTEXT), Decimal(0))
     raise DefinitionError(
         f"{name}={value!r} must be a latency with a unit, such as '300ms', '1.5s', '250us', "
         "or a duration such as milliseconds(300)"
@@ -83,13 +92,10 @@ def format_latency(value: Fraction | Decimal) -> str:
         ('300ms', '1250.0005ms')
     """
     exact = Fraction(value) / 1000
-    try:
-        shown = Decimal(exact.numerator) / Decimal(exact.denominator)
-    except InvalidOperation:  # pragma: no cover - Decimal division never traps here
-        shown = Decimal(float(exact))
-    if Fraction(shown) != exact:
-        return f"{shown:.6f}ms"
-    return f"{shown.normalize():f}ms"
+    shown = decimal_of(exact)
+    if shown is None:
+        return f"{round_fraction(exact, 6, 'half_even'):f}ms"
+    return f"{shown.normalize(NUMBER_CONTEXT) if shown else Decimal(0):f}ms"
 
 
 def _check(
@@ -129,20 +135,21 @@ def _min_requests(value: object) -> int:
 
 
 def _quantile(value: object) -> Decimal:
+    # a bare number is a percentile, read exactly and within the bounds of numbers
+    q = Decimal(-1)
     if isinstance(value, str) and value.strip().endswith("%"):
         q = ratio(value, name="q")
-    elif isinstance(value, int | Decimal | str) and not isinstance(value, bool):
-        try:
-            q = Decimal(value) / 100
-        except InvalidOperation:
-            q = Decimal(-1)
-    else:
-        q = Decimal(-1)
+    elif isinstance(value, str):
+        q = shift_decimal(parse_number(value, name="q", suffix="%"), -2)
+    elif isinstance(value, Decimal) and value.is_finite():
+        q = shift_decimal(check_number(value, name="q"), -2)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 100:
+        q = shift_decimal(Decimal(value), -2)
     if not q.is_finite() or not 0 < q <= 1:
         raise DefinitionError(
             f"q={value!r} must be a percentile above 0 and at most 100, such as 99 or '99.9'"
         )
-    return q.normalize()
+    return q.normalize(NUMBER_CONTEXT)
 
 
 def _error_rate(value: object) -> Decimal:

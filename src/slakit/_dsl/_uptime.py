@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, cast
+from typing import Final, Literal, cast
 
 import attrs
 
 from slakit._dsl._exclusions import Exclusion
 from slakit._dsl._measures import Measure
 from slakit._node import DSLRepr, node, shown
-from slakit._ratio import format_percent, ratio
+from slakit._ratio import echo, format_percent, ratio
 from slakit._time._calendar import Calendar
 from slakit._time._instant import Duration
 from slakit._validation import check_duration
@@ -70,8 +70,11 @@ def _calendar(value: Calendar | None) -> Calendar | None:
 MinOutageOf = Literal["episode", "report", "buckets"]
 Denominator = Literal["period", "deployed"]
 
+#: The longest bucket rule text, in characters (``">= 30 seconds"``): parsing takes bounded time.
+MAX_BUCKET_RULE_TEXT: Final = 100
 _BUCKET_RULE = re.compile(
-    r"^\s*(>=|>)\s*(\d+)\s*(microsecond|second|minute|hour|day)s?\s*$", re.IGNORECASE
+    r"\s*(>=|>)\s*([0-9]{1,30})\s*(microsecond|second|minute|hour|day)s?\s*",
+    re.IGNORECASE | re.ASCII,
 )
 _UNITS = {"microsecond": 1, "second": 10**6, "minute": 60 * 10**6, "hour": 3600 * 10**6}
 _UNITS["day"] = 24 * _UNITS["hour"]
@@ -97,11 +100,14 @@ class BucketRule(DSLRepr):
             return value
         if value in ("any", "all"):
             return cls(value)
-        match = _BUCKET_RULE.match(value) if isinstance(value, str) else None
+        too_long = isinstance(value, str) and len(value) > MAX_BUCKET_RULE_TEXT
+        match = _BUCKET_RULE.fullmatch(value) if isinstance(value, str) and not too_long else None
         if match is None:
             raise DefinitionError(
-                f"bucket_down={value!r} must be 'any', 'all', or a threshold such as "
-                "'> 6 minutes' or '>= 30 seconds'"
+                f"bucket_down={echo(value)} must be 'any', 'all', or a threshold of at most "
+                f"{MAX_BUCKET_RULE_TEXT} characters such as '> 6 minutes' or '>= 30 seconds'",
+                name="bucket_down",
+                value=value,
             )
         amount = int(match[2]) * _UNITS[match[3].lower()]
         return cls(match[1], Duration(amount))  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from slakit._dsl._measures import Measure
 from slakit._dsl._uptime import Uptime
 from slakit._engine._inputs import Inputs
+from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
 from slakit._engine._uptime import UptimeColumns, run_uptime, service_timeline, window_for
@@ -116,6 +117,7 @@ def _evidence(cols: UptimeColumns, table: EventTable, i: int) -> MeasureEvidence
 def _notes(cols: UptimeColumns, table: EventTable, rows: I64) -> list[EventNote]:
     out = []
     status = cols.row_status
+    rows = canonical(table, rows, then=(status, cols.row_down_us, cols.row_detail))
     for row in rows.tolist():
         code = RowStatus(int(status[row]))
         down = int(cols.row_down_us[row])

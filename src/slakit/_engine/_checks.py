@@ -3,7 +3,8 @@
 [`check_agreement()`][slakit.testing.check_agreement] runs when an agreement is compiled (and so in
 ``slakit validate``), over every version of an amended agreement. It checks
 the measures (a kernel for each kind, services the version covers, component
-rules of covered services) and every node of the compensation rule: a kernel
+rules of covered services, and no more buckets in a period than a measure that
+lists every bucket may have) and every node of the compensation rule: a kernel
 for its kind, amounts in the fee's currency, and measures the tier evaluates.
 The kind of measure a shape needs and the claim window that fits a rule are
 checked by the rule classes themselves, when they are built. What only the
@@ -23,9 +24,13 @@ from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
+from slakit._dsl._requests import BucketAvailability
 from slakit._engine._credits._context import KERNELS, check_rule
 from slakit._engine._families import CREDITS, MEASURES
 from slakit._engine._registry import RUNNERS
+from slakit._engine._requests import listed_buckets_error
+from slakit._time._instant import US_PER_DAY, US_PER_HOUR, describe_us
+from slakit._time._periods import Monthly, PeriodRule, Quarterly, Rolling, Weeks, Yearly
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = ["check_agreement", "check_terms"]
@@ -95,6 +100,44 @@ def _check_measure(measure: Measure, agreement: Agreement) -> None:
                     f"{list(covered)!r}); key the rule by a service of the agreement"
                 )
         node = getattr(node, "measure", None)
+    _check_buckets(measure, agreement)
+
+
+#: The most local days in one period of each kind of rule (a rolling rule says its own).
+_LONGEST_DAYS: dict[type[PeriodRule], int] = {Weeks: 7, Monthly: 31, Quarterly: 92, Yearly: 366}
+#: UTC offsets run from -12:00 to +14:00: a period in a zone can outlast its days by 26 hours.
+_OFFSET_SLACK_US = 26 * US_PER_HOUR
+
+
+def longest_period_us(rule: PeriodRule) -> int | None:
+    """Return an upper bound of the length of any period of ``rule`` (``None``: unknown)."""
+    days = rule.days if isinstance(rule, Rolling) else _LONGEST_DAYS.get(type(rule))
+    if days is None:
+        return None
+    return days * US_PER_DAY + (0 if rule.tz == "UTC" else _OFFSET_SLACK_US)
+
+
+def _check_buckets(measure: Measure, agreement: Agreement) -> None:
+    """Refuse a bucketed measure whose cost grows with the buckets of a period, if too many.
+
+    Only bucket availability with empty buckets bad or excluded lists every
+    bucket; the other bucketed measures cost what their requests cost.
+    """
+    if not isinstance(measure, BucketAvailability):
+        return
+    longest = longest_period_us(agreement.period)
+    if longest is None:
+        return  # a rule of another kind: evaluation checks each period
+    problem = listed_buckets_error(
+        measure,
+        buckets=-(-longest // measure.bucket.us),
+        length_us=longest,
+        where=f"a period of {agreement.period!r} (up to {describe_us(longest)})",
+    )
+    if problem is not None:
+        raise DefinitionError(
+            f"{problem} (tier {agreement.tier.name!r})", name="bucket", value=measure.bucket
+        )
 
 
 def _nodes(rule: CreditRule) -> Iterator[CreditRule]:

@@ -18,6 +18,7 @@ from slakit._dsl._incidents import IncidentMeasure
 from slakit._dsl._measures import Measure
 from slakit._engine._availability import row_note, service_rows, status_counts
 from slakit._engine._inputs import Inputs
+from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
 from slakit._events._table import KINDS, OUTAGE, EventTable
@@ -203,6 +204,7 @@ def _notes(
     measure: IncidentMeasure, cols: IncidentColumns, table: EventTable, rows: I64, ctx: Context
 ) -> list[EventNote]:
     out = []
+    rows = canonical(table, rows, then=(cols.row_status, cols.row_incident))
     for row in rows.tolist():
         code = RowStatus(int(cols.row_status[row]))
         incident = int(cols.row_incident[row])

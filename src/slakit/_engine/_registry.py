@@ -59,6 +59,10 @@ def runner_for(measure: Measure) -> Runner:
         DefinitionError: no kernel evaluates this kind of measure.
     """
     runner = RUNNERS.get(type(measure))
+    if runner is None:  # the families register on import: load them, then look again
+        from slakit._engine import _families  # noqa: F401
+
+        runner = RUNNERS.get(type(measure))
     if runner is not None:
         return runner
     raise DefinitionError(f"no kernel evaluates {type(measure).__name__} measures like {measure!r}")

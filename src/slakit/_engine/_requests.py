@@ -18,6 +18,7 @@ the measures of one evaluation. Evidence is built only when asked for.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from fractions import Fraction
@@ -37,6 +38,7 @@ from slakit._dsl._requests import (
     format_latency,
 )
 from slakit._engine._inputs import Inputs, register_records
+from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
 from slakit._events._requests import (
     NO_LATENCY,
@@ -49,10 +51,14 @@ from slakit._events._requests import (
 from slakit._ratio import format_percent
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
 from slakit._results._requests import BucketNote, RequestEvidence
+from slakit._time._instant import describe_us
 from slakit._time._timeline import Span, Timeline
+from slakit.exceptions import EvaluationError
 
 __all__ = [
+    "MAX_LISTED_BUCKETS",
     "REASONS",
+    "listed_buckets_error",
     "run_bucket_availability",
     "run_error_rate_uptime",
     "run_latency_percentile",
@@ -239,21 +245,75 @@ def counts_of(cls: Classified, n: int) -> dict[str, dict[str, int]]:
 
 # --- buckets -----------------------------------------------------------------------------
 
+#: Per-(service, bucket) arrays are built only while they have at most this many cells
+#: per input row (plus ``DENSE_CELLS_FLOOR``): then one ``bincount`` is the fastest way
+#: to count, and its cost is bounded by the rows. Beyond that, only the occupied buckets
+#: are found, by one sort of the rows' cells, so the cost grows with the requests, never
+#: with the number of buckets in the period.
+DENSE_CELLS_PER_ROW: Final = 4
+DENSE_CELLS_FLOOR: Final = 1 << 16
+#: The most buckets per service per period of a measure whose evidence lists every bucket,
+#: empty ones too (bucket availability whose empty buckets are bad or excluded). Each
+#: listed bucket is a note of about 260 bytes: a service's evidence stays near 500 MB.
+MAX_LISTED_BUCKETS: Final = 2_000_000
+
+
+def _dense(cells: int, rows: int) -> bool:
+    """Return whether per-cell arrays of ``cells`` cost no more than ``rows`` rows do."""
+    return cells <= DENSE_CELLS_PER_ROW * rows + DENSE_CELLS_FLOOR
+
 
 @attrs.frozen(eq=False)
 class Buckets:
-    """Per (service, bucket) counts: ``requests`` and ``errors`` of shape ``(S, nb)``."""
+    """Counted requests and bad requests per (service, bucket) of the evaluated range.
+
+    Dense: ``requests`` and ``errors`` have shape ``(services, count)``, one
+    entry per bucket. Sparse (``service`` and ``bucket`` given): one entry per
+    occupied bucket (at least one counted request), in (service, bucket)
+    order; every other bucket is empty. Measures read either through the
+    methods, so both give the same figures.
+    """
 
     origin: int
     size: int
     first: int
+    count: int
+    services: int
     requests: I64
     errors: I64
+    service: I64 | None = None
+    bucket: I64 | None = None
 
-    @property
-    def count(self) -> int:
-        """The number of buckets per service."""
-        return int(self.requests.shape[1])
+    def per_service(self, where: npt.NDArray[np.bool_]) -> I64:
+        """Return how many buckets ``where`` holds (a mask like ``requests``) per service."""
+        if self.service is None:
+            dense: I64 = where.sum(axis=1).astype(np.int64)
+            return dense
+        sparse: I64 = np.bincount(self.service[where], minlength=self.services).astype(np.int64)
+        return sparse
+
+    def occupied(self) -> I64:
+        """Return how many buckets with counted requests each service has."""
+        if self.service is None:
+            return self.per_service(self.requests > 0)
+        counts: I64 = np.bincount(self.service, minlength=self.services).astype(np.int64)
+        return counts
+
+    def of(self, i: int) -> tuple[I64, I64, I64]:
+        """Return service ``i``'s occupied buckets: (bucket, requests, errors), in bucket order."""
+        if self.service is None or self.bucket is None:
+            at: I64 = np.flatnonzero(self.requests[i]).astype(np.int64)
+            return at, self.requests[i][at], self.errors[i][at]
+        lo, hi = np.searchsorted(self.service, [i, i + 1]).tolist()
+        return self.bucket[lo:hi], self.requests[lo:hi], self.errors[lo:hi]
+
+    def with_errors(self) -> tuple[I64, I64, I64]:
+        """Return (service, requests, errors) of every bucket with bad requests."""
+        if self.service is None:
+            svc, b = np.nonzero(self.errors)
+            return svc.astype(np.int64), self.requests[svc, b], self.errors[svc, b]
+        has = self.errors > 0
+        return self.service[has], self.requests[has], self.errors[has]
 
     def span(self, b: int, lo: int, hi: int) -> tuple[int, int]:
         """Return bucket ``b``'s span, clipped to ``[lo, hi)``."""
@@ -270,8 +330,18 @@ def _grid(ctx: Context, size: int) -> tuple[int, int, int]:
 
 
 def _cells(cls: Classified, table: RequestTable, ctx: Context, size: int) -> I64:
-    """Return each row's (service, bucket) cell ``service * buckets + bucket`` (cached)."""
+    """Return each row's (service, bucket) cell ``service * buckets + bucket`` (cached).
+
+    Raises:
+        EvaluationError: the cells of every service do not fit one ``int64``.
+    """
     origin, first, nb = _grid(ctx, size)
+    if nb * (len(ctx.services) + 1) >= 2**62:
+        raise EvaluationError(
+            f"{len(ctx.services)} services x {nb:,} buckets of {describe_us(size)} in period "
+            f"{ctx.period.label} exceed one pass; evaluate fewer services at a time, or a "
+            "shorter period"
+        )
 
     def build() -> I64:
         cell: I64 = np.subtract(table.time, origin + first * size)
@@ -285,28 +355,49 @@ def _cells(cls: Classified, table: RequestTable, ctx: Context, size: int) -> I64
 
 
 def bucket_counts(cls: Classified, table: RequestTable, ctx: Context, size: int) -> Buckets:
-    """Return every (service, bucket)'s counted requests and bad requests."""
+    """Return the counted requests and bad requests of every (service, bucket).
+
+    Dense per-cell ``bincount`` arrays while they are small next to the table
+    (``_dense()``), else the occupied buckets only, by one sort of the counted
+    rows' cells.
+    """
     origin, first, nb = _grid(ctx, size)
     s = len(ctx.services)
     cell = _cells(cls, table, ctx, size)
     cells = s * nb
-    if cls.code is None:
-        requests = np.bincount(cell, minlength=cells)
-        errors = np.zeros(cells, dtype=np.int64)
-    else:
-        code = cls.code
+    code = cls.code
+    grid = functools.partial(Buckets, origin=origin, size=size, first=first, count=nb, services=s)
+    if _dense(cells, len(table)):
+        if code is None:
+            requests = np.bincount(cell, minlength=cells)
+            errors = np.zeros(cells, dtype=np.int64)
+        else:
+            if not cls.all_counted:
+                cell = np.where(code < _COUNTED, cell, cells)
+            requests = np.bincount(cell, minlength=cells + 1)[:cells]
+            rows = np.flatnonzero(code)
+            rows = rows[code[rows] < _COUNTED]  # the bad requests
+            errors = np.bincount(cell[rows], minlength=cells)
+        return grid(
+            requests=requests.astype(np.int64).reshape(s, nb),
+            errors=errors.astype(np.int64).reshape(s, nb),
+        )
+    bad: npt.NDArray[np.bool_] | None = None
+    if code is not None:
         if not cls.all_counted:
-            cell = np.where(code < _COUNTED, cell, cells)
-        requests = np.bincount(cell, minlength=cells + 1)[:cells]
-        rows = np.flatnonzero(code)
-        rows = rows[code[rows] < _COUNTED]  # the bad requests
-        errors = np.bincount(cell[rows], minlength=cells)
-    return Buckets(
-        origin=origin,
-        size=size,
-        first=first,
-        requests=requests.astype(np.int64).reshape(s, nb),
-        errors=errors.astype(np.int64).reshape(s, nb),
+            keep = code < _COUNTED
+            cell, code = cell[keep], code[keep]
+        bad = code != GOOD
+    key, inverse, requests = np.unique(cell, return_inverse=True, return_counts=True)
+    if bad is None:
+        errors = np.zeros(key.shape[0], dtype=np.int64)
+    else:
+        errors = np.bincount(np.ravel(inverse)[bad], minlength=key.shape[0])
+    return grid(
+        requests=requests.astype(np.int64),
+        errors=errors.astype(np.int64),
+        service=key // nb,
+        bucket=key % nb,
     )
 
 
@@ -361,7 +452,7 @@ class _Run:
         """Return what each of ``rows`` did in the measure (``None``: every row)."""
         table = self.table
         code = self.cls.codes(len(table))
-        chosen = np.arange(len(table)) if rows is None else rows
+        chosen = canonical(table, rows, then=(code,))  # by facts, never by position
         out = []
         for row in chosen.tolist():
             c = int(code[row])
@@ -462,11 +553,13 @@ def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> Measure
 # --- bucketed availability ---------------------------------------------------------------
 
 
-def _over(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_]:
-    """Return where a bucket's error rate is over the bound (down unless it has too few)."""
+def _over(measure: BucketAvailability, n: I64, e: I64) -> npt.NDArray[np.bool_]:
+    """Return where buckets of ``n`` requests and ``e`` errors are over the error-rate bound.
+
+    Such a bucket is down unless it has too few requests; an empty one is never over.
+    """
     rate = Fraction(measure.max_error_rate)
     a, b = rate.numerator, rate.denominator
-    n, e = buckets.requests, buckets.errors
     if int(n.max(initial=0)) * max(a, b) >= 2**62:  # pragma: no cover - 2**62 requests
         n, e = n.astype(object), e.astype(object)
     over: npt.NDArray[np.bool_] = (
@@ -475,42 +568,67 @@ def _over(measure: BucketAvailability, buckets: Buckets) -> npt.NDArray[np.bool_
     return over
 
 
-def _availability_notes(
-    measure: BucketAvailability,
-    buckets: Buckets,
-    i: int,
-    ctx: Context,
-    *,
-    over: npt.NDArray[np.bool_],
-    down: npt.NDArray[np.bool_],
-    empty: npt.NDArray[np.bool_],
-) -> list[BucketNote]:
-    """Return service ``i``'s buckets that are not plainly good, read from the value's masks.
+def listed_buckets_error(
+    measure: BucketAvailability, *, buckets: int, length_us: int, where: str
+) -> str | None:
+    """Return why ``measure`` cannot list ``buckets`` buckets of a period, or ``None``.
 
-    ``over``, ``down`` and ``empty`` are the very arrays the value counts: a
-    bucket is ``"down"`` where ``down`` holds, ``"good"`` where its rate is over
-    the bound but it has fewer than ``min_requests`` requests (never down), and
-    ``"bad"`` or ``"excluded"`` where it is empty (by the measure's ``empty``
-    rule; empty good buckets are not listed).
+    A measure whose empty buckets are bad or excluded lists every empty bucket in
+    its evidence, so its cost grows with the number of buckets: at most
+    ``MAX_LISTED_BUCKETS`` per service per period. ``length_us`` is the length
+    of the period the buckets cut, for the smallest bucket that would do.
     """
-    requests, errors = buckets.requests[i], buckets.errors[i]
-    few = over[i] & ~down[i] & (requests > 0)
-    listed = down[i] | few
-    if measure.empty != "good":
-        listed |= empty[i]
+    if measure.empty == "good" or buckets <= MAX_LISTED_BUCKETS:
+        return None
+    least = -(-length_us // MAX_LISTED_BUCKETS)
+    unit = 1_000_000 if least > 1_000_000 else 1000 if least > 1000 else 1
+    least = -(-least // unit) * unit  # a round figure: whole seconds or milliseconds
+    return (
+        f"{measure!r}: bucket={measure.bucket!r} cuts {where} into {buckets:,} buckets per "
+        f"service, more than the {MAX_LISTED_BUCKETS:,} a bucket availability with "
+        f"empty={measure.empty!r} may have (its evidence lists every empty bucket); use a "
+        f"bucket of at least {describe_us(least)}, or empty='good' (empty buckets are then "
+        "good, and not listed)"
+    )
+
+
+def _availability_notes(
+    measure: BucketAvailability, buckets: Buckets, i: int, ctx: Context
+) -> list[BucketNote]:
+    """Return service ``i``'s buckets that are not plainly good, in bucket order.
+
+    Its occupied buckets are judged by the same ``_over()`` as the value: a
+    bucket is ``"down"`` when over the bound with at least ``min_requests``
+    requests, ``"good"`` when over the bound with fewer (never down); an empty
+    bucket is ``"bad"`` or ``"excluded"`` by the measure's ``empty`` rule
+    (empty good buckets are not listed).
+    """
+    occupied, requests, errors = buckets.of(i)
+    over = _over(measure, requests, errors)
+    is_down = over & (requests >= measure.min_requests)
+    listed = np.flatnonzero(over)  # occupied buckets, in bucket order
+    at = occupied[listed]
+    if measure.empty != "good":  # every empty bucket (at most MAX_LISTED_BUCKETS)
+        empty = np.setdiff1d(np.arange(buckets.count, dtype=np.int64), occupied)
+        at = np.concatenate((at, empty))
+        listed = np.concatenate((listed, np.full(empty.shape[0], -1, dtype=listed.dtype)))
+        order = np.argsort(at, kind="stable")
+        at, listed = at[order], listed[order]
     op = ">" if measure.down_when == ">" else ">="
     bound = format_percent(measure.max_error_rate)
     out: list[BucketNote] = []
-    for b in np.flatnonzero(listed).tolist():
+    for b, k in zip(at.tolist(), listed.tolist(), strict=True):
         start, end = buckets.span(b, ctx.start, ctx.period.end)
-        req, err = int(requests[b]), int(errors[b])
-        if down[i, b]:
-            verdict = "down"
-            reason = f"error rate {format_percent(Fraction(err, req))} {op} {bound}"
-        elif empty[i, b]:
+        if k < 0:
             verdict = "bad" if measure.empty == "bad" else "excluded"
             rule = "count as bad" if verdict == "bad" else "are excluded"
             reason = f"no counted requests; empty buckets {rule}"
+            out.append(BucketNote(start, end, 0, 0, verdict, reason))
+            continue
+        req, err = int(requests[k]), int(errors[k])
+        if is_down[k]:
+            verdict = "down"
+            reason = f"error rate {format_percent(Fraction(err, req))} {op} {bound}"
         else:
             verdict = "good"
             reason = (
@@ -523,17 +641,32 @@ def _availability_notes(
 
 @register(BucketAvailability)
 def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
-    """Evaluate bucketed availability: good buckets / eligible buckets per service."""
+    """Evaluate bucketed availability: good buckets / eligible buckets per service.
+
+    Only occupied buckets are looked at; the empty ones are counted by
+    arithmetic (every bucket of the period minus the occupied ones).
+
+    Raises:
+        EvaluationError: the measure lists every bucket (its empty buckets are
+            bad or excluded) and the period holds more than ``MAX_LISTED_BUCKETS``.
+    """
     assert isinstance(measure, BucketAvailability)
+    nb = _grid(ctx, measure.bucket.us)[2]
+    problem = listed_buckets_error(
+        measure,
+        buckets=nb,
+        length_us=ctx.period.end - ctx.period.start,
+        where=f"period {ctx.period.label}",
+    )
+    if problem is not None:
+        raise EvaluationError(problem)
     run = _start(measure, inputs, ctx)
     s = len(ctx.services)
     buckets = bucket_counts(run.cls, run.table, ctx, measure.bucket.us)
-    over = _over(measure, buckets)
-    down = over & (buckets.requests >= measure.min_requests)
-    empty = buckets.requests == 0
-    nb = buckets.count
-    n_down = down.sum(axis=1)
-    n_empty = empty.sum(axis=1)
+    down = _over(measure, buckets.requests, buckets.errors)
+    down &= buckets.requests >= measure.min_requests
+    n_down = buckets.per_service(down)
+    n_empty = nb - buckets.occupied()
     if measure.empty == "good":
         good, total = nb - n_down, np.full(s, nb, dtype=np.int64)
     elif measure.empty == "bad":
@@ -547,7 +680,7 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
     def evidence_of(i: int) -> RequestEvidence:
         out: list[BucketNote] = []
         if has_data[i]:
-            out = _availability_notes(measure, buckets, i, ctx, over=over, down=down, empty=empty)
+            out = _availability_notes(measure, buckets, i, ctx)
         down_spans = [(n.start, n.end) for n in out if n.verdict in ("down", "bad")]
         excluded = Timeline([(n.start, n.end) for n in out if n.verdict == "excluded"])
         g, t = int(good[i]), int(total[i])
@@ -574,9 +707,7 @@ def _rate_sums(buckets: Buckets, s: int) -> list[Fraction]:
     Buckets are grouped by their number of requests, so the Python arithmetic
     runs once per distinct (service, request count), never per bucket.
     """
-    svc, b = np.nonzero(buckets.errors)
-    n = buckets.requests[svc, b]
-    e = buckets.errors[svc, b]
+    svc, n, e = buckets.with_errors()
     sums = [Fraction(0)] * s
     if not svc.shape[0]:
         return sums
@@ -602,11 +733,11 @@ def _error_rate_notes(buckets: Buckets, i: int, ctx: Context) -> list[BucketNote
     every counted request was bad is ``"down"`` (a whole bucket of down time);
     one with some bad requests is ``"partial"`` (that share of a bucket).
     """
-    requests, errors = buckets.requests[i], buckets.errors[i]
+    at, requests, errors = buckets.of(i)
     out: list[BucketNote] = []
-    for b in np.flatnonzero(errors).tolist():
-        start, end = buckets.span(b, ctx.start, ctx.period.end)
-        req, err = int(requests[b]), int(errors[b])
+    for k in np.flatnonzero(errors).tolist():
+        start, end = buckets.span(int(at[k]), ctx.start, ctx.period.end)
+        req, err = int(requests[k]), int(errors[k])
         rate = Fraction(err, req)
         if rate == 1:
             verdict, reason = "down", "error rate 100%: counts as a whole bucket down"
@@ -711,9 +842,34 @@ def percentile_at(
     return x_lo * b + frac * (x_hi - x_lo), b
 
 
+def _latency_groups(
+    group: Any, latency: I64, n_groups: int, *, per_service: I64 | None
+) -> tuple[Any, int, I64, I64]:
+    """Return ``_sorted_keys()``'s keys and bits, the groups with latencies, and their sizes.
+
+    The groups with latencies are in ascending order. ``per_service`` gives the
+    counts when groups are services. Buckets are counted by ``bincount`` while
+    per-group arrays are small next to the rows, else numbered by one sort of
+    the rows' groups, so the buckets without requests cost nothing.
+    """
+    if per_service is None and not _dense(n_groups, group.shape[0]):
+        cells, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
+        ordered, bits = _sorted_keys(np.ravel(inverse), latency, cells.shape[0])
+        return ordered, bits, cells.astype(np.int64), counts.astype(np.int64)
+    ordered, bits = _sorted_keys(group, latency, n_groups)
+    if per_service is None:
+        per_service = np.bincount(group, minlength=n_groups)[:n_groups].astype(np.int64)
+    filled: I64 = np.flatnonzero(per_service).astype(np.int64)
+    return ordered, bits, filled, per_service[filled]
+
+
 @register(LatencyPercentile)
 def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
-    """Evaluate a latency percentile per service, over the period or the worst bucket."""
+    """Evaluate a latency percentile per service, over the period or the worst bucket.
+
+    Per bucket, only the buckets with requests are found (by ``bincount`` while
+    per-cell arrays are small next to the table, else by one sort).
+    """
     assert isinstance(measure, LatencyPercentile)
     run = _start(measure, inputs, ctx)
     table, cls = run.table, run.cls
@@ -730,16 +886,11 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
     if not cls.all_counted:
         keep = cls.codes(len(table)) < _COUNTED
         group, latency = group[keep], latency[keep]
-    ordered, bits = _sorted_keys(group, latency, n_groups)
-    if measure.per is None:
-        counts = _counted(cls, s)
-    else:
-        counts = np.bincount(group, minlength=n_groups)[:n_groups].astype(np.int64)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    filled = np.flatnonzero(counts)
-    numer, denom = percentile_at(
-        ordered, bits, starts[filled], counts[filled], q=q, method=measure.method
+    ordered, bits, filled, counts = _latency_groups(
+        group, latency, n_groups, per_service=_counted(cls, s) if measure.per is None else None
     )
+    starts = (np.cumsum(counts) - counts).astype(np.int64)
+    numer, denom = percentile_at(ordered, bits, starts, counts, q=q, method=measure.method)
     best = np.full(s, -1, dtype=np.int64)
     np.maximum.at(best, filled // nb, numer)
     has = best >= 0
@@ -753,7 +904,7 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
         if has[i]:
             k = int(np.flatnonzero(in_service & (numer == best[i]))[0])
             group_k = int(filled[k])
-            n_k = int(counts[group_k])
+            n_k = int(counts[k])
             value = format_latency(Fraction(int(best[i]), denom))
             detail = (
                 f"{measure.method.replace('_', ' ')} percentile {format_percent(q)} of "

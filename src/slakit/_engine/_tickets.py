@@ -31,6 +31,7 @@ import numpy.typing as npt
 from slakit._dsl._measures import Measure
 from slakit._dsl._tickets import OnTimeRatio, TicketTime
 from slakit._engine._inputs import Inputs, register_records
+from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
 from slakit._events._tickets import NO_TIME, Ticket, TicketTable
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
@@ -387,6 +388,7 @@ def _reason(cols: TicketColumns, fate: TicketFate, row: int, due: int) -> str:
 
 def _ticket_notes(cols: TicketColumns, rows: I64) -> list[TicketNote]:
     table = cols.table
+    rows = canonical(table, rows, then=(cols.fate,))
     fates = cols.fate[rows]
     needs_due = np.isin(fates, [TicketFate.LATE, TicketFate.LATE_UNANSWERED, TicketFate.PENDING])
     due = np.full(rows.shape[0], NO_TIME, dtype=np.int64)

@@ -3,8 +3,11 @@
 Counting is columnar: each table's service codes are counted with one
 ``bincount``, the distinct names are classified with ``isin``, and only the
 groups found (one per reason and service) become Python objects. The rows of
-a group are sorted out when first asked for, with one stable ``argsort`` per
-table. See ``slakit._results._uncovered`` for what the groups mean.
+a group are sorted out when first asked for: one ``lexsort`` per table puts its
+rows in the canonical order of their facts (``slakit._engine._order``) and one
+stable ``argsort`` groups them, so the rows of a group, and the first ten that
+``explain()`` prints, never depend on the order of the input. See
+``slakit._results._uncovered`` for what the groups mean.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy.typing as npt
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
 from slakit._engine._inputs import Inputs
+from slakit._engine._order import canonical, row_facts
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._uncovered import (
     CATEGORIES,
@@ -94,12 +98,18 @@ def names_read(measure: Measure, services: Iterable[str]) -> frozenset[str]:
 
 
 def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:
-    """Return the rows read per kind of input; a kind asked for but not given reads 0."""
-    out = {table_noun(t): len(table) for t, table in inputs.tables.items()}  # type: ignore[arg-type]
+    """Return the rows read per kind of input; a kind asked for but not given reads 0.
+
+    Kinds come in one fixed order (events, requests, tickets, claims, billing
+    records, then any other by name), never in the order the inputs were given.
+    """
+    found = {table_noun(t): len(table) for t, table in inputs.tables.items()}  # type: ignore[arg-type]
     asked = {t for reader in readers for t in reader.inputs.read}
-    for table_type in sorted(asked, key=lambda t: t.__name__):
-        out.setdefault(table_noun(table_type), 0)
-    return out or {"events": 0}
+    for table_type in asked:
+        found.setdefault(table_noun(table_type), 0)
+    known = list(_NOUNS.values())
+    order = sorted(found, key=lambda k: (known.index(k) if k in known else len(known), k))
+    return {kind: found[kind] for kind in order} or {"events": 0}
 
 
 def _service_column(table: Any) -> tuple[I64, tuple[str, ...]] | None:
@@ -162,10 +172,14 @@ class _Grouped:
         self.groups = groups
 
     @functools.cached_property
+    def _every(self) -> I64:
+        return canonical(self.table)
+
+    @functools.cached_property
     def _order(self) -> tuple[I64, I64, I64]:
         gid = self.group_of_row
         assert gid is not None
-        member = np.flatnonzero(gid >= 0)
+        member = canonical(self.table, np.flatnonzero(gid >= 0))
         order = member[np.argsort(gid[member], kind="stable")]
         sorted_gid = gid[order]
         ids = np.arange(self.groups)
@@ -175,8 +189,8 @@ class _Grouped:
 
     def rows(self, g: int, limit: int | None) -> list[int]:
         if self.group_of_row is None:  # one group: every row of the table
-            n = len(self.table)
-            return list(range(n if limit is None else min(n, limit)))
+            every: list[int] = self._every[:limit].tolist()
+            return every
         order, lo, hi = self._order
         start, stop = int(lo[g]), int(hi[g])
         if limit is not None:
@@ -288,6 +302,7 @@ def _group(
                 category=category,
                 reason=reason,
                 suggestions=suggestions,
+                facts=row_facts(grouped.table, row),
             )
             for row in grouped.rows(g, limit)
         ]
@@ -332,6 +347,7 @@ def _rejected(outcome: MeasureOutcome, noun: str, reason: str, count: int) -> Un
                 service=note.service,
                 category=REJECTED,
                 reason=note.reason,
+                facts=note.what(),
             )
             for note in outcome.notes()
             if "rejected" in note.reason

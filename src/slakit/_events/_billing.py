@@ -16,9 +16,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._columns import problems_of
 from slakit._money import Money
 from slakit._node import DSLRepr, node, shown
-from slakit.exceptions import CurrencyMismatchError, DefinitionError, EventDataError, Problem
+from slakit.exceptions import CurrencyMismatchError, DefinitionError, Problem
 
 __all__ = ["Charge", "ChargeTable", "UnitPrice"]
 
@@ -113,7 +114,7 @@ class ChargeTable:
             if not isinstance(r, Charge | UnitPrice)
         ]
         if problems:
-            raise EventDataError(problems)
+            raise problems_of(problems).error()
         currencies = {(r.amount if isinstance(r, Charge) else r.price).currency for r in records}
         if len(currencies) > 1:
             raise CurrencyMismatchError(

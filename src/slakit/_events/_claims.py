@@ -9,9 +9,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._columns import problems_of
 from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
-from slakit.exceptions import DefinitionError, EventDataError, Problem
+from slakit.exceptions import DefinitionError, Problem
 
 __all__ = ["Claim", "ClaimTable"]
 
@@ -68,7 +69,7 @@ class ClaimTable:
             if not isinstance(r, Claim)
         ]
         if problems:
-            raise EventDataError(problems)
+            raise problems_of(problems).error()
         self.records = tuple(records)
         self.service = np.asarray([c.service for c in records], dtype=object)
         self.period = np.asarray([c.period for c in records], dtype=object)

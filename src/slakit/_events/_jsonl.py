@@ -7,10 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from slakit._events._lines import instant_field, json_objects
+from slakit._events._columns import Problems, echo
+from slakit._events._lines import file_lines, instant_field, json_objects, text_field
 from slakit._events._table import DEPLOYMENT, KINDS, MAINTENANCE, NO_TIME, OUTAGE, EventTable
 from slakit._ratio import ratio
-from slakit.exceptions import DefinitionError, EventDataError, Problem
+from slakit.exceptions import DefinitionError, Problem
 
 __all__ = ["parse_jsonl", "read_jsonl"]
 
@@ -19,6 +20,7 @@ _FIELDS = {
     "maintenance": ("type", "service", "start", "end", "announced"),
     "deployment": ("type", "service", "start", "end"),
 }
+_KINDS_TEXT = ", ".join(map(repr, KINDS))
 _OPTIONAL = {
     "outage": ("id", "note", "state", "affected"),
     "maintenance": ("id", "note"),
@@ -43,21 +45,25 @@ def read_jsonl(path: str | Path) -> EventTable:
     ``affected`` (the share of customers affected, ``"25%"``). Any other field
     is an error (it is most likely a typo).
 
+    The file must be UTF-8; a line that is not, that nests deeper than 32
+    levels, that gives a key twice or that holds a number of more than 40
+    characters is refused.
+
     Raises:
-        EventDataError: listing every bad line as ``file:line: field: what is wrong``.
+        EventDataError: listing the bad lines as ``file:line: field: what is wrong``
+            (the first 1,000 problems; ``omitted`` counts the rest).
         FileNotFoundError: the file does not exist.
     """
-    p = Path(path)
-    with p.open(encoding="utf-8") as handle:
-        return parse_jsonl(handle, source=str(path))
+    return parse_jsonl(file_lines(path), source=str(path))
 
 
-def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable:
+def parse_jsonl(lines: Iterable[str | bytes], *, source: str = "<events>") -> EventTable:
     """Parse JSON Lines text (an iterable of lines) into an [`EventTable`][slakit.EventTable].
 
     See ``read_jsonl()`` for the format; ``source`` names the input in errors.
+    Lines given as bytes are decoded as UTF-8, each on its own.
     """
-    problems: list[Problem] = []
+    problems = Problems()
     kind: list[int] = []
     state: list[str] = []
     affected: list[Decimal] = []
@@ -78,8 +84,8 @@ def parse_jsonl(lines: Iterable[str], *, source: str = "<events>") -> EventTable
         state.append(row[5])
         affected.append(row[6])
         where.append(here)
-    if problems:
-        raise EventDataError(problems)
+    if problems or problems.omitted:
+        raise problems.error()
     names = sorted(set(service))
     code = {name: i for i, name in enumerate(names)}
     state_names = sorted({"down", *state})
@@ -106,10 +112,9 @@ def _parse_object(
 ) -> tuple[int, str, int, int, int, str, Decimal] | None:
     before = len(problems)
     kind_name = obj.get("type")
-    if kind_name not in _FIELDS:
-        problems.append(
-            Problem(here, "type", f"{kind_name!r} is not one of {', '.join(map(repr, KINDS))}")
-        )
+    if not isinstance(kind_name, str) or kind_name not in _FIELDS:
+        told = "missing" if "type" not in obj else f"{echo(kind_name)} is not"
+        problems.append(Problem(here, "type", f"{told} one of {_KINDS_TEXT}"))
         return None
     expected = _FIELDS[kind_name]
     problems.extend(
@@ -127,10 +132,11 @@ def _parse_object(
         for name in obj
         if name not in expected and name not in optional
     )
+    _check_id_note(obj, here, problems)
     state = obj.get("state", "down")
     if not isinstance(state, str) or not state.strip():
         problems.append(
-            Problem(here, "state", f"{state!r} must be a state name such as 'degraded'")
+            Problem(here, "state", f"{echo(state)} must be a state name such as 'degraded'")
         )
     share = Decimal(1)
     if "affected" in obj:
@@ -142,8 +148,8 @@ def _parse_object(
             if share == 0:
                 problems.append(Problem(here, "affected", "'0%' affects nobody; above 0% please"))
     svc = obj.get("service")
-    if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
-        problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
+    if "service" in obj:
+        text_field(svc, here, "service", problems)
     times: dict[str, int] = {}
     for name in expected[2:]:
         if name in obj:
@@ -164,3 +170,18 @@ def _parse_object(
         str(state),
         share,
     )
+
+
+def _check_id_note(obj: dict[str, Any], here: str, problems: list[Problem]) -> None:
+    """Check the optional ``id`` (a string or a whole number) and ``note`` (a string)."""
+    if "id" in obj:
+        value = obj["id"]
+        if not (
+            (isinstance(value, str) and value.strip())
+            or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            problems.append(
+                Problem(here, "id", f"{echo(value)} must be a non-empty string or a whole number")
+            )
+    if "note" in obj and not isinstance(obj["note"], str):
+        problems.append(Problem(here, "note", f"{echo(obj['note'])} must be a string"))

@@ -11,8 +11,8 @@ for the request measures ([`slakit.success_ratio()`][slakit.success_ratio],
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,10 +20,31 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._lines import instant_field, json_objects
-from slakit._events._table import _as_us, _row_key
+from slakit._events._columns import (
+    Column,
+    Problems,
+    check_where,
+    echo,
+    instants,
+    is_blank,
+    is_missing,
+    problems_of,
+    read_columns,
+    row_names,
+    ticks_to_us,
+    whole_numbers,
+)
+from slakit._events._columns import names as _names
+from slakit._events._lines import file_lines, instant_field, json_objects, text_field
 from slakit._node import DSLRepr
-from slakit._time._instant import Duration, InstantLike, format_us, from_us, to_us
+from slakit._time._instant import (
+    MAX_DURATION_US,
+    Duration,
+    InstantLike,
+    format_us,
+    from_us,
+    to_us,
+)
 from slakit._validation import check_service_name
 from slakit.exceptions import DefinitionError, EventDataError, Problem
 
@@ -165,13 +186,6 @@ def _duration_repr(us: int) -> str:
     return repr(Duration(us))
 
 
-def _column(values: Any) -> Any:
-    """Return a column (numpy, pandas, polars or a sequence) as a numpy array, without copying."""
-    if hasattr(values, "to_numpy"):
-        values = values.to_numpy()
-    return np.asarray(values)
-
-
 def _frozen(array: Any, dtype: type, *, copy: bool) -> Any:
     out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
     out = out.view()  # a read-only view: the caller's own array keeps its flags
@@ -264,7 +278,7 @@ class RequestTable:
             if not isinstance(r, Request)
         ]
         if problems:
-            raise EventDataError(problems)
+            raise problems_of(problems).error()
         reqs = [r for r in items if isinstance(r, Request)]
         names = sorted({r.service for r in reqs})
         code = {name: i for i, name in enumerate(names)}
@@ -296,7 +310,9 @@ class RequestTable:
 
         - ``service``: names, or integer codes into ``services`` when that is given
           (the fast way for large tables: no strings are compared);
-        - ``time``: integer microseconds since the epoch, or ``datetime64`` (UTC);
+        - ``time``: integer microseconds since the epoch, ``datetime64`` (UTC),
+          pandas or polars datetimes with a time zone, aware datetimes or ISO 8601
+          strings with an offset (never floats, nor datetimes without a zone);
         - ``status``: HTTP-like integer codes, 100 to 599 (0 or missing where only
           ``ok`` is known);
         - ``ok``: booleans (a false one is a server error whatever the status);
@@ -306,23 +322,50 @@ class RequestTable:
         Columns that already have the table's dtype are used without a copy
         (pass ``copy=True`` if you will modify them later).
 
+        Missing values (``None``, ``NaN``, ``NaT``, null) are refused in ``service``
+        and ``time``; in ``status``, ``ok`` and ``latency`` they mean "not known".
+
         Raises:
-            EventDataError: listing every invalid row, by row number and field.
+            EventDataError: listing the invalid rows by row number and field, or
+                the columns that are missing or of another length (the first
+                1,000 problems; ``omitted`` counts the rest).
         """
-        where_of: Callable[[int], str] = (
-            (lambda i: where[i]) if where is not None else (lambda i: f"row {i}")
+        got = read_columns(
+            columns,
+            required=("service", "time"),
+            optional=("status", "ok", "latency"),
+            what="RequestTable",
+            kinds={"ok": "booleans"},
         )
-        problems: list[Problem] = []
-        if "status" not in columns and "ok" not in columns:
+        if "status" not in got and "ok" not in got:
             raise EventDataError(
                 [Problem("columns", "status", "give a 'status' column, an 'ok' column or both")]
             )
-        time = _as_us(_utc_naive(columns["time"]))
-        n = time.shape[0]
-        service, names = _services(columns["service"], services, n, where_of, problems)
-        status = _status_column(_optional(columns, "status"), n, where_of, problems)
-        ok = _ok_column(_optional(columns, "ok"), n)
-        latency = _latency_column(_optional(columns, "latency"), n, where_of, problems)
+        n = len(got["time"])
+        check_where(where, n)
+        where_of = row_names(where)
+        problems = Problems()
+        time = instants(
+            got["time"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            required=True,
+            needed="every request needs a time",
+        )
+        read = _services(columns["service"], got["service"], services, n, where_of, problems)
+        status = _status_column(got.get("status"), n, where_of, problems)
+        ok = _ok_column(got.get("ok"), n, where_of, problems)
+        latency = _latency_column(got.get("latency"), n, where_of, problems)
+        if (
+            time is None
+            or read is None
+            or latency is None
+            or ("status" in got and status is None)
+            or ("ok" in got and ok is None)
+        ):
+            raise problems.error()
+        service, names = read
         if ok is None:
             assert status is not None
             outcome = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
@@ -330,7 +373,7 @@ class RequestTable:
             if status is not None:
                 problems.extend(
                     Problem(where_of(i), "status", "missing; give a status or an ok flag")
-                    for i in np.flatnonzero((status == NO_STATUS) & (ok < 0)).tolist()
+                    for i in problems.rows((status == NO_STATUS) & (ok < 0))
                 )
                 problems.extend(
                     Problem(
@@ -338,12 +381,12 @@ class RequestTable:
                         "ok",
                         f"ok=True contradicts status {int(status[i])}, a server error",
                     )
-                    for i in np.flatnonzero((ok == 1) & (status >= 500)).tolist()
+                    for i in problems.rows((ok == 1) & (status >= 500))
                 )
             else:
                 problems.extend(
                     Problem(where_of(i), "ok", "missing; give an ok flag or a status")
-                    for i in np.flatnonzero(ok < 0).tolist()
+                    for i in problems.rows(ok < 0)
                 )
             failed = (ok == 0).view(np.int8)
             if status is None:
@@ -351,9 +394,8 @@ class RequestTable:
             else:
                 by_status = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
                 outcome = np.maximum(by_status, failed * np.int8(SERVER_ERROR))
-        if problems:
-            problems.sort(key=lambda p: _row_key(p.where))
-            raise EventDataError(problems)
+        if problems or problems.omitted:
+            raise problems.error()
         return cls(
             service=service,
             services=names,
@@ -407,131 +449,233 @@ class RequestTable:
         return f"<RequestTable {len(self)} requests ({counts}) over {len(self.services)} services>"
 
 
-def _optional(columns: Mapping[str, Any], name: str) -> Any:
-    """Return column ``name`` or ``None`` (data frames have ``in`` and ``[]`` but no ``get``)."""
-    if name in columns:
-        return columns[name]
-    return None
-
-
-def _utc_naive(values: Any) -> Any:
-    """Return a zone-aware pandas datetime column as naive UTC ``datetime64`` (numpy's UTC)."""
-    accessor = getattr(values, "dt", None)
-    if accessor is not None and getattr(accessor, "tz", None) is not None:
-        return accessor.tz_convert("UTC").dt.tz_localize(None)
-    return values
-
-
-def _services(
-    values: Any,
+def _services(  # noqa: PLR0917 - one private helper of from_columns
+    raw: Any,
+    column: Column,
     services: Sequence[str] | None,
     n: int,
     where_of: Callable[[int], str],
-    problems: list[Problem],
-) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
-    cat: Any = getattr(values, "cat", None)
+    problems: Problems,
+) -> tuple[npt.NDArray[np.int32], tuple[str, ...]] | None:
+    cat: Any = getattr(raw, "cat", None)
     if services is None and hasattr(cat, "categories") and hasattr(cat, "codes"):
         services = [str(c) for c in cat.categories]  # a pandas categorical
-        values = cat.codes
-    raw = _column(values)
-    if raw.shape != (n,):
-        raise EventDataError([Problem("columns", "service", f"must have {n} rows like 'time'")])
+        codes = np.asarray(cat.codes.to_numpy())
+        problems.extend(
+            Problem(where_of(i), "service", "missing (NaN); give a service")
+            for i in problems.rows(codes < 0)
+        )
+        column = Column("service", np.maximum(codes, 0))
+    values = column.values
     if services is not None:
         names = tuple(services)
-        if not np.issubdtype(raw.dtype, np.integer):
-            raise EventDataError(
-                [Problem("columns", "service", "with services=..., give integer codes")]
-            )
+        if values.dtype.kind not in "iu":
+            problems.append(Problem("columns", "service", "with services=..., give integer codes"))
+            return None
         problems.extend(
             Problem(
-                where_of(i), "service", f"code {int(raw[i])} is not in services[0:{len(names)}]"
+                where_of(i), "service", f"code {int(values[i])} is not in services[0:{len(names)}]"
             )
-            for i in np.flatnonzero((raw < 0) | (raw >= len(names))).tolist()
+            for i in problems.rows((values < 0) | (values >= len(names)))
         )
         problems.extend(
             Problem(f"services[{k}]", "service", "must be a non-empty service name")
             for k, name in enumerate(names)
-            if not str(name).strip()
+            if not isinstance(name, str) or not name.strip()  # type: ignore[redundant-expr]
         )
-        return raw.astype(np.int32, copy=False), names
-    if np.issubdtype(raw.dtype, np.integer):
-        raise EventDataError(
-            [Problem("columns", "service", "integer codes need services=[names] to name them")]
+        return values.astype(np.int32, copy=False), names
+    if values.dtype.kind in "iu":
+        problems.append(
+            Problem("columns", "service", "integer codes need services=[names] to name them")
         )
-    uniq, codes = np.unique(raw.astype(str), return_inverse=True)
-    names = tuple(str(s) for s in uniq.tolist())
-    for k, name in enumerate(names):
-        if not name.strip():
-            problems.extend(
-                Problem(where_of(i), "service", "must be a non-empty service name")
-                for i in np.flatnonzero(codes == k).tolist()
-            )
-    return codes.astype(np.int32), names
+        return None
+    text = _names(
+        column,
+        n,
+        where_of=where_of,
+        problems=problems,
+        what="service",
+    )
+    if text is None:
+        return None
+    uniq, codes = np.unique(text, return_inverse=True)
+    codes = codes.reshape(-1)
+    empty = np.flatnonzero(is_blank(uniq))  # checked once per name, not once per row
+    if empty.size:
+        problems.extend(
+            Problem(where_of(i), "service", "must be a non-empty service name")
+            for i in problems.rows(np.isin(codes, empty) & ~_missing_of(column, n))
+        )
+    return codes.astype(np.int32), tuple(str(s) for s in uniq.tolist())
+
+
+def _missing_of(column: Column, n: int) -> npt.NDArray[np.bool_]:
+    """Return the cells a column holds as missing (reported as missing, not as blank)."""
+    if column.values.dtype.kind == "O":
+        return np.fromiter(map(is_missing, column.values.tolist()), dtype=bool, count=n)
+    return np.zeros(n, dtype=bool) if column.missing is None else column.missing
 
 
 def _status_column(
-    values: Any, n: int, where_of: Callable[[int], str], problems: list[Problem]
+    column: Column | None, n: int, where_of: Callable[[int], str], problems: Problems
 ) -> npt.NDArray[np.int16] | None:
-    if values is None:
+    if column is None:
         return None
-    raw = _column(values)
-    if raw.dtype == object:
-        raw = np.asarray([NO_STATUS if v is None else v for v in raw.tolist()])
-    if not np.issubdtype(raw.dtype, np.integer) or raw.shape != (n,):
-        raise EventDataError(
-            [Problem("columns", "status", f"must be {n} integer status codes such as 200 or 503")]
-        )
-    bad = ((raw < 100) | (raw > 599)) & (raw != NO_STATUS)
+    values = column.values
+    if values.dtype.kind in "iu" and column.missing is None:
+        fine = ((values >= 100) & (values <= 599)) | (values == NO_STATUS)
+        if fine.all():
+            return values.astype(np.int16, copy=False)  # the common case: no copy
+    missing = np.zeros(n, bool) if column.missing is None else column.missing.copy()
+    raw = whole_numbers(
+        column,
+        missing,
+        what="integer status codes such as 200 or 503",
+        where_of=where_of,
+        problems=problems,
+    )
+    if raw is None:
+        return None
+    bad = ((raw < 100) | (raw > 599)) & (raw != NO_STATUS) & ~missing
     problems.extend(
         Problem(where_of(i), "status", f"{int(raw[i])} is not an HTTP-like status code (100-599)")
-        for i in np.flatnonzero(bad).tolist()
+        for i in problems.rows(bad)
     )
-    return np.asarray(np.clip(raw, -1, 600) if bad.any() else raw, dtype=np.int16)
+    if bad.any():
+        raw = np.clip(raw, -1, 600)  # reported; clipped so that it fits the column
+    if missing.any():
+        raw = np.where(missing, NO_STATUS, raw)
+    return np.asarray(raw, dtype=np.int16)
 
 
-def _ok_column(values: Any, n: int) -> npt.NDArray[np.int8] | None:
+def _ok_column(
+    column: Column | None, n: int, where_of: Callable[[int], str], problems: Problems
+) -> npt.NDArray[np.int8] | None:
     """Return ``ok`` as int8: 1 true, 0 false, -1 missing."""
-    if values is None:
+    if column is None:
         return None
-    raw = _column(values)
-    if raw.dtype == np.bool_:
-        return raw.view(np.int8) if raw.shape == (n,) else _bad_ok(n)
-    if raw.dtype == object:
-        items = raw.tolist()
-        if all(v is None or isinstance(v, bool) for v in items) and len(items) == n:
-            return np.asarray([-1 if v is None else int(v) for v in items], dtype=np.int8)
-    return _bad_ok(n)
-
-
-def _bad_ok(n: int) -> npt.NDArray[np.int8]:
-    raise EventDataError(
-        [Problem("columns", "ok", f"must be {n} booleans (or None where missing)")]
+    values = column.values
+    if values.dtype == np.bool_:
+        out = values.view(np.int8)
+        if column.missing is not None:
+            out = np.where(column.missing, np.int8(-1), out).astype(np.int8)
+        return out
+    if values.dtype.kind == "O":
+        out = np.full(n, -1, dtype=np.int8)
+        bad = np.zeros(n, dtype=bool)
+        for i, cell in enumerate(values.tolist()):
+            if isinstance(cell, bool | np.bool_):
+                out[i] = int(cell)
+            elif not is_missing(cell):
+                bad[i] = True
+        problems.extend(
+            Problem(
+                where_of(i),
+                "ok",
+                f"{echo(values[i])} is not a boolean; ok must be {n} booleans (None where missing)",
+            )
+            for i in problems.rows(bad)
+        )
+        out[bad] = 1  # reported: not missing as well
+        if column.missing is not None:
+            out[column.missing] = -1
+        return out
+    if values.dtype.kind == "f" and bool(np.isnan(values).all()):
+        return np.full(n, -1, dtype=np.int8)
+    problems.append(
+        Problem(
+            "columns",
+            "ok",
+            f"must be {n} booleans (None where missing); got {values.dtype} values",
+        )
     )
+    return None
 
 
 def _latency_column(
-    values: Any, n: int, where_of: Callable[[int], str], problems: list[Problem]
-) -> I64:
-    if values is None:
+    column: Column | None, n: int, where_of: Callable[[int], str], problems: Problems
+) -> I64 | None:
+    if column is None:
         return np.full(n, NO_LATENCY, dtype=np.int64)
-    raw = _column(values)
-    if np.issubdtype(raw.dtype, np.timedelta64):
-        nat = np.isnat(raw)
-        raw = raw.astype("timedelta64[us]").astype(np.int64)
-        raw = np.where(nat, NO_LATENCY, raw) if nat.any() else raw
-    elif raw.dtype == object:
-        raw = np.asarray([NO_LATENCY if v is None else v for v in raw.tolist()])
-    if not np.issubdtype(raw.dtype, np.integer) or raw.shape != (n,):
-        raise EventDataError(
-            [Problem("columns", "latency", f"must be {n} integer microseconds or timedelta64")]
+    missing = np.zeros(n, bool) if column.missing is None else column.missing.copy()
+    if column.values.dtype.kind == "m":
+        latency = ticks_to_us(
+            column,
+            missing,
+            lo=0,
+            hi=MAX_DURATION_US,
+            where_of=where_of,
+            problems=problems,
+            outside=lambda shown: f"{shown} is not a latency from 0 to {MAX_DURATION_US:,} µs",
         )
-    latency = np.asarray(raw, dtype=np.int64)
-    if n and int(latency.min()) < NO_LATENCY:
-        problems.extend(
-            Problem(where_of(i), "latency", f"{int(latency[i])} µs is negative")
-            for i in np.flatnonzero(latency < NO_LATENCY).tolist()
+    elif column.values.dtype.kind == "O":
+        latency = _latency_objects(column, missing, where_of, problems)
+    else:
+        read = whole_numbers(
+            column,
+            missing,
+            what="integer microseconds or timedelta64 values",
+            where_of=where_of,
+            problems=problems,
         )
+        if read is None:
+            return None
+        latency = read
+        if n and (int(latency.min()) < NO_LATENCY or int(latency.max()) > MAX_DURATION_US):
+            problems.extend(
+                Problem(where_of(i), "latency", f"{int(latency[i])} µs is negative")
+                for i in problems.rows(latency < NO_LATENCY)
+            )
+            problems.extend(
+                Problem(
+                    where_of(i),
+                    "latency",
+                    f"{int(latency[i]):,} µs is longer than the longest duration, "
+                    f"{MAX_DURATION_US:,} µs",
+                )
+                for i in problems.rows(latency > MAX_DURATION_US)
+            )
+    if missing.any():
+        latency = np.where(missing, NO_LATENCY, latency).astype(np.int64)
     return latency
+
+
+def _latency_objects(
+    column: Column,
+    missing: npt.NDArray[np.bool_],
+    where_of: Callable[[int], str],
+    problems: Problems,
+) -> I64:
+    """Read latencies given as Python objects: integers, durations, timedeltas, None."""
+    n = len(column)
+    out = np.zeros(n, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    for i, cell in enumerate(column.values.tolist()):
+        if missing[i] or is_missing(cell):
+            missing[i] = True
+            continue
+        try:
+            value = (
+                Duration(cell // timedelta(microseconds=1)) if isinstance(cell, timedelta) else cell
+            )
+            if isinstance(value, int | np.integer) and int(value) == NO_LATENCY:
+                missing[i] = True
+                continue
+            duration = _latency(int(value) if isinstance(value, np.integer) else value)
+            assert duration is not None
+            out[i] = duration.us
+        except (DefinitionError, AssertionError):
+            bad[i] = True
+    problems.extend(
+        Problem(
+            where_of(i),
+            "latency",
+            f"{echo(column.values[i])} must be a duration, a timedelta or non-negative "
+            "integer microseconds (None or -1 where not recorded)",
+        )
+        for i in problems.rows(bad)
+    )
+    return out
 
 
 # --- JSON Lines --------------------------------------------------------------------------
@@ -552,16 +696,21 @@ def read_requests_jsonl(path: str | Path) -> RequestTable:
     ``latency_ms`` (a number of milliseconds, exact to the microsecond), ``id``
     and ``note`` are optional. Any other field is an error.
 
+    The file must be UTF-8; a line that is not, that nests deeper than 32
+    levels, that gives a key twice or that holds a number of more than 40
+    characters is refused.
+
     Raises:
-        EventDataError: listing every bad line as ``file:line: field: what is wrong``.
+        EventDataError: listing the bad lines as ``file:line: field: what is wrong``
+            (the first 1,000 problems; ``omitted`` counts the rest).
         FileNotFoundError: the file does not exist.
     """
-    p = Path(path)
-    with p.open(encoding="utf-8") as handle:
-        return parse_requests_jsonl(handle, source=str(path))
+    return parse_requests_jsonl(file_lines(path), source=str(path))
 
 
-def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") -> RequestTable:
+def parse_requests_jsonl(
+    lines: Iterable[str | bytes], *, source: str = "<requests>"
+) -> RequestTable:
     """Parse JSON Lines text into a ``RequestTable``; see ``read_requests_jsonl()``.
 
     Examples:
@@ -570,7 +719,7 @@ def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") ->
         >>> table.record(0)
         Request('api', '2026-10-01T00:00:00Z', 503, latency=microseconds(12500))
     """
-    problems: list[Problem] = []
+    problems = Problems()
     rows: list[tuple[str, int, int, int, int]] = []
     where: list[str] = []
     for here, obj in json_objects(lines, source=source, problems=problems, parse_float=Decimal):
@@ -578,8 +727,8 @@ def parse_requests_jsonl(lines: Iterable[str], *, source: str = "<requests>") ->
         if row is not None:
             rows.append(row)
             where.append(here)
-    if problems:
-        raise EventDataError(problems)
+    if problems or problems.omitted:
+        raise problems.error()
     names = sorted({r[0] for r in rows})
     code = {name: i for i, name in enumerate(names)}
     return RequestTable(
@@ -610,43 +759,63 @@ def _parse_object(
     )
     if "status" not in obj and "ok" not in obj:
         problems.append(Problem(here, "status", "missing; give a status, an ok flag or both"))
-    svc = obj.get("service")
-    if "service" in obj and (not isinstance(svc, str) or not svc.strip()):
-        problems.append(Problem(here, "service", f"{svc!r} must be a non-empty string"))
-    time = instant_field(obj.get("time"), here, "time", problems) if "time" in obj else None
+    svc = text_field(obj["service"], here, "service", problems) if "service" in obj else None
+    time = instant_field(obj["time"], here, "time", problems) if "time" in obj else None
     status = obj.get("status")
     if status is not None and (
         isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
     ):
-        problems.append(Problem(here, "status", f"{status!r} is not a status code from 100 to 599"))
+        problems.append(
+            Problem(here, "status", f"{echo(status)} is not a status code from 100 to 599")
+        )
     ok = obj.get("ok")
     if ok is not None and not isinstance(ok, bool):
-        problems.append(Problem(here, "ok", f"{ok!r} must be true or false"))
+        problems.append(Problem(here, "ok", f"{echo(ok)} must be true or false"))
     elif ok is True and isinstance(status, int) and status >= 500:
         problems.append(Problem(here, "ok", f"true contradicts status {status}, a server error"))
+    if status is None and ok is None and ("status" in obj or "ok" in obj):
+        problems.append(Problem(here, "status", "is null; give a status, an ok flag or both"))
     latency = _latency_ms(obj.get("latency_ms"), here, problems)
+    for name in ("id", "note"):
+        value = obj.get(name)
+        if name in obj and not (
+            isinstance(value, str)
+            or (name == "id" and isinstance(value, int) and not isinstance(value, bool))
+        ):
+            kind = "a string or a whole number" if name == "id" else "a string"
+            problems.append(Problem(here, name, f"{echo(value)} must be {kind}"))
     if len(problems) > before:
         return None
     assert time is not None
-    return (str(svc), time, status or NO_STATUS, outcome_of(status, ok), latency)
+    assert svc is not None
+    return (svc, time, status or NO_STATUS, outcome_of(status, ok), latency)
+
+
+#: The largest latency, in milliseconds: the longest supported duration.
+_MAX_LATENCY_MS: Final = MAX_DURATION_US // 1000
+_EXACT: Final = Context(prec=80, traps=[Inexact, Overflow, InvalidOperation])
 
 
 def _latency_ms(value: object, here: str, problems: list[Problem]) -> int:
     if value is None:
         return NO_LATENCY
-    try:
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise InvalidOperation
-        us = Decimal(value) * 1000
-        if us != us.to_integral_value() or us < 0:
-            raise InvalidOperation
-    except InvalidOperation:
+    us: Decimal | None = None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number = Decimal(value)
+        if number.is_finite() and 0 <= number <= _MAX_LATENCY_MS:
+            try:
+                us = _EXACT.multiply(number, 1000)
+            except ArithmeticError:  # an exponent beyond the context: far below a microsecond
+                us = None
+            if us is not None and us != us.to_integral_value():
+                us = None
+    if us is None:
         problems.append(
             Problem(
                 here,
                 "latency_ms",
-                f"{value!r} must be a non-negative number of milliseconds, "
-                "exact to the microsecond (at most 3 decimals)",
+                f"{echo(value)} must be a number of milliseconds from 0 to "
+                f"{_MAX_LATENCY_MS:,}, exact to the microsecond (at most 3 decimals)",
             )
         )
         return NO_LATENCY

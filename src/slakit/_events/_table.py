@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
@@ -10,9 +9,24 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._columns import (
+    NO_TIME,
+    Column,
+    Problems,
+    check_where,
+    echo,
+    instants,
+    is_blank,
+    is_missing,
+    names,
+    problems_of,
+    read_columns,
+    row_key,
+    row_names,
+)
 from slakit._events._records import Deployment, Event, Maintenance, Outage, _share
 from slakit._time._instant import format_us, from_us
-from slakit.exceptions import DefinitionError, EventDataError, Problem
+from slakit.exceptions import DefinitionError, Problem
 
 __all__ = ["DEPLOYMENT", "KINDS", "MAINTENANCE", "NO_TIME", "OUTAGE", "EventTable"]
 
@@ -20,7 +34,8 @@ OUTAGE: Final = 0
 MAINTENANCE: Final = 1
 DEPLOYMENT: Final = 2
 KINDS: Final = ("outage", "maintenance", "deployment")
-NO_TIME: Final = np.iinfo(np.int64).min
+_REQUIRED: Final = ("kind", "service", "start", "end")
+_OPTIONAL_COLUMNS: Final = ("announced", "state", "affected")
 _RECORDS: Final = (Outage, Maintenance, Deployment)
 
 I64 = npt.NDArray[np.int64]
@@ -121,14 +136,14 @@ class EventTable:
             (self.state, self.states, "states"),
             (self.affected, self.affected_levels, "affected_levels"),
         )
-        for codes, names, what in checks:
-            if list(names) != sorted(set(names)):
+        for codes, vocabulary, what in checks:
+            if list(vocabulary) != sorted(set(vocabulary)):
                 raise ValueError(
                     f"EventTable {what} must be sorted and unique (the codes index them); "
                     "build tables with from_records() or from_columns()"
                 )
-            if n and (int(codes.min()) < 0 or int(codes.max()) >= len(names)):
-                raise ValueError(f"EventTable codes must index {what} (0 to {len(names) - 1})")
+            if n and (int(codes.min()) < 0 or int(codes.max()) >= len(vocabulary)):
+                raise ValueError(f"EventTable codes must index {what} (0 to {len(vocabulary) - 1})")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"EventTable 'where' must have {n} entries")
 
@@ -153,7 +168,7 @@ class EventTable:
             if not isinstance(r, _RECORDS)
         ]
         if problems:
-            raise EventDataError(problems)
+            raise problems_of(problems).error()
         events = [r for r in items if isinstance(r, _RECORDS)]
         names, service = _codes([r.service for r in events])
         states, state = _codes(
@@ -200,52 +215,91 @@ class EventTable:
         (shares such as ``"25%"`` or ``Decimal("0.25")``, read as [`Outage`][slakit.Outage]
         reads them; missing means 100%) to equal-length sequences or arrays.
         Shares are numbers, so ``"50%"`` and ``"50.0%"`` are one level. Times are
-        integer microseconds since the epoch or ``datetime64`` values, which
-        numpy defines as UTC. A pandas or polars data frame works as ``columns``
-        as it is.
+        integer microseconds since the epoch, ``datetime64`` values (which numpy
+        defines as UTC), pandas or polars datetimes with a time zone, aware
+        datetimes, or ISO 8601 strings with an offset; datetimes without a zone,
+        floats and booleans are refused. A missing ``state`` (``None``, ``NaN``)
+        is ``"down"``, a missing ``affected`` 100%; a missing ``kind``,
+        ``service``, ``start`` or ``end`` is an error. A pandas or polars data
+        frame works as ``columns`` as it is.
 
         Raises:
-            EventDataError: listing every invalid row, by row number and field.
+            EventDataError: listing the invalid rows by row number and field, or
+                the columns that are missing or of another length (the first
+                1,000 problems; ``omitted`` counts the rest).
         """
-        where_of = (lambda i: where[i]) if where is not None else (lambda i: f"row {i}")
-        kind_raw = np.asarray(columns["kind"]).astype(str)
-        service_raw = np.asarray(columns["service"]).astype(str)
-        floats = [
-            Problem(
-                "columns",
-                name,
-                "floats cannot hold instants exactly; pass int64 microseconds since the epoch "
-                "or datetime64 values",
-            )
-            for name in ("start", "end", "announced")
-            if name in columns and _values_of(columns[name]).dtype.kind == "f"
-        ]
-        if floats:
-            raise EventDataError(floats)
-        start = _as_us(columns["start"], missing=NO_TIME)
-        end = _as_us(columns["end"], missing=NO_TIME)
-        n = start.shape[0]
-        announced = (
-            _as_us(columns["announced"], missing=NO_TIME)
-            if "announced" in columns
-            else np.full(n, NO_TIME, dtype=np.int64)
+        got = read_columns(
+            columns, required=_REQUIRED, optional=_OPTIONAL_COLUMNS, what="EventTable"
         )
-        problems: list[Problem] = []
+        n = len(got["kind"])
+        check_where(where, n)
+        where_of = row_names(where)
+        problems = Problems()
+        kind_raw = names(got["kind"], n, where_of=where_of, problems=problems, what="kind")
+        service_raw = names(
+            got["service"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            what="service",
+        )
+        start = instants(
+            got["start"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            required=True,
+            needed="every event needs a start and an end",
+        )
+        end = instants(
+            got["end"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            required=True,
+            needed="every event needs a start and an end",
+        )
+        announced = instants(
+            got.get("announced"), n, where_of=where_of, problems=problems, required=False
+        )
+        state_raw = names(
+            got.get("state"),
+            n,
+            where_of=where_of,
+            problems=problems,
+            default="down",
+            what="state",
+            blank="must be a non-empty state name such as 'degraded'",
+        )
+        if (
+            kind_raw is None
+            or service_raw is None
+            or start is None
+            or end is None
+            or announced is None
+            or state_raw is None
+        ):
+            raise problems.error()
         kind = np.full(n, -1, dtype=np.int8)
         for code, name in enumerate(KINDS):
             kind[kind_raw == name] = code
+        names_, codes = np.unique(service_raw, return_inverse=True)
+        codes = codes.reshape(-1)
+        empty = np.flatnonzero(is_blank(names_))  # checked once per name, not once per row
+        if empty.size:
+            told = {p.where for p in problems if p.field == "service"}  # missing or not text
+            problems.extend(
+                Problem(where_of(i), "service", "must be a non-empty service name")
+                for i in problems.rows(np.isin(codes, empty))
+                if where_of(i) not in told
+            )
+        reported = {p.where for p in problems if p.field == "kind"}  # missing or not text
         problems.extend(
-            Problem(where_of(i), "kind", f"{str(kind_raw[i])!r} is not one of {', '.join(KINDS)}")
-            for i in np.flatnonzero(kind < 0).tolist()
-        )
-        problems.extend(
-            Problem(where_of(i), "service", "must be a non-empty service name")
-            for i in np.flatnonzero(np.char.str_len(np.char.strip(service_raw)) == 0).tolist()
-        )
-        problems.extend(
-            Problem(where_of(i), name, "missing; every event needs a start and an end")
-            for name, column in (("start", start), ("end", end))
-            for i in np.flatnonzero(column == NO_TIME).tolist()
+            Problem(
+                where_of(i), "kind", f"{echo(str(kind_raw[i]))} is not one of {', '.join(KINDS)}"
+            )
+            for i in problems.rows(kind < 0)
+            if where_of(i) not in reported
         )
         present = (start != NO_TIME) & (end != NO_TIME)
         problems.extend(
@@ -254,37 +308,32 @@ class EventTable:
                 "end",
                 f"{format_us(int(end[i]))} is not after start {format_us(int(start[i]))}",
             )
-            for i in np.flatnonzero(present & (end <= start)).tolist()
+            for i in problems.rows(present & (end <= start))
         )
+        told = {p.where for p in problems if p.field == "announced"}  # a bad instant
         problems.extend(
             Problem(where_of(i), "announced", "maintenance needs the instant it was announced")
-            for i in np.flatnonzero((kind == MAINTENANCE) & (announced == NO_TIME)).tolist()
+            for i in problems.rows((kind == MAINTENANCE) & (announced == NO_TIME))
+            if where_of(i) not in told
         )
         state_names: list[str] = ["down"]
         state = np.zeros(n, dtype=np.int32)
-        if "state" in columns:
-            state_raw = np.asarray(columns["state"]).astype(str)
+        if "state" in got:
             uniq, inverse = np.unique(state_raw, return_inverse=True)
             state_names = sorted({"down", *(str(s) for s in uniq.tolist())})
             lut = np.asarray([state_names.index(str(s)) for s in uniq.tolist()], np.int32)
             state = lut[inverse.reshape(-1)] if n else np.zeros(0, np.int32)
-            problems.extend(
-                Problem(where_of(i), "state", "must be a non-empty state name such as 'degraded'")
-                for i in np.flatnonzero(np.char.str_len(np.char.strip(state_raw)) == 0).tolist()
-            )
         levels: list[Decimal] = [Decimal(1)]
         affected = np.zeros(n, dtype=np.int32)
-        if "affected" in columns:
-            levels, affected = _share_levels(columns["affected"], where_of, problems)
-        if problems:
-            problems.sort(key=lambda p: _row_key(p.where))
-            raise EventDataError(problems)
-        names, codes = np.unique(service_raw, return_inverse=True)
+        if "affected" in got:
+            levels, affected = _share_levels(got["affected"], where_of, problems)
+        if problems or problems.omitted:
+            raise problems.error()
         announced = np.where(kind == MAINTENANCE, announced, NO_TIME)
         return cls(
             kind=kind,
-            service=codes.astype(np.int32),
-            services=[str(s) for s in names.tolist()],
+            service=codes.astype(np.int32).reshape(-1),
+            services=[str(s) for s in names_.tolist()],
             start=start,
             end=end,
             announced=announced,
@@ -384,9 +433,7 @@ _MISSING_SHARE: Final = ("", "None", "nan", "NaN", "<NA>")
 
 def _share_of(value: object) -> Decimal:
     """Return one ``affected`` cell as an exact share, by the rule of [`Outage`][slakit.Outage]."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Decimal(1)
-    if type(value).__name__ == "NAType":  # pandas' missing value
+    if is_missing(value):  # None, NaN, NaT, pandas' NA
         return Decimal(1)
     if isinstance(value, str) and value.strip() in _MISSING_SHARE:
         return Decimal(1)
@@ -396,7 +443,7 @@ def _share_of(value: object) -> Decimal:
 
 
 def _share_levels(
-    column: Any, where_of: Any, problems: list[Problem]
+    column: Column, where_of: Any, problems: Problems
 ) -> tuple[list[Decimal], npt.NDArray[np.int32]]:
     """Return the sorted distinct shares of an ``affected`` column and each row's code.
 
@@ -404,21 +451,25 @@ def _share_levels(
     level, and levels sort by value (``"5%"`` before ``"25%"``). Each distinct
     cell (by type and text) is read once; an invalid one adds a problem per row.
     """
-    values = column.to_numpy() if hasattr(column, "to_numpy") else column
-    text_column = isinstance(values, np.ndarray) and values.dtype.kind in "US"
+    values = column.values
+    text_column = values.dtype.kind in "US"
     raw: Any = values.astype(str) if text_column else np.asarray(values, dtype=object)
+    if column.missing is not None:
+        raw = np.where(column.missing, None, raw.astype(object))
+        text_column = False
     if text_column or set(map(type, raw.tolist())) <= {str, type(None)}:
         keys = raw.astype(str)  # text alone tells these cells apart (None reads as missing)
     else:
-        keys = np.frompyfunc(repr, 1, 1)(raw).astype(str)  # "0.5" the string vs the Decimal
+        keys = np.frompyfunc(_key, 1, 1)(raw).astype(str)  # "0.5" the string vs the Decimal
     uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     parsed: list[Decimal] = []
     for k, row in enumerate(first.tolist()):
         try:
             parsed.append(_share_of(raw[row]))
         except DefinitionError as exc:
-            rows = np.flatnonzero(keys == uniq[k]).tolist()
-            problems.extend(Problem(where_of(i), "affected", str(exc)) for i in rows)
+            problems.extend(
+                Problem(where_of(i), "affected", str(exc)) for i in problems.rows(keys == uniq[k])
+            )
             parsed.append(Decimal(1))
     levels = sorted({Decimal(1), *parsed})  # 100% is always a level, as from_records makes it
     position = {level: i for i, level in enumerate(levels)}
@@ -426,28 +477,9 @@ def _share_levels(
     return levels, lut[inverse.reshape(-1)] if parsed else np.zeros(0, np.int32)
 
 
-def _row_key(where: str) -> tuple[str, int]:
-    head, _, tail = where.rpartition(":" if ":" in where else " ")
-    return (head, int(tail)) if tail.isdigit() else (where, 0)
+def _key(value: object) -> str:
+    """Return a cell's identity for grouping: its type and its text (cut, for long text)."""
+    return f"{type(value).__name__}:{value!r}"
 
 
-def _values_of(values: Any) -> Any:
-    """Return a column (a sequence, an array, or a data frame's series) as a numpy array."""
-    return np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
-
-
-def _as_us(values: Any, *, missing: int | None = None) -> I64:
-    """Return a column of instants as int64 microseconds since the epoch (UTC)."""
-    if hasattr(values, "to_numpy"):
-        values = values.to_numpy()
-    array = np.asarray(values)
-    if np.issubdtype(array.dtype, np.datetime64):
-        nat = np.isnat(array)
-        out = array.astype("datetime64[us]").astype(np.int64)
-        if missing is not None:
-            out = np.where(nat, missing, out)
-        return np.asarray(out, dtype=np.int64)
-    if array.dtype == object and missing is not None:
-        filled = [missing if v is None else v for v in array.tolist()]
-        return np.asarray(filled, dtype=np.int64)
-    return np.asarray(array, dtype=np.int64)
+_row_key = row_key

@@ -23,12 +23,22 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._lines import instant_field, json_objects
-from slakit._events._table import _row_key
+from slakit._events._columns import (
+    Problems,
+    check_where,
+    echo,
+    instants,
+    is_blank,
+    names,
+    problems_of,
+    read_columns,
+    row_names,
+)
+from slakit._events._lines import file_lines, instant_field, json_objects, text_field
 from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit._time._timeline import Span
-from slakit.exceptions import DefinitionError, EventDataError, Problem
+from slakit.exceptions import DefinitionError, Problem
 
 __all__ = [
     "DEFAULT_PRIORITIES",
@@ -317,9 +327,11 @@ class TicketTable:
             columns: ``id``, ``service``, ``priority``, ``opened``, and optionally
                 ``first_response``, ``resolved`` (missing as ``None`` or ``NaT``) and
                 ``coverage`` (``None`` or ``""`` for the default clock). Instants are
-                integer microseconds UTC, ``datetime64`` values (UTC), aware
-                datetimes or ISO 8601 strings with an offset. A pandas or polars
-                data frame works as it is.
+                integer microseconds UTC, ``datetime64`` values (UTC), pandas or
+                polars datetimes with a time zone, aware datetimes or ISO 8601
+                strings with an offset (datetimes without a zone are refused).
+                Ids may be strings or integers. A pandas or polars data frame
+                works as it is, here and for ``transitions`` and ``pauses``.
             transitions: status changes as columns ``ticket`` (the ticket's id),
                 ``at`` and ``status``.
             pauses: explicit pauses as columns ``ticket`` (id), ``start``, ``end``.
@@ -354,7 +366,7 @@ class TicketTable:
             if not isinstance(r, Ticket)
         ]
         if problems:
-            raise EventDataError(problems)
+            raise problems_of(problems).error()
         read = _read_records(cast("list[Ticket]", items), where)
         return _validate(read, priorities=priorities, statuses=statuses, where=where)
 
@@ -439,7 +451,12 @@ class _Read:
     changes: _Links
     pauses: _Links
     where_of: Callable[[int], str]
-    problems: list[Problem]
+    problems: Problems
+    check_blank: bool = True
+
+
+_TICKET_COLUMNS: Final = ("id", "service", "priority", "opened")
+_TICKET_OPTIONAL_COLUMNS: Final = ("first_response", "resolved", "coverage")
 
 
 def _read_columns(
@@ -450,59 +467,119 @@ def _read_columns(
     where: Sequence[str] | None,
 ) -> _Read:
     """Read tickets given as columns (see ``TicketTable.from_columns()``)."""
-    n = len(np.asarray(_values(columns["id"])))
-    where_of = _where_fn(where, "row")
-    problems: list[Problem] = []
-    ids = np.asarray(_values(columns["id"])).astype(str)
-
-    def instants(name: str, *, required: bool = False) -> I64:
-        """Return the ticket column ``name`` of instants (an optional one may be absent)."""
-        column = columns[name] if required else columns.get(name)
-        return _instant_column(
-            column, name, where_of=where_of, problems=problems, n=n, required=required
+    got = read_columns(
+        columns, required=_TICKET_COLUMNS, optional=_TICKET_OPTIONAL_COLUMNS, what="ticket"
+    )
+    n = len(got["id"])
+    check_where(where, n)
+    where_of = row_names(where)
+    problems = Problems()
+    times = {
+        name: instants(
+            got.get(name),
+            n,
+            where_of=where_of,
+            problems=problems,
+            required=name == "opened",
         )
-
+        for name in ("opened", "first_response", "resolved")
+    }
+    found = {
+        "ids": names(
+            got["id"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            integers=True,
+            what="id",
+            blank="must be a non-empty ticket id",
+        ),
+        "service": names(
+            got["service"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            what="service",
+            blank="must be a non-empty service name",
+        ),
+        "priority": names(
+            got["priority"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            what="priority",
+            blank="must be a non-empty priority",
+        ),
+        "coverage": names(
+            got.get("coverage"),
+            n,
+            where_of=where_of,
+            problems=problems,
+            default="",
+            what="coverage",
+        ),
+    }
+    changes: _Links | None = _Links.empty()
+    spans: _Links | None = _Links.empty()
+    ids = found["ids"]
+    if transitions is not None:
+        changes = _linked(transitions, ("ticket", "at", "status"), "transition", ids, problems)
+    if pauses is not None:
+        spans = _linked(pauses, ("ticket", "start", "end"), "pause", ids, problems)
+    if any(v is None for v in (*found.values(), *times.values())) or None in (changes, spans):
+        raise problems.error()
+    assert ids is not None
+    assert changes is not None
+    assert spans is not None
     raw = _Raw(
         ids=ids,
-        service=np.asarray(_values(columns["service"])).astype(str),
-        priority=np.asarray(_values(columns["priority"])).astype(str),
-        opened=instants("opened", required=True),
-        first_response=instants("first_response"),
-        resolved=instants("resolved"),
-        coverage=_optional_text(columns.get("coverage"), n),
+        service=_some(found["service"]),
+        priority=_some(found["priority"]),
+        opened=_some(times["opened"]),
+        first_response=_some(times["first_response"]),
+        resolved=_some(times["resolved"]),
+        coverage=_some(found["coverage"]),
     )
-    changes = _Links.empty()
-    if transitions is not None:
-        m = len(np.asarray(_values(transitions["ticket"])))
-        cwhere = _where_fn(None, "transition row")
-        changes = _Links(
-            ticket=_link(ids, transitions["ticket"], cwhere, problems),
-            a=_instant_column(
-                transitions["at"], "at", where_of=cwhere, problems=problems, n=m, required=True
-            ),
-            b=np.asarray(_values(transitions["status"])).astype(str),
-            where=lambda i: (f"transition row {i}", ""),
-        )
-    spans = _Links.empty()
-    if pauses is not None:
-        m = len(np.asarray(_values(pauses["ticket"])))
-        pwhere = _where_fn(None, "pause row")
-        spans = _Links(
-            ticket=_link(ids, pauses["ticket"], pwhere, problems),
-            a=_instant_column(
-                pauses["start"], "start", where_of=pwhere, problems=problems, n=m, required=True
-            ),
-            b=_instant_column(
-                pauses["end"], "end", where_of=pwhere, problems=problems, n=m, required=True
-            ),
-            where=lambda i: (f"pause row {i}", ""),
-        )
-    return _Read(raw, changes, spans, where_of, problems)
+    return _Read(raw, changes, spans, where_of, problems, check_blank=False)
+
+
+def _some(value: Any) -> Any:
+    assert value is not None
+    return value
+
+
+def _linked(
+    columns: Mapping[str, Any],
+    keys: tuple[str, str, str],
+    word: str,
+    ids: npt.NDArray[np.str_] | None,
+    problems: Problems,
+) -> _Links | None:
+    """Read status changes (ticket, at, status) or pauses (ticket, start, end) as columns."""
+    got = read_columns(columns, required=keys, optional=(), what=f"{word}s")
+    m = len(got["ticket"])
+    where_of = row_names(None, f"{word} row")
+    tickets = names(
+        got["ticket"], m, where_of=where_of, problems=problems, integers=True, what="ticket id"
+    )
+    first = instants(got[keys[1]], m, where_of=where_of, problems=problems, required=True)
+    if keys[2] == "status":
+        second: Any = names(got["status"], m, where_of=where_of, problems=problems, what="status")
+    else:
+        second = instants(got[keys[2]], m, where_of=where_of, problems=problems, required=True)
+    if tickets is None or first is None or second is None or ids is None:
+        return None
+    return _Links(
+        ticket=_link(ids, tickets, where_of, problems),
+        a=first,
+        b=second,
+        where=lambda i: (f"{word} row {i}", ""),
+    )
 
 
 def _read_records(tickets: Sequence[Ticket], where: Sequence[str] | None) -> _Read:
     """Read [`Ticket`][slakit.Ticket] records (already checked to be tickets)."""
-    where_of = _where_fn(where, "record")
+    where_of = row_names(where, "record")
 
     def opt(value: datetime | None) -> int:
         return NO_TIME if value is None else to_us(value)
@@ -532,75 +609,24 @@ def _read_records(tickets: Sequence[Ticket], where: Sequence[str] | None) -> _Re
         b=np.asarray([p.end for t in tickets for p in t.pauses], dtype=np.int64),
         where=lambda i: (where_of(p_ticket[i]), f"pauses[{p_pos[i]}]"),
     )
-    return _Read(raw, changes, spans, where_of, [])
-
-
-def _values(column: Any) -> Any:
-    return column.to_numpy() if hasattr(column, "to_numpy") else column
-
-
-def _where_fn(where: Sequence[str] | None, word: str) -> Callable[[int], str]:
-    if where is None:
-        return lambda i: f"{word} {i}"
-    return lambda i: where[i]
-
-
-def _optional_text(column: Any, n: int) -> npt.NDArray[np.str_]:
-    if column is None:
-        return np.full(n, "", dtype=str)
-    values = np.asarray(_values(column), dtype=object)
-    return np.asarray(["" if v is None else str(v) for v in values.tolist()], dtype=str)
-
-
-def _instant_column(
-    column: Any,
-    name: str,
-    *,
-    where_of: Callable[[int], str],
-    problems: list[Problem],
-    n: int,
-    required: bool,
-) -> I64:
-    """Return a column of instants as ``int64`` microseconds, ``NO_TIME`` where missing."""
-    if column is None:
-        return np.full(n, NO_TIME, dtype=np.int64)
-    array = np.asarray(_values(column))
-    if np.issubdtype(array.dtype, np.datetime64):
-        out = np.where(np.isnat(array), NO_TIME, array.astype("datetime64[us]").astype(np.int64))
-    elif np.issubdtype(array.dtype, np.integer):
-        out = array.astype(np.int64)
-    else:
-        values = array.astype(object).tolist()
-        out = np.full(len(values), NO_TIME, dtype=np.int64)
-        for i, value in enumerate(values):
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                continue
-            try:
-                out[i] = to_us(value, name=name)
-            except DefinitionError as error:
-                problems.append(Problem(where_of(i), name, str(error)))
-    out = np.asarray(out, dtype=np.int64)
-    if required:
-        problems.extend(
-            Problem(where_of(i), name, "missing; every row needs it")
-            for i in np.flatnonzero(out == NO_TIME).tolist()
-        )
-    return out
+    return _Read(raw, changes, spans, where_of, Problems())
 
 
 def _link(
-    ids: npt.NDArray[np.str_], column: Any, where_of: Callable[[int], str], problems: list[Problem]
+    ids: npt.NDArray[np.str_],
+    keys: npt.NDArray[np.str_],
+    where_of: Callable[[int], str],
+    problems: Problems,
 ) -> I64:
     """Return the ticket row of each linked id (``-1`` and a problem where unknown)."""
-    keys = np.asarray(_values(column)).astype(str)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     pos = np.searchsorted(sorted_ids, keys)
     safe = np.minimum(pos, max(len(ids) - 1, 0))
     found = (pos < len(ids)) & (sorted_ids[safe] == keys) if len(ids) else np.zeros(len(keys), bool)
     problems.extend(
-        Problem(where_of(i), "ticket", f"{str(keys[i])!r} is not the id of any ticket")
-        for i in np.flatnonzero(~found).tolist()
+        Problem(where_of(i), "ticket", f"{echo(str(keys[i]))} is not the id of any ticket")
+        for i in problems.rows(~found)
     )
     return np.asarray(np.where(found, order[safe] if len(ids) else -1, -1), dtype=np.int64)
 
@@ -630,25 +656,28 @@ def _validate(
     priorities = _check_vocabulary(priorities, "priorities")
     statuses = _check_vocabulary(statuses, "statuses")
     n = raw.ids.shape[0]
-    problems.extend(
-        Problem(where_of(i), "id", "must be a non-empty ticket id")
-        for i in np.flatnonzero(np.char.str_len(np.char.strip(raw.ids)) == 0).tolist()
-    )
+    if read.check_blank:
+        problems.extend(
+            Problem(where_of(i), "id", "must be a non-empty ticket id")
+            for i in problems.rows(is_blank(raw.ids))
+        )
     if n:
         _, first, inverse = np.unique(raw.ids, return_index=True, return_inverse=True)
-        dup = np.flatnonzero(first[inverse] != np.arange(n))
+        inverse = inverse.reshape(-1)
+        dup = first[inverse] != np.arange(n)
         problems.extend(
             Problem(
                 where_of(i),
                 "id",
                 f"{str(raw.ids[i])!r} is also the id of {where_of(int(first[inverse[i]]))}",
             )
-            for i in dup.tolist()
+            for i in problems.rows(dup & (raw.ids != ""))
         )
-    problems.extend(
-        Problem(where_of(i), "service", "must be a non-empty service name")
-        for i in np.flatnonzero(np.char.str_len(np.char.strip(raw.service)) == 0).tolist()
-    )
+    if read.check_blank:
+        problems.extend(
+            Problem(where_of(i), "service", "must be a non-empty service name")
+            for i in problems.rows(is_blank(raw.service))
+        )
     priority = _codes(raw.priority, priorities)
     problems.extend(
         Problem(
@@ -657,12 +686,12 @@ def _validate(
             f"{str(raw.priority[i])!r} is not one of {', '.join(priorities)}; pass "
             "priorities=[...] to accept other names",
         )
-        for i in np.flatnonzero(priority < 0).tolist()
+        for i in problems.rows((priority < 0) & (raw.priority != ""))  # "" is reported
     )
     has_open = raw.opened != NO_TIME
     for name in ("first_response", "resolved"):
         column = getattr(raw, name)
-        bad = np.flatnonzero(has_open & (column != NO_TIME) & (column < raw.opened))
+        bad = has_open & (column != NO_TIME) & (column < raw.opened)
         problems.extend(
             Problem(
                 where_of(i),
@@ -670,10 +699,10 @@ def _validate(
                 f"{format_us(int(column[i]))} lies before the ticket was opened at "
                 f"{format_us(int(raw.opened[i]))}",
             )
-            for i in bad.tolist()
+            for i in problems.rows(bad)
         )
     status = _codes(changes.b.astype(str), statuses)
-    for i in np.flatnonzero(status < 0).tolist():
+    for i in problems.rows(status < 0):
         here, field = changes.where(i)
         problems.append(
             Problem(
@@ -685,7 +714,7 @@ def _validate(
         )
     linked = changes.ticket >= 0
     opened_of = np.where(linked, raw.opened[np.maximum(changes.ticket, 0)], NO_TIME)
-    for i in np.flatnonzero(linked & (changes.a != NO_TIME) & (changes.a < opened_of)).tolist():
+    for i in problems.rows(linked & (changes.a != NO_TIME) & (changes.a < opened_of)):
         here, field = changes.where(i)
         problems.append(
             Problem(
@@ -696,9 +725,7 @@ def _validate(
             )
         )
     pause_end = spans.b.astype(np.int64)
-    for i in np.flatnonzero(
-        (spans.a != NO_TIME) & (pause_end != NO_TIME) & (pause_end <= spans.a)
-    ).tolist():
+    for i in problems.rows((spans.a != NO_TIME) & (pause_end != NO_TIME) & (pause_end <= spans.a)):
         here, field = spans.where(i)
         problems.append(
             Problem(
@@ -708,9 +735,8 @@ def _validate(
                 f"{format_us(int(spans.a[i]))}",
             )
         )
-    if problems:
-        problems.sort(key=lambda p: _row_key(p.where))
-        raise EventDataError(problems)
+    if problems or problems.omitted:
+        raise problems.error()
     service_names, service = np.unique(raw.service, return_inverse=True)
     has_coverage = raw.coverage != ""
     coverage_names = np.unique(raw.coverage[has_coverage])
@@ -772,25 +798,29 @@ def read_tickets_jsonl(
     ``first_response``, ``resolved``, ``coverage``, ``transitions``, ``pauses``
     and ``note``; any other field is an error (most likely a typo).
 
+    The file must be UTF-8; a line that is not, that nests deeper than 32
+    levels, that gives a key twice or that holds a number of more than 40
+    characters is refused.
+
     Raises:
-        EventDataError: listing every bad line as ``file:line: field: what is wrong``.
+        EventDataError: listing the bad lines as ``file:line: field: what is wrong``
+            (the first 1,000 problems; ``omitted`` counts the rest).
         FileNotFoundError: the file does not exist.
     """
-    with Path(path).open(encoding="utf-8") as handle:
-        return parse_tickets_jsonl(
-            handle, source=str(path), priorities=priorities, statuses=statuses
-        )
+    return parse_tickets_jsonl(
+        file_lines(path), source=str(path), priorities=priorities, statuses=statuses
+    )
 
 
 def parse_tickets_jsonl(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     *,
     source: str = "<tickets>",
     priorities: Sequence[str] = DEFAULT_PRIORITIES,
     statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> TicketTable:
     """Parse JSON Lines text into a ``TicketTable`` (see ``read_tickets_jsonl()``)."""
-    problems: list[Problem] = []
+    problems = Problems()
     rows: list[tuple[str, str, str, int, int, int, str]] = []
     where: list[str] = []
     changes: list[tuple[int, int, str, int]] = []
@@ -857,15 +887,16 @@ def _parse_ticket(
     )
     text: dict[str, str] = {}
     for name in ("id", "service", "priority", "coverage"):
-        value = obj.get(name)
-        if name in obj and not (name == "coverage" and value is None):
-            if isinstance(value, str) and value.strip():
-                text[name] = value
-            else:
-                problems.append(Problem(here, name, f"{value!r} must be a non-empty string"))
+        if name in obj and not (name == "coverage" and obj[name] is None):
+            found = text_field(obj[name], here, name, problems)
+            if found is not None:
+                text[name] = found
+    if "note" in obj and not isinstance(obj["note"], str):
+        problems.append(Problem(here, "note", f"{echo(obj['note'])} must be a string"))
     times: dict[str, int] = {}
     for name in ("opened", "first_response", "resolved"):
-        if obj.get(name) is not None:
+        # opened is required: null is a problem; a null response or resolution is missing
+        if name in obj and (name == "opened" or obj[name] is not None):
             value = instant_field(obj[name], here, name, problems)
             if value is not None:
                 times[name] = value
@@ -901,7 +932,7 @@ def _parse_list(
     out: list[tuple[int | str, int | str]] = []
     for k, item in enumerate(value):
         field = f"{name}[{k}]"
-        if not isinstance(item, dict) or set(item) != set(keys):
+        if not isinstance(item, dict) or set(item) != set(keys) or len(item) != 2:
             problems.append(
                 Problem(here, field, f"must be an object with exactly {', '.join(keys)}")
             )
@@ -910,7 +941,9 @@ def _parse_list(
         if keys[1] == "status":
             status = item["status"]
             if not isinstance(status, str):
-                problems.append(Problem(here, f"{field}.status", f"{status!r} must be a string"))
+                problems.append(
+                    Problem(here, f"{field}.status", f"{echo(status)} must be a string")
+                )
                 continue
             if first is not None:
                 out.append((first, status))

@@ -22,9 +22,16 @@ __all__ = ["EventNote", "MeasureEvidence", "MeasureOutcome", "Reconciliation"]
 class EventNote:
     """What one input event did in one measure.
 
+    A measure's notes are in the canonical order of the events' facts (start,
+    service, end, kind, then every other field, then what the measure made of
+    the event), never in input order.
+
     Attributes:
-        where: where the event came from (``events.jsonl:12`` or ``record 12``).
-        kind: ``"outage"`` or ``"maintenance"``.
+        where: where this copy of the event came from (``events.jsonl:12`` or
+            ``record 12``): for finding it in your own input. ``to_dict()`` and
+            ``explain()`` do not print it (another party's copy sits elsewhere);
+            the event's facts identify it there.
+        kind: ``"outage"``, ``"maintenance"``, ``"deployment"``, ``"request"`` or ``"ticket"``.
         service: the event's service.
         start: start instant, microseconds UTC.
         end: end instant, microseconds UTC.
@@ -43,11 +50,12 @@ class EventNote:
     amount_us: int = 0
 
     def describe(self) -> str:
-        """Return the note on one line."""
-        return (
-            f"{self.where}: {self.kind} of {self.service} "
-            f"[{format_us(self.start)}, {format_us(self.end)}): {self.category}, {self.reason}"
-        )
+        """Return the note on one line, with where this copy of the event came from."""
+        return f"{self.where}: {self.what()}: {self.category}, {self.reason}"
+
+    def what(self) -> str:
+        """Return the event by its facts: ``'outage of api [start, end)'``."""
+        return f"{self.kind} of {self.service} [{format_us(self.start)}, {format_us(self.end)})"
 
 
 @attrs.frozen
@@ -102,7 +110,7 @@ class MeasureEvidence:
         if uncounted:
             out.append("    events not counted:")
             out.extend(
-                f"      {n.where}: {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}"
+                f"      {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}"
                 for n in uncounted
             )
         return out

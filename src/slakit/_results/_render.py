@@ -86,7 +86,6 @@ def _evidence(ev: MeasureEvidence) -> dict[str, Any]:
         "outside_window": _spans(ev.outside_window),
         "events": [
             {
-                "where": n.where,
                 "kind": n.kind,
                 "start": format_us(n.start),
                 "end": format_us(n.end),
@@ -157,9 +156,7 @@ def uncovered_to_dict(group: UncoveredGroup) -> dict[str, Any]:
         "service": group.service,
         "suggestions": list(group.suggestions),
         "count": group.count,
-        "rows": [
-            {"where": row.where, "service": row.service, "reason": row.reason} for row in rows
-        ],
+        "rows": [{"row": row.facts, "service": row.service, "reason": row.reason} for row in rows],
     }
 
 
@@ -188,9 +185,9 @@ def uncovered_lines(groups: tuple[UncoveredGroup, ...]) -> list[str]:
         out.append(f"    {head}" + (f"; {hint}" if hint else ""))
         for row in group.rows(ROWS_SHOWN):
             if group.service is None and row.service is not None:
-                out.append(f"      {row.where} (service {row.service!r}): {row.reason}")
+                out.append(f"      {row.facts} (service {row.service!r}): {row.reason}")
             else:
-                out.append(f"      {row.where}")
+                out.append(f"      {row.facts}")
         if group.count > ROWS_SHOWN:
             out.append(
                 f"      ... and {group.count - ROWS_SHOWN:,} more; report.uncovered() lists "

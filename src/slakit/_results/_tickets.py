@@ -15,7 +15,9 @@ class TicketNote:
     """What one ticket did in one support measure.
 
     Attributes:
-        where: where the ticket came from (``tickets.jsonl:12`` or ``record 12``).
+        where: where this copy of the ticket came from (``tickets.jsonl:12`` or
+            ``record 12``), for finding it in your own input; ``explain()`` and
+            ``to_dict()`` name the ticket by its id instead.
         id: the ticket's id.
         service: its service.
         priority: its priority.
@@ -74,8 +76,14 @@ class TicketEvidence(MeasureEvidence):
 
     @property
     def late(self) -> tuple[TicketNote, ...]:
-        """The late tickets, latest first, each with how late it was."""
-        return tuple(sorted((t for t in self.tickets if t.late), key=lambda t: -t.late_by_us))
+        """The late tickets, latest first, each with how late it was.
+
+        Tickets equally late come in the order of their facts (opened, then id),
+        never in input order, so the first ``limit`` that ``late_lines()`` shows
+        are the same for every party holding the same tickets.
+        """
+        late = [t for t in self.tickets if t.late]
+        return tuple(sorted(late, key=lambda t: (-t.late_by_us, t.opened, t.service, t.id)))
 
     @property
     def on_time(self) -> tuple[TicketNote, ...]:
@@ -109,16 +117,14 @@ class TicketEvidence(MeasureEvidence):
         skipped = self.not_counted
         if skipped:
             out.append("    tickets not counted:")
-            out.extend(
-                f"      {t.where}: ticket {t.id} ({t.priority}): {t.reason}" for t in skipped
-            )
+            out.extend(f"      ticket {t.id} ({t.priority}): {t.reason}" for t in skipped)
         return out
 
     def late_lines(self, limit: int = 20) -> list[str]:
         """Return one line per late ticket (at most ``limit``), latest first."""
         late = self.late
         lines = [
-            f"{t.where}: ticket {t.id} ({t.priority}) late by {describe_us(t.late_by_us)}"
+            f"ticket {t.id} ({t.priority}) late by {describe_us(t.late_by_us)}"
             + (" (at least; unanswered)" if t.stopped is None else "")
             for t in late[:limit]
         ]

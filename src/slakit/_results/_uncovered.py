@@ -65,13 +65,18 @@ class UncoveredRow:
     """One input row that no measure counted.
 
     Attributes:
-        where: where the row came from (``events.jsonl:12`` or ``record 12``).
+        where: where this copy of the row came from (``events.jsonl:12`` or
+            ``record 12``): for finding it in your own input; renderings of the
+            report do not print it, as another party's copy sits elsewhere.
         table: the kind of input (``"events"``, ``"tickets"`` ...).
         service: the row's service (``None`` when the group does not name one).
         category: ``"uncovered"``, ``"rejected"`` or ``"unread"``.
         reason: why it was not counted, in words.
         suggestions: for a service the agreement does not cover, the names it
             may have meant (the agreement's services and the measures' components).
+        facts: what the row says, which identifies it in every party's copy of the
+            input: the DSL call of its record (``Outage('initech-vsp', ...)``), or
+            for a rejected row its kind, service and span.
     """
 
     where: str
@@ -80,6 +85,7 @@ class UncoveredRow:
     category: str
     reason: str
     suggestions: tuple[str, ...] = ()
+    facts: str = ""
 
     def describe(self) -> str:
         """Return the row on one line."""
@@ -98,7 +104,9 @@ class UncoveredGroup:
         reason: why they were not counted, in words.
         count: how many rows.
         suggestions: the names a service the agreement does not cover may have meant.
-        first: where the first row came from.
+        first: where the group's first row in input order came from (for
+            errors and warnings that point into a file; ``rows()`` are in the
+            canonical order of their facts instead).
     """
 
     category: str
@@ -116,7 +124,12 @@ class UncoveredGroup:
         return (self.category, self.table, self.service or "", self.reason)
 
     def rows(self, limit: int | None = None) -> list[UncoveredRow]:
-        """Return the group's rows in input order (the first ``limit`` of them, or all)."""
+        """Return the group's rows (the first ``limit`` of them, or all), ordered by their facts.
+
+        The order is a total key of what the rows say (time, service, id, then
+        every field), never their position in the input, so two parties with the
+        same rows in any order get the same rows here, and the same first ``limit``.
+        """
         return self._rows(limit)
 
     def did_you_mean(self) -> str:

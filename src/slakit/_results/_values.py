@@ -11,8 +11,15 @@ import attrs
 
 from slakit._dsl._compensation import Band
 from slakit._dsl._objectives import Objective
-from slakit._money import Money, Rounding, minor_unit
-from slakit._ratio import format_percent, percent_of
+from slakit._money import Money, Rounding, minor_unit, round_fraction
+from slakit._ratio import (
+    MAX_DECIMAL_PLACES,
+    bounds_problem,
+    decimal_of,
+    format_percent,
+    percent_of,
+    shift,
+)
 
 __all__ = ["Compensation", "CreditLine", "ObjectiveResult", "Verdict"]
 
@@ -144,10 +151,14 @@ class CreditLine:
 
     @property
     def exact_amount(self) -> Money:
-        """The exact amount as money (not rounded; long fractions are cut at 28 digits)."""
-        return Money(
-            Decimal(self.amount.numerator) / Decimal(self.amount.denominator), self.base.currency
-        )
+        """The exact amount as money (not rounded; a longer fraction is cut at 30 decimal places).
+
+        Computed in integers, so the thread's decimal context changes nothing.
+        """
+        exact = decimal_of(self.amount)
+        if exact is None or bounds_problem(exact) is not None:
+            exact = round_fraction(self.amount, MAX_DECIMAL_PLACES, "down")
+        return Money(exact, self.base.currency)
 
     def describe(self) -> str:
         """Return the line as a sentence a customer can check."""
@@ -188,14 +199,14 @@ def money_text(value: Fraction, currency: str) -> str:
     digits = minor_unit(currency)
     scaled = value * 10**digits
     if scaled.denominator == 1:
-        return f"{Decimal(scaled.numerator).scaleb(-digits):,} {currency}"
+        return f"{shift(scaled.numerator, -digits):,} {currency}"
     return f"{fraction_text(value)} {currency}"
 
 
 def fraction_text(value: Fraction) -> str:
     """Return an exact amount as a decimal, or as a fraction when it has no finite decimal."""
-    d = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{d:,}" if Fraction(d) == value else f"{value} (exact)"
+    d = decimal_of(value)
+    return f"{d:,}" if d is not None else f"{value} (exact)"
 
 
 @attrs.frozen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -17,7 +18,7 @@ from slakit._engine._credits._compensation import base_words, credit_base, objec
 from slakit._engine._credits._context import I64, CreditContext, Credits, credit_kernel
 from slakit._events._billing import ChargeTable
 from slakit._money import Money
-from slakit._ratio import format_percent
+from slakit._ratio import decimal_of, format_percent
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import DownTime
 from slakit._results._values import CreditLine, fraction_text
@@ -38,6 +39,22 @@ def _measured_line(
 
 
 # --- fixed amounts -------------------------------------------------------------------------------
+
+
+def _share_decimal(share: Fraction) -> Decimal:
+    """Return a share as a ``Decimal``: exact when it has a finite decimal, else to 34 digits.
+
+    The line's ``formula`` and its exact amount carry the exact share; this
+    field only shows it, and does so whatever the thread's decimal context.
+    """
+    exact = decimal_of(share)
+    if exact is not None:
+        return exact
+    return _SHOWN.divide(Decimal(share.numerator), Decimal(share.denominator))
+
+
+#: The context of shares shown with no finite decimal form (1/3): 34 significant digits.
+_SHOWN = decimal.Context(prec=34, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX)
 
 
 @credit_kernel(PerBreach)
@@ -126,7 +143,7 @@ def _linear(rule: Linear, ctx: CreditContext) -> Credits:
                 amount[i],
                 value=value,
                 shown=fmt(value),
-                share=Decimal(share[i].numerator) / Decimal(share[i].denominator),
+                share=_share_decimal(share[i]),
                 base=nominal(i),
                 formula=formula,
             )

@@ -1,0 +1,755 @@
+"""Reading columns for the tables: lists, numpy arrays, pandas and polars columns, all checked.
+
+Every reader of columns (``EventTable``, ``RequestTable``, ``TicketTable``)
+goes through here, so each refuses the same things the same way: a missing
+column, columns of different lengths, a missing name (``None``, ``NaN``,
+``null``), a boolean or float where an instant belongs, an instant outside the
+supported range, a datetime without a time zone. The checks are vectorised:
+numeric and datetime columns cost no Python step per row; text columns cost one
+cheap pass. Problems are collected in a ``Problems`` list, which keeps the
+first ``MAX_PROBLEMS`` and counts the rest, so a million bad rows make a small error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._time._instant import MAX_INSTANT_US, MIN_INSTANT_US, to_us
+from slakit.exceptions import DefinitionError, EventDataError, Problem
+
+__all__ = [
+    "ECHO",
+    "MAX_PROBLEMS",
+    "NO_TIME",
+    "Column",
+    "Problems",
+    "echo",
+    "instants",
+    "is_blank",
+    "is_missing",
+    "names",
+    "read_columns",
+    "row_key",
+]
+
+#: How many problems one error keeps; the rest are counted (``EventDataError.omitted``).
+MAX_PROBLEMS: Final = 1000
+#: How many characters of a wrong value a message echoes.
+ECHO: Final = 80
+#: The missing-instant marker of the time columns.
+NO_TIME: Final = int(np.iinfo(np.int64).min)
+_RANGE_TEXT: Final = "1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z"
+
+I64 = npt.NDArray[np.int64]
+WhereOf = Callable[[int], str]
+
+
+def echo(value: object) -> str:
+    """Return ``repr(value)``, cut to ``ECHO`` characters, so a message stays short."""
+    text = repr(value)
+    if len(text) <= ECHO:
+        return text
+    return f"{text[:ECHO]}... ({len(text) - ECHO:,} more characters)"
+
+
+def row_key(where: str) -> tuple[str, int]:
+    """Return a sort key for a record's location: ``file:12`` and ``row 12`` sort by number."""
+    head, _, tail = where.rpartition(":" if ":" in where else " ")
+    return (head, int(tail)) if tail.isdigit() else (where, 0)
+
+
+class Problems(list[Problem]):
+    """The problems found in one input, bounded: a list that also counts what it left out.
+
+    Checks over many rows ask ``rows()`` for the rows to report, which keeps the
+    first ``MAX_PROBLEMS`` of them and counts the rest in ``omitted``; line
+    readers call ``trim()`` between lines. ``error()`` sorts by record and keeps
+    the first ``MAX_PROBLEMS``: those are the first problems of the input.
+    """
+
+    omitted: int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.omitted = 0
+
+    def rows(self, selected: npt.NDArray[Any]) -> list[int]:
+        """Return the rows of a boolean mask (or of an index array) to report, at most N."""
+        index = np.flatnonzero(selected) if selected.dtype == np.bool_ else selected
+        if index.shape[0] > MAX_PROBLEMS:
+            self.omitted += int(index.shape[0]) - MAX_PROBLEMS
+            index = index[:MAX_PROBLEMS]
+        return [int(i) for i in index.tolist()]
+
+    def trim(self) -> None:
+        """Keep the first ``MAX_PROBLEMS`` problems and count the rest."""
+        if len(self) > MAX_PROBLEMS:
+            self.omitted += len(self) - MAX_PROBLEMS
+            del self[MAX_PROBLEMS:]
+
+    def error(self) -> EventDataError:
+        """Return the error that lists the first problems, in record order, and counts the rest."""
+        ordered = sorted(self, key=lambda p: row_key(p.where))
+        kept = ordered[:MAX_PROBLEMS]
+        return EventDataError(kept, omitted=self.omitted + len(ordered) - len(kept))
+
+
+def problems_of(problems: list[Problem]) -> Problems:
+    """Return ``problems`` as a bounded list (the same list when it already is one)."""
+    if isinstance(problems, Problems):
+        return problems
+    out = Problems()
+    out.extend(problems)
+    return out
+
+
+# --- missing values ----------------------------------------------------------------------------
+
+_MISSING_TYPES: Final = frozenset({"NAType", "NaTType"})  # pandas' NA and NaT
+
+
+def is_missing(value: object) -> bool:
+    """Return whether a cell holds a missing value: None, NaN, NaT or pandas' NA."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(math.isnan(value))
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    if isinstance(value, Decimal):
+        return value.is_nan()  # quiet or signalling, never compared
+    return type(value).__name__ in _MISSING_TYPES
+
+
+# --- columns -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Column:
+    """One column, as a 1-D numpy array, with what the data frame said about it.
+
+    ``missing`` marks the cells a data frame holds as null (``None`` when it
+    said nothing); ``naive`` says a data frame's datetimes carry no time zone.
+    """
+
+    name: str
+    values: npt.NDArray[Any]
+    missing: npt.NDArray[np.bool_] | None = None
+    naive: bool = False
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+
+def _module(value: object) -> str:
+    return type(value).__module__.partition(".")[0]
+
+
+def _from_polars(raw: Any) -> Column:
+    dtype = raw.dtype
+    missing = raw.is_null().to_numpy() if raw.null_count() else None
+    temporal = bool(dtype.is_temporal()) and "Duration" not in str(dtype)
+    naive = temporal and getattr(dtype, "time_zone", None) is None
+    if missing is not None and dtype.is_integer():
+        raw = raw.fill_null(0)
+    elif missing is not None and str(dtype) == "Boolean":
+        raw = raw.fill_null(False)
+    return Column("", np.asarray(raw.to_numpy()), missing, naive)
+
+
+def _from_pandas(raw: Any) -> Column:
+    dtype = raw.dtype
+    naive = False
+    if getattr(dtype, "kind", "") == "M":
+        if getattr(dtype, "tz", None) is not None:
+            raw = (
+                raw.dt.tz_convert("UTC").dt.tz_localize(None)
+                if hasattr(raw, "dt")
+                else raw.tz_convert("UTC").tz_localize(None)
+            )
+        else:
+            naive = True
+    try:
+        nulls = np.asarray(raw.isna(), dtype=bool)
+    except ArithmeticError:  # Decimal('sNaN') signals in pandas' isna; cells are checked one by one
+        nulls = np.zeros(len(raw), dtype=bool)
+    missing = nulls if nulls.any() else None
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)
+    if missing is not None and numpy_dtype is not None and np.dtype(numpy_dtype).kind in "iub":
+        fill = False if np.dtype(numpy_dtype).kind == "b" else 0
+        return Column("", raw.to_numpy(dtype=numpy_dtype, na_value=fill), missing, naive)
+    return Column("", np.asarray(raw.to_numpy()), missing, naive)
+
+
+_SIMPLE: Final = frozenset({int, float, bool, str, np.int64, np.int32, np.str_, np.datetime64})
+
+
+def _from_sequence(raw: Sequence[Any]) -> npt.NDArray[Any]:
+    """Return a list as an array without numpy's guesses: mixed cells stay Python objects.
+
+    ``np.asarray([1, "a"])`` makes strings of both and ``[True, 5]`` makes
+    integers of both; a list of one simple type converts as numpy would.
+    """
+    types = set(map(type, raw))
+    if len(types) == 1 and types <= _SIMPLE:
+        array = np.asarray(raw)
+        if array.dtype.kind != "O" or types != {int}:
+            return array
+    return np.fromiter(raw, dtype=object, count=len(raw))
+
+
+def _array(raw: Any, name: str, what: str) -> Column | Problem:
+    """Return one column as a 1-D array, or the problem that makes it no column."""
+    try:
+        if _module(raw) == "polars" and hasattr(raw, "is_null"):
+            column = _from_polars(raw)
+        elif _module(raw) == "pandas" and hasattr(raw, "isna"):
+            column = _from_pandas(raw)
+        elif isinstance(raw, np.ndarray):
+            column = Column("", raw)
+        elif hasattr(raw, "to_numpy"):
+            column = Column("", np.asarray(raw.to_numpy()))
+        elif isinstance(raw, list | tuple | range):
+            column = Column("", _from_sequence(raw))
+        else:
+            column = Column("", np.asarray(raw))
+    except Exception as error:  # a data frame library refused to convert it
+        return Problem(
+            "columns",
+            name,
+            f"cannot be read as a numpy column ({type(error).__name__}: {echo(str(error))[1:-1]}); "
+            "give integers, datetimes or strings",
+        )
+    if column.values.ndim != 1:
+        return Problem(
+            "columns",
+            name,
+            f"must be a column (a list, a 1-D numpy array or a data frame's column); "
+            f"got {type(raw).__name__}",
+        )
+    return attrs.evolve(column, name=name)
+
+
+def column_names(columns: object) -> list[str]:
+    """Return the names of the columns given (for messages)."""
+    found = getattr(columns, "columns", None)
+    if found is None and isinstance(columns, Mapping):
+        found = list(columns)
+    return [str(c) for c in (found if found is not None else [])]
+
+
+def read_columns(
+    columns: object,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str],
+    what: str,
+    kinds: Mapping[str, str] | None = None,
+) -> dict[str, Column]:
+    """Return the required and the optional columns given, all of one length.
+
+    Raises:
+        EventDataError: ``columns`` is no mapping or data frame, a required
+            column is missing, or the columns have different lengths.
+    """
+    if (
+        not hasattr(columns, "__contains__")
+        or not hasattr(columns, "__getitem__")
+        or isinstance(columns, str | bytes | Sequence | np.ndarray)
+    ):
+        raise EventDataError(
+            [
+                Problem(
+                    "columns",
+                    "",
+                    f"{what} columns must be a mapping of column names to columns, or a data "
+                    f"frame; got {type(columns).__name__}",
+                )
+            ]
+        )
+    accepted = f"{', '.join(required)}" + (
+        f", and optionally {', '.join(optional)}" * bool(optional)
+    )
+    given = column_names(columns)
+    shown = ", ".join(map(repr, given[:20])) + (" ..." if len(given) > 20 else "")
+    problems: list[Problem] = [
+        Problem(
+            "columns",
+            name,
+            f"missing; {what} columns are {accepted} (given: {shown or 'none'})",
+        )
+        for name in required
+        if name not in columns
+    ]
+    out: dict[str, Column] = {}
+    for name in (*required, *optional):
+        if name in columns:
+            read = _array(columns[name], name, what)
+            if isinstance(read, Problem):
+                problems.append(read)
+            else:
+                out[name] = read
+    if out:
+        # the length most columns have (the first column's on a tie) is the table's
+        lengths = [len(c) for c in out.values()]
+        n = max(lengths, key=lengths.count)
+        first = next(name for name, c in out.items() if len(c) == n)
+        kinds = kinds or {}
+        problems.extend(
+            Problem(
+                "columns",
+                name,
+                (
+                    f"must be {n:,} {kinds[name]}"
+                    if name in kinds
+                    else f"must have {n:,} row{'s' * (n != 1)}"
+                )
+                + f" like {first!r}, one per row; it has {len(column):,}",
+            )
+            for name, column in out.items()
+            if len(column) != n
+        )
+    if problems:
+        raise EventDataError(problems)
+    return out
+
+
+def check_where(where: Sequence[str] | None, n: int) -> None:
+    """Refuse a ``where`` that does not name each row once."""
+    if where is not None and len(where) != n:
+        raise EventDataError(
+            [Problem("columns", "where", f"has {len(where):,} entries for {n:,} rows")]
+        )
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def names(
+    column: Column | None,
+    n: int,
+    *,
+    where_of: WhereOf,
+    problems: Problems,
+    default: str | None = None,
+    integers: bool = False,
+    what: str = "name",
+    blank: str | None = None,
+) -> npt.NDArray[np.str_] | None:
+    """Return a column of names as a numpy string array, or ``None`` after a column problem.
+
+    A missing cell (``None``, ``NaN``, ``null``, pandas' ``NA``) takes ``default``,
+    or is a problem of its row when there is none; a cell that is not a string
+    (an integer id is one, where ``integers``) is a problem of its row. With
+    ``blank`` (a message), a blank string is a problem of its row too.
+    """
+    if column is None:
+        return np.full(n, default or "", dtype=str)
+    values = column.values
+    kind = values.dtype.kind
+    missing = (
+        np.zeros(n, dtype=bool)
+        if column.missing is None
+        else column.missing.astype(bool, copy=True)
+    )
+    wrong = np.zeros(n, dtype=bool)
+    if kind == "U":
+        out = values
+    elif kind in "iu" and integers:
+        out = values.astype(str)
+    elif kind == "f" and np.isnan(values).all():
+        missing |= True
+        out = np.full(n, "", dtype=str)
+    elif kind == "O":
+        cells = values.tolist()
+        is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=n)
+        if not is_text.all():
+            rest = np.flatnonzero(~is_text & ~missing).tolist()
+            for i in rest:
+                cell = cells[i]
+                if is_missing(cell):
+                    missing[i] = True
+                elif (
+                    integers
+                    and isinstance(cell, int | np.integer)
+                    and not isinstance(cell, bool | np.bool_)
+                ):
+                    cells[i] = str(int(cell))
+                else:
+                    wrong[i] = True
+            cells = [c if isinstance(c, str) else "" for c in cells]
+        out = np.asarray(cells, dtype=str) if n else np.zeros(0, dtype=str)
+    else:
+        kinds = "strings or integers" if integers else "strings"
+        problems.append(
+            Problem(
+                "columns",
+                column.name,
+                f"holds {values.dtype} values; give {what}s as {kinds}",
+            )
+        )
+        return None
+    for i in problems.rows(wrong):
+        cell = values[i]
+        problems.append(
+            Problem(
+                where_of(i),
+                column.name,
+                f"{echo(cell)} is a {type(cell).__name__}; give the {what} as a string",
+            )
+        )
+    if missing.any():
+        if default is not None:
+            out = np.where(missing, default, out)
+        else:
+            problems.extend(
+                Problem(
+                    where_of(i),
+                    column.name,
+                    f"missing ({_missing_text(values[i])}); give {_article(what)} {what}",
+                )
+                for i in problems.rows(missing)
+            )
+    out = np.asarray(out, dtype=str)
+    if blank is not None:
+        empty = is_blank(out)
+        problems.extend(
+            Problem(where_of(i), column.name, blank)
+            for i in problems.rows(empty & ~missing & ~wrong)
+        )
+    return out
+
+
+def is_blank(text: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
+    """Return which strings are empty or only whitespace (one C loop each, no copies)."""
+    return np.asarray(np.strings.isspace(text) | (np.strings.str_len(text) == 0), dtype=bool)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _missing_text(cell: object) -> str:
+    if isinstance(cell, float | np.floating):
+        return "NaN"
+    if cell is None:
+        return "None"
+    return str(cell) if type(cell).__name__ in _MISSING_TYPES else "null"
+
+
+# --- instants ----------------------------------------------------------------------------------
+
+#: Microseconds in one tick of each numpy datetime unit (months and years are calendar units).
+_TICK_US: Final = {
+    "W": Fraction(7 * 86_400_000_000),
+    "D": Fraction(86_400_000_000),
+    "h": Fraction(3_600_000_000),
+    "m": Fraction(60_000_000),
+    "s": Fraction(1_000_000),
+    "ms": Fraction(1000),
+    "us": Fraction(1),
+    "ns": Fraction(1, 1000),
+    "ps": Fraction(1, 10**6),
+    "fs": Fraction(1, 10**9),
+    "as": Fraction(1, 10**12),
+}
+_INT64: Final = np.iinfo(np.int64)
+
+
+def _outside(shown: str) -> str:
+    return (
+        f"{shown} lies outside the supported instants, {_RANGE_TEXT}; give an instant in that range"
+    )
+
+
+def ticks_to_us(
+    column: Column,
+    missing: npt.NDArray[np.bool_],
+    *,
+    lo: int,
+    hi: int,
+    where_of: WhereOf,
+    problems: Problems,
+    outside: Callable[[str], str],
+    invalid: npt.NDArray[np.bool_] | None = None,
+) -> I64:
+    """Return a ``datetime64`` or ``timedelta64`` column as microseconds (``NaT`` missing).
+
+    Values outside ``[lo, hi]`` microseconds and values finer than a microsecond
+    are problems of their rows (and marked in ``invalid``); the check runs in the
+    column's own unit, so no value overflows on the way.
+    """
+    values = column.values
+    unit, count = np.datetime_data(values.dtype)
+    ticks = values.view(np.int64)
+    missing |= ticks == _INT64.min  # NaT
+    fine: npt.NDArray[np.bool_] | None = None
+    if unit in ("Y", "M"):
+        # calendar units: checked as years or months from 1970, then converted by numpy
+        per_year = 12 if unit == "M" else 1
+        first, last = (1970, 9999) if values.dtype.kind == "M" else (0, 0)
+        bad = ~missing & ((ticks < 0) | (ticks > (last - first) * per_year // count))
+        safe = np.where(bad | missing, 0, ticks).view(values.dtype)
+        target = "datetime64[us]" if values.dtype.kind == "M" else "timedelta64[us]"
+        us = safe.astype(target).view(np.int64)
+    elif unit in _TICK_US:
+        tick = _TICK_US[unit] * count
+        low = max(math.ceil(lo / tick), _INT64.min + 1)
+        high = min(math.floor(hi / tick), _INT64.max)
+        bad = ~missing & ((ticks < low) | (ticks > high))
+        if tick == 1 and not (bad.any() or missing.any()):
+            return ticks  # microseconds already: no copy
+        safe = np.where(bad | missing, 0, ticks)
+        scaled = safe * np.int64(tick.numerator)
+        us = scaled // np.int64(tick.denominator)
+        if tick.denominator != 1:
+            fine = (scaled % np.int64(tick.denominator)) != 0
+    else:  # a generic datetime64 or timedelta64: only NaT has no unit
+        bad = ~missing
+        us = np.zeros(len(column), dtype=np.int64)
+    problems.extend(
+        Problem(where_of(i), column.name, outside(str(values[i]))) for i in problems.rows(bad)
+    )
+    if invalid is not None:
+        invalid |= bad if fine is None else bad | (fine & ~missing)
+    if fine is not None:
+        problems.extend(
+            Problem(
+                where_of(i),
+                column.name,
+                f"{values[i]} is finer than a microsecond; round it to microseconds "
+                "(for pandas: .dt.floor('us'))",
+            )
+            for i in problems.rows(fine & ~bad & ~missing)
+        )
+    return np.asarray(us, dtype=np.int64)
+
+
+def _integers(
+    column: Column,
+    missing: npt.NDArray[np.bool_],
+    invalid: npt.NDArray[np.bool_],
+    where_of: WhereOf,
+    problems: Problems,
+) -> I64:
+    values = column.values
+    if len(column) and column.missing is None:
+        low, high = int(values.min()), int(values.max())
+        if low >= MIN_INSTANT_US and high <= MAX_INSTANT_US:
+            return values.astype(np.int64, copy=False)  # the common case: two passes
+    if values.dtype == np.int64:
+        missing |= values == NO_TIME  # the tables' own marker reads back as missing
+    bad = ~missing & ((values < MIN_INSTANT_US) | (values > MAX_INSTANT_US))
+    problems.extend(
+        Problem(
+            where_of(i), column.name, _outside(f"{int(values[i])} microseconds since the epoch")
+        )
+        for i in problems.rows(bad)
+    )
+    if not (bad.any() or missing.any()):
+        return values.astype(np.int64, copy=False)
+    invalid |= bad
+    return np.where(bad | missing, 0, values).astype(np.int64)
+
+
+def whole_numbers(
+    column: Column,
+    missing: npt.NDArray[np.bool_],
+    *,
+    what: str,
+    where_of: WhereOf,
+    problems: Problems,
+) -> I64 | None:
+    """Return a column of whole numbers as ``int64``; ``missing`` marks the missing cells.
+
+    Integers as they are; floats where they are whole (``NaN`` is missing: a data
+    frame's integer column with missing values holds floats); Python objects
+    where they are integers (``None``, ``NaN``, ``NA`` missing). Anything else
+    is a problem of its row; a column of another kind adds one column problem
+    and returns ``None``.
+    """
+    values = column.values
+    kind = values.dtype.kind
+    n = len(column)
+    if kind in "iu":
+        if kind == "u" and values.dtype.itemsize == 8 and n and int(values.max()) > _INT64.max:
+            big = values > _INT64.max
+            if big.any():
+                problems.extend(
+                    Problem(where_of(i), column.name, f"{int(values[i])} is too large")
+                    for i in problems.rows(big)
+                )
+                return np.where(big, 0, values).astype(np.int64)
+        return values.astype(np.int64, copy=False)
+    if kind == "f":
+        missing |= np.isnan(values)
+        safe = np.where(missing, 0.0, values)
+        bad = (safe != np.floor(safe)) | (np.abs(safe) > 2.0**53)
+        problems.extend(
+            Problem(
+                where_of(i),
+                column.name,
+                f"{float(values[i])!r} is not a whole number; give {what}",
+            )
+            for i in problems.rows(bad)
+        )
+        return np.where(bad, 0, safe).astype(np.int64)
+    if kind == "O":
+        out = np.zeros(n, dtype=np.int64)
+        bad = np.zeros(n, dtype=bool)
+        for i, cell in enumerate(values.tolist()):
+            if missing[i] or is_missing(cell):
+                missing[i] = True
+            elif isinstance(cell, int | np.integer) and not isinstance(cell, bool | np.bool_):
+                if _INT64.min < int(cell) <= _INT64.max:
+                    out[i] = int(cell)
+                else:
+                    bad[i] = True
+            else:
+                bad[i] = True
+        problems.extend(
+            Problem(
+                where_of(i), column.name, f"{echo(values[i])} is not a whole number; give {what}"
+            )
+            for i in problems.rows(bad)
+        )
+        return out
+    problems.append(Problem("columns", column.name, f"holds {values.dtype} values; give {what}"))
+    return None
+
+
+def _parsed(
+    cells: Sequence[Any],
+    name: str,
+    missing: npt.NDArray[np.bool_],
+    errors: dict[int, str],
+) -> I64:
+    """Return each cell as microseconds (``to_us``), marking missing cells and errors by row."""
+    out = np.zeros(len(cells), dtype=np.int64)
+    for i, cell in enumerate(cells):
+        if missing[i] or is_missing(cell) or (isinstance(cell, str) and not cell.strip()):
+            missing[i] = True
+            continue
+        try:
+            out[i] = to_us(cell, name=name)
+        except DefinitionError as error:
+            errors[i] = str(error)
+    return out
+
+
+def instants(
+    column: Column | None,
+    n: int,
+    *,
+    where_of: WhereOf,
+    problems: Problems,
+    required: bool,
+    needed: str = "every row needs it",
+) -> I64 | None:
+    """Return a column of instants as ``int64`` microseconds, ``NO_TIME`` where missing.
+
+    Accepted: integer microseconds since the epoch; ``datetime64`` values
+    (numpy's are UTC), pandas and polars datetimes with a time zone; aware
+    datetimes and ISO 8601 strings with an offset. Missing: ``None``, ``NaN``,
+    ``NaT``, null, ``""``. A column of another kind (floats, booleans, durations,
+    a data frame's datetimes without a zone) adds one column problem and
+    returns ``None``; each bad cell adds a problem of its row.
+    """
+    if column is None:
+        return np.full(n, NO_TIME, dtype=np.int64)
+    name = column.name
+    values = column.values
+    kind = values.dtype.kind
+    missing = (
+        np.zeros(n, dtype=bool)
+        if column.missing is None
+        else column.missing.astype(bool, copy=True)
+    )
+
+    invalid = np.zeros(n, dtype=bool)
+
+    def refuse(message: str) -> None:
+        problems.append(Problem("columns", name, message))
+
+    if column.naive:
+        refuse(
+            "holds datetimes without a time zone, which could be any zone's; say which they "
+            "are: for pandas .dt.tz_localize('UTC'), for polars .dt.replace_time_zone('UTC') "
+            "(or the zone they were recorded in)"
+        )
+        return None
+    if kind == "M":
+        out = ticks_to_us(
+            column,
+            missing,
+            lo=MIN_INSTANT_US,
+            hi=MAX_INSTANT_US,
+            where_of=where_of,
+            problems=problems,
+            outside=_outside,
+            invalid=invalid,
+        )
+    elif kind in "iu":
+        out = _integers(column, missing, invalid, where_of, problems)
+    elif kind == "f" and bool(np.isnan(values).all()):
+        missing |= True
+        out = np.zeros(n, dtype=np.int64)
+    elif kind in "UO":
+        errors: dict[int, str] = {}
+        if kind == "U":
+            uniq, inverse = np.unique(values, return_inverse=True)
+            seen = np.zeros(len(uniq), dtype=bool)
+            parsed = _parsed(uniq.tolist(), name, seen, errors)
+            inverse = inverse.reshape(-1)
+            out = parsed[inverse]
+            missing |= seen[inverse]
+            bad_unique = np.zeros(len(uniq), dtype=bool)
+            bad_unique[list(errors)] = True
+            invalid |= bad_unique[inverse]
+            bad_rows = problems.rows(invalid)
+            problems.extend(Problem(where_of(i), name, errors[int(inverse[i])]) for i in bad_rows)
+        else:
+            out = _parsed(values.tolist(), name, missing, errors)
+            invalid[list(errors)] = True
+            problems.extend(Problem(where_of(i), name, errors[i]) for i in problems.rows(invalid))
+    elif kind == "f":
+        refuse(
+            "floats cannot hold instants exactly; give int64 microseconds since "
+            "the epoch or datetime64 values (a data frame's integer column with missing values "
+            "becomes floats: use a nullable integer type such as pandas' Int64, or datetimes)"
+        )
+        return None
+    elif kind == "b":
+        refuse("holds booleans, which are not instants; give instants")
+        return None
+    else:
+        refuse(
+            f"holds {values.dtype} values, which are not instants; give int64 microseconds "
+            "since the epoch, datetime64 values, aware datetimes or ISO 8601 strings with an "
+            "offset"
+        )
+        return None
+    if invalid.any():  # so no check of the row's other fields compares it
+        out = np.where(invalid, NO_TIME, out).astype(np.int64)
+    if missing.any():
+        out = np.where(missing, NO_TIME, out).astype(np.int64)
+        if required:
+            problems.extend(
+                Problem(where_of(i), name, f"missing; {needed}") for i in problems.rows(missing)
+            )
+    return out
+
+
+def row_names(where: Sequence[str] | None, word: str = "row") -> WhereOf:
+    """Return how to name row ``i``: ``where[i]`` when given, else ``row i``."""
+    if where is None:
+        return lambda i: f"{word} {i}"
+    return lambda i: str(where[i])
