@@ -52,6 +52,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In the fuzz campaign, give each target its share of the inputs; list the shares."""
+    from tests.fuzzing import budget, share_of
+
+    listing = os.environ.get("SLAKIT_FUZZ_LIST") == "1"
+    for item in items:
+        share = share_of(item)
+        if share is None:
+            continue
+        if listing:
+            print(f"fuzz-share {item.nodeid} {share}")
+        if settings.default.max_examples >= 1000:  # the campaign's profile
+            budget(item, settings.default.max_examples)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """After a fuzz campaign, print the inputs run per entry point and write them as JSON."""
     from tests.fuzzing import INPUTS, SECONDS

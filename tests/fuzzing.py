@@ -74,11 +74,17 @@ def _alarm(signum: int, frame: object) -> None:
     raise Hang(f"an input ran longer than {HANG_S:g} s")
 
 
-def target(entry: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+#: The shares of the campaign's inputs: a target whose inputs cost little (a parser of one
+#: string) runs more of them than one that builds and evaluates an agreement per input.
+CHEAP, USUAL, COSTLY = 4.0, 1.0, 0.25
+
+
+def target(entry: str, share: float = USUAL) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Mark a test as the fuzz target of ``entry``: count its inputs, stop it if it hangs.
 
     ``entry`` may name the test's parameters, as in ``"JSON Lines: {kind}"``, for a
-    test parametrised over several entry points.
+    test parametrised over several entry points. In the campaign the target runs
+    ``share`` times the base number of inputs (``CHEAP``, ``USUAL`` or ``COSTLY``).
     """
 
     def decorate(test: Callable[P, R]) -> Callable[P, R]:
@@ -98,23 +104,48 @@ def target(entry: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                     signal.signal(signal.SIGALRM, previous)
 
+        run.fuzz_share = share  # type: ignore[attr-defined]
         marked: Any = pytest.mark.fuzz(run)
         return marked  # type: ignore[no-any-return]
 
     return decorate
 
 
+def share_of(item: pytest.Item) -> float | None:
+    """Return the campaign share of a collected fuzz target (``None``: not a target)."""
+    inner = getattr(getattr(getattr(item, "obj", None), "hypothesis", None), "inner_test", None)
+    share = getattr(inner, "fuzz_share", None)
+    return float(share) if share is not None else None
+
+
+def budget(item: pytest.Item, base: int) -> None:
+    """Give a collected fuzz target ``share x base`` inputs (its Hypothesis max_examples)."""
+    from hypothesis import settings
+
+    share = share_of(item)
+    test: Any = getattr(item, "obj", None)
+    if share is None or test is None:
+        return
+    own = getattr(test, "_hypothesis_internal_use_settings", settings.default)
+    test._hypothesis_internal_use_settings = settings(own, max_examples=max(1, round(share * base)))
+
+
 # --- the campaign: ``python -m tests.fuzzing`` (what ``nox -s fuzz`` runs) ------------------
 
 
-def _collect(pytest_args: list[str]) -> list[str]:
-    """Return the node ids of the fuzz targets."""
+def _collect(pytest_args: list[str]) -> dict[str, float]:
+    """Return the node id and the share of every fuzz target."""
     listing = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "fuzz", "--no-cov",
          "-p", "no:cacheprovider", *pytest_args],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=dict(os.environ, SLAKIT_FUZZ_LIST="1"),
     ).stdout  # fmt: skip
-    return [line for line in listing.splitlines() if "::" in line]
+    shares = {}
+    for line in listing.splitlines():
+        if line.startswith("fuzz-share "):
+            _, node, share = line.split(" ")
+            shares[node] = float(share)
+    return shares
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,27 +156,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("fuzz-report.json"))
     parser.add_argument("pytest_args", nargs="*", help="files or options for pytest")
     args = parser.parse_args(argv)
-    targets = _collect(args.pytest_args)
-    if not targets:
+    shares = _collect(args.pytest_args)
+    if not shares:
         print("no fuzz targets collected", file=sys.stderr)
         return 1
-    per_target = -(-args.inputs // len(targets))
-    print(f"{len(targets)} fuzz targets, {per_target:,} inputs each, {args.jobs} processes")
+    base = -(-args.inputs // int(sum(shares.values())))
+    print(f"{len(shares)} fuzz targets, {base:,} inputs times each one's share, {args.jobs} jobs")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as work:
-        shards = [targets[j :: args.jobs] for j in range(args.jobs)]
+        # deal the targets out by cost (share), so that the jobs end at about the same time
+        shards: list[list[str]] = [[] for _ in range(args.jobs)]
+        for i, node in enumerate(sorted(shares, key=lambda n: (shares[n], n))):
+            shards[i % args.jobs].append(node)
         runs = []
         for j, shard in enumerate(s for s in shards if s):
             env = dict(os.environ, HYPOTHESIS_PROFILE="fuzz", SLAKIT_FUZZ_TIMED="1")
-            env.update(SLAKIT_FUZZ_EXAMPLES=str(per_target))
+            env.update(SLAKIT_FUZZ_EXAMPLES=str(base))
             env.update(SLAKIT_FUZZ_REPORT=str(Path(work) / f"{j}.json"))
-            command = [sys.executable, "-m", "pytest", "-q", "--no-cov", "-p", "no:cacheprovider",
-                       "-m", "fuzz", *shard]  # fmt: skip
-            runs.append((subprocess.Popen(command, env=env), env["SLAKIT_FUZZ_REPORT"]))
+            command = [sys.executable, "-m", "pytest", "-v", "--no-cov", "-p", "no:cacheprovider",
+                       "-m", "fuzz", "--tb=short", "-rf", *shard]  # fmt: skip
+            log = args.report.with_suffix(f".{j}.log").open("w", encoding="utf-8")
+            print(f"job {j}: {len(shard)} targets, log in {log.name}")
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+            runs.append((process, log, env["SLAKIT_FUZZ_REPORT"]))
         status = 0
         merged: dict[str, dict[str, float]] = {}
-        for process, report in runs:
+        for process, log, report in runs:
             status = process.wait() or status
+            log.close()
             if Path(report).exists():
                 merged.update(json.loads(Path(report).read_text())["entry_points"])
     total = int(sum(e["inputs"] for e in merged.values()))

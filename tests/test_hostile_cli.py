@@ -19,7 +19,7 @@ import slakit as sla
 from slakit._cli import EXIT_BREACH, EXIT_OK, EXIT_USAGE, main
 from slakit._demo import EVENTS_JSONL
 from tests.examples import readme_agreement
-from tests.fuzzing import target
+from tests.fuzzing import COSTLY, target
 from tests.test_hostile_data import EDITS, mutate
 
 #: What the command line may answer: done, a breach (or --strict), bad input.
@@ -93,7 +93,7 @@ BYTES = st.binary(max_size=64)
     st.none() | EDITS,
     st.none() | BYTES,
 )
-@target("CLI: validate and evaluate mutated files")
+@target("CLI: validate and evaluate mutated files", COSTLY)
 def test_fuzz_cli(
     fmt: str,
     agreement_edits: list[tuple[int, int, str]] | None,

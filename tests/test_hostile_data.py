@@ -35,7 +35,7 @@ from slakit._data._codec import (
 from slakit._data._formats import toml_dumps
 from slakit.exceptions import AgreementDataError, SlakitError
 from tests.examples import readme_agreement
-from tests.fuzzing import check_time, target
+from tests.fuzzing import COSTLY, check_time, target
 from tests.strategies import data_agreements
 
 #: Every probe below, and every fuzzed input, is done within this many seconds (asserted in
@@ -596,7 +596,7 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 @FUZZ
 @given(data_agreements(amendments=False), st.sampled_from(["json", "yaml", "toml"]), EDITS)
-@target("loads: mutated agreement text")
+@target("loads: mutated agreement text", COSTLY)
 def test_mutated_agreements_fail_only_as_data_errors(
     agreement: sla.Agreement, fmt: Any, edits: list[tuple[int, int, str]]
 ) -> None:

@@ -25,7 +25,7 @@ from slakit._data._codec import MAX_INTEGER_DIGITS as CODEC_DIGITS
 from slakit._dsl._compensation import MAX_BAND_TEXT
 from slakit._ratio import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, parse_number, ratio
 from slakit.exceptions import AgreementDataError, DefinitionError, SlakitError
-from tests.fuzzing import target
+from tests.fuzzing import CHEAP, target
 
 uptime = sla.uptime()
 OCTOBER = "2026-10"
@@ -499,7 +499,7 @@ BAND_TEXT = st.one_of(
 
 @FUZZ
 @given(st.one_of(NUMBER_TEXT, st.decimals(), st.integers(-(10**40), 10**40)))
-@target("usd: amounts")
+@target("usd: amounts", CHEAP)
 def test_fuzz_money_text(value: object) -> None:
     """Any text, Decimal or int gives exact money in bounds or a SlakitError."""
     fuzz_money_text(value)
@@ -507,7 +507,7 @@ def test_fuzz_money_text(value: object) -> None:
 
 @FUZZ
 @given(st.one_of(NUMBER_TEXT.map(lambda t: t + "%"), NUMBER_TEXT, st.decimals()))
-@target("uptime >= percentage")
+@target("uptime >= percentage", CHEAP)
 def test_fuzz_percent_text(value: object) -> None:
     """Any percentage text gives an exact ratio or a SlakitError."""
     fuzz_percent_text(value)
@@ -515,7 +515,7 @@ def test_fuzz_percent_text(value: object) -> None:
 
 @FUZZ
 @given(BAND_TEXT)
-@target("credit_schedule: band text")
+@target("credit_schedule: band text", CHEAP)
 def test_fuzz_band_text(value: str) -> None:
     """Any band key gives bands that read back, or a SlakitError."""
     fuzz_band_text(value)
@@ -523,7 +523,7 @@ def test_fuzz_band_text(value: str) -> None:
 
 @FUZZ
 @given(st.one_of(NUMBER_TEXT, st.decimals(), st.integers(-(10**40), 10**40)))
-@target("incident_count <= count")
+@target("incident_count <= count", CHEAP)
 def test_fuzz_count_text(value: object) -> None:
     """Any count gives an exact whole number in bounds, or a SlakitError."""
     fuzz_count_text(value)

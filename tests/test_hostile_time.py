@@ -43,7 +43,7 @@ from slakit.exceptions import (
     SlakitError,
     UnknownZoneError,
 )
-from tests.fuzzing import check_time, target
+from tests.fuzzing import CHEAP, COSTLY, check_time, target
 
 T = TypeVar("T")
 
@@ -244,7 +244,7 @@ def test_every_supported_instant_converts_both_ways(us: int, tz: str) -> None:
         st.integers(-(2**64), 2**64),
     )
 )
-@target("instants")
+@target("instants", CHEAP)
 def test_fuzz_instants(value: Any) -> None:
     """Any text, datetime or integer gives an instant in range or a SlakitError, promptly."""
     result = bounded(lambda: to_us(value))
@@ -295,7 +295,7 @@ _UNITS = st.sampled_from(
         ),
     )
 )
-@target("duration text")
+@target("duration text", CHEAP)
 def test_fuzz_durations(text: str) -> None:
     """Any text parses to an exact duration in range or raises a SlakitError, promptly."""
     for parse in (sla.duration, sla.Duration.parse, parse_duration):
@@ -307,7 +307,7 @@ def test_fuzz_durations(text: str) -> None:
 
 @FUZZ
 @given(st.one_of(st.integers(-(2**70), 2**70), st.text(max_size=30), st.decimals()))
-@target("duration factories")
+@target("duration factories", CHEAP)
 def test_fuzz_duration_factories(value: Any) -> None:
     """Each factory gives a duration in range or a SlakitError for any number or text."""
     factories = (sla.microseconds, sla.milliseconds, sla.seconds, sla.minutes, sla.hours, sla.days)
@@ -375,7 +375,7 @@ _RULES = st.one_of(
 
 @FUZZ
 @given(_LABELS, st.sampled_from(ZONES))
-@target("parse_period")
+@target("parse_period", CHEAP)
 def test_fuzz_parse_period(label: str, tz: str) -> None:
     """Any label gives a period in range, named exactly as asked, or a SlakitError."""
     result = bounded(lambda: sla.parse_period(label, tz=tz))
@@ -389,7 +389,7 @@ def test_fuzz_parse_period(label: str, tz: str) -> None:
 
 @FUZZ
 @given(_RULES, _LABELS)
-@target("period rules: period()")
+@target("period rules: period()", CHEAP)
 def test_fuzz_rule_periods(rule: sla.PeriodRule, label: str) -> None:
     """Any label under any period rule gives a period in range, or a SlakitError."""
     result = bounded(lambda: rule.period(label))
@@ -407,7 +407,7 @@ def test_fuzz_rule_periods(rule: sla.PeriodRule, label: str) -> None:
     st.dates().map(dt.date.isoformat) | st.text(max_size=12),
     st.sampled_from(ZONES),
 )
-@target("rolling periods")
+@target("rolling periods", CHEAP)
 def test_fuzz_rolling(days: Any, start: Any, tz: str) -> None:
     """Rolling periods of any length and anchor are refused, or hold their instants."""
     result = bounded(lambda: sla.rolling(days=days, start=start, tz=tz))
@@ -479,7 +479,7 @@ def test_refusing_zone_names_is_fast() -> None:
         st.integers(1, 400).map(lambda n: "A" * n),
     )
 )
-@target("zone names")
+@target("zone names", CHEAP)
 def test_fuzz_zone_names(name: str) -> None:
     """Any text is an IANA zone slakit accepts, or an UnknownZoneError, promptly."""
     result = bounded(lambda: sla.monthly(tz=name))
@@ -507,7 +507,7 @@ _TIMES = st.sampled_from(["08:00", "18:00", "24:00", "25:00", "0８:00", "8:0", 
     ),
     st.sampled_from((*ZONES, "localtime", "Mars/Olympus")),
 )
-@target("weekly hours")
+@target("weekly hours", CHEAP)
 def test_fuzz_weekly(hours: str, tz: str) -> None:
     """Any weekly hours text gives a calendar that materialises, or a SlakitError, promptly."""
     result = bounded(lambda: sla.weekly(hours, tz=tz))
@@ -765,7 +765,7 @@ _RULE_PARTS = st.one_of(
     st.sampled_from(["UTC", "Europe/Berlin", "posixrules"]),
     st.dates(dt.date(1970, 2, 1), dt.date(9998, 11, 1)),
 )
-@target("recurring rules")
+@target("recurring rules", COSTLY)
 def test_fuzz_recurring(rule: str, start: dt.date, at: str, tz: str, day: dt.date) -> None:
     """Any rule text and start gives a calendar whose month expands, or a SlakitError, promptly."""
     result = bounded(
