@@ -162,6 +162,10 @@ def test_a_structure_that_contains_itself_is_refused() -> None:
         ("? [1]\n: 2", "<yaml>:1:3", "a key must be a string"),
         ("a: !!seq x", "<yaml>:1:4", "expected a sequence node"),
         ("a: \x00", "<yaml>:1:4", "the character U+0000 is not allowed"),
+        # escapes beyond Unicode, which PyYAML's scanner fails on (found by the fuzz campaign)
+        ('a: "\\U1e999999"', "<yaml>:1:7", "an escape names no Unicode character"),
+        ('["\\U00110000"]', "<yaml>:1:5", "an escape names no Unicode character"),
+        ('a: "\\Uffffffff"', "<yaml>:1:7", "an escape names no Unicode character"),
     ],
 )
 def test_yaml_errors_are_data_errors_with_line_and_column(

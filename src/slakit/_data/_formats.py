@@ -602,6 +602,13 @@ def _parse_yaml(text: str, source: str) -> object:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
         reason = f"the character U+{code:04X} is not allowed ({exc.reason})"
         raise AgreementDataError([Problem(where, "", f"is not valid YAML: {reason}")]) from None
+    except AgreementDataError:
+        raise
+    except (ValueError, OverflowError) as exc:  # PyYAML's scanner: "\U1e999999" is no character
+        mark = loader.get_mark() if loader is not None else None
+        where = source if mark is None else f"{source}:{mark.line + 1}:{mark.column + 1}"
+        reason = f"an escape names no Unicode character ({exc})"
+        raise AgreementDataError([Problem(where, "", f"is not valid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every YAML error has a mark or position
         raise AgreementDataError([Problem(source, "", f"is not valid YAML: {exc}")]) from None
     except RecursionError:  # pragma: no cover - the composer checks the depth
