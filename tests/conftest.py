@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _base = settings.get_profile("default")
 settings.register_profile("dev", parent=_base, max_examples=50)
@@ -38,6 +38,9 @@ settings.register_profile(
     database=None,
     suppress_health_check=list(HealthCheck),
     print_blob=True,
+    # no explain phase: it traces every line of a failing input, which makes a slow input
+    # look like a hang; the shrunk input and its traceback say what failed
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
 
 settings.load_profile(
