@@ -558,6 +558,12 @@ def test_an_hourly_rule_from_year_one_expands_only_the_period() -> None:
         ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY may not be used with FREQ=WEEKLY"),
         ("FREQ=MONTHLY;BYWEEKNO=3", "BYWEEKNO may only be used with FREQ=YEARLY"),
         ("FREQ=WEEKLY;BYDAY=2SU", "numbered weekday"),
+        # numbered weekdays beyond the year or the month (dateutil failed with IndexError;
+        # found by the fuzz campaign)
+        ("FREQ=YEARLY;BYDAY=60MO", "from 1 to 53 .or -1 to -53. in a year"),
+        ("FREQ=YEARLY;BYDAY=0MO", "from 1 to 53"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "from 1 to 5 .or -1 to -5. in a month"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=-6SU", "from 1 to 5"),
         ("FREQ=DAILY;BYSETPOS=1", "BYSETPOS needs another"),
         ("FREQ=YEARLY;BYEASTER=0", "BYEASTER"),
         ("FREQ=DAILY;FREQ=WEEKLY", "given twice"),

@@ -213,6 +213,16 @@ def _check_table(parts: dict[str, str], freq: str, where: str) -> None:
             f"BYDAY={parts['BYDAY']}: a numbered weekday (such as 2SU) needs FREQ=MONTHLY or "
             "FREQ=YEARLY without BYWEEKNO",
         )
+    if ordinal:  # RFC 5545: 1 to 53 in a year, and a month holds at most 5 of a weekday
+        within_month = freq == "MONTHLY" or "BYMONTH" in parts
+        most = 5 if within_month else 53
+        for day in parts["BYDAY"].split(","):
+            if _ORDINAL_DAY.fullmatch(day) and not 1 <= abs(int(day[:-2])) <= most:
+                raise _refuse(
+                    where,
+                    f"BYDAY={day}: the number of a weekday must be from 1 to {most} "
+                    f"(or -1 to -{most}) {'in a month' if within_month else 'in a year'}",
+                )
     if "BYSETPOS" in parts and not any(p in parts for p in _BY_PARTS):
         raise _refuse(where, "BYSETPOS needs another BYxxx part to choose from")
 
