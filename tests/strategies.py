@@ -8,6 +8,7 @@ only the project's own tests need (tiny synthetic periods, test calendars).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -549,6 +550,19 @@ def schedule_agreement(
         objectives=[measure >= "99.9%"],
         compensation=sla.credit_schedule(measure, table),
     )
+    return sla.Agreement(provider="p", customer="c", services=list(services), tier=tier)
+
+
+def objective_agreement(
+    measure: sla.Measure, *, services: Sequence[str] = ("svc",)
+) -> sla.Agreement:
+    """Return an agreement with one objective on ``measure``, whatever the measure counts.
+
+    The target is one unit of the measure's values (100%, one, or one
+    microsecond), written as the measure writes its values.
+    """
+    objective = measure >= measure.format_value(Decimal(1))
+    tier = sla.Tier("t", fee=sla.usd("1000.00"), objectives=[objective])
     return sla.Agreement(provider="p", customer="c", services=list(services), tier=tier)
 
 

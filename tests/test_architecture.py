@@ -66,3 +66,13 @@ def test_the_page_has_the_three_recipes() -> None:
     text = PAGE.read_text(encoding="utf-8")
     for heading in ("### A new measure", "### A new credit shape", "### A new input format"):
         assert heading in text
+
+
+def test_each_recipe_touches_at_most_three_source_files() -> None:
+    """Each recipe is a numbered list of the source files to edit, three at the most."""
+    text = PAGE.read_text(encoding="utf-8")
+    for heading in ("### A new measure", "### A new credit shape", "### A new input format"):
+        section = text.split(heading, 1)[1].split("\n#", 1)[0]
+        steps = re.findall(r"^\d+\. \*\*", section, flags=re.MULTILINE)
+        assert 1 <= len(steps) <= 3, f"{heading[4:]}: {len(steps)} files to edit"
+        assert "three source files" in section

@@ -32,10 +32,46 @@ def test_w1_same_notices_one_microsecond() -> None:
     """The agreement check fails on a one-microsecond or one-band difference."""
     data = w1.generate(10, 1)
     expected = w1.reference(data)
-    for field in ("good", "total", "credit_pct"):
+    for field in ("good", "total", "credit_pct", "credit_cents"):
         other = w1.reference(data)
         getattr(other, field)[3] += 1
         assert not w1.same(expected, other)
+
+
+def test_w1_fleet_is_named_and_priced_as_workloads_md_says() -> None:
+    """Realistic names in no order, a fee per service in steps of 50, half on office hours."""
+    data = w1.generate(400, 1)
+    assert len(set(data.names)) == 400
+    assert data.names != sorted(data.names)
+    assert all(name.split("/")[0] in w1.REGIONS for name in data.names)
+    assert data.fee.min() >= 50
+    assert data.fee.max() <= 9_950
+    assert (data.fee % 50 == 0).all()
+    assert len(set(data.fee.tolist())) > 100  # prices differ across the fleet
+    assert int(data.business.sum()) == 200
+    assert not np.array_equal(data.business, np.arange(400) % 2 == 1)  # no convenient pattern
+
+
+def test_w1_table_from_codes_equals_table_from_names() -> None:
+    """The billing job's table, built from integer codes, is the table built from names."""
+    data = w1.generate(60, 2)
+    from_names = w1._table_from_names(data)
+    coded = data.table
+    assert coded.services == from_names.services
+    for column in ("kind", "service", "start", "end", "announced"):
+        assert np.array_equal(getattr(coded, column), getattr(from_names, column))
+
+
+def test_w1_credits_are_each_services_own_fee() -> None:
+    """The credit slakit gives each service is that service's fee times its share, to the cent."""
+    data = w1.generate(40, 5)
+    got = w1.run_slakit(data)
+    cents = got.cents()
+    pct = got.percent()
+    assert cents is not None
+    assert pct is not None
+    assert np.array_equal(cents, data.fee * pct)
+    assert got.exact_total == Fraction(int(cents.sum()), 100)
 
 
 def test_w1_data_exercises_the_rules() -> None:

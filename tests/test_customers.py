@@ -56,6 +56,44 @@ def test_each_service_pays_its_own_fee() -> None:
     assert bases == {"db": FEES["db"], "api": FEES["api"], "web": sla.usd("100.00")}
 
 
+def test_fees_are_read_in_one_pass_and_kept_out_of_the_value() -> None:
+    """fees_of and exact_fees read every fee at once; what is cached is no part of the value."""
+    import copy
+    import pickle
+
+    agreement = customer(SCHEDULE)
+    assert agreement.fees_of(["web", "db", "api"]) == [
+        sla.usd("100.00"),
+        sla.usd("2000.00"),
+        sla.usd("500.00"),
+    ]
+    assert agreement.exact_fees() == (2000, 500, 100)  # in the order of services
+    assert agreement.versions()[0].agreement is agreement  # no amendments: the terms as signed
+    again = customer(SCHEDULE)  # equal, with nothing cached yet
+    assert agreement == again
+    assert hash(agreement) == hash(again)
+    assert repr(agreement) == repr(again)
+    for copied in (pickle.loads(pickle.dumps(agreement)), copy.deepcopy(agreement)):
+        assert copied == agreement
+        assert copied.exact_fees() == agreement.exact_fees()
+    cheaper = agreement.amend("2026-11-01T00:00:00Z", fees={"db": sla.usd("1500.00")})
+    assert cheaper.versions()[1].agreement.exact_fees() == (1500, 100, 100)
+    assert cheaper.versions()[0].agreement.exact_fees() == (2000, 500, 100)
+
+
+def test_a_fleet_with_a_fee_per_service_gets_each_services_own_credit() -> None:
+    """Thousands of services, each at its own price: each credit is its own fee's share."""
+    names = [f"eu-west-1/vm-{i:05x}" for i in range(3_000)][::-1]
+    fees = {name: sla.usd(f"{50 * (1 + i % 199)}.00") for i, name in enumerate(names)}
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[U >= "99.9%"], compensation=SCHEDULE)
+    agreement = sla.Agreement(
+        provider="Acme", customer="fleet", services=names, tier=tier, fees=fees
+    )
+    outages = [down(name, 60) for name in names[::7]]  # 99.87%: 10% of the fee
+    credit = sla.evaluate(agreement, outages, period="2026-10").compensation.exact_by_service()
+    assert credit == {name: fees[name].exact() / 10 for name in names[::7]}
+
+
 def test_a_customer_without_fees_is_unchanged() -> None:
     """Without ``fees`` every service pays the tier's fee, as before."""
     agreement = customer(SCHEDULE, fees={})

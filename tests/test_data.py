@@ -17,7 +17,7 @@ from slakit import strategies as sst
 from slakit._data._formats import toml_dumps
 from slakit.exceptions import AgreementDataError, SlakitError
 from tests.examples import readme_agreement
-from tests.strategies import data_agreements, data_tiers
+from tests.strategies import data_agreements, data_tiers, objective_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "docs" / "schema" / "agreement.schema.json"
@@ -62,6 +62,16 @@ def test_every_credit_rule_round_trips(rule: sla.CreditRule) -> None:
     """Any compensation tree, including bonuses, reads back equal."""
     tier = sla.Tier("t", fee=sla.usd("1.00"), compensation=rule)
     assert sla.from_data(sla.to_data(tier), sla.Tier) == tier
+
+
+@settings(deadline=None)
+@given(sst.measures(), st.sampled_from(["json", "yaml", "toml"]))
+def test_every_measure_round_trips(measure: sla.Measure, fmt: Any) -> None:
+    """Any measure the strategies draw, composites included, is valid data and reads back equal."""
+    assert sla.from_data(sla.to_data(measure), sla.Measure) == measure
+    agreement = objective_agreement(measure)
+    _validator().validate(sla.to_data(agreement))
+    assert sla.loads(sla.dumps(agreement, fmt), fmt) == agreement
 
 
 @settings(deadline=None)

@@ -139,6 +139,115 @@ def test_table_from_columns_reports_every_bad_row() -> None:
     ]
 
 
+def _coded_fleet() -> tuple[list[str], np.ndarray, dict[str, object]]:
+    """Return unsorted names, one integer code per row (one name unused), and other columns."""
+    rng = np.random.default_rng(7)
+    names = ["eu-west-1/vm-8f3a2c", "us-east-1/db-01b7e4", "eu-central-1/lb-c0ffee", "old/vm-0"]
+    codes = rng.integers(0, 3, 40)  # "old/vm-0" has no rows: the table leaves it out
+    start = 1_790_812_800_000_000 + rng.integers(0, 10**9, 40)
+    other: dict[str, object] = {
+        "kind": np.where(rng.random(40) < 0.2, "maintenance", "outage"),
+        "start": start,
+        "end": start + 60_000_000,
+        "announced": start - 7 * 86_400_000_000,
+    }
+    return names, codes, other
+
+
+def _same_table(a: sla.EventTable, b: sla.EventTable) -> None:
+    assert a.services == b.services
+    for column in ("kind", "service", "start", "end", "announced", "state", "affected"):
+        assert np.array_equal(getattr(a, column), getattr(b, column)), column
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        # integer codes with the names they stand for, as arrays, lists or nullable integers
+        "numpy int64",
+        "numpy uint16",
+        "list",
+        "pandas Int64",
+        # categorical columns carry codes and names together
+        "pandas categorical",
+        "pandas Categorical object",
+        "polars Categorical",
+        "polars Enum",
+    ],
+)
+def test_table_from_service_codes_equals_table_from_names(given: str) -> None:
+    """Integer codes with names, or a categorical column, build the table that names build."""
+    import pandas as pd
+    import polars as pl
+
+    names, codes, other = _coded_fleet()
+    text = np.array(names)[codes]
+    expected = sla.EventTable.from_columns({**other, "service": text})
+    services: list[str] | None = names
+    service: object
+    if given == "numpy int64":
+        service = codes.astype(np.int64)
+    elif given == "numpy uint16":
+        service = codes.astype(np.uint16)
+    elif given == "list":
+        service = codes.tolist()
+    elif given == "pandas Int64":
+        service = pd.Series(codes, dtype="Int64")
+    elif given == "pandas categorical":
+        service, services = pd.Series(text, dtype="category"), None
+    elif given == "pandas Categorical object":
+        service, services = pd.Categorical(text, categories=names), None
+    elif given == "polars Categorical":
+        service, services = pl.Series(text.tolist(), dtype=pl.Categorical), None
+    else:
+        service, services = pl.Series(text.tolist(), dtype=pl.Enum(names)), None
+    got = sla.EventTable.from_columns({**other, "service": service}, services=services)
+    _same_table(got, expected)
+    assert "old/vm-0" not in got.services
+    assert all(type(name) is str for name in got.services)
+
+
+def test_service_names_may_be_a_numpy_array() -> None:
+    """The names of the codes may come as a numpy array; the table holds plain strings."""
+    names, codes, other = _coded_fleet()
+    got = sla.EventTable.from_columns({**other, "service": codes}, services=np.array(names))
+    assert got.services == tuple(sorted(names[:3]))
+    assert all(type(name) is str for name in got.services)
+
+
+@pytest.mark.parametrize("frame", ["pandas", "polars"])
+def test_data_frames_with_categorical_services_build_the_same_table(frame: str) -> None:
+    """A data frame whose service column is categorical works as it is."""
+    import pandas as pd
+    import polars as pl
+
+    names, codes, other = _coded_fleet()
+    text = np.array(names)[codes]
+    expected = sla.EventTable.from_columns({**other, "service": text})
+    if frame == "pandas":
+        df: object = pd.DataFrame({**other, "service": pd.Categorical(text)})
+    else:
+        df = pl.DataFrame({**other, "service": pl.Series(text.tolist(), dtype=pl.Categorical)})
+    _same_table(sla.EventTable.from_columns(df), expected)  # type: ignore[arg-type]
+
+
+def test_a_table_from_codes_evaluates_as_one_from_names() -> None:
+    """An agreement evaluated over either table gives the same report."""
+    names, codes, other = _coded_fleet()
+    by_name = sla.EventTable.from_columns({**other, "service": np.array(names)[codes]})
+    by_code = sla.EventTable.from_columns({**other, "service": codes}, services=names)
+    uptime = sla.uptime(excluding=[sla.scheduled_maintenance(notice=sla.days(5))])
+    agreement = sla.Agreement(
+        provider="P",
+        customer="C",
+        services=names[:3],
+        tier=sla.Tier("t", fee=sla.usd("10.00"), objectives=[uptime >= "99.9%"]),
+    )
+    a = sla.evaluate(agreement, by_name, period="2026-10")
+    b = sla.evaluate(agreement, by_code, period="2026-10")
+    assert a.to_dict() == b.to_dict()
+
+
 def test_tables_concatenate_with_merged_service_codes() -> None:
     """Concatenated tables keep every row and remap the service codes."""
     a = sla.EventTable.from_records([sla.Outage("z", "2026-10-01T00:00Z", "2026-10-01T00:05Z")])

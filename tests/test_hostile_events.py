@@ -545,6 +545,101 @@ def test_polars_frames_work_for_every_table(table: str) -> None:
         assert from_polars.outcome.tolist() == [0, 2]
 
 
+# --- service codes: integers with names, and categorical columns ---------------------------------
+
+CODED_NAMES = ["b/vm-2", "a/vm-1", "c/db-3"]
+
+
+@pytest.mark.parametrize(
+    ("service", "services", "expected"),
+    [
+        # codes outside the names, or missing
+        ([0, -1], CODED_NAMES, ("row 1", "service", "-1 is negative; a service code is a")),
+        ([0, 3], CODED_NAMES, ("row 1", "service", "3 is past the end of services, which holds 3")),
+        ([None, 0], [], ("row 1", "service", "0 is past the end of services, which holds 0 names")),
+        ([0, None], CODED_NAMES, ("row 1", "service", "missing (no code); give a service")),
+        (pd.array([0, None], dtype="Int64"), CODED_NAMES, ("row 1", "service", "missing")),
+        (np.array([0.0, np.nan]), CODED_NAMES, ("row 1", "service", "missing")),
+        (np.array([0.0, 1.5]), CODED_NAMES, ("row 1", "service", "1.5 is not a whole number")),
+        ([0, "a/vm-1"], CODED_NAMES, ("row 1", "service", "'a/vm-1' is not a whole number")),
+        (np.array([0, 2**64 - 1], np.uint64), CODED_NAMES, ("row 1", "service", "too large")),
+        # codes of the wrong kind: names, booleans; a categorical with names of its own
+        (["a/vm-1", "b/vm-2"], CODED_NAMES, ("columns", "service", "with services=[...] each")),
+        (np.array([True, False]), CODED_NAMES, ("columns", "service", "holds bool values")),
+        (
+            pd.Series(["a", "b"], dtype="category"),
+            CODED_NAMES,
+            ("columns", "service", "is a categorical column, which names its own categories"),
+        ),
+        # the names themselves: blank, not text, or one name for two codes
+        ([0, 1], ["a", " "], ("columns", "services", "services[1] is ' ', not a service name")),
+        ([0, 1], ["a", None], ("columns", "services", "services[1] is None, not a service name")),
+        ([0, 1], ["a", "b", "a"], ("columns", "services", "services[2] is 'a', as services[0]")),
+        # a categorical column whose categories are not names, or a missing category
+        (
+            pd.Series(pd.Categorical([5, 6])),
+            None,
+            ("columns", "service", "category 0 is 5, not a service name"),
+        ),
+        (pd.Series(pd.Categorical(["a", None])), None, ("row 1", "service", "missing")),
+        (pl.Series(["a", None], dtype=pl.Categorical), None, ("row 1", "service", "missing")),
+        (pl.Series(["a", None], dtype=pl.Enum(["a"])), None, ("row 1", "service", "missing")),
+    ],
+)
+def test_bad_service_codes_are_problems_with_the_row_or_the_names(
+    service: Any, services: list[Any] | None, expected: tuple[str, str, str]
+) -> None:
+    """Each bad code names its row, each bad name its position; nothing becomes a service."""
+    columns = {
+        "kind": ["outage", "outage"],
+        "service": service,
+        "start": [T0, T0],
+        "end": [T1, T1],
+    }
+    error = refusal(lambda: sla.EventTable.from_columns(columns, services=services))
+    where, field, message = expected
+    assert [(p.where, p.field) for p in error.problems if message in p.message] == [(where, field)]
+    assert all(p.where in {"columns", "row 0", "row 1"} for p in error.problems)
+
+
+def test_bad_codes_are_reported_with_the_other_problems_of_their_rows() -> None:
+    """A bad code does not hide a bad instant or kind elsewhere: every problem at once."""
+    error = refusal(
+        lambda: sla.EventTable.from_columns(
+            {
+                "kind": ["outage", "incident", "outage"],
+                "service": np.array([0, 7, 1]),
+                "start": [T0, T0, T1],
+                "end": [T1, T1, T0],
+            },
+            services=["a", "b"],
+        )
+    )
+    assert [(p.where, p.field) for p in error.problems] == [
+        ("row 1", "service"),
+        ("row 1", "kind"),
+        ("row 2", "end"),
+    ]
+
+
+def test_a_million_bad_codes_make_a_small_error() -> None:
+    """Codes past the end of the names: the first 1,000 problems kept, the rest counted."""
+    n = 1_000_000
+    error = refusal(
+        lambda: sla.EventTable.from_columns(
+            {
+                "kind": np.full(n, "outage"),
+                "service": np.full(n, 9, np.int32),
+                "start": np.full(n, T0),
+                "end": np.full(n, T1),
+            },
+            services=["api"],
+        )
+    )
+    assert len(error.problems) == 1000
+    assert (error.omitted, error.count) == (n - 1000, n)
+
+
 # --- bounded problem lists ----------------------------------------------------------------------
 
 
@@ -755,3 +850,47 @@ def test_fuzz_table_columns(kind: str, data: st.DataObject) -> None:
     form = data.draw(st.sampled_from(list(FRAMES)))
     table: Any = TABLES[kind][0](FRAMES[form](valid))
     assert len(table) == rows
+
+
+def fuzz_event_table_from_codes(codes: Any, services: list[Any] | None) -> object:
+    """Fuzz target: service codes (with names, or categorical) build a table or are refused."""
+    n = len(codes)
+    columns = {"kind": ["outage"] * n, "start": [T0] * n, "end": [T1] * n, "service": codes}
+    try:
+        return sla.EventTable.from_columns(columns, services=services)
+    except SlakitError:
+        return None
+
+
+CODES = st.lists(
+    st.integers(-3, 6) | st.none() | st.floats(allow_nan=True) | st.text(max_size=3), max_size=6
+)
+NAMES = st.lists(st.text(max_size=4) | st.none() | st.integers(0, 3), max_size=5)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+@target("from_columns: service codes")
+def test_fuzz_service_codes(data: st.DataObject) -> None:
+    """Codes and names of every kind build the table the names build, or a SlakitError."""
+    codes: Any = data.draw(CODES)
+    how = data.draw(st.sampled_from(["numpy", "list", "pandas categorical", "polars enum"]))
+    services: list[Any] | None = data.draw(NAMES)
+    if how == "numpy":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            codes = np.asarray(codes, dtype=data.draw(st.sampled_from([None, object])))
+    elif how == "pandas categorical":
+        codes = pd.Categorical([c for c in codes if c is None or isinstance(c, str)])
+        services = None
+    elif how == "polars enum":
+        names = sorted({s for s in services or [] if isinstance(s, str)})
+        picked = [names[i % len(names)] for i in range(len(codes))] if names else []
+        codes = pl.Series(picked, dtype=pl.Enum(names))
+        services = None
+    table = fuzz_event_table_from_codes(codes, services)
+    if isinstance(table, sla.EventTable):
+        named = [table.services[code] for code in table.service.tolist()]
+        assert list(table.services) == sorted(set(named))
+        if services is not None:  # each row names the service its code points at
+            assert named == [services[int(code)] for code in np.asarray(codes).tolist()]

@@ -114,14 +114,9 @@ class EventDataError(SlakitError, ValueError):
     count: int
 
     def __init__(self, problems: Sequence[Problem], *, omitted: int = 0) -> None:
-        self.problems = tuple(problems)
-        self.omitted = omitted
-        self.count = count = len(self.problems) + omitted
+        count, listed = _keep(self, problems, omitted, thousands="")
         head = "1 invalid record" if count == 1 else f"{count} invalid records"
-        shown = "\n".join(f"  {p}" for p in self.problems[:50])
-        more = count - min(len(self.problems), 50)
-        tail = f"\n  ... and {more} more" if more else ""
-        super().__init__(f"{head}:\n{shown}{tail}")
+        super().__init__(f"{head}:\n{listed}")
 
 
 class StrictInputError(SlakitError, ValueError):
@@ -168,11 +163,26 @@ class AgreementDataError(SlakitError, ValueError):
     count: int
 
     def __init__(self, problems: Sequence[Problem], *, omitted: int = 0) -> None:
-        self.problems = tuple(problems)
-        self.omitted = omitted
-        self.count = count = len(self.problems) + omitted
+        count, listed = _keep(self, problems, omitted, thousands=",")
         head = "1 problem" if count == 1 else f"{count:,} problems"
-        shown = "\n".join(f"  {p}" for p in self.problems[:50])
-        more = count - min(len(self.problems), 50)
-        tail = f"\n  ... and {more:,} more" if more else ""
-        super().__init__(f"the agreement data has {head}:\n{shown}{tail}")
+        super().__init__(f"the agreement data has {head}:\n{listed}")
+
+
+def _keep(
+    error: EventDataError | AgreementDataError,
+    problems: Sequence[Problem],
+    omitted: int,
+    *,
+    thousands: str,
+) -> tuple[int, str]:
+    """Set ``error``'s ``problems``, ``omitted`` and ``count``; return the count and the listing.
+
+    The listing shows the first 50 problems, one a line, then how many more
+    there are (with ``thousands=","``, as ``1,234``).
+    """
+    error.problems = tuple(problems)
+    error.omitted = omitted
+    error.count = count = len(error.problems) + omitted
+    shown = "\n".join(f"  {p}" for p in error.problems[:50])
+    more = count - min(len(error.problems), 50)
+    return count, shown + (f"\n  ... and {more:{thousands}} more" if more else "")

@@ -19,7 +19,7 @@ DSL objects print as the DSL calls that build them.
 The strategies are registered with Hypothesis through its ``hypothesis`` entry
 point, so ``st.from_type(slakit.Tier)`` (and ``Agreement``, ``CreditSchedule``,
 ``CreditRule``, ``Money``, ``Period``, ``PeriodRule``, ``Timeline``,
-``Calendar``, ``Duration``, ``Uptime``, ``Outage``, ``Request``, ``Ticket``)
+``Calendar``, ``Duration``, ``Uptime``, ``Measure``, ``Outage``, ``Request``, ``Ticket``)
 works, and ``st.builds`` fills arguments of those types.
 """
 
@@ -76,6 +76,7 @@ __all__ = [
     "credit_rules",
     "credit_schedules",
     "durations",
+    "measures",
     "near_bound_values",
     "outage_streams",
     "outages",
@@ -490,6 +491,113 @@ def _uptime_measures(draw: st.DrawFn) -> sla.Uptime:
     )
 
 
+def measures() -> st.SearchStrategy[sla.Measure]:
+    """Return a strategy for measures of every class the DSL has, alone or in a composite.
+
+    Uptime is drawn by [`uptime_measures()`][slakit.strategies.uptime_measures];
+    ticket times and their on-time ratios, incident statistics and latency
+    shares by shapes written for them; each is also drawn inside
+    [`worst_of()`][slakit.worst_of], [`mean_of()`][slakit.mean_of] and
+    [`pooled()`][slakit.pooled]. Every other measure class gets a shape derived
+    from its factory's signature, as [`credit_rules()`][slakit.strategies.credit_rules]
+    derives credit shapes: the parameters without a default are drawn by their
+    type, the defaults are kept. So a new measure is drawn, and reaches the laws
+    that draw from here, before it has a shape of its own. Shrinks towards a
+    measure with every option at its default, such as ``success_ratio()``.
+
+    Examples:
+        >>> measures()
+        measures()
+    """
+    return _measures()
+
+
+@st.composite
+@_shown_as(measures)
+def _measures(draw: st.DrawFn) -> sla.Measure:
+    return draw(_measure_trees())
+
+
+@functools.lru_cache(maxsize=1)
+def _measure_trees() -> st.SearchStrategy[sla.Measure]:
+    """Return the strategy behind ``measures()``: every measure class, then composites of them."""
+    shapes = _measure_shapes()
+    for cls in _node_classes(sla.Measure):
+        if cls in shapes or cls is sla.Composite:  # composites are drawn around the others, below
+            continue
+        derived = _derived_measure(cls)
+        if derived is not None:
+            shapes[cls] = derived
+    one = st.one_of(*shapes.values())
+    weights = st.sampled_from([None, {DEFAULT_SERVICES[0]: 2, DEFAULT_SERVICES[1]: 1}])
+    composites = st.one_of(
+        one.map(sla.worst_of),
+        one.map(sla.pooled),
+        st.builds(lambda m, w: sla.mean_of(m, weights=w), one, weights),
+    )
+    return one | composites
+
+
+def _measure_shapes() -> dict[type, st.SearchStrategy[Any]]:
+    """Return the shapes written for measure classes whose options need to be chosen with care.
+
+    Their factories are not named by ``@node`` (several build one class), or
+    their defaults alone make no measure (``latency_share()`` needs a bound).
+    """
+    factories = st.sampled_from([sla.response_time, sla.resolution_time])
+    within = st.sampled_from([sla.hours(1), sla.hours(4), _ONE_DAY])
+    ticket_times = st.builds(
+        lambda f, w, priority: f(within=w, priority=priority),
+        factories,
+        within,
+        st.sampled_from([None, *_PRIORITIES]),
+    ) | st.builds(
+        lambda f, table: f(within=table),
+        factories,
+        st.dictionaries(st.sampled_from(_PRIORITIES), within, min_size=1),
+    )
+    incidents = st.builds(
+        lambda f, shortest, gap: f(min_duration=shortest, merge_gap=gap),
+        st.sampled_from([sla.incident_count, sla.mttr, sla.mtbf, sla.longest_outage]),
+        st.sampled_from([0, 1, 5]).map(sla.minutes),
+        st.sampled_from([0, 5, 15]).map(sla.minutes),
+    )
+    latency_shares = st.builds(
+        lambda bound, under: (
+            sla.latency_share(bound) if under else sla.latency_share(at_most=bound)
+        ),
+        st.sampled_from([300, 100, 1000]).map(sla.milliseconds),
+        st.booleans(),
+    )
+    return {
+        sla.Uptime: uptime_measures(),
+        sla.TicketTime: ticket_times,
+        sla.OnTimeRatio: ticket_times.map(lambda m: m.on_time_ratio()),
+        sla.IncidentMeasure: incidents,
+        sla.LatencyShare: latency_shares,
+    }
+
+
+def _derived_measure(cls: type) -> st.SearchStrategy[sla.Measure] | None:
+    """Return a strategy for a measure class from its factory's signature, or ``None``.
+
+    As for a credit shape (see ``_derived_shape()``): the factory ``@node``
+    names, each parameter without a default drawn by its annotation, defaults
+    kept. ``None`` when the factory is missing, takes a parameter of a type
+    not drawn, or refuses the values it is probed with.
+    """
+    found = _factory_draws(cls, _parameter_draws(sla.uptime(), "USD"))
+    if found is None or found[1]:
+        return None
+    factory, _, options = found
+    try:
+        factory(**{k: probe for k, (_, probe) in options.items()})
+    except SlakitError:
+        return None
+    drawn = st.fixed_dictionaries({k: s for k, (s, _) in options.items()})
+    return drawn.map(lambda values: factory(**values))
+
+
 def credit_schedules(
     measure: sla.Measure | None = None, *, max_bands: int = 4, monotone: bool = True
 ) -> st.SearchStrategy[sla.CreditSchedule]:
@@ -838,7 +946,11 @@ def _combinators(measure: sla.Measure, currency: str, *, bonus: bool) -> list[_S
 
 
 def _parameter_draws(measure: sla.Measure, currency: str) -> dict[str, tuple[Any, Any]]:
-    """Return what a derived shape draws for each parameter type: (strategy, probe value)."""
+    """Return what a derived shape draws for each parameter type: (strategy, probe value).
+
+    ``str | Decimal`` is how the DSL types a percentage (``'10%'``), ``int | str | Decimal``
+    a number (``2``, ``'99.9'``).
+    """
     objectives = st.sampled_from(_THRESHOLDS[:5]).map(lambda t: measure >= t)
     return {
         "Objective": (objectives, measure >= "99%"),
@@ -846,7 +958,36 @@ def _parameter_draws(measure: sla.Measure, currency: str) -> dict[str, tuple[Any
         "Money": (_amounts(currency, min_value=1, max_value=500), sla.money(1, currency)),
         "Duration": (st.sampled_from([sla.hours(1), sla.days(1)]), sla.hours(1)),
         "int": (st.integers(1, 3), 1),
+        "str | Decimal": (st.sampled_from(_SHARES), _SHARES[0]),
+        "int | str | Decimal": (st.integers(1, 100), 1),
     }
+
+
+def _factory_draws(
+    cls: type, draws: dict[str, tuple[Any, Any]]
+) -> tuple[Callable[..., Any], list[str], dict[str, tuple[Any, Any]]] | None:
+    """Return the factory of ``cls``, its ``CreditRule`` parameters, and a draw for each other one.
+
+    The factory is the function ``@node`` names, in the class's module. Every
+    parameter without a default that takes no rule is drawn by its annotation,
+    from ``draws``; defaults are kept. ``None`` when there is no such factory,
+    or a parameter has a type ``draws`` does not know: it is not guessed.
+    """
+    module = sys.modules[cls.__dict__.get("__defined_in__", cls.__module__)]
+    factory = getattr(module, node_name(cls) or "", None)
+    if not callable(factory):
+        return None
+    rules: list[str] = []
+    options: dict[str, tuple[Any, Any]] = {}
+    for parameter in inspect.signature(factory).parameters.values():
+        annotation = str(parameter.annotation).replace("'", "")
+        if annotation in ("CreditRule", "slakit.CreditRule"):
+            rules.append(parameter.name)
+        elif parameter.default is inspect.Parameter.empty:
+            if annotation not in draws:
+                return None
+            options[parameter.name] = draws[annotation]
+    return factory, rules, options
 
 
 def _derived_shape(cls: type, measure: sla.Measure, currency: str) -> _Shape | None:
@@ -858,29 +999,17 @@ def _derived_shape(cls: type, measure: sla.Measure, currency: str) -> _Shape | N
     This is how a new credit shape reaches the laws before it has a shape of
     its own here.
     """
-    name = node_name(cls)
-    module = sys.modules[cls.__dict__.get("__defined_in__", cls.__module__)]
-    factory = getattr(module, name or "", None)
-    if not callable(factory):
+    found = _factory_draws(cls, _parameter_draws(measure, currency))
+    if found is None:
         return None
-    draws = _parameter_draws(measure, currency)
-    rules: list[str] = []
-    options: dict[str, tuple[Any, Any]] = {}
-    for parameter in inspect.signature(factory).parameters.values():
-        annotation = str(parameter.annotation).replace("'", "")
-        if annotation in ("CreditRule", "slakit.CreditRule"):
-            rules.append(parameter.name)
-        elif parameter.default is inspect.Parameter.empty:
-            if annotation not in draws:
-                return None
-            options[parameter.name] = draws[annotation]
+    factory, rules, options = found
 
     def build(drawn: tuple[CreditRule, ...], values: dict[str, Any]) -> CreditRule:
         result: CreditRule = factory(*drawn, **values)
         return result
 
     return _Shape(
-        str(name),
+        str(node_name(cls)),
         len(rules),
         build,
         st.fixed_dictionaries({k: s for k, (s, _) in options.items()}),
@@ -888,11 +1017,11 @@ def _derived_shape(cls: type, measure: sla.Measure, currency: str) -> _Shape | N
     )
 
 
-def _rule_classes() -> list[type]:
-    """Return every credit rule class of the DSL, in the order of their names."""
+def _node_classes(base: type) -> list[type]:
+    """Return every DSL class that is a ``base`` (a measure, a credit rule), by name."""
     from slakit._dsl._families import node_classes
 
-    return [c for _, c in sorted(node_classes().items()) if issubclass(c, CreditRule)]
+    return [c for _, c in sorted(node_classes().items()) if issubclass(c, base)]
 
 
 def _with_derived(
@@ -900,7 +1029,7 @@ def _with_derived(
 ) -> list[_Shape]:
     """Return ``shapes`` and a derived shape for each rule class none of them builds."""
     built = {type(s.build((leaf,) * s.arity, s.probe)) for s in shapes}
-    for cls in _rule_classes():
+    for cls in _node_classes(CreditRule):
         if cls in built or cls is sla.Bonus:  # bonus() is drawn only on request
             continue
         derived = _derived_shape(cls, measure, currency)
@@ -1485,6 +1614,7 @@ def _register_types() -> None:
         sla.Timeline: timelines(),
         sla.Calendar: calendars(),
         sla.Uptime: uptime_measures(),
+        sla.Measure: measures(),
         sla.Outage: outages(),
         sla.Request: requests(),
         sla.Ticket: tickets(),

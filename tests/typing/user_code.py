@@ -108,3 +108,19 @@ as_yaml: str = sla.dumps(agreement, "yaml")
 again_loaded = sla.loads(as_yaml, "yaml")
 amended: sla.Agreement = agreement.amend("2026-10-11T00:00:00Z", tier=silver)
 versioned: sla.VersionedReport = sla.evaluate_versions(amended, table, period="2026-10")
+
+# A fleet: event rows with integer service codes, and a fee per service.
+fleet_names = ["eu-west-1/vm-8f3a2c", "us-east-1/db-01b7e4"]
+fleet_table: sla.EventTable = sla.EventTable.from_columns(
+    {"kind": ["outage"], "service": [1], "start": [0], "end": [60_000_000]},
+    services=fleet_names,
+)
+fleet = sla.Agreement(
+    provider="A",
+    customer="B",
+    services=fleet_names,
+    tier=gold,
+    fees={"eu-west-1/vm-8f3a2c": sla.usd("950.00")},
+)
+fleet_fees: list[sla.Money] = fleet.fees_of(fleet.services)
+exact_fleet_fees: tuple[Fraction, ...] = fleet.exact_fees()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal, cast
 
 import attrs
@@ -327,6 +330,15 @@ class Agreement(DSLRepr):
 
     def versions(self) -> tuple[Version, ...]:
         """Return every version of the agreement, in order, each with the terms in force."""
+        return self._versions
+
+    # Built once per agreement (on first use) and kept on the instance: an agreement is
+    # immutable, and the engine asks for its versions and fees at every evaluation. The
+    # cached values are no attrs fields, so they take no part in eq, hash, repr or the codec.
+    @functools.cached_property
+    def _versions(self) -> tuple[Version, ...]:
+        if not self.amendments:  # the terms as signed: this agreement itself, checked already
+            return (Version(1, "", self.effective, None, self),)
 
         def entries(services: tuple[str, ...]) -> tuple[Service, ...]:
             return tuple(e for e in self.catalogue if e.name in services)
@@ -366,16 +378,61 @@ class Agreement(DSLRepr):
             >>> a.fee_of("db"), a.fee_of("api")
             (Money('2000.00', 'USD'), Money('100.00', 'USD'))
         """
-        for name, fee in self.fees:
-            if name == service:
-                return fee
-        return self.tier.fee
+        return self._fee_table.get(service, self.tier.fee)
+
+    def fees_of(self, services: Iterable[str]) -> list[Money]:
+        """Return the fee per period of each of ``services``, in order (one look-up each).
+
+        Examples:
+            >>> import slakit as sla
+            >>> a = sla.Agreement(provider="P", customer="C", services=["db", "api"],
+            ...                   tier=sla.Tier("t", fee=sla.usd("100.00")),
+            ...                   fees={"db": sla.usd("2000.00")})
+            >>> a.fees_of(["api", "db"])
+            [Money('100.00', 'USD'), Money('2000.00', 'USD')]
+        """
+        table = self._fee_table
+        tier_fee = self.tier.fee
+        return [table.get(service, tier_fee) for service in services]
+
+    def exact_fees(self) -> tuple[Fraction, ...]:
+        """Return every service's fee per period as an exact rational, in the order of ``services``.
+
+        Computed once per agreement and kept (the agreement is immutable), so an
+        engine that evaluates the agreement many times reads every fee at once.
+
+        Examples:
+            >>> import slakit as sla
+            >>> a = sla.Agreement(provider="P", customer="C", services=["db", "api"],
+            ...                   tier=sla.Tier("t", fee=sla.usd("100.00")),
+            ...                   fees={"db": sla.usd("2000.50")})
+            >>> [str(fee) for fee in a.exact_fees()]
+            ['4001/2', '100']
+        """
+        return self._exact_fees
+
+    @functools.cached_property
+    def _fee_table(self) -> dict[str, Money]:
+        return dict(self.fees)
+
+    @functools.cached_property
+    def _exact_fees(self) -> tuple[Fraction, ...]:
+        # One conversion per distinct amount (a fleet has few prices and many services).
+        exact: dict[Decimal, Fraction] = {}
+        out = []
+        for fee in self.fees_of(self.services):
+            value = exact.get(fee.amount)
+            if value is None:
+                value = exact[fee.amount] = fee.exact()
+            out.append(value)
+        return tuple(out)
 
     def total_fee(self) -> Money:
         """Return the sum of every service's fee per period (the customer's total)."""
-        total = self.fee_of(self.services[0])
-        for service in self.services[1:]:
-            total = total + self.fee_of(service)
+        fees = self.fees_of(self.services)
+        total = fees[0]
+        for fee in fees[1:]:
+            total = total + fee
         return total
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from fractions import Fraction
 from typing import Any
 
@@ -76,7 +77,8 @@ def status_counts(status: npt.NDArray[np.int8]) -> dict[str, dict[str, int]]:
 
 def service_rows(table: EventTable, service: str) -> I64:
     """Return the rows of ``table`` that report on ``service``, in table order."""
-    code = table.services.index(service) if service in table.services else -1
+    at = bisect.bisect_left(table.services, service)  # the table's names are sorted
+    code = at if at < len(table.services) and table.services[at] == service else -1
     rows: I64 = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
     return rows
 

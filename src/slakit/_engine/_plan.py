@@ -16,6 +16,7 @@ from slakit._engine._uncovered import (
     Reader,
     check_strict,
     input_counts,
+    name_set,
     names_read,
     uncovered_groups,
 )
@@ -86,7 +87,7 @@ class Plan:
         credit_columns: tuple[CreditColumn, ...] = ()
         if tier.compensation is not None:  # one kernel per rule type, dispatched in _credits
             rule_view = Inputs(bundle.tables)
-            readers.append(Reader(rule_view, frozenset(agreement.services)))
+            readers.append(Reader(rule_view, name_set(agreement.services)))
             credit_context = CreditContext(
                 agreement=agreement,
                 period=resolved,

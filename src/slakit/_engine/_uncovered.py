@@ -44,6 +44,7 @@ __all__ = [
     "component_names",
     "did_you_mean",
     "input_counts",
+    "name_set",
     "names_read",
     "table_noun",
     "uncovered_groups",
@@ -94,7 +95,15 @@ def component_names(measure: Measure) -> set[str]:
 
 def names_read(measure: Measure, services: Iterable[str]) -> frozenset[str]:
     """Return every name whose rows ``measure`` reads when it covers ``services``."""
-    return frozenset(services) | component_names(measure)
+    names = name_set(services if isinstance(services, tuple) else tuple(services))
+    components = component_names(measure)
+    return names | components if components else names
+
+
+@functools.lru_cache(maxsize=64)
+def name_set(services: tuple[str, ...]) -> frozenset[str]:
+    """Return ``services`` as a set (cached: one agreement is evaluated many times)."""
+    return frozenset(services)
 
 
 def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:

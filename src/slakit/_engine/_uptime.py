@@ -29,6 +29,7 @@ Pipeline, all columnar (no Python loop over events or services):
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -362,33 +363,39 @@ def _counted_outages(
     rows.status[skipped[rows.in_period[skipped]]] = RowStatus.STATE_NOT_COUNTED
     orow = orow[counted]
     level = level[counted]
+    # Each row's columns are gathered once; the filters below are one mask, compressed once.
+    everywhere = k.Grouped(group[orow], start[orow], end[orow])
+    keep = rows.in_period[orow]
     minimum = measure.min_outage.us if measure.minimum_of != "buckets" else 0
     if minimum > 0:
-        spans = k.Grouped(group[orow], start[orow], end[orow])
         if measure.minimum_of == "episode":
-            long_enough = _episode_lengths(spans) >= minimum
+            long_enough = _episode_lengths(everywhere) >= minimum
         else:
-            long_enough = (spans.end - spans.start) >= minimum
+            long_enough = (everywhere.end - everywhere.start) >= minimum
         short = orow[~long_enough]
         rows.status[short[rows.in_period[short]]] = RowStatus.BELOW_MINIMUM
-        orow = orow[long_enough]
-        level = level[long_enough]
-    everywhere = k.Grouped(group[orow], start[orow], end[orow])
-    inside = rows.in_period[orow]
-    orow = orow[inside]
-    level = level[inside]
+        keep &= long_enough
+    orow = orow[keep]
+    level = level[keep]
     if len(weights) > 1:
         # Keep only the levels some counted outage has: each level costs a sweep.
         present, level = np.unique(level, return_inverse=True)
         level = np.asarray(level, dtype=np.int64).ravel()
         weights = tuple(weights[i] for i in present.tolist()) or (Fraction(1),)
-    raw = k.Grouped(group[orow], start[orow], end[orow])
+    raw = _compress(everywhere, keep)
+    if minimum > 0:  # only a minimum on runs of buckets reads the spans outside the period
+        everywhere = k.empty()
     clipped = k.Grouped(raw.group, np.maximum(raw.start, p0), np.minimum(raw.end, p1))
     widened = clipped
     if measure.granularity is not None:
         b = k.bucketize(raw, origin, measure.granularity.us)
         widened = k.Grouped(b.group, np.maximum(b.start, p0), np.minimum(b.end, p1))
     return _Outages(orow, level, weights, clipped, widened, everywhere=everywhere)
+
+
+def _compress(spans: k.Grouped, keep: BoolArray) -> k.Grouped:
+    """Return the spans where ``keep`` holds (a compress: cheaper than gathering rows again)."""
+    return k.Grouped(spans.group[keep], spans.start[keep], spans.end[keep])
 
 
 def _component_outages(
@@ -713,14 +720,6 @@ def _index_of(services: tuple[str, ...]) -> dict[str, int]:
     return {name: i for i, name in enumerate(services)}
 
 
-@functools.lru_cache(maxsize=32)
-def _names_array(names: tuple[str, ...]) -> npt.NDArray[np.str_]:
-    """Return service names as a numpy string array (cached per tuple of names)."""
-    out = np.asarray(names, dtype=str)
-    out.flags.writeable = False
-    return out
-
-
 def _rows(
     measure: Uptime, table: EventTable, services: tuple[str, ...], *, p0: int, p1: int
 ) -> _Rows:
@@ -729,33 +728,34 @@ def _rows(
     index = _index_of(services)
     if measure.service is not None:
         index = {measure.service: index[measure.service]} if measure.service in index else {}
-    # The table's service names are sorted: find each measured service with one searchsorted.
-    names = _names_array(table.services)
-    wanted = _names_array(tuple(index))
-    group_of_code = np.full(max(len(names), 1), -1, dtype=np.int64)
-    if names.size and wanted.size:
-        pos = np.minimum(np.searchsorted(names, wanted), names.size - 1)
-        found = names[pos] == wanted
-        group_of_code[pos[found]] = np.fromiter(index.values(), np.int64, len(index))[found]
+    # One dict look-up per service of the table (their hashes are cached in the strings):
+    # cheaper than comparing strings in a searchsorted, and no array of names is built.
+    group_of_code = np.full(max(len(table.services), 1), -1, dtype=np.int64)
+    if table.services and index:
+        m = len(table.services)
+        found = map(index.get, table.services, itertools.repeat(-1, m))
+        group_of_code[:m] = np.fromiter(found, np.int64, m)
     direct_code = group_of_code >= 0
-    for service, rule in measure.components:  # a component's reports: the first service listing it
-        if service in index:
-            for name in rule.names:
-                if name in table.services:
-                    code = table.services.index(name)
-                    if group_of_code[code] < 0:
+    if measure.components:
+        code_of = _index_of(table.services)
+        for service, rule in measure.components:  # a component's reports: the first service
+            if service in index:  # listing the component
+                for name in rule.names:
+                    code = code_of.get(name)
+                    if code is not None and group_of_code[code] < 0:
                         group_of_code[code] = index[service]
     group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
+    covered = group >= 0
     rows = _Rows(
         group=group,
         in_period=(table.end > p0) & (table.start < p1),
         status=np.full(n_rows, RowStatus.NOT_USED, dtype=np.int8),
         amount=np.zeros(n_rows, dtype=np.int64),
         detail=np.zeros(n_rows, dtype=np.int64),
-        direct=direct_code[table.service] if n_rows else np.zeros(0, dtype=bool),
+        # without components, the rows a service reports itself are the covered ones
+        direct=direct_code[table.service] if measure.components and n_rows else covered,
         parents=index,
     )
-    covered = group >= 0
     rows.status[~covered] = RowStatus.NOT_COVERED
     rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
     return rows
@@ -940,12 +940,19 @@ def run_uptime(
         # One window for every service: measure against its prefix sums instead of sweeping
         # a copy of it per service.
         shared = (window.starts, window.ends)
-        down_us = k.Sweep([d_all, x_spans]).sums(_down_keep_shared(accounting), n, within=shared)
+        # Every boundary swept lies in [p0, p1]: a window over all of it (24x7) cuts nothing.
+        whole = len(window.starts) == 1 and window.starts[0] <= p0 and window.ends[0] >= p1
+        down_us = k.Sweep([d_all, x_spans]).sums(
+            _down_keep_shared(accounting), n, within=None if whole else shared
+        )
         eligible_us = np.full(n, window.measure(), dtype=np.int64)
         if accounting == "remove":
-            removed = k.measure_before(shared, x_spans.end) - k.measure_before(
-                shared, x_spans.start
-            )
+            if whole:
+                removed = x_spans.end - x_spans.start
+            else:
+                removed = k.measure_before(shared, x_spans.end) - k.measure_before(
+                    shared, x_spans.start
+                )
             eligible_us -= k.sum_by_group(x_spans.group, removed, n)
         sweep = None
     spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans))

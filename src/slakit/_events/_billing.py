@@ -16,10 +16,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._columns import problems_of
+from slakit._events._records import records_of
 from slakit._money import Money
 from slakit._node import DSLRepr, node, shown
-from slakit.exceptions import CurrencyMismatchError, DefinitionError, Problem
+from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = ["Charge", "ChargeTable", "UnitPrice"]
 
@@ -107,14 +107,7 @@ class ChargeTable:
     )
 
     def __init__(self, records: Sequence[Charge | UnitPrice]) -> None:
-        given: Sequence[object] = records
-        problems = [
-            Problem(f"record {i}", "", f"expected Charge or UnitPrice, got {type(r).__name__}")
-            for i, r in enumerate(given)
-            if not isinstance(r, Charge | UnitPrice)
-        ]
-        if problems:
-            raise problems_of(problems).error()
+        records_of(records, (Charge, UnitPrice), "Charge or UnitPrice")
         currencies = {(r.amount if isinstance(r, Charge) else r.price).currency for r in records}
         if len(currencies) > 1:
             raise CurrencyMismatchError(

@@ -9,10 +9,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._columns import problems_of
+from slakit._events._records import records_of
 from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
-from slakit.exceptions import DefinitionError, Problem
+from slakit.exceptions import DefinitionError
 
 __all__ = ["Claim", "ClaimTable"]
 
@@ -62,15 +62,7 @@ class ClaimTable:
     __slots__ = ("as_of", "filed", "period", "records", "service", "ticket")
 
     def __init__(self, records: Sequence[Claim], *, as_of: InstantLike | None = None) -> None:
-        given: Sequence[object] = records
-        problems = [
-            Problem(f"record {i}", "", f"expected Claim, got {type(r).__name__}")
-            for i, r in enumerate(given)
-            if not isinstance(r, Claim)
-        ]
-        if problems:
-            raise problems_of(problems).error()
-        self.records = tuple(records)
+        self.records = tuple(records_of(records, Claim, "Claim"))
         self.service = np.asarray([c.service for c in records], dtype=object)
         self.period = np.asarray([c.period for c in records], dtype=object)
         self.filed = np.asarray([c.filed_us for c in records], dtype=np.int64)

@@ -31,6 +31,8 @@ __all__ = [
     "NO_TIME",
     "Column",
     "Problems",
+    "categorical",
+    "coded_names",
     "echo",
     "instants",
     "is_blank",
@@ -147,6 +149,12 @@ class Column:
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
+
+    def missing_mask(self) -> npt.NDArray[np.bool_]:
+        """Return a writable mask of the missing cells (all ``False`` when none are known)."""
+        if self.missing is None:
+            return np.zeros(len(self), dtype=bool)
+        return self.missing.astype(bool, copy=True)
 
 
 def _module(value: object) -> str:
@@ -355,11 +363,7 @@ def names(
         return np.full(n, default or "", dtype=str)
     values = column.values
     kind = values.dtype.kind
-    missing = (
-        np.zeros(n, dtype=bool)
-        if column.missing is None
-        else column.missing.astype(bool, copy=True)
-    )
+    missing = column.missing_mask()
     wrong = np.zeros(n, dtype=bool)
     if kind == "U":
         out = values
@@ -426,6 +430,175 @@ def names(
             for i in problems.rows(empty & ~missing & ~wrong)
         )
     return out
+
+
+# --- integer codes into a list of names ---------------------------------------------------------
+
+
+def categorical(raw: object) -> tuple[I64, npt.NDArray[np.bool_], list[object]] | None:
+    """Return a categorical column as ``(codes, missing, categories)``; ``None`` for any other.
+
+    A pandas categorical (a ``Series`` or a ``Categorical``) and a polars
+    ``Categorical`` or ``Enum`` column carry integer codes and the names they
+    stand for: reading those costs no string comparison per row. pandas marks a
+    missing cell with code -1; polars with null. A polars ``Categorical``'s codes
+    index a process-wide string cache, so they are renumbered by the categories
+    present (one integer sort of the distinct codes).
+    """
+    dtype = type(getattr(raw, "dtype", None)).__name__
+    module = _module(raw)
+    pandas = module == "pandas" and dtype == "CategoricalDtype"
+    polars = module == "polars" and dtype in {"Categorical", "Enum"} and hasattr(raw, "to_physical")
+    if not (pandas or polars):
+        return None
+    values: Any = raw
+    if pandas:
+        cat = getattr(values, "cat", values)  # a Series' accessor, or the Categorical itself
+        codes = np.asarray(cat.codes, dtype=np.int64)
+        return codes, codes < 0, list(cat.categories)
+    missing = np.asarray(values.is_null().to_numpy(), dtype=bool)
+    physical = np.asarray(values.to_physical().fill_null(0).to_numpy(), dtype=np.int64)
+    if dtype == "Enum":
+        return physical, missing, list(values.dtype.categories.to_list())
+    present = values.drop_nulls().unique()
+    ids = np.asarray(present.to_physical().to_numpy(), dtype=np.int64)
+    order = np.argsort(ids)
+    labels = present.cast(str).to_list()
+    codes = np.searchsorted(ids[order], physical)
+    codes[missing] = 0
+    return codes, missing, [labels[i] for i in order.tolist()]
+
+
+def coded_names(
+    column: Column,
+    vocabulary: Sequence[object] | None,
+    *,
+    categories: tuple[I64, npt.NDArray[np.bool_], list[object]] | None,
+    where_of: WhereOf,
+    problems: Problems,
+    what: str = "service",
+    vocabulary_name: str = "services",
+) -> tuple[list[str], npt.NDArray[np.int32]] | None:
+    """Return integer codes into a list of names as sorted distinct names and codes into them.
+
+    The codes come from ``categories`` (a data frame's categorical column, see
+    ``categorical()``) or from ``column`` (integers, each a position in
+    ``vocabulary``). Every problem is reported: a column that is not integers,
+    a missing code, a negative code, a code past the end of the names, a name
+    that is not a non-empty string, a name given twice. The names returned are
+    those some row uses, sorted, as a table built from names would hold them;
+    the result equals that table's, with no string compared per row.
+    Returns ``None`` after a column problem.
+    """
+    field = column.name
+    n = len(column)
+    if categories is not None:
+        codes, missing, names = categories
+        missing = missing.copy()
+        label = field
+
+        def entry(k: int) -> str:
+            return f"category {k:,}"
+
+    else:
+        assert vocabulary is not None
+        names = list(vocabulary)
+        label = vocabulary_name
+
+        def entry(k: int) -> str:
+            return f"{vocabulary_name}[{k}]"
+
+        kind = column.values.dtype.kind
+        if kind in "USb":
+            problems.append(
+                Problem(
+                    "columns",
+                    field,
+                    f"holds {column.values.dtype} values; with {vocabulary_name}=[...] each "
+                    f"{what} is an integer code, its position in {vocabulary_name} (0 to "
+                    f"{len(names) - 1:,}); give codes, or leave {vocabulary_name} out to give "
+                    "names",
+                )
+            )
+            return None
+        missing = (
+            np.zeros(n, dtype=bool)
+            if column.missing is None
+            else column.missing.astype(bool, copy=True)
+        )
+        read = whole_numbers(
+            column,
+            missing,
+            what=f"integer codes into {vocabulary_name}",
+            where_of=where_of,
+            problems=problems,
+        )
+        if read is None:
+            return None
+        codes = read
+    m = len(names)
+    span = f"0 to {m - 1:,}" if m else f"{vocabulary_name} is empty"
+    problems.extend(
+        Problem(where_of(i), field, f"missing (no code); give {_article(what)} {what}")
+        for i in problems.rows(missing)
+    )
+    negative = ~missing & (codes < 0)
+    past = ~missing & (codes >= m)
+    problems.extend(
+        Problem(
+            where_of(i),
+            field,
+            f"{int(codes[i])} is negative; a {what} code is a position in {vocabulary_name} "
+            f"({span})",
+        )
+        for i in problems.rows(negative)
+    )
+    problems.extend(
+        Problem(
+            where_of(i),
+            field,
+            f"{int(codes[i])} is past the end of {vocabulary_name}, which holds {m:,} "
+            f"name{'s' * (m != 1)} ({span})",
+        )
+        for i in problems.rows(past)
+    )
+    not_name = np.fromiter(
+        (not isinstance(name, str) or not name.strip() for name in names), dtype=bool, count=m
+    )
+    problems.extend(
+        Problem(
+            "columns",
+            label,
+            f"{entry(k)} is {echo(names[k])}, not {_article(what)} {what} name; give "
+            "non-empty strings",
+        )
+        for k in problems.rows(not_name)
+    )
+    first: dict[object, int] = {}
+    twice = np.zeros(m, dtype=bool)
+    for k, name in enumerate(names):
+        if not not_name[k] and first.setdefault(name, k) != k:
+            twice[k] = True
+    problems.extend(
+        Problem(
+            "columns",
+            label,
+            f"{entry(k)} is {echo(names[k])}, as {entry(first[names[k]])} is; "
+            f"each {what} must have one code",
+        )
+        for k in problems.rows(twice)
+    )
+    valid = ~(missing | negative | past)
+    safe = np.where(valid, codes, 0)
+    used = np.flatnonzero(np.bincount(safe[valid], minlength=m) > 0) if m else safe[:0]
+    text: list[str] = []
+    for k in used.tolist():
+        name = names[k]
+        text.append(str(name) if isinstance(name, str) else "")  # np.str_ becomes str
+    order = sorted(range(len(text)), key=lambda k: text[k])
+    position = np.zeros(max(m, 1), dtype=np.int32)
+    position[used[order]] = np.arange(len(order), dtype=np.int32)
+    return [text[k] for k in order], position[safe]
 
 
 def is_blank(text: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
@@ -668,11 +841,7 @@ def instants(
     name = column.name
     values = column.values
     kind = values.dtype.kind
-    missing = (
-        np.zeros(n, dtype=bool)
-        if column.missing is None
-        else column.missing.astype(bool, copy=True)
-    )
+    missing = column.missing_mask()
 
     invalid = np.zeros(n, dtype=bool)
 

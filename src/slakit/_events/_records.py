@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar, cast
 
 import attrs
 
+from slakit._events._columns import problems_of
 from slakit._node import DSLRepr
 from slakit._ratio import format_percent
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit._validation import check_service_name
-from slakit.exceptions import DefinitionError
+from slakit.exceptions import DefinitionError, Problem
 
-__all__ = ["Deployment", "Event", "Maintenance", "Outage"]
+__all__ = ["Deployment", "Event", "Maintenance", "Outage", "records_of"]
+
+_R = TypeVar("_R")
+
+
+def records_of(
+    records: Iterable[object], kind: type[_R] | tuple[type[_R], ...], expected: str
+) -> list[_R]:
+    """Return ``records`` as a list, having checked that each one is a ``kind``.
+
+    Raises:
+        EventDataError: listing every item that is not, by its position, with
+            ``expected`` naming the kind (``record 3: expected a Request, got dict``).
+    """
+    items = list(records)
+    problems = [
+        Problem(f"record {i}", "", f"expected {expected}, got {type(r).__name__}")
+        for i, r in enumerate(items)
+        if not isinstance(r, kind)
+    ]
+    if problems:
+        raise problems_of(problems).error()
+    return cast("list[_R]", items)
 
 
 def _check_service(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:

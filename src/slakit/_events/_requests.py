@@ -28,7 +28,6 @@ from slakit._events._columns import (
     instants,
     is_blank,
     is_missing,
-    problems_of,
     read_columns,
     row_names,
     ticks_to_us,
@@ -36,6 +35,7 @@ from slakit._events._columns import (
 )
 from slakit._events._columns import names as _names
 from slakit._events._lines import file_lines, instant_field, json_objects, text_field
+from slakit._events._records import records_of
 from slakit._node import DSLRepr
 from slakit._time._instant import (
     MAX_DURATION_US,
@@ -271,15 +271,7 @@ class RequestTable:
         cls, records: Iterable[Request], *, where: Sequence[str] | None = None
     ) -> RequestTable:
         """Build a table from [`Request`][slakit.Request] records."""
-        items: list[object] = list(records)
-        problems = [
-            Problem(f"record {i}", "", f"expected a Request, got {type(r).__name__}")
-            for i, r in enumerate(items)
-            if not isinstance(r, Request)
-        ]
-        if problems:
-            raise problems_of(problems).error()
-        reqs = [r for r in items if isinstance(r, Request)]
+        reqs = records_of(records, Request, "a Request")
         names = sorted({r.service for r in reqs})
         code = {name: i for i, name in enumerate(names)}
         return cls(
@@ -696,13 +688,11 @@ def read_requests_jsonl(path: str | Path) -> RequestTable:
     ``latency_ms`` (a number of milliseconds, exact to the microsecond), ``id``
     and ``note`` are optional. Any other field is an error.
 
-    The file must be UTF-8; a line that is not, that nests deeper than 32
-    levels, that gives a key twice or that holds a number of more than 40
-    characters is refused.
+    Lines are checked as [`read_jsonl()`][slakit.io.read_jsonl] checks them:
+    UTF-8, nesting, keys given twice and the length of numbers.
 
     Raises:
-        EventDataError: listing the bad lines as ``file:line: field: what is wrong``
-            (the first 1,000 problems; ``omitted`` counts the rest).
+        EventDataError: listing the bad lines, as ``read_jsonl()`` lists them.
         FileNotFoundError: the file does not exist.
     """
     return parse_requests_jsonl(file_lines(path), source=str(path))

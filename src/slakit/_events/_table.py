@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
@@ -13,7 +13,9 @@ from slakit._events._columns import (
     NO_TIME,
     Column,
     Problems,
+    categorical,
     check_where,
+    coded_names,
     echo,
     instants,
     is_blank,
@@ -205,12 +207,13 @@ class EventTable:
         cls,
         columns: Mapping[str, Any],
         *,
+        services: Sequence[str] | None = None,
         where: Sequence[str] | None = None,
     ) -> EventTable:
         """Build a table from columns, validating every row at once (vectorised).
 
         ``columns`` maps ``kind`` (``"outage"``, ``"maintenance"`` or
-        ``"deployment"``), ``service`` (names), ``start``, ``end`` and optionally
+        ``"deployment"``), ``service``, ``start``, ``end`` and optionally
         ``announced``, ``state`` (names, default ``"down"``) and ``affected``
         (shares such as ``"25%"`` or ``Decimal("0.25")``, read as [`Outage`][slakit.Outage]
         reads them; missing means 100%) to equal-length sequences or arrays.
@@ -222,6 +225,31 @@ class EventTable:
         is ``"down"``, a missing ``affected`` 100%; a missing ``kind``,
         ``service``, ``start`` or ``end`` is an error. A pandas or polars data
         frame works as ``columns`` as it is.
+
+        ``service`` holds names (strings), or integer codes with the names they
+        stand for, which is the fast way for large tables (no string is compared
+        per row): either integers with ``services``, the name of each code
+        (``services[code]``; in any order, each name once), or a pandas
+        categorical or a polars ``Categorical`` or ``Enum`` column, which carries
+        its own names. Either way the table equals the one built from the names.
+
+        Examples:
+            >>> import numpy as np
+            >>> import slakit as sla
+            >>> table = sla.EventTable.from_columns(
+            ...     {
+            ...         "kind": ["outage", "outage", "maintenance"],
+            ...         "service": np.array([1, 0, 1]),
+            ...         "start": ["2026-10-05T10:00:00Z"] * 3,
+            ...         "end": ["2026-10-05T10:30:00Z"] * 3,
+            ...         "announced": [None, None, "2026-09-28T09:00:00Z"],
+            ...     },
+            ...     services=["eu-west-1/vm-8f3a2c", "eu-central-1/db-01b7e4"],
+            ... )
+            >>> table.services
+            ('eu-central-1/db-01b7e4', 'eu-west-1/vm-8f3a2c')
+            >>> [table.services[code] for code in table.service]
+            ['eu-central-1/db-01b7e4', 'eu-west-1/vm-8f3a2c', 'eu-central-1/db-01b7e4']
 
         Raises:
             EventDataError: listing the invalid rows by row number and field, or
@@ -236,12 +264,8 @@ class EventTable:
         where_of = row_names(where)
         problems = Problems()
         kind_raw = names(got["kind"], n, where_of=where_of, problems=problems, what="kind")
-        service_raw = names(
-            got["service"],
-            n,
-            where_of=where_of,
-            problems=problems,
-            what="service",
+        service_raw, service_coded = _services(
+            columns["service"], got["service"], services, where_of, problems
         )
         start = instants(
             got["start"],
@@ -273,7 +297,7 @@ class EventTable:
         )
         if (
             kind_raw is None
-            or service_raw is None
+            or (service_raw is None and service_coded is None)
             or start is None
             or end is None
             or announced is None
@@ -283,16 +307,22 @@ class EventTable:
         kind = np.full(n, -1, dtype=np.int8)
         for code, name in enumerate(KINDS):
             kind[kind_raw == name] = code
-        names_, codes = np.unique(service_raw, return_inverse=True)
-        codes = codes.reshape(-1)
-        empty = np.flatnonzero(is_blank(names_))  # checked once per name, not once per row
-        if empty.size:
-            told = {p.where for p in problems if p.field == "service"}  # missing or not text
-            problems.extend(
-                Problem(where_of(i), "service", "must be a non-empty service name")
-                for i in problems.rows(np.isin(codes, empty))
-                if where_of(i) not in told
-            )
+        if service_coded is not None:
+            service_names, service = service_coded
+        else:
+            assert service_raw is not None
+            names_, codes = np.unique(service_raw, return_inverse=True)
+            codes = codes.reshape(-1)
+            empty = np.flatnonzero(is_blank(names_))  # checked once per name, not once per row
+            if empty.size:
+                told = {p.where for p in problems if p.field == "service"}  # missing or not text
+                problems.extend(
+                    Problem(where_of(i), "service", "must be a non-empty service name")
+                    for i in problems.rows(np.isin(codes, empty))
+                    if where_of(i) not in told
+                )
+            service_names = [str(s) for s in names_.tolist()]
+            service = codes.astype(np.int32).reshape(-1)
         reported = {p.where for p in problems if p.field == "kind"}  # missing or not text
         problems.extend(
             Problem(
@@ -332,8 +362,8 @@ class EventTable:
         announced = np.where(kind == MAINTENANCE, announced, NO_TIME)
         return cls(
             kind=kind,
-            service=codes.astype(np.int32).reshape(-1),
-            services=[str(s) for s in names_.tolist()],
+            service=service,
+            services=service_names,
             start=start,
             end=end,
             announced=announced,
@@ -425,6 +455,48 @@ class EventTable:
             f"<EventTable {len(self)} rows ({counts or 'empty'}) "
             f"over {len(self.services)} services>"
         )
+
+
+def _services(
+    raw: object,
+    column: Column,
+    services: Sequence[str] | None,
+    where_of: Callable[[int], str],
+    problems: Problems,
+) -> tuple[npt.NDArray[np.str_] | None, tuple[list[str], npt.NDArray[np.int32]] | None]:
+    """Return the ``service`` column as names, or as sorted names and integer codes into them.
+
+    Codes come with ``services`` or in a categorical column; ``(None, None)``
+    follows a column problem.
+    """
+    codes_of = categorical(raw)
+    if codes_of is not None and services is not None:
+        problems.append(
+            Problem(
+                "columns",
+                "service",
+                "is a categorical column, which names its own categories; leave services "
+                "out (services=[...] names integer codes)",
+            )
+        )
+        return None, None
+    if codes_of is not None or services is not None:
+        coded = coded_names(
+            column, services, categories=codes_of, where_of=where_of, problems=problems
+        )
+        return None, coded
+    if column.values.dtype.kind in "iu":
+        problems.append(
+            Problem(
+                "columns",
+                "service",
+                f"holds {column.values.dtype} values; give services as strings, "
+                "or integer codes with services=[...], the name of each code",
+            )
+        )
+        return None, None
+    text = names(column, len(column), where_of=where_of, problems=problems, what="service")
+    return text, None
 
 
 #: How a missing share is written in a column: it means the whole service (100%).

@@ -30,11 +30,11 @@ from slakit._events._columns import (
     instants,
     is_blank,
     names,
-    problems_of,
     read_columns,
     row_names,
 )
 from slakit._events._lines import file_lines, instant_field, json_objects, text_field
+from slakit._events._records import records_of
 from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
 from slakit._time._timeline import Span
@@ -359,15 +359,7 @@ class TicketTable:
         Raises:
             EventDataError: listing every invalid record (``record 3: priority: ...``).
         """
-        items: list[object] = list(records)
-        problems = [
-            Problem(f"record {i}", "", f"expected a Ticket, got {type(r).__name__}")
-            for i, r in enumerate(items)
-            if not isinstance(r, Ticket)
-        ]
-        if problems:
-            raise problems_of(problems).error()
-        read = _read_records(cast("list[Ticket]", items), where)
+        read = _read_records(records_of(records, Ticket, "a Ticket"), where)
         return _validate(read, priorities=priorities, statuses=statuses, where=where)
 
     # --- access ----------------------------------------------------------------------------
@@ -798,13 +790,11 @@ def read_tickets_jsonl(
     ``first_response``, ``resolved``, ``coverage``, ``transitions``, ``pauses``
     and ``note``; any other field is an error (most likely a typo).
 
-    The file must be UTF-8; a line that is not, that nests deeper than 32
-    levels, that gives a key twice or that holds a number of more than 40
-    characters is refused.
+    Lines are checked as [`read_jsonl()`][slakit.io.read_jsonl] checks them:
+    UTF-8, nesting, keys given twice and the length of numbers.
 
     Raises:
-        EventDataError: listing the bad lines as ``file:line: field: what is wrong``
-            (the first 1,000 problems; ``omitted`` counts the rest).
+        EventDataError: listing the bad lines, as ``read_jsonl()`` lists them.
         FileNotFoundError: the file does not exist.
     """
     return parse_tickets_jsonl(

@@ -79,6 +79,14 @@ class Amounts:
 
     def tolist(self) -> list[Fraction]:
         """Return the amounts as fractions (each distinct amount is built once)."""
+        found = self._packed()
+        if found is not None:  # the common case: few distinct amounts, found with one sort
+            packed, span = found
+            distinct, inverse = np.unique(packed, return_inverse=True)
+            values: Obj = np.empty(distinct.shape[0], dtype=object)
+            values[:] = [Fraction(k // span, k % span) for k in distinct.tolist()]
+            out: list[Fraction] = values[inverse.reshape(-1)].tolist()
+            return out
         cache: dict[tuple[int, int], Fraction] = {}
         out = []
         for n, d in zip(self.num.tolist(), self.den.tolist(), strict=True):
@@ -88,6 +96,23 @@ class Amounts:
                 value = cache[key] = Fraction(int(n), int(d))
             out.append(value)
         return out
+
+    def _packed(self) -> tuple[npt.NDArray[np.int64], int] | None:
+        """Return each amount as one ``int64`` key ``num * span + den``, and ``span``.
+
+        ``None`` when there is nothing to pack or a key would not fit in 63 bits.
+        """
+        if len(self) == 0:
+            return None
+        try:
+            num = self.num.astype(np.int64)
+            den = self.den.astype(np.int64)
+        except OverflowError:
+            return None
+        span = int(den.max()) + 1
+        if int(np.abs(num).max()) >= (1 << 62) // span:
+            return None
+        return num * span + den, span
 
     def total(self) -> Fraction:
         """Return the exact sum, grouping equal denominators (one sum per denominator)."""

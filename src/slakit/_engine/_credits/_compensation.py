@@ -200,7 +200,7 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
             )
         ]
 
-    share_col = np.asarray(
-        [rule.bands[b].credit if b >= 0 else Decimal(0) for b in band.tolist()], dtype=object
-    )
+    credit_of_band = np.empty(len(rule.bands) + 1, dtype=object)  # the last: no band, 0%
+    credit_of_band[:] = [*(b.credit for b in rule.bands), Decimal(0)]
+    share_col = credit_of_band[np.where(band >= 0, band, len(rule.bands))]
     return Credits(amount, shown, lines, columns={"credit.share": share_col})

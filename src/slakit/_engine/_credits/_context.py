@@ -12,9 +12,11 @@ rules; the package imports them all, so they are registered before
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import attrs
@@ -83,12 +85,24 @@ class History:
 # --- context and results -------------------------------------------------------------------------
 
 
-def _fee_table(ctx: CreditContext) -> dict[str, Money]:
-    return dict(ctx.agreement.fees)
+def _fee_column(ctx: CreditContext) -> Amounts:
+    """Return every service's nominal fee per period as one exact column, once per run.
 
-
-def _positions(ctx: CreditContext) -> dict[str, int]:
-    return {name: i for i, name in enumerate(ctx.services)}
+    The agreement keeps its services' exact fees (computed on first use), so a
+    fee per service costs no look-up per service here; other services (a
+    context over a subset) are looked up once each.
+    """
+    agreement = ctx.agreement
+    if not agreement.fees:
+        return Amounts.constant(agreement.tier.fee.exact(), ctx.n)
+    if ctx.services is agreement.services or ctx.services == agreement.services:
+        fees = agreement.exact_fees()
+    else:
+        fees = tuple(fee.exact() for fee in agreement.fees_of(ctx.services))
+    n = len(fees)
+    num = np.fromiter(map(attrgetter("numerator"), fees), dtype=object, count=n)
+    den = np.fromiter(map(attrgetter("denominator"), fees), dtype=object, count=n)
+    return Amounts(num, den)
 
 
 @attrs.frozen(eq=False)
@@ -105,14 +119,16 @@ class CreditContext:
     history: History = History()
     path: str = "0"
     deduct: Amounts | None = None
-    # Each service's own fee, looked up in O(1) (a fee per service is the common case).
-    fee_table: Mapping[str, Money] = attrs.field(
-        default=attrs.Factory(_fee_table, takes_self=True), repr=False
+    #: Each service's own fee per period, as one exact column: built once per evaluation
+    #: (a fee per service is the common case) and shared by every rule's context.
+    fee_column: Amounts = attrs.field(
+        default=attrs.Factory(_fee_column, takes_self=True), repr=False
     )
-    #: Each service's position in [`services`][slakit.Report.services].
-    positions: Mapping[str, int] = attrs.field(
-        default=attrs.Factory(_positions, takes_self=True), repr=False
-    )
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each service's position in [`services`][slakit.Report.services] (built when read)."""
+        return {name: i for i, name in enumerate(self.services)}
 
     @property
     def n(self) -> int:
@@ -131,7 +147,7 @@ class CreditContext:
 
     def fee(self, i: int) -> Money:
         """Return service ``i``'s fee per period (its own, or the tier's)."""
-        return self.fee_table.get(self.services[i], self.agreement.tier.fee)
+        return self.agreement.fee_of(self.services[i])
 
     def fees(self, *, prorated: bool = True) -> Amounts:
         """Return every service's fee for this period as an exact column.
@@ -140,14 +156,7 @@ class CreditContext:
         was in effect; ``False`` gives the nominal fee per period.
         """
         factor = self.proration if prorated else Fraction(1)
-        if not self.fee_table:
-            return Amounts.constant(self.agreement.tier.fee.exact() * factor, self.n)
-        tier_fee = self.agreement.tier.fee
-        table = self.fee_table
-        exact: dict[Money, Fraction] = {}
-        fees = [table.get(name, tier_fee) for name in self.services]
-        values = [exact.get(f) or exact.setdefault(f, f.exact() * factor) for f in fees]
-        return Amounts.of(values)
+        return self.fee_column if factor == 1 else self.fee_column.scale(factor)
 
     def child(self, k: int, *, deduct: Amounts | None = None) -> CreditContext:
         """Return the context of child ``k`` of the rule at this path."""
