@@ -564,6 +564,9 @@ def test_an_hourly_rule_from_year_one_expands_only_the_period() -> None:
         ("FREQ=YEARLY;BYDAY=0MO", "from 1 to 53"),
         ("FREQ=MONTHLY;BYDAY=6MO", "from 1 to 5 .or -1 to -5. in a month"),
         ("FREQ=YEARLY;BYMONTH=3;BYDAY=-6SU", "from 1 to 5"),
+        # BYSETPOS within sets of one window: minutes of CPU for nothing (the fuzz campaign)
+        ("FREQ=MINUTELY;BYMONTHDAY=1;BYSETPOS=2", "BYSETPOS needs FREQ=DAILY or longer"),
+        ("FREQ=HOURLY;BYSETPOS=-1;BYMONTH=2", "BYSETPOS needs FREQ=DAILY or longer"),
         ("FREQ=DAILY;BYSETPOS=1", "BYSETPOS needs another"),
         ("FREQ=YEARLY;BYEASTER=0", "BYEASTER"),
         ("FREQ=DAILY;FREQ=WEEKLY", "given twice"),

@@ -223,6 +223,10 @@ def _check_table(parts: dict[str, str], freq: str, where: str) -> None:
                     f"BYDAY={day}: the number of a weekday must be from 1 to {most} "
                     f"(or -1 to -{most}) {'in a month' if within_month else 'in a year'}",
                 )
+    if "BYSETPOS" in parts and freq in ("HOURLY", "MINUTELY"):
+        # each set holds one window, so BYSETPOS picks nothing but costs a scan of every
+        # minute of the rule's cycle (found by the fuzz campaign: minutes of CPU)
+        raise _refuse(where, f"BYSETPOS needs FREQ=DAILY or longer, not FREQ={freq}")
     if "BYSETPOS" in parts and not any(p in parts for p in _BY_PARTS):
         raise _refuse(where, "BYSETPOS needs another BYxxx part to choose from")
 
