@@ -16,417 +16,277 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 # The public names are loaded when first used (PEP 562), so that ``import slakit`` stays fast
-# and a program pays only for the layers it uses. Each public name is written three times, in
-# the same groups: imported below for type checkers and the reference docs, listed in
-# ``__all__``, and mapped to its module in ``_EXPORTS``, the table ``__getattr__`` loads from.
-# The table is plain data, so the lookup needs neither this file's source nor a walk over the
-# package (which would import ``slakit.__main__`` and start the CLI); tests/test_namespace.py
-# fails when the three lists disagree. To add a public name, add it to all three.
+# and a program pays only for the layers it uses. Each public name is written twice, in the
+# same groups: imported below for type checkers and the reference docs (``name as name``, the
+# explicit re-export), and mapped to its module in ``_EXPORTS``, the table ``__getattr__``
+# loads from and ``__all__`` is made of. The table is plain data, so the lookup needs neither
+# this file's source nor a walk over the package (which would import ``slakit.__main__`` and
+# start the CLI); tests/test_namespace.py fails when the two lists disagree. To add a public
+# name, add it to both.
 if TYPE_CHECKING:
     # --- time: instants, durations, spans, timelines ----------------------------------------------
     from slakit._time._instant import (
-        Duration,
-        days,
-        duration,
-        hours,
-        microseconds,
-        milliseconds,
-        minutes,
-        seconds,
-        weeks,
+        Duration as Duration,
+        days as days,
+        duration as duration,
+        hours as hours,
+        microseconds as microseconds,
+        milliseconds as milliseconds,
+        minutes as minutes,
+        seconds as seconds,
+        weeks as weeks,
     )
-    from slakit._time._timeline import Span, Timeline
+    from slakit._time._timeline import Span as Span, Timeline as Timeline
 
     # --- time: billing periods --------------------------------------------------------------------
     from slakit._time._periods import (
-        Monthly,
-        Period,
-        PeriodRule,
-        monthly,
-        parse_period,
-        quarterly,
-        rolling,
-        weekly_periods,
-        yearly,
+        Monthly as Monthly,
+        Period as Period,
+        PeriodRule as PeriodRule,
+        monthly as monthly,
+        parse_period as parse_period,
+        quarterly as quarterly,
+        rolling as rolling,
+        weekly_periods as weekly_periods,
+        yearly as yearly,
     )
 
     # --- time: calendars (service windows) and business clocks ------------------------------------
     from slakit._time._calendar import (
-        Calendar,
-        always,
-        complement,
-        dates,
-        difference,
-        holidays,
-        intersection,
-        never,
-        recurring,
-        union,
-        weekly,
+        Calendar as Calendar,
+        always as always,
+        complement as complement,
+        dates as dates,
+        difference as difference,
+        holidays as holidays,
+        intersection as intersection,
+        never as never,
+        recurring as recurring,
+        union as union,
+        weekly as weekly,
     )
-    from slakit._time._clock import BusinessClock, business_clock
+    from slakit._time._clock import BusinessClock as BusinessClock, business_clock as business_clock
 
     # --- events: outages, maintenance, deployments ------------------------------------------------
-    from slakit._events._records import Deployment, Event, Maintenance, Outage
-    from slakit._events._table import EventTable
+    from slakit._events._records import (
+        Deployment as Deployment,
+        Event as Event,
+        Maintenance as Maintenance,
+        Outage as Outage,
+    )
+    from slakit._events._table import EventTable as EventTable
 
     # --- events: requests -------------------------------------------------------------------------
-    from slakit._events._requests import Request, RequestTable
+    from slakit._events._requests import Request as Request, RequestTable as RequestTable
 
     # --- events: support tickets ------------------------------------------------------------------
-    from slakit._events._tickets import Ticket, TicketTable
+    from slakit._events._tickets import Ticket as Ticket, TicketTable as TicketTable
 
     # --- events: claims and billing data ----------------------------------------------------------
-    from slakit._events._claims import Claim, ClaimTable
-    from slakit._events._billing import Charge, ChargeTable, UnitPrice
+    from slakit._events._claims import Claim as Claim, ClaimTable as ClaimTable
+    from slakit._events._billing import (
+        Charge as Charge,
+        ChargeTable as ChargeTable,
+        UnitPrice as UnitPrice,
+    )
 
     # --- money (serves every layer) ---------------------------------------------------------------
-    from slakit._money import Money, Rounding, eur, gbp, jpy, money, usd
+    from slakit._money import (
+        Money as Money,
+        Rounding as Rounding,
+        eur as eur,
+        gbp as gbp,
+        jpy as jpy,
+        money as money,
+        usd as usd,
+    )
 
     # --- dsl: measures, objectives, exclusions ----------------------------------------------------
-    from slakit._dsl._measures import Measure
+    from slakit._dsl._measures import Measure as Measure
     from slakit._dsl._uptime import (
-        BucketRule,
-        ComponentRule,
-        Uptime,
-        all_of,
-        any_of,
-        at_least,
-        uptime,
+        BucketRule as BucketRule,
+        ComponentRule as ComponentRule,
+        Uptime as Uptime,
+        all_of as all_of,
+        any_of as any_of,
+        at_least as at_least,
+        uptime as uptime,
     )
-    from slakit._dsl._composites import Composite, mean_of, pooled, worst_of
-    from slakit._dsl._exclusions import Exclusion, ScheduledMaintenance, scheduled_maintenance
-    from slakit._dsl._objectives import Objective
+    from slakit._dsl._composites import (
+        Composite as Composite,
+        mean_of as mean_of,
+        pooled as pooled,
+        worst_of as worst_of,
+    )
+    from slakit._dsl._exclusions import (
+        Exclusion as Exclusion,
+        ScheduledMaintenance as ScheduledMaintenance,
+        scheduled_maintenance as scheduled_maintenance,
+    )
+    from slakit._dsl._objectives import Objective as Objective
 
     # --- dsl: request measures --------------------------------------------------------------------
     from slakit._dsl._requests import (
-        BucketAvailability,
-        ErrorRateUptime,
-        LatencyPercentile,
-        LatencyShare,
-        RequestMeasure,
-        RequestRatio,
-        bucket_availability,
-        error_rate_uptime,
-        latency_percentile,
-        latency_share,
-        success_ratio,
+        BucketAvailability as BucketAvailability,
+        ErrorRateUptime as ErrorRateUptime,
+        LatencyPercentile as LatencyPercentile,
+        LatencyShare as LatencyShare,
+        RequestMeasure as RequestMeasure,
+        RequestRatio as RequestRatio,
+        bucket_availability as bucket_availability,
+        error_rate_uptime as error_rate_uptime,
+        latency_percentile as latency_percentile,
+        latency_share as latency_share,
+        success_ratio as success_ratio,
     )
 
     # --- dsl: ticket and incident measures --------------------------------------------------------
-    from slakit._dsl._tickets import OnTimeRatio, TicketTime, resolution_time, response_time
-    from slakit._dsl._incidents import IncidentMeasure, incident_count, longest_outage, mtbf, mttr
+    from slakit._dsl._tickets import (
+        OnTimeRatio as OnTimeRatio,
+        TicketTime as TicketTime,
+        resolution_time as resolution_time,
+        response_time as response_time,
+    )
+    from slakit._dsl._incidents import (
+        IncidentMeasure as IncidentMeasure,
+        incident_count as incident_count,
+        longest_outage as longest_outage,
+        mtbf as mtbf,
+        mttr as mttr,
+    )
 
     # --- dsl: compensation ------------------------------------------------------------------------
     from slakit._dsl._compensation import (
-        Band,
-        Base,
-        Bound,
-        Charges,
-        CreditRule,
-        CreditSchedule,
-        Fee,
-        charges,
-        credit_schedule,
-        fee,
+        Band as Band,
+        Base as Base,
+        Bound as Bound,
+        Charges as Charges,
+        CreditRule as CreditRule,
+        CreditSchedule as CreditSchedule,
+        Fee as Fee,
+        charges as charges,
+        credit_schedule as credit_schedule,
+        fee as fee,
     )
     from slakit._dsl._remedies import (
-        DowntimeUnits,
-        Linear,
-        PerBreach,
-        Prorated,
-        UnitRefund,
-        linear,
-        per_breach,
-        per_downtime,
-        prorated,
-        refund_per,
+        DowntimeUnits as DowntimeUnits,
+        Linear as Linear,
+        PerBreach as PerBreach,
+        Prorated as Prorated,
+        UnitRefund as UnitRefund,
+        linear as linear,
+        per_breach as per_breach,
+        per_downtime as per_downtime,
+        prorated as prorated,
+        refund_per as refund_per,
     )
     from slakit._dsl._combinators import (
-        Bonus,
-        Cap,
-        EarnBack,
-        Escalate,
-        First,
-        InOrder,
-        Largest,
-        Minimum,
-        Scaled,
-        Total,
-        bonus,
-        cap,
-        earn_back,
-        escalate,
-        first,
-        in_order,
-        largest,
-        minimum,
-        scaled,
-        total,
+        Bonus as Bonus,
+        Cap as Cap,
+        EarnBack as EarnBack,
+        Escalate as Escalate,
+        First as First,
+        InOrder as InOrder,
+        Largest as Largest,
+        Minimum as Minimum,
+        Scaled as Scaled,
+        Total as Total,
+        bonus as bonus,
+        cap as cap,
+        earn_back as earn_back,
+        escalate as escalate,
+        first as first,
+        in_order as in_order,
+        largest as largest,
+        minimum as minimum,
+        scaled as scaled,
+        total as total,
     )
     from slakit._dsl._claims import (
-        Chronic,
-        ClaimRequired,
-        ClaimWindow,
-        ReportOnly,
-        after_ticket_closes,
-        chronic,
-        claim_required,
-        report_only,
-        within_cycles,
-        within_days,
+        Chronic as Chronic,
+        ClaimRequired as ClaimRequired,
+        ClaimWindow as ClaimWindow,
+        ReportOnly as ReportOnly,
+        after_ticket_closes as after_ticket_closes,
+        chronic as chronic,
+        claim_required as claim_required,
+        report_only as report_only,
+        within_cycles as within_cycles,
+        within_days as within_days,
     )
 
     # --- dsl: tiers, agreements, parties, catalogue, amendments, levels ---------------------------
-    from slakit._dsl._agreement import Agreement, Tier
-    from slakit._dsl._catalog import Party, Reporting, Service, party, reporting, service
-    from slakit._dsl._versions import Amendment, Version
-    from slakit._dsl._levels import Level, level, levels
+    from slakit._dsl._agreement import Agreement as Agreement, Tier as Tier
+    from slakit._dsl._catalog import (
+        Party as Party,
+        Reporting as Reporting,
+        Service as Service,
+        party as party,
+        reporting as reporting,
+        service as service,
+    )
+    from slakit._dsl._versions import Amendment as Amendment, Version as Version
+    from slakit._dsl._levels import Level as Level, level as level, levels as levels
 
     # --- engine: evaluation, statements, comparisons, roll-ups ------------------------------------
-    from slakit._engine._plan import Plan, compile_agreement, evaluate
-    from slakit._engine._statement import Statement, statement
-    from slakit._engine._compare import (
-        Comparison,
-        ComparisonRow,
-        VersionedReport,
-        compare,
-        evaluate_versions,
+    from slakit._engine._plan import (
+        Plan as Plan,
+        compile_agreement as compile_agreement,
+        evaluate as evaluate,
     )
-    from slakit._engine._rollup import PassBack, PassBackRow, pass_back, rollup
+    from slakit._engine._statement import Statement as Statement, statement as statement
+    from slakit._engine._compare import (
+        Comparison as Comparison,
+        ComparisonRow as ComparisonRow,
+        VersionedReport as VersionedReport,
+        compare as compare,
+        evaluate_versions as evaluate_versions,
+    )
+    from slakit._engine._rollup import (
+        PassBack as PassBack,
+        PassBackRow as PassBackRow,
+        pass_back as pass_back,
+        rollup as rollup,
+    )
 
     # --- results: reports, values, evidence, schedules --------------------------------------------
-    from slakit._results._report import Report, ServiceReport
-    from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
-    from slakit._results._evidence import EventNote, MeasureEvidence, Reconciliation
-    from slakit._results._uncovered import UncoveredGroup, UncoveredRow
-    from slakit._results._requests import BucketNote, RequestEvidence
-    from slakit._results._tickets import TicketEvidence, TicketNote
-    from slakit._results._rollup import OlaMiss, Rollup, RollupRow
-    from slakit._results._schedule import render_schedule
+    from slakit._results._report import Report as Report, ServiceReport as ServiceReport
+    from slakit._results._values import (
+        Compensation as Compensation,
+        CreditLine as CreditLine,
+        ObjectiveResult as ObjectiveResult,
+        Verdict as Verdict,
+    )
+    from slakit._results._evidence import (
+        EventNote as EventNote,
+        MeasureEvidence as MeasureEvidence,
+        Reconciliation as Reconciliation,
+    )
+    from slakit._results._uncovered import (
+        UncoveredGroup as UncoveredGroup,
+        UncoveredRow as UncoveredRow,
+    )
+    from slakit._results._requests import (
+        BucketNote as BucketNote,
+        RequestEvidence as RequestEvidence,
+    )
+    from slakit._results._tickets import TicketEvidence as TicketEvidence, TicketNote as TicketNote
+    from slakit._results._rollup import OlaMiss as OlaMiss, Rollup as Rollup, RollupRow as RollupRow
+    from slakit._results._schedule import render_schedule as render_schedule
 
     # --- data: agreements as plain data -----------------------------------------------------------
-    from slakit._data._codec import from_data, to_data
-    from slakit._data._formats import dumps, loads, read_agreement, write_agreement
-    from slakit._data._schema import agreement_schema
-    from slakit._data._diff import Change, diff
-
-__all__ = [
-    # time: instants, durations, spans, timelines
-    "Duration",
-    "Span",
-    "Timeline",
-    "days",
-    "duration",
-    "hours",
-    "microseconds",
-    "milliseconds",
-    "minutes",
-    "seconds",
-    "weeks",
-    # time: billing periods
-    "Monthly",
-    "Period",
-    "PeriodRule",
-    "monthly",
-    "parse_period",
-    "quarterly",
-    "rolling",
-    "weekly_periods",
-    "yearly",
-    # time: calendars (service windows) and business clocks
-    "BusinessClock",
-    "Calendar",
-    "always",
-    "business_clock",
-    "complement",
-    "dates",
-    "difference",
-    "holidays",
-    "intersection",
-    "never",
-    "recurring",
-    "union",
-    "weekly",
-    # events: outages, maintenance, deployments
-    "Deployment",
-    "Event",
-    "EventTable",
-    "Maintenance",
-    "Outage",
-    # events: requests
-    "Request",
-    "RequestTable",
-    # events: support tickets
-    "Ticket",
-    "TicketTable",
-    # events: claims and billing data
-    "Charge",
-    "ChargeTable",
-    "Claim",
-    "ClaimTable",
-    "UnitPrice",
-    # money (serves every layer)
-    "Money",
-    "Rounding",
-    "eur",
-    "gbp",
-    "jpy",
-    "money",
-    "usd",
-    # dsl: measures, objectives, exclusions
-    "BucketRule",
-    "ComponentRule",
-    "Composite",
-    "Exclusion",
-    "Measure",
-    "Objective",
-    "ScheduledMaintenance",
-    "Uptime",
-    "all_of",
-    "any_of",
-    "at_least",
-    "mean_of",
-    "pooled",
-    "scheduled_maintenance",
-    "uptime",
-    "worst_of",
-    # dsl: request measures
-    "BucketAvailability",
-    "ErrorRateUptime",
-    "LatencyPercentile",
-    "LatencyShare",
-    "RequestMeasure",
-    "RequestRatio",
-    "bucket_availability",
-    "error_rate_uptime",
-    "latency_percentile",
-    "latency_share",
-    "success_ratio",
-    # dsl: ticket and incident measures
-    "IncidentMeasure",
-    "OnTimeRatio",
-    "TicketTime",
-    "incident_count",
-    "longest_outage",
-    "mtbf",
-    "mttr",
-    "resolution_time",
-    "response_time",
-    # dsl: compensation
-    "Band",
-    "Base",
-    "Bonus",
-    "Bound",
-    "Cap",
-    "Charges",
-    "Chronic",
-    "ClaimRequired",
-    "ClaimWindow",
-    "CreditRule",
-    "CreditSchedule",
-    "DowntimeUnits",
-    "EarnBack",
-    "Escalate",
-    "Fee",
-    "First",
-    "InOrder",
-    "Largest",
-    "Linear",
-    "Minimum",
-    "PerBreach",
-    "Prorated",
-    "ReportOnly",
-    "Scaled",
-    "Total",
-    "UnitRefund",
-    "after_ticket_closes",
-    "bonus",
-    "cap",
-    "charges",
-    "chronic",
-    "claim_required",
-    "credit_schedule",
-    "earn_back",
-    "escalate",
-    "fee",
-    "first",
-    "in_order",
-    "largest",
-    "linear",
-    "minimum",
-    "per_breach",
-    "per_downtime",
-    "prorated",
-    "refund_per",
-    "report_only",
-    "scaled",
-    "total",
-    "within_cycles",
-    "within_days",
-    # dsl: tiers, agreements, parties, catalogue, amendments, levels
-    "Agreement",
-    "Amendment",
-    "Level",
-    "Party",
-    "Reporting",
-    "Service",
-    "Tier",
-    "Version",
-    "level",
-    "levels",
-    "party",
-    "reporting",
-    "service",
-    # engine: evaluation, statements, comparisons, roll-ups
-    "Comparison",
-    "ComparisonRow",
-    "PassBack",
-    "PassBackRow",
-    "Plan",
-    "Statement",
-    "VersionedReport",
-    "compare",
-    "compile_agreement",
-    "evaluate",
-    "evaluate_versions",
-    "pass_back",
-    "rollup",
-    "statement",
-    # results: reports, values, evidence, schedules
-    "BucketNote",
-    "Compensation",
-    "CreditLine",
-    "EventNote",
-    "MeasureEvidence",
-    "ObjectiveResult",
-    "OlaMiss",
-    "Reconciliation",
-    "Report",
-    "RequestEvidence",
-    "Rollup",
-    "RollupRow",
-    "ServiceReport",
-    "TicketEvidence",
-    "TicketNote",
-    "UncoveredGroup",
-    "UncoveredRow",
-    "Verdict",
-    "render_schedule",
-    # data: agreements as plain data
-    "Change",
-    "agreement_schema",
-    "diff",
-    "dumps",
-    "from_data",
-    "loads",
-    "read_agreement",
-    "to_data",
-    "write_agreement",
-]
+    from slakit._data._codec import from_data as from_data, to_data as to_data
+    from slakit._data._formats import (
+        dumps as dumps,
+        loads as loads,
+        read_agreement as read_agreement,
+        write_agreement as write_agreement,
+    )
+    from slakit._data._schema import agreement_schema as agreement_schema
+    from slakit._data._diff import Change as Change, diff as diff
 
 
-#: Each public name and the module that defines it, in the groups of ``__all__``.
+#: Each public name and the module that defines it, grouped by the layer it lives in.
 _EXPORTS: dict[str, str] = {
     # time: instants, durations, spans, timelines
     "Duration": "slakit._time._instant",
@@ -640,6 +500,9 @@ _EXPORTS: dict[str, str] = {
     "to_data": "slakit._data._codec",
     "write_agreement": "slakit._data._formats",
 }
+
+#: The public names, in the groups of ``_EXPORTS`` (for ``from slakit import *``).
+__all__ = list(_EXPORTS)
 
 
 def _publish() -> None:

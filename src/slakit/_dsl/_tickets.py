@@ -9,10 +9,11 @@ hour. The measure's own value is the number of late tickets (breaches);
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal, cast
+from typing import Any, Literal, ParamSpec, cast
 
 import attrs
 
@@ -231,6 +232,21 @@ class OnTimeRatio(Measure):
         return f"{self.of!r}.on_time_ratio()"
 
 
+_P = ParamSpec("_P")
+
+
+def _arguments_of(
+    model: Callable[_P, TicketTime],
+) -> Callable[[Callable[..., TicketTime]], Callable[_P, TicketTime]]:
+    """Give a factory ``model``'s arguments: one signature for type checkers and ``help()``."""
+
+    def adopt(factory: Callable[..., TicketTime]) -> Callable[_P, TicketTime]:
+        factory.__signature__ = inspect.signature(model)  # type: ignore[attr-defined]
+        return factory
+
+    return adopt
+
+
 def response_time(
     *,
     within: Duration | Mapping[str, Duration],
@@ -277,25 +293,12 @@ def response_time(
     )
 
 
-def resolution_time(
-    *,
-    within: Duration | Mapping[str, Duration],
-    priority: str | None = None,
-    clock: Calendar | None = None,
-    coverage: Mapping[str, Calendar] | None = None,
-    paused_by: str | Iterable[str] = _WAITING,
-    service: str | None = None,
-) -> TicketTime:
+@_arguments_of(response_time)
+def resolution_time(**arguments: Any) -> TicketTime:
     """Return the resolution measure: tickets resolved within a business-time target.
 
-    The same as [`response_time()`][slakit.response_time], timed from opening to resolution.
+    The same as [`response_time()`][slakit.response_time], with the same arguments, timed
+    from opening to resolution.
     """
-    return TicketTime(
-        kind="resolution",
-        within=within,
-        priority=priority,
-        clock=clock,
-        coverage=coverage,
-        paused_by=paused_by,
-        service=service,
-    )
+    inspect.signature(resolution_time).bind(**arguments)  # the TypeError names a wrong argument
+    return TicketTime(kind="resolution", **arguments)

@@ -9,15 +9,8 @@ import numpy as np
 from slakit._dsl._claims import Chronic, ClaimRequired, ReportOnly
 from slakit._dsl._measures import Measure
 from slakit._dsl._remedies import PerBreach
+from slakit._engine._credits import _context as kernel
 from slakit._engine._credits._compensation import objective_breached
-from slakit._engine._credits._context import (
-    CreditContext,
-    Credits,
-    adjustment,
-    credit_kernel,
-    merge_state,
-    run,
-)
 from slakit._engine._inputs import register_records
 from slakit._events._claims import Claim, ClaimTable
 from slakit._events._tickets import NO_TIME, TicketTable
@@ -34,8 +27,8 @@ register_records((Claim,), ClaimTable, ClaimTable.from_records)
 # --- history: chronic breaches, remedies reported only -------------------------------------------
 
 
-@credit_kernel(Chronic)
-def _chronic(rule: Chronic, ctx: CreditContext) -> Credits:
+@kernel.credit_kernel(Chronic)
+def _chronic(rule: Chronic, ctx: kernel.CreditContext) -> kernel.Credits:
     breached = objective_breached(rule.objective, ctx)
     earlier = ctx.history.of(ctx.path)[-(rule.of_last - 1) :] if rule.of_last > 1 else []
     count = breached.astype(np.int64)
@@ -54,11 +47,11 @@ def _chronic(rule: Chronic, ctx: CreditContext) -> Credits:
         return [ctx.line(i, "chronic breach", Fraction(0), kind="flag", note=note)]
 
     own = {"breached": breached}
-    return Credits(Amounts.zeros(ctx.n), flagged, lines, {ctx.path: own})
+    return kernel.Credits(Amounts.zeros(ctx.n), flagged, lines, {ctx.path: own})
 
 
-@credit_kernel(ReportOnly)
-def _report_only(rule: ReportOnly, ctx: CreditContext) -> Credits:
+@kernel.credit_kernel(ReportOnly)
+def _report_only(rule: ReportOnly, ctx: kernel.CreditContext) -> kernel.Credits:
     breached = objective_breached(rule.objective, ctx)
 
     def lines(i: int) -> list[CreditLine]:
@@ -69,13 +62,13 @@ def _report_only(rule: ReportOnly, ctx: CreditContext) -> Credits:
             ctx.line(i, "remedy", Fraction(0), kind="remedy", note=note, value=value, shown=shown)
         ]
 
-    return Credits(Amounts.zeros(ctx.n), breached, lines)
+    return kernel.Credits(Amounts.zeros(ctx.n), breached, lines)
 
 
 # --- claims --------------------------------------------------------------------------------------
 
 
-def claim_deadline(rule: ClaimRequired, ctx: CreditContext) -> int:
+def claim_deadline(rule: ClaimRequired, ctx: kernel.CreditContext) -> int:
     """Return the instant the claim window of ``ctx.period`` closes (exclusive)."""
     window = rule.window
     if window.after == "period end":
@@ -100,7 +93,9 @@ def _ticket_verdict(closed: int, filed: int | None, length_us: int) -> tuple[boo
     return False, f"claimed at {format_us(filed)}, after the window closed at {format_us(deadline)}"
 
 
-def _ticket_claims(rule: ClaimRequired, ctx: CreditContext, part: Credits) -> Credits:
+def _ticket_claims(
+    rule: ClaimRequired, ctx: kernel.CreditContext, part: kernel.Credits
+) -> kernel.Credits:
     """Pay each late ticket's credit only if that ticket was claimed within its window."""
     per_breach = rule.rule
     assert isinstance(per_breach, PerBreach)
@@ -145,15 +140,15 @@ def _ticket_claims(rule: ClaimRequired, ctx: CreditContext, part: Credits) -> Cr
         if unpaid == 0:
             out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
         else:
-            out.append(adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
+            out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part))
+    return kernel.Credits(amount, part.shown, lines, kernel.merge_state(part))
 
 
-@credit_kernel(ClaimRequired)
-def _claim_required(rule: ClaimRequired, ctx: CreditContext) -> Credits:
-    part = run(rule.rule, ctx.child(0))
+@kernel.credit_kernel(ClaimRequired)
+def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Credits:
+    part = kernel.run(rule.rule, ctx.child(0))
     if rule.window.after == "ticket closed":
         return _ticket_claims(rule, ctx, part)
     deadline = claim_deadline(rule, ctx)
@@ -194,7 +189,7 @@ def _claim_required(rule: ClaimRequired, ctx: CreditContext) -> Credits:
                 f"not paid: the claim was filed at {format_us(when)}, after the window "
                 f"closed at {format_us(deadline)} ({window})"
             )
-        out.append(adjustment(ctx, i, "claim required", -part.amount[i], note))
+        out.append(kernel.adjustment(ctx, i, "claim required", -part.amount[i], note))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part))
+    return kernel.Credits(amount, part.shown, lines, kernel.merge_state(part))
