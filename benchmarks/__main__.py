@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import overhead, w1, w2, w3
+from benchmarks import overhead, w1, w2, w3, w4
 from benchmarks._harness import Row, median_time, peak_mb
 
-WORKLOADS: dict[str, ModuleType] = {"W1": w1, "W2": w2, "W3": w3}
+WORKLOADS: dict[str, ModuleType] = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
 OVERHEAD = "OVERHEAD"
 
 

@@ -82,19 +82,19 @@ P0 = _us(dt.datetime(2026, 10, 1, tzinfo=BERLIN))
 P1 = _us(dt.datetime(2026, 11, 1, tzinfo=BERLIN))
 
 
-def business_windows(p0: int = P0, p1: int = P1) -> tuple[I64, I64]:
-    """Return Mon-Fri 08:00-18:00 Europe/Berlin inside ``[p0, p1)``, as UTC microseconds.
+def business_windows(p0: int = P0, p1: int = P1, zone: ZoneInfo = BERLIN) -> tuple[I64, I64]:
+    """Return Mon-Fri 08:00-18:00 in ``zone`` inside ``[p0, p1)``, as UTC microseconds.
 
     Written with the standard library only, so it checks slakit's calendars too.
     """
-    first = dt.datetime.fromtimestamp(p0 / US, BERLIN).date() - dt.timedelta(days=1)
-    last = dt.datetime.fromtimestamp(p1 / US, BERLIN).date() + dt.timedelta(days=1)
+    first = dt.datetime.fromtimestamp(p0 / US, zone).date() - dt.timedelta(days=1)
+    last = dt.datetime.fromtimestamp(p1 / US, zone).date() + dt.timedelta(days=1)
     starts, ends = [], []
     day = first
     while day <= last:
         if day.weekday() < 5:
-            s = _us(dt.datetime.combine(day, dt.time(8), BERLIN))
-            e = _us(dt.datetime.combine(day, dt.time(18), BERLIN))
+            s = _us(dt.datetime.combine(day, dt.time(8), zone))
+            e = _us(dt.datetime.combine(day, dt.time(18), zone))
             s, e = max(s, p0), min(e, p1)
             if s < e:
                 starts.append(s)
@@ -259,10 +259,10 @@ def same(a: Result, b: Result) -> bool:
     )
 
 
-def credit_pct(good: I64, total: I64) -> I64:
+def credit_pct(good: I64, total: I64, bands: tuple[tuple[Fraction, int], ...] = BANDS) -> I64:
     """Return the credit in percent for exact uptimes ``good / total``, in integers."""
     pct = np.zeros(good.shape[0], dtype=np.int64)
-    for bound, share in BANDS:  # each band's bound is below the previous one's
+    for bound, share in bands:  # each band's bound is below the previous one's
         below = good * bound.denominator < total * bound.numerator
         pct[below] = share
     return pct
@@ -272,33 +272,53 @@ def credit_pct(good: I64, total: I64) -> I64:
 
 
 def reference(data: Data) -> Result:
-    """Compute W1 with one sort of packed (service, minute, boundary kind) keys.
+    """Compute W1 with one sort of packed (service, minute, boundary kind) keys."""
+    good, total = kernel(data, data.business, business_windows(), (P0, P1))
+    return _integer_result(data, good, total, credit_pct(good, total))
 
-    Every span in W1 is whole minutes once bucketed (the period starts on a
-    whole hour, maintenance and service hours are whole hours), so times are
-    minute offsets from the period start. Boundary kinds: 0/1 outage
-    start/end, 2/3 excluded-maintenance start/end, 4/5 window start/end.
+
+def kernel(
+    data: Data,
+    office: npt.NDArray[np.bool_],
+    windows: tuple[I64, I64],
+    period: tuple[int, int],
+    *,
+    services: npt.NDArray[np.bool_] | None = None,
+) -> tuple[I64, I64]:
+    """Return each service's exact uptime as ``good / total`` microseconds over ``[p0, p1)``.
+
+    One sort of packed (service, minute, boundary kind) keys. Every span is
+    whole minutes once bucketed (the period starts on a whole hour, maintenance
+    and service hours are whole hours), so times are minute offsets from the
+    period start. Boundary kinds: 0/1 outage start/end, 2/3 excluded-maintenance
+    start/end, 4/5 window start/end. ``office`` marks the services measured in
+    the ``windows`` (starts, ends) only, the others all day; ``services``, when
+    given, marks the services to measure (the others get 0 / 0).
     """
     n = data.n_services
-    m_total = (P1 - P0) // MINUTE
+    p0, p1 = period
+    ws, we = windows
+    m_total = (p1 - p0) // MINUTE
     svc = data.service.astype(np.int64)
     start, end = data.start, data.end
-    overlaps = (end > P0) & (start < P1)
+    overlaps = (end > p0) & (start < p1)
+    if services is not None:
+        overlaps &= services[svc]
 
     out = ~data.maintenance & overlaps & (end - start >= MIN_OUTAGE)
     o_svc = svc[out]
-    o_s = np.clip((start[out] - P0) // MINUTE, 0, m_total)  # floor to the bucket
-    o_e = np.clip(-((P0 - end[out]) // MINUTE), 0, m_total)  # ceiling to the bucket
+    o_s = np.clip((start[out] - p0) // MINUTE, 0, m_total)  # floor to the bucket
+    o_e = np.clip(-((p0 - end[out]) // MINUTE), 0, m_total)  # ceiling to the bucket
 
     mnt = data.maintenance & overlaps & (start - data.announced >= NOTICE)
     m_svc = svc[mnt]
-    m_s = np.clip((start[mnt] - P0) // MINUTE, 0, m_total)
-    m_e = np.clip((end[mnt] - P0) // MINUTE, 0, m_total)
+    m_s = np.clip((start[mnt] - p0) // MINUTE, 0, m_total)
+    m_e = np.clip((end[mnt] - p0) // MINUTE, 0, m_total)
 
-    ws, we = business_windows()
-    ws_m, we_m = (ws - P0) // MINUTE, (we - P0) // MINUTE
-    biz = np.flatnonzero(data.business)
-    all_day = np.flatnonzero(~data.business)
+    ws_m, we_m = (ws - p0) // MINUTE, (we - p0) // MINUTE
+    chosen = np.ones(n, dtype=bool) if services is None else services
+    biz = np.flatnonzero(office & chosen)
+    all_day = np.flatnonzero(~office & chosen)
     w_svc = np.concatenate((all_day, np.repeat(biz, ws_m.shape[0])))
     w_s = np.concatenate((np.zeros(all_day.shape[0], np.int64), np.tile(ws_m, biz.shape[0])))
     w_e = np.concatenate((np.full(all_day.shape[0], m_total), np.tile(we_m, biz.shape[0])))
@@ -331,8 +351,7 @@ def reference(data: Data) -> Result:
     down = np.bincount(s[:-1], weights=seg * down_seg, minlength=n)
     total = np.rint(eligible).astype(np.int64) * MINUTE
     good = total - np.rint(down).astype(np.int64) * MINUTE
-    pct = credit_pct(good, total)
-    return _integer_result(data, good, total, pct)
+    return good, total
 
 
 def _integer_result(data: Data, good: I64, total: I64, pct: I64) -> Result:

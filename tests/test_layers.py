@@ -22,6 +22,8 @@ BASE = frozenset({"exceptions", "_node", "_registry", "_ratio", "_money", "_vali
 ALLOWED: dict[str, frozenset[str]] = {
     "_time": frozenset({"_time"}),
     "_events": frozenset({"_time", "_events"}),
+    # the readers of every format fill the tables of the events layer, and nothing above it
+    "_io": frozenset({"_time", "_events", "_io"}),
     "_dsl": frozenset({"_time", "_dsl"}),
     "_results": frozenset({"_time", "_events", "_dsl", "_results"}),
     "_engine": frozenset({"_time", "_events", "_dsl", "_results", "_engine"}),

@@ -84,6 +84,7 @@ if TYPE_CHECKING:
 
     # --- events: claims and billing data ----------------------------------------------------------
     from slakit._events._claims import Claim as Claim, ClaimTable as ClaimTable
+    from slakit._events._customers import CustomerTable as CustomerTable
     from slakit._events._billing import (
         Charge as Charge,
         ChargeTable as ChargeTable,
@@ -242,6 +243,7 @@ if TYPE_CHECKING:
         compare as compare,
         evaluate_versions as evaluate_versions,
     )
+    from slakit._engine._portfolio import Portfolio as Portfolio
     from slakit._engine._rollup import (
         PassBack as PassBack,
         PassBackRow as PassBackRow,
@@ -251,6 +253,7 @@ if TYPE_CHECKING:
 
     # --- results: reports, values, evidence, schedules --------------------------------------------
     from slakit._results._report import Report as Report, ServiceReport as ServiceReport
+    from slakit._results._portfolio import PortfolioResult as PortfolioResult
     from slakit._results._values import (
         Compensation as Compensation,
         CreditLine as CreditLine,
@@ -341,6 +344,7 @@ _EXPORTS: dict[str, str] = {
     "ChargeTable": "slakit._events._billing",
     "Claim": "slakit._events._claims",
     "ClaimTable": "slakit._events._claims",
+    "CustomerTable": "slakit._events._customers",
     "UnitPrice": "slakit._events._billing",
     # money (serves every layer)
     "Money": "slakit._money",
@@ -460,6 +464,7 @@ _EXPORTS: dict[str, str] = {
     "PassBack": "slakit._engine._rollup",
     "PassBackRow": "slakit._engine._rollup",
     "Plan": "slakit._engine._plan",
+    "Portfolio": "slakit._engine._portfolio",
     "Statement": "slakit._engine._statement",
     "VersionedReport": "slakit._engine._compare",
     "compare": "slakit._engine._compare",
@@ -477,6 +482,7 @@ _EXPORTS: dict[str, str] = {
     "MeasureEvidence": "slakit._results._evidence",
     "ObjectiveResult": "slakit._results._values",
     "OlaMiss": "slakit._results._rollup",
+    "PortfolioResult": "slakit._results._portfolio",
     "Reconciliation": "slakit._results._evidence",
     "Report": "slakit._results._report",
     "RequestEvidence": "slakit._results._requests",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from slakit._cli_run import RunError, add_run_parser, run
 from slakit._demo import AGREEMENT_SOURCE, EVENTS_JSONL
 from slakit._dsl._agreement import Agreement
 from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
@@ -104,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
     co.add_argument("--json", action="store_true", help="print the comparison as JSON")
     _add_strict_option(co)
+    add_run_parser(sub)
     return parser
 
 
@@ -354,6 +356,8 @@ def main(
             return _render(args, out)
         if args.command == "compare":
             return _compare(args, out, err)
+        if args.command == "run":
+            return run(args, out, err)
         return _evaluate(args, out, err)
     except StrictInputError as exc:
         for problem in exc.problems[:WARNINGS_SHOWN]:
@@ -377,7 +381,7 @@ def main(
             err.write(f"... and {exc.omitted:,} more\n")
         err.write(f"slakit: error: {exc.count:,} problem(s) in the agreement\n")
         return EXIT_USAGE
-    except (_UsageError, SlakitError) as exc:
+    except (_UsageError, RunError, SlakitError) as exc:
         err.write(f"slakit: error: {exc}\n")
         return EXIT_USAGE
 

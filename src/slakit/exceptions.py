@@ -10,6 +10,7 @@ that already catches ``ValueError`` keeps working::
     │   └── UnknownZoneError(DefinitionError)         a zone name that IANA does not know
     ├── CurrencyMismatchError(SlakitError, ValueError) two currencies were combined
     ├── EventDataError(SlakitError, ValueError)       one or more input records are invalid
+    │   └── InputFormatError(EventDataError)          a file is not in the format it is read as
     ├── AgreementDataError(SlakitError, ValueError)   agreement data (JSON, YAML, TOML) is invalid
     ├── StrictInputError(SlakitError, ValueError)     strict mode: some input was not counted
     ├── PeriodError(SlakitError, ValueError)          a period label that cannot be parsed
@@ -31,6 +32,7 @@ __all__ = [
     "DefinitionError",
     "EvaluationError",
     "EventDataError",
+    "InputFormatError",
     "NaiveDatetimeError",
     "PeriodError",
     "Problem",
@@ -117,6 +119,27 @@ class EventDataError(SlakitError, ValueError):
         count, listed = _keep(self, problems, omitted, thousands="")
         head = "1 invalid record" if count == 1 else f"{count} invalid records"
         super().__init__(f"{head}:\n{listed}")
+
+
+class InputFormatError(EventDataError):
+    """A file is not in the format it is read as (a Parquet file read as CSV, binary junk ...).
+
+    One problem names the file, the format expected and how to choose another
+    (``format=`` in [`slakit.io.read_table()`][slakit.io.read_table], ``--format`` on the
+    command line), or the extra to install for it.
+
+    Attributes:
+        source: the file, as given.
+        format: the format it was read as (``"csv"``, ``"jsonl"``, ``"parquet"``, ``"arrow"``).
+    """
+
+    source: str
+    format: str
+
+    def __init__(self, source: str, format: str, message: str) -> None:
+        super().__init__([Problem(source, "", message)])
+        self.source = source
+        self.format = format
 
 
 class StrictInputError(SlakitError, ValueError):

@@ -1,7 +1,36 @@
-"""Reading events, requests and tickets from JSON Lines files, and the tables they fill.
+"""Reading inputs from files and data frames: every kind of input from every format.
 
-A table can also be built from columns (numpy arrays, or the columns of a data frame
-converted with ``to_numpy()``) with ``EventTable.from_columns`` and its peers.
+Where rows come from (a *format*) is kept apart from what a row means (a
+*kind*). [`read_columns()`][slakit.io.read_columns] reads a source in any format
+into [`Columns`][slakit.io.Columns]; [`read_table()`][slakit.io.read_table] then
+builds the table of a kind from them, validated as the tables' ``from_columns``
+validate (every problem at once, each named ``file:line: field: problem``).
+
+| format | files | read by |
+| --- | --- | --- |
+| ``"csv"`` | ``.csv`` | the standard library; ``pyarrow.csv`` when installed (same result) |
+| ``"jsonl"`` | ``.jsonl``, ``.ndjson`` | the standard library ``json``, line by line |
+| ``"parquet"`` | ``.parquet``, ``.pq`` | pyarrow (the extra ``slakit[arrow]``) |
+| ``"arrow"`` | ``.arrow``, ``.feather``, ``.ipc`` | pyarrow (the extra ``slakit[arrow]``) |
+| (in memory) | pandas, polars ``DataFrame``, ``pyarrow.Table`` | the frame's own columns |
+
+Kinds: ``"events"`` (a ``kind`` or ``type`` column says outage, maintenance or
+deployment), ``"outages"``, ``"maintenance"``, ``"deployments"`` (every row of
+one kind), ``"requests"``, ``"tickets"``, ``"claims"``, ``"charges"`` and
+``"customers"`` (a portfolio's customers table).
+
+Monitoring exports become outages by the documented rules of
+[`from_prometheus()`][slakit.io.from_prometheus] (``up`` or ``probe_success``
+range queries), [`from_uptime_csv()`][slakit.io.from_uptime_csv] (an uptime
+monitor's checks) and [`from_statuspage()`][slakit.io.from_statuspage]
+(a status page's incidents).
+
+A new format is one new module in ``slakit._io`` (a function from a path to
+``Columns``) and one entry in ``_READERS`` below: every kind reads it at once.
+A new kind is one entry in ``slakit._io._schemas.KINDS``: every format gives it.
+
+The JSON Lines readers of each kind (``read_jsonl``, ``read_requests_jsonl``,
+``read_tickets_jsonl`` and their ``parse_*`` twins) stay, for lines in memory.
 
 Examples:
     >>> import slakit.io
@@ -13,19 +42,264 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final, Literal, overload
+
+from slakit._events._billing import ChargeTable
+from slakit._events._claims import ClaimTable
+from slakit._events._customers import CustomerTable
 from slakit._events._jsonl import parse_jsonl, read_jsonl
+from slakit._events._monitoring import from_prometheus, from_statuspage, from_uptime_csv
 from slakit._events._requests import RequestTable, parse_requests_jsonl, read_requests_jsonl
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable, parse_tickets_jsonl, read_tickets_jsonl
+from slakit._io._csv import read_csv
+from slakit._io._frames import frame_columns, is_frame
+from slakit._io._jsonl import read_jsonl as _read_jsonl_columns
+from slakit._io._parquet import read_arrow, read_parquet
+from slakit._io._schemas import EPOCH_UNITS, KINDS, build
+from slakit._io._sources import EXTENSIONS, FORMATS, Columns, renamed
 
 __all__ = [
+    "EPOCH_UNITS",
+    "FORMATS",
+    "KINDS",
+    "ChargeTable",
+    "ClaimTable",
+    "Columns",
+    "CustomerTable",
     "EventTable",
     "RequestTable",
     "TicketTable",
+    "format_of",
+    "from_prometheus",
+    "from_statuspage",
+    "from_uptime_csv",
     "parse_jsonl",
     "parse_requests_jsonl",
     "parse_tickets_jsonl",
+    "read_columns",
     "read_jsonl",
     "read_requests_jsonl",
+    "read_table",
     "read_tickets_jsonl",
 ]
+
+#: The reader of each format: a path and its name in messages, to columns.
+_READERS: Final[dict[str, Callable[..., Columns]]] = {
+    "csv": read_csv,
+    "jsonl": _read_jsonl_columns,
+    "parquet": read_parquet,
+    "arrow": read_arrow,
+}
+
+#: Any table ``read_table`` returns.
+Table = EventTable | RequestTable | TicketTable | ClaimTable | ChargeTable | CustomerTable
+
+
+def format_of(path: str | Path) -> str:
+    """Return the format a file's extension names (``"csv"``, ``"jsonl"``, ...).
+
+    Raises:
+        ValueError: the extension names no format; give ``format=`` then.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    known = ", ".join(sorted(EXTENSIONS))
+    raise ValueError(
+        f"cannot tell the format of {str(path)!r} from its extension {suffix or '(none)'!r} "
+        f"(known: {known}); give format= (--format) as one of {', '.join(FORMATS)}"
+    )
+
+
+def read_columns(
+    source: str | Path | Any,
+    *,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Columns:
+    """Read a file or a data frame into named columns, each row named for errors.
+
+    Args:
+        source: a path (``str`` or ``Path``), or a pandas or polars ``DataFrame``
+            or a ``pyarrow.Table`` in memory.
+        format: ``"csv"``, ``"jsonl"``, ``"parquet"`` or ``"arrow"``; ``None``
+            tells it from the extension (``.csv``; ``.jsonl``, ``.ndjson``;
+            ``.parquet``, ``.pq``; ``.arrow``, ``.feather``, ``.ipc``). A data
+            frame needs none.
+        columns: renames, as ``{name the kind reads: name in the source}``:
+            ``{"start": "started_at"}`` reads the column ``started_at`` as
+            ``start``.
+
+    Returns:
+        The columns, and ``where``: ``outages.csv:3`` (line 3 of the file,
+        the header being line 1), ``outages.parquet:row 17`` (counted from 0),
+        or ``None`` for a data frame (the tables say ``row 17``).
+
+    Raises:
+        InputFormatError: the file is not in the format it is read as, or
+            pyarrow is needed and missing (the message names the extra).
+        EventDataError: lines that cannot be read (``file:line: problem``), or
+            a column ``columns=`` names that the source does not have.
+        ValueError: the format is unknown or cannot be told from the extension.
+        FileNotFoundError: the file does not exist.
+    """
+    if is_frame(source):
+        read = frame_columns(source)
+    else:
+        if not isinstance(source, str | Path):
+            raise TypeError(
+                f"source must be a path or a pandas, polars or pyarrow table; got "
+                f"{type(source).__name__}"
+            )
+        path = Path(source)
+        chosen = format_of(path) if format is None else format
+        if chosen not in _READERS:
+            raise ValueError(f"format={chosen!r} is not one of {', '.join(FORMATS)}")
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {str(source)!r}")
+        read = _READERS[chosen](path, source=str(source))
+    return renamed(read, columns)
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["events", "outages", "maintenance", "deployments"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> EventTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["requests"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> RequestTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["tickets"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> TicketTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["claims"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> ClaimTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["charges"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> ChargeTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: Literal["customers"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> CustomerTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
+    kind: str,
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> Table: ...
+
+
+def read_table(
+    source: str | Path | Any,
+    kind: str,
+    *,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    epoch_unit: str | None = None,
+    services: Sequence[str] | None = None,
+) -> Table:
+    """Read a file or a data frame into the table of one kind of input.
+
+    Args:
+        source: a path or a data frame, as for [`read_columns()`][slakit.io.read_columns].
+        kind: ``"events"`` (a ``kind`` or ``type`` column: outage, maintenance,
+            deployment), ``"outages"``, ``"maintenance"``, ``"deployments"``
+            (every row of that kind; no kind column), ``"requests"``,
+            ``"tickets"``, ``"claims"``, ``"charges"`` or ``"customers"``.
+        format: the file's format, as for ``read_columns()``.
+        columns: renames, as for ``read_columns()``.
+        epoch_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: integer time
+            columns (and CSV text of digits) are epochs in that unit. Without it
+            integers are microseconds since the epoch.
+        services: the name of each integer code of a ``service`` column
+            (events and requests), as ``from_columns`` reads them.
+
+    Returns:
+        An [`EventTable`][slakit.EventTable], [`RequestTable`][slakit.RequestTable],
+        [`TicketTable`][slakit.TicketTable], [`ClaimTable`][slakit.ClaimTable],
+        [`ChargeTable`][slakit.ChargeTable] or [`CustomerTable`][slakit.CustomerTable].
+
+    Raises:
+        EventDataError: every invalid row, as ``file:line: field: problem`` (the
+            first 1,000; ``omitted`` counts the rest), or a missing or unknown
+            column. ``InputFormatError`` (a subclass) for a file of another format.
+        ValueError: the kind, format or epoch unit is unknown.
+
+    Examples:
+        >>> import pandas as pd
+        >>> import slakit.io
+        >>> frame = pd.DataFrame({
+        ...     "host": ["db-1", "db-2"],
+        ...     "down_at": pd.to_datetime(["2026-10-01T00:00Z", "2026-10-02T00:00Z"], utc=True),
+        ...     "up_at": pd.to_datetime(["2026-10-01T00:10Z", "2026-10-02T00:01Z"], utc=True),
+        ... })
+        >>> table = slakit.io.read_table(
+        ...     frame, "outages", columns={"service": "host", "start": "down_at", "end": "up_at"}
+        ... )
+        >>> table.services, table.counts()["outage"]
+        (('db-1', 'db-2'), 2)
+    """
+    if kind not in KINDS:
+        build(kind, Columns(data={}, where=None, source=""))  # raises, naming the kinds
+    read = read_columns(source, format=format, columns=columns)
+    table: Table = build(kind, read, epoch_unit=epoch_unit, services=services)
+    return table

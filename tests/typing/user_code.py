@@ -124,3 +124,12 @@ fleet = sla.Agreement(
 )
 fleet_fees: list[sla.Money] = fleet.fees_of(fleet.services)
 exact_fleet_fees: tuple[Fraction, ...] = fleet.exact_fees()
+
+# Inputs from files and data frames: the kind names the table's type.
+csv_outages: sla.EventTable = slakit.io.read_table(
+    "outages.csv", "outages", columns={"start": "started_at"}, epoch_unit="s"
+)
+parquet_requests: sla.RequestTable = slakit.io.read_table("requests.parquet", "requests")
+claims_table: sla.ClaimTable = slakit.io.read_table("claims.csv", "claims")
+charges_columns: slakit.io.Columns = slakit.io.read_columns("charges.csv", format="csv")
+first_row: str | None = None if charges_columns.where is None else charges_columns.where[0]

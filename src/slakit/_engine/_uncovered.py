@@ -243,14 +243,14 @@ def _table_groups(
     codes, names = column
     counts = np.bincount(codes, minlength=len(names))
     present = counts > 0
-    name_array = np.asarray(names, dtype=object)
     category = np.full(len(names), -1, dtype=np.int64)  # index into CATEGORIES, -1: counted
     if not readers_of:
         category[present] = CATEGORIES.index(UNREAD)
     else:
         covered = frozenset().union(*(r.names for r in readers_of))
-        in_known = np.isin(name_array, np.asarray(sorted(known), dtype=object))
-        in_covered = np.isin(name_array, np.asarray(sorted(covered), dtype=object))
+        text = np.asarray(names, dtype=str)  # strings compare in C; objects one by one
+        in_known = np.isin(text, np.asarray(sorted(known), dtype=str))
+        in_covered = np.isin(text, np.asarray(sorted(covered), dtype=str))
         category[present & ~in_known] = CATEGORIES.index(UNCOVERED)
         category[present & in_known & ~in_covered] = CATEGORIES.index(UNREAD)
     flagged = np.flatnonzero(category >= 0)

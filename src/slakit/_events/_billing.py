@@ -7,7 +7,7 @@ and [`UnitPrice`][slakit.UnitPrice] records, or as a [`ChargeTable`][slakit.Char
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -16,10 +16,19 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._columns import (
+    MAX_PROBLEMS,
+    Problems,
+    check_where,
+    echo,
+    names,
+    read_columns,
+    row_names,
+)
 from slakit._events._records import records_of
 from slakit._money import Money
 from slakit._node import DSLRepr, node, shown
-from slakit.exceptions import CurrencyMismatchError, DefinitionError
+from slakit.exceptions import CurrencyMismatchError, DefinitionError, Problem
 
 __all__ = ["Charge", "ChargeTable", "UnitPrice"]
 
@@ -132,6 +141,105 @@ class ChargeTable:
     def from_records(cls, records: Iterable[Charge | UnitPrice]) -> ChargeTable:
         """Build a table from ``Charge`` and ``UnitPrice`` records."""
         return cls(list(records))
+
+    @classmethod
+    def from_columns(
+        cls, columns: Mapping[str, Any], *, where: Sequence[str] | None = None
+    ) -> ChargeTable:
+        """Build a table of charges and unit prices from columns, every row checked at once.
+
+        ``columns`` maps ``service``, ``amount`` (exact: decimal text such as
+        ``"1250.40"``, ``Decimal`` values or integers; floats are refused, they
+        cannot hold cents exactly), ``currency`` (an ISO code) and optionally
+        ``period``, ``kind`` and ``unit`` to equal-length columns. A row with a
+        ``unit`` is a [`UnitPrice`][slakit.UnitPrice] of that unit (its ``period`` optional,
+        no ``kind``); any other row is a [`Charge`][slakit.Charge], which needs a
+        ``period`` and a ``kind``. A pandas or polars data frame works as it is;
+        ``where`` names each row in errors (``charges.csv:3``).
+
+        Raises:
+            EventDataError: listing every invalid row by row and field.
+            CurrencyMismatchError: the rows are in more than one currency.
+        """
+        got = read_columns(
+            columns,
+            required=("service", "amount", "currency"),
+            optional=("period", "kind", "unit"),
+            what="charge",
+        )
+        n = len(got["service"])
+        check_where(where, n)
+        where_of = row_names(where)
+        problems = Problems()
+        text: dict[str, Any] = {
+            name: names(
+                got.get(name),
+                n,
+                where_of=where_of,
+                problems=problems,
+                what=name,
+                default=None if name in ("service", "currency") else "",
+                blank=f"must be a non-empty {name}" if name == "service" else None,
+            )
+            for name in ("service", "currency", "period", "kind", "unit")
+        }
+        if problems or any(v is None for v in text.values()):
+            raise problems.error()
+        unit = np.strings.strip(text["unit"])
+        priced = unit != ""
+        for name in ("period", "kind"):
+            blank = np.strings.strip(text[name]) == ""
+            problems.extend(
+                Problem(
+                    where_of(i), name, f"missing; a charge (a row without a unit) needs a {name}"
+                )
+                for i in problems.rows(blank & ~priced)
+            )
+        problems.extend(
+            Problem(
+                where_of(i), "kind", "a unit price (a row with a unit) has no kind; leave it out"
+            )
+            for i in problems.rows(priced & (np.strings.strip(text["kind"]) != ""))
+        )
+        currencies, currency_of = np.unique(text["currency"], return_inverse=True)
+        unknown = np.zeros(len(currencies), dtype=bool)
+        for k, code in enumerate(currencies.tolist()):
+            try:
+                Money(0, code)  # each currency checked once, not once per row
+            except DefinitionError as exc:
+                unknown[k] = True
+                problems.extend(
+                    Problem(where_of(i), "currency", str(exc))
+                    for i in problems.rows(currency_of.reshape(-1) == k)
+                )
+        bad_currency = unknown[currency_of.reshape(-1)].tolist() if n else []
+        records: list[Charge | UnitPrice] = []
+        amounts = got["amount"].values.tolist()
+        for i in range(n):
+            if bad_currency[i]:
+                continue
+            cell = amounts[i]
+            cell = cell.item() if isinstance(cell, np.generic) else cell
+            try:
+                money = Money(cell.strip() if isinstance(cell, str) else cell, text["currency"][i])
+            except DefinitionError as exc:
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(Problem(where_of(i), "amount", str(exc) or echo(cell)))
+                else:
+                    problems.omitted += 1
+                continue
+            if priced[i]:
+                period = str(text["period"][i]).strip() or None
+                records.append(UnitPrice(str(text["service"][i]), str(unit[i]), money, period))
+            elif not problems:
+                records.append(
+                    Charge(
+                        str(text["service"][i]), str(text["period"][i]), str(text["kind"][i]), money
+                    )
+                )
+        if problems or problems.omitted:
+            raise problems.error()
+        return cls(records)
 
     def __len__(self) -> int:
         return len(self.records)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._events._columns import (
+    NO_TIME,
+    Problems,
+    check_where,
+    instants,
+    names,
+    read_columns,
+    row_names,
+)
 from slakit._events._records import records_of
 from slakit._node import DSLRepr
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
@@ -75,6 +85,75 @@ class ClaimTable:
     ) -> ClaimTable:
         """Build a table from [`Claim`][slakit.Claim] records."""
         return cls(list(records), as_of=as_of)
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Any],
+        *,
+        as_of: InstantLike | None = None,
+        where: Sequence[str] | None = None,
+    ) -> ClaimTable:
+        """Build a table from columns, every row checked at once.
+
+        ``columns`` maps ``service``, ``period`` (a period label such as
+        ``"2026-10"``), ``filed`` (an instant, in any form
+        [`EventTable.from_columns()`][slakit.EventTable.from_columns] reads) and
+        optionally ``ticket`` (ids, strings or integers; missing for none) to
+        equal-length columns; a pandas or polars data frame works as it is.
+        ``where`` names each row in errors (``claims.csv:3``).
+
+        Raises:
+            EventDataError: listing every invalid row by row and field.
+        """
+        got = read_columns(
+            columns, required=("service", "period", "filed"), optional=("ticket",), what="claim"
+        )
+        n = len(got["filed"])
+        check_where(where, n)
+        where_of = row_names(where)
+        problems = Problems()
+        text = {
+            name: names(
+                got[name],
+                n,
+                where_of=where_of,
+                problems=problems,
+                what=name,
+                blank=f"must be a non-empty {name}",
+            )
+            for name in ("service", "period")
+        }
+        filed = instants(
+            got["filed"],
+            n,
+            where_of=where_of,
+            problems=problems,
+            required=True,
+            needed="every claim was filed at an instant",
+        )
+        ticket = names(
+            got.get("ticket"),
+            n,
+            where_of=where_of,
+            problems=problems,
+            default="",
+            integers=True,
+            what="ticket id",
+        )
+        if problems or problems.omitted or filed is None or ticket is None:
+            raise problems.error()
+        service, period = text["service"], text["period"]
+        assert service is not None
+        assert period is not None
+        claims = [
+            Claim(s, p, from_us(f), ticket=t or None)
+            for s, p, f, t in zip(
+                service.tolist(), period.tolist(), filed.tolist(), ticket.tolist(), strict=True
+            )
+            if f != NO_TIME
+        ]
+        return cls(claims, as_of=as_of)
 
     def __len__(self) -> int:
         return len(self.records)

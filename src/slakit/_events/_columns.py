@@ -12,11 +12,12 @@ first ``MAX_PROBLEMS`` and counts the rest, so a million bad rows make a small e
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, overload
 
 import attrs
 import numpy as np
@@ -31,15 +32,20 @@ __all__ = [
     "NO_TIME",
     "Column",
     "Problems",
+    "RowNames",
     "categorical",
     "coded_names",
+    "column_of",
+    "distinct_names",
     "echo",
     "instants",
     "is_blank",
     "is_missing",
+    "kept_where",
     "names",
     "read_columns",
     "row_key",
+    "services_column",
 ]
 
 #: How many problems one error keeps; the rest are counted (``EventDataError.omitted``).
@@ -51,6 +57,7 @@ NO_TIME: Final = int(np.iinfo(np.int64).min)
 _RANGE_TEXT: Final = "1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z"
 
 I64 = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
 WhereOf = Callable[[int], str]
 
 
@@ -63,8 +70,9 @@ def echo(value: object) -> str:
 
 
 def row_key(where: str) -> tuple[str, int]:
-    """Return a sort key for a record's location: ``file:12`` and ``row 12`` sort by number."""
+    """Return a sort key for a location: ``file:12``, ``row 12``, ``file:row 12`` by number."""
     head, _, tail = where.rpartition(":" if ":" in where else " ")
+    tail = tail.removeprefix("row ") if head else tail
     return (head, int(tail)) if tail.isdigit() else (where, 0)
 
 
@@ -173,11 +181,19 @@ def _from_polars(raw: Any) -> Column:
     return Column("", np.asarray(raw.to_numpy()), missing, naive)
 
 
+def _zone_of(dtype: Any) -> object:
+    """Return the time zone of a pandas datetime dtype (numpy-backed or Arrow-backed), or None."""
+    zone = getattr(dtype, "tz", None)
+    if zone is None:  # pd.ArrowDtype(pa.timestamp("us", tz="UTC")) names it on its Arrow type
+        zone = getattr(getattr(dtype, "pyarrow_dtype", None), "tz", None)
+    return zone
+
+
 def _from_pandas(raw: Any) -> Column:
     dtype = raw.dtype
     naive = False
     if getattr(dtype, "kind", "") == "M":
-        if getattr(dtype, "tz", None) is not None:
+        if _zone_of(dtype) is not None:
             raw = (
                 raw.dt.tz_convert("UTC").dt.tz_localize(None)
                 if hasattr(raw, "dt")
@@ -195,6 +211,34 @@ def _from_pandas(raw: Any) -> Column:
         fill = False if np.dtype(numpy_dtype).kind == "b" else 0
         return Column("", raw.to_numpy(dtype=numpy_dtype, na_value=fill), missing, naive)
     return Column("", np.asarray(raw.to_numpy()), missing, naive)
+
+
+def _from_arrow(raw: Any) -> Column:
+    """Return a pyarrow ``Array`` or ``ChunkedArray`` as a column: nulls marked, zones checked.
+
+    Timestamps with a zone become UTC ``datetime64`` values of their unit; without
+    one (or dates) they are marked naive; strings become a numpy string array
+    (nulls as ``""``, marked missing); dictionary arrays are decoded (``categorical()``
+    reads their codes where codes are wanted).
+    """
+    pa: Any = importlib.import_module("pyarrow")
+    pc: Any = importlib.import_module("pyarrow.compute")
+
+    array = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    kind = array.type
+    missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    has_missing = bool(missing.any())
+    naive = (pa.types.is_timestamp(kind) and kind.tz is None) or pa.types.is_date(kind)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        text = pc.fill_null(array, "") if has_missing else array
+        values = np.asarray(text.to_numpy(zero_copy_only=False).astype(str))
+        return Column("", values, missing if has_missing else None)
+    if has_missing and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
+        array = pc.fill_null(array, pa.scalar(False if pa.types.is_boolean(kind) else 0, kind))
+    values = np.asarray(array.to_numpy(zero_copy_only=False))
+    return Column("", values, missing if has_missing else None, naive)
 
 
 _SIMPLE: Final = frozenset({int, float, bool, str, np.int64, np.int32, np.str_, np.datetime64})
@@ -221,6 +265,8 @@ def _array(raw: Any, name: str, what: str) -> Column | Problem:
             column = _from_polars(raw)
         elif _module(raw) == "pandas" and hasattr(raw, "isna"):
             column = _from_pandas(raw)
+        elif _module(raw) == "pyarrow" and hasattr(raw, "is_null"):
+            column = _from_arrow(raw)
         elif isinstance(raw, np.ndarray):
             column = Column("", raw)
         elif hasattr(raw, "to_numpy"):
@@ -244,6 +290,18 @@ def _array(raw: Any, name: str, what: str) -> Column | Problem:
             f"got {type(raw).__name__}",
         )
     return attrs.evolve(column, name=name)
+
+
+def column_of(raw: object, name: str) -> Column:
+    """Return one column as a ``Column`` (see ``read_columns``).
+
+    Raises:
+        EventDataError: it cannot be read as a 1-D column.
+    """
+    read = _array(raw, name, "")
+    if isinstance(read, Problem):
+        raise EventDataError([read])
+    return read
 
 
 def column_names(columns: object) -> list[str]:
@@ -328,6 +386,39 @@ def read_columns(
     if problems:
         raise EventDataError(problems)
     return out
+
+
+class RowNames(Sequence[str]):
+    """Names of rows computed when asked: a table keeps one of these, not a string per row.
+
+    A subclass says how many rows there are (``__len__``) and how row ``i`` is
+    named (``name(i)``); indexing (negative too) and slicing (a list) follow.
+    """
+
+    __slots__ = ()
+
+    def name(self, i: int) -> str:  # pragma: no cover - each subclass names its rows
+        """Return the name of row ``i`` (``0 <= i < len(self)``)."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        n = len(self)
+        if isinstance(index, slice):
+            return [self.name(i) for i in range(*index.indices(n))]
+        i = int(index)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"row {index} of {n:,}")
+        return self.name(i)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(map(repr, self[:2]))
+        return f"<{type(self).__name__} {len(self):,} rows: {shown}{', ...' * (len(self) > 2)}>"
 
 
 def check_where(where: Sequence[str] | None, n: int) -> None:
@@ -445,8 +536,10 @@ def categorical(raw: object) -> tuple[I64, npt.NDArray[np.bool_], list[object]] 
     index a process-wide string cache, so they are renumbered by the categories
     present (one integer sort of the distinct codes).
     """
-    dtype = type(getattr(raw, "dtype", None)).__name__
     module = _module(raw)
+    if module == "pyarrow" and hasattr(raw, "is_null"):
+        return _arrow_categorical(raw)
+    dtype = type(getattr(raw, "dtype", None)).__name__
     pandas = module == "pandas" and dtype == "CategoricalDtype"
     polars = module == "polars" and dtype in {"Categorical", "Enum"} and hasattr(raw, "to_physical")
     if not (pandas or polars):
@@ -467,6 +560,18 @@ def categorical(raw: object) -> tuple[I64, npt.NDArray[np.bool_], list[object]] 
     codes = np.searchsorted(ids[order], physical)
     codes[missing] = 0
     return codes, missing, [labels[i] for i in order.tolist()]
+
+
+def _arrow_categorical(raw: Any) -> tuple[I64, npt.NDArray[np.bool_], list[object]] | None:
+    """Return a pyarrow dictionary array as ``(codes, missing, categories)``; None for others."""
+    pa: Any = importlib.import_module("pyarrow")
+
+    if not pa.types.is_dictionary(raw.type):
+        return None
+    array = raw.unify_dictionaries().combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes, missing, list(array.dictionary.to_pylist())
 
 
 def coded_names(
@@ -599,6 +704,89 @@ def coded_names(
     position = np.zeros(max(m, 1), dtype=np.int32)
     position[used[order]] = np.arange(len(order), dtype=np.int32)
     return [text[k] for k in order], position[safe]
+
+
+def distinct_names(
+    text: npt.NDArray[np.str_], *, field: str, where_of: WhereOf, problems: Problems
+) -> tuple[list[str], npt.NDArray[np.int32]]:
+    """Return the sorted distinct names of a column of names, and each row's code into them.
+
+    A blank name is a problem of each row that has it (checked once per name,
+    not once per row), unless the row's ``field`` was reported already (missing,
+    or not text).
+    """
+    uniq, codes = np.unique(text, return_inverse=True)
+    codes = codes.reshape(-1)
+    empty = np.flatnonzero(is_blank(uniq))
+    if empty.size:
+        told = {p.where for p in problems if p.field == field}
+        problems.extend(
+            Problem(where_of(i), field, f"must be a non-empty {field} name")
+            for i in problems.rows(np.isin(codes, empty))
+            if where_of(i) not in told
+        )
+    return [str(s) for s in uniq.tolist()], codes.astype(np.int32)
+
+
+def services_column(
+    raw: object,
+    column: Column,
+    services: Sequence[str] | None,
+    *,
+    where_of: WhereOf,
+    problems: Problems,
+) -> tuple[list[str], npt.NDArray[np.int32]] | None:
+    """Return a ``service`` column as sorted service names and each row's code into them.
+
+    The column holds names (strings), or integer codes with the names they stand
+    for: integers with ``services`` (the name of each code), or a categorical
+    column (pandas, polars, a pyarrow dictionary), which carries its own names.
+    Either way the result equals what the names give. ``None`` follows a column
+    problem.
+    """
+    codes_of = categorical(raw)
+    if codes_of is not None and services is not None:
+        problems.append(
+            Problem(
+                "columns",
+                "service",
+                "is a categorical column, which names its own categories; leave services "
+                "out (services=[...] names integer codes)",
+            )
+        )
+        return None
+    if codes_of is not None or services is not None:
+        return coded_names(
+            column, services, categories=codes_of, where_of=where_of, problems=problems
+        )
+    if column.values.dtype.kind in "iu":
+        problems.append(
+            Problem(
+                "columns",
+                "service",
+                f"holds {column.values.dtype} values; give services as strings, "
+                "or integer codes with services=[...], the name of each code",
+            )
+        )
+        return None
+    text = names(column, len(column), where_of=where_of, problems=problems, what="service")
+    if text is None:
+        return None
+    return distinct_names(text, field="service", where_of=where_of, problems=problems)
+
+
+def kept_where(where: Sequence[str] | None) -> Sequence[str] | None:
+    """Return the ``where`` a table keeps: a list becomes a tuple; a lazy sequence stays lazy.
+
+    A reader names millions of rows with a small sequence that computes each
+    name when asked (``slakit.io.Columns.where``); turning it into a tuple
+    would cost a string per row.
+    """
+    if where is None or isinstance(where, tuple):
+        return where
+    if isinstance(where, list | np.ndarray) or not isinstance(where, Sequence):
+        return tuple(where)
+    return where
 
 
 def is_blank(text: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
@@ -799,6 +987,87 @@ def whole_numbers(
     return None
 
 
+_ZULU: Final = 20  # len("2026-10-01T00:00:00Z")
+_OFFSET: Final = 25  # len("2026-10-01T00:00:00+02:00")
+_MONTH_DAYS: Final = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _offsets(
+    char: Callable[[int], I64], sign: I64, zulu: npt.NDArray[np.bool_], length: I64, width: int
+) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """Return the UTC offset of each ``...Z`` or ``...+hh:mm`` text in seconds, and which are."""
+    n = int(sign.shape[0])
+    if width < _OFFSET:
+        return np.zeros(n, dtype=np.int64), zulu
+    form = (length == _OFFSET) & ((sign == ord("+")) | (sign == ord("-"))) & (char(22) == ord(":"))
+    parts = []
+    fine = np.ones(n, dtype=bool)
+    for first in (20, 23):
+        tens, ones = char(first) - 48, char(first + 1) - 48
+        fine &= (tens >= 0) & (tens <= 9) & (ones >= 0) & (ones <= 9)
+        parts.append(tens * 10 + ones)
+    hours, minutes = parts
+    ok = zulu | (form & fine & (hours <= 23) & (minutes <= 59))
+    offset = np.where(zulu, 0, np.where(sign == ord("-"), -1, 1) * (hours * 3600 + minutes * 60))
+    return offset, ok
+
+
+def iso_instants(values: npt.NDArray[np.str_]) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """Return the instants of a text column in the common ISO 8601 forms, and which cells were.
+
+    ``2026-10-01T00:00:00Z`` and ``2026-10-01T02:00:00+02:00`` (ASCII digits, a
+    valid date and time, an offset under 24 hours, inside the supported range)
+    are read with a few integer operations per column, no Python step per row;
+    each gives what ``to_us`` gives. Any other cell (fractions of a second, other
+    separators, errors, blanks) is left to ``to_us``, which names its problem.
+    """
+    n = int(values.shape[0])
+    us = np.zeros(n, dtype=np.int64)
+    width = values.dtype.itemsize // 4
+    if n == 0 or width < _ZULU:
+        return us, np.zeros(n, dtype=bool)
+    codes = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
+    length = np.asarray(np.strings.str_len(values), dtype=np.int64)
+
+    def char(k: int) -> npt.NDArray[np.int64]:
+        return codes[:, k].astype(np.int64)
+
+    ok = (length == _ZULU) | (length == _OFFSET)
+
+    def number(*positions: int) -> I64:
+        nonlocal ok
+        out = np.zeros(n, dtype=np.int64)
+        for k in positions:
+            digit = char(k) - 48
+            ok &= (digit >= 0) & (digit <= 9)
+            out = out * 10 + digit
+        return out
+
+    for k, separator in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")):
+        ok &= char(k) == ord(separator)
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
+    sign = char(19)
+    zulu = (length == _ZULU) & (sign == ord("Z"))
+    offset, offset_ok = _offsets(char, sign, zulu, length, width)
+    ok &= offset_ok
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days_in = _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
+    ok &= month_ok & (day >= 1) & (day <= days_in)
+    ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    y = year - (month <= 2)  # days since 1970-01-01, after H. Hinnant's days_from_civil
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    safe = np.where(ok, seconds, 0)
+    us = safe * 1_000_000
+    ok &= (us >= MIN_INSTANT_US) & (us <= MAX_INSTANT_US)
+    return np.where(ok, us, 0), ok
+
+
 def _parsed(
     cells: Sequence[Any],
     name: str,
@@ -815,6 +1084,31 @@ def _parsed(
             out[i] = to_us(cell, name=name)
         except DefinitionError as error:
             errors[i] = str(error)
+    return out
+
+
+def _text_instants(
+    column: Column, missing: Mask, invalid: Mask, *, where_of: WhereOf, problems: Problems
+) -> I64:
+    """Return a numpy text column as microseconds: common forms at once, the rest one by one."""
+    values = column.values
+    out, fast = iso_instants(values)
+    rest = np.flatnonzero(~fast)  # other forms, blanks and errors: each distinct text once
+    uniq, inverse = np.unique(values[rest], return_inverse=True)
+    seen = np.zeros(len(uniq), dtype=bool)
+    errors: dict[int, str] = {}
+    parsed = _parsed(uniq.tolist(), column.name, seen, errors)
+    inverse = inverse.reshape(-1)
+    out[rest] = parsed[inverse]
+    missing[rest] |= seen[inverse]
+    bad_unique = np.zeros(len(uniq), dtype=bool)
+    bad_unique[list(errors)] = True
+    invalid[rest] |= bad_unique[inverse]
+    text_of = np.full(len(column), -1, dtype=np.int64)
+    text_of[rest] = inverse
+    problems.extend(
+        Problem(where_of(i), column.name, errors[int(text_of[i])]) for i in problems.rows(invalid)
+    )
     return out
 
 
@@ -874,17 +1168,7 @@ def instants(
     elif kind in "UO":
         errors: dict[int, str] = {}
         if kind == "U":
-            uniq, inverse = np.unique(values, return_inverse=True)
-            seen = np.zeros(len(uniq), dtype=bool)
-            parsed = _parsed(uniq.tolist(), name, seen, errors)
-            inverse = inverse.reshape(-1)
-            out = parsed[inverse]
-            missing |= seen[inverse]
-            bad_unique = np.zeros(len(uniq), dtype=bool)
-            bad_unique[list(errors)] = True
-            invalid |= bad_unique[inverse]
-            bad_rows = problems.rows(invalid)
-            problems.extend(Problem(where_of(i), name, errors[int(inverse[i])]) for i in bad_rows)
+            out = _text_instants(column, missing, invalid, where_of=where_of, problems=problems)
         else:
             out = _parsed(values.tolist(), name, missing, errors)
             invalid[list(errors)] = True

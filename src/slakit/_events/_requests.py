@@ -24,10 +24,11 @@ from slakit._events._columns import (
     Column,
     Problems,
     check_where,
+    distinct_names,
     echo,
     instants,
-    is_blank,
     is_missing,
+    kept_where,
     read_columns,
     row_names,
     ticks_to_us,
@@ -227,7 +228,7 @@ class RequestTable:
     outcome: npt.NDArray[np.int8]
     latency: I64
     missing_latency: int
-    _where: tuple[str, ...] | None
+    _where: Sequence[str] | None
     _cache: dict[object, object]
 
     def __init__(
@@ -250,7 +251,7 @@ class RequestTable:
         setter(self, "status", _frozen(status, np.int16, copy=copy))
         setter(self, "outcome", _frozen(outcome, np.int8, copy=copy))
         setter(self, "latency", _frozen(latency, np.int64, copy=copy))
-        setter(self, "_where", None if where is None else tuple(where))
+        setter(self, "_where", kept_where(where))
         setter(self, "_cache", {})
         n = self.time.shape[0]
         for name in ("service", "status", "outcome", "latency"):
@@ -290,26 +291,28 @@ class RequestTable:
         cls,
         columns: Mapping[str, Any],
         *,
+        copy: bool = False,
         services: Sequence[str] | None = None,
         where: Sequence[str] | None = None,
-        copy: bool = False,
     ) -> RequestTable:
-        """Build a table from columns, validating every row at once (vectorised).
+        """Build a request table from columns, every row checked at once (vectorised).
 
         ``columns`` maps ``service``, ``time``, and ``status`` and/or ``ok``, and
-        optionally ``latency``, to equal-length arrays or sequences (a pandas or
-        polars data frame works as it is):
+        optionally ``latency`` or ``latency_ms``, to equal-length arrays or
+        sequences (a pandas or polars data frame works as it is):
 
         - ``service``: names, or integer codes into ``services`` when that is given
           (the fast way for large tables: no strings are compared);
-        - ``time``: integer microseconds since the epoch, ``datetime64`` (UTC),
-          pandas or polars datetimes with a time zone, aware datetimes or ISO 8601
-          strings with an offset (never floats, nor datetimes without a zone);
+        - ``time``: an instant in any form that
+          [`EventTable.from_columns()`][slakit.EventTable.from_columns] reads;
         - ``status``: HTTP-like integer codes, 100 to 599 (0 or missing where only
           ``ok`` is known);
         - ``ok``: booleans (a false one is a server error whatever the status);
         - ``latency``: integer microseconds or ``timedelta64``; -1 (or ``None``)
-          where it was not recorded.
+          where it was not recorded;
+        - ``latency_ms``: milliseconds instead (integers, decimals, decimal text
+          or floats, read as their shortest decimal), exact to the microsecond:
+          ``81.5`` is 81,500 µs, ``0.0005`` is refused.
 
         Columns that already have the table's dtype are used without a copy
         (pass ``copy=True`` if you will modify them later).
@@ -318,14 +321,14 @@ class RequestTable:
         and ``time``; in ``status``, ``ok`` and ``latency`` they mean "not known".
 
         Raises:
-            EventDataError: listing the invalid rows by row number and field, or
-                the columns that are missing or of another length (the first
-                1,000 problems; ``omitted`` counts the rest).
+            EventDataError: every invalid row, by row and field, or the columns
+                missing or of another length (at most 1,000; ``omitted`` counts
+                the others).
         """
         got = read_columns(
             columns,
             required=("service", "time"),
-            optional=("status", "ok", "latency"),
+            optional=("status", "ok", "latency", "latency_ms"),
             what="RequestTable",
             kinds={"ok": "booleans"},
         )
@@ -348,7 +351,15 @@ class RequestTable:
         read = _services(columns["service"], got["service"], services, n, where_of, problems)
         status = _status_column(got.get("status"), n, where_of, problems)
         ok = _ok_column(got.get("ok"), n, where_of, problems)
-        latency = _latency_column(got.get("latency"), n, where_of, problems)
+        if "latency_ms" in got and "latency" in got:
+            problems.append(
+                Problem("columns", "latency_ms", "give latency or latency_ms, not both")
+            )
+        latency = (
+            _latency_ms_column(got["latency_ms"], where_of, problems)
+            if "latency_ms" in got
+            else _latency_column(got.get("latency"), n, where_of, problems)
+        )
         if (
             time is None
             or read is None
@@ -481,31 +492,11 @@ def _services(  # noqa: PLR0917 - one private helper of from_columns
             Problem("columns", "service", "integer codes need services=[names] to name them")
         )
         return None
-    text = _names(
-        column,
-        n,
-        where_of=where_of,
-        problems=problems,
-        what="service",
-    )
+    text = _names(column, n, where_of=where_of, problems=problems, what="service")
     if text is None:
         return None
-    uniq, codes = np.unique(text, return_inverse=True)
-    codes = codes.reshape(-1)
-    empty = np.flatnonzero(is_blank(uniq))  # checked once per name, not once per row
-    if empty.size:
-        problems.extend(
-            Problem(where_of(i), "service", "must be a non-empty service name")
-            for i in problems.rows(np.isin(codes, empty) & ~_missing_of(column, n))
-        )
-    return codes.astype(np.int32), tuple(str(s) for s in uniq.tolist())
-
-
-def _missing_of(column: Column, n: int) -> npt.NDArray[np.bool_]:
-    """Return the cells a column holds as missing (reported as missing, not as blank)."""
-    if column.values.dtype.kind == "O":
-        return np.fromiter(map(is_missing, column.values.tolist()), dtype=bool, count=n)
-    return np.zeros(n, dtype=bool) if column.missing is None else column.missing
+    distinct, codes = distinct_names(text, field="service", where_of=where_of, problems=problems)
+    return codes, tuple(distinct)
 
 
 def _status_column(
@@ -786,6 +777,74 @@ _MAX_LATENCY_MS: Final = MAX_DURATION_US // 1000
 _EXACT: Final = Context(prec=80, traps=[Inexact, Overflow, InvalidOperation])
 
 
+def _latency_ms_column(column: Column, where_of: Callable[[int], str], problems: Problems) -> I64:
+    """Read ``latency_ms``: milliseconds as integers, decimals or decimal text, exactly.
+
+    Each value becomes integer microseconds; a fraction finer than a microsecond,
+    a negative value or one past the longest duration is a problem of its row. A
+    float is read as the shortest decimal that names it (``12.345`` is 12,345 µs).
+    """
+    values = column.values
+    kind = values.dtype.kind
+    missing = column.missing_mask()
+    if kind in "iu":
+        whole = np.asarray(values, dtype=np.int64) if kind == "i" else values.astype(np.int64)
+        bad = ~missing & ((whole < 0) | (whole > _MAX_LATENCY_MS))
+        us = np.where(bad | missing, NO_LATENCY, whole * 1000)
+    elif kind == "f":
+        missing |= np.isnan(values)
+        safe = np.where(missing, 0.0, values)
+        scaled = np.rint(safe * 1000)
+        bad = ~missing & ((safe < 0) | (safe > _MAX_LATENCY_MS) | (scaled / 1000 != safe))
+        us = np.where(bad | missing, NO_LATENCY, scaled).astype(np.int64)
+    else:
+        cells: Any = values if kind == "U" else np.asarray(values, dtype=object)
+        uniq, inverse = np.unique(cells.astype(str), return_inverse=True)
+        first = np.zeros(len(uniq), dtype=np.int64)
+        first[inverse.reshape(-1)[::-1]] = np.arange(len(cells))[::-1]
+        read = np.full(len(uniq), NO_LATENCY, dtype=np.int64)
+        wrong = np.zeros(len(uniq), dtype=bool)
+        gone = np.zeros(len(uniq), dtype=bool)
+        for k, row in enumerate(first.tolist()):
+            cell = cells[row]
+            if missing[row] or is_missing(cell) or (isinstance(cell, str) and not cell.strip()):
+                gone[k] = True
+                continue
+            told: list[Problem] = []
+            read[k] = _latency_ms(_decimal_of(cell), "", told)
+            wrong[k] = bool(told)
+        inverse = inverse.reshape(-1)
+        missing |= gone[inverse]
+        bad = wrong[inverse] & ~missing
+        us = read[inverse]
+    problems.extend(
+        Problem(where_of(i), "latency_ms", _latency_ms_message(values[i]))
+        for i in problems.rows(bad)
+    )
+    return np.asarray(np.where(missing, NO_LATENCY, us), dtype=np.int64)
+
+
+def _decimal_of(cell: object) -> object:
+    """Return a cell of ``latency_ms`` as a number ``_latency_ms`` reads (text and floats exact)."""
+    if isinstance(cell, str):
+        try:
+            return Decimal(cell.strip())
+        except InvalidOperation:
+            return cell
+    if isinstance(cell, float | np.floating):
+        return Decimal(repr(float(cell)))
+    if isinstance(cell, np.integer):
+        return int(cell)
+    return cell
+
+
+def _latency_ms_message(value: object) -> str:
+    return (
+        f"{echo(value)} must be a number of milliseconds from 0 to "
+        f"{_MAX_LATENCY_MS:,}, exact to the microsecond (at most 3 decimals)"
+    )
+
+
 def _latency_ms(value: object, here: str, problems: list[Problem]) -> int:
     if value is None:
         return NO_LATENCY
@@ -800,13 +859,6 @@ def _latency_ms(value: object, here: str, problems: list[Problem]) -> int:
             if us is not None and us != us.to_integral_value():
                 us = None
     if us is None:
-        problems.append(
-            Problem(
-                here,
-                "latency_ms",
-                f"{echo(value)} must be a number of milliseconds from 0 to "
-                f"{_MAX_LATENCY_MS:,}, exact to the microsecond (at most 3 decimals)",
-            )
-        )
+        problems.append(Problem(here, "latency_ms", _latency_ms_message(value)))
         return NO_LATENCY
     return int(us)

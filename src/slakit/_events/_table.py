@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
@@ -13,18 +13,18 @@ from slakit._events._columns import (
     NO_TIME,
     Column,
     Problems,
-    categorical,
+    RowNames,
     check_where,
-    coded_names,
     echo,
     instants,
-    is_blank,
     is_missing,
+    kept_where,
     names,
     problems_of,
     read_columns,
     row_key,
     row_names,
+    services_column,
 )
 from slakit._events._records import Deployment, Event, Maintenance, Outage, _share
 from slakit._time._instant import format_us, from_us
@@ -95,7 +95,7 @@ class EventTable:
     states: tuple[str, ...]
     affected: npt.NDArray[np.int32]
     affected_levels: tuple[Decimal, ...]
-    _where: tuple[str, ...] | None
+    _where: Sequence[str] | None
 
     def __init__(
         self,
@@ -129,7 +129,7 @@ class EventTable:
             _readonly(np.zeros(n, np.int32) if affected is None else affected, np.int32),
         )
         object.__setattr__(self, "affected_levels", tuple(affected_levels))
-        object.__setattr__(self, "_where", None if where is None else tuple(where))
+        object.__setattr__(self, "_where", kept_where(where))
         for name in ("service", "start", "end", "announced", "state", "affected"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"EventTable column {name!r} must have {n} rows")
@@ -217,21 +217,24 @@ class EventTable:
         ``announced``, ``state`` (names, default ``"down"``) and ``affected``
         (shares such as ``"25%"`` or ``Decimal("0.25")``, read as [`Outage`][slakit.Outage]
         reads them; missing means 100%) to equal-length sequences or arrays.
-        Shares are numbers, so ``"50%"`` and ``"50.0%"`` are one level. Times are
-        integer microseconds since the epoch, ``datetime64`` values (which numpy
-        defines as UTC), pandas or polars datetimes with a time zone, aware
+        Shares are numbers, so ``"50%"`` and ``"50.0%"`` are one level. Times
+        (here and in every table's ``from_columns``) are integer microseconds
+        since the epoch, ``datetime64`` values (which numpy defines as UTC),
+        pandas, polars or pyarrow datetimes with a time zone (any unit), aware
         datetimes, or ISO 8601 strings with an offset; datetimes without a zone,
-        floats and booleans are refused. A missing ``state`` (``None``, ``NaN``)
-        is ``"down"``, a missing ``affected`` 100%; a missing ``kind``,
-        ``service``, ``start`` or ``end`` is an error. A pandas or polars data
-        frame works as ``columns`` as it is.
+        floats and booleans are refused (for epochs in other units, see
+        [`slakit.io.read_table()`][slakit.io.read_table]). A missing ``state``
+        (``None``, ``NaN``) is ``"down"``, a missing ``affected`` 100%; a
+        missing ``kind``, ``service``, ``start`` or ``end`` is an error. A pandas
+        or polars data frame works as ``columns`` as it is.
 
         ``service`` holds names (strings), or integer codes with the names they
         stand for, which is the fast way for large tables (no string is compared
         per row): either integers with ``services``, the name of each code
         (``services[code]``; in any order, each name once), or a pandas
-        categorical or a polars ``Categorical`` or ``Enum`` column, which carries
-        its own names. Either way the table equals the one built from the names.
+        categorical, a polars ``Categorical`` or ``Enum`` or a pyarrow
+        dictionary column, which carries its own names. Either way the table
+        equals the one built from the names.
 
         Examples:
             >>> import numpy as np
@@ -264,8 +267,8 @@ class EventTable:
         where_of = row_names(where)
         problems = Problems()
         kind_raw = names(got["kind"], n, where_of=where_of, problems=problems, what="kind")
-        service_raw, service_coded = _services(
-            columns["service"], got["service"], services, where_of, problems
+        service_read = services_column(
+            columns["service"], got["service"], services, where_of=where_of, problems=problems
         )
         start = instants(
             got["start"],
@@ -297,7 +300,7 @@ class EventTable:
         )
         if (
             kind_raw is None
-            or (service_raw is None and service_coded is None)
+            or service_read is None
             or start is None
             or end is None
             or announced is None
@@ -307,22 +310,7 @@ class EventTable:
         kind = np.full(n, -1, dtype=np.int8)
         for code, name in enumerate(KINDS):
             kind[kind_raw == name] = code
-        if service_coded is not None:
-            service_names, service = service_coded
-        else:
-            assert service_raw is not None
-            names_, codes = np.unique(service_raw, return_inverse=True)
-            codes = codes.reshape(-1)
-            empty = np.flatnonzero(is_blank(names_))  # checked once per name, not once per row
-            if empty.size:
-                told = {p.where for p in problems if p.field == "service"}  # missing or not text
-                problems.extend(
-                    Problem(where_of(i), "service", "must be a non-empty service name")
-                    for i in problems.rows(np.isin(codes, empty))
-                    if where_of(i) not in told
-                )
-            service_names = [str(s) for s in names_.tolist()]
-            service = codes.astype(np.int32).reshape(-1)
+        service_names, service = service_read
         reported = {p.where for p in problems if p.field == "kind"}  # missing or not text
         problems.extend(
             Problem(
@@ -392,7 +380,7 @@ class EventTable:
         services, service = remap([t.service for t in tables], lambda t: t.services)
         states, state = remap([t.state for t in tables], lambda t: t.states)
         levels, affected = remap([t.affected for t in tables], lambda t: t.affected_levels)
-        where = [w for t in tables for w in t.where_all()]
+        where = _Chained(tables)  # each row named as its table names it, when asked
         return cls(
             kind=np.concatenate([t.kind for t in tables]) if tables else [],
             service=service,
@@ -457,48 +445,6 @@ class EventTable:
         )
 
 
-def _services(
-    raw: object,
-    column: Column,
-    services: Sequence[str] | None,
-    where_of: Callable[[int], str],
-    problems: Problems,
-) -> tuple[npt.NDArray[np.str_] | None, tuple[list[str], npt.NDArray[np.int32]] | None]:
-    """Return the ``service`` column as names, or as sorted names and integer codes into them.
-
-    Codes come with ``services`` or in a categorical column; ``(None, None)``
-    follows a column problem.
-    """
-    codes_of = categorical(raw)
-    if codes_of is not None and services is not None:
-        problems.append(
-            Problem(
-                "columns",
-                "service",
-                "is a categorical column, which names its own categories; leave services "
-                "out (services=[...] names integer codes)",
-            )
-        )
-        return None, None
-    if codes_of is not None or services is not None:
-        coded = coded_names(
-            column, services, categories=codes_of, where_of=where_of, problems=problems
-        )
-        return None, coded
-    if column.values.dtype.kind in "iu":
-        problems.append(
-            Problem(
-                "columns",
-                "service",
-                f"holds {column.values.dtype} values; give services as strings, "
-                "or integer codes with services=[...], the name of each code",
-            )
-        )
-        return None, None
-    text = names(column, len(column), where_of=where_of, problems=problems, what="service")
-    return text, None
-
-
 #: How a missing share is written in a column: it means the whole service (100%).
 _MISSING_SHARE: Final = ("", "None", "nan", "NaN", "<NA>")
 
@@ -555,3 +501,20 @@ def _key(value: object) -> str:
 
 
 _row_key = row_key
+
+
+class _Chained(RowNames):
+    """The row names of tables laid end to end, computed when asked (no string per row)."""
+
+    __slots__ = ("_bounds", "_tables")
+
+    def __init__(self, tables: Sequence[EventTable]) -> None:
+        self._tables = tuple(tables)
+        self._bounds = np.cumsum([0, *(len(t) for t in self._tables)])
+
+    def __len__(self) -> int:
+        return int(self._bounds[-1])
+
+    def name(self, i: int) -> str:
+        part = int(np.searchsorted(self._bounds, i, side="right")) - 1
+        return self._tables[part].where(i - int(self._bounds[part]))

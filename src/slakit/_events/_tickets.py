@@ -29,6 +29,7 @@ from slakit._events._columns import (
     echo,
     instants,
     is_blank,
+    kept_where,
     names,
     read_columns,
     row_names,
@@ -251,7 +252,7 @@ class TicketTable:
     pause_ticket: I64
     pause_start: I64
     pause_end: I64
-    _where: tuple[str, ...] | None
+    _where: Sequence[str] | None
 
     def __init__(
         self,
@@ -293,7 +294,7 @@ class TicketTable:
         put(self, "pause_ticket", _readonly(pause_ticket, np.int64))
         put(self, "pause_start", _readonly(pause_start, np.int64))
         put(self, "pause_end", _readonly(pause_end, np.int64))
-        put(self, "_where", None if where is None else tuple(where))
+        put(self, "_where", kept_where(where))
         n = len(self.ids)
         for name in ("service", "priority", "opened", "first_response", "resolved", "coverage"):
             if getattr(self, name).shape != (n,):

@@ -1,0 +1,280 @@
+"""``slakit run``: the month-end credit run of a portfolio, from files to a ledger and statements.
+
+Reads the plans (a Python file defining ``plans``, or a data file), the
+customers table and the shared input tables (CSV, JSON Lines, Parquet or Arrow,
+by extension or ``--format``), evaluates the portfolio for one period, and
+writes into ``--out``: the ledger, objectives and credits tables (CSV, and
+Parquet when pyarrow is installed), one statement per customer (text and JSON,
+named by the customer's statement id), and ``summary.json``. The terminal gets
+one screen of summary; everything else goes to the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import runpy
+import traceback
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from slakit._dsl._agreement import Agreement, Tier
+from slakit._engine._portfolio import Portfolio
+from slakit._results._portfolio import PortfolioResult
+from slakit.exceptions import AgreementDataError, SlakitError
+
+__all__ = ["add_run_parser", "run"]
+
+#: The input options of ``slakit run``: option, kind of ``slakit.io.read_table``, help.
+_INPUTS = (
+    ("events", "events", "outages, maintenance and deployments (a kind or type column)"),
+    ("outages", "outages", "outages (every row one)"),
+    ("maintenance", "maintenance", "maintenance notices (every row one)"),
+    ("deployments", "deployments", "deployments: when each service existed"),
+    ("requests", "requests", "a request log"),
+)
+
+
+class RunError(Exception):
+    """A problem with ``slakit run``'s inputs: printed without a traceback, exit status 2."""
+
+
+def add_run_parser(sub: Any) -> None:
+    """Add ``slakit run`` to the command line's subcommands."""
+    run_ = sub.add_parser(
+        "run",
+        help="the credit run: evaluate a portfolio of customers and write the ledger",
+        description=(
+            "Evaluate every customer's agreement for one period and write the ledger, the "
+            "objectives and credits tables, one statement per customer and summary.json "
+            "into --out."
+        ),
+    )
+    run_.add_argument(
+        "plans",
+        type=Path,
+        metavar="PLANS",
+        help=(
+            "a Python file defining `plans` (a dict of plan names to Tiers or Agreement "
+            "templates, and optionally `provider`), or a .json/.yaml/.toml file of "
+            '{"provider": ..., "plans": {name: tier or agreement data}}'
+        ),
+    )
+    run_.add_argument(
+        "--customers",
+        type=Path,
+        required=True,
+        help="the customers table: customer, plan, service, and optionally fee, currency, "
+        "zone, start, end",
+    )
+    for option, _, text in _INPUTS:
+        run_.add_argument(f"--{option}", type=Path, help=text)
+    run_.add_argument("--period", required=True, help="the billing period, for example 2026-10")
+    run_.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
+    run_.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "parquet", "arrow"],
+        help="the format of every input file (default: from each file's extension)",
+    )
+    run_.add_argument(
+        "--statements",
+        choices=["all", "text", "json", "none"],
+        default="all",
+        help="which statement files to write per customer (default: text and JSON)",
+    )
+    run_.add_argument(
+        "--quiet", action="store_true", help="no progress display and no summary on the terminal"
+    )
+    run_.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when some input row is not counted (rows for services no "
+        "customer has, rows a measure rejected or ignored)",
+    )
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _plans(path: Path) -> tuple[dict[str, Tier | Agreement], str]:
+    if not path.is_file():
+        raise RunError(f"{path}: no such file")
+    if path.suffix.lower() in (".json", ".yaml", ".yml", ".toml"):
+        from slakit._data._codec import from_data
+        from slakit._data._formats import _parse, format_of
+
+        data = _parse(path.read_text(encoding="utf-8"), format_of(path), str(path))
+        if not isinstance(data, Mapping) or not isinstance(data.get("plans"), Mapping):
+            raise RunError(f'{path}: expected {{"provider": ..., "plans": {{name: data}}}}')
+        plans = {}
+        for name, node in data["plans"].items():
+            kind = Tier if isinstance(node, Mapping) and node.get("type") == "tier" else Agreement
+            try:
+                plans[str(name)] = from_data(node, kind)
+            except AgreementDataError as exc:
+                where = "; ".join(str(p) for p in exc.problems[:5])
+                raise RunError(f"{path}: plans.{name}: {where}") from None
+        provider = str(data.get("provider", "provider"))
+    else:
+        try:
+            namespace = runpy.run_path(str(path), run_name="__slakit_plans__")
+        except SlakitError as exc:
+            raise RunError(f"{path}: {exc}") from None
+        except Exception:
+            detail = traceback.format_exc(limit=-3)
+            raise RunError(f"{path}: the file raised an error:\n{detail}") from None
+        plans = namespace.get("plans")  # type: ignore[assignment]
+        provider = str(namespace.get("provider", "provider"))
+        if not isinstance(plans, Mapping):
+            raise RunError(
+                f"{path}: define a module-level `plans = {{'gold': slakit.Tier(...), ...}}`"
+            )
+    for name, plan in plans.items():
+        if not isinstance(plan, Tier | Agreement):
+            raise RunError(f"{path}: plan {name!r} is a {type(plan).__name__}, not a Tier")
+    return dict(plans), provider
+
+
+def _read(path: Path, kind: str, fmt: str | None) -> Any:
+    import slakit.io
+
+    if not path.is_file():
+        raise RunError(f"{path}: no such file")
+    return slakit.io.read_table(path, kind, format=fmt)
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Steps shown on stderr with rich, on a terminal only; silent otherwise."""
+
+    def __init__(self, err: TextIO, *, quiet: bool) -> None:
+        self._bar: Any = None
+        if quiet or not err.isatty():
+            return
+        try:
+            from rich.progress import Progress
+        except ImportError:
+            return
+        from rich.console import Console
+
+        self._bar = Progress(console=Console(file=err), transient=True)
+
+    @contextlib.contextmanager
+    def step(self, text: str, total: int | None = None) -> Iterator[Any]:
+        if self._bar is None:
+            yield lambda n=1: None
+            return
+        with self._bar:
+            task = self._bar.add_task(text, total=total)
+            yield lambda n=1: self._bar.advance(task, n)
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``slakit run``; return the exit status."""
+    progress = _Progress(err, quiet=args.quiet)
+    plans, provider = _plans(args.plans)
+    read: dict[str, int] = {}
+    with progress.step("reading"):
+        customers = _read(args.customers, "customers", args.format)
+        tables = []
+        for option, kind, _ in _INPUTS:
+            path = getattr(args, option)
+            if path is not None:
+                table = _read(path, kind, args.format)
+                read[str(path)] = len(table)
+                tables.append(table)
+    if not tables:
+        raise RunError("no input: give --events, --outages, --maintenance or --requests")
+    tables = _merged(tables)
+    portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
+    with progress.step("evaluating"):
+        result = portfolio.evaluate(*tables, period=args.period)
+        result.ledger  # noqa: B018 - built here, under the progress display
+    folder: Path = args.out
+    written = _write(result, folder)
+    if args.statements != "none":
+        names = result.customers
+        with progress.step("statements", total=len(names)) as advance:
+            _statements(result, folder / "statements", args.statements, advance)
+    summary = result.summary()
+    summary["rows_read"] = read
+    summary["files"] = [str(p) for p in written]
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    if not args.quiet:
+        _print_summary(summary, folder, out)
+    uncounted = sum(summary["rows_for_no_customer"].values()) + summary["rows_not_counted"]
+    if args.strict and uncounted:
+        err.write(
+            f"slakit: error: --strict: {uncounted:,} input rows not counted; see "
+            f"{folder / 'summary.json'}\n"
+        )
+        return 1
+    if uncounted:
+        err.write(f"slakit: warning: {uncounted:,} input rows not counted (summary.json)\n")
+    return 0
+
+
+def _merged(tables: list[Any]) -> list[Any]:
+    """Return the tables with those of one class concatenated (outages + maintenance files)."""
+    by: dict[type, list[Any]] = {}
+    for table in tables:
+        by.setdefault(type(table), []).append(table)
+    out = []
+    for kind, group in by.items():
+        out.append(group[0] if len(group) == 1 else getattr(kind, "concat")(group))  # noqa: B009
+    return out
+
+
+def _write(result: PortfolioResult, folder: Path) -> list[Path]:
+    formats = ["csv"]
+    if importlib.util.find_spec("pyarrow") is not None:  # Parquet too, with the arrow extra
+        formats.append("parquet")
+    return result.write(folder, formats=formats)
+
+
+def _statements(result: PortfolioResult, folder: Path, which: str, advance: Any) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = dict(zip(result.ledger["customer"], result.ledger["statement"], strict=True))
+    for customer in result.customers:
+        report = result.report(customer)
+        stem = folder / ids[customer]
+        if which in ("all", "text"):
+            stem.with_suffix(".txt").write_text(report.explain() + "\n", encoding="utf-8")
+        if which in ("all", "json"):
+            data = {"customer": customer, "statement": ids[customer], **report.to_dict()}
+            stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+        advance()
+
+
+def _print_summary(summary: dict[str, Any], folder: Path, out: TextIO) -> None:
+    head = (
+        f"period {summary['period']}: {summary['customers']:,} customers, "
+        f"{summary['services']:,} services, {summary['customers_credited']:,} credited"
+    )
+    lines = [head]
+    lines += [f"  {e['plan']:<20} {e['currency']} {e['total']}" for e in summary["credits"]]
+    lines += [f"read {n:,} rows from {path}" for path, n in summary["rows_read"].items()]
+    totals: dict[str, int] = {}
+    for counts in summary["rows"].values():
+        for category, n in counts.items():
+            totals[category] = totals.get(category, 0) + n
+    lines.append(
+        "rows: " + ", ".join(f"{n:,} {category}" for category, n in sorted(totals.items()))
+    )
+    for kind, n in summary["rows_for_no_customer"].items():
+        if n:
+            lines.append(f"{n:,} {kind} rows for services that no customer has")
+    if summary["rows_not_counted"]:
+        lines.append(f"{summary['rows_not_counted']:,} rows not counted by any measure")
+    if summary["customers_not_evaluated"]:
+        lines.append(f"{len(summary['customers_not_evaluated']):,} customers not in force")
+    lines.append(f"wrote the ledger, tables, statements and summary.json into {folder}")
+    out.write("\n".join(lines) + "\n")

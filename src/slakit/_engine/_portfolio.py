@@ -1,0 +1,724 @@
+"""Evaluate many customers' agreements in one pass: a portfolio, grouped by plan.
+
+Customers on the same plan, in the same zone and currency, whose agreements
+start together, share one compiled agreement: their services become the
+services of one group agreement (each customer's service under a code of its
+own, with the customer's fee), the input rows are routed to them by service
+name, and the group is evaluated once, as one agreement of many services. A
+plan whose rules look across a customer's services (a cap across services), that
+names services of its own, or that is amended, cannot be shared: each of its
+customers is evaluated on its own, still from the shared, routed tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._agreement import Agreement, Tier
+from slakit._dsl._combinators import Cap
+from slakit._dsl._compensation import CreditRule
+from slakit._engine._plan import compile_agreement
+from slakit._events._columns import NO_TIME
+from slakit._events._customers import CustomerTable
+from slakit._events._requests import RequestTable
+from slakit._events._table import EventTable
+from slakit._money import Money
+from slakit._results._portfolio import GroupResult, PortfolioResult
+from slakit._results._report import Report
+from slakit._time._periods import Period
+from slakit.exceptions import DefinitionError, EventDataError, Problem, SlakitError
+
+__all__ = ["Portfolio", "evaluate_portfolio"]
+
+Plan = Tier | Agreement
+I64 = npt.NDArray[np.int64]
+
+
+def _plans(plans: Mapping[str, Plan] | Iterable[tuple[str, Plan]]) -> tuple[tuple[str, Plan], ...]:
+    items = list(plans.items() if isinstance(plans, Mapping) else plans)
+    for name, plan in items:
+        if not isinstance(name, str) or not name:
+            raise DefinitionError(f"plan name {name!r} must be a non-empty string")
+        if not isinstance(plan, Tier | Agreement):
+            raise DefinitionError(
+                f"plans[{name!r}] must be a Tier or an Agreement (a template whose customer, "
+                f"services and fees each customer replaces); got {type(plan).__name__}"
+            )
+    names = [name for name, _ in items]
+    if len(set(names)) != len(names):
+        raise DefinitionError("plans: a plan name appears twice")
+    if not items:
+        raise DefinitionError("plans: give at least one plan")
+    return tuple(sorted(items, key=lambda item: item[0]))
+
+
+def _customers(customers: object) -> CustomerTable:
+    if isinstance(customers, CustomerTable):
+        return customers
+    return CustomerTable.from_columns(customers)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Portfolio:
+    """Many customers' agreements, evaluated together: plans and a customers table.
+
+    Each plan is a [`Tier`][slakit.Tier] (the agreement is then monthly, in
+    the customer's zone or UTC) or an [`Agreement`][slakit.Agreement] used as a
+    template: its period rule, rounding, parties and reporting are kept; its
+    customer, services and fees are each customer's; its ``effective`` is the
+    customer's ``start`` where one is given. A customer's ``zone`` replaces the
+    plan's own zone (UTC for a tier; the zone of a template's billing periods)
+    wherever the plan uses it: in the billing periods and in every calendar
+    (service hours, holidays) written in that zone. Calendars in other zones
+    keep theirs.
+
+    Attributes:
+        plans: the plans by name, as the customers table's ``plan`` column names them.
+        customers: a [`CustomerTable`][slakit.CustomerTable], or columns or a data
+            frame it is built from.
+        provider: who owes the credits, for plans given as tiers.
+    """
+
+    plans: tuple[tuple[str, Plan], ...] = attrs.field(converter=_plans)
+    customers: CustomerTable = attrs.field(converter=_customers)
+    provider: str = "provider"
+
+    def evaluate(self, *inputs: object, period: str) -> PortfolioResult:
+        """Evaluate every customer's agreement for the period labelled ``period``.
+
+        ``inputs`` are event and request tables shared by all customers (an
+        [`EventTable`][slakit.EventTable], a [`RequestTable`][slakit.RequestTable]);
+        each row goes to the customers that have its service. ``period`` is a
+        label such as ``"2026-10"``, read in each customer's zone.
+
+        Raises:
+            EventDataError: the customers table names a plan that is not given,
+                or gives one customer different plans, zones, currencies or dates.
+        """
+        return evaluate_portfolio(self, *inputs, period=period)
+
+    def agreement(self, customer: str) -> Agreement:
+        """Return ``customer``'s own agreement, made from its plan and its rows.
+
+        Evaluating it with [`evaluate()`][slakit.evaluate] over the input rows of
+        its services gives what the portfolio gives for that customer.
+
+        Raises:
+            KeyError: ``customer`` is not in the customers table.
+            EventDataError: the customer's rows or plan are invalid.
+        """
+        return customer_agreement(self, customer)
+
+
+# --- grouping ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Key:
+    """What customers must share to share one compiled agreement."""
+
+    plan: str
+    zone: str
+    currency: str
+    start: int
+
+
+def _customer_rows(table: CustomerTable) -> tuple[I64, I64]:
+    """Return the rows sorted by customer and each customer's first position in that order."""
+    order = np.argsort(table.customer, kind="stable").astype(np.int64)
+    sorted_codes = table.customer[order]
+    first = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]).astype(np.int64)
+    return order, first
+
+
+def _check_customers(portfolio: Portfolio) -> None:
+    """Refuse unknown plans, and customers whose rows disagree on plan, zone, currency or dates."""
+    table = portfolio.customers
+    known = {name for name, _ in portfolio.plans}
+    problems: list[Problem] = []
+    for code, name in enumerate(table.plans):
+        if name not in known:
+            rows = np.flatnonzero(table.plan == code)[:1000].tolist()
+            problems.extend(
+                Problem(
+                    table.where(i),
+                    "plan",
+                    f"{name!r} is not a plan of the portfolio (plans: {', '.join(sorted(known))})",
+                )
+                for i in rows
+            )
+    order, first = _customer_rows(table)
+    owner = np.repeat(first, np.diff(np.r_[first, len(order)]))  # first sorted row of each row
+    for field in ("plan", "zone", "currency", "start", "end"):
+        column = getattr(table, field)
+        differs = column[order] != column[order[owner]]
+        problems.extend(
+            Problem(
+                table.where(i),
+                field,
+                f"customer {table.customers[table.customer[i]]!r} has another {field} on "
+                "another row; give each customer one plan, zone, currency, start and end",
+            )
+            for i in order[differs][:1000].tolist()
+        )
+    if problems:
+        raise EventDataError(problems)
+
+
+def _template(plan: Plan, provider: str) -> Agreement:
+    if isinstance(plan, Agreement):
+        return plan
+    return Agreement(provider=provider, customer="customer", services=["service"], tier=plan)
+
+
+def _zone_of(agreement: Agreement) -> str | None:
+    tz = getattr(agreement.period, "tz", None)
+    return tz if isinstance(tz, str) else None
+
+
+def _rezoned(agreement: Agreement, zone: str) -> Agreement:
+    """Return ``agreement`` with its own zone replaced by ``zone`` wherever it is used."""
+    own = _zone_of(agreement)
+    if own is None:
+        raise DefinitionError(
+            f"the plan's billing periods ({agreement.period!r}) have no zone to replace with "
+            f"the customer's zone {zone!r}"
+        )
+    if own == zone:
+        return agreement
+    rezoned = _swap_zone(agreement, own, zone)
+    assert isinstance(rezoned, Agreement)
+    return rezoned
+
+
+def _swap_zone(node: Any, own: str, zone: str) -> Any:
+    """Return ``node`` with every ``tz`` field equal to ``own`` set to ``zone`` (deeply)."""
+    if attrs.has(type(node)):
+        changes = {}
+        for field in attrs.fields(type(node)):
+            if not field.init:
+                continue
+            value = getattr(node, field.name)
+            new = zone if field.name == "tz" and value == own else _swap_zone(value, own, zone)
+            if new is not value:
+                changes[field.alias] = new
+        return attrs.evolve(node, **changes) if changes else node
+    if isinstance(node, tuple | list):
+        items = [_swap_zone(v, own, zone) for v in node]
+        changed = any(a is not b for a, b in zip(items, node, strict=True))
+        return type(node)(items) if changed else node
+    if isinstance(node, dict):
+        swapped = {k: _swap_zone(v, own, zone) for k, v in node.items()}
+        return swapped if any(swapped[k] is not node[k] for k in node) else node
+    return node
+
+
+def _pooled(rule: CreditRule | None) -> bool:
+    """Return whether a rule looks across a customer's services (so customers cannot share)."""
+    if rule is None:
+        return False
+    if isinstance(rule, Cap) and rule.across == "services":
+        return True
+    return any(
+        _pooled(value) if isinstance(value, CreditRule) else False for value in _children(rule)
+    )
+
+
+def _children(rule: CreditRule) -> list[object]:
+    out: list[object] = []
+    for field in attrs.fields(type(rule)):  # type: ignore[arg-type]
+        value = getattr(rule, field.name)
+        if isinstance(value, tuple):
+            out.extend(value)
+        else:
+            out.append(value)
+    return out
+
+
+def shareable(agreement: Agreement) -> bool:
+    """Return whether customers on ``agreement`` can share one group agreement."""
+    if agreement.amendments:
+        return False
+    if any(getattr(m, "service", None) is not None for m in agreement.tier.measures()):
+        return False
+    return not _pooled(agreement.tier.compensation)
+
+
+@attrs.frozen
+class _Spec:
+    """One customer's agreement, as the customers table and its plan define it."""
+
+    template: Agreement
+    fee: Money
+    shared: bool
+
+
+def _spec(
+    portfolio: Portfolio, key: _Key, cache: dict[tuple[str, str, str], _Spec]
+) -> _Spec | Problem:
+    """Return the template agreement for customers with ``key`` (in its zone and currency)."""
+    found = cache.get((key.plan, key.zone, key.currency))
+    if found is not None:
+        return found
+    plans = dict(portfolio.plans)
+    try:
+        template = _template(plans[key.plan], portfolio.provider)
+        if key.zone:
+            template = _rezoned(template, key.zone)
+        fee = template.tier.fee
+        if key.currency and key.currency != fee.currency:
+            fee = Money(fee.amount, key.currency)
+            template = attrs.evolve(template, tier=attrs.evolve(template.tier, fee=fee))
+        compile_agreement(template)
+    except SlakitError as error:
+        return Problem("", "plan", f"{key.plan!r} cannot serve this customer: {error}")
+    spec = _Spec(template=template, fee=fee, shared=shareable(template))
+    cache[(key.plan, key.zone, key.currency)] = spec
+    return spec
+
+
+# --- routing input rows to customers' services -------------------------------------------------
+
+
+class _Taken(Sequence[str]):
+    """The names of some rows of a table, as the table names them, computed when asked."""
+
+    __slots__ = ("rows", "table")
+
+    def __init__(self, table: object, rows: I64) -> None:
+        self.table = table
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        where = self.table.where  # type: ignore[attr-defined]
+        if isinstance(index, slice):
+            return [where(int(i)) for i in self.rows[index].tolist()]
+        return str(where(int(self.rows[index])))
+
+
+def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequence[str]) -> object:
+    """Return ``table``'s ``rows`` as a table of their own, services ``codes`` into ``names``."""
+    where = _Taken(table, rows)
+    if isinstance(table, EventTable):
+        return EventTable(
+            kind=table.kind[rows],
+            service=codes,
+            services=names,
+            start=table.start[rows],
+            end=table.end[rows],
+            announced=table.announced[rows],
+            state=table.state[rows],
+            states=table.states,
+            affected=table.affected[rows],
+            affected_levels=table.affected_levels,
+            where=where,
+        )
+    if isinstance(table, RequestTable):
+        return RequestTable(
+            service=codes,
+            services=names,
+            time=table.time[rows],
+            status=table.status[rows],
+            outcome=table.outcome[rows],
+            latency=table.latency[rows],
+            where=where,
+            copy=False,
+        )
+    raise DefinitionError(
+        f"a portfolio reads event tables (outages, maintenance, deployments) and request "
+        f"tables; {type(table).__name__} is not supported in a portfolio yet: evaluate those "
+        "customers one by one with slakit.evaluate()"
+    )
+
+
+class _RouteIndex:
+    """Each input table's rows grouped by the customers table's service codes, found once.
+
+    A row whose service no customer has gets no code; the rows of a service are
+    contiguous in ``order``, between ``bounds[code]`` and ``bounds[code + 1]``.
+    """
+
+    def __init__(self, customers: CustomerTable, tables: Sequence[object]) -> None:
+        names = np.asarray(customers.services, dtype=str)
+        self.orders: list[I64] = []
+        self.bounds: list[I64] = []
+        self.unrouted: list[int] = []
+        for table in tables:
+            own = np.asarray(getattr(table, "services", ()), dtype=str)
+            at = np.searchsorted(names, own) if names.size else np.zeros(own.size, np.int64)
+            at = np.minimum(at, max(names.size - 1, 0))
+            found = names[at] == own if names.size else np.zeros(own.size, bool)
+            code_of = np.where(found, at, -1).astype(np.int64)
+            codes = code_of[np.asarray(table.service, dtype=np.int64)]  # type: ignore[attr-defined]
+            order = np.argsort(codes, kind="stable").astype(np.int64)
+            edges = np.searchsorted(codes[order], np.arange(names.size + 1), side="left")
+            self.orders.append(order)
+            self.bounds.append(edges.astype(np.int64))
+            self.unrouted.append(int(np.count_nonzero(codes < 0)))
+        self._hashes: dict[int, npt.NDArray[np.uint64]] = {}
+
+    def hashes(self, table: object) -> npt.NDArray[np.uint64]:
+        """Return the content hash of each row of ``table`` (computed once per table)."""
+        found = self._hashes.get(id(table))
+        if found is None:
+            found = self._hashes[id(table)] = _row_hashes(table)
+        return found
+
+    def rows_for(
+        self, pairs: I64, services: npt.NDArray[np.int32]
+    ) -> list[tuple[I64, npt.NDArray[np.int32]]]:
+        """Return, per table, the rows of ``pairs``' services and each row's pair position."""
+        out = []
+        code = services[pairs].astype(np.int64)
+        for order, bounds in zip(self.orders, self.bounds, strict=True):
+            lo, hi = bounds[code], bounds[code + 1]
+            counts = hi - lo
+            within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+                np.cumsum(counts) - counts, counts
+            )
+            rows = order[np.repeat(lo, counts) + within]
+            out.append((rows, np.repeat(np.arange(len(pairs), dtype=np.int32), counts)))
+        return out
+
+
+def _tables(inputs: Sequence[object]) -> list[object]:
+    out: list[object] = []
+    for given in inputs:
+        if isinstance(given, list | tuple):
+            out.append(EventTable.from_records(given))
+        else:
+            out.append(given)
+    kinds = [type(t) for t in out]
+    if len(set(kinds)) != len(kinds):
+        raise DefinitionError("give one table of each kind (concatenate tables of one kind first)")
+    return out
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> PortfolioResult:
+    """Evaluate every customer of ``portfolio`` for ``period``; see [`Portfolio.evaluate()`][slakit.Portfolio.evaluate]."""  # noqa: E501
+    if not isinstance(period, str):
+        raise DefinitionError(
+            f"period={period!r} must be a label such as '2026-10' (each customer's period is "
+            "drawn in its own zone)"
+        )
+    _check_customers(portfolio)
+    table = portfolio.customers
+    tables = _tables(inputs)
+    order, first = _customer_rows(table)
+    lead = order[first]  # one row per customer: its attributes
+    cache: dict[tuple[str, str, str], _Spec] = {}
+    groups: dict[tuple[_Key, bool], list[int]] = {}
+    specs: dict[_Key, _Spec] = {}
+    problems: list[Problem] = []
+    skipped: dict[int, str] = {}
+    for position, row in enumerate(lead.tolist()):  # one per customer: grouping only
+        key = _key(table, row)
+        spec = specs.get(key)
+        if spec is None:
+            made = _spec(portfolio, key, cache)
+            if isinstance(made, Problem):
+                problems.append(attrs.evolve(made, where=table.where(row)))
+                continue
+            spec = specs[key] = made
+        groups.setdefault((key, spec.shared), []).append(position)
+    if problems:
+        raise EventDataError(problems)
+    index = _RouteIndex(table, tables)
+    results: list[GroupResult] = []
+    member: dict[int, tuple[_Key, _Spec]] = {}
+    bounds: dict[str, tuple[int, int]] = {}
+    for (key, shared), positions in groups.items():
+        spec = specs[key]
+        resolved = spec.template.period.resolve(period)
+        members = _in_force(table, lead, np.asarray(positions, dtype=np.int64), resolved, skipped)
+        for position in members.tolist():
+            member[position] = (key, spec)
+        if not members.size:
+            continue
+        chunks = [members] if shared else [members[i : i + 1] for i in range(len(members))]
+        for chunk in chunks:
+            group = _evaluate_group(
+                table,
+                spec,
+                key,
+                chunk,
+                sorted_rows=(order, first),
+                index=index,
+                tables=tables,
+                period=period,
+            )
+            results.append(group)
+            bounds[group.report.period.tz] = (group.report.start, group.report.end)
+    digests: dict[_Key, bytes] = {}
+
+    def report_of(position: int) -> Report:
+        key, spec = member[position]
+        one = np.asarray([position], dtype=np.int64)
+        return _evaluate_group(
+            table,
+            spec,
+            key,
+            one,
+            sorted_rows=(order, first),
+            index=index,
+            tables=tables,
+            period=period,
+        ).report
+
+    def statements(group: GroupResult) -> list[bytes]:
+        key = group.key
+        if key not in digests:
+            digests[key] = agreement_digest(specs[key].template)
+        return _statements(table, group, digests[key], index, tables)
+
+    return PortfolioResult(
+        period=period,
+        customers=table,
+        groups=results,
+        skipped=skipped,
+        report_of=report_of,
+        statement_digests=statements,
+        unrouted={
+            ("events" if isinstance(t, EventTable) else "requests"): n
+            for t, n in zip(tables, index.unrouted, strict=True)
+        },
+    )
+
+
+def _in_force(
+    table: CustomerTable, lead: I64, customers: I64, period: Period, skipped: dict[int, str]
+) -> I64:
+    """Return the customers whose agreement is in force during ``period``; note the others."""
+    rows = lead[customers]
+    start, end = table.start[rows], table.end[rows]
+    after = (start != NO_TIME) & (start >= period.end)
+    ended = (end != NO_TIME) & (end <= period.start)
+    within = (end != NO_TIME) & (end > period.start) & (end < period.end)
+    for i in customers[after].tolist():
+        skipped[i] = f"its agreement starts after period {period.label}"
+    for i in customers[ended].tolist():
+        skipped[i] = f"its agreement ended before period {period.label}"
+    if within.any():
+        i = int(rows[np.flatnonzero(within)[0]])
+        raise EventDataError(
+            [
+                Problem(
+                    table.where(i),
+                    "end",
+                    f"ends within period {period.label}; an agreement that ends mid-period is "
+                    "not evaluated by a portfolio yet: give its end at a period boundary",
+                )
+            ]
+        )
+    kept: I64 = customers[~(after | ended)]
+    return kept
+
+
+def _evaluate_group(
+    table: CustomerTable,
+    spec: _Spec,
+    key: _Key,
+    customers: I64,
+    *,
+    sorted_rows: tuple[I64, I64],
+    index: _RouteIndex,
+    tables: Sequence[object],
+    period: str,
+) -> GroupResult:
+    """Evaluate one group of customers as one agreement of all their services."""
+    order, first = sorted_rows
+    bounds = np.r_[first, len(order)]
+    counts = bounds[customers + 1] - bounds[customers]
+    starts = np.repeat(bounds[customers], counts)
+    within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    pairs = order[starts + within]  # customers-table rows of the group, customer by customer
+    agreement, pairs = _agreement_of(table, spec, key, pairs, single=len(customers) == 1)
+    names = agreement.services
+    routed = [
+        _route(t, rows, codes, names)
+        for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True)
+    ]
+    report = compile_agreement(agreement).evaluate(*routed, period=period)
+    return GroupResult(key=key, pairs=pairs, report=report, agreement=agreement)
+
+
+def _agreement_of(
+    table: CustomerTable, spec: _Spec, key: _Key, pairs: I64, *, single: bool
+) -> tuple[Agreement, I64]:
+    """Return the agreement of the customers-table rows ``pairs``, and the rows in its order.
+
+    A customer of its own gets its own name and service names (so its report is
+    what [`evaluate()`][slakit.evaluate] gives for its agreement); a group gets
+    the services' positions as names.
+    """
+    if single:
+        named = np.asarray([table.services[c] for c in table.service[pairs].tolist()], dtype=str)
+        pairs = pairs[np.argsort(named, kind="stable")]
+        names = tuple(table.services[c] for c in table.service[pairs].tolist())
+        customer = table.customers[int(table.customer[pairs[0]])]
+    else:
+        width = len(str(len(pairs)))
+        names = tuple(f"{i:0{width}d}" for i in range(len(pairs)))
+        customers = len(np.unique(table.customer[pairs]))
+        customer = f"{key.plan} ({customers:,} customers)"
+    template = spec.template
+    currency = spec.fee.currency
+    money: dict[Decimal | None, Money] = {None: spec.fee}  # one object per distinct fee
+    fees = {}
+    for name, fee in zip(names, (table.fee[i] for i in pairs.tolist()), strict=True):
+        found = money.get(fee)
+        if found is None:
+            found = money[fee] = Money(fee, currency)
+        fees[name] = found
+    agreement = attrs.evolve(
+        template,
+        customer=customer,
+        services=names,
+        fees=fees,
+        effective=key.start if key.start != NO_TIME else template.effective,
+    )
+    return agreement, pairs
+
+
+def customer_agreement(portfolio: Portfolio, customer: str) -> Agreement:
+    """Return ``customer``'s own agreement, as the portfolio makes it from its plan and rows."""
+    table = portfolio.customers
+    position = table.customers.index(customer) if customer in table.customers else -1
+    if position < 0:
+        raise KeyError(f"{customer!r} is not a customer of the portfolio")
+    _check_customers(portfolio)
+    pairs = np.flatnonzero(table.customer == position).astype(np.int64)
+    row = int(pairs[0])
+    key = _key(table, row)
+    spec = _spec(portfolio, key, {})
+    if isinstance(spec, Problem):
+        raise EventDataError([attrs.evolve(spec, where=table.where(row))])
+    return _agreement_of(table, spec, key, pairs, single=True)[0]
+
+
+def _key(table: CustomerTable, row: int) -> _Key:
+    return _Key(
+        plan=table.plans[table.plan[row]],
+        zone=table.zones[table.zone[row]],
+        currency=table.currencies[table.currency[row]],
+        start=int(table.start[row]),
+    )
+
+
+# --- statement ids ------------------------------------------------------------------------------
+
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Return splitmix64 of each value: a cheap, well-spread 64-bit hash (wrapping arithmetic)."""
+    x = (x ^ (x >> np.uint64(30))) * _MIX[0]
+    x = (x ^ (x >> np.uint64(27))) * _MIX[1]
+    return x ^ (x >> np.uint64(31))
+
+
+def _text_hashes(values: Sequence[object]) -> npt.NDArray[np.uint64]:
+    """Return a stable 64-bit hash of each vocabulary entry (names, shares)."""
+    return np.asarray(
+        [
+            int.from_bytes(hashlib.blake2b(str(v).encode(), digest_size=8).digest(), "little")
+            for v in values
+        ],
+        dtype=np.uint64,
+    )
+
+
+def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
+    """Return a 64-bit hash of each row's content (its service aside), stable across runs."""
+
+    def u(a: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+        return np.asarray(a).astype(np.int64).view(np.uint64)
+
+    if isinstance(table, EventTable):
+        parts = [
+            u(table.kind),
+            u(table.start),
+            u(table.end),
+            u(table.announced),
+            _text_hashes(table.states)[table.state],
+            _text_hashes(table.affected_levels)[table.affected],
+        ]
+    else:
+        assert isinstance(table, RequestTable)
+        parts = [u(table.time), u(table.status), u(table.outcome), u(table.latency)]
+    h = np.zeros(len(parts[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for part in parts:
+            h = _mix(h ^ part)
+    return h
+
+
+def _overlaps(table: object, rows: I64, start: int, end: int) -> npt.NDArray[np.bool_]:
+    if isinstance(table, EventTable):
+        return (table.start[rows] < end) & (table.end[rows] > start)
+    assert isinstance(table, RequestTable)
+    times = table.time[rows]
+    return (times >= start) & (times < end)
+
+
+def _statements(
+    table: CustomerTable,
+    group: GroupResult,
+    agreement: bytes,
+    index: _RouteIndex,
+    tables: Sequence[object],
+) -> list[bytes]:
+    """Return each customer's statement id: its agreement, period and counted input rows."""
+    report = group.report
+    pairs = group.pairs
+    per_pair = np.zeros(len(pairs), dtype=np.uint64)
+    for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True):
+        hashes = index.hashes(t)[rows]
+        keep = _overlaps(t, rows, report.start, report.end)
+        with np.errstate(over="ignore"):
+            np.add.at(per_pair, codes[keep], hashes[keep])
+    period = f"{report.period.label}|{report.start}|{report.end}".encode()
+    owners = table.customer[pairs].tolist()
+    services = table.service[pairs].tolist()
+    fees = [str(table.fee[i]) for i in pairs.tolist()]
+    out: list[bytes] = []
+    digest = None
+    last = None
+    for owner, service, fee, rows_hash in zip(
+        owners, services, fees, per_pair.tolist(), strict=True
+    ):
+        if owner != last:
+            if digest is not None:
+                out.append(digest.digest())
+            digest = hashlib.blake2b(agreement + period, digest_size=16)
+            digest.update(table.customers[owner].encode() + b"\x00")
+            last = owner
+        assert digest is not None
+        digest.update(f"{table.services[service]}\x00{fee}\x00{rows_hash}\x00".encode())
+    if digest is not None:
+        out.append(digest.digest())
+    return out
+
+
+def agreement_digest(agreement: Agreement) -> bytes:
+    """Return a digest of an agreement: its DSL call, which names every term that differs."""
+    return hashlib.blake2b(repr(agreement).encode(), digest_size=16).digest()

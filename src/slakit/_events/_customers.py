@@ -1,0 +1,303 @@
+"""The customers of a portfolio: who is on which plan, for which services, at what fee.
+
+One row per customer and service, as a billing system exports it: ``customer``,
+``plan`` and ``service``, and optionally ``fee`` (the service's fee per period;
+the plan's fee where missing), ``currency`` (the fee's; the plan's where
+missing), ``zone`` (the customer's IANA zone: its billing periods and the
+plan's service hours are drawn in it; the plan's zone where missing), and
+``start`` and ``end`` (when the customer's agreement takes effect and ends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from slakit._events._columns import (
+    NO_TIME,
+    Column,
+    Problems,
+    WhereOf,
+    check_where,
+    echo,
+    instants,
+    names,
+    read_columns,
+    row_names,
+)
+from slakit._money import Money
+from slakit._ratio import parse_number
+from slakit._time._instant import zone
+from slakit.exceptions import DefinitionError, Problem, SlakitError
+
+__all__ = ["CUSTOMER_COLUMNS", "CustomerTable"]
+
+_REQUIRED = ("customer", "plan", "service")
+_OPTIONAL = ("fee", "currency", "zone", "start", "end")
+#: The columns a customers table reads: required, then optional.
+CUSTOMER_COLUMNS: tuple[str, ...] = (*_REQUIRED, *_OPTIONAL)
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+
+
+def _coded(text: npt.NDArray[np.str_]) -> tuple[tuple[str, ...], I32]:
+    """Return the sorted distinct names of a string column and each row's code into them."""
+    unique, codes = np.unique(text, return_inverse=True)
+    return tuple(str(s) for s in unique.tolist()), codes.reshape(-1).astype(np.int32)
+
+
+class CustomerTable:
+    """A portfolio's customers as columns: one row per customer and service.
+
+    Names are codes into sorted vocabularies (``customer`` into ``customers``,
+    ``plan`` into ``plans``, ``service`` into ``services``, ``currency`` and
+    ``zone`` into ``currencies`` and ``zones``, where ``""`` means "the plan's");
+    fees are exact ``Decimal`` values (``None`` where the plan's fee applies);
+    ``start`` and ``end`` are microseconds, ``NO_TIME`` where not given. Build it
+    with [`from_columns()`][slakit.CustomerTable.from_columns]; the table is immutable.
+    """
+
+    __slots__ = (
+        "_where",
+        "currencies",
+        "currency",
+        "customer",
+        "customers",
+        "end",
+        "fee",
+        "plan",
+        "plans",
+        "service",
+        "services",
+        "start",
+        "zone",
+        "zones",
+    )
+
+    customer: I32
+    customers: tuple[str, ...]
+    plan: I32
+    plans: tuple[str, ...]
+    service: I32
+    services: tuple[str, ...]
+    fee: tuple[Decimal | None, ...]
+    currency: I32
+    currencies: tuple[str, ...]
+    zone: I32
+    zones: tuple[str, ...]
+    start: I64
+    end: I64
+    _where: Sequence[str] | None
+
+    def __init__(self, **columns: Any) -> None:
+        for name in self.__slots__:
+            object.__setattr__(self, name, columns[name.lstrip("_")])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"CustomerTable is immutable; cannot set {name!r}")
+
+    @classmethod
+    def from_columns(
+        cls, columns: Mapping[str, Any], *, where: Sequence[str] | None = None
+    ) -> CustomerTable:
+        """Build the table from columns, validating every row at once.
+
+        ``columns`` maps ``customer``, ``plan`` and ``service`` (names), and
+        optionally ``fee`` (decimal strings such as ``"12.50"``, ``Decimal`` or
+        integers; never floats, which cannot hold cents exactly), ``currency``
+        (ISO 4217 codes such as ``"EUR"``), ``zone`` (IANA zones such as
+        ``"Europe/Berlin"``), ``start`` and ``end`` (instants, read as
+        [`EventTable.from_columns()`][slakit.EventTable.from_columns] reads
+        them) to equal-length columns; a pandas or polars data frame works as it
+        is. A missing optional cell means "the plan's" (fee, currency, zone) or
+        "not given" (start, end). A customer lists each service once; a service
+        may belong to several customers (a shared region, say), whose
+        agreements then all read its rows.
+
+        Raises:
+            EventDataError: listing every invalid row as ``where: field: problem``
+                (the first 1,000 problems; ``omitted`` counts the rest).
+        """
+        got = read_columns(columns, required=_REQUIRED, optional=_OPTIONAL, what="customers")
+        n = len(got["customer"])
+        check_where(where, n)
+        where_of = row_names(where)
+        problems = Problems()
+        text = {
+            name: names(
+                got.get(name),
+                n,
+                where_of=where_of,
+                problems=problems,
+                default="" if name in _OPTIONAL else None,
+                integers=name in ("customer", "service"),
+                what=name,
+                blank=None if name in _OPTIONAL else f"must be a non-empty {name} name",
+            )
+            for name in ("customer", "plan", "service", "currency", "zone")
+        }
+        times = {
+            name: instants(got.get(name), n, where_of=where_of, problems=problems, required=False)
+            for name in ("start", "end")
+        }
+        fee = _fees(got.get("fee"), n, where_of, problems)
+        if any(v is None for v in (*text.values(), *times.values(), fee)):
+            raise problems.error()
+        coded = {name: _coded(values) for name, values in text.items() if values is not None}
+        currencies, currency = coded["currency"]
+        zones, zone_code = coded["zone"]
+        checks = (("currency", _currency_problem), ("zone", _zone_problem))
+        for field, problem_of in checks:
+            _check_vocabulary(coded[field], field, problem_of, where_of=where_of, problems=problems)
+        start, end = times["start"], times["end"]
+        assert start is not None
+        assert end is not None
+        assert fee is not None
+        backwards = (start != NO_TIME) & (end != NO_TIME) & (end <= start)
+        problems.extend(
+            Problem(where_of(i), "end", "must come after start") for i in problems.rows(backwards)
+        )
+        customers, customer = coded["customer"]
+        services, service = coded["service"]
+        pair = customer.astype(np.int64) * max(len(services), 1) + service
+        order = np.argsort(pair, kind="stable")
+        twice = order[1:][pair[order][1:] == pair[order][:-1]]
+        problems.extend(
+            Problem(
+                where_of(i),
+                "service",
+                f"customer {echo(customers[customer[i]])} lists service "
+                f"{echo(services[service[i]])} twice; give each service of a customer one row",
+            )
+            for i in problems.rows(np.sort(twice))
+        )
+        if problems or problems.omitted:
+            raise problems.error()
+        plans, plan = coded["plan"]
+        return cls(
+            customer=customer,
+            customers=customers,
+            plan=plan,
+            plans=plans,
+            service=service,
+            services=services,
+            fee=fee,
+            currency=currency,
+            currencies=currencies,
+            zone=zone_code,
+            zones=zones,
+            start=start,
+            end=end,
+            where=where,
+        )
+
+    def __len__(self) -> int:
+        return int(self.customer.shape[0])
+
+    def where(self, row: int) -> str:
+        """Return where row ``row`` came from (``customers.csv:12`` or ``row 12``)."""
+        return self._where[row] if self._where is not None else f"row {row}"
+
+    def __repr__(self) -> str:
+        return (
+            f"<CustomerTable: {len(self.customers):,} customers, {len(self):,} rows, "
+            f"plans {', '.join(self.plans)}>"
+        )
+
+
+def _fees(
+    column: Column | None, n: int, where_of: WhereOf, problems: Problems
+) -> tuple[Decimal | None, ...] | None:
+    """Return each row's fee as an exact ``Decimal`` (``None`` where missing)."""
+    if column is None:
+        return (None,) * n
+    values = column.values
+    if values.dtype.kind == "f":
+        problems.append(
+            Problem(
+                "columns",
+                "fee",
+                "holds floats, which cannot hold cents exactly; give decimal strings such as "
+                "'12.50' (for pandas: read the column with dtype=str)",
+            )
+        )
+        return None
+    missing = column.missing_mask()
+    cells = values.tolist()
+    parsed: dict[object, Decimal | str] = {}
+    out: list[Decimal | None] = []
+    for i, cell in enumerate(cells):  # one parse per distinct fee, not per row
+        if missing[i] or cell is None or cell == "":
+            out.append(None)
+            continue
+        key = (type(cell), cell)
+        found = parsed.get(key)
+        if found is None:
+            found = parsed[key] = _fee(cell)
+        if isinstance(found, str):
+            if len(problems) < 1_000:
+                problems.append(Problem(where_of(i), "fee", found))
+            else:
+                problems.omitted += 1
+            out.append(None)
+        else:
+            out.append(found)
+    return tuple(out)
+
+
+def _fee(cell: object) -> Decimal | str:
+    """Return a fee cell as a ``Decimal``, or what is wrong with it."""
+    if isinstance(cell, bool | np.bool_ | float | np.floating):
+        return f"{echo(cell)} is not an amount; give a decimal string such as '12.50'"
+    try:
+        if isinstance(cell, int | np.integer):
+            value = Decimal(int(cell))
+        elif isinstance(cell, Decimal):
+            value = cell
+        elif isinstance(cell, str):
+            value = parse_number(cell.strip(), name="fee")
+        else:
+            return f"{echo(cell)} is not an amount; give a decimal string such as '12.50'"
+        if value < 0:
+            return f"{echo(cell)} is negative; a fee is zero or more"
+        return value
+    except (DefinitionError, ArithmeticError) as error:
+        return str(error)
+
+
+def _currency_problem(code: str) -> str | None:
+    try:
+        Money(Decimal(0), code)
+    except SlakitError as error:
+        return str(error)
+    return None
+
+
+def _zone_problem(name: str) -> str | None:
+    try:
+        zone(name, argument="zone")
+    except SlakitError as error:
+        return str(error)
+    return None
+
+
+def _check_vocabulary(
+    coded: tuple[tuple[str, ...], I32],
+    field: str,
+    problem_of: Callable[[str], str | None],
+    *,
+    where_of: WhereOf,
+    problems: Problems,
+) -> None:
+    """Check each distinct name once, and report it on every row that gives it."""
+    vocabulary, codes = coded
+    for code, name in enumerate(vocabulary):
+        problem = problem_of(name) if name else None
+        if problem is not None:
+            rows = problems.rows(codes == code)
+            problems.extend(Problem(where_of(i), field, problem) for i in rows)

@@ -1,0 +1,1 @@
+"""Inputs from where the data lives: one module per format, and the kinds they fill."""

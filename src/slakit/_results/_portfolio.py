@@ -1,0 +1,489 @@
+"""A portfolio's results as columns: objectives, credit lines, and the ledger for billing.
+
+Three tables, each a mapping of column names to equal-length columns:
+
+- ``objectives``: one row per customer, service and objective: the measured
+  value as exact ``good`` and ``total`` integers and a display ``value``, the
+  ``target``, the ``verdict`` and the ``margin``;
+- ``credits``: one row per customer and service that is owed a credit: the
+  ``rule``, the ``band`` (a credit table's share), the ``base`` (the service's
+  fee), the exact ``amount`` and the ``currency``;
+- ``ledger``: one row per customer: the credit total rounded once as the
+  agreement says, with its exact value, the currency and a ``statement``
+  id that changes exactly when the figure's inputs change.
+
+Exact numbers are written as text (``"1300/9"``, ``"12.50"``), so a ledger
+read from CSV, Parquet or a data frame is byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._agreement import Agreement
+from slakit._money import RoundingMode, minor_unit
+from slakit._results._report import VERDICTS, Report
+from slakit.exceptions import SlakitError
+
+__all__ = ["GroupResult", "PortfolioResult", "round_units"]
+
+Obj = npt.NDArray[np.object_]
+I64 = npt.NDArray[np.int64]
+Columns = dict[str, list[Any]]
+
+#: Decimal places of the display ``value`` and ``margin`` columns (exact values are beside them).
+DISPLAY_PLACES = 6
+
+
+def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
+    """Return each ``num / den`` rounded to an integer with ``mode``, exactly (``den > 0``).
+
+    The same rule as ``Rounding``: ``half_up`` rounds halves away from zero,
+    ``half_down`` towards zero, ``up`` away from zero, ``down`` towards zero.
+    """
+    floor: Obj = num // den
+    rest2 = (num - floor * den) * 2  # twice the remainder: 0 <= rest2 < 2 * den
+    above = np.asarray(rest2 > 0, dtype=bool)
+    negative = np.asarray(num < 0, dtype=bool)
+    if mode == "floor":
+        bump = np.zeros(num.shape, dtype=bool)
+    elif mode == "ceiling":
+        bump = above
+    elif mode == "down":
+        bump = above & negative
+    elif mode == "up":
+        bump = above & ~negative
+    else:
+        more = np.asarray(rest2 > den, dtype=bool)
+        half = np.asarray(rest2 == den, dtype=bool)
+        if mode == "half_even":
+            odd = np.asarray(floor % 2 == 1, dtype=bool)
+            bump = more | (half & odd)
+        elif mode == "half_up":
+            bump = more | (half & ~negative)
+        else:  # half_down
+            bump = more | (half & negative)
+    out: Obj = floor + bump.astype(np.int64).astype(object)
+    return out
+
+
+def _decimal_text(units: Sequence[int], places: int) -> list[str]:
+    """Return integers scaled by ``10**-places`` as decimal text (``1250, 2 -> '12.50'``)."""
+    if places == 0:
+        return [str(u) for u in units]
+    out = []
+    for u in units:
+        sign = "-" if u < 0 else ""
+        digits = str(abs(u)).rjust(places + 1, "0")
+        out.append(f"{sign}{digits[:-places]}.{digits[-places:]}")
+    return out
+
+
+def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> list[str]:
+    """Return exact ratios as decimal text rounded half-even to ``places`` places."""
+    return _decimal_text(round_units(num * 10**places, den, "half_even").tolist(), places)
+
+
+def _objects(values: npt.ArrayLike) -> Obj:
+    out: Obj = np.empty(np.shape(values)[0], dtype=object)
+    out[:] = np.asarray(values).tolist()
+    return out
+
+
+@attrs.frozen(eq=False)
+class GroupResult:
+    """One evaluated group: customers sharing a compiled agreement, and its report.
+
+    ``pairs`` are the customers-table rows of the group's services, in the order
+    of the group agreement's services (customer by customer).
+    """
+
+    key: Any
+    pairs: I64
+    report: Report
+    agreement: Agreement
+
+
+class PortfolioResult:
+    """The result of a portfolio for one period: columns, a ledger, reports on demand.
+
+    Tables are built when first asked for. ``report(customer)`` evaluates that
+    customer's agreement alone over the rows of its services (the portfolio's
+    routing), and keeps it.
+    """
+
+    def __init__(
+        self,
+        *,
+        period: str,
+        customers: Any,
+        groups: Sequence[GroupResult],
+        skipped: Mapping[int, str],
+        report_of: Callable[[int], Report],
+        statement_digests: Callable[[GroupResult], list[bytes]],
+        unrouted: Mapping[str, int],
+    ) -> None:
+        self.period = period
+        self._customers = customers
+        self._groups = tuple(groups)
+        self._skipped = dict(skipped)
+        self._report_of = report_of
+        self._statement_digests = statement_digests
+        self.unrouted = dict(unrouted)
+        self._reports: dict[str, Report] = {}
+
+    # --- per customer ------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self._customers.customers)}
+
+    def report(self, customer: str) -> Report:
+        """Return ``customer``'s report: its agreement evaluated alone, built on first use.
+
+        Raises:
+            KeyError: no such customer, or its agreement is not in force in the period.
+        """
+        found = self._reports.get(customer)
+        if found is not None:
+            return found
+        position = self._positions.get(customer)
+        if position is None:
+            raise KeyError(f"{customer!r} is not a customer of the portfolio")
+        if position in self._skipped:
+            raise KeyError(f"{customer!r} is not evaluated: {self._skipped[position]}")
+        report = self._reports[customer] = self._report_of(position)
+        return report
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The customers evaluated, in name order."""
+        names = self._customers.customers
+        return tuple(n for i, n in enumerate(names) if i not in self._skipped)
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """The customers not evaluated in this period, with the reason."""
+        names = self._customers.customers
+        return {names[i]: why for i, why in sorted(self._skipped.items())}
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def _names(self, group: GroupResult) -> tuple[list[str], list[str]]:
+        table = self._customers
+        customer = [table.customers[c] for c in table.customer[group.pairs].tolist()]
+        service = [table.services[s] for s in table.service[group.pairs].tolist()]
+        return customer, service
+
+    @functools.cached_property
+    def objectives(self) -> Columns:
+        """One row per customer, service and objective (see the module's description)."""
+        out: Columns = {
+            k: []
+            for k in (
+                "customer",
+                "service",
+                "plan",
+                "period",
+                "objective",
+                "good",
+                "total",
+                "value",
+                "target",
+                "verdict",
+                "margin",
+            )
+        }
+        for group in self._groups:
+            customer, service = self._names(group)
+            report = group.report
+            position = {name: i for i, name in enumerate(report.services)}
+            for column in report._objective_columns:
+                outcome, objective = column.outcome, column.objective
+                rows = np.asarray([position[s] for s in outcome.services], dtype=np.int64)
+                good, total = _objects(outcome.good), _objects(outcome.total)
+                scale = outcome.scale
+                data = total != 0
+                safe_total = np.where(data, total, 1)
+                value = _display(good, safe_total)
+                target = Fraction(objective.target)
+                gap = good * target.denominator - safe_total * target.numerator
+                if objective.comparator in ("<=", "<"):
+                    gap = -gap
+                margin = _display(gap, safe_total * target.denominator)
+                verdicts = [VERDICTS[v].value for v in column.verdict.tolist()]
+                n = len(rows)
+                picked = rows.tolist()
+                out["customer"] += [customer[i] for i in picked]
+                out["service"] += [service[i] for i in picked]
+                out["plan"] += [group.key.plan] * n
+                out["period"] += [report.period.label] * n
+                out["objective"] += [objective.describe()] * n
+                out["good"] += [str(g) if scale == 1 else f"{g}/{scale}" for g in good.tolist()]
+                out["total"] += [str(t) if scale == 1 else f"{t}/{scale}" for t in total.tolist()]
+                has = data.tolist()
+                out["value"] += [v if d else "" for v, d in zip(value, has, strict=True)]
+                out["target"] += [str(objective.target)] * n
+                out["verdict"] += verdicts
+                out["margin"] += [m if d else "" for m, d in zip(margin, has, strict=True)]
+        return _sorted(out, ("customer", "service", "objective"))
+
+    @functools.cached_property
+    def credits(self) -> Columns:
+        """One row per customer and service owed a credit (see the module's description)."""
+        keys = ("customer", "service", "plan", "period", "rule", "band", "base", "amount")
+        out: Columns = {k: [] for k in (*keys, "exact", "currency")}
+        for group in self._groups:
+            customer, service = self._names(group)
+            report = group.report
+            currency = group.agreement.tier.fee.currency
+            places = minor_unit(currency)
+            fees = group.agreement.fees_of(report.services)
+            for column in report.credit_columns:
+                amount = column.amount
+                rows = np.flatnonzero(amount.nonzero()).astype(np.int64)
+                if not rows.size:
+                    continue
+                num, den = amount.num[rows], amount.den[rows]
+                shown = _decimal_text(
+                    round_units(num * 10**places, den, "half_even").tolist(), places
+                )
+                share = column.columns.get("credit.share")
+                picked = rows.tolist()
+                n = len(picked)
+                out["customer"] += [customer[i] for i in picked]
+                out["service"] += [service[i] for i in picked]
+                out["plan"] += [group.key.plan] * n
+                out["period"] += [report.period.label] * n
+                out["rule"] += [repr(column.rule)] * n
+                out["band"] += (
+                    ["" if share[i] is None else str(share[i]) for i in picked]
+                    if share is not None
+                    else [""] * n
+                )
+                out["base"] += [str(fees[i].amount) for i in picked]
+                out["amount"] += shown
+                out["exact"] += [
+                    str(Fraction(int(a), int(b))) for a, b in zip(num, den, strict=True)
+                ]
+                out["currency"] += [currency] * n
+        return _sorted(out, ("customer", "service"))
+
+    @functools.cached_property
+    def ledger(self) -> Columns:
+        """One row per customer evaluated: the credit total, rounded once, and its statement id.
+
+        Columns: ``customer``, ``plan``, ``period``, ``currency``, ``credit`` (rounded
+        once, as the agreement's rounding says), ``exact`` (the exact total),
+        ``services``, ``breaches``, ``claim`` (``"n/a"``: claims are not read by
+        portfolios yet) and ``statement`` (a hash of the agreement as evaluated,
+        the period and the input rows of its services that overlap the period).
+        """
+        keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
+        out: Columns = {k: [] for k in (*keys, "breaches", "claim", "statement")}
+        table = self._customers
+        for group in self._groups:
+            report = group.report
+            agreement = group.agreement
+            currency = agreement.tier.fee.currency
+            owners = table.customer[group.pairs]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            counts = np.diff(np.r_[starts, len(owners)])
+            nums, common = _common(report)
+            sums = np.add.reduceat(nums, starts) if len(nums) else nums
+            rounding = agreement.rounding
+            if rounding.to in ("minor unit", "unit"):
+                places = minor_unit(currency) if rounding.to == "minor unit" else 0
+                units = round_units(
+                    sums * 10**places, _objects([common] * len(sums)), rounding.mode
+                )
+                credit = _decimal_text(units.tolist(), places)
+            else:  # a rounding step of its own: rounded one customer at a time
+                credit = [
+                    str(rounding.apply(Fraction(int(s), common), currency).amount) for s in sums
+                ]
+            breached = _breaches(report, starts, len(owners))
+            digests = self._statement_digests(group)
+            names = [table.customers[c] for c in owners[starts].tolist()]
+            n = len(names)
+            out["customer"] += names
+            out["plan"] += [group.key.plan] * n
+            out["period"] += [report.period.label] * n
+            out["currency"] += [currency] * n
+            out["credit"] += credit
+            out["exact"] += [str(Fraction(int(s), common)) for s in sums]
+            out["services"] += [str(c) for c in counts.tolist()]
+            out["breaches"] += [str(b) for b in breached]
+            out["claim"] += ["n/a"] * n
+            out["statement"] += [d.hex()[:32] for d in digests]
+        return _sorted(out, ("customer",))
+
+    # --- exports -----------------------------------------------------------------------------
+
+    def tables(self) -> dict[str, Columns]:
+        """Return the three tables by name: ``ledger``, ``objectives``, ``credits``."""
+        return {"ledger": self.ledger, "objectives": self.objectives, "credits": self.credits}
+
+    def to_pandas(self, table: str = "ledger") -> Any:
+        """Return one table as a pandas ``DataFrame`` (exact numbers as text)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._table(table))
+
+    def to_polars(self, table: str = "ledger") -> Any:
+        """Return one table as a polars ``DataFrame`` (exact numbers as text)."""
+        try:
+            import polars as pl
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise SlakitError("polars is not installed; install the polars package") from error
+        return pl.DataFrame(self._table(table), schema=dict.fromkeys(self._table(table), pl.String))
+
+    def to_arrow(self, table: str = "ledger") -> Any:
+        """Return one table as a ``pyarrow.Table`` (exact numbers as text)."""
+        pa = _pyarrow()
+        columns = self._table(table)
+        return pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+
+    def write(self, directory: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
+        """Write every table (``ledger``, ``objectives``, ``credits``) in each of ``formats``.
+
+        ``formats``: ``"csv"`` and/or ``"parquet"`` (which needs the ``arrow`` extra).
+        Returns the paths written.
+        """
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in self.tables():
+            for fmt in formats:
+                path = folder / f"{name}.{fmt}"
+                if fmt == "csv":
+                    write_csv(self._table(name), path)
+                elif fmt == "parquet":
+                    _pyarrow_parquet().write_table(self.to_arrow(name), path)
+                else:
+                    raise SlakitError(f"format {fmt!r} is not 'csv' or 'parquet'")
+                written.append(path)
+        return written
+
+    def summary(self) -> dict[str, Any]:
+        """Return the run's figures: customers, services, credits by plan and currency, rows."""
+        ledger = self.ledger
+        by: dict[tuple[str, str], Decimal] = {}
+        rows_of = zip(ledger["plan"], ledger["currency"], ledger["credit"], strict=True)
+        for plan, currency, credit in rows_of:  # the sum of what the ledger bills
+            by[(plan, currency)] = by.get((plan, currency), Decimal(0)) + Decimal(credit)
+        credited = sum(1 for c in ledger["exact"] if c != "0")
+        rows: dict[str, Any] = {}
+        uncounted = 0
+        for group in self._groups:
+            reconciliation = group.report.reconciliation
+            uncounted += sum(g.count for g in reconciliation.uncovered)
+            for label, counts in reconciliation.by_measure.items():
+                slot = rows.setdefault(label, {})
+                for category, n in counts.items():
+                    slot[category] = slot.get(category, 0) + int(n)
+        return {
+            "period": self.period,
+            "customers": len(ledger["customer"]),
+            "customers_credited": credited,
+            "customers_not_evaluated": self.skipped,
+            "services": sum(int(s) for s in ledger["services"]),
+            "credits": [
+                {"plan": plan, "currency": currency, "total": str(total)}
+                for (plan, currency), total in sorted(by.items())
+            ],
+            "rows": rows,
+            "rows_not_counted": uncounted,
+            "rows_for_no_customer": self.unrouted,
+        }
+
+    def _table(self, name: str) -> Columns:
+        tables = self.tables()
+        if name not in tables:
+            raise KeyError(f"{name!r} is not a table: {', '.join(tables)}")
+        return tables[name]
+
+    def __repr__(self) -> str:
+        return (
+            f"<PortfolioResult {self.period}: {len(self.ledger['customer']):,} customers, "
+            f"{len(self.credits['customer']):,} credit lines>"
+        )
+
+
+def _common(report: Report) -> tuple[Obj, int]:
+    """Return each service's exact credit over one common denominator, and that denominator."""
+    total_num: Obj = _objects(np.zeros(len(report.services), dtype=np.int64))
+    common = 1
+    columns = report.credit_columns
+    for column in columns:
+        den = column.amount.den
+        common = (
+            math.lcm(common, *{int(d) for d in np.unique(den).tolist()}) if len(den) else common
+        )
+    for column in columns:
+        amount = column.amount
+        if len(amount):
+            total_num = total_num + amount.num * (common // amount.den)
+    return total_num, common
+
+
+def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[int]:
+    """Return each customer's count of breached objectives (services are in customer order)."""
+    breached = np.zeros(n, dtype=np.int64)
+    code = VERDICTS.index(next(v for v in VERDICTS if v.value == "breached"))
+    position = {name: i for i, name in enumerate(report.services)}
+    for column in report._objective_columns:
+        rows = np.asarray([position[s] for s in column.outcome.services], dtype=np.int64)
+        np.add.at(breached, rows, (column.verdict == code).astype(np.int64))
+    return np.add.reduceat(breached, starts).tolist() if n else []
+
+
+def _sorted(columns: Columns, by: Sequence[str]) -> Columns:
+    """Return the columns with rows sorted by the ``by`` columns (a stable, canonical order)."""
+    n = len(columns[by[0]])
+    if n == 0:
+        return columns
+    keys = [np.asarray(columns[k], dtype=str) for k in reversed(by)]  # sorted in C, not Python
+    order = np.lexsort(keys)
+    out: Columns = {}
+    for name, values in columns.items():
+        array: Obj = np.empty(n, dtype=object)
+        array[:] = values
+        out[name] = array[order].tolist()
+    return out
+
+
+def write_csv(columns: Mapping[str, Sequence[str]], path: Path) -> None:
+    """Write columns of text as a CSV file (UTF-8, one line end per row, a header row)."""
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(zip(*columns.values(), strict=True))
+
+
+def _pyarrow() -> Any:
+    try:
+        pa = importlib.import_module("pyarrow")  # an optional dependency: the arrow extra
+    except ImportError as error:
+        raise SlakitError(
+            "Arrow and Parquet need pyarrow: install the extra slakit[arrow]; from a checkout "
+            "of slakit: pip install -e '.[arrow]'"
+        ) from error
+    return pa
+
+
+def _pyarrow_parquet() -> Any:
+    _pyarrow()
+    return importlib.import_module("pyarrow.parquet")

@@ -1,0 +1,728 @@
+"""Every kind of input reads every format the same: CSV, JSON Lines, Parquet, Arrow, frames."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from pyarrow import feather
+
+import slakit.io
+from slakit._io import _csv
+from slakit._io._schemas import KINDS
+from slakit.exceptions import EventDataError, InputFormatError
+
+T = "2026-10-05T10:00:00Z"
+T_LATER = "2026-10-05T12:30:00+02:00"  # 10:30 UTC
+T_END = "2026-10-05T11:00:00Z"
+
+# Each kind: rows as a CSV holds them (text, "" for missing), and the Arrow type of each column.
+TS = pa.timestamp("us", tz="UTC")
+SAMPLES: dict[str, tuple[dict[str, list[str]], dict[str, pa.DataType]]] = {
+    "events": (
+        {
+            "kind": ["outage", "maintenance", "deployment"],
+            "service": ["0012", "db", "db"],
+            "start": [T, T, T],
+            "end": [T_END, T_LATER, T_END],
+            "announced": ["", "2026-09-28T09:00:00Z", ""],
+        },
+        {"start": TS, "end": TS, "announced": TS},
+    ),
+    "outages": (
+        {
+            "service": ["api", "0012", "api"],
+            "start": [T, T, T_LATER],
+            "end": [T_END, T_LATER, T_END],
+            "state": ["down", "degraded", ""],
+            "affected": ["25%", "", "50.0%"],
+        },
+        {"start": TS, "end": TS},
+    ),
+    "maintenance": (
+        {
+            "service": ["db", "api"],
+            "start": [T, T],
+            "end": [T_END, T_LATER],
+            "announced": ["2026-09-28T09:00:00Z", "2026-09-29T09:00:00+01:00"],
+        },
+        {"start": TS, "end": TS, "announced": TS},
+    ),
+    "deployments": (
+        {"service": ["api", "db"], "start": [T, T], "end": [T_END, T_LATER]},
+        {"start": TS, "end": TS},
+    ),
+    "requests": (
+        {
+            "service": ["api", "api", "db"],
+            "time": [T, T_LATER, T_END],
+            "status": ["200", "503", ""],
+            "ok": ["", "false", "true"],
+            "latency_ms": ["81.5", "12", ""],
+        },
+        {"time": TS, "status": pa.int16(), "ok": pa.bool_(), "latency_ms": pa.decimal128(9, 3)},
+    ),
+    "tickets": (
+        {
+            "id": ["T-1", "T-2"],
+            "service": ["desk", "desk"],
+            "priority": ["P1", "P3"],
+            "opened": [T, T],
+            "first_response": [T_LATER, ""],
+            "resolved": [T_END, ""],
+            "coverage": ["24x7", ""],
+        },
+        {"opened": TS, "first_response": TS, "resolved": TS},
+    ),
+    "claims": (
+        {
+            "service": ["db", "api"],
+            "period": ["2026-10", "2026-10"],
+            "filed": [T, T_LATER],
+            "ticket": ["T-1", ""],
+        },
+        {"filed": TS},
+    ),
+    "charges": (
+        {
+            "service": ["db", "db", "vm-1"],
+            "period": ["2026-10", "2026-10", ""],
+            "kind": ["usage", "support", ""],
+            "amount": ["1250.40", "12.50", "0.096"],
+            "currency": ["USD", "USD", "USD"],
+            "unit": ["", "", "hour"],
+        },
+        {"amount": pa.decimal128(12, 3)},
+    ),
+    "customers": (
+        {
+            "customer": ["globex", "globex", "initech"],
+            "plan": ["gold", "gold", "bronze"],
+            "service": ["db", "api", "web"],
+            "fee": ["2400.00", "", "0.50"],
+            "currency": ["USD", "USD", ""],
+            "zone": ["", "", "Europe/Berlin"],
+            "start": [T, T, ""],
+            "end": ["", "", T_END],
+        },
+        {"fee": pa.decimal128(12, 2), "start": TS, "end": TS},
+    ),
+}
+
+
+def _typed(kind: str) -> pa.Table:
+    """Return a kind's sample as typed Arrow columns (timestamps, integers, decimals, nulls)."""
+    rows, types = SAMPLES[kind]
+    arrays = {}
+    for name, cells in rows.items():
+        kind_of = types.get(name, pa.string())
+        values: list[Any] = []
+        for cell in cells:
+            if cell == "" and kind_of != pa.string():
+                values.append(None)
+            elif pa.types.is_timestamp(kind_of):
+                values.append(pd.Timestamp(cell).tz_convert("UTC").to_pydatetime())
+            elif pa.types.is_integer(kind_of):
+                values.append(int(cell))
+            elif pa.types.is_boolean(kind_of):
+                values.append(cell == "true")
+            elif pa.types.is_decimal(kind_of):
+                values.append(Decimal(cell))
+            else:
+                values.append(cell)
+        if kind_of == pa.string() and name in (
+            "announced",
+            "ticket",
+            "unit",
+            "coverage",
+            "currency",
+            "zone",
+        ):
+            values = [v or None for v in values]  # a missing text cell is null in typed data
+        arrays[name] = pa.array(values, type=kind_of)
+    return pa.table(arrays)
+
+
+def _write_csv(path: Path, kind: str) -> Path:
+    rows, _ = SAMPLES[kind]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows)
+        writer.writerows(zip(*rows.values(), strict=True))
+    return path
+
+
+def _write_jsonl(path: Path, kind: str) -> Path:
+    rows, types = SAMPLES[kind]
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(len(next(iter(rows.values())))):
+            obj: dict[str, Any] = {}
+            for name, cells in rows.items():
+                cell = cells[i]
+                if cell == "":
+                    continue  # a key left out is a missing cell
+                kind_of = types.get(name)
+                if kind_of is not None and pa.types.is_integer(kind_of):
+                    obj[name] = int(cell)
+                elif kind_of == pa.bool_():
+                    obj[name] = cell == "true"
+                else:
+                    obj[name] = cell
+            handle.write(json.dumps(obj) + "\n")
+    return path
+
+
+def _state(table: Any) -> dict[str, Any]:
+    """Return what a table holds (its columns and names), without where its rows came from."""
+    out: dict[str, Any] = {}
+    for name in type(table).__slots__:
+        if name.startswith("_"):  # where rows came from, caches, an exact amount's scale
+            continue
+        value = getattr(table, name)
+        out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+    return out
+
+
+SOURCES: dict[str, Callable[[Path, str], Any]] = {
+    "csv": lambda d, k: _write_csv(d / f"{k}.csv", k),
+    "csv (stdlib)": lambda d, k: _write_csv(d / f"{k}.csv", k),
+    "jsonl": lambda d, k: _write_jsonl(d / f"{k}.jsonl", k),
+    "parquet": lambda d, k: _write_parquet(d / f"{k}.parquet", k),
+    "arrow": lambda d, k: _write_feather(d / f"{k}.arrow", k),
+    "pandas": lambda d, k: _typed(k).to_pandas(),
+    "polars": lambda d, k: pl.from_arrow(_typed(k)),
+    "pyarrow.Table": lambda d, k: _typed(k),
+}
+
+
+def _write_parquet(path: Path, kind: str) -> Path:
+    pq.write_table(_typed(kind), path)
+    return path
+
+
+def _write_feather(path: Path, kind: str) -> Path:
+    feather.write_feather(_typed(kind), path)
+    return path
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_every_kind_reads_every_format_to_the_same_table(
+    tmp_path: Path, kind: str, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table of a kind is the same whatever format its rows came in."""
+    expected = slakit.io.read_table(_write_csv(tmp_path / "expected.csv", kind), kind)
+    if source == "csv (stdlib)":
+        monkeypatch.setattr(_csv, "_with_arrow", lambda data, source: None)
+    table = slakit.io.read_table(SOURCES[source](tmp_path, kind), kind)
+    assert type(table) is type(expected)
+    assert _state(table) == _state(expected)
+    assert len(table) == len(expected) > 0
+
+
+def test_the_kinds_are_every_table() -> None:
+    """The kinds cover every table a measure reads."""
+    assert set(KINDS) == {
+        "events",
+        "outages",
+        "maintenance",
+        "deployments",
+        "requests",
+        "tickets",
+        "claims",
+        "charges",
+        "customers",
+    }
+
+
+def test_csv_keeps_text_exact(tmp_path: Path) -> None:
+    """Service names of digits keep their zeros; decimals keep their places."""
+    table = slakit.io.read_table(_write_csv(tmp_path / "c.csv", "charges"), "charges")
+    assert table.records[0].amount.amount == Decimal("1250.40")
+    events = slakit.io.read_table(_write_csv(tmp_path / "e.csv", "events"), "events")
+    assert events.services == ("0012", "db")
+
+
+def test_csv_with_and_without_pyarrow_name_the_same_lines(tmp_path: Path) -> None:
+    """Both CSV readers give the same columns and the same line for each row."""
+    path = _write_csv(tmp_path / "o.csv", "outages")
+    fast = _csv.read_csv(path, source="o.csv")
+    slow = _csv.read_csv(path, source="o.csv", fast=False)
+    assert list(fast.where) == list(slow.where) == ["o.csv:2", "o.csv:3", "o.csv:4"]
+    for name in slow.data:
+        assert np.asarray(fast.data[name]).tolist() == slow.data[name].tolist()
+
+
+def test_blank_lines_and_multiline_cells_keep_line_numbers(tmp_path: Path) -> None:
+    """A blank line or a quoted newline: rows are still named by the line they start on."""
+    path = tmp_path / "o.csv"
+    path.write_text(f'service,start,end,state\n\napi,{T},{T_END},"x\ny"\napi,{T},{T},down\n')
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "outages")
+    assert [str(p).split(": ")[0] for p in error.value.problems] == [f"{path}:5"]
+
+
+# --- columns, epochs, latency_ms ----------------------------------------------------------------
+
+
+def test_column_mapping_renames(tmp_path: Path) -> None:
+    """columns={"start": "started_at"} reads the column started_at as start."""
+    path = tmp_path / "o.csv"
+    path.write_text(f"host,started_at,ended_at\napi,{T},{T_END}\n")
+    table = slakit.io.read_table(
+        path, "outages", columns={"service": "host", "start": "started_at", "end": "ended_at"}
+    )
+    assert table.services == ("api",)
+    with pytest.raises(EventDataError, match="columns: begin: missing; columns= reads it as"):
+        slakit.io.read_table(path, "outages", columns={"start": "begin"})
+
+
+@pytest.mark.parametrize(
+    ("unit", "scale"),
+    [("s", 1), ("ms", 1000), ("us", 10**6), ("ns", 10**9)],
+)
+def test_epoch_units(tmp_path: Path, unit: str, scale: int) -> None:
+    """Integer epochs in any unit, in a typed column or as CSV text, are the same instants."""
+    start, end = 1_790_000_000, 1_790_000_600
+    frame = pd.DataFrame({"service": ["a"], "start": [start * scale], "end": [end * scale]})
+    typed = slakit.io.read_table(frame, "outages", epoch_unit=unit)
+    path = tmp_path / "o.csv"
+    path.write_text(f"service,start,end\na,{start * scale},{end * scale}\n")
+    text = slakit.io.read_table(path, "outages", epoch_unit=unit)
+    assert typed.start.tolist() == text.start.tolist() == [start * 10**6]
+    assert typed.end.tolist() == [end * 10**6]
+
+
+def test_epoch_finer_than_a_microsecond_is_refused() -> None:
+    """Nanoseconds that are not whole microseconds are a problem of their row."""
+    frame = pd.DataFrame({"service": ["a"], "start": [1_790_000_000_000_000_001], "end": [2**62]})
+    with pytest.raises(EventDataError, match=r"row 0: start: .* finer than a microsecond"):
+        slakit.io.read_table(frame, "outages", epoch_unit="ns")
+
+
+def test_without_an_epoch_unit_integers_are_microseconds() -> None:
+    """Integers are microseconds since the epoch, as from_columns reads them."""
+    frame = pd.DataFrame({"service": ["a"], "start": [10**15], "end": [10**15 + 1]})
+    assert slakit.io.read_table(frame, "outages").start.tolist() == [10**15]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["81.5", "12", "0.001", ""], [81_500, 12_000, 1, -1]),
+        ([81.5, 12.0, 0.001, None], [81_500, 12_000, 1, -1]),
+        ([81, 12, 0, None], [81_000, 12_000, 0, -1]),
+        ([Decimal("81.5"), Decimal(12), Decimal("0.001"), None], [81_500, 12_000, 1, -1]),
+    ],
+)
+def test_latency_ms_is_exact(cells: list[Any], expected: list[int]) -> None:
+    """latency_ms, as text, floats, integers or decimals, becomes integer microseconds."""
+    frame = pd.DataFrame(
+        {"service": ["a"] * 4, "time": [T] * 4, "status": [200] * 4, "latency_ms": cells}
+    )
+    assert slakit.io.read_table(frame, "requests").latency.tolist() == expected
+
+
+@pytest.mark.parametrize("cell", ["0.0005", "-1", "abc", 0.0001])
+def test_latency_ms_finer_than_a_microsecond_or_negative_is_refused(cell: Any) -> None:
+    """A latency that is not whole microseconds, negative or not a number names its row."""
+    frame = pd.DataFrame({"service": ["a"], "time": [T], "status": [200], "latency_ms": [cell]})
+    with pytest.raises(EventDataError, match=r"row 0: latency_ms: .* exact to the microsecond"):
+        slakit.io.read_table(frame, "requests")
+
+
+def test_service_codes_with_services(tmp_path: Path) -> None:
+    """Integer service codes, typed or as CSV text, name services through services=."""
+    path = tmp_path / "o.csv"
+    path.write_text(f"service,start,end\n1,{T},{T_END}\n0,{T},{T_END}\n")
+    table = slakit.io.read_table(path, "outages", services=["b", "a"])
+    assert [table.services[c] for c in table.service] == ["a", "b"]
+
+
+def test_categorical_services_read_as_names() -> None:
+    """A pandas categorical and a pyarrow dictionary column give the table names give."""
+    names = ["b", "a", "b"]
+    frame = pd.DataFrame({"service": names, "start": [T] * 3, "end": [T_END] * 3})
+    expected = _state(slakit.io.read_table(frame, "outages"))
+    as_category = frame.assign(service=frame["service"].astype("category"))
+    assert _state(slakit.io.read_table(as_category, "outages")) == expected
+    arrow = pa.Table.from_pandas(frame).set_column(
+        0, "service", pa.array(names).dictionary_encode()
+    )
+    assert _state(slakit.io.read_table(arrow, "outages")) == expected
+
+
+def test_pandas_arrow_backed_zoned_timestamps_are_instants() -> None:
+    """pd.ArrowDtype(pa.timestamp('us', tz='UTC')) is zoned, not naive."""
+    zoned = pd.ArrowDtype(pa.timestamp("us", tz="UTC"))
+    frame = pd.DataFrame(
+        {
+            "service": ["a"],
+            "start": pd.Series([pd.Timestamp(T)], dtype=zoned),
+            "end": pd.Series([pd.Timestamp(T_END)], dtype=zoned),
+        }
+    )
+    table = slakit.io.read_table(frame, "outages")
+    assert table.end.tolist() == [table.start[0] + 3_600_000_000]
+
+
+@pytest.mark.parametrize("source", ["pandas", "pyarrow", "parquet"])
+def test_naive_timestamps_are_refused(tmp_path: Path, source: str) -> None:
+    """Datetimes without a zone are refused, from a frame or a file."""
+    naive = pa.table(
+        {
+            "service": ["a"],
+            "start": pa.array([pd.Timestamp("2026-10-01").to_pydatetime()], pa.timestamp("ns")),
+            "end": pa.array([pd.Timestamp("2026-10-02").to_pydatetime()], pa.timestamp("ns")),
+        }
+    )
+    given: Any = naive
+    if source == "pandas":
+        given = naive.to_pandas()
+    elif source == "parquet":
+        pq.write_table(naive, tmp_path / "n.parquet")
+        given = tmp_path / "n.parquet"
+    with pytest.raises(EventDataError, match="without a time zone"):
+        slakit.io.read_table(given, "outages")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_bad_rows_are_named_by_file_line_and_field(tmp_path: Path) -> None:
+    """Every bad row at once, each as file:line: field: problem."""
+    path = tmp_path / "o.csv"
+    path.write_text(
+        f"service,start,end\napi,{T},{T_END}\n,{T},{T_END}\napi,yesterday,{T_END}\n"
+        f"api,{T_END},{T}\n"
+    )
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "outages")
+    assert [(p.where, p.field) for p in error.value.problems] == [
+        (f"{path}:3", "service"),
+        (f"{path}:4", "start"),
+        (f"{path}:5", "end"),
+    ]
+
+
+def test_bad_rows_of_a_parquet_file_are_named_by_row(tmp_path: Path) -> None:
+    """A Parquet file's rows are named file:row i, counted from 0."""
+    path = tmp_path / "o.parquet"
+    pq.write_table(pa.table({"service": ["a", "b"], "start": [T, T], "end": [T_END, T]}), path)
+    with pytest.raises(EventDataError, match=r"o\.parquet:row 1: end: .* is not after start"):
+        slakit.io.read_table(path, "outages")
+
+
+@pytest.mark.parametrize(
+    ("kind", "missing"),
+    [("outages", "end"), ("requests", "time"), ("claims", "filed"), ("charges", "currency")],
+)
+def test_a_missing_column_is_named(tmp_path: Path, kind: str, missing: str) -> None:
+    """A column the kind needs and the file lacks is named, with the columns given."""
+    rows, _ = SAMPLES[kind]
+    path = tmp_path / "x.csv"
+    kept = {k: v for k, v in rows.items() if k != missing}
+    path.write_text(",".join(kept) + "\n" + ",".join(v[0] for v in kept.values()) + "\n")
+    with pytest.raises(EventDataError, match=f"columns: {missing}: missing"):
+        slakit.io.read_table(path, kind)
+
+
+def test_an_unknown_column_is_refused(tmp_path: Path) -> None:
+    """A column no measure reads is most likely a typo: refused, with the fix."""
+    path = tmp_path / "o.csv"
+    path.write_text(f"service,start,end,stat\napi,{T},{T_END},down\n")
+    with pytest.raises(EventDataError, match="columns: stat: is not a column of outages"):
+        slakit.io.read_table(path, "outages")
+
+
+def test_wrong_number_of_cells_is_a_problem_of_its_line(tmp_path: Path) -> None:
+    """A row with more or fewer cells than the header names its line."""
+    path = tmp_path / "o.csv"
+    path.write_text(f"service,start,end\napi,{T}\n")
+    with pytest.raises(EventDataError, match=r"o\.csv:2: has 2 cells; the header on line 1 has 3"):
+        slakit.io.read_table(path, "outages")
+
+
+def _parquet_file(path: Path) -> Path:
+    pq.write_table(_typed("outages"), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "format", "says"),
+    [
+        # a Parquet file read as text
+        (_parquet_file, "csv", "format='parquet'"),
+        (_parquet_file, "jsonl", "format='parquet'"),
+        # a CSV file read as JSON Lines, Parquet or Arrow
+        (lambda p: _write_csv(p, "outages"), "jsonl", "format='csv'"),
+        (lambda p: _write_csv(p, "outages"), "parquet", "format='csv'"),
+        (lambda p: _write_csv(p, "outages"), "arrow", "format='csv'"),
+        # a JSON Lines file read as CSV
+        (lambda p: _write_jsonl(p, "outages"), "csv", "format='jsonl'"),
+        # binary junk
+        (lambda p: p.write_bytes(b"\x00\x01\x02junk" * 10) and p, "csv", "--format"),
+        (lambda p: p.write_bytes(b"\x00\x01\x02junk" * 10) and p, "parquet", "--format"),
+    ],
+)
+def test_a_file_of_another_format_is_one_clear_error(
+    tmp_path: Path, make: Callable[[Path], Any], format: str, says: str
+) -> None:
+    """One InputFormatError naming the format expected and how to choose another."""
+    path = tmp_path / "data.bin"
+    make(path)
+    with pytest.raises(InputFormatError) as error:
+        slakit.io.read_table(path, "outages", format=format)
+    assert len(error.value.problems) == 1
+    assert says in str(error.value)
+    assert error.value.format == format
+
+
+def test_text_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    """A CSV line that is not UTF-8 is a problem of that line, not a UnicodeDecodeError."""
+    path = tmp_path / "o.csv"
+    path.write_bytes(f"service,start,end\napi,{T},{T_END}\n".encode() + b"caf\xe9,x,y\n")
+    with pytest.raises(EventDataError, match=r"o\.csv:3: is not UTF-8"):
+        slakit.io.read_table(path, "outages")
+
+
+def test_missing_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pyarrow, a Parquet file is one error naming slakit[arrow]."""
+    path = _parquet_file(tmp_path / "o.parquet")
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)
+    with pytest.raises(InputFormatError, match=r"install the extra slakit\[arrow\]"):
+        slakit.io.read_table(path, "outages")
+
+
+def test_unknown_kind_format_and_extension() -> None:
+    """A kind, format or extension slakit does not know is a ValueError naming the choices."""
+    with pytest.raises(ValueError, match="kind='outage' is not a kind of input"):
+        slakit.io.read_table("x.csv", "outage")
+    with pytest.raises(ValueError, match=r"from its extension '\.txt'"):
+        slakit.io.read_columns("x.txt")
+    with pytest.raises(ValueError, match="services= names the integer service codes"):
+        slakit.io.read_table(pd.DataFrame({"service": []}), "claims", services=["a"])
+    with pytest.raises(ValueError, match="epoch_unit='m'"):
+        slakit.io.read_table(
+            pd.DataFrame({"service": [], "start": [], "end": []}), "outages", epoch_unit="m"
+        )
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+
+def test_an_outage_row_costs_at_most_64_bytes(tmp_path: Path) -> None:
+    """Once built, a table holds fixed-width columns and a lazy where: <= 64 bytes per row."""
+    n = 20_000
+    path = tmp_path / "outages.csv"
+    with path.open("w") as handle:
+        handle.write("service,start,end\n")
+        for i in range(n):
+            handle.write(f"svc-{i % 500},{1_790_000_000 + i},{1_790_000_030 + i}\n")
+    table = slakit.io.read_table(path, "outages", epoch_unit="s")
+    columns = ("kind", "service", "start", "end", "announced", "state", "affected")
+    per_row = sum(getattr(table, name).nbytes for name in columns) / n
+    where = table._where
+    assert where is not None
+    assert not isinstance(where, tuple | list)  # lazy: no string per row
+    per_row += getattr(getattr(where, "lines", None), "nbytes", 0) / n
+    assert per_row <= 64
+    assert table.where(n - 1) == f"{path}:{n + 1}"
+    jsonl = tmp_path / "outages.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps({"service": "a", "start": T, "end": T_END}) + "\n" + "\n" * (i % 2)
+            for i in range(100)
+        )
+    )
+    lazy = slakit.io.read_table(jsonl, "outages")._where
+    assert lazy is not None
+    assert lazy.lines.nbytes / 100 == 4  # type: ignore[attr-defined]
+
+
+# --- tickets with their status changes; claims and charges; the JSON Lines readers --------------
+
+TICKET_LINES = [
+    {
+        "id": "T-1",
+        "service": "desk",
+        "priority": "P1",
+        "opened": "2026-10-05T09:00:00Z",
+        "first_response": "2026-10-05T09:40:00Z",
+        "resolved": "2026-10-06T12:00:00Z",
+        "coverage": "24x7",
+        "transitions": [
+            {"at": "2026-10-05T10:00:00Z", "status": "waiting_on_customer"},
+            {"at": "2026-10-05T15:00:00Z", "status": "open"},
+        ],
+        "pauses": [{"start": "2026-10-06T08:00:00Z", "end": "2026-10-06T09:00:00Z"}],
+    },
+    {"id": "T-2", "service": "desk", "priority": "P3", "opened": "2026-10-05T11:00:00Z"},
+]
+
+
+def test_tickets_with_transitions_and_pauses_from_json_lines_and_parquet(tmp_path: Path) -> None:
+    """Nested status changes and pauses read as the tickets' JSON Lines reader reads them."""
+    path = tmp_path / "tickets.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in TICKET_LINES))
+    expected = slakit.io.read_tickets_jsonl(path)
+    table = slakit.io.read_table(path, "tickets")
+    assert _state(table) == _state(expected)
+    assert table.where(1) == f"{path}:2"
+    frame = pd.DataFrame(TICKET_LINES)
+    pq.write_table(pa.Table.from_pandas(frame), tmp_path / "tickets.parquet")
+    from_parquet = slakit.io.read_table(tmp_path / "tickets.parquet", "tickets")
+    assert _state(from_parquet) == _state(expected)
+
+
+def test_events_from_json_lines_equal_the_events_reader(tmp_path: Path) -> None:
+    """An events.jsonl file (with "type", "id" and "note") reads as read_jsonl reads it."""
+    path = tmp_path / "events.jsonl"
+    lines = [
+        {"type": "outage", "service": "api", "start": T, "end": T_END, "id": 7},
+        {"type": "maintenance", "service": "db", "start": T, "end": T_END, "announced": T},
+        {"type": "outage", "service": "db", "start": T, "end": T_END, "affected": "25%"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert _state(slakit.io.read_table(path, "events")) == _state(slakit.io.read_jsonl(path))
+
+
+def test_a_header_alone_is_an_empty_table(tmp_path: Path) -> None:
+    """A CSV file with a header and no rows is a table of no rows."""
+    path = tmp_path / "o.csv"
+    path.write_text("service,start,end\n")
+    assert len(slakit.io.read_table(path, "outages")) == 0
+    assert len(slakit.io.read_columns(path)) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a claim needs its service, period and filing instant
+        (f"service,period,filed\n,2026-10,{T}\n", ("claims.csv:2", "service")),
+        ("service,period,filed\ndb,2026-10,\n", ("claims.csv:2", "filed")),
+        ("service,period,filed\ndb,2026-10,2026-10-05T10:00:00\n", ("claims.csv:2", "filed")),
+    ],
+)
+def test_bad_claims_name_their_line(tmp_path: Path, text: str, expected: tuple[str, str]) -> None:
+    """A bad claim is a problem of its line and field."""
+    path = tmp_path / "claims.csv"
+    path.write_text(text)
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "claims")
+    assert [(p.where.rpartition("/")[2], p.field) for p in error.value.problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        # money is exact, in a known currency
+        ("db,2026-10,usage,12.5.0,USD,", "amount", "amount"),
+        ("db,2026-10,usage,12.50,XYZ,", "currency", "XYZ"),
+        # a charge needs a period and a kind; a unit price has no kind
+        ("db,,usage,12.50,USD,", "period", "a charge (a row without a unit) needs a period"),
+        ("db,2026-10,,12.50,USD,", "kind", "needs a kind"),
+        ("db,2026-10,usage,0.09,USD,hour", "kind", "a unit price (a row with a unit) has no kind"),
+    ],
+)
+def test_bad_charges_name_their_line(tmp_path: Path, row: str, field: str, message: str) -> None:
+    """A bad charge or unit price is a problem of its line and field."""
+    path = tmp_path / "charges.csv"
+    path.write_text(f"service,period,kind,amount,currency,unit\n{row}\n")
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "charges")
+    (problem,) = error.value.problems
+    assert (problem.where, problem.field) == (f"{path}:2", field)
+    assert message in problem.message
+
+
+def test_charges_refuse_float_amounts() -> None:
+    """Floats cannot hold cents exactly: a float amount is refused with the fix."""
+    frame = pd.DataFrame(
+        {
+            "service": ["db"],
+            "period": ["2026-10"],
+            "kind": ["usage"],
+            "amount": [12.5],
+            "currency": ["USD"],
+        }
+    )
+    with pytest.raises(EventDataError, match=r"row 0: amount: .* is a float"):
+        slakit.io.read_table(frame, "charges")
+
+
+def test_the_columns_of_a_source() -> None:
+    """read_columns gives the columns, a source and no row names for a frame."""
+    frame = pl.DataFrame({"service": ["a"], "start": [T], "end": [T_END]})
+    read = slakit.io.read_columns(frame, columns={"begin": "start"})
+    assert set(read.data) == {"service", "begin", "end"}
+    assert read.where is None
+    assert read.source == "polars.DataFrame"
+    assert len(read) == 1
+
+
+def test_where_is_a_lazy_sequence(tmp_path: Path) -> None:
+    """Rows are named on demand; negative indexes and slices work as for a list."""
+    path = _write_csv(tmp_path / "o.csv", "outages")
+    where = slakit.io.read_columns(path).where
+    assert where is not None
+    assert where[-1] == f"{path}:4"
+    assert where[0:2] == [f"{path}:2", f"{path}:3"]
+    assert "3 rows" in repr(where)
+    with pytest.raises(IndexError):
+        where[3]
+
+
+def test_bad_nested_transitions_name_their_line(tmp_path: Path) -> None:
+    """A transition that is not an object of at and status names its line and position."""
+    path = tmp_path / "tickets.jsonl"
+    line = {**TICKET_LINES[1], "transitions": [{"at": T}], "pauses": "no"}
+    path.write_text(json.dumps(line) + "\n")
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "tickets")
+    assert {(p.where, p.field) for p in error.value.problems} == {
+        (f"{path}:1", "transitions[0]"),
+        (f"{path}:1", "pauses"),
+    }
+
+
+def test_an_arrow_stream_reads_as_a_file(tmp_path: Path) -> None:
+    """An Arrow IPC stream (not only the file format) reads as the file does."""
+    table = _typed("outages")
+    path = tmp_path / "outages.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    assert _state(slakit.io.read_table(path, "outages")) == _state(
+        slakit.io.read_table(table, "outages")
+    )
+
+
+def test_sources_that_are_not_files() -> None:
+    """A missing file, an unknown format and an object that is no table are refused."""
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        slakit.io.read_table("nowhere.csv", "outages")
+    with pytest.raises(ValueError, match="format='xlsx' is not one of"):
+        slakit.io.read_columns("nowhere.csv", format="xlsx")
+    with pytest.raises(TypeError, match="source must be a path"):
+        slakit.io.read_columns([{"service": "a"}])
+
+
+def test_problems_of_a_parquet_file_are_in_row_order(tmp_path: Path) -> None:
+    """Rows named file:row i are listed by number: row 2 before row 10."""
+    path = tmp_path / "o.parquet"
+    ends = [T_END] * 12
+    ends[2] = ends[10] = T
+    pq.write_table(pa.table({"service": ["a"] * 12, "start": [T] * 12, "end": ends}), path)
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "outages")
+    assert [p.where.rpartition(":")[2] for p in error.value.problems] == ["row 2", "row 10"]

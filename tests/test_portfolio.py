@@ -1,0 +1,352 @@
+"""Portfolios: many customers' agreements in one pass equal each customer's agreement alone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slakit as sla
+from slakit._results._portfolio import round_units
+from slakit.exceptions import DefinitionError, EventDataError
+
+U = sla.uptime()
+OFFICE = sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="UTC"))
+GOLD = sla.Tier(
+    "gold",
+    fee=sla.usd("100.00"),
+    objectives=[U >= "99.99%"],
+    compensation=sla.credit_schedule(U, {"< 99.99%": "10%", "< 99%": "30%", "< 95%": "100%"}),
+)
+BRONZE = sla.Tier(
+    "bronze",
+    fee=sla.usd("40.00"),
+    objectives=[OFFICE >= "99.5%"],
+    compensation=sla.credit_schedule(OFFICE, {"< 99.5%": "10%"}),
+)
+#: A cap over each customer's services: customers on it cannot share one agreement.
+POOLED = sla.Tier(
+    "pooled",
+    fee=sla.usd("70.00"),
+    objectives=[U >= "99.9%"],
+    compensation=sla.cap(
+        sla.credit_schedule(U, {"< 99.9%": "25%", "< 99%": "50%"}), at_most="20%", across="services"
+    ),
+)
+PLANS = {"gold": GOLD, "bronze": BRONZE, "pooled": POOLED}
+ZONES = ("", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+OCTOBER = sla.monthly(tz="UTC").period("2026-10")
+HOUR = 3_600_000_000
+
+
+def _rows_of(table: sla.EventTable, services: set[str]) -> sla.EventTable:
+    """Return the rows of ``table`` for ``services``, as a table of their own."""
+    records = [r for r in table.records() if r.service in services]
+    return sla.EventTable.from_records(records)
+
+
+@st.composite
+def portfolios(draw: st.DrawFn) -> tuple[dict[str, list[Any]], sla.EventTable]:
+    """Draw a customers table (1-6 customers, 1-3 services, shared services) and outages."""
+    n = draw(st.integers(1, 6))
+    pool = [f"svc-{i}" for i in range(8)]
+    columns: dict[str, list[Any]] = {k: [] for k in ("customer", "plan", "service", "fee", "zone")}
+    for c in range(n):
+        plan = draw(st.sampled_from(sorted(PLANS)))
+        zone = draw(st.sampled_from(ZONES))
+        services = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+        for service in services:
+            columns["customer"].append(f"customer-{c}")
+            columns["plan"].append(plan)
+            columns["service"].append(service)
+            columns["fee"].append(draw(st.sampled_from([None, "10.00", "333.33", "1250", "0.07"])))
+            columns["zone"].append(zone)
+    outages = []
+    for service in pool:
+        for _ in range(draw(st.integers(0, 3))):
+            start = OCTOBER.start + draw(st.integers(-2 * HOUR, 31 * 24 * HOUR))
+            length = draw(st.integers(1, 40 * HOUR))
+            outages.append(sla.Outage(service, start, start + length))
+    return columns, sla.EventTable.from_records(outages)
+
+
+@settings(deadline=None)  # a portfolio evaluates several agreements per example
+@given(portfolios())
+def test_every_customer_gets_what_its_agreement_alone_gives(drawn: Any) -> None:
+    """Columns, ledger and reports of a portfolio equal each customer's own evaluation."""
+    columns, events = drawn
+    portfolio = sla.Portfolio(plans=PLANS, customers=columns, provider="Acme")
+    result = portfolio.evaluate(events, period="2026-10")
+    ledger = result.ledger
+    assert ledger["customer"] == sorted(set(columns["customer"]))
+    objectives = result.objectives
+    total = Decimal(0)
+    for row, customer in enumerate(ledger["customer"]):
+        agreement = portfolio.agreement(customer)
+        alone = sla.evaluate(agreement, _rows_of(events, set(agreement.services)), period="2026-10")
+        assert ledger["credit"][row] == str(alone.total.amount)
+        assert Fraction(ledger["exact"][row]) == alone.exact_total
+        assert result.report(customer).total == alone.total
+        total += alone.total.amount
+        mine = [i for i, c in enumerate(objectives["customer"]) if c == customer]
+        assert len(mine) == len(alone.objectives)
+        expected = sorted((r.service, r.verdict.value, r.value) for r in alone.objectives)
+        got = sorted(
+            (
+                objectives["service"][i],
+                objectives["verdict"][i],
+                Fraction(int(objectives["good"][i]), int(objectives["total"][i]))
+                if objectives["total"][i] != "0"
+                else None,
+            )
+            for i in mine
+        )
+        assert got == expected
+    assert sum(Decimal(c) for c in ledger["credit"]) == total
+
+
+def test_customers_on_one_plan_share_one_group_and_a_pooled_plan_does_not() -> None:
+    columns = {
+        "customer": ["a", "b", "c", "d"],
+        "plan": ["gold", "gold", "pooled", "pooled"],
+        "service": ["s1", "s2", "s3", "s4"],
+    }
+    result = sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+        sla.EventTable.from_records([]), period="2026-10"
+    )
+    sizes = sorted(len(g.pairs) for g in result._groups)
+    assert sizes == [1, 1, 2]  # gold shares one group; each pooled customer is its own
+
+
+def test_a_customer_zone_moves_the_period_and_the_service_hours() -> None:
+    columns = {"customer": ["x"], "plan": ["bronze"], "service": ["s"], "zone": ["Asia/Kolkata"]}
+    portfolio = sla.Portfolio(plans=PLANS, customers=columns)
+    agreement = portfolio.agreement("x")
+    assert agreement.period == sla.monthly(tz="Asia/Kolkata")
+    (objective,) = agreement.tier.objectives
+    assert objective.measure.during == sla.weekly("Mon-Fri 08:00-18:00", tz="Asia/Kolkata")
+    result = portfolio.evaluate(sla.EventTable.from_records([]), period="2026-10")
+    assert result.objectives["total"] == [str(22 * 10 * HOUR)]  # 22 weekdays in Kolkata
+
+
+def test_the_statement_id_changes_exactly_when_a_counted_row_changes() -> None:
+    columns = {"customer": ["a", "b"], "plan": ["gold", "gold"], "service": ["s1", "s2"]}
+    portfolio = sla.Portfolio(plans=PLANS, customers=columns)
+
+    def ids(*outages: sla.Outage) -> list[str]:
+        table = sla.EventTable.from_records(list(outages))
+        return portfolio.evaluate(table, period="2026-10").ledger["statement"]
+
+    base = ids(sla.Outage("s1", "2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"))
+    assert ids(sla.Outage("s1", "2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z")) == base
+    moved = ids(sla.Outage("s1", "2026-10-02T00:00:00Z", "2026-10-02T01:00:01Z"))
+    assert moved[0] != base[0]
+    assert moved[1] == base[1]
+    outside = ids(
+        sla.Outage("s1", "2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z"),
+        sla.Outage("s1", "2026-09-02T00:00:00Z", "2026-09-02T01:00:00Z"),  # another period
+    )
+    assert outside == base
+
+
+def test_customers_not_in_force_are_listed_not_evaluated() -> None:
+    columns = {
+        "customer": ["old", "new", "now"],
+        "plan": ["gold"] * 3,
+        "service": ["s1", "s2", "s3"],
+        "start": [None, "2026-11-01T00:00:00Z", "2026-10-16T00:00:00Z"],
+        "end": ["2026-10-01T00:00:00Z", None, None],
+    }
+    result = sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+        sla.EventTable.from_records([]), period="2026-10"
+    )
+    assert result.customers == ("now",)
+    assert result.skipped == {
+        "new": "its agreement starts after period 2026-10",
+        "old": "its agreement ended before period 2026-10",
+    }
+    with pytest.raises(KeyError, match="starts after"):
+        result.report("new")
+    assert result.report("now").partial == Fraction(16, 31)
+
+
+def test_an_end_within_the_period_is_refused_by_name() -> None:
+    columns = {"customer": ["a"], "plan": ["gold"], "service": ["s"], "end": ["2026-10-10T00:00Z"]}
+    with pytest.raises(EventDataError, match=r"row 0: end: ends within period 2026-10"):
+        sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+            sla.EventTable.from_records([]), period="2026-10"
+        )
+
+
+def test_customers_table_problems_are_listed_by_row_all_at_once() -> None:
+    columns = {
+        "customer": ["a", "a", "b", "c"],
+        "plan": ["gold", "bronze", "platinum", "gold"],
+        "service": ["s1", "s2", "s3", "s4"],
+    }
+    with pytest.raises(EventDataError) as caught:
+        sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+            sla.EventTable.from_records([]), period="2026-10"
+        )
+    text = str(caught.value)
+    assert "row 2: plan: 'platinum' is not a plan of the portfolio" in text
+    assert "row 1: plan: customer 'a' has another plan on another row" in text
+
+
+def test_a_plan_whose_money_is_in_another_currency_is_refused_for_that_customer() -> None:
+    fixed = sla.Tier(
+        "fixed",
+        fee=sla.usd("10.00"),
+        objectives=[U >= "99%"],
+        compensation=sla.per_breach(U >= "99%", sla.usd("5.00")),
+    )
+    columns = {"customer": ["a"], "plan": ["fixed"], "service": ["s"], "currency": ["EUR"]}
+    refused = r"row 0: plan: 'fixed' cannot serve this customer: .* amounts in USD, but the fee"
+    with pytest.raises(EventDataError, match=refused):
+        sla.Portfolio(plans={"fixed": fixed}, customers=columns).evaluate(
+            sla.EventTable.from_records([]), period="2026-10"
+        )
+
+
+def test_plans_are_checked_when_the_portfolio_is_made() -> None:
+    with pytest.raises(DefinitionError, match="must be a Tier or an Agreement"):
+        sla.Portfolio(plans={"gold": "gold"}, customers={"customer": [], "plan": [], "service": []})
+    with pytest.raises(DefinitionError, match="at least one plan"):
+        sla.Portfolio(plans={}, customers={"customer": [], "plan": [], "service": []})
+
+
+@pytest.mark.parametrize(
+    "mode", ["half_up", "half_even", "half_down", "down", "up", "floor", "ceiling"]
+)
+def test_round_units_rounds_as_rounding_does(mode: Any) -> None:
+    """Every half, near-half and whole value, both signs, against the one-at-a-time rounding."""
+    from slakit._money import round_fraction
+
+    values = [Fraction(n, d) for d in (1, 2, 3, 4, 8, 10) for n in range(-25, 26)]
+    num = np.empty(len(values), dtype=object)
+    den = np.empty(len(values), dtype=object)
+    num[:] = [v.numerator for v in values]
+    den[:] = [v.denominator for v in values]
+    got = round_units(num, den, mode).tolist()
+    assert got == [int(round_fraction(v, 0, mode)) for v in values]
+
+
+def _files(folder: Path, columns: dict[str, list[Any]], events: dict[str, list[Any]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), folder / "customers.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                **{k: v for k, v in events.items() if k not in ("start", "end", "announced")},
+                **{
+                    k: pa.array(
+                        np.array([t and t[:-1] for t in events[k]], dtype="datetime64[us]")
+                    ).cast(pa.timestamp("us", tz="UTC"))
+                    for k in ("start", "end", "announced")
+                },
+            }
+        ),
+        folder / "events.parquet",
+    )
+    import csv
+
+    for name, data in (("customers", columns), ("events", events)):
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(data)
+            writer.writerows(zip(*data.values(), strict=True))  # None is an empty cell
+
+
+CUSTOMERS = {
+    "customer": ["acme", "acme", "globex", "initech"],
+    "plan": ["gold", "gold", "gold", "bronze"],
+    "service": ["eu/db", "eu/api", "us/web", "in/app"],
+    "fee": ["2000.00", "500.00", "125.50", "80.00"],
+    "zone": ["", "", "America/New_York", "Asia/Kolkata"],
+}
+EVENTS = {
+    "kind": ["outage", "outage", "outage", "maintenance"],
+    "service": ["eu/db", "us/web", "in/app", "eu/api"],
+    "start": [
+        "2026-10-02T00:00:00Z",
+        "2026-10-05T10:00:00Z",
+        "2026-10-06T05:00:00Z",
+        "2026-10-07T01:00:00Z",
+    ],
+    "end": [
+        "2026-10-02T01:00:00Z",
+        "2026-10-05T20:00:00Z",
+        "2026-10-06T09:00:00Z",
+        "2026-10-07T02:00:00Z",
+    ],
+    "announced": [None, None, None, "2026-09-20T09:00:00Z"],
+}
+
+
+def test_csv_parquet_pandas_and_polars_give_byte_identical_ledgers(tmp_path: Path) -> None:
+    import pandas as pd
+    import polars as pl
+
+    import slakit.io
+
+    _files(tmp_path, CUSTOMERS, EVENTS)
+    sources: dict[str, tuple[Any, Any]] = {
+        "csv": (
+            slakit.io.read_columns(tmp_path / "customers.csv"),
+            slakit.io.read_table(tmp_path / "events.csv", "events"),
+        ),
+        "parquet": (
+            slakit.io.read_columns(tmp_path / "customers.parquet"),
+            slakit.io.read_table(tmp_path / "events.parquet", "events"),
+        ),
+    }
+    frame = pd.DataFrame(
+        {
+            **EVENTS,
+            "start": pd.to_datetime(EVENTS["start"], utc=True).tz_convert("Europe/Berlin"),
+            "end": pd.to_datetime(EVENTS["end"], utc=True),
+            "announced": pd.to_datetime(EVENTS["announced"], utc=True),
+        }
+    )
+    sources["pandas"] = (
+        pd.DataFrame(CUSTOMERS),
+        sla.EventTable.from_columns(frame),
+    )
+    sources["polars"] = (
+        pl.DataFrame(CUSTOMERS),
+        sla.EventTable.from_columns(pl.from_pandas(frame)),
+    )
+    written = {}
+    for name, (customers, events) in sources.items():
+        data = customers.data if isinstance(customers, slakit.io.Columns) else customers
+        result = sla.Portfolio(plans=PLANS, customers=data).evaluate(events, period="2026-10")
+        folder = tmp_path / name
+        result.write(folder)
+        written[name] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    assert written["csv"]["ledger.csv"].startswith(b"customer,plan,period,currency,credit")
+    for name in ("parquet", "pandas", "polars"):
+        assert written[name] == written["csv"], name
+
+
+def test_tables_export_to_pandas_polars_and_arrow() -> None:
+    result = sla.Portfolio(plans=PLANS, customers=CUSTOMERS).evaluate(
+        sla.EventTable.from_columns(EVENTS), period="2026-10"
+    )
+    ledger = result.ledger
+    assert list(result.to_pandas("ledger")["credit"]) == ledger["credit"]
+    assert result.to_polars("credits")["amount"].to_list() == result.credits["amount"]
+    assert (
+        result.to_arrow("objectives").column("verdict").to_pylist() == result.objectives["verdict"]
+    )
+    with pytest.raises(KeyError, match="not a table"):
+        result.to_pandas("nope")
+    # acme: db down 1 h of 744 (99.866%): 10% of 2,000; globex: 10 h (98.66%): 30% of 125.50
+    assert ledger["credit"] == ["200.00", "37.65", "8.00"]
