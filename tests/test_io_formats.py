@@ -726,3 +726,27 @@ def test_problems_of_a_parquet_file_are_in_row_order(tmp_path: Path) -> None:
     with pytest.raises(EventDataError) as error:
         slakit.io.read_table(path, "outages")
     assert [p.where.rpartition(":")[2] for p in error.value.problems] == ["row 2", "row 10"]
+
+
+@pytest.mark.parametrize("stdlib", [False, True])
+def test_bad_lines_and_bad_rows_are_listed_together(
+    tmp_path: Path, stdlib: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line that is no row and a row with a bad field come in one error, in file order."""
+    if stdlib:
+        monkeypatch.setattr(_csv, "_with_arrow", lambda data, source: None)
+    path = tmp_path / "outages.csv"
+    path.write_text(
+        "service,start,end\n"
+        "api,2026-10-01T00:00:00Z,2026-10-01T00:05:00Z,extra\n"
+        "api,2026-10-01T00:00,2026-10-01T00:05:00Z\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EventDataError) as caught:
+        slakit.io.read_table(path, "outages")
+    wheres = [p.where for p in caught.value.problems]
+    assert wheres == [f"{path}:2", f"{path}:3"]
+    assert "has 4 cells; the header on line 1 has 3" in caught.value.problems[0].message
+    assert "has no UTC offset" in caught.value.problems[1].message
+    with pytest.raises(EventDataError, match="has 4 cells"):
+        slakit.io.read_columns(path)  # columns alone: the bad line is never dropped silently

@@ -1183,7 +1183,7 @@ def test_statuspage_impact_only_times() -> None:
     assert problems(error) == [
         "s.json:incidents[0]: resolved_at: resolved_at is before created_at",
         (
-            "s.json:incidents[1]: resolved_at: resolved_at equals created_at: the outage would "
+            "s.json:incidents[1]: resolved_at: resolved_at is at created_at: the outage would "
             "last no time"
         ),
         (
@@ -1215,7 +1215,7 @@ def test_statuspage_status_of_no_length() -> None:
         from_statuspage(at_once, origin="s.json")
     assert problems(error) == [
         (
-            "s.json:incidents[0]: resolved_at: resolved_at is when incident_updates[0] put 'api' "
+            "s.json:incidents[0]: resolved_at: resolved_at is at incident_updates[0] put 'api' "
             "in major_outage: the outage would last no time"
         )
     ]

@@ -185,7 +185,7 @@ def test_from_columns_lists_every_bad_row() -> None:
         "row 2: opened: missing; every row needs it",
         "row 2: id: must be a non-empty ticket id",
         (
-            "row 3: first_response: first_response='soon' is not an ISO 8601 instant; write it "
+            "row 3: first_response: 'soon' is not an ISO 8601 instant; write it "
             "like '2026-10-01T00:00:00Z' or '2026-10-01T02:00:00+02:00'"
         ),
         "transition row 0: ticket: 'zz' is not the id of any ticket",

@@ -16,7 +16,7 @@ from slakit._demo import AGREEMENT_SOURCE, EVENTS_JSONL
 from slakit._dsl._agreement import Agreement
 from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
 from slakit._engine._plan import evaluate
-from slakit._events._jsonl import parse_jsonl, read_jsonl
+from slakit._events._jsonl import parse_jsonl
 from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup
 from slakit.exceptions import AgreementDataError, SlakitError, StrictInputError
@@ -61,13 +61,14 @@ def _parser() -> argparse.ArgumentParser:
         help="instead, write the example agreement.py and events.jsonl into DIR",
     )
 
-    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS.jsonl for one period")
+    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS for one period")
     ev.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
     ev.add_argument(
         "events",
         type=Path,
         nargs="?",
-        help="outage, maintenance and deployment events in JSON Lines (one object per line)",
+        help="outage, maintenance and deployment events: CSV, JSON Lines (one object per "
+        "line), Parquet or Arrow, with a kind (or type) column",
     )
     _add_input_options(ev)
     ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
@@ -99,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "compare", help="what-if: credits and breaches of several agreements, period by period"
     )
     co.add_argument("agreements", type=Path, nargs="+", metavar="AGREEMENT", help=_AGREEMENT_HELP)
-    co.add_argument("--events", type=Path, help="events in JSON Lines")
+    co.add_argument("--events", type=Path, help="outage, maintenance and deployment events")
     _add_input_options(co)
     co.add_argument("--from", dest="start", required=True, help="the first period, e.g. 2026-01")
     co.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
@@ -205,27 +206,28 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--requests", type=Path, help="a request log in JSON Lines")
-    parser.add_argument("--tickets", type=Path, help="support tickets in JSON Lines")
+    parser.add_argument("--requests", type=Path, help="a request log")
+    parser.add_argument("--tickets", type=Path, help="support tickets")
+    parser.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "parquet", "arrow"],
+        help="the format of every input file (default: from each file's extension: .csv, "
+        ".jsonl or .ndjson, .parquet, .arrow or .feather)",
+    )
 
 
 def _read_inputs(args: argparse.Namespace) -> list[object]:
     """Read every input file the command names (events, requests, tickets), each checked."""
-    from slakit._events._requests import read_requests_jsonl
-    from slakit._events._tickets import read_tickets_jsonl
+    from slakit.io import read_table
 
-    readers = (
-        (args.events, read_jsonl),
-        (args.requests, read_requests_jsonl),
-        (args.tickets, read_tickets_jsonl),
-    )
+    readers = ((args.events, "events"), (args.requests, "requests"), (args.tickets, "tickets"))
     tables: list[object] = []
-    for path, read in readers:
+    for path, kind in readers:
         if path is None:
             continue
         if not path.is_file():
             raise _UsageError(f"{path}: no such file")
-        tables.append(read(path))
+        tables.append(read_table(path, kind, format=args.format))
     if not tables:
         raise _UsageError("no input: give an events file, --requests or --tickets")
     return tables

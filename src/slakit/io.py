@@ -146,6 +146,16 @@ def read_columns(
         ValueError: the format is unknown or cannot be told from the extension.
         FileNotFoundError: the file does not exist.
     """
+    read = _read(source, format, columns)
+    if read.pending is not None:
+        raise read.pending
+    return read
+
+
+def _read(
+    source: str | Path | Any, format: str | None, columns: Mapping[str, str] | None
+) -> Columns:
+    """Return the columns of ``source``, with the lines that were no rows still pending."""
     if is_frame(source):
         read = frame_columns(source)
     else:
@@ -300,6 +310,6 @@ def read_table(
     """
     if kind not in KINDS:
         build(kind, Columns(data={}, where=None, source=""))  # raises, naming the kinds
-    read = read_columns(source, format=format, columns=columns)
+    read = _read(source, format, columns)  # bad lines are reported with the rows' problems
     table: Table = build(kind, read, epoch_unit=epoch_unit, services=services)
     return table

@@ -1082,8 +1082,8 @@ def _parsed(
             continue
         try:
             out[i] = to_us(cell, name=name)
-        except DefinitionError as error:
-            errors[i] = str(error)
+        except DefinitionError as error:  # the field is named already: no "start=" again
+            errors[i] = str(error).removeprefix(f"{name}=")
     return out
 
 

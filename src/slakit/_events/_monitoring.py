@@ -734,18 +734,20 @@ def from_uptime_csv(
     return outages.table()
 
 
+def _mapping(value: object, name: str, meaning: str) -> Mapping[Any, Any]:
+    """Return ``value`` if it is a mapping, else raise the error saying what it maps."""
+    if not isinstance(value, Mapping):
+        raise DefinitionError(f"{name}={echo(value)} must map {meaning}", name=name, value=value)
+    return value
+
+
 def _csv_columns(columns: object) -> dict[str, str]:
     names = {c: c for c in _CSV_COLUMNS}
     if columns is None:
         return names
-    if not isinstance(columns, Mapping):
-        raise DefinitionError(
-            f"columns={echo(columns)} must map slakit's column names to the file's, "
-            "such as {'time': 'Checked at'}",
-            name="columns",
-            value=columns,
-        )
-    for key, value in columns.items():
+    for key, value in _mapping(
+        columns, "columns", "slakit's column names to the file's, such as {'time': 'Checked at'}"
+    ).items():
         if key not in names:
             raise DefinitionError(
                 f"columns={echo(columns)} names {key!r}; the columns are "
@@ -761,13 +763,7 @@ def _statuses(statuses: object) -> dict[str, bool]:
     table = dict(CHECK_STATUSES)
     if statuses is None:
         return table
-    if not isinstance(statuses, Mapping):
-        raise DefinitionError(
-            f"statuses={echo(statuses)} must map status texts to 'up' or 'down'",
-            name="statuses",
-            value=statuses,
-        )
-    for text, meaning in statuses.items():
+    for text, meaning in _mapping(statuses, "statuses", "status texts to 'up' or 'down'").items():
         if not isinstance(text, str) or not text.strip() or meaning not in ("up", "down"):
             raise DefinitionError(
                 f"statuses={echo(statuses)}: {text!r}: {meaning!r} must be 'up' or 'down'",
@@ -1104,14 +1100,8 @@ def _impact_statuses(value: object) -> dict[str, str]:
     table = dict(IMPACT_STATUSES)
     if value is None:
         return table
-    if not isinstance(value, Mapping):
-        raise DefinitionError(
-            f"impact_statuses={echo(value)} must map incident impacts to component statuses, "
-            "such as {'none': 'operational'}",
-            name="impact_statuses",
-            value=value,
-        )
-    for impact, status in value.items():
+    meaning = "incident impacts to component statuses, such as {'none': 'operational'}"
+    for impact, status in _mapping(value, "impact_statuses", meaning).items():
         if impact not in INCIDENT_IMPACTS or status not in COMPONENT_STATUSES:
             raise DefinitionError(
                 f"impact_statuses={echo(value)}: {impact!r}: {status!r} must map an impact "
@@ -1124,18 +1114,31 @@ def _impact_statuses(value: object) -> dict[str, str]:
     return table
 
 
+def _ends_too_soon(
+    end: int, since: int, resolved: int | None, what: str, *, here: str, problems: Problems
+) -> bool:
+    """Report an outage that would end before (or when) it starts; return whether it does."""
+    if end > since:
+        return False
+    said = "resolved_at" if resolved is not None else "until="
+    problems.append(
+        Problem(
+            here,
+            "resolved_at",
+            f"{said} is before {what}"
+            if end < since
+            else f"{said} is at {what}: the outage would last no time",
+        )
+    )
+    return True
+
+
 def _components(components: object) -> dict[str, str] | None:
     if components is None:
         return None
-    if not isinstance(components, Mapping):
-        raise DefinitionError(
-            f"components={echo(components)} must map component names to service names",
-            name="components",
-            value=components,
-        )
+    given = _mapping(components, "components", "component names to service names")
     return {
-        str(key): check_service_name(value, f"components[{key!r}]")
-        for key, value in components.items()
+        str(key): check_service_name(value, f"components[{key!r}]") for key, value in given.items()
     }
 
 
@@ -1204,17 +1207,8 @@ def _incident(
         end = to if resolved is None else resolved if to is None else min(to, resolved)
         end = until if end is None else end
         assert end is not None
-        if end <= since:
-            said = "resolved_at" if resolved is not None else "until="
-            problems.append(
-                Problem(
-                    here,
-                    "resolved_at",
-                    f"{said} is {'before' if end < since else 'when'} "
-                    f"{where.rpartition(' ')[2]} put {component!r} in {status}"
-                    + ("" if end < since else ": the outage would last no time"),
-                )
-            )
+        what = f"{where.rpartition(' ')[2]} put {component!r} in {status}"
+        if _ends_too_soon(end, since, resolved, what, here=here, problems=problems):
             continue
         found.append((component, since, end, _state(status), where))
     return sorted(found, key=lambda row: (row[1], row[0], row[2]))
@@ -1329,17 +1323,7 @@ def _from_impact(
             )
         )
         return []
-    if end <= since:
-        said = "resolved_at" if resolved is not None else "until="
-        problems.append(
-            Problem(
-                here,
-                "resolved_at",
-                f"{said} is before {field}"
-                if end < since
-                else f"{said} equals {field}: the outage would last no time",
-            )
-        )
+    if _ends_too_soon(end, since, resolved, field, here=here, problems=problems):
         return []
     return [(component, since, end, _state(status), at) for component, at in named]
 

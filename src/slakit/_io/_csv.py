@@ -82,6 +82,7 @@ def _with_stdlib(data: bytes, source: str) -> Columns:
     text = _text(data, source)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
+    short: list[Problem] = []  # lines with another number of cells: left out, reported
     header: list[str] | None = None
     cells: list[list[str]] = []
     lines: list[int] = []
@@ -104,8 +105,8 @@ def _with_stdlib(data: bytes, source: str) -> Columns:
             cells = [[] for _ in row]
             continue
         if len(row) != len(header):
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(
+            if len(short) < MAX_PROBLEMS:
+                short.append(
                     Problem(
                         f"{source}:{line}",
                         "",
@@ -120,7 +121,7 @@ def _with_stdlib(data: bytes, source: str) -> Columns:
             column.append(cell)
         lines.append(line)
     if problems:
-        raise EventDataError(problems, omitted=omitted)
+        raise EventDataError([*problems, *short], omitted=omitted)
     if header is None:
         raise EventDataError([Problem(source, "", "is empty; a CSV file starts with a header")])
     n = len(lines)
@@ -134,7 +135,8 @@ def _with_stdlib(data: bytes, source: str) -> Columns:
         if not lines or lines[-1] - first == n - 1
         else NumberedLines(source, lines)
     )
-    return Columns(data=columns, where=where, source=source)
+    pending = EventDataError(short, omitted=omitted) if short or omitted else None
+    return Columns(data=columns, where=where, source=source, pending=pending)
 
 
 def _with_arrow(data: bytes, source: str) -> Columns | None:

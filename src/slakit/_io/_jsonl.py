@@ -65,6 +65,5 @@ def read_jsonl(path: Path, *, source: str) -> Columns:
             for column in data.values():
                 if len(column) == count:
                     column.append(None)  # a key this line leaves out
-    if problems or problems.omitted:
-        raise problems.error()
-    return Columns(data=data, where=NumberedLines(source, lines), source=source)
+    pending = problems.error() if problems or problems.omitted else None
+    return Columns(data=data, where=NumberedLines(source, lines), source=source, pending=pending)

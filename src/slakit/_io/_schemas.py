@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
-from slakit._events._columns import column_of, is_missing
+from slakit._events._columns import column_of, is_missing, problems_of
 from slakit._events._customers import CustomerTable
 from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
@@ -379,6 +379,8 @@ def build(
             "name their services"
         )
     data = dict(read.data)
+    if not data and len(read) == 0:  # an empty JSON Lines file: no rows, and no keys to read
+        data = {name: [] for name in schema.required}
     if schema.kind == "events" and "kind" not in data and "type" in data:
         data["kind"] = data.pop("type")  # events.jsonl names it "type"
     _check_columns(schema, read, data)
@@ -387,7 +389,22 @@ def build(
     if schema.fixed_kind is not None:
         data["kind"] = np.full(n, schema.fixed_kind)
     maker: Callable[..., Any] = _MAKERS.get(schema.table, _plain)
-    return maker(schema, data, read.where, services)
+    try:
+        table = maker(schema, data, read.where, services)
+    except EventDataError as error:
+        if read.pending is None:
+            raise
+        raise _together(read.pending, error) from None
+    if read.pending is not None:
+        raise read.pending
+    return table
+
+
+def _together(first: EventDataError, second: EventDataError) -> EventDataError:
+    """Return one error listing the problems of both, in the order of the file."""
+    problems = problems_of([*first.problems, *second.problems])
+    problems.omitted = first.omitted + second.omitted
+    return problems.error()
 
 
 def _plain(schema: Schema, data: dict[str, Any], where: Sequence[str] | None, services: Any) -> Any:

@@ -117,11 +117,15 @@ class Columns:
             computed when asked; ``None`` for a data frame, whose rows the tables
             name ``row 17``.
         source: the file (as given) or the kind of data frame (``"pandas.DataFrame"``).
+        pending: the lines that could not be read as rows at all (a line of bad
+            JSON, a CSV line with too many cells), left out of ``data``; a table
+            built from the rest reports them with its own problems, all at once.
     """
 
     data: Mapping[str, Any]
     where: Sequence[str] | None
     source: str
+    pending: EventDataError | None = attrs.field(default=None, repr=False)
 
     def __len__(self) -> int:
         if self.where is not None:
