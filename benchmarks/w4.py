@@ -12,8 +12,8 @@ zone. Inputs are files: ``customers.parquet`` (customer, plan, service, fee as
 
 Timed for slakit: ``slakit run PLANS --customers customers.parquet --outages
 outages.parquet --maintenance maintenance.parquet --period 2026-10 --out DIR
---quiet --statements none``, in process: reading the files, evaluating, and
-writing the ledger and the per-service results (CSV and Parquet). The
+--quiet --statements none --tables parquet``, in process: reading the files,
+evaluating, and writing the ledger and the per-service results to Parquet. The
 reference: pyarrow reads the three files, then the W1 reference kernel runs
 per zone with per-plan thresholds and each zone's office hours, and sums the
 credits per customer. Agreement is checked exactly: every service's uptime
@@ -291,6 +291,8 @@ def run_slakit(data: Data) -> Path:
             "--quiet",
             "--statements",
             "none",
+            "--tables",
+            "parquet",
         ]
     )
     if status != 0:
@@ -300,12 +302,10 @@ def run_slakit(data: Data) -> Path:
 
 def read_result(out: Path) -> Result:
     """Read the run's objectives and ledger back into integers (untimed)."""
-    import csv
+    import pyarrow.parquet as pq
 
-    with (out / "objectives.csv").open(encoding="utf-8") as stream:
-        rows = sorted(csv.DictReader(stream), key=lambda r: r["service"])
-    with (out / "ledger.csv").open(encoding="utf-8") as stream:
-        ledger = sorted(csv.DictReader(stream), key=lambda r: r["customer"])
+    rows = sorted(pq.read_table(out / "objectives.parquet").to_pylist(), key=lambda r: r["service"])
+    ledger = sorted(pq.read_table(out / "ledger.parquet").to_pylist(), key=lambda r: r["customer"])
     return Result(
         np.array([int(r["good"]) for r in rows], np.int64),
         np.array([int(r["total"]) for r in rows], np.int64),

@@ -188,3 +188,13 @@ def test_the_how_to_command_runs_as_written(
         "50.00",
         "0.00",
     ]
+
+
+@pytest.mark.parametrize("tables", ["csv", "parquet"])
+def test_tables_writes_one_format_when_asked(tmp_path: Path, tables: str) -> None:
+    status, _, _ = _run([*_files(tmp_path), "--quiet", "--statements", "none", "--tables", tables])
+    assert status == 0
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(
+        [f"{name}.{tables}" for name in ("ledger", "objectives", "credits")] + ["summary.json"]
+    )

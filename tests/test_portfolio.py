@@ -350,3 +350,34 @@ def test_tables_export_to_pandas_polars_and_arrow() -> None:
         result.to_pandas("nope")
     # acme: db down 1 h of 744 (99.866%): 10% of 2,000; globex: 10 h (98.66%): 30% of 125.50
     assert ledger["credit"] == ["200.00", "37.65", "8.00"]
+
+
+def test_the_ledger_does_not_depend_on_row_order_or_how_a_fee_is_written(tmp_path: Path) -> None:
+    """Shuffled customers rows and 2400 for "2400.00" give byte-identical files."""
+    events = sla.EventTable.from_columns(EVENTS)
+    base = sla.Portfolio(plans=PLANS, customers=CUSTOMERS).evaluate(events, period="2026-10")
+    order = [3, 1, 2, 0]
+    shuffled = {name: [values[i] for i in order] for name, values in CUSTOMERS.items()}
+    shuffled["fee"] = [Decimal(f) if f.endswith(".00") else f for f in shuffled["fee"]]
+    shuffled["fee"] = [int(f) if isinstance(f, Decimal) else f for f in shuffled["fee"]]
+    other = sla.Portfolio(plans=PLANS, customers=shuffled).evaluate(events, period="2026-10")
+    base.write(tmp_path / "a")
+    other.write(tmp_path / "b")
+    for name in ("ledger.csv", "objectives.csv", "credits.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert "2000.00" in (tmp_path / "b" / "credits.csv").read_text(encoding="utf-8")
+
+
+def test_decimal_text_is_exact_for_any_integer() -> None:
+    from slakit._results._portfolio import _decimal_text
+
+    small = [0, 5, -5, 1250, -1250, 99, 100, 10**17, -(10**17)]
+    big = [10**40 + 7, -(10**40) - 7]  # beyond int64: one number at a time
+    for places in (0, 2, 3):
+        for units in (small, big):
+            got = _decimal_text(np.array(units, dtype=object), places).tolist()
+            exact = [
+                str(Decimal((int(u < 0), tuple(map(int, str(abs(u)))), -places)))
+                for u in units
+            ]
+            assert got == exact

@@ -80,6 +80,13 @@ def add_run_parser(sub: Any) -> None:
         help="the format of every input file (default: from each file's extension)",
     )
     run_.add_argument(
+        "--tables",
+        choices=["all", "csv", "parquet"],
+        default="all",
+        help="the files of the ledger, objectives and credits tables: CSV and Parquet (all, "
+        "the default; Parquet needs the arrow extra and is left out without it), or one",
+    )
+    run_.add_argument(
         "--statements",
         choices=["all", "text", "json", "none"],
         default="all",
@@ -199,7 +206,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = portfolio.evaluate(*tables, period=args.period)
         result.ledger  # noqa: B018 - built here, under the progress display
     folder: Path = args.out
-    written = _write(result, folder)
+    written = _write(result, folder, args.tables)
     if args.statements != "none":
         names = result.customers
         with progress.step("statements", total=len(names)) as advance:
@@ -233,7 +240,9 @@ def _merged(tables: list[Any]) -> list[Any]:
     return out
 
 
-def _write(result: PortfolioResult, folder: Path) -> list[Path]:
+def _write(result: PortfolioResult, folder: Path, tables: str) -> list[Path]:
+    if tables != "all":
+        return result.write(folder, formats=[tables])
     formats = ["csv"]
     if importlib.util.find_spec("pyarrow") is not None:  # Parquet too, with the arrow extra
         formats.append("parquet")

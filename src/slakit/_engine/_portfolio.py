@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, overload
 
 import attrs
@@ -370,6 +371,27 @@ class _RouteIndex:
             self.bounds.append(edges.astype(np.int64))
             self.unrouted.append(int(np.count_nonzero(codes < 0)))
         self._hashes: dict[int, npt.NDArray[np.uint64]] = {}
+        self._customers = customers
+        self._service_hashes: npt.NDArray[np.uint64] | None = None
+        self._fee_hashes: npt.NDArray[np.uint64] | None = None
+
+    def service_hashes(self) -> npt.NDArray[np.uint64]:
+        """Return a hash of each service name of the customers table (computed once)."""
+        if self._service_hashes is None:
+            self._service_hashes = _text_hashes(self._customers.services)
+        return self._service_hashes
+
+    def fee_hashes(self) -> npt.NDArray[np.uint64]:
+        """Return a hash of each customers-table row's fee (computed once per distinct fee)."""
+        if self._fee_hashes is None:
+            fees = self._customers.fee
+            # the exact amount, so that 2400 and 2400.00 are one fee
+            text = [("" if f is None else str(Fraction(f))) for f in fees]
+            distinct = sorted(set(text))
+            code = {t: i for i, t in enumerate(distinct)}
+            hashed = _text_hashes(distinct)
+            self._fee_hashes = hashed[np.fromiter((code[t] for t in text), np.int64, len(text))]
+        return self._fee_hashes
 
     def hashes(self, table: object) -> npt.NDArray[np.uint64]:
         """Return the content hash of each row of ``table`` (computed once per table)."""
@@ -696,27 +718,24 @@ def _statements(
         keep = _overlaps(t, rows, report.start, report.end)
         with np.errstate(over="ignore"):
             np.add.at(per_pair, codes[keep], hashes[keep])
+    with np.errstate(over="ignore"):
+        # each service: its name, its fee and its rows; a customer: the sum over its services,
+        # which no order of the customers table changes
+        per_pair = _mix(_mix(index.service_hashes()[table.service[pairs]]) ^ per_pair)
+        per_pair = _mix(per_pair ^ index.fee_hashes()[pairs])
+        owners = table.customer[pairs]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        per_customer = np.add.reduceat(per_pair, starts) if len(pairs) else per_pair
     period = f"{report.period.label}|{report.start}|{report.end}".encode()
-    owners = table.customer[pairs].tolist()
-    services = table.service[pairs].tolist()
-    fees = [str(table.fee[i]) for i in pairs.tolist()]
-    out: list[bytes] = []
-    digest = None
-    last = None
-    for owner, service, fee, rows_hash in zip(
-        owners, services, fees, per_pair.tolist(), strict=True
-    ):
-        if owner != last:
-            if digest is not None:
-                out.append(digest.digest())
-            digest = hashlib.blake2b(agreement + period, digest_size=16)
-            digest.update(table.customers[owner].encode() + b"\x00")
-            last = owner
-        assert digest is not None
-        digest.update(f"{table.services[service]}\x00{fee}\x00{rows_hash}\x00".encode())
-    if digest is not None:
-        out.append(digest.digest())
-    return out
+    head = agreement + period
+    names = table.customers
+    return [
+        hashlib.blake2b(
+            head + names[owner].encode() + b"\x00" + combined.to_bytes(8, "little"),
+            digest_size=16,
+        ).digest()
+        for owner, combined in zip(owners[starts].tolist(), per_customer.tolist(), strict=True)
+    ]
 
 
 def agreement_digest(agreement: Agreement) -> bytes:

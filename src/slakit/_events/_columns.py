@@ -226,6 +226,16 @@ def _from_arrow(raw: Any) -> Column:
 
     array = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
     if pa.types.is_dictionary(array.type):
+        names = array.dictionary
+        if pa.types.is_string(names.type) or pa.types.is_large_string(names.type):
+            # each distinct name converted once, then picked by code (no string per row)
+            missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            codes = pc.fill_null(array.indices, 0).to_numpy(zero_copy_only=False)
+            text = np.asarray(names.to_numpy(zero_copy_only=False).astype(str))
+            values = text[codes] if len(text) else np.full(len(codes), "", dtype=str)
+            if missing.any():
+                values = np.where(missing, "", values)
+            return Column("", values, missing if missing.any() else None)
         array = array.dictionary_decode()
     kind = array.type
     missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)

@@ -79,21 +79,37 @@ def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
     return out
 
 
-def _decimal_text(units: Sequence[int], places: int) -> list[str]:
+def _decimal_text(units: Obj | Sequence[int], places: int) -> Obj:
     """Return integers scaled by ``10**-places`` as decimal text (``1250, 2 -> '12.50'``)."""
+    cells: Obj = np.empty(len(units), dtype=object)
+    cells[:] = list(units) if not isinstance(units, np.ndarray) else units
+    try:
+        whole = cells.astype(np.int64)
+    except OverflowError:  # beyond int64: one number at a time
+        out: Obj = np.empty(len(cells), dtype=object)
+        out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
+        return out
     if places == 0:
-        return [str(u) for u in units]
-    out = []
-    for u in units:
-        sign = "-" if u < 0 else ""
-        digits = str(abs(u)).rjust(places + 1, "0")
-        out.append(f"{sign}{digits[:-places]}.{digits[-places:]}")
-    return out
+        return whole.astype(str).astype(object)
+    step = 10**places
+    sign = np.where(whole < 0, "-", "")
+    magnitude = np.abs(whole)
+    text = np.char.add(
+        np.char.add(sign, (magnitude // step).astype(str)),
+        np.char.add(".", np.char.zfill((magnitude % step).astype(str), places)),
+    )
+    return text.astype(object)
 
 
-def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> list[str]:
+def _one_decimal(units: int, places: int) -> str:
+    sign = "-" if units < 0 else ""
+    digits = str(abs(units)).rjust(places + 1, "0")
+    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
+
+
+def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> Obj:
     """Return exact ratios as decimal text rounded half-even to ``places`` places."""
-    return _decimal_text(round_units(num * 10**places, den, "half_even").tolist(), places)
+    return _decimal_text(round_units(num * 10**places, den, "half_even"), places)
 
 
 def _objects(values: npt.ArrayLike) -> Obj:
@@ -181,64 +197,59 @@ class PortfolioResult:
 
     # --- tables ------------------------------------------------------------------------------
 
-    def _names(self, group: GroupResult) -> tuple[list[str], list[str]]:
+    def _names(self, group: GroupResult) -> tuple[Obj, Obj]:
+        """Return the customer and the service of each of the group's services, as objects."""
         table = self._customers
-        customer = [table.customers[c] for c in table.customer[group.pairs].tolist()]
-        service = [table.services[s] for s in table.service[group.pairs].tolist()]
-        return customer, service
+        customers: Obj = np.empty(len(table.customers), dtype=object)
+        customers[:] = table.customers
+        services: Obj = np.empty(len(table.services), dtype=object)
+        services[:] = table.services
+        return customers[table.customer[group.pairs]], services[table.service[group.pairs]]
 
     @functools.cached_property
     def objectives(self) -> Columns:
         """One row per customer, service and objective (see the module's description)."""
-        out: Columns = {
-            k: []
-            for k in (
-                "customer",
-                "service",
-                "plan",
-                "period",
-                "objective",
-                "good",
-                "total",
-                "value",
-                "target",
-                "verdict",
-                "margin",
-            )
+        keys = ("customer", "service", "plan", "period", "objective", "good", "total")
+        parts: dict[str, list[Obj]] = {
+            k: [] for k in (*keys, "value", "target", "verdict", "margin")
         }
+        verdict_names: Obj = np.empty(len(VERDICTS), dtype=object)
+        verdict_names[:] = [v.value for v in VERDICTS]
         for group in self._groups:
             customer, service = self._names(group)
             report = group.report
             position = {name: i for i, name in enumerate(report.services)}
             for column in report._objective_columns:
                 outcome, objective = column.outcome, column.objective
-                rows = np.asarray([position[s] for s in outcome.services], dtype=np.int64)
+                if outcome.services == report.services:
+                    rows = np.arange(len(report.services), dtype=np.int64)
+                else:
+                    rows = np.asarray([position[s] for s in outcome.services], dtype=np.int64)
                 good, total = _objects(outcome.good), _objects(outcome.total)
-                scale = outcome.scale
                 data = total != 0
                 safe_total = np.where(data, total, 1)
-                value = _display(good, safe_total)
                 target = Fraction(objective.target)
                 gap = good * target.denominator - safe_total * target.numerator
                 if objective.comparator in ("<=", "<"):
                     gap = -gap
+                blank = ~np.asarray(data, dtype=bool)
+                value = _display(good, safe_total)
                 margin = _display(gap, safe_total * target.denominator)
-                verdicts = [VERDICTS[v].value for v in column.verdict.tolist()]
+                value[blank] = ""
+                margin[blank] = ""
                 n = len(rows)
-                picked = rows.tolist()
-                out["customer"] += [customer[i] for i in picked]
-                out["service"] += [service[i] for i in picked]
-                out["plan"] += [group.key.plan] * n
-                out["period"] += [report.period.label] * n
-                out["objective"] += [objective.describe()] * n
-                out["good"] += [str(g) if scale == 1 else f"{g}/{scale}" for g in good.tolist()]
-                out["total"] += [str(t) if scale == 1 else f"{t}/{scale}" for t in total.tolist()]
-                has = data.tolist()
-                out["value"] += [v if d else "" for v, d in zip(value, has, strict=True)]
-                out["target"] += [str(objective.target)] * n
-                out["verdict"] += verdicts
-                out["margin"] += [m if d else "" for m, d in zip(margin, has, strict=True)]
-        return _sorted(out, ("customer", "service", "objective"))
+                parts["customer"].append(customer[rows])
+                parts["service"].append(service[rows])
+                parts["plan"].append(_repeat(group.key.plan, n))
+                parts["period"].append(_repeat(report.period.label, n))
+                parts["objective"].append(_repeat(objective.describe(), n))
+                parts["good"].append(_counts(outcome.good, outcome.scale))
+                parts["total"].append(_counts(outcome.total, outcome.scale))
+                parts["value"].append(value)
+                parts["target"].append(_repeat(str(objective.target), n))
+                parts["verdict"].append(verdict_names[column.verdict])
+                parts["margin"].append(margin)
+        return _sorted(_joined(parts), ("customer", "service", "objective"))
 
     @functools.cached_property
     def credits(self) -> Columns:
@@ -257,14 +268,12 @@ class PortfolioResult:
                 if not rows.size:
                     continue
                 num, den = amount.num[rows], amount.den[rows]
-                shown = _decimal_text(
-                    round_units(num * 10**places, den, "half_even").tolist(), places
-                )
+                shown = _decimal_text(round_units(num * 10**places, den, "half_even"), places)
                 share = column.columns.get("credit.share")
                 picked = rows.tolist()
                 n = len(picked)
-                out["customer"] += [customer[i] for i in picked]
-                out["service"] += [service[i] for i in picked]
+                out["customer"] += customer[rows].tolist()
+                out["service"] += service[rows].tolist()
                 out["plan"] += [group.key.plan] * n
                 out["period"] += [report.period.label] * n
                 out["rule"] += [repr(column.rule)] * n
@@ -273,8 +282,8 @@ class PortfolioResult:
                     if share is not None
                     else [""] * n
                 )
-                out["base"] += [str(fees[i].amount) for i in picked]
-                out["amount"] += shown
+                out["base"] += [_money_text(fees[i].amount, places) for i in picked]
+                out["amount"] += shown.tolist()
                 out["exact"] += [
                     str(Fraction(int(a), int(b))) for a, b in zip(num, den, strict=True)
                 ]
@@ -309,7 +318,7 @@ class PortfolioResult:
                 units = round_units(
                     sums * 10**places, _objects([common] * len(sums)), rounding.mode
                 )
-                credit = _decimal_text(units.tolist(), places)
+                credit = _decimal_text(units, places).tolist()
             else:  # a rounding step of its own: rounded one customer at a time
                 credit = [
                     str(rounding.apply(Fraction(int(s), common), currency).amount) for s in sums
@@ -422,6 +431,36 @@ class PortfolioResult:
         )
 
 
+def _money_text(amount: Decimal, places: int) -> str:
+    """Return an amount with at least the currency's decimal places (``2400`` -> ``2400.00``)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent < places:
+        return str(amount.quantize(Decimal(1).scaleb(-places)))
+    return str(amount)
+
+
+def _repeat(text: str, n: int) -> Obj:
+    out: Obj = np.empty(n, dtype=object)
+    out[:] = text
+    return out
+
+
+def _counts(values: npt.NDArray[np.int64], scale: int) -> Obj:
+    """Return integer figures as text, ``good/scale`` where a measure counts in fractions."""
+    text = values.astype(str).astype(object)
+    if scale != 1:
+        text = text + f"/{scale}"
+    out: Obj = text
+    return out
+
+
+def _joined(parts: Mapping[str, list[Obj]]) -> dict[str, Obj]:
+    return {
+        name: np.concatenate(arrays) if arrays else np.empty(0, dtype=object)
+        for name, arrays in parts.items()
+    }
+
+
 def _common(report: Report) -> tuple[Obj, int]:
     """Return each service's exact credit over one common denominator, and that denominator."""
     total_num: Obj = _objects(np.zeros(len(report.services), dtype=np.int64))
@@ -450,11 +489,11 @@ def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[int]
     return np.add.reduceat(breached, starts).tolist() if n else []
 
 
-def _sorted(columns: Columns, by: Sequence[str]) -> Columns:
+def _sorted(columns: Mapping[str, Sequence[Any] | Obj], by: Sequence[str]) -> Columns:
     """Return the columns with rows sorted by the ``by`` columns (a stable, canonical order)."""
     n = len(columns[by[0]])
     if n == 0:
-        return columns
+        return {name: list(values) for name, values in columns.items()}
     keys = [np.asarray(columns[k], dtype=str) for k in reversed(by)]  # sorted in C, not Python
     order = np.lexsort(keys)
     out: Columns = {}
