@@ -377,7 +377,6 @@ def test_decimal_text_is_exact_for_any_integer() -> None:
         for units in (small, big):
             got = _decimal_text(np.array(units, dtype=object), places).tolist()
             exact = [
-                str(Decimal((int(u < 0), tuple(map(int, str(abs(u)))), -places)))
-                for u in units
+                str(Decimal((int(u < 0), tuple(map(int, str(abs(u)))), -places))) for u in units
             ]
             assert got == exact
