@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -56,17 +57,24 @@ def portfolios(draw: st.DrawFn) -> tuple[dict[str, list[Any]], sla.EventTable]:
     """Draw a customers table (1-6 customers, 1-3 services, shared services) and outages."""
     n = draw(st.integers(1, 6))
     pool = [f"svc-{i}" for i in range(8)]
-    columns: dict[str, list[Any]] = {k: [] for k in ("customer", "plan", "service", "fee", "zone")}
+    keys = ("customer", "plan", "service", "fee", "zone", "start", "end")
+    columns: dict[str, list[Any]] = {k: [] for k in keys}
+    # whole hours around October: before it, within it, after it
+    instants = st.none() | st.integers(-40 * 24, 40 * 24).map(lambda h: OCTOBER.start + h * HOUR)
     for c in range(n):
         plan = draw(st.sampled_from(sorted(PLANS)))
         zone = draw(st.sampled_from(ZONES))
         services = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+        start = draw(instants)
+        end = draw(instants.filter(lambda e, s=start: e is None or s is None or e > s))
         for service in services:
             columns["customer"].append(f"customer-{c}")
             columns["plan"].append(plan)
             columns["service"].append(service)
             columns["fee"].append(draw(st.sampled_from([None, "10.00", "333.33", "1250", "0.07"])))
             columns["zone"].append(zone)
+            columns["start"].append(start)
+            columns["end"].append(end)
     outages = []
     for service in pool:
         for _ in range(draw(st.integers(0, 3))):
@@ -84,12 +92,22 @@ def test_every_customer_gets_what_its_agreement_alone_gives(drawn: Any) -> None:
     portfolio = sla.Portfolio(plans=PLANS, customers=columns, provider="Acme")
     result = portfolio.evaluate(events, period="2026-10")
     ledger = result.ledger
-    assert ledger["customer"] == sorted(set(columns["customer"]))
+    assert sorted([*ledger["customer"], *result.skipped]) == sorted(set(columns["customer"]))
     objectives = result.objectives
     total = Decimal(0)
     for row, customer in enumerate(ledger["customer"]):
         agreement = portfolio.agreement(customer)
-        alone = sla.evaluate(agreement, _rows_of(events, set(agreement.services)), period="2026-10")
+        rows = _rows_of(events, set(agreement.services))
+        period = agreement.period.period("2026-10")
+        ends = columns["end"][columns["customer"].index(customer)]
+        if ends is not None and ends < period.end:  # measured to its end, as a version's part
+            length = period.end - period.start
+            part = sla.Period(ends - length, ends, period.label, period.tz)
+            begins = period.start if agreement.effective is None else agreement.effective
+            agreement = attrs.evolve(agreement, effective=max(begins, period.start))
+            alone = sla.evaluate(agreement, rows, period=part)
+        else:
+            alone = sla.evaluate(agreement, rows, period="2026-10")
         assert ledger["credit"][row] == str(alone.total.amount)
         assert Fraction(ledger["exact"][row]) == alone.exact_total
         assert result.report(customer).total == alone.total
@@ -176,12 +194,51 @@ def test_customers_not_in_force_are_listed_not_evaluated() -> None:
     assert result.report("now").partial == Fraction(16, 31)
 
 
-def test_an_end_within_the_period_is_refused_by_name() -> None:
-    columns = {"customer": ["a"], "plan": ["gold"], "service": ["s"], "end": ["2026-10-10T00:00Z"]}
-    with pytest.raises(EventDataError, match=r"row 0: end: ends within period 2026-10"):
-        sla.Portfolio(plans=PLANS, customers=columns).evaluate(
-            sla.EventTable.from_records([]), period="2026-10"
-        )
+def test_an_agreement_ending_within_the_period_is_measured_to_its_end() -> None:
+    """Measured until the end and pro-rated, as evaluate_versions measures a version's part."""
+    columns = {
+        "customer": ["a", "b"],
+        "plan": ["gold", "gold"],
+        "service": ["s", "t"],
+        "fee": ["310.00", "310.00"],
+        "end": ["2026-10-11T00:00:00Z", None],
+    }
+    events = sla.EventTable.from_records(
+        [
+            sla.Outage("s", "2026-10-05T00:00:00Z", "2026-10-05T12:00:00Z"),  # counted
+            sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-21T00:00:00Z"),  # after the end
+        ]
+    )
+    portfolio = sla.Portfolio(plans=PLANS, customers=columns)
+    result = portfolio.evaluate(events, period="2026-10")
+    report = result.report("a")
+    assert report.partial == Fraction(10, 31)
+    assert report.objectives[0].value == 1 - Fraction(12, 240)  # 12 h of 10 days
+    # 95% <= 99.5% < 99%: 30% of the fee pro-rated to 10 of 31 days
+    assert result.ledger["credit"] == ["30.00", "0.00"]
+    length = OCTOBER.end - OCTOBER.start
+    end = OCTOBER.start + 10 * 24 * HOUR
+    alone = sla.evaluate(
+        attrs.evolve(portfolio.agreement("a"), effective=OCTOBER.start),
+        events,
+        period=sla.Period(end - length, end, "2026-10", "UTC"),
+    )
+    assert alone.total == report.total
+    assert alone.objectives == report.objectives
+    assert len(result._groups) == 2  # the ending customer in a group of its own
+
+
+def test_customers_starting_before_the_period_share_one_group() -> None:
+    columns = {
+        "customer": ["a", "b", "c"],
+        "plan": ["gold"] * 3,
+        "service": ["s1", "s2", "s3"],
+        "start": ["2025-01-15T00:00:00Z", "2026-03-01T00:00:00Z", None],
+    }
+    result = sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+        sla.EventTable.from_records([]), period="2026-10"
+    )
+    assert [len(g.pairs) for g in result._groups] == [3]
 
 
 def test_customers_table_problems_are_listed_by_row_all_at_once() -> None:

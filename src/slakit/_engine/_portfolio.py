@@ -12,8 +12,10 @@ customers is evaluated on its own, still from the shared, routed tables.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, overload
@@ -78,7 +80,11 @@ class Portfolio:
     plan's own zone (UTC for a tier; the zone of a template's billing periods)
     wherever the plan uses it: in the billing periods and in every calendar
     (service hours, holidays) written in that zone. Calendars in other zones
-    keep theirs.
+    keep theirs. A customer's ``start`` and ``end`` bound its agreement: within
+    the period, it is measured from its start or to its end with the fee
+    pro-rated (an end as [`evaluate_versions()`][slakit.evaluate_versions]
+    measures a version's part of a period); outside it, the customer is listed
+    in the result's ``skipped``.
 
     Attributes:
         plans: the plans by name, as the customers table's ``plan`` column names them.
@@ -123,20 +129,30 @@ class Portfolio:
 
 @attrs.frozen
 class _Key:
-    """What customers must share to share one compiled agreement."""
+    """What customers must share to share one compiled agreement, besides their dates."""
 
     plan: str
     zone: str
     currency: str
-    start: int
 
 
-def _customer_rows(table: CustomerTable) -> tuple[I64, I64]:
-    """Return the rows sorted by customer and each customer's first position in that order."""
-    order = np.argsort(table.customer, kind="stable").astype(np.int64)
-    sorted_codes = table.customer[order]
-    first = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]).astype(np.int64)
-    return order, first
+@attrs.frozen
+class _Group:
+    """Customers evaluated together: one plan (in a zone and currency), one part of the period.
+
+    ``lo`` and ``hi`` bound the part of the period their agreements are in force
+    (the whole period for most); ``shared`` says whether they share one agreement.
+    """
+
+    key: _Key
+    lo: int
+    hi: int
+    shared: bool
+
+    @property
+    def plan(self) -> str:
+        """The plan's name."""
+        return self.key.plan
 
 
 def _check_customers(portfolio: Portfolio) -> None:
@@ -155,7 +171,7 @@ def _check_customers(portfolio: Portfolio) -> None:
                 )
                 for i in rows
             )
-    order, first = _customer_rows(table)
+    order, first = table.by_customer()
     owner = np.repeat(first, np.diff(np.r_[first, len(order)]))  # first sorted row of each row
     for field in ("plan", "zone", "currency", "start", "end"):
         column = getattr(table, field)
@@ -254,20 +270,16 @@ def shareable(agreement: Agreement) -> bool:
 
 @attrs.frozen
 class _Spec:
-    """One customer's agreement, as the customers table and its plan define it."""
+    """The template agreement of customers on one plan, in one zone and currency."""
 
+    key: _Key
     template: Agreement
     fee: Money
     shared: bool
 
 
-def _spec(
-    portfolio: Portfolio, key: _Key, cache: dict[tuple[str, str, str], _Spec]
-) -> _Spec | Problem:
+def _spec(portfolio: Portfolio, key: _Key) -> _Spec | Problem:
     """Return the template agreement for customers with ``key`` (in its zone and currency)."""
-    found = cache.get((key.plan, key.zone, key.currency))
-    if found is not None:
-        return found
     plans = dict(portfolio.plans)
     try:
         template = _template(plans[key.plan], portfolio.provider)
@@ -280,9 +292,7 @@ def _spec(
         compile_agreement(template)
     except SlakitError as error:
         return Problem("", "plan", f"{key.plan!r} cannot serve this customer: {error}")
-    spec = _Spec(template=template, fee=fee, shared=shareable(template))
-    cache[(key.plan, key.zone, key.currency)] = spec
-    return spec
+    return _Spec(key=key, template=template, fee=fee, shared=shareable(template))
 
 
 # --- routing input rows to customers' services -------------------------------------------------
@@ -443,72 +453,62 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
     _check_customers(portfolio)
     table = portfolio.customers
     tables = _tables(inputs)
-    order, first = _customer_rows(table)
+    order, first = table.by_customer()
     lead = order[first]  # one row per customer: its attributes
-    cache: dict[tuple[str, str, str], _Spec] = {}
-    groups: dict[tuple[_Key, bool], list[int]] = {}
-    specs: dict[_Key, _Spec] = {}
+    cache: dict[_Key, _Spec] = {}
+    by_key: dict[_Key, list[int]] = {}
     problems: list[Problem] = []
-    skipped: dict[int, str] = {}
-    for position, row in enumerate(lead.tolist()):  # one per customer: grouping only
+    for position, row in enumerate(lead.tolist()):  # one step per customer: grouping only
         key = _key(table, row)
-        spec = specs.get(key)
-        if spec is None:
-            made = _spec(portfolio, key, cache)
+        if key not in cache:
+            made = _spec(portfolio, key)
             if isinstance(made, Problem):
                 problems.append(attrs.evolve(made, where=table.where(row)))
                 continue
-            spec = specs[key] = made
-        groups.setdefault((key, spec.shared), []).append(position)
+            cache[key] = made
+        by_key.setdefault(key, []).append(position)
     if problems:
         raise EventDataError(problems)
-    index = _RouteIndex(table, tables)
-    results: list[GroupResult] = []
-    member: dict[int, tuple[_Key, _Spec]] = {}
-    bounds: dict[str, tuple[int, int]] = {}
-    for (key, shared), positions in groups.items():
-        spec = specs[key]
+    skipped: dict[int, str] = {}
+    groups: dict[_Group, I64] = {}
+    member: dict[int, _Group] = {}
+    for key, positions in by_key.items():
+        spec = cache[key]
         resolved = spec.template.period.resolve(period)
-        members = _in_force(table, lead, np.asarray(positions, dtype=np.int64), resolved, skipped)
-        for position in members.tolist():
-            member[position] = (key, spec)
-        if not members.size:
-            continue
-        chunks = [members] if shared else [members[i : i + 1] for i in range(len(members))]
-        for chunk in chunks:
-            group = _evaluate_group(
-                table,
-                spec,
-                key,
-                chunk,
-                sorted_rows=(order, first),
-                index=index,
-                tables=tables,
-                period=period,
-            )
-            results.append(group)
-            bounds[group.report.period.tz] = (group.report.start, group.report.end)
+        customers = np.asarray(positions, dtype=np.int64)
+        for group, members in _parts(
+            table, lead[customers], customers, spec, period=resolved, skipped=skipped
+        ):
+            groups[group] = members
+            member.update(dict.fromkeys(members.tolist(), group))
+    index = _RouteIndex(table, tables)
+    run = functools.partial(
+        _evaluate_group,
+        table,
+        sorted_rows=(order, first),
+        index=index,
+        tables=tables,
+        label=period,
+    )
+    results: list[GroupResult] = []
+    for group, members in groups.items():
+        spec = cache[group.key]
+        if group.shared:
+            results.append(run(spec, group, members))
+        else:  # rules that look across a customer's services: one agreement each
+            results.extend(run(spec, group, members[i : i + 1]) for i in range(len(members)))
     digests: dict[_Key, bytes] = {}
 
     def report_of(position: int) -> Report:
-        key, spec = member[position]
+        group = member[position]
         one = np.asarray([position], dtype=np.int64)
-        return _evaluate_group(
-            table,
-            spec,
-            key,
-            one,
-            sorted_rows=(order, first),
-            index=index,
-            tables=tables,
-            period=period,
-        ).report
+        return run(cache[group.key], group, one).report
 
-    def statements(group: GroupResult) -> list[bytes]:
-        key = group.key
+    def statements(result: GroupResult) -> list[bytes]:
+        key = result.key.key
         if key not in digests:
-            digests[key] = agreement_digest(specs[key].template)
-        return _statements(table, group, digests[key], index, tables)
+            digests[key] = agreement_digest(cache[key].template)
+        return _statements(table, result, digests[key], index, tables)
 
     return PortfolioResult(
         period=period,
@@ -524,47 +524,64 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
     )
 
 
-def _in_force(
-    table: CustomerTable, lead: I64, customers: I64, period: Period, skipped: dict[int, str]
-) -> I64:
-    """Return the customers whose agreement is in force during ``period``; note the others."""
-    rows = lead[customers]
-    start, end = table.start[rows], table.end[rows]
-    after = (start != NO_TIME) & (start >= period.end)
-    ended = (end != NO_TIME) & (end <= period.start)
-    within = (end != NO_TIME) & (end > period.start) & (end < period.end)
+def _parts(
+    table: CustomerTable,
+    rows: I64,
+    customers: I64,
+    spec: _Spec,
+    *,
+    period: Period,
+    skipped: dict[int, str],
+) -> Iterator[tuple[_Group, I64]]:
+    """Yield the customers of one plan by the part of ``period`` their agreements cover.
+
+    A customer's agreement is in force from its ``start`` (the template's
+    ``effective`` where none is given) to its ``end``; customers whose part is
+    the same share a group. Those not in force at all are noted in ``skipped``.
+    """
+    default = spec.template.effective
+    start = table.start[rows].copy()
+    if default is not None:
+        start[start == NO_TIME] = default
+    end = table.end[rows]
+    lo = np.maximum(np.where(start == NO_TIME, period.start, start), period.start)
+    hi = np.minimum(np.where(end == NO_TIME, period.end, end), period.end)
+    after = lo >= period.end
+    ended = ~after & (hi <= period.start)
     for i in customers[after].tolist():
         skipped[i] = f"its agreement starts after period {period.label}"
     for i in customers[ended].tolist():
         skipped[i] = f"its agreement ended before period {period.label}"
-    if within.any():
-        i = int(rows[np.flatnonzero(within)[0]])
-        raise EventDataError(
-            [
-                Problem(
-                    table.where(i),
-                    "end",
-                    f"ends within period {period.label}; an agreement that ends mid-period is "
-                    "not evaluated by a portfolio yet: give its end at a period boundary",
-                )
-            ]
-        )
-    kept: I64 = customers[~(after | ended)]
-    return kept
+    keep = ~(after | ended)
+    parts = np.stack([lo[keep], hi[keep]], axis=1)
+    kept = customers[keep]
+    if not kept.size:
+        return
+    unique, which = np.unique(parts, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    for k, (part_lo, part_hi) in enumerate(unique.tolist()):
+        group = _Group(key=spec.key, lo=int(part_lo), hi=int(part_hi), shared=spec.shared)
+        yield group, kept[which == k]
 
 
 def _evaluate_group(
     table: CustomerTable,
     spec: _Spec,
-    key: _Key,
+    group: _Group,
     customers: I64,
     *,
     sorted_rows: tuple[I64, I64],
     index: _RouteIndex,
     tables: Sequence[object],
-    period: str,
+    label: str,
 ) -> GroupResult:
-    """Evaluate one group of customers as one agreement of all their services."""
+    """Evaluate customers of one group as one agreement of all their services.
+
+    A part that ends before the period does is measured as
+    [`evaluate_versions()`][slakit.evaluate_versions] measures the part of a
+    period a version is in force: over a period-long window that ends where the
+    part does, from the part's start, with the fee pro-rated.
+    """
     order, first = sorted_rows
     bounds = np.r_[first, len(order)]
     counts = bounds[customers + 1] - bounds[customers]
@@ -573,24 +590,33 @@ def _evaluate_group(
         np.cumsum(counts) - counts, counts
     )
     pairs = order[starts + within]  # customers-table rows of the group, customer by customer
-    agreement, pairs = _agreement_of(table, spec, key, pairs, single=len(customers) == 1)
-    names = agreement.services
+    template = spec.template
+    resolved = template.period.resolve(label)
+    window: Period = resolved
+    effective = group.lo if group.lo > resolved.start else None
+    if group.hi < resolved.end:
+        length = resolved.end - resolved.start
+        window = Period(group.hi - length, group.hi, resolved.label, resolved.tz)
+        effective = group.lo
+    agreement, pairs = _agreement_of(table, spec, pairs, single=len(customers) == 1)
+    agreement = attrs.evolve(agreement, effective=effective)
     routed = [
-        _route(t, rows, codes, names)
+        _route(t, rows, codes, agreement.services)
         for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True)
     ]
-    report = compile_agreement(agreement).evaluate(*routed, period=period)
-    return GroupResult(key=key, pairs=pairs, report=report, agreement=agreement)
+    report = compile_agreement(agreement).evaluate(*routed, period=window)
+    return GroupResult(key=group, pairs=pairs, report=report, agreement=agreement)
 
 
 def _agreement_of(
-    table: CustomerTable, spec: _Spec, key: _Key, pairs: I64, *, single: bool
+    table: CustomerTable, spec: _Spec, pairs: I64, *, single: bool
 ) -> tuple[Agreement, I64]:
     """Return the agreement of the customers-table rows ``pairs``, and the rows in its order.
 
     A customer of its own gets its own name and service names (so its report is
     what [`evaluate()`][slakit.evaluate] gives for its agreement); a group gets
-    the services' positions as names.
+    the services' positions as names. ``effective`` is the customer's start, or
+    the template's (for a group, the caller sets it).
     """
     if single:
         named = np.asarray([table.services[c] for c in table.service[pairs].tolist()], dtype=str)
@@ -601,7 +627,7 @@ def _agreement_of(
         width = len(str(len(pairs)))
         names = tuple(f"{i:0{width}d}" for i in range(len(pairs)))
         customers = len(np.unique(table.customer[pairs]))
-        customer = f"{key.plan} ({customers:,} customers)"
+        customer = f"{spec.key.plan} ({customers:,} customers)"
     template = spec.template
     currency = spec.fee.currency
     money: dict[Decimal | None, Money] = {None: spec.fee}  # one object per distinct fee
@@ -611,12 +637,13 @@ def _agreement_of(
         if found is None:
             found = money[fee] = Money(fee, currency)
         fees[name] = found
+    start = int(table.start[pairs[0]])
     agreement = attrs.evolve(
         template,
         customer=customer,
         services=names,
         fees=fees,
-        effective=key.start if key.start != NO_TIME else template.effective,
+        effective=start if start != NO_TIME else template.effective,
     )
     return agreement, pairs
 
@@ -624,17 +651,19 @@ def _agreement_of(
 def customer_agreement(portfolio: Portfolio, customer: str) -> Agreement:
     """Return ``customer``'s own agreement, as the portfolio makes it from its plan and rows."""
     table = portfolio.customers
-    position = table.customers.index(customer) if customer in table.customers else -1
-    if position < 0:
+    position = bisect.bisect_left(table.customers, customer)
+    if position == len(table.customers) or table.customers[position] != customer:
         raise KeyError(f"{customer!r} is not a customer of the portfolio")
     _check_customers(portfolio)
-    pairs = np.flatnonzero(table.customer == position).astype(np.int64)
+    order, first = table.by_customer()
+    lo = int(first[position])
+    hi = int(first[position + 1]) if position + 1 < len(first) else len(order)
+    pairs = order[lo:hi]
     row = int(pairs[0])
-    key = _key(table, row)
-    spec = _spec(portfolio, key, {})
+    spec = _spec(portfolio, _key(table, row))
     if isinstance(spec, Problem):
         raise EventDataError([attrs.evolve(spec, where=table.where(row))])
-    return _agreement_of(table, spec, key, pairs, single=True)[0]
+    return _agreement_of(table, spec, pairs, single=True)[0]
 
 
 def _key(table: CustomerTable, row: int) -> _Key:
@@ -642,7 +671,6 @@ def _key(table: CustomerTable, row: int) -> _Key:
         plan=table.plans[table.plan[row]],
         zone=table.zones[table.zone[row]],
         currency=table.currencies[table.currency[row]],
-        start=int(table.start[row]),
     )
 
 

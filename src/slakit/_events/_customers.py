@@ -63,6 +63,7 @@ class CustomerTable:
     """
 
     __slots__ = (
+        "_by_customer",
         "_where",
         "currencies",
         "currency",
@@ -93,10 +94,13 @@ class CustomerTable:
     start: I64
     end: I64
     _where: Sequence[str] | None
+    _by_customer: tuple[I64, I64] | None
 
     def __init__(self, **columns: Any) -> None:
         for name in self.__slots__:
-            object.__setattr__(self, name, columns[name.lstrip("_")])
+            if name != "_by_customer":
+                object.__setattr__(self, name, columns[name.lstrip("_")])
+        object.__setattr__(self, "_by_customer", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CustomerTable is immutable; cannot set {name!r}")
@@ -198,6 +202,20 @@ class CustomerTable:
 
     def __len__(self) -> int:
         return int(self.customer.shape[0])
+
+    def by_customer(self) -> tuple[I64, I64]:
+        """Return the rows sorted by customer, and where each customer's rows begin (cached).
+
+        Customer ``c``'s rows are ``order[first[c]:first[c + 1]]``, in table order.
+        """
+        found = self._by_customer
+        if found is None:
+            order = np.argsort(self.customer, kind="stable").astype(np.int64)
+            codes = self.customer[order]
+            first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]).astype(np.int64)
+            found = (order, first if len(order) else np.zeros(0, np.int64))
+            object.__setattr__(self, "_by_customer", found)
+        return found
 
     def where(self, row: int) -> str:
         """Return where row ``row`` came from (``customers.csv:12`` or ``row 12``)."""
