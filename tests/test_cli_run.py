@@ -198,3 +198,37 @@ def test_tables_writes_one_format_when_asked(tmp_path: Path, tables: str) -> Non
     assert written == sorted(
         [f"{name}.{tables}" for name in ("ledger", "objectives", "credits")] + ["summary.json"]
     )
+
+
+CLAIMED_PLANS = """
+import slakit as sla
+
+uptime = sla.uptime()
+plans = {
+    "gold": sla.Tier(
+        "gold",
+        fee=sla.usd("100.00"),
+        objectives=[uptime >= "99.9%"],
+        compensation=sla.claim_required(
+            sla.credit_schedule(uptime, {"< 99.9%": "10%", "< 99%": "30%"}),
+            sla.within_days(sla.days(30)),
+        ),
+    ),
+}
+"""
+
+
+def test_claims_and_charges_files_reach_the_ledger(tmp_path: Path) -> None:
+    argv = _files(tmp_path)
+    (tmp_path / "plans.py").write_text(CLAIMED_PLANS, encoding="utf-8")
+    (tmp_path / "claims.csv").write_text(
+        "service,period,filed\na1,2026-10,2026-11-03T09:00:00Z\n", encoding="utf-8"
+    )
+    status, _, err = _run([*argv, "--claims", str(tmp_path / "claims.csv"), "--quiet"])
+    assert (status, err) == (0, "")
+    ledger = (tmp_path / "out" / "ledger.csv").read_text(encoding="utf-8").splitlines()
+    rows = [row.split(",") for row in ledger[1:]]
+    assert [(r[0], r[4], r[8]) for r in rows] == [
+        ("acme", "20.00", "claimed"),
+        ("globex", "0.00", "not claimed"),  # owed 300.00, never claimed
+    ]

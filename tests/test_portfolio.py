@@ -437,3 +437,103 @@ def test_decimal_text_is_exact_for_any_integer() -> None:
                 str(Decimal((int(u < 0), tuple(map(int, str(abs(u)))), -places))) for u in units
             ]
             assert got == exact
+
+
+def test_tickets_claims_and_charges_reach_their_customers() -> None:
+    """Each customer's tickets, claims and bill give what its agreement alone gives."""
+    response = sla.response_time(within=sla.hours(1), priority="P1")
+    support = sla.Tier(
+        "support",
+        fee=sla.usd("100.00"),
+        objectives=[response.on_time_ratio() >= "90%"],
+        compensation=sla.claim_required(
+            sla.per_breach(response.on_time_ratio() >= "90%", sla.usd("25.00")),
+            sla.within_days(sla.days(30)),
+        ),
+    )
+    usage = sla.Tier(
+        "usage",
+        fee=sla.usd("1.00"),
+        objectives=[U >= "99.9%"],
+        compensation=sla.credit_schedule(U, {"< 99.9%": "10%"}, base=sla.charges()),
+    )
+    plans = {"support": support, "usage": usage}
+    columns = {
+        "customer": ["a", "b", "c", "c"],
+        "plan": ["support", "support", "usage", "usage"],
+        "service": ["desk-a", "desk-b", "db-c", "vm-c"],
+    }
+    tickets = sla.TicketTable.from_records(
+        [
+            sla.Ticket(
+                "A-1", "desk-a", "P1", "2026-10-05T10:00:00Z", first_response="2026-10-05T12:00:00Z"
+            ),
+            sla.Ticket(
+                "A-2", "desk-a", "P1", "2026-10-06T10:00:00Z", first_response="2026-10-06T10:10:00Z"
+            ),
+            sla.Ticket(
+                "B-1", "desk-b", "P1", "2026-10-05T10:00:00Z", first_response="2026-10-05T13:00:00Z"
+            ),
+            sla.Ticket(  # waiting on the customer from 10:30: on time
+                "B-2",
+                "desk-b",
+                "P1",
+                "2026-10-07T10:00:00Z",
+                first_response="2026-10-07T13:00:00Z",
+                transitions=[("2026-10-07T10:30:00Z", "waiting_on_customer")],
+            ),
+            sla.Ticket("X-1", "desk-x", "P1", "2026-10-05T10:00:00Z"),  # no customer has it
+        ]
+    )
+    claims = sla.ClaimTable.from_records(
+        [
+            sla.Claim("desk-a", "2026-10", "2026-11-10T09:00:00Z"),  # in time
+            sla.Claim("desk-b", "2026-10", "2026-12-20T09:00:00Z"),  # too late
+        ]
+    )
+    bill = sla.ChargeTable.from_records(
+        [
+            sla.Charge("db-c", "2026-10", "usage", sla.usd("700.00")),
+            sla.Charge("vm-c", "2026-10", "usage", sla.usd("50.00")),
+            sla.Charge("db-c", "2026-09", "usage", sla.usd("999.00")),  # another period
+        ]
+    )
+    events = sla.EventTable.from_records(
+        [sla.Outage("db-c", "2026-10-02T00:00:00Z", "2026-10-02T02:00:00Z")]
+    )
+    portfolio = sla.Portfolio(plans=plans, customers=columns)
+    result = portfolio.evaluate(events, tickets, claims, bill, period="2026-10")
+    all_tickets = [tickets.record(i) for i in range(len(tickets))]
+    for customer in ("a", "b", "c"):
+        agreement = portfolio.agreement(customer)
+        services = set(agreement.services)
+        alone = sla.evaluate(
+            agreement,
+            _rows_of(events, services),
+            sla.TicketTable.from_records([t for t in all_tickets if t.service in services]),
+            sla.ClaimTable.from_records([c for c in claims.records if c.service in services]),
+            sla.ChargeTable.from_records([c for c in bill.records if c.service in services]),
+            period="2026-10",
+        )
+        assert result.report(customer).total == alone.total, customer
+    # a and b: 1 of 2 late (50% < 90%): 25.00, claimed in time by a, late by b; c: 10% of 700
+    assert result.ledger["credit"] == ["25.00", "0.00", "70.00"]
+    assert result.ledger["claim"] == ["claimed", "late", "n/a"]
+    assert result.summary()["rows_for_no_customer"] == {
+        "events": 0,
+        "tickets": 1,
+        "claims": 0,
+        "charges": 0,
+    }
+
+
+def test_claim_states_name_every_case() -> None:
+    from slakit._engine._credits._claims import _claim_states
+
+    owed = np.array([False, True, True, True, True, True])
+    claimed = np.array([False, True, False, False, False, False])
+    unclaimed = np.array([True, False, True, True, True, False])
+    pending = np.array([False, False, True, False, False, False])
+    late = np.array([False, False, False, True, False, False])
+    states = _claim_states(owed, claimed, unclaimed, pending=pending, late=late).tolist()
+    assert states == ["", "claimed", "pending", "late", "not claimed", "partly claimed"]

@@ -35,6 +35,9 @@ _INPUTS = (
     ("maintenance", "maintenance", "maintenance notices (every row one)"),
     ("deployments", "deployments", "deployments: when each service existed"),
     ("requests", "requests", "a request log"),
+    ("tickets", "tickets", "support tickets"),
+    ("claims", "claims", "customers' claims for credits"),
+    ("charges", "charges", "billing data: charges and unit prices"),
 )
 
 
@@ -199,7 +202,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 read[str(path)] = len(table)
                 tables.append(table)
     if not tables:
-        raise RunError("no input: give --events, --outages, --maintenance or --requests")
+        raise RunError(
+            "no input: give --events, --outages, --maintenance, --deployments, --requests, "
+            "--tickets, --claims or --charges"
+        )
     tables = _merged(tables)
     portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
     with progress.step("evaluating"):

@@ -28,10 +28,14 @@ from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._combinators import Cap
 from slakit._dsl._compensation import CreditRule
 from slakit._engine._plan import compile_agreement
+from slakit._events._billing import ChargeTable
+from slakit._events._claims import ClaimTable
 from slakit._events._columns import NO_TIME
 from slakit._events._customers import CustomerTable
 from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
+from slakit._events._tickets import NO_TIME as TICKET_NO_TIME
+from slakit._events._tickets import TicketTable
 from slakit._money import Money
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
@@ -100,9 +104,11 @@ class Portfolio:
     def evaluate(self, *inputs: object, period: str) -> PortfolioResult:
         """Evaluate every customer's agreement for the period labelled ``period``.
 
-        ``inputs`` are event and request tables shared by all customers (an
-        [`EventTable`][slakit.EventTable], a [`RequestTable`][slakit.RequestTable]);
-        each row goes to the customers that have its service. ``period`` is a
+        ``inputs`` are tables shared by all customers, one of each kind (an
+        [`EventTable`][slakit.EventTable], a [`RequestTable`][slakit.RequestTable],
+        a [`TicketTable`][slakit.TicketTable], a [`ClaimTable`][slakit.ClaimTable],
+        a [`ChargeTable`][slakit.ChargeTable], or a list of event records); each
+        row goes to the customers that have its service. ``period`` is a
         label such as ``"2026-10"``, read in each customer's zone.
 
         Raises:
@@ -349,10 +355,66 @@ def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequen
             where=where,
             copy=False,
         )
+    if isinstance(table, TicketTable):
+        return _route_tickets(table, rows, codes, names, where)
+    if isinstance(table, ClaimTable):
+        claims = [
+            attrs.evolve(table.records[r], service=names[c])
+            for r, c in zip(rows.tolist(), codes.tolist(), strict=True)
+        ]
+        return ClaimTable(claims, as_of=table.as_of)
+    if isinstance(table, ChargeTable):
+        return ChargeTable(
+            [
+                attrs.evolve(table.records[r], service=names[c])
+                for r, c in zip(rows.tolist(), codes.tolist(), strict=True)
+            ]
+        )
     raise DefinitionError(
-        f"a portfolio reads event tables (outages, maintenance, deployments) and request "
-        f"tables; {type(table).__name__} is not supported in a portfolio yet: evaluate those "
-        "customers one by one with slakit.evaluate()"
+        f"a portfolio reads events, requests, tickets, claims and charges; "
+        f"{type(table).__name__} is not an input table"
+    )
+
+
+def _route_tickets(
+    table: TicketTable,
+    rows: I64,
+    codes: npt.NDArray[np.int32],
+    names: Sequence[str],
+    where: Sequence[str],
+) -> TicketTable:
+    """Return tickets ``rows`` (a ticket may come twice, for two customers) with their history."""
+    links = []
+    for ticket in (table.change_ticket, table.pause_ticket):
+        order = np.argsort(ticket, kind="stable")
+        lo = np.searchsorted(ticket[order], rows, side="left")
+        hi = np.searchsorted(ticket[order], rows, side="right")
+        counts = hi - lo
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(counts) - counts, counts
+        )
+        picked = order[np.repeat(lo, counts) + within]
+        links.append((picked, np.repeat(np.arange(len(rows), dtype=np.int64), counts)))
+    (changes, change_of), (pauses, pause_of) = links
+    return TicketTable(
+        ids=[table.ids[r] for r in rows.tolist()],
+        service=codes,
+        services=names,
+        priority=table.priority[rows],
+        priorities=table.priorities,
+        opened=table.opened[rows],
+        first_response=table.first_response[rows],
+        resolved=table.resolved[rows],
+        coverage=table.coverage[rows],
+        coverages=table.coverages,
+        change_ticket=change_of,
+        change_at=table.change_at[changes],
+        change_status=table.change_status[changes],
+        statuses=table.statuses,
+        pause_ticket=pause_of,
+        pause_start=table.pause_start[pauses],
+        pause_end=table.pause_end[pauses],
+        where=where,
     )
 
 
@@ -368,13 +430,13 @@ class _RouteIndex:
         self.orders: list[I64] = []
         self.bounds: list[I64] = []
         self.unrouted: list[int] = []
-        for table in tables:
-            own = np.asarray(getattr(table, "services", ()), dtype=str)
-            at = np.searchsorted(names, own) if names.size else np.zeros(own.size, np.int64)
-            at = np.minimum(at, max(names.size - 1, 0))
-            found = names[at] == own if names.size else np.zeros(own.size, bool)
-            code_of = np.where(found, at, -1).astype(np.int64)
-            codes = code_of[np.asarray(table.service, dtype=np.int64)]  # type: ignore[attr-defined]
+        for given in tables:
+            table: Any = given
+            if hasattr(table, "services"):  # coded: each distinct name looked up once
+                own = np.asarray(table.services, dtype=np.str_)
+                codes = _codes_in(names, own)[np.asarray(table.service, dtype=np.int64)]
+            else:  # a table of records (claims, charges): one name per row
+                codes = _codes_in(names, np.asarray(table.service, dtype=np.str_))
             order = np.argsort(codes, kind="stable").astype(np.int64)
             edges = np.searchsorted(codes[order], np.arange(names.size + 1), side="left")
             self.orders.append(order)
@@ -425,6 +487,24 @@ class _RouteIndex:
             rows = order[np.repeat(lo, counts) + within]
             out.append((rows, np.repeat(np.arange(len(pairs), dtype=np.int32), counts)))
         return out
+
+
+#: How the summary names the rows of each input table.
+_KIND_WORDS: dict[type, str] = {
+    EventTable: "events",
+    RequestTable: "requests",
+    TicketTable: "tickets",
+    ClaimTable: "claims",
+    ChargeTable: "charges",
+}
+
+
+def _codes_in(names: npt.NDArray[np.str_], given: npt.NDArray[np.str_]) -> I64:
+    """Return the position of each of ``given`` in the sorted ``names`` (-1 where absent)."""
+    if not names.size:
+        return np.full(given.size, -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(names, given), names.size - 1)
+    return np.where(names[at] == given, at, -1).astype(np.int64)
 
 
 def _tables(inputs: Sequence[object]) -> list[object]:
@@ -517,10 +597,7 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
         skipped=skipped,
         report_of=report_of,
         statement_digests=statements,
-        unrouted={
-            ("events" if isinstance(t, EventTable) else "requests"): n
-            for t, n in zip(tables, index.unrouted, strict=True)
-        },
+        unrouted={_KIND_WORDS[type(t)]: n for t, n in zip(tables, index.unrouted, strict=True)},
     )
 
 
@@ -712,9 +789,28 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
             _text_hashes(table.states)[table.state],
             _text_hashes(table.affected_levels)[table.affected],
         ]
-    else:
-        assert isinstance(table, RequestTable)
+    elif isinstance(table, RequestTable):
         parts = [u(table.time), u(table.status), u(table.outcome), u(table.latency)]
+    elif isinstance(table, TicketTable):
+        history = np.zeros(len(table), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            changes = _mix(u(table.change_at) ^ _mix(u(table.change_status)))
+            np.add.at(history, table.change_ticket, changes)
+            pauses = _mix(u(table.pause_start) ^ _mix(u(table.pause_end) + np.uint64(1)))
+            np.add.at(history, table.pause_ticket, pauses)
+        parts = [
+            _text_hashes(table.ids),
+            _text_hashes(["", *table.priorities])[table.priority + 1],  # -1: none given
+            u(table.opened),
+            u(table.first_response),
+            u(table.resolved),
+            _text_hashes(["", *table.coverages])[table.coverage + 1],
+            history,
+        ]
+    else:  # claims and charges: records, few per customer
+        records = table.records  # type: ignore[attr-defined]
+        # each record but its service: the customer's service names are hashed on their own
+        parts = [_text_hashes([repr(attrs.evolve(r, service="-")) for r in records])]
     h = np.zeros(len(parts[0]), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for part in parts:
@@ -722,12 +818,27 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
     return h
 
 
-def _overlaps(table: object, rows: I64, start: int, end: int) -> npt.NDArray[np.bool_]:
+def _overlaps(table: object, rows: I64, report: Report) -> npt.NDArray[np.bool_]:
+    """Return which ``rows`` bear on ``report``'s part of its period."""
+    start, end, label = report.start, report.end, report.period.label
     if isinstance(table, EventTable):
         return (table.start[rows] < end) & (table.end[rows] > start)
-    assert isinstance(table, RequestTable)
-    times = table.time[rows]
-    return (times >= start) & (times < end)
+    if isinstance(table, RequestTable):
+        times = table.time[rows]
+        return (times >= start) & (times < end)
+    if isinstance(table, TicketTable):
+        resolved = table.resolved[rows]
+        live: npt.NDArray[np.bool_] = (table.opened[rows] < end) & (
+            (resolved == TICKET_NO_TIME) | (resolved >= start)
+        )
+        return live
+    records = table.records  # type: ignore[attr-defined]
+    kept: npt.NDArray[np.bool_] = np.fromiter(
+        (getattr(records[r], "period", None) in (None, label) for r in rows.tolist()),
+        dtype=bool,
+        count=len(rows),
+    )
+    return kept
 
 
 def _statements(
@@ -743,7 +854,7 @@ def _statements(
     per_pair = np.zeros(len(pairs), dtype=np.uint64)
     for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True):
         hashes = index.hashes(t)[rows]
-        keep = _overlaps(t, rows, report.start, report.end)
+        keep = _overlaps(t, rows, report)
         with np.errstate(over="ignore"):
             np.add.at(per_pair, codes[keep], hashes[keep])
     with np.errstate(over="ignore"):

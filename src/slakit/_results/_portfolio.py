@@ -296,8 +296,10 @@ class PortfolioResult:
 
         Columns: ``customer``, ``plan``, ``period``, ``currency``, ``credit`` (rounded
         once, as the agreement's rounding says), ``exact`` (the exact total),
-        ``services``, ``breaches``, ``claim`` (``"n/a"``: claims are not read by
-        portfolios yet) and ``statement`` (a hash of the agreement as evaluated,
+        ``services``, ``breaches``, ``claim`` (the claim state where the tier has a
+        claim clause: ``"claimed"``, ``"pending"``, ``"late"``, ``"not claimed"``,
+        ``"partly claimed"``, ``"mixed"`` or ``"nothing owed"``; ``"n/a"`` without
+        one) and ``statement`` (a hash of the agreement as evaluated,
         the period and the input rows of its services that overlap the period).
         """
         keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
@@ -335,7 +337,7 @@ class PortfolioResult:
             out["exact"] += [str(Fraction(int(s), common)) for s in sums]
             out["services"] += [str(c) for c in counts.tolist()]
             out["breaches"] += [str(b) for b in breached]
-            out["claim"] += ["n/a"] * n
+            out["claim"] += _claims(report, starts, len(owners))
             out["statement"] += [d.hex()[:32] for d in digests]
         return _sorted(out, ("customer",))
 
@@ -476,6 +478,27 @@ def _common(report: Report) -> tuple[Obj, int]:
         if len(amount):
             total_num = total_num + amount.num * (common // amount.den)
     return total_num, common
+
+
+def _claims(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[str]:
+    """Return each customer's claim state (services in customer order).
+
+    ``"n/a"`` where the tier has no claim clause; ``"nothing owed"`` where no
+    service is owed a credit; the one state of every service owed one
+    (``"claimed"``, ``"pending"``, ``"late"``, ``"not claimed"``, ``"partly
+    claimed"``), or ``"mixed"``.
+    """
+    states = next(
+        (c.columns["claim.state"] for c in report.credit_columns if "claim.state" in c.columns),
+        None,
+    )
+    if states is None:
+        return ["n/a"] * len(starts)
+    out = []
+    for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+        seen = {state for state in states[lo:hi].tolist() if state}
+        out.append("nothing owed" if not seen else seen.pop() if len(seen) == 1 else "mixed")
+    return out
 
 
 def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[int]:

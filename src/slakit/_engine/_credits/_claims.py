@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 
 from slakit._dsl._claims import Chronic, ClaimRequired, ReportOnly
 from slakit._dsl._measures import Measure
@@ -143,7 +144,39 @@ def _ticket_claims(
             out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
         return out
 
-    return kernel.Credits(amount, part.shown, lines, kernel.merge_state(part))
+    states = _claim_states(owed, paid_units == late_units, paid_units == 0)
+    return kernel.Credits(
+        amount,
+        part.shown,
+        lines,
+        kernel.merge_state(part),
+        columns={**part.columns, "claim.state": states},
+    )
+
+
+def _claim_states(
+    owed: npt.NDArray[np.bool_],
+    claimed: npt.NDArray[np.bool_],
+    unclaimed: npt.NDArray[np.bool_],
+    *,
+    pending: npt.NDArray[np.bool_] | None = None,
+    late: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.object_]:
+    """Return each service's claim state, for the ledger.
+
+    ``""`` where nothing is owed; else ``"claimed"``, ``"partly claimed"`` (some of
+    a service's incidents), ``"pending"`` (no claim yet, the window still open),
+    ``"late"`` or ``"not claimed"``.
+    """
+    out: npt.NDArray[np.object_] = np.full(owed.shape[0], "", dtype=object)
+    out[owed] = "partly claimed"
+    out[owed & unclaimed] = "not claimed"
+    if late is not None:
+        out[owed & unclaimed & late] = "late"
+    if pending is not None:
+        out[owed & unclaimed & pending] = "pending"
+    out[owed & claimed] = "claimed"
+    return out
 
 
 @kernel.credit_kernel(ClaimRequired)
@@ -192,4 +225,18 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
         out.append(kernel.adjustment(ctx, i, "claim required", -part.amount[i], note))
         return out
 
-    return kernel.Credits(amount, part.shown, lines, kernel.merge_state(part))
+    missing = filed == none
+    states = _claim_states(
+        owed,
+        on_time,
+        ~on_time,
+        pending=missing & (as_of is not None and as_of < deadline),
+        late=~missing,
+    )
+    return kernel.Credits(
+        amount,
+        part.shown,
+        lines,
+        kernel.merge_state(part),
+        columns={**part.columns, "claim.state": states},
+    )
