@@ -10,7 +10,7 @@ import pytest
 
 import slakit as sla
 from slakit._cli import main
-from slakit._cli_run import _Progress
+from slakit._cli_run import Progress
 
 PLANS_PY = """
 import slakit as sla
@@ -151,13 +151,13 @@ class _Terminal(io.StringIO):
 def test_progress_shows_on_a_terminal_only_and_never_with_quiet() -> None:
     pytest.importorskip("rich")
     terminal = _Terminal()
-    progress = _Progress(terminal, quiet=False)
+    progress = Progress(terminal, quiet=False)
     with progress.step("statements", total=3) as advance:
         for _ in range(3):
             advance()
     assert "statements" in terminal.getvalue()
     for stream, quiet in ((io.StringIO(), False), (_Terminal(), True)):
-        silent = _Progress(stream, quiet=quiet)
+        silent = Progress(stream, quiet=quiet)
         with silent.step("reading") as advance:
             advance()
         assert stream.getvalue() == ""

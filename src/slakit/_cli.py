@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import runpy
+import shlex
 import sys
+import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from slakit._cli_run import RunError, add_run_parser, run
-from slakit._demo import AGREEMENT_SOURCE, EVENTS_JSONL
+from slakit import _demo as demo_files
+from slakit._cli_run import RunError, add_run_parser, credit_run, run, summary_text
 from slakit._dsl._agreement import Agreement
 from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
 from slakit._engine._plan import evaluate
-from slakit._events._jsonl import parse_jsonl
+from slakit._results._portfolio import PortfolioResult
 from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup
 from slakit.exceptions import AgreementDataError, SlakitError, StrictInputError
@@ -51,14 +54,26 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser(
-        "demo", help="evaluate the embedded example agreement and print the report"
+        "demo",
+        help="run the credit run on an embedded example portfolio and print the summary, the "
+        "ledger and one customer's statement (writes no files)",
+        description=(
+            "Run the month-end credit run, as `slakit run` does, on an embedded example "
+            "portfolio (customers on three plans, a month of outages and maintenance) and "
+            "print the summary, the ledger and one customer's statement. No file is written "
+            "unless --write is given."
+        ),
     )
-    demo.add_argument("--json", action="store_true", help="print the report as JSON")
+    demo.add_argument(
+        "--json", action="store_true", help="print the summary and the ledger as JSON"
+    )
     demo.add_argument(
         "--write",
         metavar="DIR",
         type=Path,
-        help="instead, write the example agreement.py and events.jsonl into DIR",
+        help="instead, write the example's files into DIR (plans.py, customers.csv, "
+        "outages.csv and maintenance.csv for `slakit run`; agreement.py and events.jsonl for "
+        "`slakit evaluate`) and print the commands that run them",
     )
 
     ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS for one period")
@@ -183,25 +198,110 @@ def _print_report(report: Report | VersionedReport, *, as_json: bool, out: TextI
         out.write("\n")
 
 
-def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+#: The credit run's input files: ``slakit run``'s option for each, and the kind it is read as.
+_DEMO_INPUTS = (
+    ("outages", "outages.csv", "outages"),
+    ("maintenance", "maintenance.csv", "maintenance"),
+)
+#: The ledger columns the demo shows, and whether each is aligned right.
+_DEMO_LEDGER = (
+    ("customer", False),
+    ("plan", False),
+    ("services", True),
+    ("breaches", True),
+    ("credit", True),
+    ("currency", False),
+)
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the credit run on the embedded portfolio; or, with ``--write``, write its files."""
     if args.write is not None:
-        args.write.mkdir(parents=True, exist_ok=True)
-        (args.write / "agreement.py").write_text(AGREEMENT_SOURCE, encoding="utf-8")
-        (args.write / "events.jsonl").write_text(EVENTS_JSONL, encoding="utf-8")
-        out.write(
-            f"wrote {args.write / 'agreement.py'} and {args.write / 'events.jsonl'}; now run:\n"
-            f"  slakit evaluate {args.write / 'agreement.py'} {args.write / 'events.jsonl'} "
-            "--period 2026-10\n"
-        )
+        return _demo_write(args.write, out)
+    with tempfile.TemporaryDirectory(prefix="slakit-demo-") as tmp:  # removed when done
+        folder = Path(tmp)
+        _write_files(folder, demo_files.CREDIT_RUN_FILES)
+        result, summary = _demo_run(folder)
+    if args.json:
+        ledger = result.ledger
+        rows = [dict(zip(ledger, row, strict=True)) for row in zip(*ledger.values(), strict=True)]
+        json.dump({"summary": summary, "ledger": rows}, out, indent=2)
+        out.write("\n")
         return EXIT_OK
-    namespace: dict[str, object] = {}
-    exec(compile(AGREEMENT_SOURCE, "<slakit demo agreement>", "exec"), namespace)
-    agreement = namespace["agreement"]
-    assert isinstance(agreement, Agreement)
-    table = parse_jsonl(EVENTS_JSONL.splitlines(), source="demo-events.jsonl")
-    report = evaluate(agreement, table, period="2026-10")
-    _print_report(report, as_json=args.json, out=out)
-    _warn(report.reconciliation.uncovered, err)
+    out.write(
+        f"slakit demo: the month-end credit run (`slakit run`) of an example portfolio, "
+        f"{len(result.customers)} customers on {len(set(result.ledger['plan']))} plans\n\n"
+    )
+    out.write(summary_text(summary, None))
+    out.write("\nLedger (one row per customer; --json shows every column):\n\n")
+    out.write(_aligned(result.ledger, _DEMO_LEDGER))
+    customer = demo_files.STATEMENT_OF
+    out.write(f"\nThe statement of {customer}:\n\n")
+    out.write(result.report(customer).explain() + "\n")
+    out.write(
+        "\nNo file was written. `slakit demo --write DIR` writes this example's files and "
+        "prints the\n`slakit run` command that writes the ledger, the objectives and credits "
+        "tables, every\ncustomer's statement and summary.json.\n"
+    )
+    return EXIT_OK
+
+
+def _write_files(folder: Path, files: Mapping[str, str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _demo_run(folder: Path) -> tuple[PortfolioResult, dict[str, Any]]:
+    """Evaluate the credit run's files in ``folder`` as ``slakit run`` does."""
+    inputs = [(folder / name, kind) for _, name, kind in _DEMO_INPUTS]
+    result, summary = credit_run(
+        folder / "plans.py", folder / "customers.csv", inputs, period=demo_files.PERIOD
+    )
+    # the files by name: the temporary folder is gone when the demo prints
+    summary["rows_read"] = {Path(path).name: n for path, n in summary["rows_read"].items()}
+    return result, summary
+
+
+def _aligned(columns: Mapping[str, Sequence[str]], shown: Sequence[tuple[str, bool]]) -> str:
+    """Return some columns of a table as aligned text: a header row, then one line per row."""
+    rows = [[name for name, _ in shown]]
+    rows += [list(row) for row in zip(*(columns[name] for name, _ in shown), strict=True)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(shown))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, (_, right) in zip(row, widths, shown, strict=True)
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _demo_write(folder: Path, out: TextIO) -> int:
+    """Write the example files into ``folder`` and print the commands that run them."""
+    run_files = _write_files(folder, demo_files.CREDIT_RUN_FILES)
+    one_files = _write_files(folder, demo_files.AGREEMENT_FILES)
+    plans, customers = (shlex.quote(str(folder / n)) for n in ("plans.py", "customers.csv"))
+    inputs = " ".join(
+        f"--{option} {shlex.quote(str(folder / name))}" for option, name, _ in _DEMO_INPUTS
+    )
+    period = demo_files.PERIOD
+    results = shlex.quote(str(folder / "credit-run"))
+    agreement, events = (shlex.quote(str(path)) for path in one_files)
+    out.write(
+        f"wrote the credit run's files into {folder}: {', '.join(p.name for p in run_files)}; "
+        "run it with\n"
+        f"  slakit run {plans} --customers {customers} {inputs} --period {period} "
+        f"--out {results}\n"
+        f"wrote one agreement's files into {folder}: {', '.join(p.name for p in one_files)}; "
+        "evaluate it with\n"
+        f"  slakit evaluate {agreement} {events} --period {period}\n"
+    )
     return EXIT_OK
 
 
@@ -350,8 +450,18 @@ def main(
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
     try:
+        return _command(args, out, err)
+    except BrokenPipeError:  # the reader went away (`slakit demo | head`): stop quietly
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return EXIT_BREACH
+
+
+def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the parsed command; bad input is a message and exit status 2, never a traceback."""
+    try:
         if args.command == "demo":
-            return _demo(args, out, err)
+            return _demo(args, out)
         if args.command == "validate":
             return _validate(args, out)
         if args.command == "render":

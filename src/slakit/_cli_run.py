@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
+import importlib
 import json
 import runpy
 import traceback
@@ -159,12 +159,12 @@ def _read(path: Path, kind: str, fmt: str | None) -> Any:
 # --- progress ------------------------------------------------------------------------------------
 
 
-class _Progress:
+class Progress:
     """Steps shown on stderr with rich, on a terminal only; silent otherwise."""
 
-    def __init__(self, err: TextIO, *, quiet: bool) -> None:
+    def __init__(self, err: TextIO | None, *, quiet: bool) -> None:
         self._bar: Any = None
-        if quiet or not err.isatty():
+        if quiet or err is None or not err.isatty():
             return
         try:
             from rich.progress import Progress
@@ -189,40 +189,26 @@ class _Progress:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``slakit run``; return the exit status."""
-    progress = _Progress(err, quiet=args.quiet)
-    plans, provider = _plans(args.plans)
-    read: dict[str, int] = {}
-    with progress.step("reading"):
-        customers = _read(args.customers, "customers", args.format)
-        tables = []
-        for option, kind, _ in _INPUTS:
-            path = getattr(args, option)
-            if path is not None:
-                table = _read(path, kind, args.format)
-                read[str(path)] = len(table)
-                tables.append(table)
-    if not tables:
-        raise RunError(
-            "no input: give --events, --outages, --maintenance, --deployments, --requests, "
-            "--tickets, --claims or --charges"
-        )
-    tables = _merged(tables)
-    portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
-    with progress.step("evaluating"):
-        result = portfolio.evaluate(*tables, period=args.period)
-        result.ledger  # noqa: B018 - built here, under the progress display
+    progress = Progress(err, quiet=args.quiet)
+    inputs = [(getattr(args, option), kind) for option, kind, _ in _INPUTS if getattr(args, option)]
+    result, summary = credit_run(
+        args.plans,
+        args.customers,
+        inputs,
+        period=args.period,
+        fmt=args.format,
+        progress=progress,
+    )
     folder: Path = args.out
     written = _write(result, folder, args.tables)
     if args.statements != "none":
         names = result.customers
         with progress.step("statements", total=len(names)) as advance:
             _statements(result, folder / "statements", args.statements, advance)
-    summary = result.summary()
-    summary["rows_read"] = read
     summary["files"] = [str(p) for p in written]
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
-        _print_summary(summary, folder, out)
+        out.write(summary_text(summary, folder))
     uncounted = sum(summary["rows_for_no_customer"].values()) + summary["rows_not_counted"]
     if args.strict and uncounted:
         err.write(
@@ -233,6 +219,43 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if uncounted:
         err.write(f"slakit: warning: {uncounted:,} input rows not counted (summary.json)\n")
     return 0
+
+
+def credit_run(
+    plans_file: Path,
+    customers_file: Path,
+    inputs: list[tuple[Path, str]],
+    *,
+    period: str,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[PortfolioResult, dict[str, Any]]:
+    """Read the plans, the customers and the inputs (path and kind), evaluate the portfolio.
+
+    Returns the result (its ledger built) and its summary, with the rows read per file.
+    """
+    progress = progress if progress is not None else Progress(None, quiet=True)
+    plans, provider = _plans(plans_file)
+    read: dict[str, int] = {}
+    with progress.step("reading"):
+        customers = _read(customers_file, "customers", fmt)
+        tables = []
+        for path, kind in inputs:
+            table = _read(path, kind, fmt)
+            read[str(path)] = len(table)
+            tables.append(table)
+    if not tables:
+        raise RunError(
+            "no input: give --events, --outages, --maintenance, --deployments, --requests, "
+            "--tickets, --claims or --charges"
+        )
+    portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
+    with progress.step("evaluating"):
+        result = portfolio.evaluate(*_merged(tables), period=period)
+        result.ledger  # noqa: B018 - built here, under the progress display
+    summary = result.summary()
+    summary["rows_read"] = read
+    return result, summary
 
 
 def _merged(tables: list[Any]) -> list[Any]:
@@ -250,7 +273,11 @@ def _write(result: PortfolioResult, folder: Path, tables: str) -> list[Path]:
     if tables != "all":
         return result.write(folder, formats=[tables])
     formats = ["csv"]
-    if importlib.util.find_spec("pyarrow") is not None:  # Parquet too, with the arrow extra
+    try:  # Parquet too, with the arrow extra (and only if pyarrow imports)
+        importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        pass
+    else:
         formats.append("parquet")
     return result.write(folder, formats=formats)
 
@@ -269,7 +296,8 @@ def _statements(result: PortfolioResult, folder: Path, which: str, advance: Any)
         advance()
 
 
-def _print_summary(summary: dict[str, Any], folder: Path, out: TextIO) -> None:
+def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
+    """Return the one screen of summary (the last line says where the files went, if any)."""
     head = (
         f"period {summary['period']}: {summary['customers']:,} customers, "
         f"{summary['services']:,} services, {summary['customers_credited']:,} credited"
@@ -291,5 +319,6 @@ def _print_summary(summary: dict[str, Any], folder: Path, out: TextIO) -> None:
         lines.append(f"{summary['rows_not_counted']:,} rows not counted by any measure")
     if summary["customers_not_evaluated"]:
         lines.append(f"{len(summary['customers_not_evaluated']):,} customers not in force")
-    lines.append(f"wrote the ledger, tables, statements and summary.json into {folder}")
-    out.write("\n".join(lines) + "\n")
+    if folder is not None:
+        lines.append(f"wrote the ledger, tables, statements and summary.json into {folder}")
+    return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -145,6 +146,16 @@ def _ticket_claims(
         return out
 
     states = _claim_states(owed, paid_units == late_units, paid_units == 0)
+    return _claimed(part, amount, lines, states)
+
+
+def _claimed(
+    part: kernel.Credits,
+    amount: Amounts,
+    lines: Callable[[int], list[CreditLine]],
+    states: npt.NDArray[np.object_],
+) -> kernel.Credits:
+    """Return the claim clause's credits: what was claimed of ``part``, and each claim state."""
     return kernel.Credits(
         amount,
         part.shown,
@@ -233,10 +244,4 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
         pending=missing & (as_of is not None and as_of < deadline),
         late=~missing,
     )
-    return kernel.Credits(
-        amount,
-        part.shown,
-        lines,
-        kernel.merge_state(part),
-        columns={**part.columns, "claim.state": states},
-    )
+    return _claimed(part, amount, lines, states)
