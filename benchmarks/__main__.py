@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import overhead, w1, w2, w3, w4
+from benchmarks import exports, overhead, w1, w2, w3, w4
 from benchmarks._harness import Row, median_time, peak_mb
 
 WORKLOADS: dict[str, ModuleType] = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
 OVERHEAD = "OVERHEAD"
+#: Reading reports (``to_dict()``, ``service()``, ``evidence()``): only when asked for.
+EXPORTS = exports.NAME
 
 
 def bench_workload(module: ModuleType, size: int, *, seed: int, repeat: int, quick: bool) -> Row:
@@ -69,6 +71,9 @@ def run(only: Sequence[str], *, quick: bool, repeat: int, seed: int, progress: b
                 rows.append(step())
                 if progress:
                     print(f"  {rows[-1].key} done", file=sys.stderr, flush=True)
+            continue
+        if name == EXPORTS:
+            rows.extend(exports.rows(seed=seed, repeat=repeat, quick=quick, progress=progress))
             continue
         module = WORKLOADS[name]
         for size in module.SIZES["quick" if quick else "full"]:
@@ -166,13 +171,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="W1,W2,W3,OVERHEAD",
-        help="comma-separated workloads: W1, W2, W3, OVERHEAD (default: all)",
+        help=(
+            "comma-separated workloads: W1, W2, W3, OVERHEAD (default: these), and EXPORTS "
+            "(reading reports: to_dict(), service(), evidence(); only when named)"
+        ),
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per measure")
     parser.add_argument("--seed", type=int, default=20261001, help="data seed")
     args = parser.parse_args(argv)
     only = [name.strip().upper() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in only if name not in (*WORKLOADS, OVERHEAD)]
+    unknown = [name for name in only if name not in (*WORKLOADS, OVERHEAD, EXPORTS)]
     if unknown:
         parser.error(f"--only: unknown workload(s) {', '.join(unknown)}")
     repeat = args.repeat if args.repeat is not None else (5 if args.quick else 7)

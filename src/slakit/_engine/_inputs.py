@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Hashable, Iterable, Sized
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -12,7 +12,7 @@ from slakit._events._table import EventTable
 from slakit._registry import Registry
 from slakit.exceptions import EvaluationError
 
-__all__ = ["RECORDS", "Inputs", "as_inputs", "register_records"]
+__all__ = ["RECORDS", "Inputs", "Tables", "as_inputs", "register_records"]
 
 T = TypeVar("T")
 
@@ -29,6 +29,22 @@ def register_records(
 
 
 register_records((Outage, Maintenance, Deployment), EventTable, EventTable.from_records)
+
+
+class Tables(dict[type, object]):
+    """An evaluation's tables by type, with a store for the work its measures share.
+
+    ``as_inputs()`` makes one per evaluation and every measure's view of the
+    inputs holds the same one, so what one measure prepares from a table (the
+    tickets' services and clocks, say) the next one reuses; it lives only as
+    long as the evaluation's inputs, never across evaluations.
+    """
+
+    __slots__ = ("shared",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shared: dict[Hashable, Any] = {}
 
 
 @attrs.frozen
@@ -61,6 +77,15 @@ class Inputs:
         """Return the number of input rows over every table."""
         return sum(len(cast("Sized", t)) for t in self.tables.values())
 
+    def shared(self) -> dict[Hashable, Any]:
+        """Return the store of work shared by the measures of this evaluation.
+
+        Empty and private to the caller when the tables were not gathered by
+        ``as_inputs()`` (nothing is shared then).
+        """
+        tables = self.tables
+        return tables.shared if isinstance(tables, Tables) else {}
+
 
 def as_inputs(sources: Iterable[object]) -> Inputs:
     """Sort tables and record lists into ``Inputs``, one table per type.
@@ -68,7 +93,7 @@ def as_inputs(sources: Iterable[object]) -> Inputs:
     Raises:
         EvaluationError: an input is of no known kind, or two inputs are of one kind.
     """
-    tables: dict[type, object] = {}
+    tables = Tables()
 
     def put(table_type: type, table: object) -> None:
         if table_type in tables:

@@ -22,7 +22,9 @@ The kernel judges every ticket at once, in columns:
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -45,6 +47,7 @@ from slakit.exceptions import EvaluationError
 __all__ = ["TicketColumns", "TicketFate", "judge_tickets"]
 
 I64 = npt.NDArray[np.int64]
+T = TypeVar("T")
 
 register_records((Ticket,), TicketTable, TicketTable.from_records)
 
@@ -88,7 +91,7 @@ _WORDS = {
 }
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, slots=False)
 class TicketColumns:
     """The judgement of every ticket (rows of the table), and the calendars used."""
 
@@ -110,8 +113,38 @@ class TicketColumns:
 
     def per_service(self, fates: Sequence[TicketFate]) -> I64:
         """Return, per service, how many tickets have one of ``fates``."""
-        mask = np.isin(self.fate, np.asarray(fates, dtype=np.int8)) & (self.group >= 0)
-        return np.bincount(self.group[mask], minlength=len(self.services)).astype(np.int64)
+        by_fate = self._by_service_and_fate
+        return np.asarray(by_fate[:, list(fates)].sum(axis=1), dtype=np.int64)
+
+    def rows_of(self, service: str) -> I64:
+        """Return the rows of the tickets for ``service``, in table order (found by one sort)."""
+        code = self._codes.get(service)
+        if code is None:
+            return np.zeros(0, np.int64)
+        order, bounds = self._by_code
+        return order[bounds[code] : bounds[code + 1]]
+
+    @functools.cached_property
+    def _codes(self) -> dict[str, int]:
+        """Each service name's code in the table."""
+        return {name: code for code, name in enumerate(self.table.services)}
+
+    @functools.cached_property
+    def _by_code(self) -> tuple[I64, I64]:
+        """Return the rows by service code (in table order within a code), and where each starts."""
+        codes = self.table.service.astype(np.int64)
+        order = np.argsort(codes, kind="stable").astype(np.int64)
+        bounds = np.searchsorted(codes[order], np.arange(len(self.table.services) + 1))
+        return order, np.asarray(bounds, dtype=np.int64)
+
+    @functools.cached_property
+    def _by_service_and_fate(self) -> I64:
+        """Return how many tickets of each service have each fate (one ``bincount``)."""
+        m = len(TicketFate)
+        covered = self.group >= 0
+        keys = self.group[covered] * m + self.fate[covered]
+        counts = np.bincount(keys, minlength=len(self.services) * m)
+        return np.asarray(counts, dtype=np.int64).reshape(len(self.services), m)
 
 
 _COUNTED = (TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED)
@@ -130,7 +163,7 @@ def _calendars(measure: TicketTime, table: TicketTable) -> tuple[tuple[Calendar,
     index = {name: i + 1 for i, name in enumerate(named)}
     of_code = np.array([index.get(name, -1) for name in table.coverages] + [0], dtype=np.int64)
     # coverage code -1 (no coverage) picks the last entry: the default clock.
-    return tuple(calendars), of_code[table.coverage.astype(np.int64)]
+    return tuple(calendars), of_code[table.coverage]
 
 
 def _targets(measure: TicketTime, table: TicketTable) -> tuple[npt.NDArray[np.bool_], I64]:
@@ -152,21 +185,100 @@ def _targets(measure: TicketTime, table: TicketTable) -> tuple[npt.NDArray[np.bo
     else:
         by_code[codes[measure.priority]] = measure.within.us
         about = table.priority == codes[measure.priority]
-    return about, by_code[table.priority.astype(np.int64)]
+    return about, by_code[table.priority]
 
 
-def _pauses(
-    measure: TicketTime, table: TicketTable, judged: npt.NDArray[np.bool_], stop: I64
-) -> tuple[I64, I64, I64]:
-    """Return the pause spans ``(ticket, start, end)`` of judged tickets, cut to their clocks."""
+@attrs.frozen(eq=False)
+class _Scope:
+    """What every measure of one evaluation reading the same tickets shares.
+
+    Which service of the agreement each ticket is for, and whether it was
+    opened in the evaluated span: worked out once per table, services and span.
+    """
+
+    table: TicketTable
+    group: I64
+    candidate: npt.NDArray[np.bool_]
+    fate: npt.NDArray[np.int8]
+
+
+@attrs.frozen(eq=False)
+class _Stops:
+    """When each ticket's clock stops for one kind of measure (response or resolution)."""
+
+    given: I64
+    answered: npt.NDArray[np.bool_]
+    stop: I64
+    #: The instant that stopped the clock, as the evidence shows it (NO_TIME: none).
+    stopped: I64
+
+
+@attrs.frozen(eq=False)
+class _Elapsed:
+    """Business time per ticket on one calendar, filled in for the tickets asked for so far."""
+
+    elapsed: I64
+    done: npt.NDArray[np.bool_]
+
+
+Shared = dict[Hashable, Any]
+
+
+def _memo(
+    shared: Shared, key: tuple[Hashable, ...], table: TicketTable, build: Callable[[], T]
+) -> T:
+    """Return what ``build()`` gives for ``key`` over ``table``, built once per store.
+
+    The table itself is kept with the value, so a key can never be answered
+    for another table that happens to reuse the first one's identity.
+    """
+    found = shared.get(key)
+    if found is not None and found[0] is table:
+        return cast("T", found[1])
+    value = build()
+    shared[key] = (table, value)
+    return value
+
+
+def _scope(
+    table: TicketTable, services: tuple[str, ...], only: str | None, p0: int, p1: int
+) -> _Scope:
+    """Return each ticket's service group (``-1``: not covered) and whether it is a candidate."""
+    index = {name: i for i, name in enumerate(services)}
+    if only is not None:
+        index = {only: index[only]} if only in index else {}
+    group_of_code = np.array([index.get(name, -1) for name in table.services] + [-1], np.int64)
+    group = group_of_code[table.service.astype(np.int64)]
+    fate = np.full(len(table), TicketFate.NOT_COVERED, dtype=np.int8)
+    covered = group >= 0
+    in_period = (table.opened >= p0) & (table.opened < p1)
+    fate[covered & ~in_period] = TicketFate.OUTSIDE_PERIOD
+    return _Scope(table=table, group=group, candidate=covered & in_period, fate=fate)
+
+
+def _stops(table: TicketTable, kind: str, p1: int) -> _Stops:
+    """Return when each ticket's clock stops: its response (or resolution), else the period end."""
+    given = table.first_response if kind == "response" else table.resolved
+    answered = given != NO_TIME
+    stop = np.where(answered, given, np.maximum(p1, table.opened))
+    return _Stops(
+        given=given, answered=answered, stop=stop, stopped=np.where(answered, given, NO_TIME)
+    )
+
+
+def _check_statuses(measure: TicketTime, table: TicketTable) -> None:
     unknown = [s for s in measure.paused_by if s not in table.statuses]
     if unknown:
         raise EvaluationError(
             f"{measure!r} pauses on status {', '.join(map(repr, unknown))}, which the tickets do "
             f"not use (their statuses: {', '.join(table.statuses)}); check the spelling"
         )
+
+
+def _all_pauses(table: TicketTable, paused_by: tuple[str, ...]) -> tuple[I64, I64, I64]:
+    """Return every pause ``(ticket, start, end)`` of every ticket (``end``: NO_TIME if open)."""
     pausing = np.zeros(len(table.statuses), dtype=bool)
-    pausing[[table.statuses.index(s) for s in measure.paused_by]] = True
+    pausing[[table.statuses.index(s) for s in paused_by]] = True
     ticket, at, status = table.change_ticket, table.change_at, table.change_status
     order = np.lexsort((at, ticket))
     ticket, at, status = ticket[order], at[order], status[order]
@@ -175,9 +287,21 @@ def _pauses(
     following = np.concatenate((at[1:], [NO_TIME]))
     end = np.where(same, following, NO_TIME)
     keep = pausing[status.astype(np.int64)] if ticket.size else np.zeros(0, dtype=bool)
-    p_ticket = np.concatenate((ticket[keep], table.pause_ticket))
-    p_start = np.concatenate((at[keep], table.pause_start))
-    p_end = np.concatenate((end[keep], table.pause_end))
+    return (
+        np.concatenate((ticket[keep], table.pause_ticket)),
+        np.concatenate((at[keep], table.pause_start)),
+        np.concatenate((end[keep], table.pause_end)),
+    )
+
+
+def _cut_pauses(
+    table: TicketTable,
+    pauses: tuple[I64, I64, I64],
+    judged: npt.NDArray[np.bool_],
+    stop: I64,
+) -> tuple[I64, I64, I64]:
+    """Return the pauses of ``judged`` tickets, cut to each ticket's clock (opening to stop)."""
+    p_ticket, p_start, p_end = pauses
     keep = judged[p_ticket] if p_ticket.size else np.zeros(0, dtype=bool)
     p_ticket, p_start, p_end = p_ticket[keep], p_start[keep], p_end[keep]
     clock_end = stop[p_ticket]
@@ -187,53 +311,139 @@ def _pauses(
     return p_ticket[keep], p_start[keep], p_end[keep]
 
 
+def _elapsed(
+    table: TicketTable,
+    calendar: Calendar,
+    rows: npt.NDArray[np.bool_],
+    stop: I64,
+    pauses: tuple[I64, I64, I64],
+) -> I64:
+    """Return the business time of every ticket (0 outside ``rows``), one clock call in all."""
+    elapsed = np.zeros(len(table), dtype=np.int64)
+    picked = np.flatnonzero(rows)
+    if not picked.size:
+        return elapsed
+    p_ticket, p_start, p_end = _cut_pauses(table, pauses, rows, stop)
+    position = np.full(len(table), -1, dtype=np.int64)
+    position[picked] = np.arange(picked.size)
+    elapsed[picked] = BusinessClock(calendar).elapsed(
+        table.opened[picked], stop[picked], pauses=(position[p_ticket], p_start, p_end)
+    )
+    return elapsed
+
+
+def _siblings(measure: TicketTime, measures: Sequence[Measure]) -> list[TicketTime]:
+    """Return the support measures of the agreement whose clocks run like ``measure``'s."""
+    out = []
+    for other in measures:
+        of = other.of if isinstance(other, OnTimeRatio) else other
+        if (
+            isinstance(of, TicketTime)
+            and of.kind == measure.kind
+            and of.paused_by == measure.paused_by
+            and of.service == measure.service
+        ):
+            out.append(of)
+    return out
+
+
 def judge_tickets(
-    measure: TicketTime, table: TicketTable, services: tuple[str, ...], p0: int, p1: int
+    measure: TicketTime,
+    table: TicketTable,
+    services: tuple[str, ...],
+    p0: int,
+    p1: int,
+    *,
+    shared: Shared | None = None,
+    measures: Sequence[Measure] = (),
 ) -> TicketColumns:
-    """Judge every ticket of ``table`` opened in ``[p0, p1)`` against ``measure``'s targets."""
+    """Judge every ticket of ``table`` opened in ``[p0, p1)`` against ``measure``'s targets.
+
+    ``shared`` is the evaluation's store of shared work: measures judging the
+    same tickets over the same span share one pass over the table (services,
+    span, clock stops, pauses) and, where they run on the same calendar, one
+    business-time computation for all the tickets any of ``measures`` (the
+    agreement's measures) judges on it. Without it, nothing is shared.
+    """
+    store: Shared = {} if shared is None else shared
     n = len(table)
-    index = {name: i for i, name in enumerate(services)}
-    if measure.service is not None:
-        index = {measure.service: index[measure.service]} if measure.service in index else {}
-    group_of_code = np.array([index.get(name, -1) for name in table.services] + [-1], np.int64)
-    group = group_of_code[table.service.astype(np.int64)]
+    tid = id(table)
+    scope = _memo(
+        store,
+        ("tickets.scope", tid, services, measure.service, p0, p1),
+        table,
+        lambda: _scope(table, services, measure.service, p0, p1),
+    )
+    stops = _memo(
+        store,
+        ("tickets.stops", tid, measure.kind, p1),
+        table,
+        lambda: _stops(table, measure.kind, p1),
+    )
+    group = scope.group
     about, target = _targets(measure, table)
-    calendars, calendar = _calendars(measure, table)
-    fate = np.full(n, TicketFate.NOT_COVERED, dtype=np.int8)
-    covered = group >= 0
-    in_period = (table.opened >= p0) & (table.opened < p1)
-    fate[covered & ~in_period] = TicketFate.OUTSIDE_PERIOD
-    candidate = covered & in_period
+    calendars, calendar = _memo(
+        store,
+        ("tickets.calendars", tid, measure.clock, measure.coverage),
+        table,
+        lambda: _calendars(measure, table),
+    )
+    fate = scope.fate.copy()
+    candidate = scope.candidate
     fate[candidate & ~about] = TicketFate.OTHER_PRIORITY
-    candidate &= about
+    candidate = candidate & about
     fate[candidate & (target < 0)] = TicketFate.NO_TARGET
     candidate &= target >= 0
     fate[candidate & (calendar < 0)] = TicketFate.NO_CLOCK
     judged = candidate & (calendar >= 0)
 
-    given = table.first_response if measure.kind == "response" else table.resolved
-    answered = given != NO_TIME
-    stop = np.where(answered, given, np.maximum(p1, table.opened))
-    p_ticket, p_start, p_end = _pauses(measure, table, judged, stop)
-    elapsed = np.zeros(n, dtype=np.int64)
-    position = np.full(n, -1, dtype=np.int64)
+    answered, stop = stops.answered, stops.stop
+    _check_statuses(measure, table)
+    pauses = _memo(
+        store,
+        ("tickets.pauses", tid, measure.paused_by),
+        table,
+        lambda: _all_pauses(table, measure.paused_by),
+    )
+    p_ticket, p_start, p_end = _cut_pauses(table, pauses, judged, stop)
+    sharing = len(_siblings(measure, measures)) > 1
+    judged_rows = np.flatnonzero(judged)
+    judged_calendar = calendar[judged_rows]
+    elapsed = np.zeros(n, dtype=np.int64)  # 0 for every ticket not judged
     for c, cal in enumerate(calendars):
-        rows = np.flatnonzero(judged & (calendar == c))
+        rows = judged_rows[judged_calendar == c]
         if not rows.size:
             continue
-        position[rows] = np.arange(rows.size)
-        mine = position[p_ticket] >= 0 if p_ticket.size else np.zeros(0, dtype=bool)
-        elapsed[rows] = BusinessClock(cal).elapsed(
-            table.opened[rows],
-            stop[rows],
-            pauses=(position[p_ticket[mine]], p_start[mine], p_end[mine]),
+        if not sharing:
+            mask = np.zeros(n, dtype=bool)
+            mask[rows] = True
+            elapsed[rows] = _elapsed(table, cal, mask, stop, pauses)[rows]
+            continue
+        # Every sibling measure on this calendar judges some of the scope's tickets: their
+        # business time is computed once, for all of them, and each measure reads its own.
+        key = (
+            "tickets.elapsed",
+            tid,
+            services,
+            measure.service,
+            p0,
+            p1,
+            measure.kind,
+            measure.paused_by,
+            cal,
         )
-        position[rows] = -1
-    late = elapsed > target
-    fate[judged & answered & ~late] = TicketFate.ON_TIME
-    fate[judged & answered & late] = TicketFate.LATE
-    fate[judged & ~answered & late] = TicketFate.LATE_UNANSWERED
-    fate[judged & ~answered & ~late] = TicketFate.PENDING
+        found = _memo(store, key, table, lambda: _Elapsed(np.zeros(n, np.int64), np.zeros(n, bool)))
+        if not bool(found.done[rows].all()):
+            wanted = scope.candidate & (calendar == c) & ~found.done
+            found.elapsed[wanted] = _elapsed(table, cal, wanted, stop, pauses)[wanted]
+            found.done[wanted] = True
+        elapsed[rows] = found.elapsed[rows]
+    late = elapsed[judged_rows] > target[judged_rows]
+    fate[judged_rows] = np.where(
+        answered[judged_rows],
+        np.where(late, TicketFate.LATE, TicketFate.ON_TIME),
+        np.where(late, TicketFate.LATE_UNANSWERED, TicketFate.PENDING),
+    )
     return TicketColumns(
         measure=measure,
         table=table,
@@ -243,8 +453,8 @@ def judge_tickets(
         group=group,
         fate=fate,
         target=target,
-        elapsed=np.where(judged, elapsed, 0),
-        stop=np.where(answered, given, NO_TIME),
+        elapsed=elapsed,
+        stop=stops.stopped,
         calendar=calendar,
         calendars=calendars,
         pause_ticket=p_ticket,
@@ -293,6 +503,8 @@ def _judge(measure: TicketTime, inputs: Inputs, ctx: Context) -> TicketColumns:
         ctx.services,
         ctx.start,
         ctx.period.end,
+        shared=inputs.shared(),
+        measures=ctx.agreement.tier.measures(),
     )
 
 
@@ -438,10 +650,7 @@ def _event_note(note: TicketNote) -> EventNote:
 def ticket_evidence(measure: Measure, cols: TicketColumns, i: int) -> TicketEvidence:
     """Return the evidence of service ``i``: each of its tickets and what it did."""
     service = cols.services[i]
-    table = cols.table
-    code = table.services.index(service) if service in table.services else -1
-    rows = np.flatnonzero(table.service == code) if code >= 0 else np.zeros(0, np.int64)
-    notes = _ticket_notes(cols, rows)
+    notes = _ticket_notes(cols, cols.rows_of(service))
     return TicketEvidence(
         service=service,
         measure=measure,

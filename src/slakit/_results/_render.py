@@ -6,15 +6,20 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from slakit._ratio import format_percent
+import numpy as np
+import numpy.typing as npt
+
+from slakit._dsl._compensation import Band
+from slakit._dsl._objectives import Objective
+from slakit._ratio import format_percent, percent_of
 from slakit._results._evidence import MeasureEvidence
 from slakit._results._uncovered import UncoveredGroup, noun
 from slakit._results._values import CreditLine, ObjectiveResult, fraction_text
-from slakit._time._instant import describe_us, format_us
+from slakit._time._instant import MAX_INSTANT_US, MIN_INSTANT_US, describe_us, format_us
 from slakit._time._timeline import Timeline
 
 if TYPE_CHECKING:
-    from slakit._results._report import Report
+    from slakit._results._report import ObjectiveColumn, Report
 
 __all__ = ["explain", "report_to_dict", "uncovered_lines", "uncovered_to_dict"]
 
@@ -23,84 +28,238 @@ def _exact(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _percent(value: Fraction | Decimal | None) -> str | None:
-    return None if value is None else format_percent(value)
+#: What an objective's row says about one exact value: value, percent, margin points, margin.
+_ValueTexts = tuple[str | None, str | None, str | None, str | None]
+_NO_VALUE: _ValueTexts = (None, None, None, None)
 
 
-def _spans(timeline: Timeline) -> list[dict[str, Any]]:
-    return [
-        {
-            "start": format_us(s.start),
-            "end": format_us(s.end),
-            "seconds": str(Fraction(s.end - s.start, 1_000_000)),
+class _Texts:
+    """The texts of one rendering, each worked out once per distinct value.
+
+    A report over many services repeats a few values (a share, a band, a
+    base fee, an uptime many services share): the texts are kept here, by
+    value, for the length of one ``to_dict()`` call, and are the same strings
+    the per-object renderings give.
+    """
+
+    def __init__(self) -> None:
+        self.percents: dict[tuple[type, Fraction | Decimal], str] = {}
+        self.bands: dict[int, tuple[Band, str]] = {}
+
+    def objective_rows(self, column: ObjectiveColumn) -> list[dict[str, Any]]:
+        """Return one objective's rows, one per service, from the outcome's integer columns."""
+        from slakit._results._report import VERDICTS
+
+        objective = column.objective
+        outcome = column.outcome
+        described = objective.describe()
+        target = format_percent(objective.target)
+        verdicts = [v.value for v in VERDICTS]
+        resolved = column.resolved_by
+        values: dict[tuple[int, int], _ValueTexts] = {}
+        rows = []
+        for service, good, total, code in zip(
+            outcome.services,
+            outcome.good.tolist(),
+            outcome.total.tolist(),
+            column.verdict.tolist(),
+            strict=True,
+        ):
+            key = (good, total)
+            texts = values.get(key)
+            if texts is None:
+                texts = values[key] = _value_texts(objective, good, total)
+            value, percent, points, margin = texts
+            rows.append(
+                {
+                    "service": service,
+                    "objective": described,
+                    "value": value,
+                    "percent": percent,
+                    "target": target,
+                    "verdict": verdicts[code],
+                    "margin_points": points,
+                    "margin": margin,
+                    "resolved_by": resolved if total == 0 else None,
+                }
+            )
+        return rows
+
+    def percent(self, value: Fraction | Decimal | None) -> str | None:
+        """Return ``format_percent(value)``, once per distinct value."""
+        if value is None:
+            return None
+        key = (type(value), value)
+        text = self.percents.get(key)
+        if text is None:
+            text = self.percents[key] = format_percent(value)
+        return text
+
+    def band(self, band: Band | None) -> str | None:
+        """Return ``band.interval()``, once per band."""
+        if band is None:
+            return None
+        found = self.bands.get(id(band))
+        if found is None or found[0] is not band:
+            found = self.bands[id(band)] = (band, band.interval())
+        return found[1]
+
+    def credit(self, line: CreditLine) -> dict[str, Any]:
+        """Return one credit line as plain data."""
+        value = line.value
+        return {
+            "service": line.service,
+            "rule": line.rule,
+            "tier": line.tier,
+            "value": _exact(value),
+            "percent": self.percent(value),
+            "band": self.band(line.band),
+            "share": self.percent(line.share),
+            "base": {"amount": str(line.base.amount), "currency": line.base.currency},
+            "proration": str(line.proration),
+            "amount_exact": str(line.amount),
+            "note": line.note,
+            "kind": line.kind,
+            "formula": line.formula,
+            "period": line.period,
         }
-        for s in timeline
+
+
+def _value_texts(objective: Objective, good: int, total: int) -> _ValueTexts:
+    """Return the texts of an objective's exact value ``good / total`` (``None`` for no data).
+
+    The same strings as ``ObjectiveResult``'s ``value``, ``percent``,
+    ``margin_points`` and ``margin_shown`` give, without building the result.
+    """
+    if total == 0:
+        return _NO_VALUE
+    value = Fraction(good, total)
+    margin = objective.margin(value)
+    return (
+        str(value),
+        format_percent(value),
+        str(percent_of(margin)),
+        objective.measure.format_margin(margin),
+    )
+
+
+def instants_text(values: npt.NDArray[np.int64]) -> list[str]:
+    """Return ``format_us()`` of every instant, formatted by numpy in one pass.
+
+    Instants outside the supported range (which only a message about them can
+    hold) are written by ``format_us()`` itself, so the texts are always the same.
+    """
+    if not values.size:
+        return []
+    inside = (values >= MIN_INSTANT_US) & (values <= MAX_INSTANT_US)
+    stamps = np.where(inside, values, 0).astype("datetime64[us]")
+    # "YYYY-MM-DDTHH:MM:SS.ffffff": the fraction is dropped when it is zero, as isoformat() does
+    text: list[str] = [
+        f"{t[:19]}Z" if whole else f"{t}Z"
+        for t, whole in zip(
+            np.datetime_as_string(stamps, unit="us").tolist(),
+            (values % 1_000_000 == 0).tolist(),
+            strict=True,
+        )
     ]
+    if not bool(inside.all()):
+        for i in np.flatnonzero(~inside).tolist():
+            text[i] = format_us(int(values[i]))
+    return text
 
 
-def _objective(result: ObjectiveResult) -> dict[str, Any]:
-    return {
-        "service": result.service,
-        "objective": result.objective.describe(),
-        "value": _exact(result.value),
-        "percent": _percent(result.value),
-        "target": format_percent(result.target),
-        "verdict": result.verdict.value,
-        "margin_points": None if result.margin_points is None else str(result.margin_points),
-        "margin": result.margin_shown,
-        "resolved_by": result.resolved_by,
-    }
+def _evidence_rows(evidence: list[MeasureEvidence]) -> list[dict[str, Any]]:
+    """Return the evidence as plain data, every instant of it formatted in one pass.
 
+    The rows are those ``to_dict()`` gives for each evidence object; instants
+    are gathered first (spans, then events, evidence by evidence), formatted
+    together, and read back in the same order.
+    """
+    flat: list[int] = []
+    for ev in evidence:
+        for timeline in (ev.down, ev.excluded, ev.outside_window):
+            flat.extend(timeline.starts.tolist())
+            flat.extend(timeline.ends.tolist())
+        for note in ev.events:
+            flat.append(note.start)
+            flat.append(note.end)
+    texts = iter(instants_text(np.asarray(flat, dtype=np.int64)))
+    seconds: dict[int, str] = {}
+    reprs: dict[int, tuple[object, str]] = {}
 
-def _credit(line: CreditLine) -> dict[str, Any]:
-    return {
-        "service": line.service,
-        "rule": line.rule,
-        "tier": line.tier,
-        "value": _exact(line.value),
-        "percent": _percent(line.value),
-        "band": None if line.band is None else line.band.interval(),
-        "share": format_percent(line.share),
-        "base": {"amount": str(line.base.amount), "currency": line.base.currency},
-        "proration": str(line.proration),
-        "amount_exact": str(line.amount),
-        "note": line.note,
-        "kind": line.kind,
-        "formula": line.formula,
-        "period": line.period,
-    }
+    def spans(timeline: Timeline) -> list[dict[str, Any]]:
+        n = len(timeline)
+        starts = [next(texts) for _ in range(n)]
+        ends = [next(texts) for _ in range(n)]
+        out = []
+        for start, end, length in zip(
+            starts, ends, (timeline.ends - timeline.starts).tolist(), strict=True
+        ):
+            words = seconds.get(length)
+            if words is None:
+                words = seconds[length] = str(Fraction(length, 1_000_000))
+            out.append({"start": start, "end": end, "seconds": words})
+        return out
 
-
-def _evidence(ev: MeasureEvidence) -> dict[str, Any]:
-    return {
-        "service": ev.service,
-        "measure": repr(ev.measure),
-        "eligible_seconds": str(Fraction(ev.eligible_us, 1_000_000)),
-        "down_seconds": str(Fraction(ev.down_us, 1_000_000)),
-        "weighted_down_seconds": (
-            None if ev.weighted_down is None else str(ev.weighted_down / 1_000_000)
-        ),
-        "down": _spans(ev.down),
-        "excluded": _spans(ev.excluded),
-        "excluded_by": ev.excluded_by,
-        "outside_window": _spans(ev.outside_window),
-        "events": [
+    rows = []
+    for ev in evidence:
+        found = reprs.get(id(ev.measure))
+        if found is None or found[0] is not ev.measure:
+            found = reprs[id(ev.measure)] = (ev.measure, repr(ev.measure))
+        down = spans(ev.down)
+        excluded = spans(ev.excluded)
+        outside = spans(ev.outside_window)
+        rows.append(
             {
-                "kind": n.kind,
-                "start": format_us(n.start),
-                "end": format_us(n.end),
-                "category": n.category,
-                "reason": n.reason,
+                "service": ev.service,
+                "measure": found[1],
+                "eligible_seconds": str(Fraction(ev.eligible_us, 1_000_000)),
+                "down_seconds": str(Fraction(ev.down_us, 1_000_000)),
+                "weighted_down_seconds": (
+                    None if ev.weighted_down is None else str(ev.weighted_down / 1_000_000)
+                ),
+                "down": down,
+                "excluded": excluded,
+                "excluded_by": ev.excluded_by,
+                "outside_window": outside,
+                "events": [
+                    {
+                        "kind": n.kind,
+                        "start": next(texts),
+                        "end": next(texts),
+                        "category": n.category,
+                        "reason": n.reason,
+                    }
+                    for n in ev.events
+                ],
             }
-            for n in ev.events
-        ],
-    }
+        )
+    return rows
+
+
+#: How many services' evidence objects ``to_dict()`` holds at once (rendered a batch at a time).
+EVIDENCE_BATCH = 1024
+
+
+def _all_evidence(report: Report) -> list[dict[str, Any]]:
+    """Return every measure's evidence for every service, rendered a batch at a time."""
+    rows: list[dict[str, Any]] = []
+    batch: list[MeasureEvidence] = []
+    for outcome in report.outcomes:
+        for i in range(len(outcome.services)):
+            batch.append(outcome.evidence_of(i))
+            if len(batch) == EVIDENCE_BATCH:
+                rows.extend(_evidence_rows(batch))
+                batch = []
+    rows.extend(_evidence_rows(batch))
+    return rows
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """Return the report as plain data: strings, lists and dicts only."""
     comp = report.compensation
     agreement = report.agreement
+    texts = _Texts()
     return {
         "agreement": {
             "title": agreement.title,
@@ -117,9 +276,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "evaluated_from": format_us(report.start),
         },
         "compliant": report.compliant,
-        "objectives": [_objective(r) for r in report.objectives],
+        "objectives": [
+            row for column in report.objective_columns for row in texts.objective_rows(column)
+        ],
         "compensation": {
-            "lines": [_credit(line) for line in comp.lines],
+            "lines": [texts.credit(line) for line in comp.lines],
             "total_exact": str(comp.exact_total),
             "total": {"amount": str(comp.total.amount), "currency": comp.total.currency},
             "rounding": comp.rounding.mode,
@@ -129,11 +290,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 for service, m in comp.by_service().items()
             },
         },
-        "evidence": [
-            _evidence(outcome.evidence_of(i))
-            for outcome in report.outcomes
-            for i in range(len(outcome.services))
-        ],
+        "evidence": _all_evidence(report),
         "reconciliation": {
             "events": report.reconciliation.total,
             "rows": dict(report.reconciliation.rows),
@@ -221,11 +378,13 @@ def explain(report: Report) -> str:
     lines_by_service: dict[str, list[CreditLine]] = {}
     for line in report.compensation.lines:
         lines_by_service.setdefault(line.service, []).append(line)
+    results_by_service: dict[str, list[ObjectiveResult]] = {}
+    for result in report.objectives:
+        results_by_service.setdefault(result.service, []).append(result)
     for service in report.services:
-        sr = report.service(service)
         out.append("")
         out.append(f"Service {service}")
-        for result in sr.objectives:
+        for result in results_by_service.get(service, ()):
             verdict = result.verdict.value.upper()
             if result.value is None:
                 resolved = f", resolved as {result.resolved_by}" if result.resolved_by else ""
@@ -240,8 +399,10 @@ def explain(report: Report) -> str:
                     f"  {result.objective.describe()}: {verdict}, measured "
                     f"{shown}, margin {result.margin_shown}"
                 )
-        for ev in sr.evidence:
-            out.extend(ev.explain_lines())
+        for outcome in report.outcomes:
+            j = outcome.positions.get(service)
+            if j is not None:
+                out.extend(outcome.evidence_of(j).explain_lines())
         out.extend(f"  credit: {line.describe()}" for line in lines_by_service.get(service, []))
         if service not in lines_by_service:
             out.append("  credit: none")

@@ -72,9 +72,18 @@ class ServiceReport:
     evidence: tuple[MeasureEvidence, ...]
 
 
-def _value(outcome: MeasureOutcome, i: int) -> Fraction | None:
-    total = int(outcome.total[i])
-    return None if total == 0 else Fraction(int(outcome.good[i]), total)
+def _result(
+    column: ObjectiveColumn, service: str, good: int, total: int, code: int
+) -> ObjectiveResult:
+    """Return one service's result of one objective, from its exact figures and verdict code."""
+    value = None if total == 0 else Fraction(good, total)
+    return ObjectiveResult(
+        service=service,
+        objective=column.objective,
+        value=value,
+        verdict=VERDICTS[code],
+        resolved_by=column.resolved_by if value is None else None,
+    )
 
 
 class Report:
@@ -160,19 +169,18 @@ class Report:
         """Every objective's result for every service it applies to."""
         out: list[ObjectiveResult] = []
         for column in self._objective_columns:
-            outcome = column.outcome
             codes = column.verdict.tolist()
-            for i, service in enumerate(outcome.services):
-                value = _value(outcome, i)
-                out.append(
-                    ObjectiveResult(
-                        service=service,
-                        objective=column.objective,
-                        value=value,
-                        verdict=VERDICTS[codes[i]],
-                        resolved_by=column.resolved_by if value is None else None,
+            out.extend(
+                _result(column, service, good, total, codes[i])
+                for i, (service, good, total) in enumerate(
+                    zip(
+                        column.outcome.services,
+                        column.outcome.good.tolist(),
+                        column.outcome.total.tolist(),
+                        strict=True,
                     )
                 )
+            )
         return tuple(out)
 
     @property
@@ -191,44 +199,69 @@ class Report:
     def service(self, name: str) -> ServiceReport:
         """Return everything the report says about service ``name``.
 
+        Only ``name``'s objective results, credit lines and evidence are
+        built, found through each measure's position index (built once), so
+        a call costs what that service's own figures and evidence cost.
+
         Raises:
             KeyError: the agreement does not cover ``name``.
         """
-        if name not in self.services:
+        if name not in self._position:
             raise KeyError(f"{name!r} is not a service of this agreement: {list(self.services)}")
-        objectives, credits = self._by_service.get(name, ((), ()))
+        objectives = []
+        for column in self._objective_columns:
+            j = column.outcome.positions.get(name)
+            if j is not None:
+                outcome = column.outcome
+                objectives.append(
+                    _result(
+                        column,
+                        name,
+                        int(outcome.good[j]),
+                        int(outcome.total[j]),
+                        int(column.verdict[j]),
+                    )
+                )
+        credits: list[CreditLine] = []
+        for credit in self._credit_columns:
+            k = self._positions_in(credit.services).get(name)
+            if k is not None and bool(credit.shown[k]):
+                credits.extend(credit.lines_of(k))
         return ServiceReport(
             service=name,
-            objectives=objectives,
-            credits=credits,
+            objectives=tuple(objectives),
+            credits=tuple(credits),
             evidence=tuple(
-                outcome.evidence_of(outcome.index(name))
+                outcome.evidence_of(j)
                 for outcome in self.outcomes
-                if name in outcome.services
+                if (j := outcome.positions.get(name)) is not None
             ),
         )
 
+    def _positions_in(self, services: tuple[str, ...]) -> Mapping[str, int]:
+        """Return each service's position in ``services``, indexed once per tuple of services.
+
+        A credit column's services are the report's own (the same tuple) but
+        for reports put together by hand; those are indexed on first use.
+        """
+        if services is self.services:
+            return self._position
+        found = self._other_positions.get(id(services))
+        if found is None or found[0] is not services:
+            found = (services, {name: i for i, name in enumerate(services)})
+            self._other_positions[id(services)] = found
+        return found[1]
+
     @functools.cached_property
-    def _by_service(
-        self,
-    ) -> dict[str, tuple[tuple[ObjectiveResult, ...], tuple[CreditLine, ...]]]:
-        """Each service's objective results and credit lines, grouped once."""
-        objectives: dict[str, list[ObjectiveResult]] = {}
-        for result in self.objectives:
-            objectives.setdefault(result.service, []).append(result)
-        credits: dict[str, list[CreditLine]] = {}
-        for line in self.compensation.lines:
-            credits.setdefault(line.service, []).append(line)
-        return {
-            name: (tuple(objectives.get(name, ())), tuple(credits.get(name, ())))
-            for name in self.services
-        }
+    def _other_positions(self) -> dict[int, tuple[tuple[str, ...], dict[str, int]]]:
+        return {}
 
     def evidence(self, service: str) -> MeasureEvidence:
         """Return the evidence of the first measure that covers ``service``."""
         for outcome in self.outcomes:
-            if service in outcome.services:
-                return outcome.evidence_of(outcome.index(service))
+            j = outcome.positions.get(service)
+            if j is not None:
+                return outcome.evidence_of(j)
         raise KeyError(f"no measure of this agreement covers {service!r}")
 
     def events(self) -> list[EventNote]:
@@ -321,6 +354,11 @@ class Report:
         large inputs; the counts do not.
         """
         return self.reconciliation.uncovered_rows()
+
+    @property
+    def objective_columns(self) -> tuple[ObjectiveColumn, ...]:
+        """The objective columns (one per objective of the tier), for bulk renderings."""
+        return self._objective_columns
 
     @property
     def credit_columns(self) -> tuple[CreditColumn, ...]:
