@@ -237,3 +237,38 @@ def test_cli_on_an_empty_file_says_zero_events_read(tmp_path: Path) -> None:
     )
     assert (status, err) == (0, "")
     assert "Input: 0 events read" in out
+
+
+def test_suggestions_are_bounded_and_go_to_the_names_with_the_most_rows() -> None:
+    """Among thousands of unknown names only the first 50 by rows get a did-you-mean, found
+    among the known names that share the most three-letter runs with them."""
+    from slakit._engine._uncovered import SUGGESTED_NAMES, Suggestions
+
+    known = [f"eu-west-1/vm-{i:06x}" for i in range(3_000)]
+    suggest = Suggestions(sorted(known))
+    typos = [
+        "eu-west-1/vm-000a1b",
+        "eu-west-1/mv-000a1b",
+        "eu-wset-1/vm-0001ff",
+        "EU-WEST-1/VM-000123",
+    ]
+    for typo in typos:  # the same as comparing with every known name
+        assert suggest.of(typo) == did_you_mean(typo, known), typo
+    for _ in range(SUGGESTED_NAMES - len(typos)):
+        suggest.of("us-east-2/db-zzzzzz")
+    assert suggest.of("eu-west-1/vm-000a1b") == ()  # the budget is spent: no more work
+
+    services = ["api"]
+    outages = [sla.Outage("api", "2026-10-01T00:00:00Z", "2026-10-01T00:01:00Z")]
+    outages += [  # 60 unknown names; "apj" has the most rows
+        sla.Outage(f"svc-{i:03d}", "2026-10-01T00:00:00Z", "2026-10-01T00:01:00Z")
+        for i in range(60)
+    ]
+    outages += [sla.Outage("apj", "2026-10-01T00:00:00Z", "2026-10-01T00:01:00Z")] * 3
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[sla.uptime() >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=services, tier=tier)
+    groups = sla.evaluate(agreement, outages, period="2026-10").reconciliation.uncovered
+    hinted = [g for g in groups if g.suggestions]
+    assert len([g for g in groups if g.service]) == 61
+    assert {g.service for g in hinted} <= {"apj", *(f"svc-{i:03d}" for i in range(60))}
+    assert next(g for g in groups if g.service == "apj").suggestions == ("api",)

@@ -157,6 +157,8 @@ def did_you_mean(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
     scored = []
     for candidate in candidates:
         matcher = difflib.SequenceMatcher(None, name, candidate)
+        if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+            continue  # upper bounds of the ratio: it cannot reach the cutoff
         ratio = matcher.ratio()
         if ratio >= 0.6:
             scored.append((ratio, candidate))
@@ -165,6 +167,58 @@ def did_you_mean(name: str, candidates: Sequence[str]) -> tuple[str, ...]:
     best = max(ratio for ratio, _ in scored)
     close = sorted((-ratio, c) for ratio, c in scored if ratio >= best - 0.05)
     return tuple(c for _, c in close[:3])
+
+
+#: At most this many unknown names get suggestions in one reconciliation (the most rows first).
+SUGGESTED_NAMES: Final = 50
+#: Each is compared with at most this many known names: those sharing most three-letter runs.
+SUGGESTION_CANDIDATES: Final = 32
+
+
+class Suggestions:
+    """Did-you-mean for unknown names, with bounded work whatever the number of names.
+
+    Comparing every unknown name with every known one costs their product
+    (minutes at 10,000 of each). Instead the known names are indexed by their
+    three-letter runs once; an unknown name is compared, by ``did_you_mean()``,
+    with the ``SUGGESTION_CANDIDATES`` known names that share the most runs
+    with it, and only the ``SUGGESTED_NAMES`` unknown names with the most rows
+    get suggestions at all.
+    """
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        self._index: dict[str, list[int]] | None = None
+        self.given = 0
+
+    def _runs(self) -> dict[str, list[int]]:
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for i, candidate in enumerate(self.candidates):
+                for run in _runs_of(candidate):
+                    index.setdefault(run, []).append(i)
+            self._index = index
+        return self._index
+
+    def of(self, name: str) -> tuple[str, ...]:
+        """Return the suggestions for ``name`` (none once the budget is spent)."""
+        if self.given >= SUGGESTED_NAMES:
+            return ()
+        self.given += 1
+        if len(self.candidates) <= SUGGESTION_CANDIDATES:
+            return did_you_mean(name, self.candidates)
+        shared: dict[int, int] = {}
+        index = self._runs()
+        for run in _runs_of(name):
+            for i in index.get(run, ()):
+                shared[i] = shared.get(i, 0) + 1
+        closest = sorted(shared, key=lambda i: (-shared[i], i))[:SUGGESTION_CANDIDATES]
+        return did_you_mean(name, [self.candidates[i] for i in closest])
+
+
+def _runs_of(text: str) -> set[str]:
+    folded = f" {text.casefold()} "
+    return {folded[i : i + 3] for i in range(len(folded) - 2)}
 
 
 def _where(table: Any, row: int) -> str:
@@ -213,7 +267,7 @@ def _table_groups(
     table: Any,
     readers: Sequence[Reader],
     known: frozenset[str],
-    candidates: Sequence[str],
+    suggest: Suggestions,
 ) -> list[UncoveredGroup]:
     noun = table_noun(table_type)
     n = len(table)
@@ -262,13 +316,16 @@ def _table_groups(
     np.minimum.at(first_row, codes, np.arange(n, dtype=np.int64))
     grouped = _Grouped(table, group_of_code[codes], int(flagged.size))
     out = []
+    uncovered = flagged[category[flagged] == CATEGORIES.index(UNCOVERED)]
+    by_rows = uncovered[np.argsort(-counts[uncovered], kind="stable")]  # the most rows first
+    hints = {int(code): suggest.of(names[code]) for code in by_rows[:SUGGESTED_NAMES].tolist()}
     for g, code in enumerate(flagged.tolist()):
         name = names[code]
         kind = CATEGORIES[int(category[code])]
         suggestions: tuple[str, ...] = ()
         if kind == UNCOVERED:
             reason = "the agreement does not cover this service"
-            suggestions = did_you_mean(name, candidates)
+            suggestions = hints.get(code, ())
         elif readers_of:
             reason = f"no measure of this agreement reads the {noun} of this service"
         else:
@@ -384,10 +441,10 @@ def uncovered_groups(
         if reader.outcome is not None:
             components |= component_names(reader.outcome.measure)
     known = frozenset(agreement.services) | components
-    candidates = sorted(known)
+    suggest = Suggestions(sorted(known))
     groups = _rejected_groups(readers)
     for table_type, table in inputs.tables.items():
-        groups.extend(_table_groups(table_type, table, readers, known, candidates))
+        groups.extend(_table_groups(table_type, table, readers, known, suggest))
     groups.sort(key=lambda g: (CATEGORIES.index(g.category), g.reason, g.table, g.service or ""))
     return tuple(groups)
 
