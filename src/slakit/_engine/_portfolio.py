@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, overload
+from typing import Any, Final, overload
 
 import attrs
 import numpy as np
@@ -675,8 +675,9 @@ def _evaluate_group(
         length = resolved.end - resolved.start
         window = Period(group.hi - length, group.hi, resolved.label, resolved.tz)
         effective = group.lo
-    agreement, pairs = _agreement_of(table, spec, pairs, single=len(customers) == 1)
-    agreement = attrs.evolve(agreement, effective=effective)
+    agreement, pairs = _agreement_of(
+        table, spec, pairs, single=len(customers) == 1, effective=effective
+    )
     routed = [
         _route(t, rows, codes, agreement.services)
         for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True)
@@ -685,15 +686,27 @@ def _evaluate_group(
     return GroupResult(key=group, pairs=pairs, report=report, agreement=agreement)
 
 
+class _Own:
+    """The marker of "the customer's own start" (``None`` means no date: it is a value)."""
+
+
+_OWN: Final = _Own()
+
+
 def _agreement_of(
-    table: CustomerTable, spec: _Spec, pairs: I64, *, single: bool
+    table: CustomerTable,
+    spec: _Spec,
+    pairs: I64,
+    *,
+    single: bool,
+    effective: int | _Own | None = _OWN,
 ) -> tuple[Agreement, I64]:
     """Return the agreement of the customers-table rows ``pairs``, and the rows in its order.
 
     A customer of its own gets its own name and service names (so its report is
     what [`evaluate()`][slakit.evaluate] gives for its agreement); a group gets
-    the services' positions as names. ``effective`` is the customer's start, or
-    the template's (for a group, the caller sets it).
+    the services' positions as names. ``effective`` is, unless given, the
+    customer's start, or the template's.
     """
     if single:
         named = np.asarray([table.services[c] for c in table.service[pairs].tolist()], dtype=str)
@@ -714,13 +727,11 @@ def _agreement_of(
         if found is None:
             found = money[fee] = Money(fee, currency)
         fees[name] = found
-    start = int(table.start[pairs[0]])
+    if isinstance(effective, _Own):
+        start = int(table.start[pairs[0]])
+        effective = start if start != NO_TIME else template.effective
     agreement = attrs.evolve(
-        template,
-        customer=customer,
-        services=names,
-        fees=fees,
-        effective=start if start != NO_TIME else template.effective,
+        template, customer=customer, services=names, fees=fees, effective=effective
     )
     return agreement, pairs
 

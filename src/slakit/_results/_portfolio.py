@@ -284,9 +284,7 @@ class PortfolioResult:
                 )
                 out["base"] += [_money_text(fees[i].amount, places) for i in picked]
                 out["amount"] += shown.tolist()
-                out["exact"] += [
-                    str(Fraction(int(a), int(b))) for a, b in zip(num, den, strict=True)
-                ]
+                out["exact"] += _fraction_text(num, den)
                 out["currency"] += [currency] * n
         return _sorted(out, ("customer", "service"))
 
@@ -334,7 +332,7 @@ class PortfolioResult:
             out["period"] += [report.period.label] * n
             out["currency"] += [currency] * n
             out["credit"] += credit
-            out["exact"] += [str(Fraction(int(s), common)) for s in sums]
+            out["exact"] += _fraction_text(sums, _objects([common] * len(sums)))
             out["services"] += [str(c) for c in counts.tolist()]
             out["breaches"] += [str(b) for b in breached]
             out["claim"] += _claims(report, starts, len(owners))
@@ -431,6 +429,20 @@ class PortfolioResult:
             f"<PortfolioResult {self.period}: {len(self.ledger['customer']):,} customers, "
             f"{len(self.credits['customer']):,} credit lines>"
         )
+
+
+def _fraction_text(num: Obj, den: Obj) -> list[str]:
+    """Return exact fractions as ``Fraction`` writes them (``"1300/9"``, ``"20"``), in bulk."""
+    if not len(num):
+        return []
+    g = np.gcd(num, den)
+    g[g == 0] = 1
+    top, bottom = num // g, den // g
+    text = top.astype(str).astype(object)
+    whole = np.asarray(bottom == 1, dtype=bool)
+    text[~whole] = text[~whole] + "/" + bottom[~whole].astype(str).astype(object)
+    out: list[str] = text.tolist()
+    return out
 
 
 def _money_text(amount: Decimal, places: int) -> str:
