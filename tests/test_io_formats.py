@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -15,11 +17,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyarrow import feather
 
 import slakit.io
-from slakit._io import _csv
+from slakit._io import _csv, _jsonl
 from slakit._io._schemas import KINDS
+from slakit._io._sources import Lines
 from slakit.exceptions import EventDataError, InputFormatError
 
 T = "2026-10-05T10:00:00Z"
@@ -750,3 +755,208 @@ def test_bad_lines_and_bad_rows_are_listed_together(
     assert "has no UTC offset" in caught.value.problems[1].message
     with pytest.raises(EventDataError, match="has 4 cells"):
         slakit.io.read_columns(path)  # columns alone: the bad line is never dropped silently
+
+
+# --- JSON Lines read in chunks ------------------------------------------------------------------
+
+#: Outage lines of one length (services ``svc-0000`` ...), so a chunk of 4 lines is 4 lines' bytes.
+OUTAGE_LINE = '{"type": "outage", "service": "svc-%04d", "start": "%s", "end": "%s"}'
+
+
+def _outage(i: int, start: str = T, end: str = T_END, more: str = "") -> str:
+    """Return an outage line of service ``svc-{i}``, with ``more`` keys at its end."""
+    return (OUTAGE_LINE % (i, start, end))[:-1] + more + "}"
+
+
+def _outage_lines(n: int) -> list[str]:
+    return [_outage(i) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("broken", "bad_row"),
+    [
+        # a line that is no JSON object first and last in a chunk, a bad row in another chunk
+        (1, 6),
+        (4, 6),
+        (5, 2),
+        (8, 2),
+        # the last line of the file, the file being exactly three chunks
+        (12, 9),
+        # both in one chunk, at its ends
+        (9, 12),
+    ],
+)
+def test_bad_lines_at_the_ends_of_chunks_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: int, bad_row: int
+) -> None:
+    """A bad line first or last in its chunk is named by its line, with the bad rows of others."""
+    lines = _outage_lines(12)
+    lines[broken - 1] = lines[broken - 1][:-1] + "]"  # same length: the chunks stay 4 lines
+    lines[bad_row - 1] = _outage(bad_row - 1, T_END, T)  # ends before it starts
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in lines))
+    monkeypatch.setattr(_jsonl, "CHUNK_BYTES", 4 * (len(lines[0]) + 1))
+    assert path.stat().st_size == 3 * _jsonl.CHUNK_BYTES
+    assert [chunk.count(b"\n") for chunk in _jsonl._chunks(path)] == [4, 4, 4]
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "events")
+    found = {(p.where, p.field): p.message for p in error.value.problems}
+    in_order = sorted([(broken, ""), (bad_row, "end")])  # problems come in the order of the file
+    assert list(found) == [(f"{path}:{line}", field) for line, field in in_order]
+    assert found[f"{path}:{broken}", ""].startswith("not valid JSON")
+    assert "is not after start" in found[f"{path}:{bad_row}", "end"]
+
+
+def _variants(lines: list[str]) -> dict[str, bytes]:
+    text = "".join(line + "\n" for line in lines)
+    return {
+        # as written, and without the last line break
+        "plain": text.encode(),
+        "no final line break": text.rstrip("\n").encode(),
+        # blank lines and a byte order mark
+        "blank lines": ("\n" + text.replace("\n", "\n\n", 3)).encode(),
+        "byte order mark": b"\xef\xbb\xbf" + text.encode(),
+        # Windows line breaks
+        "crlf": text.replace("\n", "\r\n").encode(),
+        # a line longer than the chunks, and other instants and keys in a few lines
+        "long line": (
+            text
+            + json.dumps({"type": "outage", "service": "x" * 300, "start": T, "end": T_END})
+            + "\n"
+        ).encode(),
+        "other forms": (
+            text
+            + json.dumps({"type": "outage", "service": "a", "start": T, "end": T_LATER})
+            + "\n"
+            + json.dumps(
+                {"type": "outage", "service": "a", "start": T, "end": "2026-10-05T11:00:00.5Z"}
+            )
+            + "\n"
+            + json.dumps(
+                {"type": "maintenance", "service": "a", "start": T, "end": T_END, "announced": T}
+            )
+            + "\n"
+            + json.dumps(
+                {"type": "outage", "service": "a", "start": T, "end": T_END, "state": "degraded"}
+            )
+            + "\n"
+        ).encode(),
+    }
+
+
+@pytest.mark.parametrize("variant", list(_variants([])))
+@pytest.mark.parametrize("lines_per_chunk", [None, 0.5, 1, 3, 4])
+def test_json_lines_in_chunks_read_as_line_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str, lines_per_chunk: float | None
+) -> None:
+    """Any chunk size gives the table the events reader gives, rows named by their lines."""
+    lines = _outage_lines(12)
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(_variants(lines)[variant])
+    if lines_per_chunk is not None:
+        monkeypatch.setattr(_jsonl, "CHUNK_BYTES", int(lines_per_chunk * (len(lines[0]) + 1)))
+    table = slakit.io.read_table(path, "events")
+    expected = slakit.io.read_jsonl(path)
+    assert _state(table) == _state(expected)
+    assert table.where_all() == expected.where_all()
+
+
+def test_json_lines_columns_are_compact(tmp_path: Path) -> None:
+    """Instants are read as datetime64 as the lines are read; names are kept once each."""
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in _outage_lines(5)))
+    data = slakit.io.read_columns(path).data
+    assert data["start"].dtype == np.dtype("datetime64[us]")
+    assert not isinstance(data["service"], list)
+    assert isinstance(slakit.io.read_columns(path).where, Lines)  # one row per line: no array
+
+
+def test_json_lines_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pyarrow, names are a numpy column: the same table."""
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(_variants(_outage_lines(6))["other forms"])
+    expected = slakit.io.read_table(path, "events")
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)
+    assert _state(slakit.io.read_table(path, "events")) == _state(expected)
+
+
+#: Lines that are read, refused, or make a chunk be read line by line.
+TRICKY_LINES = [
+    _outage(1),
+    _outage(2, end=T_LATER),
+    json.dumps({"type": "maintenance", "service": "db", "start": T, "end": T_END, "announced": T}),
+    json.dumps({"type": "outage", "service": "db:1", "start": T, "end": T_END, "note": "a:b"}),
+    # a key given twice; a colon written as an escape (the count of colons cannot tell)
+    _outage(3, more=', "service": "web"'),
+    _outage(4, more=', "note": "\\u003a"'),
+    _outage(5, more=', "note": "\\u003A\\u003a"'),
+    # other instants, values, keys and nesting
+    _outage(6, end="2026-10-05T11:00:00.25Z"),
+    _outage(7, end="2026-10-05T11:00"),
+    json.dumps({"type": "outage", "service": 7, "start": T, "end": T_END}),
+    json.dumps({"type": "outage", "service": "a", "start": T, "end": None}),
+    json.dumps({"type": "outage", "service": "a", "start": T}),
+    json.dumps({"type": "outage", "service": "a", "start": T, "end": T_END, "affected": 0.5}),
+    _outage(8, more=', "note": ' + "9" * 50),  # a number too long
+    _outage(9, more=', "note": {"a": [1]}'),
+    # not an object, or not one per line
+    "[" * 40 + "]" * 40,
+    _outage(10)[:-1],
+    _outage(11) + ", " + _outage(12),
+    '{"type": "outage", "service": "split"',
+    '"start": "' + T + '", "end": "' + T_END + '"}, ' + _outage(13),
+    "",
+    "  " + _outage(14),
+    _outage(15) + "\r",
+    '{"type": "outage", "service": "caf\xe9", "start": "' + T + '", "end": "' + T_END + '"}',
+]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    picks=st.lists(st.integers(0, len(TRICKY_LINES) - 1), max_size=12),
+    encoding=st.sampled_from(["utf-8", "latin-1"]),
+    chunk=st.sampled_from([1, 90, 200, 1 << 20]),
+)
+def test_chunks_read_at_once_read_as_line_by_line(
+    picks: list[int], encoding: str, chunk: int
+) -> None:
+    """Whatever the lines, reading a chunk at once gives what reading it line by line gives."""
+
+    def outcome(path: Path) -> tuple[Any, ...]:
+        try:
+            table = slakit.io.read_table(path, "events")
+        except EventDataError as error:
+            return ("refused", [str(p) for p in error.problems], error.omitted)
+        return ("read", _state(table), table.where_all())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.jsonl"
+        path.write_bytes(
+            b"".join(TRICKY_LINES[i].encode(encoding, "replace") + b"\n" for i in picks)
+        )
+        with mock.patch.object(_jsonl, "CHUNK_BYTES", chunk):
+            at_once = outcome(path)
+            with mock.patch.object(_jsonl, "_flat_chunk", return_value=None):
+                assert outcome(path) == at_once
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        _outage(1),
+        # colons in strings, and a colon written as an escape, which the text does not show
+        _outage(1, more=', "note": "a:b"'),
+        _outage(1, more=', "note": "\\u003a"'),
+    ],
+)
+def test_a_key_given_twice_is_found_in_a_chunk_read_at_once(tmp_path: Path, other: str) -> None:
+    """A key given twice on one line of a chunk is a problem of that line, whatever the others."""
+    path = tmp_path / "events.jsonl"
+    lines = [_outage(0), _outage(2, more=', "service": "web"'), other]
+    path.write_text("".join(line + "\n" for line in lines))  # one chunk
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "events")
+    assert [(p.where, p.field, p.message) for p in error.value.problems] == [
+        (f"{path}:2", "service", "given twice in one object; keep one of the values")
+    ]

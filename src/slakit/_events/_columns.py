@@ -329,8 +329,13 @@ def read_columns(
     optional: Sequence[str],
     what: str,
     kinds: Mapping[str, str] | None = None,
+    coded: Sequence[str] = (),
 ) -> dict[str, Column]:
     """Return the required and the optional columns given, all of one length.
+
+    A ``coded`` column that is categorical (see ``categorical()``) is not decoded:
+    its ``values`` are the integer codes, and its reader takes the names from
+    ``categorical()`` of the column as given (5 million names cost half a GB).
 
     Raises:
         EventDataError: ``columns`` is no mapping or data frame, a required
@@ -368,7 +373,9 @@ def read_columns(
     out: dict[str, Column] = {}
     for name in (*required, *optional):
         if name in columns:
-            read = _array(columns[name], name, what)
+            raw = columns[name]
+            codes = categorical(raw) if name in coded else None
+            read = Column(name, codes[0]) if codes is not None else _array(raw, name, what)
             if isinstance(read, Problem):
                 problems.append(read)
             else:
@@ -1078,6 +1085,15 @@ def iso_instants(values: npt.NDArray[np.str_]) -> tuple[I64, npt.NDArray[np.bool
     return np.where(ok, us, 0), ok
 
 
+def _all_text(values: npt.NDArray[Any], missing: npt.NDArray[np.bool_]) -> Any:
+    """Return an object column of strings (missing cells aside) as a numpy string array."""
+    cells = values.tolist()
+    if not all(isinstance(c, str) or missing[i] or c is None for i, c in enumerate(cells)):
+        return None
+    missing |= np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    return np.asarray([c if isinstance(c, str) else "" for c in cells], dtype=str)
+
+
 def _parsed(
     cells: Sequence[Any],
     name: str,
@@ -1177,6 +1193,10 @@ def instants(
         out = np.zeros(n, dtype=np.int64)
     elif kind in "UO":
         errors: dict[int, str] = {}
+        text = _all_text(values, missing) if kind == "O" else None
+        if text is not None:  # a data frame's text column: parsed as text is, in bulk
+            column = attrs.evolve(column, values=text)
+            kind = "U"
         if kind == "U":
             out = _text_instants(column, missing, invalid, where_of=where_of, problems=problems)
         else:

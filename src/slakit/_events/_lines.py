@@ -29,6 +29,7 @@ __all__ = [
     "Huge",
     "file_lines",
     "instant_field",
+    "json_decoder",
     "json_objects",
     "text_field",
 ]
@@ -83,18 +84,42 @@ def file_lines(path: str | Path) -> Iterator[bytes]:
         yield from handle
 
 
+def json_decoder(
+    parse_float: Callable[[str], Any] | None = None,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> json.JSONDecoder:
+    """Return the decoder every reader uses: numbers longer than ``MAX_NUMBER`` become ``Huge``.
+
+    Whole numbers are ``int``; others go to ``parse_float`` (``float`` when None).
+    Without ``object_pairs_hook`` a key given twice keeps its last value: a
+    caller that decodes that way checks for keys given twice itself.
+    """
+
+    def number(text: str) -> Any:
+        if len(text) > MAX_NUMBER:
+            return Huge(len(text))
+        return parse_float(text) if parse_float is not None else float(text)
+
+    return json.JSONDecoder(
+        object_pairs_hook=object_pairs_hook, parse_int=_whole, parse_float=number
+    )
+
+
 def json_objects(
     lines: Iterable[str | bytes],
     *,
     source: str,
     problems: list[Problem],
     parse_float: Callable[[str], Any] | None = None,
+    first: int = 1,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``(where, object)`` for each non-blank line that holds a JSON object.
 
-    ``where`` is ``source:line``. A line that is not UTF-8, not JSON, nests too
-    deep, repeats a key, or is not an object adds a problem and is skipped; the
-    caller raises once, with every problem. ``problems`` is trimmed between
+    ``where`` is ``source:line``, the lines counted from ``first`` (a reader
+    that gives a file's lines in parts says where each part starts; a byte
+    order mark is read only on line 1). A line that is not UTF-8, not JSON,
+    nests too deep, repeats a key, or is not an object adds a problem and is
+    skipped; the caller raises once, with every problem. ``problems`` is trimmed between
     lines when it is a ``Problems`` list, so it stays small.
     """
     bounded = problems if isinstance(problems, Problems) else problems_of([])
@@ -107,13 +132,8 @@ def json_objects(
             twice.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         return out
 
-    def number(text: str) -> Any:
-        if len(text) > MAX_NUMBER:
-            return Huge(len(text))
-        return parse_float(text) if parse_float is not None else float(text)
-
-    decode = json.JSONDecoder(object_pairs_hook=pairs, parse_int=_whole, parse_float=number).decode
-    for index, raw in enumerate(lines, start=1):
+    decode = json_decoder(parse_float, pairs).decode
+    for index, raw in enumerate(lines, start=first):
         here = f"{source}:{index}"
         if bounded is problems:
             bounded.trim()

@@ -260,7 +260,11 @@ class EventTable:
                 1,000 problems; ``omitted`` counts the rest).
         """
         got = read_columns(
-            columns, required=_REQUIRED, optional=_OPTIONAL_COLUMNS, what="EventTable"
+            columns,
+            required=_REQUIRED,
+            optional=_OPTIONAL_COLUMNS,
+            what="EventTable",
+            coded=("service",),
         )
         n = len(got["kind"])
         check_where(where, n)
