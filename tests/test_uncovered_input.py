@@ -240,8 +240,7 @@ def test_cli_on_an_empty_file_says_zero_events_read(tmp_path: Path) -> None:
 
 
 def test_suggestions_are_bounded_and_go_to_the_names_with_the_most_rows() -> None:
-    """Among thousands of unknown names only the first 50 by rows get a did-you-mean, found
-    among the known names that share the most three-letter runs with them."""
+    """Only the first 50 unknown names by rows get a did-you-mean, from the nearest names."""
     from slakit._engine._uncovered import SUGGESTED_NAMES, Suggestions
 
     known = [f"eu-west-1/vm-{i:06x}" for i in range(3_000)]

@@ -9,7 +9,7 @@ validate (every problem at once, each named ``file:line: field: problem``).
 | format | files | read by |
 | --- | --- | --- |
 | ``"csv"`` | ``.csv`` | the standard library; ``pyarrow.csv`` when installed (same result) |
-| ``"jsonl"`` | ``.jsonl``, ``.ndjson`` | the standard library ``json``, a chunk of lines at a time (line by line where a chunk has a problem) |
+| ``"jsonl"`` | ``.jsonl``, ``.ndjson`` | the standard library ``json``, a chunk at a time |
 | ``"parquet"`` | ``.parquet``, ``.pq`` | pyarrow (the extra ``slakit[arrow]``) |
 | ``"arrow"`` | ``.arrow``, ``.feather``, ``.ipc`` | pyarrow (the extra ``slakit[arrow]``) |
 | (in memory) | pandas, polars ``DataFrame``, ``pyarrow.Table`` | the frame's own columns |
