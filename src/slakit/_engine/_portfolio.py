@@ -864,10 +864,11 @@ def _statements(
     pairs = group.pairs
     per_pair = np.zeros(len(pairs), dtype=np.uint64)
     for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True):
-        hashes = index.hashes(t)[rows]
-        keep = _overlaps(t, rows, report)
-        with np.errstate(over="ignore"):
-            np.add.at(per_pair, codes[keep], hashes[keep])
+        hashes = np.where(_overlaps(t, rows, report), index.hashes(t)[rows], np.uint64(0))
+        if len(rows):  # the rows come pair by pair: one sum per run of a pair's rows
+            firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+            with np.errstate(over="ignore"):
+                per_pair[codes[firsts]] += np.add.reduceat(hashes, firsts)
     with np.errstate(over="ignore"):
         # each service: its name, its fee and its rows; a customer: the sum over its services,
         # which no order of the customers table changes
