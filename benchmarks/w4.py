@@ -23,7 +23,9 @@ credits per customer. Agreement is checked exactly: every service's uptime
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -166,7 +168,9 @@ def generate(size: int, seed: int) -> Data:
         folder / "maintenance.parquet",
     )
     (folder / "plans.py").write_text(PLANS_SOURCE, encoding="utf-8")
-    return Data(fleet=fleet, customer=customer, plan=plan, zone=zone, folder=folder)
+    data = Data(fleet=fleet, customer=customer, plan=plan, zone=zone, folder=folder)
+    weakref.finalize(data, shutil.rmtree, folder, ignore_errors=True)  # the files go with it
+    return data
 
 
 def _take(values: Any, mask: npt.NDArray[np.bool_]) -> Any:

@@ -236,3 +236,21 @@ def test_a_benchmark_row_reports_agreement_and_renders() -> None:
     assert blob["W1-20"]["agree"] is True
     text = table([row], machine())
     assert "| W1 20 services |" in text
+
+
+# --- W4: the portfolio run --------------------------------------------------------------------
+
+
+def test_w4_reference_equals_slakit_run() -> None:
+    """Every uptime and every customer's credit of a small portfolio agree, exactly."""
+    from benchmarks import w4
+
+    data = w4.generate(150, 2)
+    expected = w4.reference(data)
+    got = w4.run_slakit(data)
+    assert w4.same(got, expected)
+    assert len(expected.cents) == 150
+    assert expected.cents.sum() > 0  # some customers are owed credits
+    other = w4.Result(expected.good, expected.total, expected.cents.copy())
+    other.cents[7] += 1  # one cent more for one customer
+    assert not w4.same(got, other)
