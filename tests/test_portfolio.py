@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import slakit as sla
 from slakit._results._portfolio import round_units
-from slakit.exceptions import DefinitionError, EventDataError
+from slakit.exceptions import DefinitionError, EvaluationError, EventDataError
 
 U = sla.uptime()
 OFFICE = sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="UTC"))
@@ -537,3 +537,15 @@ def test_claim_states_name_every_case() -> None:
     late = np.array([False, False, False, True, False, False])
     states = _claim_states(owed, claimed, unclaimed, pending=pending, late=late).tolist()
     assert states == ["", "claimed", "pending", "late", "not claimed", "partly claimed"]
+
+
+def test_an_amendment_within_the_period_is_refused_with_the_way_out() -> None:
+    amended = sla.Agreement(provider="Acme", customer="t", services=["s"], tier=GOLD).amend(
+        "2026-10-15T00:00:00Z", tier=GOLD.derive("gold-2", fee=sla.usd("200.00"))
+    )
+    columns = {"customer": ["a"], "plan": ["amended"], "service": ["s"]}
+    portfolio = sla.Portfolio(plans={"amended": amended}, customers=columns)
+    with pytest.raises(EvaluationError, match=r"plan 'amended': .* a plan of their own"):
+        portfolio.evaluate(sla.EventTable.from_records([]), period="2026-10")
+    november = portfolio.evaluate(sla.EventTable.from_records([]), period="2026-11")
+    assert november.report("a").agreement.tier.name == "gold-2"  # one version: evaluated

@@ -267,19 +267,20 @@ class Agreement(DSLRepr):
         covered = set(self.services)
         for amendment in self.amendments:
             covered |= set(amendment.services or ())
-        for service, fee in self.fees:
+        tiers = [self.tier, *(a.tier for a in self.amendments if a.tier is not None)]
+        currencies = {tier.fee.currency for tier in tiers}
+        for service, fee in self.fees:  # one membership test and one lookup per fee
             if service not in covered:
                 raise DefinitionError(
                     f"fees[{service!r}]: {service!r} is not a service of the agreement "
                     f"(services={list(self.services)!r})"
                 )
-            tiers = [self.tier, *(a.tier for a in self.amendments if a.tier is not None)]
-            for tier in tiers:
-                if fee.currency != tier.fee.currency:
-                    raise DefinitionError(
-                        f"fees[{service!r}]={fee!r} is in {fee.currency}, but the fee of tier "
-                        f"{tier.name!r} is in {tier.fee.currency}; write every fee in one currency"
-                    )
+            if fee.currency not in currencies or len(currencies) > 1:
+                tier = next(t for t in tiers if t.fee.currency != fee.currency)
+                raise DefinitionError(
+                    f"fees[{service!r}]={fee!r} is in {fee.currency}, but the fee of tier "
+                    f"{tier.name!r} is in {tier.fee.currency}; write every fee in one currency"
+                )
         for entry in self.catalogue:
             if entry.name not in covered:
                 raise DefinitionError(

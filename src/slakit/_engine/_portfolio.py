@@ -40,7 +40,13 @@ from slakit._money import Money
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
 from slakit._time._periods import Period
-from slakit.exceptions import DefinitionError, EventDataError, Problem, SlakitError
+from slakit.exceptions import (
+    DefinitionError,
+    EvaluationError,
+    EventDataError,
+    Problem,
+    SlakitError,
+)
 
 __all__ = ["Portfolio", "evaluate_portfolio"]
 
@@ -682,7 +688,15 @@ def _evaluate_group(
         _route(t, rows, codes, agreement.services)
         for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True)
     ]
-    report = compile_agreement(agreement).evaluate(*routed, period=window)
+    try:
+        report = compile_agreement(agreement).evaluate(*routed, period=window)
+    except EvaluationError as error:  # an amendment within the period: versions' parts
+        raise EvaluationError(
+            f"plan {spec.key.plan!r}: {error}. A portfolio evaluates the one version of a plan "
+            "in force over the whole period; give the amended terms as a plan of their own, "
+            "with the customers' start and end dates at the amendment, or evaluate these "
+            "customers one by one with slakit.evaluate_versions()"
+        ) from None
     return GroupResult(key=group, pairs=pairs, report=report, agreement=agreement)
 
 
