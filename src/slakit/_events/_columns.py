@@ -147,13 +147,16 @@ class Column:
     """One column, as a 1-D numpy array, with what the data frame said about it.
 
     ``missing`` marks the cells a data frame holds as null (``None`` when it
-    said nothing); ``naive`` says a data frame's datetimes carry no time zone.
+    said nothing); ``naive`` says a data frame's datetimes carry no time zone;
+    ``categories`` is what ``categorical()`` read of a categorical column read
+    by its codes (then ``values`` are those codes).
     """
 
     name: str
     values: npt.NDArray[Any]
     missing: npt.NDArray[np.bool_] | None = None
     naive: bool = False
+    categories: tuple[I64, npt.NDArray[np.bool_], list[object]] | None = None
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -375,7 +378,11 @@ def read_columns(
         if name in columns:
             raw = columns[name]
             codes = categorical(raw) if name in coded else None
-            read = Column(name, codes[0]) if codes is not None else _array(raw, name, what)
+            read = (
+                Column(name, codes[0], categories=codes)
+                if codes is not None
+                else _array(raw, name, what)
+            )
             if isinstance(read, Problem):
                 problems.append(read)
             else:
@@ -717,10 +724,11 @@ def coded_names(
     for k in used.tolist():
         name = names[k]
         text.append(str(name) if isinstance(name, str) else "")  # np.str_ becomes str
-    order = sorted(range(len(text)), key=lambda k: text[k])
+    # sorted in C: numpy orders strings by code point, as Python does
+    order = np.argsort(np.asarray(text, dtype=str), kind="stable") if text else used[:0]
     position = np.zeros(max(m, 1), dtype=np.int32)
     position[used[order]] = np.arange(len(order), dtype=np.int32)
-    return [text[k] for k in order], position[safe]
+    return [text[k] for k in order.tolist()], position[safe]
 
 
 def distinct_names(
@@ -761,7 +769,7 @@ def services_column(
     Either way the result equals what the names give. ``None`` follows a column
     problem.
     """
-    codes_of = categorical(raw)
+    codes_of = column.categories if column.categories is not None else categorical(raw)
     if codes_of is not None and services is not None:
         problems.append(
             Problem(
