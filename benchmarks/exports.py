@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from benchmarks import w1
 from benchmarks._harness import Row
 
@@ -41,31 +43,7 @@ TO_DICT_BUDGET_S = 120.0
 
 def agreement(data: w1.Data) -> Any:
     """Return W1's fleet as one agreement: 24x7, one uptime measure, a schedule, own fees."""
-    import slakit as sla
-
-    uptime = sla.uptime(
-        min_outage=sla.minutes(1),
-        min_outage_of="report",
-        granularity=sla.minutes(1),
-        excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
-    )
-    tier = sla.Tier(
-        "fleet",
-        fee=sla.usd("1000.00"),
-        objectives=[uptime >= "99.99%"],
-        compensation=sla.credit_schedule(
-            uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"}
-        ),
-    )
-    fees = [sla.usd(f"{fee}.00") for fee in data.fee.tolist()]
-    return sla.Agreement(
-        provider="Acme Cloud",
-        customer="fleet",
-        services=data.names,
-        tier=tier,
-        period=sla.monthly(tz="Europe/Berlin"),
-        fees=dict(zip(data.names, fees, strict=True)),
-    )
+    return w1.fleet_agreement(data, np.arange(data.n_services))
 
 
 def _seconds(fn: Callable[[], object]) -> float:

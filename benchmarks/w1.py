@@ -369,46 +369,48 @@ def _integer_result(data: Data, good: I64, total: I64, pct: I64) -> Result:
 # --- slakit --------------------------------------------------------------------------------
 
 
-def agreements(data: Data) -> tuple[Any, Any]:
-    """Return the two agreement templates: the 24x7 services and the business-hours ones.
+def fleet_agreement(data: Data, rows: npt.NDArray[np.intp], during: Any = None) -> Any:
+    """Return the agreement of the services ``rows`` (in inventory order, each with its fee).
 
-    Each lists its services in inventory order and gives every one its own fee.
+    ``during`` is the service hours (``None``: around the clock).
     """
     import slakit as sla
 
-    names = np.array(data.names, dtype=object)
+    uptime = sla.uptime(
+        min_outage=sla.minutes(1),
+        min_outage_of="report",
+        granularity=sla.minutes(1),
+        excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
+        during=during,
+    )
+    tier = sla.Tier(
+        "fleet",
+        fee=sla.usd("1000.00"),
+        objectives=[uptime >= "99.99%"],
+        compensation=sla.credit_schedule(
+            uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"}
+        ),
+    )
+    services = np.array(data.names, dtype=object)[rows].tolist()
+    fees = [sla.usd(f"{fee}.00") for fee in data.fee[rows].tolist()]
+    return sla.Agreement(
+        provider="Acme Cloud",
+        customer="fleet",
+        services=services,
+        tier=tier,
+        period=sla.monthly(tz="Europe/Berlin"),
+        fees=dict(zip(services, fees, strict=True)),
+    )
 
-    def agreement(rows: npt.NDArray[np.intp], during: Any) -> Any:
-        uptime = sla.uptime(
-            min_outage=sla.minutes(1),
-            min_outage_of="report",
-            granularity=sla.minutes(1),
-            excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
-            during=during,
-        )
-        tier = sla.Tier(
-            "fleet",
-            fee=sla.usd("1000.00"),
-            objectives=[uptime >= "99.99%"],
-            compensation=sla.credit_schedule(
-                uptime, {"< 99.99%": "10%", "< 99.0%": "30%", "< 95.0%": "100%"}
-            ),
-        )
-        services = names[rows].tolist()
-        fees = [sla.usd(f"{fee}.00") for fee in data.fee[rows].tolist()]
-        return sla.Agreement(
-            provider="Acme Cloud",
-            customer="fleet",
-            services=services,
-            tier=tier,
-            period=sla.monthly(tz="Europe/Berlin"),
-            fees=dict(zip(services, fees, strict=True)),
-        )
+
+def agreements(data: Data) -> tuple[Any, Any]:
+    """Return the two agreement templates: the 24x7 services and the business-hours ones."""
+    import slakit as sla
 
     office = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")
     return (
-        agreement(np.flatnonzero(~data.business), None),
-        agreement(np.flatnonzero(data.business), office),
+        fleet_agreement(data, np.flatnonzero(~data.business)),
+        fleet_agreement(data, np.flatnonzero(data.business), office),
     )
 
 
