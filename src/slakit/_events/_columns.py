@@ -718,7 +718,7 @@ def coded_names(
         for k in problems.rows(twice)
     )
     valid = ~(missing | negative | past)
-    safe = np.where(valid, codes, 0)
+    safe = codes if bool(valid.all()) else np.where(valid, codes, 0)
     used = np.flatnonzero(np.bincount(safe[valid], minlength=m) > 0) if m else safe[:0]
     text: list[str] = []
     for k in used.tolist():
@@ -728,7 +728,14 @@ def coded_names(
     order = np.argsort(np.asarray(text, dtype=str), kind="stable") if text else used[:0]
     position = np.zeros(max(m, 1), dtype=np.int32)
     position[used[order]] = np.arange(len(order), dtype=np.int32)
-    return [text[k] for k in order.tolist()], position[safe]
+    sorted_names = [text[k] for k in order.tolist()]
+    if len(order) == m and bool((position[:m] == np.arange(m)).all()) and safe is codes:
+        # every name used and already sorted: the codes are the table's, used without a copy
+        given = column.values
+        if categories is None and given.dtype == np.int32:
+            return sorted_names, given
+        return sorted_names, codes.astype(np.int32, copy=False)
+    return sorted_names, position[safe]
 
 
 def distinct_names(

@@ -24,17 +24,16 @@ from slakit._events._columns import (
     Column,
     Problems,
     check_where,
-    distinct_names,
     echo,
     instants,
     is_missing,
     kept_where,
     read_columns,
     row_names,
+    services_column,
     ticks_to_us,
     whole_numbers,
 )
-from slakit._events._columns import names as _names
 from slakit._events._lines import file_lines, instant_field, json_objects, text_field
 from slakit._events._records import records_of
 from slakit._node import DSLRepr
@@ -331,6 +330,7 @@ class RequestTable:
             optional=("status", "ok", "latency", "latency_ms"),
             what="RequestTable",
             kinds={"ok": "booleans"},
+            coded=("service",),
         )
         if "status" not in got and "ok" not in got:
             raise EventDataError(
@@ -348,7 +348,9 @@ class RequestTable:
             required=True,
             needed="every request needs a time",
         )
-        read = _services(columns["service"], got["service"], services, n, where_of, problems)
+        read = services_column(
+            columns["service"], got["service"], services, where_of=where_of, problems=problems
+        )
         status = _status_column(got.get("status"), n, where_of, problems)
         ok = _ok_column(got.get("ok"), n, where_of, problems)
         if "latency_ms" in got and "latency" in got:
@@ -368,7 +370,7 @@ class RequestTable:
             or ("ok" in got and ok is None)
         ):
             raise problems.error()
-        service, names = read
+        names, service = read
         if ok is None:
             assert status is not None
             outcome = (status >= 400).view(np.int8) + (status >= 500).view(np.int8)
@@ -450,53 +452,6 @@ class RequestTable:
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
         return f"<RequestTable {len(self)} requests ({counts}) over {len(self.services)} services>"
-
-
-def _services(  # noqa: PLR0917 - one private helper of from_columns
-    raw: Any,
-    column: Column,
-    services: Sequence[str] | None,
-    n: int,
-    where_of: Callable[[int], str],
-    problems: Problems,
-) -> tuple[npt.NDArray[np.int32], tuple[str, ...]] | None:
-    cat: Any = getattr(raw, "cat", None)
-    if services is None and hasattr(cat, "categories") and hasattr(cat, "codes"):
-        services = [str(c) for c in cat.categories]  # a pandas categorical
-        codes = np.asarray(cat.codes.to_numpy())
-        problems.extend(
-            Problem(where_of(i), "service", "missing (NaN); give a service")
-            for i in problems.rows(codes < 0)
-        )
-        column = Column("service", np.maximum(codes, 0))
-    values = column.values
-    if services is not None:
-        names = tuple(services)
-        if values.dtype.kind not in "iu":
-            problems.append(Problem("columns", "service", "with services=..., give integer codes"))
-            return None
-        problems.extend(
-            Problem(
-                where_of(i), "service", f"code {int(values[i])} is not in services[0:{len(names)}]"
-            )
-            for i in problems.rows((values < 0) | (values >= len(names)))
-        )
-        problems.extend(
-            Problem(f"services[{k}]", "service", "must be a non-empty service name")
-            for k, name in enumerate(names)
-            if not isinstance(name, str) or not name.strip()  # type: ignore[redundant-expr]
-        )
-        return values.astype(np.int32, copy=False), names
-    if values.dtype.kind in "iu":
-        problems.append(
-            Problem("columns", "service", "integer codes need services=[names] to name them")
-        )
-        return None
-    text = _names(column, n, where_of=where_of, problems=problems, what="service")
-    if text is None:
-        return None
-    distinct, codes = distinct_names(text, field="service", where_of=where_of, problems=problems)
-    return codes, tuple(distinct)
 
 
 def _status_column(
