@@ -779,6 +779,8 @@ def _key(table: CustomerTable, row: int) -> _Key:
 # --- statement ids ------------------------------------------------------------------------------
 
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+#: One odd constant per column of a row's hash (odd: multiplying by it loses no bit).
+_WEIGHTS = tuple(np.uint64((0x9E3779B97F4A7C15 * (2 * k + 1)) % 2**64 | 1) for k in range(8))
 
 
 def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -838,9 +840,11 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
         parts = [_text_hashes([repr(attrs.evolve(r, service="-")) for r in records])]
     h = np.zeros(len(parts[0]), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for part in parts:
-            h = _mix(h ^ part)
-    return h
+        # the columns weighted by odd constants of their own (a change of any one column
+        # changes the sum), then the sum mixed twice: two mixes a row, whatever its width
+        for k, part in enumerate(parts):
+            h += part * _WEIGHTS[k]
+        return _mix(_mix(h))
 
 
 def _overlaps(table: object, rows: I64, report: Report) -> npt.NDArray[np.bool_]:
