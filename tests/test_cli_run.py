@@ -95,11 +95,14 @@ def test_rows_for_no_customer_warn_and_fail_under_strict(tmp_path: Path) -> None
     events = EVENTS + "outage,zz,2026-10-02T00:00:00Z,2026-10-02T01:00:00Z\n"
     status, out, err = _run(_files(tmp_path, events=events))
     assert status == 0
-    assert "1 events rows for services that no customer has" in out
-    assert err == "slakit: warning: 1 input rows not counted (summary.json)\n"
+    assert "1 row of events for services that no customer has" in out
+    assert err.startswith(
+        "slakit: warning: 1 input row not counted: 1 for services no customer has, 0 rejected "
+        "or read by no measure; see "
+    )
     status, _, err = _run([*_files(tmp_path, events=events), "--strict"])
     assert status == 1
-    assert "--strict: 1 input rows not counted" in err
+    assert "--strict: 1 input row not counted" in err
 
 
 def test_bad_customers_rows_are_named_by_file_and_line_with_status_2(tmp_path: Path) -> None:
@@ -232,3 +235,26 @@ def test_claims_and_charges_files_reach_the_ledger(tmp_path: Path) -> None:
         ("acme", "20.00", "claimed"),
         ("globex", "0.00", "not claimed"),  # owed 300.00, never claimed
     ]
+
+
+def test_unknown_extensions_and_empty_customers_are_clear_errors(tmp_path: Path) -> None:
+    argv = _files(tmp_path)
+    (tmp_path / "events.txt").write_text(EVENTS, encoding="utf-8")
+    status, _, err = _run([*argv[:4], "--events", str(tmp_path / "events.txt"), *argv[6:]])
+    assert status == 2
+    assert "Traceback" not in err
+    assert "events.txt" in err
+    status, _, err = _run(_files(tmp_path, customers="customer,plan,service\n"))
+    assert status == 2
+    assert "the customers table has no rows" in err
+
+
+def test_a_second_run_leaves_no_file_of_the_first(tmp_path: Path) -> None:
+    argv = _files(tmp_path)
+    assert _run([*argv, "--quiet"])[0] == 0
+    first = sorted(p.name for p in (tmp_path / "out" / "statements").iterdir())
+    assert any(name.endswith(".json") for name in first)
+    assert _run([*argv, "--quiet", "--tables", "csv", "--statements", "text"])[0] == 0
+    out = tmp_path / "out"
+    assert not list(out.glob("*.parquet"))
+    assert all(p.suffix == ".txt" for p in (out / "statements").iterdir())

@@ -549,3 +549,24 @@ def test_an_amendment_within_the_period_is_refused_with_the_way_out() -> None:
         portfolio.evaluate(sla.EventTable.from_records([]), period="2026-10")
     november = portfolio.evaluate(sla.EventTable.from_records([]), period="2026-11")
     assert november.report("a").agreement.tier.name == "gold-2"  # one version: evaluated
+
+
+def test_names_with_spaces_fees_with_exponents_and_misspelt_plans_are_refused() -> None:
+    with pytest.raises(EventDataError) as caught:
+        sla.CustomerTable.from_columns(
+            {
+                "customer": [" a ", "b"],
+                "plan": ["gold", "gold"],
+                "service": ["s", "t"],
+                "fee": ["1e2", "5.00"],
+            }
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "row 0: fee: '1e2' has an exponent; write the amount out, such as '100.00'",
+        "row 0: customer: ' a ' has spaces around it; write 'a'",
+    ]
+    columns = {"customer": ["a"], "plan": ["glod"], "service": ["s"]}
+    with pytest.raises(EventDataError, match="did you mean 'gold'"):
+        sla.Portfolio(plans=PLANS, customers=columns).evaluate(
+            sla.EventTable.from_records([]), period="2026-10"
+        )

@@ -70,13 +70,21 @@ def add_run_parser(sub: Any) -> None:
         "--customers",
         type=Path,
         required=True,
-        help="the customers table: customer, plan, service, and optionally fee, currency, "
-        "zone, start, end",
+        help="the customers table, with slakit's column names: customer, plan, service, and "
+        "optionally fee, currency, zone, start, end (map a billing export's names with "
+        "slakit.io.read_table(..., columns=...) in Python)",
     )
     for option, _, text in _INPUTS:
         run_.add_argument(f"--{option}", type=Path, help=text)
     run_.add_argument("--period", required=True, help="the billing period, for example 2026-10")
-    run_.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
+    run_.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="where to write; the files of an earlier run in DIR (the tables, the statements, "
+        "summary.json) are removed first",
+    )
     run_.add_argument(
         "--format",
         choices=["csv", "jsonl", "parquet", "arrow"],
@@ -101,8 +109,10 @@ def add_run_parser(sub: Any) -> None:
     run_.add_argument(
         "--strict",
         action="store_true",
-        help="exit with status 1 when some input row is not counted (rows for services no "
-        "customer has, rows a measure rejected or ignored)",
+        help="exit with status 1, after writing the files, when some input row is not counted: "
+        "rows for services no customer has, rows a measure rejected, or input no measure reads "
+        "(rows a rule ignores, such as outages under a minimum duration, are counted as ignored "
+        "and are not an error)",
     )
 
 
@@ -153,7 +163,10 @@ def _read(path: Path, kind: str, fmt: str | None) -> Any:
 
     if not path.is_file():
         raise RunError(f"{path}: no such file")
-    return slakit.io.read_table(path, kind, format=fmt)
+    try:
+        return slakit.io.read_table(path, kind, format=fmt)
+    except ValueError as error:  # a format that cannot be told from the extension
+        raise RunError(f"{path}: {error}") from None
 
 
 # --- progress ------------------------------------------------------------------------------------
@@ -200,6 +213,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         progress=progress,
     )
     folder: Path = args.out
+    _clear(folder)
     written = _write(result, folder, args.tables)
     if args.statements != "none":
         names = result.customers
@@ -209,16 +223,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
         out.write(summary_text(summary, folder))
-    uncounted = sum(summary["rows_for_no_customer"].values()) + summary["rows_not_counted"]
-    if args.strict and uncounted:
-        err.write(
-            f"slakit: error: --strict: {uncounted:,} input rows not counted; see "
-            f"{folder / 'summary.json'}\n"
-        )
-        return 1
+    for_none = sum(summary["rows_for_no_customer"].values())
+    uncounted = for_none + summary["rows_not_counted"]
     if uncounted:
-        err.write(f"slakit: warning: {uncounted:,} input rows not counted (summary.json)\n")
+        detail = (
+            f"{_count(uncounted, 'input row')} not counted: {for_none:,} for services no customer "
+            f"has, {summary['rows_not_counted']:,} rejected or read by no measure; see "
+            f"{folder / 'summary.json'}"
+        )
+        if args.strict:
+            err.write(f"slakit: error: --strict: {detail}\n")
+            return 1
+        err.write(f"slakit: warning: {detail}\n")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """Return ``n noun`` with the noun in the plural where it needs one."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
 def credit_run(
@@ -239,6 +261,8 @@ def credit_run(
     read: dict[str, int] = {}
     with progress.step("reading"):
         customers = _read(customers_file, "customers", fmt)
+        if not len(customers):
+            raise RunError(f"{customers_file}: the customers table has no rows")
         tables = []
         for path, kind in inputs:
             table = _read(path, kind, fmt)
@@ -282,6 +306,28 @@ def _write(result: PortfolioResult, folder: Path, tables: str) -> list[Path]:
     return result.write(folder, formats=formats)
 
 
+#: What ``slakit run`` writes into ``--out``: removed first, so no file of an earlier run stays.
+_OUTPUTS = (
+    *(
+        f"{name}.{fmt}"
+        for name in ("ledger", "objectives", "credits")
+        for fmt in ("csv", "parquet")
+    ),
+    "summary.json",
+)
+
+
+def _clear(folder: Path) -> None:
+    """Remove the files an earlier run wrote into ``folder`` (and nothing else)."""
+    for name in _OUTPUTS:
+        (folder / name).unlink(missing_ok=True)
+    statements = folder / "statements"
+    if statements.is_dir():
+        for path in statements.iterdir():
+            if path.suffix in (".txt", ".json") and path.is_file():
+                path.unlink()
+
+
 def _statements(result: PortfolioResult, folder: Path, which: str, advance: Any) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ids = dict(zip(result.ledger["customer"], result.ledger["statement"], strict=True))
@@ -304,7 +350,7 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     )
     lines = [head]
     lines += [f"  {e['plan']:<20} {e['currency']} {e['total']}" for e in summary["credits"]]
-    lines += [f"read {n:,} rows from {path}" for path, n in summary["rows_read"].items()]
+    lines += [f"read {_count(n, 'row')} from {path}" for path, n in summary["rows_read"].items()]
     totals: dict[str, int] = {}
     for counts in summary["rows"].values():
         for category, n in counts.items():
@@ -314,7 +360,7 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     )
     for kind, n in summary["rows_for_no_customer"].items():
         if n:
-            lines.append(f"{n:,} {kind} rows for services that no customer has")
+            lines.append(f"{_count(n, 'row')} of {kind} for services that no customer has")
     if summary["rows_not_counted"]:
         lines.append(f"{summary['rows_not_counted']:,} rows not counted by any measure")
     if summary["customers_not_evaluated"]:

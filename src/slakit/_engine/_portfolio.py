@@ -13,6 +13,7 @@ customers is evaluated on its own, still from the shared, routed tables.
 from __future__ import annotations
 
 import bisect
+import difflib
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -127,7 +128,11 @@ class Portfolio:
         """Return ``customer``'s own agreement, made from its plan and its rows.
 
         Evaluating it with [`evaluate()`][slakit.evaluate] over the input rows of
-        its services gives what the portfolio gives for that customer.
+        its services gives what the portfolio gives for that customer, in periods
+        its agreement covers whole or from its ``start``. An ``end`` is not part
+        of the agreement: for the period it falls in, the portfolio measures the
+        part before it as [`evaluate_versions()`][slakit.evaluate_versions]
+        measures a version's part (see the how-to).
 
         Raises:
             KeyError: ``customer`` is not in the customers table.
@@ -179,7 +184,8 @@ def _check_customers(portfolio: Portfolio) -> None:
                 Problem(
                     table.where(i),
                     "plan",
-                    f"{name!r} is not a plan of the portfolio (plans: {', '.join(sorted(known))})",
+                    f"{name!r} is not a plan of the portfolio (plans: {', '.join(sorted(known))})"
+                    + _did_you_mean(name, sorted(known)),
                 )
                 for i in rows
             )
@@ -199,6 +205,11 @@ def _check_customers(portfolio: Portfolio) -> None:
         )
     if problems:
         raise EventDataError(problems)
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _template(plan: Plan, provider: str) -> Agreement:

@@ -152,6 +152,19 @@ class CustomerTable:
         fee = _fees(got.get("fee"), n, where_of, problems)
         if any(v is None for v in (*text.values(), *times.values(), fee)):
             raise problems.error()
+        for field in ("customer", "plan", "service", "currency", "zone"):
+            values = text[field]
+            assert values is not None
+            padded = np.strings.strip(values) != values
+            problems.extend(
+                Problem(
+                    where_of(i),
+                    field,
+                    f"{echo(str(values[i]))} has spaces around it; write "
+                    f"{echo(str(values[i]).strip())}",
+                )
+                for i in problems.rows(padded)
+            )
         coded = {name: _coded(values) for name, values in text.items() if values is not None}
         currencies, currency = coded["currency"]
         zones, zone_code = coded["zone"]
@@ -278,6 +291,8 @@ def _fee(cell: object) -> Decimal | str:
         elif isinstance(cell, Decimal):
             value = cell
         elif isinstance(cell, str):
+            if "e" in cell.lower():
+                return f"{echo(cell)} has an exponent; write the amount out, such as '100.00'"
             value = parse_number(cell.strip(), name="fee")
         else:
             return f"{echo(cell)} is not an amount; give a decimal string such as '12.50'"

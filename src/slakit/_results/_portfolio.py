@@ -6,8 +6,11 @@ Three tables, each a mapping of column names to equal-length columns:
   value as exact ``good`` and ``total`` integers and a display ``value``, the
   ``target``, the ``verdict`` and the ``margin``;
 - ``credits``: one row per customer and service that is owed a credit: the
-  ``rule``, the ``band`` (a credit table's share), the ``base`` (the service's
-  fee), the exact ``amount`` and the ``currency``;
+  ``rule``, the ``share`` of a credit table's band (empty for other rules), the
+  ``base`` (the service's fee per period), ``in_force`` (the share of the period
+  the agreement was in force, which pro-rates the fee), the ``amount`` rounded to
+  the currency's minor unit for display, the ``exact`` amount and the
+  ``currency``;
 - ``ledger``: one row per customer: the credit total rounded once as the
   agreement says, with its exact value, the currency and a ``statement``
   id that changes exactly when the figure's inputs change.
@@ -254,11 +257,12 @@ class PortfolioResult:
     @functools.cached_property
     def credits(self) -> Columns:
         """One row per customer and service owed a credit (see the module's description)."""
-        keys = ("customer", "service", "plan", "period", "rule", "band", "base", "amount")
-        out: Columns = {k: [] for k in (*keys, "exact", "currency")}
+        keys = ("customer", "service", "plan", "period", "rule", "share", "base", "in_force")
+        out: Columns = {k: [] for k in (*keys, "amount", "exact", "currency")}
         for group in self._groups:
             customer, service = self._names(group)
             report = group.report
+            in_force = str(report.partial)  # the share of the period the fee is pro-rated to
             currency = group.agreement.tier.fee.currency
             places = minor_unit(currency)
             fees = group.agreement.fees_of(report.services)
@@ -277,12 +281,13 @@ class PortfolioResult:
                 out["plan"] += [group.key.plan] * n
                 out["period"] += [report.period.label] * n
                 out["rule"] += [repr(column.rule)] * n
-                out["band"] += (
+                out["share"] += (
                     ["" if share[i] is None else str(share[i]) for i in picked]
                     if share is not None
                     else [""] * n
                 )
                 out["base"] += [_money_text(fees[i].amount, places) for i in picked]
+                out["in_force"] += [in_force] * n
                 out["amount"] += shown.tolist()
                 out["exact"] += _fraction_text(num, den)
                 out["currency"] += [currency] * n
