@@ -213,6 +213,8 @@ def test_an_agreement_ending_within_the_period_is_measured_to_its_end() -> None:
     result = portfolio.evaluate(events, period="2026-10")
     report = result.report("a")
     assert report.partial == Fraction(10, 31)
+    assert report.period == OCTOBER  # the statement speaks of October itself
+    assert "in force from 2026-10-01T00:00:00Z to 2026-10-11T00:00:00Z" in report.explain()
     assert report.objectives[0].value == 1 - Fraction(12, 240)  # 12 h of 10 days
     # 95% <= 99.5% < 99%: 30% of the fee pro-rated to 10 of 31 days
     assert result.ledger["credit"] == ["30.00", "0.00"]

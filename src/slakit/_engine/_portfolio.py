@@ -40,6 +40,7 @@ from slakit._events._tickets import TicketTable
 from slakit._money import Money
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
+from slakit._time._instant import format_us
 from slakit._time._periods import Period
 from slakit.exceptions import (
     DefinitionError,
@@ -708,6 +709,25 @@ def _evaluate_group(
             "with the customers' start and end dates at the amendment, or evaluate these "
             "customers one by one with slakit.evaluate_versions()"
         ) from None
+    if window is not resolved:  # the report speaks of the period itself, and of the part
+        share = Fraction(group.hi - group.lo, resolved.end - resolved.start)
+        note = (
+            f"The agreement was in force from {format_us(group.lo)} to {format_us(group.hi)}, "
+            f"within the period: only that time is measured, and the fee is pro-rated to "
+            f"{share} of the period."
+        )
+        measured = report
+        report = Report(
+            agreement=measured.agreement,
+            period=resolved,
+            start=group.lo,
+            end=group.hi,
+            outcomes=measured.outcomes,
+            objective_columns=measured.objective_columns,
+            credit_columns=measured.credit_columns,
+            reconciliation=lambda: measured.reconciliation,
+            notes=(note,),
+        )
     return GroupResult(key=group, pairs=pairs, report=report, agreement=agreement)
 
 
