@@ -960,3 +960,11 @@ def test_a_key_given_twice_is_found_in_a_chunk_read_at_once(tmp_path: Path, othe
     assert [(p.where, p.field, p.message) for p in error.value.problems] == [
         (f"{path}:2", "service", "given twice in one object; keep one of the values")
     ]
+
+
+def test_column_problems_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("acct,plan,service\na,gold,s\n", encoding="utf-8")
+    with pytest.raises(EventDataError) as caught:
+        slakit.io.read_table(path, "customers")
+    assert all(p.where.startswith(f"{path}: columns") for p in caught.value.problems)

@@ -255,7 +255,7 @@ def test_customers_table_problems_are_listed_by_row_all_at_once() -> None:
         )
     text = str(caught.value)
     assert "row 2: plan: 'platinum' is not a plan of the portfolio" in text
-    assert "row 1: plan: customer 'a' has another plan on another row" in text
+    assert "row 1: plan: customer 'a' has another plan than on row 0" in text
 
 
 def test_a_plan_whose_money_is_in_another_currency_is_refused_for_that_customer() -> None:

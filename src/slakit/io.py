@@ -46,6 +46,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, overload
 
+import attrs
+
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
 from slakit._events._customers import CustomerTable
@@ -60,6 +62,7 @@ from slakit._io._jsonl import read_jsonl as _read_jsonl_columns
 from slakit._io._parquet import read_arrow, read_parquet
 from slakit._io._schemas import EPOCH_UNITS, KINDS, build
 from slakit._io._sources import EXTENSIONS, FORMATS, Columns, renamed
+from slakit.exceptions import EventDataError
 
 __all__ = [
     "EPOCH_UNITS",
@@ -311,5 +314,21 @@ def read_table(
     if kind not in KINDS:
         build(kind, Columns(data={}, where=None, source=""))  # raises, naming the kinds
     read = _read(source, format, columns)  # bad lines are reported with the rows' problems
-    table: Table = build(kind, read, epoch_unit=epoch_unit, services=services)
+    try:
+        table: Table = build(kind, read, epoch_unit=epoch_unit, services=services)
+    except EventDataError as error:
+        if not isinstance(source, str | Path):
+            raise
+        raise _in_file(error, str(source)) from None
     return table
+
+
+def _in_file(error: EventDataError, source: str) -> EventDataError:
+    """Return ``error`` with its column problems (``columns: ...``) naming the file too."""
+    if type(error) is not EventDataError or not any(p.where == "columns" for p in error.problems):
+        return error
+    named = [
+        attrs.evolve(p, where=f"{source}: columns") if p.where == "columns" else p
+        for p in error.problems
+    ]
+    return type(error)(named, omitted=error.omitted)

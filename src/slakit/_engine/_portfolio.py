@@ -199,10 +199,12 @@ def _check_customers(portfolio: Portfolio) -> None:
             Problem(
                 table.where(i),
                 field,
-                f"customer {table.customers[table.customer[i]]!r} has another {field} on "
-                "another row; give each customer one plan, zone, currency, start and end",
+                f"customer {table.customers[table.customer[i]]!r} has another {field} than on "
+                f"{table.where(j)}; give each customer one plan, zone, currency, start and end",
             )
-            for i in order[differs][:1000].tolist()
+            for i, j in zip(
+                order[differs][:1000].tolist(), order[owner][differs][:1000].tolist(), strict=True
+            )
         )
     if problems:
         raise EventDataError(problems)
