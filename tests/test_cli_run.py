@@ -97,8 +97,8 @@ def test_rows_for_no_customer_warn_and_fail_under_strict(tmp_path: Path) -> None
     assert status == 0
     assert "1 row of events for services that no customer has" in out
     assert err.startswith(
-        "slakit: warning: 1 input row not counted: 1 for services no customer has, 0 rejected "
-        "or read by no measure; see "
+        "slakit: warning: 1 input row not counted: 1 for services no customer has, 0 for "
+        "customers not evaluated in the period, 0 rejected or read by no measure; see "
     )
     status, _, err = _run([*_files(tmp_path, events=events), "--strict"])
     assert status == 1

@@ -144,7 +144,8 @@ def test_demo_write_prints_commands_that_run_on_the_files(tmp_path: Path) -> Non
     status, summary, err = run(*commands["run"])
     assert status == 0
     assert err.startswith(
-        "slakit: warning: 3 input rows not counted: 3 for services no customer has, 0 rejected"
+        "slakit: warning: 3 input rows not counted: 3 for services no customer has, 0 for "
+        "customers not evaluated in the period, 0 rejected"
     )
     results = folder / "credit-run"
     assert summary.endswith(f"into {results}\n")

@@ -181,9 +181,12 @@ def test_customers_not_in_force_are_listed_not_evaluated() -> None:
         "start": [None, "2026-11-01T00:00:00Z", "2026-10-16T00:00:00Z"],
         "end": ["2026-10-01T00:00:00Z", None, None],
     }
-    result = sla.Portfolio(plans=PLANS, customers=columns).evaluate(
-        sla.EventTable.from_records([]), period="2026-10"
+    events = sla.EventTable.from_records(  # s1's only customer ended before October
+        [sla.Outage("s1", "2026-10-02T00:00:00Z", "2026-10-02T01:00:00Z")]
     )
+    result = sla.Portfolio(plans=PLANS, customers=columns).evaluate(events, period="2026-10")
+    assert result.summary()["rows_for_customers_not_evaluated"] == {"events": 1}
+    assert result.summary()["rows_for_no_customer"] == {"events": 0}
     assert result.customers == ("now",)
     assert result.skipped == {
         "new": "its agreement starts after period 2026-10",

@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import runpy
 import shlex
 import sys
 import tempfile
-import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from slakit import _demo as demo_files
-from slakit._cli_run import RunError, add_run_parser, credit_run, run, summary_text
+from slakit._cli_run import (
+    RunError,
+    add_run_parser,
+    credit_run,
+    run,
+    run_python_file,
+    summary_text,
+)
 from slakit._dsl._agreement import Agreement
 from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
 from slakit._engine._plan import evaluate
@@ -172,13 +177,7 @@ def load_agreement(path: Path) -> Agreement:
         agreement: object = read_agreement(path)
         assert isinstance(agreement, Agreement)
         return agreement
-    try:
-        namespace = runpy.run_path(str(path), run_name="__slakit_agreement__")
-    except SlakitError as exc:
-        raise _UsageError(f"{path}: {exc}") from None
-    except Exception:
-        detail = traceback.format_exc(limit=-3)
-        raise _UsageError(f"{path}: the file raised an error:\n{detail}") from None
+    namespace = run_python_file(path, "__slakit_agreement__", _UsageError)
     agreement = namespace.get("agreement")
     if not isinstance(agreement, Agreement):
         found = "nothing" if agreement is None else f"a {type(agreement).__name__}"

@@ -110,7 +110,8 @@ def add_run_parser(sub: Any) -> None:
         "--strict",
         action="store_true",
         help="exit with status 1, after writing the files, when some input row is not counted: "
-        "rows for services no customer has, rows a measure rejected, or input no measure reads "
+        "rows for services no customer has (or only customers not evaluated in the period), "
+        "rows a measure rejected, or input no measure reads "
         "(rows a rule ignores, such as outages under a minimum duration, are counted as ignored "
         "and are not an error)",
     )
@@ -139,13 +140,7 @@ def _plans(path: Path) -> tuple[dict[str, Tier | Agreement], str]:
                 raise RunError(f"{path}: plans.{name}: {where}") from None
         provider = str(data.get("provider", "provider"))
     else:
-        try:
-            namespace = runpy.run_path(str(path), run_name="__slakit_plans__")
-        except SlakitError as exc:
-            raise RunError(f"{path}: {exc}") from None
-        except Exception:
-            detail = traceback.format_exc(limit=-3)
-            raise RunError(f"{path}: the file raised an error:\n{detail}") from None
+        namespace = run_python_file(path, "__slakit_plans__", RunError)
         plans = namespace.get("plans")  # type: ignore[assignment]
         provider = str(namespace.get("provider", "provider"))
         if not isinstance(plans, Mapping):
@@ -156,6 +151,21 @@ def _plans(path: Path) -> tuple[dict[str, Tier | Agreement], str]:
         if not isinstance(plan, Tier | Agreement):
             raise RunError(f"{path}: plan {name!r} is a {type(plan).__name__}, not a Tier")
     return dict(plans), provider
+
+
+def run_python_file(path: Path, run_name: str, error: type[Exception]) -> dict[str, Any]:
+    """Run a Python file (plans, an agreement) and return its names; its errors become ``error``.
+
+    slakit's own errors keep their message; any other is shown with the last lines of its
+    traceback, never as a crash of the command.
+    """
+    try:
+        return runpy.run_path(str(path), run_name=run_name)
+    except SlakitError as exc:
+        raise error(f"{path}: {exc}") from None
+    except Exception:
+        detail = traceback.format_exc(limit=-3)
+        raise error(f"{path}: the file raised an error:\n{detail}") from None
 
 
 def _read(path: Path, kind: str, fmt: str | None) -> Any:
@@ -224,11 +234,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         out.write(summary_text(summary, folder))
     for_none = sum(summary["rows_for_no_customer"].values())
-    uncounted = for_none + summary["rows_not_counted"]
+    not_in_force = sum(summary["rows_for_customers_not_evaluated"].values())
+    uncounted = for_none + not_in_force + summary["rows_not_counted"]
     if uncounted:
         detail = (
             f"{_count(uncounted, 'input row')} not counted: {for_none:,} for services no customer "
-            f"has, {summary['rows_not_counted']:,} rejected or read by no measure; see "
+            f"has, {not_in_force:,} for customers not evaluated in the period, "
+            f"{summary['rows_not_counted']:,} rejected or read by no measure; see "
             f"{folder / 'summary.json'}"
         )
         if args.strict:
@@ -361,6 +373,9 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     for kind, n in summary["rows_for_no_customer"].items():
         if n:
             lines.append(f"{_count(n, 'row')} of {kind} for services that no customer has")
+    for kind, n in summary["rows_for_customers_not_evaluated"].items():
+        if n:
+            lines.append(f"{_count(n, 'row')} of {kind} for customers not evaluated in the period")
     if summary["rows_not_counted"]:
         lines.append(f"{summary['rows_not_counted']:,} rows not counted by any measure")
     if summary["customers_not_evaluated"]:

@@ -555,18 +555,26 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
     tables = _tables(inputs)
     order, first = table.by_customer()
     lead = order[first]  # one row per customer: its attributes
+    # customers grouped by plan, zone and currency in one pass over codes, not one per customer
+    zones, currencies = max(len(table.zones), 1), max(len(table.currencies), 1)
+    code = (table.plan[lead].astype(np.int64) * zones + table.zone[lead]) * currencies
+    distinct, which = np.unique(code + table.currency[lead], return_inverse=True)
+    which = which.reshape(-1)
     cache: dict[_Key, _Spec] = {}
-    by_key: dict[_Key, list[int]] = {}
+    by_key: dict[_Key, I64] = {}
     problems: list[Problem] = []
-    for position, row in enumerate(lead.tolist()):  # one step per customer: grouping only
-        key = _key(table, row)
-        if key not in cache:
-            made = _spec(portfolio, key)
-            if isinstance(made, Problem):
-                problems.append(attrs.evolve(made, where=table.where(row)))
-                continue
-            cache[key] = made
-        by_key.setdefault(key, []).append(position)
+    for k in range(len(distinct)):  # one step per distinct plan, zone and currency
+        positions = np.flatnonzero(which == k).astype(np.int64)
+        key = _key(table, int(lead[positions[0]]))
+        made = _spec(portfolio, key)
+        if isinstance(made, Problem):
+            problems.extend(
+                attrs.evolve(made, where=table.where(int(row)))
+                for row in lead[positions][:1000].tolist()
+            )
+            continue
+        cache[key] = made
+        by_key[key] = positions
     if problems:
         raise EventDataError(problems)
     skipped: dict[int, str] = {}
@@ -575,9 +583,8 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
     for key, positions in by_key.items():
         spec = cache[key]
         resolved = spec.template.period.resolve(period)
-        customers = np.asarray(positions, dtype=np.int64)
         for group, members in _parts(
-            table, lead[customers], customers, spec, period=resolved, skipped=skipped
+            table, lead[positions], positions, spec, period=resolved, skipped=skipped
         ):
             groups[group] = members
             member.update(dict.fromkeys(members.tolist(), group))
@@ -618,7 +625,24 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
         report_of=report_of,
         statement_digests=statements,
         unrouted={_KIND_WORDS[type(t)]: n for t, n in zip(tables, index.unrouted, strict=True)},
+        not_in_force=_rows_not_in_force(table, tables, index, evaluated=list(member)),
     )
+
+
+def _rows_not_in_force(
+    table: CustomerTable, tables: Sequence[object], index: _RouteIndex, *, evaluated: list[int]
+) -> dict[str, int]:
+    """Count each table's rows whose service belongs only to customers not evaluated."""
+    order, first = table.by_customer()
+    in_force = np.zeros(len(table.customers), dtype=bool)
+    in_force[np.asarray(evaluated, dtype=np.int64)] = True
+    rows_in_force = order[np.repeat(in_force, np.diff(np.r_[first, len(order)]))]
+    served = np.zeros(len(table.services), dtype=bool)
+    served[table.service[rows_in_force]] = True
+    return {
+        _KIND_WORDS[type(t)]: int(np.diff(bounds)[~served].sum())
+        for t, bounds in zip(tables, index.bounds, strict=True)
+    }
 
 
 def _parts(

@@ -153,6 +153,7 @@ class PortfolioResult:
         report_of: Callable[[int], Report],
         statement_digests: Callable[[GroupResult], list[bytes]],
         unrouted: Mapping[str, int],
+        not_in_force: Mapping[str, int],
     ) -> None:
         self.period = period
         self._customers = customers
@@ -161,6 +162,8 @@ class PortfolioResult:
         self._report_of = report_of
         self._statement_digests = statement_digests
         self.unrouted = dict(unrouted)
+        #: Rows of services whose every customer is not evaluated in the period (``skipped``).
+        self.not_in_force = dict(not_in_force)
         self._reports: dict[str, Report] = {}
 
     # --- per customer ------------------------------------------------------------------------
@@ -421,6 +424,7 @@ class PortfolioResult:
             "rows": rows,
             "rows_not_counted": uncounted,
             "rows_for_no_customer": self.unrouted,
+            "rows_for_customers_not_evaluated": self.not_in_force,
         }
 
     def _table(self, name: str) -> Columns:
