@@ -575,6 +575,9 @@ CODED_NAMES = ["b/vm-2", "a/vm-1", "c/db-3"]
         ([0, 1], ["a", " "], ("columns", "services", "services[1] is ' ', not a service name")),
         ([0, 1], ["a", None], ("columns", "services", "services[1] is None, not a service name")),
         ([0, 1], ["a", "b", "a"], ("columns", "services", "services[2] is 'a', as services[0]")),
+        # a NUL at a name's end is kept (numpy's strings would drop it): two names, one problem
+        ([0, 1], ["a\x00", "a", "a\x00"], ("columns", "services", "services[2] is 'a\\x00', as")),
+        ([0, 1], ["a", " ", "a"], ("columns", "services", "services[2] is 'a', as services[0]")),
         # a categorical column whose categories are not names, or a missing category
         (
             pd.Series(pd.Categorical([5, 6])),

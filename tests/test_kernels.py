@@ -98,3 +98,24 @@ def test_a_million_overlapping_spans_do_not_carry_into_the_next_count() -> None:
     sweep = k.Sweep([many, other])
     assert sweep.sums(lambda c: (c[0] > 0) & (c[1] == 0), 1).tolist() == [5]
     assert sweep.sums(lambda c: c[1] > 0, 1).tolist() == [15]
+
+
+@given(
+    st.lists(st.integers(-5, 5), max_size=60)
+    | st.lists(st.integers(-(2**62), 2**62), max_size=20)  # too wide to pack: argsort
+)
+def test_stable_order_is_the_stable_argsort(codes: list[int]) -> None:
+    values = np.asarray(codes, dtype=np.int64)
+    expected = np.argsort(values, kind="stable")
+    got = k.stable_order(values)
+    assert got.dtype == np.int64
+    assert got.tolist() == expected.tolist()
+
+
+def test_stable_order_packs_wide_tables_and_falls_back_at_the_bound() -> None:
+    """At the bound (code bits + row bits = 62) keys still pack; one bit more, argsort."""
+    rows = 8  # three row bits
+    for top in (2**59 - 1, 2**59):
+        values = np.asarray([top, 0, top, 1, 0, top, 1, 0][:rows], dtype=np.int64)
+        assert k.stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()
+    assert k.stable_order(np.zeros(0, dtype=np.int32)).tolist() == []

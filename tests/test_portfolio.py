@@ -575,3 +575,42 @@ def test_names_with_spaces_fees_with_exponents_and_misspelt_plans_are_refused() 
         sla.Portfolio(plans=PLANS, customers=columns).evaluate(
             sla.EventTable.from_records([]), period="2026-10"
         )
+
+
+def test_fees_of_any_form_become_codes_into_distinct_amounts() -> None:
+    """Strings, Decimals and integers: each distinct fee parsed once, missing ones the plan's."""
+    columns = {
+        "customer": ["a", "a", "b", "b", "c"],
+        "plan": ["gold"] * 5,
+        "service": ["s1", "s2", "s1", "s3", "s4"],
+    }
+    for fees, distinct in (
+        (["10.00", "", "10.00", "2400", None], 2),
+        ([Decimal("10.00"), None, Decimal("10.00"), Decimal("2400"), None], 2),
+        ([Decimal("10.00"), None, "10.00", 2400, None], 3),  # mixed: told apart by type too
+    ):
+        table = sla.CustomerTable.from_columns({**columns, "fee": fees})
+        got = [table.fee_of(i) for i in range(5)]
+        assert got == [Decimal("10.00"), None, Decimal("10.00"), Decimal(2400), None]
+        assert len(table.fees) == distinct  # one amount per distinct fee
+        assert [str(f) for f in got if f is not None][0] == "10.00"  # as written
+
+
+def test_display_is_the_same_in_int64_and_in_python_integers() -> None:
+    from slakit._results._portfolio import _display
+
+    num = np.array([0, 1, 2, 5, 999_999_5, 2**40 + 3, -7], dtype=object)
+    den = np.array([1, 3, 3, 10**7, 10**7, 2**41, 9], dtype=object)
+    small = _display(num, den).tolist()
+    wide = _display(num * 10**30, den * 10**30).tolist()  # past int64: Python integers
+    assert small == wide
+    assert small[1:3] == ["0.333333", "0.666667"]
+
+
+def test_text_hashes_tell_apart_names_numpy_strings_would_merge() -> None:
+    from slakit._engine._portfolio import _text_hashes
+
+    names = ["a", "a\x00", "", "b", "ab", "ba", "\u00e9t\u00e9"]
+    hashes = _text_hashes(names).tolist()
+    assert len(set(hashes)) == len(names)
+    assert hashes == _text_hashes(list(names)).tolist()  # stable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -192,20 +193,27 @@ def _period_rule(period: PeriodRule) -> PeriodRule:
 
 def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tuple[str, Money], ...]:
     value: object = fees
-    pairs = value.items() if isinstance(value, Mapping) else value
-    items = tuple(cast("Iterable[object]", pairs))
-    out: list[tuple[str, Money]] = []
-    for item in items:
-        if not (isinstance(item, tuple) and len(item) == 2):
-            raise DefinitionError(f"fees: {item!r} is not a (service, fee) pair")
-        service, fee = item
-        if not isinstance(service, str) or not service.strip():
-            raise DefinitionError(f"fees: {service!r} is not a service name")
-        out.append((service, _fee(fee)))
-    names = [name for name, _ in out]
-    if len(set(names)) != len(names):
-        raise DefinitionError(f"fees names a service twice: {names}")
-    return tuple(out)
+    if isinstance(value, Mapping):
+        services, amounts = list(value.keys()), list(value.values())
+    else:
+        items = tuple(cast("Iterable[object]", value))
+        for item in items:
+            if not (isinstance(item, tuple) and len(item) == 2):
+                raise DefinitionError(f"fees: {item!r} is not a (service, fee) pair")
+        services = [item[0] for item in cast("tuple[tuple[object, object], ...]", items)]
+        amounts = [item[1] for item in cast("tuple[tuple[object, object], ...]", items)]
+    # checked in bulk (a customer's price list may name many services): names by type and
+    # by their stripped texts, each distinct fee object once
+    if not set(map(type, services)) <= {str} or "" in set(map(str.strip, services)):
+        for service in services:
+            if not isinstance(service, str) or not service.strip():
+                raise DefinitionError(f"fees: {service!r} is not a service name")
+    for fee in {id(fee): fee for fee in amounts}.values():
+        _fee(fee)
+    if len(set(services)) != len(services):
+        twice = sorted(name for name, n in collections.Counter(services).items() if n > 1)
+        raise DefinitionError(f"fees names a service twice: {', '.join(map(repr, twice))}")
+    return tuple(zip(services, amounts, strict=True))
 
 
 def _check_tier(_instance: object, _attribute: object, value: Any) -> None:

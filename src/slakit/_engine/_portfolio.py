@@ -17,7 +17,6 @@ import difflib
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final, overload
 
@@ -41,6 +40,7 @@ from slakit._money import Money
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
 from slakit._time._instant import format_us
+from slakit._time._kernels import stable_order
 from slakit._time._periods import Period
 from slakit.exceptions import (
     DefinitionError,
@@ -457,7 +457,7 @@ class _RouteIndex:
                 codes = _codes_in(names, own)[np.asarray(table.service, dtype=np.int64)]
             else:  # a table of records (claims, charges): one name per row
                 codes = _codes_in(names, np.asarray(table.service, dtype=np.str_))
-            order = np.argsort(codes, kind="stable").astype(np.int64)
+            order = stable_order(codes)
             edges = np.searchsorted(codes[order], np.arange(names.size + 1), side="left")
             self.orders.append(order)
             self.bounds.append(edges.astype(np.int64))
@@ -476,13 +476,10 @@ class _RouteIndex:
     def fee_hashes(self) -> npt.NDArray[np.uint64]:
         """Return a hash of each customers-table row's fee (computed once per distinct fee)."""
         if self._fee_hashes is None:
-            fees = self._customers.fee
-            # the exact amount, so that 2400 and 2400.00 are one fee
-            text = [("" if f is None else str(Fraction(f))) for f in fees]
-            distinct = sorted(set(text))
-            code = {t: i for i, t in enumerate(distinct)}
-            hashed = _text_hashes(distinct)
-            self._fee_hashes = hashed[np.fromiter((code[t] for t in text), np.int64, len(text))]
+            table = self._customers
+            # the exact amount, so that 2400 and 2400.00 are one fee; the last: the plan's
+            hashed = _text_hashes([*(str(Fraction(f)) for f in table.fees), ""])
+            self._fee_hashes = hashed[table.fee]
         return self._fee_hashes
 
     def hashes(self, table: object) -> npt.NDArray[np.uint64]:
@@ -791,13 +788,11 @@ def _agreement_of(
         customer = f"{spec.key.plan} ({customers:,} customers)"
     template = spec.template
     currency = spec.fee.currency
-    money: dict[Decimal | None, Money] = {None: spec.fee}  # one object per distinct fee
-    fees = {}
-    for name, fee in zip(names, (table.fee[i] for i in pairs.tolist()), strict=True):
-        found = money.get(fee)
-        if found is None:
-            found = money[fee] = Money(fee, currency)
-        fees[name] = found
+    used, which = np.unique(table.fee[pairs], return_inverse=True)
+    money = [  # one object per distinct fee; -1: the plan's
+        spec.fee if code < 0 else Money(table.fees[code], currency) for code in used.tolist()
+    ]
+    fees = dict(zip(names, map(money.__getitem__, which.reshape(-1).tolist()), strict=True))
     if isinstance(effective, _Own):
         start = int(table.start[pairs[0]])
         effective = start if start != NO_TIME else template.effective
@@ -848,21 +843,30 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 
 def _text_hashes(values: Sequence[object]) -> npt.NDArray[np.uint64]:
-    """Return a stable 64-bit hash of each vocabulary entry (names, shares)."""
-    return np.asarray(
-        [
-            int.from_bytes(hashlib.blake2b(str(v).encode(), digest_size=8).digest(), "little")
-            for v in values
-        ],
-        dtype=np.uint64,
-    )
+    """Return a stable 64-bit hash of each vocabulary entry (names, shares), in bulk.
+
+    The texts' code points, as numpy holds them (one ``uint32`` column per
+    character), are folded one column at a time over every text at once, each
+    step mixed, then the length is mixed in: no Python step per text.
+    """
+    texts = [str(v) for v in values]
+    n = len(texts)
+    # the length as Python counts it: numpy's strings drop NUL characters at the end
+    length = np.fromiter(map(len, texts), dtype=np.uint64, count=n)
+    h = np.full(n, _WEIGHTS[1], dtype=np.uint64)
+    text = np.asarray(texts, dtype=np.str_)
+    with np.errstate(over="ignore"):
+        if n and text.dtype.itemsize:
+            for column in text.view(np.uint32).reshape(n, -1).T:
+                h = _mix(h ^ column.astype(np.uint64))
+        return _mix(h + length * _WEIGHTS[0])
 
 
 def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
     """Return a 64-bit hash of each row's content (its service aside), stable across runs."""
 
     def u(a: npt.ArrayLike) -> npt.NDArray[np.uint64]:
-        return np.asarray(a).astype(np.int64).view(np.uint64)
+        return np.asarray(a).astype(np.int64, copy=False).view(np.uint64)
 
     if isinstance(table, EventTable):
         parts = [

@@ -163,25 +163,39 @@ class UptimeColumns:
 
 
 class _LazySpans:
-    """The span sets of one sweep, built when evidence or classification first asks."""
+    """The span sets of one sweep, built when evidence or classification first asks.
+
+    ``pair`` is the evaluation's sweep of the outages and the maintenance alone,
+    given when the window holds all of the period: down and excluded time lie
+    where those spans are, all inside the window, so they are read from it
+    without sweeping the window too.
+    """
 
     def __init__(
         self,
         sweep: k.Sweep | None,
         accounting: str,
         sets: tuple[k.Grouped, k.Grouped, k.Grouped],
+        *,
+        pair: k.Sweep | None = None,
     ) -> None:
         self._given = sweep
         self._sets = sets
         self._accounting = accounting
+        self._pair = pair
 
     @functools.cached_property
     def _sweep(self) -> k.Sweep:
         return self._given if self._given is not None else k.Sweep(list(self._sets))
 
+    def _spans(self, keep: Callable[[list[I64]], BoolArray]) -> k.Grouped:
+        if self._pair is None:
+            return self._sweep.spans(keep)
+        return self._pair.spans(lambda c: keep([c[0], c[1], np.ones_like(c[0])]))
+
     @functools.cached_property
     def down(self) -> k.Grouped:
-        return self._sweep.spans(_down_keep(self._accounting))
+        return self._spans(_down_keep(self._accounting))
 
     @functools.cached_property
     def eligible(self) -> k.Grouped:
@@ -189,7 +203,7 @@ class _LazySpans:
 
     @functools.cached_property
     def excluded(self) -> k.Grouped:
-        return self._sweep.spans(_excluded)
+        return self._spans(_excluded)
 
     @functools.cached_property
     def outside_window(self) -> k.Grouped:
@@ -480,7 +494,7 @@ def _widen(measure: Uptime, spans: k.Grouped, origin: int, p0: int, p1: int) -> 
     return _clip(k.bucketize(spans, origin, measure.granularity.us), p0, p1)
 
 
-def _select(spans: k.Grouped, mask: BoolArray) -> k.Grouped:
+def _select(spans: k.Grouped, mask: BoolArray | npt.NDArray[np.intp]) -> k.Grouped:
     return k.Grouped(spans.group[mask], spans.start[mask], spans.end[mask])
 
 
@@ -857,19 +871,21 @@ def _classify(
     widened = _select(outages.widened, real)
     down_packed = k.Packed(down, p0, stride)
     contribution = down_packed.measure_within(*widened)
-    excluded_touch = k.Packed(excl, p0, stride).measure_within(*widened)
-    in_window = k.Packed(w_spans, p0, stride).measure_within(*widened)
-    short_touch = k.Packed(outages.short_runs, p0, stride).measure_within(*widened)
-    rows.status[orow] = np.select(
-        [contribution > 0, short_touch > 0, excluded_touch > 0, in_window > 0],
-        [
-            RowStatus.COUNTED,
-            RowStatus.BELOW_MINIMUM,
-            RowStatus.EXCLUDED,
-            RowStatus.BELOW_BUCKET_RULE,
-        ],
-        RowStatus.OUTSIDE_WINDOW,
-    )
+    counted = contribution > 0
+    status = np.full(orow.shape[0], RowStatus.COUNTED, dtype=np.int8)
+    # Most rows count: only the others are asked why not (three probes over fewer rows).
+    rest = np.flatnonzero(~counted)
+    if rest.size:
+        other = _select(widened, rest)
+        short_touch = k.Packed(outages.short_runs, p0, stride).measure_within(*other)
+        excluded_touch = k.Packed(excl, p0, stride).measure_within(*other)
+        in_window = k.Packed(w_spans, p0, stride).measure_within(*other)
+        status[rest] = np.select(
+            [short_touch > 0, excluded_touch > 0, in_window > 0],
+            [RowStatus.BELOW_MINIMUM, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
+            RowStatus.OUTSIDE_WINDOW,
+        )
+    rows.status[orow] = status
     rows.amount[orow] = contribution
     if outages.member_rows.size:
         # A component's report counts for what it adds to its service's counted down time;
@@ -931,6 +947,7 @@ def run_uptime(
     levels = len(outages.weights)
     bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
     d_all = _down_buckets(measure, outages, levels - 1, **bounds)
+    sweep_pair: k.Sweep | None = None
     if measure.denominator == "deployed":
         # Each service has a window of its own: sweep it with the outages and maintenance.
         sweep = k.Sweep([d_all, x_spans, w_spans])
@@ -942,9 +959,10 @@ def run_uptime(
         shared = (window.starts, window.ends)
         # Every boundary swept lies in [p0, p1]: a window over all of it (24x7) cuts nothing.
         whole = len(window.starts) == 1 and window.starts[0] <= p0 and window.ends[0] >= p1
-        down_us = k.Sweep([d_all, x_spans]).sums(
-            _down_keep_shared(accounting), n, within=None if whole else shared
-        )
+        pair = k.Sweep([d_all, x_spans])
+        down_us = pair.sums(_down_keep_shared(accounting), n, within=None if whole else shared)
+        if whole:  # the window holds every span: down and excluded time need no third set
+            sweep_pair = pair
         eligible_us = np.full(n, window.measure(), dtype=np.int64)
         if accounting == "remove":
             if whole:
@@ -955,7 +973,7 @@ def run_uptime(
                 )
             eligible_us -= k.sum_by_group(x_spans.group, removed, n)
         sweep = None
-    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans))
+    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans), pair=sweep_pair)
     bad, scale, layers = _weighted_down(
         measure,
         outages,

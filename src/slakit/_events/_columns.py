@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, overload
+from typing import Any, Final, cast, overload
 
 import attrs
 import numpy as np
@@ -593,9 +593,14 @@ def _arrow_categorical(raw: Any) -> tuple[I64, npt.NDArray[np.bool_], list[objec
     if not pa.types.is_dictionary(raw.type):
         return None
     array = raw.unify_dictionaries().combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
-    missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    codes = np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return codes, missing, list(array.dictionary.to_pylist())
+    indices = array.indices
+    if array.null_count:
+        missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        indices = indices.fill_null(0)
+    else:
+        missing = np.zeros(len(array), dtype=bool)
+    codes = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes, missing, array.dictionary.to_pylist()
 
 
 def coded_names(
@@ -691,9 +696,7 @@ def coded_names(
         )
         for i in problems.rows(past)
     )
-    not_name = np.fromiter(
-        (not isinstance(name, str) or not name.strip() for name in names), dtype=bool, count=m
-    )
+    not_name, first, order = _vocabulary_order(names)
     problems.extend(
         Problem(
             "columns",
@@ -703,32 +706,24 @@ def coded_names(
         )
         for k in problems.rows(not_name)
     )
-    first: dict[object, int] = {}
-    twice = np.zeros(m, dtype=bool)
-    for k, name in enumerate(names):
-        if not not_name[k] and first.setdefault(name, k) != k:
-            twice[k] = True
+    twice = (first != np.arange(m)) & ~not_name
     problems.extend(
         Problem(
             "columns",
             label,
-            f"{entry(k)} is {echo(names[k])}, as {entry(first[names[k]])} is; "
+            f"{entry(k)} is {echo(names[k])}, as {entry(int(first[k]))} is; "
             f"each {what} must have one code",
         )
         for k in problems.rows(twice)
     )
     valid = ~(missing | negative | past)
     safe = codes if bool(valid.all()) else np.where(valid, codes, 0)
-    used = np.flatnonzero(np.bincount(safe[valid], minlength=m) > 0) if m else safe[:0]
-    text: list[str] = []
-    for k in used.tolist():
-        name = names[k]
-        text.append(str(name) if isinstance(name, str) else "")  # np.str_ becomes str
-    # sorted in C: numpy orders strings by code point, as Python does
-    order = np.argsort(np.asarray(text, dtype=str), kind="stable") if text else used[:0]
+    used = np.zeros(m, dtype=bool)
+    used[safe[valid]] = True
+    order = order[used[order]]  # the names some row uses, in name order
     position = np.zeros(max(m, 1), dtype=np.int32)
-    position[used[order]] = np.arange(len(order), dtype=np.int32)
-    sorted_names = [text[k] for k in order.tolist()]
+    position[order] = np.arange(len(order), dtype=np.int32)
+    sorted_names = [str(names[k]) if isinstance(names[k], str) else "" for k in order.tolist()]
     if len(order) == m and bool((position[:m] == np.arange(m)).all()) and safe is codes:
         # every name used and already sorted: the codes are the table's, used without a copy
         given = column.values
@@ -736,6 +731,35 @@ def coded_names(
             return sorted_names, given
         return sorted_names, codes.astype(np.int32, copy=False)
     return sorted_names, position[safe]
+
+
+def _vocabulary_order(names: Sequence[object]) -> tuple[npt.NDArray[np.bool_], I64, I64]:
+    """Return which entries are no name, each entry's first equal entry, and the name order.
+
+    The order sorts the entries by name as numpy orders strings (by code point,
+    as Python does), equal names in entry order, entries that are no name as
+    ``""``. Names without a NUL character are checked in bulk (one sort);
+    others one by one.
+    """
+    m = len(names)
+    if not m:
+        return np.zeros(0, dtype=bool), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if set(map(type, names)) <= {str} and "\x00" not in "".join(cast("list[str]", names)):
+        text = np.asarray(names, dtype=np.str_)
+        not_name = np.strings.strip(text) == ""
+        order = np.argsort(text, kind="stable").astype(np.int64)
+        ranked = text[order]
+        starts = np.r_[True, ranked[1:] != ranked[:-1]]
+        first = np.empty(m, dtype=np.int64)
+        first[order] = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]  # a run's first
+        return not_name, first, order
+    # NUL characters (which numpy's strings drop at the end) or entries that are no strings
+    texts = [str(name) if isinstance(name, str) else "" for name in names]
+    not_name = np.fromiter((not t.strip() for t in texts), dtype=bool, count=m)
+    seen: dict[str, int] = {}
+    first = np.fromiter((seen.setdefault(t, k) for k, t in enumerate(texts)), np.int64, m)
+    order = np.asarray(sorted(range(m), key=texts.__getitem__), dtype=np.int64)
+    return not_name, first, order
 
 
 def distinct_names(

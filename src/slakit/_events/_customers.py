@@ -32,6 +32,7 @@ from slakit._events._columns import (
 from slakit._money import Money
 from slakit._ratio import parse_number
 from slakit._time._instant import zone
+from slakit._time._kernels import stable_order
 from slakit.exceptions import DefinitionError, Problem, SlakitError
 
 __all__ = ["CUSTOMER_COLUMNS", "CustomerTable"]
@@ -57,7 +58,8 @@ class CustomerTable:
     Names are codes into sorted vocabularies (``customer`` into ``customers``,
     ``plan`` into ``plans``, ``service`` into ``services``, ``currency`` and
     ``zone`` into ``currencies`` and ``zones``, where ``""`` means "the plan's");
-    fees are exact ``Decimal`` values (``None`` where the plan's fee applies);
+    ``fee`` is each row's code into ``fees``, the distinct exact ``Decimal``
+    amounts (``-1`` where the plan's fee applies; see [`fee_of()`][slakit.CustomerTable.fee_of]);
     ``start`` and ``end`` are microseconds, ``NO_TIME`` where not given. Build it
     with [`from_columns()`][slakit.CustomerTable.from_columns]; the table is immutable.
     """
@@ -71,6 +73,7 @@ class CustomerTable:
         "customers",
         "end",
         "fee",
+        "fees",
         "plan",
         "plans",
         "service",
@@ -86,7 +89,8 @@ class CustomerTable:
     plans: tuple[str, ...]
     service: I32
     services: tuple[str, ...]
-    fee: tuple[Decimal | None, ...]
+    fee: I32
+    fees: tuple[Decimal, ...]
     currency: I32
     currencies: tuple[str, ...]
     zone: I32
@@ -149,8 +153,8 @@ class CustomerTable:
             name: instants(got.get(name), n, where_of=where_of, problems=problems, required=False)
             for name in ("start", "end")
         }
-        fee = _fees(got.get("fee"), n, where_of, problems)
-        if any(v is None for v in (*text.values(), *times.values(), fee)):
+        fees = _fees(got.get("fee"), n, where_of, problems)
+        if any(v is None for v in (*text.values(), *times.values(), fees)):
             raise problems.error()
         for field in ("customer", "plan", "service", "currency", "zone"):
             values = text[field]
@@ -174,7 +178,7 @@ class CustomerTable:
         start, end = times["start"], times["end"]
         assert start is not None
         assert end is not None
-        assert fee is not None
+        assert fees is not None
         backwards = (start != NO_TIME) & (end != NO_TIME) & (end <= start)
         problems.extend(
             Problem(where_of(i), "end", "must come after start") for i in problems.rows(backwards)
@@ -182,7 +186,7 @@ class CustomerTable:
         customers, customer = coded["customer"]
         services, service = coded["service"]
         pair = customer.astype(np.int64) * max(len(services), 1) + service
-        order = np.argsort(pair, kind="stable")
+        order = stable_order(pair)
         twice = order[1:][pair[order][1:] == pair[order][:-1]]
         problems.extend(
             Problem(
@@ -203,7 +207,8 @@ class CustomerTable:
             plans=plans,
             service=service,
             services=services,
-            fee=fee,
+            fee=fees[0],
+            fees=fees[1],
             currency=currency,
             currencies=currencies,
             zone=zone_code,
@@ -223,12 +228,17 @@ class CustomerTable:
         """
         found = self._by_customer
         if found is None:
-            order = np.argsort(self.customer, kind="stable").astype(np.int64)
+            order = stable_order(self.customer)
             codes = self.customer[order]
             first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]).astype(np.int64)
             found = (order, first if len(order) else np.zeros(0, np.int64))
             object.__setattr__(self, "_by_customer", found)
         return found
+
+    def fee_of(self, row: int) -> Decimal | None:
+        """Return row ``row``'s fee, or ``None`` where the plan's fee applies."""
+        code = int(self.fee[row])
+        return None if code < 0 else self.fees[code]
 
     def where(self, row: int) -> str:
         """Return where row ``row`` came from (``customers.csv:12`` or ``row 12``)."""
@@ -243,10 +253,15 @@ class CustomerTable:
 
 def _fees(
     column: Column | None, n: int, where_of: WhereOf, problems: Problems
-) -> tuple[Decimal | None, ...] | None:
-    """Return each row's fee as an exact ``Decimal`` (``None`` where missing)."""
+) -> tuple[I32, tuple[Decimal, ...]] | None:
+    """Return each row's code into the distinct fees, and those fees as exact ``Decimal`` values.
+
+    A missing fee has code ``-1``. Each distinct cell is parsed once: cells of
+    one type (strings, or ``Decimal`` values as Parquet gives them) are told
+    apart by their text in one sort; cells of mixed types by type and value.
+    """
     if column is None:
-        return (None,) * n
+        return np.full(n, -1, dtype=np.int32), ()
     values = column.values
     if values.dtype.kind == "f":
         problems.append(
@@ -259,26 +274,48 @@ def _fees(
         )
         return None
     missing = column.missing_mask()
-    cells = values.tolist()
-    parsed: dict[object, Decimal | str] = {}
-    out: list[Decimal | None] = []
-    for i, cell in enumerate(cells):  # one parse per distinct fee, not per row
-        if missing[i] or cell is None or cell == "":
-            out.append(None)
+    if values.dtype.kind == "U":
+        text = values
+    elif values.dtype.kind == "O" and set(map(type, values.tolist())) <= {Decimal, str, type(None)}:
+        missing |= values == None  # noqa: E711 - elementwise
+        text = values.astype(str)  # one text per cell, in C; a Decimal's keeps its exponent
+    else:
+        text = None
+    if text is not None:
+        text = np.where(missing, "", text) if missing.any() else text
+        _, firsts, inverse = np.unique(text, return_index=True, return_inverse=True)
+        cells: list[object] = values[firsts].tolist()  # Python strs and Decimals
+        code = inverse.reshape(-1).astype(np.int64)
+    else:
+        keys: dict[tuple[type, object], int] = {}
+        cells = []
+        code = np.empty(n, dtype=np.int64)
+        for i, cell in enumerate(values.tolist()):
+            key = (type(cell), cell)
+            found = keys.get(key)
+            if found is None:
+                found = keys[key] = len(cells)
+                cells.append(cell)
+            code[i] = found
+    out: list[Decimal] = []
+    renumber = np.full(len(cells) + 1, -1, dtype=np.int64)  # the last slot: missing
+    bad: dict[int, str] = {}
+    for k, cell in enumerate(cells):
+        if cell is None or (isinstance(cell, str) and not cell):
             continue
-        key = (type(cell), cell)
-        found = parsed.get(key)
-        if found is None:
-            found = parsed[key] = _fee(cell)
-        if isinstance(found, str):
-            if len(problems) < 1_000:
-                problems.append(Problem(where_of(i), "fee", found))
-            else:
-                problems.omitted += 1
-            out.append(None)
+        parsed = _fee(cell)
+        if isinstance(parsed, str):
+            bad[k] = parsed
         else:
-            out.append(found)
-    return tuple(out)
+            renumber[k] = len(out)
+            out.append(parsed)
+    code[missing] = len(cells)
+    if bad:
+        wrong = np.isin(code, np.fromiter(bad, dtype=np.int64, count=len(bad)))
+        problems.extend(
+            Problem(where_of(i), "fee", bad[int(code[i])]) for i in problems.rows(wrong)
+        )
+    return renumber[code].astype(np.int32), tuple(out)
 
 
 def _fee(cell: object) -> Decimal | str:

@@ -43,8 +43,9 @@ _RECORDS: Final = (Outage, Maintenance, Deployment)
 I64 = npt.NDArray[np.int64]
 
 
-def _readonly(array: npt.ArrayLike, dtype: type) -> Any:
-    out: Any = np.array(array, dtype=dtype, copy=True)
+def _readonly(array: npt.ArrayLike, dtype: type, *, copy: bool = True) -> Any:
+    """Return ``array`` as a read-only array of ``dtype``: a copy, unless made for the table."""
+    out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
     out.flags.writeable = False
     return out
 
@@ -112,21 +113,61 @@ class EventTable:
         affected_levels: Sequence[Decimal] = (Decimal(1),),
         where: Sequence[str] | None = None,
     ) -> None:
+        self._fill(
+            copy=True,
+            kind=kind,
+            service=service,
+            services=services,
+            start=start,
+            end=end,
+            announced=announced,
+            state=state,
+            states=states,
+            affected=affected,
+            affected_levels=affected_levels,
+            where=where,
+        )
+
+    @classmethod
+    def _adopt(cls, **columns: Any) -> EventTable:
+        """Return a table of arrays made for it (by ``from_columns``, ``concat``): not copied."""
+        table = cls.__new__(cls)
+        table._fill(copy=False, **columns)
+        return table
+
+    def _fill(
+        self,
+        *,
+        copy: bool,
+        kind: npt.ArrayLike,
+        service: npt.ArrayLike,
+        services: Sequence[str],
+        start: npt.ArrayLike,
+        end: npt.ArrayLike,
+        announced: npt.ArrayLike,
+        state: npt.ArrayLike | None = None,
+        states: Sequence[str] = ("down",),
+        affected: npt.ArrayLike | None = None,
+        affected_levels: Sequence[Decimal] = (Decimal(1),),
+        where: Sequence[str] | None = None,
+    ) -> None:
         n = np.shape(kind)[0]
-        object.__setattr__(self, "kind", _readonly(kind, np.int8))
-        object.__setattr__(self, "service", _readonly(service, np.int32))
+        object.__setattr__(self, "kind", _readonly(kind, np.int8, copy=copy))
+        object.__setattr__(self, "service", _readonly(service, np.int32, copy=copy))
         object.__setattr__(self, "services", tuple(services))
-        object.__setattr__(self, "start", _readonly(start, np.int64))
-        object.__setattr__(self, "end", _readonly(end, np.int64))
-        object.__setattr__(self, "announced", _readonly(announced, np.int64))
+        object.__setattr__(self, "start", _readonly(start, np.int64, copy=copy))
+        object.__setattr__(self, "end", _readonly(end, np.int64, copy=copy))
+        object.__setattr__(self, "announced", _readonly(announced, np.int64, copy=copy))
         object.__setattr__(
-            self, "state", _readonly(np.zeros(n, np.int32) if state is None else state, np.int32)
+            self,
+            "state",
+            _readonly(np.zeros(n, np.int32) if state is None else state, np.int32, copy=copy),
         )
         object.__setattr__(self, "states", tuple(states))
         object.__setattr__(
             self,
             "affected",
-            _readonly(np.zeros(n, np.int32) if affected is None else affected, np.int32),
+            _readonly(np.zeros(n, np.int32) if affected is None else affected, np.int32, copy=copy),
         )
         object.__setattr__(self, "affected_levels", tuple(affected_levels))
         object.__setattr__(self, "_where", kept_where(where))
@@ -352,12 +393,19 @@ class EventTable:
         if problems or problems.omitted:
             raise problems.error()
         announced = np.where(kind == MAINTENANCE, announced, NO_TIME)
-        return cls(
+        given = [c.values for c in got.values()]  # the caller's arrays
+
+        def own(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            """Return ``array``, copied if it is (a view of) one of the caller's arrays."""
+            shared = any(np.may_share_memory(array, g) for g in given)
+            return array.copy() if shared else array
+
+        return cls._adopt(
             kind=kind,
-            service=service,
+            service=own(service),
             services=service_names,
-            start=start,
-            end=end,
+            start=own(start),
+            end=own(end),
             announced=announced,
             state=state,
             states=state_names,
@@ -385,7 +433,7 @@ class EventTable:
         states, state = remap([t.state for t in tables], lambda t: t.states)
         levels, affected = remap([t.affected for t in tables], lambda t: t.affected_levels)
         where = _Chained(tables)  # each row named as its table names it, when asked
-        return cls(
+        return cls._adopt(  # every column a new array
             kind=np.concatenate([t.kind for t in tables]) if tables else [],
             service=service,
             services=services,

@@ -271,11 +271,17 @@ def _arrow_instants(raw: Any) -> Any:
 
 def _arrow_names(raw: Any) -> Any:
     """Return a pyarrow text column dictionary-encoded, when no cell is blank or missing."""
+    pa: Any = importlib.import_module("pyarrow")
     pc: Any = importlib.import_module("pyarrow.compute")
 
-    if raw.null_count or pc.any(pc.equal(pc.utf8_trim_whitespace(raw), "")).as_py():
-        return raw  # blank and missing names are reported by row, as for any text
-    return pc.dictionary_encode(raw)
+    if raw.null_count:
+        return raw  # missing names are reported by row, as for any text
+    whole = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    encoded = pc.dictionary_encode(whole)  # hashed in C; then each distinct name checked once
+    names = encoded.dictionary
+    if len(names) and pc.any(pc.equal(pc.utf8_trim_whitespace(names), "")).as_py():
+        return raw  # blank names are reported by row, as for any text
+    return encoded
 
 
 def _adapted(

@@ -50,13 +50,16 @@ Columns = dict[str, list[Any]]
 DISPLAY_PLACES = 6
 
 
-def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
+def round_units(num: Any, den: Any, mode: RoundingMode) -> Any:
     """Return each ``num / den`` rounded to an integer with ``mode``, exactly (``den > 0``).
+
+    Python integers (object arrays) or ``int64`` values whose products fit; the
+    result is of the same kind.
 
     The same rule as ``Rounding``: ``half_up`` rounds halves away from zero,
     ``half_down`` towards zero, ``up`` away from zero, ``down`` towards zero.
     """
-    floor: Obj = num // den
+    floor = num // den
     rest2 = (num - floor * den) * 2  # twice the remainder: 0 <= rest2 < 2 * den
     above = np.asarray(rest2 > 0, dtype=bool)
     negative = np.asarray(num < 0, dtype=bool)
@@ -78,20 +81,23 @@ def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
             bump = more | (half & ~negative)
         else:  # half_down
             bump = more | (half & negative)
-    out: Obj = floor + bump.astype(np.int64).astype(object)
-    return out
+    step = bump.astype(np.int64)
+    return floor + (step.astype(object) if floor.dtype == object else step)
 
 
 def _decimal_text(units: Obj | Sequence[int], places: int) -> Obj:
     """Return integers scaled by ``10**-places`` as decimal text (``1250, 2 -> '12.50'``)."""
-    cells: Obj = np.empty(len(units), dtype=object)
-    cells[:] = list(units) if not isinstance(units, np.ndarray) else units
-    try:
-        whole = cells.astype(np.int64)
-    except OverflowError:  # beyond int64: one number at a time
-        out: Obj = np.empty(len(cells), dtype=object)
-        out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
-        return out
+    if isinstance(units, np.ndarray) and units.dtype == np.int64:
+        whole = units
+    else:
+        cells: Obj = np.empty(len(units), dtype=object)
+        cells[:] = list(units) if not isinstance(units, np.ndarray) else units
+        try:
+            whole = cells.astype(np.int64)
+        except OverflowError:  # beyond int64: one number at a time
+            out: Obj = np.empty(len(cells), dtype=object)
+            out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
+            return out
     if places == 0:
         return whole.astype(str).astype(object)
     step = 10**places
@@ -111,8 +117,32 @@ def _one_decimal(units: int, places: int) -> str:
 
 
 def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> Obj:
-    """Return exact ratios as decimal text rounded half-even to ``places`` places."""
-    return _decimal_text(round_units(num * 10**places, den, "half_even"), places)
+    """Return exact ratios as decimal text rounded half-even to ``places`` places.
+
+    In ``int64`` arithmetic where every scaled numerator fits it, else in Python integers.
+    """
+    scale = 10**places
+    small = _int64(num, bound=_INT64_MAX // scale)
+    whole = _int64(den, bound=_INT64_MAX // 2)  # twice a remainder fits too
+    if small is not None and whole is not None:
+        return _decimal_text(round_units(small * scale, whole, "half_even"), places)
+    return _decimal_text(round_units(num * scale, den, "half_even"), places)
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def _int64(values: Obj, *, bound: int) -> I64 | None:
+    """Return integers as ``int64`` if each magnitude is at most ``bound``; else ``None``."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    try:
+        out = values.astype(np.int64)
+    except OverflowError:
+        return None
+    if int(out.max()) > bound or int(out.min()) < -bound:
+        return None
+    return out
 
 
 def _objects(values: npt.ArrayLike) -> Obj:
@@ -203,14 +233,30 @@ class PortfolioResult:
 
     # --- tables ------------------------------------------------------------------------------
 
-    def _names(self, group: GroupResult) -> tuple[Obj, Obj]:
-        """Return the customer and the service of each of the group's services, as objects."""
+    @functools.cached_property
+    def _vocabularies(self) -> tuple[Obj, Obj]:
+        """The customers table's customer and service names, as object arrays (built once)."""
         table = self._customers
         customers: Obj = np.empty(len(table.customers), dtype=object)
         customers[:] = table.customers
         services: Obj = np.empty(len(table.services), dtype=object)
         services[:] = table.services
+        return customers, services
+
+    def _names(self, group: GroupResult) -> tuple[Obj, Obj]:
+        """Return the customer and the service of each of the group's services, as objects."""
+        table = self._customers
+        customers, services = self._vocabularies
         return customers[table.customer[group.pairs]], services[table.service[group.pairs]]
+
+    def _codes(self, group: GroupResult, rows: I64 | slice = slice(None)) -> list[I64]:
+        """Return the customer and service codes of the group's services ``rows``: sort keys.
+
+        The customers table's names are sorted, so their codes sort as the names do.
+        """
+        table = self._customers
+        pairs = group.pairs[rows]
+        return [table.customer[pairs].astype(np.int64), table.service[pairs].astype(np.int64)]
 
     @functools.cached_property
     def objectives(self) -> Columns:
@@ -221,6 +267,8 @@ class PortfolioResult:
         }
         verdict_names: Obj = np.empty(len(VERDICTS), dtype=object)
         verdict_names[:] = [v.value for v in VERDICTS]
+        order: list[list[I64]] = [[], [], []]  # customer, service, objective: codes
+        described: dict[str, int] = {}
         for group in self._groups:
             customer, service = self._names(group)
             report = group.report
@@ -244,31 +292,50 @@ class PortfolioResult:
                 value[blank] = ""
                 margin[blank] = ""
                 n = len(rows)
+                text = objective.describe()
+                for slot, codes in zip(order, self._codes(group, rows), strict=False):
+                    slot.append(codes)
+                order[2].append(np.full(n, described.setdefault(text, len(described))))
                 parts["customer"].append(customer[rows])
                 parts["service"].append(service[rows])
                 parts["plan"].append(_repeat(group.key.plan, n))
                 parts["period"].append(_repeat(report.period.label, n))
-                parts["objective"].append(_repeat(objective.describe(), n))
+                parts["objective"].append(_repeat(text, n))
                 parts["good"].append(_counts(outcome.good, outcome.scale))
                 parts["total"].append(_counts(outcome.total, outcome.scale))
                 parts["value"].append(value)
                 parts["target"].append(_repeat(str(objective.target), n))
                 parts["verdict"].append(verdict_names[column.verdict])
                 parts["margin"].append(margin)
-        return _sorted(_joined(parts), ("customer", "service", "objective"))
+        rank = np.argsort(np.argsort(np.asarray(list(described), dtype=str), kind="stable"))
+        by = [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order]
+        by[2] = rank[by[2]] if described else by[2]
+        return _sorted(_joined(parts), by)
 
     @functools.cached_property
     def credits(self) -> Columns:
         """One row per customer and service owed a credit (see the module's description)."""
         keys = ("customer", "service", "plan", "period", "rule", "share", "base", "in_force")
         out: Columns = {k: [] for k in (*keys, "amount", "exact", "currency")}
+        order: list[list[I64]] = [[], []]  # customer, service: codes
+        table = self._customers
         for group in self._groups:
             customer, service = self._names(group)
             report = group.report
             in_force = str(report.partial)  # the share of the period the fee is pro-rated to
             currency = group.agreement.tier.fee.currency
             places = minor_unit(currency)
-            fees = group.agreement.fees_of(report.services)
+            # each service's fee (its base) as text, once per distinct fee; -1: the plan's
+            fee_codes = table.fee[group.pairs]
+            used, which = np.unique(fee_codes, return_inverse=True)
+            fee_text = _objects(
+                [
+                    _money_text(
+                        group.agreement.tier.fee.amount if code < 0 else table.fees[code], places
+                    )
+                    for code in used.tolist()
+                ]
+            )[which.reshape(-1)]
             for column in report.credit_columns:
                 amount = column.amount
                 rows = np.flatnonzero(amount.nonzero()).astype(np.int64)
@@ -279,6 +346,8 @@ class PortfolioResult:
                 share = column.columns.get("credit.share")
                 picked = rows.tolist()
                 n = len(picked)
+                for slot, codes in zip(order, self._codes(group, rows), strict=True):
+                    slot.append(codes)
                 out["customer"] += customer[rows].tolist()
                 out["service"] += service[rows].tolist()
                 out["plan"] += [group.key.plan] * n
@@ -289,12 +358,12 @@ class PortfolioResult:
                     if share is not None
                     else [""] * n
                 )
-                out["base"] += [_money_text(fees[i].amount, places) for i in picked]
+                out["base"] += fee_text[rows].tolist()
                 out["in_force"] += [in_force] * n
                 out["amount"] += shown.tolist()
                 out["exact"] += _fraction_text(num, den)
                 out["currency"] += [currency] * n
-        return _sorted(out, ("customer", "service"))
+        return _sorted(out, [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order])
 
     @functools.cached_property
     def ledger(self) -> Columns:
@@ -311,6 +380,7 @@ class PortfolioResult:
         keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
         out: Columns = {k: [] for k in (*keys, "breaches", "claim", "statement")}
         table = self._customers
+        order: list[I64] = []
         for group in self._groups:
             report = group.report
             agreement = group.agreement
@@ -333,6 +403,7 @@ class PortfolioResult:
                 ]
             breached = _breaches(report, starts, len(owners))
             digests = self._statement_digests(group)
+            order.append(owners[starts].astype(np.int64))
             names = [table.customers[c] for c in owners[starts].tolist()]
             n = len(names)
             out["customer"] += names
@@ -345,7 +416,7 @@ class PortfolioResult:
             out["breaches"] += [str(b) for b in breached]
             out["claim"] += _claims(report, starts, len(owners))
             out["statement"] += [d.hex()[:32] for d in digests]
-        return _sorted(out, ("customer",))
+        return _sorted(out, [np.concatenate(order) if order else np.zeros(0, np.int64)])
 
     # --- exports -----------------------------------------------------------------------------
 
@@ -533,18 +604,20 @@ def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[int]
     return np.add.reduceat(breached, starts).tolist() if n else []
 
 
-def _sorted(columns: Mapping[str, Sequence[Any] | Obj], by: Sequence[str]) -> Columns:
-    """Return the columns with rows sorted by the ``by`` columns (a stable, canonical order)."""
-    n = len(columns[by[0]])
-    if n == 0:
-        return {name: list(values) for name, values in columns.items()}
-    keys = [np.asarray(columns[k], dtype=str) for k in reversed(by)]  # sorted in C, not Python
-    order = np.lexsort(keys)
+def _sorted(columns: Mapping[str, Sequence[Any] | Obj], keys: Sequence[I64]) -> Columns:
+    """Return the columns with rows sorted by integer ``keys``, first key first (stable).
+
+    The keys are codes into sorted vocabularies, so that rows sort as their names do.
+    """
     out: Columns = {}
+    if not len(keys[0]):
+        return {name: list(values) for name, values in columns.items()}
+    order = np.lexsort(tuple(reversed(keys)))
     for name, values in columns.items():
-        array: Obj = np.empty(n, dtype=object)
-        array[:] = values
-        out[name] = array[order].tolist()
+        if isinstance(values, np.ndarray):
+            out[name] = values[order].tolist()
+        else:
+            out[name] = [values[i] for i in order.tolist()]
     return out
 
 

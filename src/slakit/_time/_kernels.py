@@ -16,7 +16,7 @@ spans are. No function here loops in Python over spans.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -79,6 +79,28 @@ def _order(group: I64, time: I64, kind: I64) -> npt.NDArray[np.intp]:
         key = (group << (t_bits + 1)) | ((time - t0) << 1) | kind
         return np.argsort(key, kind="stable")
     return np.lexsort((kind, time, group))
+
+
+def stable_order(codes: npt.NDArray[np.integer[Any]]) -> I64:
+    """Return the stable ``argsort`` of integer codes, as ``int64``.
+
+    Where each code's offset from the smallest, beside each row's position,
+    fits one ``int64``, the packed keys are sorted by value (``np.sort``, about
+    twice as fast as a stable ``argsort``: the keys are distinct, so any order
+    of them is the stable one); otherwise a stable ``argsort``.
+    """
+    n = codes.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(codes.min())
+    row_bits = max((n - 1).bit_length(), 1)
+    if (int(codes.max()) - low).bit_length() + row_bits <= 62:
+        key: I64 = (codes.astype(np.int64) - low) << row_bits
+        key |= np.arange(n, dtype=np.int64)
+        key.sort()
+        key &= (1 << row_bits) - 1
+        return key
+    return np.argsort(codes, kind="stable").astype(np.int64)
 
 
 def coverage(
