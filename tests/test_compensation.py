@@ -564,6 +564,62 @@ def test_claim_by_the_end_of_the_second_billing_cycle() -> None:
     assert repr(rule.window) == "within_cycles(2)"
 
 
+def claim_states(report: sla.Report) -> list[str]:
+    """Return each service's claim state, as the ledger's ``claim`` column reads it."""
+    states: list[str] = report.columns()["claim.state"].tolist()
+    return states
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        CLAIMED,
+        # every combinator carries its children's claim states up
+        sla.cap(CLAIMED, at_most="5%"),
+        sla.cap(CLAIMED, at_most="50%", across="services"),
+        CLAIMED + FIXED,
+        sla.in_order(FIXED, CLAIMED),
+        CLAIMED | FIXED,
+        sla.first(CLAIMED, FIXED),
+        sla.minimum(CLAIMED, sla.usd("1.00")),
+        sla.scaled(CLAIMED, by="50%"),
+        sla.bonus(CLAIMED),
+        sla.earn_back(CLAIMED, when=TARGET, periods=2),
+        sla.cap(sla.minimum(CLAIMED + FIXED, sla.usd("1.00")), at_most="50%"),
+    ],
+    ids=repr,
+)
+def test_the_claim_state_reaches_the_top_through_every_combinator(rule: sla.CreditRule) -> None:
+    """A claim clause anywhere in the compensation gives each service its claim state."""
+    claims = [sla.Claim("a", "2026-10", "2026-11-20T00:00:00Z")]
+    events = [down("a", 60), down("b", 60), down("c", 1)]  # c: 99.998%, nothing owed
+    report = run(rule, events, claims, services=("a", "b", "c"))
+    assert claim_states(report) == ["claimed", "not claimed", ""]
+
+
+def test_two_claim_clauses_of_one_service_merge_their_states() -> None:
+    """Claimed and late read partly claimed; two unpaid states read the one to act on first."""
+    late = sla.claim_required(FIXED, sla.within_days(sla.days(1)))  # filed after November 1
+    pending = sla.claim_required(FIXED, sla.within_cycles(2))  # still open on November 20
+    claims = sla.ClaimTable.from_records(
+        [sla.Claim("a", "2026-10", "2026-11-20T00:00:00Z")], as_of="2026-11-20T00:00:00Z"
+    )
+    assert claim_states(run(CLAIMED + late, [down("a", 60)], claims)) == ["partly claimed"]
+    unpaid = sla.ClaimTable.from_records([], as_of="2026-11-20T00:00:00Z")
+    assert claim_states(run(CLAIMED + pending, [down("a", 60)], unpaid)) == ["pending"]
+    assert claim_states(run(CLAIMED + CLAIMED, [down("a", 60)], claims)) == ["claimed"]
+    # a rule without a claim clause leaves no claim state
+    assert "claim.state" not in run(SCHEDULE + FIXED, [down("a", 60)]).columns()
+
+
+def test_an_escalation_counts_the_claim_clause_of_the_rule_it_pays() -> None:
+    """The claim state comes from the escalated rule only in the periods it is paid."""
+    higher = sla.claim_required(sla.credit_schedule(U, {"< 99.9%": "25%"}), sla.within_cycles(1))
+    rule = sla.escalate(SCHEDULE, to=higher, when=TARGET)
+    st = sla.statement(agreement(rule), monthly_downs(1, 2), periods="2026-01..2026-02")
+    assert [claim_states(r) for r in st.reports] == [[""], ["not claimed"]]
+
+
 def test_report_only_remedies() -> None:
     """A breach with no money is reported with the remedy it triggers."""
     rule = sla.report_only(TARGET, "root-cause analysis within 5 business days")

@@ -21,8 +21,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import slakit as sla
+from slakit._engine._order import lexsort
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -221,7 +224,7 @@ def test_the_data_set_is_realistic(data: dict[str, Any], baseline: tuple[str, st
     counts = sla.EventTable.from_columns(data["events"]).counts()
     assert min(counts.values()) >= ROWS
     report = json.loads(baseline[0])
-    kinds = {e["kind"] for ev in report["evidence"] for e in ev["events"]}
+    kinds = {kind for ev in report["evidence"] for kind in ev["events"]["kind"]}
     assert {"outage", "maintenance", "deployment", "request", "ticket"} <= kinds
     assert {g["input"] for g in report["uncovered"]} >= {
         "events",
@@ -392,3 +395,25 @@ def test_the_order_of_the_inputs_and_of_mixed_records_does_not_matter() -> None:
     assert len(outputs) == 1
     [text] = outputs
     assert "Input: 2 events read; 1 request read; 4 tickets read; 1 claim read" in text
+
+
+#: Integer keys of one length: few distinct values (ties), and values far apart.
+_KEY_LISTS = st.integers(0, 40).flatmap(
+    lambda n: st.lists(
+        st.one_of(
+            st.lists(st.integers(-2, 2), min_size=n, max_size=n),
+            st.lists(st.integers(-(2**62), 2**62), min_size=n, max_size=n),
+            st.lists(st.sampled_from([-(2**62), 0, 2**62]), min_size=n, max_size=n),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+
+
+@given(_KEY_LISTS)
+def test_lexsort_orders_as_numpy_does(keys: list[list[int]]) -> None:
+    """The sort of the canonical order equals ``np.lexsort``, ties in input order."""
+    columns = [np.asarray(k, dtype=np.int64) for k in keys]
+    expected = np.lexsort(tuple(reversed(columns))) if columns[0].size else np.zeros(0)
+    assert lexsort(columns).tolist() == expected.tolist()

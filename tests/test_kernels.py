@@ -119,3 +119,20 @@ def test_stable_order_packs_wide_tables_and_falls_back_at_the_bound() -> None:
         values = np.asarray([top, 0, top, 1, 0, top, 1, 0][:rows], dtype=np.int64)
         assert k.stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()
     assert k.stable_order(np.zeros(0, dtype=np.int32)).tolist() == []
+
+
+@given(
+    st.lists(st.integers(-50, 50), max_size=40),
+    st.lists(st.integers(-60, 60), max_size=40),
+    st.integers(0, 8),
+)
+def test_searching_in_sorted_order_finds_what_numpy_finds(
+    values: list[int], queries: list[int], sort_from: int
+) -> None:
+    """Queries searched in sorted order land where ``np.searchsorted`` puts them, in their order."""
+    array = np.asarray(sorted(values), dtype=np.int64)
+    asked = np.asarray(queries, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(k, "SORTED_SEARCH_FROM", sort_from)
+        found = k.search_right(array, asked)
+    assert found.tolist() == np.searchsorted(array, asked, side="right").tolist()

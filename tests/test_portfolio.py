@@ -544,16 +544,70 @@ def test_claim_states_name_every_case() -> None:
     assert states == ["", "claimed", "pending", "late", "not claimed", "partly claimed"]
 
 
-def test_an_amendment_within_the_period_is_refused_with_the_way_out() -> None:
+def test_an_amendment_within_the_period_splits_it_as_evaluate_versions_does() -> None:
+    """A price change on the 15th: each version over its part, one ledger row, rounded once."""
     amended = sla.Agreement(provider="Acme", customer="t", services=["s"], tier=GOLD).amend(
-        "2026-10-15T00:00:00Z", tier=GOLD.derive("gold-2", fee=sla.usd("200.00"))
+        "2026-10-15T00:00:00Z",
+        title="price review",
+        tier=GOLD.derive("gold-2", fee=sla.usd("200.00")),
+    )
+    columns = {
+        "customer": ["a", "a", "b"],
+        "plan": ["amended", "amended", "gold"],
+        "service": ["s", "t", "s"],
+        "fee": [None, "33.33", None],
+    }
+    down = [  # one outage in each part, one across the amendment
+        sla.Outage("s", "2026-10-03T00:00:00Z", "2026-10-03T09:00:00Z"),
+        sla.Outage("t", "2026-10-14T20:00:00Z", "2026-10-15T05:00:00Z"),
+        sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-20T13:00:00Z"),
+    ]
+    portfolio = sla.Portfolio(plans={"amended": amended, "gold": GOLD}, customers=columns)
+    result = portfolio.evaluate(sla.EventTable.from_records(down), period="2026-10")
+    alone = sla.evaluate_versions(portfolio.agreement("a"), down, period="2026-10")
+    report = result.report("a")
+    assert isinstance(report, sla.VersionedReport)
+    assert report.versions == alone.versions == ("v1", "v2 (price review)")
+    assert report.total == alone.total
+    assert [r.compensation.exact_total for _, r in report.parts] == [
+        r.compensation.exact_total for _, r in alone.parts
+    ]
+    ledger = result.ledger
+    row = ledger["customer"].index("a")
+    assert ledger["customer"].count("a") == 1  # one row for the period, not one per version
+    assert ledger["credit"][row] == str(alone.total.amount)
+    assert Fraction(ledger["exact"][row]) == alone.exact_total
+    assert ledger["services"][row] == 2
+    versions = {
+        v
+        for c, v in zip(result.objectives["customer"], result.objectives["version"], strict=True)
+        if c == "a"
+    }
+    assert versions == {"v1", "v2 (price review)"}
+    others = {
+        v
+        for c, v in zip(*(result.objectives[k] for k in ("customer", "version")), strict=True)
+        if c == "b"
+    }
+    assert others == {"v1"}
+    # a later run over the same rows gives the same statement id; another row changes it
+    again = portfolio.evaluate(sla.EventTable.from_records(down), period="2026-10")
+    assert again.ledger["statement"] == ledger["statement"]
+    moved = [*down[:2], sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-20T14:00:00Z")]
+    other = portfolio.evaluate(sla.EventTable.from_records(moved), period="2026-10")
+    assert other.ledger["statement"][row] != ledger["statement"][row]
+    november = portfolio.evaluate(sla.EventTable.from_records([]), period="2026-11")
+    assert november.report("a").agreement.tier.name == "gold-2"  # one version: one report
+
+
+def test_an_amendment_naming_services_of_its_own_is_refused_in_a_portfolio() -> None:
+    amended = sla.Agreement(provider="Acme", customer="t", services=["s"], tier=GOLD).amend(
+        "2026-10-15T00:00:00Z", services=["s", "u"]
     )
     columns = {"customer": ["a"], "plan": ["amended"], "service": ["s"]}
     portfolio = sla.Portfolio(plans={"amended": amended}, customers=columns)
-    with pytest.raises(EvaluationError, match=r"plan 'amended': .* a plan of their own"):
+    with pytest.raises(EvaluationError, match=r"plan 'amended': version v2 names services"):
         portfolio.evaluate(sla.EventTable.from_records([]), period="2026-10")
-    november = portfolio.evaluate(sla.EventTable.from_records([]), period="2026-11")
-    assert november.report("a").agreement.tier.name == "gold-2"  # one version: evaluated
 
 
 def test_names_with_spaces_fees_with_exponents_and_misspelt_plans_are_refused() -> None:
@@ -593,18 +647,22 @@ def test_fees_of_any_form_become_codes_into_distinct_amounts() -> None:
         got = [table.fee_of(i) for i in range(5)]
         assert got == [Decimal("10.00"), None, Decimal("10.00"), Decimal(2400), None]
         assert len(table.fees) == distinct  # one amount per distinct fee
-        assert [str(f) for f in got if f is not None][0] == "10.00"  # as written
+        assert str(got[0]) == "10.00"  # as written
 
 
-def test_display_is_the_same_in_int64_and_in_python_integers() -> None:
+def test_percentages_are_written_as_percent_of_writes_them() -> None:
+    """In int64 or in Python integers: half-even, never onto 0% or 100% unless exact."""
+    from slakit._ratio import percent_of
     from slakit._results._portfolio import _display
 
-    num = np.array([0, 1, 2, 5, 999_999_5, 2**40 + 3, -7], dtype=object)
-    den = np.array([1, 3, 3, 10**7, 10**7, 2**41, 9], dtype=object)
-    small = _display(num, den).tolist()
-    wide = _display(num * 10**30, den * 10**30).tolist()  # past int64: Python integers
-    assert small == wide
-    assert small[1:3] == ["0.333333", "0.666667"]
+    pairs = [(0, 1), (1, 1), (1, 3), (2, 3), (575, 576), (10**9 - 1, 10**9), (1, 10**9)]
+    pairs += [(-1, 10**9), (-(10**9) + 1, 10**9), (5, 10**8 * 2), (7, 2 * 10**8), (-7, 9)]
+    num = np.array([n for n, _ in pairs], dtype=object)
+    den = np.array([d for _, d in pairs], dtype=object)
+    expected = [str(percent_of(Fraction(n, d))) for n, d in pairs]
+    assert _display(num, den).tolist() == expected
+    wide = 10**30  # past int64: Python integers
+    assert _display(num * wide, den * wide).tolist() == expected
 
 
 def test_text_hashes_tell_apart_names_numpy_strings_would_merge() -> None:

@@ -120,9 +120,12 @@ def test_to_dict_is_plain_json_data() -> None:
     assert data["compensation"]["total"] == {"amount": "3500.00", "currency": "USD"}
     assert data["compensation"]["total_exact"] == "3500"
     assert data["objectives"][0]["value"] == "742/743"
-    assert data["evidence"][0]["excluded"] == [
-        {"start": "2026-10-20T00:00:00Z", "end": "2026-10-20T01:00:00Z", "seconds": "3600"}
-    ]
+    assert data["evidence"][0]["excluded"] == {
+        "service": ["a"],
+        "start": ["2026-10-20T00:00:00Z"],
+        "end": ["2026-10-20T01:00:00Z"],
+        "seconds": ["3600"],
+    }
     assert data["reconciliation"]["events"] == 4
     assert data["compliant"] is False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -13,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import slakit as sla
+from slakit._engine import _availability
 from slakit._ratio import format_percent
 from slakit._results import _render
 from slakit._results._evidence import MeasureOutcome
-from slakit._results._render import instants_text
+from slakit._results._render import instants_text, seconds_text
 from slakit._time._instant import MAX_INSTANT_US, MIN_INSTANT_US, format_us
 
 EVENTS: list[sla.Event] = [
@@ -244,6 +246,10 @@ def test_to_dict_renders_what_the_objects_say(make: Callable[[], sla.Report]) ->
     data = report.to_dict()
     assert data["objectives"] == [_objective_dict(r) for r in report.objectives]
     assert data["compensation"]["lines"] == [_credit_dict(x) for x in report.compensation.lines]
+    assert list(data["compensation"]["by_service"].items()) == [
+        (service, {"amount": str(m.amount), "currency": m.currency})
+        for service, m in report.compensation.by_service().items()
+    ]
     assert json.loads(json.dumps(data)) == data
     assert list(data) == [
         "agreement",
@@ -275,12 +281,203 @@ def test_instants_are_formatted_as_format_us_does(values: list[int]) -> None:
     assert got == [format_us(v) for v in values]
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3])
-def test_evidence_rendered_in_batches_is_the_same(
-    monkeypatch: pytest.MonkeyPatch, batch: int
+def test_instants_written_a_few_at_a_time_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long arrays of instants, written in pieces, give the same texts in the same order."""
+    values = [MAX_INSTANT_US + 1, *(1_790_812_800_000_000 + k * 86_399_999_999 for k in range(9))]
+    monkeypatch.setattr(_render, "INSTANTS_AT_ONCE", 3)
+    assert instants_text(np.asarray(values, dtype=np.int64)) == [format_us(v) for v in values]
+
+
+@given(st.lists(st.integers(-(10**13), 10**13), max_size=20))
+def test_lengths_are_written_as_exact_seconds(values: list[int]) -> None:
+    """Lengths in bulk give the exact seconds ``str(Fraction(us, 10**6))`` of each."""
+    got = seconds_text(np.asarray(values, dtype=np.int64))
+    assert got == [str(Fraction(v, 1_000_000)) for v in values]
+
+
+def _seconds(us: int | Fraction) -> str:
+    return str(Fraction(us) / 1_000_000)
+
+
+def _spans(evidence: list[sla.MeasureEvidence], part: str) -> dict[str, list[str]]:
+    """One span set of every service, rendered span by span from the timelines."""
+    rows = [(ev.service, span) for ev in evidence for span in getattr(ev, part)]
+    return {
+        "service": [service for service, _ in rows],
+        "start": [format_us(span.start) for _, span in rows],
+        "end": [format_us(span.end) for _, span in rows],
+        "seconds": [_seconds(span.end - span.start) for _, span in rows],
+    }
+
+
+def _evidence_dict(outcome: MeasureOutcome) -> dict[str, Any]:
+    """One measure's evidence as ``to_dict()`` gives it, rendered object by object."""
+    evidence = [outcome.evidence_of(i) for i in range(len(outcome.services))]
+    notes = [note for ev in evidence for note in ev.events]
+    return {
+        "measure": repr(evidence[0].measure),
+        "services": {
+            "service": [ev.service for ev in evidence],
+            "eligible_seconds": [_seconds(ev.eligible_us) for ev in evidence],
+            "down_seconds": [_seconds(ev.down_us) for ev in evidence],
+            "weighted_down_seconds": [
+                None if ev.weighted_down is None else _seconds(ev.weighted_down) for ev in evidence
+            ],
+            "excluded_by": [ev.excluded_by for ev in evidence],
+        },
+        "down": _spans(evidence, "down"),
+        "excluded": _spans(evidence, "excluded"),
+        "outside_window": _spans(evidence, "outside_window"),
+        "events": {
+            "service": [n.service for n in notes],
+            "kind": [n.kind for n in notes],
+            "start": [format_us(n.start) for n in notes],
+            "end": [format_us(n.end) for n in notes],
+            "category": [n.category for n in notes],
+            "reason": [n.reason for n in notes],
+        },
+    }
+
+
+def _weighted_report() -> sla.Report:
+    up = sla.uptime(affected_share=True, states={"down": "100%", "degraded": "50%"})
+    tier = sla.Tier("t", fee=sla.usd("100.00"), objectives=[up >= "99.9%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["api", "db"], tier=tier)
+    events = [
+        sla.Outage("api", "2026-10-02T00:00:00.5Z", "2026-10-02T00:07:00Z", affected="30%"),
+        sla.Outage("api", "2026-10-03T00:00Z", "2026-10-03T01:00Z", state="degraded"),
+        sla.Outage("db", "2026-10-04T00:00Z", "2026-10-04T00:00:00.000001Z"),
+    ]
+    return sla.evaluate(agreement, events, period="2026-10")
+
+
+def _requests_report() -> sla.Report:
+    ratio = sla.success_ratio()
+    tier = sla.Tier("t", fee=sla.usd("100.00"), objectives=[ratio >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["a", "b"], tier=tier)
+    requests = [
+        sla.Request("a", "2026-10-02T00:00:01.25Z", status=200, latency=sla.milliseconds(10)),
+        sla.Request("a", "2026-10-02T00:00:02Z", status=503, latency=sla.milliseconds(10)),
+        sla.Request("b", "2026-10-09T00:00:00Z", status=404, latency=sla.milliseconds(3)),
+    ]
+    return sla.evaluate(agreement, requests, period="2026-10")
+
+
+def _composite_report() -> sla.Report:
+    worst = sla.worst_of(sla.uptime())
+    tier = sla.Tier("t", fee=sla.usd("100.00"), objectives=[worst >= "99.9%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["a", "b"], tier=tier)
+    return sla.evaluate(
+        agreement,
+        [*EVENTS, sla.Outage("a", "2026-10-05T00:00Z", "2026-10-05T00:00:01Z")],
+        period="2026-10",
+    )
+
+
+#: Reports whose evidence takes every path: uptime's columns, and objects read one by one.
+REPORTS: list[Callable[[], sla.Report]] = [
+    # uptime: maintenance excluded, a service not covered, a measure of one service
+    _report,
+    # an agreement effective mid-period: events outside the evaluated span
+    lambda: sla.evaluate(
+        attrs.evolve(_agreement(("b",)), effective="2026-10-16T00:00:00Z"), EVENTS, period="2026-10"
+    ),
+    # weighted down time: affected shares and degraded states, fractions of a second
+    _weighted_report,
+    # a composite of an uptime measure (its evidence is the inner measure's)
+    _composite_report,
+    # tickets and requests: no columnar source, objects converted to columns
+    _tickets_report,
+    _requests_report,
+]
+
+
+@pytest.mark.parametrize("make", REPORTS)
+def test_evidence_columns_agree_with_the_evidence_objects(make: Callable[[], sla.Report]) -> None:
+    """Each measure's columns hold the rows of every service's evidence, in order."""
+    report = make()
+    data = report.to_dict()
+    assert data["evidence"] == [_evidence_dict(outcome) for outcome in report.outcomes]
+    for name in report.services:
+        covering = [b for b in data["evidence"] if name in b["services"]["service"]]
+        if not covering:
+            continue
+        events = covering[0]["events"]  # the first measure's, as evidence() gives it
+        mine = [i for i, service in enumerate(events["service"]) if service == name]
+        assert [tuple(events[key][i] for key in events) for i in mine] == [
+            (n.service, n.kind, format_us(n.start), format_us(n.end), n.category, n.reason)
+            for n in report.evidence(name).events
+        ]
+
+
+@pytest.mark.parametrize("make", REPORTS)
+def test_evidence_tables_are_columns_of_equal_length(make: Callable[[], sla.Report]) -> None:
+    """Every table of the evidence is a dict of lists of one length; JSON keeps it as it is."""
+    report = make()
+    data = report.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    for block, outcome in zip(data["evidence"], report.outcomes, strict=True):
+        assert list(block) == [
+            "measure",
+            "services",
+            "down",
+            "excluded",
+            "outside_window",
+            "events",
+        ]
+        assert len(block["services"]["service"]) == len(outcome.services)
+        for table in list(block.values())[1:]:
+            assert len({len(column) for column in table.values()}) == 1, table
+
+
+@pytest.mark.parametrize("make", REPORTS[:4])
+def test_uptime_events_are_report_events_of_covered_services(
+    make: Callable[[], sla.Report],
 ) -> None:
-    """Evidence rendered a few services at a time gives the same rows as all at once."""
-    whole = _report().to_dict()["evidence"]
-    monkeypatch.setattr(_render, "EVIDENCE_BATCH", batch)
-    assert _report().to_dict()["evidence"] == whole
-    assert len(whole) == 5  # four services, and the measure of "b" alone
+    """An uptime measure lists ``report.events()`` of its services, service by service."""
+    report = make()
+    data = report.to_dict()
+    every = report.events()  # each measure's notes in turn, each in canonical order
+    start = 0
+    for block, outcome in zip(data["evidence"], report.outcomes, strict=True):
+        own = every[start : start + len(outcome.notes())]
+        start += len(own)
+        position = {name: i for i, name in enumerate(outcome.services)}
+        notes = sorted((n for n in own if n.service in position), key=lambda n: position[n.service])
+        events = block["events"]
+        assert list(zip(*events.values(), strict=True)) == [
+            (n.service, n.kind, format_us(n.start), format_us(n.end), n.category, n.reason)
+            for n in notes
+        ]
+
+
+def test_uptime_evidence_builds_no_note_per_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``to_dict()`` reads uptime evidence from columns: no ``EventNote`` is made."""
+    expected = _report().to_dict()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an EventNote was built")
+
+    monkeypatch.setattr(_availability, "row_note", refuse)
+    report = _report()
+    assert report.to_dict() == expected
+    with pytest.raises(AssertionError, match="EventNote"):
+        report.evidence("a")
+
+
+def test_to_dict_json_is_the_same_for_shuffled_input() -> None:
+    """The JSON of a report is byte for byte the same whatever the order of the events."""
+    events = [
+        *EVENTS,
+        sla.Outage("a", "2026-10-05T00:00:00.123456Z", "2026-10-05T00:03:00Z"),
+        sla.Outage("a", "2026-10-05T00:00:00.123456Z", "2026-10-05T00:02:00Z"),
+        sla.Maintenance("b", "2026-10-20T00:00Z", "2026-10-20T01:00Z", "2026-10-19T00:00Z"),
+    ]
+    texts = {
+        json.dumps(
+            sla.evaluate(_agreement(), events[k:] + events[:k], period="2026-10").to_dict(),
+            sort_keys=True,
+        )
+        for k in range(len(events))
+    }
+    assert len(texts) == 1

@@ -423,7 +423,7 @@ def test_report_renders_request_evidence() -> None:
     text = report.explain()
     assert "bucket availability >= 95%: BREACHED, measured 90%" in text
     data = report.to_dict()
-    assert data["evidence"][0]["down_seconds"] == "60"
+    assert data["evidence"][0]["services"]["down_seconds"] == ["60", "0"]
     assert (
         report.service("a").evidence[0].detail
         == "9 good of 10 eligible buckets (10 buckets in the period)"

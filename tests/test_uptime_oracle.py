@@ -259,3 +259,43 @@ def test_components_match_per_second_model(
         eligible, down, _ = oracle(plain, synthetic + direct, service)
         assert int(cols.eligible_us[i]) == eligible * SECOND, service
         assert int(cols.down_us[i]) == down * SECOND, service
+
+
+@given(measure=uptime_measures(), evts=events())
+def test_evidence_columns_are_the_evidence_of_each_service(
+    measure: sla.Uptime, evts: list[sla.Event]
+) -> None:
+    """The columnar evidence holds, service by service, what each evidence object holds."""
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[measure >= "50%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=list(SERVICES[:2]), tier=tier)
+    [outcome] = sla.evaluate(agreement, evts, period=small_period(PERIOD_SECONDS)).outcomes
+    columns = outcome.all_evidence()
+    evidence = [outcome.evidence_of(i) for i in range(len(outcome.services))]
+    assert columns.eligible_us.tolist() == [ev.eligible_us for ev in evidence]
+    assert columns.down_us().tolist() == [ev.down_us for ev in evidence]
+    assert columns.excluded_by.tolist() == [ev.excluded_by for ev in evidence]
+    assert columns.weighted_down == (
+        None if not measure.weighted else tuple(ev.weighted_down for ev in evidence)
+    )
+    for name in ("down", "excluded", "outside_window"):
+        spans = getattr(columns, name)
+        rows = zip(spans.service.tolist(), spans.start.tolist(), spans.end.tolist(), strict=True)
+        assert list(rows) == [
+            (i, span.start, span.end) for i, ev in enumerate(evidence) for span in getattr(ev, name)
+        ]
+    events = columns.events
+    assert list(
+        zip(
+            events.service.tolist(),
+            events.kind.tolist(),
+            events.start.tolist(),
+            events.end.tolist(),
+            events.category.tolist(),
+            events.reason.tolist(),
+            strict=True,
+        )
+    ) == [
+        (n.service, n.kind, n.start, n.end, n.category, n.reason)
+        for ev in evidence
+        for n in ev.events
+    ]

@@ -15,8 +15,11 @@ from typing import Any, TextIO
 from slakit import _demo as demo_files
 from slakit._cli_run import (
     RunError,
+    add_reading_options,
     add_run_parser,
     credit_run,
+    read_input,
+    reading_of,
     run,
     run_python_file,
     summary_text,
@@ -266,10 +269,13 @@ def _demo_run(folder: Path) -> tuple[PortfolioResult, dict[str, Any]]:
     return result, summary
 
 
-def _aligned(columns: Mapping[str, Sequence[str]], shown: Sequence[tuple[str, bool]]) -> str:
+def _aligned(columns: Mapping[str, Sequence[object]], shown: Sequence[tuple[str, bool]]) -> str:
     """Return some columns of a table as aligned text: a header row, then one line per row."""
     rows = [[name for name, _ in shown]]
-    rows += [list(row) for row in zip(*(columns[name] for name, _ in shown), strict=True)]
+    rows += [
+        [str(cell) for cell in row]
+        for row in zip(*(columns[name] for name, _ in shown), strict=True)
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(shown))]
     lines = []
     for row in rows:
@@ -307,29 +313,19 @@ def _demo_write(folder: Path, out: TextIO) -> int:
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--requests", type=Path, help="a request log")
     parser.add_argument("--tickets", type=Path, help="support tickets")
-    parser.add_argument(
-        "--format",
-        choices=["csv", "jsonl", "parquet", "arrow"],
-        help="the format of every input file (default: from each file's extension: .csv, "
-        ".jsonl or .ndjson, .parquet, .arrow or .feather)",
-    )
+    add_reading_options(parser, ["events", "requests", "tickets"])
 
 
 def _read_inputs(args: argparse.Namespace) -> list[object]:
     """Read every input file the command names (events, requests, tickets), each checked."""
-    from slakit.io import read_table
-
     readers = ((args.events, "events"), (args.requests, "requests"), (args.tickets, "tickets"))
-    tables: list[object] = []
-    for path, kind in readers:
-        if path is None:
-            continue
-        if not path.is_file():
-            raise _UsageError(f"{path}: no such file")
-        tables.append(read_table(path, kind, format=args.format))
-    if not tables:
+    given = [kind for path, kind in readers if path is not None]
+    if not given:
         raise _UsageError("no input: give an events file, --requests or --tickets")
-    return tables
+    events = "the EVENTS argument" if args.command == "evaluate" else "--events"
+    kinds = {"events": events, "requests": "--requests", "tickets": "--tickets"}
+    reading = reading_of(args.format, args.columns, kinds, given)
+    return [read_input(path, kind, reading) for path, kind in readers if path is not None]
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

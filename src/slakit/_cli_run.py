@@ -2,7 +2,8 @@
 
 Reads the plans (a Python file defining ``plans``, or a data file), the
 customers table and the shared input tables (CSV, JSON Lines, Parquet or Arrow,
-by extension or ``--format``), evaluates the portfolio for one period, and
+by extension or ``--format``; columns renamed with ``--columns``), evaluates the
+portfolio for one period, and
 writes into ``--out``: the ledger, objectives and credits tables (CSV, and
 Parquet when pyarrow is installed), one statement per customer (text and JSON,
 named by the customer's statement id), and ``summary.json``. The terminal gets
@@ -13,20 +14,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import importlib
 import json
 import runpy
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
+
+import attrs
 
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._engine._portfolio import Portfolio
+from slakit._io._schemas import KINDS
+from slakit._io._sources import FORMATS
 from slakit._results._portfolio import PortfolioResult
-from slakit.exceptions import AgreementDataError, SlakitError
+from slakit.exceptions import AgreementDataError, EventDataError, SlakitError
 
-__all__ = ["add_run_parser", "run"]
+__all__ = ["Reading", "add_reading_options", "add_run_parser", "read_input", "reading_of", "run"]
 
 #: The input options of ``slakit run``: option, kind of ``slakit.io.read_table``, help.
 _INPUTS = (
@@ -43,6 +49,172 @@ _INPUTS = (
 
 class RunError(Exception):
     """A problem with ``slakit run``'s inputs: printed without a traceback, exit status 2."""
+
+
+# --- how each input file is read: --format and --columns -----------------------------------------
+
+#: The form of one ``--columns`` value, for messages and help.
+_COLUMNS_FORM: Final = "KIND:NAME=COLUMN[,NAME=COLUMN...]"
+
+
+def add_reading_options(parser: argparse.ArgumentParser, kinds: Sequence[str]) -> None:
+    """Add ``--format`` and ``--columns``, how each input file of ``kinds`` is read.
+
+    ``slakit run``, ``evaluate`` and ``compare`` share them; ``reading_of()``
+    checks what was given.
+    """
+    named = ", ".join(kinds)
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT",
+        help=f"the format of the input files, one of {', '.join(FORMATS)}: FORMAT for every "
+        f"file, or KIND=FORMAT for one input ({named}); repeatable, as in --format "
+        "outages=jsonl --format customers=csv (default: from each file's extension: .csv, "
+        ".jsonl or .ndjson, .parquet or .pq, .arrow, .feather or .ipc)",
+    )
+    parser.add_argument(
+        "--columns",
+        action="append",
+        metavar="KIND:NAME=COLUMN,...",
+        help=f"read the file of KIND ({named}) with its column COLUMN as slakit's column NAME, "
+        "for an export with names of its own; repeatable, as in --columns "
+        "outages:start=started_at,end=resolved_at",
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Reading:
+    """How each input file is read: its format and its columns' renames.
+
+    Attributes:
+        format: every file's format (a bare ``--format``), or ``None``: from each
+            file's extension.
+        formats: a format for one kind of input (``--format KIND=FORMAT``).
+        columns: renames for one kind, ``{name slakit reads: name in the file}``
+            (``--columns KIND:NAME=COLUMN,...``), as ``slakit.io.read_table`` takes them.
+    """
+
+    format: str | None = None
+    formats: Mapping[str, str] = attrs.field(factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+
+    def format_of(self, kind: str) -> str | None:
+        """Return the format to read the file of ``kind`` as (``None``: by its extension)."""
+        return self.formats.get(kind, self.format)
+
+    def columns_of(self, kind: str) -> Mapping[str, str] | None:
+        """Return the renames of the file of ``kind``, or ``None``."""
+        return self.columns.get(kind)
+
+
+def reading_of(
+    formats: Sequence[str] | None,
+    columns: Sequence[str] | None,
+    kinds: Mapping[str, str],
+    given: Collection[str],
+) -> Reading:
+    """Return how to read each input, from the values of ``--format`` and ``--columns``.
+
+    ``kinds`` maps each kind of input the command reads to how the command names
+    its file (``"--outages"``); ``given`` lists the kinds whose file was given.
+
+    Raises:
+        RunError: every problem at once: a value not of the form, a kind the
+            command does not read or whose file is not given, an unknown format,
+            a column name the kind does not read, a kind or a name given twice.
+    """
+    problems: list[str] = []
+    every: str | None = None
+    by_kind: dict[str, str] = {}
+    for value in formats or ():
+        kind, has_kind, fmt = value.rpartition("=")
+        where = f"--format {value!r}"
+        if fmt not in FORMATS:
+            problems.append(
+                f"{where}: {fmt!r} is not a format; give one of {', '.join(FORMATS)}, for "
+                "every file, or KIND=FORMAT for one input, as in --format outages=jsonl"
+            )
+        elif not has_kind:
+            if every is not None:
+                problems.append(
+                    f"{where}: the format of every file is already {every!r}; give "
+                    "KIND=FORMAT for one input"
+                )
+            every = fmt
+        elif (problem := _kind_problem(kind, kinds, given, where)) is not None:
+            problems.append(problem)
+        elif kind in by_kind:
+            problems.append(f"{where}: the format of {kind} is already {by_kind[kind]!r}")
+        else:
+            by_kind[kind] = fmt
+    renames: dict[str, dict[str, str]] = {}
+    for value in columns or ():
+        problems.extend(_columns_problems(value, kinds, given, renames))
+    if problems:
+        head = "" if len(problems) == 1 else f"{len(problems)} problems with the options:\n  "
+        raise RunError(head + "\n  ".join(problems))
+    return Reading(format=every, formats=by_kind, columns=renames)
+
+
+def _did_you_mean(word: str, names: Sequence[str]) -> str:
+    """Return `` (did you mean 'x' or 'y'?)`` for the names near ``word``, or ``""``."""
+    near = difflib.get_close_matches(word, names, n=2)
+    return f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""
+
+
+def _kind_problem(
+    kind: str, kinds: Mapping[str, str], given: Collection[str], where: str
+) -> str | None:
+    """Return why ``kind`` cannot be named in an option, or ``None``."""
+    if kind not in kinds:
+        hint = _did_you_mean(kind, list(kinds))
+        return f"{where}: {kind!r} is not an input of this command{hint}; give one of " + (
+            ", ".join(kinds)
+        )
+    if kind not in given:
+        return f"{where}: no file of {kind} is given; give it with {kinds[kind]}"
+    return None
+
+
+def _columns_problems(
+    value: str, kinds: Mapping[str, str], given: Collection[str], renames: dict[str, dict[str, str]]
+) -> list[str]:
+    """Check one ``--columns`` value and add its renames to ``renames``; return its problems."""
+    where = f"--columns {value!r}"
+    kind, colon, pairs = value.partition(":")
+    if not colon or not kind or not pairs:
+        example = "outages:start=started_at,end=resolved_at"
+        return [f"{where}: expected {_COLUMNS_FORM}, as in --columns {example}"]
+    problem = _kind_problem(kind, kinds, given, where)
+    if problem is not None:
+        return [problem]
+    schema = KINDS[kind]
+    accepted = (*schema.accepted, *schema.notes, *(("type",) if kind == "events" else ()))
+    mapped = renames.setdefault(kind, {})
+    problems = []
+    for pair in pairs.split(","):
+        name, equals, column = (part.strip() for part in pair.partition("="))
+        if not equals or not name or not column:
+            problems.append(
+                f"{where}: {pair!r} is not NAME=COLUMN (NAME as slakit reads it, COLUMN as the "
+                "file names it), as in start=started_at"
+            )
+        elif name not in accepted:
+            hint = _did_you_mean(name, accepted)
+            problems.append(
+                f"{where}: {name!r} is not a column of {kind}{hint}; they are "
+                f"{', '.join(schema.required)}, and optionally "
+                f"{', '.join((*schema.optional, *schema.notes))}"
+            )
+        elif name in mapped:
+            problems.append(
+                f"{where}: {kind}:{name} is already read from the column {mapped[name]!r}; "
+                "map each name once"
+            )
+        else:
+            mapped[name] = column
+    return problems
 
 
 def add_run_parser(sub: Any) -> None:
@@ -62,17 +234,19 @@ def add_run_parser(sub: Any) -> None:
         metavar="PLANS",
         help=(
             "a Python file defining `plans` (a dict of plan names to Tiers or Agreement "
-            "templates, and optionally `provider`), or a .json/.yaml/.toml file of "
-            '{"provider": ..., "plans": {name: tier or agreement data}}'
+            "templates, and optionally `provider`), run with your permissions; or plans as "
+            'data, read and never run: a .json, .yaml or .toml file of {"provider": ..., '
+            '"plans": {name: plan}}, each plan a tier as slakit.to_data() writes it ("type": '
+            '"tier") or an agreement template'
         ),
     )
     run_.add_argument(
         "--customers",
         type=Path,
         required=True,
-        help="the customers table, with slakit's column names: customer, plan, service, and "
-        "optionally fee, currency, zone, start, end (map a billing export's names with "
-        "slakit.io.read_table(..., columns=...) in Python)",
+        help="the customers table, with the columns customer, plan, service, and optionally "
+        "fee, currency, zone, start, end (map a billing export's names with --columns, as in "
+        "--columns customers:customer=account_id,service=sku)",
     )
     for option, _, text in _INPUTS:
         run_.add_argument(f"--{option}", type=Path, help=text)
@@ -85,11 +259,7 @@ def add_run_parser(sub: Any) -> None:
         help="where to write; the files of an earlier run in DIR (the tables, the statements, "
         "summary.json) are removed first",
     )
-    run_.add_argument(
-        "--format",
-        choices=["csv", "jsonl", "parquet", "arrow"],
-        help="the format of every input file (default: from each file's extension)",
-    )
+    add_reading_options(run_, ["customers", *(kind for _, kind, _ in _INPUTS)])
     run_.add_argument(
         "--tables",
         choices=["all", "csv", "parquet"],
@@ -168,13 +338,39 @@ def run_python_file(path: Path, run_name: str, error: type[Exception]) -> dict[s
         raise error(f"{path}: the file raised an error:\n{detail}") from None
 
 
-def _read(path: Path, kind: str, fmt: str | None) -> Any:
+def read_input(path: Path, kind: str, reading: Reading) -> Any:
+    """Read the file of one kind of input as ``reading`` says; its problems name the fix.
+
+    Raises:
+        RunError: no such file, a format that cannot be told from the extension,
+            or columns that are not the kind's (the reader's problems, then how
+            ``--columns`` renames them).
+        EventDataError: invalid rows, each named ``file:line: field: problem``.
+    """
     import slakit.io
 
     if not path.is_file():
         raise RunError(f"{path}: no such file")
+    columns = reading.columns_of(kind)
     try:
-        return slakit.io.read_table(path, kind, format=fmt)
+        return slakit.io.read_table(path, kind, format=reading.format_of(kind), columns=columns)
+    except EventDataError as error:
+        if type(error) is not EventDataError or not any(
+            p.where.endswith("columns") for p in error.problems
+        ):
+            raise
+        if columns:
+            given = ",".join(f"{name}={column}" for name, column in columns.items())
+            fix = (
+                f"fix --columns {kind}:{given}: each NAME must be a column slakit reads, each "
+                f"COLUMN a column of {path}"
+            )
+        else:
+            fix = (
+                f"rename the file's columns with --columns {kind}:NAME=COLUMN[,NAME=COLUMN...] "
+                "(NAME as slakit reads it, COLUMN as the file names it)"
+            )
+        raise RunError(f"{error}\n  {fix}") from None
     except ValueError as error:  # a format that cannot be told from the extension
         raise RunError(f"{path}: {error}") from None
 
@@ -214,12 +410,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``slakit run``; return the exit status."""
     progress = Progress(err, quiet=args.quiet)
     inputs = [(getattr(args, option), kind) for option, kind, _ in _INPUTS if getattr(args, option)]
+    kinds = {"customers": "--customers", **{kind: f"--{option}" for option, kind, _ in _INPUTS}}
+    given = ["customers", *(kind for _, kind in inputs)]
     result, summary = credit_run(
         args.plans,
         args.customers,
         inputs,
         period=args.period,
-        fmt=args.format,
+        reading=reading_of(args.format, args.columns, kinds, given),
         progress=progress,
     )
     folder: Path = args.out
@@ -261,23 +459,27 @@ def credit_run(
     inputs: list[tuple[Path, str]],
     *,
     period: str,
-    fmt: str | None = None,
+    reading: Reading | None = None,
     progress: Progress | None = None,
 ) -> tuple[PortfolioResult, dict[str, Any]]:
     """Read the plans, the customers and the inputs (path and kind), evaluate the portfolio.
 
+    ``reading`` says each file's format and column renames (default: formats by
+    extension, slakit's column names).
+
     Returns the result (its ledger built) and its summary, with the rows read per file.
     """
     progress = progress if progress is not None else Progress(None, quiet=True)
+    reading = reading if reading is not None else Reading()
     plans, provider = _plans(plans_file)
     read: dict[str, int] = {}
     with progress.step("reading"):
-        customers = _read(customers_file, "customers", fmt)
+        customers = read_input(customers_file, "customers", reading)
         if not len(customers):
             raise RunError(f"{customers_file}: the customers table has no rows")
         tables = []
         for path, kind in inputs:
-            table = _read(path, kind, fmt)
+            table = read_input(path, kind, reading)
             read[str(path)] = len(table)
             tables.append(table)
     if not tables:

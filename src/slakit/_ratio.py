@@ -21,6 +21,7 @@ to 100%.
 from __future__ import annotations
 
 import decimal
+import functools
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -348,6 +349,9 @@ def _exact(value: Decimal) -> decimal.Context:
 
 #: The decimal places a measured percentage shows: ``99.826389%``, a millionth of a point.
 PERCENT_PLACES: Final = 6
+#: How many distinct measured values the percentage texts remember (a report over many
+#: services repeats a few values, in objectives, credit lines and their renderings).
+PERCENTS_REMEMBERED: Final = 8192
 
 
 def percent_of(value: Fraction | Decimal, places: int = PERCENT_PLACES) -> Decimal:
@@ -365,7 +369,14 @@ def percent_of(value: Fraction | Decimal, places: int = PERCENT_PLACES) -> Decim
         >>> percent_of(1 - Fraction(1, 10**9))
         Decimal('99.999999')
     """
-    scaled = Fraction(value) * 100 * 10**places
+    exact = value if type(value) is Fraction else Fraction(value)
+    return _percent_of(exact.numerator, exact.denominator, places)
+
+
+@functools.lru_cache(maxsize=PERCENTS_REMEMBERED)
+def _percent_of(numerator: int, denominator: int, places: int) -> Decimal:
+    """Return ``percent_of()`` of ``numerator / denominator``, once per distinct value."""
+    scaled = Fraction(numerator, denominator) * 100 * 10**places
     units = round(scaled)  # Fraction rounds half to even
     for bound in (0, 100 * 10**places):
         if units == bound != scaled:
@@ -395,7 +406,14 @@ def format_percent(value: Fraction | Decimal, places: int = PERCENT_PLACES) -> s
     """
     if isinstance(value, Decimal):
         return f"{value.scaleb(2, _exact(value)).normalize(_exact(value)):f}%"
-    exact = Fraction(value)
+    exact = value if type(value) is Fraction else Fraction(value)
+    return _fraction_percent(exact.numerator, exact.denominator, places)
+
+
+@functools.lru_cache(maxsize=PERCENTS_REMEMBERED)
+def _fraction_percent(numerator: int, denominator: int, places: int) -> str:
+    """Return ``format_percent()`` of a measured ``numerator / denominator``, once per value."""
+    exact = Fraction(numerator, denominator)
     scaled = exact * 100 * 10**places
     if scaled.denominator == 1:
         units = Decimal(scaled.numerator)

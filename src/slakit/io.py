@@ -174,6 +174,10 @@ def _read(
         if not path.is_file():
             raise FileNotFoundError(f"no such file: {str(source)!r}")
         read = _READERS[chosen](path, source=str(source))
+        try:
+            return renamed(read, columns)
+        except EventDataError as error:  # a mapped column the file lacks: name the file
+            raise _in_file(error, str(source)) from None
     return renamed(read, columns)
 
 

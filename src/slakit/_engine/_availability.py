@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +17,17 @@ from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
 from slakit._engine._uptime import UptimeColumns, run_uptime, service_timeline, window_for
 from slakit._events._table import KINDS, EventTable
-from slakit._results._evidence import EventNote, LazyCounts, MeasureEvidence, MeasureOutcome
+from slakit._results._evidence import (
+    Coded,
+    EventColumns,
+    EventNote,
+    EvidenceColumns,
+    LazyCounts,
+    MeasureEvidence,
+    MeasureOutcome,
+    SpanColumns,
+    object_array,
+)
 from slakit._time._instant import describe_us
 
 __all__ = ["row_note", "run_uptime_measure", "service_rows", "status_counts"]
@@ -36,10 +46,16 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
 
     by_service: list[tuple[I64, I64]] = []  # built on the first evidence read
 
-    def evidence_of(i: int) -> MeasureEvidence:
+    def grouped() -> tuple[I64, I64]:
         if not by_service:
             by_service.append(_rows_by_service(cols, table))
-        return _evidence(cols, table, i, by_service[0])
+        return by_service[0]
+
+    def evidence_of(i: int) -> MeasureEvidence:
+        return _evidence(cols, table, i, grouped())
+
+    def evidence_columns() -> EvidenceColumns:
+        return _evidence_columns(cols, table, grouped())
 
     def notes() -> list[EventNote]:
         return _notes(cols, table, np.arange(len(table)))
@@ -54,6 +70,7 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
         counts=LazyCounts(lambda: status_counts(cols.row_status)),
         scale=cols.scale,
         time=cols,
+        evidence_columns=evidence_columns,
     )
 
 
@@ -110,11 +127,105 @@ def _rows_by_service(cols: UptimeColumns, table: EventTable) -> tuple[I64, I64]:
     order are a slice of it (the order of a subset is the order of the whole,
     restricted), so reading one service's evidence costs what its rows cost.
     """
-    order = canonical(table, None, then=(cols.row_status, cols.row_down_us, cols.row_detail))
+    order = canonical(
+        table, None, then=(cols.row_status, cols.row_down_us, cols.row_detail), by=table.service
+    )
     codes = np.asarray(table.service, dtype=np.int64)[order]
-    by_code = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[by_code], np.arange(len(table.services) + 1))
-    return order[by_code], np.asarray(bounds, dtype=np.int64)
+    bounds = np.searchsorted(codes, np.arange(len(table.services) + 1))
+    return order, np.asarray(bounds, dtype=np.int64)
+
+
+def _rows_of(services: tuple[str, ...], table: EventTable, by_service: tuple[I64, I64]) -> I64:
+    """Return the rows of each of ``services`` in turn, each service's in canonical order."""
+    grouped, bounds = by_service
+    position = {name: code for code, name in enumerate(table.services)}
+    codes = np.asarray([position.get(name, -1) for name in services], dtype=np.int64)
+    codes = codes[codes >= 0]
+    first = bounds[codes]
+    count = bounds[codes + 1] - first
+    # row j of the result is row (j - where its service starts in the result) of its slice
+    offset = np.repeat(first - (np.cumsum(count) - count), count)
+    return grouped[offset + np.arange(int(count.sum()), dtype=np.int64)]
+
+
+#: The categories rows reconcile to, in the order of their codes.
+_CATEGORIES: Final = ("counted", "excluded", "ignored")
+#: Each ``RowStatus``'s category, as a code into ``_CATEGORIES``.
+_CATEGORY_OF: Final = np.asarray([_CATEGORIES.index(s.category) for s in RowStatus], np.int64)
+#: Statuses whose reason names the time counted or excluded, or the notice given.
+_BY_AMOUNT: Final = (RowStatus.COUNTED, RowStatus.MAINTENANCE_PARTLY_EXCLUDED)
+_BY_NOTICE: Final = (RowStatus.MAINTENANCE_EXCLUDED, RowStatus.MAINTENANCE_NOTICE_TOO_SHORT)
+
+
+def _evidence_columns(
+    cols: UptimeColumns, table: EventTable, by_service: tuple[I64, I64]
+) -> EvidenceColumns:
+    """Return every service's evidence as columns, read from the measure's arrays.
+
+    The rows of ``_evidence()`` for each service in turn, without an object per
+    event: the events are one take of the canonical order, and each distinct
+    reason is worked out once (see ``_reasons()``).
+    """
+    n = len(cols.services)
+    rows = _rows_of(cols.services, table, by_service)
+    status = cols.row_status[rows].astype(np.int64)
+    kind = table.kind[rows].astype(np.int64)
+    clause = cols.clause
+    return EvidenceColumns(
+        measure=cols.measure,
+        services=cols.services,
+        eligible_us=cols.eligible_us,  # the measure of each service's eligible spans
+        excluded_by=Coded(
+            np.zeros(n, dtype=np.int64),
+            object_array([clause.describe() if clause is not None else ""]),
+        ),
+        weighted_down=(
+            tuple(Fraction(int(b), cols.scale) for b in cols.bad.tolist())
+            if cols.measure.weighted
+            else None
+        ),
+        down=SpanColumns(cols.down.group, cols.down.start, cols.down.end),
+        excluded=SpanColumns(cols.excluded.group, cols.excluded.start, cols.excluded.end),
+        outside_window=SpanColumns(
+            cols.outside_window.group, cols.outside_window.start, cols.outside_window.end
+        ),
+        events=EventColumns(
+            service=Coded(table.service[rows].astype(np.int64), object_array(table.services)),
+            kind=Coded(kind, object_array(KINDS)),
+            start=table.start[rows],
+            end=table.end[rows],
+            category=Coded(_CATEGORY_OF[status], object_array(_CATEGORIES)),
+            reason=_reasons(cols, status, cols.row_down_us[rows], cols.row_detail[rows], kind),
+        ),
+    )
+
+
+def _reasons(cols: UptimeColumns, status: I64, amount: I64, notice: I64, kind: I64) -> Coded:
+    """Return each row's reason, as a code into the distinct reasons, each worked out once.
+
+    A reason is fixed by the row's status and, for a few statuses, the time
+    it counted or excluded, the notice it was given, or its kind: those make
+    the key, and one ``_reason()`` call per distinct key writes the words.
+    """
+    value = np.where(
+        np.isin(status, _BY_AMOUNT), amount, np.where(np.isin(status, _BY_NOTICE), notice, 0)
+    )
+    head = status * len(KINDS) + np.where(status == RowStatus.NOT_USED, kind, 0)
+    low = int(value.min(initial=0))
+    span = int(value.max(initial=0)) - low + 1
+    if span * len(RowStatus) * len(KINDS) < 2**62:  # one key: (status, kind) then value
+        key = head * span + (value - low)
+    else:  # the values by their rank among themselves
+        values, value_code = np.unique(value, return_inverse=True)
+        key = head * len(values) + value_code.reshape(-1)
+    _, first, code = np.unique(key, return_index=True, return_inverse=True)
+    labels = object_array(
+        _reason(
+            cols, RowStatus(int(status[r])), int(amount[r]), int(notice[r]), KINDS[int(kind[r])]
+        )
+        for r in first.tolist()
+    )
+    return Coded(code.reshape(-1).astype(np.int64), labels)
 
 
 def _evidence(

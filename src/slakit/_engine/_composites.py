@@ -63,4 +63,5 @@ def run_composite(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutc
         evidence_of=outcome.evidence_of,
         notes=outcome.notes,
         counts=outcome.counts,
+        evidence_columns=outcome.evidence_columns,
     )

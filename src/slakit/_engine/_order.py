@@ -8,8 +8,9 @@ service, then the id where a kind has one, then every other field, and last
 what the measure made of the row (its status, the time it counted), so rows
 equal in every fact that a report prints sort as one.
 
-Each kind of table has its key columns, read as arrays; one ``np.lexsort``
-orders any subset of rows. Coded columns (service, state, priority ...) are
+Each kind of table has its key columns, read as arrays; one ``lexsort()``
+orders any subset of rows (as ``np.lexsort`` would, sorting the leading keys
+as one and the rest only where rows tie on them). Coded columns (service, state, priority ...) are
 ranked by the names their codes index, so the key never depends on how a
 table happened to number its names.
 """
@@ -27,7 +28,7 @@ from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable
 
-__all__ = ["canonical", "row_facts"]
+__all__ = ["canonical", "lexsort", "row_facts"]
 
 I64 = npt.NDArray[np.int64]
 Keys = Callable[[Any, I64], list[npt.NDArray[Any]]]
@@ -135,22 +136,83 @@ class _Reprs:
         return repr(self.records[row])
 
 
-def canonical(table: Any, rows: I64 | None = None, *, then: Sequence[npt.NDArray[Any]] = ()) -> I64:
+def _span(values: npt.NDArray[Any]) -> int:
+    """Return how many values lie from the least of ``values`` to the greatest."""
+    return int(values.max()) - int(values.min()) + 1
+
+
+def _leading(keys: Sequence[npt.NDArray[Any]]) -> tuple[I64, list[npt.NDArray[Any]]]:
+    """Return one ``int64`` key ordered as the leading keys are, and the keys after those.
+
+    The first two keys are packed into one when they fit (the second by its
+    rank among its values when its own values would not), else the first is alone.
+    """
+    first = np.asarray(keys[0], dtype=np.int64)
+    if len(keys) < 2:
+        return first, []
+    second = np.asarray(keys[1], dtype=np.int64)
+    room = 2**62 // _span(first)
+    if _span(second) > room:
+        if second.shape[0] > room:
+            return first, list(keys[1:])
+        second = np.unique(second, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    low = int(second.min())
+    return (first - int(first.min())) * _span(second) + (second - low), list(keys[2:])
+
+
+def lexsort(keys: Sequence[npt.NDArray[Any]]) -> I64:
+    """Return the order ``np.lexsort`` gives integer ``keys`` (most significant first).
+
+    The leading keys are sorted as one (see ``_leading``), and only the runs
+    of rows that tie on them are sorted by the rest, then by position: the
+    order ``np.lexsort`` gives, ties in input order, at the cost of about one
+    sort where the leading keys tell rows apart (an event's start and service do).
+    """
+    n = keys[0].shape[0]
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    lead, rest = _leading(keys)
+    order = np.argsort(lead).astype(np.int64)
+    ordered = lead[order]
+    tie = ordered[1:] == ordered[:-1]
+    if not bool(tie.any()):
+        return order
+    in_run = np.zeros(n, dtype=bool)
+    in_run[1:] = tie
+    in_run[:-1] |= tie
+    at = np.flatnonzero(in_run)
+    run = np.cumsum(np.concatenate(([True], ~tie)))[at]  # which run of ties each row is in
+    tied = order[at]
+    inner = np.lexsort((tied, *(np.asarray(k)[tied] for k in reversed(rest)), run))
+    order[at] = tied[inner]
+    return order
+
+
+def canonical(
+    table: Any,
+    rows: I64 | None = None,
+    *,
+    then: Sequence[npt.NDArray[Any]] = (),
+    by: npt.NDArray[Any] | None = None,
+) -> I64:
     """Return ``rows`` of ``table`` (default: every row) in the canonical order of their facts.
 
     ``then`` are per-row columns of the whole table (a status code, the time a
     row counted) that break ties between rows equal in every fact, so rows a
-    measure treated differently still come out in one order.
+    measure treated differently still come out in one order. ``by``, a per-row
+    column of the whole table (a service code), leads the key: the rows come
+    grouped by it, ascending, each group in canonical order.
     """
     chosen = np.arange(len(table), dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
     if chosen.size < 2:
         return chosen
     keys = _KEYS.get(type(table), _records_keys)(table, chosen)
     keys = [*keys, *(np.asarray(column)[chosen] for column in then)]
+    if by is not None:
+        keys = [np.asarray(by)[chosen], *keys]
     if not keys:
         return chosen
-    order = np.lexsort(tuple(reversed(keys)))
-    return chosen[order]
+    return chosen[lexsort(keys)]
 
 
 def row_facts(table: Any, row: int) -> str:

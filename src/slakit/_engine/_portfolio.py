@@ -27,6 +27,8 @@ import numpy.typing as npt
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._combinators import Cap
 from slakit._dsl._compensation import CreditRule
+from slakit._dsl._versions import Version
+from slakit._engine._compare import VersionedReport
 from slakit._engine._plan import compile_agreement
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
@@ -598,15 +600,17 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
     for group, members in groups.items():
         spec = cache[group.key]
         if group.shared:
-            results.append(run(spec, group, members))
+            results.extend(run(spec, group, members))
         else:  # rules that look across a customer's services: one agreement each
-            results.extend(run(spec, group, members[i : i + 1]) for i in range(len(members)))
+            for i in range(len(members)):
+                results.extend(run(spec, group, members[i : i + 1]))
     digests: dict[_Key, bytes] = {}
 
-    def report_of(position: int) -> Report:
+    def report_of(position: int) -> Report | VersionedReport:
         group = member[position]
         one = np.asarray([position], dtype=np.int64)
-        return run(cache[group.key], group, one).report
+        parts = run(cache[group.key], group, one)
+        return parts[0].report if len(parts) == 1 else _versioned(cache[group.key], parts)
 
     def statements(result: GroupResult) -> list[bytes]:
         key = result.key.key
@@ -623,6 +627,16 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
         statement_digests=statements,
         unrouted={_KIND_WORDS[type(t)]: n for t, n in zip(tables, index.unrouted, strict=True)},
         not_in_force=_rows_not_in_force(table, tables, index, evaluated=list(member)),
+    )
+
+
+def _versioned(spec: _Spec, parts: list[GroupResult]) -> VersionedReport:
+    """Return one customer's parts, one per version of its amended plan, as one report."""
+    versions = {v.label: v for v in spec.template.versions()}
+    return VersionedReport(
+        agreement=attrs.evolve(parts[0].agreement, amendments=spec.template.amendments),
+        period=parts[0].report.period,
+        parts=tuple((versions[part.version], part.report) for part in parts),
     )
 
 
@@ -692,13 +706,16 @@ def _evaluate_group(
     index: _RouteIndex,
     tables: Sequence[object],
     label: str,
-) -> GroupResult:
+) -> list[GroupResult]:
     """Evaluate customers of one group as one agreement of all their services.
 
-    A part that ends before the period does is measured as
-    [`evaluate_versions()`][slakit.evaluate_versions] measures the part of a
-    period a version is in force: over a period-long window that ends where the
-    part does, from the part's start, with the fee pro-rated.
+    Returns one result per version of the plan in force during the group's part
+    of the period: one, unless an amendment takes effect within it (such plans
+    are evaluated customer by customer). A part that does not span the whole
+    period is measured as [`evaluate_versions()`][slakit.evaluate_versions]
+    measures the part of a period a version is in force: from the part's start,
+    over a period-long window that ends where the part does, with the fee
+    pro-rated.
     """
     order, first = sorted_rows
     bounds = np.r_[first, len(order)]
@@ -708,50 +725,89 @@ def _evaluate_group(
         np.cumsum(counts) - counts, counts
     )
     pairs = order[starts + within]  # customers-table rows of the group, customer by customer
-    template = spec.template
-    resolved = template.period.resolve(label)
-    window: Period = resolved
-    effective = group.lo if group.lo > resolved.start else None
-    if group.hi < resolved.end:
-        length = resolved.end - resolved.start
-        window = Period(group.hi - length, group.hi, resolved.label, resolved.tz)
-        effective = group.lo
-    agreement, pairs = _agreement_of(
-        table, spec, pairs, single=len(customers) == 1, effective=effective
-    )
-    routed = [
-        _route(t, rows, codes, agreement.services)
-        for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True)
-    ]
-    try:
+    resolved = spec.template.period.resolve(label)
+    results = []
+    for version, lo, hi in _version_parts(spec.template, group.lo, group.hi):
+        window = resolved
+        effective = lo if lo > resolved.start else None
+        if hi < resolved.end:
+            length = resolved.end - resolved.start
+            window = Period(hi - length, hi, resolved.label, resolved.tz)
+            effective = lo
+        agreement, ordered = _agreement_of(
+            table,
+            spec,
+            pairs,
+            single=len(customers) == 1,
+            effective=effective,
+            template=_terms(spec, version),
+        )
+        routed = [
+            _route(t, rows, codes, agreement.services)
+            for t, (rows, codes) in zip(tables, index.rows_for(ordered, table.service), strict=True)
+        ]
         report = compile_agreement(agreement).evaluate(*routed, period=window)
-    except EvaluationError as error:  # an amendment within the period: versions' parts
+        if window is not resolved or version.number > 1:
+            report = _in_period(report, resolved, lo, hi, version)
+        results.append(
+            GroupResult(
+                key=group, pairs=ordered, report=report, agreement=agreement, version=version.label
+            )
+        )
+    return results
+
+
+def _version_parts(template: Agreement, lo: int, hi: int) -> list[tuple[Version, int, int]]:
+    """Return each version of ``template`` in force within ``[lo, hi)``, with its part of it."""
+    out = []
+    for version in template.versions():
+        part_lo = lo if version.start is None else max(lo, version.start)
+        part_hi = hi if version.end is None else min(hi, version.end)
+        if part_lo < part_hi:
+            out.append((version, part_lo, part_hi))
+    return out
+
+
+def _terms(spec: _Spec, version: Version) -> Agreement:
+    """Return the plan's terms in ``version``, as a template for the customers' agreements.
+
+    Raises:
+        EvaluationError: the version names services of its own (an amendment that
+            adds or removes services), which a customers table's rows cannot follow.
+    """
+    template = spec.template
+    if not template.amendments:
+        return template
+    terms = version.agreement
+    if terms.services != template.services:
         raise EvaluationError(
-            f"plan {spec.key.plan!r}: {error}. A portfolio evaluates the one version of a plan "
-            "in force over the whole period; give the amended terms as a plan of their own, "
-            "with the customers' start and end dates at the amendment, or evaluate these "
-            "customers one by one with slakit.evaluate_versions()"
-        ) from None
-    if window is not resolved:  # the report speaks of the period itself, and of the part
-        share = Fraction(group.hi - group.lo, resolved.end - resolved.start)
-        note = (
-            f"The agreement was in force from {format_us(group.lo)} to {format_us(group.hi)}, "
-            f"within the period: only that time is measured, and the fee is pro-rated to "
-            f"{share} of the period."
+            f"plan {spec.key.plan!r}: version {version.label} names services of its own "
+            f"({', '.join(terms.services)}); in a portfolio the customers table gives each "
+            "customer its services: give the amended terms as a plan of their own, with the "
+            "customers' start and end dates at the amendment"
         )
-        measured = report
-        report = Report(
-            agreement=measured.agreement,
-            period=resolved,
-            start=group.lo,
-            end=group.hi,
-            outcomes=measured.outcomes,
-            objective_columns=measured.objective_columns,
-            credit_columns=measured.credit_columns,
-            reconciliation=lambda: measured.reconciliation,
-            notes=(note,),
-        )
-    return GroupResult(key=group, pairs=pairs, report=report, agreement=agreement)
+    return terms
+
+
+def _in_period(report: Report, period: Period, lo: int, hi: int, version: Version) -> Report:
+    """Return a part's report as speaking of the period itself, with a note on its part."""
+    share = Fraction(hi - lo, period.end - period.start)
+    terms = "The agreement" if version.number == 1 and version.end is None else version.label
+    note = (
+        f"{terms} was in force from {format_us(lo)} to {format_us(hi)}, within the period: "
+        f"only that time is measured, and the fee is pro-rated to {share} of the period."
+    )
+    return Report(
+        agreement=report.agreement,
+        period=period,
+        start=lo,
+        end=hi,
+        outcomes=report.outcomes,
+        objective_columns=report.objective_columns,
+        credit_columns=report.credit_columns,
+        reconciliation=lambda: report.reconciliation,
+        notes=(note,),
+    )
 
 
 class _Own:
@@ -768,13 +824,15 @@ def _agreement_of(
     *,
     single: bool,
     effective: int | _Own | None = _OWN,
+    template: Agreement | None = None,
 ) -> tuple[Agreement, I64]:
     """Return the agreement of the customers-table rows ``pairs``, and the rows in its order.
 
     A customer of its own gets its own name and service names (so its report is
     what [`evaluate()`][slakit.evaluate] gives for its agreement); a group gets
     the services' positions as names. ``effective`` is, unless given, the
-    customer's start, or the template's.
+    customer's start, or the template's. ``template`` replaces the plan's
+    (one version of an amended plan).
     """
     if single:
         named = np.asarray([table.services[c] for c in table.service[pairs].tolist()], dtype=str)
@@ -786,7 +844,7 @@ def _agreement_of(
         names = tuple(f"{i:0{width}d}" for i in range(len(pairs)))
         customers = len(np.unique(table.customer[pairs]))
         customer = f"{spec.key.plan} ({customers:,} customers)"
-    template = spec.template
+    template = spec.template if template is None else template
     currency = spec.fee.currency
     used, which = np.unique(table.fee[pairs], return_inverse=True)
     money = [  # one object per distinct fee; -1: the plan's

@@ -393,7 +393,7 @@ def build(
     data = _adapted(schema, data, epoch_unit=epoch_unit, services=services)
     n = len(read)
     if schema.fixed_kind is not None:
-        data["kind"] = np.full(n, schema.fixed_kind)
+        data["kind"] = np.broadcast_to(np.asarray(schema.fixed_kind), (n,))  # one cell, no copy
     maker: Callable[..., Any] = _MAKERS.get(schema.table, _plain)
     try:
         table = maker(schema, data, read.where, services)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -13,9 +13,21 @@ import numpy.typing as npt
 from slakit._dsl._measures import Measure
 from slakit._results._uncovered import UncoveredGroup, UncoveredRow
 from slakit._time._instant import describe_us, format_us
+from slakit._time._kernels import sum_by_group
 from slakit._time._timeline import Timeline
 
-__all__ = ["EventNote", "MeasureEvidence", "MeasureOutcome", "Reconciliation"]
+__all__ = [
+    "Coded",
+    "EventColumns",
+    "EventNote",
+    "EvidenceColumns",
+    "MeasureEvidence",
+    "MeasureOutcome",
+    "Reconciliation",
+    "SpanColumns",
+]
+
+I64 = npt.NDArray[np.int64]
 
 
 @attrs.frozen
@@ -126,6 +138,172 @@ class MeasureEvidence:
         return self.down.measure()
 
 
+def object_array(values: Iterable[object]) -> npt.NDArray[np.object_]:
+    """Return ``values`` as a one-dimensional object array (strings stay Python strings)."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+@attrs.frozen(eq=False)
+class Coded:
+    """A column of few distinct values, held as codes into a table of them: ``labels[codes]``.
+
+    A reason, a kind or a service repeats over many rows; each distinct value
+    is made once, and the column is read back in one indexing pass.
+    """
+
+    codes: I64
+    labels: npt.NDArray[np.object_]
+
+    @classmethod
+    def of(cls, values: Iterable[Hashable]) -> Coded:
+        """Return the column of ``values``, given one by one (the labels in order of first use)."""
+        index: dict[Hashable, int] = {}
+        codes = [index.setdefault(value, len(index)) for value in values]
+        return cls(np.asarray(codes, dtype=np.int64), object_array(index))
+
+    def tolist(self) -> list[Any]:
+        """Return the values row by row (each distinct value is one shared object)."""
+        values: list[Any] = self.labels[self.codes].tolist()
+        return values
+
+
+@attrs.frozen(eq=False)
+class SpanColumns:
+    """Spans of many services: ``[start, end)`` of service ``service`` (its position), one a row.
+
+    Ordered by service, then by start; a service's spans are its timeline.
+    """
+
+    service: I64
+    start: I64
+    end: I64
+
+    @classmethod
+    def of(cls, timelines: Iterable[Timeline]) -> SpanColumns:
+        """Return the spans of each timeline in turn, timeline ``i`` as service ``i``."""
+        parts = [(t.starts, t.ends) for t in timelines]
+        if not parts:
+            return cls(*(np.zeros(0, dtype=np.int64) for _ in range(3)))
+        lengths = np.asarray([len(start) for start, _ in parts], dtype=np.int64)
+        return cls(
+            np.repeat(np.arange(len(parts), dtype=np.int64), lengths),
+            np.concatenate([start for start, _ in parts]).astype(np.int64),
+            np.concatenate([end for _, end in parts]).astype(np.int64),
+        )
+
+    def measure(self, services: int) -> I64:
+        """Return each of ``services`` services' total length of spans, in microseconds."""
+        return sum_by_group(self.service, self.end - self.start, services)
+
+
+@attrs.frozen(eq=False)
+class EventColumns:
+    """What each listed input event did in one measure, one row per event.
+
+    The fields of [`EventNote`][slakit.EventNote] that reports print, as columns.
+    """
+
+    service: Coded
+    kind: Coded
+    start: I64
+    end: I64
+    category: Coded
+    reason: Coded
+
+    @classmethod
+    def of(cls, notes: Iterable[EventNote]) -> EventColumns:
+        """Return the columns of ``notes``, given one by one."""
+        rows = list(notes)
+        return cls(
+            service=Coded.of(n.service for n in rows),
+            kind=Coded.of(n.kind for n in rows),
+            start=np.asarray([n.start for n in rows], dtype=np.int64),
+            end=np.asarray([n.end for n in rows], dtype=np.int64),
+            category=Coded.of(n.category for n in rows),
+            reason=Coded.of(n.reason for n in rows),
+        )
+
+
+@attrs.frozen(eq=False)
+class EvidenceColumns:
+    """The evidence of one measure for every service it measures, as columns.
+
+    What the [`MeasureEvidence`][slakit.MeasureEvidence] of each service
+    says, service by service in the outcome's order, without building those
+    objects (nor an [`EventNote`][slakit.EventNote] per event) where the
+    runner keeps its evidence as columns; ``to_dict()`` renders it.
+
+    Attributes:
+        measure: the measure the evidence names (``MeasureEvidence.measure``).
+        services: the services, in the outcome's order.
+        eligible_us: each service's eligible time, in microseconds.
+        excluded_by: each service's clause that excluded time, in words (``""``: none).
+        weighted_down: each service's weighted down time in microseconds, exact;
+            ``None`` when nothing is weighted.
+        down: the down time that counted, per service.
+        excluded: the time an exclusion clause took out or accounted for.
+        outside_window: the down time outside the service window.
+        events: each service's events in turn, each service's in the order of
+            its evidence (the canonical order of their facts).
+    """
+
+    measure: Measure
+    services: tuple[str, ...]
+    eligible_us: I64
+    excluded_by: Coded
+    weighted_down: tuple[Fraction | None, ...] | None
+    down: SpanColumns
+    excluded: SpanColumns
+    outside_window: SpanColumns
+    events: EventColumns
+
+    @classmethod
+    def of(cls, measure: Measure, evidence: Iterable[MeasureEvidence]) -> EvidenceColumns:
+        """Return the columns of each service's evidence object, taken one at a time.
+
+        For measures whose runner has no columnar path: the objects are read
+        one at a time and dropped (the spans and notes they hold are kept until
+        the columns are made). ``measure`` names the evidence when there is
+        none (each object names its own).
+        """
+        named = measure
+        services: list[str] = []
+        eligible: list[int] = []
+        excluded_by: list[str] = []
+        weighted: list[Fraction | None] = []
+        spans: tuple[list[Timeline], list[Timeline], list[Timeline]] = ([], [], [])
+        notes: list[EventNote] = []
+        for ev in evidence:
+            named = ev.measure
+            services.append(ev.service)
+            eligible.append(ev.eligible_us)
+            excluded_by.append(ev.excluded_by)
+            weighted.append(ev.weighted_down)
+            for timelines, timeline in zip(
+                spans, (ev.down, ev.excluded, ev.outside_window), strict=True
+            ):
+                timelines.append(timeline)
+            notes.extend(ev.events)
+        return cls(
+            measure=named,
+            services=tuple(services),
+            eligible_us=np.asarray(eligible, dtype=np.int64),
+            excluded_by=Coded.of(excluded_by),
+            weighted_down=None if all(w is None for w in weighted) else tuple(weighted),
+            down=SpanColumns.of(spans[0]),
+            excluded=SpanColumns.of(spans[1]),
+            outside_window=SpanColumns.of(spans[2]),
+            events=EventColumns.of(notes),
+        )
+
+    def down_us(self) -> I64:
+        """Return each service's counted down time, in microseconds."""
+        return self.down.measure(len(self.services))
+
+
 class LazyCounts(Mapping[str, Mapping[str, int]]):
     """Reconciliation counts worked out on first access (classifying rows costs time)."""
 
@@ -196,6 +374,8 @@ class MeasureOutcome:
     scale: int = 1
     #: For measures of time: their down time, measurable inside any span.
     time: DownTime | None = None
+    #: Every service's evidence as columns, for runners that keep it so (see ``all_evidence()``).
+    evidence_columns: Callable[[], EvidenceColumns] | None = None
     _positions: dict[str, int] = attrs.field(init=False, factory=dict, repr=False)
 
     def index(self, service: str) -> int:
@@ -208,6 +388,20 @@ class MeasureOutcome:
         if not self._positions and self.services:
             self._positions.update((name, i) for i, name in enumerate(self.services))
         return self._positions
+
+    def all_evidence(self) -> EvidenceColumns:
+        """Return the evidence of every service, as columns, in the order of ``services``.
+
+        The same rows as ``evidence_of(i)`` for each ``i`` in turn. A runner
+        that keeps its evidence as columns (uptime) gives them without one
+        object per event; for the others each service's evidence object is
+        built and read in turn.
+        """
+        if self.evidence_columns is not None:
+            return self.evidence_columns()
+        return EvidenceColumns.of(
+            self.measure, (self.evidence_of(i) for i in range(len(self.services)))
+        )
 
     def down_us(self) -> tuple[npt.NDArray[Any], int]:
         """Return each service's down time as exact ``numerators / denominator`` microseconds."""

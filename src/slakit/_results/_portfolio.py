@@ -2,9 +2,11 @@
 
 Three tables, each a mapping of column names to equal-length columns:
 
-- ``objectives``: one row per customer, service and objective: the measured
-  value as exact ``good`` and ``total`` integers and a display ``value``, the
-  ``target``, the ``verdict`` and the ``margin``;
+- ``objectives``: one row per customer, service and objective (and version
+  of the plan): the measured value as exact ``good`` and ``total`` integers
+  and as a ``percent`` rounded for display, the ``target``, the ``verdict`` and
+  the ``margin_points`` (percentage points above the target; below it,
+  negative), rounded as ``Report.to_dict()`` rounds them;
 - ``credits``: one row per customer and service that is owed a credit: the
   ``rule``, the ``share`` of a credit table's band (empty for other rules), the
   ``base`` (the service's fee per period), ``in_force`` (the share of the period
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -46,7 +49,10 @@ Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
 Columns = dict[str, list[Any]]
 
-#: Decimal places of the display ``value`` and ``margin`` columns (exact values are beside them).
+#: The columns that hold counts (integers); every other column holds text, exact numbers too.
+COUNT_COLUMNS = frozenset({"services", "breaches"})
+
+#: Decimal places of the ``percent`` and ``margin_points`` columns (exact values are beside them).
 DISPLAY_PLACES = 6
 
 
@@ -117,16 +123,26 @@ def _one_decimal(units: int, places: int) -> str:
 
 
 def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> Obj:
-    """Return exact ratios as decimal text rounded half-even to ``places`` places.
+    """Return exact ratios as percentages, as ``percent_of()`` writes them, in bulk.
 
-    In ``int64`` arithmetic where every scaled numerator fits it, else in Python integers.
+    Rounded half-even to ``places`` decimal places, except that a value that is
+    not exactly 0% or 100% never rounds onto them (it shows as the nearest figure
+    on its own side). In ``int64`` arithmetic where every scaled numerator fits
+    it, else in Python integers.
     """
-    scale = 10**places
+    scale = 100 * 10**places
     small = _int64(num, bound=_INT64_MAX // scale)
     whole = _int64(den, bound=_INT64_MAX // 2)  # twice a remainder fits too
-    if small is not None and whole is not None:
-        return _decimal_text(round_units(small * scale, whole, "half_even"), places)
-    return _decimal_text(round_units(num * scale, den, "half_even"), places)
+    top: Any = num if small is None or whole is None else small
+    bottom: Any = den if small is None or whole is None else whole
+    units = round_units(top * scale, bottom, "half_even")
+    # the display rule's guard: never onto 0% or 100% unless the value is exactly that
+    for bound, exact in ((0, 0 * bottom), (scale, bottom)):
+        onto = np.asarray(units == bound, dtype=bool) & np.asarray(top != exact, dtype=bool)
+        if onto.any():
+            above = np.asarray(top > exact, dtype=bool)
+            units = units + np.where(onto, np.where(above, 1, -1), 0).astype(units.dtype)
+    return _decimal_text(units, places)
 
 
 _INT64_MAX = 2**63 - 1
@@ -163,6 +179,8 @@ class GroupResult:
     pairs: I64
     report: Report
     agreement: Agreement
+    #: The version of the plan these results are of (``"v1"`` unless amended).
+    version: str = "v1"
 
 
 class PortfolioResult:
@@ -180,7 +198,7 @@ class PortfolioResult:
         customers: Any,
         groups: Sequence[GroupResult],
         skipped: Mapping[int, str],
-        report_of: Callable[[int], Report],
+        report_of: Callable[[int], Any],
         statement_digests: Callable[[GroupResult], list[bytes]],
         unrouted: Mapping[str, int],
         not_in_force: Mapping[str, int],
@@ -194,7 +212,7 @@ class PortfolioResult:
         self.unrouted = dict(unrouted)
         #: Rows of services whose every customer is not evaluated in the period (``skipped``).
         self.not_in_force = dict(not_in_force)
-        self._reports: dict[str, Report] = {}
+        self._reports: dict[str, Any] = {}
 
     # --- per customer ------------------------------------------------------------------------
 
@@ -202,8 +220,11 @@ class PortfolioResult:
     def _positions(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self._customers.customers)}
 
-    def report(self, customer: str) -> Report:
+    def report(self, customer: str) -> Any:
         """Return ``customer``'s report: its agreement evaluated alone, built on first use.
+
+        A [`Report`][slakit.Report]; a [`VersionedReport`][slakit.VersionedReport]
+        for a customer whose plan is amended within the period (one report per version).
 
         Raises:
             KeyError: no such customer, or its agreement is not in force in the period.
@@ -261,9 +282,9 @@ class PortfolioResult:
     @functools.cached_property
     def objectives(self) -> Columns:
         """One row per customer, service and objective (see the module's description)."""
-        keys = ("customer", "service", "plan", "period", "objective", "good", "total")
+        keys = ("customer", "service", "plan", "version", "period", "objective", "good", "total")
         parts: dict[str, list[Obj]] = {
-            k: [] for k in (*keys, "value", "target", "verdict", "margin")
+            k: [] for k in (*keys, "percent", "target", "verdict", "margin_points")
         }
         verdict_names: Obj = np.empty(len(VERDICTS), dtype=object)
         verdict_names[:] = [v.value for v in VERDICTS]
@@ -299,14 +320,15 @@ class PortfolioResult:
                 parts["customer"].append(customer[rows])
                 parts["service"].append(service[rows])
                 parts["plan"].append(_repeat(group.key.plan, n))
+                parts["version"].append(_repeat(group.version, n))
                 parts["period"].append(_repeat(report.period.label, n))
                 parts["objective"].append(_repeat(text, n))
                 parts["good"].append(_counts(outcome.good, outcome.scale))
                 parts["total"].append(_counts(outcome.total, outcome.scale))
-                parts["value"].append(value)
+                parts["percent"].append(value)
                 parts["target"].append(_repeat(str(objective.target), n))
                 parts["verdict"].append(verdict_names[column.verdict])
-                parts["margin"].append(margin)
+                parts["margin_points"].append(margin)
         rank = np.argsort(np.argsort(np.asarray(list(described), dtype=str), kind="stable"))
         by = [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order]
         by[2] = rank[by[2]] if described else by[2]
@@ -315,8 +337,9 @@ class PortfolioResult:
     @functools.cached_property
     def credits(self) -> Columns:
         """One row per customer and service owed a credit (see the module's description)."""
-        keys = ("customer", "service", "plan", "period", "rule", "share", "base", "in_force")
-        out: Columns = {k: [] for k in (*keys, "amount", "exact", "currency")}
+        keys = ("customer", "service", "plan", "version", "period", "rule", "share", "base")
+        more = ("in_force", "amount", "exact", "currency")
+        out: Columns = {k: [] for k in (*keys, *more)}
         order: list[list[I64]] = [[], []]  # customer, service: codes
         table = self._customers
         for group in self._groups:
@@ -351,6 +374,7 @@ class PortfolioResult:
                 out["customer"] += customer[rows].tolist()
                 out["service"] += service[rows].tolist()
                 out["plan"] += [group.key.plan] * n
+                out["version"] += [group.version] * n
                 out["period"] += [report.period.label] * n
                 out["rule"] += [repr(column.rule)] * n
                 out["share"] += (
@@ -378,7 +402,7 @@ class PortfolioResult:
         the period and the input rows of its services that overlap the period).
         """
         keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
-        out: Columns = {k: [] for k in (*keys, "breaches", "claim", "statement")}
+        out: Columns = {k: [] for k in (*keys, "breaches", "claim", "statement", "_group")}
         table = self._customers
         order: list[I64] = []
         for group in self._groups:
@@ -412,11 +436,13 @@ class PortfolioResult:
             out["currency"] += [currency] * n
             out["credit"] += credit
             out["exact"] += _fraction_text(sums, _objects([common] * len(sums)))
-            out["services"] += [str(c) for c in counts.tolist()]
-            out["breaches"] += [str(b) for b in breached]
+            out["services"] += counts.tolist()
+            out["breaches"] += breached
             out["claim"] += _claims(report, starts, len(owners))
             out["statement"] += [d.hex()[:32] for d in digests]
-        return _sorted(out, [np.concatenate(order) if order else np.zeros(0, np.int64)])
+            out["_group"] += [group] * n
+        ledger = _sorted(out, [np.concatenate(order) if order else np.zeros(0, np.int64)])
+        return _merged_versions(ledger, ledger.pop("_group"))
 
     # --- exports -----------------------------------------------------------------------------
 
@@ -436,13 +462,20 @@ class PortfolioResult:
             import polars as pl
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise SlakitError("polars is not installed; install the polars package") from error
-        return pl.DataFrame(self._table(table), schema=dict.fromkeys(self._table(table), pl.String))
+        columns = self._table(table)
+        schema = {k: pl.Int64 if k in COUNT_COLUMNS else pl.String for k in columns}
+        return pl.DataFrame(columns, schema=schema)
 
     def to_arrow(self, table: str = "ledger") -> Any:
         """Return one table as a ``pyarrow.Table`` (exact numbers as text)."""
         pa = _pyarrow()
         columns = self._table(table)
-        return pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+        return pa.table(
+            {
+                k: pa.array(v, type=pa.int64() if k in COUNT_COLUMNS else pa.string())
+                for k, v in columns.items()
+            }
+        )
 
     def write(self, directory: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
         """Write every table (``ledger``, ``objectives``, ``credits``) in each of ``formats``.
@@ -466,7 +499,12 @@ class PortfolioResult:
         return written
 
     def summary(self) -> dict[str, Any]:
-        """Return the run's figures: customers, services, credits by plan and currency, rows."""
+        """Return the run's figures: customers, services, credits by plan and currency, rows.
+
+        ``rows`` counts, per measure, the input rows each agreement read, by how they
+        reconciled: a row of a service two customers share, or of a period an amendment
+        splits into versions, is read (and counted) once by each.
+        """
         ledger = self.ledger
         by: dict[tuple[str, str], Decimal] = {}
         rows_of = zip(ledger["plan"], ledger["currency"], ledger["credit"], strict=True)
@@ -570,6 +608,49 @@ def _common(report: Report) -> tuple[Obj, int]:
         if len(amount):
             total_num = total_num + amount.num * (common // amount.den)
     return total_num, common
+
+
+def _merged_versions(ledger: Columns, groups: list[GroupResult]) -> Columns:
+    """Return the ledger with the rows of one customer's versions merged into one row.
+
+    A customer whose plan is amended within the period has a row per version
+    (``groups`` gives each row's group, rows of one customer in version order):
+    they become one, with the credits added exactly and rounded once with the
+    latest version's rounding (as [`VersionedReport.total`][slakit.VersionedReport.total]),
+    breaches added, claim states merged and the parts' statement ids hashed into one.
+    """
+    names = ledger["customer"]
+    n = len(names)
+    if n < 2 or len(set(names)) == n:
+        return ledger
+    keep = [True] * n
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and names[j] == names[i]:
+            j += 1
+        if j - i > 1:
+            rounding = groups[j - 1].agreement.rounding
+            exact = sum((Fraction(ledger["exact"][k]) for k in range(i, j)), Fraction(0))
+            currency = ledger["currency"][i]
+            amount = rounding.apply(exact, currency).amount
+            if rounding.to in ("minor unit", "unit"):  # as many places as the rows of others
+                places = minor_unit(currency) if rounding.to == "minor unit" else 0
+                amount = amount.quantize(Decimal(1).scaleb(-places))
+            ledger["credit"][i] = str(amount)
+            ledger["exact"][i] = str(exact)
+            ledger["breaches"][i] = sum(ledger["breaches"][i:j])
+            states = {c for c in ledger["claim"][i:j] if c != "nothing owed"}
+            ledger["claim"][i] = (
+                "nothing owed" if not states else states.pop() if len(states) == 1 else "mixed"
+            )
+            joined = "|".join(ledger["statement"][i:j]).encode()
+            ledger["statement"][i] = hashlib.blake2b(joined, digest_size=16).hexdigest()
+            keep[i + 1 : j] = [False] * (j - i - 1)
+        i = j
+    return {
+        name: [v for v, k in zip(values, keep, strict=True) if k] for name, values in ledger.items()
+    }
 
 
 def _claims(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[str]:

@@ -368,7 +368,27 @@ class Report:
     # --- renderings ------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as plain JSON-ready data (strings for exact numbers)."""
+        """Return the report as plain JSON-ready data (strings for exact numbers).
+
+        Keys: ``agreement``, ``period``, ``compliant``, ``objectives`` (one row
+        per objective and service), ``compensation`` (credit lines and totals),
+        ``evidence``, ``reconciliation``, ``uncovered`` and ``notes``.
+
+        Rows that can number in the millions are columns: a table is a dict of
+        equal-length lists, one list per field, row ``i`` being the ``i``-th
+        item of each. ``evidence`` holds one entry per measure: ``measure`` (its
+        DSL call) and five tables, ``services`` (``service``,
+        ``eligible_seconds``, ``down_seconds``, ``weighted_down_seconds``,
+        ``excluded_by``: one row per service the measure covers, in the
+        agreement's order), ``down``, ``excluded`` and ``outside_window``
+        (``service``, ``start``, ``end``, ``seconds``: one row per span, service
+        by service) and ``events`` (``service``, ``kind``, ``start``, ``end``,
+        ``category``, ``reason``: the rows of each service's
+        ``evidence(service).events``, service by service). Each group of
+        ``uncovered`` lists its ``rows`` the same way (``row``, the row's
+        facts; ``service``; ``reason``). Lengths of time are exact seconds
+        (``"3/2"`` for a fraction) and instants ISO 8601 in UTC.
+        """
         from slakit._results._render import report_to_dict
 
         return report_to_dict(self)

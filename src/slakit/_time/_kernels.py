@@ -33,6 +33,7 @@ __all__ = [
     "empty",
     "measure_before",
     "normalize",
+    "search_right",
     "sum_by_group",
 ]
 
@@ -220,7 +221,7 @@ class Packed:
         q = self.key(group, time)
         if self.start.shape[0] == 0:
             return np.zeros(q.shape[0], dtype=np.int64)
-        i = np.searchsorted(self.start, q, side="right")
+        i = search_right(self.start, q)
         total = self._cum[i]
         has_prev = i > 0
         prev_end = np.where(has_prev, self.end[np.maximum(i - 1, 0)], q)
@@ -229,6 +230,26 @@ class Packed:
     def measure_within(self, group: I64, start: I64, end: I64) -> I64:
         """Return, per query, the measure of the spans of ``group`` inside ``[start, end)``."""
         return self.measure_before(group, end) - self.measure_before(group, start)
+
+
+#: Queries from which ``search_right()`` sorts them before searching.
+SORTED_SEARCH_FROM = 1 << 16
+
+
+def search_right(values: I64, queries: I64) -> npt.NDArray[np.intp]:
+    """Return ``np.searchsorted(values, queries, side="right")``, searching in sorted order.
+
+    Many queries in the order of a table's rows jump about a large array, a
+    cache miss each; sorted, each search starts near the last one. So many
+    unsorted queries are sorted first (one ``argsort``), which costs several
+    times less than searching them as they come.
+    """
+    if queries.shape[0] < SORTED_SEARCH_FROM or bool(np.all(queries[1:] >= queries[:-1])):
+        return np.searchsorted(values, queries, side="right")
+    order = np.argsort(queries)
+    found = np.empty(queries.shape[0], dtype=np.intp)
+    found[order] = np.searchsorted(values, queries[order], side="right")
+    return found
 
 
 def fits_packed(n_groups: int, stride: int) -> bool:

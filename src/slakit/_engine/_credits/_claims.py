@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,10 @@ from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine
 from slakit._time._instant import format_us
 
-__all__ = ["claim_deadline"]
+__all__ = ["CLAIM_STATE", "carried", "claim_deadline"]
+
+#: The column of each service's claim state, which the ledger's ``claim`` column reads.
+CLAIM_STATE: Final = "claim.state"
 
 register_records((Claim,), ClaimTable, ClaimTable.from_records)
 
@@ -161,8 +165,45 @@ def _claimed(
         part.shown,
         lines,
         kernel.merge_state(part),
-        columns={**part.columns, "claim.state": states},
+        columns={**part.columns, CLAIM_STATE: states},
     )
+
+
+def carried(
+    *parts: kernel.Credits, applies: Sequence[kernel.Bools] | None = None
+) -> dict[str, Any]:
+    """Return the columns a combinator carries up from its parts: their claim states, merged.
+
+    A claim clause anywhere in the compensation tree (inside a cap, a total, a
+    choice) so reaches the top, where the ledger reads it. ``applies``, one mask
+    per part, keeps a part's states only where that part is the one paid (an
+    escalation pays one of its two rules). The states of several clauses merge
+    per service as ``_claim_states`` names them: ``""`` where no clause owed the
+    service anything, the one state where all agree, ``"partly claimed"`` where
+    some were claimed and some not, else the first of ``"pending"``, ``"late"``
+    and ``"not claimed"`` that one of them is.
+    """
+    found = [(k, p.columns[CLAIM_STATE]) for k, p in enumerate(parts) if CLAIM_STATE in p.columns]
+    if not found:
+        return {}
+    if applies is None and len(found) == 1:
+        return {CLAIM_STATE: found[0][1]}
+    kept = [
+        states if applies is None else np.where(applies[k], states, "").astype(object)
+        for k, states in found
+    ]
+    stack = np.stack(kept)
+    given = stack != ""
+    paid = (stack == "claimed") | (stack == "partly claimed")
+    return {
+        CLAIM_STATE: _claim_states(
+            given.any(axis=0),
+            ~(given & (stack != "claimed")).any(axis=0),
+            ~paid.any(axis=0),
+            pending=(stack == "pending").any(axis=0),
+            late=(stack == "late").any(axis=0),
+        )
+    }
 
 
 def _claim_states(

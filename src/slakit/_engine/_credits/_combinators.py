@@ -1,7 +1,8 @@
 """Kernels of ``slakit._dsl._combinators``: totals, choices, caps, escalation, earn-back.
 
 Combinators call their children's kernels and combine the columns; the lines
-of a service always add up to its amount.
+of a service always add up to its amount. Each carries its children's claim
+states up (``carried``), so the ledger finds a claim clause wherever it sits.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from slakit._dsl._combinators import (
 )
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
+from slakit._engine._credits._claims import carried
 from slakit._engine._credits._compensation import objective_breached
 from slakit._engine._credits._context import (
     Bools,
@@ -62,7 +64,7 @@ def _sum(parts: list[Credits]) -> Credits:
     def lines(i: int) -> list[CreditLine]:
         return [line for part in parts if part.shown[i] for line in part.lines(i)]
 
-    return Credits(amount, shown, lines, merge_state(*parts))
+    return Credits(amount, shown, lines, merge_state(*parts), carried(*parts))
 
 
 @credit_kernel(Total)
@@ -115,7 +117,7 @@ def _largest(rule: Largest, ctx: CreditContext) -> Credits:
                 )
         return out
 
-    return Credits(best, shown, lines, merge_state(*parts))
+    return Credits(best, shown, lines, merge_state(*parts), carried(*parts))
 
 
 @credit_kernel(First)
@@ -137,7 +139,7 @@ def _first(rule: First, ctx: CreditContext) -> Credits:
             return parts[k].lines(i)
         return [line for part in parts if part.shown[i] for line in part.lines(i)]
 
-    return Credits(amount, shown, lines, merge_state(*parts))
+    return Credits(amount, shown, lines, merge_state(*parts), carried(*parts))
 
 
 def _window_key(window: str, period: Period, ctx: CreditContext) -> object:
@@ -197,7 +199,9 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
             out.append(adjustment(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part, own=state, path=ctx.path))
+    return Credits(
+        amount, part.shown, lines, merge_state(part, own=state, path=ctx.path), carried(part)
+    )
 
 
 def _pool_cap(
@@ -242,7 +246,9 @@ def _pool_cap(
             out.append(adjustment(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part, own=state, path=ctx.path))
+    return Credits(
+        amount, part.shown, lines, merge_state(part, own=state, path=ctx.path), carried(part)
+    )
 
 
 @credit_kernel(Minimum)
@@ -261,7 +267,7 @@ def _minimum(rule: Minimum, ctx: CreditContext) -> Credits:
             out.append(adjustment(ctx, i, rule.describe(), -part.amount[i], note))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part))
+    return Credits(amount, part.shown, lines, merge_state(part), carried(part))
 
 
 @credit_kernel(Bonus)
@@ -279,7 +285,7 @@ def _bonus(rule: Bonus, ctx: CreditContext) -> Credits:
             for line in part.lines(i)
         ]
 
-    return Credits(-part.amount, part.shown, lines, merge_state(part))
+    return Credits(-part.amount, part.shown, lines, merge_state(part), carried(part))
 
 
 @credit_kernel(Scaled)
@@ -307,7 +313,7 @@ def _scaled(rule: Scaled, ctx: CreditContext) -> Credits:
             out.append(adjustment(ctx, i, "affected share", amount[i] - part.amount[i], note))
         return out
 
-    return Credits(amount, part.shown, lines, merge_state(part))
+    return Credits(amount, part.shown, lines, merge_state(part), carried(part))
 
 
 # --- history: escalation, earn-back ---------------------------------------------------------------
@@ -338,7 +344,9 @@ def _escalate(rule: Escalate, ctx: CreditContext) -> Credits:
         return [*higher.lines(i), ctx.line(i, "escalation", Fraction(0), kind="claim", note=note)]
 
     own = {"breached": breached}
-    return Credits(amount, shown, lines, merge_state(normal, higher, own=own, path=ctx.path))
+    remembered = merge_state(normal, higher, own=own, path=ctx.path)
+    claims = carried(normal, higher, applies=(~escalated, escalated))  # the rule paid
+    return Credits(amount, shown, lines, remembered, claims)
 
 
 @credit_kernel(EarnBack)
@@ -387,4 +395,5 @@ def _earn_back(rule: EarnBack, ctx: CreditContext) -> Credits:
         return out
 
     own = {"pending": tuple(still)}
-    return Credits(amount, shown, lines, merge_state(part, own=own, path=ctx.path))
+    remembered = merge_state(part, own=own, path=ctx.path)
+    return Credits(amount, shown, lines, remembered, carried(part))

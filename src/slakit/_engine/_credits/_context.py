@@ -215,9 +215,18 @@ class CreditContext:
         outcome = self.outcomes[measure]
         return np.asarray(self._spread(outcome, np.ones(len(outcome.services), dtype=bool)))
 
+    @functools.cached_property
+    def _outcome_of(self) -> dict[int, MeasureOutcome]:
+        """Each measure's outcome by the measure object's identity (the keys stay alive)."""
+        return {id(measure): outcome for measure, outcome in self.outcomes.items()}
+
     def value(self, measure: Measure, i: int) -> Fraction | None:
-        """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data)."""
-        outcome = self.outcomes[measure]
+        """Return the exact value of ``measure`` for service ``i``, or ``None`` (no data).
+
+        Called once per service by the rules' lines: the outcome is found by the
+        measure's identity, without hashing the measure each time.
+        """
+        outcome = self._outcome_of.get(id(measure)) or self.outcomes[measure]
         if outcome.services is self.services or outcome.services == self.services:
             j = i
         else:
