@@ -133,9 +133,12 @@ def _services(services: str | Iterable[str]) -> tuple[str, ...]:
     items = tuple(cast("Iterable[object]", value))
     if not items:
         raise DefinitionError("services=() must name at least one service")
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise DefinitionError(f"services: {item!r} is not a service name")
+    # checked in bulk (a group of customers may have many services): by type, then by the
+    # stripped texts; one by one only to name the first that is no name
+    if not set(map(type, items)) <= {str} or "" in set(map(str.strip, cast("Any", items))):
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise DefinitionError(f"services: {item!r} is not a service name")
     names = cast("tuple[str, ...]", items)
     if len(set(items)) != len(items):
         dupes = sorted({s for s in names if names.count(s) > 1})

@@ -353,7 +353,7 @@ def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequen
     """Return ``table``'s ``rows`` as a table of their own, services ``codes`` into ``names``."""
     where = _Taken(table, rows)
     if isinstance(table, EventTable):
-        return EventTable(
+        return EventTable._adopt(  # every column taken by row numbers: a new array
             kind=table.kind[rows],
             service=codes,
             services=names,
@@ -841,7 +841,7 @@ def _agreement_of(
         customer = table.customers[int(table.customer[pairs[0]])]
     else:
         width = len(str(len(pairs)))
-        names = tuple(f"{i:0{width}d}" for i in range(len(pairs)))
+        names = tuple(np.strings.zfill(np.arange(len(pairs)).astype(np.str_), width).tolist())
         customers = len(np.unique(table.customer[pairs]))
         customer = f"{spec.key.plan} ({customers:,} customers)"
     template = spec.template if template is None else template

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
@@ -48,6 +49,11 @@ def _readonly(array: npt.ArrayLike, dtype: type, *, copy: bool = True) -> Any:
     out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
     out.flags.writeable = False
     return out
+
+
+def _increasing(values: Sequence[Any]) -> bool:
+    """Return whether ``values`` are sorted and unique: each less than the next (one pass)."""
+    return all(map(operator.lt, values[:-1], values[1:])) if len(values) > 1 else True
 
 
 def _codes(values: Sequence[Any]) -> tuple[list[Any], list[int]]:
@@ -180,7 +186,7 @@ class EventTable:
             (self.affected, self.affected_levels, "affected_levels"),
         )
         for codes, vocabulary, what in checks:
-            if list(vocabulary) != sorted(set(vocabulary)):
+            if not _increasing(vocabulary):
                 raise ValueError(
                     f"EventTable {what} must be sorted and unique (the codes index them); "
                     "build tables with from_records() or from_columns()"
