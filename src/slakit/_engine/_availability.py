@@ -28,7 +28,7 @@ from slakit._results._evidence import (
     SpanColumns,
     object_array,
 )
-from slakit._time._instant import describe_us
+from slakit._time._instant import describe_us, format_us
 
 __all__ = ["row_note", "run_uptime_measure", "service_rows", "status_counts"]
 
@@ -315,7 +315,13 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
             f"ignored: {scope} lasted less than the minimum outage of {measure.min_outage.words()}"
         )
     if code is RowStatus.OUTSIDE_PERIOD:
-        return f"ignored: outside period {cols.period.label}"
+        lo, hi = cols.measured
+        if (lo, hi) == (cols.period.start, cols.period.end):
+            return f"ignored: outside period {cols.period.label}"
+        return (
+            f"ignored: outside {format_us(lo)} to {format_us(hi)}, the part of period "
+            f"{cols.period.label} measured"
+        )
     if code is RowStatus.NOT_COVERED:
         return "ignored: the service is not covered by this measure"
     if code is RowStatus.NOT_USED:

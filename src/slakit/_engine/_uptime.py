@@ -83,9 +83,12 @@ class UptimeColumns:
         layers: _Layers,
         clause: ScheduledMaintenance | None,
         classify: Callable[[], _Rows],
+        measured: tuple[int, int] | None = None,
     ) -> None:
         self.measure = measure
         self.period = period
+        #: The span measured: the period, or the part of it after the agreement took effect.
+        self.measured = (period.start, period.end) if measured is None else measured
         self.services = services
         self.window = window
         self.eligible_us = eligible_us
@@ -1003,6 +1006,7 @@ def run_uptime(
         layers=layers,
         clause=clause,
         classify=classify,
+        measured=(p0, p1),
     )
 
 
