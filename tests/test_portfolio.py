@@ -233,10 +233,11 @@ def test_an_agreement_ending_within_the_period_is_measured_to_its_end() -> None:
     assert len(result._groups) == 2  # the ending customer in a group of its own
     # the outage after the end: ignored, as outside the part of October measured
     after = [n for n in report.events() if n.where == "record 1"]
-    assert [n.reason for n in after] == [
+    reason = (
         "ignored: outside 2026-10-01T00:00:00Z to 2026-10-11T00:00:00Z, the part of period "
         "2026-10 measured"
-    ]
+    )
+    assert [n.reason for n in after] == [reason]
 
 
 def test_customers_starting_before_the_period_share_one_group() -> None:
