@@ -263,6 +263,21 @@ def test_tables_concatenate_with_merged_service_codes() -> None:
     assert both.where_all() == ["record 0", "b.jsonl:1"]
 
 
+@pytest.mark.parametrize("names", [["b", "a", "c"], ["a\x00", "a", "b"]])
+def test_concatenated_services_equal_the_table_of_all_records(names: list[str]) -> None:
+    """Names merged in C (or one by one, with a NUL at a name's end): the same table."""
+    records = [
+        sla.Outage(name, f"2026-10-0{k + 1}T00:00Z", f"2026-10-0{k + 1}T01:00Z")
+        for k, name in enumerate(names)
+    ]
+    parts = [sla.EventTable.from_records(records[:2]), sla.EventTable.from_records(records[2:])]
+    both = sla.EventTable.concat(parts)
+    whole = sla.EventTable.from_records(records)
+    assert both.services == whole.services
+    assert both.service.tolist() == whole.service.tolist()
+    assert [r.service for r in both.records()] == names
+
+
 # --- JSON Lines -------------------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ NO_TIME: Final = int(np.iinfo(np.int64).min)
 _RANGE_TEXT: Final = "1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z"
 
 I64 = npt.NDArray[np.int64]
+Obj = npt.NDArray[np.object_]
 Mask = npt.NDArray[np.bool_]
 WhereOf = Callable[[int], str]
 
@@ -149,7 +150,10 @@ class Column:
     ``missing`` marks the cells a data frame holds as null (``None`` when it
     said nothing); ``naive`` says a data frame's datetimes carry no time zone;
     ``categories`` is what ``categorical()`` read of a categorical column read
-    by its codes (then ``values`` are those codes).
+    by its codes (then ``values`` are those codes). ``borrowed`` says ``values``
+    may be (a view of) the caller's memory, which a table must copy before it
+    keeps it; columns converted from lists and Arrow arrays are not (Arrow's
+    memory is immutable).
     """
 
     name: str
@@ -157,6 +161,7 @@ class Column:
     missing: npt.NDArray[np.bool_] | None = None
     naive: bool = False
     categories: tuple[I64, npt.NDArray[np.bool_], list[object]] | None = None
+    borrowed: bool = True
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -238,7 +243,7 @@ def _from_arrow(raw: Any) -> Column:
             values = text[codes] if len(text) else np.full(len(codes), "", dtype=str)
             if missing.any():
                 values = np.where(missing, "", values)
-            return Column("", values, missing if missing.any() else None)
+            return Column("", values, missing if missing.any() else None, borrowed=False)
         array = array.dictionary_decode()
     kind = array.type
     missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
@@ -247,11 +252,11 @@ def _from_arrow(raw: Any) -> Column:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         text = pc.fill_null(array, "") if has_missing else array
         values = np.asarray(text.to_numpy(zero_copy_only=False).astype(str))
-        return Column("", values, missing if has_missing else None)
+        return Column("", values, missing if has_missing else None, borrowed=False)
     if has_missing and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
         array = pc.fill_null(array, pa.scalar(False if pa.types.is_boolean(kind) else 0, kind))
     values = np.asarray(array.to_numpy(zero_copy_only=False))
-    return Column("", values, missing if has_missing else None, naive)
+    return Column("", values, missing if has_missing else None, naive, borrowed=False)
 
 
 _SIMPLE: Final = frozenset({int, float, bool, str, np.int64, np.int32, np.str_, np.datetime64})
@@ -285,7 +290,7 @@ def _array(raw: Any, name: str, what: str) -> Column | Problem:
         elif hasattr(raw, "to_numpy"):
             column = Column("", np.asarray(raw.to_numpy()))
         elif isinstance(raw, list | tuple | range):
-            column = Column("", _from_sequence(raw))
+            column = Column("", _from_sequence(raw), borrowed=False)
         else:
             column = Column("", np.asarray(raw))
     except Exception as error:  # a data frame library refused to convert it
@@ -697,6 +702,7 @@ def coded_names(
         for i in problems.rows(past)
     )
     not_name, first, order = _vocabulary_order(names)
+    slow = not set(map(type, names)) <= {str}  # numpy strings, or entries that are no names
     problems.extend(
         Problem(
             "columns",
@@ -723,7 +729,9 @@ def coded_names(
     order = order[used[order]]  # the names some row uses, in name order
     position = np.zeros(max(m, 1), dtype=np.int32)
     position[order] = np.arange(len(order), dtype=np.int32)
-    sorted_names = [str(names[k]) if isinstance(names[k], str) else "" for k in order.tolist()]
+    texts: Obj = np.empty(m, dtype=object)  # entries that are no names show as ""
+    texts[:] = [n if isinstance(n, str) else "" for n in names] if slow else list(names)
+    sorted_names = [str(n) for n in texts[order].tolist()] if slow else texts[order].tolist()
     if len(order) == m and bool((position[:m] == np.arange(m)).all()) and safe is codes:
         # every name used and already sorted: the codes are the table's, used without a copy
         given = column.values

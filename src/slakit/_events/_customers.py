@@ -46,10 +46,14 @@ I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 
 
-def _coded(text: npt.NDArray[np.str_]) -> tuple[tuple[str, ...], I32]:
-    """Return the sorted distinct names of a string column and each row's code into them."""
+def _coded(text: npt.NDArray[np.str_]) -> tuple[tuple[str, ...], I32, npt.NDArray[np.bool_]]:
+    """Return a string column's sorted distinct names, each row's code, the padded names.
+
+    The last marks the names with spaces around them.
+    """
     unique, codes = np.unique(text, return_inverse=True)
-    return tuple(str(s) for s in unique.tolist()), codes.reshape(-1).astype(np.int32)
+    padded = np.strings.strip(unique) != unique
+    return tuple(unique.tolist()), codes.reshape(-1).astype(np.int32), padded
 
 
 class CustomerTable:
@@ -156,25 +160,24 @@ class CustomerTable:
         fees = _fees(got.get("fee"), n, where_of, problems)
         if any(v is None for v in (*text.values(), *times.values(), fees)):
             raise problems.error()
-        for field in ("customer", "plan", "service", "currency", "zone"):
-            values = text[field]
-            assert values is not None
-            padded = np.strings.strip(values) != values
+        coded = {name: _coded(values) for name, values in text.items() if values is not None}
+        for field, (vocabulary, codes, padded) in coded.items():  # each name checked once
             problems.extend(
                 Problem(
                     where_of(i),
                     field,
-                    f"{echo(str(values[i]))} has spaces around it; write "
-                    f"{echo(str(values[i]).strip())}",
+                    f"{echo(vocabulary[codes[i]])} has spaces around it; write "
+                    f"{echo(vocabulary[codes[i]].strip())}",
                 )
-                for i in problems.rows(padded)
+                for i in problems.rows(padded[codes])
             )
-        coded = {name: _coded(values) for name, values in text.items() if values is not None}
-        currencies, currency = coded["currency"]
-        zones, zone_code = coded["zone"]
+        currencies, currency, _ = coded["currency"]
+        zones, zone_code, _ = coded["zone"]
         checks = (("currency", _currency_problem), ("zone", _zone_problem))
         for field, problem_of in checks:
-            _check_vocabulary(coded[field], field, problem_of, where_of=where_of, problems=problems)
+            _check_vocabulary(
+                coded[field][:2], field, problem_of, where_of=where_of, problems=problems
+            )
         start, end = times["start"], times["end"]
         assert start is not None
         assert end is not None
@@ -183,8 +186,8 @@ class CustomerTable:
         problems.extend(
             Problem(where_of(i), "end", "must come after start") for i in problems.rows(backwards)
         )
-        customers, customer = coded["customer"]
-        services, service = coded["service"]
+        customers, customer, _ = coded["customer"]
+        services, service, _ = coded["service"]
         pair = customer.astype(np.int64) * max(len(services), 1) + service
         order = stable_order(pair)
         twice = order[1:][pair[order][1:] == pair[order][:-1]]
@@ -199,7 +202,7 @@ class CustomerTable:
         )
         if problems or problems.omitted:
             raise problems.error()
-        plans, plan = coded["plan"]
+        plans, plan, _ = coded["plan"]
         return cls(
             customer=customer,
             customers=customers,

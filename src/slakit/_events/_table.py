@@ -56,6 +56,30 @@ def _increasing(values: Sequence[Any]) -> bool:
     return all(map(operator.lt, values[:-1], values[1:])) if len(values) > 1 else True
 
 
+def _services_of(table: EventTable) -> tuple[str, ...]:
+    return table.services
+
+
+def _merged_names(
+    vocabularies: Sequence[Sequence[str]], codes: Sequence[npt.NDArray[np.int32]]
+) -> tuple[list[str], npt.NDArray[np.int32]] | None:
+    """Return the sorted union of names and each table's codes renumbered into it, in C.
+
+    ``None`` where a name holds a NUL character (numpy's strings drop them at the end).
+    """
+    texts = [name for vocabulary in vocabularies for name in vocabulary]
+    if "\x00" in "".join(texts):
+        return None
+    arrays = [np.asarray(vocabulary, dtype=np.str_) for vocabulary in vocabularies]
+    union = np.unique(np.concatenate(arrays)) if texts else np.zeros(0, dtype=np.str_)
+    parts = [
+        np.searchsorted(union, array).astype(np.int32)[own] if len(own) else own[:0]
+        for array, own in zip(arrays, codes, strict=True)
+    ]
+    joined = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+    return union.tolist(), joined.astype(np.int32, copy=False)
+
+
 def _codes(values: Sequence[Any]) -> tuple[list[Any], list[int]]:
     """Return the sorted distinct values and each value's code into them."""
     names = sorted(set(values))
@@ -399,7 +423,7 @@ class EventTable:
         if problems or problems.omitted:
             raise problems.error()
         announced = np.where(kind == MAINTENANCE, announced, NO_TIME)
-        given = [c.values for c in got.values()]  # the caller's arrays
+        given = [c.values for c in got.values() if c.borrowed]  # the caller's arrays
 
         def own(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
             """Return ``array``, copied if it is (a view of) one of the caller's arrays."""
@@ -425,6 +449,10 @@ class EventTable:
         """Return one table holding the rows of all ``tables``, in order."""
 
         def remap(values: Sequence[Any], pick: Any) -> tuple[list[Any], npt.NDArray[np.int32]]:
+            if pick is _services_of:
+                found = _merged_names([t.services for t in tables], values)
+                if found is not None:
+                    return found
             names = sorted({v for t in tables for v in pick(t)})
             code = {name: i for i, name in enumerate(names)}
             parts = [
@@ -435,7 +463,7 @@ class EventTable:
             ]
             return names, np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
-        services, service = remap([t.service for t in tables], lambda t: t.services)
+        services, service = remap([t.service for t in tables], _services_of)
         states, state = remap([t.state for t in tables], lambda t: t.states)
         levels, affected = remap([t.affected for t in tables], lambda t: t.affected_levels)
         where = _Chained(tables)  # each row named as its table names it, when asked
