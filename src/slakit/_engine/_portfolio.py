@@ -467,6 +467,7 @@ class _RouteIndex:
         self._hashes: dict[int, npt.NDArray[np.uint64]] = {}
         self._customers = customers
         self._service_hashes: npt.NDArray[np.uint64] | None = None
+        self._customer_hashes: npt.NDArray[np.uint64] | None = None
         self._fee_hashes: npt.NDArray[np.uint64] | None = None
 
     def service_hashes(self) -> npt.NDArray[np.uint64]:
@@ -474,6 +475,12 @@ class _RouteIndex:
         if self._service_hashes is None:
             self._service_hashes = _text_hashes(self._customers.services)
         return self._service_hashes
+
+    def customer_hashes(self) -> npt.NDArray[np.uint64]:
+        """Return a hash of each customer name of the customers table (computed once)."""
+        if self._customer_hashes is None:
+            self._customer_hashes = _text_hashes(self._customers.customers)
+        return self._customer_hashes
 
     def fee_hashes(self) -> npt.NDArray[np.uint64]:
         """Return a hash of each customers-table row's fee (computed once per distinct fee)."""
@@ -612,7 +619,7 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
         parts = run(cache[group.key], group, one)
         return parts[0].report if len(parts) == 1 else _versioned(cache[group.key], parts)
 
-    def statements(result: GroupResult) -> list[bytes]:
+    def statements(result: GroupResult) -> list[str]:
         key = result.key.key
         if key not in digests:
             digests[key] = agreement_digest(cache[key].template)
@@ -927,14 +934,17 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
         return np.asarray(a).astype(np.int64, copy=False).view(np.uint64)
 
     if isinstance(table, EventTable):
-        parts = [
-            u(table.kind),
-            u(table.start),
-            u(table.end),
-            u(table.announced),
-            _text_hashes(table.states)[table.state],
-            _text_hashes(table.affected_levels)[table.affected],
-        ]
+        states, levels = table.states, table.affected_levels
+        # kind, state and share together: one hash per combination the vocabularies allow
+        labels = [f"{k}|{s}|{v}" for k in range(3) for s in states for v in levels]
+        if len(labels) <= 1 << 16:
+            combined = (table.kind.astype(np.int64) * len(states) + table.state) * len(levels)
+            facts = _text_hashes(labels)[combined + table.affected]
+        else:
+            facts = _text_hashes(states)[table.state] ^ _mix(
+                _text_hashes(levels)[table.affected] + u(table.kind)
+            )
+        parts = [facts, u(table.start), u(table.end), u(table.announced)]
     elif isinstance(table, RequestTable):
         parts = [u(table.time), u(table.status), u(table.outcome), u(table.latency)]
     elif isinstance(table, TicketTable):
@@ -995,7 +1005,7 @@ def _statements(
     agreement: bytes,
     index: _RouteIndex,
     tables: Sequence[object],
-) -> list[bytes]:
+) -> list[str]:
     """Return each customer's statement id: its agreement, period and counted input rows."""
     report = group.report
     pairs = group.pairs
@@ -1014,16 +1024,29 @@ def _statements(
         owners = table.customer[pairs]
         starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         per_customer = np.add.reduceat(per_pair, starts) if len(pairs) else per_pair
-    period = f"{report.period.label}|{report.start}|{report.end}".encode()
-    head = agreement + period
-    names = table.customers
-    return [
-        hashlib.blake2b(
-            head + names[owner].encode() + b"\x00" + combined.to_bytes(8, "little"),
-            digest_size=16,
-        ).digest()
-        for owner, combined in zip(owners[starts].tolist(), per_customer.tolist(), strict=True)
-    ]
+        # the agreement and the period: one digest, two 64-bit seeds; then per customer its
+        # name's hash and its rows' sum, mixed into two 64-bit words (32 hex digits)
+        period = f"{report.period.label}|{report.start}|{report.end}".encode()
+        seed = hashlib.blake2b(agreement + period, digest_size=16).digest()
+        low, high = (np.uint64(int.from_bytes(seed[k : k + 8], "little")) for k in (0, 8))
+        name = index.customer_hashes()[owners[starts]]
+        first = _mix(_mix(per_customer ^ low) + name)
+        second = _mix(_mix(per_customer + high) ^ _mix(name ^ low))
+    return _hex(first, second)
+
+
+def _hex(*words: npt.NDArray[np.uint64]) -> list[str]:
+    """Return each row of 64-bit ``words`` as hexadecimal text, 16 digits a word, in bulk."""
+    n = words[0].shape[0]
+    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    out = np.empty((n, 16 * len(words)), dtype=np.uint8)
+    for k, word in enumerate(words):
+        octets = word.astype(">u8").view(np.uint8).reshape(n, 8)  # most significant first
+        out[:, 16 * k : 16 * k + 16 : 2] = digits[octets >> 4]
+        out[:, 16 * k + 1 : 16 * k + 16 : 2] = digits[octets & 15]
+    width = out.shape[1]
+    text = str(out.tobytes(), "ascii")
+    return [text[i : i + width] for i in range(0, n * width, width)]
 
 
 def agreement_digest(agreement: Agreement) -> bytes:

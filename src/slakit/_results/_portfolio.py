@@ -199,7 +199,7 @@ class PortfolioResult:
         groups: Sequence[GroupResult],
         skipped: Mapping[int, str],
         report_of: Callable[[int], Any],
-        statement_digests: Callable[[GroupResult], list[bytes]],
+        statement_digests: Callable[[GroupResult], list[str]],
         unrouted: Mapping[str, int],
         not_in_force: Mapping[str, int],
     ) -> None:
@@ -439,7 +439,7 @@ class PortfolioResult:
             out["services"] += counts.tolist()
             out["breaches"] += breached
             out["claim"] += _claims(report, starts, len(owners))
-            out["statement"] += [d.hex()[:32] for d in digests]
+            out["statement"] += digests
             out["_group"] += [group] * n
         ledger = _sorted(out, [np.concatenate(order) if order else np.zeros(0, np.int64)])
         return _merged_versions(ledger, ledger.pop("_group"))
