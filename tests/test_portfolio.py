@@ -679,3 +679,15 @@ def test_text_hashes_tell_apart_names_numpy_strings_would_merge() -> None:
     hashes = _text_hashes(names).tolist()
     assert len(set(hashes)) == len(names)
     assert hashes == _text_hashes(list(names)).tolist()  # stable
+
+
+def test_exact_columns_stay_int64_only_where_no_product_overflows() -> None:
+    from slakit._results._portfolio import _exact_columns
+
+    small = np.array([1, 2], dtype=np.int64)
+    good, total = _exact_columns(small, small, Decimal("0.9999"))
+    assert good.dtype == total.dtype == np.int64
+    big = np.array([2**60, 2**60 - 1], dtype=np.int64)
+    good, total = _exact_columns(big, big, Decimal("0.9999"))  # 2**60 * 10,000 > 2**61
+    assert good.dtype == total.dtype == object
+    assert good.tolist() == big.tolist()

@@ -133,8 +133,9 @@ def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> Obj:
     scale = 100 * 10**places
     small = _int64(num, bound=_INT64_MAX // scale)
     whole = _int64(den, bound=_INT64_MAX // 2)  # twice a remainder fits too
-    top: Any = num if small is None or whole is None else small
-    bottom: Any = den if small is None or whole is None else whole
+    wide = small is None or whole is None  # Python integers, which cannot overflow
+    top: Any = num.astype(object) if wide else small
+    bottom: Any = den.astype(object) if wide else whole
     units = round_units(top * scale, bottom, "half_even")
     # the display rule's guard: never onto 0% or 100% unless the value is exactly that
     for bound, exact in ((0, 0 * bottom), (scale, bottom)):
@@ -159,6 +160,22 @@ def _int64(values: Obj, *, bound: int) -> I64 | None:
     if int(out.max()) > bound or int(out.min()) < -bound:
         return None
     return out
+
+
+def _exact_columns(good: Any, total: Any, target: Any) -> tuple[Any, Any]:
+    """Return an objective's ``good`` and ``total`` columns for exact arithmetic with its target.
+
+    ``int64`` where the products with the target's terms cannot overflow, else
+    Python integers.
+    """
+    terms = Fraction(target)
+    bound = max(terms.numerator, terms.denominator, 1)
+    good, total = np.asarray(good), np.asarray(total)
+    if good.dtype.kind in "iu" and total.dtype.kind in "iu" and len(total):
+        largest = max(int(np.abs(good).max()), int(np.abs(total).max()), 1)
+        if largest * bound < 2**61:  # a gap, the difference of two products, fits
+            return good.astype(np.int64), total.astype(np.int64)
+    return _objects(good), _objects(total)
 
 
 def _objects(values: npt.ArrayLike) -> Obj:
@@ -300,7 +317,7 @@ class PortfolioResult:
                     rows = np.arange(len(report.services), dtype=np.int64)
                 else:
                     rows = np.asarray([position[s] for s in outcome.services], dtype=np.int64)
-                good, total = _objects(outcome.good), _objects(outcome.total)
+                good, total = _exact_columns(outcome.good, outcome.total, objective.target)
                 data = total != 0
                 safe_total = np.where(data, total, 1)
                 target = Fraction(objective.target)
