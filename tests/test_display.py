@@ -150,7 +150,7 @@ def test_text_json_and_lines_show_the_same_figure() -> None:
     assert data["objectives"][0]["percent"] == shown
     assert data["objectives"][0]["margin"] == margin
     assert data["objectives"][0]["margin_points"] == "-0.034409"
-    assert data["compensation"]["lines"][0]["percent"] == shown
+    assert data["compensation"]["lines"]["percent"][0] == shown
     text = report.explain()
     assert f"measured {shown}, margin {margin}" in text
     assert f"(value {shown} is below 99.9%)" in text

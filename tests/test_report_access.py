@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -188,7 +189,7 @@ def _objective_dict(result: sla.ObjectiveResult) -> dict[str, Any]:
 
 
 def _credit_dict(line: sla.CreditLine) -> dict[str, Any]:
-    """The rendering of one credit line from the object, as ``to_dict()`` gave it before."""
+    """The rendering of one credit line from the object: one row of ``to_dict()``'s columns."""
     return {
         "service": line.service,
         "rule": line.rule,
@@ -197,7 +198,8 @@ def _credit_dict(line: sla.CreditLine) -> dict[str, Any]:
         "percent": None if line.value is None else format_percent(line.value),
         "band": None if line.band is None else line.band.interval(),
         "share": format_percent(line.share),
-        "base": {"amount": str(line.base.amount), "currency": line.base.currency},
+        "base": str(line.base.amount),
+        "currency": line.base.currency,
         "proration": str(line.proration),
         "amount_exact": str(line.amount),
         "note": line.note,
@@ -205,6 +207,24 @@ def _credit_dict(line: sla.CreditLine) -> dict[str, Any]:
         "formula": line.formula,
         "period": line.period,
     }
+
+
+def _credit_columns(lines: tuple[sla.CreditLine, ...]) -> dict[str, list[Any]]:
+    """The credit lines rendered object by object, as the columns of ``to_dict()``."""
+    rows = [_credit_dict(line) for line in lines]
+    return {key: [row[key] for row in rows] for key in _credit_dict(_ANY_LINE)}
+
+
+_ANY_LINE = sla.CreditLine(
+    service="a",
+    rule="r",
+    tier="t",
+    value=None,
+    band=None,
+    share=Decimal(0),
+    base=sla.usd("1"),
+    amount=Fraction(0),
+)
 
 
 def _tickets_report() -> sla.Report:
@@ -245,7 +265,7 @@ def test_to_dict_renders_what_the_objects_say(make: Callable[[], sla.Report]) ->
     report = make()
     data = report.to_dict()
     assert data["objectives"] == [_objective_dict(r) for r in report.objectives]
-    assert data["compensation"]["lines"] == [_credit_dict(x) for x in report.compensation.lines]
+    assert data["compensation"]["lines"] == _credit_columns(report.compensation.lines)
     assert list(data["compensation"]["by_service"].items()) == [
         (service, {"amount": str(m.amount), "currency": m.currency})
         for service, m in report.compensation.by_service().items()

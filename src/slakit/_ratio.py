@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import math
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -44,7 +45,9 @@ __all__ = [
     "number_text_problem",
     "parse_number",
     "percent_of",
+    "points_texts",
     "ratio",
+    "ratio_texts",
     "shift",
     "shift_decimal",
 ]
@@ -435,3 +438,77 @@ def format_points(margin: Fraction | Decimal, places: int = PERCENT_PLACES) -> s
         return f"{sign}{text[:-1]} points"
     exact = Fraction(margin) * 100
     return f"{sign}{percent_of(abs(Fraction(margin)), places):f} points (exact {exact} points)"
+
+
+# --- the same texts in integers, for renderings that write many values ------------------------
+
+
+def _units(numerator: int, denominator: int, places: int) -> tuple[int, bool]:
+    """Return ``percent_of(numerator / denominator)`` in units of ``10**-places``, and if exact.
+
+    The display rule in integers (``denominator > 0``): half-even rounding,
+    never onto 0% or 100% unless the value is exactly that.
+    """
+    scaled = numerator * 100 * 10**places
+    units, rest = divmod(scaled, denominator)
+    twice = 2 * rest
+    if twice > denominator or (twice == denominator and units % 2):
+        units += 1
+    if rest:
+        for bound in (0, 100 * 10**places):
+            if units == bound:
+                units += 1 if scaled > bound * denominator else -1
+    return units, rest == 0
+
+
+def _fixed(units: int, places: int) -> str:
+    """Return ``units * 10**-places`` with every place (``str`` of ``percent_of()``'s result)."""
+    whole, part = divmod(abs(units), 10**places)
+    sign = "-" if units < 0 else ""
+    return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
+
+
+def _normal(units: int, places: int) -> str:
+    """Return ``units * 10**-places`` without trailing zeros (an exact percentage)."""
+    whole, part = divmod(abs(units), 10**places)
+    sign = "-" if units < 0 else ""
+    digits = f"{part:0{places}d}".rstrip("0") if places else ""
+    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+
+
+def ratio_texts(numerator: int, denominator: int, places: int = PERCENT_PLACES) -> tuple[str, str]:
+    """Return ``str(value)`` and ``format_percent(value)`` of ``value = numerator / denominator``.
+
+    The same texts, worked out in integers (no ``Fraction``, no ``Decimal``), for
+    renderings that write many measured values; ``denominator > 0``.
+
+    Examples:
+        >>> ratio_texts(1150, 1152), ratio_texts(999, 1000)
+        (('575/576', '99.826389% (exact 575/576)'), ('999/1000', '99.9%'))
+    """
+    common = math.gcd(numerator, denominator)
+    n, d = numerator // common, denominator // common
+    exact = str(n) if d == 1 else f"{n}/{d}"
+    units, whole = _units(n, d, places)
+    if whole:
+        return exact, f"{_normal(units, places)}%"
+    return exact, f"{_fixed(units, places)}% (exact {exact})"
+
+
+def points_texts(numerator: int, denominator: int, places: int = PERCENT_PLACES) -> tuple[str, str]:
+    """Return ``str(percent_of(margin))`` and ``format_points(margin)`` of a margin.
+
+    ``margin = numerator / denominator`` (``denominator > 0``), in integers, as
+    ``ratio_texts()`` does for values.
+
+    Examples:
+        >>> points_texts(1, 2500), points_texts(-257, 743000)
+        (('0.040000', '+0.04 points'), ('-0.034590', '-0.034590 points (exact -257/7430 points)'))
+    """
+    units, _ = _units(numerator, denominator, places)
+    size, whole = _units(abs(numerator), denominator, places)
+    sign = "-" if numerator < 0 else "+"
+    if whole:
+        return _fixed(units, places), f"{sign}{_normal(size, places)} points"
+    hundred = Fraction(numerator * 100, denominator)
+    return _fixed(units, places), f"{sign}{_fixed(size, places)} points (exact {hundred} points)"

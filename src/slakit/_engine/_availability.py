@@ -26,6 +26,7 @@ from slakit._results._evidence import (
     MeasureEvidence,
     MeasureOutcome,
     SpanColumns,
+    distinct,
     object_array,
 )
 from slakit._time._instant import describe_us, format_us
@@ -152,9 +153,14 @@ def _rows_of(services: tuple[str, ...], table: EventTable, by_service: tuple[I64
 _CATEGORIES: Final = ("counted", "excluded", "ignored")
 #: Each ``RowStatus``'s category, as a code into ``_CATEGORIES``.
 _CATEGORY_OF: Final = np.asarray([_CATEGORIES.index(s.category) for s in RowStatus], np.int64)
-#: Statuses whose reason names the time counted or excluded, or the notice given.
-_BY_AMOUNT: Final = (RowStatus.COUNTED, RowStatus.MAINTENANCE_PARTLY_EXCLUDED)
-_BY_NOTICE: Final = (RowStatus.MAINTENANCE_EXCLUDED, RowStatus.MAINTENANCE_NOTICE_TOO_SHORT)
+#: Whether a ``RowStatus``'s reason names the time counted or excluded, or the notice given.
+_BY_AMOUNT: Final = np.isin(
+    np.arange(len(RowStatus)), (RowStatus.COUNTED, RowStatus.MAINTENANCE_PARTLY_EXCLUDED)
+)
+_BY_NOTICE: Final = np.isin(
+    np.arange(len(RowStatus)),
+    (RowStatus.MAINTENANCE_EXCLUDED, RowStatus.MAINTENANCE_NOTICE_TOO_SHORT),
+)
 
 
 def _evidence_columns(
@@ -207,25 +213,20 @@ def _reasons(cols: UptimeColumns, status: I64, amount: I64, notice: I64, kind: I
     it counted or excluded, the notice it was given, or its kind: those make
     the key, and one ``_reason()`` call per distinct key writes the words.
     """
-    value = np.where(
-        np.isin(status, _BY_AMOUNT), amount, np.where(np.isin(status, _BY_NOTICE), notice, 0)
-    )
+    value = np.where(_BY_AMOUNT[status], amount, np.where(_BY_NOTICE[status], notice, 0))
     head = status * len(KINDS) + np.where(status == RowStatus.NOT_USED, kind, 0)
-    low = int(value.min(initial=0))
-    span = int(value.max(initial=0)) - low + 1
-    if span * len(RowStatus) * len(KINDS) < 2**62:  # one key: (status, kind) then value
-        key = head * span + (value - low)
-    else:  # the values by their rank among themselves
-        values, value_code = np.unique(value, return_inverse=True)
-        key = head * len(values) + value_code.reshape(-1)
-    _, first, code = np.unique(key, return_index=True, return_inverse=True)
+    # the values by their rank among themselves (whole minutes: no sort), then the key
+    _, value_code = distinct(value)
+    keys, code = distinct(value_code * (len(RowStatus) * len(KINDS)) + head)
+    first = np.zeros(keys.shape[0], dtype=np.int64)
+    first[code] = np.arange(code.shape[0], dtype=np.int64)  # a row of each key: any one
     labels = object_array(
         _reason(
             cols, RowStatus(int(status[r])), int(amount[r]), int(notice[r]), KINDS[int(kind[r])]
         )
         for r in first.tolist()
     )
-    return Coded(code.reshape(-1).astype(np.int64), labels)
+    return Coded(code, labels)
 
 
 def _evidence(

@@ -17,8 +17,10 @@ table happened to number its names.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -35,14 +37,25 @@ Keys = Callable[[Any, I64], list[npt.NDArray[Any]]]
 
 
 def _ranked(codes: npt.NDArray[Any], names: Sequence[object], rows: I64) -> I64:
-    """Return each of ``rows``' code as the rank of the name it indexes (``-1``: none)."""
-    if not len(names):
+    """Return each of ``rows``' code as the rank of the name it indexes (``-1``: none).
+
+    Names already in order (a table's sorted vocabulary) are their own ranks.
+    """
+    if not len(names) or _in_order(names):
         return np.asarray(codes[rows], dtype=np.int64)
     by_name = np.argsort(np.asarray([repr(n) if not isinstance(n, str) else n for n in names]))
     rank = np.empty(len(names) + 1, dtype=np.int64)
     rank[by_name] = np.arange(len(names))
     rank[-1] = -1  # code -1 (no coverage, ...) indexes the last slot: sorts first
     return rank[np.asarray(codes[rows], dtype=np.int64)]
+
+
+def _in_order(names: Sequence[object]) -> bool:
+    """Return whether ``names`` are strings in strictly ascending order (one pass, no sort)."""
+    if set(map(type, names)) != {str}:
+        return False
+    strings = cast("Sequence[str]", names)
+    return all(map(operator.lt, strings, itertools.islice(strings, 1, None)))
 
 
 def _text_rank(values: Any, rows: I64 | None) -> I64:

@@ -97,6 +97,24 @@ class Amounts:
             out.append(value)
         return out
 
+    def distinct(self) -> tuple[list[Fraction], npt.NDArray[np.int64]]:
+        """Return the distinct amounts and each amount's index among them.
+
+        Found with one sort where the amounts pack into integers (the common
+        case), else one dictionary pass; an amount is never compared as a
+        ``Fraction``, and each distinct one is made once.
+        """
+        found = self._packed()
+        if found is not None:
+            packed, span = found
+            keys, inverse = np.unique(packed, return_inverse=True)
+            values = [Fraction(k // span, k % span) for k in keys.tolist()]
+            return values, inverse.reshape(-1).astype(np.int64)
+        index: dict[tuple[int, int], int] = {}
+        pairs = zip(self.num.tolist(), self.den.tolist(), strict=True)
+        codes = [index.setdefault(key, len(index)) for key in pairs]
+        return [Fraction(int(n), int(d)) for n, d in index], np.asarray(codes, dtype=np.int64)
+
     def _packed(self) -> tuple[npt.NDArray[np.int64], int] | None:
         """Return each amount as one ``int64`` key ``num * span + den``, and ``span``.
 

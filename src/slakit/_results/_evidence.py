@@ -25,6 +25,8 @@ __all__ = [
     "MeasureOutcome",
     "Reconciliation",
     "SpanColumns",
+    "distinct",
+    "on_grid",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -146,6 +148,51 @@ def object_array(values: Iterable[object]) -> npt.NDArray[np.object_]:
     return out
 
 
+def on_grid(values: I64) -> tuple[I64, I64] | None:
+    """Return the distinct ``values`` and each value's index among them, if they lie on a grid.
+
+    The grid: the values' greatest common step from the smallest, no more
+    steps wide than twice the number of values (lengths and instants of whole
+    minutes, a period's bounds shared by many spans, small counts); the values
+    are then numbered by their step on it, in one pass, without a sort.
+    ``None`` where they do not (microseconds at random).
+    """
+    n = values.shape[0]
+    if not n:
+        return None
+    low, high = int(values.min()), int(values.max())
+    if high - low >= 2**62:
+        return None
+    offset = values - low
+    width = 2 * n
+    # a sample's step is a multiple of the whole's: if it is too fine, the whole's is too
+    sample = int(np.gcd.reduce(offset[:64]))
+    if sample and (high - low) // sample >= width:
+        return None
+    step = int(np.gcd.reduce(offset)) or 1
+    if (high - low) // step >= width:
+        return None
+    cell = offset // step if step != 1 else offset
+    used = np.zeros((high - low) // step + 1, dtype=bool)
+    used[cell] = True
+    rank = np.cumsum(used) - 1
+    found = np.flatnonzero(used) * step + low
+    return found.astype(values.dtype), rank[cell].astype(np.int64)
+
+
+def distinct(values: I64) -> tuple[I64, I64]:
+    """Return the distinct ``values``, ascending, and each value's index among them.
+
+    What ``np.unique(values, return_inverse=True)`` gives, without its sort
+    where the values lie on a grid (see ``on_grid()``).
+    """
+    found = on_grid(values)
+    if found is not None:
+        return found
+    unique, inverse = np.unique(values, return_inverse=True)
+    return unique, inverse.reshape(-1).astype(np.int64)
+
+
 @attrs.frozen(eq=False)
 class Coded:
     """A column of few distinct values, held as codes into a table of them: ``labels[codes]``.
@@ -163,6 +210,31 @@ class Coded:
         index: dict[Hashable, int] = {}
         codes = [index.setdefault(value, len(index)) for value in values]
         return cls(np.asarray(codes, dtype=np.int64), object_array(index))
+
+    @classmethod
+    def constant(cls, value: object, n: int) -> Coded:
+        """Return ``value`` repeated ``n`` times."""
+        return cls(np.zeros(n, dtype=np.int64), object_array([value]))
+
+    @classmethod
+    def concat(cls, parts: Iterable[Coded]) -> Coded:
+        """Return the rows of each column in turn (one at least; their labels in one table)."""
+        chosen = list(parts)
+        offsets = np.cumsum([0, *(p.labels.shape[0] for p in chosen[:-1])]).tolist()
+        return cls(
+            np.concatenate([p.codes + k for p, k in zip(chosen, offsets, strict=True)]),
+            np.concatenate([p.labels for p in chosen]),
+        )
+
+    def take(self, index: I64) -> Coded:
+        """Return the rows at ``index`` (a gather; the labels are shared)."""
+        return Coded(self.codes[index], self.labels)
+
+    def render(self, text: Callable[[Any], Any]) -> list[Any]:
+        """Return ``text(value)`` row by row, calling ``text`` once per label."""
+        labels = object_array([text(label) for label in self.labels.tolist()])
+        values: list[Any] = labels[self.codes].tolist()
+        return values
 
     def tolist(self) -> list[Any]:
         """Return the values row by row (each distinct value is one shared object)."""

@@ -13,11 +13,22 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._dsl._compensation import Band
+from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
+from slakit._money import Money
 from slakit._ratio import format_percent, percent_of
-from slakit._results._evidence import EvidenceColumns, SpanColumns, object_array
+from slakit._results._amounts import Amounts, as_objects
+from slakit._results._evidence import (
+    EvidenceColumns,
+    SpanColumns,
+    distinct,
+    object_array,
+    on_grid,
+)
+from slakit._results._figures import distinct_pairs, margin_texts, value_texts
+from slakit._results._lines import LineColumns
 from slakit._results._uncovered import UncoveredGroup, noun
-from slakit._results._values import Compensation, CreditLine, ObjectiveResult, fraction_text
+from slakit._results._values import CreditLine, ObjectiveResult, fraction_text
 from slakit._time._instant import (
     MAX_INSTANT_US,
     MIN_INSTANT_US,
@@ -31,6 +42,7 @@ if TYPE_CHECKING:
     from slakit._results._report import ObjectiveColumn, Report
 
 __all__ = [
+    "LINE_FIELDS",
     "explain",
     "fees_text",
     "instants_text",
@@ -43,116 +55,208 @@ __all__ = [
 I64 = npt.NDArray[np.int64]
 
 
-def _exact(value: Fraction | None) -> str | None:
-    return None if value is None else str(value)
-
-
 #: What an objective's row says about one exact value: value, percent, margin points, margin.
-_ValueTexts = tuple[str | None, str | None, str | None, str | None]
-_NO_VALUE: _ValueTexts = (None, None, None, None)
+_ValueTexts = tuple[str, str, str, str]
+
+#: The fields of a credit line in ``to_dict()``, in order: one column each.
+LINE_FIELDS = (
+    "service",
+    "rule",
+    "tier",
+    "value",
+    "percent",
+    "band",
+    "share",
+    "base",
+    "currency",
+    "proration",
+    "amount_exact",
+    "note",
+    "kind",
+    "formula",
+    "period",
+)
 
 
 class _Texts:
     """The texts of one rendering, each worked out once per distinct value.
 
     A report over many services repeats a few values (a share, a band, a
-    base fee, an uptime many services share): the texts are kept here, by
-    value, for the length of one ``to_dict()`` call, and are the same strings
-    the per-object renderings give.
+    base fee, an uptime many services share): the texts are worked out once
+    per distinct value, as columns by numpy where they are measured values
+    (see ``_figures``), and are the same strings the per-object renderings
+    give.
     """
 
     def __init__(self) -> None:
         self.percents: dict[Decimal, str] = {}
-        self.bands: dict[int, tuple[Band, str]] = {}
+        #: The value and percent texts of each ``(good, total)`` written so far.
+        self.values: dict[tuple[int, int], tuple[str, str]] = {}
+
+    def values_of(
+        self, good: npt.NDArray[Any], total: npt.NDArray[Any]
+    ) -> tuple[list[str | None], list[str | None]]:
+        """Return the value and percent texts of each ``good / total`` (``None`` where 0 / 0).
+
+        Values an objective's rows wrote already (a credit line's value is
+        its measure's) are read back; the others are written in bulk.
+        """
+        g, t, which = distinct_pairs(good, total)
+        value, percent = (object_array([None] * g.shape[0]) for _ in range(2))
+        missing = []
+        for k, key in enumerate(zip(g.tolist(), t.tolist(), strict=True)):
+            found = self.values.get(key)
+            if found is not None:
+                value[k], percent[k] = found
+            elif key[1] != 0:
+                missing.append(k)
+        new = np.asarray(missing, dtype=np.int64)
+        value[new], percent[new] = value_texts(g[new], t[new])
+        return value[which].tolist(), percent[which].tolist()
 
     def objective_rows(self, column: ObjectiveColumn) -> list[dict[str, Any]]:
-        """Return one objective's rows, one per service, from the outcome's integer columns."""
+        """Return one objective's rows, one per service, from the outcome's integer columns.
+
+        The texts of each distinct exact value, ``good / total``, are the
+        same strings as ``ObjectiveResult``'s ``value``, ``percent``,
+        ``margin_points`` and ``margin_shown`` give, without building the
+        results: written by numpy where the measure writes its margin in
+        points, else by the measure, once per distinct value.
+        """
         from slakit._results._report import VERDICTS
 
         objective = column.objective
         outcome = column.outcome
+        g, t, which = distinct_pairs(outcome.good, outcome.total)
+        has = np.flatnonzero(t != 0)
+        value, percent, points, margin = (object_array([None] * g.shape[0]) for _ in range(4))
+        in_points = _in_points(objective)
+        if in_points is not None:
+            sign, a, b = in_points  # the margin is sign * (good / total - a / b)
+            top, bottom = as_objects(g[has]), as_objects(t[has])
+            value[has], percent[has] = value_texts(g[has], t[has])
+            self.values.update(
+                zip(
+                    zip(g[has].tolist(), t[has].tolist(), strict=True),
+                    zip(value[has].tolist(), percent[has].tolist(), strict=True),
+                    strict=True,
+                )
+            )
+            points[has], margin[has] = margin_texts(
+                _int64(sign * (top * b - a * bottom)), _int64(bottom * b)
+            )
+        else:
+            for k in has.tolist():
+                value[k], percent[k], points[k], margin[k] = _value_texts(
+                    objective, int(g[k]), int(t[k])
+                )
+        no_data = np.asarray(outcome.total == 0, dtype=bool).astype(np.int64)
         described = objective.describe()
         target = format_percent(objective.target)
-        verdicts = [v.value for v in VERDICTS]
-        resolved = column.resolved_by
-        values: dict[tuple[int, int], _ValueTexts] = {}
-        rows = []
-        for service, good, total, code in zip(
-            outcome.services,
-            outcome.good.tolist(),
-            outcome.total.tolist(),
-            column.verdict.tolist(),
-            strict=True,
-        ):
-            key = (good, total)
-            texts = values.get(key)
-            if texts is None:
-                texts = values[key] = _value_texts(objective, good, total)
-            value, percent, points, margin = texts
-            rows.append(
-                {
-                    "service": service,
-                    "objective": described,
-                    "value": value,
-                    "percent": percent,
-                    "target": target,
-                    "verdict": verdicts[code],
-                    "margin_points": points,
-                    "margin": margin,
-                    "resolved_by": resolved if total == 0 else None,
-                }
+        return [
+            {
+                "service": service,
+                "objective": described,
+                "value": v,
+                "percent": p,
+                "target": target,
+                "verdict": verdict,
+                "margin_points": mp,
+                "margin": m,
+                "resolved_by": resolved,
+            }
+            for service, v, p, verdict, mp, m, resolved in zip(
+                outcome.services,
+                value[which].tolist(),
+                percent[which].tolist(),
+                object_array(v.value for v in VERDICTS)[column.verdict].tolist(),
+                points[which].tolist(),
+                margin[which].tolist(),
+                object_array([None, column.resolved_by])[no_data].tolist(),
+                strict=True,
             )
-        return rows
+        ]
 
-    def percent(self, value: Fraction | Decimal | None) -> str | None:
+    def percent(self, value: Decimal) -> str:
         """Return ``format_percent(value)``, once per distinct value."""
-        if value is None:
-            return None
-        if not isinstance(value, Decimal):
-            return format_percent(value)  # which remembers measured values itself
         text = self.percents.get(value)
         if text is None:
             text = self.percents[value] = format_percent(value)
         return text
 
-    def band(self, band: Band | None) -> str | None:
-        """Return ``band.interval()``, once per band."""
-        if band is None:
-            return None
-        found = self.bands.get(id(band))
-        if found is None or found[0] is not band:
-            found = self.bands[id(band)] = (band, band.interval())
-        return found[1]
-
-    def credit(self, line: CreditLine) -> dict[str, Any]:
-        """Return one credit line as plain data."""
-        value = line.value
+    def lines(self, services: tuple[str, ...], lines: LineColumns) -> dict[str, list[Any]]:
+        """Return credit lines as columns: one list per field of ``LINE_FIELDS``."""
+        value, percent = self.values_of(lines.value_num, lines.value_den)
         return {
-            "service": line.service,
-            "rule": line.rule,
-            "tier": line.tier,
-            "value": _exact(value),
-            "percent": self.percent(value),
-            "band": self.band(line.band),
-            "share": self.percent(line.share),
-            "base": {"amount": str(line.base.amount), "currency": line.base.currency},
-            "proration": str(line.proration),
-            "amount_exact": str(line.amount),
-            "note": line.note,
-            "kind": line.kind,
-            "formula": line.formula,
-            "period": line.period,
+            "service": object_array(services)[lines.service].tolist(),
+            "rule": lines.rule.tolist(),
+            "tier": lines.tier.tolist(),
+            "value": value,
+            "percent": percent,
+            "band": lines.band.render(_band_text),
+            "share": lines.share.render(self.percent),
+            "base": lines.base.render(_amount_text),
+            "currency": lines.base.render(_currency),
+            "proration": lines.proration.render(str),
+            "amount_exact": _exact_texts(lines.amount),
+            "note": lines.note.tolist(),
+            "kind": lines.kind.tolist(),
+            "formula": lines.formula.tolist(),
+            "period": lines.period.tolist(),
         }
 
 
+def _band_text(band: Band | None) -> str | None:
+    return None if band is None else band.interval()
+
+
+def _amount_text(money: Money) -> str:
+    return str(money.amount)
+
+
+def _currency(money: Money) -> str:
+    return money.currency
+
+
+def _exact_texts(amounts: Amounts) -> list[str]:
+    """Return ``str()`` of each exact amount, each distinct amount once."""
+    values, which = amounts.distinct()
+    texts: list[str] = object_array([str(v) for v in values])[which].tolist()
+    return texts
+
+
+def _int64(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return Python integers as ``int64`` where every one fits, else unchanged."""
+    if not values.shape[0] or int(np.abs(values).max()) < 2**62:
+        return values.astype(np.int64)
+    return values
+
+
+def _in_points(objective: Objective) -> tuple[int, int, int] | None:
+    """Return ``(sign, a, b)``, the margin being ``sign * (value - a / b)``, where it is in points.
+
+    ``None`` where the measure writes values or margins its own way (a
+    count, a time) or the objective is not a plain comparison: those are
+    written by the measure, once per distinct value.
+    """
+    kind = type(objective.measure)
+    if (
+        type(objective) is not Objective
+        or kind.format_value is not Measure.format_value
+        or kind.format_margin is not Measure.format_margin
+    ):
+        return None
+    target = Fraction(objective.target)
+    sign = 1 if objective.comparator in (">=", ">") else -1
+    return sign, target.numerator, target.denominator
+
+
 def _value_texts(objective: Objective, good: int, total: int) -> _ValueTexts:
-    """Return the texts of an objective's exact value ``good / total`` (``None`` for no data).
+    """Return the texts of an objective's exact value ``good / total`` (``total > 0``).
 
     The same strings as ``ObjectiveResult``'s ``value``, ``percent``,
     ``margin_points`` and ``margin_shown`` give, without building the result.
     """
-    if total == 0:
-        return _NO_VALUE
     value = Fraction(good, total)
     margin = objective.margin(value)
     return (
@@ -237,8 +341,11 @@ _INSTANT = np.dtype(
 )
 
 
-#: How many instants ``instants_text()`` writes at a time (its buffers: about 120 bytes each).
-INSTANTS_AT_ONCE = 1 << 20
+#: How many instants ``instants_text()`` writes at a time. Its buffers, about 120 bytes an
+#: instant, then stay a few megabytes: in the processor's cache, and reused from one batch to
+#: the next rather than asked of the system afresh (where a page fault costs more than the
+#: formatting).
+INSTANTS_AT_ONCE = 1 << 15
 
 
 def instants_text(values: npt.NDArray[np.int64]) -> list[str]:
@@ -249,17 +356,54 @@ def instants_text(values: npt.NDArray[np.int64]) -> list[str]:
     the time of day from a table of the day's seconds, the fraction (only
     where there is one, as ``format_us()`` drops a zero fraction) from a
     table of three digits; the rows are decoded at once and split at the
-    spaces that end them. Instants outside the supported range (which only a
-    message about them can hold) are written by ``format_us()`` itself, so
-    the texts are always the same. Long arrays are written
-    ``INSTANTS_AT_ONCE`` instants at a time, which bounds the buffers.
+    spaces that end them. Instants on a grid (whole minutes, the bounds of a
+    period that many spans share) are written once each and shared by the
+    rows that hold them (see ``on_grid()``). Instants outside the supported
+    range (which only a message about them can hold) are written by
+    ``format_us()`` itself, so the texts are always the same. Long arrays
+    are written ``INSTANTS_AT_ONCE`` instants at a time, which keeps the
+    buffers small.
     """
+    shared = _shared(values)
+    if shared is not None:
+        texts, which = shared
+        out: list[str] = texts[which].tolist()
+        return out
+    return _by_parts(values)
+
+
+def _shared(values: I64) -> tuple[npt.NDArray[np.object_], I64] | None:
+    """Return the texts of the distinct instants and each instant's, if they lie on a grid."""
+    n = values.shape[0]
+    if n > 1 and int(values.min()) >= MIN_INSTANT_US and int(values.max()) <= MAX_INSTANT_US:
+        found = on_grid(values)
+        if found is not None and found[0].shape[0] < n:
+            return object_array(_by_parts(found[0])), found[1]
+    return None
+
+
+def _by_parts(values: npt.NDArray[np.int64]) -> list[str]:
+    """Return ``format_us()`` of every instant, ``INSTANTS_AT_ONCE`` at a time."""
     if values.shape[0] <= INSTANTS_AT_ONCE:
         return _instants(values)
     text: list[str] = []
     for start in range(0, values.shape[0], INSTANTS_AT_ONCE):
         text += _instants(values[start : start + INSTANTS_AT_ONCE])
     return text
+
+
+#: An instant's fraction field with no fraction: ``"Z"`` and seven spaces.
+_WHOLE = np.uint64(ord("Z")) | np.uint64(0x2020_2020_2020_2000)
+
+
+def _fractions(fraction: I64) -> npt.NDArray[np.uint64]:
+    """Return the fraction field ``.ffffffZ`` of each of ``fraction`` microseconds (not zero)."""
+    three = _thousandths()
+    high, low = np.divmod(fraction, 1000)
+    words = three[high] << np.uint64(8)
+    words |= three[low] << np.uint64(32)
+    words |= np.uint64(ord(".")) | np.uint64(ord("Z")) << np.uint64(56)
+    return words
 
 
 def _instants(values: npt.NDArray[np.int64]) -> list[str]:
@@ -271,33 +415,38 @@ def _instants(values: npt.NDArray[np.int64]) -> list[str]:
     every = bool(inside.all())
     seconds, fraction = np.divmod(values if every else np.where(inside, values, 0), 1_000_000)
     days, second = np.divmod(seconds, US_PER_DAY // 1_000_000)
-    rows = np.full((n, _INSTANT.itemsize), ord(" "), dtype=np.uint8)
+    rows = np.empty((n, _INSTANT.itemsize), dtype=np.uint8)
     out = rows.view(_INSTANT).reshape(n)
     first = int(days.min())
     span = int(days.max()) - first + 1
     if span <= 4 * n + 1024:  # every day of the range, each formatted once
         dates, day = _dates(np.arange(first, first + span, dtype=np.int64)), days - first
     else:
-        distinct, which = np.unique(days, return_inverse=True)
-        dates, day = _dates(distinct), which.reshape(-1)
+        unique, which = np.unique(days, return_inverse=True)
+        dates, day = _dates(unique), which.reshape(-1)
     out["date"] = dates[0][day]
     out["date_end"] = dates[1][day]
     out["clock"] = _clock()[second]
-    z = np.uint64(ord("Z"))
-    out["fraction"] = z | np.uint64(0x2020_2020_2020_2000)  # "Z" and seven spaces
     broken = np.flatnonzero(fraction)
-    if broken.size:
-        three = _thousandths()
-        part = fraction[broken].astype(np.uint64)
-        out["fraction"][broken] = (
-            np.uint64(ord("."))
-            | three[part // 1000] << np.uint64(8)
-            | three[part % 1000] << np.uint64(32)
-            | z << np.uint64(56)
-        )
+    if 2 * broken.size > n:  # mostly fractions: write them all, then the whole seconds
+        out["fraction"] = np.where(fraction != 0, _fractions(fraction), _WHOLE)
+    else:
+        out["fraction"] = _WHOLE
+        if broken.size:
+            out["fraction"][broken] = _fractions(fraction[broken])
     rows[:, 10] = ord("T")
-    # an instant holds no space: one split at the runs of spaces gives every instant
-    text: list[str] = str(rows.data, "ascii").split()
+    rows[:, _INSTANT.itemsize - 1] = ord(" ")
+    # an instant holds no space: a split at the spaces that end the rows gives every instant
+    if broken.size == n:  # one space per row
+        text: list[str] = str(rows.data, "ascii").split(" ")
+        text.pop()
+    elif not broken.size:  # whole seconds: the first 20 bytes and a space per row
+        whole = np.ascontiguousarray(rows[:, :21])
+        whole[:, 20] = ord(" ")
+        text = str(whole.data, "ascii").split(" ")
+        text.pop()
+    else:
+        text = str(rows.data, "ascii").split()
     if not every:
         for i in np.flatnonzero(~inside).tolist():
             text[i] = format_us(int(values[i]))
@@ -312,12 +461,12 @@ def seconds_text(us: npt.NDArray[np.int64]) -> list[str]:
     """
     if not us.shape[0]:
         return []
-    distinct, which = np.unique(us, return_inverse=True)
-    common = np.gcd(distinct, 1_000_000)
-    text = object_array((distinct // common).astype(str).tolist())
+    lengths, which = distinct(us)
+    common = np.gcd(lengths, 1_000_000)
+    text = object_array((lengths // common).astype(str).tolist())
     for i in np.flatnonzero(common != 1_000_000).tolist():  # fractions of a second
         text[i] = f"{text[i]}/{1_000_000 // int(common[i])}"
-    out: list[str] = text[which.reshape(-1)].tolist()
+    out: list[str] = text[which].tolist()
     return out
 
 
@@ -344,20 +493,36 @@ def _weighted_seconds(columns: EvidenceColumns) -> list[str | None]:
     ]
 
 
+def _instant_columns(arrays: list[I64]) -> list[list[str]]:
+    """Return ``instants_text()`` of each array, formatted together in one pass."""
+    values = np.concatenate(arrays).astype(np.int64)
+    edges = list(itertools.pairwise(np.cumsum([0, *(a.shape[0] for a in arrays)]).tolist()))
+    shared = _shared(values)
+    if shared is not None:
+        texts, which = shared
+        return [texts[which[a:b]].tolist() for a, b in edges]
+    text = _by_parts(values)
+    return [text[a:b] for a, b in edges]
+
+
 def _evidence(columns: EvidenceColumns) -> dict[str, Any]:
     """Return one measure's evidence as columns: one table per kind of row.
 
     ``services`` has a row per service, ``down``, ``excluded`` and
     ``outside_window`` a row per span, ``events`` a row per event; every
-    table is a dict of equal-length lists. The instants of every table are
-    formatted together, in one pass.
+    table is a dict of equal-length lists. The instants of the spans are
+    formatted together, in one pass: spans often share their instants (whole
+    minutes, a period's bounds), which are then written once each.
     """
     sets = (columns.down, columns.excluded, columns.outside_window)
     events = columns.events
-    arrays = [a for spans in sets for a in (spans.start, spans.end)] + [events.start, events.end]
-    text = instants_text(np.concatenate(arrays).astype(np.int64))
-    edges = np.cumsum([0, *(a.shape[0] for a in arrays)]).tolist()
-    texts = iter([text[a:b] for a, b in itertools.pairwise(edges)])
+    texts = iter(
+        [
+            *_instant_columns([a for spans in sets for a in (spans.start, spans.end)]),
+            instants_text(events.start.astype(np.int64)),
+            instants_text(events.end.astype(np.int64)),
+        ]
+    )
     names = object_array(columns.services)
     return {
         "measure": repr(columns.measure),
@@ -382,32 +547,57 @@ def _evidence(columns: EvidenceColumns) -> dict[str, Any]:
     }
 
 
-def _by_service(comp: Compensation) -> dict[str, dict[str, str]]:
-    """Return ``comp.by_service()`` as plain data, each distinct amount rounded once.
+def _by_service(
+    report: Report, tables: list[tuple[tuple[str, ...], LineColumns]]
+) -> dict[str, Any]:
+    """Return ``report.compensation.by_service()`` as plain data, from the lines as columns.
 
-    A service's credit is its lines' sum, as ``exact_by_service()`` adds them
-    (a service with one line is that line's amount); many services share an
-    amount (a share of the same fee), so each is rounded, and written, once.
+    A service's credit is its lines' sum, as ``exact_by_service()`` adds them,
+    services in the order of their first line (a service with one line, the
+    common case, is owed that line's amount); many services share an amount
+    (a share of the same fee), so each is rounded, and written, once.
     """
-    exact: dict[str, Fraction] = {}
-    for line in comp.lines:
-        found = exact.get(line.service)
-        exact[line.service] = line.amount if found is None else found + line.amount
-    currency = comp.total.currency
-    shown: dict[tuple[int, int], str] = {}
-    out = {}
-    for service, value in exact.items():
-        key = (value.numerator, value.denominator)  # ints hash faster than a Fraction
-        text = shown.get(key)
-        if text is None:
-            text = shown[key] = str(comp.rounding.apply(value, currency).amount)
-        out[service] = {"amount": text, "currency": currency}
-    return out
+    if len(tables) == 1 and bool(np.all(np.diff(tables[0][1].service) > 0)):
+        services, lines = tables[0]  # one line per service
+        names = object_array(services)[lines.service].tolist()
+        values, which = lines.amount.distinct()
+    else:
+        exact: dict[str, Fraction] = {}
+        for services, lines in tables:
+            for i, amount in zip(lines.service.tolist(), lines.amount.tolist(), strict=True):
+                found = exact.get(services[i])
+                exact[services[i]] = amount if found is None else found + amount
+        names = list(exact)
+        values, which = Amounts.of(list(exact.values())).distinct()
+    agreement = report.agreement
+    currency = agreement.tier.fee.currency
+    rounded = object_array(str(agreement.rounding.apply(v, currency).amount) for v in values)
+    return {
+        name: {"amount": amount, "currency": currency}
+        for name, amount in zip(names, rounded[which].tolist(), strict=True)
+    }
+
+
+def _compensation(report: Report, texts: _Texts) -> dict[str, Any]:
+    """Return the compensation: the credit lines as columns, the totals, each service's credit."""
+    tables = [(column.services, column.all_lines()) for column in report.credit_columns]
+    lines: dict[str, list[Any]] = {field: [] for field in LINE_FIELDS}
+    for services, table in tables:
+        for field, values in texts.lines(services, table).items():
+            lines[field] += values
+    total = report.total
+    return {
+        "lines": lines,
+        "total_exact": str(report.exact_total),
+        "total": {"amount": str(total.amount), "currency": total.currency},
+        "rounding": report.agreement.rounding.mode,
+        "rounding_point": str(report.agreement.rounding.to),
+        "by_service": _by_service(report, tables),
+    }
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """Return the report as plain data: strings, lists and dicts only."""
-    comp = report.compensation
     agreement = report.agreement
     texts = _Texts()
     return {
@@ -429,14 +619,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "objectives": [
             row for column in report.objective_columns for row in texts.objective_rows(column)
         ],
-        "compensation": {
-            "lines": [texts.credit(line) for line in comp.lines],
-            "total_exact": str(comp.exact_total),
-            "total": {"amount": str(comp.total.amount), "currency": comp.total.currency},
-            "rounding": comp.rounding.mode,
-            "rounding_point": str(comp.rounding.to),
-            "by_service": _by_service(comp),
-        },
+        "compensation": _compensation(report, texts),
         "evidence": [_evidence(outcome.all_evidence()) for outcome in report.outcomes],
         "reconciliation": {
             "events": report.reconciliation.total,

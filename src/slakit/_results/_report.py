@@ -17,6 +17,7 @@ from slakit._dsl._objectives import Objective
 from slakit._money import Money
 from slakit._results._amounts import Amounts
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome, Reconciliation
+from slakit._results._lines import LineColumns
 from slakit._results._uncovered import UncoveredRow
 from slakit._results._values import Compensation, CreditLine, ObjectiveResult, Verdict
 from slakit._time._periods import Period
@@ -50,6 +51,9 @@ class CreditColumn:
         exact_total: the exact sum of ``amount``.
         state: what the rules that look at earlier periods remember of this one.
         columns: bulk columns for [`Report.columns()`][slakit.Report.columns].
+        line_columns: builds every shown service's lines as columns, the rows
+            of ``lines_of(i)`` for each shown ``i`` in turn (``None``: read them
+            from ``lines_of``); see ``all_lines()``.
     """
 
     rule: CreditRule
@@ -60,6 +64,18 @@ class CreditColumn:
     exact_total: Fraction
     state: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     columns: Mapping[str, Any] = attrs.field(factory=dict)
+    line_columns: Callable[[], LineColumns] | None = None
+
+    def all_lines(self) -> LineColumns:
+        """Return the lines of every shown service as columns, service by service.
+
+        The rows of ``lines_of(i)`` for each shown ``i`` in turn, as
+        ``Report.compensation`` lists them; built from the rule's columns where
+        it has them, without a ``CreditLine`` per row.
+        """
+        if self.line_columns is not None:
+            return self.line_columns()
+        return LineColumns.of_lines(self.lines_of, np.flatnonzero(self.shown))
 
 
 @attrs.frozen
@@ -376,7 +392,13 @@ class Report:
 
         Rows that can number in the millions are columns: a table is a dict of
         equal-length lists, one list per field, row ``i`` being the ``i``-th
-        item of each. ``evidence`` holds one entry per measure: ``measure`` (its
+        item of each. ``compensation["lines"]`` is the table of credit lines,
+        the rows of ``compensation.lines`` in their order: ``service``,
+        ``rule``, ``tier``, ``value`` (exact, ``"575/576"``) and ``percent``,
+        ``band``, ``share``, ``base`` (the amount, ``"1000.00"``) and
+        ``currency``, ``proration``, ``amount_exact``, ``note``, ``kind``,
+        ``formula`` and ``period``; ``by_service`` gives each service's credit,
+        rounded once. ``evidence`` holds one entry per measure: ``measure`` (its
         DSL call) and five tables, ``services`` (``service``,
         ``eligible_seconds``, ``down_seconds``, ``weighted_down_seconds``,
         ``excluded_by``: one row per service the measure covers, in the

@@ -7,6 +7,7 @@ states up (``carried``), so the ledger finds a claim clause wherever it sits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -41,6 +42,8 @@ from slakit._engine._credits._context import (
 from slakit._money import Money
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts
+from slakit._results._evidence import Coded
+from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine
 from slakit._time._periods import Period, quarterly, yearly
 
@@ -64,7 +67,12 @@ def _sum(parts: list[Credits]) -> Credits:
     def lines(i: int) -> list[CreditLine]:
         return [line for part in parts if part.shown[i] for line in part.lines(i)]
 
-    return Credits(amount, shown, lines, merge_state(*parts), carried(*parts))
+    def line_columns() -> LineColumns:
+        return LineColumns.merged(part.all_lines() for part in parts)
+
+    return Credits(
+        amount, shown, lines, merge_state(*parts), carried(*parts), line_columns=line_columns
+    )
 
 
 @credit_kernel(Total)
@@ -182,26 +190,50 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     binds = available.less(part.amount)
     amount = available.where(binds, part.amount)
     state = {"paid": amount, "fee": fee_now}
+    window = "" if rule.per == "period" else f" per {rule.per}"
 
-    def lines(i: int) -> list[CreditLine]:
-        out = part.lines(i)
-        if binds[i]:
-            window = "" if rule.per == "period" else f" per {rule.per}"
-            history = (
-                f", of which {ctx.money(used[i])} was used in earlier periods"
-                if rule.per != "period" and used[i] != 0
-                else ""
-            )
-            note = (
-                f"capped: the credits of {ctx.money(part.amount[i])} exceed the cap of "
-                f"{limit_words}{window} ({ctx.money(limit[i])}{history})"
-            )
-            out.append(adjustment(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
-        return out
+    def note(i: int) -> str:
+        history = (
+            f", of which {ctx.money(used[i])} was used in earlier periods"
+            if rule.per != "period" and used[i] != 0
+            else ""
+        )
+        return (
+            f"capped: the credits of {ctx.money(part.amount[i])} exceed the cap of "
+            f"{limit_words}{window} ({ctx.money(limit[i])}{history})"
+        )
 
-    return Credits(
-        amount, part.shown, lines, merge_state(part, own=state, path=ctx.path), carried(part)
-    )
+    return _capped(rule, ctx, part, amount=amount, state=state, where=binds, note=note)
+
+
+def _with_adjustments(
+    ctx: CreditContext,
+    name: str,
+    part: Credits,
+    *,
+    where: Bools,
+    amount: Amounts,
+    note: Callable[[int], str],
+) -> Callable[[], LineColumns]:
+    """Return the columnar lines of a rule ``name`` that adds an adjustment to its part's lines.
+
+    Each shown service's lines are its part's, then, ``where`` the rule changed
+    the amount to ``amount``, an adjustment of the difference (``note(i)``
+    says why); the notes are written for those services only.
+    """
+
+    def line_columns() -> LineColumns:
+        rows = np.flatnonzero(where & part.shown)
+        changed = ctx.lines_at(
+            rows,
+            name,
+            (amount - part.amount).take(rows),
+            kind="adjustment",
+            note=Coded.of(note(i) for i in rows.tolist()),
+        )
+        return LineColumns.merged([part.all_lines(), changed])
+
+    return line_columns
 
 
 def _pool_cap(
@@ -225,29 +257,54 @@ def _pool_cap(
         part.amount.scale(1 - cut / credited).where(positive, part.amount) if cut else part.amount
     )
     state = {"paid": amount, "fee": fee_now}
+    window = "" if rule.per == "period" else f" per {rule.per}"
+    history = (
+        f", of which {ctx.money(spent)} was used in earlier periods"
+        if rule.per != "period" and spent != 0
+        else ""
+    )
+
+    def note(i: int) -> str:
+        share = part.amount[i] / credited
+        return (
+            f"capped across services: the customer's credits of {ctx.money(before)} over "
+            f"{ctx.n} services exceed the cap of {limit_words}{window} "
+            f"({ctx.money(limit)}{history}); the cut of {ctx.money(cut)} is allocated pro "
+            f"rata to the credits: this service's {ctx.money(part.amount[i])} is "
+            f"{share.numerator}/{share.denominator} of {ctx.money(credited)}"
+        )
+
+    where = positive & bool(cut)
+    return _capped(rule, ctx, part, amount=amount, state=state, where=where, note=note)
+
+
+def _capped(
+    rule: Cap,
+    ctx: CreditContext,
+    part: Credits,
+    *,
+    amount: Amounts,
+    state: dict[str, Amounts],
+    where: Bools,
+    note: Callable[[int], str],
+) -> Credits:
+    """Return a cap's credits: ``part`` cut to ``amount``, with a line where the cap cut it."""
 
     def lines(i: int) -> list[CreditLine]:
         out = part.lines(i)
-        if cut and positive[i]:
-            window = "" if rule.per == "period" else f" per {rule.per}"
-            history = (
-                f", of which {ctx.money(spent)} was used in earlier periods"
-                if rule.per != "period" and spent != 0
-                else ""
-            )
-            share = part.amount[i] / credited
-            note = (
-                f"capped across services: the customer's credits of {ctx.money(before)} over "
-                f"{ctx.n} services exceed the cap of {limit_words}{window} "
-                f"({ctx.money(limit)}{history}); the cut of {ctx.money(cut)} is allocated pro "
-                f"rata to the credits: this service's {ctx.money(part.amount[i])} is "
-                f"{share.numerator}/{share.denominator} of {ctx.money(credited)}"
-            )
-            out.append(adjustment(ctx, i, rule.describe(), amount[i] - part.amount[i], note))
+        if where[i]:
+            out.append(adjustment(ctx, i, rule.describe(), amount[i] - part.amount[i], note(i)))
         return out
 
     return Credits(
-        amount, part.shown, lines, merge_state(part, own=state, path=ctx.path), carried(part)
+        amount,
+        part.shown,
+        lines,
+        merge_state(part, own=state, path=ctx.path),
+        carried(part),
+        line_columns=_with_adjustments(
+            ctx, rule.describe(), part, where=where, amount=amount, note=note
+        ),
     )
 
 

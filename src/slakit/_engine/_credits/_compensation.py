@@ -21,6 +21,8 @@ from slakit._events._billing import Charge, ChargeTable, UnitPrice
 from slakit._money import Money, exact_decimal, minor_unit
 from slakit._ratio import format_percent
 from slakit._results._amounts import Amounts, as_objects
+from slakit._results._evidence import Coded, object_array
+from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine
 from slakit.exceptions import CurrencyMismatchError, EvaluationError
 
@@ -122,6 +124,9 @@ def objective_breached(objective: Objective, ctx: CreditContext) -> Bools:
 # --- credit schedules ----------------------------------------------------------------------------
 
 NO_BAND, GAP, NO_DATA = -1, -2, -3
+#: The notes of a schedule's diagnostic lines.
+_GAP_NOTE = "schedule gap: the value falls between the schedule's bands"
+_NO_DATA_NOTE = "no data: no eligible time, the schedule cannot be applied"
 
 
 def _within(sign: I64, bound: Bound, *, lower: bool) -> Bools:
@@ -171,11 +176,7 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
         code = int(band[i])
         value = ctx.value(rule.measure, i)
         if code < 0:
-            note = (
-                "schedule gap: the value falls between the schedule's bands"
-                if code == GAP
-                else "no data: no eligible time, the schedule cannot be applied"
-            )
+            note = _GAP_NOTE if code == GAP else _NO_DATA_NOTE
             return [ctx.line(i, name, Fraction(0), value=value, note=note, kind="diagnostic")]
         b = rule.bands[code]
         assert value is not None
@@ -203,4 +204,33 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
     credit_of_band = np.empty(len(rule.bands) + 1, dtype=object)  # the last: no band, 0%
     credit_of_band[:] = [*(b.credit for b in rule.bands), Decimal(0)]
     share_col = credit_of_band[np.where(band >= 0, band, len(rule.bands))]
-    return Credits(amount, shown, lines, columns={"credit.share": share_col})
+
+    def line_columns() -> LineColumns:
+        """Every shown service's line, as ``lines(i)`` writes it, from the band of each."""
+        rows = np.flatnonzero(shown)
+        code = band[rows]
+        slot = np.where(code >= 0, code, len(rule.bands))  # the last: a diagnostic's
+        diagnostic = (code < 0).astype(np.int64)
+        return ctx.lines_at(
+            rows,
+            name,
+            amount.take(rows),
+            kind=Coded(diagnostic, object_array(["credit", "diagnostic"])),
+            note=Coded(
+                np.where(code == GAP, 1, 0) + np.where(code == NO_DATA, 2, 0),
+                object_array([None, _GAP_NOTE, _NO_DATA_NOTE]),
+            ),
+            value=(good[rows], total[rows]),
+            band=Coded(slot, object_array([*rule.bands, None])),
+            share=Coded(slot, credit_of_band),
+        )
+
+    # the formula of a line on another base, or after earlier remedies, is written per line
+    by_columns = isinstance(rule.base, Fee) and ctx.deduct is None
+    return Credits(
+        amount,
+        shown,
+        lines,
+        columns={"credit.share": share_col},
+        line_columns=line_columns if by_columns else None,
+    )

@@ -30,7 +30,8 @@ from slakit._engine._inputs import Inputs
 from slakit._money import Money
 from slakit._registry import Registry
 from slakit._results._amounts import Amounts, as_objects
-from slakit._results._evidence import MeasureOutcome
+from slakit._results._evidence import Coded, MeasureOutcome, object_array
+from slakit._results._lines import LineColumns
 from slakit._results._report import CreditColumn
 from slakit._results._values import CreditLine, money_text
 from slakit._time._periods import Period
@@ -257,16 +258,87 @@ class CreditContext:
             **fields,
         )
 
+    def fees_at(self, rows: I64) -> Coded:
+        """Return the fee per period of each service of ``rows`` (``fee(i)``), coded by value.
+
+        An agreement's fees are in one currency, so their amounts (``Decimal``,
+        as written) tell them apart; each label is the first fee of its amount.
+        """
+        agreement = self.agreement
+        if not agreement.fees:
+            return Coded.constant(agreement.tier.fee, rows.shape[0])
+        fees = object_array(agreement.fees_of(object_array(self.services)[rows].tolist()))
+        amounts = Coded.of([fee.amount for fee in fees])
+        first = np.zeros(amounts.labels.shape[0], dtype=np.int64)
+        first[amounts.codes[::-1]] = np.arange(rows.shape[0] - 1, -1, -1, dtype=np.int64)
+        return Coded(amounts.codes, fees[first])
+
+    def lines_at(
+        self,
+        rows: I64,
+        rule: str,
+        amount: Amounts,
+        *,
+        kind: str | Coded = "credit",
+        note: str | Coded | None = None,
+        value: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
+        band: Coded | None = None,
+        share: Coded | None = None,
+        base: Coded | None = None,
+        formula: str | Coded | None = None,
+    ) -> LineColumns:
+        """Return one line for each service of ``rows``, as columns, with ``line()``'s defaults.
+
+        ``amount`` holds each row's amount; ``value`` each row's measured
+        value as ``(numerators, denominators)`` (denominator 0: none); the
+        other fields are one value for every row or a coded column.
+        """
+        n = rows.shape[0]
+
+        def coded(given: object) -> Coded:
+            return given if isinstance(given, Coded) else Coded.constant(given, n)
+
+        zero = np.zeros(n, dtype=np.int64)
+        return LineColumns(
+            service=rows.astype(np.int64),
+            rule=coded(rule),
+            tier=coded(self.tier),
+            value_num=zero if value is None else value[0],
+            value_den=zero if value is None else value[1],
+            band=coded(band),
+            share=coded(Decimal(0)) if share is None else share,
+            base=self.fees_at(rows) if base is None else base,
+            amount=amount,
+            proration=coded(self.proration),
+            note=coded(note),
+            kind=coded(kind),
+            formula=coded(formula),
+            period=coded(self.period.label),
+        )
+
 
 @attrs.frozen(eq=False)
 class Credits:
-    """A rule's result over all services: exact amounts, which services to show, their lines."""
+    """A rule's result over all services: exact amounts, which services to show, their lines.
+
+    ``lines(i)`` builds service ``i``'s lines; ``line_columns``, where the rule
+    has a columnar form, builds every shown service's lines at once (the rows
+    of ``lines(i)`` for each shown ``i`` in turn), and ``all_lines()`` gives
+    them either way.
+    """
 
     amount: Amounts
     shown: Bools
     lines: LinesOf
     state: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     columns: Mapping[str, Any] = attrs.field(factory=dict)
+    line_columns: Callable[[], LineColumns] | None = None
+
+    def all_lines(self) -> LineColumns:
+        """Return the lines of every shown service as columns, service by service."""
+        if self.line_columns is not None:
+            return self.line_columns()
+        return LineColumns.of_lines(self.lines, np.flatnonzero(self.shown))
 
 
 R = TypeVar("R", bound=CreditRule)
@@ -326,6 +398,7 @@ def compensation_column(rule: CreditRule, ctx: CreditContext) -> CreditColumn:
         exact_total=credits.amount.total(),
         state=credits.state,
         columns={**credits.columns, "credit.amount": credits.amount},
+        line_columns=credits.all_lines,
     )
 
 

@@ -20,7 +20,8 @@ from slakit._events._billing import ChargeTable
 from slakit._money import Money
 from slakit._ratio import decimal_of, format_percent
 from slakit._results._amounts import Amounts, as_objects
-from slakit._results._evidence import DownTime
+from slakit._results._evidence import Coded, DownTime, distinct, object_array
+from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine, fraction_text
 from slakit._time._instant import Duration, describe_us
 from slakit._time._periods import Period, PeriodRule
@@ -75,16 +76,30 @@ def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
         else f"per {measure.label} miss"
     )
 
-    def lines(i: int) -> list[CreditLine]:
-        k = int(count[i])
+    def formula(k: int) -> str:
         if isinstance(rule.target, Objective):
             what = "breach" if k == 1 else "breaches"
         else:
             what = "missed"
-        formula = f"{k} {what} x {rule.amount}"
-        return [_measured_line(ctx, measure, i, name, amount[i], formula=formula)]
+        return f"{k} {what} x {rule.amount}"
 
-    return Credits(amount, shown, lines)
+    def lines(i: int) -> list[CreditLine]:
+        k = int(count[i])
+        return [_measured_line(ctx, measure, i, name, amount[i], formula=formula(k))]
+
+    def line_columns() -> LineColumns:
+        rows = np.flatnonzero(shown)
+        counts, which = distinct(count[rows])
+        good, total = ctx.aligned(measure)
+        return ctx.lines_at(
+            rows,
+            name,
+            amount.take(rows),
+            value=(good[rows], total[rows]),
+            formula=Coded(which, object_array([formula(k) for k in counts.tolist()])),
+        )
+
+    return Credits(amount, shown, lines, line_columns=line_columns)
 
 
 # --- linear in the shortfall ---------------------------------------------------------------------
