@@ -112,12 +112,27 @@ def test_stable_order_is_the_stable_argsort(codes: list[int]) -> None:
     assert got.tolist() == expected.tolist()
 
 
-def test_stable_order_packs_wide_tables_and_falls_back_at_the_bound() -> None:
+def test_stable_order_packs_wide_tables_and_falls_back_at_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """At the bound (code bits + row bits = 62) keys still pack; one bit more, argsort."""
-    rows = 8  # three row bits
-    for top in (2**59 - 1, 2**59):
-        values = np.asarray([top, 0, top, 1, 0, top, 1, 0][:rows], dtype=np.int64)
-        assert k.stable_order(values).tolist() == np.argsort(values, kind="stable").tolist()
+    expected = {}
+    for top in (2**59 - 1, 2**59):  # eight rows: three row bits
+        values = np.asarray([top, 0, top, 1, 0, top, 1, 0], dtype=np.int64)
+        expected[top] = np.argsort(values, kind="stable").tolist()
+    argsort = np.argsort
+    calls: list[int] = []
+
+    def counted(values: npt.NDArray[np.int64], kind: str) -> npt.NDArray[np.intp]:
+        calls.append(1)
+        return argsort(values, kind="stable" if kind == "stable" else None)
+
+    monkeypatch.setattr(k.np, "argsort", counted)
+    for top, order in expected.items():
+        values = np.asarray([top, 0, top, 1, 0, top, 1, 0], dtype=np.int64)
+        before = len(calls)
+        assert k.stable_order(values).tolist() == order
+        assert len(calls) - before == (0 if top < 2**59 else 1)  # packed, then argsort
     assert k.stable_order(np.zeros(0, dtype=np.int32)).tolist() == []
 
 

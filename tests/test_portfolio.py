@@ -660,16 +660,18 @@ def test_fees_of_any_form_become_codes_into_distinct_amounts() -> None:
 def test_percentages_are_written_as_percent_of_writes_them() -> None:
     """In int64 or in Python integers: half-even, never onto 0% or 100% unless exact."""
     from slakit._ratio import percent_of
-    from slakit._results._portfolio import _display
+    from slakit._results._figures import percent_texts
 
     pairs = [(0, 1), (1, 1), (1, 3), (2, 3), (575, 576), (10**9 - 1, 10**9), (1, 10**9)]
     pairs += [(-1, 10**9), (-(10**9) + 1, 10**9), (5, 10**8 * 2), (7, 2 * 10**8), (-7, 9)]
+    pairs += [(3, 2), (10**9 + 1, 10**9)]  # above 100%: never onto it from above either
     num = np.array([n for n, _ in pairs], dtype=object)
     den = np.array([d for _, d in pairs], dtype=object)
     expected = [str(percent_of(Fraction(n, d))) for n, d in pairs]
-    assert _display(num, den).tolist() == expected
+    small = np.array([n for n, _ in pairs], dtype=np.int64), np.array([d for _, d in pairs])
+    assert percent_texts(*small) == expected
     wide = 10**30  # past int64: Python integers
-    assert _display(num * wide, den * wide).tolist() == expected
+    assert percent_texts(num * wide, den * wide) == expected
 
 
 def test_text_hashes_tell_apart_names_numpy_strings_would_merge() -> None:

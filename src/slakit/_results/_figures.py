@@ -11,14 +11,15 @@ depend on the path taken.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from slakit._ratio import PERCENT_PLACES, points_texts, ratio_texts
+from slakit._ratio import PERCENT_PLACES, percent_of, points_texts, ratio_texts
 
-__all__ = ["distinct_pairs", "margin_texts", "value_texts"]
+__all__ = ["distinct_pairs", "margin_texts", "percent_texts", "value_texts"]
 
 I64 = npt.NDArray[np.int64]
 Texts = npt.NDArray[Any]
@@ -127,6 +128,17 @@ def _small(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> bool:
     if not _fits(num, den):
         return False
     return not num.shape[0] or int((np.abs(num) // den).max()) < _WHOLE
+
+
+def percent_texts(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> list[str]:
+    """Return ``str(percent_of(num / den))`` of each pair (``den > 0``)."""
+    if not num.shape[0]:
+        return []
+    if not _small(num, den):
+        pairs = zip(num.tolist(), den.tolist(), strict=True)
+        return [str(percent_of(Fraction(a, b))) for a, b in pairs]
+    texts: list[str] = _decimals(_units(num, den)[0])[0].tolist()
+    return texts
 
 
 def value_texts(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> tuple[list[str], list[str]]:

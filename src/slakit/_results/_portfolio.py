@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from slakit._dsl._agreement import Agreement
 from slakit._money import RoundingMode, minor_unit
+from slakit._results._figures import percent_texts
 from slakit._results._report import VERDICTS, Report
 from slakit.exceptions import SlakitError
 
@@ -52,20 +53,14 @@ Columns = dict[str, list[Any]]
 #: The columns that hold counts (integers); every other column holds text, exact numbers too.
 COUNT_COLUMNS = frozenset({"services", "breaches"})
 
-#: Decimal places of the ``percent`` and ``margin_points`` columns (exact values are beside them).
-DISPLAY_PLACES = 6
 
-
-def round_units(num: Any, den: Any, mode: RoundingMode) -> Any:
+def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
     """Return each ``num / den`` rounded to an integer with ``mode``, exactly (``den > 0``).
-
-    Python integers (object arrays) or ``int64`` values whose products fit; the
-    result is of the same kind.
 
     The same rule as ``Rounding``: ``half_up`` rounds halves away from zero,
     ``half_down`` towards zero, ``up`` away from zero, ``down`` towards zero.
     """
-    floor = num // den
+    floor: Obj = num // den
     rest2 = (num - floor * den) * 2  # twice the remainder: 0 <= rest2 < 2 * den
     above = np.asarray(rest2 > 0, dtype=bool)
     negative = np.asarray(num < 0, dtype=bool)
@@ -87,23 +82,20 @@ def round_units(num: Any, den: Any, mode: RoundingMode) -> Any:
             bump = more | (half & ~negative)
         else:  # half_down
             bump = more | (half & negative)
-    step = bump.astype(np.int64)
-    return floor + (step.astype(object) if floor.dtype == object else step)
+    out: Obj = floor + bump.astype(np.int64).astype(object)
+    return out
 
 
 def _decimal_text(units: Obj | Sequence[int], places: int) -> Obj:
     """Return integers scaled by ``10**-places`` as decimal text (``1250, 2 -> '12.50'``)."""
-    if isinstance(units, np.ndarray) and units.dtype == np.int64:
-        whole = units
-    else:
-        cells: Obj = np.empty(len(units), dtype=object)
-        cells[:] = list(units) if not isinstance(units, np.ndarray) else units
-        try:
-            whole = cells.astype(np.int64)
-        except OverflowError:  # beyond int64: one number at a time
-            out: Obj = np.empty(len(cells), dtype=object)
-            out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
-            return out
+    cells: Obj = np.empty(len(units), dtype=object)
+    cells[:] = list(units) if not isinstance(units, np.ndarray) else units
+    try:
+        whole = cells.astype(np.int64)
+    except OverflowError:  # beyond int64: one number at a time
+        out: Obj = np.empty(len(cells), dtype=object)
+        out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
+        return out
     if places == 0:
         return whole.astype(str).astype(object)
     step = 10**places
@@ -120,46 +112,6 @@ def _one_decimal(units: int, places: int) -> str:
     sign = "-" if units < 0 else ""
     digits = str(abs(units)).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
-
-
-def _display(num: Obj, den: Obj, places: int = DISPLAY_PLACES) -> Obj:
-    """Return exact ratios as percentages, as ``percent_of()`` writes them, in bulk.
-
-    Rounded half-even to ``places`` decimal places, except that a value that is
-    not exactly 0% or 100% never rounds onto them (it shows as the nearest figure
-    on its own side). In ``int64`` arithmetic where every scaled numerator fits
-    it, else in Python integers.
-    """
-    scale = 100 * 10**places
-    small = _int64(num, bound=_INT64_MAX // scale)
-    whole = _int64(den, bound=_INT64_MAX // 2)  # twice a remainder fits too
-    wide = small is None or whole is None  # Python integers, which cannot overflow
-    top: Any = num.astype(object) if wide else small
-    bottom: Any = den.astype(object) if wide else whole
-    units = round_units(top * scale, bottom, "half_even")
-    # the display rule's guard: never onto 0% or 100% unless the value is exactly that
-    for bound, exact in ((0, 0 * bottom), (scale, bottom)):
-        onto = np.asarray(units == bound, dtype=bool) & np.asarray(top != exact, dtype=bool)
-        if onto.any():
-            above = np.asarray(top > exact, dtype=bool)
-            units = units + np.where(onto, np.where(above, 1, -1), 0).astype(units.dtype)
-    return _decimal_text(units, places)
-
-
-_INT64_MAX = 2**63 - 1
-
-
-def _int64(values: Obj, *, bound: int) -> I64 | None:
-    """Return integers as ``int64`` if each magnitude is at most ``bound``; else ``None``."""
-    if not len(values):
-        return np.zeros(0, dtype=np.int64)
-    try:
-        out = values.astype(np.int64)
-    except OverflowError:
-        return None
-    if int(out.max()) > bound or int(out.min()) < -bound:
-        return None
-    return out
 
 
 def _exact_columns(good: Any, total: Any, target: Any) -> tuple[Any, Any]:
@@ -325,8 +277,8 @@ class PortfolioResult:
                 if objective.comparator in ("<=", "<"):
                     gap = -gap
                 blank = ~np.asarray(data, dtype=bool)
-                value = _display(good, safe_total)
-                margin = _display(gap, safe_total * target.denominator)
+                value = _objects(percent_texts(good, safe_total))
+                margin = _objects(percent_texts(gap, safe_total * target.denominator))
                 value[blank] = ""
                 margin[blank] = ""
                 n = len(rows)
