@@ -1,6 +1,13 @@
-"""Developer sessions: ``nox`` runs tests, lint, typing and docs; ``nox -s demo bench`` the rest."""
+"""Developer sessions: ``nox`` runs tests, lint, typing and docs; ``nox -s demo bench`` the rest.
+
+``nox -s browser`` runs the tests that open documents in headless Chromium, and only those.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -15,6 +22,45 @@ def tests(session: nox.Session) -> None:
     session.install(".[test]")
 
     session.run("pytest", *session.posargs)
+
+
+#: The executables tests/browser/chromium.py looks for on PATH (unless SLAKIT_CHROMIUM is set).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Open documents in headless Chromium: the tests marked ``browser`` (tests/browser).
+
+    Without a Chromium, root on Debian installs the package ``chromium`` with apt-get; anyone
+    else is told to. A missing browser fails the tests here (SLAKIT_REQUIRE_BROWSER=1) instead
+    of skipping them. Arguments after ``--`` go to pytest in place of ``tests/browser``.
+    """
+    session.install(".[test]")
+
+    chosen = os.environ.get("SLAKIT_CHROMIUM")
+    if chosen is not None and shutil.which(chosen) is None:
+        session.error(f"SLAKIT_CHROMIUM={chosen!r} is no executable: unset it or fix the path")
+    if chosen is None and not any(shutil.which(name) for name in CHROMIUM_NAMES):
+        if getattr(os, "geteuid", lambda: -1)() != 0 or not Path("/etc/debian_version").is_file():
+            session.error(
+                "no Chromium found: install the Debian package chromium"
+                " (sudo apt-get install chromium), or set SLAKIT_CHROMIUM to a Chromium or Chrome"
+            )
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", external=True, env=env)
+        install = ("apt-get", "install", "-y", "--no-install-recommends", "chromium")
+        session.run(*install, external=True, env=env)
+
+    # --no-cov: pyproject gates coverage of the whole package, which only the whole suite reaches
+    session.run(
+        "pytest",
+        "-m",
+        "browser",
+        "--no-cov",
+        *(session.posargs or ["tests/browser"]),
+        env={"SLAKIT_REQUIRE_BROWSER": "1"},
+    )
 
 
 @nox.session
@@ -41,6 +87,17 @@ def docs(session: nox.Session) -> None:
     session.install(".[docs]", "ruff")
 
     session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Regenerate the example credit statement in docs/how-to/examples/ (every format).
+
+    ``tests/test_statement_examples.py`` fails when the checked-in files are stale.
+    """
+    session.install(".[test]")
+
+    session.run("python", "-m", "tests.statement_examples")
 
 
 @nox.session

@@ -25,7 +25,16 @@ def test_every_command_and_option_is_in_the_reference() -> None:
     text = reference_markdown()
     parser = _parser()
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(sub.choices) == {"demo", "evaluate", "validate", "render", "compare", "run"}
+    assert set(sub.choices) == {
+        "demo",
+        "evaluate",
+        "report",
+        "verify",
+        "validate",
+        "render",
+        "compare",
+        "run",
+    }
     for name, command in sub.choices.items():
         section = text.split(f"## `slakit {name}`", 1)[1].split("\n## ", 1)[0]
         for action in command._actions:

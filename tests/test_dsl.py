@@ -235,7 +235,7 @@ def test_uptime_describes_itself_in_words() -> None:
     assert "an outage report shorter than 10 minutes is ignored" in text
     assert "buckets of 5 minutes" in text
     assert "announced at least 5 days ahead, up to 4 hours per period counts as available" in text
-    assert "only time within always() is eligible" in text
+    assert "only time within the service hours (at all times) is eligible" in text
     assert sla.uptime(service="api").label == "uptime of api"
 
 

@@ -21,8 +21,9 @@ def test_readme_schedule_has_its_key_numbers() -> None:
     assert "consecutive downtime shorter than 1 minute is ignored" in text
     assert "buckets of 1 minute" in text
     assert "- scheduled maintenance, announced at least 5 days ahead is removed" in text
-    assert "**Billing periods**: `monthly(tz='Europe/Berlin')`" in text
-    assert "| eu-central-1 |  |  | always |  |" in text
+    assert "**Billing periods**: calendar months in Europe/Berlin time" in text
+    assert "| eu-central-1 |  |  | at all times |  |" in text
+    assert "`" not in text.replace("`uptime`", "")  # no DSL call anywhere
 
 
 def test_html_is_escaped_and_complete() -> None:
@@ -85,7 +86,10 @@ def test_full_schedule_sections() -> None:
     assert "# Service level agreement: Gold support | API" in text
     assert "- Pingdom, measurement authority, responsible for api" in text
     assert "- DC Ltd, subcontractor, under UC-7; passes the credits its part causes" in text
-    assert "| api | Public API | web, db | `weekly('Mon-Fri 08:00-18:00'" in text
+    assert (
+        "| api | Public API | web, db | Monday to Friday, 08:00 to 18:00 (Europe/Berlin time) |"
+        in text
+    )
     assert "| Ops |" in text
     assert "**Effective**: 2026-01-01T00:00:00Z" in text
     assert "counts as **met**" in text
@@ -114,4 +118,40 @@ def test_tiers_side_by_side() -> None:
     )
     assert table.rstrip().endswith("| - |") is False
     bonus = gold.derive("bonus", compensation=sla.per_breach(sla.uptime() >= "99%", sla.usd("9")))
-    assert "`per_breach(" in bonus.compare(gold)
+    assert "per_breach(" not in bonus.compare(gold)
+    assert "| credits | 9 USD per breach of uptime >= 99% | below 95%: 100%;" in bonus.compare(gold)
+
+
+def test_service_hours_are_words_with_their_holidays_named() -> None:
+    """A business-hours measure's window is described, not 'always', and its holidays named."""
+    hours = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - sla.holidays("DE", subdiv="BE")
+    office = sla.uptime(during=hours)
+    tier = sla.Tier(
+        "office",
+        fee=sla.eur("500.00"),
+        objectives=[office >= "99%"],
+        compensation=sla.claim_required(
+            sla.credit_schedule(office, {"< 99%": "10%"})
+            | sla.per_breach(office >= "99%", sla.eur("5")),
+            sla.within_days(sla.days(30)),
+        ),
+    )
+    agreement = sla.Agreement(
+        provider="Acme",
+        customer="Globex",
+        services=["api"],
+        tier=tier,
+        effective="2026-01-01T00:00:00Z",
+        period=sla.monthly(tz="Europe/Berlin"),
+    )
+    for text in (sla.render_schedule(agreement), sla.render_schedule(agreement, "html")):
+        assert "uptime: Monday to Friday, 08:00 to 18:00 (Europe/Berlin time), except public" in (
+            text
+        )
+        assert "always" not in text
+        assert "2026-10-03" in text
+        assert "German Unity Day" in text
+        assert "the largest of: (the credit table on uptime" in text
+        assert "paid only on a claim filed within 30 days" in text
+        for call in ("sla.", "largest(", "weekly(", "holidays("):
+            assert call not in text

@@ -103,6 +103,65 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_strict_option(ev)
 
+    rp = sub.add_parser(
+        "report",
+        help="write the credit statement of AGREEMENT over EVENTS for one period "
+        "(HTML, Markdown, text or JSON)",
+        description=(
+            "Evaluate AGREEMENT over the inputs for one period and write the credit statement: "
+            "the summary with breaches first, the credit breakdown, the exclusions applied and "
+            "refused, the service hours, charts (HTML), the input reconciliation and every "
+            "counted and excluded span. HTML is one self-contained file that prints to a clean "
+            "PDF."
+        ),
+    )
+    rp.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    rp.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
+    )
+    rp.add_argument("--requests", type=Path, help="a request log")
+    rp.add_argument("--tickets", type=Path, help="support tickets")
+    add_reading_options(rp, ["events", "requests", "tickets"], option="--input-format")
+    rp.add_argument("--period", required=True, help="the billing period, for example 2026-10")
+    rp.add_argument(
+        "--format",
+        dest="output_format",
+        choices=STATEMENT_FORMATS,
+        help="html, md (Markdown), text or json (default: from the extension of --output, "
+        "else text)",
+    )
+    rp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the statement to FILE (default: standard output)",
+    )
+    _add_strict_option(rp)
+
+    vf = sub.add_parser(
+        "verify",
+        help="recompute a JSON statement's fingerprint and total from your copy of the inputs",
+        description=(
+            "Check a statement written by `slakit report --format json`: recompute the "
+            "fingerprint (a SHA-256 over the agreement's terms, the period and every input row "
+            "read) and the total credit from these inputs, and say whether they match; when "
+            "the fingerprint differs, say which input does. Exit status 0 when both match, 1 "
+            "when not."
+        ),
+    )
+    vf.add_argument("statement", type=Path, help="the statement, as JSON")
+    vf.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
+    )
+    _add_input_options(vf)
+
     validate_help = (
         "check AGREEMENT and print every problem with its path (a .py AGREEMENT is "
         "executed to build it: validate untrusted agreements as JSON, YAML or TOML)"
@@ -239,7 +298,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(_aligned(result.ledger, _DEMO_LEDGER))
     customer = demo_files.STATEMENT_OF
     out.write(f"\nThe statement of {customer}:\n\n")
-    out.write(result.report(customer).explain() + "\n")
+    out.write(result.report(customer).to_text())
     out.write(
         "\nNo file was written. `slakit demo --write DIR` writes this example's files and "
         "prints the\n`slakit run` command that writes the ledger, the objectives and credits "
@@ -322,10 +381,168 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     given = [kind for path, kind in readers if path is not None]
     if not given:
         raise _UsageError("no input: give an events file, --requests or --tickets")
-    events = "the EVENTS argument" if args.command == "evaluate" else "--events"
+    positional = ("evaluate", "report", "verify")
+    events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, "requests": "--requests", "tickets": "--tickets"}
-    reading = reading_of(args.format, args.columns, kinds, given)
+    option = "--input-format" if args.command == "report" else "--format"
+    reading = reading_of(args.format, args.columns, kinds, given, option=option)
     return [read_input(path, kind, reading) for path, kind in readers if path is not None]
+
+
+#: The formats of ``slakit report``, and the extensions that name them.
+STATEMENT_FORMATS = ("html", "md", "text", "json")
+_STATEMENT_EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+}
+
+
+def _statement_format(args: argparse.Namespace) -> str:
+    if args.output_format is not None:
+        return str(args.output_format)
+    if args.output is None:
+        return "text"
+    found = _STATEMENT_EXTENSIONS.get(args.output.suffix.lower())
+    if found is None:
+        raise _UsageError(
+            f"--output {args.output}: cannot tell the format from the extension "
+            f"{args.output.suffix or '(none)'!r}; give --format html, md, text or json, or name "
+            "the file .html, .md, .txt or .json"
+        )
+    return found
+
+
+#: The version of the ``verify`` block of a JSON statement.
+STATEMENT_FORM = "slakit-statement/1"
+
+
+def statement_data(report: Report | VersionedReport, tables: Sequence[object]) -> dict[str, Any]:
+    """Return the JSON statement: ``report.to_dict()`` and what `slakit verify` checks.
+
+    The ``verify`` block holds the fingerprint, each input's digest, the
+    period and the agreement's terms as data, so that the other party can
+    recompute the fingerprint and the total from their own copy of the inputs.
+    """
+    from slakit._data._codec import to_data
+    from slakit._results._fingerprint import input_digests
+
+    check = {
+        "form": STATEMENT_FORM,
+        "fingerprint": report.fingerprint,
+        "inputs": input_digests(tables),
+        "period": report.period.label,
+        "terms": to_data(report.agreement),
+    }
+    return {**report.to_dict(), "verify": check}
+
+
+def statement_text(
+    report: Report | VersionedReport, fmt: str, tables: Sequence[object] = ()
+) -> str:
+    """Return ``report``'s credit statement in ``fmt`` (one of ``STATEMENT_FORMATS``)."""
+    if fmt == "json":
+        return json.dumps(statement_data(report, tables), indent=2) + "\n"
+    if fmt == "html":
+        return report.to_html()
+    if fmt == "md":
+        return report.to_markdown()
+    return report.to_text()
+
+
+def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    fmt = _statement_format(args)
+    agreement = load_agreement(args.agreement)
+    tables = _read_inputs(args)
+    report: Report | VersionedReport
+    if agreement.amendments:
+        report = evaluate_versions(agreement, *tables, period=args.period, strict=args.strict)
+    else:
+        report = evaluate(agreement, *tables, period=args.period, strict=args.strict)
+    document = statement_text(report, fmt, tables)
+    if args.output is None:
+        out.write(document)
+    else:
+        try:
+            args.output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise _UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
+        out.write(f"wrote the {fmt} statement of {report.period.label} to {args.output}\n")
+    _warn(uncovered_of(report), err)
+    return EXIT_OK
+
+
+def _total_of(data: dict[str, Any]) -> tuple[str, str] | None:
+    """Return the ``(amount, currency)`` a JSON statement states, or ``None``."""
+    total = data.get("total") or (data.get("compensation") or {}).get("total")
+    if isinstance(total, dict) and {"amount", "currency"} <= total.keys():
+        return str(total["amount"]), str(total["currency"])
+    return None
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    """Recompute a JSON statement's fingerprint and total from these inputs, and compare."""
+    from slakit._data._codec import from_data
+    from slakit._results._fingerprint import fingerprint, input_digests
+
+    path: Path = args.statement
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _UsageError(f"{path}: not a JSON statement ({exc})") from None
+    check = data.get("verify") if isinstance(data, dict) else None
+    if not isinstance(check, dict) or check.get("form") != STATEMENT_FORM:
+        raise _UsageError(
+            f"{path}: no `verify` block of form {STATEMENT_FORM!r}; write the statement with "
+            "`slakit report ... --format json`"
+        )
+    if check.get("fingerprint") is None:
+        raise _UsageError(f"{path}: the statement carries no fingerprint to check")
+    agreement = from_data(check["terms"])
+    if not isinstance(agreement, Agreement):
+        raise _UsageError(f"{path}: verify.terms is not an agreement")
+    tables = _read_inputs(args)
+    recomputed = fingerprint(agreement, check["period"], tables)
+    report: Report | VersionedReport
+    if agreement.amendments:
+        report = evaluate_versions(agreement, *tables, period=check["period"])
+    else:
+        report = evaluate(agreement, *tables, period=check["period"])
+    total = (str(report.total.amount), report.total.currency)
+    stated = _total_of(data)
+    same = recomputed == check["fingerprint"] and stated == total
+    out.write(f"statement {path}: {agreement.title}, period {check['period']}\n")
+    if recomputed == check["fingerprint"]:
+        out.write(f"fingerprint: matches ({recomputed})\n")
+    else:
+        out.write(
+            f"fingerprint: DIFFERS: the statement has {check['fingerprint']}, these inputs give "
+            f"{recomputed}\n"
+        )
+        ours = input_digests(tables)
+        theirs = check.get("inputs") or {}
+        for kind in sorted(ours.keys() | theirs.keys()):
+            if kind not in theirs:
+                verdict = "not in the statement's inputs"
+            elif kind not in ours:
+                verdict = "in the statement's inputs, not given here"
+            else:
+                verdict = "matches" if ours[kind] == theirs[kind] else "DIFFERS"
+            out.write(f"  {kind}: {verdict}\n")
+    shown = " ".join(total)
+    if stated == total:
+        out.write(f"total: matches ({shown})\n")
+    else:
+        was = "none" if stated is None else " ".join(stated)
+        out.write(f"total: DIFFERS: the statement says {was}, these inputs give {shown}\n")
+    out.write("verified: the statement matches these inputs\n" if same else "not verified\n")
+    return EXIT_OK if same else EXIT_BREACH
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -423,10 +640,13 @@ def reference_markdown() -> str:
         "",
         "| status | meaning |",
         "| --- | --- |",
-        f"| {EXIT_OK} | done (a report, a validation or a rendering was printed) |",
+        (
+            f"| {EXIT_OK} | done (a report, a validation or a rendering was printed; `verify`: "
+            "the statement matches) |"
+        ),
         (
             f"| {EXIT_BREACH} | `--fail-on-breach` and an objective was not met; or `--strict` and "
-            "some input was not counted |"
+            "some input was not counted; or `verify` and the statement does not match |"
         ),
         (
             f"| {EXIT_USAGE} | bad arguments, files or agreement data (the message names the file, "
@@ -465,6 +685,10 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return _compare(args, out, err)
         if args.command == "run":
             return run(args, out, err)
+        if args.command == "report":
+            return _report(args, out, err)
+        if args.command == "verify":
+            return _verify(args, out)
         return _evaluate(args, out, err)
     except StrictInputError as exc:
         for problem in exc.problems[:WARNINGS_SHOWN]:

@@ -57,20 +57,25 @@ class RunError(Exception):
 _COLUMNS_FORM: Final = "KIND:NAME=COLUMN[,NAME=COLUMN...]"
 
 
-def add_reading_options(parser: argparse.ArgumentParser, kinds: Sequence[str]) -> None:
+def add_reading_options(
+    parser: argparse.ArgumentParser, kinds: Sequence[str], *, option: str = "--format"
+) -> None:
     """Add ``--format`` and ``--columns``, how each input file of ``kinds`` is read.
 
-    ``slakit run``, ``evaluate`` and ``compare`` share them; ``reading_of()``
-    checks what was given.
+    ``slakit run``, ``evaluate``, ``compare`` and ``report`` share them;
+    ``reading_of()`` checks what was given. ``option`` names the format option
+    (``slakit report`` calls it ``--input-format``: its ``--format`` is the
+    statement's); its value is ``args.format`` either way.
     """
     named = ", ".join(kinds)
     parser.add_argument(
-        "--format",
+        option,
+        dest="format",
         action="append",
         metavar="FORMAT",
         help=f"the format of the input files, one of {', '.join(FORMATS)}: FORMAT for every "
-        f"file, or KIND=FORMAT for one input ({named}); repeatable, as in --format "
-        "outages=jsonl --format customers=csv (default: from each file's extension: .csv, "
+        f"file, or KIND=FORMAT for one input ({named}); repeatable, as in {option} "
+        f"outages=jsonl {option} customers=csv (default: from each file's extension: .csv, "
         ".jsonl or .ndjson, .parquet or .pq, .arrow, .feather or .ipc)",
     )
     parser.add_argument(
@@ -113,6 +118,8 @@ def reading_of(
     columns: Sequence[str] | None,
     kinds: Mapping[str, str],
     given: Collection[str],
+    *,
+    option: str = "--format",
 ) -> Reading:
     """Return how to read each input, from the values of ``--format`` and ``--columns``.
 
@@ -129,11 +136,11 @@ def reading_of(
     by_kind: dict[str, str] = {}
     for value in formats or ():
         kind, has_kind, fmt = value.rpartition("=")
-        where = f"--format {value!r}"
+        where = f"{option} {value!r}"
         if fmt not in FORMATS:
             problems.append(
                 f"{where}: {fmt!r} is not a format; give one of {', '.join(FORMATS)}, for "
-                "every file, or KIND=FORMAT for one input, as in --format outages=jsonl"
+                f"every file, or KIND=FORMAT for one input, as in {option} outages=jsonl"
             )
         elif not has_kind:
             if every is not None:
@@ -269,9 +276,12 @@ def add_run_parser(sub: Any) -> None:
     )
     run_.add_argument(
         "--statements",
-        choices=["all", "text", "json", "none"],
-        default="all",
-        help="which statement files to write per customer (default: text and JSON)",
+        type=_statement_formats,
+        default=("text", "json"),
+        metavar="FORMATS",
+        help="which statement files to write per customer, named by its statement id: a comma "
+        "list of text, json, md and html (one self-contained page with charts), all for every "
+        "one, or none (default: text,json)",
     )
     run_.add_argument(
         "--quiet", action="store_true", help="no progress display and no summary on the terminal"
@@ -423,7 +433,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     folder: Path = args.out
     _clear(folder)
     written = _write(result, folder, args.tables)
-    if args.statements != "none":
+    if args.statements:
         names = result.customers
         with progress.step("statements", total=len(names)) as advance:
             _statements(result, folder / "statements", args.statements, advance)
@@ -538,21 +548,44 @@ def _clear(folder: Path) -> None:
     statements = folder / "statements"
     if statements.is_dir():
         for path in statements.iterdir():
-            if path.suffix in (".txt", ".json") and path.is_file():
+            if path.suffix in STATEMENT_FILES.values() and path.is_file():
                 path.unlink()
 
 
-def _statements(result: PortfolioResult, folder: Path, which: str, advance: Any) -> None:
+#: The statement formats of ``slakit run --statements``, and their file extensions.
+STATEMENT_FILES: Final = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}
+
+
+def _statement_formats(value: str) -> tuple[str, ...]:
+    """Parse ``--statements``: a comma list of formats, ``all`` or ``none``."""
+    if value == "all":
+        return tuple(STATEMENT_FILES)
+    if value == "none":
+        return ()
+    chosen = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in STATEMENT_FILES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give a comma list of {', '.join(STATEMENT_FILES)}, or all, or none"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def _statements(result: PortfolioResult, folder: Path, which: Sequence[str], advance: Any) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ids = dict(zip(result.ledger["customer"], result.ledger["statement"], strict=True))
     for customer in result.customers:
         report = result.report(customer)
         stem = folder / ids[customer]
-        if which in ("all", "text"):
-            stem.with_suffix(".txt").write_text(report.explain() + "\n", encoding="utf-8")
-        if which in ("all", "json"):
+        if "text" in which:
+            stem.with_suffix(".txt").write_text(report.to_text(), encoding="utf-8")
+        if "json" in which:
             data = {"customer": customer, "statement": ids[customer], **report.to_dict()}
             stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+        if "md" in which:
+            stem.with_suffix(".md").write_text(report.to_markdown(), encoding="utf-8")
+        if "html" in which:
+            stem.with_suffix(".html").write_text(report.to_html(), encoding="utf-8")
         advance()
 
 

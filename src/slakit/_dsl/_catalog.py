@@ -147,7 +147,7 @@ class Service(DSLRepr):
         if self.components:
             parts.append(f"made of {', '.join(self.components)}")
         parts.append(
-            "available at all times" if self.hours is None else f"available {self.hours!r}"
+            "available at all times" if self.hours is None else f"available {self.hours.describe()}"
         )
         if self.group:
             parts.append(f"run by {self.group}")

@@ -348,7 +348,9 @@ class Uptime(Measure):
             )
         parts.extend(clause.describe() for clause in self.excluding)
         if self.during is not None:
-            parts.append(f"only time within {self.during!r} is eligible")
+            parts.append(
+                f"only time within the service hours ({self.during.describe()}) is eligible"
+            )
         if self.denominator == "deployed":
             parts.append("only time while the service was deployed is eligible")
         parts.extend(f"{service} is {rule.describe()}" for service, rule in self.components)

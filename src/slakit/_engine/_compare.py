@@ -11,7 +11,8 @@ Both are built on [`evaluate()`][slakit.evaluate] and are as pure as it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -19,9 +20,11 @@ import attrs
 
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._versions import Version
+from slakit._engine._inputs import as_inputs
 from slakit._engine._plan import evaluate
 from slakit._engine._uncovered import check_strict, common_groups
 from slakit._money import Money
+from slakit._results._fingerprint import fingerprint
 from slakit._results._render import uncovered_lines, uncovered_to_dict
 from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup
@@ -46,6 +49,19 @@ class VersionedReport:
     agreement: Agreement
     period: Period
     parts: tuple[tuple[Version, Report], ...]
+    _fingerprint: Callable[[], str] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="fingerprint"
+    )
+
+    @functools.cached_property
+    def fingerprint(self) -> str | None:
+        """The fingerprint of the evaluation, as `slakit verify` recomputes it.
+
+        A SHA-256 over the agreement with its amendments, the period and every
+        input row read (see [`Report.fingerprint`][slakit.Report.fingerprint]).
+        ``None`` when the result was put together by hand.
+        """
+        return None if self._fingerprint is None else self._fingerprint()
 
     @property
     def versions(self) -> tuple[str, ...]:
@@ -95,6 +111,27 @@ class VersionedReport:
             chunks.append("\n".join(common))
         return "\n\n".join(chunks)
 
+    def to_html(self) -> str:
+        """Return the credit statement as one self-contained HTML page, version by version."""
+        from slakit._results._credit_statement import versioned_blocks, versioned_title
+        from slakit._results._document import page
+
+        return page(versioned_blocks(self), versioned_title(self))
+
+    def to_markdown(self) -> str:
+        """Return the credit statement as Markdown, version by version."""
+        from slakit._results._credit_statement import versioned_blocks
+        from slakit._results._document import markdown
+
+        return markdown(versioned_blocks(self))
+
+    def to_text(self) -> str:
+        """Return the credit statement as plain text, version by version."""
+        from slakit._results._credit_statement import versioned_blocks
+        from slakit._results._document import text
+
+        return text(versioned_blocks(self))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the parts' reports as plain data, with the versions used and the total."""
         return {
@@ -136,6 +173,7 @@ def evaluate_versions(
     """
     resolved = agreement.period.resolve(period)
     length = resolved.end - resolved.start
+    bundle = as_inputs(inputs)
     parts = []
     for version in agreement.versions():
         lo = resolved.start if version.start is None else max(resolved.start, version.start)
@@ -144,10 +182,15 @@ def evaluate_versions(
             continue
         window = Period(hi - length, hi, resolved.label, resolved.tz)
         terms = attrs.evolve(version.agreement, effective=lo)
-        parts.append((version, evaluate(terms, *inputs, period=window)))
+        parts.append((version, evaluate(terms, bundle, period=window)))
     if not parts:
         raise EvaluationError(f"no version of the agreement is in force in period {resolved.label}")
-    result = VersionedReport(agreement=agreement, period=resolved, parts=tuple(parts))
+    result = VersionedReport(
+        agreement=agreement,
+        period=resolved,
+        parts=tuple(parts),
+        fingerprint=lambda: fingerprint(agreement, resolved, bundle.tables),
+    )
     if strict:
         check_strict(result.uncovered)
     return result

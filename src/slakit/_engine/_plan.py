@@ -22,6 +22,7 @@ from slakit._engine._uncovered import (
 )
 from slakit._engine._verdicts import objective_column
 from slakit._results._evidence import MeasureOutcome, Reconciliation
+from slakit._results._fingerprint import fingerprint
 from slakit._results._report import CreditColumn, Report
 from slakit._time._instant import format_us
 from slakit._time._periods import Period
@@ -114,6 +115,7 @@ class Plan:
             credit_columns=credit_columns,
             reconciliation=lambda: _reconcile(agreement, bundle, readers),
             notes=tuple(notes),
+            fingerprint=lambda: fingerprint(agreement, resolved, bundle.tables),  # when asked
         )
         if strict:
             check_strict(report.reconciliation.uncovered)

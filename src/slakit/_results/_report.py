@@ -124,6 +124,7 @@ class Report:
         credit_columns: tuple[CreditColumn, ...],
         reconciliation: Reconciliation | Callable[[], Reconciliation],
         notes: tuple[str, ...] = (),
+        fingerprint: str | Callable[[], str] | None = None,
     ) -> None:
         self.agreement = agreement
         self.period = period
@@ -134,6 +135,7 @@ class Report:
         self._credit_columns = credit_columns
         self._reconciliation = reconciliation
         self.notes = notes
+        self._fingerprint = fingerprint
 
     # --- summary ---------------------------------------------------------------------------
 
@@ -351,6 +353,7 @@ class Report:
             credit_columns=credit_columns,
             reconciliation=self._reconciliation,
             notes=self.notes,
+            fingerprint=self.__dict__.get("fingerprint", self._fingerprint),  # once computed, kept
         )
 
     @functools.cached_property
@@ -358,6 +361,23 @@ class Report:
         """How every input row reconciles in each measure (worked out when first read)."""
         given = self._reconciliation
         return given if isinstance(given, Reconciliation) else given()
+
+    @functools.cached_property
+    def fingerprint(self) -> str | None:
+        """A SHA-256 over the agreement's data, the period and every input row read.
+
+        ``"sha256:"`` and 64 hexadecimal digits. The other party computes it from
+        their own copy of the inputs to check that both ran the same ones: it
+        does not depend on the order of the rows, the format they were read
+        from (CSV, JSON Lines, Parquet, a data frame) or where they sit, and
+        every row of every table given counts, whether a measure counted,
+        excluded or ignored it. The canonical form hashed is versioned,
+        ``slakit-fingerprint/1``. Worked out when first read (an evaluation
+        does not pay for it), then kept. ``None`` for a report put together by
+        hand, without its inputs.
+        """
+        given = self._fingerprint
+        return given() if callable(given) else given
 
     def uncovered(self) -> list[UncoveredRow]:
         """Return every input row that no measure counted, with its reason (all of them).
@@ -420,6 +440,36 @@ class Report:
         from slakit._results._render import explain
 
         return explain(self)
+
+    def to_html(self) -> str:
+        """Return the credit statement as one self-contained HTML page.
+
+        The page holds everything: the summary (breaches first), the credit
+        breakdown with each line's derivation and the rounding applied once,
+        the exclusions applied and refused, the service hours and holidays,
+        charts as inline SVG, the input reconciliation and an appendix with
+        every counted and excluded span, in the agreement's zone and in UTC.
+        The stylesheet is inline, nothing is fetched and no script runs;
+        printing it from a browser gives a paginated A4 PDF.
+        """
+        from slakit._results._credit_statement import statement_blocks, statement_title
+        from slakit._results._document import page
+
+        return page(statement_blocks(self), statement_title(self))
+
+    def to_markdown(self) -> str:
+        """Return the credit statement as Markdown: what ``to_html()`` says, charts as text."""
+        from slakit._results._credit_statement import statement_blocks
+        from slakit._results._document import markdown
+
+        return markdown(statement_blocks(self))
+
+    def to_text(self) -> str:
+        """Return the credit statement as plain text, with aligned tables and wrapped prose."""
+        from slakit._results._credit_statement import statement_blocks
+        from slakit._results._document import text
+
+        return text(statement_blocks(self))
 
     def _breach_count(self) -> int:
         breached = VERDICTS.index(Verdict.BREACHED)

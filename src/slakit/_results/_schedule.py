@@ -9,47 +9,24 @@ Nothing in it is written by hand, so it cannot drift from what is evaluated.
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Literal
-
-import attrs
+from typing import Any, Literal
 
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._compensation import CreditRule, CreditSchedule, Fee
 from slakit._dsl._measures import Measure
 from slakit._ratio import format_percent
+from slakit._results._document import Block, Heading, Items, Para, Table, markdown, md_cell, page
+from slakit._time._calendar import holidays_in
 from slakit._time._instant import format_us
 
-__all__ = ["compare_tiers", "render_schedule"]
+__all__ = ["compare_tiers", "render_schedule", "rule_words"]
 
 Style = Literal["md", "html"]
 
 
-@attrs.frozen
-class _Heading:
-    level: int
-    text: str
-
-
-@attrs.frozen
-class _Para:
-    text: str
-
-
-@attrs.frozen
-class _List:
-    items: tuple[str, ...]
-
-
-@attrs.frozen
-class _Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-_Block = _Heading | _Para | _List | _Table
+_Block = Block
 
 
 def _rules(rule: CreditRule) -> Iterable[CreditRule]:
@@ -67,23 +44,96 @@ def _measures(tier: Tier) -> list[Measure]:
     return found
 
 
-def _describe_rule(rule: CreditRule) -> str:
+#: How the combinators without a ``describe()`` of their own combine their rules.
+_COMBINED = {
+    "Total": "the sum of",
+    "Largest": "the largest of",
+    "First": "the first that pays, in order, of",
+    "InOrder": "in order, each on the base the credits before it leave, of",
+}
+
+
+def rule_words(rule: CreditRule) -> str:
+    """Return a credit rule in words, combinators and all (never its DSL call)."""
     describe = getattr(rule, "describe", None)
-    text = describe() if callable(describe) else None
-    return f"{text} (`{rule!r}`)" if isinstance(text, str) else f"`{rule!r}`"
+    if callable(describe):
+        text = describe()
+        if isinstance(text, str):
+            return text
+    name = type(rule).__name__
+    if isinstance(rule, CreditSchedule):
+        return f"the credit table on {rule.measure.label}, as a share of {rule.base.describe()}"
+    if name in _COMBINED:
+        parts = "; ".join(f"({rule_words(child)})" for child in rule.children())
+        return f"{_COMBINED[name]}: {parts}"
+    if name == "Bonus":
+        (inner,) = rule.children()
+        return f"a bonus the customer owes the provider: {rule_words(inner)}"
+    if name == "ClaimRequired":
+        (inner,) = rule.children()
+        window = rule.window.describe()  # type: ignore[attr-defined]
+        return f"{rule_words(inner)}, paid only on a claim filed {window}"
+    if name == "ReportOnly":
+        objective = rule.objective.describe()  # type: ignore[attr-defined]
+        return f"when {objective} is missed: {rule.remedy} (a remedy, not money)"  # type: ignore[attr-defined]
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+    children = "; ".join(f"({rule_words(child)})" for child in rule.children())
+    return f"{words}: {children}" if children else words
+
+
+def _describe_rule(rule: CreditRule) -> str:
+    return rule_words(rule)
+
+
+def _service_hours(agreement: Agreement, name: str, entries: dict[str, Any]) -> str:
+    """A service's hours in words: its catalogue entry's, else each measure's window."""
+    entry = entries.get(name)
+    if entry is not None and entry.hours is not None:
+        return str(entry.hours.describe())
+    windows = dict.fromkeys(
+        f"{m.label}: {m.during.describe()}"  # type: ignore[attr-defined]
+        for m in _measures(agreement.tier)
+        if getattr(m, "during", None) is not None and getattr(m, "service", None) in (None, name)
+    )
+    return "; ".join(windows) or "at all times"
+
+
+def _holiday_blocks(agreement: Agreement) -> list[_Block]:
+    """The public holidays of the service hours in the agreement's first year, by name."""
+    if agreement.effective is None:
+        return []
+    start = agreement.effective
+    end = start + 366 * 24 * 3600 * 1_000_000
+    calendars = [e.hours for e in agreement.catalogue if e.hours is not None]
+    calendars += [
+        m.during  # type: ignore[attr-defined]
+        for m in _measures(agreement.tier)
+        if getattr(m, "during", None) is not None
+    ]
+    rows = dict.fromkeys(
+        (day.isoformat(), holiday, effect)
+        for calendar in dict.fromkeys(calendars)
+        for day, holiday, effect in holidays_in(calendar, start, end, agreement.period.tz)
+    )
+    if not rows:
+        return []
+    return [
+        Para("Public holidays in the service hours' calendars, in the first year:"),
+        Table(("date", "holiday", "effect"), tuple(sorted(rows))),
+    ]
 
 
 def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
-    blocks: list[_Block] = [_Heading(level, f"Tier {tier.name}{note}")]
-    blocks.append(_Para(f"Fee per service and period: **{tier.fee}**."))
+    blocks: list[_Block] = [Heading(level, f"Tier {tier.name}{note}")]
+    blocks.append(Para(f"Fee per service and period: **{tier.fee}**."))
     measures = _measures(tier)
     if measures:
-        blocks.append(_Heading(level + 1, "Definitions: how each measure is computed"))
-        blocks.append(_List(tuple(f"**{m.label}**: {m.describe()}" for m in measures)))
+        blocks.append(Heading(level + 1, "Definitions: how each measure is computed"))
+        blocks.append(Items(tuple(f"**{m.label}**: {m.describe()}" for m in measures)))
     if tier.objectives:
-        blocks.append(_Heading(level + 1, "Service level objectives"))
+        blocks.append(Heading(level + 1, "Service level objectives"))
         blocks.append(
-            _Table(
+            Table(
                 ("measure", "objective", "target"),
                 tuple(
                     (
@@ -97,26 +147,26 @@ def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
         )
         if tier.no_data != "no data":
             blocks.append(
-                _Para(f"A measure with no eligible time or no events counts as **{tier.no_data}**.")
+                Para(f"A measure with no eligible time or no events counts as **{tier.no_data}**.")
             )
         else:
             blocks.append(
-                _Para("A measure with no eligible time or no events is reported as *no data*.")
+                Para("A measure with no eligible time or no events is reported as *no data*.")
             )
     exclusions = [c for m in measures for c in getattr(m, "excluding", ())]
     if exclusions:
-        blocks.append(_Heading(level + 1, "Exclusions"))
-        blocks.append(_List(tuple(dict.fromkeys(c.describe() for c in exclusions))))
+        blocks.append(Heading(level + 1, "Exclusions"))
+        blocks.append(Items(tuple(dict.fromkeys(c.describe() for c in exclusions))))
     if tier.compensation is not None:
-        blocks.append(_Heading(level + 1, "Service credits"))
+        blocks.append(Heading(level + 1, "Service credits"))
         rules = list(_rules(tier.compensation))
         for rule in rules:
             if isinstance(rule, CreditSchedule):
                 fmt = rule.measure.format_value
                 base = "the fee" if isinstance(rule.base, Fee) else rule.base.describe()
-                blocks.append(_Para(f"Credit table on {rule.measure.label}, as a share of {base}:"))
+                blocks.append(Para(f"Credit table on {rule.measure.label}, as a share of {base}:"))
                 blocks.append(
-                    _Table(
+                    Table(
                         (rule.measure.label, "interval", "credit"),
                         tuple(
                             (b.describe(fmt), b.interval(fmt), format_percent(b.credit))
@@ -126,13 +176,13 @@ def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
                 )
         others = [r for r in rules if not isinstance(r, CreditSchedule)]
         if others:
-            blocks.append(_Para("Credit rules, outermost first:"))
-            blocks.append(_List(tuple(_describe_rule(r) for r in others)))
+            blocks.append(Para("Credit rules, outermost first:"))
+            blocks.append(Items(tuple(_describe_rule(r) for r in others)))
         claims = [r for r in rules if type(r).__name__ == "ClaimRequired"]
         if claims:
-            blocks.append(_Heading(level + 1, "Claims process"))
+            blocks.append(Heading(level + 1, "Claims process"))
             blocks.append(
-                _List(
+                Items(
                     tuple(
                         f"Credits are paid only on a claim filed {r.window.describe()}."  # type: ignore[attr-defined]
                         for r in claims
@@ -143,42 +193,41 @@ def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
 
 
 def _blocks(agreement: Agreement) -> list[_Block]:
-    blocks: list[_Block] = [_Heading(1, f"Service level agreement: {agreement.title}")]
+    blocks: list[_Block] = [Heading(1, f"Service level agreement: {agreement.title}")]
     parties = [f"**Provider**: {agreement.provider}", f"**Customer**: {agreement.customer}"]
     parties.extend(p.describe() for p in agreement.parties)
-    blocks.append(_Heading(2, "Parties"))
-    blocks.append(_List(tuple(parties)))
+    blocks.append(Heading(2, "Parties"))
+    blocks.append(Items(tuple(parties)))
     terms = [
-        f"**Billing periods**: `{agreement.period!r}`",
+        f"**Billing periods**: {agreement.period.describe()}",
         f"**Rounding**: {agreement.rounding.describe()}, once, on final amounts",
     ]
     if agreement.effective is not None:
         terms.insert(0, f"**Effective**: {format_us(agreement.effective)}")
-    blocks.append(_Heading(2, "Terms"))
-    blocks.append(_List(tuple(terms)))
-    blocks.append(_Heading(2, "Services and service hours"))
+    blocks.append(Heading(2, "Terms"))
+    blocks.append(Items(tuple(terms)))
+    blocks.append(Heading(2, "Services and service hours"))
     entries = {e.name: e for e in agreement.catalogue}
     blocks.append(
-        _Table(
+        Table(
             ("service", "description", "components", "service hours", "run by"),
             tuple(
                 (
                     name,
                     entries[name].description if name in entries else "",
                     ", ".join(entries[name].components) if name in entries else "",
-                    "always"
-                    if name not in entries or entries[name].hours is None
-                    else f"`{entries[name].hours!r}`",
+                    _service_hours(agreement, name, entries),
                     (entries[name].group or "") if name in entries else "",
                 )
                 for name in agreement.services
             ),
         )
     )
+    blocks.extend(_holiday_blocks(agreement))
     if agreement.fees:
-        blocks.append(_Heading(2, "Fees per service"))
+        blocks.append(Heading(2, "Fees per service"))
         blocks.append(
-            _Table(
+            Table(
                 ("service", "fee per period"),
                 (
                     *((name, str(agreement.fee_of(name))) for name in agreement.services),
@@ -188,18 +237,18 @@ def _blocks(agreement: Agreement) -> list[_Block]:
         )
     blocks.extend(_tier_blocks(agreement.tier, 2))
     if agreement.reporting is not None:
-        blocks.append(_Heading(2, "Reporting"))
-        blocks.append(_Para(agreement.reporting.describe().capitalize() + "."))
+        blocks.append(Heading(2, "Reporting"))
+        blocks.append(Para(agreement.reporting.describe().capitalize() + "."))
     if agreement.amendments:
         from slakit._data._diff import diff
 
-        blocks.append(_Heading(2, "Versions"))
+        blocks.append(Heading(2, "Versions"))
         versions = agreement.versions()
         items = [versions[0].describe()]
         for before, after in itertools.pairwise(versions):
             changes = "; ".join(str(c) for c in diff(before, after) if c.path != "$.effective")
             items.append(f"{after.describe()}. Changes: {changes or 'none'}")
-        blocks.append(_List(tuple(items)))
+        blocks.append(Items(tuple(items)))
         for before, after in itertools.pairwise(versions):
             if after.agreement.tier != before.agreement.tier:
                 blocks.extend(_tier_blocks(after.agreement.tier, 3, f", from {after.label} on"))
@@ -207,72 +256,6 @@ def _blocks(agreement: Agreement) -> list[_Block]:
 
 
 # --- output -------------------------------------------------------------------------------
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown(blocks: Sequence[_Block]) -> str:
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, _Heading):
-            out.append(f"{'#' * block.level} {block.text}")
-        elif isinstance(block, _Para):
-            out.append(block.text)
-        elif isinstance(block, _List):
-            out.append("\n".join(f"- {item}" for item in block.items))
-        else:
-            lines = [
-                "| " + " | ".join(map(_md_cell, block.header)) + " |",
-                "| " + " | ".join("---" for _ in block.header) + " |",
-            ]
-            lines.extend("| " + " | ".join(map(_md_cell, row)) + " |" for row in block.rows)
-            out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
-
-
-def _inline_html(text: str) -> str:
-    """Escape ``text`` and turn the schedule's ``**bold**``, ``*em*`` and ```code``` into tags."""
-    import re
-
-    escaped = html.escape(text, quote=False)
-    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-    escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
-    return re.sub(r"(?<![*\w])\*([^*]+)\*(?![*\w])", r"<em>\1</em>", escaped)
-
-
-def _html(blocks: Sequence[_Block], title: str) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        f'<head><meta charset="utf-8"><title>{html.escape(title)}</title></head>',
-        "<body>",
-    ]
-    for block in blocks:
-        if isinstance(block, _Heading):
-            out.append(f"<h{block.level}>{_inline_html(block.text)}</h{block.level}>")
-        elif isinstance(block, _Para):
-            out.append(f"<p>{_inline_html(block.text)}</p>")
-        elif isinstance(block, _List):
-            out.append("<ul>")
-            out.extend(f"<li>{_inline_html(item)}</li>" for item in block.items)
-            out.append("</ul>")
-        else:
-            out.append("<table>")
-            out.append(
-                "<thead><tr>"
-                + "".join(f"<th>{_inline_html(h)}</th>" for h in block.header)
-                + "</tr></thead>"
-            )
-            out.append("<tbody>")
-            out.extend(
-                "<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in row) + "</tr>"
-                for row in block.rows
-            )
-            out.append("</tbody></table>")
-    out.extend(("</body>", "</html>"))
-    return "\n".join(out) + "\n"
 
 
 def render_schedule(agreement: Agreement, format: Style = "md") -> str:
@@ -284,13 +267,13 @@ def render_schedule(agreement: Agreement, format: Style = "md") -> str:
     """
     blocks = _blocks(agreement)
     if format == "md":
-        return _markdown(blocks)
+        return markdown(blocks)
     given: str = format
     if given != "html":
         from slakit.exceptions import DefinitionError
 
         raise DefinitionError(f"format={format!r} must be 'md' or 'html'")
-    return _html(blocks, agreement.title)
+    return page(blocks, agreement.title)
 
 
 def compare_tiers(tiers: Sequence[Tier]) -> str:
@@ -325,13 +308,13 @@ def compare_tiers(tiers: Sequence[Tier]) -> str:
                         f"{b.describe(fmt)}: {format_percent(b.credit)}"
                         for b in sorted(rule.bands, key=lambda b: -b.credit)
                     )
-            cells.append("; ".join(parts) or f"`{tier.compensation!r}`")
+            cells.append("; ".join(parts) or rule_words(tier.compensation))
         rows.append(("credits", cells))
     rows.append(("no data", [t.no_data for t in tiers]))
     header = "| | " + " | ".join(t.name for t in tiers) + " |"
     lines = [header, "| --- | " + " | ".join("---" for _ in tiers) + " |"]
     lines.extend(
-        f"| {_md_cell(name)} | " + " | ".join(_md_cell(c) for c in cells) + " |"
+        f"| {md_cell(name)} | " + " | ".join(md_cell(c) for c in cells) + " |"
         for name, cells in rows
     )
     return "\n".join(lines)

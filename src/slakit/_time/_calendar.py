@@ -29,7 +29,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -47,6 +47,14 @@ from slakit._time._instant import (
     membership_us,
     to_us,
     zone,
+)
+from slakit._time._periods import (
+    _MONTH_NAMES,
+    _WEEKDAY_NAMES,
+    _date_words,
+    _join,
+    _ordinal,
+    _zone_words,
 )
 from slakit._time._timeline import Span, Timeline
 from slakit._time._zones import local_to_utc, utc_to_local
@@ -73,6 +81,7 @@ __all__ = [
     "dates",
     "difference",
     "holidays",
+    "holidays_in",
     "intersection",
     "never",
     "recurring",
@@ -173,6 +182,31 @@ class Calendar(DSLRepr, abc.ABC):
         """Return the zone this calendar lends to zone-less calendars combined with it."""
         return None
 
+    def describe(self) -> str:
+        """Return the calendar in words, for agreement documents and credit statements.
+
+        The text is contract prose: days and times in the calendar's zone, holidays
+        by country and region, and combinations joined with "or", "and only
+        during", "except" and "outside", bracketed where they nest.
+
+        Every calendar of slakit describes itself; a calendar class of your own
+        should override this method, or documents show it by the call that
+        builds it (its ``repr``).
+
+        Examples:
+            >>> office = weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")
+            >>> print((office - holidays("DE", subdiv="BE")).describe())
+            ... # doctest: +NORMALIZE_WHITESPACE
+            Monday to Friday, 08:00 to 18:00 (Europe/Berlin time),
+            except public holidays in Germany (Berlin)
+        """
+        return f"the calendar {self!r}"
+
+    def _operand_words(self) -> str:
+        """Return the description as an operand of a combination, bracketed if it has parts."""
+        text = self.describe()
+        return f"({text})" if "; " in text else text
+
     # --- composition -----------------------------------------------------------------------
 
     def __or__(self, other: object) -> Calendar:
@@ -193,6 +227,10 @@ class Calendar(DSLRepr, abc.ABC):
 class Always(Calendar):
     """Every instant: service is committed 24x7."""
 
+    def describe(self) -> str:
+        """Return ``"at all times"``."""
+        return "at all times"
+
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
         return np.array([lo], dtype=np.int64), np.array([hi], dtype=np.int64)
 
@@ -201,6 +239,10 @@ class Always(Calendar):
 @attrs.frozen
 class Never(Calendar):
     """No instant at all."""
+
+    def describe(self) -> str:
+        """Return ``"never"``."""
+        return "never"
 
     def _windows(self, lo: int, hi: int, tz: str | None) -> _Windows:
         return _empty()
@@ -342,21 +384,66 @@ def _parse_weekly(spec: str) -> tuple[tuple[int, int, int], ...]:
     return tuple(sorted(rows))
 
 
+def _runs(chosen: set[int]) -> list[tuple[int, int]]:
+    """Return the runs of consecutive weekdays in ``chosen`` (fewer than seven), wrapping."""
+    runs: list[tuple[int, int]] = []
+    for first in sorted(d for d in chosen if (d - 1) % 7 not in chosen):
+        last = first
+        while (last + 1) % 7 in chosen:
+            last = (last + 1) % 7
+        runs.append((first, last))
+    return runs
+
+
 def _day_runs(days: Iterable[int]) -> str:
     """Write a set of weekdays as runs: ``Mon-Fri``, ``Sun-Thu``, ``Mon,Wed``."""
     chosen = set(days)
     if len(chosen) == 7:
         return "Mon-Sun"
-    starts = sorted(d for d in chosen if (d - 1) % 7 not in chosen)
-    runs: list[str] = []
-    for first in starts:
-        last = first
-        while (last + 1) % 7 in chosen:
-            last = (last + 1) % 7
-        runs.append(
-            _DAY_NAMES[first] if last == first else f"{_DAY_NAMES[first]}-{_DAY_NAMES[last]}"
-        )
-    return ",".join(runs)
+    return ",".join(
+        _DAY_NAMES[first] if last == first else f"{_DAY_NAMES[first]}-{_DAY_NAMES[last]}"
+        for first, last in _runs(chosen)
+    )
+
+
+def _days_words(days: Iterable[int]) -> str:
+    """Write a set of weekdays in words: ``Monday to Friday``, ``Monday and Wednesday``."""
+    chosen = set(days)
+    if len(chosen) == 7:
+        return "every day"
+    items: list[str] = []
+    for first, last in _runs(chosen):
+        length = (last - first) % 7 + 1
+        if length >= 3:
+            items.append(f"{_WEEKDAY_NAMES[first]} to {_WEEKDAY_NAMES[last]}")
+        else:
+            items.extend(_WEEKDAY_NAMES[(first + i) % 7] for i in range(length))
+    return _join(items)
+
+
+def _ranges_words(ranges: Iterable[tuple[int, int]]) -> str:
+    """Write minute ranges in words: "08:00 to 18:00", "all day", "22:00 to 06:00 the next day"."""
+    items: list[str] = []
+    for a, b in ranges:
+        if (a, b) == (0, _MINUTES_PER_DAY):
+            items.append("all day")
+            continue
+        after = " the next day" if b > _MINUTES_PER_DAY else ""
+        items.append(f"{_format_minutes(a)} to {_format_minutes(b)}{after}")
+    return _join(items)
+
+
+def _weekly_groups(
+    rows: Iterable[tuple[int, int, int]],
+) -> dict[tuple[tuple[int, int], ...], list[int]]:
+    """Group weekly rows by their ranges: each distinct set of ranges with its weekdays."""
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for d, a, b in rows:
+        by_day.setdefault(d, []).append((a, b))
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for d in sorted(by_day):
+        groups.setdefault(tuple(by_day[d]), []).append(d)
+    return groups
 
 
 def _canonical_weekly(spec: object) -> str:
@@ -364,13 +451,7 @@ def _canonical_weekly(spec: object) -> str:
         raise DefinitionError(
             f"weekly(hours={spec!r}): give the hours as text such as 'Mon-Fri 08:00-18:00'"
         )
-    rows = _parse_weekly(spec)
-    by_day: dict[int, list[tuple[int, int]]] = {}
-    for d, a, b in rows:
-        by_day.setdefault(d, []).append((a, b))
-    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
-    for d in sorted(by_day):
-        groups.setdefault(tuple(by_day[d]), []).append(d)
+    groups = _weekly_groups(_parse_weekly(spec))
     return "; ".join(f"{_day_runs(ds)} {_format_ranges(r)}" for r, ds in groups.items())
 
 
@@ -431,6 +512,22 @@ class Weekly(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
+
+    def describe(self) -> str:
+        """Return the weekly hours in words, with the zone.
+
+        Groups of days with different hours are separated by semicolons; a range
+        across midnight ends "the next day".
+
+        Examples:
+            >>> weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin").describe()
+            'Monday to Friday, 08:00 to 18:00 (Europe/Berlin time)'
+            >>> weekly("Mon,Wed 00:00-24:00; Sat 09:00-13:00", tz="UTC").describe()
+            'Monday and Wednesday, all day; Saturday, 09:00 to 13:00 (UTC)'
+        """
+        groups = _weekly_groups(_parse_weekly(self.hours))
+        text = "; ".join(f"{_days_words(ds)}, {_ranges_words(r)}" for r, ds in groups.items())
+        return f"{text} ({_zone_words(self.tz)})"
 
 
 def weekly(hours: str, *, tz: str) -> Weekly:
@@ -507,6 +604,51 @@ def _check_country(instance: Holidays, _attribute: object, _value: object) -> No
         ) from None
 
 
+#: Country names the holidays package's registry spells other than by its module name.
+_COUNTRY_NAMES = {
+    "dr_congo": "Democratic Republic of the Congo",
+    "guinea_bissau": "Guinea-Bissau",
+    "heard_island_and_mcdonald_islands": "Heard Island and McDonald Islands",
+    "timor_leste": "Timor-Leste",
+}
+_LOWER_WORDS = frozenset({"and", "da", "of", "the"})
+#: Country names read with "the": "public holidays in the United States".
+_WITH_THE = frozenset(
+    {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
+)
+_WITH_THE_ENDINGS = ("Islands", "Republic", "States", "Emirates", "Kingdom", "Territories", "Congo")
+
+
+@functools.lru_cache(maxsize=256)
+def _country_words(country: str) -> str:
+    """Return a country code in words, from the holidays package's registry ("Germany")."""
+    import holidays.registry
+
+    for module, names in holidays.registry.COUNTRIES.items():
+        if country in names[1:3]:
+            name = _COUNTRY_NAMES.get(module) or " ".join(
+                word if word in _LOWER_WORDS else word.capitalize() for word in module.split("_")
+            )
+            the = name in _WITH_THE or name.endswith(_WITH_THE_ENDINGS)
+            return f"the {name}" if the else name
+    return country  # not in this version's registry: the code is still exact
+
+
+@functools.lru_cache(maxsize=1024)
+def _subdivision_words(country: str, subdiv: str) -> str:
+    """Return a subdivision code in words ("Berlin"), or the code if the package names none."""
+    aliases: dict[str, str] = getattr(
+        _holidays_module().country_holidays(country), "subdivisions_aliases", {}
+    )
+    names = [name for name, code in aliases.items() if code == subdiv and name != name.upper()]
+    return names[0] if names else subdiv
+
+
+def _category_words(category: str) -> str:
+    """Return a holiday category in words: ``half_day`` is "half-day"."""
+    return category.lower().replace("half_day", "half-day").replace("_", " ")
+
+
 def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -571,6 +713,30 @@ class Holidays(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.tz
+
+    def describe(self) -> str:
+        """Return the holidays in words: their kind, country and subdivision, and zone.
+
+        Names come from the holidays package; a code it does not name is kept as
+        written. Without a zone of their own the days are those of the calendar
+        the holidays are combined with, so no zone is stated.
+
+        Examples:
+            >>> holidays("DE", subdiv="BE").describe()
+            'public holidays in Germany (Berlin)'
+            >>> us = holidays("US", categories=["public", "half_day"], tz="America/New_York")
+            >>> print(us.describe())  # doctest: +NORMALIZE_WHITESPACE
+            public and half-day holidays in the United States,
+            as whole days in America/New_York time
+        """
+        kinds = [_category_words(c) for c in self.categories] or ["public"]
+        where = _country_words(self.country)
+        if self.subdiv is not None:
+            where += f" ({_subdivision_words(self.country, self.subdiv)})"
+        text = f"{_join(kinds)} holidays in {where}"
+        if self.tz is not None:
+            text += f", as whole days in {_zone_words(self.tz)}"
+        return text
 
 
 def _need_zone(calendar: Calendar, tz: str | None, what: str) -> str:
@@ -696,6 +862,47 @@ class Dates(Calendar):
     def _zone_hint(self) -> str | None:
         return self.tz
 
+    def describe(self) -> str:
+        """Return the dates in words: single days, runs of three or more, and yearly days.
+
+        Examples:
+            >>> dates("2026-12-24", "2026-12-31").describe()
+            'the days 24 Dec 2026 and 31 Dec 2026'
+            >>> dates("12-24", "12-31", hours="12:00-24:00", tz="Europe/Berlin").describe()
+            '12:00 to 24:00 on the days 24 Dec and 31 Dec every year (Europe/Berlin time)'
+        """
+        fixed = sorted(dt.date.fromisoformat(d) for d in self.days if len(d) == 10)
+        yearly = sorted(dt.date(2000, int(d[:2]), int(d[3:])) for d in self.days if len(d) == 5)
+        items: list[str] = []
+        for first, last in _date_runs(fixed):
+            if (last - first).days >= 2:
+                items.append(f"{_date_words(first)} to {_date_words(last)}")
+            else:  # one day, or two: name each
+                items.extend(_date_words(d) for d in sorted({first, last}))
+        every = [_date_words(d, year=False) for d in yearly]
+        if items:
+            items.extend(f"{day} every year" for day in every)
+        else:  # only yearly days: "24 Dec and 31 Dec every year"
+            items = [f"{_join(every)} every year"]
+        one = len(self.days) == 1
+        text = f"the {'day' if one else 'days'} {_join(items)}"
+        if self.hours is not None and self.hours != "00:00-24:00":
+            text = f"{_ranges_words(_parse_ranges(self.hours, where='dates'))} on {text}"
+        if self.tz is not None:
+            text += f" ({_zone_words(self.tz)})"
+        return text
+
+
+def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Return the runs of consecutive days in the sorted ``days``, as ``(first, last)``."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
 
 def dates(*days: str | dt.date, hours: str | None = None, tz: str | None = None) -> Dates:
     """Return explicit dates as a calendar: whole local days, or ``hours`` of each.
@@ -820,6 +1027,161 @@ class Recurring(Calendar):
     def _zone_hint(self) -> str | None:
         return self.tz
 
+    def describe(self) -> str:
+        """Return the recurring windows in words: when they open, for how long, from when.
+
+        Every part of the rule is written out, including the parts that the
+        start date supplies (a monthly rule without a day opens on the start
+        date's day of the month).
+
+        Examples:
+            >>> from slakit import hours
+            >>> slot = recurring("FREQ=MONTHLY;BYDAY=2SU", start="2026-01-01", at="02:00",
+            ...                  duration=hours(2), tz="Europe/Berlin")
+            >>> print(slot.describe())  # doctest: +NORMALIZE_WHITESPACE
+            every month on the second Sunday, for 2 hours from 02:00,
+            starting 1 Jan 2026 (Europe/Berlin time)
+        """
+        return _rule_words(self)
+
+
+_FREQ_UNITS = {
+    "YEARLY": "year",
+    "MONTHLY": "month",
+    "WEEKLY": "week",
+    "DAILY": "day",
+    "HOURLY": "hour",
+    "MINUTELY": "minute",
+}
+_RRULE_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_NTH_WORDS = ("first", "second", "third", "fourth", "fifth")
+
+
+def _nth(number: int) -> str:
+    """Return a position in words: 2 is "second", -1 "last", -2 "second-to-last"."""
+    if number == -1:
+        return "last"
+    size = abs(number)
+    word = _NTH_WORDS[size - 1] if size <= len(_NTH_WORDS) else _ordinal(size)
+    return word if number > 0 else f"{word}-to-last"
+
+
+def _numbers(parts: dict[str, str], name: str) -> list[int]:
+    return [int(v) for v in parts[name].split(",")] if name in parts else []
+
+
+def _clock(hour: int, minute: int, second: int = 0) -> str:
+    return f"{hour:02d}:{minute:02d}" + (f":{second:02d}" if second else "")
+
+
+def _until_words(text: str) -> str:
+    """Return an RRULE ``UNTIL`` (``20261231`` or ``20261231T235900``) in words."""
+    day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    clock = text[9:15] if "T" in text else "000000"
+    return f"{_date_words(day)} {_clock(int(clock[:2]), int(clock[2:4]), int(clock[4:6]))}"
+
+
+def _rule_days(parts: dict[str, str], start: dt.date) -> tuple[str, list[str]]:
+    """Return the days a rule opens on (after ``every <unit>``) and its filters, in words.
+
+    Parts the rule leaves out are taken from ``start``, as dateutil does: a yearly
+    rule opens on the start's day and month, a monthly one on its day of the
+    month, a weekly one on its weekday.
+    """
+    freq = parts["FREQ"]
+    weekdays = [
+        (int(d[:-2]) if d[:-2] else None, _RRULE_DAYS[d[-2:]])
+        for d in parts.get("BYDAY", "").split(",")
+        if d
+    ]
+    monthdays = _numbers(parts, "BYMONTHDAY")
+    months = _numbers(parts, "BYMONTH")
+    yeardays = _numbers(parts, "BYYEARDAY")
+    weeks = _numbers(parts, "BYWEEKNO")
+    if not (weekdays or monthdays or yeardays or weeks):
+        if freq == "YEARLY":
+            months = months or [start.month]
+            monthdays = [start.day]
+        elif freq == "MONTHLY":
+            monthdays = [start.day]
+        elif freq == "WEEKLY":
+            weekdays = [(None, start.weekday())]
+    filters: list[str] = []
+    simple = not (weekdays or yeardays or weeks) and all(d > 0 for d in monthdays)
+    if freq == "YEARLY" and len(months) == 1 and simple:  # "on 24 Dec"
+        days = [_date_words(dt.date(2000, months[0], d), year=False) for d in monthdays]
+        return f" on {_join(days)}", filters
+    month_days = [f"the {_ordinal(d)}" if d > 0 else f"the {_nth(d)} day" for d in monthdays]
+    if month_days and freq == "YEARLY" and not months:
+        month_days = [f"{_join(month_days)} of each month"]
+    elif month_days and freq not in ("MONTHLY", "YEARLY"):  # a filter of days
+        month_days = [f"{_join(month_days)} of the month"]
+    day_items = month_days + [
+        f"day {d} of the year" if d > 0 else f"the {_nth(d)} day of the year" for d in yeardays
+    ]
+    scope = " of the year" if freq == "YEARLY" and not months else ""
+    numbered = [f"the {_nth(n)} {_WEEKDAY_NAMES[d]}{scope}" for n, d in weekdays if n is not None]
+    plain = [d for n, d in weekdays if n is None]
+    if day_items and weekdays:  # RFC 5545: both must hold ("Friday the 13th")
+        either = [f"a {_WEEKDAY_NAMES[d]}" for d in plain] + numbered
+        day_items = [f"{_join(day_items)}, when that day is {_join(either, 'or')}"]
+    elif weekdays:
+        day_items = ([_days_words(plain)] if plain else []) + numbered
+    text = ""
+    if day_items and freq in ("YEARLY", "MONTHLY", "WEEKLY"):
+        text += f" on {_join(day_items)}"
+    elif day_items:
+        filters.append(f"only on {_join(day_items)}")
+    month_names = _join([_MONTH_NAMES[m - 1] for m in months])
+    if months and freq == "YEARLY":
+        text += f" in {month_names}"
+    elif months:
+        filters.append(f"only in {month_names}")
+    if weeks:
+        week_names = [f"week {w}" if w > 0 else f"the {_nth(w)} week" for w in weeks]
+        text += f" in {_join(week_names)} of the year"
+    return text, filters
+
+
+def _rule_words(calendar: Recurring) -> str:
+    """Write a recurring calendar's rule, times, duration, start and zone in words."""
+    parts = dict(item.split("=", 1) for item in calendar.rule.split(";"))
+    unit = _FREQ_UNITS[parts["FREQ"]]
+    interval = int(parts.get("INTERVAL", "1"))
+    start = _date_words(dt.date.fromisoformat(calendar.start))
+    days, filters = _rule_days(parts, dt.date.fromisoformat(calendar.start))
+    text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    text += days + "".join(f", {f}" for f in filters)
+    if "BYSETPOS" in parts:
+        chosen = _join([_nth(p) for p in _numbers(parts, "BYSETPOS")])
+        text += f", taking only the {chosen} of these in each {unit}"
+    if "WKST" in parts:
+        text += f", with weeks starting on {_WEEKDAY_NAMES[_RRULE_DAYS[parts['WKST']]]}"
+    second = (_numbers(parts, "BYSECOND") or [0])[0]
+    hours, minutes = _numbers(parts, "BYHOUR"), _numbers(parts, "BYMINUTE")
+    duration = calendar.duration.words()
+    if unit in ("hour", "minute"):  # BYHOUR and BYMINUTE filter; the start fixes the phase
+        if hours:
+            text += f", only in the hours starting {_join([_clock(h, 0) for h in hours])}"
+        if minutes:
+            text += f", at {_join([str(m) for m in minutes])} minutes past the hour"
+        if second:
+            text += f", at second {second}"
+        text += f", for {duration} each time, starting at {calendar.at} on {start}"
+    else:  # BYHOUR and BYMINUTE set the opening times; the rest come from at=
+        at_hour, at_minute = (int(x) for x in calendar.at.split(":"))
+        times = sorted(
+            _clock(h, m, second) for h in hours or [at_hour] for m in minutes or [at_minute]
+        )
+        opening = times[0] if len(times) == 1 else f"each of {_join(times)}"
+        text += f", for {duration} from {opening}, starting {start}"
+    if "COUNT" in parts:
+        count = int(parts["COUNT"])
+        text += f", {count} {'window' if count == 1 else 'windows'} in all"
+    if "UNTIL" in parts:
+        text += f", with no window opening after {_until_words(parts['UNTIL'])}"
+    return f"{text} ({_zone_words(calendar.tz)})"
+
 
 def recurring(
     rule: str,
@@ -899,6 +1261,19 @@ class Union(Calendar):
     def _zone_hint(self) -> str | None:
         return _first_zone(self.parts)
 
+    def describe(self) -> str:
+        """Return the parts in words joined by "or", each part with parts of its own bracketed.
+
+        Examples:
+            >>> office = weekly("Mon-Fri 08:00-18:00", tz="UTC")
+            >>> (office | dates("2026-12-24")).describe()
+            'Monday to Friday, 08:00 to 18:00 (UTC), or the day 24 Dec 2026'
+        """
+        return ", or ".join(p._operand_words() for p in self.parts)
+
+    def _operand_words(self) -> str:
+        return f"({self.describe()})"
+
     def __repr__(self) -> str:
         return " | ".join(_operand_repr(p, looser_than=()) for p in self.parts)
 
@@ -919,6 +1294,28 @@ class Intersection(Calendar):
 
     def _zone_hint(self) -> str | None:
         return _first_zone(self.parts)
+
+    def describe(self) -> str:
+        """Return the first part in words, then "and only during" each other part.
+
+        Examples:
+            >>> office = weekly("Mon-Fri 08:00-18:00", tz="UTC")
+            >>> print((office & dates("12-24", "12-31")).describe())
+            ... # doctest: +NORMALIZE_WHITESPACE
+            Monday to Friday, 08:00 to 18:00 (UTC),
+            and only during the days 24 Dec and 31 Dec every year
+        """
+        first, *rest = self.parts
+        words = [first._operand_words()]
+        for part in rest:
+            if isinstance(part, Complement):
+                words.append(f", and only outside {part.inner._operand_words()}")
+            else:
+                words.append(f", and only during {part._operand_words()}")
+        return "".join(words)
+
+    def _operand_words(self) -> str:
+        return f"({self.describe()})"
 
     def __repr__(self) -> str:
         return " & ".join(_operand_repr(p, looser_than=(Union,)) for p in self.parts)
@@ -944,6 +1341,27 @@ class Difference(Calendar):
     def _zone_hint(self) -> str | None:
         return _first_zone((self.base, self.removed))
 
+    def describe(self) -> str:
+        """Return the base in words, then "except" each calendar removed from it.
+
+        Examples:
+            >>> office = weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin")
+            >>> print((office - holidays("DE", subdiv="BE") - dates("12-24")).describe())
+            ... # doctest: +NORMALIZE_WHITESPACE
+            Monday to Friday, 08:00 to 18:00 (Europe/Berlin time),
+            except public holidays in Germany (Berlin), and except the day 24 Dec every year
+        """
+        removed = self.removed.parts if isinstance(self.removed, Union) else (self.removed,)
+        excepted = ", and ".join(
+            # "except" opens each item, so "outside ..." needs no brackets here
+            f"except {r.describe() if isinstance(r, Complement) else r._operand_words()}"
+            for r in removed
+        )
+        return f"{self.base._operand_words()}, {excepted}"
+
+    def _operand_words(self) -> str:
+        return f"({self.describe()})"
+
     def __repr__(self) -> str:
         base = _operand_repr(self.base, looser_than=(Union, Intersection))
         removed = _operand_repr(self.removed, looser_than=(Union, Intersection, Difference))
@@ -967,6 +1385,18 @@ class Complement(Calendar):
 
     def _zone_hint(self) -> str | None:
         return self.inner._zone_hint()
+
+    def describe(self) -> str:
+        """Return "outside" the inner calendar in words.
+
+        Examples:
+            >>> (~weekly("Mon-Fri 08:00-18:00", tz="UTC")).describe()
+            'outside Monday to Friday, 08:00 to 18:00 (UTC)'
+        """
+        return f"outside {self.inner._operand_words()}"
+
+    def _operand_words(self) -> str:
+        return f"({self.describe()})"
 
     def __repr__(self) -> str:
         return "~" + _operand_repr(self.inner, looser_than=(Union, Intersection, Difference))
@@ -1063,3 +1493,87 @@ def complement(calendar: Calendar) -> Calendar:
     if isinstance(checked, Never):
         return Always()
     return Complement(checked)
+
+
+# --- the holidays inside a calendar -------------------------------------------------------------
+
+
+def _holiday_parts(
+    calendar: Calendar, tz: str | None, adds: bool
+) -> Iterator[tuple[Holidays, str | None, bool]]:
+    """Yield each holiday calendar in the tree, the zone its days are drawn in, and its sign.
+
+    The zone follows ``_windows``: a combination lends its first zoned part's
+    zone to its parts, else the zone it was given. The sign flips under ``-``
+    (for what is removed) and ``~``: ``True`` means the holidays add time.
+    """
+    if isinstance(calendar, Holidays):
+        yield calendar, calendar.tz or tz, adds
+    elif isinstance(calendar, Union | Intersection):
+        own = _first_zone(calendar.parts) or tz
+        for part in calendar.parts:
+            yield from _holiday_parts(part, own, adds)
+    elif isinstance(calendar, Difference):
+        own = _first_zone((calendar.base, calendar.removed)) or tz
+        yield from _holiday_parts(calendar.base, own, adds)
+        yield from _holiday_parts(calendar.removed, own, not adds)
+    elif isinstance(calendar, Complement):
+        yield from _holiday_parts(calendar.inner, calendar.inner._zone_hint() or tz, not adds)
+
+
+def holidays_in(
+    calendar: Calendar, start_us: InstantLike, end_us: InstantLike, tz: str | None = None
+) -> list[tuple[dt.date, str, str]]:
+    """Return the holidays that shape ``calendar`` within ``[start_us, end_us)``, for statements.
+
+    Every [`holidays()`][slakit.holidays] calendar anywhere in ``calendar`` is
+    read, and each of its holidays whose local day overlaps the span is listed
+    with what it does: ``"not service hours"`` when it removes time (it is
+    subtracted, or under a complement), ``"service hours"`` when it adds time
+    (in a union or an intersection). Holidays without a zone of their own draw
+    their days in the zone of the calendar they are combined with, as
+    [`Calendar.timeline()`][slakit.Calendar.timeline] does, else in ``tz``.
+    Two holidays on one day are listed apart.
+
+    Args:
+        calendar: any calendar; one without holidays gives an empty list.
+        start_us: the first instant (integer microseconds UTC, an aware datetime or
+            an ISO 8601 string with an offset).
+        end_us: the instant just after the span.
+        tz: the zone for holidays that find none in the calendar.
+
+    Returns:
+        ``(date, holiday name, role)`` rows, sorted by date, then name, then role,
+        each once.
+
+    Raises:
+        DefinitionError: ``end_us`` lies before ``start_us``, or a holiday calendar
+            has no zone to draw its days in and ``tz`` is not given.
+
+    Examples:
+        >>> office = weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - holidays("DE", subdiv="BE")
+        >>> holidays_in(office, "2026-10-01T00:00+02:00", "2026-11-01T00:00+01:00")
+        [(datetime.date(2026, 10, 3), 'German Unity Day', 'not service hours')]
+    """
+    lo, hi = to_us(start_us, name="start_us"), to_us(end_us, name="end_us")
+    if hi < lo:
+        raise DefinitionError(
+            f"end_us={end_us!r} lies before start_us={start_us!r}; a span needs end >= start",
+            name="end_us",
+            value=end_us,
+        )
+    delimiter: str = getattr(_holidays_module(), "HOLIDAY_NAME_DELIMITER", "; ")
+    found: set[tuple[dt.date, str, str]] = set()
+    for part, zone_name, adds in _holiday_parts(calendar, calendar._zone_hint() or tz, True):
+        if zone_name is None:
+            raise DefinitionError(
+                f"holidays_in(): {part!r} has no zone to draw its days in; pass "
+                "tz='Europe/Berlin' (or another IANA zone), or combine it with a zoned "
+                "calendar such as weekly(..., tz=...)",
+                name="tz",
+                value=tz,
+            )
+        role = "service hours" if adds else "not service hours"
+        for day, names in part.names(lo, hi, tz=zone_name).items():
+            found.update((day, name, role) for name in names.split(delimiter))
+    return sorted(found)

@@ -23,7 +23,7 @@ import abc
 import calendar as _stdlib_calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -98,6 +98,79 @@ def _bound(value: BoundLike, tz: str, name: str) -> int:
 
 def _local_date(instant: int, tz: str) -> dt.date:
     return from_us(instant).astimezone(zone(tz)).date()
+
+
+# --- in words -----------------------------------------------------------------------------------
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _zone_words(tz: str) -> str:
+    """Return how prose names a zone: ``"UTC"``, or ``"Europe/Berlin time"``."""
+    return "UTC" if tz == "UTC" else f"{tz} time"
+
+
+def _date_words(day: dt.date, *, year: bool = True) -> str:
+    """Return a date as ``"24 Dec 2026"`` (or ``"24 Dec"``), which no reader can misread."""
+    text = f"{day.day} {_MONTH_NAMES[day.month - 1][:3]}"
+    return f"{text} {day.year}" if year else text
+
+
+def _moment_words(moment: dt.datetime) -> str:
+    """Return a wall-clock moment as ``"1 Oct 2026 00:00"`` (seconds only when not zero)."""
+    clock = f"{moment:%H:%M:%S}" if moment.second or moment.microsecond else f"{moment:%H:%M}"
+    if moment.microsecond:
+        clock += f".{moment.microsecond:06d}"
+    return f"{_date_words(moment.date())} {clock}"
+
+
+def _ordinal(number: int) -> str:
+    """Return ``"1st"``, ``"2nd"``, ``"3rd"``, ``"11th"``, ``"22nd"`` and so on."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _join(items: Sequence[str], word: str = "and") -> str:
+    """Return ``"a"``, ``"a and b"`` or ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _period_name(label: str, start: dt.datetime, end: dt.datetime) -> str:
+    """Return "October 2026" or "Q3 2026" for a calendar month or quarter, else the label."""
+    first, after = start.date(), end.date()
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if first.day != 1 or after.day != 1:
+        return label
+    month = _MONTH.fullmatch(label)
+    if months == 1 and month and (int(month[1]), int(month[2])) == (first.year, first.month):
+        return f"{_MONTH_NAMES[first.month - 1]} {first.year}"
+    quarter = _QUARTER.fullmatch(label)
+    if (
+        months == 3
+        and quarter
+        and int(quarter[1]) == first.year
+        and first.month == 3 * int(quarter[2]) - 2
+    ):
+        return f"Q{quarter[2]} {first.year}"
+    return label  # a calendar year's label, "2026", is already its name
 
 
 @attrs.frozen(repr=False)
@@ -186,6 +259,24 @@ class Period(DSLRepr):
         """
         return Fraction(self.overlap(start, end), self.length_us)
 
+    def describe(self) -> str:
+        """Return the period in words: its name, its local bounds and its zone.
+
+        A calendar month, quarter or year is named in words; any other period by
+        its label. The end is the first instant after the period.
+
+        Examples:
+            >>> monthly(tz="America/New_York").period("2026-10").describe()
+            'October 2026 (1 Oct 2026 00:00 to 1 Nov 2026 00:00, America/New_York time)'
+            >>> monthly(day=15).period("2026-10").describe()
+            '2026-10 (15 Oct 2026 00:00 to 15 Nov 2026 00:00, UTC)'
+        """
+        start, end = self.local_start(), self.local_end()
+        return (
+            f"{_period_name(self.label, start, end)} ({_moment_words(start)} to "
+            f"{_moment_words(end)}, {_zone_words(self.tz)})"
+        )
+
     def __repr__(self) -> str:
         return f"Period({self.label!r}, tz={self.tz!r})"
 
@@ -244,6 +335,15 @@ class PeriodRule(DSLRepr, abc.ABC):
         lo = _bound(start, self.tz, "start")
         hi = _bound(end, self.tz, "end")
         return [(p, p.fraction(lo, hi)) for p in self.between(lo, hi)]
+
+    def describe(self) -> str:
+        """Return the rule in words, for agreement documents and statements.
+
+        Every rule of slakit describes itself; a rule class of your own should
+        override this method, or documents show it by the call that builds it
+        (its ``repr``).
+        """
+        return f"the billing periods {self!r}"
 
     def resolve(self, period: Period | str) -> Period:
         """Return ``period`` itself, or the period its label names under this rule."""
@@ -379,6 +479,21 @@ class Monthly(_GridRule):
         start = "on the 1st" if self.day == 1 else f"on day {self.day}"
         return f"write a month as 'YYYY-MM', for example '2026-10' (the period starting {start})"
 
+    def describe(self) -> str:
+        """Return the rule in words.
+
+        Examples:
+            >>> monthly(tz="UTC").describe()
+            'calendar months in UTC'
+            >>> monthly(tz="America/New_York", day=15).describe()
+            'months starting on the 15th, in America/New_York time'
+        """
+        where = _zone_words(self.tz)
+        if self.day == 1:
+            return f"calendar months in {where}"
+        shorter = " (or on the last day of a shorter month)" if self.day > 28 else ""
+        return f"months starting on the {_ordinal(self.day)}{shorter}, in {where}"
+
 
 def monthly(*, tz: str = "UTC", day: int = 1) -> Monthly:
     """Return the rule "months in zone ``tz``, starting on ``day`` of the month".
@@ -442,6 +557,19 @@ class Quarterly(_GridRule):
     def _label_help(self) -> str:
         return "write a quarter as 'YYYY-Qn', for example '2026-Q3'"
 
+    def describe(self) -> str:
+        """Return the rule in words, naming the four months a quarter starts in.
+
+        Examples:
+            >>> quarterly(tz="Europe/Berlin", start_month=4).describe()
+            'quarters starting in April, July, October and January, in Europe/Berlin time'
+        """
+        where = _zone_words(self.tz)
+        if self.start_month == 1:
+            return f"calendar quarters in {where}"
+        months = [_MONTH_NAMES[(self.start_month - 1 + 3 * i) % 12] for i in range(4)]
+        return f"quarters starting in {_join(months)}, in {where}"
+
 
 def quarterly(*, tz: str = "UTC", start_month: int = 1) -> Quarterly:
     """Return the rule "quarters in zone ``tz``", fiscal when ``start_month`` is not 1.
@@ -476,6 +604,18 @@ class Yearly(_GridRule):
     @property
     def _label_help(self) -> str:
         return "write a year as 'YYYY', for example '2026'"
+
+    def describe(self) -> str:
+        """Return the rule in words.
+
+        Examples:
+            >>> yearly(start_month=7).describe()
+            'years starting on 1 July, in UTC'
+        """
+        where = _zone_words(self.tz)
+        if self.start_month == 1:
+            return f"calendar years in {where}"
+        return f"years starting on 1 {_MONTH_NAMES[self.start_month - 1]}, in {where}"
 
 
 def yearly(*, tz: str = "UTC", start_month: int = 1) -> Yearly:
@@ -549,6 +689,16 @@ class Weeks(_GridRule):
         iso = " or an ISO week such as '2026-W43'" if self.starting == "Mon" else ""
         return f"name a week by its first day, a {self.starting}, as 'YYYY-MM-DD'{iso}"
 
+    def describe(self) -> str:
+        """Return the rule in words.
+
+        Examples:
+            >>> weekly_periods(starting="Sun").describe()
+            'weeks starting on Sunday, in UTC'
+        """
+        day = _WEEKDAY_NAMES[_WEEKDAYS.index(self.starting)]
+        return f"weeks starting on {day}, in {_zone_words(self.tz)}"
+
 
 def weekly_periods(*, tz: str = "UTC", starting: str = "Mon") -> Weeks:
     """Return the rule "weeks starting on ``starting`` in zone ``tz``".
@@ -620,6 +770,17 @@ class Rolling(_GridRule):
             f"name a period by its first day as 'YYYY-MM-DD'; periods start every "
             f"{self.days} days from {self.start}"
         )
+
+    def describe(self) -> str:
+        """Return the rule in words; the periods run back to back both ways from ``start``.
+
+        Examples:
+            >>> rolling(days=30, start="2026-01-01").describe()
+            'consecutive 30-day periods counted from 1 Jan 2026, in UTC'
+        """
+        start = _date_words(dt.date.fromisoformat(self.start))
+        where = _zone_words(self.tz)
+        return f"consecutive {self.days}-day periods counted from {start}, in {where}"
 
 
 def rolling(*, days: int, start: str | dt.date, tz: str = "UTC") -> Rolling:
