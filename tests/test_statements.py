@@ -319,3 +319,19 @@ def test_the_statement_shows_its_fingerprint() -> None:
     assert report.fingerprint is not None
     for form in (report.to_text(), report.to_markdown(), report.to_html()):
         assert report.fingerprint in form
+
+
+def test_charts_are_drawn_for_the_largest_credits_only_and_only_for_html() -> None:
+    """Thirty services down: 24 charted (the longest outages first), six counted in words."""
+    services = [f"svc-{i:02d}" for i in range(30)]
+    events = [
+        sla.Outage(name, "2026-10-03T10:00:00Z", f"2026-10-03T11:{i:02d}:00Z")
+        for i, name in enumerate(services)
+    ]
+    report = sla.evaluate(_agreement(services), events, period="2026-10")
+    page = report.to_html()
+    assert page.count('class="mark down"') == 24
+    assert "6 more have down time, exclusions or ignored outages" in page
+    assert "svc-29: uptime over 2026-10" in page  # the longest outage is charted
+    assert "svc-00: uptime over 2026-10" not in page  # one of the six shortest is not
+    assert "<svg" not in report.to_markdown()

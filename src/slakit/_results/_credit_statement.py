@@ -16,7 +16,9 @@ builds the blocks; `_document` renders them as HTML, Markdown or text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
@@ -230,19 +232,18 @@ def _summary(report: Report) -> list[Block]:
     header = ("service", "objective", "measured", "target", "verdict", "margin", "credit")
     numeric = (2, 5, 6)
 
-    def row(result: ObjectiveResult, first: bool) -> tuple[str, ...]:
-        credit = ""
-        if first and result.service in credits:
-            credit = money_text(credits[result.service], currency)
-        return (result.service, result.objective.measure.label, *_objective_cells(result), credit)
-
-    breached = [r for r in results if r.verdict is Verdict.BREACHED]
+    credit_texts = {service: money_text(amount, currency) for service, amount in credits.items()}
+    cells = [
+        (result.service, result.objective.measure.label, *_objective_cells(result))
+        for result in results
+    ]
+    breached = [i for i, r in enumerate(results) if r.verdict is Verdict.BREACHED]
     if breached:
         blocks.append(Heading(3, "Breaches"))
         blocks.append(
             Table(
                 header,
-                tuple(row(r, True) for r in breached),
+                tuple((*cells[i], credit_texts.get(results[i].service, "")) for i in breached),
                 numeric=numeric,
                 marks=("breached",) * len(breached),
             )
@@ -251,8 +252,9 @@ def _summary(report: Report) -> list[Block]:
     rows: list[tuple[str, ...]] = []
     marks: list[str] = []
     seen: set[str] = set()
-    for result in results:
-        rows.append(row(result, result.service not in seen))
+    for result, cell in zip(results, cells, strict=True):
+        first = result.service not in seen
+        rows.append((*cell, credit_texts.get(result.service, "") if first else ""))
         seen.add(result.service)
         marks.append("breached" if result.verdict is Verdict.BREACHED else "")
     if rows:
@@ -480,105 +482,142 @@ def _burn_points(down: Timeline, start: int) -> tuple[list[int], list[int]]:
     return times, spent
 
 
+#: The most service measures a statement draws charts for; the appendix lists every span.
+MAX_CHARTS = 24
+
+
+def _drawable(ev: MeasureEvidence) -> bool:
+    """Whether a service measure's evidence has anything to draw."""
+    if isinstance(ev, TicketEvidence):
+        return False
+    if isinstance(ev, RequestEvidence):
+        return getattr(ev.measure, "max_error_rate", None) is not None and any(
+            b.requests for b in ev.buckets
+        )
+    return bool(ev.down or ev.excluded or ev.outside_window) or any(
+        n.category == "ignored" and n.kind == "outage" for n in ev.events
+    )
+
+
+def _rates_figure(report: Report, ev: RequestEvidence, ident: str) -> Figure:
+    threshold = getattr(ev.measure, "max_error_rate", Decimal(0))
+    buckets = [b for b in ev.buckets if b.requests]
+    svg = functools.partial(
+        charts.rates_svg,
+        title=f"{ev.service}: error rate per bucket",
+        start=report.start,
+        end=report.end,
+        tz=report.period.tz,
+        bucket_starts=[b.start for b in buckets],
+        bucket_ends=[b.end for b in buckets],
+        rates=[b.errors / b.requests for b in buckets],
+        threshold=float(threshold),
+        ident=ident,
+    )
+    return Figure(
+        svg,
+        f"{ev.service}: error rate of each bucket the evidence lists, against the threshold "
+        f"of {format_percent(threshold)}",
+        f"{_count(len(buckets), 'bucket')} drawn, "
+        f"{sum(1 for b in buckets if b.verdict == 'down')} of them down.",
+    )
+
+
+def _time_figures(report: Report, ev: MeasureEvidence, ident: str) -> list[Figure]:
+    period = report.period
+    ignored = [n for n in ev.events if n.category == "ignored" and n.kind == "outage"]
+    window = getattr(ev.measure, "during", None)
+    outside = Timeline()
+    if window is not None:
+        outside = window.timeline(report.start, report.end).complement((report.start, report.end))
+    timeline = functools.partial(
+        charts.timeline_svg,
+        title=f"{ev.service}: {ev.measure.label} over {period.label}",
+        start=report.start,
+        end=report.end,
+        tz=period.tz,
+        outside=_spans(outside),
+        excluded=_spans(ev.excluded),
+        down=_spans(ev.down),
+        ignored=([n.start for n in ignored], [n.end for n in ignored]),
+        ident=f"{ident}t",
+    )
+    figures = [
+        Figure(
+            timeline,
+            f"{ev.service}: the period, with time outside service hours shaded, excluded time "
+            "hatched, counted down time solid and ignored outages outlined",
+            f"{_count(len(ev.down), 'span')} of counted down time ({describe_us(ev.down_us)}), "
+            f"{_count(len(ev.excluded), 'excluded span')}, "
+            f"{_count(len(ignored), 'ignored outage')}.",
+        )
+    ]
+    limits = _limits(report, ev) if ev.weighted_down is None and ev.down else []
+    if limits:
+        # Draw up to the first limit not yet reached: the rest are in the caption.
+        above = [i for i, (_, allowed) in enumerate(limits) if allowed > ev.down_us]
+        drawn = limits[: above[0] + 1] if above else limits
+        times, spent = _burn_points(ev.down, report.start)
+        burn = functools.partial(
+            charts.burn_svg,
+            title=f"{ev.service}: down time against the allowance",
+            start=report.start,
+            end=report.end,
+            tz=period.tz,
+            times=times,
+            spent=spent,
+            limits=drawn,
+            unit=_about,
+            steps=charts.DURATION_STEPS,
+            ident=f"{ident}b",
+        )
+        figures.append(
+            Figure(
+                burn,
+                f"{ev.service}: counted down time over the period against the down time each "
+                "objective and credit band allows",
+                "; ".join(f"{label}: {_about(us)} allowed" for label, us in limits)
+                + f"; {describe_us(ev.down_us)} spent.",
+            )
+        )
+    return figures
+
+
 def _charts(
     report: Report, evidence: Sequence[tuple[MeasureOutcome, int, MeasureEvidence]], prefix: str
 ) -> list[Block]:
-    period = report.period
+    """Charts of the service measures with the largest credits and most down time.
+
+    At most ``MAX_CHARTS`` of them, so that a statement over thousands of
+    services stays a document; the SVG is drawn only when the HTML is.
+    """
+    credits = _credit_of(report)
+    drawable = [(i, ev) for i, (_, _, ev) in enumerate(evidence) if _drawable(ev)]
+    quiet = sum(1 for _, _, ev in evidence if not isinstance(ev, TicketEvidence)) - len(drawable)
+    ranked = sorted(
+        drawable, key=lambda item: (-credits.get(item[1].service, 0), -item[1].down_us, item[0])
+    )
+    chosen = sorted(ranked[:MAX_CHARTS], key=lambda item: item[0])
     figures: list[Block] = []
-    quiet = 0
-    for index, (_, _, ev) in enumerate(evidence):
+    for index, ev in chosen:
         ident = f"{prefix}{index}"
-        if isinstance(ev, TicketEvidence):
-            continue
         if isinstance(ev, RequestEvidence):
-            threshold = getattr(ev.measure, "max_error_rate", None)
-            buckets = [b for b in ev.buckets if b.requests]
-            if threshold is None or not buckets:
-                quiet += 1
-                continue
-            figures.append(
-                Figure(
-                    charts.rates_svg(
-                        title=f"{ev.service}: error rate per bucket",
-                        start=report.start,
-                        end=report.end,
-                        tz=period.tz,
-                        bucket_starts=[b.start for b in buckets],
-                        bucket_ends=[b.end for b in buckets],
-                        rates=[b.errors / b.requests for b in buckets],
-                        threshold=float(threshold),
-                        ident=ident,
-                    ),
-                    f"{ev.service}: error rate of each bucket the evidence lists, against "
-                    f"the threshold of {format_percent(threshold)}",
-                    f"{_count(len(buckets), 'bucket')} drawn, "
-                    f"{sum(1 for b in buckets if b.verdict == 'down')} of them down.",
-                )
-            )
-            continue
-        ignored = [n for n in ev.events if n.category == "ignored" and n.kind == "outage"]
-        if not ev.down and not ev.excluded and not ignored and not ev.outside_window:
-            quiet += 1
-            continue
-        window = getattr(ev.measure, "during", None)
-        outside = Timeline()
-        if window is not None:
-            outside = window.timeline(report.start, report.end).complement(
-                (report.start, report.end)
-            )
-        figures.append(
-            Figure(
-                charts.timeline_svg(
-                    title=f"{ev.service}: {ev.measure.label} over {period.label}",
-                    start=report.start,
-                    end=report.end,
-                    tz=period.tz,
-                    outside=_spans(outside),
-                    excluded=_spans(ev.excluded),
-                    down=_spans(ev.down),
-                    ignored=([n.start for n in ignored], [n.end for n in ignored]),
-                    ident=f"{ident}t",
-                ),
-                f"{ev.service}: the period, with time outside service hours shaded, excluded "
-                "time hatched, counted down time solid and ignored outages outlined",
-                f"{_count(len(ev.down), 'span')} of counted down time "
-                f"({describe_us(ev.down_us)}), {_count(len(ev.excluded), 'excluded span')}, "
-                f"{_count(len(ignored), 'ignored outage')}.",
+            figures.append(_rates_figure(report, ev, ident))
+        else:
+            figures.extend(_time_figures(report, ev, ident))
+    blocks: list[Block] = [Heading(2, "Charts"), *figures]
+    if len(drawable) > len(chosen):
+        blocks.append(
+            Para(
+                f"Charts of the {len(chosen)} service measures with the largest credits and the "
+                f"most down time; {len(drawable) - len(chosen):,} more have down time, "
+                "exclusions or ignored outages, and the appendix lists every span of them."
             )
         )
-        limits = _limits(report, ev) if ev.weighted_down is None and ev.down else []
-        if limits:
-            # Draw up to the first limit not yet reached: the rest are in the caption.
-            above = [i for i, (_, allowed) in enumerate(limits) if allowed > ev.down_us]
-            drawn = limits[: above[0] + 1] if above else limits
-            times, spent = _burn_points(ev.down, report.start)
-            figures.append(
-                Figure(
-                    charts.burn_svg(
-                        title=f"{ev.service}: down time against the allowance",
-                        start=report.start,
-                        end=report.end,
-                        tz=period.tz,
-                        times=times,
-                        spent=spent,
-                        limits=drawn,
-                        unit=_about,
-                        steps=charts.DURATION_STEPS,
-                        ident=f"{ident}b",
-                    ),
-                    f"{ev.service}: counted down time over the period against the down time "
-                    "each objective and credit band allows",
-                    "; ".join(f"{label}: {_about(us)} allowed" for label, us in limits)
-                    + f"; {describe_us(ev.down_us)} spent.",
-                )
-            )
-    blocks: list[Block] = [Heading(2, "Charts")]
-    if figures:
-        blocks.extend(figures)
     if quiet:
         blocks.append(
             Para(
-                f"{quiet} service measure{'s have' if quiet != 1 else ' has'} nothing to draw "
+                f"{quiet:,} service measure{'s have' if quiet != 1 else ' has'} nothing to draw "
                 "(no down time, exclusion or ignored outage) and no chart."
             )
         )

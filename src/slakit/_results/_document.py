@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -84,11 +84,18 @@ class Table:
 
 @attrs.frozen
 class Figure:
-    """A chart: inline SVG in HTML; in Markdown and text, its caption and ``alt`` text."""
+    """A chart: inline SVG in HTML; in Markdown and text, its caption and ``alt`` text.
 
-    svg: str
+    ``svg`` may be a function that draws it, called only when HTML is rendered.
+    """
+
+    svg: str | Callable[[], str]
     caption: str
     alt: str
+
+    def drawn(self) -> str:
+        """Return the SVG, drawing it now if it is a function."""
+        return self.svg if isinstance(self.svg, str) else self.svg()
 
 
 @attrs.frozen
@@ -292,6 +299,8 @@ details > summary > h2, details > summary > h3, details > summary > h4 { display
 def inline(value: str) -> str:
     """Escape ``value`` for HTML and turn its inline marks into tags."""
     escaped = html.escape(value, quote=False)
+    if "*" not in escaped and "`" not in escaped:
+        return escaped
     escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
     escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
     return re.sub(r"(?<![*\w])\*([^*]+)\*(?![*\w])", r"<em>\1</em>", escaped)
@@ -336,7 +345,7 @@ def _html_blocks(blocks: Sequence[Block]) -> list[str]:
             out.extend(_html_table(block))
         elif isinstance(block, Figure):
             out.append("<figure>")
-            out.append(block.svg)
+            out.append(block.drawn())
             out.append(f"<figcaption>{inline(block.caption)}</figcaption>")
             out.append("</figure>")
         else:
