@@ -27,8 +27,10 @@ def test_every_command_and_option_is_in_the_reference() -> None:
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(sub.choices) == {
         "demo",
+        "dispute",
         "evaluate",
         "report",
+        "review",
         "verify",
         "validate",
         "render",

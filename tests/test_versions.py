@@ -219,3 +219,17 @@ def test_an_amendment_changes_per_service_fees() -> None:
     assert sla.loads(sla.dumps(amended)) == amended
     with pytest.raises(sla.exceptions.DefinitionError, match="changes nothing"):
         base.amend("2026-10-11T00:00:00Z")
+
+
+def test_a_statement_pays_each_period_under_the_version_in_force() -> None:
+    """Across periods, credits use the amended fee and rule after the amendment, as evaluate."""
+    outages = [
+        sla.Outage("api", "2026-09-20T00:00:00Z", "2026-09-21T00:00:00Z"),
+        sla.Outage("api", "2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"),
+    ]
+    result = sla.statement(AMENDED, outages, periods=["2026-09"])
+    assert result["2026-09"].total == sla.usd("775.00")  # 25% of 3,100.00 under v1
+    later = sla.statement(AMENDED, outages, periods=["2026-11", "2026-12"])
+    assert later["2026-11"].total == sla.evaluate(AMENDED, outages, period="2026-11").total
+    assert later["2026-11"].total == sla.usd("1550.00")  # 25% of 6,200.00 under v2
+    assert later["2026-11"].agreement.tier.fee == sla.usd("6200.00")

@@ -243,7 +243,9 @@ if TYPE_CHECKING:
         compare as compare,
         evaluate_versions as evaluate_versions,
     )
+    from slakit._engine._dispute import dispute as dispute
     from slakit._engine._portfolio import Portfolio as Portfolio
+    from slakit._engine._review import review as review
     from slakit._engine._rollup import (
         PassBack as PassBack,
         PassBackRow as PassBackRow,
@@ -275,6 +277,24 @@ if TYPE_CHECKING:
     )
     from slakit._results._tickets import TicketEvidence as TicketEvidence, TicketNote as TicketNote
     from slakit._results._rollup import OlaMiss as OlaMiss, Rollup as Rollup, RollupRow as RollupRow
+    from slakit._results._dispute import (
+        Dispute as Dispute,
+        DisputedSpan as DisputedSpan,
+        MeasureDispute as MeasureDispute,
+        ServiceDispute as ServiceDispute,
+        SideView as SideView,
+    )
+    from slakit._results._review import (
+        AmendmentChange as AmendmentChange,
+        ChronicBreach as ChronicBreach,
+        ObjectiveChange as ObjectiveChange,
+        ObjectiveTrend as ObjectiveTrend,
+        OutageCount as OutageCount,
+        Review as Review,
+        ReviewOutage as ReviewOutage,
+        ReviewPeriod as ReviewPeriod,
+        TrendPoint as TrendPoint,
+    )
     from slakit._results._schedule import render_schedule as render_schedule
 
     # --- data: agreements as plain data -----------------------------------------------------------
@@ -469,9 +489,11 @@ _EXPORTS: dict[str, str] = {
     "VersionedReport": "slakit._engine._compare",
     "compare": "slakit._engine._compare",
     "compile_agreement": "slakit._engine._plan",
+    "dispute": "slakit._engine._dispute",
     "evaluate": "slakit._engine._plan",
     "evaluate_versions": "slakit._engine._compare",
     "pass_back": "slakit._engine._rollup",
+    "review": "slakit._engine._review",
     "rollup": "slakit._engine._rollup",
     "statement": "slakit._engine._statement",
     # results: reports, values, evidence, schedules
@@ -495,6 +517,21 @@ _EXPORTS: dict[str, str] = {
     "UncoveredRow": "slakit._results._uncovered",
     "Verdict": "slakit._results._values",
     "render_schedule": "slakit._results._schedule",
+    # results: disputes and service reviews
+    "Dispute": "slakit._results._dispute",
+    "DisputedSpan": "slakit._results._dispute",
+    "MeasureDispute": "slakit._results._dispute",
+    "ServiceDispute": "slakit._results._dispute",
+    "SideView": "slakit._results._dispute",
+    "AmendmentChange": "slakit._results._review",
+    "ChronicBreach": "slakit._results._review",
+    "ObjectiveChange": "slakit._results._review",
+    "ObjectiveTrend": "slakit._results._review",
+    "OutageCount": "slakit._results._review",
+    "Review": "slakit._results._review",
+    "ReviewOutage": "slakit._results._review",
+    "ReviewPeriod": "slakit._results._review",
+    "TrendPoint": "slakit._results._review",
     # data: agreements as plain data
     "Change": "slakit._data._diff",
     "agreement_schema": "slakit._data._schema",

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from slakit import _demo as demo_files
+from slakit._cli_dispute import add_dispute_parser, dispute_command
+from slakit._cli_review import add_review_parser, review_command
 from slakit._cli_run import (
     RunError,
     add_reading_options,
@@ -189,6 +191,8 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--json", action="store_true", help="print the comparison as JSON")
     _add_strict_option(co)
     add_run_parser(sub)
+    add_review_parser(sub)
+    add_dispute_parser(sub)
     return parser
 
 
@@ -642,11 +646,12 @@ def reference_markdown() -> str:
         "| --- | --- |",
         (
             f"| {EXIT_OK} | done (a report, a validation or a rendering was printed; `verify`: "
-            "the statement matches) |"
+            "the statement matches; `dispute`: both sides' data imply the same credits) |"
         ),
         (
             f"| {EXIT_BREACH} | `--fail-on-breach` and an objective was not met; or `--strict` and "
-            "some input was not counted; or `verify` and the statement does not match |"
+            "some input was not counted; or `verify` and the statement does not match; or "
+            "`dispute` and some service's credit differs between the two sides |"
         ),
         (
             f"| {EXIT_USAGE} | bad arguments, files or agreement data (the message names the file, "
@@ -689,6 +694,10 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return _report(args, out, err)
         if args.command == "verify":
             return _verify(args, out)
+        if args.command == "review":
+            return review_command(args, out, err)
+        if args.command == "dispute":
+            return dispute_command(args, out, err)
         return _evaluate(args, out, err)
     except StrictInputError as exc:
         for problem in exc.problems[:WARNINGS_SHOWN]:

@@ -120,7 +120,6 @@ def statement(
     plan = compile_agreement(agreement)
     bundle = as_inputs(inputs)
     state = History() if history is None else history
-    rule = agreement.tier.compensation
     reports: list[Report] = []
     previous: Period | None = state.periods[-1].period if state.periods else None
     for given in periods:
@@ -131,13 +130,15 @@ def statement(
                 f"{previous.label}"
             )
         report = plan.evaluate(bundle, period=period, strict=strict)
+        terms = report.agreement  # the version in force over the period, amendments applied
+        rule = terms.tier.compensation
         if rule is not None:
             ctx = CreditContext(
-                agreement=agreement,
+                agreement=terms,
                 period=report.period,
                 start=report.start,
                 proration=report.partial,
-                services=agreement.services,
+                services=terms.services,
                 outcomes={o.measure: o for o in report.outcomes},
                 inputs=bundle,
                 history=state,
