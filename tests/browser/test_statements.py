@@ -75,3 +75,36 @@ def test_the_readme_example_statement_renders(chromium: str, artifacts: Path) ->
     pdf = artifacts / "readme-statement.pdf"
     print_to_pdf(path, pdf, executable=chromium)
     assert pdf_pages(pdf) >= 1
+
+
+def test_the_agreement_document_renders_without_errors(
+    chromium: str, tmp_path: Path, artifacts: Path
+) -> None:
+    """The schedule of an office-hours agreement: words, not DSL calls; clean page; a PDF."""
+    hours = sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - sla.holidays("DE", subdiv="BE")
+    office = sla.uptime(during=hours)
+    tier = sla.Tier(
+        "office",
+        fee=sla.eur("500.00"),
+        objectives=[office >= "99%"],
+        compensation=sla.cap(sla.credit_schedule(office, {"< 99%": "10%"}), at_most="50%"),
+    )
+    agreement = sla.Agreement(
+        provider="Acme",
+        customer="Globex",
+        services=["api"],
+        tier=tier,
+        effective="2026-01-01T00:00:00Z",
+        period=sla.monthly(tz="Europe/Berlin"),
+    )
+    path = tmp_path / "agreement.html"
+    path.write_text(sla.render_schedule(agreement, "html"), encoding="utf-8")
+    page = open_page(path, executable=chromium)
+    assert page.errors == ()
+    assert page.requests == ()
+    assert "Monday to Friday, 08:00 to 18:00 (Europe/Berlin time)" in page.text
+    assert "German Unity Day" in page.text
+    assert "weekly(" not in page.text
+    pdf = artifacts / "agreement.pdf"
+    print_to_pdf(path, pdf, executable=chromium)
+    assert pdf_pages(pdf) >= 1
