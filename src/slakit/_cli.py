@@ -27,8 +27,8 @@ from slakit._cli_run import (
     summary_text,
 )
 from slakit._dsl._agreement import Agreement
-from slakit._engine._compare import VersionedReport, evaluate_versions, uncovered_of
-from slakit._engine._plan import evaluate
+from slakit._engine._compare import VersionedReport, uncovered_of
+from slakit._engine._compare import _evaluate as _evaluate_any
 from slakit._results._portfolio import PortfolioResult
 from slakit._results._report import Report
 from slakit._results._uncovered import UncoveredGroup
@@ -117,31 +117,9 @@ def _parser() -> argparse.ArgumentParser:
             "PDF."
         ),
     )
-    rp.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
-    rp.add_argument(
-        "events",
-        type=Path,
-        nargs="?",
-        help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
-    )
-    rp.add_argument("--requests", type=Path, help="a request log")
-    rp.add_argument("--tickets", type=Path, help="support tickets")
-    add_reading_options(rp, ["events", "requests", "tickets"], option="--input-format")
+    add_agreement_inputs(rp)
     rp.add_argument("--period", required=True, help="the billing period, for example 2026-10")
-    rp.add_argument(
-        "--format",
-        dest="output_format",
-        choices=STATEMENT_FORMATS,
-        help="html, md (Markdown), text or json (default: from the extension of --output, "
-        "else text)",
-    )
-    rp.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="write the statement to FILE (default: standard output)",
-    )
+    add_output_options(rp, "statement")
     _add_strict_option(rp)
 
     vf = sub.add_parser(
@@ -208,7 +186,101 @@ def _add_strict_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _warn(groups: Sequence[UncoveredGroup], err: TextIO, *, prefix: str = "") -> None:
+#: The formats of the documents ``report``, ``review`` and ``dispute`` write.
+DOCUMENT_FORMATS = ("html", "md", "text", "json")
+_DOCUMENT_EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+}
+
+
+def add_agreement_inputs(parser: argparse.ArgumentParser) -> None:
+    """Add AGREEMENT, [EVENTS], ``--requests``, ``--tickets`` and how to read each file.
+
+    The format of an input file is ``--input-format`` here, since ``--format``
+    names the document's (``report``, ``review``).
+    """
+    parser.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    parser.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
+    )
+    parser.add_argument("--requests", type=Path, help="a request log")
+    parser.add_argument("--tickets", type=Path, help="support tickets")
+    add_reading_options(parser, ["events", "requests", "tickets"], option="--input-format")
+
+
+def add_output_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--format html|md|text|json`` and ``-o FILE``, how the document ``what`` is written."""
+    parser.add_argument(
+        "--format",
+        dest="output_format",
+        choices=DOCUMENT_FORMATS,
+        help="html, md (Markdown), text or json (default: from the extension of --output, "
+        "else text)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help=f"write the {what} to FILE (default: standard output)",
+    )
+
+
+def document_format(args: argparse.Namespace) -> str:
+    """Return the document's format: ``--format``, else ``--output``'s extension, else text."""
+    if args.output_format is not None:
+        return str(args.output_format)
+    if args.output is None:
+        return "text"
+    found = _DOCUMENT_EXTENSIONS.get(args.output.suffix.lower())
+    if found is None:
+        raise _UsageError(
+            f"--output {args.output}: cannot tell the format from the extension "
+            f"{args.output.suffix or '(none)'!r}; give --format html, md, text or json, or name "
+            "the file .html, .md, .txt or .json"
+        )
+    return found
+
+
+def render_document(document: Any, fmt: str) -> str:
+    """Return a statement, review or dispute in ``fmt`` (one of ``DOCUMENT_FORMATS``)."""
+    if fmt == "json":
+        return json.dumps(document.to_dict(), indent=2) + "\n"
+    if fmt == "html":
+        return str(document.to_html())
+    if fmt == "md":
+        return str(document.to_markdown())
+    return str(document.to_text())
+
+
+def write_document(args: argparse.Namespace, text: str, out: TextIO, what: str) -> None:
+    """Write ``text`` to ``--output`` (saying so on ``out``), or to ``out``."""
+    if args.output is None:
+        out.write(text)
+        return
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
+    out.write(f"wrote the {what} to {args.output}\n")
+
+
+def _warn(
+    groups: Sequence[UncoveredGroup],
+    err: TextIO,
+    *,
+    prefix: str = "",
+    listed: str = "the report lists every one",
+) -> None:
     """Print one warning per group of input that no measure counted, and a summary."""
     if not groups:
         return
@@ -222,7 +294,7 @@ def _warn(groups: Sequence[UncoveredGroup], err: TextIO, *, prefix: str = "") ->
     rows = sum(g.count for g in groups)
     err.write(
         f"slakit: warning: {prefix}{rows} input row{'s' if rows != 1 else ''} not counted; "
-        "the report lists every one (--strict makes this an error)\n"
+        f"{listed} (--strict makes this an error)\n"
     )
 
 
@@ -385,40 +457,12 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     given = [kind for path, kind in readers if path is not None]
     if not given:
         raise _UsageError("no input: give an events file, --requests or --tickets")
-    positional = ("evaluate", "report", "verify")
+    positional = ("evaluate", "report", "review", "verify")
     events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, "requests": "--requests", "tickets": "--tickets"}
-    option = "--input-format" if args.command == "report" else "--format"
+    option = "--input-format" if args.command in ("report", "review") else "--format"
     reading = reading_of(args.format, args.columns, kinds, given, option=option)
     return [read_input(path, kind, reading) for path, kind in readers if path is not None]
-
-
-#: The formats of ``slakit report``, and the extensions that name them.
-STATEMENT_FORMATS = ("html", "md", "text", "json")
-_STATEMENT_EXTENSIONS = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "md",
-    ".markdown": "md",
-    ".txt": "text",
-    ".text": "text",
-    ".json": "json",
-}
-
-
-def _statement_format(args: argparse.Namespace) -> str:
-    if args.output_format is not None:
-        return str(args.output_format)
-    if args.output is None:
-        return "text"
-    found = _STATEMENT_EXTENSIONS.get(args.output.suffix.lower())
-    if found is None:
-        raise _UsageError(
-            f"--output {args.output}: cannot tell the format from the extension "
-            f"{args.output.suffix or '(none)'!r}; give --format html, md, text or json, or name "
-            "the file .html, .md, .txt or .json"
-        )
-    return found
 
 
 #: The version of the ``verify`` block of a JSON statement.
@@ -448,34 +492,19 @@ def statement_data(report: Report | VersionedReport, tables: Sequence[object]) -
 def statement_text(
     report: Report | VersionedReport, fmt: str, tables: Sequence[object] = ()
 ) -> str:
-    """Return ``report``'s credit statement in ``fmt`` (one of ``STATEMENT_FORMATS``)."""
+    """Return ``report``'s credit statement in ``fmt`` (one of ``DOCUMENT_FORMATS``)."""
     if fmt == "json":
         return json.dumps(statement_data(report, tables), indent=2) + "\n"
-    if fmt == "html":
-        return report.to_html()
-    if fmt == "md":
-        return report.to_markdown()
-    return report.to_text()
+    return render_document(report, fmt)
 
 
 def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    fmt = _statement_format(args)
+    fmt = document_format(args)
     agreement = load_agreement(args.agreement)
     tables = _read_inputs(args)
-    report: Report | VersionedReport
-    if agreement.amendments:
-        report = evaluate_versions(agreement, *tables, period=args.period, strict=args.strict)
-    else:
-        report = evaluate(agreement, *tables, period=args.period, strict=args.strict)
-    document = statement_text(report, fmt, tables)
-    if args.output is None:
-        out.write(document)
-    else:
-        try:
-            args.output.write_text(document, encoding="utf-8")
-        except OSError as exc:
-            raise _UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
-        out.write(f"wrote the {fmt} statement of {report.period.label} to {args.output}\n")
+    report = _evaluate_any(agreement, tables, period=args.period, strict=args.strict)
+    text = statement_text(report, fmt, tables)
+    write_document(args, text, out, f"{fmt} statement of {report.period.label}")
     _warn(uncovered_of(report), err)
     return EXIT_OK
 
@@ -513,11 +542,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         raise _UsageError(f"{path}: verify.terms is not an agreement")
     tables = _read_inputs(args)
     recomputed = fingerprint(agreement, check["period"], tables)
-    report: Report | VersionedReport
-    if agreement.amendments:
-        report = evaluate_versions(agreement, *tables, period=check["period"])
-    else:
-        report = evaluate(agreement, *tables, period=check["period"])
+    report = _evaluate_any(agreement, tables, period=check["period"])
     total = (str(report.total.amount), report.total.currency)
     stated = _total_of(data)
     same = recomputed == check["fingerprint"] and stated == total
@@ -552,11 +577,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     agreement = load_agreement(args.agreement)
     tables = _read_inputs(args)
-    report: Report | VersionedReport
-    if agreement.amendments:
-        report = evaluate_versions(agreement, *tables, period=args.period, strict=args.strict)
-    else:
-        report = evaluate(agreement, *tables, period=args.period, strict=args.strict)
+    report = _evaluate_any(agreement, tables, period=args.period, strict=args.strict)
     _print_report(report, as_json=args.json, out=out)
     _warn(uncovered_of(report), err)
     if args.fail_on_breach and not report.compliant:

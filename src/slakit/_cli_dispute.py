@@ -6,8 +6,9 @@ each side for one period and writes the dispute (see
 [`dispute()`][slakit.dispute]) as HTML with charts, Markdown, text or JSON.
 
 Exit status: 0 when both sides' data imply the same credit for every service
-(spans may still be disputed: they are listed), 1 when some credit differs, 2
-on bad input (the message names the file and the fix).
+(spans may still be disputed: they are listed), 1 when some credit differs;
+bad input raises, and ``slakit._cli`` reports it (status 2, the message names
+the file and the fix).
 
 ``slakit._cli`` adds the parser (``add_dispute_parser``) and runs the command
 (``dispute_command``); this module imports ``_cli``'s helpers inside its
@@ -17,20 +18,15 @@ functions, as ``_cli`` imports this module.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from slakit.exceptions import AgreementDataError, SlakitError
-
-__all__ = ["EXIT_AGREE", "EXIT_BAD_INPUT", "EXIT_DISAGREE", "add_dispute_parser", "dispute_command"]
+__all__ = ["EXIT_AGREE", "EXIT_DISAGREE", "add_dispute_parser", "dispute_command"]
 
 #: Both sides' data imply the same credit for every service.
 EXIT_AGREE = 0
 #: Some service's credit differs between the two sides.
 EXIT_DISAGREE = 1
-#: Bad arguments, files or agreement data.
-EXIT_BAD_INPUT = 2
 
 #: What the rows of ``--ours`` and ``--theirs`` are, as ``slakit.io.read_table`` kinds.
 _SIDE_KINDS = ("events", "outages")
@@ -38,7 +34,7 @@ _SIDE_KINDS = ("events", "outages")
 
 def add_dispute_parser(sub: Any) -> None:
     """Add ``slakit dispute`` to the command line's subcommands (``sub``)."""
-    from slakit._cli import _AGREEMENT_HELP, STATEMENT_FORMATS
+    from slakit._cli import _AGREEMENT_HELP, add_output_options
     from slakit._cli_run import add_reading_options
 
     dispute = sub.add_parser(
@@ -85,20 +81,7 @@ def add_dispute_parser(sub: Any) -> None:
     )
     add_reading_options(dispute, ["events", "outages", "maintenance"], option="--input-format")
     dispute.add_argument("--period", required=True, help="the billing period, for example 2026-10")
-    dispute.add_argument(
-        "--format",
-        dest="output_format",
-        choices=STATEMENT_FORMATS,
-        help="html, md (Markdown), text or json (default: from the extension of --output, "
-        "else text)",
-    )
-    dispute.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="write the dispute to FILE (default: standard output)",
-    )
+    add_output_options(dispute, "dispute")
     dispute.add_argument(
         "--no-worth",
         action="store_true",
@@ -128,21 +111,17 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any, list[Any]]:
     return ours, theirs, shared
 
 
-def _document(result: Any, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2) + "\n"
-    if fmt == "html":
-        return str(result.to_html())
-    if fmt == "md":
-        return str(result.to_markdown())
-    return str(result.to_text())
+def dispute_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``slakit dispute``; return 0 (credits agree) or 1 (they differ).
 
-
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from slakit._cli import _statement_format, _UsageError, load_agreement
+    Bad input (a missing or unreadable file, invalid rows, agreement data with
+    problems, an unknown period) raises, and `slakit._cli` reports it as for
+    every command, with status 2.
+    """
+    from slakit._cli import document_format, load_agreement, render_document, write_document
     from slakit._engine._dispute import dispute
 
-    fmt = _statement_format(args)
+    fmt = document_format(args)
     agreement = load_agreement(args.agreement)
     ours, theirs, shared = _read(args)
     result = dispute(
@@ -155,15 +134,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ours_source=str(args.ours),
         theirs_source=str(args.theirs),
     )
-    document = _document(result, fmt)
-    if args.output is None:
-        out.write(document)
-    else:
-        try:
-            args.output.write_text(document, encoding="utf-8")
-        except OSError as exc:
-            raise _UsageError(f"--output {args.output}: cannot write: {exc.strerror}") from None
-        out.write(f"wrote the {fmt} dispute of {result.period.label} to {args.output}\n")
+    what = f"{fmt} dispute of {result.period.label}"
+    write_document(args, render_document(result, fmt), out, what)
     for side, count in zip(("ours", "theirs"), result.uncounted, strict=True):
         if count:
             err.write(
@@ -177,28 +149,3 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{result.rounded(result.theirs_total)}\n"
     )
     return EXIT_DISAGREE
-
-
-def dispute_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``slakit dispute``; return 0 (credits agree), 1 (they differ) or 2 (bad input).
-
-    Bad input is a message on ``err``, never a traceback: a missing or
-    unreadable file, invalid rows (each ``file:line: field: problem``),
-    agreement data with problems (each with its path), an unknown period.
-    """
-    from slakit._cli import _UsageError
-    from slakit._cli_run import RunError
-
-    try:
-        return _run(args, out, err)
-    except AgreementDataError as exc:
-        for problem in exc.problems:
-            prefix = f"{args.agreement}: " if problem.where.startswith("$") else ""
-            err.write(f"{prefix}{problem}\n")
-        if exc.omitted:
-            err.write(f"... and {exc.omitted:,} more\n")
-        err.write(f"slakit: error: {exc.count:,} problem(s) in the agreement\n")
-        return EXIT_BAD_INPUT
-    except (_UsageError, RunError, SlakitError) as exc:
-        err.write(f"slakit: error: {exc}\n")
-        return EXIT_BAD_INPUT
