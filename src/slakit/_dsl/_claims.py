@@ -133,6 +133,14 @@ def claim_required(rule: CreditRule, window: ClaimWindow) -> ClaimRequired:
     claim, or with a claim filed after the window closed, is not paid, and the
     report says why. A claims table read ``as_of`` an instant before the window
     closes reports a missing claim as pending.
+
+    A claim counts unless it was rejected: of a service's claims for the period
+    (or, with [`after_ticket_closes()`][slakit.after_ticket_closes], for the
+    ticket), the earliest that is not rejected decides, and the line names its
+    state (``claimed at T (accepted)``, ``claimed at T (disputed: REASON)``). A
+    service whose only claims were rejected is not paid (``not paid: the claim
+    filed at T was rejected: REASON``), and the ledger's claim state reads
+    ``rejected``.
     """
     return ClaimRequired(rule, window)  # the class checks the window and the rule
 

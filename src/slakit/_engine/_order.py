@@ -119,6 +119,8 @@ def _claim_keys(table: ClaimTable, rows: I64) -> list[npt.NDArray[Any]]:
         _text_rank(table.service, rows),
         _text_rank(table.period, rows),
         _text_rank(["" if t is None else f"#{t}" for t in table.ticket[rows].tolist()], None),
+        _text_rank(table.state, rows),
+        _text_rank(["" if r is None else f"#{r}" for r in table.reason[rows].tolist()], None),
     ]
 
 

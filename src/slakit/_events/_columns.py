@@ -480,7 +480,7 @@ def names(
     ``blank`` (a message), a blank string is a problem of its row too.
     """
     if column is None:
-        return np.full(n, default or "", dtype=str)
+        return np.full(n, default or "", dtype=f"<U{max(len(default or ''), 1)}")
     values = column.values
     kind = values.dtype.kind
     missing = column.missing_mask()

@@ -127,9 +127,9 @@ KINDS: Final[Mapping[str, Schema]] = {
             "claims",
             ClaimTable,
             ("service", "period", "filed"),
-            ("ticket",),
+            ("ticket", "state", "reason"),
             ("filed",),
-            optional_text=("ticket",),
+            optional_text=("ticket", "state", "reason"),
         ),
         Schema(
             "charges",

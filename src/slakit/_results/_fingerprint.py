@@ -83,9 +83,10 @@ sections, in order, and their columns, in order:
   ticket's id), ``at``, ``status`` (text); section ``pauses``: ``ticket``
   (text: the id), ``start``, ``end``.
 - ``claims`` (a ``ClaimTable``): section ``claims``: ``filed``, ``service``
-  (text), ``period`` (text), ``ticket`` (text; ``NULL`` for none); section
-  ``as_of``: one row, ``as_of`` (the instant the table was read at), or no
-  row for a final table.
+  (text), ``period`` (text), ``ticket`` (text; ``NULL`` for none), ``state``
+  (text: ``filed``, ``accepted``, ``disputed``, ``rejected``), ``reason``
+  (text; ``NULL`` for none); section ``as_of``: one row, ``as_of`` (the
+  instant the table was read at), or no row for a final table.
 - ``billing`` (a ``ChargeTable``): section ``charges``: ``service``,
   ``period``, ``kind``, ``currency``, ``amount`` (all text); section
   ``unit_prices``: ``service``, ``unit``, ``period`` (``NULL`` for every
@@ -541,6 +542,8 @@ def _claims(table: ClaimTable) -> list[Section]:
                 _texts("service", table.service),
                 _texts("period", table.period),
                 _texts("ticket", table.ticket),
+                _texts("state", table.state),
+                _texts("reason", table.reason),
             ],
         ),
         ("as_of", len(as_of), [Column("as_of", np.asarray(as_of, dtype=np.int64))]),

@@ -1,4 +1,15 @@
-"""Kernels of ``slakit._dsl._claims``: claims, chronic breaches, remedies reported only."""
+"""Kernels of ``slakit._dsl._claims``: claims, chronic breaches, remedies reported only.
+
+A claim clause pays its rule's credit only on a claim filed in its window.
+What counts as that claim (see [`Claim`][slakit.Claim]): of a service's claims
+for the period (or, with a window after each ticket closes, for the ticket),
+the earliest that is not rejected; filed, accepted and disputed claims all
+count, and the line's note names the state (``claimed at T (accepted)``,
+``claimed at T (disputed: REASON)``; plain ``claimed at T`` for a filed claim
+without a reason). A service whose only claims were rejected is not paid, and
+its adjustment says ``not paid: the claim filed at T was rejected: REASON``,
+naming the earliest rejected claim.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +26,7 @@ from slakit._dsl._remedies import PerBreach
 from slakit._engine._credits import _context as kernel
 from slakit._engine._credits._compensation import objective_breached
 from slakit._engine._inputs import register_records
-from slakit._events._claims import Claim, ClaimTable
+from slakit._events._claims import Claim, ClaimTable, state_words
 from slakit._events._tickets import NO_TIME, TicketTable
 from slakit._results._amounts import Amounts
 from slakit._results._tickets import TicketEvidence
@@ -86,17 +97,40 @@ def claim_deadline(rule: ClaimRequired, ctx: kernel.CreditContext) -> int:
     return period.end
 
 
-def _ticket_verdict(closed: int, filed: int | None, length_us: int) -> tuple[bool, str]:
-    """Return whether one late ticket's credit is claimed in time, and why, in words."""
+def _claimed_words(table: ClaimTable, row: int) -> str:
+    """Return ``claimed at T`` for the claim of ``row``, with its state where it is not plain."""
+    state, reason = table.state[row], table.reason[row]
+    return f"claimed at {format_us(int(table.filed[row]))}{state_words(state, reason)}"
+
+
+def _rejected_words(table: ClaimTable, row: int) -> str:
+    """Return ``the claim filed at T was rejected: REASON`` for the rejected claim of ``row``."""
+    return (
+        f"the claim filed at {format_us(int(table.filed[row]))} was rejected: {table.reason[row]}"
+    )
+
+
+def _ticket_verdict(
+    closed: int, claims: ClaimTable | None, row: int | None, rejected: int | None, length_us: int
+) -> tuple[bool, str]:
+    """Return whether one late ticket's credit is claimed in time, and why, in words.
+
+    ``row`` is the ticket's claim that counts (its earliest not rejected), and
+    ``rejected`` its earliest rejected claim, rows of ``claims`` (``None``: none).
+    """
     deadline = None if closed == NO_TIME else closed + length_us
-    if filed is not None and (deadline is None or filed < deadline):
-        return True, f"claimed at {format_us(filed)}"
-    if filed is None:
-        still = "" if deadline is not None else " (the ticket is still open)"
-        due = "" if deadline is None else f", due by {format_us(deadline)}"
-        return False, f"not claimed{still}{due}"
-    assert deadline is not None
-    return False, f"claimed at {format_us(filed)}, after the window closed at {format_us(deadline)}"
+    if row is not None:
+        assert claims is not None
+        words = _claimed_words(claims, row)
+        if deadline is None or int(claims.filed[row]) < deadline:
+            return True, words
+        return False, f"{words}, after the window closed at {format_us(deadline)}"
+    if rejected is not None:
+        assert claims is not None
+        return False, _rejected_words(claims, rejected)
+    still = "" if deadline is not None else " (the ticket is still open)"
+    due = "" if deadline is None else f", due by {format_us(deadline)}"
+    return False, f"not claimed{still}{due}"
 
 
 def _ticket_claims(
@@ -120,17 +154,27 @@ def _ticket_claims(
     owed = part.amount.nonzero()
     paid_units = np.zeros(ctx.n, dtype=np.int64)
     late_units = np.ones(ctx.n, dtype=np.int64)
+    rejected = np.zeros(ctx.n, dtype=bool)
     verdicts: dict[int, list[tuple[str, str]]] = {}
     for i in np.flatnonzero(owed).tolist():
         service = ctx.services[i]
         evidence = outcome.evidence_of(outcome.index(service))
         assert isinstance(evidence, TicketEvidence)
         late = [note for note in evidence.tickets if note.late]
-        filed = {} if claims is None else claims.by_ticket(service)
+        counted = {} if claims is None else claims.first_by_ticket(service)
+        refused = {} if claims is None else claims.first_by_ticket(service, rejected=True)
         notes = [
-            _ticket_verdict(resolved.get((service, n.id), NO_TIME), filed.get(n.id), length.us)
+            _ticket_verdict(
+                resolved.get((service, n.id), NO_TIME),
+                claims,
+                counted.get(n.id),
+                refused.get(n.id),
+                length.us,
+            )
             for n in late
         ]
+        # only rejected claims for the late tickets: the service's state is "rejected"
+        rejected[i] = not any(n.id in counted for n in late) and any(n.id in refused for n in late)
         paid_units[i] = sum(paid for paid, _ in notes)
         verdicts[i] = [(n.id, words) for n, (_, words) in zip(late, notes, strict=True)]
         late_units[i] = max(len(late), 1)
@@ -149,7 +193,7 @@ def _ticket_claims(
             out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
         return out
 
-    states = _claim_states(owed, paid_units == late_units, paid_units == 0)
+    states = _claim_states(owed, paid_units == late_units, paid_units == 0, rejected=rejected)
     return _claimed(part, amount, lines, states)
 
 
@@ -180,8 +224,8 @@ def carried(
     escalation pays one of its two rules). The states of several clauses merge
     per service as ``_claim_states`` names them: ``""`` where no clause owed the
     service anything, the one state where all agree, ``"partly claimed"`` where
-    some were claimed and some not, else the first of ``"pending"``, ``"late"``
-    and ``"not claimed"`` that one of them is.
+    some were claimed and some not, else the first of ``"pending"``,
+    ``"rejected"``, ``"late"`` and ``"not claimed"`` that one of them is.
     """
     found = [(k, p.columns[CLAIM_STATE]) for k, p in enumerate(parts) if CLAIM_STATE in p.columns]
     if not found:
@@ -202,6 +246,7 @@ def carried(
             ~paid.any(axis=0),
             pending=(stack == "pending").any(axis=0),
             late=(stack == "late").any(axis=0),
+            rejected=(stack == "rejected").any(axis=0),
         )
     }
 
@@ -213,18 +258,23 @@ def _claim_states(
     *,
     pending: npt.NDArray[np.bool_] | None = None,
     late: npt.NDArray[np.bool_] | None = None,
+    rejected: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.object_]:
     """Return each service's claim state, for the ledger.
 
     ``""`` where nothing is owed; else ``"claimed"``, ``"partly claimed"`` (some of
     a service's incidents), ``"pending"`` (no claim yet, the window still open),
-    ``"late"`` or ``"not claimed"``.
+    ``"rejected"`` (nothing paid, and every claim for the credit was rejected),
+    ``"late"`` or ``"not claimed"``. Where several of ``pending``, ``rejected``
+    and ``late`` hold for an unpaid service, the first of them names it.
     """
     out: npt.NDArray[np.object_] = np.full(owed.shape[0], "", dtype=object)
     out[owed] = "partly claimed"
     out[owed & unclaimed] = "not claimed"
     if late is not None:
         out[owed & unclaimed & late] = "late"
+    if rejected is not None:
+        out[owed & unclaimed & rejected] = "rejected"
     if pending is not None:
         out[owed & unclaimed & pending] = "pending"
     out[owed & claimed] = "claimed"
@@ -239,11 +289,13 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
     deadline = claim_deadline(rule, ctx)
     table = ctx.inputs.get(ClaimTable)
     none = np.iinfo(np.int64).max
-    filed = (
-        table.earliest(ctx.services, ctx.period.label)
-        if table is not None
-        else np.full(ctx.n, none, dtype=np.int64)
-    )
+    # each service's claim that counts (its earliest not rejected) and earliest rejected claim
+    counted = refused = np.full(ctx.n, -1, dtype=np.int64)
+    filed = np.full(ctx.n, none, dtype=np.int64)
+    if table is not None and len(table):
+        counted = table.first(ctx.services, ctx.period.label)
+        refused = table.first(ctx.services, ctx.period.label, rejected=True)
+        filed = np.where(counted >= 0, table.filed[np.maximum(counted, 0)], none).astype(np.int64)
     as_of = None if table is None else table.as_of
     on_time = filed < deadline
     owed = part.amount.nonzero()
@@ -256,10 +308,15 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
             return out
         when = int(filed[i])
         if on_time[i]:
-            note = f"claimed at {format_us(when)}, {window} (by {format_us(deadline)})"
+            assert table is not None
+            claimed = _claimed_words(table, int(counted[i]))
+            note = f"{claimed}, {window} (by {format_us(deadline)})"
             out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=note))
             return out
-        if when == none and as_of is not None and as_of < deadline:
+        if when == none and refused[i] >= 0:
+            assert table is not None
+            note = f"not paid: {_rejected_words(table, int(refused[i]))}"
+        elif when == none and as_of is not None and as_of < deadline:
             note = (
                 f"pending: no claim as of {format_us(as_of)}; claims are due {window} "
                 f"(by {format_us(deadline)})"
@@ -270,19 +327,24 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
                 f"{window} (by {format_us(deadline)})"
             )
         else:
+            assert table is not None
+            row = int(counted[i])
             note = (
-                f"not paid: the claim was filed at {format_us(when)}, after the window "
+                f"not paid: the claim was filed at {format_us(when)}"
+                f"{state_words(table.state[row], table.reason[row])}, after the window "
                 f"closed at {format_us(deadline)} ({window})"
             )
         out.append(kernel.adjustment(ctx, i, "claim required", -part.amount[i], note))
         return out
 
     missing = filed == none
+    rejected = missing & (refused >= 0)
     states = _claim_states(
         owed,
         on_time,
         ~on_time,
-        pending=missing & (as_of is not None and as_of < deadline),
+        pending=missing & ~rejected & (as_of is not None and as_of < deadline),
         late=~missing,
+        rejected=rejected,
     )
     return _claimed(part, amount, lines, states)
