@@ -76,7 +76,11 @@ TICKETS = [
     ),
     sla.Ticket("T-2", "desk", "P3", T1, transitions=[(T2, "in_progress")]),
 ]
-CLAIMS = [sla.Claim("zürich/db", "2026-10", T5, ticket="T-1"), sla.Claim("api", "2026-10", T4)]
+CLAIMS = [
+    sla.Claim("zürich/db", "2026-10", T5, ticket="T-1"),
+    sla.Claim("api", "2026-10", T4, state="disputed", reason="the outage was announced"),
+    sla.Claim("api", "2026-10", T5, state="rejected", reason="filed twice"),
+]
 CHARGES: list[sla.Charge | sla.UnitPrice] = [
     sla.Charge("zürich/db", "2026-10", "usage", sla.usd("1250.40")),
     sla.Charge("zürich/db", "2026-10", "support", sla.usd("12.50")),
@@ -258,8 +262,15 @@ def _reference(agreement: sla.Agreement, period: sla.Period, as_of: str | None =
         "claims": [
             (
                 "claims",
-                [("filed", integer), ("service", text), ("period", text), ("ticket", text)],
-                [(c.filed_us, c.service, c.period, c.ticket) for c in CLAIMS],
+                [
+                    ("filed", integer),
+                    ("service", text),
+                    ("period", text),
+                    ("ticket", text),
+                    ("state", text),
+                    ("reason", text),
+                ],
+                [(c.filed_us, c.service, c.period, c.ticket, c.state, c.reason) for c in CLAIMS],
             ),
             ("as_of", [("as_of", integer)], [] if as_of is None else [(to_us(as_of),)]),
         ],
@@ -325,13 +336,13 @@ def test_the_fingerprint_of_a_fixed_input_never_changes() -> None:
     # the rows alone, kind by kind (these depend on nothing but the canonical form)
     assert input_digests(_tables(as_of="2026-11-05T00:00:00Z")) == {
         "billing": "sha256:7a527cb02fcfdf008e5e2786600235fa74070bbf5df87e0f653871e68ed4cf9e",
-        "claims": "sha256:c6e8c3b045d45453f8b2c8146b847cf164c94e0d7314bd91976c0d1a5a3eed1b",
+        "claims": "sha256:908d4c17d99ec09650783a87cc9edd3379afe125dd20a5f99d89dff978bee12f",
         "events": "sha256:d41ce7ebce8c96b8ff3b33d4b10c02d72beb85aff4d5ca59ba6b6ba2cefeb962",
         "requests": "sha256:3fd24e3ec563ba1a67193adeec98a80406fddd3f7a304ddd7c4b69a9422867d6",
         "tickets": "sha256:4861128d8e46d6b03948581ef28a304e2379161a6ad8a417f1966bdef36726db",
     }
     # with the agreement's data and the period
-    assert BASE == "sha256:61a57aa2c45a5fd60b49cf05ff1a254f7a023ba00d597d680ad4b92fc4e72e63"
+    assert BASE == "sha256:dd445b4a93e5f5e04d8bc13cc99df465296cd40800f8ca4e33650282834b0276"
 
 
 # --- what does not change it -------------------------------------------------------------------
@@ -459,7 +470,20 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     ],
     "claims": [
         {"service": "zürich/db", "period": "2026-10", "filed": T5, "ticket": "T-1"},
-        {"service": "api", "period": "2026-10", "filed": T4},
+        {
+            "service": "api",
+            "period": "2026-10",
+            "filed": T4,
+            "state": "disputed",
+            "reason": "the outage was announced",
+        },
+        {
+            "service": "api",
+            "period": "2026-10",
+            "filed": T5,
+            "state": "rejected",
+            "reason": "filed twice",
+        },
     ],
     "charges": [
         {"service": "zürich/db", "period": "2026-10", "kind": "usage", "amount": "1250.4"},
@@ -678,6 +702,23 @@ CHANGES: dict[str, Callable[[], str]] = {
         AGREEMENT, "2026-10", _tables(claims=_replaced(CLAIMS, 0, ticket=None))
     ),
     "claims read at an instant": lambda: fingerprint(AGREEMENT, "2026-10", _tables(as_of=T5)),
+    "a claim accepted": lambda: fingerprint(
+        AGREEMENT, "2026-10", _tables(claims=_replaced(CLAIMS, 0, state="accepted"))
+    ),
+    "a claim's reason": lambda: fingerprint(
+        AGREEMENT, "2026-10", _tables(claims=_replaced(CLAIMS, 2, reason="filed late"))
+    ),
+    "two claims' states swapped (each column holds the same values)": lambda: fingerprint(
+        AGREEMENT,
+        "2026-10",
+        _tables(
+            claims=[
+                CLAIMS[0],
+                _replaced(CLAIMS, 1, state="rejected", reason="filed twice")[1],
+                _replaced(CLAIMS, 2, state="disputed", reason="the outage was announced")[2],
+            ]
+        ),
+    ),
     "a charge a cent more": lambda: fingerprint(
         AGREEMENT,
         "2026-10",
