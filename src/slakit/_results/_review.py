@@ -452,11 +452,11 @@ def _keys(columns: Sequence[ObjectiveColumn]) -> list[tuple[str, str]]:
     """Return each objective's trend key: its measure's label and comparator.
 
     Two objectives of one version on measures of one label (and comparator) are
-    told apart by the measures' DSL calls.
+    told apart by the descriptions of their measures.
     """
     plain = [(c.objective.measure.label, c.objective.comparator) for c in columns]
     return [
-        key if plain.count(key) == 1 else (repr(c.objective.measure), key[1])
+        key if plain.count(key) == 1 else (f"{key[0]} ({c.objective.measure.describe()})", key[1])
         for key, c in zip(plain, columns, strict=True)
     ]
 
