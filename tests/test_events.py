@@ -263,9 +263,19 @@ def test_tables_concatenate_with_merged_service_codes() -> None:
     assert both.where_all() == ["record 0", "b.jsonl:1"]
 
 
-@pytest.mark.parametrize("names", [["b", "a", "c"], ["a\x00", "a", "b"]])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["b", "a", "c"],
+        ["a\x00", "a", "b"],
+        # the first table's names hold the second's: they are the union
+        ["b", "a", "a", "b"],
+        ["a\x00", "a", "a"],
+        ["c", "a", "c"],
+    ],
+)
 def test_concatenated_services_equal_the_table_of_all_records(names: list[str]) -> None:
-    """Names merged in C (or one by one, with a NUL at a name's end): the same table."""
+    """Names merged in C, one by one (a NUL at a name's end), or one table's: the same table."""
     records = [
         sla.Outage(name, f"2026-10-0{k + 1}T00:00Z", f"2026-10-0{k + 1}T01:00Z")
         for k, name in enumerate(names)

@@ -151,3 +151,49 @@ def test_searching_in_sorted_order_finds_what_numpy_finds(
         patch.setattr(k, "SORTED_SEARCH_FROM", sort_from)
         found = k.search_right(array, asked)
     assert found.tolist() == np.searchsorted(array, asked, side="right").tolist()
+
+
+@given(sets=grouped_sets(), window=grouped_sets(), which=st.integers(0, len(KEEPS) - 1))
+def test_cutting_spans_to_a_shared_timeline_is_sweeping_a_copy_per_group(
+    sets: list[k.Grouped], window: list[k.Grouped], which: int
+) -> None:
+    """Spans cut to one timeline are the spans a sweep with a copy of it per group gives."""
+    timeline = k.normalize(k.as_grouped(np.zeros(len(window[0]), np.int64), *window[0][1:]))
+    copies = k.as_grouped(
+        np.repeat(np.arange(GROUPS), len(timeline)),
+        np.tile(timeline.start, GROUPS),
+        np.tile(timeline.end, GROUPS),
+    )
+    keep = KEEPS[which]
+    pair = sets[:2]
+    cut = k.within_timeline(k.Sweep(pair).spans(keep), (timeline.start, timeline.end))
+    swept = k.Sweep([*pair, copies])
+    inside = swept.spans(lambda c: keep(c[:-1]) & (c[-1] > 0))
+    for got, expected in zip(cut, inside, strict=True):
+        assert got.tolist() == expected.tolist()
+
+
+@given(
+    sets=grouped_sets(),
+    queries=st.lists(
+        st.tuples(st.integers(0, GROUPS - 1), st.integers(0, SPAN), st.integers(0, 20)),
+        max_size=30,
+    ),
+    sort_from=st.integers(0, 8),
+)
+def test_measuring_within_in_sorted_order_measures_as_brute_force(
+    sets: list[k.Grouped], queries: list[tuple[int, int, int]], sort_from: int
+) -> None:
+    """Queries measured in the order of their starts get each its own measure, in its place."""
+    spans = k.normalize(sets[0])
+    group = np.asarray([g for g, _, _ in queries], dtype=np.int64)
+    start = np.asarray([s for _, s, _ in queries], dtype=np.int64)
+    end = np.minimum(start + np.asarray([n for _, _, n in queries], dtype=np.int64), SPAN)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(k, "SORTED_SEARCH_FROM", sort_from)
+        got = k.Packed(spans, 0, SPAN + 1).measure_within(group, start, end)
+    cover = np.zeros((GROUPS, SPAN), dtype=np.int64)
+    for g, s, e in zip(*spans, strict=True):
+        cover[g, s:e] = 1
+    expected = [int(cover[g, s:e].sum()) for g, s, e in zip(group, start, end, strict=True)]
+    assert got.tolist() == expected

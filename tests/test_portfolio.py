@@ -451,6 +451,26 @@ def test_decimal_text_is_exact_for_any_integer() -> None:
             assert got == exact
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 2)), min_size=1, max_size=30
+    ),
+    st.booleans(),
+)
+def test_table_rows_sort_by_their_keys_in_one_stable_sort(
+    rows: list[tuple[int, int, int]], wide: bool
+) -> None:
+    """Rows sort by their codes, first key first, ties in their order, whatever the key sizes."""
+    from slakit._results._portfolio import _sorted
+
+    keys = [np.asarray(k, dtype=np.int64) for k in zip(*rows, strict=True)]
+    if wide:  # codes too large to pack into one integer: a lexsort
+        keys[0] = keys[0] * 2**58
+    table = _sorted({}, keys)
+    assert table.order is not None
+    assert table.order.tolist() == sorted(range(len(rows)), key=lambda i: (*rows[i], i))
+
+
 def test_tickets_claims_and_charges_reach_their_customers() -> None:
     """Each customer's tickets, claims and bill give what its agreement alone gives."""
     response = sla.response_time(within=sla.hours(1), priority="P1")

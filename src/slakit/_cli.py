@@ -469,23 +469,44 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
 STATEMENT_FORM = "slakit-statement/1"
 
 
-def statement_data(report: Report | VersionedReport, tables: Sequence[object]) -> dict[str, Any]:
+def statement_data(
+    report: Report | VersionedReport,
+    tables: Sequence[object] = (),
+    *,
+    digests: Mapping[str, str] | None = None,
+    scope: str = "all",
+) -> dict[str, Any]:
     """Return the JSON statement: ``report.to_dict()`` and what `slakit verify` checks.
 
     The ``verify`` block holds the fingerprint, each input's digest, the
     period and the agreement's terms as data, so that the other party can
     recompute the fingerprint and the total from their own copy of the inputs.
+    Its ``scope`` says which rows the fingerprint hashed: ``"all"`` the rows of
+    every input, ``"services"`` only those of the services the terms name (a
+    portfolio's statement of one customer). A report measured over a window
+    that ends before its period does (a customer whose agreement ends within it)
+    has the window's ``start`` and ``end`` too. ``digests`` are the inputs'
+    digests where known already (a portfolio's); else they are those of
+    ``tables``.
     """
     from slakit._data._codec import to_data
     from slakit._results._fingerprint import input_digests
+    from slakit._time._instant import format_us
 
-    check = {
+    check: dict[str, Any] = {
         "form": STATEMENT_FORM,
         "fingerprint": report.fingerprint,
-        "inputs": input_digests(tables),
+        "scope": scope,
+        "inputs": dict(digests) if digests is not None else input_digests(tables),
         "period": report.period.label,
         "terms": to_data(report.agreement),
     }
+    if isinstance(report, Report) and report.end < report.period.end:
+        length = report.period.end - report.period.start
+        check["window"] = {
+            "start": format_us(report.end - length),
+            "end": format_us(report.end),
+        }
     return {**report.to_dict(), "verify": check}
 
 
@@ -517,9 +538,33 @@ def _total_of(data: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _verify_scope(
+    path: Path, check: dict[str, Any], agreement: Agreement
+) -> tuple[Any, tuple[str, ...] | None]:
+    """Return what a ``verify`` block says was measured: the period or window, and the services.
+
+    The services are ``None`` for a fingerprint of every row (scope ``"all"``),
+    else the terms' services (``"services"``); the period is the label, or the
+    window a customer's agreement ending within the period was measured over.
+    """
+    from slakit._time._instant import to_us
+    from slakit._time._periods import Period
+
+    scope = check.get("scope", "all")
+    if scope not in ("all", "services"):
+        raise _UsageError(f"{path}: verify.scope={scope!r} must be 'all' or 'services'")
+    window = check.get("window")
+    period: Period | str = check["period"]
+    if window is not None:  # measured over a window that ends within the period
+        tz = agreement.period.resolve(check["period"]).tz
+        period = Period(to_us(window["start"]), to_us(window["end"]), check["period"], tz)
+    return period, agreement.services if scope == "services" else None
+
+
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     """Recompute a JSON statement's fingerprint and total from these inputs, and compare."""
     from slakit._data._codec import from_data
+    from slakit._engine._plan import evaluate
     from slakit._results._fingerprint import fingerprint, input_digests
 
     path: Path = args.statement
@@ -540,9 +585,14 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     agreement = from_data(check["terms"])
     if not isinstance(agreement, Agreement):
         raise _UsageError(f"{path}: verify.terms is not an agreement")
+    period, services = _verify_scope(path, check, agreement)
     tables = _read_inputs(args)
-    recomputed = fingerprint(agreement, check["period"], tables)
-    report = _evaluate_any(agreement, tables, period=check["period"])
+    recomputed = fingerprint(agreement, period, tables, services=services)
+    report = (
+        _evaluate_any(agreement, tables, period=check["period"])
+        if isinstance(period, str)
+        else evaluate(agreement, *tables, period=period)
+    )
     total = (str(report.total.amount), report.total.currency)
     stated = _total_of(data)
     same = recomputed == check["fingerprint"] and stated == total
@@ -554,7 +604,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
             f"fingerprint: DIFFERS: the statement has {check['fingerprint']}, these inputs give "
             f"{recomputed}\n"
         )
-        ours = input_digests(tables)
+        ours = input_digests(tables, services=services)
         theirs = check.get("inputs") or {}
         for kind in sorted(ours.keys() | theirs.keys()):
             if kind not in theirs:

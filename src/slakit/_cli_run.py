@@ -572,6 +572,15 @@ def _statement_formats(value: str) -> tuple[str, ...]:
 
 
 def _statements(result: PortfolioResult, folder: Path, which: Sequence[str], advance: Any) -> None:
+    """Write each customer's statements; a JSON one with its ``verify`` block.
+
+    The block's fingerprint and input digests are of the customer's agreement,
+    its period and the input rows of its services (scope ``"services"``), so
+    ``slakit verify statements/ID.json INPUTS...`` checks it from the run's
+    inputs or from the customer's own rows.
+    """
+    from slakit._cli import statement_data  # the CLI imports this module
+
     folder.mkdir(parents=True, exist_ok=True)
     ids = dict(zip(result.ledger["customer"], result.ledger["statement"], strict=True))
     for customer in result.customers:
@@ -580,7 +589,10 @@ def _statements(result: PortfolioResult, folder: Path, which: Sequence[str], adv
         if "text" in which:
             stem.with_suffix(".txt").write_text(report.to_text(), encoding="utf-8")
         if "json" in which:
-            data = {"customer": customer, "statement": ids[customer], **report.to_dict()}
+            checked = statement_data(
+                report, digests=result.input_digests(customer), scope="services"
+            )
+            data = {"customer": customer, "statement": ids[customer], **checked}
             stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", "utf-8")
         if "md" in which:
             stem.with_suffix(".md").write_text(report.to_markdown(), encoding="utf-8")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Literal, cast
 
 import attrs
@@ -200,18 +202,20 @@ def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tupl
         services, amounts = list(value.keys()), list(value.values())
     else:
         items = tuple(cast("Iterable[object]", value))
-        for item in items:
-            if not (isinstance(item, tuple) and len(item) == 2):
-                raise DefinitionError(f"fees: {item!r} is not a (service, fee) pair")
-        services = [item[0] for item in cast("tuple[tuple[object, object], ...]", items)]
-        amounts = [item[1] for item in cast("tuple[tuple[object, object], ...]", items)]
+        pairs = cast("tuple[tuple[object, object], ...]", items)
+        # checked in bulk: every item a tuple (then each has a length), each of two
+        if not set(map(type, items)) <= {tuple} or not set(map(len, pairs)) <= {2}:
+            for item in items:
+                if not (isinstance(item, tuple) and len(item) == 2):
+                    raise DefinitionError(f"fees: {item!r} is not a (service, fee) pair")
+        services, amounts = list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
     # checked in bulk (a customer's price list may name many services): names by type and
     # by their stripped texts, each distinct fee object once
     if not set(map(type, services)) <= {str} or "" in set(map(str.strip, services)):
         for service in services:
             if not isinstance(service, str) or not service.strip():
                 raise DefinitionError(f"fees: {service!r} is not a service name")
-    for fee in {id(fee): fee for fee in amounts}.values():
+    for fee in dict(zip(map(id, amounts), amounts, strict=True)).values():
         _fee(fee)
     if len(set(services)) != len(services):
         twice = sorted(name for name, n in collections.Counter(services).items() if n > 1)
@@ -280,7 +284,15 @@ class Agreement(DSLRepr):
             covered |= set(amendment.services or ())
         tiers = [self.tier, *(a.tier for a in self.amendments if a.tier is not None)]
         currencies = {tier.fee.currency for tier in tiers}
-        for service, fee in self.fees:  # one membership test and one lookup per fee
+        # checked in bulk (a group of customers may have many fees), each distinct fee once;
+        # one by one only to name the first fee that fails
+        amounts = list(map(itemgetter(1), self.fees))
+        distinct = dict(zip(map(id, amounts), amounts, strict=True))
+        fine = covered.issuperset(map(itemgetter(0), self.fees)) and (
+            not distinct
+            or (len(currencies) == 1 and all(f.currency in currencies for f in distinct.values()))
+        )
+        for service, fee in () if fine else self.fees:
             if service not in covered:
                 raise DefinitionError(
                     f"fees[{service!r}]: {service!r} is not a service of the agreement "
@@ -404,8 +416,7 @@ class Agreement(DSLRepr):
             [Money('100.00', 'USD'), Money('2000.00', 'USD')]
         """
         table = self._fee_table
-        tier_fee = self.tier.fee
-        return [table.get(service, tier_fee) for service in services]
+        return list(map(table.get, services, itertools.repeat(self.tier.fee)))
 
     def exact_fees(self) -> tuple[Fraction, ...]:
         """Return every service's fee per period as an exact rational, in the order of ``services``.
@@ -429,15 +440,17 @@ class Agreement(DSLRepr):
 
     @functools.cached_property
     def _exact_fees(self) -> tuple[Fraction, ...]:
-        # One conversion per distinct amount (a fleet has few prices and many services).
+        # One conversion per distinct amount (a fleet has few prices and many services): the
+        # distinct fee objects found by identity, in bulk, each amount converted once
+        fees = self.fees_of(self.services)
         exact: dict[Decimal, Fraction] = {}
-        out = []
-        for fee in self.fees_of(self.services):
+        value_of: dict[int, Fraction] = {}
+        for key, fee in dict(zip(map(id, fees), fees, strict=True)).items():
             value = exact.get(fee.amount)
             if value is None:
                 value = exact[fee.amount] = fee.exact()
-            out.append(value)
-        return tuple(out)
+            value_of[key] = value
+        return tuple(map(value_of.__getitem__, map(id, fees)))
 
     def total_fee(self) -> Money:
         """Return the sum of every service's fee per period (the customer's total)."""

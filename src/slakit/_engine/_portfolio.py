@@ -16,7 +16,7 @@ import bisect
 import difflib
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final, overload
 
@@ -39,6 +39,7 @@ from slakit._events._table import EventTable
 from slakit._events._tickets import NO_TIME as TICKET_NO_TIME
 from slakit._events._tickets import TicketTable
 from slakit._money import Money
+from slakit._results._fingerprint import combine, digest_texts, owner_digests
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
 from slakit._time._instant import format_us
@@ -448,27 +449,41 @@ class _RouteIndex:
     """
 
     def __init__(self, customers: CustomerTable, tables: Sequence[object]) -> None:
-        names = np.asarray(customers.services, dtype=str)
+        size = len(customers.services)
+        self._service_names: npt.NDArray[np.str_] | None = None
         self.orders: list[I64] = []
         self.bounds: list[I64] = []
         self.unrouted: list[int] = []
         for given in tables:
             table: Any = given
-            if hasattr(table, "services"):  # coded: each distinct name looked up once
+            if hasattr(table, "services") and table.services == customers.services:
+                codes = np.asarray(table.service, dtype=np.int64)  # the same names, same codes
+            elif hasattr(table, "services"):  # coded: each distinct name looked up once
                 own = np.asarray(table.services, dtype=np.str_)
-                codes = _codes_in(names, own)[np.asarray(table.service, dtype=np.int64)]
+                codes = _codes_in(self._names(customers), own)[
+                    np.asarray(table.service, dtype=np.int64)
+                ]
             else:  # a table of records (claims, charges): one name per row
-                codes = _codes_in(names, np.asarray(table.service, dtype=np.str_))
+                codes = _codes_in(self._names(customers), np.asarray(table.service, dtype=np.str_))
             order = stable_order(codes)
-            edges = np.searchsorted(codes[order], np.arange(names.size + 1), side="left")
+            unrouted = int(np.count_nonzero(codes < 0))
+            # where each code's rows start in ``order``: the rows of every lower code before
+            counts = np.bincount(codes[codes >= 0] if unrouted else codes, minlength=size)
+            edges = np.concatenate(([0], np.cumsum(counts[:size], dtype=np.int64)))
             self.orders.append(order)
-            self.bounds.append(edges.astype(np.int64))
-            self.unrouted.append(int(np.count_nonzero(codes < 0)))
+            self.bounds.append(edges + unrouted)
+            self.unrouted.append(unrouted)
         self._hashes: dict[int, npt.NDArray[np.uint64]] = {}
         self._customers = customers
         self._service_hashes: npt.NDArray[np.uint64] | None = None
         self._customer_hashes: npt.NDArray[np.uint64] | None = None
         self._fee_hashes: npt.NDArray[np.uint64] | None = None
+
+    def _names(self, customers: CustomerTable) -> npt.NDArray[np.str_]:
+        """Return the customers table's service names as a numpy array (made once)."""
+        if self._service_names is None:
+            self._service_names = np.asarray(customers.services, dtype=str)
+        return self._service_names
 
     def service_hashes(self) -> npt.NDArray[np.uint64]:
         """Return a hash of each service name of the customers table (computed once)."""
@@ -612,12 +627,12 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
             for i in range(len(members)):
                 results.extend(run(spec, group, members[i : i + 1]))
     digests: dict[_Key, bytes] = {}
+    inputs_of = _InputDigests(table, groups, member, (order, first), index, tables)
 
     def report_of(position: int) -> Report | VersionedReport:
         group = member[position]
         one = np.asarray([position], dtype=np.int64)
-        parts = run(cache[group.key], group, one)
-        return parts[0].report if len(parts) == 1 else _versioned(cache[group.key], parts)
+        return inputs_of.fingerprinted(position, run(cache[group.key], group, one), cache)
 
     def statements(result: GroupResult) -> list[str]:
         key = result.key.key
@@ -632,19 +647,128 @@ def evaluate_portfolio(portfolio: Portfolio, *inputs: object, period: str) -> Po
         skipped=skipped,
         report_of=report_of,
         statement_digests=statements,
+        input_digests=lambda position: digest_texts(inputs_of(position)),
         unrouted={_KIND_WORDS[type(t)]: n for t, n in zip(tables, index.unrouted, strict=True)},
         not_in_force=_rows_not_in_force(table, tables, index, evaluated=list(member)),
     )
 
 
-def _versioned(spec: _Spec, parts: list[GroupResult]) -> VersionedReport:
+def _versioned(
+    spec: _Spec, parts: list[GroupResult], fingerprint: Callable[[], str] | None = None
+) -> VersionedReport:
     """Return one customer's parts, one per version of its amended plan, as one report."""
     versions = {v.label: v for v in spec.template.versions()}
     return VersionedReport(
         agreement=attrs.evolve(parts[0].agreement, amendments=spec.template.amendments),
         period=parts[0].report.period,
         parts=tuple((versions[part.version], part.report) for part in parts),
+        fingerprint=fingerprint,
     )
+
+
+class _InputDigests:
+    """Each customer's ``H(kind)`` of the input rows of its services, by group, when asked."""
+
+    def __init__(  # noqa: PLR0917 - made in one place, from evaluate_portfolio's own names
+        self,
+        table: CustomerTable,
+        groups: Mapping[_Group, I64],
+        member: Mapping[int, _Group],
+        sorted_rows: tuple[I64, I64],
+        index: _RouteIndex,
+        tables: Sequence[object],
+    ) -> None:
+        self._args = (table, sorted_rows, index, tables)
+        self._groups = groups
+        self._member = member
+        self._done: dict[_Group, dict[int, dict[str, bytes]]] = {}
+
+    def __call__(self, position: int) -> dict[str, bytes]:
+        """Return the digests of the customer at ``position`` (its whole group's, at once)."""
+        group = self._member[position]
+        found = self._done.get(group)
+        if found is None:
+            members = self._groups[group]
+            digests = _customer_digests(self._args[0], members, *self._args[1:])
+            found = self._done[group] = dict(zip(members.tolist(), digests, strict=True))
+        return found[position]
+
+    def fingerprinted(
+        self, position: int, parts: list[GroupResult], specs: Mapping[_Key, _Spec]
+    ) -> Report | VersionedReport:
+        """Return the customer's report of ``parts`` (one per version), with its fingerprint.
+
+        The fingerprint of the agreement as evaluated, the window it was
+        measured over, and the input rows of its services.
+        """
+        if len(parts) == 1:
+            report = parts[0].report
+            return _fingerprinted(
+                report, lambda: combine(report.agreement, _window(report), self(position))
+            )
+        spec = specs[self._member[position].key]
+        versioned = _versioned(
+            spec,
+            parts,
+            lambda: combine(versioned.agreement, versioned.period, self(position)),
+        )
+        return versioned
+
+
+def _window(report: Report) -> Period:
+    """Return the period-long window ``report``'s agreement was measured over.
+
+    The period itself, unless the agreement ends within it: then the window
+    ending at its end (as [`evaluate_versions()`][slakit.evaluate_versions]
+    measures a version's part of a period).
+    """
+    period = report.period
+    if report.end >= period.end:
+        return period
+    return Period(report.end - (period.end - period.start), report.end, period.label, period.tz)
+
+
+def _fingerprinted(report: Report, fingerprint: Callable[[], str]) -> Report:
+    """Return ``report`` with ``fingerprint`` (worked out when first read)."""
+    return Report(
+        agreement=report.agreement,
+        period=report.period,
+        start=report.start,
+        end=report.end,
+        outcomes=report.outcomes,
+        objective_columns=report.objective_columns,
+        credit_columns=report.credit_columns,
+        reconciliation=lambda: report.reconciliation,
+        notes=report.notes,
+        fingerprint=fingerprint,
+    )
+
+
+def _customer_digests(
+    table: CustomerTable,
+    customers: I64,
+    sorted_rows: tuple[I64, I64],
+    index: _RouteIndex,
+    tables: Sequence[object],
+) -> list[dict[str, bytes]]:
+    """Return, per customer of ``customers``, ``H(kind)`` of the input rows of its services.
+
+    What ``fingerprint(..., services=)`` of each customer's services gives, for
+    every customer at once: the rows of their services, found by the route index,
+    each owned by its customer, hashed in one sort per table and section.
+    """
+    order, first = sorted_rows
+    bounds = np.r_[first, len(order)]
+    counts = bounds[customers + 1] - bounds[customers]
+    starts = np.repeat(bounds[customers], counts)
+    within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    pairs = order[starts + within]  # customers-table rows, customer by customer
+    owner = np.repeat(np.arange(len(customers), dtype=np.int64), counts)  # each pair's customer
+    found = index.rows_for(pairs, table.service)
+    parts = [(t, rows, owner[codes]) for t, (rows, codes) in zip(tables, found, strict=True)]
+    return owner_digests(parts, len(customers))
 
 
 def _rows_not_in_force(
@@ -758,7 +882,12 @@ def _evaluate_group(
             report = _in_period(report, resolved, lo, hi, version)
         results.append(
             GroupResult(
-                key=group, pairs=ordered, report=report, agreement=agreement, version=version.label
+                key=group,
+                pairs=ordered,
+                report=report,
+                agreement=agreement,
+                version=version.label,
+                inputs=tuple(routed),  # kept by the report already (its reconciliation reads them)
             )
         )
     return results
@@ -976,7 +1105,7 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
         return _mix(_mix(h))
 
 
-def _overlaps(table: object, rows: I64, report: Report) -> npt.NDArray[np.bool_]:
+def _overlaps(table: object, rows: I64 | slice, report: Report) -> npt.NDArray[np.bool_]:
     """Return which ``rows`` bear on ``report``'s part of its period."""
     start, end, label = report.start, report.end, report.period.label
     if isinstance(table, EventTable):
@@ -991,6 +1120,7 @@ def _overlaps(table: object, rows: I64, report: Report) -> npt.NDArray[np.bool_]
         )
         return live
     records = table.records  # type: ignore[attr-defined]
+    assert not isinstance(rows, slice)  # records are looked up by row numbers
     kept: npt.NDArray[np.bool_] = np.fromiter(
         (getattr(records[r], "period", None) in (None, label) for r in rows.tolist()),
         dtype=bool,
@@ -1010,9 +1140,9 @@ def _statements(
     report = group.report
     pairs = group.pairs
     per_pair = np.zeros(len(pairs), dtype=np.uint64)
-    for t, (rows, codes) in zip(tables, index.rows_for(pairs, table.service), strict=True):
-        hashes = np.where(_overlaps(t, rows, report), index.hashes(t)[rows], np.uint64(0))
-        if len(rows):  # the rows come pair by pair: one sum per run of a pair's rows
+    for source, rows, codes, content in _group_rows(group, index, tables, table.service):
+        hashes = np.where(_overlaps(source, rows, report), content, np.uint64(0))
+        if len(codes):  # the rows come pair by pair: one sum per run of a pair's rows
             firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
             with np.errstate(over="ignore"):
                 per_pair[codes[firsts]] += np.add.reduceat(hashes, firsts)
@@ -1033,6 +1163,31 @@ def _statements(
         first = _mix(_mix(per_customer ^ low) + name)
         second = _mix(_mix(per_customer + high) ^ _mix(name ^ low))
     return _hex(first, second)
+
+
+def _group_rows(
+    group: GroupResult,
+    index: _RouteIndex,
+    tables: Sequence[object],
+    services: npt.NDArray[np.int32],
+) -> Iterator[tuple[object, I64 | slice, npt.NDArray[np.int32], npt.NDArray[np.uint64]]]:
+    """Yield, per input table, the group's rows: where to read them, each one's pair and hash.
+
+    Events and requests are read from the tables the group was evaluated over
+    (its rows, pair by pair, gathered once already), and hashed there, in
+    order; other tables by the route index, in the input table.
+    """
+    routed = group.inputs or (None,) * len(tables)
+    found = None
+    for k, (t, mine) in enumerate(zip(tables, routed, strict=True)):
+        if isinstance(mine, EventTable | RequestTable):
+            codes = np.asarray(mine.service, dtype=np.int32)
+            yield mine, slice(None), codes, _row_hashes(mine)
+            continue
+        if found is None:
+            found = index.rows_for(group.pairs, services)
+        rows, codes = found[k]
+        yield t, rows, codes, index.hashes(t)[rows]
 
 
 def _hex(*words: npt.NDArray[np.uint64]) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -186,10 +186,15 @@ class Suggestions:
     get suggestions at all.
     """
 
-    def __init__(self, candidates: Sequence[str]) -> None:
-        self.candidates = tuple(candidates)
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self._given_candidates = candidates
         self._index: dict[str, list[int]] | None = None
         self.given = 0
+
+    @functools.cached_property
+    def candidates(self) -> tuple[str, ...]:
+        """The known names, in order (sorted when first asked for: most runs suggest nothing)."""
+        return tuple(self._given_candidates)
 
     def _runs(self) -> dict[str, list[int]]:
         if self._index is None:
@@ -216,9 +221,26 @@ class Suggestions:
         return did_you_mean(name, [self.candidates[i] for i in closest])
 
 
+class _Sorted(Iterable[str]):
+    """Names iterated in sorted order, sorted only when iterated."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._names))
+
+
 def _runs_of(text: str) -> set[str]:
     folded = f" {text.casefold()} "
     return {folded[i : i + 3] for i in range(len(folded) - 2)}
+
+
+def _members(names: Sequence[str], known: frozenset[str]) -> npt.NDArray[np.bool_]:
+    """Return which of ``names`` are in ``known``."""
+    if known.issuperset(names):
+        return np.ones(len(names), dtype=bool)
+    return np.fromiter((name in known for name in names), bool, len(names))
 
 
 def _where(table: Any, row: int) -> str:
@@ -302,9 +324,10 @@ def _table_groups(
         category[present] = CATEGORIES.index(UNREAD)
     else:
         covered = frozenset().union(*(r.names for r in readers_of))
-        # one hash lookup per distinct name (sorting the names to compare them costs more)
-        in_known = np.fromiter((name in known for name in names), bool, len(names))
-        in_covered = np.fromiter((name in covered for name in names), bool, len(names))
+        # one hash lookup per distinct name (sorting the names to compare them costs more);
+        # where every name is known (a table routed to the agreement's services), one test
+        in_known = _members(names, known)
+        in_covered = _members(names, covered)
         category[present & ~in_known] = CATEGORIES.index(UNCOVERED)
         category[present & in_known & ~in_covered] = CATEGORIES.index(UNREAD)
     flagged = np.flatnonzero(category >= 0)
@@ -441,7 +464,7 @@ def uncovered_groups(
         if reader.outcome is not None:
             components |= component_names(reader.outcome.measure)
     known = frozenset(agreement.services) | components
-    suggest = Suggestions(sorted(known))
+    suggest = Suggestions(_Sorted(known))
     groups = _rejected_groups(readers)
     for table_type, table in inputs.tables.items():
         groups.extend(_table_groups(table_type, table, readers, known, suggest))

@@ -169,9 +169,10 @@ class _LazySpans:
     """The span sets of one sweep, built when evidence or classification first asks.
 
     ``pair`` is the evaluation's sweep of the outages and the maintenance alone,
-    given when the window holds all of the period: down and excluded time lie
-    where those spans are, all inside the window, so they are read from it
-    without sweeping the window too.
+    given when every service has one window: down and excluded time are read
+    from it, then cut to ``window`` (the shared window's starts and ends; ``None``
+    when it holds all of the period), without sweeping a copy of the window per
+    service.
     """
 
     def __init__(
@@ -181,11 +182,13 @@ class _LazySpans:
         sets: tuple[k.Grouped, k.Grouped, k.Grouped],
         *,
         pair: k.Sweep | None = None,
+        window: tuple[I64, I64] | None = None,
     ) -> None:
         self._given = sweep
         self._sets = sets
         self._accounting = accounting
         self._pair = pair
+        self._window = window
 
     @functools.cached_property
     def _sweep(self) -> k.Sweep:
@@ -194,7 +197,8 @@ class _LazySpans:
     def _spans(self, keep: Callable[[list[I64]], BoolArray]) -> k.Grouped:
         if self._pair is None:
             return self._sweep.spans(keep)
-        return self._pair.spans(lambda c: keep([c[0], c[1], np.ones_like(c[0])]))
+        spans = self._pair.spans(lambda c: keep([c[0], c[1], np.ones_like(c[0])]))
+        return spans if self._window is None else k.within_timeline(spans, self._window)
 
     @functools.cached_property
     def down(self) -> k.Grouped:
@@ -319,7 +323,7 @@ class _Rows:
     amount: I64
     detail: I64
     direct: BoolArray  # the row's service is one of the measured services (not a component)
-    parents: dict[str, int]  # measured service name -> group
+    parents: dict[str, int]  # measured service name -> group (read only with components)
 
 
 @attrs.frozen(eq=False)
@@ -741,7 +745,10 @@ def _rows(
     measure: Uptime, table: EventTable, services: tuple[str, ...], *, p0: int, p1: int
 ) -> _Rows:
     """Map each input row to its service's group (or -1), and mark what is not covered."""
-    n_rows = len(table)
+    plain = measure.service is None and not measure.components
+    if plain and (table.services is services or table.services == services):
+        # a table routed to these services (a portfolio's group): the codes are the groups
+        return _rows_of(table, np.arange(len(services), dtype=np.int64), {}, p0=p0, p1=p1)
     index = _index_of(services)
     if measure.service is not None:
         index = {measure.service: index[measure.service]} if measure.service in index else {}
@@ -761,6 +768,21 @@ def _rows(
                     code = code_of.get(name)
                     if code is not None and group_of_code[code] < 0:
                         group_of_code[code] = index[service]
+    direct = direct_code if measure.components else None
+    return _rows_of(table, group_of_code, index, p0=p0, p1=p1, direct_code=direct)
+
+
+def _rows_of(
+    table: EventTable,
+    group_of_code: I64,
+    parents: dict[str, int],
+    *,
+    p0: int,
+    p1: int,
+    direct_code: BoolArray | None = None,
+) -> _Rows:
+    """Return the rows of ``table``, each in the group of its service code (-1: none)."""
+    n_rows = len(table)
     group = group_of_code[table.service] if n_rows else np.zeros(0, np.int64)
     covered = group >= 0
     rows = _Rows(
@@ -770,8 +792,8 @@ def _rows(
         amount=np.zeros(n_rows, dtype=np.int64),
         detail=np.zeros(n_rows, dtype=np.int64),
         # without components, the rows a service reports itself are the covered ones
-        direct=direct_code[table.service] if measure.components and n_rows else covered,
-        parents=index,
+        direct=direct_code[table.service] if direct_code is not None and n_rows else covered,
+        parents=parents,
     )
     rows.status[~covered] = RowStatus.NOT_COVERED
     rows.status[covered & ~rows.in_period] = RowStatus.OUTSIDE_PERIOD
@@ -951,6 +973,7 @@ def run_uptime(
     bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
     d_all = _down_buckets(measure, outages, levels - 1, **bounds)
     sweep_pair: k.Sweep | None = None
+    cut_to: tuple[I64, I64] | None = None
     if measure.denominator == "deployed":
         # Each service has a window of its own: sweep it with the outages and maintenance.
         sweep = k.Sweep([d_all, x_spans, w_spans])
@@ -964,8 +987,8 @@ def run_uptime(
         whole = len(window.starts) == 1 and window.starts[0] <= p0 and window.ends[0] >= p1
         pair = k.Sweep([d_all, x_spans])
         down_us = pair.sums(_down_keep_shared(accounting), n, within=None if whole else shared)
-        if whole:  # the window holds every span: down and excluded time need no third set
-            sweep_pair = pair
+        # down and excluded time: read from this sweep, cut to the window where it cuts
+        sweep_pair, cut_to = pair, None if whole else shared
         eligible_us = np.full(n, window.measure(), dtype=np.int64)
         if accounting == "remove":
             if whole:
@@ -976,7 +999,7 @@ def run_uptime(
                 )
             eligible_us -= k.sum_by_group(x_spans.group, removed, n)
         sweep = None
-    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans), pair=sweep_pair)
+    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans), pair=sweep_pair, window=cut_to)
     bad, scale, layers = _weighted_down(
         measure,
         outages,

@@ -67,6 +67,17 @@ def _merged_names(
 
     ``None`` where a name holds a NUL character (numpy's strings drop them at the end).
     """
+    covering = _covering(vocabularies)
+    if covering is not None:  # one vocabulary holds every name: it is the union
+        widest, position = covering
+        parts = [
+            own.astype(np.int32, copy=False)
+            if k == widest or not len(own)
+            else np.fromiter(map(position.__getitem__, vocabulary), np.int32, len(vocabulary))[own]
+            for k, (vocabulary, own) in enumerate(zip(vocabularies, codes, strict=True))
+        ]
+        joined = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+        return list(vocabularies[widest]), joined
     texts = [name for vocabulary in vocabularies for name in vocabulary]
     if "\x00" in "".join(texts):
         return None
@@ -78,6 +89,25 @@ def _merged_names(
     ]
     joined = np.concatenate(parts) if parts else np.zeros(0, np.int32)
     return union.tolist(), joined.astype(np.int32, copy=False)
+
+
+def _covering(vocabularies: Sequence[Sequence[str]]) -> tuple[int, dict[str, int]] | None:
+    """Return which vocabulary, sorted and unique, holds the names of every other, if one does.
+
+    With it, the position of each of its names. Outages and maintenance of one
+    fleet: the maintenance names are most often among the outages' names, which
+    are then the union, as they are.
+    """
+    if not vocabularies:
+        return None
+    widest = max(range(len(vocabularies)), key=lambda k: len(vocabularies[k]))
+    names = vocabularies[widest]
+    if not _increasing(names):
+        return None
+    position = dict(zip(names, range(len(names)), strict=True))
+    if all(position.keys() >= set(v) for k, v in enumerate(vocabularies) if k != widest):
+        return widest, position
+    return None
 
 
 def _codes(values: Sequence[Any]) -> tuple[list[Any], list[int]]:

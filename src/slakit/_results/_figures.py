@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from slakit._ratio import PERCENT_PLACES, percent_of, points_texts, ratio_texts
 
-__all__ = ["distinct_pairs", "margin_texts", "percent_texts", "value_texts"]
+__all__ = ["distinct_pairs", "margin_texts", "percent_array", "percent_texts", "value_texts"]
 
 I64 = npt.NDArray[np.int64]
 Texts = npt.NDArray[Any]
@@ -132,13 +132,18 @@ def _small(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> bool:
 
 def percent_texts(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> list[str]:
     """Return ``str(percent_of(num / den))`` of each pair (``den > 0``)."""
+    texts: list[str] = percent_array(num, den).tolist()
+    return texts
+
+
+def percent_array(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> Texts:
+    """Return ``str(percent_of(num / den))`` of each pair (``den > 0``), as a string array."""
     if not num.shape[0]:
-        return []
+        return np.empty(0, dtype=_TEXT)
     if not _small(num, den):
         pairs = zip(num.tolist(), den.tolist(), strict=True)
-        return [str(percent_of(Fraction(a, b))) for a, b in pairs]
-    texts: list[str] = _decimals(_units(num, den)[0])[0].tolist()
-    return texts
+        return np.asarray([str(percent_of(Fraction(a, b))) for a, b in pairs], dtype=_TEXT)
+    return _decimals(_units(num, den)[0])[0]
 
 
 def value_texts(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> tuple[list[str], list[str]]:

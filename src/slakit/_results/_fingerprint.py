@@ -96,6 +96,18 @@ Left out, on purpose: where each row came from, the order of rows and of
 tables, how a table numbered its names, and names a table's vocabulary holds
 that no row uses.
 
+A fingerprint of some services (``services=``, what a portfolio's statement
+of one customer carries) is the same form over fewer rows: the rows of every
+section that names a service (``events``, ``requests``, ``tickets``,
+``claims``, ``charges``, ``unit_prices``) are kept only where their service
+is one of the given names, and the rows of ``transitions`` and ``pauses``
+only where their ticket is kept; ``as_of`` is kept. The filter comes first:
+the rows counted, the vocabularies (the values the kept rows hold) and the
+kinds written (those with a kept row) are those of the kept rows, so the
+fingerprint is that of the tables holding only those rows. A customer whose
+copy of the data holds only the rows of its services computes it from that
+copy, or from a copy holding everyone's rows with the same filter.
+
 The work is columnar: a text column is ranked once per distinct value and
 every column is sorted and hashed as an array, with no Python step per row
 (ticket ids, being one per row, are the exception: each is encoded once).
@@ -107,9 +119,9 @@ import hashlib
 import itertools
 import json
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -123,7 +135,16 @@ from slakit._events._tickets import TicketTable
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
-__all__ = ["FORMAT", "NULL", "PREFIX", "fingerprint", "input_digests"]
+__all__ = [
+    "FORMAT",
+    "NULL",
+    "PREFIX",
+    "combine",
+    "digest_texts",
+    "fingerprint",
+    "input_digests",
+    "owner_digests",
+]
 
 #: The name and version of the canonical form; hashed first, so versions never collide.
 FORMAT: Final = "slakit-fingerprint/1"
@@ -142,12 +163,15 @@ def fingerprint(
     agreement: Agreement,
     period: Period | str,
     tables: Iterable[object] | Mapping[Any, object],
+    *,
+    services: Collection[str] | None = None,
 ) -> str:
     """Return the fingerprint of an evaluation: ``"sha256:"`` and 64 hexadecimal digits.
 
     The canonical form hashed is ``slakit-fingerprint/1``, described at the top
     of this module: the agreement's data, the period, and every row of every
-    table in ``tables``, independent of the rows' order and format.
+    table in ``tables`` (or of ``services``), independent of the rows' order and
+    format.
 
     Args:
         agreement: the agreement evaluated. With amendments, the version in force
@@ -157,12 +181,22 @@ def fingerprint(
         tables: the input tables (``EventTable``, ``RequestTable``,
             ``TicketTable``, ``ClaimTable``, ``ChargeTable``), or a mapping
             whose values they are (the ``tables`` of an evaluation's inputs).
+        services: hash only the rows of these services (and the history of
+            their tickets), as if the tables held no other; ``None``: every row.
 
     Raises:
         EvaluationError: a table of an unknown kind, or two tables of one kind.
     """
+    return combine(agreement, period, _kind_digests(tables, services))
+
+
+def combine(agreement: Agreement, period: Period | str, digests: Mapping[str, bytes]) -> str:
+    """Return the fingerprint of ``agreement``, ``period`` and the kinds' digests ``H(kind)``.
+
+    The last step of ``fingerprint()``; the digests are those of the kinds that
+    hold a row, by kind name (as ``owner_digests()`` gives them).
+    """
     resolved = agreement.period.resolve(period) if isinstance(period, str) else period
-    digests = _kind_digests(tables)
     h = hashlib.sha256()
     h.update(_text(FORMAT))
     h.update(_text(_agreement_json(_terms(agreement, resolved))))
@@ -176,17 +210,25 @@ def fingerprint(
     return PREFIX + h.hexdigest()
 
 
-def input_digests(tables: Iterable[object] | Mapping[Any, object]) -> dict[str, str]:
+def input_digests(
+    tables: Iterable[object] | Mapping[Any, object], *, services: Collection[str] | None = None
+) -> dict[str, str]:
     """Return, by kind (``"events"``, ``"requests"`` ...), the digest ``H(kind)`` of its rows.
 
     What ``fingerprint()`` combines: two parties whose fingerprints differ can
     compare these to see which input differs. Kinds without rows are left out,
-    as the fingerprint leaves them out.
+    as the fingerprint leaves them out. ``services``: only the rows of these
+    services, as ``fingerprint()`` takes them.
 
     Raises:
         EvaluationError: a table of an unknown kind, or two tables of one kind.
     """
-    return {name: PREFIX + digest.hex() for name, digest in sorted(_kind_digests(tables).items())}
+    return digest_texts(_kind_digests(tables, services))
+
+
+def digest_texts(digests: Mapping[str, bytes]) -> dict[str, str]:
+    """Return the kinds' digests as ``input_digests()`` writes them, in order of kind."""
+    return {name: PREFIX + digest.hex() for name, digest in sorted(digests.items())}
 
 
 # --- the parts --------------------------------------------------------------------------------
@@ -211,35 +253,62 @@ def _agreement_json(agreement: Agreement) -> str:
     return json.dumps(to_data(agreement), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _kind_digests(tables: Iterable[object] | Mapping[Any, object]) -> dict[str, bytes]:
-    """Return ``H(kind)`` of every kind that holds a row, by kind name."""
+def _kind_digests(
+    tables: Iterable[object] | Mapping[Any, object], services: Collection[str] | None = None
+) -> dict[str, bytes]:
+    """Return ``H(kind)`` of every kind that holds a row (of ``services``), by kind name."""
     given = tables.values() if isinstance(tables, Mapping) else tables
+    if isinstance(services, str):  # a name is a collection of its characters: never meant
+        raise EvaluationError(f"services={services!r} must be names, such as [{services!r}]")
+    kept = None if services is None else frozenset(services)
     out: dict[str, bytes] = {}
     seen: set[str] = set()
     for table in given:
-        found = next((_KINDS[t] for t in type(table).__mro__ if t in _KINDS), None)
-        if found is None:
-            raise EvaluationError(
-                f"cannot fingerprint {type(table).__name__} {table!r:.60}; the kinds of input "
-                f"are {', '.join(sorted(t.__name__ for t in _KINDS))}"
-            )
-        name, sections_of = found
-        if name in seen:
-            raise EvaluationError(
-                f"two {type(table).__name__} inputs were given; concatenate them into one first"
-            )
-        seen.add(name)
-        sections = sections_of(table)
-        if any(rows for _, rows, _ in sections):
+        name, sections_of = _kind_of(table, seen)
+        sections = sections_of(table, None if kept is None else _service_rows(table, kept))
+        if any(rows for _, rows, _, _ in sections):
             out[name] = _digest(sections)
     return out
+
+
+def _kind_of(
+    table: object, seen: set[str]
+) -> tuple[str, Callable[[Any, Rows | None], list[Section]]]:
+    """Return the kind of ``table`` (its name and sections), and note it in ``seen``.
+
+    Raises:
+        EvaluationError: a table of an unknown kind, or a second table of a kind in ``seen``.
+    """
+    found = next((_KINDS[t] for t in type(table).__mro__ if t in _KINDS), None)
+    if found is None:
+        raise EvaluationError(
+            f"cannot fingerprint {type(table).__name__} {table!r:.60}; the kinds of input "
+            f"are {', '.join(sorted(t.__name__ for t in _KINDS))}"
+        )
+    if found[0] in seen:
+        raise EvaluationError(
+            f"two {type(table).__name__} inputs were given; concatenate them into one first"
+        )
+    seen.add(found[0])
+    return found
+
+
+def _service_rows(table: Any, services: frozenset[str]) -> Rows:
+    """Return the rows of ``table`` whose service is one of ``services``, in order."""
+    if isinstance(
+        table, EventTable | RequestTable | TicketTable
+    ):  # codes: each name looked at once
+        wanted = [code for code, name in enumerate(table.services) if name in services]
+        return np.flatnonzero(np.isin(table.service, wanted))
+    names = table.service.tolist()  # claims and charges: a name per row
+    return np.flatnonzero(np.fromiter(map(services.__contains__, names), bool, len(names)))
 
 
 def _digest(sections: list[Section]) -> bytes:
     """Return ``H(kind)`` of a kind's sections (see the module's docstring)."""
     h = hashlib.sha256()
     h.update(_u64(len(sections)))
-    for name, rows, columns in sections:
+    for name, rows, columns, _ in sections:
         h.update(_text(name))
         h.update(np.asarray([rows, len(columns)], dtype="<u8").tobytes())
         order, leading = _sorted(columns) if rows > 1 else (None, [])
@@ -311,8 +380,14 @@ class Column:
         return out
 
 
-#: A section: its name, its number of rows and its columns, in order.
-Section = tuple[str, int, list[Column]]
+#: Which rows of those a kind was built over each row of a section belongs to.
+Of = npt.NDArray[np.intp] | Literal["own", "shared"]
+#: Each row of the section is a row of those (the kind's main section).
+OWN: Final = "own"
+#: Each row of the section belongs to all of them (``as_of``: no service).
+SHARED: Final = "shared"
+#: A section: its name, its number of rows, its columns in order, and whose its rows are.
+Section = tuple[str, int, list[Column], Of]
 
 
 def _coded(name: str, codes: npt.NDArray[Any], names: Sequence[object]) -> Column:
@@ -457,103 +532,263 @@ def _break_ties(columns: Sequence[Column], used: int, order: Rows, key: I64) -> 
     return order
 
 
+# --- many owners at once ---------------------------------------------------------------------
+
+
+def owner_digests(
+    parts: Iterable[tuple[object, npt.ArrayLike, npt.ArrayLike]], owners: int
+) -> list[dict[str, bytes]]:
+    """Return, for each of ``owners`` owners, ``H(kind)`` of its rows, by kind name.
+
+    ``parts`` gives, per input table, some of its rows and the owner (``0`` to
+    ``owners - 1``) of each; a row may come twice, for two owners. An owner's
+    digests are those of the tables holding only its rows (``fingerprint(...,
+    services=)`` of an owner's services gives them), for every owner at once:
+    each section is sorted once by owner and by its canonical columns, and each
+    owner's rows are a slice of it. A text column's values, ranks among every
+    owner's texts, become ranks among the owner's own: ranks keep the order of
+    the texts, so the rows' order is the owner's order too. The work is one sort
+    per section, then a few hash updates per owner and column.
+
+    Raises:
+        EvaluationError: a table of an unknown kind, or two tables of one kind.
+    """
+    out: list[dict[str, bytes]] = [{} for _ in range(owners)]
+    seen: set[str] = set()
+    for table, rows, owner in parts:
+        name, sections_of = _kind_of(table, seen)
+        picked = np.asarray(rows, dtype=np.intp)
+        sections = sections_of(table, picked)
+        owned = np.asarray(owner, dtype=np.int64)
+        for o, digest in enumerate(_owner_digests(sections, owned, owners)):
+            if digest is not None:
+                out[o][name] = digest
+    return out
+
+
+#: One column of a section, ready for each owner: its header, its values in order, and for
+#: text its vocabularies (each owner's slice of ``ids``, the UTF-8 lengths and texts).
+_Ready = tuple[bytes, I64, tuple[I64, I64, npt.NDArray[np.uint64], list[bytes]] | None]
+
+
+def _owner_digests(sections: list[Section], owner: I64, owners: int) -> list[bytes | None]:
+    """Return ``H(kind)`` of each owner's rows of a kind's ``sections`` (``None``: no row)."""
+    ready: list[tuple[bytes, I64, bytes, list[_Ready]]] = []
+    has_rows = np.zeros(owners, dtype=bool)
+    everyone = np.arange(owners, dtype=np.int64)
+    for name, n, given, of in sections:
+        columns = given
+        if isinstance(of, str) and of == SHARED:  # every owner's: the rows once per owner
+            own = np.repeat(everyone, n)
+            columns = [
+                Column(c.name, np.tile(c.at(None), owners), vocabulary=c.vocabulary) for c in given
+            ]
+        else:
+            own = owner if isinstance(of, str) else owner[of]
+        keyed = [Column("owner", own), *columns]
+        if own.shape[0] > 1:
+            order, leading = _sorted(keyed)
+            values = [leading[k] if k < len(leading) else c.at(order) for k, c in enumerate(keyed)]
+        else:
+            values = [c.at(None) for c in keyed]
+        edges = np.searchsorted(values[0], np.arange(owners + 1)).astype(np.int64)
+        has_rows |= edges[1:] > edges[:-1]
+        cols: list[_Ready] = []
+        for column, value in zip(columns, values[1:], strict=True):
+            head = _text(column.name) + _text("integer" if column.vocabulary is None else "text")
+            if column.vocabulary is None:
+                cols.append((head, np.ascontiguousarray(value, dtype="<i8"), None))
+                continue
+            local, (bounds, ids) = _owner_ranks(values[0], value, len(column.vocabulary), owners)
+            encoded = [t.encode("utf-8", "surrogatepass") for t in column.vocabulary]
+            lengths = np.fromiter(map(len, encoded), dtype="<u8", count=len(encoded))
+            cols.append((head, local, (bounds, ids, lengths, encoded)))
+        ready.append((_text(name), edges, _u64(len(columns)), cols))
+    out: list[bytes | None] = []
+    count = _u64(len(sections))
+    for o in range(owners):
+        if not has_rows[o]:
+            out.append(None)
+            continue
+        h = hashlib.sha256(count)
+        for name_text, edges, width, cols in ready:
+            lo, hi = int(edges[o]), int(edges[o + 1])
+            h.update(name_text)
+            h.update(_u64(hi - lo))
+            h.update(width)
+            for head, value, vocabulary in cols:
+                h.update(head)
+                if vocabulary is not None:
+                    bounds, ids, lengths, encoded = vocabulary
+                    mine = ids[int(bounds[o]) : int(bounds[o + 1])]
+                    h.update(_u64(mine.shape[0]))
+                    h.update(lengths[mine].tobytes())
+                    h.update(b"".join([encoded[i] for i in mine.tolist()]))
+                h.update(value[lo:hi].data)
+        out.append(h.digest())
+    return out
+
+
+def _owner_ranks(owner: I64, ranks: I64, size: int, owners: int) -> tuple[I64, tuple[I64, I64]]:
+    """Return each row's rank among its owner's texts, and each owner's texts (ranks).
+
+    ``owner`` and ``ranks`` are a section's rows, sorted by owner; ``size`` the
+    number of texts. The owners' texts are ``ids[bounds[o]:bounds[o + 1]]``,
+    ranks into the vocabulary, ascending.
+    """
+    present = ranks != NULL
+    key = owner[present] * max(size, 1) + ranks[present]
+    pairs, inverse = np.unique(key, return_inverse=True)  # each owner's texts, in order
+    whose = pairs // max(size, 1)
+    first = np.searchsorted(whose, whose, side="left")  # where each owner's texts begin
+    local = ranks.astype("<i8", copy=True)
+    local[present] = (np.arange(pairs.shape[0], dtype=np.int64) - first)[inverse.reshape(-1)]
+    bounds = np.searchsorted(whose, np.arange(owners + 1)).astype(np.int64)
+    return local, (bounds, pairs % max(size, 1))
+
+
 # --- the columns of each kind -----------------------------------------------------------------
+#
+# Each kind's sections are built over every row of its table, or over the rows ``rows`` (a row
+# may come twice: a service two customers share); each section says which of those rows each of
+# its rows belongs to (``OWN``: the row itself; ``SHARED``: every one; else an array).
 
 
-def _events(table: EventTable) -> list[Section]:
+def _pick(values: npt.NDArray[Any], rows: Rows | None) -> npt.NDArray[Any]:
+    return values if rows is None else values[rows]
+
+
+def _count(table: Any, rows: Rows | None) -> int:
+    return len(table) if rows is None else int(rows.shape[0])
+
+
+def _events(table: EventTable, rows: Rows | None) -> list[Section]:
     return [
         (
             "events",
-            len(table),
+            _count(table, rows),
             [
-                Column("start", table.start),
-                _coded("service", table.service, table.services),
-                Column("end", table.end),
-                _coded("kind", table.kind, table.KIND_NAMES),
-                Column("announced", table.announced),  # NO_TIME is NULL
-                _coded("state", table.state, table.states),
-                _coded("affected", table.affected, table.affected_levels),
+                Column("start", _pick(table.start, rows)),
+                _coded("service", _pick(table.service, rows), table.services),
+                Column("end", _pick(table.end, rows)),
+                _coded("kind", _pick(table.kind, rows), table.KIND_NAMES),
+                Column("announced", _pick(table.announced, rows)),  # NO_TIME is NULL
+                _coded("state", _pick(table.state, rows), table.states),
+                _coded("affected", _pick(table.affected, rows), table.affected_levels),
             ],
+            OWN,
         )
     ]
 
 
-def _requests(table: RequestTable) -> list[Section]:
+def _requests(table: RequestTable, rows: Rows | None) -> list[Section]:
     return [
         (
             "requests",
-            len(table),
+            _count(table, rows),
             [
-                Column("time", table.time),
-                _coded("service", table.service, table.services),
-                Column("status", table.status, marker=NO_STATUS),
-                _coded("outcome", table.outcome, OUTCOMES),
-                Column("latency", table.latency, marker=NO_LATENCY),
+                Column("time", _pick(table.time, rows)),
+                _coded("service", _pick(table.service, rows), table.services),
+                Column("status", _pick(table.status, rows), marker=NO_STATUS),
+                _coded("outcome", _pick(table.outcome, rows), OUTCOMES),
+                Column("latency", _pick(table.latency, rows), marker=NO_LATENCY),
             ],
+            OWN,
         )
     ]
 
 
-def _tickets(table: TicketTable) -> list[Section]:
-    ids = _texts("id", table.ids)  # a ticket's id stands for it in its transitions and pauses
+def _links(ticket: npt.NDArray[Any], rows: Rows | None) -> tuple[Rows | None, Rows]:
+    """Return the links (transitions, pauses) of the tickets ``rows``, and whose each one is.
+
+    ``ticket`` is each link's ticket row; the second array is each picked
+    link's position in ``rows`` (a ticket that comes twice has its links twice).
+    """
+    if rows is None:
+        return None, np.asarray(ticket, dtype=np.intp)
+    order = np.argsort(ticket, kind="stable")
+    lo = np.searchsorted(ticket[order], rows, side="left")
+    counts = np.searchsorted(ticket[order], rows, side="right") - lo
+    within = np.arange(int(counts.sum()), dtype=np.intp) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    return order[np.repeat(lo, counts) + within], np.repeat(
+        np.arange(rows.shape[0], dtype=np.intp), counts
+    )
+
+
+def _tickets(table: TicketTable, rows: Rows | None) -> list[Section]:
+    # a ticket's id stands for it in its transitions and pauses
+    ids = _texts("id", table.ids if rows is None else [table.ids[r] for r in rows.tolist()])
+    changes, change_of = _links(table.change_ticket, rows)
+    pauses, pause_of = _links(table.pause_ticket, rows)
     return [
         (
             "tickets",
-            len(table),
+            _count(table, rows),
             [
                 ids,
-                _coded("service", table.service, table.services),
-                _coded("priority", table.priority, table.priorities),
-                Column("opened", table.opened),
-                Column("first_response", table.first_response),  # NO_TIME is NULL
-                Column("resolved", table.resolved),
-                _coded("coverage", table.coverage, table.coverages),  # -1: the default clock
+                _coded("service", _pick(table.service, rows), table.services),
+                _coded("priority", _pick(table.priority, rows), table.priorities),
+                Column("opened", _pick(table.opened, rows)),
+                Column("first_response", _pick(table.first_response, rows)),  # NO_TIME is NULL
+                Column("resolved", _pick(table.resolved, rows)),
+                # -1: the default clock
+                _coded("coverage", _pick(table.coverage, rows), table.coverages),
             ],
+            OWN,
         ),
         (
             "transitions",
-            int(table.change_at.shape[0]),
+            int(change_of.shape[0]),
             [
-                _linked("ticket", table.change_ticket, ids),
-                Column("at", table.change_at),
-                _coded("status", table.change_status, table.statuses),
+                _linked("ticket", change_of, ids),
+                Column("at", _pick(table.change_at, changes)),
+                _coded("status", _pick(table.change_status, changes), table.statuses),
             ],
+            change_of,
         ),
         (
             "pauses",
-            int(table.pause_start.shape[0]),
+            int(pause_of.shape[0]),
             [
-                _linked("ticket", table.pause_ticket, ids),
-                Column("start", table.pause_start),
-                Column("end", table.pause_end),
+                _linked("ticket", pause_of, ids),
+                Column("start", _pick(table.pause_start, pauses)),
+                Column("end", _pick(table.pause_end, pauses)),
             ],
+            pause_of,
         ),
     ]
 
 
-def _claims(table: ClaimTable) -> list[Section]:
+def _claims(table: ClaimTable, rows: Rows | None) -> list[Section]:
     as_of = [] if table.as_of is None else [table.as_of]
     return [
         (
             "claims",
-            len(table),
+            _count(table, rows),
             [
-                Column("filed", table.filed),
-                _texts("service", table.service),
-                _texts("period", table.period),
-                _texts("ticket", table.ticket),
-                _texts("state", table.state),
-                _texts("reason", table.reason),
+                Column("filed", _pick(table.filed, rows)),
+                _texts("service", _pick(table.service, rows)),
+                _texts("period", _pick(table.period, rows)),
+                _texts("ticket", _pick(table.ticket, rows)),
+                _texts("state", _pick(table.state, rows)),
+                _texts("reason", _pick(table.reason, rows)),
             ],
+            OWN,
         ),
-        ("as_of", len(as_of), [Column("as_of", np.asarray(as_of, dtype=np.int64))]),
+        # the instant the table was read at: no service, so every service's
+        ("as_of", len(as_of), [Column("as_of", np.asarray(as_of, dtype=np.int64))], SHARED),
     ]
 
 
-def _billing(table: ChargeTable) -> list[Section]:
+def _billing(table: ChargeTable, rows: Rows | None) -> list[Section]:
     # a table of records (a bill holds few rows): its columns are read from them
-    charges = [r for r in table.records if isinstance(r, Charge)]
-    prices = [r for r in table.records if isinstance(r, UnitPrice)]
+    records = table.records if rows is None else [table.records[r] for r in rows.tolist()]
+    charge_of = [i for i, r in enumerate(records) if isinstance(r, Charge)]
+    price_of = [i for i, r in enumerate(records) if isinstance(r, UnitPrice)]
+    charges = [cast("Charge", records[i]) for i in charge_of]
+    prices = [cast("UnitPrice", records[i]) for i in price_of]
     return [
         (
             "charges",
@@ -565,6 +800,7 @@ def _billing(table: ChargeTable) -> list[Section]:
                 _texts("currency", [c.amount.currency for c in charges]),
                 _texts("amount", [_decimal_text(c.amount.amount) for c in charges]),
             ],
+            np.asarray(charge_of, dtype=np.intp),
         ),
         (
             "unit_prices",
@@ -576,12 +812,13 @@ def _billing(table: ChargeTable) -> list[Section]:
                 _texts("currency", [p.price.currency for p in prices]),
                 _texts("price", [_decimal_text(p.price.amount) for p in prices]),
             ],
+            np.asarray(price_of, dtype=np.intp),
         ),
     ]
 
 
 #: Each kind of table: its name in the fingerprint and its sections.
-_KINDS: Final[dict[type, tuple[str, Callable[[Any], list[Section]]]]] = {
+_KINDS: Final[dict[type, tuple[str, Callable[[Any, Rows | None], list[Section]]]]] = {
     EventTable: ("events", _events),
     RequestTable: ("requests", _requests),
     TicketTable: ("tickets", _tickets),

@@ -23,12 +23,13 @@ read from CSV, Parquet or a data frame is byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
 import importlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -40,7 +41,7 @@ import numpy.typing as npt
 
 from slakit._dsl._agreement import Agreement
 from slakit._money import RoundingMode, minor_unit
-from slakit._results._figures import percent_texts
+from slakit._results._figures import distinct_pairs, percent_array
 from slakit._results._report import VERDICTS, Report
 from slakit.exceptions import SlakitError
 
@@ -48,8 +49,15 @@ __all__ = ["GroupResult", "PortfolioResult", "round_units"]
 
 Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
+#: Text built column-wise: numpy's variable-width strings (or objects, where a part was).
+Texts = npt.NDArray[Any]
 Columns = dict[str, list[Any]]
 
+_TEXT = np.dtypes.StringDType()
+_NONE: I64 = np.zeros(0, dtype=np.int64)
+
+#: The tables of a portfolio's result, in the order they are written.
+_TABLES = ("ledger", "objectives", "credits")
 #: The columns that hold counts (integers); every other column holds text, exact numbers too.
 COUNT_COLUMNS = frozenset({"services", "breaches"})
 
@@ -86,26 +94,23 @@ def round_units(num: Obj, den: Obj, mode: RoundingMode) -> Obj:
     return out
 
 
-def _decimal_text(units: Obj | Sequence[int], places: int) -> Obj:
+def _decimal_text(units: Obj | Sequence[int], places: int) -> Texts:
     """Return integers scaled by ``10**-places`` as decimal text (``1250, 2 -> '12.50'``)."""
     cells: Obj = np.empty(len(units), dtype=object)
     cells[:] = list(units) if not isinstance(units, np.ndarray) else units
     try:
         whole = cells.astype(np.int64)
     except OverflowError:  # beyond int64: one number at a time
-        out: Obj = np.empty(len(cells), dtype=object)
-        out[:] = [_one_decimal(int(u), places) for u in cells.tolist()]
-        return out
+        return _texts(_one_decimal(int(u), places) for u in cells.tolist())
     if places == 0:
-        return whole.astype(str).astype(object)
+        return whole.astype(_TEXT)
     step = 10**places
     sign = np.where(whole < 0, "-", "")
     magnitude = np.abs(whole)
-    text = np.char.add(
-        np.char.add(sign, (magnitude // step).astype(str)),
-        np.char.add(".", np.char.zfill((magnitude % step).astype(str), places)),
-    )
-    return text.astype(object)
+    head = np.strings.add(sign, (magnitude // step).astype(_TEXT))
+    tail = np.strings.zfill((magnitude % step).astype(_TEXT), places)
+    text: Texts = np.strings.add(np.strings.add(head, "."), tail)
+    return text
 
 
 def _one_decimal(units: int, places: int) -> str:
@@ -150,6 +155,9 @@ class GroupResult:
     agreement: Agreement
     #: The version of the plan these results are of (``"v1"`` unless amended).
     version: str = "v1"
+    #: The input tables the group was evaluated over (the rows of its services, pair by
+    #: pair), in the order of the portfolio's inputs; empty where not kept.
+    inputs: tuple[object, ...] = ()
 
 
 class PortfolioResult:
@@ -171,6 +179,7 @@ class PortfolioResult:
         statement_digests: Callable[[GroupResult], list[str]],
         unrouted: Mapping[str, int],
         not_in_force: Mapping[str, int],
+        input_digests: Callable[[int], dict[str, str]] | None = None,
     ) -> None:
         self.period = period
         self._customers = customers
@@ -178,10 +187,12 @@ class PortfolioResult:
         self._skipped = dict(skipped)
         self._report_of = report_of
         self._statement_digests = statement_digests
+        self._input_digests = input_digests
         self.unrouted = dict(unrouted)
         #: Rows of services whose every customer is not evaluated in the period (``skipped``).
         self.not_in_force = dict(not_in_force)
         self._reports: dict[str, Any] = {}
+        self._arrow_names: dict[int, Any] = {}
 
     # --- per customer ------------------------------------------------------------------------
 
@@ -194,6 +205,9 @@ class PortfolioResult:
 
         A [`Report`][slakit.Report]; a [`VersionedReport`][slakit.VersionedReport]
         for a customer whose plan is amended within the period (one report per version).
+        Its ``fingerprint`` is that of its agreement as evaluated, the period (for an
+        agreement ending within it, the period-long window ending at its end) and the
+        input rows of its services only: what the customer's own copy of the rows gives.
 
         Raises:
             KeyError: no such customer, or its agreement is not in force in the period.
@@ -208,6 +222,26 @@ class PortfolioResult:
             raise KeyError(f"{customer!r} is not evaluated: {self._skipped[position]}")
         report = self._reports[customer] = self._report_of(position)
         return report
+
+    def input_digests(self, customer: str) -> dict[str, str]:
+        """Return, by kind of input, the digest of the input rows of ``customer``'s services.
+
+        What its report's ``fingerprint`` combines: ``"sha256:"`` and the hexadecimal
+        SHA-256 of each kind's rows, in the canonical form ``slakit-fingerprint/1``
+        (the ``inputs`` of a JSON statement's ``verify`` block). Worked out for every
+        customer of its group at once, when first asked for.
+
+        Raises:
+            KeyError: no such customer, or its agreement is not in force in the period.
+        """
+        position = self._positions.get(customer)
+        if position is None:
+            raise KeyError(f"{customer!r} is not a customer of the portfolio")
+        if position in self._skipped:
+            raise KeyError(f"{customer!r} is not evaluated: {self._skipped[position]}")
+        if self._input_digests is None:
+            raise KeyError(f"the result holds no inputs to digest for {customer!r}")
+        return self._input_digests(position)
 
     @property
     def customers(self) -> tuple[str, ...]:
@@ -233,12 +267,6 @@ class PortfolioResult:
         services[:] = table.services
         return customers, services
 
-    def _names(self, group: GroupResult) -> tuple[Obj, Obj]:
-        """Return the customer and the service of each of the group's services, as objects."""
-        table = self._customers
-        customers, services = self._vocabularies
-        return customers[table.customer[group.pairs]], services[table.service[group.pairs]]
-
     def _codes(self, group: GroupResult, rows: I64 | slice = slice(None)) -> list[I64]:
         """Return the customer and service codes of the group's services ``rows``: sort keys.
 
@@ -249,25 +277,22 @@ class PortfolioResult:
         return [table.customer[pairs].astype(np.int64), table.service[pairs].astype(np.int64)]
 
     @functools.cached_property
-    def objectives(self) -> Columns:
-        """One row per customer, service and objective (see the module's description)."""
-        keys = ("customer", "service", "plan", "version", "period", "objective", "good", "total")
-        parts: dict[str, list[Obj]] = {
-            k: [] for k in (*keys, "percent", "target", "verdict", "margin_points")
-        }
+    def _objectives(self) -> _Table:
+        """The objectives table as columns of arrays (see ``objectives``)."""
         verdict_names: Obj = np.empty(len(VERDICTS), dtype=object)
         verdict_names[:] = [v.value for v in VERDICTS]
+        customers, services = self._vocabularies
+        build = _Builder()
         order: list[list[I64]] = [[], [], []]  # customer, service, objective: codes
         described: dict[str, int] = {}
         for group in self._groups:
-            customer, service = self._names(group)
             report = group.report
-            position = {name: i for i, name in enumerate(report.services)}
             for column in report._objective_columns:
                 outcome, objective = column.outcome, column.objective
                 if outcome.services == report.services:
                     rows = np.arange(len(report.services), dtype=np.int64)
                 else:
+                    position = {name: i for i, name in enumerate(report.services)}
                     rows = np.asarray([position[s] for s in outcome.services], dtype=np.int64)
                 good, total = _exact_columns(outcome.good, outcome.total, objective.target)
                 data = total != 0
@@ -277,42 +302,44 @@ class PortfolioResult:
                 if objective.comparator in ("<=", "<"):
                     gap = -gap
                 blank = ~np.asarray(data, dtype=bool)
-                value = _objects(percent_texts(good, safe_total))
-                margin = _objects(percent_texts(gap, safe_total * target.denominator))
-                value[blank] = ""
-                margin[blank] = ""
                 n = len(rows)
                 text = objective.describe()
-                for slot, codes in zip(order, self._codes(group, rows), strict=False):
-                    slot.append(codes)
+                codes = self._codes(group, rows)
+                for slot, code in zip(order, codes, strict=False):
+                    slot.append(code)
                 order[2].append(np.full(n, described.setdefault(text, len(described))))
-                parts["customer"].append(customer[rows])
-                parts["service"].append(service[rows])
-                parts["plan"].append(_repeat(group.key.plan, n))
-                parts["version"].append(_repeat(group.version, n))
-                parts["period"].append(_repeat(report.period.label, n))
-                parts["objective"].append(_repeat(text, n))
-                parts["good"].append(_counts(outcome.good, outcome.scale))
-                parts["total"].append(_counts(outcome.total, outcome.scale))
-                parts["percent"].append(value)
-                parts["target"].append(_repeat(str(objective.target), n))
-                parts["verdict"].append(verdict_names[column.verdict])
-                parts["margin_points"].append(margin)
+                build.coded("customer", codes[0], customers)
+                build.coded("service", codes[1], services)
+                build.constant("plan", group.key.plan, n)
+                build.constant("version", group.version, n)
+                build.constant("period", report.period.label, n)
+                build.constant("objective", text, n)
+                build.distinct("good", *_count_texts(outcome.good, outcome.scale))
+                build.distinct("total", *_count_texts(outcome.total, outcome.scale))
+                build.distinct("percent", *_percent_texts(good, safe_total, blank))
+                build.constant("target", str(objective.target), n)
+                build.coded("verdict", column.verdict.astype(np.int64), verdict_names)
+                margin = _percent_texts(gap, safe_total * target.denominator, blank)
+                build.distinct("margin_points", *margin)
         rank = np.argsort(np.argsort(np.asarray(list(described), dtype=str), kind="stable"))
         by = [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order]
         by[2] = rank[by[2]] if described else by[2]
-        return _sorted(_joined(parts), by)
+        keys = ("customer", "service", "plan", "version", "period", "objective", "good", "total")
+        return _sorted(build.frame((*keys, "percent", "target", "verdict", "margin_points")), by)
 
     @functools.cached_property
-    def credits(self) -> Columns:
-        """One row per customer and service owed a credit (see the module's description)."""
-        keys = ("customer", "service", "plan", "version", "period", "rule", "share", "base")
-        more = ("in_force", "amount", "exact", "currency")
-        out: Columns = {k: [] for k in (*keys, *more)}
+    def objectives(self) -> Columns:
+        """One row per customer, service and objective (see the module's description)."""
+        return _lists(self._objectives)
+
+    @functools.cached_property
+    def _credits(self) -> _Table:
+        """The credits table as columns of arrays (see ``credits``)."""
+        customers, services = self._vocabularies
+        build = _Builder()
         order: list[list[I64]] = [[], []]  # customer, service: codes
         table = self._customers
         for group in self._groups:
-            customer, service = self._names(group)
             report = group.report
             in_force = str(report.partial)  # the share of the period the fee is pro-rated to
             currency = group.agreement.tier.fee.currency
@@ -320,43 +347,103 @@ class PortfolioResult:
             # each service's fee (its base) as text, once per distinct fee; -1: the plan's
             fee_codes = table.fee[group.pairs]
             used, which = np.unique(fee_codes, return_inverse=True)
-            fee_text = _objects(
-                [
-                    _money_text(
-                        group.agreement.tier.fee.amount if code < 0 else table.fees[code], places
-                    )
-                    for code in used.tolist()
-                ]
-            )[which.reshape(-1)]
+            fee_text = [
+                _money_text(
+                    group.agreement.tier.fee.amount if code < 0 else table.fees[code], places
+                )
+                for code in used.tolist()
+            ]
+            fee_of = which.reshape(-1)
             for column in report.credit_columns:
                 amount = column.amount
                 rows = np.flatnonzero(amount.nonzero()).astype(np.int64)
                 if not rows.size:
                     continue
-                num, den = amount.num[rows], amount.den[rows]
+                # each distinct amount written once
+                num, den, which = _distinct_pairs(amount.num[rows], amount.den[rows])
+                num, den = _objects(num), _objects(den)
                 shown = _decimal_text(round_units(num * 10**places, den, "half_even"), places)
                 share = column.columns.get("credit.share")
-                picked = rows.tolist()
-                n = len(picked)
-                for slot, codes in zip(order, self._codes(group, rows), strict=True):
-                    slot.append(codes)
-                out["customer"] += customer[rows].tolist()
-                out["service"] += service[rows].tolist()
-                out["plan"] += [group.key.plan] * n
-                out["version"] += [group.version] * n
-                out["period"] += [report.period.label] * n
-                out["rule"] += [repr(column.rule)] * n
-                out["share"] += (
-                    ["" if share[i] is None else str(share[i]) for i in picked]
-                    if share is not None
-                    else [""] * n
+                n = len(rows)
+                codes = self._codes(group, rows)
+                for slot, code in zip(order, codes, strict=True):
+                    slot.append(code)
+                build.coded("customer", codes[0], customers)
+                build.coded("service", codes[1], services)
+                build.constant("plan", group.key.plan, n)
+                build.constant("version", group.version, n)
+                build.constant("period", report.period.label, n)
+                build.constant("rule", repr(column.rule), n)
+                if share is None:
+                    build.constant("share", "", n)
+                else:
+                    build.distinct("share", *_object_codes(np.asarray(share)[rows]))
+                build.distinct("base", fee_of[rows], fee_text)
+                build.constant("in_force", in_force, n)
+                build.distinct("amount", which, shown.tolist())
+                build.distinct("exact", which, _fraction_text(num, den).tolist())
+                build.constant("currency", currency, n)
+        keys = ("customer", "service", "plan", "version", "period", "rule", "share", "base")
+        more = ("in_force", "amount", "exact", "currency")
+        by = [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order]
+        return _sorted(build.frame((*keys, *more)), by)
+
+    @functools.cached_property
+    def credits(self) -> Columns:
+        """One row per customer and service owed a credit (see the module's description)."""
+        return _lists(self._credits)
+
+    @functools.cached_property
+    def _ledger(self) -> _Table:
+        """The ledger as columns of arrays (see ``ledger``)."""
+        customers, _ = self._vocabularies
+        build = _Builder()
+        table = self._customers
+        order: list[I64] = []
+        for number, group in enumerate(self._groups):
+            report = group.report
+            agreement = group.agreement
+            currency = agreement.tier.fee.currency
+            owners = table.customer[group.pairs]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            counts = np.diff(np.r_[starts, len(owners)])
+            nums, common = _common(report)
+            totals = np.add.reduceat(nums, starts) if len(nums) else nums
+            sums, which = _distinct_values(totals)  # each distinct total written once
+            rounding = agreement.rounding
+            if rounding.to in ("minor unit", "unit"):
+                places = minor_unit(currency) if rounding.to == "minor unit" else 0
+                units = round_units(
+                    sums * 10**places, _objects([common] * len(sums)), rounding.mode
                 )
-                out["base"] += fee_text[rows].tolist()
-                out["in_force"] += [in_force] * n
-                out["amount"] += shown.tolist()
-                out["exact"] += _fraction_text(num, den)
-                out["currency"] += [currency] * n
-        return _sorted(out, [np.concatenate(k) if k else np.zeros(0, np.int64) for k in order])
+                credit = _decimal_text(units, places)
+            else:  # a rounding step of its own: rounded one customer at a time
+                credit = _texts(
+                    str(rounding.apply(Fraction(int(s), common), currency).amount) for s in sums
+                )
+            n = len(starts)
+            order.append(owners[starts].astype(np.int64))
+            build.coded("customer", order[-1], customers)
+            build.constant("plan", group.key.plan, n)
+            build.constant("period", report.period.label, n)
+            build.constant("currency", currency, n)
+            build.distinct("credit", which, credit.tolist())
+            build.distinct(
+                "exact", which, _fraction_text(sums, _objects([common] * len(sums))).tolist()
+            )
+            build.values("services", counts.astype(np.int64))
+            build.values("breaches", _breaches(report, starts, len(owners)))
+            claims = _claims(report, starts, len(owners))
+            if isinstance(claims, str):
+                build.constant("claim", claims, n)
+            else:
+                build.values("claim", claims)
+            build.values("statement", _texts(self._statement_digests(group)))
+            build.values("_group", np.full(n, number, dtype=np.int64))
+        keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
+        names = (*keys, "breaches", "claim", "statement", "_group")
+        ledger = _sorted(build.frame(names), [np.concatenate(order) if order else _NONE])
+        return _merged_versions(ledger, self._groups)
 
     @functools.cached_property
     def ledger(self) -> Columns:
@@ -365,59 +452,33 @@ class PortfolioResult:
         Columns: ``customer``, ``plan``, ``period``, ``currency``, ``credit`` (rounded
         once, as the agreement's rounding says), ``exact`` (the exact total),
         ``services``, ``breaches``, ``claim`` (the claim state where the tier has a
-        claim clause: ``"claimed"``, ``"pending"``, ``"late"``, ``"not claimed"``,
+        claim clause: ``"claimed"``, ``"pending"``, ``"late"``, ``"rejected"``, ``"not claimed"``,
         ``"partly claimed"``, ``"mixed"`` or ``"nothing owed"``; ``"n/a"`` without
         one) and ``statement`` (a hash of the agreement as evaluated,
         the period and the input rows of its services that overlap the period).
         """
-        keys = ("customer", "plan", "period", "currency", "credit", "exact", "services")
-        out: Columns = {k: [] for k in (*keys, "breaches", "claim", "statement", "_group")}
-        table = self._customers
-        order: list[I64] = []
-        for group in self._groups:
-            report = group.report
-            agreement = group.agreement
-            currency = agreement.tier.fee.currency
-            owners = table.customer[group.pairs]
-            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            counts = np.diff(np.r_[starts, len(owners)])
-            nums, common = _common(report)
-            sums = np.add.reduceat(nums, starts) if len(nums) else nums
-            rounding = agreement.rounding
-            if rounding.to in ("minor unit", "unit"):
-                places = minor_unit(currency) if rounding.to == "minor unit" else 0
-                units = round_units(
-                    sums * 10**places, _objects([common] * len(sums)), rounding.mode
-                )
-                credit = _decimal_text(units, places).tolist()
-            else:  # a rounding step of its own: rounded one customer at a time
-                credit = [
-                    str(rounding.apply(Fraction(int(s), common), currency).amount) for s in sums
-                ]
-            breached = _breaches(report, starts, len(owners))
-            digests = self._statement_digests(group)
-            order.append(owners[starts].astype(np.int64))
-            names = [table.customers[c] for c in owners[starts].tolist()]
-            n = len(names)
-            out["customer"] += names
-            out["plan"] += [group.key.plan] * n
-            out["period"] += [report.period.label] * n
-            out["currency"] += [currency] * n
-            out["credit"] += credit
-            out["exact"] += _fraction_text(sums, _objects([common] * len(sums)))
-            out["services"] += counts.tolist()
-            out["breaches"] += breached
-            out["claim"] += _claims(report, starts, len(owners))
-            out["statement"] += digests
-            out["_group"] += [group] * n
-        ledger = _sorted(out, [np.concatenate(order) if order else np.zeros(0, np.int64)])
-        return _merged_versions(ledger, ledger.pop("_group"))
+        return _lists(self._ledger)
 
     # --- exports -----------------------------------------------------------------------------
 
     def tables(self) -> dict[str, Columns]:
         """Return the three tables by name: ``ledger``, ``objectives``, ``credits``."""
         return {"ledger": self.ledger, "objectives": self.objectives, "credits": self.credits}
+
+    def _frame(self, name: str) -> _Table:
+        if name not in _TABLES:
+            raise KeyError(f"{name!r} is not a table: {', '.join(_TABLES)}")
+        table: _Table = getattr(self, f"_{name}")
+        return table
+
+    def _arrow_vocabulary(self, pa: Any, names: Obj) -> Any:
+        """Return a column's vocabulary as an Arrow array; the customers table's made once."""
+        for k, own in enumerate(self._vocabularies):
+            if names is own:
+                if k not in self._arrow_names:
+                    self._arrow_names[k] = pa.array(own, type=pa.string())
+                return self._arrow_names[k]
+        return pa.array(names, type=pa.string())
 
     def to_pandas(self, table: str = "ledger") -> Any:
         """Return one table as a pandas ``DataFrame`` (exact numbers as text)."""
@@ -438,13 +499,33 @@ class PortfolioResult:
     def to_arrow(self, table: str = "ledger") -> Any:
         """Return one table as a ``pyarrow.Table`` (exact numbers as text)."""
         pa = _pyarrow()
-        columns = self._table(table)
+        frame = self._frame(table)
+        order = None if frame.order is None else pa.array(frame.order, type=pa.int64())
         return pa.table(
-            {
-                k: pa.array(v, type=pa.int64() if k in COUNT_COLUMNS else pa.string())
-                for k, v in columns.items()
-            }
+            {k: self._arrow(pa, k, v, frame.order, order) for k, v in frame.columns.items()}
         )
+
+    def _arrow(self, pa: Any, name: str, column: Column, order: I64 | None, taken: Any) -> Any:
+        """Return a column as an Arrow array, its rows in ``order`` (``taken``: the same, in Arrow).
+
+        Counts as ``int64``, text as ``string``; a vocabulary of names (the
+        customers table's) is made an Arrow array once, for every table.
+        """
+        if name in COUNT_COLUMNS:
+            counts = np.asarray(column, dtype=np.int64)
+            return pa.array(counts if order is None else counts[order], type=pa.int64())
+        if isinstance(column, _Coded):
+            names = self._arrow_vocabulary(pa, column.names)
+            codes = column.codes if order is None else column.codes[order]
+            return names.take(pa.array(codes, type=pa.int64()))
+        if column.dtype == _TEXT:
+            try:  # pyarrow reads numpy's variable-width strings itself in newer releases
+                text = pa.array(column, type=pa.string())
+            except (pa.ArrowNotImplementedError, pa.ArrowInvalid, TypeError):  # pragma: no cover
+                text = pa.array(column.astype(object), type=pa.string())
+        else:
+            text = pa.array(column, type=pa.string())
+        return text if taken is None else text.take(taken)
 
     def write(self, directory: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
         """Write every table (``ledger``, ``objectives``, ``credits``) in each of ``formats``.
@@ -455,7 +536,7 @@ class PortfolioResult:
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in self.tables():
+        for name in _TABLES:
             for fmt in formats:
                 path = folder / f"{name}.{fmt}"
                 if fmt == "csv":
@@ -506,10 +587,10 @@ class PortfolioResult:
         }
 
     def _table(self, name: str) -> Columns:
-        tables = self.tables()
-        if name not in tables:
-            raise KeyError(f"{name!r} is not a table: {', '.join(tables)}")
-        return tables[name]
+        if name not in _TABLES:
+            raise KeyError(f"{name!r} is not a table: {', '.join(_TABLES)}")
+        columns: Columns = getattr(self, name)  # only the table asked for is built
+        return columns
 
     def __repr__(self) -> str:
         return (
@@ -518,18 +599,21 @@ class PortfolioResult:
         )
 
 
-def _fraction_text(num: Obj, den: Obj) -> list[str]:
+def _fraction_text(num: Obj, den: Obj) -> Texts:
     """Return exact fractions as ``Fraction`` writes them (``"1300/9"``, ``"20"``), in bulk."""
     if not len(num):
-        return []
+        return np.empty(0, dtype=_TEXT)
+    with contextlib.suppress(OverflowError):  # int64 where both fit: no Python call per value
+        num, den = np.asarray(num).astype(np.int64), np.asarray(den).astype(np.int64)
     g = np.gcd(num, den)
     g[g == 0] = 1
     top, bottom = num // g, den // g
-    text = top.astype(str).astype(object)
+    text: Texts = top.astype(_TEXT)
     whole = np.asarray(bottom == 1, dtype=bool)
-    text[~whole] = text[~whole] + "/" + bottom[~whole].astype(str).astype(object)
-    out: list[str] = text.tolist()
-    return out
+    if not whole.all():
+        over = np.strings.add(np.strings.add(text[~whole], "/"), bottom[~whole].astype(_TEXT))
+        text[~whole] = over
+    return text
 
 
 def _money_text(amount: Decimal, places: int) -> str:
@@ -540,26 +624,12 @@ def _money_text(amount: Decimal, places: int) -> str:
     return str(amount)
 
 
-def _repeat(text: str, n: int) -> Obj:
-    out: Obj = np.empty(n, dtype=object)
-    out[:] = text
-    return out
-
-
-def _counts(values: npt.NDArray[np.int64], scale: int) -> Obj:
+def _counts(values: npt.NDArray[Any], scale: int) -> Texts:
     """Return integer figures as text, ``good/scale`` where a measure counts in fractions."""
-    text = values.astype(str).astype(object)
+    text: Texts = np.asarray(values).astype(_TEXT)
     if scale != 1:
-        text = text + f"/{scale}"
-    out: Obj = text
-    return out
-
-
-def _joined(parts: Mapping[str, list[Obj]]) -> dict[str, Obj]:
-    return {
-        name: np.concatenate(arrays) if arrays else np.empty(0, dtype=object)
-        for name, arrays in parts.items()
-    }
+        text = np.strings.add(text, f"/{scale}")
+    return text
 
 
 def _common(report: Report) -> tuple[Obj, int]:
@@ -579,16 +649,25 @@ def _common(report: Report) -> tuple[Obj, int]:
     return total_num, common
 
 
-def _merged_versions(ledger: Columns, groups: list[GroupResult]) -> Columns:
+def _merged_versions(ledger: _Table, groups: Sequence[GroupResult]) -> _Table:
     """Return the ledger with the rows of one customer's versions merged into one row.
 
     A customer whose plan is amended within the period has a row per version
-    (``groups`` gives each row's group, rows of one customer in version order):
-    they become one, with the credits added exactly and rounded once with the
+    (the ``_group`` column gives each row's group, rows of one customer in version
+    order): they become one, with the credits added exactly and rounded once with the
     latest version's rounding (as [`VersionedReport.total`][slakit.VersionedReport.total]),
     breaches added, claim states merged and the parts' statement ids hashed into one.
     """
-    names = ledger["customer"]
+    number = ledger.columns.pop("_group")
+    assert isinstance(number, np.ndarray)
+    customer = ledger.columns["customer"]
+    if isinstance(customer, _Coded):
+        codes = customer.codes if ledger.order is None else customer.codes[ledger.order]
+        if not np.any(codes[1:] == codes[:-1]):
+            return ledger  # one row per customer: nothing to merge
+    lists = _lists(ledger)
+    number = np.asarray(number if ledger.order is None else number[ledger.order])
+    names = lists["customer"]
     n = len(names)
     if n < 2 or len(set(names)) == n:
         return ledger
@@ -599,76 +678,276 @@ def _merged_versions(ledger: Columns, groups: list[GroupResult]) -> Columns:
         while j < n and names[j] == names[i]:
             j += 1
         if j - i > 1:
-            rounding = groups[j - 1].agreement.rounding
-            exact = sum((Fraction(ledger["exact"][k]) for k in range(i, j)), Fraction(0))
-            currency = ledger["currency"][i]
+            rounding = groups[int(number[j - 1])].agreement.rounding
+            exact = sum((Fraction(lists["exact"][k]) for k in range(i, j)), Fraction(0))
+            currency = lists["currency"][i]
             amount = rounding.apply(exact, currency).amount
             if rounding.to in ("minor unit", "unit"):  # as many places as the rows of others
                 places = minor_unit(currency) if rounding.to == "minor unit" else 0
                 amount = amount.quantize(Decimal(1).scaleb(-places))
-            ledger["credit"][i] = str(amount)
-            ledger["exact"][i] = str(exact)
-            ledger["breaches"][i] = sum(ledger["breaches"][i:j])
-            states = {c for c in ledger["claim"][i:j] if c != "nothing owed"}
-            ledger["claim"][i] = (
+            lists["credit"][i] = str(amount)
+            lists["exact"][i] = str(exact)
+            lists["breaches"][i] = sum(lists["breaches"][i:j])
+            states = {c for c in lists["claim"][i:j] if c != "nothing owed"}
+            lists["claim"][i] = (
                 "nothing owed" if not states else states.pop() if len(states) == 1 else "mixed"
             )
-            joined = "|".join(ledger["statement"][i:j]).encode()
-            ledger["statement"][i] = hashlib.blake2b(joined, digest_size=16).hexdigest()
+            joined = "|".join(lists["statement"][i:j]).encode()
+            lists["statement"][i] = hashlib.blake2b(joined, digest_size=16).hexdigest()
             keep[i + 1 : j] = [False] * (j - i - 1)
         i = j
-    return {
-        name: [v for v, k in zip(values, keep, strict=True) if k] for name, values in ledger.items()
-    }
+    kept = np.asarray(keep, dtype=bool)
+    out: Frame = {}
+    for name, values in lists.items():
+        if name in COUNT_COLUMNS:
+            out[name] = np.asarray(values, dtype=np.int64)[kept]
+        else:
+            out[name] = _texts(values)[kept]
+    return _Table(out, None)
 
 
-def _claims(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[str]:
+def _claims(report: Report, starts: npt.NDArray[np.intp], n: int) -> str | Texts:
     """Return each customer's claim state (services in customer order).
 
-    ``"n/a"`` where the tier has no claim clause; ``"nothing owed"`` where no
-    service is owed a credit; the one state of every service owed one
-    (``"claimed"``, ``"pending"``, ``"late"``, ``"not claimed"``, ``"partly
-    claimed"``), or ``"mixed"``.
+    ``"n/a"`` where the tier has no claim clause (one text for every customer);
+    ``"nothing owed"`` where no service is owed a credit; the one state of every
+    service owed one (``"claimed"``, ``"pending"``, ``"late"``, ``"rejected"``, ``"not claimed"``,
+    ``"partly claimed"``), or ``"mixed"``.
     """
     states = next(
         (c.columns["claim.state"] for c in report.credit_columns if "claim.state" in c.columns),
         None,
     )
     if states is None:
-        return ["n/a"] * len(starts)
+        return "n/a"
     out = []
     for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
         seen = {state for state in states[lo:hi].tolist() if state}
         out.append("nothing owed" if not seen else seen.pop() if len(seen) == 1 else "mixed")
-    return out
+    return _texts(out)
 
 
-def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> list[int]:
+def _breaches(report: Report, starts: npt.NDArray[np.intp], n: int) -> I64:
     """Return each customer's count of breached objectives (services are in customer order)."""
     breached = np.zeros(n, dtype=np.int64)
     code = VERDICTS.index(next(v for v in VERDICTS if v.value == "breached"))
     position = {name: i for i, name in enumerate(report.services)}
     for column in report._objective_columns:
+        hits = (column.verdict == code).astype(np.int64)
+        if column.outcome.services == report.services:
+            breached += hits
+            continue
         rows = np.asarray([position[s] for s in column.outcome.services], dtype=np.int64)
-        np.add.at(breached, rows, (column.verdict == code).astype(np.int64))
-    return np.add.reduceat(breached, starts).tolist() if n else []
+        np.add.at(breached, rows, hits)
+    out: I64 = np.add.reduceat(breached, starts) if n else np.zeros(0, dtype=np.int64)
+    return out
 
 
-def _sorted(columns: Mapping[str, Sequence[Any] | Obj], keys: Sequence[I64]) -> Columns:
-    """Return the columns with rows sorted by integer ``keys``, first key first (stable).
+# --- columns of arrays --------------------------------------------------------------------------
+
+
+class _Coded:
+    """A text column as codes into a vocabulary of texts: each distinct text made once.
+
+    Rows are taken by their codes (an integer array), and the texts written out
+    only by an export: as objects for lists, as one Arrow ``take`` for Arrow and
+    Parquet.
+    """
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self, codes: I64, names: Obj) -> None:
+        self.codes = codes
+        self.names = names
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def take(self, order: I64) -> _Coded:
+        """Return the rows ``order``."""
+        return _Coded(self.codes[order], self.names)
+
+    def texts(self) -> Obj:
+        """Return every row's text, as an object array."""
+        out: Obj = self.names[self.codes]
+        return out
+
+
+#: A column of a table: text (numpy strings or objects), counts (int64), or coded text.
+Column = Texts | I64 | _Coded
+Frame = dict[str, Column]
+
+
+@attrs.frozen(eq=False)
+class _Table:
+    """A table's columns, and the order its rows are written in (``None``: as they are).
+
+    Rows are taken in order only when the table is exported, where taking them
+    is cheapest: Arrow's ``take`` for Arrow and Parquet, objects for lists.
+    """
+
+    columns: Frame
+    order: I64 | None
+
+
+class _Builder:
+    """A table's columns, built part by part (group by group, rule by rule), then joined.
+
+    ``constant`` (one text on every row of a part) and ``distinct`` (codes into
+    a part's own texts) add codes into a vocabulary of the column's distinct
+    texts; ``coded`` adds codes into a vocabulary every part of the column
+    shares; ``values`` adds the cells themselves (text or counts). A column
+    of codes only stays coded; one that mixes codes and cells is made of texts.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[tuple[npt.NDArray[Any], bool]]] = {}  # (part, coded)
+        self._vocabularies: dict[str, dict[str, int]] = {}
+        self._names: dict[str, Obj] = {}
+
+    def constant(self, column: str, text: str, n: int) -> None:
+        """Add ``n`` rows of ``text``."""
+        vocabulary = self._vocabularies.setdefault(column, {})
+        code = vocabulary.setdefault(text, len(vocabulary))
+        self._parts.setdefault(column, []).append((np.full(n, code, dtype=np.int64), True))
+
+    def distinct(self, column: str, codes: I64, texts: Sequence[str]) -> None:
+        """Add rows given as codes into ``texts`` (the part's own distinct texts)."""
+        vocabulary = self._vocabularies.setdefault(column, {})
+        mapped = np.asarray([vocabulary.setdefault(t, len(vocabulary)) for t in texts], np.int64)
+        part = mapped[codes] if len(texts) else np.zeros(0, np.int64)
+        self._parts.setdefault(column, []).append((part, True))
+
+    def coded(self, column: str, codes: npt.ArrayLike, names: Obj) -> None:
+        """Add rows given as codes into ``names``, the vocabulary of every part of the column."""
+        assert self._names.setdefault(column, names) is names
+        self._parts.setdefault(column, []).append((np.asarray(codes, dtype=np.int64), True))
+
+    def values(self, column: str, values: npt.NDArray[Any]) -> None:
+        """Add rows given as cells: text or counts."""
+        self._parts.setdefault(column, []).append((values, False))
+
+    def frame(self, columns: Sequence[str]) -> Frame:
+        """Return the columns, every part joined (empty columns where no part was added)."""
+        out: Frame = {}
+        for column in columns:
+            parts = self._parts.get(column, [])
+            names = self._names.get(column)
+            if names is None and column in self._vocabularies:
+                names = np.empty(len(self._vocabularies[column]), dtype=object)
+                names[:] = list(self._vocabularies[column])
+            if not parts:
+                out[column] = (
+                    np.zeros(0, np.int64) if column in COUNT_COLUMNS else np.empty(0, _TEXT)
+                )
+            elif all(coded for _, coded in parts):
+                assert names is not None
+                out[column] = _Coded(np.concatenate([p for p, _ in parts]), names)
+            else:
+                cells = [names[p] if coded else p for p, coded in parts]  # type: ignore[index]
+                if all(c.dtype == cells[0].dtype for c in cells):
+                    out[column] = np.concatenate(cells)
+                else:  # text of two kinds: as objects
+                    out[column] = np.concatenate([c.astype(object) for c in cells])
+        return out
+
+
+def _distinct_pairs(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> tuple[Obj, Obj, I64]:
+    """Return the distinct pairs ``(num, den)`` as Python integers, and each pair's index."""
+    with contextlib.suppress(OverflowError):  # int64 where both fit: one sort of the pairs
+        num, den = np.asarray(num).astype(np.int64), np.asarray(den).astype(np.int64)
+    if num.dtype == np.int64 and den.dtype == np.int64 and len(den) and (den == den[0]).all():
+        # one denominator (every service measured over the same time): a sort of the numerators
+        distinct, which = np.unique(num, return_inverse=True)
+        return _objects(distinct), _objects(np.full(len(distinct), den[0])), which.reshape(-1)
+    a, b, which = distinct_pairs(num, den)
+    return _objects(a), _objects(b), which
+
+
+def _distinct_values(values: npt.NDArray[Any]) -> tuple[Obj, I64]:
+    """Return the distinct integers of ``values`` as Python integers, and each value's index."""
+    distinct, _, which = _distinct_pairs(values, np.ones(values.shape[0], dtype=np.int64))
+    return distinct, which
+
+
+def _count_texts(values: npt.NDArray[Any], scale: int) -> tuple[I64, list[str]]:
+    """Return codes into the texts of distinct integer figures (see ``_counts``), and the texts."""
+    distinct, which = _distinct_values(np.asarray(values))
+    texts: list[str] = _counts(distinct, scale).tolist()
+    return which, texts
+
+
+def _percent_texts(
+    num: npt.NDArray[Any], den: npt.NDArray[Any], blank: npt.NDArray[np.bool_]
+) -> tuple[I64, list[str]]:
+    """Return codes into the percentages of distinct ratios (``""`` where ``blank``), the texts."""
+    a, b, which = _distinct_pairs(num, den)
+    texts: list[str] = percent_array(_small_ints(a), _small_ints(b)).tolist()
+    return np.where(blank, len(texts), which), [*texts, ""]
+
+
+def _small_ints(values: Obj) -> npt.NDArray[Any]:
+    """Return Python integers as ``int64`` where every one fits, else as they are."""
+    try:
+        return values.astype(np.int64)
+    except OverflowError:
+        return values
+
+
+def _texts(values: Iterable[str]) -> Texts:
+    """Return texts as a numpy string array."""
+    return np.asarray(list(values), dtype=_TEXT)
+
+
+def _object_codes(values: Obj) -> tuple[I64, list[str]]:
+    """Return codes into the distinct objects of ``values`` (by identity), and their texts.
+
+    Columns of a rule's results hold few distinct objects (a band's share), each
+    many times: found by identity in one ``unique`` of addresses, written once.
+    """
+    cells = values.tolist()
+    ids = np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells))
+    unique, first, codes = np.unique(ids, return_index=True, return_inverse=True)
+    del unique
+    return codes.reshape(-1).astype(np.int64), [_share_text(cells[i]) for i in first.tolist()]
+
+
+def _share_text(share: object) -> str:
+    return "" if share is None else str(share)
+
+
+def _lists(table: _Table) -> Columns:
+    """Return a table's columns as lists of Python values, its rows in order."""
+    out: Columns = {}
+    order = table.order
+    for name, column in table.columns.items():
+        values: npt.NDArray[Any]
+        if isinstance(column, _Coded):
+            values = column.texts() if order is None else column.take(order).texts()
+        elif order is None:
+            values = column
+        else:  # objects are taken faster than numpy's strings
+            values = (column.astype(object) if column.dtype == _TEXT else column)[order]
+        out[name] = values.tolist()
+    return out
+
+
+def _sorted(columns: Frame, keys: Sequence[I64]) -> _Table:
+    """Return the columns with rows to be sorted by integer ``keys``, first key first (stable).
 
     The keys are codes into sorted vocabularies, so that rows sort as their names do.
+    The rows are taken in order when the table is written out.
     """
-    out: Columns = {}
     if not len(keys[0]):
-        return {name: list(values) for name, values in columns.items()}
-    order = np.lexsort(tuple(reversed(keys)))
-    for name, values in columns.items():
-        if isinstance(values, np.ndarray):
-            out[name] = values[order].tolist()
-        else:
-            out[name] = [values[i] for i in order.tolist()]
-    return out
+        return _Table(dict(columns), None)
+    sizes = [int(k.max()) + 1 for k in keys]
+    if min(int(k.min()) for k in keys) < 0 or math.prod(sizes) >= 2**62:
+        return _Table(dict(columns), np.lexsort(tuple(reversed(keys))).astype(np.int64))
+    packed = np.zeros(len(keys[0]), dtype=np.int64)  # the keys as one: one stable sort
+    for key, size in zip(keys, sizes, strict=True):
+        packed *= size
+        packed += key
+    return _Table(dict(columns), np.argsort(packed, kind="stable").astype(np.int64))
 
 
 def write_csv(columns: Mapping[str, Sequence[str]], path: Path) -> None:

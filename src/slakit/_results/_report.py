@@ -371,7 +371,8 @@ class Report:
         does not depend on the order of the rows, the format they were read
         from (CSV, JSON Lines, Parquet, a data frame) or where they sit, and
         every row of every table given counts, whether a measure counted,
-        excluded or ignored it. The canonical form hashed is versioned,
+        excluded or ignored it (a customer's report in a portfolio hashes the rows
+        of the customer's services only). The canonical form hashed is versioned,
         ``slakit-fingerprint/1``. Worked out when first read (an evaluation
         does not pay for it), then kept. ``None`` for a report put together by
         hand, without its inputs.

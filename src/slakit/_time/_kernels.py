@@ -155,6 +155,32 @@ def normalize(spans: Grouped) -> Grouped:
     return coverage([spans], _any)
 
 
+def within_timeline(spans: Grouped, timeline: tuple[I64, I64]) -> Grouped:
+    """Return normalised spans cut to one timeline that every group shares.
+
+    ``timeline`` is the sorted, disjoint, non-touching starts and ends of one
+    timeline. Each span is cut into its pieces inside the timeline's spans it
+    overlaps, found by two searches: no copy of the timeline per group, no
+    sweep. The pieces of a normalised span set are normalised too.
+    """
+    starts, ends = timeline
+    if spans.group.shape[0] == 0 or starts.shape[0] == 0:
+        return empty()
+    first = np.searchsorted(ends, spans.start, side="right")  # the first ending after the start
+    stop = np.searchsorted(starts, spans.end, side="left")  # past the last starting before the end
+    counts = np.maximum(stop - first, 0)
+    which = np.repeat(np.arange(counts.shape[0], dtype=np.int64), counts)
+    offset = np.arange(which.shape[0], dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    piece = np.repeat(first, counts) + offset
+    return Grouped(
+        spans.group[which],
+        np.maximum(spans.start[which], starts[piece]),
+        np.minimum(spans.end[which], ends[piece]),
+    )
+
+
 def clip(spans: Grouped, lo: int, hi: int) -> Grouped:
     """Return the spans cut to ``[lo, hi)``, dropping those left empty."""
     s = np.maximum(spans.start, lo)
@@ -221,15 +247,36 @@ class Packed:
         q = self.key(group, time)
         if self.start.shape[0] == 0:
             return np.zeros(q.shape[0], dtype=np.int64)
-        i = search_right(self.start, q)
+        return self._before(q, search_right(self.start, q))
+
+    def _before(self, q: I64, i: npt.NDArray[np.intp]) -> I64:
+        """Return the measure before packed instants ``q``, ``i`` their ``search_right``."""
         total = self._cum[i]
         has_prev = i > 0
         prev_end = np.where(has_prev, self.end[np.maximum(i - 1, 0)], q)
         return np.asarray(total - np.maximum(prev_end - q, 0), dtype=np.int64)
 
     def measure_within(self, group: I64, start: I64, end: I64) -> I64:
-        """Return, per query, the measure of the spans of ``group`` inside ``[start, end)``."""
-        return self.measure_before(group, end) - self.measure_before(group, start)
+        """Return, per query, the measure of the spans of ``group`` inside ``[start, end)``.
+
+        Many unsorted queries are put in the order of their starts once (see
+        ``search_right()``): the starts are then searched in order, and the ends,
+        which mostly follow their starts, nearly so.
+        """
+        lo, hi = self.key(group, start), self.key(group, end)
+        if self.start.shape[0] == 0:
+            return np.zeros(lo.shape[0], dtype=np.int64)
+        if not _sort_first(self.start, lo):
+            return self._before(hi, search_right(self.start, hi)) - self._before(
+                lo, search_right(self.start, lo)
+            )
+        order = np.argsort(lo)
+        lo, hi = lo[order], hi[order]
+        found = np.empty(lo.shape[0], dtype=np.int64)
+        found[order] = self._before(
+            hi, np.searchsorted(self.start, hi, side="right")
+        ) - self._before(lo, np.searchsorted(self.start, lo, side="right"))
+        return found
 
 
 #: Queries from which ``search_right()`` sorts them before searching.
@@ -244,12 +291,23 @@ def search_right(values: I64, queries: I64) -> npt.NDArray[np.intp]:
     unsorted queries are sorted first (one ``argsort``), which costs several
     times less than searching them as they come.
     """
-    if queries.shape[0] < SORTED_SEARCH_FROM or bool(np.all(queries[1:] >= queries[:-1])):
+    if not _sort_first(values, queries):
         return np.searchsorted(values, queries, side="right")
     order = np.argsort(queries)
     found = np.empty(queries.shape[0], dtype=np.intp)
     found[order] = np.searchsorted(values, queries[order], side="right")
     return found
+
+
+def _sort_first(values: I64, queries: I64) -> bool:
+    """Return whether to sort ``queries`` before searching ``values`` for them.
+
+    Only many queries, out of order, in many values (a few values stay in the
+    cache whatever the order of the queries) repay their sort.
+    """
+    if queries.shape[0] < SORTED_SEARCH_FROM or values.shape[0] < SORTED_SEARCH_FROM:
+        return False
+    return not bool(np.all(queries[1:] >= queries[:-1]))
 
 
 def fits_packed(n_groups: int, stride: int) -> bool:

@@ -16,7 +16,6 @@ import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from operator import attrgetter
 from typing import Any, TypeVar
 
 import attrs
@@ -100,10 +99,15 @@ def _fee_column(ctx: CreditContext) -> Amounts:
         fees = agreement.exact_fees()
     else:
         fees = tuple(fee.exact() for fee in agreement.fees_of(ctx.services))
-    n = len(fees)
-    num = np.fromiter(map(attrgetter("numerator"), fees), dtype=object, count=n)
-    den = np.fromiter(map(attrgetter("denominator"), fees), dtype=object, count=n)
-    return Amounts(num, den)
+    # each distinct fee object (few prices, many services) read once: found by identity
+    distinct = dict(zip(map(id, fees), fees, strict=True))
+    position = {key: i for i, key in enumerate(distinct)}
+    which = np.fromiter(map(position.__getitem__, map(id, fees)), dtype=np.int64, count=len(fees))
+    num = np.empty(len(distinct), dtype=object)
+    den = np.empty(len(distinct), dtype=object)
+    num[:] = [fee.numerator for fee in distinct.values()]
+    den[:] = [fee.denominator for fee in distinct.values()]
+    return Amounts(num[which], den[which])
 
 
 @attrs.frozen(eq=False)
