@@ -350,3 +350,37 @@ def test_a_single_agreements_statement_fingerprints_every_row(tmp_path: Path) ->
     theirs = tmp_path / "theirs.csv"  # another service's row counts in this scope
     theirs.write_text(HEADER + ACME, encoding="utf-8")
     assert _verify(statement, theirs)[0] == 1
+
+
+def test_a_run_given_claims_verifies_with_its_claims(tmp_path: Path) -> None:
+    """Claims enter a run's fingerprints; `slakit verify --claims` reads them back."""
+    (tmp_path / "plans.py").write_text(PLANS_PY, encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + ACME + GLOBEX, encoding="utf-8")
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "service,period,filed,state\na1,2026-10,2026-11-03T00:00:00Z,accepted\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    argv = ["run", str(tmp_path / "plans.py"), "--customers", str(tmp_path / "customers.csv")]
+    argv += ["--events", str(events), "--claims", str(claims), "--period", "2026-10"]
+    argv += ["--out", str(out), "--quiet", "--statements", "json"]
+    assert main(argv, err=io.StringIO()) == 0
+    acme = next(
+        path
+        for path in (out / "statements").iterdir()
+        if json.loads(path.read_text(encoding="utf-8"))["customer"] == "acme"
+    )
+    verify = ["verify", str(acme), str(events)]
+    assert set(json.loads(acme.read_text(encoding="utf-8"))["verify"]["inputs"]) == {
+        "claims",
+        "events",
+    }
+    result = io.StringIO()
+    assert main([*verify, "--claims", str(claims)], out=result, err=io.StringIO()) == 0, (
+        result.getvalue()
+    )
+    result = io.StringIO()
+    assert main(verify, out=result, err=io.StringIO()) == 1  # without the claims: differs
+    assert "  claims: in the statement's inputs, not given here\n" in result.getvalue()

@@ -140,7 +140,11 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
     )
-    _add_input_options(vf)
+    vf.add_argument("--requests", type=Path, help="a request log")
+    vf.add_argument("--tickets", type=Path, help="support tickets")
+    vf.add_argument("--claims", type=Path, help="customers' claims for credits")
+    vf.add_argument("--charges", type=Path, help="billing data: charges and unit prices")
+    add_reading_options(vf, ["events", "requests", "tickets", "claims", "charges"])
 
     validate_help = (
         "check AGREEMENT and print every problem with its path (a .py AGREEMENT is "
@@ -452,14 +456,20 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_inputs(args: argparse.Namespace) -> list[object]:
-    """Read every input file the command names (events, requests, tickets), each checked."""
-    readers = ((args.events, "events"), (args.requests, "requests"), (args.tickets, "tickets"))
+    """Read every input file the command names, each checked.
+
+    Events, requests and tickets; ``slakit verify`` also reads claims and charges.
+    """
+    readers = [(args.events, "events"), (args.requests, "requests"), (args.tickets, "tickets")]
+    more = [kind for kind in ("claims", "charges") if hasattr(args, kind)]  # slakit verify
+    readers += [(getattr(args, kind), kind) for kind in more]
     given = [kind for path, kind in readers if path is not None]
     if not given:
         raise _UsageError("no input: give an events file, --requests or --tickets")
     positional = ("evaluate", "report", "review", "verify")
     events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, "requests": "--requests", "tickets": "--tickets"}
+    kinds.update((kind, f"--{kind}") for kind in more)
     option = "--input-format" if args.command in ("report", "review") else "--format"
     reading = reading_of(args.format, args.columns, kinds, given, option=option)
     return [read_input(path, kind, reading) for path, kind in readers if path is not None]
