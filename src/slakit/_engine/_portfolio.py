@@ -703,8 +703,8 @@ class _InputDigests:
         """
         if len(parts) == 1:
             report = parts[0].report
-            return _fingerprinted(
-                report, lambda: combine(report.agreement, _window(report), self(position))
+            return report.with_fingerprint(
+                lambda: combine(report.agreement, _window(report), self(position))
             )
         spec = specs[self._member[position].key]
         versioned = _versioned(
@@ -726,22 +726,6 @@ def _window(report: Report) -> Period:
     if report.end >= period.end:
         return period
     return Period(report.end - (period.end - period.start), report.end, period.label, period.tz)
-
-
-def _fingerprinted(report: Report, fingerprint: Callable[[], str]) -> Report:
-    """Return ``report`` with ``fingerprint`` (worked out when first read)."""
-    return Report(
-        agreement=report.agreement,
-        period=report.period,
-        start=report.start,
-        end=report.end,
-        outcomes=report.outcomes,
-        objective_columns=report.objective_columns,
-        credit_columns=report.credit_columns,
-        reconciliation=lambda: report.reconciliation,
-        notes=report.notes,
-        fingerprint=fingerprint,
-    )
 
 
 def _customer_digests(

@@ -343,6 +343,18 @@ class Report:
 
     def with_credits(self, credit_columns: tuple[CreditColumn, ...]) -> Report:
         """Return this report with other credit columns (a period evaluated with history)."""
+        fingerprint = self.__dict__.get("fingerprint", self._fingerprint)  # once computed, kept
+        return self._with(credit_columns, fingerprint)
+
+    def with_fingerprint(self, fingerprint: str | Callable[[], str]) -> Report:
+        """Return this report with another fingerprint (a portfolio customer's own rows)."""
+        return self._with(self._credit_columns, fingerprint)
+
+    def _with(
+        self,
+        credit_columns: tuple[CreditColumn, ...],
+        fingerprint: str | Callable[[], str] | None,
+    ) -> Report:
         return Report(
             agreement=self.agreement,
             period=self.period,
@@ -351,9 +363,9 @@ class Report:
             outcomes=self.outcomes,
             objective_columns=self._objective_columns,
             credit_columns=credit_columns,
-            reconciliation=self._reconciliation,
+            reconciliation=self.__dict__.get("reconciliation", self._reconciliation),
             notes=self.notes,
-            fingerprint=self.__dict__.get("fingerprint", self._fingerprint),  # once computed, kept
+            fingerprint=fingerprint,
         )
 
     @functools.cached_property
