@@ -132,7 +132,7 @@ def test_requests_and_tickets_from_files(tmp_path: Path) -> None:
     ]
     status, _, err = run(*args)
     assert status == 2
-    assert "no input: give an events file, --requests or --tickets" in err
+    assert "no input: give an events file or one of --outages, --maintenance" in err
     status, _, err = run(*args, "--tickets", str(tmp_path / "missing.jsonl"))
     assert status == 2
     assert "missing.jsonl: no such file" in err

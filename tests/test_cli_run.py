@@ -433,7 +433,7 @@ def test_evaluate_and_compare_take_the_same_options(tmp_path: Path) -> None:
     )
     assert status == 2
     assert "'customers' is not an input of this command" in err
-    assert "give one of events, requests, tickets" in err
+    assert "give one of events, outages, maintenance, deployments, requests, tickets" in err
 
 
 # --- statements --------------------------------------------------------------------------------

@@ -384,3 +384,55 @@ def test_a_run_given_claims_verifies_with_its_claims(tmp_path: Path) -> None:
     result = io.StringIO()
     assert main(verify, out=result, err=io.StringIO()) == 1  # without the claims: differs
     assert "  claims: in the statement's inputs, not given here\n" in result.getvalue()
+
+
+def test_a_run_from_separate_outage_and_maintenance_files_verifies_with_those_files(
+    tmp_path: Path,
+) -> None:
+    """`slakit verify --outages --maintenance` reads the run's files as they are, no joining."""
+    plans = PLANS_PY.replace(
+        "uptime = sla.uptime()",
+        "uptime = sla.uptime(excluding=[sla.scheduled_maintenance(notice=sla.days(5))])",
+    )
+    (tmp_path / "plans.py").write_text(plans, encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    outages = tmp_path / "outages.csv"
+    # 8 h down in 744 h: 98.92%, 30% of 200.00; less the announced hour, 7 h in 743 h: 10%
+    outages.write_text("service,start,end\na1,2026-10-02T00:00:00Z,2026-10-02T08:00:00Z\n")
+    maintenance = tmp_path / "maintenance.csv"
+    maintenance.write_text(  # the first hour of the outage was announced maintenance
+        "service,start,end,announced\n"
+        "a1,2026-10-02T00:00:00Z,2026-10-02T01:00:00Z,2026-09-20T00:00:00Z\n"
+    )
+    out = tmp_path / "out"
+    argv = ["run", str(tmp_path / "plans.py"), "--customers", str(tmp_path / "customers.csv")]
+    argv += ["--outages", str(outages), "--maintenance", str(maintenance), "--period", "2026-10"]
+    assert main([*argv, "--out", str(out), "--quiet", "--statements", "json"]) == 0
+    acme = next(
+        path
+        for path in (out / "statements").iterdir()
+        if json.loads(path.read_text(encoding="utf-8"))["customer"] == "acme"
+    )
+    given = ["--outages", str(outages), "--maintenance", str(maintenance)]
+    result = io.StringIO()
+    status = main(["verify", str(acme), *given], out=result, err=io.StringIO())
+    assert (status, result.getvalue().splitlines()[-1]) == (
+        0,
+        "verified: the statement matches these inputs",
+    ), result.getvalue()
+    # the same rows as one events file fingerprint alike
+    joined = tmp_path / "events.csv"
+    joined.write_text(
+        "kind,service,start,end,announced\n"
+        "outage,a1,2026-10-02T00:00:00Z,2026-10-02T08:00:00Z,\n"
+        "maintenance,a1,2026-10-02T00:00:00Z,2026-10-02T01:00:00Z,2026-09-20T00:00:00Z\n"
+    )
+    assert _verify(acme, joined)[0] == 0
+    # without the maintenance file the fingerprint and the credit differ
+    result = io.StringIO()
+    status = main(["verify", str(acme), "--outages", str(outages)], out=result, err=io.StringIO())
+    assert status == 1
+    assert "  events: DIFFERS\n" in result.getvalue()
+    assert "total: DIFFERS: the statement says 20.00 USD, these inputs give 60.00 USD" in (
+        result.getvalue()
+    )

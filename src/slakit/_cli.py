@@ -16,10 +16,12 @@ from slakit import _demo as demo_files
 from slakit._cli_dispute import add_dispute_parser, dispute_command
 from slakit._cli_review import add_review_parser, review_command
 from slakit._cli_run import (
+    INPUT_FILES,
     RunError,
     add_reading_options,
     add_run_parser,
     credit_run,
+    merged_tables,
     read_input,
     reading_of,
     run,
@@ -140,11 +142,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
     )
-    vf.add_argument("--requests", type=Path, help="a request log")
-    vf.add_argument("--tickets", type=Path, help="support tickets")
-    vf.add_argument("--claims", type=Path, help="customers' claims for credits")
-    vf.add_argument("--charges", type=Path, help="billing data: charges and unit prices")
-    add_reading_options(vf, ["events", "requests", "tickets", "claims", "charges"])
+    _add_input_options(vf)
 
     validate_help = (
         "check AGREEMENT and print every problem with its path (a .py AGREEMENT is "
@@ -204,7 +202,7 @@ _DOCUMENT_EXTENSIONS = {
 
 
 def add_agreement_inputs(parser: argparse.ArgumentParser) -> None:
-    """Add AGREEMENT, [EVENTS], ``--requests``, ``--tickets`` and how to read each file.
+    """Add AGREEMENT, [EVENTS], the other input files' options and how to read each file.
 
     The format of an input file is ``--input-format`` here, since ``--format``
     names the document's (``report``, ``review``).
@@ -216,9 +214,7 @@ def add_agreement_inputs(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         help="outage, maintenance and deployment events (CSV, JSON Lines, Parquet or Arrow)",
     )
-    parser.add_argument("--requests", type=Path, help="a request log")
-    parser.add_argument("--tickets", type=Path, help="support tickets")
-    add_reading_options(parser, ["events", "requests", "tickets"], option="--input-format")
+    _add_input_options(parser, option="--input-format")
 
 
 def add_output_options(parser: argparse.ArgumentParser, what: str) -> None:
@@ -449,30 +445,42 @@ def _demo_write(folder: Path, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--requests", type=Path, help="a request log")
-    parser.add_argument("--tickets", type=Path, help="support tickets")
-    add_reading_options(parser, ["events", "requests", "tickets"])
+#: The input files of the commands on one agreement besides EVENTS, as ``slakit run``
+#: names them: (option and kind, help).
+_MORE_INPUTS = tuple((option, text) for option, _, text in INPUT_FILES if option != "events")
+
+
+def _add_input_options(parser: argparse.ArgumentParser, *, option: str = "--format") -> None:
+    """Add the input files besides EVENTS (``--outages`` ... ``--charges``) and how to read them.
+
+    They are the files ``slakit run`` reads, so the files of a credit run
+    evaluate, report and verify one customer's statement as they are.
+    """
+    for name, text in _MORE_INPUTS:
+        parser.add_argument(f"--{name}", type=Path, help=text)
+    add_reading_options(parser, ["events", *(name for name, _ in _MORE_INPUTS)], option=option)
 
 
 def _read_inputs(args: argparse.Namespace) -> list[object]:
     """Read every input file the command names, each checked.
 
-    Events, requests and tickets; ``slakit verify`` also reads claims and charges.
+    The events file, and the files of ``--outages`` ... ``--charges``; the
+    tables of one kind (outages and maintenance in separate files) are
+    concatenated, so the evaluation and the fingerprint see one table of events.
     """
-    readers = [(args.events, "events"), (args.requests, "requests"), (args.tickets, "tickets")]
-    more = [kind for kind in ("claims", "charges") if hasattr(args, kind)]  # slakit verify
-    readers += [(getattr(args, kind), kind) for kind in more]
+    readers = [(args.events, "events"), *((getattr(args, n), n) for n, _ in _MORE_INPUTS)]
     given = [kind for path, kind in readers if path is not None]
     if not given:
-        raise _UsageError("no input: give an events file, --requests or --tickets")
+        options = ", ".join(f"--{name}" for name, _ in _MORE_INPUTS)
+        raise _UsageError(f"no input: give an events file or one of {options}")
     positional = ("evaluate", "report", "review", "verify")
     events = "the EVENTS argument" if args.command in positional else "--events"
-    kinds = {"events": events, "requests": "--requests", "tickets": "--tickets"}
-    kinds.update((kind, f"--{kind}") for kind in more)
+    kinds = {"events": events, **{name: f"--{name}" for name, _ in _MORE_INPUTS}}
     option = "--input-format" if args.command in ("report", "review") else "--format"
     reading = reading_of(args.format, args.columns, kinds, given, option=option)
-    return [read_input(path, kind, reading) for path, kind in readers if path is not None]
+    return merged_tables(
+        [read_input(path, kind, reading) for path, kind in readers if path is not None]
+    )
 
 
 #: The version of the ``verify`` block of a JSON statement.

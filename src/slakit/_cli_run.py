@@ -34,8 +34,9 @@ from slakit.exceptions import AgreementDataError, EventDataError, SlakitError
 
 __all__ = ["Reading", "add_reading_options", "add_run_parser", "read_input", "reading_of", "run"]
 
-#: The input options of ``slakit run``: option, kind of ``slakit.io.read_table``, help.
-_INPUTS = (
+#: The input files of ``slakit run``, and but for events the options of the commands on one
+#: agreement: option, kind of ``slakit.io.read_table``, help.
+INPUT_FILES = (
     ("events", "events", "outages, maintenance and deployments (a kind or type column)"),
     ("outages", "outages", "outages (every row one)"),
     ("maintenance", "maintenance", "maintenance notices (every row one)"),
@@ -255,7 +256,7 @@ def add_run_parser(sub: Any) -> None:
         "fee, currency, zone, start, end (map a billing export's names with --columns, as in "
         "--columns customers:customer=account_id,service=sku)",
     )
-    for option, _, text in _INPUTS:
+    for option, _, text in INPUT_FILES:
         run_.add_argument(f"--{option}", type=Path, help=text)
     run_.add_argument("--period", required=True, help="the billing period, for example 2026-10")
     run_.add_argument(
@@ -266,7 +267,7 @@ def add_run_parser(sub: Any) -> None:
         help="where to write; the files of an earlier run in DIR (the tables, the statements, "
         "summary.json) are removed first",
     )
-    add_reading_options(run_, ["customers", *(kind for _, kind, _ in _INPUTS)])
+    add_reading_options(run_, ["customers", *(kind for _, kind, _ in INPUT_FILES)])
     run_.add_argument(
         "--tables",
         choices=["all", "csv", "parquet"],
@@ -419,8 +420,10 @@ class Progress:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``slakit run``; return the exit status."""
     progress = Progress(err, quiet=args.quiet)
-    inputs = [(getattr(args, option), kind) for option, kind, _ in _INPUTS if getattr(args, option)]
-    kinds = {"customers": "--customers", **{kind: f"--{option}" for option, kind, _ in _INPUTS}}
+    inputs = [
+        (getattr(args, option), kind) for option, kind, _ in INPUT_FILES if getattr(args, option)
+    ]
+    kinds = {"customers": "--customers", **{kind: f"--{option}" for option, kind, _ in INPUT_FILES}}
     given = ["customers", *(kind for _, kind in inputs)]
     result, summary = credit_run(
         args.plans,
@@ -499,14 +502,14 @@ def credit_run(
         )
     portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
     with progress.step("evaluating"):
-        result = portfolio.evaluate(*_merged(tables), period=period)
+        result = portfolio.evaluate(*merged_tables(tables), period=period)
         result.ledger  # noqa: B018 - built here, under the progress display
     summary = result.summary()
     summary["rows_read"] = read
     return result, summary
 
 
-def _merged(tables: list[Any]) -> list[Any]:
+def merged_tables(tables: list[Any]) -> list[Any]:
     """Return the tables with those of one class concatenated (outages + maintenance files)."""
     by: dict[type, list[Any]] = {}
     for table in tables:
