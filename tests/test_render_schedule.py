@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import slakit as sla
+from slakit._results._schedule import version_changes
 from slakit.exceptions import DefinitionError
 from tests.examples import readme_agreement
 
@@ -96,7 +98,9 @@ def test_full_schedule_sections() -> None:
     assert "- Credits are paid only on a claim filed within 30 days after the period ends." in text
     assert "cap of 50% of the fee per period" in text
     assert "A report every month, due 5 days after it ends, with: uptime; credits." in text
-    assert "- v2 (new fee): in force from 2026-07-01T00:00:00Z. Changes: $.tier.fee.amount" in text
+    assert "v2 (new fee): in force from 2026-07-01T00:00:00Z:\n\n" in text
+    assert "- Fee per service and period: was 500.00 EUR; now 450 EUR.\n" in text
+    assert "$." not in text  # no data paths
     assert "### Tier gold, from v2 (new fee) on" in text
     assert "Fee per service and period: **450 EUR**." in text
     assert "**P1 response time on time**" in text or "on time" in text
@@ -155,3 +159,94 @@ def test_service_hours_are_words_with_their_holidays_named() -> None:
         assert "paid only on a claim filed within 30 days" in text
         for call in ("sla.", "largest(", "weekly(", "holidays("):
             assert call not in text
+
+
+def test_amendments_are_listed_in_words_and_no_change_is_left_out() -> None:
+    """Each amendment's changes: services, fees, objectives, measures and credits in words."""
+    up = sla.uptime()
+    gold = sla.Tier(
+        "gold",
+        fee=sla.usd("3100.00"),
+        objectives=[up >= "99%"],
+        compensation=sla.credit_schedule(up, {"< 99%": "10%"}),
+    )
+    base = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold)
+    terms = base.amend(
+        "2026-10-11T00:00:00Z",
+        title="price review",
+        services=["s", "t"],
+        fees={"t": sla.usd("10.00")},
+        tier=gold.derive(
+            "gold",
+            fee=sla.usd("6200.00"),
+            objectives=[up >= "99.5%"],
+            compensation=sla.credit_schedule(up, {"< 99.5%": "10%", "< 99%": "25%"}),
+        ),
+    )
+    before, after = (v.agreement for v in terms.versions())
+    assert version_changes(before, after) == [
+        "Services added: t.",
+        "Fee per service and period: was 3,100.00 USD; now 6,200.00 USD.",
+        "Fee of t, a service added: 10.00 USD.",
+        "Objective on uptime: was uptime >= 99%; now uptime >= 99.5%.",
+        "Service credits: was the credit table on uptime, as a share of the tier's fee: 10% "
+        "below 99%; now the credit table on uptime, as a share of the tier's fee: 25% below "
+        "99%, 10% at least 99% and below 99.5%.",
+    ]
+    excluded = sla.uptime(excluding=[sla.scheduled_maintenance(notice=sla.days(5))])
+    stricter = base.amend(
+        "2026-10-11T00:00:00Z",
+        tier=gold.derive(
+            "gold",
+            objectives=[excluded >= "99%"],
+            compensation=sla.credit_schedule(excluded, {"< 99%": "10%"}),
+        ),
+    )
+    changes = version_changes(*(v.agreement for v in stricter.versions()))
+    assert changes == [
+        "How uptime is measured: was Uptime is 1 - (down time / eligible time) over the period; "
+        "now Uptime is 1 - (down time / eligible time) over the period; scheduled maintenance, "
+        "announced at least 5 days ahead is removed from downtime and eligible time."
+    ]
+    rounded = base.amend("2026-10-11T00:00:00Z", rounding=sla.Rounding("down"))
+    (change,) = version_changes(*(v.agreement for v in rounded.versions()))
+    assert change.startswith("Rounding: was ")
+    text = sla.render_schedule(terms, "md")
+    assert "- Services added: t.\n" in text
+    assert "$." not in text
+
+
+def test_a_change_the_sentences_do_not_cover_is_named_by_its_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two terms that read alike but differ in data still show up, by field."""
+    up = sla.uptime()
+    gold = sla.Tier("gold", fee=sla.usd("100.00"), objectives=[up >= "99%"])
+    base = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold)
+    after = attrs.evolve(
+        base, tier=attrs.evolve(gold, objectives=(sla.uptime(min_outage=sla.minutes(1)) >= "99%",))
+    )
+    assert version_changes(base, after)[0].startswith("How uptime is measured: was ")
+    monkeypatch.setattr(type(up), "describe", lambda self: "uptime, in words that hide a change")
+    assert version_changes(base, after) == ["Changed: tier, objective 1, measure, min outage."]
+
+
+def test_an_amended_periods_statement_says_what_each_amendment_changed() -> None:
+    """The statement of a period an amendment splits lists the amendment's changes in words."""
+    gold = sla.Tier(
+        "gold",
+        fee=sla.usd("3100.00"),
+        objectives=[sla.uptime() >= "99%"],
+        compensation=sla.credit_schedule(sla.uptime(), {"< 99%": "10%"}),
+    )
+    terms = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold).amend(
+        "2026-10-11T00:00:00Z", title="price review", tier=gold.derive("gold", fee=sla.usd("6200"))
+    )
+    down = [sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-21T00:00:00Z")]
+    report = sla.evaluate_versions(terms, down, period="2026-10")
+    said = "What v2 (price review) changed:\n\n- Fee per service and period: was 3,100.00 USD; now "
+    assert said + "6,200 USD.\n" in report.to_markdown()
+    assert "What v2 (price review) changed:" in report.to_text()
+    assert "<li>Fee per service and period: was 3,100.00 USD; now 6,200 USD.</li>" in (
+        report.to_html()
+    )

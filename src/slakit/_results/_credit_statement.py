@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -40,6 +41,7 @@ from slakit._results._document import (
 from slakit._results._evidence import MeasureEvidence, MeasureOutcome
 from slakit._results._render import fees_text
 from slakit._results._requests import RequestEvidence
+from slakit._results._schedule import version_changes
 from slakit._results._tickets import TicketEvidence
 from slakit._results._uncovered import noun
 from slakit._results._values import CreditLine, ObjectiveResult, Verdict, fraction_text, money_text
@@ -882,6 +884,10 @@ def versioned_blocks(report: VersionedReport) -> list[Block]:
             f"with the latest version's rounding: **{report.total}**."
         ),
     ]
+    for (before, _), (after, _) in itertools.pairwise(report.parts):
+        changes = version_changes(before.agreement, after.agreement)
+        blocks.append(Para(f"What {after.label} changed:"))
+        blocks.append(Items(tuple(changes) or ("No change to the terms.",)))
     for index, (version, part) in enumerate(report.parts):
         inner = statement_blocks(part, ident=f"v{index}c")
         blocks.append(Section(2, f"Version {version.label}", demote(inner[1:], 1)))

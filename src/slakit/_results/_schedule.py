@@ -21,7 +21,7 @@ from slakit._results._document import Block, Heading, Items, Para, Table, markdo
 from slakit._time._calendar import holidays_in
 from slakit._time._instant import format_us
 
-__all__ = ["compare_tiers", "render_schedule", "rule_words"]
+__all__ = ["compare_tiers", "render_schedule", "rule_words", "version_changes"]
 
 Style = Literal["md", "html"]
 
@@ -192,6 +192,186 @@ def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
     return blocks
 
 
+# --- amendments in words ------------------------------------------------------------------
+
+
+def _changed(what: str, before: str, after: str) -> str:
+    return f"{what}: was {before.rstrip('.')}; now {after.rstrip('.')}."
+
+
+def _credit_words(rule: CreditRule | None) -> str:
+    """A credit rule in words, with the bands of each credit table in it."""
+    if rule is None:
+        return "none"
+    tables = []
+    for node in _rules(rule):
+        if isinstance(node, CreditSchedule):
+            fmt = node.measure.format_value
+            bands = ", ".join(
+                f"{format_percent(b.credit)} {b.describe(fmt)}"
+                for b in sorted(node.bands, key=lambda b: -b.credit)
+            )
+            if node is rule:
+                return f"{rule_words(rule)}: {bands}"
+            tables.append(f"the table on {node.measure.label} pays {bands}")
+    words = rule_words(rule)
+    return f"{words} ({'; '.join(tables)})" if tables else words
+
+
+def _listed(what: str, names: Iterable[str]) -> str | None:
+    names = list(names)
+    return f"{what}: {', '.join(names)}." if names else None
+
+
+def _objective_changes(before: Tier, after: Tier) -> list[str]:
+    old = [o.describe() for o in before.objectives]
+    new = [o.describe() for o in after.objectives]
+    if old == new:
+        return []
+    by_measure = {o.measure: o.describe() for o in before.objectives}
+    out: list[str] = []
+    for o in after.objectives:
+        text = o.describe()
+        if text in old:
+            continue
+        was = by_measure.get(o.measure)
+        if was is not None and was not in new:
+            out.append(_changed(f"Objective on {o.measure.label}", was, text))
+        else:
+            out.append(f"Objective added: {text}.")
+    changed = {o.measure for o in after.objectives}
+    out.extend(
+        f"Objective removed: {text}."
+        for o, text in zip(before.objectives, old, strict=True)
+        if text not in new and o.measure not in changed
+    )
+    return out
+
+
+def _fee_changes(before: Agreement, after: Agreement) -> list[str]:
+    out = []
+    if before.tier.fee != after.tier.fee:
+        out.append(
+            _changed("Fee per service and period", str(before.tier.fee), str(after.tier.fee))
+        )
+    kept = [name for name in after.services if name in before.services]
+    old_fees, new_fees = dict(before.fees), dict(after.fees)
+    out.extend(
+        _changed(f"Fee of {name}", str(before.fee_of(name)), str(after.fee_of(name)))
+        for name in kept
+        if (name in old_fees or name in new_fees) and before.fee_of(name) != after.fee_of(name)
+    )
+    new_fees_of = dict(after.fees)
+    out.extend(
+        f"Fee of {name}, a service added: {new_fees_of[name]}."
+        for name in after.services
+        if name not in before.services and name in new_fees_of
+    )
+    return out
+
+
+def version_changes(before: Agreement, after: Agreement) -> list[str]:
+    """Return what an amendment changed, in words: one sentence per change, in schedule order.
+
+    Parties, services, fees, objectives, how each measure is computed (its
+    exclusions too), credit rules, periods, rounding and reporting are compared
+    as the schedule describes them. A change that none of these sentences
+    covers (two terms that read alike but differ) is named by the fields it
+    changed, so no change is left out.
+    """
+    from slakit._data._diff import diff
+
+    said: dict[str, list[str]] = {}
+
+    def say(section: str, text: str | None) -> None:
+        if text is not None:
+            said.setdefault(section, []).append(text)
+
+    for what in ("provider", "customer", "name"):
+        old, new = getattr(before, what), getattr(after, what)
+        if old != new:
+            say(what, _changed(what.capitalize(), str(old or "none"), str(new or "none")))
+    if before.parties != after.parties:
+        say("parties", _changed("Parties", _parties_words(before), _parties_words(after)))
+    say(
+        "services",
+        _listed("Services added", (n for n in after.services if n not in before.services)),
+    )
+    say(
+        "services",
+        _listed("Services removed", (n for n in before.services if n not in after.services)),
+    )
+    old_entries = {e.name: e for e in before.catalogue}
+    for entry in after.catalogue:
+        if old_entries.get(entry.name) != entry:
+            say("catalogue", f"Service description of {entry.name}: {entry.describe()}.")
+    for text in _fee_changes(before, after):
+        say("tier.fee" if text.startswith("Fee per service") else "fees", text)
+    old_tier, new_tier = before.tier, after.tier
+    if old_tier.name != new_tier.name:
+        say("tier.name", _changed("Tier", old_tier.name, new_tier.name))
+    by_label = {m.label: m for m in _measures(old_tier)}
+    for m in _measures(new_tier):
+        was = by_label.get(m.label)
+        if was is not None and was.describe() != m.describe():
+            text = _changed(f"How {m.label} is measured", was.describe(), m.describe())
+            say("tier.objectives", text)
+            said.setdefault("tier.compensation", [])  # the rules read the same measures
+    for text in _objective_changes(old_tier, new_tier):
+        say("tier.objectives", text)
+    if old_tier.no_data != new_tier.no_data:
+        say(
+            "tier.no_data",
+            _changed("A measure with no data counts as", old_tier.no_data, new_tier.no_data),
+        )
+    old_rule, new_rule = old_tier.compensation, new_tier.compensation
+    if old_rule != new_rule:
+        old_words, new_words = _credit_words(old_rule), _credit_words(new_rule)
+        if old_words != new_words:
+            say("tier.compensation", _changed("Service credits", old_words, new_words))
+    if before.period != after.period:
+        say(
+            "period", _changed("Billing periods", before.period.describe(), after.period.describe())
+        )
+    if before.rounding != after.rounding:
+        say("rounding", _changed("Rounding", before.rounding.describe(), after.rounding.describe()))
+    if before.reporting != after.reporting:
+        old_terms = "none" if before.reporting is None else before.reporting.describe()
+        new_terms = "none" if after.reporting is None else after.reporting.describe()
+        say("reporting", _changed("Reporting", old_terms, new_terms))
+    for change in diff(before, after):  # what the sentences above did not say
+        section = _section(change.path)
+        if section != "effective" and section not in said:
+            said.setdefault("", []).append(f"Changed: {_field_words(change.path)}.")
+    return [text for texts in said.values() for text in dict.fromkeys(texts)]
+
+
+def _parties_words(agreement: Agreement) -> str:
+    return "; ".join(p.describe() for p in agreement.parties) or "none"
+
+
+def _section(path: str) -> str:
+    """The part of the agreement a data path is in: ``"tier.objectives"``, ``"services"`` ..."""
+    parts = path.removeprefix("$.").replace("[", ".").split(".")
+    top = parts[0]
+    if top in ("fees", "services"):
+        return top
+    return f"tier.{parts[1]}" if top == "tier" and len(parts) > 1 else top
+
+
+def _field_words(path: str) -> str:
+    """``$.tier.objectives[0].target`` as ``tier, objective 1, target``."""
+    words: list[str] = []
+    for part in path.removeprefix("$").replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("["):
+            words[-1] = f"{words[-1].rstrip('s')} {int(part.strip('[]')) + 1}"
+        else:
+            words.append(part.replace("_", " "))
+    return ", ".join(words)
+
+
 def _blocks(agreement: Agreement) -> list[_Block]:
     blocks: list[_Block] = [Heading(1, f"Service level agreement: {agreement.title}")]
     parties = [f"**Provider**: {agreement.provider}", f"**Customer**: {agreement.customer}"]
@@ -240,15 +420,13 @@ def _blocks(agreement: Agreement) -> list[_Block]:
         blocks.append(Heading(2, "Reporting"))
         blocks.append(Para(agreement.reporting.describe().capitalize() + "."))
     if agreement.amendments:
-        from slakit._data._diff import diff
-
         blocks.append(Heading(2, "Versions"))
         versions = agreement.versions()
-        items = [versions[0].describe()]
+        blocks.append(Items((versions[0].describe() + ".",)))
         for before, after in itertools.pairwise(versions):
-            changes = "; ".join(str(c) for c in diff(before, after) if c.path != "$.effective")
-            items.append(f"{after.describe()}. Changes: {changes or 'none'}")
-        blocks.append(Items(tuple(items)))
+            changes = version_changes(before.agreement, after.agreement)
+            blocks.append(Para(f"{after.describe()}:"))
+            blocks.append(Items(tuple(changes) or ("No change to the terms.",)))
         for before, after in itertools.pairwise(versions):
             if after.agreement.tier != before.agreement.tier:
                 blocks.extend(_tier_blocks(after.agreement.tier, 3, f", from {after.label} on"))
