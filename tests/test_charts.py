@@ -445,6 +445,20 @@ def test_rates_chart_counts_buckets_and_those_over_the_threshold() -> None:
     assert [e.text for e in with_class(root, "threshold-label")] == ["threshold 1%"]
 
 
+def test_rates_chart_takes_the_measures_own_verdict_over_the_float_comparison() -> None:
+    """``over`` marks the buckets the measure counted down, not those a float puts above."""
+    at_bound = rates(over=[False, False, True, False])  # 1% counted down (">=" bound)
+    root = parse(at_bound)
+    (over,) = with_class(root, "mark bucket over")
+    assert num(over, "height") < max(num(e, "height") for e in with_class(root, "mark bucket"))
+    assert "Above the threshold" in at_bound
+    none_over = rates(over=np.zeros(4, dtype=bool))
+    assert 'class="mark bucket over"' not in none_over
+    assert "Above the threshold" not in none_over
+    with pytest.raises(ValueError, match=r"over has shape \(3,\) for 4 buckets"):
+        rates(over=[True, False, False])
+
+
 def test_rates_chart_draws_a_tiny_rate_visibly_and_clips_buckets() -> None:
     """A tiny rate is at least MIN_WIDTH tall; buckets outside the range are not drawn."""
     root = parse(

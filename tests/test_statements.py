@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import slakit as sla
@@ -152,7 +153,7 @@ def test_holidays_and_service_hours_that_shaped_eligible_time_are_listed() -> No
 
 
 def test_a_request_measure_draws_bucket_error_rates() -> None:
-    """The buckets the evidence lists are bars; those over the threshold are marked as such."""
+    """Every bucket that held requests is a bar, near misses too; the down ones are marked."""
     measure = sla.bucket_availability(bucket=sla.minutes(5), max_error_rate="10%")
     tier = sla.Tier("req", fee=sla.usd("100.00"), objectives=[measure >= "99%"])
     agreement = sla.Agreement(
@@ -167,8 +168,47 @@ def test_a_request_measure_draws_bucket_error_rates() -> None:
     report = sla.evaluate(agreement, sla.io.RequestTable.from_records(requests), period="2026-10")
     page = report.to_html()
     assert page.count('class="mark bucket over"') == 1  # 3 of 10 bad
-    assert page.count('class="mark bucket"') == 0  # 1 of 20 bad: up, not in the evidence
+    assert page.count('class="mark bucket"') == 1  # 1 of 20 bad: up, a near miss
     assert page.count('class="mark threshold"') == 1
+    assert "2 buckets held requests, 1 of them down; one bar each." in report.to_markdown()
+    ev = report.evidence("api")
+    assert isinstance(ev, sla.RequestEvidence)
+    assert ev.counts is not None
+    assert ev.counts.requests.tolist() == [10, 20]
+    assert ev.counts.errors.tolist() == [3, 1]
+    assert ev.counts.down.tolist() == [True, False]
+    assert [b.verdict for b in ev.buckets] == ["down"]  # the notes list only the down one
+
+
+def test_a_bucket_chart_of_many_buckets_draws_at_most_one_bar_per_pixel_column() -> None:
+    """A month of one-minute buckets is 44,640 buckets: drawn as MAX_BARS bars, downs kept."""
+    from slakit._results._credit_statement import MAX_BARS
+
+    measure = sla.bucket_availability(bucket=sla.minutes(1), max_error_rate="50%")
+    tier = sla.Tier("req", fee=sla.usd("100.00"), objectives=[measure >= "99%"])
+    agreement = sla.Agreement(
+        provider="Acme", customer="Globex", services=["api"], tier=tier, period=sla.monthly()
+    )
+    start = 1_790_812_800_000_000  # 2026-10-01T00:00:00Z
+    minutes = np.arange(31 * 24 * 60, dtype=np.int64)
+    times = np.repeat(start + minutes * 60_000_000, 2)  # two requests a minute
+    status = np.full(times.shape, 200)
+    status[2 * 1000 + 1] = 500  # one bucket half bad: at the bound (not over it), up
+    status[2 * 2000 : 2 * 2000 + 2] = 500  # one bucket all bad: down
+    services = np.full(times.shape, "api")
+    table = sla.io.RequestTable.from_columns({"service": services, "time": times, "status": status})
+    report = sla.evaluate(agreement, table, period="2026-10")
+    ev = report.evidence("api")
+    assert isinstance(ev, sla.RequestEvidence)
+    assert ev.counts is not None
+    assert len(ev.counts) == minutes.shape[0]
+    assert int(ev.counts.down.sum()) == 1
+    page = report.to_html()
+    bars = page.count('class="mark bucket"') + page.count('class="mark bucket over"')
+    assert bars == MAX_BARS
+    assert page.count('class="mark bucket over"') == 1
+    said = f"44,640 buckets held requests, 1 of them down; each of its {MAX_BARS} bars"
+    assert said in report.to_markdown()
 
 
 def test_an_amended_agreement_has_one_part_per_version_and_one_total() -> None:

@@ -272,6 +272,7 @@ if TYPE_CHECKING:
         UncoveredRow as UncoveredRow,
     )
     from slakit._results._requests import (
+        BucketCounts as BucketCounts,
         BucketNote as BucketNote,
         RequestEvidence as RequestEvidence,
     )
@@ -497,6 +498,7 @@ _EXPORTS: dict[str, str] = {
     "rollup": "slakit._engine._rollup",
     "statement": "slakit._engine._statement",
     # results: reports, values, evidence, schedules
+    "BucketCounts": "slakit._results._requests",
     "BucketNote": "slakit._results._requests",
     "Compensation": "slakit._results._values",
     "CreditLine": "slakit._results._values",

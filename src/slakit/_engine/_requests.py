@@ -50,7 +50,7 @@ from slakit._events._requests import (
 )
 from slakit._ratio import format_percent
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
-from slakit._results._requests import BucketNote, RequestEvidence
+from slakit._results._requests import BucketCounts, BucketNote, RequestEvidence
 from slakit._time._instant import describe_us
 from slakit._time._timeline import Span, Timeline
 from slakit.exceptions import EvaluationError
@@ -486,6 +486,7 @@ class _Run:
         excluded: Timeline | None = None,
         excluded_by: str = "",
         buckets: tuple[BucketNote, ...] = (),
+        counts: BucketCounts | None = None,
     ) -> RequestEvidence:
         """Return service ``i``'s evidence: its uncounted requests, its counts, and the rest.
 
@@ -504,6 +505,7 @@ class _Run:
             buckets=buckets,
             detail=detail,
             value=value,
+            counts=counts,
         )
 
     def outcome(
@@ -566,6 +568,20 @@ def _over(measure: BucketAvailability, n: I64, e: I64) -> npt.NDArray[np.bool_]:
         np.asarray(e * b > n * a) if measure.down_when == ">" else np.asarray(e * b >= n * a)
     )
     return over
+
+
+def _bucket_counts(measure: BucketAvailability, buckets: Buckets, i: int, ctx: Context) -> BucketCounts:
+    """Return service ``i``'s occupied buckets as columns, each judged as the value judges it."""
+    at, requests, errors = buckets.of(i)
+    start = buckets.origin + (buckets.first + at) * buckets.size
+    down = _over(measure, requests, errors) & (requests >= measure.min_requests)
+    return BucketCounts(
+        start=np.maximum(start, ctx.start),
+        end=np.minimum(start + buckets.size, ctx.period.end),
+        requests=requests.astype(np.int64, copy=True),
+        errors=errors.astype(np.int64, copy=True),
+        down=down,
+    )
 
 
 def listed_buckets_error(
@@ -693,6 +709,7 @@ def run_bucket_availability(measure: Measure, inputs: Inputs, ctx: Context) -> M
             buckets=tuple(out),
             detail=f"{g} good of {t} eligible buckets ({nb} buckets in the period)",
             value=_shown(measure, g, t),
+            counts=_bucket_counts(measure, buckets, i, ctx) if has_data[i] else None,
         )
 
     return run.outcome(good, total, evidence_of)

@@ -109,6 +109,7 @@ __all__ = [
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 #: A column of instants (or amounts): an integer numpy array or a sequence of ints.
 Instants: TypeAlias = npt.NDArray[np.integer[Any]] | Sequence[int]
@@ -901,16 +902,17 @@ def _rate_values(rates: Rates, count: int, threshold: float) -> tuple[F64, float
     return values, limit
 
 
-def _bars(axis: _TimeAxis, lo: I64, hi: I64, *, shown: F64, limit: float, top: float) -> list[str]:
-    """Return one ``rect`` per bucket: ``mark bucket``, or ``mark bucket over`` above ``limit``."""
+def _bars(axis: _TimeAxis, lo: I64, hi: I64, *, shown: F64, over: Bools, top: float) -> list[str]:
+    """Return one ``rect`` per bucket: ``mark bucket``, or ``mark bucket over`` where ``over``."""
     left, width = axis.bars(lo, hi)
     heights = np.where(shown > 0, np.maximum(shown * 100 / top * _PLOT_H, MIN_WIDTH), 0.0)
-    over = (shown > limit).tolist()
     return [
         f'<rect class="{"mark bucket over" if o else "mark bucket"}" x="{_num(x)}" '
         f'y="{_num(_PLOT_BOTTOM - h)}" width="{_num(w)}" height="{_num(h)}" '
         f'fill="{_OVER if o else _BUCKET}"/>'
-        for o, x, w, h in zip(over, left.tolist(), width.tolist(), heights.tolist(), strict=True)
+        for o, x, w, h in zip(
+            over.tolist(), left.tolist(), width.tolist(), heights.tolist(), strict=True
+        )
     ]
 
 
@@ -925,6 +927,7 @@ def rates_svg(
     rates: Rates,
     threshold: float,
     ident: str,
+    over: Sequence[bool] | npt.NDArray[np.bool_] | None = None,
 ) -> str:
     """Return the error rate of each bucket over ``[start, end)`` against a threshold, as SVG.
 
@@ -946,6 +949,10 @@ def rates_svg(
         rates: the error rate of each bucket, from 0 to 1.
         threshold: the error rate above which a bucket is bad, from 0 to 1.
         ident: the prefix of every ``id`` in the chart.
+        over: which buckets are drawn as above the threshold (``mark bucket
+            over``), one flag per bucket: the measure's own exact verdict, where
+            a float comparison could err at the bound. ``None``: the buckets
+            whose rate is above ``threshold``.
 
     Raises:
         ValueError: the range is empty or out of bounds, the three columns differ
@@ -960,8 +967,14 @@ def rates_svg(
     axis = _TimeAxis(first, last)
     starts, ends = _spans((bucket_starts, bucket_ends), "buckets")
     values, limit = _rate_values(rates, starts.shape[0], threshold)
+    flags = values > limit if over is None else np.asarray(over, dtype=np.bool_)
+    if flags.shape != values.shape:
+        raise ValueError(
+            f"over has shape {flags.shape} for {values.shape[0]} buckets; give one flag per bucket"
+        )
     lo, hi, order = _clipped(starts, ends, first, last)
     shown = values[order]
+    flagged = flags[order]
     highest = float(shown.max()) if shown.size else 0.0
     top = min(max(highest, limit) * 110, 100.0) or 1.0  # in percent
 
@@ -972,10 +985,9 @@ def rates_svg(
     threshold_paint = f'stroke="{_INK}" stroke-width="1.5" stroke-dasharray="6 3"'
 
     legend: list[_Entry] = []
-    over = shown > limit
-    if not bool(over.all()):
+    if not bool(flagged.all()):
         legend.append(_Entry("bucket", "rect", f'fill="{_BUCKET}"', "Error rate of a bucket"))
-    if bool(over.any()):
+    if bool(flagged.any()):
         legend.append(_Entry("over", "rect", f'fill="{_OVER}"', "Above the threshold"))
     legend.append(_Entry("threshold", "line", threshold_paint, "Threshold"))
     legend_parts, bottom = _legend(legend, _PLOT_BOTTOM + 48)
@@ -984,7 +996,7 @@ def rates_svg(
         [f"{v:.{decimals}f}%" for v in grid], [_PLOT_BOTTOM - v / top * _PLOT_H for v in grid]
     )
     parts.append('<g class="layer bucket">')
-    parts += _bars(axis, lo, hi, shown=shown, limit=limit, top=top)
+    parts += _bars(axis, lo, hi, shown=shown, over=flagged, top=top)
     parts += [
         "</g>",
         (

@@ -24,6 +24,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from slakit._dsl._compensation import CreditRule, CreditSchedule
 from slakit._ratio import format_percent
 from slakit._results import _charts as charts
@@ -40,7 +42,7 @@ from slakit._results._document import (
 )
 from slakit._results._evidence import MeasureEvidence, MeasureOutcome
 from slakit._results._render import fees_text
-from slakit._results._requests import RequestEvidence
+from slakit._results._requests import BucketCounts, RequestEvidence
 from slakit._results._schedule import version_changes
 from slakit._results._tickets import TicketEvidence
 from slakit._results._uncovered import noun
@@ -493,35 +495,77 @@ def _drawable(ev: MeasureEvidence) -> bool:
     if isinstance(ev, TicketEvidence):
         return False
     if isinstance(ev, RequestEvidence):
-        return getattr(ev.measure, "max_error_rate", None) is not None and any(
-            b.requests for b in ev.buckets
-        )
+        held = len(ev.counts) if ev.counts is not None else sum(1 for b in ev.buckets if b.requests)
+        return getattr(ev.measure, "max_error_rate", None) is not None and held > 0
     return bool(ev.down or ev.excluded or ev.outside_window) or any(
         n.category == "ignored" and n.kind == "outage" for n in ev.events
     )
 
 
+#: The most bars a chart of bucket error rates draws: past it, neighbouring buckets share a
+#: bar (about one per pixel column of the plot at A4 width).
+MAX_BARS = 720
+
+
+def _binned(counts: BucketCounts, start: int, end: int) -> tuple[Any, Any, Any, Any]:
+    """Return the buckets as at most ``MAX_BARS`` bars: span, highest rate, any down.
+
+    A bar covers the buckets whose start falls in one ``1/MAX_BARS`` of
+    ``[start, end)``: it spans them, is as tall as the highest of their rates,
+    and is drawn as down when any of them is.
+    """
+    rates = counts.errors / counts.requests
+    if len(counts) <= MAX_BARS:
+        return counts.start, counts.end, rates, counts.down
+    key = (counts.start - start) * MAX_BARS // max(end - start, 1)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # buckets are in time order
+    last = np.r_[first[1:], len(counts)] - 1
+    return (
+        counts.start[first],
+        counts.end[last],
+        np.maximum.reduceat(rates, first),
+        np.logical_or.reduceat(counts.down, first),
+    )
+
+
 def _rates_figure(report: Report, ev: RequestEvidence, ident: str) -> Figure:
     threshold = getattr(ev.measure, "max_error_rate", Decimal(0))
-    buckets = [b for b in ev.buckets if b.requests]
+    counts = ev.counts
+    if counts is None:  # evidence built without columns: the buckets its notes list
+        notes = [b for b in ev.buckets if b.requests]
+        counts = BucketCounts(
+            start=np.asarray([b.start for b in notes], dtype=np.int64),
+            end=np.asarray([b.end for b in notes], dtype=np.int64),
+            requests=np.asarray([b.requests for b in notes], dtype=np.int64),
+            errors=np.asarray([b.errors for b in notes], dtype=np.int64),
+            down=np.asarray([b.verdict == "down" for b in notes], dtype=np.bool_),
+        )
+    starts, ends, rates, down = _binned(counts, report.start, report.end)
     svg = functools.partial(
         charts.rates_svg,
         title=f"{ev.service}: error rate per bucket",
         start=report.start,
         end=report.end,
         tz=report.period.tz,
-        bucket_starts=[b.start for b in buckets],
-        bucket_ends=[b.end for b in buckets],
-        rates=[b.errors / b.requests for b in buckets],
+        bucket_starts=starts,
+        bucket_ends=ends,
+        rates=rates,
         threshold=float(threshold),
+        over=down,
         ident=ident,
+    )
+    held = _count(len(counts), "bucket")
+    drawn = (
+        f"each of its {len(starts)} bars the highest rate of the buckets in it, drawn as "
+        "down when one of them was"
+        if len(starts) < len(counts)
+        else "one bar each"
     )
     return Figure(
         svg,
-        f"{ev.service}: error rate of each bucket the evidence lists, against the threshold "
+        f"{ev.service}: error rate of each bucket that held requests, against the threshold "
         f"of {format_percent(threshold)}",
-        f"{_count(len(buckets), 'bucket')} drawn, "
-        f"{sum(1 for b in buckets if b.verdict == 'down')} of them down.",
+        f"{held} held requests, {int(counts.down.sum())} of them down; {drawn}.",
     )
 
 
