@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 import slakit as sla
-from slakit.exceptions import DefinitionError
+from slakit.exceptions import DefinitionError, EventDataError
 
 U = sla.uptime()
 OCTOBER_MIN = 31 * 24 * 60  # 44,640 minutes
@@ -209,3 +210,77 @@ def test_fees_and_pooled_caps_round_trip() -> None:
     assert sla.from_data(sla.to_data(agreement)) == agreement
     assert "fees={'db': Money('2000.00', 'USD'), 'api': Money('500.00', 'USD')}" in repr(agreement)
     assert "across='services'" in repr(agreement.tier.compensation)
+
+
+# --- customers tables from categorical columns ----------------------------------------------
+
+_ROWS = {
+    "customer": ["globex", "acme", "acme", "initech", "umbrella"],
+    "plan": ["silver", "gold", "gold", "silver", "gold"],
+    "service": ["g/web", "a/db", "a/api", "i/app", "u/x"],
+    "currency": ["USD", None, "USD", None, None],
+    "zone": [None, "Europe/Berlin", None, "Asia/Tokyo", None],
+}
+
+
+def _same(a: sla.CustomerTable, b: sla.CustomerTable) -> None:
+    for name in ("customer", "plan", "service", "currency", "zone"):
+        assert getattr(a, f"{name}s" if name != "currency" else "currencies") == getattr(
+            b, f"{name}s" if name != "currency" else "currencies"
+        ), name
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
+
+
+def test_arrow_dictionaries_and_pandas_categoricals_give_the_table_plain_names_give() -> None:
+    """Codes and names read once per category, in any category order, give the same table."""
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+
+    plain = sla.CustomerTable.from_columns(_ROWS)
+    assert plain.currencies == ("", "USD")  # a missing optional cell: "" ("the plan's")
+    arrow = {name: pa.array(values).dictionary_encode() for name, values in _ROWS.items()}
+    assert arrow["customer"].dictionary.to_pylist()[0] == "globex"  # not sorted: as met
+    _same(sla.CustomerTable.from_columns(arrow), plain)
+    frame = pd.DataFrame(_ROWS).astype("category")
+    _same(sla.CustomerTable.from_columns(frame), plain)
+    # a category no row uses is not a name of the table
+    unused = dict(arrow)
+    unused["plan"] = pa.DictionaryArray.from_arrays(
+        pa.array([1, 2, 2, 1, 2], pa.int32()), pa.array(["bronze", "silver", "gold"])
+    )
+    _same(sla.CustomerTable.from_columns(unused), plain)
+
+
+def test_a_parquet_customers_file_is_read_through_sorted_arrow_dictionaries(tmp_path: Path) -> None:
+    """The reader encodes the name columns in Arrow; the table equals the CSV's."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    import slakit.io
+
+    pq.write_table(pa.table(_ROWS), tmp_path / "customers.parquet")
+    csv = "customer,plan,service,currency,zone\n" + "".join(
+        ",".join(v or "" for v in row) + "\n" for row in zip(*_ROWS.values(), strict=True)
+    )
+    (tmp_path / "customers.csv").write_text(csv, encoding="utf-8")
+    _same(
+        slakit.io.read_table(tmp_path / "customers.parquet", "customers"),
+        slakit.io.read_table(tmp_path / "customers.csv", "customers"),
+    )
+
+
+def test_categorical_customers_with_bad_names_are_reported_by_row() -> None:
+    """A blank, padded or missing required name in a category is named by its rows."""
+    pa = pytest.importorskip("pyarrow")
+
+    rows = {
+        "customer": pa.array(["acme", " acme", "", None]).dictionary_encode(),
+        "plan": pa.array(["gold"] * 4).dictionary_encode(),
+        "service": pa.array(["a", "b", "c", "d"]).dictionary_encode(),
+    }
+    with pytest.raises(EventDataError) as caught:
+        sla.CustomerTable.from_columns(rows)
+    said = [str(p) for p in caught.value.problems]
+    assert "row 1: customer: ' acme' has spaces around it; write 'acme'" in said
+    assert any(p.startswith("row 2: customer:") and "non-empty" in p for p in said), said
+    assert any(p.startswith("row 3: customer:") for p in said), said

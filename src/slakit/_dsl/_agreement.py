@@ -128,8 +128,21 @@ class Tier(DSLRepr):
         return tuple(seen)
 
 
+class _Checked(tuple):  # type: ignore[type-arg]
+    """A tuple a converter of ``Agreement`` built and checked: ``attrs.evolve`` passes it back.
+
+    Checking is O(services), and a group of customers is one agreement with many
+    services, evolved a few times (its effective instant, its version); what was
+    checked once is not checked again. Equal to, and hashing as, the plain tuple.
+    """
+
+    __slots__ = ()
+
+
 def _services(services: str | Iterable[str]) -> tuple[str, ...]:
     value: object = services
+    if isinstance(value, _Checked):
+        return cast("tuple[str, ...]", value)
     if isinstance(value, str):
         value = (value,)
     items = tuple(cast("Iterable[object]", value))
@@ -145,7 +158,7 @@ def _services(services: str | Iterable[str]) -> tuple[str, ...]:
     if len(set(items)) != len(items):
         dupes = sorted({s for s in names if names.count(s) > 1})
         raise DefinitionError(f"services names {', '.join(map(repr, dupes))} more than once")
-    return names
+    return _Checked(names)
 
 
 def _parties(parties: Iterable[Party]) -> tuple[Party, ...]:
@@ -198,6 +211,8 @@ def _period_rule(period: PeriodRule) -> PeriodRule:
 
 def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tuple[str, Money], ...]:
     value: object = fees
+    if isinstance(value, _Checked):
+        return cast("tuple[tuple[str, Money], ...]", value)
     if isinstance(value, Mapping):
         services, amounts = list(value.keys()), list(value.values())
     else:
@@ -220,7 +235,8 @@ def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tupl
     if len(set(services)) != len(services):
         twice = sorted(name for name, n in collections.Counter(services).items() if n > 1)
         raise DefinitionError(f"fees names a service twice: {', '.join(map(repr, twice))}")
-    return tuple(zip(services, amounts, strict=True))
+    pairs = tuple(zip(services, amounts, strict=True))
+    return _Checked(pairs) if pairs else pairs  # no fees: the default itself
 
 
 def _check_tier(_instance: object, _attribute: object, value: Any) -> None:

@@ -13,7 +13,9 @@ first ``MAX_PROBLEMS`` and counts the rest, so a million bad rows make a small e
 from __future__ import annotations
 
 import importlib
+import itertools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -741,6 +743,22 @@ def coded_names(
     return sorted_names, position[safe]
 
 
+def strictly_ascending(names: Sequence[object]) -> bool:
+    """Return whether ``names`` are strings in strictly ascending order (so distinct).
+
+    One comparison per neighbour, in Python's order of text (by code point),
+    stopping at the first that is not; entries of other types are never so.
+    """
+    if not set(map(type, names)) <= {str}:
+        return False
+    texts = cast("list[str]", names)
+    return all(map(operator.lt, texts, itertools.islice(texts, 1, None)))
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
 def _vocabulary_order(names: Sequence[object]) -> tuple[npt.NDArray[np.bool_], I64, I64]:
     """Return which entries are no name, each entry's first equal entry, and the name order.
 
@@ -752,6 +770,11 @@ def _vocabulary_order(names: Sequence[object]) -> tuple[npt.NDArray[np.bool_], I
     m = len(names)
     if not m:
         return np.zeros(0, dtype=bool), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if strictly_ascending(names):  # an Arrow dictionary slakit sorted: no string sorted again
+        texts = cast("list[str]", names)
+        not_name = np.fromiter(map(_blank, texts), dtype=bool, count=m)
+        every = np.arange(m, dtype=np.int64)
+        return not_name, every, every
     if set(map(type, names)) <= {str} and "\x00" not in "".join(cast("list[str]", names)):
         text = np.asarray(names, dtype=np.str_)
         not_name = np.strings.strip(text) == ""

@@ -10,9 +10,10 @@ plan's service hours are drawn in it; the plan's zone where missing), and
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ from slakit._events._columns import (
     names,
     read_columns,
     row_names,
+    strictly_ascending,
 )
 from slakit._money import Money
 from slakit._ratio import parse_number
@@ -54,6 +56,76 @@ def _coded(text: npt.NDArray[np.str_]) -> tuple[tuple[str, ...], I32, npt.NDArra
     unique, codes = np.unique(text, return_inverse=True)
     padded = np.strings.strip(unique) != unique
     return tuple(unique.tolist()), codes.reshape(-1).astype(np.int32), padded
+
+
+#: The columns of names; a categorical one (pandas, polars, an Arrow dictionary) is read by
+#: its codes, each distinct name looked at once.
+_NAMES = ("customer", "plan", "service", "currency", "zone")
+
+
+def _coded_categories(
+    column: Column, *, optional: bool
+) -> tuple[tuple[str, ...], I32, npt.NDArray[np.bool_]] | None:
+    """Return what ``_coded()`` returns, from a categorical column's codes and names.
+
+    ``None`` where the rows need looking at one by one (a missing name in a
+    required column, a category that is no string or blank, a name given two
+    codes): the caller then reads the names as text, which reports each row.
+    """
+    assert column.categories is not None
+    codes, missing, categories = column.categories
+    has_missing = bool(missing.any())
+    if (has_missing and not optional) or not set(map(type, categories)) <= {str}:
+        return None
+    used = np.zeros(len(categories), dtype=bool)
+    used[codes[~missing] if has_missing else codes] = True
+    picked = np.flatnonzero(used)
+    if strictly_ascending(categories):  # an Arrow dictionary slakit sorted: no sort again
+        kept = cast(
+            "list[str]",
+            categories
+            if len(picked) == len(categories)
+            else [categories[k] for k in picked.tolist()],
+        )
+        stripped = list(map(str.strip, kept))
+        if not optional and "" in stripped:
+            return None
+        blank_first = has_missing and (not kept or kept[0] != "")
+        vocabulary = ([""] if blank_first else []) + kept
+        padded = np.fromiter(map(operator.ne, kept, stripped), dtype=bool, count=len(kept))
+        position = np.zeros(max(len(categories), 1), dtype=np.int64)
+        position[picked] = np.arange(len(kept), dtype=np.int64) + blank_first
+        rows = position[np.where(missing, 0, codes) if has_missing else codes]
+        if has_missing:
+            rows[missing] = 0  # "" sorts first
+        if blank_first:
+            padded = np.r_[False, padded]
+        return tuple(vocabulary), rows.astype(np.int32), padded
+    if any("\x00" in cast("str", name) for name in categories):
+        return None  # numpy's strings drop a trailing NUL: the rows are read as text
+    text = np.asarray([categories[k] for k in picked.tolist()] + [""] * has_missing, dtype=str)
+    if not optional and bool((np.strings.strip(text) == "").any()):
+        return None
+    unique, inverse = np.unique(text, return_inverse=True)  # the distinct names only
+    position = np.zeros(max(len(categories), 1), dtype=np.int64)
+    position[picked] = inverse[: len(picked)]
+    rows = position[np.where(missing, 0, codes) if has_missing else codes]
+    if has_missing:
+        rows[missing] = inverse[-1]
+    padded = np.strings.strip(unique) != unique
+    return tuple(unique.tolist()), rows.astype(np.int32), padded
+
+
+def _as_text(column: Column) -> Column:
+    """Return a categorical column as a column of its names (``None`` where missing)."""
+    assert column.categories is not None
+    codes, missing, categories = column.categories
+    values = np.empty(max(len(categories), 1), dtype=object)
+    values[: len(categories)] = categories
+    cells = values[np.where(missing, 0, codes)] if len(categories) else values[:0].repeat(0)
+    if missing.any():
+        cells[missing] = None
+    return Column(column.name, cells, missing if missing.any() else None, borrowed=False)
 
 
 class CustomerTable:
@@ -135,14 +207,25 @@ class CustomerTable:
             EventDataError: listing every invalid row as ``where: field: problem``
                 (the first 1,000 problems; ``omitted`` counts the rest).
         """
-        got = read_columns(columns, required=_REQUIRED, optional=_OPTIONAL, what="customers")
+        got = read_columns(
+            columns, required=_REQUIRED, optional=_OPTIONAL, what="customers", coded=_NAMES
+        )
         n = len(got["customer"])
         check_where(where, n)
         where_of = row_names(where)
         problems = Problems()
-        text = {
-            name: names(
-                got.get(name),
+        text = {}
+        categorical = {}
+        for name in _NAMES:
+            column = got.get(name)
+            if column is not None and column.categories is not None:
+                fast = _coded_categories(column, optional=name in _OPTIONAL)
+                if fast is not None:
+                    categorical[name] = fast
+                    continue
+                column = _as_text(column)
+            text[name] = names(
+                column,
                 n,
                 where_of=where_of,
                 problems=problems,
@@ -151,8 +234,6 @@ class CustomerTable:
                 what=name,
                 blank=None if name in _OPTIONAL else f"must be a non-empty {name} name",
             )
-            for name in ("customer", "plan", "service", "currency", "zone")
-        }
         times = {
             name: instants(got.get(name), n, where_of=where_of, problems=problems, required=False)
             for name in ("start", "end")
@@ -161,6 +242,8 @@ class CustomerTable:
         if any(v is None for v in (*text.values(), *times.values(), fees)):
             raise problems.error()
         coded = {name: _coded(values) for name, values in text.items() if values is not None}
+        coded.update(categorical)
+        coded = {name: coded[name] for name in _NAMES}  # in column order, for the problems
         for field, (vocabulary, codes, padded) in coded.items():  # each name checked once
             problems.extend(
                 Problem(

@@ -180,6 +180,10 @@ def _is_arrow_text(raw: Any) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
+#: The name columns of a customers table, dictionary-encoded when read from Arrow.
+_CUSTOMER_NAMES: Final = ("customer", "plan", "service", "currency", "zone")
+
+
 def _text_values(raw: Any, name: str) -> npt.NDArray[np.str_] | None:
     """Return a column of text as a numpy string array (missing as ""), or None for others."""
     column = column_of(raw, name)
@@ -269,19 +273,38 @@ def _arrow_instants(raw: Any) -> Any:
     return parsed
 
 
-def _arrow_names(raw: Any) -> Any:
-    """Return a pyarrow text column dictionary-encoded, when no cell is blank or missing."""
+def _arrow_names(raw: Any, *, nulls: bool = False) -> Any:
+    """Return a pyarrow text column dictionary-encoded, when no cell is blank or missing.
+
+    With ``nulls``, missing cells stay missing in the encoded column (an optional
+    column, where missing means "the default").
+    """
     pa: Any = importlib.import_module("pyarrow")
     pc: Any = importlib.import_module("pyarrow.compute")
 
-    if raw.null_count:
+    if raw.null_count and not nulls:
         return raw  # missing names are reported by row, as for any text
     whole = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
     encoded = pc.dictionary_encode(whole)  # hashed in C; then each distinct name checked once
     names = encoded.dictionary
     if len(names) and pc.any(pc.equal(pc.utf8_trim_whitespace(names), "")).as_py():
         return raw  # blank names are reported by row, as for any text
-    return encoded
+    # the names sorted (by their UTF-8 bytes: by code point, as Python sorts text), so the
+    # table's sorted vocabulary is the dictionary as it is, and no string is sorted again
+    order = pc.sort_indices(names).to_numpy()
+    if bool((order[1:] > order[:-1]).all()):
+        return encoded
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    codes = encoded.indices
+    missing = codes.is_null() if codes.null_count else None
+    picked = rank[codes.fill_null(0).to_numpy()] if missing is not None else rank[codes.to_numpy()]
+    indices = pa.array(
+        picked,
+        type=pa.int32(),
+        mask=None if missing is None else missing.to_numpy(zero_copy_only=False),
+    )
+    return pa.DictionaryArray.from_arrays(indices, names.take(order))
 
 
 def _adapted(
@@ -292,6 +315,13 @@ def _adapted(
     services: Sequence[str] | None,
 ) -> dict[str, Any]:
     out = dict(data)
+    encoded = set()
+    if schema.table is CustomerTable:  # names hashed by Arrow in C: each distinct one read once
+        for name in _CUSTOMER_NAMES:
+            if name in out and _is_arrow_text(out[name]):
+                out[name] = _arrow_names(out[name], nulls=name in schema.optional_text)
+                if not _is_arrow_text(out[name]):  # encoded: no name is blank
+                    encoded.add(name)
     for name in schema.times:
         if name not in out:
             continue
@@ -308,7 +338,7 @@ def _adapted(
         if values is not None:
             out[name] = _flags_of_text(values)
     for name in schema.optional_text:
-        values = _text_values(out[name], name) if name in out else None
+        values = _text_values(out[name], name) if name in out and name not in encoded else None
         if values is not None:
             blank = np.strings.strip(values) == ""
             if blank.any():
