@@ -284,3 +284,37 @@ def test_categorical_customers_with_bad_names_are_reported_by_row() -> None:
     assert "row 1: customer: ' acme' has spaces around it; write 'acme'" in said
     assert any(p.startswith("row 2: customer:") and "non-empty" in p for p in said), said
     assert any(p.startswith("row 3: customer:") for p in said), said
+
+
+def test_categorical_and_arrow_decimal_fees_are_parsed_once_each_and_bad_ones_named_by_row(
+    tmp_path: Path,
+) -> None:
+    """Fees as an Arrow decimal column or a categorical: the same codes; a bad one by its rows."""
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    from decimal import Decimal
+
+    import slakit.io
+
+    rows = {**_ROWS, "fee": ["12.50", None, "12.50", "100", None]}
+    plain = sla.CustomerTable.from_columns(rows)
+    assert plain.fees == (Decimal("100"), Decimal("12.50"))  # in the order of their texts
+    assert plain.fee.tolist() == [1, -1, 1, 0, -1]
+    frame = pd.DataFrame(rows).astype({"fee": "category"})
+    table = sla.CustomerTable.from_columns(frame)
+    assert (table.fees, table.fee.tolist()) == (plain.fees, plain.fee.tolist())
+    decimals = pa.array(
+        [None if f is None else Decimal(f) for f in rows["fee"]], pa.decimal128(9, 2)
+    )
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({**_ROWS, "fee": decimals}), tmp_path / "customers.parquet")
+    read = slakit.io.read_table(tmp_path / "customers.parquet", "customers")
+    assert read.fee.tolist() == [1, -1, 1, 0, -1]  # first met: 12.50; in text order, second
+    assert [str(f) for f in read.fees] == ["100.00", "12.50"]
+    bad = pd.DataFrame({**rows, "fee": ["12.50", "abc", "12.50", "abc", None]}).astype(
+        {"fee": "category"}
+    )
+    with pytest.raises(EventDataError) as caught:
+        sla.CustomerTable.from_columns(bad)
+    wheres = [p.where for p in caught.value.problems if p.field == "fee"]
+    assert wheres == ["row 1", "row 3"]

@@ -208,7 +208,11 @@ class CustomerTable:
                 (the first 1,000 problems; ``omitted`` counts the rest).
         """
         got = read_columns(
-            columns, required=_REQUIRED, optional=_OPTIONAL, what="customers", coded=_NAMES
+            columns,
+            required=_REQUIRED,
+            optional=_OPTIONAL,
+            what="customers",
+            coded=(*_NAMES, "fee"),
         )
         n = len(got["customer"])
         check_where(where, n)
@@ -348,6 +352,8 @@ def _fees(
     """
     if column is None:
         return np.full(n, -1, dtype=np.int32), ()
+    if column.categories is not None:
+        return _categorical_fees(column, n, where_of, problems)
     values = column.values
     if values.dtype.kind == "f":
         problems.append(
@@ -402,6 +408,27 @@ def _fees(
             Problem(where_of(i), "fee", bad[int(code[i])]) for i in problems.rows(wrong)
         )
     return renumber[code].astype(np.int32), tuple(out)
+
+
+def _categorical_fees(
+    column: Column, n: int, where_of: WhereOf, problems: Problems
+) -> tuple[I32, tuple[Decimal, ...]] | None:
+    """Return what ``_fees()`` returns for a categorical column: each distinct fee parsed once.
+
+    A category that is no fee sends the column the long way, so that each row
+    holding it is named.
+    """
+    assert column.categories is not None
+    codes, missing, categories = column.categories
+    values = np.empty(len(categories), dtype=object)
+    values[:] = categories
+    told = Problems()
+    read = _fees(Column("fee", values), len(categories), row_names(None), told)
+    if read is None or told:
+        return _fees(_as_text(column), n, where_of, problems)
+    renumber, amounts = read
+    picked = renumber[np.where(missing, 0, codes)] if len(categories) else codes
+    return np.where(missing, -1, picked).astype(np.int32), amounts
 
 
 def _fee(cell: object) -> Decimal | str:

@@ -180,6 +180,13 @@ def _is_arrow_text(raw: Any) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
+def _is_arrow_decimal(raw: Any) -> bool:
+    if not _is_arrow(raw):
+        return False
+    pa: Any = importlib.import_module("pyarrow")
+    return bool(pa.types.is_decimal(raw.type))
+
+
 #: The name columns of a customers table, dictionary-encoded when read from Arrow.
 _CUSTOMER_NAMES: Final = ("customer", "plan", "service", "currency", "zone")
 
@@ -315,13 +322,19 @@ def _adapted(
     services: Sequence[str] | None,
 ) -> dict[str, Any]:
     out = dict(data)
-    encoded = set()
+    encoded: set[str] = set()
     if schema.table is CustomerTable:  # names hashed by Arrow in C: each distinct one read once
         for name in _CUSTOMER_NAMES:
             if name in out and _is_arrow_text(out[name]):
                 out[name] = _arrow_names(out[name], nulls=name in schema.optional_text)
                 if not _is_arrow_text(out[name]):  # encoded: no name is blank
                     encoded.add(name)
+        if "fee" in out and _is_arrow_decimal(out["fee"]):  # each distinct fee parsed once
+            fees = out["fee"]
+            pa: Any = importlib.import_module("pyarrow")
+            whole = fees.combine_chunks() if isinstance(fees, pa.ChunkedArray) else fees
+            out["fee"] = importlib.import_module("pyarrow.compute").dictionary_encode(whole)
+            encoded.add("fee")
     for name in schema.times:
         if name not in out:
             continue
