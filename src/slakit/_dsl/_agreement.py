@@ -235,7 +235,7 @@ def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tupl
     if len(set(services)) != len(services):
         twice = sorted(name for name, n in collections.Counter(services).items() if n > 1)
         raise DefinitionError(f"fees names a service twice: {', '.join(map(repr, twice))}")
-    pairs = tuple(zip(services, amounts, strict=True))
+    pairs = cast("tuple[tuple[str, Money], ...]", tuple(zip(services, amounts, strict=True)))
     return _Checked(pairs) if pairs else pairs  # no fees: the default itself
 
 
