@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import slakit as sla
+from slakit._engine._portfolio import customer_agreement
 from slakit._results._portfolio import round_units
 from slakit.exceptions import DefinitionError, EvaluationError, EventDataError
 
@@ -713,3 +714,33 @@ def test_exact_columns_stay_int64_only_where_no_product_overflows() -> None:
     good, total = _exact_columns(big, big, Decimal("0.9999"))  # 2**60 * 10,000 > 2**61
     assert good.dtype == total.dtype == object
     assert good.tolist() == big.tolist()
+
+
+def test_an_amended_plans_split_period_caps_as_evaluate_versions_does() -> None:
+    """A cap of 1,000 per period holds over both parts of a period an amendment splits."""
+    up = sla.uptime()
+    table = sla.credit_schedule(up, {"< 99.9%": "100%"})
+    gold = sla.Tier(
+        "gold",
+        fee=sla.usd("3100.00"),
+        objectives=[up >= "99.9%"],
+        compensation=sla.cap(table, at_most=sla.usd("1000"), per="period"),
+    )
+    plan = sla.Agreement(provider="P", customer="C", services=["x"], tier=gold).amend(
+        "2026-10-16T00:00:00Z", title="terms", tier=gold.derive("gold", fee=sla.usd("3100.00"))
+    )
+    customers = {"customer": ["a", "b", "b"], "plan": ["gold"] * 3, "service": ["s1", "s2", "s3"]}
+    events = [
+        sla.Outage(s, f"2026-10-{d}T00:00:00Z", f"2026-10-{d}T12:00:00Z")
+        for s in ("s1", "s2", "s3")
+        for d in ("05", "20")
+    ]
+    portfolio = sla.Portfolio(plans={"gold": plan}, customers=customers)
+    result = portfolio.evaluate(events, period="2026-10")
+    # each service: 100% of 1,500 and of 1,600 (the parts' pro-rated fees), capped at 1,000
+    assert result.ledger["credit"] == ["1000.00", "2000.00"]
+    for customer in ("a", "b"):
+        alone = sla.evaluate_versions(
+            customer_agreement(portfolio, customer), events, period="2026-10"
+        )
+        assert result.report(customer).total == alone.total

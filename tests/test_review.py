@@ -613,3 +613,30 @@ def test_bad_agreement_data_exits_2_naming_the_problem(tmp_path: Path) -> None:
     status, out, err = run(str(agreement), str(events), "--from", "2026-01", "--to", "2026-02")
     assert (status, out) == (2, "")
     assert "problem(s) in the agreement" in err
+
+
+def test_a_review_says_where_an_amendment_restarted_a_clause() -> None:
+    """A changed escalation restarts at the amendment: no escalation, and a note naming it."""
+    ten = sla.credit_schedule(UPTIME, {"< 99.9%": "10%"})
+
+    def escalating(to: str) -> sla.Tier:
+        return GOLD.derive(
+            "gold",
+            compensation=sla.escalate(
+                ten, to=sla.credit_schedule(UPTIME, {"< 99.9%": to}), when=UPTIME >= "99.9%"
+            ),
+        )
+
+    agreement = sla.Agreement(
+        provider="A", customer="G", services=["api"], tier=escalating("20%")
+    ).amend("2026-04-01T00:00:00Z", title="remedies", tier=escalating("50%"))
+    result = review(agreement, EVENTS, start="2026-02", end="2026-04")
+    # api misses 99.9% in February, March and April: 10% of 1,000; March escalated, 20%;
+    # April under v2, whose escalation is a new clause with no history: 10% again
+    assert [str(p.credit) for p in result.periods] == ["100.00 USD", "200.00 USD", "100.00 USD"]
+    first, restart = result.notes
+    assert first.startswith("Clauses that look back at earlier periods see the periods from")
+    assert restart.startswith(
+        "v2 (remedies), in force from 2026-04-01T00:00:00Z, changes the clause 'escalated when "
+        "uptime >= 99.9% was also breached in the previous period' (rule 0 of the compensation)"
+    )

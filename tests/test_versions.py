@@ -233,3 +233,41 @@ def test_a_statement_pays_each_period_under_the_version_in_force() -> None:
     assert later["2026-11"].total == sla.evaluate(AMENDED, outages, period="2026-11").total
     assert later["2026-11"].total == sla.usd("1550.00")  # 25% of 6,200.00 under v2
     assert later["2026-11"].agreement.tier.fee == sla.usd("6200.00")
+
+
+def test_a_statement_evaluates_a_split_period_as_evaluate_versions() -> None:
+    """A statement over a period the amendment splits has its versions' parts, as alone."""
+    events = [
+        sla.Outage("api", "2026-10-05T00:00:00Z", "2026-10-05T01:00:00Z"),
+        sla.Outage("api", "2026-10-20T00:00:00Z", "2026-10-23T00:00:00Z"),
+    ]
+    result = sla.statement(AMENDED, events, periods="2026-09..2026-11")
+    october = result["2026-10"]
+    alone = evaluate_versions(AMENDED, events, period="2026-10")
+    assert isinstance(october, sla.VersionedReport)
+    assert october.versions == alone.versions == ("v1", "v2 (price review)")
+    # 10% of 3,100 x 10/31 = 100 and 25% of 6,200 x 21/31 = 1,050, as in the test above
+    assert [r.total for _, r in october.parts] == [sla.usd("100.00"), sla.usd("1050.00")]
+    assert october.total == alone.total == sla.usd("1150.00")
+    assert result.periods == ("2026-09", "2026-10", "2026-11")
+    assert result.total == sla.usd("1150.00")
+
+
+def test_refund_units_of_a_split_period_count_from_the_period_start() -> None:
+    """Units of a refund per week are cut from 1 October in both parts, as without amendment."""
+    u = sla.uptime()
+    rule = sla.refund_per(u, every=sla.days(7), down_over=sla.minutes(6), price=sla.usd("10"))
+    tier = sla.Tier("t", fee=sla.usd("3100.00"), objectives=[u >= "99%"], compensation=rule)
+    base = sla.Agreement(provider="P", customer="C", services=["api"], tier=tier)
+    amended = base.amend(
+        "2026-10-12T00:00:00Z", title="price", tier=tier.derive("t", fee=sla.usd("6200.00"))
+    )
+    events = [
+        sla.Outage("api", "2026-10-01T00:00:00Z", "2026-10-01T01:00:00Z"),
+        sla.Outage("api", "2026-10-07T00:00:00Z", "2026-10-07T01:00:00Z"),
+    ]
+    # both hours fall in the week from 1 to 8 October: one unit, 10.00 (a week counted back
+    # from the amendment, 25 September to 2 October then 2 to 9 October, would make two)
+    assert sla.evaluate(base, events, period="2026-10").total == sla.usd("10.00")
+    assert evaluate_versions(amended, events, period="2026-10").total == sla.usd("10.00")
+    assert sla.statement(amended, events, periods=["2026-10"]).total == sla.usd("10.00")

@@ -20,19 +20,38 @@ import attrs
 
 from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._versions import Version
-from slakit._engine._inputs import as_inputs
+from slakit._engine._credits._context import (
+    CreditContext,
+    History,
+    PeriodState,
+    compensation_column,
+    merged_period,
+)
+from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._plan import evaluate
 from slakit._engine._uncovered import check_strict, common_groups
 from slakit._money import Money
 from slakit._results._fingerprint import fingerprint
 from slakit._results._render import uncovered_lines, uncovered_to_dict
-from slakit._results._report import Report
+from slakit._results._report import CreditColumn, Report
 from slakit._results._uncovered import UncoveredGroup
+from slakit._results._values import CreditLine
 from slakit._time._instant import format_us
 from slakit._time._periods import Period
 from slakit.exceptions import DefinitionError, EvaluationError
 
-__all__ = ["Comparison", "ComparisonRow", "VersionedReport", "compare", "evaluate_versions"]
+__all__ = [
+    "Comparison",
+    "ComparisonRow",
+    "VersionedReport",
+    "compare",
+    "credit_period",
+    "credited",
+    "evaluate_versions",
+    "part_report",
+    "version_parts",
+    "within_state",
+]
 
 
 @attrs.frozen
@@ -80,6 +99,16 @@ class VersionedReport:
         return version.agreement.rounding.apply(
             self.exact_total, report.agreement.tier.fee.currency
         )
+
+    @property
+    def flags(self) -> tuple[CreditLine, ...]:
+        """Every flag raised in every part (chronic breaches, ...)."""
+        return tuple(line for _, r in self.parts for line in r.compensation.flags)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every part's notes, in order (a partial first period, a history restarted, ...)."""
+        return tuple(note for _, r in self.parts for note in r.notes)
 
     @property
     def breaches(self) -> tuple[Any, ...]:
@@ -153,7 +182,14 @@ def evaluate_versions(
     is pro-rated to the part's share of the period (as for a partial first
     period). Buckets of a measure with a granularity are aligned to the end of
     each part's period-length window, so an amendment at a bucket boundary
-    keeps every bucket whole.
+    keeps every bucket whole; credit rules that read the calendar (a cap per
+    quarter, units counted from the period's start) read the period itself, up
+    to the part's end, and each part's caps count what the parts before it paid
+    (a cap of 1,000 per period pays 1,000 in all, not per part); a held credit
+    one part released is not released again. Evaluated alone, the period has
+    no history: clauses that
+    look back at earlier periods see them in [`statement()`][slakit.statement],
+    which evaluates a split period this way, with the history before it.
 
     Examples:
         >>> import slakit as sla
@@ -172,17 +208,24 @@ def evaluate_versions(
             force (see [`VersionedReport.uncovered`][slakit.VersionedReport.uncovered]).
     """
     resolved = agreement.period.resolve(period)
-    length = resolved.end - resolved.start
     bundle = as_inputs(inputs)
     parts = []
-    for version in agreement.versions():
-        lo = resolved.start if version.start is None else max(resolved.start, version.start)
-        hi = resolved.end if version.end is None else min(resolved.end, version.end)
-        if hi <= lo:
-            continue
-        window = Period(hi - length, hi, resolved.label, resolved.tz)
-        terms = attrs.evolve(version.agreement, effective=lo)
-        parts.append((version, evaluate(terms, bundle, period=window)))
+    states: list[PeriodState] = []
+    for version, lo, hi in version_parts(agreement, resolved):
+        report = part_report(version, lo, hi, resolved, bundle)
+        if report.period.start != resolved.start or states:  # the period, cut at the part
+            report, column = credited(
+                report,
+                period=credit_period(report, resolved),
+                inputs=bundle,
+                within=within_state(states, version.agreement),
+            )
+        else:
+            column = report.credit_columns[0] if report.credit_columns else None
+        terms = version.agreement
+        state = {} if column is None else column.state
+        states.append(PeriodState(resolved, state, terms.services, terms.tier.compensation))
+        parts.append((version, report))
     if not parts:
         raise EvaluationError(f"no version of the agreement is in force in period {resolved.label}")
     result = VersionedReport(
@@ -194,6 +237,86 @@ def evaluate_versions(
     if strict:
         check_strict(result.uncovered)
     return result
+
+
+def version_parts(agreement: Agreement, period: Period) -> list[tuple[Version, int, int]]:
+    """Return each version in force during ``period``, with the part ``[lo, hi)`` it covers."""
+    parts = []
+    for version in agreement.versions():
+        lo = period.start if version.start is None else max(period.start, version.start)
+        hi = period.end if version.end is None else min(period.end, version.end)
+        if hi > lo:
+            parts.append((version, lo, hi))
+    return parts
+
+
+def part_report(version: Version, lo: int, hi: int, period: Period, inputs: Inputs) -> Report:
+    """Return ``version`` evaluated over its part ``[lo, hi)`` of ``period``, fee pro-rated.
+
+    The part is measured in the period-length window that ends where the part
+    ends, so buckets of a measure with a granularity stay whole at an
+    amendment on a bucket boundary.
+    """
+    length = period.end - period.start
+    window = Period(hi - length, hi, period.label, period.tz)
+    return evaluate(attrs.evolve(version.agreement, effective=lo), inputs, period=window)
+
+
+def within_state(parts: Sequence[PeriodState], terms: Agreement) -> PeriodState | None:
+    """Return the parts' merged state as ``terms`` read it (``None`` before the first part).
+
+    What the earlier parts of a period an amendment splits paid, for the next
+    part's caps (see ``merged_period``); a rule the amendment changed keeps
+    none of it.
+    """
+    if not parts:
+        return None
+    merged, _ = merged_period(parts)
+    return merged.realigned(terms.services, terms.tier.compensation).value
+
+
+def credit_period(report: Report, period: Period) -> Period:
+    """Return the period as the credit rules of a part read it: from its start to the part's end.
+
+    A rule that looks at the calendar (a cap per quarter, units counted from
+    the period's start) sees the period itself, not the part's measuring window.
+    """
+    return Period(period.start, report.end, period.label, period.tz)
+
+
+def credited(
+    report: Report,
+    *,
+    period: Period,
+    inputs: Inputs,
+    history: History | None = None,
+    within: PeriodState | None = None,
+) -> tuple[Report, CreditColumn | None]:
+    """Return ``report`` with its compensation computed over ``period`` with ``history``.
+
+    ``within`` is, for a part of a split period after the first, the merged
+    state of the parts before it (see ``within_state()``): a cap counts what
+    they paid. Also returns the compensation's column (its ``state`` is what
+    the period leaves for the next ones), or ``None`` when the terms have no
+    compensation.
+    """
+    terms = report.agreement
+    rule = terms.tier.compensation
+    if rule is None:
+        return report, None
+    ctx = CreditContext(
+        agreement=terms,
+        period=period,
+        start=report.start,
+        proration=report.partial,
+        services=terms.services,
+        outcomes={o.measure: o for o in report.outcomes},
+        inputs=inputs,
+        history=History() if history is None else history,
+        within=within,
+    )
+    column = compensation_column(rule, ctx)
+    return report.with_credits((column,)), column
 
 
 def _evaluate(

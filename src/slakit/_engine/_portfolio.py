@@ -28,7 +28,9 @@ from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._combinators import Cap
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._versions import Version
-from slakit._engine._compare import VersionedReport
+from slakit._engine._compare import VersionedReport, credit_period, credited, within_state
+from slakit._engine._credits._context import PeriodState
+from slakit._engine._inputs import as_inputs
 from slakit._engine._plan import compile_agreement
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
@@ -842,6 +844,7 @@ def _evaluate_group(
     pairs = order[starts + within]  # customers-table rows of the group, customer by customer
     resolved = spec.template.period.resolve(label)
     results = []
+    states: list[PeriodState] = []
     for version, lo, hi in _version_parts(spec.template, group.lo, group.hi):
         window = resolved
         effective = lo if lo > resolved.start else None
@@ -862,6 +865,19 @@ def _evaluate_group(
             for t, (rows, codes) in zip(tables, index.rows_for(ordered, table.service), strict=True)
         ]
         report = compile_agreement(agreement).evaluate(*routed, period=window)
+        if window is not resolved or states:  # credits read the period, up to the part's end,
+            # and see what the parts before paid (as evaluate_versions() has them)
+            report, column = credited(
+                report,
+                period=credit_period(report, resolved),
+                inputs=as_inputs(routed),
+                within=within_state(states, agreement),
+            )
+        else:
+            column = report.credit_columns[0] if report.credit_columns else None
+        state = {} if column is None else column.state
+        terms = agreement
+        states.append(PeriodState(resolved, state, terms.services, terms.tier.compensation))
         if window is not resolved or version.number > 1:
             report = _in_period(report, resolved, lo, hi, version)
         results.append(

@@ -1,12 +1,10 @@
 """Service reviews: every period of a range evaluated once, over inputs converted once.
 
-[`review()`][slakit.review] is built on the evaluations a statement uses: an
-agreement without amendments is evaluated with
-[`statement()`][slakit.statement] (the periods in order, each with the credit
-history of the ones before it, as its credit statements would be); an amended
-agreement period by period with
-[`evaluate_versions()`][slakit.evaluate_versions] (each version over its part
-of the period). [`Review`][slakit.Review] reads the trends from the reports.
+[`review()`][slakit.review] is built on [`statement()`][slakit.statement]:
+the periods in order, each with the credit history of the ones before it, as
+its credit statements would be; a period an amendment splits version by
+version over its parts, with the history before it. [`Review`][slakit.Review]
+reads the trends from the reports.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from collections.abc import Sequence
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._versions import Version
-from slakit._engine._compare import evaluate_versions
+from slakit._engine._compare import VersionedReport
 from slakit._engine._inputs import Inputs, as_inputs
 from slakit._engine._statement import statement, statement_periods
 from slakit._engine._uptime import UptimeColumns
@@ -92,12 +90,15 @@ def review(
     """Evaluate ``agreement`` in every period from ``start`` to ``end`` and read the trends.
 
     The inputs are converted into tables once and every period is evaluated
-    once over them, as its credit statement would be: without amendments, in
-    order with the credit history of the periods before it (see
-    [`statement()`][slakit.statement]; the history starts at ``start``); with
-    amendments, each version over its part of the period (see
-    [`evaluate_versions()`][slakit.evaluate_versions]). A pure function: the
-    same agreement, inputs and range give the same review.
+    once over them, as its credit statement would be: in order, with the
+    credit history of the periods before it (see [`statement()`][slakit.statement];
+    the history starts at ``start``). A period an amendment splits is
+    evaluated version by version over its parts (see
+    [`evaluate_versions()`][slakit.evaluate_versions]), each part with the
+    history before the period; across an amendment a clause keeps its history
+    only if the amendment left it unchanged, and the review's notes say where
+    it restarted. A pure function: the same agreement, inputs and range give
+    the same review.
 
     Examples:
         >>> import slakit as sla
@@ -137,42 +138,34 @@ def review(
     top = _count(top, "top", 1)
     labels = _labels(agreement, start, end)
     bundle: Inputs = as_inputs(inputs)
+    evaluated = statement(agreement, bundle, periods=labels, strict=strict)
     periods: list[ReviewPeriod] = []
-    notes: list[str] = []
-    if agreement.amendments:
-        for label in labels:
-            result = evaluate_versions(agreement, bundle, period=label, strict=strict)
-            periods.append(
-                ReviewPeriod(
-                    period=result.period,
-                    parts=tuple(_part(version, report) for version, report in result.parts),
-                    exact_credit=result.exact_total,
-                    credit=result.total,
-                )
-            )
-        if _remembers(periods):
-            notes.append(
-                "The agreement has amendments, so each period is evaluated version by version, "
-                "on its own: clauses that look back at earlier periods (caps over several "
-                "periods, escalations, earn-backs) see no history in this review."
-            )
-    else:
-        (version,) = agreement.versions()
-        evaluated = statement(agreement, bundle, periods=labels, strict=strict)
-        periods.extend(
+    for report in evaluated.reports:
+        if isinstance(report, VersionedReport):
+            parts = tuple(_part(version, part) for version, part in report.parts)
+        else:
+            parts = (_part(agreement.version_at(report.start), report),)
+        periods.append(
             ReviewPeriod(
                 period=report.period,
-                parts=(_part(version, report),),
+                parts=parts,
                 exact_credit=report.exact_total,
                 credit=report.total,
             )
-            for report in evaluated.reports
         )
-        if _remembers(periods):
+    notes: list[str] = []
+    if _remembers(periods):
+        notes.append(
+            f"Clauses that look back at earlier periods see the periods from {labels[0]} "
+            "on: the history starts with the review."
+        )
+        if any(len(period.parts) > 1 for period in periods):
             notes.append(
-                f"Clauses that look back at earlier periods see the periods from {labels[0]} "
-                "on: the history starts with the review."
+                "In a period an amendment splits, each version's part sees the history of the "
+                "periods before it, and the period counts once for the periods after: breached "
+                "if breached in any part, its credits and fees added up over the parts."
             )
+        notes.extend(evaluated.notes)
     return Review(
         agreement=agreement, periods=tuple(periods), chronic=chronic, top=top, notes=tuple(notes)
     )

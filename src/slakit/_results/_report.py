@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -350,10 +350,16 @@ class Report:
         """Return this report with another fingerprint (a portfolio customer's own rows)."""
         return self._with(self._credit_columns, fingerprint)
 
+    def with_notes(self, notes: Sequence[str]) -> Report:
+        """Return this report with ``notes`` after its own (a history restarted, ...)."""
+        fingerprint = self.__dict__.get("fingerprint", self._fingerprint)
+        return self._with(self._credit_columns, fingerprint, (*self.notes, *notes))
+
     def _with(
         self,
         credit_columns: tuple[CreditColumn, ...],
         fingerprint: str | Callable[[], str] | None,
+        notes: tuple[str, ...] | None = None,
     ) -> Report:
         return Report(
             agreement=self.agreement,
@@ -364,7 +370,7 @@ class Report:
             objective_columns=self._objective_columns,
             credit_columns=credit_columns,
             reconciliation=self.__dict__.get("reconciliation", self._reconciliation),
-            notes=self.notes,
+            notes=self.notes if notes is None else notes,
             fingerprint=fingerprint,
         )
 

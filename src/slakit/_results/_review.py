@@ -133,8 +133,8 @@ class ReviewPart:
 
     Attributes:
         version: the version in force over the part.
-        report: its report (with the credit history of the periods before it, when the
-            agreement has no amendments).
+        report: its report, with the credit history of the periods before the
+            period (the other parts of its own period are not in it).
         down: returns the counted down spans of each measure of time (worked out when
             the outages are first read).
     """

@@ -178,8 +178,12 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     for _period, state in earlier:
         used = used + state["paid"]
         fees = fees + state["fee"]
+    parts = None if ctx.within is None else ctx.within.nodes.get(ctx.path)
+    if parts is not None:  # the earlier parts of this period (an amendment split it) count too
+        used = used + parts["paid"]
+        fees = fees + parts["fee"]
     if rule.across == "services":
-        return _pool_cap(rule, ctx, part, fee_now=fee_now, used=used, fees=fees)
+        return _pool_cap(rule, ctx, part, fee_now=fee_now, used=used, fees=fees, within=parts)
     if isinstance(rule.at_most, Money):
         limit = Amounts.constant(rule.at_most.exact(), ctx.n)
         limit_words = str(rule.at_most)
@@ -194,8 +198,8 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
 
     def note(i: int) -> str:
         history = (
-            f", of which {ctx.money(used[i])} was used in earlier periods"
-            if rule.per != "period" and used[i] != 0
+            f", of which {ctx.money(used[i])} was used {_before(rule, parts)}"
+            if used[i] != 0
             else ""
         )
         return (
@@ -236,8 +240,24 @@ def _with_adjustments(
     return line_columns
 
 
+def _before(rule: Cap, parts: object) -> str:
+    """Where a cap's used credits were paid: earlier periods, earlier parts of the period."""
+    if parts is None:
+        return "in earlier periods"
+    if rule.per == "period":
+        return "in the earlier part of this period, which an amendment splits"
+    return "in earlier periods and the earlier part of this period"
+
+
 def _pool_cap(
-    rule: Cap, ctx: CreditContext, part: Credits, *, fee_now: Amounts, used: Amounts, fees: Amounts
+    rule: Cap,
+    ctx: CreditContext,
+    part: Credits,
+    *,
+    fee_now: Amounts,
+    used: Amounts,
+    fees: Amounts,
+    within: object = None,
 ) -> Credits:
     """One customer-level cap over the total of every service, its cut shared out pro rata."""
     before = part.amount.total()
@@ -258,11 +278,7 @@ def _pool_cap(
     )
     state = {"paid": amount, "fee": fee_now}
     window = "" if rule.per == "period" else f" per {rule.per}"
-    history = (
-        f", of which {ctx.money(spent)} was used in earlier periods"
-        if rule.per != "period" and spent != 0
-        else ""
-    )
+    history = f", of which {ctx.money(spent)} was used {_before(rule, within)}" if spent else ""
 
     def note(i: int) -> str:
         share = part.amount[i] / credited
@@ -412,6 +428,14 @@ def _earn_back(rule: EarnBack, ctx: CreditContext) -> Credits:
     breached = objective_breached(rule.when, ctx)
     earlier = ctx.history.of(ctx.path)
     pending: list[tuple[str, Amounts, int]] = list(earlier[-1][1]["pending"]) if earlier else []
+    parts = None if ctx.within is None else ctx.within.nodes.get(ctx.path)
+    if parts is not None:  # an earlier part of this period released or forgave some: not again
+        left = {label: held for label, held, _ in parts["pending"] if label != ctx.period.label}
+        none = Amounts.zeros(ctx.n)
+        pending = [
+            (label, held.minimum(left.get(label, none)), remaining)
+            for label, held, remaining in pending
+        ]
     released = Amounts.zeros(ctx.n)
     events: list[tuple[str, Amounts, Bools, Bools]] = []
     still: list[tuple[str, Amounts, int]] = []

@@ -13,10 +13,10 @@ rules; the package imports them all, so they are registered before
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -34,7 +34,7 @@ from slakit._results._lines import LineColumns
 from slakit._results._report import CreditColumn
 from slakit._results._values import CreditLine, money_text
 from slakit._time._periods import Period
-from slakit.exceptions import CurrencyMismatchError, DefinitionError
+from slakit.exceptions import CurrencyMismatchError, DefinitionError, EvaluationError
 
 __all__ = [
     "I64",
@@ -43,28 +43,101 @@ __all__ = [
     "Credits",
     "History",
     "PeriodState",
+    "Realigned",
     "adjustment",
     "check_rule",
     "compensation_column",
     "credit_kernel",
     "merge_state",
+    "merged_period",
+    "rule_at",
     "run",
+    "service_positions",
 ]
 
 Bools = npt.NDArray[np.bool_]
 I64 = npt.NDArray[np.int64]
 LinesOf = Callable[[int], list[CreditLine]]
+S = TypeVar("S")
 
 
 # --- history -------------------------------------------------------------------------------------
+#
+# A rule's state is found by its path in the compensation tree: ``"0"`` is the
+# root, ``"0.k"`` its child ``k`` (``CreditRule.children()`` order, as
+# ``CreditContext.child(k)`` names it), and so on. Its columns are aligned to the
+# services of the version in force when it was recorded. Across an amendment a
+# state is read by service name under the new version (a service the state did
+# not cover reads as no history), and only while the rule at its path is the
+# same rule (equal data) in both versions. Within a period an amendment splits,
+# each part's state is merged into one state for the period, by the kind of
+# each column (see ``merged_period``).
 
 
 @attrs.frozen
 class PeriodState:
-    """What the stateful rules remembered of one period: ``{rule path: {name: column}}``."""
+    """What the stateful rules remembered of one period: ``{rule path: {name: column}}``.
+
+    ``services`` and ``rule`` are what the columns belong to: the services and
+    the compensation of the version in force (for a period an amendment split,
+    the last part's). ``services=None`` (a state made by hand) is read as
+    belonging to whichever version reads it first.
+    """
 
     period: Period
     nodes: Mapping[str, Mapping[str, Any]]
+    services: tuple[str, ...] | None = None
+    rule: CreditRule | None = None
+
+    def realigned(
+        self, services: tuple[str, ...], rule: CreditRule | None
+    ) -> Realigned[PeriodState]:
+        """Return this state as the version of ``services`` and compensation ``rule`` reads it.
+
+        Each column is realigned by service name (a service new to the columns
+        starts with no history: not breached, nothing paid, no fee, nothing
+        held); a rule's state is kept only if the rule at its path is equal in
+        both compensations, otherwise its history restarts here.
+
+        Raises:
+            EvaluationError: a column of a kind that cannot be realigned.
+        """
+        if self.services is None:  # made by hand: taken as the reading version's
+            return Realigned(PeriodState(self.period, self.nodes, services, rule))
+        if self.services is services and self.rule is rule:
+            return Realigned(self)
+        same_rule = self.rule is rule or self.rule == rule
+        take = None if self.services == services else service_positions(self.services, services)
+        nodes: dict[str, Mapping[str, Any]] = {}
+        restarted: list[str] = []
+        for path, state in self.nodes.items():
+            if not same_rule and rule_at(self.rule, path) != rule_at(rule, path):
+                restarted.append(path)
+                continue
+            nodes[path] = (
+                state
+                if take is None
+                else {name: _realign(value, take, path, name) for name, value in state.items()}
+            )
+        new: tuple[str, ...] = ()
+        if take is not None and nodes:
+            new = tuple(np.asarray(services, dtype=object)[take < 0].tolist())
+        return Realigned(PeriodState(self.period, nodes, services, rule), tuple(restarted), new)
+
+
+@attrs.frozen
+class Realigned(Generic[S]):
+    """A state (or history) read under another version, and what that reading dropped.
+
+    Attributes:
+        value: the state or history, aligned to the version that reads it.
+        restarted: the rule paths whose history was dropped (the rule changed there).
+        new: the services that had no history under the earlier version.
+    """
+
+    value: S
+    restarted: tuple[str, ...] = ()
+    new: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -77,9 +150,203 @@ class History:
         """Return the states one rule left in earlier periods, oldest first."""
         return [(p.period, p.nodes[path]) for p in self.periods if path in p.nodes]
 
-    def then(self, period: Period, nodes: Mapping[str, Mapping[str, Any]]) -> History:
-        """Return this history with one more period."""
-        return History((*self.periods, PeriodState(period, dict(nodes))))
+    def then(
+        self,
+        period: Period,
+        nodes: Mapping[str, Mapping[str, Any]],
+        *,
+        services: tuple[str, ...] | None = None,
+        rule: CreditRule | None = None,
+    ) -> History:
+        """Return this history with one more period (its columns those of ``services``)."""
+        return History((*self.periods, PeriodState(period, dict(nodes), services, rule)))
+
+    def realigned(self, services: tuple[str, ...], rule: CreditRule | None) -> Realigned[History]:
+        """Return this history as a version of ``services`` and compensation ``rule`` reads it.
+
+        Every period's state is realigned (see ``PeriodState.realigned``);
+        ``restarted`` and ``new`` gather what the periods dropped, each once.
+        """
+        if all(p.services is services and p.rule is rule for p in self.periods):
+            return Realigned(self)
+        periods: list[PeriodState] = []
+        restarted: dict[str, None] = {}
+        new: dict[str, None] = {}
+        for entry in self.periods:
+            carried = entry.realigned(services, rule)
+            periods.append(carried.value)
+            restarted.update(dict.fromkeys(carried.restarted))
+            new.update(dict.fromkeys(carried.new))
+        return Realigned(History(tuple(periods)), tuple(restarted), tuple(new))
+
+
+def rule_at(rule: CreditRule | None, path: str) -> CreditRule | None:
+    """Return the rule at ``path`` (``"0"``, ``"0.1"``, ...) of the compensation ``rule``.
+
+    ``None`` when the compensation has no rule there.
+    """
+    head, *rest = path.split(".")
+    if rule is None or head != "0":
+        return None
+    node = rule
+    for step in rest:
+        children = node.children()
+        k = int(step)
+        if k >= len(children):
+            return None
+        node = children[k]
+    return node
+
+
+def service_positions(old: tuple[str, ...], new: tuple[str, ...]) -> I64:
+    """Return the position in ``old`` of each service of ``new`` (``-1``: not in ``old``)."""
+    if not new:
+        return np.zeros(0, dtype=np.int64)
+    if not old:
+        return np.full(len(new), -1, dtype=np.int64)
+    keys = np.asarray(old, dtype=str)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    wanted = np.asarray(new, dtype=str)
+    at = np.minimum(np.searchsorted(ordered, wanted), len(old) - 1)
+    found = ordered[at] == wanted
+    return np.where(found, order[at], -1).astype(np.int64)
+
+
+def _is_held(value: object) -> bool:
+    """Return whether ``value`` is a list of held credits: ``(label, Amounts, periods left)``."""
+    return isinstance(value, tuple) and all(
+        isinstance(item, tuple)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and isinstance(item[1], Amounts)
+        and isinstance(item[2], int)
+        for item in value
+    )
+
+
+def _kind_error(path: str, name: str, value: object, doing: str) -> EvaluationError:
+    return EvaluationError(
+        f"the state {name!r} of the rule at path {path} is a {type(value).__name__}, which "
+        f"slakit cannot {doing}; a rule's state columns must be boolean arrays, Amounts, or "
+        "held credits (label, Amounts, periods left)"
+    )
+
+
+def _realign(value: Any, take: I64, path: str, name: str) -> Any:
+    """Return one state column with ``take``'s services (``-1``: a service with no history)."""
+    present = take >= 0
+    source = np.where(present, take, 0)
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
+        if value.shape[0] == 0:
+            return np.zeros(take.shape[0], dtype=bool)
+        return np.where(present, value[source], False)
+    if isinstance(value, Amounts):
+        if len(value) == 0:
+            return Amounts.zeros(take.shape[0])
+        return Amounts(
+            np.where(present, value.num[source], 0), np.where(present, value.den[source], 1)
+        )
+    if _is_held(value):
+        return tuple((label, _realign(held, take, path, name), left) for label, held, left in value)
+    raise _kind_error(path, name, value, "realign by service name across an amendment")
+
+
+def merged_period(parts: Sequence[PeriodState]) -> tuple[PeriodState, tuple[tuple[int, str], ...]]:
+    """Return the one state of a period an amendment split, from its parts' states in order.
+
+    Each part's state is realigned to the next part's version (see
+    ``PeriodState.realigned``) and merged with it, column by column, by kind,
+    service by service:
+
+    - a boolean column (``breached``): true if it is true in any part;
+    - an amount column (``paid``, ``fee``): the sum over the parts, so a cap
+      over several periods counts the whole period's credits and fees;
+    - held credits (earn-back): a credit held from an earlier period stays held
+      only where no part released it (a breach in any part of the period pays
+      it); the credits held in the period itself are added up over the parts,
+      and held for the next periods as one credit of the period.
+
+    The result belongs to the last part's version. Also returns, for each part
+    after the first, the rule paths whose state of the earlier parts was
+    dropped because the rule changed there.
+
+    Raises:
+        EvaluationError: a column of a kind that cannot be merged.
+    """
+    merged = parts[0]
+    restarted: list[tuple[int, str]] = []
+    for k, part in enumerate(parts[1:], start=1):
+        assert part.services is not None
+        carried = merged.realigned(part.services, part.rule)
+        restarted.extend((k, path) for path in carried.restarted)
+        before = carried.value.nodes
+        nodes: dict[str, Mapping[str, Any]] = {}
+        for path in {**before, **part.nodes}:
+            a, b = before.get(path), part.nodes.get(path)
+            if a is None or b is None:  # a rule with state in some parts only
+                only = b if a is None else a
+                assert only is not None
+                nodes[path] = dict(only)
+                continue
+            nodes[path] = {
+                name: _merge(a[name], b[name], part.period.label, path, name)
+                if name in a and name in b
+                else (a[name] if name in a else b[name])
+                for name in {**a, **b}
+            }
+        merged = PeriodState(part.period, nodes, part.services, part.rule)
+    return merged, tuple(restarted)
+
+
+def _mergeable(value: object) -> bool:
+    return (
+        (isinstance(value, np.ndarray) and value.dtype == np.bool_)
+        or isinstance(value, Amounts)
+        or _is_held(value)
+    )
+
+
+def _merge(a: Any, b: Any, label: str, path: str, name: str) -> Any:
+    """Return two parts' values of one state column merged (see ``merged_period``)."""
+    doing = f"merge over the parts of period {label}, which an amendment splits"
+    for value in (a, b):
+        if not _mergeable(value):
+            raise _kind_error(path, name, value, doing)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a | b
+    if isinstance(a, Amounts) and isinstance(b, Amounts):
+        return a + b
+    if _is_held(a) and _is_held(b):
+        return _merge_held(a, b, label)
+    raise EvaluationError(
+        f"the state {name!r} of the rule at path {path} is a {type(a).__name__} in one part "
+        f"of period {label} and a {type(b).__name__} in the next: slakit cannot {doing}"
+    )
+
+
+def _merge_held(
+    a: tuple[tuple[str, Amounts, int], ...], b: tuple[tuple[str, Amounts, int], ...], label: str
+) -> tuple[tuple[str, Amounts, int], ...]:
+    """Return two parts' held credits merged: earlier ones held where both hold them, own added."""
+    first = {item[0]: item for item in a}
+    second = {item[0]: item for item in b}
+    out = []
+    for key in {**first, **second}:
+        x, y = first.get(key), second.get(key)
+        if x is None or y is None:
+            only = x if y is None else y
+            assert only is not None
+            # held in one part only: the period's own credits add up; an earlier credit the
+            # other part no longer holds was released there
+            if key == label:
+                out.append(only)
+            continue
+        if key == label:  # held in this period: each part's own credit, added up
+            out.append((key, x[1] + y[1], max(x[2], y[2])))
+        else:  # held from earlier: still held only where no part released it
+            out.append((key, x[1].minimum(y[1]), min(x[2], y[2])))
+    return tuple(out)
 
 
 # --- context and results -------------------------------------------------------------------------
@@ -122,6 +389,9 @@ class CreditContext:
     outcomes: Mapping[Measure, MeasureOutcome]
     inputs: Inputs
     history: History = History()
+    #: For a part of a period an amendment splits, after the first: the merged state of the
+    #: parts before it (aligned to this part's version), so that a cap counts what they paid.
+    within: PeriodState | None = None
     path: str = "0"
     deduct: Amounts | None = None
     #: Each service's own fee per period, as one exact column: built once per evaluation
