@@ -18,7 +18,6 @@ from slakit._cli import main
 from slakit._engine._dispute import dispute
 from slakit._results._dispute import STATES, Dispute, chart_range, dispute_svg
 from slakit._time._instant import to_us
-from slakit.exceptions import EvaluationError
 
 MINUTE = 60_000_000
 #: October 2026 in UTC: 31 days, 44,640 minutes; 0.1% of it is 44.64 minutes.
@@ -230,13 +229,15 @@ def test_the_worth_budget_leaves_later_spans_unpriced_and_says_so() -> None:
     assert "not computed" in result.to_text()
 
 
-def test_a_period_split_by_an_amendment_is_refused() -> None:
-    """An amendment within the period: the dispute says to dispute under one version."""
+def test_a_period_split_by_an_amendment_is_compared_version_by_version() -> None:
+    """An amendment within the period: one part per version; a later period, the one in force."""
     agreement = _agreement(["api"]).amend(
         "2026-10-16T00:00:00Z", title="price review", fees={"api": sla.usd("2000.00")}
     )
-    with pytest.raises(EvaluationError, match="split by an amendment"):
-        dispute(agreement, [], [], period="2026-10")
+    split = dispute(agreement, [], [], period="2026-10")
+    assert split.versions == ("v1", "v2 (price review)")
+    assert split.version == ""
+    assert split.agrees
     november = 31 * 24 * 60  # minutes from the start of October
     theirs = [_down("api", november, november + 60)]
     later = dispute(agreement, [], theirs, period="2026-11")

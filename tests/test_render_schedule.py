@@ -189,9 +189,11 @@ def test_amendments_are_listed_in_words_and_no_change_is_left_out() -> None:
         "Fee per service and period: was 3,100.00 USD; now 6,200.00 USD.",
         "Fee of t, a service added: 10.00 USD.",
         "Objective on uptime: was uptime >= 99%; now uptime >= 99.5%.",
-        "Service credits: was the credit table on uptime, as a share of the tier's fee: 10% "
-        "below 99%; now the credit table on uptime, as a share of the tier's fee: 25% below "
-        "99%, 10% at least 99% and below 99.5%.",
+        (
+            "Service credits: was the credit table on uptime, as a share of the tier's fee: 10% "
+            "below 99%; now the credit table on uptime, as a share of the tier's fee: 25% below "
+            "99%, 10% at least 99% and below 99.5%."
+        ),
     ]
     excluded = sla.uptime(excluding=[sla.scheduled_maintenance(notice=sla.days(5))])
     stricter = base.amend(
@@ -204,9 +206,12 @@ def test_amendments_are_listed_in_words_and_no_change_is_left_out() -> None:
     )
     changes = version_changes(*(v.agreement for v in stricter.versions()))
     assert changes == [
-        "How uptime is measured: was Uptime is 1 - (down time / eligible time) over the period; "
-        "now Uptime is 1 - (down time / eligible time) over the period; scheduled maintenance, "
-        "announced at least 5 days ahead is removed from downtime and eligible time."
+        (
+            "How uptime is measured: was Uptime is 1 - (down time / eligible time) over the "
+            "period; now Uptime is 1 - (down time / eligible time) over the period; scheduled "
+            "maintenance, announced at least 5 days ahead is removed from downtime and eligible "
+            "time."
+        )
     ]
     rounded = base.amend("2026-10-11T00:00:00Z", rounding=sla.Rounding("down"))
     (change,) = version_changes(*(v.agreement for v in rounded.versions()))

@@ -280,10 +280,18 @@ if TYPE_CHECKING:
     from slakit._results._rollup import OlaMiss as OlaMiss, Rollup as Rollup, RollupRow as RollupRow
     from slakit._results._dispute import (
         Dispute as Dispute,
+        DisputePart as DisputePart,
+        DisputedBucket as DisputedBucket,
         DisputedSpan as DisputedSpan,
+        DisputedTicket as DisputedTicket,
         MeasureDispute as MeasureDispute,
+        RequestDispute as RequestDispute,
+        RequestTally as RequestTally,
         ServiceDispute as ServiceDispute,
         SideView as SideView,
+        TicketDispute as TicketDispute,
+        TicketTally as TicketTally,
+        TicketView as TicketView,
     )
     from slakit._results._review import (
         AmendmentChange as AmendmentChange,
@@ -525,6 +533,14 @@ _EXPORTS: dict[str, str] = {
     "MeasureDispute": "slakit._results._dispute",
     "ServiceDispute": "slakit._results._dispute",
     "SideView": "slakit._results._dispute",
+    "DisputePart": "slakit._results._dispute",
+    "RequestDispute": "slakit._results._dispute",
+    "RequestTally": "slakit._results._dispute",
+    "DisputedBucket": "slakit._results._dispute",
+    "TicketDispute": "slakit._results._dispute",
+    "TicketTally": "slakit._results._dispute",
+    "TicketView": "slakit._results._dispute",
+    "DisputedTicket": "slakit._results._dispute",
     "AmendmentChange": "slakit._results._review",
     "ChronicBreach": "slakit._results._review",
     "ObjectiveChange": "slakit._results._review",

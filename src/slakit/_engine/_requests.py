@@ -570,7 +570,9 @@ def _over(measure: BucketAvailability, n: I64, e: I64) -> npt.NDArray[np.bool_]:
     return over
 
 
-def _bucket_counts(measure: BucketAvailability, buckets: Buckets, i: int, ctx: Context) -> BucketCounts:
+def _bucket_counts(
+    measure: BucketAvailability, buckets: Buckets, i: int, ctx: Context
+) -> BucketCounts:
     """Return service ``i``'s occupied buckets as columns, each judged as the value judges it."""
     at, requests, errors = buckets.of(i)
     start = buckets.origin + (buckets.first + at) * buckets.size

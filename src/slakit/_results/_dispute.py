@@ -3,8 +3,10 @@
 [`dispute()`][slakit.dispute] evaluates an agreement twice for one period, over
 *ours* (say, the provider's monitoring) and over *theirs* (the customer's), and
 returns a [`Dispute`][slakit.Dispute]: for each service, the credit each side's
-data implies and their difference, and for each measure of time the spans where
-the two sides' evidence disagrees, with what each span is worth.
+data implies and their difference, and for each measure the items the two
+sides' evidence disagrees on, with what each item is worth: spans of time
+(measures of time), buckets (bucketed request measures) and tickets (support
+measures).
 
 Every instant of the measured part of the period is in one state on each side,
 read from that side's evidence: ``down`` (counted down time), ``excluded``
@@ -14,6 +16,26 @@ not deployed). A *disputed span* is a longest span over which both sides keep
 one state each and the two states differ. Spans are half-open, ``[start, end)``,
 in integer microseconds UTC.
 
+Requests. For each request measure the dispute holds each side's requests of
+the service by reason (good, bad, excluded and ignored, as the reconciliation
+counts them) and its exact value. For a bucketed measure (bucket availability,
+error-rate uptime) a bucket is in one *verdict* on each side, read from that
+side's requests in it: ``down`` (over the error-rate bound, with enough
+requests), ``bad`` or ``excluded`` (empty, by the measure's rule), ``partial``
+(error-rate uptime: some requests bad, that share of the bucket down) or
+``good``; a *disputed bucket* is one whose verdicts differ, or whose shares of
+down time differ (two ``partial`` buckets of different error rates). Buckets
+are compared only when both sides have counted requests of the service; a side
+without any has no data, which the measure's values say.
+
+Tickets. For each support measure the dispute holds each side's tickets of
+the service by fate (on time, late, pending, not counted and why) and its
+value. A *disputed ticket* is one, matched by its id, whose fate differs
+between the sides (a ticket a side lacks is ``"absent"`` there), where at least
+one side judged it (on time or late); each side's times are kept: opened, the
+first response or resolution that stopped its clock, the business time, the
+target, the due instant and how late.
+
 Money:
 
 - **The difference** of a service is ``theirs' credit - ours' credit``, exact (a
@@ -21,18 +43,32 @@ Money:
   The **total at stake** is ``theirs' exact total - ours' exact total``, rounded
   once; it may differ from the difference of the two rounded totals by the
   rounding step.
-- **The worth** of a disputed span is the change in ours' total credit when
-  ours' events of that service over that span are replaced by theirs': ours'
-  outages, maintenance notices and deployments of the service (and of the
-  services its measures combine) are cut at the span's bounds, theirs' inside
-  the span are put in their place (a notice keeps its lead time), and the
-  agreement is evaluated again. A positive worth means theirs' view of the span
-  pays more. Credit tables pay by bands, so worths do not add up: two spans that
-  each leave the uptime in its band may cross the band together, and a span
-  alone may be worth nothing while the difference of the credits is not.
+- **The worth** of a disputed item is the change in ours' total credit when
+  ours' evidence of that item is replaced by theirs' and the agreement is
+  evaluated again. For a span: ours' outages, maintenance notices and
+  deployments of the service (and of the services its measures combine) are
+  cut at the span's bounds and theirs' inside the span put in their place (a
+  notice keeps its lead time). For a bucket: ours' requests of the service in
+  the bucket are replaced by theirs' (a bucket's verdict depends on its own
+  requests only, so the replacement changes that bucket and nothing else of a
+  bucketed measure). For a ticket: ours' copy of the ticket is replaced by
+  theirs' (removed when theirs has none, added when ours has none). A positive
+  worth means theirs' view pays more. Credit tables pay by bands, so worths do
+  not add up: two spans that each leave the uptime in its band may cross the
+  band together, and a span alone may be worth nothing while the difference of
+  the credits is not.
+
+Amendments. A period that an amendment splits is compared in *parts*, one per
+version in force, as [`evaluate_versions()`][slakit.evaluate_versions] splits
+it: each version's terms over its part of the period, the fee pro-rated to
+the part, on both sides. Each `DisputePart` holds its own
+comparison; the worth of an item of a part is computed under that part's terms
+and over that part alone. The dispute's services add the parts' exact credits
+per service, and its totals add the parts' exact totals, rounded once with the
+latest version's rounding, as ``VersionedReport.total`` does.
 
 This module holds the result and its renderings (HTML with a two-lane chart
-per disputed measure, Markdown, text and JSON); the evaluation is in
+per disputed measure of time, Markdown, text and JSON); the evaluation is in
 ``slakit._engine._dispute``.
 
 Each disputed measure of each service has one chart of both sides (`dispute_svg()`),
@@ -61,7 +97,8 @@ Other classes follow ``_charts``: ``chart dispute`` (the root), ``heading``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -90,11 +127,20 @@ from slakit._results._charts import (
     _TimeAxis,
 )
 from slakit._results._credit_statement import _Clock
-from slakit._results._document import Block, Facts, Figure, Heading, Items, Para, Section, Table
+from slakit._results._document import (
+    Block,
+    Facts,
+    Figure,
+    Heading,
+    Items,
+    Para,
+    Section,
+    Table,
+)
 from slakit._results._document import markdown as markdown_of
 from slakit._results._document import page as page_of
 from slakit._results._document import text as text_of
-from slakit._results._values import money_text
+from slakit._results._values import fraction_text, money_text
 from slakit._time._instant import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, format_us, zone
 from slakit._time._timeline import Timeline
 
@@ -105,13 +151,22 @@ if TYPE_CHECKING:
     from slakit._time._periods import Period
 
 __all__ = [
+    "BUCKET_VERDICTS",
     "DISPUTE_FORM",
     "STATES",
     "Dispute",
+    "DisputePart",
+    "DisputedBucket",
     "DisputedSpan",
+    "DisputedTicket",
     "MeasureDispute",
+    "RequestDispute",
+    "RequestTally",
     "ServiceDispute",
     "SideView",
+    "TicketDispute",
+    "TicketTally",
+    "TicketView",
     "chart_range",
     "dispute_blocks",
     "dispute_svg",
@@ -124,6 +179,15 @@ DISPUTE_FORM = "slakit-dispute/1"
 
 #: The states an instant is in on one side, in the order they take precedence.
 STATES = ("down", "excluded", "up", "not eligible")
+
+#: The verdicts a bucket of a bucketed request measure has on one side.
+BUCKET_VERDICTS = ("down", "bad", "partial", "excluded", "good")
+
+#: The categories of a request, as its reasons start (``"bad: server error"``).
+REQUEST_CATEGORIES = ("good", "bad", "excluded", "ignored")
+
+#: The fates of a ticket that a support measure judges (counts in its value).
+JUDGED = ("on time", "late", "late, unanswered")
 
 
 # --- the values -------------------------------------------------------------------------------
@@ -204,7 +268,11 @@ class DisputedSpan:
 
 @attrs.frozen(kw_only=True)
 class MeasureDispute:
-    """The two sides' evidence of one service in one measure of time, and the disputed spans."""
+    """The two sides' evidence of one service in one measure of time, and the disputed spans.
+
+    ``version`` is the label of the version whose part of the period this is
+    (``""`` for an agreement without amendments).
+    """
 
     service: str
     measure: Measure
@@ -212,6 +280,7 @@ class MeasureDispute:
     theirs: SideView
     outside: Timeline
     spans: tuple[DisputedSpan, ...]
+    version: str = ""
 
     @property
     def ours_only(self) -> Timeline:
@@ -253,18 +322,325 @@ class MeasureDispute:
         }
 
 
+# --- requests ---------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RequestTally:
+    """What one side's requests of one service did in one request measure.
+
+    Attributes:
+        requests: how many requests fell under each reason, as the
+            reconciliation counts them (``"good"``, ``"bad: server error"``,
+            ``"excluded: client error"``, ``"ignored: outside the period"`` ...);
+            reasons without a request are left out.
+        value: the measured value, exact (``None``: no data).
+    """
+
+    requests: Mapping[str, int]
+    value: Fraction | None
+
+    def count(self, category: str) -> int:
+        """Return how many requests are in ``category``: one of `REQUEST_CATEGORIES`."""
+        return sum(n for reason, n in self.requests.items() if reason.split(":")[0] == category)
+
+    @property
+    def good(self) -> int:
+        """The good requests."""
+        return self.count("good")
+
+    @property
+    def bad(self) -> int:
+        """The bad requests (server errors, and client errors or slow ones when bad)."""
+        return self.count("bad")
+
+    @property
+    def excluded(self) -> int:
+        """The requests an exclusion rule of the measure took out."""
+        return self.count("excluded")
+
+    @property
+    def ignored(self) -> int:
+        """The requests the measure did not count (outside the period, not covered, ...)."""
+        return self.count("ignored")
+
+    @property
+    def counted(self) -> int:
+        """The requests in the value: good and bad."""
+        return self.good + self.bad
+
+
+@attrs.frozen(kw_only=True)
+class DisputedBucket:
+    """A bucket of a bucketed request measure that the two sides count differently.
+
+    Attributes:
+        service: the service.
+        measure: the label of the request measure.
+        start: the bucket's first instant, microseconds since the epoch (UTC),
+            cut to the measured time.
+        end: its end (excluded).
+        ours: ours' verdict of the bucket, one of `BUCKET_VERDICTS`.
+        theirs: theirs' verdict.
+        ours_requests: ours' counted requests in the bucket.
+        ours_errors: the bad ones among them.
+        theirs_requests: theirs' counted requests in the bucket.
+        theirs_errors: the bad ones among them.
+        worth: the change in ours' exact total credit when ours' requests of
+            the service in the bucket are replaced by theirs'; ``None`` when it
+            was not computed.
+    """
+
+    service: str
+    measure: str
+    start: int
+    end: int
+    ours: str
+    theirs: str
+    ours_requests: int
+    ours_errors: int
+    theirs_requests: int
+    theirs_errors: int
+    worth: Fraction | None = None
+
+    @property
+    def length_us(self) -> int:
+        """The bucket's length in microseconds."""
+        return self.end - self.start
+
+    def share(self, side: str) -> Fraction:
+        """Return the share of the bucket ``side`` (``"ours"`` or ``"theirs"``) counts as down.
+
+        1 for a ``down`` or ``bad`` bucket, its error rate for a ``partial`` one, else 0.
+        """
+        verdict = self.ours if side == "ours" else self.theirs
+        if verdict in ("down", "bad"):
+            return Fraction(1)
+        if verdict == "partial":
+            if side == "ours":
+                return Fraction(self.ours_errors, self.ours_requests)
+            return Fraction(self.theirs_errors, self.theirs_requests)
+        return Fraction(0)
+
+    @property
+    def kind(self) -> str:
+        """``"ours only"``, ``"theirs only"``, ``"more in ours"``, ``"more in theirs"``, ...
+
+        Down time decides first, as for spans: the side that counts more of the
+        bucket down (``"... only"`` when the other counts none of it); then
+        ``"excluded by ours only"`` or ``"excluded by theirs only"``; else
+        ``"eligibility"``.
+        """
+        mine, other = self.share("ours"), self.share("theirs")
+        if mine > other:
+            return "ours only" if other == 0 else "more in ours"
+        if other > mine:
+            return "theirs only" if mine == 0 else "more in theirs"
+        if self.ours == "excluded":
+            return "excluded by ours only"
+        if self.theirs == "excluded":
+            return "excluded by theirs only"
+        return "eligibility"
+
+
+@attrs.frozen(kw_only=True)
+class RequestDispute:
+    """The two sides' requests of one service in one request measure, compared.
+
+    Attributes:
+        service: the service.
+        measure: the request measure.
+        ours: ours' requests of the service by reason, and ours' value.
+        theirs: theirs'.
+        buckets: the disputed buckets, in time order (bucketed measures only).
+        note: why the buckets were not compared, when they were not (a side
+            without counted requests of the service).
+        version: the label of the version whose part of the period this is.
+    """
+
+    service: str
+    measure: Measure
+    ours: RequestTally
+    theirs: RequestTally
+    buckets: tuple[DisputedBucket, ...] = ()
+    note: str = ""
+    version: str = ""
+
+    def differences(self) -> dict[str, int]:
+        """Return, per category of `REQUEST_CATEGORIES`, theirs' count less ours'."""
+        return {c: self.theirs.count(c) - self.ours.count(c) for c in REQUEST_CATEGORIES}
+
+    @property
+    def agrees(self) -> bool:
+        """Whether both sides count the same requests for the same reasons, bucket by bucket."""
+        return dict(self.ours.requests) == dict(self.theirs.requests) and not self.buckets
+
+
+# --- tickets ----------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TicketView:
+    """One side's judgement of one ticket in one support measure.
+
+    Attributes:
+        status: the ticket's fate in words (``"on time"``, ``"late"``, ``"late,
+            unanswered"``, ``"pending at period end"``, ``"opened outside the
+            period"``, ``"other priority"`` ...), or ``"absent"`` when the side
+            has no such ticket of the service.
+        priority: its priority (``""`` when absent).
+        opened: when it was opened, microseconds UTC (``None`` when absent).
+        stopped: the first response or resolution that stopped its clock
+            (``None``: none, or absent).
+        elapsed_us: the business time from opening to ``stopped`` (or to the end
+            of the period), pauses removed; ``None`` when not judged.
+        target_us: the target it was judged against (``None``: none).
+        due: when the target was reached, for late and pending tickets.
+        late_by_us: how much business time it exceeded its target by (0 when
+            not late).
+    """
+
+    status: str
+    priority: str = ""
+    opened: int | None = None
+    stopped: int | None = None
+    elapsed_us: int | None = None
+    target_us: int | None = None
+    due: int | None = None
+    late_by_us: int = 0
+
+    @property
+    def judged(self) -> bool:
+        """Whether the measure judged the ticket (on time or late)."""
+        return self.status in JUDGED
+
+    @property
+    def late(self) -> bool:
+        """Whether the ticket missed its target."""
+        return self.status in ("late", "late, unanswered")
+
+
+@attrs.frozen(kw_only=True)
+class DisputedTicket:
+    """A ticket whose fate in a support measure differs between the sides.
+
+    Attributes:
+        service: the service.
+        measure: the label of the support measure.
+        id: the ticket's id, as both sides name it.
+        ours: ours' judgement of the ticket.
+        theirs: theirs' judgement.
+        worth: the change in ours' exact total credit when ours' copy of the
+            ticket is replaced by theirs' (removed when theirs has none);
+            ``None`` when it was not computed.
+    """
+
+    service: str
+    measure: str
+    id: str
+    ours: TicketView
+    theirs: TicketView
+    worth: Fraction | None = None
+
+    @property
+    def opened(self) -> int:
+        """When the ticket was opened: the earlier of the sides' instants."""
+        times = [t for t in (self.ours.opened, self.theirs.opened) if t is not None]
+        return min(times)
+
+    @property
+    def kind(self) -> str:
+        """``"late in ours only"``, ``"late in theirs only"``, ``"late in both"``, ...
+
+        Lateness decides first (``"late in both"``: late on both sides, answered
+        on one only); then ``"judged by ours only"`` or ``"judged by theirs only"``.
+        """
+        if self.ours.late != self.theirs.late:
+            return "late in ours only" if self.ours.late else "late in theirs only"
+        if self.ours.late:
+            return "late in both"
+        return "judged by ours only" if self.ours.judged else "judged by theirs only"
+
+
+@attrs.frozen(kw_only=True)
+class TicketTally:
+    """What one side's tickets of one service did in one support measure.
+
+    Attributes:
+        tickets: how many tickets had each fate (``"on time"``, ``"late"``,
+            ``"late, unanswered"``, ``"pending at period end"`` ...); fates
+            without a ticket are left out.
+        value: the measured value, exact (``None``: no data).
+    """
+
+    tickets: Mapping[str, int]
+    value: Fraction | None
+
+    @property
+    def judged(self) -> int:
+        """The tickets the measure judged: on time or late."""
+        return sum(self.tickets.get(fate, 0) for fate in JUDGED)
+
+    @property
+    def on_time(self) -> int:
+        """The tickets that met their target."""
+        return self.tickets.get("on time", 0)
+
+    @property
+    def late(self) -> int:
+        """The tickets that missed their target (answered late or not at all)."""
+        return self.tickets.get("late", 0) + self.tickets.get("late, unanswered", 0)
+
+    @property
+    def not_counted(self) -> int:
+        """The tickets of the service that were not judged (pending, outside, ...)."""
+        return sum(self.tickets.values()) - self.judged
+
+
+@attrs.frozen(kw_only=True)
+class TicketDispute:
+    """The two sides' tickets of one service in one support measure, compared.
+
+    Attributes:
+        service: the service.
+        measure: the support measure.
+        ours: ours' tickets of the service by fate, and ours' value.
+        theirs: theirs'.
+        tickets: the disputed tickets, by opening, then id.
+        version: the label of the version whose part of the period this is.
+    """
+
+    service: str
+    measure: Measure
+    ours: TicketTally
+    theirs: TicketTally
+    tickets: tuple[DisputedTicket, ...] = ()
+    version: str = ""
+
+    @property
+    def agrees(self) -> bool:
+        """Whether both sides judge every ticket alike."""
+        return dict(self.ours.tickets) == dict(self.theirs.tickets) and not self.tickets
+
+
+# --- a service, a part, the dispute -----------------------------------------------------------
+
+
 @attrs.frozen(kw_only=True)
 class ServiceDispute:
-    """One service: the credit each side's data implies, and its measures of time compared.
+    """One service: the credit each side's data implies, and its measures compared.
 
     Attributes:
         service: the service.
         ours_credit: the exact credit ours' data implies for the service.
         theirs_credit: the exact credit theirs' data implies.
         measures: each measure of time that covers the service, compared.
-        worth_by: how the worths of its spans were computed: ``"service"`` (the
-            agreement restricted to this service), ``"agreement"`` (the whole
-            agreement, whose services are coupled), or ``""`` (not computed).
+        worth_by: how the worths of its disputed items were computed:
+            ``"service"`` (the agreement restricted to this service),
+            ``"agreement"`` (the whole agreement, whose services are coupled),
+            or ``""`` (not computed).
+        requests: each request measure that covers the service, compared.
+        tickets: each support measure that covers the service, compared.
     """
 
     service: str
@@ -272,6 +648,8 @@ class ServiceDispute:
     theirs_credit: Fraction
     measures: tuple[MeasureDispute, ...] = ()
     worth_by: str = ""
+    requests: tuple[RequestDispute, ...] = ()
+    tickets: tuple[TicketDispute, ...] = ()
 
     @property
     def difference(self) -> Fraction:
@@ -285,13 +663,92 @@ class ServiceDispute:
 
     @property
     def spans(self) -> tuple[DisputedSpan, ...]:
-        """Every disputed span of every measure, measure by measure."""
+        """Every disputed span of every measure of time, measure by measure."""
         return tuple(span for m in self.measures for span in m.spans)
 
     @property
+    def buckets(self) -> tuple[DisputedBucket, ...]:
+        """Every disputed bucket of every request measure, measure by measure."""
+        return tuple(bucket for r in self.requests for bucket in r.buckets)
+
+    @property
+    def disputed_tickets(self) -> tuple[DisputedTicket, ...]:
+        """Every disputed ticket of every support measure, measure by measure."""
+        return tuple(ticket for t in self.tickets for ticket in t.tickets)
+
+    @property
     def disputed(self) -> bool:
-        """Whether the credits differ or some span is disputed."""
-        return not self.agrees or bool(self.spans)
+        """Whether the credits differ, or some span, bucket, ticket or request count does."""
+        return (
+            not self.agrees
+            or bool(self.spans)
+            or not all(r.agrees for r in self.requests)
+            or not all(t.agrees for t in self.tickets)
+        )
+
+    @property
+    def explained(self) -> bool:
+        """Whether some compared item differs: a span, a request count, a bucket, a ticket."""
+        return (
+            bool(self.spans)
+            or not all(r.agrees for r in self.requests)
+            or not all(t.agrees for t in self.tickets)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DisputePart:
+    """The dispute over the part of the period one version of the agreement was in force.
+
+    A period no amendment splits has one part, the whole measured time.
+
+    Attributes:
+        version: the version's label (``""`` for an agreement without amendments).
+        agreement: the terms evaluated over the part (the version's, taking
+            effect at the part's start when an amendment splits the period).
+        start: the part's first instant measured.
+        end: its end (excluded).
+        share: the share of the period's fee the part pays, ``(end - start) /
+            the period's length``.
+        services: every service of the version, compared over the part.
+        ours_total: ours' exact total credit for the part.
+        theirs_total: theirs' exact total credit for the part.
+    """
+
+    version: str
+    agreement: Agreement
+    start: int
+    end: int
+    share: Fraction
+    services: tuple[ServiceDispute, ...]
+    ours_total: Fraction
+    theirs_total: Fraction
+
+    @property
+    def stake(self) -> Fraction:
+        """``theirs_total - ours_total``, exact."""
+        return self.theirs_total - self.ours_total
+
+    @property
+    def agrees(self) -> bool:
+        """Whether both sides' data imply the same credit for every service of the part."""
+        return all(s.agrees for s in self.services) and self.stake == 0
+
+    def service(self, name: str) -> ServiceDispute:
+        """Return the comparison of service ``name`` over the part.
+
+        Raises:
+            KeyError: the version does not cover ``name``.
+        """
+        for entry in self.services:
+            if entry.service == name:
+                return entry
+        raise KeyError(f"{name!r} is not a service of version {self.version or 'v1'}")
+
+    @property
+    def spans(self) -> tuple[DisputedSpan, ...]:
+        """Every disputed span of the part, service by service."""
+        return tuple(span for s in self.services for span in s.spans)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -308,14 +765,20 @@ class Dispute:
         start: the first instant measured (later than the period's start when
             the agreement took effect within it).
         end: the end of the measured time.
-        services: every service of the agreement, in order.
-        ours_total: ours' exact total credit.
+        services: every service of the agreement, in order; over a period an
+            amendment splits, each service's credits are the exact sums of its
+            parts' and its comparisons those of every part, part by part.
+        ours_total: ours' exact total credit (over every part).
         theirs_total: theirs' exact total credit.
-        version: the label of the version in force, for an amended agreement.
+        version: the label of the version in force, for an amended agreement
+            over a period no amendment splits (``""`` otherwise: see ``parts``).
         ours_source: what ours' data is, in words (file names), for the reader.
         theirs_source: what theirs' data is.
-        uncounted: how many input rows no measure counted, ours' and theirs'.
+        uncounted: how many input rows no measure counted, ours' and theirs'
+            (over a split period: rows no version in force counted).
         notes: how the figures were made, where it matters.
+        parts: the comparison over each version's part of the period, in time
+            order: one part when no amendment splits the period.
     """
 
     agreement: Agreement
@@ -330,20 +793,58 @@ class Dispute:
     theirs_source: str = ""
     uncounted: tuple[int, int] = (0, 0)
     notes: tuple[str, ...] = ()
+    parts: tuple[DisputePart, ...] = ()
+    _fingerprints: Callable[[], tuple[str | None, str | None]] | None = attrs.field(
+        default=None, eq=False, alias="fingerprints"
+    )
+
+    @property
+    def terms(self) -> Agreement:
+        """The terms of the last part: its currency and rounding settle the totals."""
+        return self.parts[-1].agreement if self.parts else self.agreement
 
     @property
     def currency(self) -> str:
         """The agreement's currency."""
-        return self.agreement.tier.fee.currency
+        return self.terms.tier.fee.currency
 
     @property
     def rounding(self) -> Rounding:
-        """The agreement's rounding, applied once to each amount shown."""
-        return self.agreement.rounding
+        """The rounding applied once to each amount shown (the latest version's)."""
+        return self.terms.rounding
 
     def rounded(self, value: Fraction) -> Money:
         """Return ``value`` rounded once with the agreement's rounding, as money."""
         return self.rounding.apply(value, self.currency)
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The labels of the versions compared, one per part (``("",)``: not amended)."""
+        return tuple(part.version for part in self.parts) or (self.version,)
+
+    @property
+    def split(self) -> bool:
+        """Whether an amendment splits the period into parts."""
+        return len(self.parts) > 1
+
+    @functools.cached_property
+    def _fingerprint_pair(self) -> tuple[str | None, str | None]:
+        return (None, None) if self._fingerprints is None else self._fingerprints()
+
+    @property
+    def ours_fingerprint(self) -> str | None:
+        """The fingerprint of ours' evaluation, as ``slakit verify`` recomputes it.
+
+        The same as ours' own statement's: [`Report.fingerprint`][slakit.Report.fingerprint],
+        or [`VersionedReport.fingerprint`][slakit.VersionedReport.fingerprint] over a
+        period an amendment splits; ``None`` for a dispute put together by hand.
+        """
+        return self._fingerprint_pair[0]
+
+    @property
+    def theirs_fingerprint(self) -> str | None:
+        """The fingerprint of theirs' evaluation (see ``ours_fingerprint``)."""
+        return self._fingerprint_pair[1]
 
     @property
     def stake(self) -> Fraction:
@@ -352,12 +853,16 @@ class Dispute:
 
     @property
     def agrees(self) -> bool:
-        """Whether both sides' data imply the same credit for every service."""
-        return all(s.agrees for s in self.services) and self.stake == 0
+        """Whether both sides' data imply the same credit for every service (in every part)."""
+        return (
+            all(s.agrees for s in self.services)
+            and self.stake == 0
+            and all(p.agrees for p in self.parts)
+        )
 
     @property
     def disputed(self) -> tuple[ServiceDispute, ...]:
-        """The services whose credits differ or that have disputed spans."""
+        """The services whose credits differ or that have disputed items."""
         return tuple(s for s in self.services if s.disputed)
 
     def service(self, name: str) -> ServiceDispute:
@@ -376,6 +881,16 @@ class Dispute:
         """Every disputed span, service by service."""
         return tuple(span for s in self.services for span in s.spans)
 
+    @property
+    def buckets(self) -> tuple[DisputedBucket, ...]:
+        """Every disputed bucket, service by service."""
+        return tuple(bucket for s in self.services for bucket in s.buckets)
+
+    @property
+    def tickets(self) -> tuple[DisputedTicket, ...]:
+        """Every disputed ticket, service by service."""
+        return tuple(ticket for s in self.services for ticket in s.disputed_tickets)
+
     # --- renderings ---------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -384,6 +899,8 @@ class Dispute:
         Exact amounts are strings (``"125/3"`` or ``"41.5"``), rounded ones
         decimal strings (``"41.67"``); lengths of time are integer microseconds
         (exact in JSON) under keys ending ``_us``; instants are ISO 8601 in UTC.
+        ``parts`` holds one entry per version when an amendment splits the
+        period (and is empty otherwise).
         """
         return _to_dict(self)
 
@@ -411,11 +928,34 @@ class Dispute:
         )
 
 
+def _parts(dispute: Dispute) -> tuple[DisputePart, ...]:
+    """Return the dispute's parts: those it holds, or one made of its own figures."""
+    if dispute.parts:
+        return dispute.parts
+    share = Fraction(dispute.end - dispute.start, dispute.period.end - dispute.period.start)
+    return (
+        DisputePart(
+            version=dispute.version,
+            agreement=dispute.agreement,
+            start=dispute.start,
+            end=dispute.end,
+            share=share,
+            services=dispute.services,
+            ours_total=dispute.ours_total,
+            theirs_total=dispute.theirs_total,
+        ),
+    )
+
+
 # --- JSON -------------------------------------------------------------------------------------
 
 
 def _exact(value: Fraction) -> str:
     return str(value)
+
+
+def _optional_us(value: int | None) -> str | None:
+    return None if value is None else format_us(value)
 
 
 def _side_dict(view: SideView) -> dict[str, Any]:
@@ -427,6 +967,13 @@ def _side_dict(view: SideView) -> dict[str, Any]:
     }
 
 
+def _worth_dict(worth: Fraction | None, dispute: Dispute) -> dict[str, Any]:
+    return {
+        "worth_exact": None if worth is None else _exact(worth),
+        "worth": None if worth is None else str(dispute.rounded(worth).amount),
+    }
+
+
 def _span_dict(span: DisputedSpan, dispute: Dispute) -> dict[str, Any]:
     return {
         "start": format_us(span.start),
@@ -435,19 +982,77 @@ def _span_dict(span: DisputedSpan, dispute: Dispute) -> dict[str, Any]:
         "ours": span.ours,
         "theirs": span.theirs,
         "kind": span.kind,
-        "worth_exact": None if span.worth is None else _exact(span.worth),
-        "worth": None if span.worth is None else str(dispute.rounded(span.worth).amount),
+        **_worth_dict(span.worth, dispute),
     }
 
 
-def _to_dict(dispute: Dispute) -> dict[str, Any]:
-    agreement = dispute.agreement
-    period = dispute.period
+def _tally_dict(tally: RequestTally) -> dict[str, Any]:
+    return {
+        "value": None if tally.value is None else _exact(tally.value),
+        **{category: tally.count(category) for category in REQUEST_CATEGORIES},
+        "reasons": dict(tally.requests),
+    }
 
+
+def _bucket_dict(bucket: DisputedBucket, dispute: Dispute) -> dict[str, Any]:
+    return {
+        "start": format_us(bucket.start),
+        "end": format_us(bucket.end),
+        "length_us": bucket.length_us,
+        "ours": bucket.ours,
+        "theirs": bucket.theirs,
+        "kind": bucket.kind,
+        "ours_requests": bucket.ours_requests,
+        "ours_errors": bucket.ours_errors,
+        "theirs_requests": bucket.theirs_requests,
+        "theirs_errors": bucket.theirs_errors,
+        **_worth_dict(bucket.worth, dispute),
+    }
+
+
+def _ticket_view_dict(view: TicketView) -> dict[str, Any]:
+    return {
+        "status": view.status,
+        "priority": view.priority or None,
+        "opened": _optional_us(view.opened),
+        "stopped": _optional_us(view.stopped),
+        "elapsed_us": view.elapsed_us,
+        "target_us": view.target_us,
+        "due": _optional_us(view.due),
+        "late_by_us": view.late_by_us,
+    }
+
+
+def _ticket_dict(ticket: DisputedTicket, dispute: Dispute) -> dict[str, Any]:
+    return {
+        "id": ticket.id,
+        "kind": ticket.kind,
+        "ours": _ticket_view_dict(ticket.ours),
+        "theirs": _ticket_view_dict(ticket.theirs),
+        **_worth_dict(ticket.worth, dispute),
+    }
+
+
+def _ticket_tally_dict(tally: TicketTally) -> dict[str, Any]:
+    return {
+        "value": None if tally.value is None else _exact(tally.value),
+        "judged": tally.judged,
+        "on_time": tally.on_time,
+        "late": tally.late,
+        "not_counted": tally.not_counted,
+        "fates": dict(tally.tickets),
+    }
+
+
+def _money_dict(dispute: Dispute, value: Fraction) -> dict[str, str]:
+    return {"exact": _exact(value), "amount": str(dispute.rounded(value).amount)}
+
+
+def _services_dicts(dispute: Dispute, services: Sequence[ServiceDispute]) -> list[dict[str, Any]]:
     def money(value: Fraction) -> dict[str, str]:
-        return {"exact": _exact(value), "amount": str(dispute.rounded(value).amount)}
+        return _money_dict(dispute, value)
 
-    services = [
+    return [
         {
             "service": entry.service,
             "agrees": entry.agrees,
@@ -459,6 +1064,7 @@ def _to_dict(dispute: Dispute) -> dict[str, Any]:
                 {
                     "measure": repr(m.measure),
                     "label": m.measure.label,
+                    "version": m.version or None,
                     "ours": _side_dict(m.ours),
                     "theirs": _side_dict(m.theirs),
                     **{f"{key}_us": us for key, us in m.lengths().items()},
@@ -466,16 +1072,63 @@ def _to_dict(dispute: Dispute) -> dict[str, Any]:
                 }
                 for m in entry.measures
             ],
+            "requests": [
+                {
+                    "measure": repr(r.measure),
+                    "label": r.measure.label,
+                    "version": r.version or None,
+                    "ours": _tally_dict(r.ours),
+                    "theirs": _tally_dict(r.theirs),
+                    "differences": r.differences(),
+                    "buckets": [_bucket_dict(b, dispute) for b in r.buckets],
+                    "note": r.note or None,
+                }
+                for r in entry.requests
+            ],
+            "tickets": [
+                {
+                    "measure": repr(t.measure),
+                    "label": t.measure.label,
+                    "version": t.version or None,
+                    "ours": _ticket_tally_dict(t.ours),
+                    "theirs": _ticket_tally_dict(t.theirs),
+                    "tickets": [_ticket_dict(ticket, dispute) for ticket in t.tickets],
+                }
+                for t in entry.tickets
+            ],
         }
-        for entry in dispute.services
+        for entry in services
+    ]
+
+
+def _to_dict(dispute: Dispute) -> dict[str, Any]:
+    agreement = dispute.agreement
+    period = dispute.period
+
+    def money(value: Fraction) -> dict[str, str]:
+        return _money_dict(dispute, value)
+
+    parts = [
+        {
+            "version": part.version,
+            "measured": {"start": format_us(part.start), "end": format_us(part.end)},
+            "share": _exact(part.share),
+            "agrees": part.agrees,
+            "ours": money(part.ours_total),
+            "theirs": money(part.theirs_total),
+            "at_stake": money(part.stake),
+            "services": _services_dicts(dispute, part.services),
+        }
+        for part in dispute.parts
     ]
     return {
         "form": DISPUTE_FORM,
         "agreement": agreement.title,
         "provider": agreement.provider,
         "customer": agreement.customer,
-        "tier": agreement.tier.name,
+        "tier": dispute.terms.tier.name,
         "version": dispute.version or None,
+        "versions": [label for label in dispute.versions if label],
         "period": {
             "label": period.label,
             "tz": period.tz,
@@ -484,6 +1137,7 @@ def _to_dict(dispute: Dispute) -> dict[str, Any]:
         },
         "measured": {"start": format_us(dispute.start), "end": format_us(dispute.end)},
         "sources": {"ours": dispute.ours_source, "theirs": dispute.theirs_source},
+        "fingerprints": {"ours": dispute.ours_fingerprint, "theirs": dispute.theirs_fingerprint},
         "currency": dispute.currency,
         "rounding": dispute.rounding.describe(),
         "agrees": dispute.agrees,
@@ -491,7 +1145,8 @@ def _to_dict(dispute: Dispute) -> dict[str, Any]:
         "theirs": money(dispute.theirs_total),
         "at_stake": money(dispute.stake),
         "uncounted_rows": {"ours": dispute.uncounted[0], "theirs": dispute.uncounted[1]},
-        "services": services,
+        "services": _services_dicts(dispute, dispute.services),
+        "parts": parts if dispute.split else [],
         "notes": list(dispute.notes),
     }
 
@@ -536,8 +1191,15 @@ def _signed(value: Fraction, currency: str) -> str:
     return f"+{text}" if value > 0 else text
 
 
-def _worth_text(span: DisputedSpan, currency: str) -> str:
-    return "not computed" if span.worth is None else _signed(span.worth, currency)
+def _worth_text(worth: Fraction | None, currency: str) -> str:
+    return "not computed" if worth is None else _signed(worth, currency)
+
+
+def _count_text(ours: int, theirs: int) -> str:
+    """``'990 / 1,000 (+10)'``: ours, theirs and theirs' difference."""
+    diff = theirs - ours
+    shown = f"+{diff:,}" if diff > 0 else f"{diff:,}"
+    return f"{ours:,} / {theirs:,} ({shown})"
 
 
 def _side_name(dispute: Dispute, side: str) -> str:
@@ -550,7 +1212,8 @@ def _header(dispute: Dispute, clock: _Clock) -> list[Block]:
     period = dispute.period
     currency = dispute.currency
     stake = dispute.stake
-    disputed = [s for s in dispute.services if not s.agrees]
+    parts = _parts(dispute)
+    disputed = [s for s in dispute.services if not s.agrees or _disagree_in_a_part(dispute, s)]
     if dispute.agrees:
         verdict = "the two sides' data imply the same credit for every service"
     else:
@@ -558,12 +1221,20 @@ def _header(dispute: Dispute, clock: _Clock) -> list[Block]:
             f"the two sides' data imply different credits for {len(disputed)} of "
             f"{len(dispute.services)} service{'s' if len(dispute.services) != 1 else ''}"
         )
+    tiers = dict.fromkeys(part.agreement.tier.name for part in parts)
     facts = [
         ("Provider", agreement.provider),
         ("Customer", agreement.customer),
-        ("Tier", agreement.tier.name),
+        ("Tier", ", ".join(tiers)),
     ]
-    if dispute.version:
+    if dispute.split:
+        facts.append(
+            (
+                "Agreement",
+                f"{len(parts)} versions in force: " + ", ".join(p.version for p in parts),
+            )
+        )
+    elif dispute.version:
         facts.append(("Agreement", f"version {dispute.version}"))
     facts += [
         (
@@ -586,6 +1257,12 @@ def _header(dispute: Dispute, clock: _Clock) -> list[Block]:
         ),
         ("Verdict", verdict),
     ]
+    for side, fingerprint in (
+        ("Ours' fingerprint", dispute.ours_fingerprint),
+        ("Theirs' fingerprint", dispute.theirs_fingerprint),
+    ):
+        if fingerprint is not None:
+            facts.append((side, f"`{fingerprint}`"))
     if dispute.start != period.start or dispute.end != period.end:
         facts.insert(
             5,
@@ -602,11 +1279,20 @@ def _header(dispute: Dispute, clock: _Clock) -> list[Block]:
         Para(
             f"The credits of the period {period.label} under one agreement, computed from "
             f"two evidence sources, {_side_name(dispute, 'ours')} and "
-            f"{_side_name(dispute, 'theirs')}, and every span where they disagree. Times are in "
-            f"{period.tz}" + ("" if clock.utc else ", with UTC beside them") + "."
+            f"{_side_name(dispute, 'theirs')}, and every span, bucket and ticket where they "
+            f"disagree. Times are in {period.tz}"
+            + ("" if clock.utc else ", with UTC beside them")
+            + "."
         ),
         Facts(tuple(facts)),
     ]
+
+
+def _disagree_in_a_part(dispute: Dispute, entry: ServiceDispute) -> bool:
+    """Whether some part's credits of ``entry``'s service differ (only when split)."""
+    return dispute.split and any(
+        not s.agrees for p in dispute.parts for s in p.services if s.service == entry.service
+    )
 
 
 def _signed_money(dispute: Dispute, value: Fraction) -> str:
@@ -614,11 +1300,25 @@ def _signed_money(dispute: Dispute, value: Fraction) -> str:
     return f"+{money}" if money.amount > 0 else str(money)
 
 
-def _measured(m: MeasureDispute, view: SideView) -> str:
-    return "no data" if view.value is None else m.measure.format_value(view.value)
+def _shown_value(measure: Measure, value: Fraction | None) -> str:
+    return "no data" if value is None else measure.format_value(value)
 
 
-def _credit_table(dispute: Dispute) -> Table:
+def _measured(entry: ServiceDispute, side: str) -> str:
+    """Each measure's value on ``side``, labelled when the service has several."""
+    values = [
+        *((m.measure, (m.ours if side == "ours" else m.theirs).value) for m in entry.measures),
+        *((r.measure, (r.ours if side == "ours" else r.theirs).value) for r in entry.requests),
+        *((t.measure, (t.ours if side == "ours" else t.theirs).value) for t in entry.tickets),
+    ]
+    labelled = len(values) > 1
+    return "; ".join(
+        (f"{measure.label} " if labelled else "") + _shown_value(measure, value)
+        for measure, value in values
+    )
+
+
+def _credit_table(dispute: Dispute, part: DisputePart) -> Table:
     """One row per service: each side's measured values and credit, and the difference."""
     currency = dispute.currency
     header = (
@@ -631,21 +1331,12 @@ def _credit_table(dispute: Dispute) -> Table:
     )
     rows: list[tuple[str, ...]] = []
     marks: list[str] = []
-    for entry in dispute.services:
-        labelled = len(entry.measures) > 1
-        ours = "; ".join(
-            (f"{m.measure.label} " if labelled else "") + _measured(m, m.ours)
-            for m in entry.measures
-        )
-        theirs = "; ".join(
-            (f"{m.measure.label} " if labelled else "") + _measured(m, m.theirs)
-            for m in entry.measures
-        )
+    for entry in part.services:
         rows.append(
             (
                 entry.service,
-                ours,
-                theirs,
+                _measured(entry, "ours"),
+                _measured(entry, "theirs"),
                 _amount(entry.ours_credit, currency),
                 _amount(entry.theirs_credit, currency),
                 _amount(entry.difference, currency),
@@ -657,9 +1348,9 @@ def _credit_table(dispute: Dispute) -> Table:
             "total",
             "",
             "",
-            _amount(dispute.ours_total, currency),
-            _amount(dispute.theirs_total, currency),
-            _amount(dispute.stake, currency),
+            _amount(part.ours_total, currency),
+            _amount(part.theirs_total, currency),
+            _amount(part.stake, currency),
         )
     )
     marks.append("total")
@@ -669,9 +1360,9 @@ def _credit_table(dispute: Dispute) -> Table:
 _LENGTHS = ("ours_only", "theirs_only", "both", "excluded_ours_only", "excluded_theirs_only")
 
 
-def _time_table(dispute: Dispute) -> Table | None:
+def _time_table(part: DisputePart) -> Table | None:
     """One row per service and measure of time: the time in dispute, and the time agreed."""
-    several = any(len(s.measures) > 1 for s in dispute.services)
+    several = any(len(s.measures) > 1 for s in part.services)
     header = (
         "service",
         *(("measure",) if several else ()),
@@ -684,7 +1375,7 @@ def _time_table(dispute: Dispute) -> Table | None:
     rows: list[tuple[str, ...]] = []
     marks: list[str] = []
     totals = dict.fromkeys(_LENGTHS, 0)
-    for entry in dispute.services:
+    for entry in part.services:
         for m in entry.measures:
             lengths = m.lengths()
             for key in _LENGTHS:
@@ -707,9 +1398,110 @@ def _time_table(dispute: Dispute) -> Table | None:
     return Table(header, tuple(rows), numeric=tuple(range(first, len(header))), marks=tuple(marks))
 
 
+def _requests_table(part: DisputePart) -> Table | None:
+    """One row per service and request measure: each category's counts on each side."""
+    header = (
+        "service",
+        "measure",
+        "good, ours / theirs (difference)",
+        "bad",
+        "excluded",
+        "ignored",
+        "disputed buckets",
+    )
+    rows: list[tuple[str, ...]] = []
+    marks: list[str] = []
+    for entry in part.services:
+        for r in entry.requests:
+            counts = tuple(
+                _count_text(r.ours.count(c), r.theirs.count(c)) for c in REQUEST_CATEGORIES
+            )
+            rows.append((entry.service, r.measure.label, *counts, f"{len(r.buckets):,}"))
+            marks.append("" if r.agrees else "breached")
+    if not rows:
+        return None
+    return Table(header, tuple(rows), numeric=(2, 3, 4, 5, 6), marks=tuple(marks))
+
+
+def _tickets_table(part: DisputePart) -> Table | None:
+    """One row per service and support measure: judged, on time, late, not counted per side."""
+    header = (
+        "service",
+        "measure",
+        "judged, ours / theirs (difference)",
+        "on time",
+        "late",
+        "not counted",
+        "disputed tickets",
+    )
+    rows: list[tuple[str, ...]] = []
+    marks: list[str] = []
+    for entry in part.services:
+        for t in entry.tickets:
+            a, b = t.ours, t.theirs
+            rows.append(
+                (
+                    entry.service,
+                    t.measure.label,
+                    _count_text(a.judged, b.judged),
+                    _count_text(a.on_time, b.on_time),
+                    _count_text(a.late, b.late),
+                    _count_text(a.not_counted, b.not_counted),
+                    f"{len(t.tickets):,}",
+                )
+            )
+            marks.append("" if t.agrees else "breached")
+    if not rows:
+        return None
+    return Table(header, tuple(rows), numeric=(2, 3, 4, 5, 6), marks=tuple(marks))
+
+
+def _part_tables(dispute: Dispute, part: DisputePart, level: int) -> list[Block]:
+    """The part's credits, and its time, requests and tickets in dispute, at heading ``level``."""
+    currency = dispute.currency
+    blocks: list[Block] = [
+        Heading(level, f"Credits ({currency})"),
+        _credit_table(dispute, part),
+    ]
+    table = _time_table(part)
+    if table is not None:
+        blocks += [
+            Heading(level, "Time in dispute"),
+            Para(
+                "Counted down time of one side only and of both, and time one side's exclusion "
+                "clauses took out and the other's did not."
+            ),
+            table,
+        ]
+    table = _requests_table(part)
+    if table is not None:
+        blocks += [
+            Heading(level, "Requests in dispute"),
+            Para(
+                "Each side's requests of the service in each request measure, by what the "
+                "measure made of them: ours, theirs, and theirs' count less ours' in brackets; "
+                "and how many buckets the two sides judge differently."
+            ),
+            table,
+        ]
+    table = _tickets_table(part)
+    if table is not None:
+        blocks += [
+            Heading(level, "Tickets in dispute"),
+            Para(
+                "Each side's tickets of the service in each support measure: judged (on time "
+                "or late) and not counted (pending, outside the period, another priority ...), "
+                "ours, theirs, and theirs' count less ours' in brackets; and how many tickets "
+                "the two sides judge differently."
+            ),
+            table,
+        ]
+    return blocks
+
+
 def _summary(dispute: Dispute) -> list[Block]:
     currency = dispute.currency
-    n_disputed = sum(1 for s in dispute.services if not s.agrees)
+    n_disputed = sum(1 for s in dispute.services if not s.agrees or _disagree_in_a_part(dispute, s))
     blocks: list[Block] = [
         Heading(2, "Summary"),
         Para(
@@ -722,34 +1514,81 @@ def _summary(dispute: Dispute) -> list[Block]:
                 else f"The credits differ for {n_disputed} service{'s' if n_disputed != 1 else ''}."
             )
         ),
-        Heading(3, f"Credits ({currency})"),
-        _credit_table(dispute),
+    ]
+    if dispute.split:
+        blocks += _versions_summary(dispute)
+        return blocks
+    (part,) = _parts(dispute)
+    blocks += _part_tables(dispute, part, 3)
+    blocks.insert(
+        4,
         Para(
             "Credits are exact; each difference is theirs' credit less ours'. The total at "
             f"stake is theirs' exact total less ours', {money_text(dispute.stake, currency)}, "
             f"rounded once ({dispute.rounding.describe()}): "
             f"{_signed_money(dispute, dispute.stake)}."
         ),
-    ]
-    table = _time_table(dispute)
-    if table is not None:
-        blocks += [
-            Heading(3, "Time in dispute"),
-            Para(
-                "Counted down time of one side only and of both, and time one side's exclusion "
-                "clauses took out and the other's did not."
-            ),
-            table,
-        ]
+    )
     return blocks
 
 
-def chart_range(dispute: Dispute, m: MeasureDispute) -> tuple[int, int]:
+def _versions_summary(dispute: Dispute) -> list[Block]:
+    """The credits of each version's part on each side, and the totals rounded once."""
+    currency = dispute.currency
+    clock = _Clock(dispute.period.tz)
+    rows: list[tuple[str, ...]] = []
+    marks: list[str] = []
+    for part in dispute.parts:
+        rows.append(
+            (
+                part.version,
+                f"{clock.local(part.start)} to {clock.local(part.end)}",
+                fraction_text(part.share).removesuffix(" (exact)"),
+                _amount(part.ours_total, currency),
+                _amount(part.theirs_total, currency),
+                _amount(part.stake, currency),
+            )
+        )
+        marks.append("" if part.agrees else "breached")
+    rows.append(
+        (
+            "total",
+            "",
+            "",
+            _amount(dispute.ours_total, currency),
+            _amount(dispute.theirs_total, currency),
+            _amount(dispute.stake, currency),
+        )
+    )
+    marks.append("total")
+    return [
+        Heading(3, f"Credits by version ({currency})"),
+        Table(
+            ("version", "in force", "share of the fee", "ours", "theirs", "difference"),
+            tuple(rows),
+            numeric=(2, 3, 4, 5),
+            marks=tuple(marks),
+        ),
+        Para(
+            "An amendment splits the period: each version's terms are evaluated over its part "
+            "of the period, the fee pro-rated to the part, on both sides, as "
+            "`slakit.evaluate_versions()` does. Each side's total adds its parts' exact "
+            f"credits, ours' {money_text(dispute.ours_total, currency)} and theirs' "
+            f"{money_text(dispute.theirs_total, currency)}, and is rounded once with the "
+            f"latest version's rounding ({dispute.rounding.describe()}); at stake "
+            f"{money_text(dispute.stake, currency)}, rounded once: "
+            f"{_signed_money(dispute, dispute.stake)}."
+        ),
+    ]
+
+
+def chart_range(dispute: Dispute | DisputePart, m: MeasureDispute) -> tuple[int, int]:
     """Return the time a measure's chart shows: around its disputed spans, or all of it.
 
     The disputed spans' hull, widened on each side by a quarter of its length
-    (an hour at least), within the measured time; the whole measured time when
-    that is more than half of it (spans spread over the period).
+    (an hour at least), within the measured time (of the dispute, or of one of
+    its parts); the whole measured time when that is more than half of it
+    (spans spread over the period).
     """
     if not m.spans:
         return dispute.start, dispute.end
@@ -761,15 +1600,18 @@ def chart_range(dispute: Dispute, m: MeasureDispute) -> tuple[int, int]:
     return start, end
 
 
-def _measure_chart(dispute: Dispute, m: MeasureDispute, ident: str, clock: _Clock) -> Figure:
+def _measure_chart(
+    dispute: Dispute, part: DisputePart, m: MeasureDispute, ident: str, clock: _Clock
+) -> Figure:
     ours_only, theirs_only, both = m.ours_only, m.theirs_only, m.both
-    start, end = chart_range(dispute, m)
-    whole = (start, end) == (dispute.start, dispute.end)
-    shown = (
-        f"the period {dispute.period.label}"
-        if whole
-        else f"{clock.local(start)} to {clock.local(end)}, around the disputed spans"
-    )
+    start, end = chart_range(part, m)
+    whole = (start, end) == (part.start, part.end)
+    if whole and not dispute.split:
+        shown = f"the period {dispute.period.label}"
+    elif whole:
+        shown = f"the part of {dispute.period.label} under version {part.version}"
+    else:
+        shown = f"{clock.local(start)} to {clock.local(end)}, around the disputed spans"
     svg = dispute_svg(
         title=f"{m.service}: {m.measure.label}, ours and theirs",
         start=start,
@@ -810,20 +1652,27 @@ def _columns(timeline: Timeline) -> Spans:
     return (timeline.starts, timeline.ends)
 
 
+def _span_cells(clock: _Clock, start: int, end: int) -> tuple[str, ...]:
+    """A span in the agreement's zone (unless UTC) and in UTC."""
+    local = (f"{clock.local(start)} to {clock.local(end)}",) if not clock.utc else ()
+    return (*local, f"{clock.in_utc(start)} to {clock.in_utc(end)}")
+
+
+def _span_header(clock: _Clock, what: str) -> tuple[str, ...]:
+    return ((f"{what} ({clock.tz})",) if not clock.utc else ()) + (f"{what} (UTC)",)
+
+
 def _spans_table(dispute: Dispute, spans: Sequence[DisputedSpan], clock: _Clock) -> Table:
     """One row per span: in the agreement's zone, in UTC beside it, its length, states, worth."""
     currency = dispute.currency
-    zoned = (f"span ({clock.tz})",) if not clock.utc else ()
-    header = (*zoned, "span (UTC)", "length", "ours / theirs", "worth")
+    header = (*_span_header(clock, "span"), "length", "ours / theirs", "worth")
 
     def cells(span: DisputedSpan) -> tuple[str, ...]:
-        local = (f"{clock.local(span.start)} to {clock.local(span.end)}",) if zoned else ()
         return (
-            *local,
-            f"{clock.in_utc(span.start)} to {clock.in_utc(span.end)}",
+            *_span_cells(clock, span.start, span.end),
             length_text(span.length_us),
             f"{span.ours} / {span.theirs}",
-            _worth_text(span, currency),
+            _worth_text(span.worth, currency),
         )
 
     return Table(
@@ -833,16 +1682,48 @@ def _spans_table(dispute: Dispute, spans: Sequence[DisputedSpan], clock: _Clock)
     )
 
 
-def _disputed(dispute: Dispute, clock: _Clock, ident: str) -> list[Block]:
-    blocks: list[Block] = [Heading(2, "Disputed spans")]
-    shown = [s for s in dispute.services if s.spans]
-    unexplained = [s.service for s in dispute.services if not s.agrees and not s.spans]
+def _bucket_side(verdict: str, requests: int, errors: int) -> str:
+    """``'down: 12 of 100 bad'``, ``'bad: empty'``."""
+    if requests == 0:
+        return f"{verdict}: empty"
+    return f"{verdict}: {errors:,} of {requests:,} bad"
+
+
+def _buckets_table(dispute: Dispute, buckets: Sequence[DisputedBucket], clock: _Clock) -> Table:
+    """One row per disputed bucket: its span, each side's verdict and counts, its worth."""
+    currency = dispute.currency
+    header = (*_span_header(clock, "bucket"), "ours", "theirs", "worth")
+    rows = tuple(
+        (
+            *_span_cells(clock, b.start, b.end),
+            _bucket_side(b.ours, b.ours_requests, b.ours_errors),
+            _bucket_side(b.theirs, b.theirs_requests, b.theirs_errors),
+            _worth_text(b.worth, currency),
+        )
+        for b in buckets
+    )
+    return Table(header, rows, numeric=(len(header) - 1,))
+
+
+def _disputed(
+    dispute: Dispute, part: DisputePart, clock: _Clock, ident: str, level: int
+) -> list[Block]:
+    """The disputed spans and buckets of each service of ``part``, under a heading of ``level``."""
+    shown = [s for s in part.services if s.spans or s.buckets]
+    unexplained = [s.service for s in part.services if not s.agrees and not s.explained]
+    spanned = any(
+        s.measures or any(hasattr(r.measure, "bucket") for r in s.requests) for s in part.services
+    )
+    if not spanned and not unexplained:
+        return []  # no measure of time and no bucketed measure: nothing is compared span by span
+    blocks: list[Block] = [Heading(level, "Disputed spans")]
     if unexplained:
         blocks.append(
             Para(
                 f"The credits of {', '.join(unexplained)} differ with no disputed span: the "
-                "difference lies in what is not compared span by span (request and ticket "
-                "measures, the weights of degraded states and affected shares).",
+                "difference lies in what is not compared item by item (the weights of degraded "
+                "states and affected shares, latency percentiles, credit rules that read other "
+                "input).",
                 tone="note",
             )
         )
@@ -852,9 +1733,10 @@ def _disputed(dispute: Dispute, clock: _Clock, ident: str) -> list[Block]:
     blocks.append(
         Para(
             "Every span where the two sides' evidence puts the service in different states "
-            "(down, excluded, up, not eligible), never truncated. The worth of a span is the "
-            "change in ours' credit when ours' events over that span are replaced by theirs'; "
-            "worths do not add up (credits are paid in bands)."
+            "(down, excluded, up, not eligible), and every bucket of a request measure the two "
+            "sides judge differently, never truncated. The worth of a span is the change in "
+            "ours' credit when ours' events over that span are replaced by theirs', of a bucket "
+            "when ours' requests in it are; worths do not add up (credits are paid in bands)."
         )
     )
     chart = 0
@@ -869,18 +1751,119 @@ def _disputed(dispute: Dispute, clock: _Clock, ident: str) -> list[Block]:
         for m in entry.measures:
             if not m.spans:
                 continue
-            parts.append(_measure_chart(dispute, m, f"{ident}{chart}", clock))
+            parts.append(_measure_chart(dispute, part, m, f"{ident}{chart}", clock))
             chart += 1
             n = len(m.spans)
             parts.append(Para(f"{m.measure.label}: {n} disputed span{'s' if n != 1 else ''}."))
             parts.append(_spans_table(dispute, m.spans, clock))
+        for r in entry.requests:
+            if not r.buckets:
+                continue
+            n = len(r.buckets)
+            parts.append(Para(f"{r.measure.label}: {n} disputed bucket{'s' if n != 1 else ''}."))
+            parts.append(_buckets_table(dispute, r.buckets, clock))
         blocks.append(
             Section(
-                3,
+                level + 1,
                 f"Service {entry.service}",
                 tuple(parts),
                 collapsible=True,
                 anchor=f"{ident}-{entry.service}",
+            )
+        )
+    return blocks
+
+
+def _ticket_side(view: TicketView) -> str:
+    """``'late by 30 min'``, ``'unanswered, late by at least 2 h'``, ``'on time'``, ``'absent'``."""
+    if view.status == "late":
+        return f"late by {length_text(view.late_by_us)}"
+    if view.status == "late, unanswered":
+        return f"unanswered, late by at least {length_text(view.late_by_us)}"
+    return view.status
+
+
+def _optional_local(clock: _Clock, us: int | None) -> str:
+    return "none" if us is None else clock.local(us)
+
+
+def _business(view: TicketView) -> str:
+    return "-" if view.elapsed_us is None else length_text(view.elapsed_us)
+
+
+def _tickets_of_measure(dispute: Dispute, t: TicketDispute, clock: _Clock) -> Table:
+    """One row per disputed ticket: each side's fate and times, and the worth."""
+    currency = dispute.currency
+    timed = getattr(t.measure, "of", t.measure)
+    event = "first response" if getattr(timed, "kind", "") == "response" else "resolution"
+    header = (
+        "ticket",
+        "ours",
+        "theirs",
+        "opened",
+        f"{event}, ours",
+        f"{event}, theirs",
+        "business time, ours / theirs",
+        "target",
+        "worth",
+    )
+    rows = []
+    for ticket in t.tickets:
+        a, b = ticket.ours, ticket.theirs
+        opened = {x for x in (a.opened, b.opened) if x is not None}
+        target = next((v.target_us for v in (a, b) if v.target_us is not None), None)
+        rows.append(
+            (
+                ticket.id + (f" ({a.priority or b.priority})" if a.priority or b.priority else ""),
+                _ticket_side(a),
+                _ticket_side(b),
+                " / ".join(clock.local(x) for x in sorted(opened)),
+                _optional_local(clock, a.stopped) if a.status != "absent" else "-",
+                _optional_local(clock, b.stopped) if b.status != "absent" else "-",
+                f"{_business(a)} / {_business(b)}",
+                "-" if target is None else length_text(target),
+                _worth_text(ticket.worth, currency),
+            )
+        )
+    return Table(header, tuple(rows), numeric=(6, 7, 8))
+
+
+def _disputed_tickets(
+    dispute: Dispute, part: DisputePart, clock: _Clock, ident: str, level: int
+) -> list[Block]:
+    """The disputed tickets of each service of ``part`` (only when it has support measures)."""
+    if not any(entry.tickets for entry in part.services):
+        return []
+    blocks: list[Block] = [Heading(level, "Disputed tickets")]
+    shown = [s for s in part.services if s.disputed_tickets]
+    if not shown:
+        blocks.append(Para("The two sides judge every ticket of every service alike."))
+        return blocks
+    blocks.append(
+        Para(
+            "Every ticket, matched by its id, whose fate differs between the sides where at "
+            "least one side judged it (on time or late); *absent*: the side has no such "
+            "ticket of the service. Times are each side's own; the business time runs from "
+            "opening to the response or resolution (or the period's end), pauses removed. The "
+            "worth of a ticket is the change in ours' credit when ours' copy of it is replaced "
+            "by theirs'."
+        )
+    )
+    for entry in shown:
+        parts: list[Block] = []
+        for t in entry.tickets:
+            if not t.tickets:
+                continue
+            n = len(t.tickets)
+            parts.append(Para(f"{t.measure.label}: {n} disputed ticket{'s' if n != 1 else ''}."))
+            parts.append(_tickets_of_measure(dispute, t, clock))
+        blocks.append(
+            Section(
+                level + 1,
+                f"Tickets of {entry.service}",
+                tuple(parts),
+                collapsible=True,
+                anchor=f"{ident}-tickets-{entry.service}",
             )
         )
     return blocks
@@ -910,8 +1893,21 @@ def _method(dispute: Dispute) -> list[Block]:
             "beyond the span (a minimum outage, buckets, an allowance) judge the combined events."
         ),
         (
-            "**Not compared span by span**: request and ticket measures, and the weights of "
-            "down time (degraded states, affected shares); they differ in the credits only."
+            "**Requests**: each side's requests of the service by what the measure made of "
+            "them (good, bad, excluded, ignored). A bucket of a bucketed measure is *down*, "
+            "*bad* or *excluded* (empty), *partial* (error-rate uptime) or *good* on each side; "
+            "a disputed bucket is one judged differently, compared when both sides have "
+            "counted requests of the service. Its worth: ours' requests of the service in the "
+            "bucket replaced by theirs'."
+        ),
+        (
+            "**Tickets**: matched by id; a disputed ticket's fate (on time, late, pending, ...) "
+            "differs between the sides and at least one side judged it. Its worth: ours' copy "
+            "of the ticket replaced by theirs' (removed when theirs has none)."
+        ),
+        (
+            "**Not compared item by item**: the weights of down time (degraded states, affected "
+            "shares) and latency percentiles; they differ in the values and credits only."
         ),
     ]
     blocks: list[Block] = [Heading(2, "How the figures are made"), Items(tuple(items))]
@@ -929,15 +1925,45 @@ def _method(dispute: Dispute) -> list[Block]:
     return blocks
 
 
-def dispute_blocks(dispute: Dispute, *, ident: str = "d") -> list[Block]:
-    """Return the dispute as document blocks: header, summary, disputed spans, method."""
-    clock = _Clock(dispute.period.tz)
+def _part_blocks(
+    dispute: Dispute, part: DisputePart, clock: _Clock, ident: str, level: int
+) -> list[Block]:
+    """The disputed spans, buckets and tickets of ``part``, with headings of ``level``."""
     return [
-        *_header(dispute, clock),
-        *_summary(dispute),
-        *_disputed(dispute, clock, ident),
-        *_method(dispute),
+        *_disputed(dispute, part, clock, ident, level),
+        *_disputed_tickets(dispute, part, clock, ident, level),
     ]
+
+
+def dispute_blocks(dispute: Dispute, *, ident: str = "d") -> list[Block]:
+    """Return the dispute as document blocks: header, summary, disputed items, method.
+
+    Over a period an amendment splits, the summary gives each version's credits
+    and the totals, and each version's part follows in a section of its own
+    (``Version v2 (price review)``) with its credits, time, requests and tickets
+    in dispute, and its disputed spans, buckets and tickets.
+    """
+    clock = _Clock(dispute.period.tz)
+    blocks = [*_header(dispute, clock), *_summary(dispute)]
+    if not dispute.split:
+        (part,) = _parts(dispute)
+        blocks += _part_blocks(dispute, part, clock, ident, 2)
+    else:
+        for k, part in enumerate(dispute.parts):
+            inner: list[Block] = [
+                Para(
+                    f"In force {clock.local(part.start)} to {clock.local(part.end)}: "
+                    f"{fraction_text(part.share).removesuffix(' (exact)')} of the period's fee. "
+                    f"Ours' credit **{money_text(part.ours_total, dispute.currency)}**, theirs' "
+                    f"**{money_text(part.theirs_total, dispute.currency)}**: difference "
+                    f"**{_signed(part.stake, dispute.currency)}**."
+                ),
+                *_part_tables(dispute, part, 3),
+                *_part_blocks(dispute, part, clock, f"{ident}{k}v", 3),
+            ]
+            blocks.append(Section(2, f"Version {part.version}", tuple(inner)))
+    blocks += _method(dispute)
+    return blocks
 
 
 # --- the chart --------------------------------------------------------------------------------
