@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._agreement import Agreement, Tier
+from slakit._dsl._agreement import Agreement, Tier, checked
 from slakit._dsl._combinators import Cap
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._versions import Version
@@ -986,12 +986,16 @@ def _agreement_of(
     money = [  # one object per distinct fee; -1: the plan's
         spec.fee if code < 0 else Money(table.fees[code], currency) for code in used.tolist()
     ]
-    fees = dict(zip(names, map(money.__getitem__, which.reshape(-1).tolist()), strict=True))
+    # names made here (distinct and non-empty) and fees of the checked customers table, in
+    # the template's currency (_check_customers): the agreement need not check them again
+    fees = checked(
+        tuple(zip(names, map(money.__getitem__, which.reshape(-1).tolist()), strict=True))
+    )
     if isinstance(effective, _Own):
         start = int(table.start[pairs[0]])
         effective = start if start != NO_TIME else template.effective
     agreement = attrs.evolve(
-        template, customer=customer, services=names, fees=fees, effective=effective
+        template, customer=customer, services=checked(names), fees=fees, effective=effective
     )
     return agreement, pairs
 
