@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -101,6 +101,8 @@ from slakit.exceptions import DefinitionError, EvaluationError, SlakitError
 __all__ = ["dispute"]
 
 I64 = npt.NDArray[np.int64]
+#: A table of requests or of tickets, as a worth evaluation rebuilds it.
+_Table = TypeVar("_Table", RequestTable, TicketTable)
 
 #: The most worth evaluations by default: enough for every span of a normal month.
 MAX_WORTH = 2000
@@ -1330,22 +1332,33 @@ class _Pricing:
         )
         return EventTable.concat([rest, moved])
 
+    def _unchanged(
+        self,
+        kind: str,
+        service: str,
+        table: _Table,
+        rows: _Rows,
+        join: Callable[[Sequence[tuple[_Table, I64]]], _Table],
+        *,
+        alone: bool,
+    ) -> _Table:
+        """Ours' ``table`` as is, or (``alone``) its rows of ``service``, joined once and kept."""
+        if not alone:
+            return table
+        kept: _Table = self._once((kind, service), lambda: join([(table, rows.of([service]))]))
+        return kept
+
     def _requests(self, service: str, change: _Change | None, *, alone: bool) -> RequestTable:
         """Ours' requests (of ``service`` alone), with theirs' put in over a disputed bucket."""
         o, t = self.ours, self.theirs
         table = o.request_table
         if change is None or change.kind != "requests":
-            if not alone:
-                return table
-            kept: RequestTable = self._once(
-                ("requests", service),
-                lambda: requests_of([(table, o.request_rows.of([service]))]),
+            return self._unchanged(
+                "requests", service, table, o.request_rows, requests_of, alone=alone
             )
-            return kept
         own = o.request_rows.of([service])
         keep = own[(table.time[own] < change.start) | (table.time[own] >= change.end)]
-        if not alone:
-            keep = np.concatenate([o.request_rows.others([service]), keep])
+        keep = _with_others(o.request_rows, service, keep, alone=alone)
         other = t.request_table
         rows = t.request_rows.of([service])
         moved = rows[(other.time[rows] >= change.start) & (other.time[rows] < change.end)]
@@ -1356,19 +1369,22 @@ class _Pricing:
         o, t = self.ours, self.theirs
         table = o.ticket_table
         if change is None or change.kind != "ticket":
-            if not alone:
-                return table
-            kept: TicketTable = self._once(
-                ("tickets", service), lambda: tickets_of([(table, o.ticket_rows.of([service]))])
+            return self._unchanged(
+                "tickets", service, table, o.ticket_rows, tickets_of, alone=alone
             )
-            return kept
         own = o.ticket_rows.of([service])
         keep = own[o.ticket_ids[own] != change.ticket]
-        if not alone:
-            keep = np.concatenate([o.ticket_rows.others([service]), keep])
+        keep = _with_others(o.ticket_rows, service, keep, alone=alone)
         rows = t.ticket_rows.of([service])
         moved = rows[t.ticket_ids[rows] == change.ticket]
         return tickets_of([(table, keep), (t.ticket_table, moved)])
+
+
+def _with_others(rows: _Rows, service: str, keep: I64, *, alone: bool) -> I64:
+    """Return ``keep``, after the rows of every service but ``service`` unless ``alone``."""
+    if alone:
+        return keep
+    return np.concatenate([rows.others([service]), keep])
 
 
 def _items(kinds: set[str]) -> tuple[str, str]:

@@ -259,11 +259,20 @@ class DisputedSpan:
             return "ours only"
         if self.theirs == "down":
             return "theirs only"
-        if self.ours == "excluded":
-            return "excluded by ours only"
-        if self.theirs == "excluded":
-            return "excluded by theirs only"
-        return "eligibility"
+        return _kind_by_exclusion(self.ours, self.theirs)
+
+
+def _kind_by_exclusion(ours: str, theirs: str) -> str:
+    """The kind of an item both sides count alike as down: by exclusion, else eligibility.
+
+    ``"excluded by ours only"``, ``"excluded by theirs only"`` or ``"eligibility"``,
+    from each side's state or verdict.
+    """
+    if ours == "excluded":
+        return "excluded by ours only"
+    if theirs == "excluded":
+        return "excluded by theirs only"
+    return "eligibility"
 
 
 @attrs.frozen(kw_only=True)
@@ -436,11 +445,7 @@ class DisputedBucket:
             return "ours only" if other == 0 else "more in ours"
         if other > mine:
             return "theirs only" if mine == 0 else "more in theirs"
-        if self.ours == "excluded":
-            return "excluded by ours only"
-        if self.theirs == "excluded":
-            return "excluded by theirs only"
-        return "eligibility"
+        return _kind_by_exclusion(self.ours, self.theirs)
 
 
 @attrs.frozen(kw_only=True)
@@ -696,6 +701,18 @@ class ServiceDispute:
         )
 
 
+def _service_of(services: Sequence[ServiceDispute], name: str, owner: str) -> ServiceDispute:
+    """Return the comparison of service ``name`` among ``services``, those of ``owner``.
+
+    Raises:
+        KeyError: ``owner`` (``"this agreement"``, ``"version v2"``) does not cover ``name``.
+    """
+    for entry in services:
+        if entry.service == name:
+            return entry
+    raise KeyError(f"{name!r} is not a service of {owner}")
+
+
 @attrs.frozen(kw_only=True)
 class DisputePart:
     """The dispute over the part of the period one version of the agreement was in force.
@@ -740,10 +757,7 @@ class DisputePart:
         Raises:
             KeyError: the version does not cover ``name``.
         """
-        for entry in self.services:
-            if entry.service == name:
-                return entry
-        raise KeyError(f"{name!r} is not a service of version {self.version or 'v1'}")
+        return _service_of(self.services, name, f"version {self.version or 'v1'}")
 
     @property
     def spans(self) -> tuple[DisputedSpan, ...]:
@@ -871,10 +885,7 @@ class Dispute:
         Raises:
             KeyError: the agreement does not cover ``name``.
         """
-        for entry in self.services:
-            if entry.service == name:
-                return entry
-        raise KeyError(f"{name!r} is not a service of this agreement")
+        return _service_of(self.services, name, "this agreement")
 
     @property
     def spans(self) -> tuple[DisputedSpan, ...]:
@@ -954,13 +965,17 @@ def _exact(value: Fraction) -> str:
     return str(value)
 
 
+def _optional_exact(value: Fraction | None) -> str | None:
+    return None if value is None else _exact(value)
+
+
 def _optional_us(value: int | None) -> str | None:
     return None if value is None else format_us(value)
 
 
 def _side_dict(view: SideView) -> dict[str, Any]:
     return {
-        "value": None if view.value is None else _exact(view.value),
+        "value": _optional_exact(view.value),
         "down_us": view.down.measure(),
         "excluded_us": view.excluded.measure(),
         "eligible_us": view.eligible.measure(),
@@ -969,26 +984,30 @@ def _side_dict(view: SideView) -> dict[str, Any]:
 
 def _worth_dict(worth: Fraction | None, dispute: Dispute) -> dict[str, Any]:
     return {
-        "worth_exact": None if worth is None else _exact(worth),
+        "worth_exact": _optional_exact(worth),
         "worth": None if worth is None else str(dispute.rounded(worth).amount),
     }
 
 
-def _span_dict(span: DisputedSpan, dispute: Dispute) -> dict[str, Any]:
+def _timed_dict(item: DisputedSpan | DisputedBucket) -> dict[str, Any]:
+    """A disputed span's or bucket's bounds, length, each side's state or verdict, and kind."""
     return {
-        "start": format_us(span.start),
-        "end": format_us(span.end),
-        "length_us": span.length_us,
-        "ours": span.ours,
-        "theirs": span.theirs,
-        "kind": span.kind,
-        **_worth_dict(span.worth, dispute),
+        "start": format_us(item.start),
+        "end": format_us(item.end),
+        "length_us": item.length_us,
+        "ours": item.ours,
+        "theirs": item.theirs,
+        "kind": item.kind,
     }
+
+
+def _span_dict(span: DisputedSpan, dispute: Dispute) -> dict[str, Any]:
+    return {**_timed_dict(span), **_worth_dict(span.worth, dispute)}
 
 
 def _tally_dict(tally: RequestTally) -> dict[str, Any]:
     return {
-        "value": None if tally.value is None else _exact(tally.value),
+        "value": _optional_exact(tally.value),
         **{category: tally.count(category) for category in REQUEST_CATEGORIES},
         "reasons": dict(tally.requests),
     }
@@ -996,12 +1015,7 @@ def _tally_dict(tally: RequestTally) -> dict[str, Any]:
 
 def _bucket_dict(bucket: DisputedBucket, dispute: Dispute) -> dict[str, Any]:
     return {
-        "start": format_us(bucket.start),
-        "end": format_us(bucket.end),
-        "length_us": bucket.length_us,
-        "ours": bucket.ours,
-        "theirs": bucket.theirs,
-        "kind": bucket.kind,
+        **_timed_dict(bucket),
         "ours_requests": bucket.ours_requests,
         "ours_errors": bucket.ours_errors,
         "theirs_requests": bucket.theirs_requests,
@@ -1035,7 +1049,7 @@ def _ticket_dict(ticket: DisputedTicket, dispute: Dispute) -> dict[str, Any]:
 
 def _ticket_tally_dict(tally: TicketTally) -> dict[str, Any]:
     return {
-        "value": None if tally.value is None else _exact(tally.value),
+        "value": _optional_exact(tally.value),
         "judged": tally.judged,
         "on_time": tally.on_time,
         "late": tally.late,
@@ -1046,6 +1060,19 @@ def _ticket_tally_dict(tally: TicketTally) -> dict[str, Any]:
 
 def _money_dict(dispute: Dispute, value: Fraction) -> dict[str, str]:
     return {"exact": _exact(value), "amount": str(dispute.rounded(value).amount)}
+
+
+def _compared_dict(
+    measure: Measure, version: str, ours: dict[str, Any], theirs: dict[str, Any]
+) -> dict[str, Any]:
+    """The head of a measure's comparison: the measure, its version and each side's figures."""
+    return {
+        "measure": repr(measure),
+        "label": measure.label,
+        "version": version or None,
+        "ours": ours,
+        "theirs": theirs,
+    }
 
 
 def _services_dicts(dispute: Dispute, services: Sequence[ServiceDispute]) -> list[dict[str, Any]]:
@@ -1062,11 +1089,9 @@ def _services_dicts(dispute: Dispute, services: Sequence[ServiceDispute]) -> lis
             "worth_by": entry.worth_by,
             "measures": [
                 {
-                    "measure": repr(m.measure),
-                    "label": m.measure.label,
-                    "version": m.version or None,
-                    "ours": _side_dict(m.ours),
-                    "theirs": _side_dict(m.theirs),
+                    **_compared_dict(
+                        m.measure, m.version, _side_dict(m.ours), _side_dict(m.theirs)
+                    ),
                     **{f"{key}_us": us for key, us in m.lengths().items()},
                     "spans": [_span_dict(span, dispute) for span in m.spans],
                 }
@@ -1074,11 +1099,9 @@ def _services_dicts(dispute: Dispute, services: Sequence[ServiceDispute]) -> lis
             ],
             "requests": [
                 {
-                    "measure": repr(r.measure),
-                    "label": r.measure.label,
-                    "version": r.version or None,
-                    "ours": _tally_dict(r.ours),
-                    "theirs": _tally_dict(r.theirs),
+                    **_compared_dict(
+                        r.measure, r.version, _tally_dict(r.ours), _tally_dict(r.theirs)
+                    ),
                     "differences": r.differences(),
                     "buckets": [_bucket_dict(b, dispute) for b in r.buckets],
                     "note": r.note or None,
@@ -1087,11 +1110,12 @@ def _services_dicts(dispute: Dispute, services: Sequence[ServiceDispute]) -> lis
             ],
             "tickets": [
                 {
-                    "measure": repr(t.measure),
-                    "label": t.measure.label,
-                    "version": t.version or None,
-                    "ours": _ticket_tally_dict(t.ours),
-                    "theirs": _ticket_tally_dict(t.theirs),
+                    **_compared_dict(
+                        t.measure,
+                        t.version,
+                        _ticket_tally_dict(t.ours),
+                        _ticket_tally_dict(t.theirs),
+                    ),
                     "tickets": [_ticket_dict(ticket, dispute) for ticket in t.tickets],
                 }
                 for t in entry.tickets
@@ -1318,6 +1342,33 @@ def _measured(entry: ServiceDispute, side: str) -> str:
     )
 
 
+def _credit_cells(ours: Fraction, theirs: Fraction, currency: str) -> tuple[str, str, str]:
+    """Ours' and theirs' exact amounts and theirs' less ours', without the currency."""
+    return _amount(ours, currency), _amount(theirs, currency), _amount(theirs - ours, currency)
+
+
+@attrs.define
+class _TableRows:
+    """A table's rows as they are added, each marked ``""``, ``"breached"`` or ``"total"``."""
+
+    rows: list[tuple[str, ...]] = attrs.Factory(list)
+    marks: list[str] = attrs.Factory(list)
+
+    def add(self, row: tuple[str, ...], *, agrees: bool) -> None:
+        """Add ``row``, marked ``"breached"`` unless the two sides agree on it."""
+        self.rows.append(row)
+        self.marks.append("" if agrees else "breached")
+
+    def total(self, row: tuple[str, ...]) -> None:
+        """Add the total ``row``, marked ``"total"``."""
+        self.rows.append(row)
+        self.marks.append("total")
+
+    def table(self, header: tuple[str, ...], numeric: tuple[int, ...]) -> Table:
+        """Return the rows added, in order, under ``header``."""
+        return Table(header, tuple(self.rows), numeric=numeric, marks=tuple(self.marks))
+
+
 def _credit_table(dispute: Dispute, part: DisputePart) -> Table:
     """One row per service: each side's measured values and credit, and the difference."""
     currency = dispute.currency
@@ -1329,32 +1380,19 @@ def _credit_table(dispute: Dispute, part: DisputePart) -> Table:
         "theirs' credit",
         "difference",
     )
-    rows: list[tuple[str, ...]] = []
-    marks: list[str] = []
+    body = _TableRows()
     for entry in part.services:
-        rows.append(
+        body.add(
             (
                 entry.service,
                 _measured(entry, "ours"),
                 _measured(entry, "theirs"),
-                _amount(entry.ours_credit, currency),
-                _amount(entry.theirs_credit, currency),
-                _amount(entry.difference, currency),
-            )
+                *_credit_cells(entry.ours_credit, entry.theirs_credit, currency),
+            ),
+            agrees=entry.agrees,
         )
-        marks.append("" if entry.agrees else "breached")
-    rows.append(
-        (
-            "total",
-            "",
-            "",
-            _amount(part.ours_total, currency),
-            _amount(part.theirs_total, currency),
-            _amount(part.stake, currency),
-        )
-    )
-    marks.append("total")
-    return Table(header, tuple(rows), numeric=(1, 2, 3, 4, 5), marks=tuple(marks))
+    body.total(("total", "", "", *_credit_cells(part.ours_total, part.theirs_total, currency)))
+    return body.table(header, numeric=(1, 2, 3, 4, 5))
 
 
 _LENGTHS = ("ours_only", "theirs_only", "both", "excluded_ours_only", "excluded_theirs_only")
@@ -1372,30 +1410,28 @@ def _time_table(part: DisputePart) -> Table | None:
         "excluded, ours only",
         "excluded, theirs only",
     )
-    rows: list[tuple[str, ...]] = []
-    marks: list[str] = []
+    body = _TableRows()
     totals = dict.fromkeys(_LENGTHS, 0)
     for entry in part.services:
         for m in entry.measures:
             lengths = m.lengths()
             for key in _LENGTHS:
                 totals[key] += lengths[key]
-            rows.append(
+            body.add(
                 (
                     entry.service,
                     *((m.measure.label,) if several else ()),
                     *(length_text(lengths[key]) for key in _LENGTHS),
-                )
+                ),
+                agrees=not m.spans,
             )
-            marks.append("breached" if m.spans else "")
-    if not rows:
+    if not body.rows:
         return None
-    rows.append(
+    body.total(
         ("total", *(("",) if several else ()), *(length_text(totals[key]) for key in _LENGTHS))
     )
-    marks.append("total")
     first = 2 if several else 1
-    return Table(header, tuple(rows), numeric=tuple(range(first, len(header))), marks=tuple(marks))
+    return body.table(header, numeric=tuple(range(first, len(header))))
 
 
 def _requests_table(part: DisputePart) -> Table | None:
@@ -1409,18 +1445,18 @@ def _requests_table(part: DisputePart) -> Table | None:
         "ignored",
         "disputed buckets",
     )
-    rows: list[tuple[str, ...]] = []
-    marks: list[str] = []
+    body = _TableRows()
     for entry in part.services:
         for r in entry.requests:
             counts = tuple(
                 _count_text(r.ours.count(c), r.theirs.count(c)) for c in REQUEST_CATEGORIES
             )
-            rows.append((entry.service, r.measure.label, *counts, f"{len(r.buckets):,}"))
-            marks.append("" if r.agrees else "breached")
-    if not rows:
+            body.add(
+                (entry.service, r.measure.label, *counts, f"{len(r.buckets):,}"), agrees=r.agrees
+            )
+    if not body.rows:
         return None
-    return Table(header, tuple(rows), numeric=(2, 3, 4, 5, 6), marks=tuple(marks))
+    return body.table(header, numeric=(2, 3, 4, 5, 6))
 
 
 def _tickets_table(part: DisputePart) -> Table | None:
@@ -1434,12 +1470,11 @@ def _tickets_table(part: DisputePart) -> Table | None:
         "not counted",
         "disputed tickets",
     )
-    rows: list[tuple[str, ...]] = []
-    marks: list[str] = []
+    body = _TableRows()
     for entry in part.services:
         for t in entry.tickets:
             a, b = t.ours, t.theirs
-            rows.append(
+            body.add(
                 (
                     entry.service,
                     t.measure.label,
@@ -1448,55 +1483,52 @@ def _tickets_table(part: DisputePart) -> Table | None:
                     _count_text(a.late, b.late),
                     _count_text(a.not_counted, b.not_counted),
                     f"{len(t.tickets):,}",
-                )
+                ),
+                agrees=t.agrees,
             )
-            marks.append("" if t.agrees else "breached")
-    if not rows:
+    if not body.rows:
         return None
-    return Table(header, tuple(rows), numeric=(2, 3, 4, 5, 6), marks=tuple(marks))
+    return body.table(header, numeric=(2, 3, 4, 5, 6))
 
 
 def _part_tables(dispute: Dispute, part: DisputePart, level: int) -> list[Block]:
     """The part's credits, and its time, requests and tickets in dispute, at heading ``level``."""
     currency = dispute.currency
-    blocks: list[Block] = [
+    return [
         Heading(level, f"Credits ({currency})"),
         _credit_table(dispute, part),
+        *_headed_table(
+            level,
+            "Time in dispute",
+            "Counted down time of one side only and of both, and time one side's exclusion "
+            "clauses took out and the other's did not.",
+            _time_table(part),
+        ),
+        *_headed_table(
+            level,
+            "Requests in dispute",
+            "Each side's requests of the service in each request measure, by what the "
+            "measure made of them: ours, theirs, and theirs' count less ours' in brackets; "
+            "and how many buckets the two sides judge differently.",
+            _requests_table(part),
+        ),
+        *_headed_table(
+            level,
+            "Tickets in dispute",
+            "Each side's tickets of the service in each support measure: judged (on time "
+            "or late) and not counted (pending, outside the period, another priority ...), "
+            "ours, theirs, and theirs' count less ours' in brackets; and how many tickets "
+            "the two sides judge differently.",
+            _tickets_table(part),
+        ),
     ]
-    table = _time_table(part)
-    if table is not None:
-        blocks += [
-            Heading(level, "Time in dispute"),
-            Para(
-                "Counted down time of one side only and of both, and time one side's exclusion "
-                "clauses took out and the other's did not."
-            ),
-            table,
-        ]
-    table = _requests_table(part)
-    if table is not None:
-        blocks += [
-            Heading(level, "Requests in dispute"),
-            Para(
-                "Each side's requests of the service in each request measure, by what the "
-                "measure made of them: ours, theirs, and theirs' count less ours' in brackets; "
-                "and how many buckets the two sides judge differently."
-            ),
-            table,
-        ]
-    table = _tickets_table(part)
-    if table is not None:
-        blocks += [
-            Heading(level, "Tickets in dispute"),
-            Para(
-                "Each side's tickets of the service in each support measure: judged (on time "
-                "or late) and not counted (pending, outside the period, another priority ...), "
-                "ours, theirs, and theirs' count less ours' in brackets; and how many tickets "
-                "the two sides judge differently."
-            ),
-            table,
-        ]
-    return blocks
+
+
+def _headed_table(level: int, heading: str, intro: str, table: Table | None) -> list[Block]:
+    """``table`` under a heading of ``level`` and a paragraph ``intro``; nothing without it."""
+    if table is None:
+        return []
+    return [Heading(level, heading), Para(intro), table]
 
 
 def _summary(dispute: Dispute) -> list[Block]:
@@ -1536,38 +1568,25 @@ def _versions_summary(dispute: Dispute) -> list[Block]:
     """The credits of each version's part on each side, and the totals rounded once."""
     currency = dispute.currency
     clock = _Clock(dispute.period.tz)
-    rows: list[tuple[str, ...]] = []
-    marks: list[str] = []
+    body = _TableRows()
     for part in dispute.parts:
-        rows.append(
+        body.add(
             (
                 part.version,
                 f"{clock.local(part.start)} to {clock.local(part.end)}",
                 fraction_text(part.share).removesuffix(" (exact)"),
-                _amount(part.ours_total, currency),
-                _amount(part.theirs_total, currency),
-                _amount(part.stake, currency),
-            )
+                *_credit_cells(part.ours_total, part.theirs_total, currency),
+            ),
+            agrees=part.agrees,
         )
-        marks.append("" if part.agrees else "breached")
-    rows.append(
-        (
-            "total",
-            "",
-            "",
-            _amount(dispute.ours_total, currency),
-            _amount(dispute.theirs_total, currency),
-            _amount(dispute.stake, currency),
-        )
+    body.total(
+        ("total", "", "", *_credit_cells(dispute.ours_total, dispute.theirs_total, currency))
     )
-    marks.append("total")
     return [
         Heading(3, f"Credits by version ({currency})"),
-        Table(
+        body.table(
             ("version", "in force", "share of the fee", "ours", "theirs", "difference"),
-            tuple(rows),
             numeric=(2, 3, 4, 5),
-            marks=tuple(marks),
         ),
         Para(
             "An amendment splits the period: each version's terms are evaluated over its part "
@@ -1705,6 +1724,11 @@ def _buckets_table(dispute: Dispute, buckets: Sequence[DisputedBucket], clock: _
     return Table(header, rows, numeric=(len(header) - 1,))
 
 
+def _count_para(measure: Measure, n: int, item: str) -> Para:
+    """``'Uptime: 2 disputed spans.'``: how many ``item``s of ``measure`` are disputed."""
+    return Para(f"{measure.label}: {n} disputed {item}{'s' if n != 1 else ''}.")
+
+
 def _disputed(
     dispute: Dispute, part: DisputePart, clock: _Clock, ident: str, level: int
 ) -> list[Block]:
@@ -1753,14 +1777,12 @@ def _disputed(
                 continue
             parts.append(_measure_chart(dispute, part, m, f"{ident}{chart}", clock))
             chart += 1
-            n = len(m.spans)
-            parts.append(Para(f"{m.measure.label}: {n} disputed span{'s' if n != 1 else ''}."))
+            parts.append(_count_para(m.measure, len(m.spans), "span"))
             parts.append(_spans_table(dispute, m.spans, clock))
         for r in entry.requests:
             if not r.buckets:
                 continue
-            n = len(r.buckets)
-            parts.append(Para(f"{r.measure.label}: {n} disputed bucket{'s' if n != 1 else ''}."))
+            parts.append(_count_para(r.measure, len(r.buckets), "bucket"))
             parts.append(_buckets_table(dispute, r.buckets, clock))
         blocks.append(
             Section(
@@ -1854,8 +1876,7 @@ def _disputed_tickets(
         for t in entry.tickets:
             if not t.tickets:
                 continue
-            n = len(t.tickets)
-            parts.append(Para(f"{t.measure.label}: {n} disputed ticket{'s' if n != 1 else ''}."))
+            parts.append(_count_para(t.measure, len(t.tickets), "ticket"))
             parts.append(_tickets_of_measure(dispute, t, clock))
         blocks.append(
             Section(
