@@ -187,6 +187,7 @@ MONOTONE = [
     sla.cap(sla.prorated(U, multiple=10), at_most=sla.usd("150")),
     sla.minimum(sla.prorated(U), sla.usd("1")),
     sla.scaled(SCHEDULE, by="40%"),
+    sla.only_if_breached(sla.prorated(U, multiple=10), when=U >= "99.9%"),
 ]
 
 
@@ -216,6 +217,8 @@ FALLS = [
     (sla.scaled(SCHEDULE, by=U), lengthened),
     # a bonus is a negative credit, growing
     (sla.bonus(SCHEDULE), lengthened),
+    # paid only while a ceiling on uptime is breached: more down time meets it
+    (sla.only_if_breached(sla.prorated(U, multiple=10), when=U <= "99.9%"), lengthened),
     # a pooled cap gives 'a' less when 'b' is down too
     (sla.cap(sla.credit_schedule(U, {"< 99.9%": "25%"}), at_most="20%", across="services"), then_b),
 ]

@@ -224,6 +224,7 @@ MONOTONE_SHAPES = [
     "cap",
     "minimum",
     "scaled",
+    "only_if_breached",
     "credit_schedule on charges",
     "linear on charges",
     "prorated on charges",

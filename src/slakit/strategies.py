@@ -673,7 +673,8 @@ def credit_rules(
     [`cap()`][slakit.cap] (per period, over longer windows and across
     services), [`minimum()`][slakit.minimum], [`scaled()`][slakit.scaled] (by a
     constant, or by the measure), [`escalate()`][slakit.escalate],
-    [`earn_back()`][slakit.earn_back] and
+    [`earn_back()`][slakit.earn_back],
+    [`only_if_breached()`][slakit.only_if_breached] and
     [`claim_required()`][slakit.claim_required]; ``bonus=True`` adds
     [`bonus()`][slakit.bonus].
 

@@ -31,6 +31,7 @@ __all__ = [
     "InOrder",
     "Largest",
     "Minimum",
+    "OnlyIfBreached",
     "Scaled",
     "Total",
     "bonus",
@@ -41,6 +42,7 @@ __all__ = [
     "in_order",
     "largest",
     "minimum",
+    "only_if_breached",
     "scaled",
     "total",
 ]
@@ -551,3 +553,55 @@ def earn_back(rule: CreditRule, *, when: Objective, periods: int) -> EarnBack:
     rule = _rule("earn_back", rule)
     clause = f"earn_back({rule!r}, ...)"
     return EarnBack(rule, _objective(clause, when), _count(f"{clause}: periods", periods))
+
+
+# --- a verdict that gates ------------------------------------------------------------------
+
+
+@node("only_if_breached")
+@attrs.frozen
+class OnlyIfBreached(CreditRule):
+    """A rule that pays only where an objective is breached. See ``only_if_breached()``."""
+
+    rule: CreditRule = attrs.field(metadata=shown(positional=True))
+    when: Objective
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measures of the rule and the objective."""
+        return _measures_of((self.rule,), self.when)
+
+    def children(self) -> tuple[CreditRule, ...]:
+        """Return the rule."""
+        return (self.rule,)
+
+    def describe(self) -> str:
+        """Return the condition in words."""
+        return f"paid only when {self.when.describe()} is breached"
+
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the part that may pay less for more down time, or ``None``.
+
+        A floor on a measure (``>=``, ``>``: uptime, a success ratio) is breached
+        by more down time, never met by it, so the gate keeps the rule's promise;
+        a ceiling (``<=``, ``<``) promises nothing.
+        """
+        return self.rule.non_monotone_part() if self.when.comparator in (">=", ">") else self
+
+
+def only_if_breached(rule: CreditRule, *, when: Objective) -> OnlyIfBreached:
+    """Return ``rule``, paid only for a service that breaches ``when`` in the period.
+
+    A proportional credit ("the fees for the period of downtime", a multiple
+    of them) pays for any down time; many contracts owe it only when the
+    service level was missed. In a period that meets ``when`` the rule's
+    credit is computed and shown, and a line takes it back with the reason.
+    No data counts as a breach only where the tier says so (``no_data=``).
+
+    >>> import slakit as sla
+    >>> up = sla.uptime()
+    >>> only_if_breached(sla.prorated(up, multiple=10), when=up >= "99.9%")
+    only_if_breached(prorated(uptime(), multiple=10), when=uptime() >= '99.9%')
+    """
+    rule = _rule("only_if_breached", rule)
+    clause = f"only_if_breached({rule!r}, ...)"
+    return OnlyIfBreached(rule, _objective(f"{clause}: when", when))

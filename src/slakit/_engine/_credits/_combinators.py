@@ -22,6 +22,7 @@ from slakit._dsl._combinators import (
     InOrder,
     Largest,
     Minimum,
+    OnlyIfBreached,
     Scaled,
     Total,
     rolling_length,
@@ -341,6 +342,29 @@ def _minimum(rule: Minimum, ctx: CreditContext) -> Credits:
         return out
 
     return Credits(amount, part.shown, lines, merge_state(part), carried(part))
+
+
+@credit_kernel(OnlyIfBreached)
+def _only_if_breached(rule: OnlyIfBreached, ctx: CreditContext) -> Credits:
+    part = run(rule.rule, ctx.child(0))
+    breached = objective_breached(rule.when, ctx)
+    taken = ~breached & part.amount.nonzero()
+    amount = part.amount.masked(breached)
+    measure = rule.when.measure
+
+    def note(i: int) -> str:
+        value = ctx.value(measure, i)
+        shown = "" if value is None else f": {measure.label} {measure.format_value(value)}"
+        return f"not paid: {rule.when.describe()} was met{shown}"
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if taken[i]:
+            out.append(adjustment(ctx, i, rule.describe(), -part.amount[i], note(i)))
+        return out
+
+    claims = carried(part, applies=(breached,))  # a claim is owed only where the rule pays
+    return Credits(amount, part.shown, lines, merge_state(part), claims)
 
 
 @credit_kernel(Bonus)
