@@ -374,7 +374,7 @@ def real_calendars() -> st.SearchStrategy[sla.Calendar]:
             tz=st.sampled_from(ZONES),
         ),
         st.builds(
-            lambda sub, tz: sla.holidays("DE", subdiv=sub, tz=tz),
+            lambda sub, tz: sla.holidays("DE", subdiv=sub, nationwide=sub is None, tz=tz),
             st.sampled_from([None, "BE", "BY"]),
             st.sampled_from(ZONES),
         ),

@@ -383,7 +383,7 @@ def test_holidays_resolve_every_year_a_span_needs() -> None:
 
 def test_observed_days_come_from_the_holidays_package() -> None:
     """Independence Day 2026 falls on a Saturday and is observed on Friday 3 July."""
-    us = sla.holidays("US", tz="America/New_York")
+    us = sla.holidays("US", nationwide=True, tz="America/New_York")
     assert "2026-07-03T16:00:00Z" in us
     assert us.timeline(utc("2026-07-03T00:00"), utc("2026-07-06T00:00")).measure() == 48 * H
 
@@ -392,7 +392,7 @@ def test_holidays_without_a_zone_take_the_zone_they_are_combined_with() -> None:
     """holidays('DE') drawn inside a Berlin calendar uses Berlin's midnights."""
     day = sla.Span("2026-10-02T00:00:00Z", "2026-10-04T00:00:00Z")
     removed = sla.always() & sla.weekly("daily 00:00-24:00", tz="Europe/Berlin")
-    line = (removed - sla.holidays("DE")).materialize(day)
+    line = (removed - sla.holidays("DE", nationwide=True)).materialize(day)
     assert spans(line) == [  # German Unity Day is 3 October, midnight to midnight in Berlin
         ("2026-10-02 00:00", "2026-10-02 22:00"),
         ("2026-10-03 22:00", "2026-10-04 00:00"),
@@ -402,7 +402,7 @@ def test_holidays_without_a_zone_take_the_zone_they_are_combined_with() -> None:
 def test_a_holiday_calendar_alone_needs_a_zone() -> None:
     """Materialising holidays without any zone says how to give one."""
     with pytest.raises(DefinitionError, match="needs a zone"):
-        sla.holidays("DE").timeline("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z")
+        sla.holidays("DE", nationwide=True).timeline("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z")
 
 
 def test_half_days_remove_the_afternoon() -> None:
@@ -595,7 +595,11 @@ def test_membership_and_empty_spans() -> None:
             UnknownZoneError,
             "did you mean 'Europe/Berlin'",
         ),
-        (lambda: sla.holidays("DE", tz="Mars/Olympus"), UnknownZoneError, "tz='Mars/Olympus'"),
+        (
+            lambda: sla.holidays("DE", subdiv="BE", tz="Mars/Olympus"),
+            UnknownZoneError,
+            "tz='Mars/Olympus'",
+        ),
         # countries and subdivisions
         (lambda: sla.holidays("XX"), DefinitionError, "country='XX'"),
         (lambda: sla.holidays("de"), DefinitionError, "did you mean 'DE'"),
@@ -672,3 +676,36 @@ def test_bad_input_is_rejected_with_a_clear_error(
     """Each malformed calendar raises an error that names the argument and the fix."""
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         build()  # type: ignore[operator]
+
+
+# --- holidays of a country whose subdivisions differ ----------------------------------------
+
+
+def test_a_country_whose_subdivisions_differ_is_refused_without_one() -> None:
+    """Great Britain alone lacks England's Easter Monday: refused, with the subdivisions named."""
+    with pytest.raises(DefinitionError) as caught:
+        sla.holidays("GB")
+    said = str(caught.value)
+    assert "England adds Easter Monday" in said
+    assert "give subdiv= one of 'ENG', 'NIR', 'SCT', 'WLS', or nationwide=True" in said
+    easter_monday = "2026-04-06T12:00:00Z"
+    assert easter_monday in sla.holidays("GB", subdiv="ENG", tz="Europe/London")
+    assert easter_monday not in sla.holidays("GB", nationwide=True, tz="Europe/London")
+    # a long list is cut: 57 US subdivisions
+    with pytest.raises(DefinitionError, match=r"'GA' and 45 more, or nationwide=True"):
+        sla.holidays("US")
+
+
+def test_nationwide_holidays_are_said_and_kept_as_data() -> None:
+    """nationwide=True reads in words and round-trips; it cannot name a subdivision too."""
+    federal = sla.holidays("US", nationwide=True)
+    assert federal.describe() == "nationwide public holidays in the United States"
+    assert repr(federal) == "holidays('US', nationwide=True)"
+    calendar = sla.weekly("Mon-Fri 09:00-17:00", tz="America/New_York") - federal
+    assert sla.from_data(sla.to_data(calendar), sla.Calendar) == calendar
+    with pytest.raises(DefinitionError, match="not both"):
+        sla.holidays("US", subdiv="CA", nationwide=True)
+    with pytest.raises(DefinitionError, match="give True or False"):
+        sla.holidays("US", nationwide="yes")  # type: ignore[arg-type]
+    # a country without subdivisions, or whose subdivisions agree, needs neither
+    assert sla.holidays("NL").describe() == "public holidays in the Netherlands"

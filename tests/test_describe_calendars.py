@@ -76,14 +76,20 @@ def recurring(rule: str, *, start: str = "2026-01-01", at: str = "00:00") -> sla
         (sla.holidays("US", subdiv="CA"), "public holidays in the United States (California)"),
         (sla.holidays("GB", subdiv="SCT"), "public holidays in the United Kingdom (Scotland)"),
         (sla.holidays("NL"), "public holidays in the Netherlands"),
-        (sla.holidays("BA"), "public holidays in Bosnia and Herzegovina"),
+        (
+            sla.holidays("BA", nationwide=True),
+            "nationwide public holidays in Bosnia and Herzegovina",
+        ),
         (sla.holidays("FR", subdiv="971"), "public holidays in France (Guadeloupe)"),
         (sla.holidays("DE", subdiv="Augsburg"), "public holidays in Germany (Augsburg)"),
         (
-            sla.holidays("US", categories=["public", "half_day"]),
-            "public and half-day holidays in the United States",
+            sla.holidays("US", nationwide=True, categories=["public", "half_day"]),
+            "nationwide public and half-day holidays in the United States",
         ),
-        (sla.holidays("AU", categories="bank"), "bank holidays in Australia"),
+        (
+            sla.holidays("AU", nationwide=True, categories="bank"),
+            "nationwide bank holidays in Australia",
+        ),
         (
             sla.holidays("CH", subdiv="BE", tz="Europe/Zurich"),
             "public holidays in Switzerland (Bern), as whole days in Europe/Zurich time",
@@ -285,10 +291,11 @@ def test_each_calendar_in_words(calendar: sla.Calendar, words: str) -> None:
         (BERLIN - ~EVE, f"{OFFICE}, except outside the days 24 Dec and 31 Dec every year"),
         # weekly hours of several groups are bracketed as an operand
         (
-            sla.weekly("Mon-Fri 08:00-18:00; Sat 09:00-13:00", tz="UTC") - sla.holidays("US"),
+            sla.weekly("Mon-Fri 08:00-18:00; Sat 09:00-13:00", tz="UTC")
+            - sla.holidays("US", nationwide=True),
             (
                 "(Monday to Friday, 08:00 to 18:00; Saturday, 09:00 to 13:00 (UTC)), "
-                "except public holidays in the United States"
+                "except nationwide public holidays in the United States"
             ),
         ),
         # three deep
@@ -482,7 +489,7 @@ def test_each_holiday_once() -> None:
     assert len(holidays_in(twice, *DECEMBER)) == 2
     # In 2008 Ascension Day fell on 1 May, Labour Day.
     may_day = ("2008-05-01T00:00:00+02:00", "2008-05-02T00:00:00+02:00")
-    assert holidays_in(BERLIN - sla.holidays("DE"), *may_day) == [
+    assert holidays_in(BERLIN - sla.holidays("DE", nationwide=True), *may_day) == [
         (dt.date(2008, 5, 1), "Ascension Day", REMOVED),
         (dt.date(2008, 5, 1), "Labor Day", REMOVED),
     ]

@@ -29,7 +29,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -602,6 +602,71 @@ def _check_country(instance: Holidays, _attribute: object, _value: object) -> No
         raise DefinitionError(
             f"holidays({country!r}, categories={instance.categories!r}): {error}"
         ) from None
+    nationwide: object = instance.nationwide
+    if not isinstance(nationwide, bool):
+        raise DefinitionError(
+            f"holidays({country!r}, nationwide={nationwide!r}): give True or False"
+        )
+    if nationwide and subdiv is not None:
+        raise DefinitionError(
+            f"holidays({country!r}, subdiv={subdiv!r}, nationwide=True): give a subdivision "
+            "or nationwide=True, not both"
+        )
+    if subdiv is None and not nationwide:
+        differ = _subdivisions_that_differ(country, instance.categories)
+        if differ:
+            raise DefinitionError(_subdivision_problem(country, instance.categories, differ))
+
+
+#: The years in which a country's subdivisions are compared with its nationwide holidays.
+_CHECK_YEARS = (2025, 2026, 2027)
+
+
+@functools.lru_cache(maxsize=256)
+def _subdivisions_that_differ(
+    country: str, categories: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return each subdivision whose holidays differ from the nationwide ones, with some names.
+
+    Compared over ``_CHECK_YEARS`` (fixed years: the check never reads the clock);
+    the names are those of the subdivision's own holidays, at most three.
+    """
+    subdivisions: list[str] = _holidays_module().list_supported_countries()[country]
+    if not subdivisions:
+        return ()
+    whole = {row for year in _CHECK_YEARS for row in _holiday_days(country, None, categories, year)}
+    out = []
+    for code in subdivisions:
+        rows = {
+            row for year in _CHECK_YEARS for row in _holiday_days(country, code, categories, year)
+        }
+        if rows != whole:
+            own = sorted({name for _, name in rows - whole})
+            out.append((code, tuple(own[:3])))
+    return tuple(out)
+
+
+def _subdivision_problem(
+    country: str, categories: tuple[str, ...], differ: Sequence[tuple[str, tuple[str, ...]]]
+) -> str:
+    """Return why ``holidays(country)`` without a subdivision is refused, and the fixes."""
+    codes = [code for code, _ in differ]
+    shown = ", ".join(repr(c) for c in codes[:12]) + (
+        f" and {len(codes) - 12} more" * (len(codes) > 12)
+    )
+    example_code, example_names = next(((c, n) for c, n in differ if n), differ[0])
+    example = (
+        f" ({_subdivision_words(country, example_code)} adds {', '.join(example_names)})"
+        if example_names
+        else ""
+    )
+    kinds = f", categories={categories!r}" if categories else ""
+    return (
+        f"holidays({country!r}{kinds}): the holidays of {_country_words(country)} differ by "
+        f"subdivision{example}, and without one only the holidays the whole country shares "
+        f"would count; give subdiv= one of {shown}, or nationwide=True to mean only the "
+        "nationwide holidays"
+    )
 
 
 #: Country names the holidays package's registry spells other than by its module name.
@@ -667,6 +732,7 @@ class Holidays(Calendar):
 
     country: str = attrs.field(metadata=shown(positional=True))
     subdiv: str | None = attrs.field(default=None, kw_only=True)
+    nationwide: bool = attrs.field(default=False, kw_only=True)
     categories: tuple[str, ...] = attrs.field(
         default=(), kw_only=True, converter=_tuple_of_str, validator=_check_country
     )
@@ -724,12 +790,15 @@ class Holidays(Calendar):
         Examples:
             >>> holidays("DE", subdiv="BE").describe()
             'public holidays in Germany (Berlin)'
-            >>> us = holidays("US", categories=["public", "half_day"], tz="America/New_York")
+            >>> us = holidays("US", subdiv="NY", categories=["public", "half_day"],
+            ...               tz="America/New_York")
             >>> print(us.describe())  # doctest: +NORMALIZE_WHITESPACE
-            public and half-day holidays in the United States,
+            public and half-day holidays in the United States (New York),
             as whole days in America/New_York time
         """
         kinds = [_category_words(c) for c in self.categories] or ["public"]
+        if self.nationwide:
+            kinds[0] = f"nationwide {kinds[0]}"
         where = _country_words(self.country)
         if self.subdiv is not None:
             where += f" ({_subdivision_words(self.country, self.subdiv)})"
@@ -753,6 +822,7 @@ def holidays(
     country: str,
     *,
     subdiv: str | None = None,
+    nationwide: bool = False,
     categories: str | Iterable[str] = (),
     tz: str | None = None,
 ) -> Holidays:
@@ -761,20 +831,33 @@ def holidays(
     The days come from the `holidays <https://pypi.org/project/holidays/>`_
     package, observed-day rules included, for whatever years a span needs.
 
+    Where a country's subdivisions have holidays of their own (Germany's
+    states, England's Easter Monday in Great Britain, California's César Chávez
+    Day), the country alone holds only the holidays they all share: asked for
+    without ``subdiv``, such a country is refused, with its subdivisions listed,
+    unless ``nationwide=True`` says that only the shared holidays are meant.
+    Subdivisions are compared in 2025 to 2027.
+
     Args:
         country: an ISO 3166-1 code the holidays package knows, such as ``"DE"``.
         subdiv: a subdivision such as ``"BE"`` (Berlin) or ``"CA"`` (California).
-        categories: holiday categories of that package (default: public holidays).
+        nationwide: only the holidays the whole country shares (for a country
+            whose subdivisions differ; not with ``subdiv``).
+        categories: holiday categories of that package (default: public holidays),
+            such as ``"bank"`` or ``"half_day"``; some regional holidays are filed
+            under categories of their own (``"catholic"`` in Germany's Bavaria).
         tz: the zone the days are drawn in; without one the holidays take the zone
             of the calendar they are combined with.
 
     Raises:
-        DefinitionError: the country or subdivision is unknown to the package.
+        DefinitionError: the country or subdivision is unknown to the package; the
+            subdivisions of ``country`` differ and neither ``subdiv`` nor
+            ``nationwide=True`` is given; both are given.
 
     >>> weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin") - holidays("DE", subdiv="BE")
     weekly('Mon-Fri 08:00-18:00', tz='Europe/Berlin') - holidays('DE', subdiv='BE')
     """
-    return Holidays(country, subdiv=subdiv, categories=categories, tz=tz)
+    return Holidays(country, subdiv=subdiv, nationwide=nationwide, categories=categories, tz=tz)
 
 
 # --- explicit dates (and half days) -------------------------------------------------------------
