@@ -65,7 +65,12 @@ if TYPE_CHECKING:
         union as union,
         weekly as weekly,
     )
-    from slakit._time._clock import BusinessClock as BusinessClock, business_clock as business_clock
+    from slakit._time._clock import (
+        BusinessClock as BusinessClock,
+        BusinessDays as BusinessDays,
+        business_clock as business_clock,
+        business_days as business_days,
+    )
 
     # --- events: outages, maintenance, deployments ------------------------------------------------
     from slakit._events._records import (
@@ -349,6 +354,8 @@ _EXPORTS: dict[str, str] = {
     "Calendar": "slakit._time._calendar",
     "always": "slakit._time._calendar",
     "business_clock": "slakit._time._clock",
+    "business_days": "slakit._time._clock",
+    "BusinessDays": "slakit._time._clock",
     "complement": "slakit._time._calendar",
     "dates": "slakit._time._calendar",
     "difference": "slakit._time._calendar",

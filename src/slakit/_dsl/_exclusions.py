@@ -8,6 +8,7 @@ from typing import Literal
 import attrs
 
 from slakit._node import DSLRepr, node
+from slakit._time._clock import BusinessDays
 from slakit._time._instant import Duration
 from slakit._validation import check_optional_duration
 from slakit.exceptions import DefinitionError
@@ -32,8 +33,12 @@ def _duration_or_none(value: object, name: str) -> Duration | None:
     return check_optional_duration(value, name, example="days(5) or hours(4)")
 
 
-def _notice(value: Duration | None) -> Duration | None:
-    return _duration_or_none(value, "notice")
+def _notice(value: Duration | BusinessDays | None) -> Duration | BusinessDays | None:
+    if isinstance(value, BusinessDays):
+        return value
+    return check_optional_duration(
+        value, "notice", example="days(5), hours(48) or business_days(5, office_hours)"
+    )
 
 
 def _at_most(value: Duration | None) -> Duration | None:
@@ -64,13 +69,17 @@ class ScheduledMaintenance(Exclusion):
     """Maintenance windows from the event stream that qualify for exclusion.
 
     A maintenance window qualifies when it was announced at least ``notice``
-    before it started. With ``at_most``, only the first ``at_most`` of
+    before it started: a length of time, or a count of business days on a
+    calendar (it starts no earlier than that many business days after the
+    announcement, at the same time of day). With ``at_most``, only the first ``at_most`` of
     qualifying maintenance time per period (in start order) is excluded; the
     rest is not. Time that fails a condition is not excluded, and the report
     says which condition failed.
     """
 
-    notice: Duration | None = attrs.field(default=None, kw_only=True, converter=_notice)
+    notice: Duration | BusinessDays | None = attrs.field(
+        default=None, kw_only=True, converter=_notice
+    )
     at_most: Duration | None = attrs.field(default=None, kw_only=True, converter=_at_most)
 
     def __attrs_post_init__(self) -> None:
@@ -102,7 +111,7 @@ class ScheduledMaintenance(Exclusion):
 
 def scheduled_maintenance(
     *,
-    notice: Duration | None = None,
+    notice: Duration | BusinessDays | None = None,
     at_most: Duration | None = None,
     accounting: Accounting = "remove",
 ) -> ScheduledMaintenance:
@@ -110,7 +119,8 @@ def scheduled_maintenance(
 
     Args:
         notice: the least time between announcement and start for a window to
-            qualify, for example ``days(5)``; ``None`` accepts any announcement.
+            qualify, for example ``days(5)``, or a count of business days,
+            ``business_days(5, office_hours)``; ``None`` accepts any announcement.
         at_most: the most maintenance time excluded per period; ``None`` for no limit.
         accounting: ``"remove"`` (default) takes qualifying time out of both
             downtime and eligible time; ``"good"`` counts it as up; ``"bad"`` as down.

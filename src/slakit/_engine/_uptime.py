@@ -45,6 +45,7 @@ from slakit._dsl._uptime import Uptime
 from slakit._engine._status import RowStatus
 from slakit._events._table import DEPLOYMENT, MAINTENANCE, OUTAGE, EventTable
 from slakit._time import _kernels as k
+from slakit._time._clock import BusinessDays
 from slakit._time._periods import Period
 from slakit._time._timeline import Span, Timeline
 from slakit.exceptions import EvaluationError
@@ -622,7 +623,10 @@ def _excluded_maintenance(
     lead = start[mrow] - table.announced[mrow]
     rows.detail[mrow] = lead
     if clause.notice is not None:
-        ok = lead >= clause.notice.us
+        if isinstance(clause.notice, BusinessDays):  # no earlier than n business days after
+            ok = start[mrow] >= clause.notice.after(table.announced[mrow])
+        else:
+            ok = lead >= clause.notice.us
         rows.status[mrow[~ok]] = RowStatus.MAINTENANCE_NOTICE_TOO_SHORT
         mrow = mrow[ok]
     m_clipped = k.Grouped(group[mrow], np.maximum(start[mrow], p0), np.minimum(end[mrow], p1))

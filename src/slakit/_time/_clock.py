@@ -37,9 +37,10 @@ from slakit._time._instant import (
     to_us,
 )
 from slakit._time._timeline import Span
+from slakit._time._zones import local_to_utc, utc_to_local
 from slakit.exceptions import DefinitionError, EvaluationError
 
-__all__ = ["BusinessClock", "PauseSpans", "business_clock"]
+__all__ = ["BusinessClock", "BusinessDays", "PauseSpans", "business_clock", "business_days"]
 
 #: Pauses of a ticket queue: ``(ticket, start, end)`` arrays, ``ticket`` indexing the queue.
 PauseSpans = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
@@ -350,3 +351,115 @@ class BusinessClock:
 def business_clock(calendar: Calendar) -> BusinessClock:
     """Return a clock that runs only while ``calendar`` is open (same as ``BusinessClock``)."""
     return BusinessClock(calendar)
+
+
+# --- whole business days --------------------------------------------------------------------
+
+#: How far ahead business days are looked for before a calendar counts as never open.
+_BUSINESS_DAY_HORIZON = 3 * 366
+
+
+@node("business_days")
+@attrs.frozen
+class BusinessDays:
+    """A count of business days on a calendar: "5 business days' notice".
+
+    A business day is a local day (in the calendar's zone) on which the
+    calendar is open at some time. ``n`` business days after an instant is the
+    same local time of day on the ``n``-th business day after the instant's own
+    day (the day itself does not count, whether or not it is a business day).
+    Build one with [`business_days()`][slakit.business_days].
+    """
+
+    n: int = attrs.field(metadata=shown(positional=True))
+    calendar: Calendar = attrs.field(metadata=shown(positional=True))
+
+    def __attrs_post_init__(self) -> None:
+        n: object = self.n
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 366:
+            raise DefinitionError(f"business_days({n!r}, ...): give a whole number from 1 to 366")
+        calendar: object = self.calendar
+        if not isinstance(calendar, Calendar):
+            raise DefinitionError(
+                f"business_days({n}, {calendar!r}): give the calendar of the business days, "
+                "such as weekly('Mon-Fri 09:00-17:00', tz='Europe/Berlin')"
+            )
+        if self.zone is None:
+            raise DefinitionError(
+                f"business_days({n}, {calendar!r}): the calendar has no zone to tell its days "
+                "in; give one, as in weekly(..., tz='Europe/Berlin') or holidays(..., tz=...)"
+            )
+
+    @property
+    def zone(self) -> str | None:
+        """The zone the days are told in: the calendar's."""
+        return self.calendar._zone_hint()
+
+    def words(self) -> str:
+        """Return the count in words, with its calendar: "5 business days (Monday to ...)"."""
+        unit = "business day" if self.n == 1 else "business days"
+        return f"{self.n} {unit} ({self.calendar.describe()})"
+
+    def after(self, instants: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Return, for each instant, the instant ``n`` business days later (vectorised).
+
+        The same local time of day on the ``n``-th business day after the
+        instant's local day; a time of day that a change of clocks skips on that
+        day is read as the zone's rules read it (the compatible rule).
+
+        Raises:
+            EvaluationError: the calendar has fewer than ``n`` business days in the
+                three years after an instant (a calendar that is never open).
+        """
+        zone_name = self.zone
+        assert zone_name is not None
+        at = np.asarray(instants, dtype=np.int64)
+        if at.size == 0:
+            return at.copy()
+        local = utc_to_local(at, zone_name)
+        day = local // US_PER_DAY
+        first, last = int(day.min()) + 1, int(day.max()) + 1
+        open_days = self._open_days(first, last + _BUSINESS_DAY_HORIZON, zone_name)
+        index = np.searchsorted(open_days, day, side="right") + (self.n - 1)
+        short = index >= open_days.shape[0]
+        if bool(short.any()):
+            when = format_us(int(at[np.flatnonzero(short)[0]]))
+            raise EvaluationError(
+                f"{self.words()}: the calendar has fewer than {self.n} business days in the "
+                f"{_BUSINESS_DAY_HORIZON} days after {when}"
+            )
+        due_day = open_days[index]
+        return local_to_utc(due_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
+
+    def _open_days(self, first_day: int, end_day: int, zone_name: str) -> npt.NDArray[np.int64]:
+        """Return the local days in ``[first_day, end_day)`` on which the calendar is open."""
+        lo = int(local_to_utc(np.asarray([first_day * US_PER_DAY]), zone_name)[0])
+        hi = int(local_to_utc(np.asarray([end_day * US_PER_DAY]), zone_name)[0])
+        timeline = self.calendar.timeline(lo, hi)
+        if not len(timeline):
+            return np.zeros(0, dtype=np.int64)
+        starts = np.asarray([span.start for span in timeline], dtype=np.int64)
+        ends = np.asarray([span.end for span in timeline], dtype=np.int64)
+        a = utc_to_local(starts, zone_name) // US_PER_DAY
+        b = utc_to_local(ends - 1, zone_name) // US_PER_DAY
+        counts = b - a + 1
+        days = np.repeat(a, counts) + (
+            np.arange(int(counts.sum()), dtype=np.int64)
+            - np.repeat(np.cumsum(counts) - counts, counts)
+        )
+        return np.unique(days)
+
+
+def business_days(n: int, calendar: Calendar) -> BusinessDays:
+    """Return ``n`` business days on ``calendar``, for notices counted in business days.
+
+    >>> import slakit as sla
+    >>> from slakit._time._instant import format_us, to_us
+    >>> office = sla.weekly("Mon-Fri 09:00-17:00", tz="Europe/Berlin")
+    >>> five = sla.business_days(5, office)
+    >>> five.words()
+    '5 business days (Monday to Friday, 09:00 to 17:00 (Europe/Berlin time))'
+    >>> format_us(int(five.after([to_us("2026-10-02T08:00:00Z")])[0]))  # Friday 10:00
+    '2026-10-09T08:00:00Z'
+    """
+    return BusinessDays(n, calendar)
