@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,3 +139,91 @@ def test_bad_business_days_are_named() -> None:
     never = sla.weekly("Mon 09:00-10:00", tz="UTC") - sla.weekly("Mon 00:00-24:00", tz="UTC")
     with pytest.raises(sla.exceptions.EvaluationError, match="fewer than 2 business days"):
         BusinessDays(2, never).after([to_us("2026-10-01T00:00:00Z")])
+
+
+# --- backwards: subtracting business time, the previous business instant, days before --------
+
+MINUTE = 60_000_000
+
+
+def _open_minutes(calendar: sla.Calendar, lo: int, hi: int) -> set[int]:
+    """Return the minutes (as instants) in ``[lo, hi)`` during which the calendar is open."""
+    out: set[int] = set()
+    for span in calendar.timeline(lo, hi):
+        out.update(range(span.start, span.end, MINUTE))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    hours=st.sampled_from(["Mon-Fri 09:00-17:00", "Tue,Thu 22:00-02:00", "Sat 00:00-24:00"]),
+    holidays=st.booleans(),
+    end_minute=st.integers(0, 40 * 24 * 60),
+    minutes=st.integers(0, 3000),
+)
+def test_subtracting_business_time_matches_a_minute_by_minute_model(
+    zone: str, hours: str, holidays: bool, end_minute: int, minutes: int
+) -> None:
+    """before() walks back over open minutes; previous_business_instant() finds the last one."""
+    calendar = _calendar(zone, hours, holidays)
+    clock = sla.BusinessClock(calendar)
+    end = to_us("2026-02-20T00:00:00Z") + end_minute * MINUTE  # DST changes in the range
+    lo = end - 120 * 24 * 60 * MINUTE
+    open_minutes = _open_minutes(calendar, lo, end + MINUTE)
+    expected, accrued, t = end, 0, end
+    while accrued < minutes:
+        t -= MINUTE
+        accrued += t in open_minutes
+    if minutes:
+        expected = t
+    assert int(clock.before(np.asarray([end]), np.asarray([minutes * MINUTE]))[0]) == expected
+    assert clock.elapsed(expected, end) == sla.minutes(minutes)
+    last = end
+    if end not in open_minutes:
+        last = max(m for m in open_minutes if m < end) + MINUTE
+    assert int(clock.previous_business_instant([end])[0]) == last
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    hours=st.sampled_from(["Mon-Fri 09:00-17:00", "Sat 00:00-24:00"]),
+    n=st.integers(1, 12),
+    minute=st.integers(0, 2 * 366 * 24 * 60),
+)
+def test_n_business_days_before_undoes_after_on_business_days(
+    zone: str, hours: str, n: int, minute: int
+) -> None:
+    """Walking back n open days by the model; after(before(t)) is t on a business day."""
+    calendar = _calendar(zone, hours, holidays=False)
+    days = business_days(n, calendar)
+    t = to_us("2025-06-01T00:00:00Z") + minute * 60_000_000
+    tz = ZoneInfo(zone)
+    local = dt.datetime.fromtimestamp(t / 1e6, tz)
+    day, found = local.date(), 0
+    while found < n:
+        day -= dt.timedelta(days=1)
+        start = dt.datetime.combine(day, dt.time(), tz)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+        found += calendar.timeline(to_us(start), to_us(end)).measure() > 0
+    back = int(days.before([t])[0])
+    assert dt.datetime.fromtimestamp(back / 1e6, tz).date() == day
+    business_day = calendar.timeline(
+        to_us(dt.datetime.combine(local.date(), dt.time(), tz)),
+        to_us(dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz)),
+    ).measure()
+    if business_day and not _skipped(local.replace(tzinfo=None), tz):
+        assert int(days.after([back])[0]) == t
+
+
+def test_an_hour_before_monday_morning_is_monday_at_opening() -> None:
+    """Subtraction is due() backwards: the latest instant, so no weekend is crossed needlessly."""
+    clock = sla.BusinessClock(sla.weekly("Mon-Fri 08:00-18:00", tz="Europe/Berlin"))
+    monday_nine = "2026-10-26T08:00:00Z"  # 09:00 CET, the day after the change of clocks
+    assert clock.before(monday_nine, sla.hours(1)).isoformat() == "2026-10-26T07:00:00+00:00"
+    assert clock.before(monday_nine, sla.hours(2)).isoformat() == "2026-10-23T15:00:00+00:00"
+    saturday = "2026-10-24T12:00:00Z"
+    assert clock.previous_business_instant(saturday).isoformat() == "2026-10-23T16:00:00+00:00"
+    with pytest.raises(sla.exceptions.EvaluationError, match="holds less than"):
+        sla.BusinessClock(sla.never()).before(saturday, sla.hours(1))

@@ -29,6 +29,7 @@ from slakit._node import node, shown
 from slakit._time import _kernels as k
 from slakit._time._calendar import Calendar
 from slakit._time._instant import (
+    MIN_INSTANT_US,
     US_PER_DAY,
     Duration,
     InstantLike,
@@ -123,6 +124,23 @@ class _Prefix:
         safe = np.maximum(j, 0)
         inside = np.clip(t - self.start[safe], 0, self.length[safe])
         return np.asarray(np.where(j >= 0, self.before[safe] + inside, 0), dtype=np.int64)
+
+    def latest(self, x: k.I64) -> k.I64:
+        """Return the latest instant at which the business time from ``lo`` is ``x`` (>= 0).
+
+        Between windows the business time stands still, so where ``x`` is a
+        window's end the latest such instant is the next window's start (the
+        caller caps it); past the last window it is that window's end.
+        """
+        if not self.start.size:
+            return np.zeros_like(x)
+        j = np.searchsorted(self.before[1:], x, side="right")
+        last = self.start.shape[0] - 1
+        inside = np.asarray(
+            self.start[np.minimum(j, last)] + (x - self.before[np.minimum(j, last)])
+        )
+        after_all = self.start[last] + self.length[last]
+        return np.asarray(np.where(j > last, after_all, inside), dtype=np.int64)
 
     def inverse(self, x: k.I64) -> k.I64:
         """Return the earliest instant at which the business time from ``lo`` reaches ``x > 0``."""
@@ -332,6 +350,94 @@ class BusinessClock:
             return from_us(int(result[0]))
         return result
 
+    @overload
+    def before(self, end: InstantLike, duration: Duration) -> datetime: ...
+    @overload
+    def before(self, end: Any, duration: Any) -> npt.NDArray[np.int64]: ...
+    def before(self, end: Any, duration: Any) -> Any:
+        """Return the instant ``duration`` of business time before each ``end``: subtraction.
+
+        The latest instant from which the business time to ``end`` is
+        ``duration`` (``due()`` run backwards): an hour before Monday 09:00, on
+        hours from 08:00, is Monday 08:00, not Friday evening. Zero is ``end``
+        itself.
+
+        Args:
+            end: one instant or an array of them (as for
+                [`elapsed()`][slakit.BusinessClock.elapsed]).
+            duration: a [`Duration`][slakit.Duration] for all, or an array of
+                integer microseconds (or ``timedelta64``), one per instant.
+
+        Returns:
+            An aware UTC ``datetime`` for one instant, or an ``int64`` array of
+            microseconds.
+
+        Raises:
+            DefinitionError: the inputs are malformed.
+            EvaluationError: the calendar holds less than ``duration`` of business
+                time in the hundred years before an instant.
+        """
+        scalar = _is_scalar(end) and isinstance(duration, Duration)
+        e = _instants(end, "end")
+        d = _durations(duration, e.shape[0])
+        if e.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        hi = int(e.max())
+        horizon = max(4 * int(d.max()), 14 * US_PER_DAY)
+        while True:
+            lo = max(int(e.min()) - horizon, MIN_INSTANT_US)
+            prefix = _Prefix(self.calendar, lo, hi)
+            target = prefix.at(e) - d
+            if int(target.min()) >= 0 or lo == MIN_INSTANT_US or horizon > _MAX_HORIZON_US:
+                break
+            horizon *= 4
+        if int(target.min()) < 0:
+            i = int(np.argmin(target))
+            raise EvaluationError(
+                f"{self.calendar!r} holds less than {Duration(int(d[i])).words()} of business "
+                f"time in the hundred years before {format_us(int(e[i]))}"
+            )
+        result = np.where(d > 0, np.minimum(prefix.latest(target), e), e)
+        result = np.asarray(result, dtype=np.int64)
+        if scalar:
+            return from_us(int(result[0]))
+        return result
+
+    @overload
+    def previous_business_instant(self, instant: InstantLike) -> datetime: ...
+    @overload
+    def previous_business_instant(self, instant: Any) -> npt.NDArray[np.int64]: ...
+    def previous_business_instant(self, instant: Any) -> Any:
+        """Return each instant itself when the calendar is open then, else when it last closed.
+
+        The end of the last open window before a closed instant (Friday 18:00
+        for a Saturday), the moment business time stopped.
+
+        Raises:
+            EvaluationError: the calendar was not open in the hundred years before.
+        """
+        scalar = _is_scalar(instant)
+        t = _instants(instant, "instant")
+        if t.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        horizon = 14 * US_PER_DAY
+        while True:
+            lo = max(int(t.min()) - horizon, MIN_INSTANT_US)
+            timeline = self.calendar.timeline(lo, int(t.max()) + 1)
+            j = np.searchsorted(timeline.starts, t, side="right") - 1
+            if bool((j >= 0).all()) or lo == MIN_INSTANT_US or horizon > _MAX_HORIZON_US:
+                break
+            horizon *= 4
+        if not bool((j >= 0).all()):
+            i = int(np.flatnonzero(j < 0)[0])
+            raise EvaluationError(
+                f"{self.calendar!r} is not open in the hundred years before {format_us(int(t[i]))}"
+            )
+        result = np.asarray(np.minimum(t, timeline.ends[j]), dtype=np.int64)
+        if scalar:
+            return from_us(int(result[0]))
+        return result
+
     @staticmethod
     def _paused_before(prefix: _Prefix, paused: k.Grouped, base: k.I64, d: k.I64) -> k.I64:
         """Return, per ticket, the business time of the pauses that begin before it is due."""
@@ -427,6 +533,37 @@ class BusinessDays:
             raise EvaluationError(
                 f"{self.words()}: the calendar has fewer than {self.n} business days in the "
                 f"{_BUSINESS_DAY_HORIZON} days after {when}"
+            )
+        due_day = open_days[index]
+        return local_to_utc(due_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
+
+    def before(self, instants: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Return, for each instant, the instant ``n`` business days earlier (vectorised).
+
+        The same local time of day on the ``n``-th business day before the
+        instant's local day (that day itself does not count), by the same rule
+        as [`after()`][slakit.BusinessDays.after] run backwards.
+
+        Raises:
+            EvaluationError: the calendar has fewer than ``n`` business days in the
+                three years before an instant.
+        """
+        zone_name = self.zone
+        assert zone_name is not None
+        at = np.asarray(instants, dtype=np.int64)
+        if at.size == 0:
+            return at.copy()
+        local = utc_to_local(at, zone_name)
+        day = local // US_PER_DAY
+        first, last = int(day.min()) - _BUSINESS_DAY_HORIZON, int(day.max())
+        open_days = self._open_days(first, last, zone_name)
+        index = np.searchsorted(open_days, day, side="left") - self.n
+        short = index < 0
+        if bool(short.any()):
+            when = format_us(int(at[np.flatnonzero(short)[0]]))
+            raise EvaluationError(
+                f"{self.words()}: the calendar has fewer than {self.n} business days in the "
+                f"{_BUSINESS_DAY_HORIZON} days before {when}"
             )
         due_day = open_days[index]
         return local_to_utc(due_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
