@@ -665,7 +665,8 @@ def credit_rules(
     Every shape of credit the DSL has is drawn. Leaves: credit schedules,
     [`per_breach()`][slakit.per_breach], [`linear()`][slakit.linear] and, on a
     measure of down time, [`prorated()`][slakit.prorated],
-    [`per_downtime()`][slakit.per_downtime] and [`refund_per()`][slakit.refund_per];
+    [`per_downtime()`][slakit.per_downtime], [`per_incident()`][slakit.per_incident] and
+    [`refund_per()`][slakit.refund_per];
     remedies without money, [`report_only()`][slakit.report_only] and
     [`chronic()`][slakit.chronic]. They combine with ``+``
     ([`total()`][slakit.total]), ``|`` ([`largest()`][slakit.largest]),
@@ -859,6 +860,21 @@ def _time_leaves(
             lambda _, o: sla.per_downtime(m, every=o[0], worth=o[1], steps=o[2], base=o[3]),
             st.tuples(st.integers(1, 240).map(sla.minutes), worths, st.sampled_from(_STEPS), bases),
             (sla.hours(1), sla.days(1), "started", sla.fee()),
+        ),
+        _Shape(
+            "per_incident",
+            0,
+            lambda _, o: sla.per_incident(
+                m, worth=o[1], every=o[0], steps=o[2], longer_than=o[3], base=o[4]
+            ),
+            st.tuples(
+                st.one_of(st.none(), st.integers(1, 240).map(sla.minutes)),
+                worths,
+                st.sampled_from(_STEPS),
+                st.one_of(st.none(), st.sampled_from([1, 5, 30]).map(sla.minutes)),
+                bases,
+            ),
+            (None, sla.days(1), "started", None, sla.fee()),
         ),
         _Shape(
             "refund_per",

@@ -35,11 +35,13 @@ __all__ = [
     "DowntimeUnits",
     "Linear",
     "PerBreach",
+    "PerIncident",
     "Prorated",
     "UnitRefund",
     "linear",
     "per_breach",
     "per_downtime",
+    "per_incident",
     "prorated",
     "refund_per",
 ]
@@ -418,6 +420,97 @@ def per_downtime(
         _positive_duration(every, f"{clause}: every"),
         worth,
         _steps(steps),
+        base,
+    )
+
+
+@node("per_incident")
+@attrs.frozen
+class PerIncident(CreditRule):
+    """A credit for each incident of down time. Build it with ``per_incident()``.
+
+    An incident is a run of counted down time of one service in the period:
+    outages that touch or overlap are one incident, as the measure counts them
+    (after its exclusions, minimum durations and buckets).
+    """
+
+    measure: Measure = attrs.field(
+        validator=_counts_time("per_incident"), metadata=shown(positional=True)
+    )
+    worth: Duration | Money
+    every: Duration | None = None
+    steps: Steps = "started"
+    longer_than: Duration | None = None
+    base: Base = attrs.field(default=FEE, converter=check_base)
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Return the measure whose down time makes the incidents."""
+        return (self.measure,)
+
+    def currencies(self) -> frozenset[str]:
+        """Return the currency of a money ``worth``."""
+        return frozenset([self.worth.currency]) if isinstance(self.worth, Money) else frozenset()
+
+    def describe(self) -> str:
+        """Return the rule in words."""
+        worth = (
+            str(self.worth)
+            if isinstance(self.worth, Money)
+            else f"{self.worth.words()} of {self.base.describe()}, prorated"
+        )
+        which = "each incident of down time"
+        if self.longer_than is not None:
+            which += f" longer than {self.longer_than.words()}"
+        if self.every is None:
+            return f"{which}: {worth}"
+        part = {"started": " or part thereof", "whole": " (whole)", "exact": " (pro rata)"}
+        return (
+            f"{which}: one unit per {self.every.words()}{part[self.steps]} of the incident, "
+            f"each {worth}"
+        )
+
+    def non_monotone_part(self) -> CreditRule | None:
+        """Return the rule itself: more down time can merge two incidents into one."""
+        return self
+
+
+def per_incident(
+    measure: Measure,
+    *,
+    worth: Duration | Money,
+    every: Duration | None = None,
+    steps: Steps = "started",
+    longer_than: Duration | None = None,
+    base: Base = FEE,
+) -> PerIncident:
+    """Return a credit for each incident of down time, alongside the period's own rules.
+
+    "A credit of 50 USD per incident" is ``per_incident(uptime, worth=usd("50"))``;
+    "for each incident, one day of fees per started hour of the incident" is
+    ``per_incident(uptime, every=hours(1), worth=days(1))``. An incident is a
+    run of counted down time of one service (outages that touch or overlap
+    make one), cut at the period's bounds; ``longer_than`` counts only longer
+    incidents. With ``every``, each incident is counted in its own units,
+    rounded up (``steps="started"``, default), down (``"whole"``) or pro rata
+    (``"exact"``); weighted down time (degraded states) counts at its weight.
+    Combine with ``+`` and cap with ``cap(...)``: a cap sees the period's and
+    the incidents' credits together.
+
+    Raises:
+        DefinitionError: ``measure`` does not count time, or a duration is not positive.
+    """
+    clause = f"per_incident({measure!r}, ...)"
+    given: object = worth
+    if isinstance(given, Money):
+        worth = _money(given, f"{clause}: worth")
+    else:
+        worth = _positive_duration(given, f"{clause}: worth")
+    return PerIncident(
+        measure,
+        worth,
+        None if every is None else _positive_duration(every, f"{clause}: every"),
+        _steps(steps),
+        None if longer_than is None else _positive_duration(longer_than, f"{clause}: longer_than"),
         base,
     )
 

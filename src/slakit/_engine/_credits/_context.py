@@ -451,6 +451,13 @@ class CreditContext:
         out[where] = column
         return out
 
+    def spread(self, outcome: MeasureOutcome, column: Any, fill: int = 0) -> Any:
+        """Return ``column`` (one value per service of ``outcome``) per agreement service.
+
+        Services the outcome does not cover take ``fill``.
+        """
+        return self._spread(outcome, column, fill)
+
     def aligned(self, measure: Measure) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Return ``good`` and ``total`` of ``measure`` per agreement service (0/0 if uncovered).
 

@@ -13,7 +13,14 @@ import numpy.typing as npt
 
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
-from slakit._dsl._remedies import DowntimeUnits, Linear, PerBreach, Prorated, UnitRefund
+from slakit._dsl._remedies import (
+    DowntimeUnits,
+    Linear,
+    PerBreach,
+    PerIncident,
+    Prorated,
+    UnitRefund,
+)
 from slakit._engine._credits._compensation import base_words, credit_base, objective_breached
 from slakit._engine._credits._context import I64, CreditContext, Credits, credit_kernel
 from slakit._events._billing import ChargeTable
@@ -23,7 +30,7 @@ from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import Coded, DownTime, distinct, object_array
 from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine, fraction_text
-from slakit._time._instant import Duration, describe_us
+from slakit._time._instant import Duration, describe_us, format_us
 from slakit._time._periods import Period, PeriodRule
 from slakit.exceptions import EvaluationError
 
@@ -271,6 +278,94 @@ def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
         formula = (
             f"{fraction_text(units[i])} units ({describe_us(down[i])} down, one unit per "
             f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x {each}"
+        )
+        return [
+            _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
+        ]
+
+    return Credits(amount, shown, lines)
+
+
+def _incident_units(rule: PerIncident, weighted: npt.NDArray[Any], scale: int) -> Amounts:
+    """Return each incident's units: one, or its (weighted) length in units of ``every``.
+
+    All share one denominator (1, or ``scale x every`` pro rata), so a service's
+    units add up by their numerators.
+    """
+    n = weighted.shape[0]
+    if rule.every is None:
+        return Amounts(np.ones(n, dtype=object), np.ones(n, dtype=object))
+    den = scale * rule.every.us
+    if rule.steps == "exact":
+        return Amounts(weighted.astype(object), np.full(n, den, dtype=object))
+    whole = weighted // den if rule.steps == "whole" else -((-weighted) // den)
+    return Amounts(whole.astype(object), np.ones(n, dtype=object))
+
+
+def _count_words(value: Fraction, noun: str) -> str:
+    """Return ``"1 unit"``, ``"3 units"``, ``"5/4 units"``."""
+    return f"{fraction_text(value)} {noun}{'' if value == 1 else 's'}"
+
+
+@credit_kernel(PerIncident)
+def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
+    outcome = ctx.outcomes[rule.measure]
+    time = outcome.time
+    runs = getattr(time, "down", None)
+    if time is None or runs is None:
+        raise EvaluationError(
+            f"{rule!r}: {rule.measure.label} gives no spans of down time to tell incidents "
+            "apart; per_incident needs an uptime measure"
+        )
+    g, start, end = runs.group, runs.start, runs.end
+    weighted = as_objects(time.down_within(g, start, end))  # 1 / scale µs, per incident
+    scale = outcome.scale
+    if rule.longer_than is not None:
+        keep = np.asarray(weighted > rule.longer_than.us * scale, dtype=bool)
+        g, start, end, weighted = g[keep], start[keep], end[keep], weighted[keep]
+    units = _incident_units(rule, weighted, scale)
+    m = len(outcome.services)
+    num = np.zeros(m, dtype=object)
+    np.add.at(num, g, units.num)  # every unit of an incident shares one denominator
+    den = np.full(m, 1 if rule.every is None or rule.steps != "exact" else scale * rule.every.us)
+    count = np.bincount(g, minlength=m).astype(np.int64)
+    per_service = Amounts(ctx.spread(outcome, num), ctx.spread(outcome, den.astype(object), 1))
+    per_service = per_service._reduced()
+    incidents = ctx.spread(outcome, count)
+    name = f"incident credits on {rule.measure.label}"
+    if isinstance(rule.worth, Money):
+        unit = Amounts.constant(rule.worth.exact(), ctx.n)
+        worth = rule.worth
+        nominal: Callable[[int], Money] = lambda _i: worth  # noqa: E731
+        base = unit
+    else:
+        base, nominal = credit_base(rule.base, ctx, per_service.positive(), name)
+        unit = base.scale(Fraction(rule.worth.us, ctx.period.end - ctx.start))
+    amount = unit.times(per_service.num, per_service.den)
+    shown = amount.nonzero()
+    first = np.searchsorted(g, np.arange(m + 1))  # the incidents of outcome service k
+    at = {service: k for k, service in enumerate(outcome.services)}
+
+    def lines(i: int) -> list[CreditLine]:
+        each = (
+            str(rule.worth)
+            if isinstance(rule.worth, Money)
+            else f"{ctx.money(unit[i])} ({rule.worth.words()} of "
+            f"{base_words(rule.base, ctx, base[i], i)} over "
+            f"{describe_us(ctx.period.end - ctx.start)})"
+        )
+        k = at[ctx.services[i]]
+        listed = []
+        for j in range(int(first[k]), int(first[k + 1])):
+            length = describe_us(Fraction(int(weighted[j]), scale))
+            text = f"[{format_us(int(start[j]))}, {format_us(int(end[j]))}) {length}"
+            if rule.every is not None:
+                text += f", {_count_words(units[j], 'unit')}"
+            listed.append(text)
+        formula = (
+            f"{int(incidents[i])} incident{'s' * (int(incidents[i]) != 1)} "
+            f"({'; '.join(listed)}): "
+            f"{_count_words(per_service[i], 'incident' if rule.every is None else 'unit')} x {each}"
         )
         return [
             _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
