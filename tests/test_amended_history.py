@@ -269,10 +269,11 @@ def test_an_added_service_starts_clean_and_the_others_keep_their_history() -> No
 
 
 def test_a_changed_clause_restarts_its_history_and_the_notes_say_so() -> None:
-    """The escalation changes at the amendment: it restarts; the unchanged chronic flag does not."""
+    """The escalation's condition changes at the amendment: it restarts; the chronic flag not."""
     chronic = sla.chronic(TARGET, breached=2, of_last=2, flag="chronic")
     base = _agreement(ESCALATING + chronic, fee="1000.00")
-    higher = sla.escalate(TEN, to=sla.credit_schedule(UPTIME, {"< 99.9%": "50%"}), when=TARGET)
+    stricter = UPTIME >= "99.95%"  # the clause's own terms change, not only the remedy under it
+    higher = sla.escalate(TEN, to=sla.credit_schedule(UPTIME, {"< 99.9%": "50%"}), when=stricter)
     amended = base.amend(
         "2026-11-01T00:00:00Z",
         title="new remedies",
@@ -298,9 +299,10 @@ def test_a_changed_clause_restarts_its_history_and_the_notes_say_so() -> None:
 
 
 def test_a_clause_changed_within_a_period_drops_the_part_before() -> None:
-    """The escalation changes on 11 October: November sees only v2's part of October."""
+    """The escalation's condition changes on 11 October: November sees only v2's part."""
     base = _agreement(ESCALATING)
-    higher = sla.escalate(TEN, to=sla.credit_schedule(UPTIME, {"< 99.9%": "50%"}), when=TARGET)
+    stricter = UPTIME >= "99.95%"
+    higher = sla.escalate(TEN, to=sla.credit_schedule(UPTIME, {"< 99.9%": "50%"}), when=stricter)
     amended = base.amend(
         "2026-10-11T00:00:00Z",
         title="remedies",
@@ -354,7 +356,7 @@ def test_a_statement_with_a_split_period_adds_up_and_explains_it() -> None:
     # 10% of 3,100 x 10/31 = 100 and 10% of 6,200 x 21/31 = 420
     assert october.total == result.total == sla.usd("520.00")
     assert result.exact_total == 520
-    assert [line.period for line in result.flags] == ["2026-10", "2026-10"]  # once per part
+    assert [line.period for line in result.flags] == ["2026-10"]  # raised by both parts: once
     text = result.explain()
     assert "2026-10: 520.00 USD (versions v1, v2 (price))" in text
     assert "  v2 (price): api: credit schedule on uptime: 10% of 6,200.00 USD" in text
@@ -538,3 +540,69 @@ def test_a_statement_split_in_two_is_the_whole_statement(
     rest = sla.statement(amended, events, periods=list(MONTHS[cut:]), history=first.history)
     totals = [r.exact_total for r in (*first.reports, *rest.reports)]
     assert totals == [r.exact_total for r in whole.reports]
+
+
+# --- found in review: parts that settle the period early, clauses under an unchanged cap ------
+
+
+def test_a_held_credit_is_released_when_only_the_last_part_of_the_period_breaches() -> None:
+    """A part before the last does not forgive: the period is breached if any part is."""
+    up = sla.uptime()
+    rule = sla.earn_back(sla.credit_schedule(up, {"< 99%": "10%"}), when=up >= "99%", periods=1)
+    gold = sla.Tier("gold", fee=sla.usd("3000.00"), objectives=[up >= "99%"], compensation=rule)
+    base = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold)
+    amended = base.amend(
+        "2026-11-10T00:00:00Z", title="price", tier=gold.derive("gold", fee=sla.usd("3000.00"))
+    )
+    down = [
+        sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-22T00:00:00Z"),  # October: 300 held
+        sla.Outage("s", "2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z"),  # v2's part breaches
+    ]
+    plain = sla.statement(base, down, periods="2026-10..2026-11")
+    split = sla.statement(amended, down, periods="2026-10..2026-11")
+    assert _totals(plain) == ["0.00 USD", "300.00 USD"]
+    assert _totals(split) == _totals(plain)  # released in v2's part, not forgiven in v1's
+    assert "is earned back" not in split.explain()
+
+
+def test_a_cap_keeps_what_it_counted_when_an_amendment_changes_the_table_under_it() -> None:
+    """The cap's own terms are unchanged: the split period pays 1,000 in all, not per part."""
+    up = sla.uptime()
+
+    def tier(threshold: str) -> sla.Tier:
+        table = sla.credit_schedule(up, {threshold: "50%"})
+        return sla.Tier(
+            "gold",
+            fee=sla.usd("3000.00"),
+            objectives=[up >= "99%"],
+            compensation=sla.cap(table, at_most=sla.usd("1000")),
+        )
+
+    base = sla.Agreement(provider="P", customer="C", services=["s"], tier=tier("< 99%"))
+    amended = base.amend("2026-11-15T00:00:00Z", title="terms", tier=tier("< 99.5%"))
+    down = [
+        sla.Outage("s", "2026-11-02T00:00:00Z", "2026-11-04T00:00:00Z"),
+        sla.Outage("s", "2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z"),
+    ]
+    # parts: 50% of 1,400 = 700 and 50% of 1,600 = 800; together capped at 1,000
+    assert sla.evaluate_versions(amended, down, period="2026-11").total == sla.usd("1000.00")
+    assert _totals(sla.statement(amended, down, periods=["2026-11"])) == ["1,000.00 USD"]
+
+
+def test_a_flag_two_parts_raise_is_the_periods_once() -> None:
+    """A chronic breach flagged by both parts of a split period is listed once."""
+    up = sla.uptime()
+    rule = sla.credit_schedule(up, {"< 99%": "10%"}) + sla.chronic(
+        up >= "99%", breached=2, of_last=3
+    )
+    gold = sla.Tier("gold", fee=sla.usd("3000.00"), objectives=[up >= "99%"], compensation=rule)
+    amended = sla.Agreement(provider="P", customer="C", services=["s"], tier=gold).amend(
+        "2026-11-10T00:00:00Z", title="fee", tier=gold.derive("gold", fee=sla.usd("3000.00"))
+    )
+    down = [
+        sla.Outage("s", "2026-10-20T00:00:00Z", "2026-10-22T00:00:00Z"),
+        sla.Outage("s", "2026-11-02T00:00:00Z", "2026-11-04T00:00:00Z"),
+        sla.Outage("s", "2026-11-20T00:00:00Z", "2026-11-22T00:00:00Z"),
+    ]
+    flags = sla.statement(amended, down, periods="2026-10..2026-11").flags
+    assert [(f.period, f.service) for f in flags] == [("2026-11", "s")]

@@ -282,6 +282,7 @@ SECTION_FOLDERS = {
     "How-to guides": "how-to",
     "Explanation": "explanation",
     "Reference": "reference",
+    "Cookbook": "cookbook",
 }
 
 

@@ -98,3 +98,13 @@ def test_bad_arguments_are_named() -> None:
         sla.only_if_breached("10%", when=TARGET)  # type: ignore[arg-type]
     with pytest.raises(DefinitionError, match="when"):
         sla.only_if_breached(sla.prorated(UP), when="99.9%")  # type: ignore[arg-type]
+
+
+def test_a_service_the_objective_does_not_cover_is_told_so() -> None:
+    """The gate's objective measures service a only: b's credit is taken back, and why."""
+    only_a = sla.uptime(service="a")
+    rule = sla.only_if_breached(sla.prorated(UP, multiple=10), when=only_a >= "99.9%")
+    report = sla.evaluate(_agreement(rule), [_down("b", 60)], period="2026-10")
+    assert report.total == sla.usd("0.00")
+    notes = [line.note for line in report.compensation.lines if line.service == "b"]
+    assert "not paid: uptime of a >= 99.9% does not apply to this service" in notes

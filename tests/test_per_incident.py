@@ -159,3 +159,40 @@ def test_bad_arguments_are_named() -> None:
         sla.per_incident(UP, worth=sla.usd("5"), every=sla.minutes(0))
     with pytest.raises(DefinitionError, match="per_incident"):
         sla.per_incident(sla.success_ratio(), worth=sla.usd("5"))
+
+
+def test_an_exclusion_or_a_service_window_takes_time_out_of_an_incident_not_splits_it() -> None:
+    """An outage with announced maintenance in its middle, or over a weekend, is one incident."""
+    maintenance = sla.scheduled_maintenance()
+    excluded = sla.uptime(excluding=[maintenance])
+    events = [
+        sla.Outage("a", "2026-10-05T10:00:00Z", "2026-10-05T14:00:00Z"),
+        sla.Maintenance(
+            "a", "2026-10-05T11:00:00Z", "2026-10-05T12:00:00Z", "2026-09-01T00:00:00Z"
+        ),
+    ]
+    for measure in (UP, excluded):
+        rule = sla.per_incident(measure, worth=sla.usd("50"), every=sla.hours(1))
+        report = sla.evaluate(_agreement(rule), events, period="2026-10")
+        (line,) = report.compensation.lines
+        # one incident: 4 hours down, or 3 hours counted when the maintenance hour is excluded
+        assert line.amount == (200 if measure is UP else 150), measure
+    office = sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="UTC"))
+    weekend = [sla.Outage("a", "2026-10-09T17:00:00Z", "2026-10-12T09:00:00Z")]  # Fri to Mon
+    rule = sla.per_incident(office, worth=sla.usd("50"))
+    assert sla.evaluate(_agreement(rule), weekend, period="2026-10").total == sla.usd("50.00")
+
+
+def test_longer_than_is_clock_time_and_an_incident_nothing_counts_pays_nothing() -> None:
+    """An incident wholly outside the service window pays nothing; longer_than is clock time."""
+    office = sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="UTC"))
+    night = [sla.Outage("a", "2026-10-06T20:00:00Z", "2026-10-06T22:00:00Z")]
+    rule = sla.per_incident(office, worth=sla.usd("50"))
+    assert sla.evaluate(_agreement(rule), night, period="2026-10").total == sla.usd("0.00")
+    # 17:30 to 19:30: 2 hours by the clock, 30 minutes counted in the window
+    evening = [sla.Outage("a", "2026-10-06T17:30:00Z", "2026-10-06T19:30:00Z")]
+    long = sla.per_incident(office, worth=sla.usd("50"), longer_than=sla.hours(1))
+    report = sla.evaluate(_agreement(long), evening, period="2026-10")
+    assert report.total == sla.usd("50.00")
+    (line,) = report.compensation.lines
+    assert "2 hours, 30 minutes counted" in (line.formula or "")

@@ -255,3 +255,24 @@ def test_an_amended_periods_statement_says_what_each_amendment_changed() -> None
     assert "<li>Fee per service and period: was 3,100.00 USD; now 6,200 USD.</li>" in (
         report.to_html()
     )
+
+
+def test_a_change_inside_a_cap_reads_in_words() -> None:
+    """An amount inside a sum under a cap changes: the credit rules before and after, in words."""
+    up = sla.uptime()
+
+    def tier(amount: str) -> sla.Tier:
+        rule = sla.cap(
+            sla.credit_schedule(up, {"< 99%": "10%"})
+            + sla.per_breach(up >= "99.9%", sla.usd(amount)),
+            at_most="50%",
+        )
+        return sla.Tier("g", fee=sla.usd("1000.00"), objectives=[up >= "99%"], compensation=rule)
+
+    base = sla.Agreement(provider="P", customer="C", services=["s"], tier=tier("500"))
+    amended = base.amend("2026-11-10T00:00:00Z", tier=tier("1000"))
+    (change,) = version_changes(*(v.agreement for v in amended.versions()))
+    assert change.startswith("Service credits: was cap of 50% of the fee per period, over (the sum")
+    assert "(500 USD per breach of uptime >= 99.9%)" in change
+    assert "(1,000 USD per breach of uptime >= 99.9%)" in change
+    assert "Changed:" not in change

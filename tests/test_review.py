@@ -616,24 +616,42 @@ def test_bad_agreement_data_exits_2_naming_the_problem(tmp_path: Path) -> None:
 
 
 def test_a_review_says_where_an_amendment_restarted_a_clause() -> None:
-    """A changed escalation restarts at the amendment: no escalation, and a note naming it."""
+    """A changed escalation restarts at the amendment: no escalation, and a note naming it.
+
+    The escalation's condition changes (after one breached period, then after two): a clause
+    of new terms, with no history. A change of the remedy alone would keep the history.
+    """
     ten = sla.credit_schedule(UPTIME, {"< 99.9%": "10%"})
 
-    def escalating(to: str) -> sla.Tier:
+    def escalating(to: str, after: int) -> sla.Tier:
         return GOLD.derive(
             "gold",
             compensation=sla.escalate(
-                ten, to=sla.credit_schedule(UPTIME, {"< 99.9%": to}), when=UPTIME >= "99.9%"
+                ten,
+                to=sla.credit_schedule(UPTIME, {"< 99.9%": to}),
+                when=UPTIME >= "99.9%",
+                after=after,
             ),
         )
 
     agreement = sla.Agreement(
-        provider="A", customer="G", services=["api"], tier=escalating("20%")
-    ).amend("2026-04-01T00:00:00Z", title="remedies", tier=escalating("50%"))
+        provider="A", customer="G", services=["api"], tier=escalating("20%", 1)
+    ).amend("2026-04-01T00:00:00Z", title="remedies", tier=escalating("50%", 2))
     result = review(agreement, EVENTS, start="2026-02", end="2026-04")
     # api misses 99.9% in February, March and April: 10% of 1,000; March escalated, 20%;
     # April under v2, whose escalation is a new clause with no history: 10% again
     assert [str(p.credit) for p in result.periods] == ["100.00 USD", "200.00 USD", "100.00 USD"]
+    kept = sla.Agreement(
+        provider="A", customer="G", services=["api"], tier=escalating("20%", 1)
+    ).amend("2026-04-01T00:00:00Z", title="remedies", tier=escalating("50%", 1))
+    # only the remedy changes: the breach history carries on, and April escalates to 50%
+    assert [
+        str(p.credit) for p in review(kept, EVENTS, start="2026-02", end="2026-04").periods
+    ] == [
+        "100.00 USD",
+        "200.00 USD",
+        "500.00 USD",
+    ]
     first, restart = result.notes
     assert first.startswith("Clauses that look back at earlier periods see the periods from")
     assert restart.startswith(

@@ -429,9 +429,9 @@ def per_downtime(
 class PerIncident(CreditRule):
     """A credit for each incident of down time. Build it with ``per_incident()``.
 
-    An incident is a run of counted down time of one service in the period:
-    outages that touch or overlap are one incident, as the measure counts them
-    (after its exclusions, minimum durations and buckets).
+    An incident is a run of down time of one service in the period as its
+    outages make it (outages that touch or overlap are one; the measure's
+    minimum and buckets apply), paid on the down time the measure counts in it.
     """
 
     measure: Measure = attrs.field(
@@ -488,11 +488,16 @@ def per_incident(
     "A credit of 50 USD per incident" is ``per_incident(uptime, worth=usd("50"))``;
     "for each incident, one day of fees per started hour of the incident" is
     ``per_incident(uptime, every=hours(1), worth=days(1))``. An incident is a
-    run of counted down time of one service (outages that touch or overlap
-    make one), cut at the period's bounds; ``longer_than`` counts only longer
-    incidents. With ``every``, each incident is counted in its own units,
-    rounded up (``steps="started"``, default), down (``"whole"``) or pro rata
-    (``"exact"``); weighted down time (degraded states) counts at its weight.
+    run of down time of one service as its outages make it (outages that
+    touch or overlap make one; those under the measure's minimum make none),
+    cut at the period's bounds; it pays only if the measure counts some of its
+    time (an excluded maintenance window or the hours outside the service
+    window take time out of an incident, they never split it in two).
+    ``longer_than`` counts only incidents longer than that, by the clock.
+    With ``every``, each incident is counted in units of the down time the
+    measure counts in it, rounded up (``steps="started"``, default), down
+    (``"whole"``) or pro rata (``"exact"``); weighted down time (degraded
+    states) counts at its weight.
     Combine with ``+`` and cap with ``cap(...)``: a cap sees the period's and
     the incidents' credits together.
 

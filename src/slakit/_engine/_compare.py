@@ -102,8 +102,16 @@ class VersionedReport:
 
     @property
     def flags(self) -> tuple[CreditLine, ...]:
-        """Every flag raised in every part (chronic breaches, ...)."""
-        return tuple(line for _, r in self.parts for line in r.compensation.flags)
+        """Every flag raised in the period (chronic breaches, ...), once each.
+
+        Each part judges the period's history itself, so two parts may raise the
+        same flag (same service, rule and words): it is the period's, listed once.
+        """
+        seen: dict[tuple[str, str, str | None], CreditLine] = {}
+        for _, report in self.parts:
+            for line in report.compensation.flags:
+                seen.setdefault((line.service, line.rule, line.note), line)
+        return tuple(seen.values())
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -211,14 +219,16 @@ def evaluate_versions(
     bundle = as_inputs(inputs)
     parts = []
     states: list[PeriodState] = []
-    for version, lo, hi in version_parts(agreement, resolved):
+    in_force = version_parts(agreement, resolved)
+    for k, (version, lo, hi) in enumerate(in_force):
         report = part_report(version, lo, hi, resolved, bundle)
-        if report.period.start != resolved.start or states:  # the period, cut at the part
+        if report.period.start != resolved.start or len(in_force) > 1:  # cut at the part
             report, column = credited(
                 report,
                 period=credit_period(report, resolved),
                 inputs=bundle,
                 within=within_state(states, version.agreement),
+                last_part=k == len(in_force) - 1,
             )
         else:
             column = report.credit_columns[0] if report.credit_columns else None
@@ -291,6 +301,7 @@ def credited(
     inputs: Inputs,
     history: History | None = None,
     within: PeriodState | None = None,
+    last_part: bool = True,
 ) -> tuple[Report, CreditColumn | None]:
     """Return ``report`` with its compensation computed over ``period`` with ``history``.
 
@@ -314,6 +325,7 @@ def credited(
         inputs=inputs,
         history=History() if history is None else history,
         within=within,
+        last_part=last_part,
     )
     column = compensation_column(rule, ctx)
     return report.with_credits((column,)), column

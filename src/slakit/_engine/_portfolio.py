@@ -845,7 +845,8 @@ def _evaluate_group(
     resolved = spec.template.period.resolve(label)
     results = []
     states: list[PeriodState] = []
-    for version, lo, hi in _version_parts(spec.template, group.lo, group.hi):
+    in_force = _version_parts(spec.template, group.lo, group.hi)
+    for k, (version, lo, hi) in enumerate(in_force):
         window = resolved
         effective = lo if lo > resolved.start else None
         if hi < resolved.end:
@@ -865,13 +866,14 @@ def _evaluate_group(
             for t, (rows, codes) in zip(tables, index.rows_for(ordered, table.service), strict=True)
         ]
         report = compile_agreement(agreement).evaluate(*routed, period=window)
-        if window is not resolved or states:  # credits read the period, up to the part's end,
-            # and see what the parts before paid (as evaluate_versions() has them)
+        if window is not resolved or len(in_force) > 1:  # credits read the period, up to
+            # the part's end, and see what the parts before paid (as evaluate_versions() does)
             report, column = credited(
                 report,
                 period=credit_period(report, resolved),
                 inputs=as_inputs(routed),
                 within=within_state(states, agreement),
+                last_part=k == len(in_force) - 1,
             )
         else:
             column = report.credit_columns[0] if report.credit_columns else None

@@ -11,7 +11,7 @@ a period an amendment splits, version by version over its parts (as
 [`evaluate_versions()`][slakit.evaluate_versions] does), each part with the
 history before the period, and the parts' states merged into one for the
 periods after. Across an amendment the history is read by service name, and a
-rule keeps its history only while it is the same rule (see
+rule keeps its history only while its own terms are unchanged (see
 ``_credits._context``).
 """
 
@@ -156,10 +156,11 @@ def statement(
 
     Across an amendment the history is read by service name: a service the
     new version adds starts with no history. A clause keeps its history only
-    if the amendment left it the same rule (equal, with everything it
-    contains, at the same place in the compensation); otherwise its history
-    restarts at the amendment, and the report of that period and
-    ``Statement.notes`` say so.
+    if the amendment left its own terms unchanged, at the same place in the
+    compensation (a cap's limit and window, an escalation's condition; a
+    change to the rules under it, such as the table a cap limits or the
+    remedy an escalation pays, keeps it); otherwise its history restarts at
+    the amendment, and the report of that period and ``Statement.notes`` say so.
 
     Args:
         agreement: the agreement, with its amendments if any.
@@ -255,7 +256,7 @@ class _Run:
         before = self.history
         evaluated: list[tuple[Version, Report]] = []
         states: list[PeriodState] = []
-        for version, lo, hi in parts:
+        for k, (version, lo, hi) in enumerate(parts):
             report = part_report(version, lo, hi, period, self.inputs)
             before, said = self._carried(before, version)
             report, column = credited(
@@ -264,6 +265,7 @@ class _Run:
                 inputs=self.inputs,
                 history=before,
                 within=within_state(states, version.agreement),
+                last_part=k == len(parts) - 1,
             )
             terms = version.agreement
             state = {} if column is None else column.state

@@ -126,6 +126,16 @@ class UptimeColumns:
         return self._spans.down
 
     @property
+    def runs(self) -> k.Grouped:
+        """Each run of down time the outages make (an incident), in the period.
+
+        Outages that touch or overlap make one run; outages under the measure's
+        minimum are not in any; exclusions and service windows do not cut runs
+        (the counted down time within a run is ``down_within()`` of it).
+        """
+        return self._spans.runs
+
+    @property
     def eligible(self) -> k.Grouped:
         """The eligible time of every service."""
         return self._spans.eligible
@@ -190,6 +200,11 @@ class _LazySpans:
         self._accounting = accounting
         self._pair = pair
         self._window = window
+
+    @functools.cached_property
+    def runs(self) -> k.Grouped:
+        """The runs of down time as the outages make them, before exclusions and windows."""
+        return k.normalize(self._sets[0])  # outages that touch or overlap make one run
 
     @functools.cached_property
     def _sweep(self) -> k.Sweep:

@@ -200,22 +200,31 @@ def _changed(what: str, before: str, after: str) -> str:
 
 
 def _credit_words(rule: CreditRule | None) -> str:
-    """A credit rule in words, with the bands of each credit table in it."""
+    """A credit rule and every rule in it, in words, with the bands of each credit table.
+
+    What two versions' credit rules read as, so a change anywhere in them (an
+    amount inside a cap, a rule added to a sum) shows as words.
+    """
     if rule is None:
         return "none"
-    tables = []
-    for node in _rules(rule):
-        if isinstance(node, CreditSchedule):
-            fmt = node.measure.format_value
-            bands = ", ".join(
-                f"{format_percent(b.credit)} {b.describe(fmt)}"
-                for b in sorted(node.bands, key=lambda b: -b.credit)
-            )
-            if node is rule:
-                return f"{rule_words(rule)}: {bands}"
-            tables.append(f"the table on {node.measure.label} pays {bands}")
-    words = rule_words(rule)
-    return f"{words} ({'; '.join(tables)})" if tables else words
+    if isinstance(rule, CreditSchedule):
+        fmt = rule.measure.format_value
+        bands = ", ".join(
+            f"{format_percent(b.credit)} {b.describe(fmt)}"
+            for b in sorted(rule.bands, key=lambda b: -b.credit)
+        )
+        return f"{rule_words(rule)}: {bands}"
+    children = rule.children()
+    if not children:
+        return rule_words(rule)
+    inner = "; ".join(f"({_credit_words(child)})" for child in children)
+    describe = getattr(rule, "describe", None)
+    text = describe() if callable(describe) else None
+    if isinstance(text, str):
+        return f"{text}, over {inner}"
+    name = type(rule).__name__
+    head = _COMBINED.get(name) or "".join(f" {c.lower()}" if c.isupper() else c for c in name)
+    return f"{head.strip()}: {inner}"
 
 
 def _listed(what: str, names: Iterable[str]) -> str | None:

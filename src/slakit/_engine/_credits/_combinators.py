@@ -351,11 +351,19 @@ def _only_if_breached(rule: OnlyIfBreached, ctx: CreditContext) -> Credits:
     taken = ~breached & part.amount.nonzero()
     amount = part.amount.masked(breached)
     measure = rule.when.measure
+    covered = ctx.covered(measure)
 
     def note(i: int) -> str:
+        if not covered[i]:
+            return f"not paid: {rule.when.describe()} does not apply to this service"
         value = ctx.value(measure, i)
-        shown = "" if value is None else f": {measure.label} {measure.format_value(value)}"
-        return f"not paid: {rule.when.describe()} was met{shown}"
+        if value is None:
+            return (
+                f"not paid: {rule.when.describe()} has no data, which the tier does not "
+                "count as a breach"
+            )
+        shown = measure.format_value(value)
+        return f"not paid: {rule.when.describe()} was met: {measure.label} {shown}"
 
     def lines(i: int) -> list[CreditLine]:
         out = part.lines(i)
@@ -465,10 +473,13 @@ def _earn_back(rule: EarnBack, ctx: CreditContext) -> Credits:
     still: list[tuple[str, Amounts, int]] = []
     for label, held, remaining in pending:
         release = breached & held.nonzero()
-        forgiven = ~breached & held.nonzero() & (remaining == 1)
+        # forgiven only when the whole period has met the target: in its last part
+        forgiven = ~breached & held.nonzero() & (remaining == 1) & ctx.last_part
         released = released + held.masked(release)
         events.append((label, held, release, forgiven))
-        if remaining > 1:
+        if not ctx.last_part:  # the period's last part counts it down
+            still.append((label, held.masked(~release), remaining))
+        elif remaining > 1:
             still.append((label, held.masked(~release), remaining - 1))
     held_now = part.amount.clip_low()
     still.append((ctx.period.label, held_now, rule.periods))

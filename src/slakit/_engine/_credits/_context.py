@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -52,6 +52,7 @@ __all__ = [
     "merged_period",
     "rule_at",
     "run",
+    "same_clause",
     "service_positions",
 ]
 
@@ -69,9 +70,9 @@ S = TypeVar("S")
 # services of the version in force when it was recorded. Across an amendment a
 # state is read by service name under the new version (a service the state did
 # not cover reads as no history), and only while the rule at its path is the
-# same rule (equal data) in both versions. Within a period an amendment splits,
-# each part's state is merged into one state for the period, by the kind of
-# each column (see ``merged_period``).
+# same clause by its own terms in both versions (``same_clause``). Within a
+# period an amendment splits, each part's state is merged into one state for
+# the period, by the kind of each column (see ``merged_period``).
 
 
 @attrs.frozen
@@ -111,7 +112,7 @@ class PeriodState:
         nodes: dict[str, Mapping[str, Any]] = {}
         restarted: list[str] = []
         for path, state in self.nodes.items():
-            if not same_rule and rule_at(self.rule, path) != rule_at(rule, path):
+            if not same_rule and not same_clause(rule_at(self.rule, path), rule_at(rule, path)):
                 restarted.append(path)
                 continue
             nodes[path] = (
@@ -196,6 +197,32 @@ def rule_at(rule: CreditRule | None, path: str) -> CreditRule | None:
             return None
         node = children[k]
     return node
+
+
+def same_clause(a: CreditRule | None, b: CreditRule | None) -> bool:
+    """Return whether two rules are the same clause by their own terms.
+
+    The class and every field that is not a rule of its own (a cap's limit and
+    window, an escalation's objective): an amendment that changes a credit
+    table under an unchanged cap leaves the cap the same clause, so what it
+    counted carries on.
+    """
+    if a is None or b is None or type(a) is not type(b):
+        return a is b
+    return _own_terms(a) == _own_terms(b)
+
+
+def _own_terms(rule: CreditRule) -> list[tuple[str, object]]:
+    """Return a rule's fields other than the rules it holds, by name."""
+    out = []
+    for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(rule))):
+        value = getattr(rule, field.name)
+        if isinstance(value, CreditRule) or (
+            isinstance(value, tuple) and value and all(isinstance(v, CreditRule) for v in value)
+        ):
+            continue
+        out.append((field.name, value))
+    return out
 
 
 def service_positions(old: tuple[str, ...], new: tuple[str, ...]) -> I64:
@@ -392,6 +419,9 @@ class CreditContext:
     #: For a part of a period an amendment splits, after the first: the merged state of the
     #: parts before it (aligned to this part's version), so that a cap counts what they paid.
     within: PeriodState | None = None
+    #: Whether this is the last (or only) part of its period: a part before the last
+    #: settles nothing that depends on the whole period (an earn-back's forgiveness).
+    last_part: bool = True
     path: str = "0"
     deduct: Amounts | None = None
     #: Each service's own fee per period, as one exact column: built once per evaluation

@@ -311,18 +311,21 @@ def _count_words(value: Fraction, noun: str) -> str:
 def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
     outcome = ctx.outcomes[rule.measure]
     time = outcome.time
-    runs = getattr(time, "down", None)
+    runs = getattr(time, "runs", None)
     if time is None or runs is None:
         raise EvaluationError(
-            f"{rule!r}: {rule.measure.label} gives no spans of down time to tell incidents "
+            f"{rule!r}: {rule.measure.label} gives no runs of down time to tell incidents "
             "apart; per_incident needs an uptime measure"
         )
+    # an incident is a run the outages make; what it counts is the down time the measure
+    # counts in it (exclusions and service windows take time out, they do not split it)
     g, start, end = runs.group, runs.start, runs.end
     weighted = as_objects(time.down_within(g, start, end))  # 1 / scale µs, per incident
     scale = outcome.scale
-    if rule.longer_than is not None:
-        keep = np.asarray(weighted > rule.longer_than.us * scale, dtype=bool)
-        g, start, end, weighted = g[keep], start[keep], end[keep], weighted[keep]
+    keep = np.asarray(weighted > 0, dtype=bool)
+    if rule.longer_than is not None:  # "an outage lasting longer than": its clock time
+        keep &= (end - start) > rule.longer_than.us
+    g, start, end, weighted = g[keep], start[keep], end[keep], weighted[keep]
     units = _incident_units(rule, weighted, scale)
     m = len(outcome.services)
     num = np.zeros(m, dtype=object)
@@ -357,8 +360,12 @@ def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
         k = at[ctx.services[i]]
         listed = []
         for j in range(int(first[k]), int(first[k + 1])):
-            length = describe_us(Fraction(int(weighted[j]), scale))
-            text = f"[{format_us(int(start[j]))}, {format_us(int(end[j]))}) {length}"
+            counted = Fraction(int(weighted[j]), scale)
+            text = f"[{format_us(int(start[j]))}, {format_us(int(end[j]))})"
+            if counted != end[j] - start[j]:
+                text += f" {describe_us(int(end[j] - start[j]))}, {describe_us(counted)} counted"
+            else:
+                text += f" {describe_us(counted)}"
             if rule.every is not None:
                 text += f", {_count_words(units[j], 'unit')}"
             listed.append(text)
