@@ -349,6 +349,21 @@ def prorated(
     )
 
 
+#: How units of time are counted, in words, after "one unit per hour".
+_STEP_WORDS = {"started": " or part thereof", "whole": " (whole)", "exact": " (pro rata)"}
+
+
+def _worth_words(worth: Duration | Money, base: Base) -> str:
+    """Return what a unit is worth in words: an amount, or time of the base, prorated."""
+    if isinstance(worth, Money):
+        return str(worth)
+    return f"{worth.words()} of {base.describe()}, prorated"
+
+
+def _worth_currencies(worth: Duration | Money) -> frozenset[str]:
+    return frozenset([worth.currency]) if isinstance(worth, Money) else frozenset()
+
+
 @node("per_downtime")
 @attrs.frozen
 class DowntimeUnits(CreditRule):
@@ -372,17 +387,14 @@ class DowntimeUnits(CreditRule):
 
     def currencies(self) -> frozenset[str]:
         """Return the currency of a money ``worth``."""
-        return frozenset([self.worth.currency]) if isinstance(self.worth, Money) else frozenset()
+        return _worth_currencies(self.worth)
 
     def describe(self) -> str:
         """Return the rule in words."""
-        part = {"started": " or part thereof", "whole": " (whole)", "exact": " (pro rata)"}
-        worth = (
-            str(self.worth)
-            if isinstance(self.worth, Money)
-            else f"{self.worth.words()} of {self.base.describe()}, prorated"
+        return (
+            f"one unit per {self.every.words()}{_STEP_WORDS[self.steps]} of down time, each "
+            f"{_worth_words(self.worth, self.base)}"
         )
-        return f"one unit per {self.every.words()}{part[self.steps]} of down time, each {worth}"
 
     def non_monotone_part(self) -> CreditRule | None:
         """Return ``None``: the units grow with the down time."""
@@ -449,24 +461,19 @@ class PerIncident(CreditRule):
 
     def currencies(self) -> frozenset[str]:
         """Return the currency of a money ``worth``."""
-        return frozenset([self.worth.currency]) if isinstance(self.worth, Money) else frozenset()
+        return _worth_currencies(self.worth)
 
     def describe(self) -> str:
         """Return the rule in words."""
-        worth = (
-            str(self.worth)
-            if isinstance(self.worth, Money)
-            else f"{self.worth.words()} of {self.base.describe()}, prorated"
-        )
+        worth = _worth_words(self.worth, self.base)
         which = "each incident of down time"
         if self.longer_than is not None:
             which += f" longer than {self.longer_than.words()}"
         if self.every is None:
             return f"{which}: {worth}"
-        part = {"started": " or part thereof", "whole": " (whole)", "exact": " (pro rata)"}
         return (
-            f"{which}: one unit per {self.every.words()}{part[self.steps]} of the incident, "
-            f"each {worth}"
+            f"{which}: one unit per {self.every.words()}{_STEP_WORDS[self.steps]} of the "
+            f"incident, each {worth}"
         )
 
     def non_monotone_part(self) -> CreditRule | None:

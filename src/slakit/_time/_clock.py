@@ -517,25 +517,7 @@ class BusinessDays:
             EvaluationError: the calendar has fewer than ``n`` business days in the
                 three years after an instant (a calendar that is never open).
         """
-        zone_name = self.zone
-        assert zone_name is not None
-        at = np.asarray(instants, dtype=np.int64)
-        if at.size == 0:
-            return at.copy()
-        local = utc_to_local(at, zone_name)
-        day = local // US_PER_DAY
-        first, last = int(day.min()) + 1, int(day.max()) + 1
-        open_days = self._open_days(first, last + _BUSINESS_DAY_HORIZON, zone_name)
-        index = np.searchsorted(open_days, day, side="right") + (self.n - 1)
-        short = index >= open_days.shape[0]
-        if bool(short.any()):
-            when = format_us(int(at[np.flatnonzero(short)[0]]))
-            raise EvaluationError(
-                f"{self.words()}: the calendar has fewer than {self.n} business days in the "
-                f"{_BUSINESS_DAY_HORIZON} days after {when}"
-            )
-        due_day = open_days[index]
-        return local_to_utc(due_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
+        return self._moved(instants, forward=True)
 
     def before(self, instants: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Return, for each instant, the instant ``n`` business days earlier (vectorised).
@@ -548,6 +530,10 @@ class BusinessDays:
             EvaluationError: the calendar has fewer than ``n`` business days in the
                 three years before an instant.
         """
+        return self._moved(instants, forward=False)
+
+    def _moved(self, instants: npt.ArrayLike, *, forward: bool) -> npt.NDArray[np.int64]:
+        """Return each instant moved ``n`` business days forward or back, same time of day."""
         zone_name = self.zone
         assert zone_name is not None
         at = np.asarray(instants, dtype=np.int64)
@@ -555,18 +541,25 @@ class BusinessDays:
             return at.copy()
         local = utc_to_local(at, zone_name)
         day = local // US_PER_DAY
-        first, last = int(day.min()) - _BUSINESS_DAY_HORIZON, int(day.max())
-        open_days = self._open_days(first, last, zone_name)
-        index = np.searchsorted(open_days, day, side="left") - self.n
-        short = index < 0
+        if forward:
+            lo, hi = int(day.min()) + 1, int(day.max()) + 1 + _BUSINESS_DAY_HORIZON
+        else:
+            lo, hi = int(day.min()) - _BUSINESS_DAY_HORIZON, int(day.max())
+        open_days = self._open_days(lo, hi, zone_name)
+        if forward:
+            index = np.searchsorted(open_days, day, side="right") + (self.n - 1)
+            short = index >= open_days.shape[0]
+        else:
+            index = np.searchsorted(open_days, day, side="left") - self.n
+            short = index < 0
         if bool(short.any()):
             when = format_us(int(at[np.flatnonzero(short)[0]]))
             raise EvaluationError(
                 f"{self.words()}: the calendar has fewer than {self.n} business days in the "
-                f"{_BUSINESS_DAY_HORIZON} days before {when}"
+                f"{_BUSINESS_DAY_HORIZON} days {'after' if forward else 'before'} {when}"
             )
-        due_day = open_days[index]
-        return local_to_utc(due_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
+        moved_day = open_days[index]
+        return local_to_utc(moved_day * US_PER_DAY + (local - day * US_PER_DAY), zone_name)
 
     def _open_days(self, first_day: int, end_day: int, zone_name: str) -> npt.NDArray[np.int64]:
         """Return the local days in ``[first_day, end_day)`` on which the calendar is open."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -250,37 +251,60 @@ def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
     return Credits(amount, shown, lines)
 
 
+@attrs.frozen
+class _UnitWorth:
+    """What one unit of a rule is worth per service: money, or time of the base, prorated."""
+
+    unit: Amounts
+    base: Amounts
+    nominal: Callable[[int], Money]
+    each: Callable[[int], str]
+
+
+def _unit_worth(
+    rule: DowntimeUnits | PerIncident, ctx: CreditContext, units: Amounts, name: str
+) -> _UnitWorth:
+    """Return each service's unit worth: ``rule.worth`` as money, or as time of the base.
+
+    Time is that much of the base over the period's length; the base is read
+    only where ``units`` pay.
+    """
+    worth = rule.worth
+    if isinstance(worth, Money):
+        unit = Amounts.constant(worth.exact(), ctx.n)
+        return _UnitWorth(unit, unit, lambda _i: worth, lambda _i: str(worth))
+    base, nominal = credit_base(rule.base, ctx, units.positive(), name)
+    length = ctx.period.end - ctx.start
+    unit = base.scale(Fraction(worth.us, length))
+
+    def each(i: int) -> str:
+        return (
+            f"{ctx.money(unit[i])} ({worth.words()} of "
+            f"{base_words(rule.base, ctx, base[i], i)} over {describe_us(length)})"
+        )
+
+    return _UnitWorth(unit, base, nominal, each)
+
+
 @credit_kernel(DowntimeUnits)
 def _downtime_units(rule: DowntimeUnits, ctx: CreditContext) -> Credits:
     down = ctx.down_time(rule.measure)
     units = _steps(down.num, down.den * rule.every.us, rule.steps)
     name = f"downtime units on {rule.measure.label}"
-    if isinstance(rule.worth, Money):
-        unit = Amounts.constant(rule.worth.exact(), ctx.n)
-        worth = rule.worth
-        nominal: Callable[[int], Money] = lambda _i: worth  # noqa: E731
-        base = unit
-    else:
-        base, nominal = credit_base(rule.base, ctx, units.positive(), name)
-        unit = base.scale(Fraction(rule.worth.us, ctx.period.end - ctx.start))
-    amount = unit.times(units.num, units.den)
+    worth = _unit_worth(rule, ctx, units, name)
+    amount = worth.unit.times(units.num, units.den)
     shown = amount.nonzero()
 
     def lines(i: int) -> list[CreditLine]:
-        if isinstance(rule.worth, Money):
-            each = str(rule.worth)
-        else:
-            each = (
-                f"{ctx.money(unit[i])} ({rule.worth.words()} of "
-                f"{base_words(rule.base, ctx, base[i], i)} over "
-                f"{describe_us(ctx.period.end - ctx.start)})"
-            )
         formula = (
             f"{fraction_text(units[i])} units ({describe_us(down[i])} down, one unit per "
-            f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x {each}"
+            f"{rule.every.words()}{' or part thereof' if rule.steps == 'started' else ''}) x "
+            f"{worth.each(i)}"
         )
         return [
-            _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
+            _measured_line(
+                ctx, rule.measure, i, name, amount[i], base=worth.nominal(i), formula=formula
+            )
         ]
 
     return Credits(amount, shown, lines)
@@ -336,27 +360,13 @@ def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
     per_service = per_service._reduced()
     incidents = ctx.spread(outcome, count)
     name = f"incident credits on {rule.measure.label}"
-    if isinstance(rule.worth, Money):
-        unit = Amounts.constant(rule.worth.exact(), ctx.n)
-        worth = rule.worth
-        nominal: Callable[[int], Money] = lambda _i: worth  # noqa: E731
-        base = unit
-    else:
-        base, nominal = credit_base(rule.base, ctx, per_service.positive(), name)
-        unit = base.scale(Fraction(rule.worth.us, ctx.period.end - ctx.start))
-    amount = unit.times(per_service.num, per_service.den)
+    worth = _unit_worth(rule, ctx, per_service, name)
+    amount = worth.unit.times(per_service.num, per_service.den)
     shown = amount.nonzero()
     first = np.searchsorted(g, np.arange(m + 1))  # the incidents of outcome service k
     at = {service: k for k, service in enumerate(outcome.services)}
 
     def lines(i: int) -> list[CreditLine]:
-        each = (
-            str(rule.worth)
-            if isinstance(rule.worth, Money)
-            else f"{ctx.money(unit[i])} ({rule.worth.words()} of "
-            f"{base_words(rule.base, ctx, base[i], i)} over "
-            f"{describe_us(ctx.period.end - ctx.start)})"
-        )
         k = at[ctx.services[i]]
         listed = []
         for j in range(int(first[k]), int(first[k + 1])):
@@ -372,10 +382,13 @@ def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
         formula = (
             f"{int(incidents[i])} incident{'s' * (int(incidents[i]) != 1)} "
             f"({'; '.join(listed)}): "
-            f"{_count_words(per_service[i], 'incident' if rule.every is None else 'unit')} x {each}"
+            f"{_count_words(per_service[i], 'incident' if rule.every is None else 'unit')} x "
+            f"{worth.each(i)}"
         )
         return [
-            _measured_line(ctx, rule.measure, i, name, amount[i], base=nominal(i), formula=formula)
+            _measured_line(
+                ctx, rule.measure, i, name, amount[i], base=worth.nominal(i), formula=formula
+            )
         ]
 
     return Credits(amount, shown, lines)
