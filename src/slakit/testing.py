@@ -371,8 +371,12 @@ def _limit(at_most: object) -> sla.Money | Decimal:
     return ratio(at_most, name="at_most")
 
 
-def _limit_text(limit: sla.Money | Decimal) -> str:
-    return str(limit) if isinstance(limit, sla.Money) else f"{format_percent(limit)} of the fee"
+def _limit_text(limit: sla.Money | Decimal | sla.Duration) -> str:
+    if isinstance(limit, sla.Money):
+        return str(limit)
+    if isinstance(limit, sla.Duration):
+        return f"{limit.words()} of paid service"
+    return f"{format_percent(limit)} of the fee"
 
 
 def check_caps(
@@ -407,7 +411,7 @@ def check_caps(
     name = "check_caps"
     p = _period_of(agreement, period)
     tier = agreement.tier
-    targets: list[tuple[str, sla.Agreement, sla.Money | Decimal]] = []
+    targets: list[tuple[str, sla.Agreement, sla.Money | Decimal | sla.Duration]] = []
     if at_most is not None:
         targets.append(("the contract's limit", agreement, _limit(at_most)))
     for rule, under_bonus in _rules(tier.compensation):
@@ -422,11 +426,13 @@ def check_caps(
     def body(events: list[sla.Outage]) -> None:
         for what, variant, limit in targets:
             report = _evaluate(variant, events, p, inputs)
-            bound = (
-                Fraction(limit.amount)
-                if isinstance(limit, sla.Money)
-                else Fraction(limit) * Fraction(variant.tier.fee.amount) * report.partial
-            )
+            fee = Fraction(variant.tier.fee.amount)
+            if isinstance(limit, sla.Money):
+                bound = Fraction(limit.amount)
+            elif isinstance(limit, sla.Duration):  # days of paid service, at the whole fee
+                bound = fee * Fraction(limit.us, p.length_us)
+            else:
+                bound = Fraction(limit) * fee * report.partial
             for service, amount in _credits(report).items():
                 if amount > bound:
                     raise CounterexampleError(

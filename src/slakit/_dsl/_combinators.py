@@ -20,6 +20,7 @@ from slakit._dsl._objectives import Objective
 from slakit._money import Money
 from slakit._node import node, shown
 from slakit._ratio import echo, format_percent, ratio
+from slakit._time._instant import Duration
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
 
 __all__ = [
@@ -230,10 +231,14 @@ def _across(value: object) -> str:
     )
 
 
-def _limit(value: object, clause: str) -> Money | Decimal:
+def _limit(value: object, clause: str) -> Money | Decimal | Duration:
     if isinstance(value, Money):
         if value.amount < 0:
             raise DefinitionError(f"{clause}: at_most={value!r} must not be negative")
+        return value
+    if isinstance(value, Duration):  # "N days of paid service"
+        if value.us <= 0:
+            raise DefinitionError(f"{clause}: at_most={value!r} must be a positive duration")
         return value
     return ratio(value, name=f"{clause}: at_most")
 
@@ -244,7 +249,7 @@ class Cap(CreditRule):
     """A limit on what ``rule`` pays, per period or over a longer window. See ``cap()``."""
 
     rule: CreditRule = attrs.field(metadata=shown(positional=True))
-    at_most: Money | Decimal = attrs.field(metadata=shown(percent=True))
+    at_most: Money | Decimal | Duration = attrs.field(metadata=shown(percent=True))
     per: str = attrs.field(default="period", converter=_window)
     across: str = attrs.field(default="service", converter=_across)
 
@@ -265,11 +270,13 @@ class Cap(CreditRule):
         """Return the cap in words."""
         pooled = self.across == "services"
         fee = "the total fee of every service" if pooled else "the fee"
-        limit = (
-            str(self.at_most)
-            if isinstance(self.at_most, Money)
-            else f"{format_percent(self.at_most)} of {fee}"
-        )
+        if isinstance(self.at_most, Money):
+            limit = str(self.at_most)
+        elif isinstance(self.at_most, Duration):
+            every = "every service's" if pooled else "the"
+            limit = f"{self.at_most.words()} of {every} paid service"
+        else:
+            limit = f"{format_percent(self.at_most)} of {fee}"
         kind = "customer-level cap" if pooled else "cap"
         return f"{kind} of {limit} per {self.per}"
 
@@ -288,11 +295,16 @@ class Cap(CreditRule):
 def cap(
     rule: CreditRule,
     *,
-    at_most: Money | str | Decimal,
+    at_most: Money | str | Decimal | Duration,
     per: CapWindow = "period",
     across: Literal["service", "services"] = "service",
 ) -> Cap:
-    """Return ``rule`` limited to ``at_most``: an amount, or a share of the fee.
+    """Return ``rule`` limited to ``at_most``: an amount, a share of the fee, or days of service.
+
+    A duration is paid service in the contract's words: ``at_most=days(10)``,
+    "ten days of service", is the service's fee per period times 10 days over
+    the period's length, from the fee of the period evaluated (not pro-rated
+    to a partial period), per ``per`` window like any other limit.
 
     ``per`` is the window the cap applies to: each ``"period"`` (default), each
     ``"quarter"`` or ``"year"`` (in the agreement's zone), a ``"rolling 12"``

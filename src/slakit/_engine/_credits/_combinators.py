@@ -46,6 +46,7 @@ from slakit._results._amounts import Amounts
 from slakit._results._evidence import Coded
 from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine
+from slakit._time._instant import Duration
 from slakit._time._periods import Period, quarterly, yearly
 
 __all__: list[str] = []
@@ -188,6 +189,9 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     if isinstance(rule.at_most, Money):
         limit = Amounts.constant(rule.at_most.exact(), ctx.n)
         limit_words = str(rule.at_most)
+    elif isinstance(rule.at_most, Duration):  # days of paid service, at this period's fee
+        limit = ctx.fee_column.scale(Fraction(rule.at_most.us, ctx.period.length_us))
+        limit_words = f"{rule.at_most.words()} of paid service"
     else:
         limit = fees.scale(Fraction(rule.at_most))
         limit_words = f"{format_percent(rule.at_most)} of the fee"
@@ -266,6 +270,9 @@ def _pool_cap(
     if isinstance(rule.at_most, Money):
         limit = rule.at_most.exact()
         limit_words = str(rule.at_most)
+    elif isinstance(rule.at_most, Duration):  # every service's days of paid service
+        limit = ctx.fee_column.total() * Fraction(rule.at_most.us, ctx.period.length_us)
+        limit_words = f"{rule.at_most.words()} of every service's paid service"
     else:
         limit = fees.total() * Fraction(rule.at_most)
         limit_words = f"{format_percent(rule.at_most)} of the total fee {ctx.money(fees.total())}"
