@@ -86,11 +86,21 @@ def test_the_gate_round_trips_as_data_and_reads_in_the_agreement() -> None:
 
 
 def test_a_claim_is_owed_only_where_the_gated_rule_pays() -> None:
-    """Inside a claim clause, a met period owes no claim (the ledger says n/a, not missing)."""
-    rule = sla.claim_required(GATED, sla.within_days(sla.days(30)))
-    report = sla.evaluate(_agreement(rule), [_down("a", 30)], period="2026-10")
-    assert report.total == sla.usd("0.00")
-    assert all("not claimed" not in (line.note or "") for line in report.compensation.lines)
+    """Around a claim clause, a met period owes no claim: the ledger says so, not "not claimed"."""
+    claimed = sla.claim_required(sla.prorated(UP, multiple=10), sla.within_days(sla.days(30)))
+    gold = sla.Tier(
+        "gold",
+        fee=sla.usd("3100.00"),
+        objectives=[TARGET],
+        compensation=sla.only_if_breached(claimed, when=TARGET),
+    )
+    customers = {"customer": ["met", "missed"], "plan": ["gold", "gold"], "service": ["a", "b"]}
+    portfolio = sla.Portfolio(plans={"gold": gold}, customers=customers)
+    ledger = portfolio.evaluate([_down("a", 30), _down("b", 60)], period="2026-10").ledger
+    # a met 99.9%: the gate takes its credit, and with it the claim it would have needed;
+    # b breached it and filed no claim: its credit waits on one
+    assert ledger["claim"] == ["nothing owed", "not claimed"]
+    assert ledger["credit"] == ["0.00", "0.00"]
 
 
 def test_bad_arguments_are_named() -> None:

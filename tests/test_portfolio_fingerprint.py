@@ -24,6 +24,7 @@ from slakit._results._fingerprint import (
     owner_digests,
 )
 from slakit.exceptions import EvaluationError
+from tests.test_cli_run import PLANS_PY
 from tests.test_portfolio import GOLD, HOUR, OCTOBER, PLANS, portfolios
 
 POOL = ("api", "db", "zürich/db", "vm-1", "desk")
@@ -254,20 +255,6 @@ def test_fingerprints_are_worked_out_only_when_a_statement_asks(
 
 # --- slakit run, then slakit verify ------------------------------------------------------------
 
-PLANS_PY = """
-import slakit as sla
-
-uptime = sla.uptime()
-provider = "Acme Cloud"
-plans = {
-    "gold": sla.Tier(
-        "gold",
-        fee=sla.usd("100.00"),
-        objectives=[uptime >= "99.9%"],
-        compensation=sla.credit_schedule(uptime, {"< 99.9%": "10%", "< 99%": "30%"}),
-    ),
-}
-"""
 CUSTOMERS = (
     "customer,plan,service,fee,end\n"
     "acme,gold,a1,200.00,\n"

@@ -495,10 +495,12 @@ def _part(
 
 def _merged(parts: Sequence[DisputePart]) -> tuple[ServiceDispute, ...]:
     """Return each service over every part: credits summed exactly, comparisons part by part."""
-    names = dict.fromkeys(s.service for part in parts for s in part.services)
+    by_name: dict[str, list[ServiceDispute]] = {}  # one pass: each service's entries, in order
+    for part in parts:
+        for entry in part.services:
+            by_name.setdefault(entry.service, []).append(entry)
     out = []
-    for name in names:
-        entries = [s for part in parts for s in part.services if s.service == name]
+    for name, entries in by_name.items():
         ways = {e.worth_by for e in entries}
         out.append(
             ServiceDispute(
