@@ -57,9 +57,10 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
 
 import slakit as sla
 from slakit import strategies as sst
-from slakit._dsl._combinators import Bonus, Cap
+from slakit._dsl._combinators import Bonus, Cap, CyclesOfFees
 from slakit._dsl._compensation import Band, CreditRule, CreditSchedule
 from slakit._ratio import format_percent, ratio
+from slakit._time._periods import billing_cycles, cycle_count
 
 __all__ = [
     "CheckResult",
@@ -371,9 +372,11 @@ def _limit(at_most: object) -> sla.Money | Decimal:
     return ratio(at_most, name="at_most")
 
 
-def _limit_text(limit: sla.Money | Decimal | sla.Duration) -> str:
+def _limit_text(limit: sla.Money | Decimal | sla.Duration | CyclesOfFees) -> str:
     if isinstance(limit, sla.Money):
         return str(limit)
+    if isinstance(limit, CyclesOfFees):
+        return limit.words()
     if isinstance(limit, sla.Duration):
         return f"{limit.words()} of paid service"
     return f"{format_percent(limit)} of the fee"
@@ -411,28 +414,45 @@ def check_caps(
     name = "check_caps"
     p = _period_of(agreement, period)
     tier = agreement.tier
-    targets: list[tuple[str, sla.Agreement, sla.Money | Decimal | sla.Duration]] = []
+    targets: list[tuple[str, sla.Agreement, sla.Money | Decimal | sla.Duration | CyclesOfFees]]
+    targets = []
     if at_most is not None:
         targets.append(("the contract's limit", agreement, _limit(at_most)))
+    of_charges = []
     for rule, under_bonus in _rules(tier.compensation):
         if isinstance(rule, Cap) and rule.per == "period" and not under_bonus:
+            if not isinstance(rule.of, sla.Fee):  # its limit depends on billing data
+                of_charges.append(repr(rule))
+                continue
             variant = attrs.evolve(agreement, tier=tier.derive(tier.name, compensation=rule))
             targets.append((repr(rule), variant, rule.at_most))
+    unchecked = f"; not checked, as they are of billing data: {', '.join(of_charges)}"
     if not targets:
         return CheckResult(
-            name, "skipped", "no cap per period in the rules; pass at_most= for the contract's"
+            name,
+            "skipped",
+            "no cap per period in the rules; pass at_most= for the contract's"
+            + (unchecked if of_charges else ""),
         )
+    whole = agreement.period.containing(p.start)
+    cycles = cycle_count(tier.billing, whole)
 
     def body(events: list[sla.Outage]) -> None:
         for what, variant, limit in targets:
             report = _evaluate(variant, events, p, inputs)
-            fee = Fraction(variant.tier.fee.amount)
+            cycle_fee = Fraction(variant.tier.fee.amount)
+            fee = cycle_fee * cycles  # the period's: its cycles' fees
             if isinstance(limit, sla.Money):
                 bound = Fraction(limit.amount)
+            elif isinstance(limit, CyclesOfFees):  # the fee per cycle, whole
+                bound = cycle_fee * limit.count
             elif isinstance(limit, sla.Duration):  # days of paid service, at the whole fee
                 bound = fee * Fraction(limit.us, p.length_us)
-            else:
+            elif tier.billing is None:
                 bound = Fraction(limit) * fee * report.partial
+            else:  # each cycle's fee to its part in effect
+                shares = billing_cycles(tier.billing, whole, report.start, p.end)
+                bound = Fraction(limit) * cycle_fee * sum(share for _cycle, share in shares)
             for service, amount in _credits(report).items():
                 if amount > bound:
                     raise CounterexampleError(
@@ -445,7 +465,9 @@ def check_caps(
                     )
 
     _probe_then_search(agreement, p, inputs, body, max_examples)
-    return CheckResult(name, "passed", f"{len(targets)} cap(s) respected")
+    return CheckResult(
+        name, "passed", f"{len(targets)} cap(s) respected" + (unchecked if of_charges else "")
+    )
 
 
 @st.composite

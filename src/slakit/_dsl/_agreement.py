@@ -61,6 +61,16 @@ def _fee(fee: Money) -> Money:
     return value
 
 
+def _billing(billing: PeriodRule | None) -> PeriodRule | None:
+    value: object = billing
+    if value is None or isinstance(value, PeriodRule):
+        return value
+    raise DefinitionError(
+        f"billing={value!r} must be a period rule such as monthly() (the fee is per billing "
+        "cycle), or None (the fee is per measurement period)"
+    )
+
+
 def _compensation(compensation: CreditRule | None) -> CreditRule | None:
     value: object = compensation
     if value is None or isinstance(value, CreditRule):
@@ -82,6 +92,15 @@ def _check_no_data(_instance: object, _attribute: object, value: object) -> None
 class Tier(DSLRepr):
     """A service tier: a fee per period, objectives, and the compensation owed on a miss.
 
+    The fee is per measurement period (the agreement's ``period``), or per
+    billing cycle when ``billing`` names one: a quarter measured and billed
+    monthly is ``Tier(..., fee=usd("100.00"), billing=monthly())`` with
+    ``Agreement(period=quarterly())``. Each period must then be whole billing
+    cycles; a fee-based credit's base is the sum of the fees of the cycles in
+    the period (each pro-rated to the part in effect), charges from billing
+    data are read per cycle and summed, and ``prorated(..., basis="cycle")``
+    pays each down minute at the fee of the cycle it fell in.
+
     Examples:
         >>> import slakit as sla
         >>> gold = sla.Tier("gold", fee=sla.usd("12000.00"), objectives=[sla.uptime() >= "99.95%"])
@@ -96,6 +115,7 @@ class Tier(DSLRepr):
         kw_only=True, default=None, converter=_compensation
     )
     no_data: NoData = attrs.field(kw_only=True, default="no data", validator=_check_no_data)
+    billing: PeriodRule | None = attrs.field(kw_only=True, default=None, converter=_billing)
 
     def derive(self, name: str, **changes: Any) -> Tier:
         """Return a new tier named ``name`` with ``changes`` applied to this one's fields."""

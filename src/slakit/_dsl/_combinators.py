@@ -14,11 +14,19 @@ from typing import Literal, cast
 
 import attrs
 
-from slakit._dsl._compensation import CreditRule, first_non_monotone
+from slakit._dsl._compensation import (
+    FEE,
+    Base,
+    Charges,
+    CreditRule,
+    Fee,
+    check_base,
+    first_non_monotone,
+)
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._money import Money
-from slakit._node import node, shown
+from slakit._node import DSLRepr, node, shown
 from slakit._ratio import echo, format_percent, ratio
 from slakit._time._instant import Duration
 from slakit.exceptions import CurrencyMismatchError, DefinitionError
@@ -26,6 +34,7 @@ from slakit.exceptions import CurrencyMismatchError, DefinitionError
 __all__ = [
     "Bonus",
     "Cap",
+    "CyclesOfFees",
     "EarnBack",
     "Escalate",
     "First",
@@ -37,6 +46,7 @@ __all__ = [
     "Total",
     "bonus",
     "cap",
+    "cycles_of_fees",
     "earn_back",
     "escalate",
     "first",
@@ -231,7 +241,47 @@ def _across(value: object) -> str:
     )
 
 
-def _limit(value: object, clause: str) -> Money | Decimal | Duration:
+@node("cycles_of_fees")
+@attrs.frozen
+class CyclesOfFees(DSLRepr):
+    """A cap's limit of ``count`` billing cycles' fees. See ``cycles_of_fees()``."""
+
+    count: int = attrs.field(metadata=shown(positional=True))
+
+    def __attrs_post_init__(self) -> None:
+        value: object = self.count
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10**6:
+            raise DefinitionError(
+                f"cycles_of_fees({value!r}): the count must be a whole number of billing "
+                "cycles from 1 to 1,000,000, such as cycles_of_fees(3)"
+            )
+
+    def words(self) -> str:
+        """Return the limit in words (``"3 billing cycles' fees"``)."""
+        return f"{self.count} billing cycle{'s' if self.count != 1 else ''}' fees"
+
+
+def cycles_of_fees(count: int) -> CyclesOfFees:
+    """Return a cap limit of ``count`` billing cycles' fees: "three months of fees".
+
+    The limit is the service's fee per billing cycle times ``count`` (the
+    tier's ``billing`` cycle, or the measurement period when it has none),
+    not pro-rated, per the cap's ``per`` window: "credits in any year shall not
+    exceed three months of fees" under a monthly fee is
+    ``cap(rule, at_most=cycles_of_fees(3), per="year")``.
+
+    >>> cycles_of_fees(3)
+    cycles_of_fees(3)
+    """
+    return CyclesOfFees(count)
+
+
+CapLimit = Money | Decimal | Duration | CyclesOfFees
+
+
+def _limit(value: object, clause: str) -> CapLimit:
+    if isinstance(value, CyclesOfFees):
+        return value
     if isinstance(value, Money):
         if value.amount < 0:
             raise DefinitionError(f"{clause}: at_most={value!r} must not be negative")
@@ -249,9 +299,19 @@ class Cap(CreditRule):
     """A limit on what ``rule`` pays, per period or over a longer window. See ``cap()``."""
 
     rule: CreditRule = attrs.field(metadata=shown(positional=True))
-    at_most: Money | Decimal | Duration = attrs.field(metadata=shown(percent=True))
+    at_most: Money | Decimal | Duration | CyclesOfFees = attrs.field(metadata=shown(percent=True))
     per: str = attrs.field(default="period", converter=_window)
     across: str = attrs.field(default="service", converter=_across)
+    of: Base = attrs.field(default=FEE, converter=check_base)
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.of, Fee):
+            return
+        if isinstance(self.at_most, Money | CyclesOfFees):
+            raise DefinitionError(
+                f"cap(..., at_most={self.at_most!r}, of={self.of!r}): of= is what a share or "
+                "days of service are of; a cap in money or in cycles of fees takes no of="
+            )
 
     def measures(self) -> tuple[Measure, ...]:
         """Return the measures of the capped rule."""
@@ -269,12 +329,20 @@ class Cap(CreditRule):
     def describe(self) -> str:
         """Return the cap in words."""
         pooled = self.across == "services"
-        fee = "the total fee of every service" if pooled else "the fee"
+        charges = isinstance(self.of, Charges)
+        if charges:
+            fee = f"{self.of.describe()} of every service" if pooled else self.of.describe()
+        else:
+            fee = "the total fee of every service" if pooled else "the fee"
         if isinstance(self.at_most, Money):
             limit = str(self.at_most)
+        elif isinstance(self.at_most, CyclesOfFees):
+            limit = self.at_most.words() + (" of every service" if pooled else "")
         elif isinstance(self.at_most, Duration):
             every = "every service's" if pooled else "the"
             limit = f"{self.at_most.words()} of {every} paid service"
+            if charges:
+                limit += f", at {self.of.describe()}"
         else:
             limit = f"{format_percent(self.at_most)} of {fee}"
         kind = "customer-level cap" if pooled else "cap"
@@ -295,9 +363,10 @@ class Cap(CreditRule):
 def cap(
     rule: CreditRule,
     *,
-    at_most: Money | str | Decimal | Duration,
+    at_most: Money | str | Decimal | Duration | CyclesOfFees,
     per: CapWindow = "period",
     across: Literal["service", "services"] = "service",
+    of: Base = FEE,
 ) -> Cap:
     """Return ``rule`` limited to ``at_most``: an amount, a share of the fee, or days of service.
 
@@ -305,6 +374,13 @@ def cap(
     "ten days of service", is the service's fee per period times 10 days over
     the period's length, from the fee of the period evaluated (not pro-rated
     to a partial period), per ``per`` window like any other limit.
+    [`cycles_of_fees(3)`][slakit.cycles_of_fees] is "three months of fees": the
+    fee per billing cycle times three.
+
+    ``of`` is what a share or days of service are of: the fee (default), or
+    the charges billed, ``of=charges()`` ("100% of the fees paid for the
+    affected service in the month"), read from billing data for each period
+    of the window (each billing cycle, under a tier with ``billing``).
 
     ``per`` is the window the cap applies to: each ``"period"`` (default), each
     ``"quarter"`` or ``"year"`` (in the agreement's zone), a ``"rolling 12"``
@@ -329,7 +405,7 @@ def cap(
     clause = f"cap({rule!r}, ...)"
     limit = _limit(at_most, clause)
     _one_currency(clause, (rule,), limit if isinstance(limit, Money) else None)
-    return Cap(rule, limit, per, across)
+    return Cap(rule, limit, per, across, check_base(of))
 
 
 @node("minimum")

@@ -48,7 +48,7 @@ __all__ = [
 
 Steps = Literal["exact", "whole", "started"]
 Count = Literal["bad", "good", "total"]
-Basis = Literal["period", "eligible"]
+Basis = Literal["period", "eligible", "cycle"]
 
 
 def counts_time(measure: Measure) -> bool:
@@ -296,6 +296,8 @@ class Prorated(CreditRule):
             return "the period's length"
         if self.basis == "eligible":
             return "the eligible time"
+        if self.basis == "cycle":
+            return "the length of the billing cycle it fell in"
         if isinstance(self.basis, Duration):
             return self.basis.words()
         return f"the length of the {self.basis!r} period"
@@ -324,7 +326,10 @@ def prorated(
     ``"period"`` (the billing period's length, default), ``"eligible"`` (the
     measure's eligible time), a fixed duration (``days(30)``, "a month of 43,200
     minutes") or a period rule (``quarterly()``: the length of the quarter
-    holding the period, when ``base`` is a quarterly fee).
+    holding the period, when ``base`` is a quarterly fee). ``"cycle"`` is "the
+    fees paid for the period of downtime" under a tier with a billing cycle
+    (``Tier(billing=monthly())``): each down minute is paid at the fee (or the
+    charges) of the billing cycle it fell in, over that cycle's length.
 
     Raises:
         DefinitionError: ``measure`` does not count time, or ``multiple`` is not
@@ -333,13 +338,14 @@ def prorated(
     clause = f"prorated({measure!r}, ...)"
     given: object = basis
     if not (
-        given in ("period", "eligible")
+        given in ("period", "eligible", "cycle")
         or (isinstance(given, Duration) and given.us > 0)
         or isinstance(given, PeriodRule)
     ):
         raise DefinitionError(
-            f"{clause}: basis={basis!r} must be 'period', 'eligible', a positive duration "
-            "such as days(30) or a period rule such as quarterly()"
+            f"{clause}: basis={basis!r} must be 'period', 'eligible', 'cycle' (the billing "
+            "cycle each down minute fell in), a positive duration such as days(30) or a "
+            "period rule such as quarterly()"
         )
     return Prorated(
         measure,

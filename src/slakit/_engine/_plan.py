@@ -25,7 +25,7 @@ from slakit._results._evidence import MeasureOutcome, Reconciliation
 from slakit._results._fingerprint import fingerprint
 from slakit._results._report import CreditColumn, Report
 from slakit._time._instant import format_us
-from slakit._time._periods import Period
+from slakit._time._periods import Period, billing_cycles
 from slakit.exceptions import DefinitionError, EvaluationError
 
 __all__ = ["Plan", "compile_agreement", "evaluate"]
@@ -103,7 +103,7 @@ class Plan:
         if start > resolved.start:
             notes.append(
                 f"The agreement took effect at {format_us(start)}, within the period: only time "
-                f"from then on is measured, and the fee is pro-rated to {proration} of the period."
+                f"from then on is measured, and {_prorated_fee(agreement, resolved, start)}."
             )
         report = Report(
             agreement=agreement,
@@ -120,6 +120,21 @@ class Plan:
         if strict:
             check_strict(report.reconciliation.uncovered)
         return report
+
+
+def _prorated_fee(agreement: Agreement, period: Period, start: int) -> str:
+    """Return how the fee of a period the agreement took effect in is pro-rated, in words."""
+    rule = agreement.tier.billing
+    if rule is None:
+        share = Fraction(period.end - start, period.end - period.start)
+        return f"the fee is pro-rated to {share} of the period"
+    whole = agreement.period.containing(start)  # a part's window is no period of the rule
+    cycles = billing_cycles(rule, whole, start, min(period.end, whole.end))
+    in_effect = sum((share for _cycle, share in cycles), Fraction(0))
+    return (
+        f"the fee is that of the billing cycles in effect, each pro-rated: {in_effect} of "
+        f"{len(cycles)} cycles"
+    )
 
 
 def _single_version(agreement: Agreement, period: Period) -> Plan:

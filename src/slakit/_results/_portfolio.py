@@ -43,6 +43,7 @@ from slakit._dsl._agreement import Agreement
 from slakit._money import RoundingMode, minor_unit
 from slakit._results._figures import distinct_pairs, percent_array
 from slakit._results._report import VERDICTS, Report
+from slakit._time._periods import cycle_count
 from slakit.exceptions import SlakitError
 
 __all__ = ["GroupResult", "PortfolioResult", "round_units"]
@@ -347,9 +348,15 @@ class PortfolioResult:
             # each service's fee (its base) as text, once per distinct fee; -1: the plan's
             fee_codes = table.fee[group.pairs]
             used, which = np.unique(fee_codes, return_inverse=True)
+            # with a billing cycle, a period's fee is the fees of its cycles
+            cycles = cycle_count(
+                group.agreement.tier.billing,
+                group.agreement.period.containing(report.period.start),
+            )
             fee_text = [
                 _money_text(
-                    group.agreement.tier.fee.amount if code < 0 else table.fees[code], places
+                    (group.agreement.tier.fee.amount if code < 0 else table.fees[code]) * cycles,
+                    places,
                 )
                 for code in used.tolist()
             ]

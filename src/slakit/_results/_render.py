@@ -708,16 +708,17 @@ def fees_text(agreement: Agreement) -> str:
         'fee 250.00 USD per period'
     """
     services = agreement.services
+    per = "period" if agreement.tier.billing is None else "billing cycle"
     if len(services) == 1:
-        return f"fee {agreement.fee_of(services[0])} per period"
+        return f"fee {agreement.fee_of(services[0])} per {per}"
     total = agreement.total_fee()
     if not agreement.fees:
-        return f"fee {agreement.tier.fee} per service per period, {total} in all"
+        return f"fee {agreement.tier.fee} per service per {per}, {total} in all"
     each = ", ".join(
         f"{service} {fee}"
         for service, fee in zip(services, agreement.fees_of(services), strict=True)
     )
-    return f"fees {total} per period: {each}"
+    return f"fees {total} per {per}: {each}"
 
 
 def explain(report: Report) -> str:

@@ -20,6 +20,7 @@ from slakit._ratio import format_percent
 from slakit._results._document import Block, Heading, Items, Para, Table, markdown, md_cell, page
 from slakit._time._calendar import holidays_in
 from slakit._time._instant import format_us
+from slakit._time._periods import PeriodRule
 
 __all__ = ["compare_tiers", "render_schedule", "rule_words", "version_changes"]
 
@@ -125,7 +126,15 @@ def _holiday_blocks(agreement: Agreement) -> list[_Block]:
 
 def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
     blocks: list[_Block] = [Heading(level, f"Tier {tier.name}{note}")]
-    blocks.append(Para(f"Fee per service and period: **{tier.fee}**."))
+    if tier.billing is None:
+        blocks.append(Para(f"Fee per service and period: **{tier.fee}**."))
+    else:
+        blocks.append(
+            Para(
+                f"Fee per service and billing cycle: **{tier.fee}**, billed in "
+                f"{tier.billing.describe()}; a period's fee is the fees of its cycles."
+            )
+        )
     measures = _measures(tier)
     if measures:
         blocks.append(Heading(level + 1, "Definitions: how each measure is computed"))
@@ -257,11 +266,23 @@ def _objective_changes(before: Tier, after: Tier) -> list[str]:
     return out
 
 
+def _cycle_words(rule: PeriodRule | None) -> str:
+    return "the measurement period" if rule is None else rule.describe()
+
+
 def _fee_changes(before: Agreement, after: Agreement) -> list[str]:
     out = []
     if before.tier.fee != after.tier.fee:
         out.append(
             _changed("Fee per service and period", str(before.tier.fee), str(after.tier.fee))
+        )
+    if before.tier.billing != after.tier.billing:
+        out.append(
+            _changed(
+                "Billing cycle",
+                _cycle_words(before.tier.billing),
+                _cycle_words(after.tier.billing),
+            )
         )
     kept = [name for name in after.services if name in before.services]
     old_fees, new_fees = dict(before.fees), dict(after.fees)
@@ -315,7 +336,8 @@ def version_changes(before: Agreement, after: Agreement) -> list[str]:
         if old_entries.get(entry.name) != entry:
             say("catalogue", f"Service description of {entry.name}: {entry.describe()}.")
     for text in _fee_changes(before, after):
-        say("tier.fee" if text.startswith("Fee per service") else "fees", text)
+        field = "tier.billing" if text.startswith("Billing cycle") else "fees"
+        say("tier.fee" if text.startswith("Fee per service") else field, text)
     old_tier, new_tier = before.tier, after.tier
     if old_tier.name != new_tier.name:
         say("tier.name", _changed("Tier", old_tier.name, new_tier.name))
@@ -466,6 +488,8 @@ def render_schedule(agreement: Agreement, format: Style = "md") -> str:
 def compare_tiers(tiers: Sequence[Tier]) -> str:
     """Return tiers side by side as a Markdown table: fee, each objective, each credit rule."""
     rows: list[tuple[str, list[str]]] = [("fee", [str(t.fee) for t in tiers])]
+    if any(t.billing is not None for t in tiers):
+        rows.append(("billed", [_cycle_words(t.billing) for t in tiers]))
     labels: list[str] = []
     for tier in tiers:
         for objective in tier.objectives:

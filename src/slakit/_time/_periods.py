@@ -354,6 +354,33 @@ class PeriodRule(DSLRepr, abc.ABC):
         raise PeriodError(f"period={period!r} must be a label such as '2026-10' or a Period object")
 
 
+def billing_cycles(
+    rule: PeriodRule, period: Period, start: int, end: int
+) -> tuple[tuple[Period, Fraction], ...]:
+    """Return the billing cycles of ``period`` under ``rule``, each with its share in effect.
+
+    The share is the part of the cycle inside ``[start, end)``.
+
+    Raises:
+        PeriodError: the period is not a whole number of cycles.
+    """
+    cycles = tuple(rule.between(period.start, period.end))
+    if not cycles or cycles[0].start != period.start or cycles[-1].end != period.end:
+        raise PeriodError(
+            f"period {period.label} ({period.describe()}) is not a whole number of billing "
+            f"cycles ({rule.describe()}); give the tier a billing cycle that divides the "
+            "agreement's period, such as billing=monthly() with period=quarterly()"
+        )
+    return tuple((cycle, Fraction(cycle.overlap(start, end), cycle.length_us)) for cycle in cycles)
+
+
+def cycle_count(rule: PeriodRule | None, period: Period) -> int:
+    """Return how many billing cycles of ``rule`` the whole ``period`` holds (1 for no rule)."""
+    if rule is None:
+        return 1
+    return len(billing_cycles(rule, period, period.start, period.end))
+
+
 @attrs.frozen
 class _GridRule(PeriodRule):
     """A rule whose periods run from local midnight to local midnight, indexed by integers."""

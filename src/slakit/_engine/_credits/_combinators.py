@@ -16,6 +16,7 @@ import numpy as np
 from slakit._dsl._combinators import (
     Bonus,
     Cap,
+    CyclesOfFees,
     EarnBack,
     Escalate,
     First,
@@ -27,10 +28,10 @@ from slakit._dsl._combinators import (
     Total,
     rolling_length,
 )
-from slakit._dsl._compensation import CreditRule
+from slakit._dsl._compensation import Charges, CreditRule, Fee
 from slakit._dsl._measures import Measure
 from slakit._engine._credits._claims import carried
-from slakit._engine._credits._compensation import objective_breached
+from slakit._engine._credits._compensation import charged, cycles_charged, objective_breached
 from slakit._engine._credits._context import (
     Bools,
     CreditContext,
@@ -160,10 +161,32 @@ def _window_key(window: str, period: Period, ctx: CreditContext) -> object:
     return None
 
 
+def _cap_base(rule: Cap, ctx: CreditContext, part: Credits) -> Amounts:
+    """Return what a cap's share is of in this period: the fee in effect, or the charges billed.
+
+    Charges are read where the capped rule pays (a service without a credit
+    needs no billing data); under a billing cycle, each cycle's, summed.
+    """
+    if isinstance(rule.of, Fee):
+        return ctx.fees()
+    assert isinstance(rule.of, Charges)
+    need = part.amount.positive()
+    clause = f"cap(..., of={rule.of!r})"
+    total = Amounts.zeros(ctx.n)
+    for cycle in cycles_charged(ctx):
+        total = total + charged(rule.of, ctx, cycle, need, clause)
+    return total
+
+
+def _nominal(rule: Cap, ctx: CreditContext, base_now: Amounts) -> Amounts:
+    """Return the base days of service are counted at: the whole period's fee, or the charges."""
+    return ctx.fees(prorated=False) if isinstance(rule.of, Fee) else base_now
+
+
 @credit_kernel(Cap)
 def _cap(rule: Cap, ctx: CreditContext) -> Credits:
     part = run(rule.rule, ctx.child(0))
-    fee_now = ctx.fees()
+    fee_now = _cap_base(rule, ctx, part)
     # the earlier periods of this cap's window: (paid, fee) per service
     earlier = ctx.history.of(ctx.path)
     if rule.per == "period":
@@ -186,15 +209,21 @@ def _cap(rule: Cap, ctx: CreditContext) -> Credits:
         fees = fees + parts["fee"]
     if rule.across == "services":
         return _pool_cap(rule, ctx, part, fee_now=fee_now, used=used, fees=fees, within=parts)
+    of = "the fee" if isinstance(rule.of, Fee) else rule.of.describe()
     if isinstance(rule.at_most, Money):
         limit = Amounts.constant(rule.at_most.exact(), ctx.n)
         limit_words = str(rule.at_most)
+    elif isinstance(rule.at_most, CyclesOfFees):  # the fee per billing cycle, whole
+        limit = ctx.fee_column.scale(Fraction(rule.at_most.count))
+        limit_words = rule.at_most.words()
     elif isinstance(rule.at_most, Duration):  # days of paid service, at this period's fee
-        limit = ctx.fee_column.scale(Fraction(rule.at_most.us, ctx.period.length_us))
+        limit = _nominal(rule, ctx, fee_now).scale(
+            Fraction(rule.at_most.us, ctx.whole_period.length_us)
+        )
         limit_words = f"{rule.at_most.words()} of paid service"
     else:
         limit = fees.scale(Fraction(rule.at_most))
-        limit_words = f"{format_percent(rule.at_most)} of the fee"
+        limit_words = f"{format_percent(rule.at_most)} of {of}"
     available = (limit - used).clip_low()
     binds = available.less(part.amount)
     amount = available.where(binds, part.amount)
@@ -270,12 +299,20 @@ def _pool_cap(
     if isinstance(rule.at_most, Money):
         limit = rule.at_most.exact()
         limit_words = str(rule.at_most)
+    elif isinstance(rule.at_most, CyclesOfFees):  # every service's fee per cycle, whole
+        limit = ctx.fee_column.total() * rule.at_most.count
+        limit_words = f"{rule.at_most.words()} of every service"
     elif isinstance(rule.at_most, Duration):  # every service's days of paid service
-        limit = ctx.fee_column.total() * Fraction(rule.at_most.us, ctx.period.length_us)
+        limit = _nominal(rule, ctx, fee_now).total() * Fraction(
+            rule.at_most.us, ctx.whole_period.length_us
+        )
         limit_words = f"{rule.at_most.words()} of every service's paid service"
     else:
         limit = fees.total() * Fraction(rule.at_most)
-        limit_words = f"{format_percent(rule.at_most)} of the total fee {ctx.money(fees.total())}"
+        total = (
+            "the total fee" if isinstance(rule.of, Fee) else f"the total of {rule.of.describe()}"
+        )
+        limit_words = f"{format_percent(rule.at_most)} of {total} {ctx.money(fees.total())}"
     available = max(limit - spent, Fraction(0))
     positive = part.amount.positive()
     credited = part.amount.masked(positive).total()

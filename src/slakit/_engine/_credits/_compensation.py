@@ -24,6 +24,7 @@ from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import Coded, object_array
 from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine
+from slakit._time._periods import Period
 from slakit.exceptions import CurrencyMismatchError, EvaluationError
 
 __all__ = [
@@ -56,32 +57,54 @@ def credit_base(
         nominal = ctx.fee
     else:
         assert isinstance(base, Charges)
-        table = ctx.inputs.get(ChargeTable)
-        present = np.zeros(ctx.n, dtype=bool)
-        if table is not None:
-            sums, scale, present = table.charged(ctx.services, ctx.period.label, base.counts)
-            if table.currency is not None and table.currency != ctx.currency:
-                raise CurrencyMismatchError(
-                    f"billing data is in {table.currency}, but the agreement's fee is in "
-                    f"{ctx.currency}"
-                )
-            amounts = Amounts(sums, scale)
-        else:
-            amounts = Amounts.zeros(ctx.n)
-        missing = need & ~present
-        if missing.any():
-            names = [ctx.services[i] for i in np.flatnonzero(missing)[:10].tolist()]
-            raise EvaluationError(
-                f"{clause} is a share of {base.describe()}, but the billing data has no "
-                f"charge for {', '.join(map(repr, names))}"
-                f"{' and others' if int(missing.sum()) > 10 else ''} in period "
-                f"{ctx.period.label}; give Charge records (or a ChargeTable) for every "
-                "credited service"
-            )
+        amounts = Amounts.zeros(ctx.n)
+        for cycle in cycles_charged(ctx):
+            amounts = amounts + charged(base, ctx, cycle, need, clause)
         nominal = _charged(amounts, ctx.currency)
     if ctx.deduct is not None:
         amounts = (amounts - ctx.deduct).clip_low()
     return amounts, nominal
+
+
+def cycles_charged(ctx: CreditContext) -> list[Period]:
+    """Return the billing cycles whose charges count: those in effect (the period if none)."""
+    if ctx.agreement.tier.billing is None:
+        return [ctx.period]
+    return [cycle for cycle, share in ctx.cycles if share > 0]
+
+
+def charged(base: Charges, ctx: CreditContext, cycle: Period, need: Bools, clause: str) -> Amounts:
+    """Return each service's charges billed in ``cycle`` (a period, or a billing cycle of one).
+
+    Raises:
+        EvaluationError: a service of ``need`` has no charge in the cycle.
+        CurrencyMismatchError: the billing data is in another currency.
+    """
+    table = ctx.inputs.get(ChargeTable)
+    present = np.zeros(ctx.n, dtype=bool)
+    amounts = Amounts.zeros(ctx.n)
+    if table is not None:
+        sums, scale, present = table.charged(ctx.services, cycle.label, base.counts)
+        if table.currency is not None and table.currency != ctx.currency:
+            raise CurrencyMismatchError(
+                f"billing data is in {table.currency}, but the agreement's fee is in {ctx.currency}"
+            )
+        amounts = Amounts(sums, scale)
+    missing = need & ~present
+    if missing.any():
+        names = [ctx.services[i] for i in np.flatnonzero(missing)[:10].tolist()]
+        where = (
+            f"period {ctx.period.label}"
+            if cycle.label == ctx.period.label
+            else f"billing cycle {cycle.label} of period {ctx.period.label}"
+        )
+        raise EvaluationError(
+            f"{clause} is a share of {base.describe()}, but the billing data has no "
+            f"charge for {', '.join(map(repr, names))}"
+            f"{' and others' if int(missing.sum()) > 10 else ''} in {where}; give Charge "
+            "records (or a ChargeTable) for every credited service"
+        )
+    return amounts
 
 
 def _charged(amounts: Amounts, currency: str) -> Callable[[int], Money]:
@@ -98,7 +121,11 @@ def base_words(
 ) -> str:
     """Return service ``i``'s base ``amount`` in words, saying what it is a share of."""
     words = ctx.money(amount)
-    if isinstance(base, Fee) and prorated and ctx.proration != 1:
+    if isinstance(base, Fee) and ctx.agreement.tier.billing is not None:
+        per_cycle = ctx.agreement.fee_of(ctx.services[i])
+        count = ctx.cycles_in_effect if prorated else Fraction(len(ctx.cycles))
+        words += f" (the fee {per_cycle} per billing cycle x {count} cycles)"
+    elif isinstance(base, Fee) and prorated and ctx.proration != 1:
         words += f" (the fee {ctx.fee(i)} x {ctx.proration} of the period)"
     elif isinstance(base, Charges):
         words += f" ({base.describe()})"

@@ -33,7 +33,7 @@ from slakit._results._evidence import Coded, MeasureOutcome, object_array
 from slakit._results._lines import LineColumns
 from slakit._results._report import CreditColumn
 from slakit._results._values import CreditLine, money_text
-from slakit._time._periods import Period
+from slakit._time._periods import Period, billing_cycles
 from slakit.exceptions import CurrencyMismatchError, DefinitionError, EvaluationError
 
 __all__ = [
@@ -379,6 +379,11 @@ def _merge_held(
 # --- context and results -------------------------------------------------------------------------
 
 
+def cycle_fee(fee: Money, count: int) -> Money:
+    """Return the fee of ``count`` billing cycles at ``fee`` each (``fee`` itself for one)."""
+    return fee if count == 1 else Money(fee.amount * count, fee.currency)
+
+
 def _fee_column(ctx: CreditContext) -> Amounts:
     """Return every service's nominal fee per period as one exact column, once per run.
 
@@ -450,17 +455,54 @@ class CreditContext:
         """The tier's name."""
         return self.agreement.tier.name
 
+    @functools.cached_property
+    def whole_period(self) -> Period:
+        """The whole period under the agreement's rule (``period`` may end at a part's end)."""
+        rule = self.agreement.period
+        whole = rule.containing(self.period.start)
+        # a window of a part (see part_report) starts before the part: the period is the one
+        # the part starts in
+        return whole if whole.start == self.period.start else rule.containing(self.start)
+
+    @functools.cached_property
+    def cycles(self) -> tuple[tuple[Period, Fraction], ...]:
+        """The billing cycles of this period, each with the share of it in effect.
+
+        Without a billing cycle (``Tier.billing``) the period is its own one
+        cycle, in effect for ``proration`` of it.
+        """
+        rule = self.agreement.tier.billing
+        if rule is None:
+            return ((self.period, self.proration),)
+        return billing_cycles(rule, self.whole_period, self.start, self.period.end)
+
+    @functools.cached_property
+    def cycles_in_effect(self) -> Fraction:
+        """How many billing cycles' fees this period is worth in effect (``proration`` if none)."""
+        return sum((share for _cycle, share in self.cycles), Fraction(0))
+
+    @functools.cached_property
+    def fee_share(self) -> Fraction:
+        """The share of the period's fee in effect: ``proration``, or cycles in effect / cycles."""
+        if self.agreement.tier.billing is None:
+            return self.proration
+        return self.cycles_in_effect / len(self.cycles)
+
     def fee(self, i: int) -> Money:
-        """Return service ``i``'s fee per period (its own, or the tier's)."""
-        return self.agreement.fee_of(self.services[i])
+        """Return service ``i``'s nominal fee per period (its own, or the tier's).
+
+        With a billing cycle it is the fee per cycle times the period's cycles.
+        """
+        return cycle_fee(self.agreement.fee_of(self.services[i]), len(self.cycles))
 
     def fees(self, *, prorated: bool = True) -> Amounts:
         """Return every service's fee for this period as an exact column.
 
         ``prorated`` (default) scales it to the part of the period the agreement
-        was in effect; ``False`` gives the nominal fee per period.
+        was in effect (with a billing cycle: each cycle's fee to its part in
+        effect); ``False`` gives the nominal fee per period.
         """
-        factor = self.proration if prorated else Fraction(1)
+        factor = self.cycles_in_effect if prorated else Fraction(len(self.cycles))
         return self.fee_column if factor == 1 else self.fee_column.scale(factor)
 
     def child(self, k: int, *, deduct: Amounts | None = None) -> CreditContext:
@@ -559,7 +601,7 @@ class CreditContext:
         fields.setdefault("band", None)
         fields.setdefault("share", Decimal(0))
         fields.setdefault("base", self.fee(i))
-        fields.setdefault("proration", self.proration)
+        fields.setdefault("proration", self.fee_share)
         return CreditLine(
             service=self.services[i],
             rule=rule,
@@ -576,9 +618,15 @@ class CreditContext:
         as written) tell them apart; each label is the first fee of its amount.
         """
         agreement = self.agreement
+        count = len(self.cycles)
         if not agreement.fees:
-            return Coded.constant(agreement.tier.fee, rows.shape[0])
-        fees = object_array(agreement.fees_of(object_array(self.services)[rows].tolist()))
+            return Coded.constant(cycle_fee(agreement.tier.fee, count), rows.shape[0])
+        fees = object_array(
+            [
+                cycle_fee(fee, count)
+                for fee in agreement.fees_of(object_array(self.services)[rows].tolist())
+            ]
+        )
         amounts = Coded.of([fee.amount for fee in fees])
         first = np.zeros(amounts.labels.shape[0], dtype=np.int64)
         first[amounts.codes[::-1]] = np.arange(rows.shape[0] - 1, -1, -1, dtype=np.int64)
@@ -620,7 +668,7 @@ class CreditContext:
             share=coded(Decimal(0)) if share is None else share,
             base=self.fees_at(rows) if base is None else base,
             amount=amount,
-            proration=coded(self.proration),
+            proration=coded(self.fee_share),
             note=coded(note),
             kind=coded(kind),
             formula=coded(formula),

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from slakit._dsl._compensation import Charges
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import (
@@ -22,10 +23,15 @@ from slakit._dsl._remedies import (
     Prorated,
     UnitRefund,
 )
-from slakit._engine._credits._compensation import base_words, credit_base, objective_breached
+from slakit._engine._credits._compensation import (
+    base_words,
+    charged,
+    credit_base,
+    objective_breached,
+)
 from slakit._engine._credits._context import I64, CreditContext, Credits, credit_kernel
 from slakit._events._billing import ChargeTable
-from slakit._money import Money
+from slakit._money import Money, exact_decimal, minor_unit
 from slakit._ratio import decimal_of, format_percent
 from slakit._results._amounts import Amounts, as_objects
 from slakit._results._evidence import Coded, DownTime, distinct, object_array
@@ -228,8 +234,70 @@ def _basis(
     return share, words
 
 
+def _prorated_by_cycle(rule: Prorated, ctx: CreditContext) -> Credits:
+    """Pay each down minute at the fee (or charges) of the billing cycle it fell in.
+
+    ``multiple x sum over cycles of (base of the cycle x down time in it / its length)``;
+    the base of a cycle is the fee per cycle, whole, or the charges billed in it.
+    """
+    if ctx.agreement.tier.billing is None:
+        raise EvaluationError(
+            f"{rule!r}: basis='cycle' needs a billing cycle; give the tier one "
+            "(Tier(..., billing=monthly())) or use basis='period'"
+        )
+    name = f"prorated credit on {rule.measure.label}"
+    parts: list[tuple[Period, Amounts, Amounts]] = []  # cycle, down time, base
+    for cycle, share in ctx.cycles:
+        if share == 0:
+            continue
+        inside = ctx.down_between(
+            rule.measure, max(cycle.start, ctx.start), min(cycle.end, ctx.period.end)
+        )
+        if isinstance(rule.base, Charges):
+            base = charged(rule.base, ctx, cycle, inside.positive(), name)
+        else:
+            base = ctx.fee_column
+        if ctx.deduct is not None:
+            base = (base - ctx.deduct).clip_low()
+        parts.append((cycle, inside, base))
+    amount = Amounts.zeros(ctx.n)
+    for cycle, inside, base in parts:
+        amount = amount + base.times(inside.num, inside.den * cycle.length_us)
+    amount = amount.scale(Fraction(rule.multiple))
+    shown = amount.nonzero()
+    charges = isinstance(rule.base, Charges)
+
+    def lines(i: int) -> list[CreditLine]:
+        terms = [
+            f"{ctx.money(base[i])} x {describe_us(inside[i])} down in {cycle.label} / "
+            f"{describe_us(cycle.length_us)}"
+            for cycle, inside, base in parts
+            if inside[i] != 0
+        ]
+        what = rule.base.describe() if charges else "the fee per billing cycle"
+        formula = f"{rule.multiple:f} x ({' + '.join(terms) or '0'}) ({what})"
+        total = sum((base[i] for _c, _d, base in parts), Fraction(0))
+        nominal = Money(exact_decimal(total, places=minor_unit(ctx.currency)), ctx.currency)
+        return [
+            _measured_line(
+                ctx,
+                rule.measure,
+                i,
+                name,
+                amount[i],
+                base=nominal if charges else ctx.fee(i),
+                formula=formula,
+            )
+        ]
+
+    return Credits(amount, shown, lines)
+
+
 @credit_kernel(Prorated)
 def _prorated(rule: Prorated, ctx: CreditContext) -> Credits:
+    billing = ctx.agreement.tier.billing
+    if rule.basis == "cycle" or (billing is not None and rule.basis == billing):
+        return _prorated_by_cycle(rule, ctx)
     down = ctx.down_time(rule.measure)
     share, words = _basis(rule, ctx, down)
     factor = share.scale(Fraction(rule.multiple))
