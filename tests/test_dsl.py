@@ -474,3 +474,15 @@ def test_definition_errors_name_the_argument_and_value(
         build()
     assert (caught.value.name, caught.value.value) == (name, value)
     assert str(caught.value).startswith(f"{name}={value!r} must be ")
+
+
+def test_durations_subtract_and_money_multiplies_by_whole_numbers() -> None:
+    """At least ten minutes is ``minutes(10) - microseconds(1)``; three fees are ``fee * 3``."""
+    assert sla.minutes(10) - sla.microseconds(1) == sla.microseconds(599_999_999)
+    with pytest.raises(DefinitionError, match="must not be negative"):
+        sla.minutes(1) - sla.minutes(2)
+    assert sla.usd("12.50") * 3 == 3 * sla.usd("12.50") == sla.usd("37.50")
+    with pytest.raises(TypeError):
+        sla.usd("1.00") * 1.5  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        sla.usd("1.00") * True  # type: ignore[operator]

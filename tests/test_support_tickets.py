@@ -11,7 +11,7 @@ import pytest
 import slakit as sla
 import slakit.io
 from slakit._events._tickets import NO_TIME
-from slakit.exceptions import DefinitionError, EventDataError
+from slakit.exceptions import DefinitionError, EvaluationError, EventDataError
 
 OPENED = "2026-10-05T09:00:00Z"
 
@@ -329,3 +329,16 @@ def test_an_empty_tickets_file_is_an_empty_table() -> None:
     """No lines, no tickets: the measures then give "no data"."""
     table = slakit.io.parse_tickets_jsonl(["", "  "])
     assert len(table) == 0
+
+
+def test_a_measure_on_priorities_of_its_own_has_no_data_without_tickets() -> None:
+    """No tickets at all: "urgent" is not misspelt, there is simply nothing to judge."""
+    urgent = sla.response_time(priority="urgent", within=sla.minutes(15))
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[urgent <= 0])
+    agreement = sla.Agreement(provider="P", customer="C", services=["s"], tier=tier)
+    report = sla.evaluate(agreement, [], period="2026-11")
+    assert report.objectives[0].verdict is sla.Verdict.NO_DATA
+    # a table that does not know the name still says so
+    tickets = sla.TicketTable.from_records([sla.Ticket("t1", "s", "P1", "2026-11-02T09:00:00Z")])
+    with pytest.raises(EvaluationError, match="names priority 'urgent'"):
+        sla.evaluate(agreement, tickets, period="2026-11")

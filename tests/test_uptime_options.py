@@ -392,3 +392,17 @@ def test_the_minimum_reading_is_named_in_repr_and_words() -> None:
     assert sla.loads(sla.dumps(u, "json"), "json", kind=sla.Uptime) == u
     data = sla.to_data(u)
     assert "min_outage_of" not in data  # the default is written as the default
+
+
+def test_a_components_records_are_the_services_evidence_and_said_once() -> None:
+    """A record of a component that did not bring its service down is listed under it, once."""
+    both = sla.uptime(components={"s": sla.all_of("s/a", "s/b")})
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[both >= "99%"])
+    agreement = sla.Agreement(provider="p", customer="c", services=["s"], tier=tier)
+    alone = sla.Outage("s/a", "2026-11-02T00:00:00Z", "2026-11-02T01:00:00Z")
+    report = sla.evaluate(agreement, [alone], period="2026-11")
+    text = report.explain()
+    assert "events not counted:\n      outage of s/a 2026-11-02T00:00:00Z" in text
+    (note,) = report.events()
+    assert "ignored, the service it is a component of" in note.describe()
+    assert "ignored, ignored" not in note.describe()

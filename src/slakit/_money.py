@@ -383,6 +383,18 @@ class Money(DSLRepr):
         self._same(other, "subtract")
         return Money(NUMBER_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
+    def __mul__(self, factor: object) -> Money:
+        """Return the amount times a whole number (``fee * 3``: three months' fees), exactly.
+
+        Only integers: a share of an amount is a ``Fraction`` of ``exact()``, rounded
+        once where the agreement says.
+        """
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Money(NUMBER_CONTEXT.multiply(self.amount, Decimal(factor)), self.currency)
+
+    __rmul__ = __mul__
+
     def __neg__(self) -> Money:
         return Money(self.amount.copy_negate(), self.currency)
 

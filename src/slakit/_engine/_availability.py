@@ -233,12 +233,25 @@ def _evidence(
     cols: UptimeColumns, table: EventTable, i: int, by_service: tuple[I64, I64]
 ) -> MeasureEvidence:
     service = cols.services[i]
-    at = bisect.bisect_left(table.services, service)  # the table's names are sorted
     grouped, bounds = by_service
-    if at < len(table.services) and table.services[at] == service:
-        rows = grouped[bounds[at] : bounds[at + 1]]
-    else:
-        rows = np.zeros(0, np.int64)
+
+    def rows_of(name: str) -> I64:
+        at = bisect.bisect_left(table.services, name)  # the table's names are sorted
+        if at < len(table.services) and table.services[at] == name:
+            return grouped[bounds[at] : bounds[at + 1]]
+        return np.zeros(0, np.int64)
+
+    rows = rows_of(service)
+    # the records of the service's components are its evidence too
+    parts = [
+        rows_of(name) for s, rule in cols.measure.components if s == service for name in rule.names
+    ]
+    if any(part.size for part in parts):
+        rows = canonical(
+            table,
+            np.unique(np.concatenate([rows, *parts])),
+            then=(cols.row_status, cols.row_down_us, cols.row_detail),
+        )
     clause = cols.clause
     return MeasureEvidence(
         service=service,

@@ -35,7 +35,7 @@ from slakit._dsl._tickets import OnTimeRatio, TicketTime
 from slakit._engine._inputs import Inputs, register_records
 from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
-from slakit._events._tickets import NO_TIME, Ticket, TicketTable
+from slakit._events._tickets import DEFAULT_PRIORITIES, NO_TIME, Ticket, TicketTable
 from slakit._results._evidence import EventNote, MeasureEvidence, MeasureOutcome
 from slakit._results._tickets import TicketEvidence, TicketNote
 from slakit._time._calendar import Calendar, always
@@ -150,9 +150,16 @@ class TicketColumns:
 _COUNTED = (TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED)
 
 
-def _empty_table() -> TicketTable:
+def _empty_table(measure: TicketTime) -> TicketTable:
+    """Return a table of no tickets that accepts the priorities ``measure`` names.
+
+    With no tickets given at all, a measure on priorities of its own (``"urgent"``)
+    has no data, as one on the default priorities has; it is not misspelt.
+    """
+    named = [p for p in measure.targets() if p is not None]
     return TicketTable.from_columns(
-        {"id": [], "service": [], "priority": [], "opened": np.zeros(0, np.int64)}
+        {"id": [], "service": [], "priority": [], "opened": np.zeros(0, np.int64)},
+        priorities=list(dict.fromkeys([*DEFAULT_PRIORITIES, *named])),
     )
 
 
@@ -499,7 +506,7 @@ def _judge(measure: TicketTime, inputs: Inputs, ctx: Context) -> TicketColumns:
     table = inputs.get(TicketTable)
     return judge_tickets(
         measure,
-        table if table is not None else _empty_table(),
+        table if table is not None else _empty_table(measure),
         ctx.services,
         ctx.start,
         ctx.period.end,

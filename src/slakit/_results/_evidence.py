@@ -65,7 +65,8 @@ class EventNote:
 
     def describe(self) -> str:
         """Return the note on one line, with where this copy of the event came from."""
-        return f"{self.where}: {self.what()}: {self.category}, {self.reason}"
+        reason = self.reason.removeprefix(f"{self.category}: ")  # said once
+        return f"{self.where}: {self.what()}: {self.category}, {reason}"
 
     def what(self) -> str:
         """Return the event by its facts: ``'outage of api [start, end)'``."""
@@ -124,7 +125,8 @@ class MeasureEvidence:
         if uncounted:
             out.append("    events not counted:")
             out.extend(
-                f"      {n.kind} {format_us(n.start)} to {format_us(n.end)}: {n.reason}"
+                f"      {n.kind}{'' if n.service == self.service else f' of {n.service}'} "
+                f"{format_us(n.start)} to {format_us(n.end)}: {n.reason}"
                 for n in uncounted
             )
         return out

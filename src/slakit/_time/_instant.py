@@ -322,6 +322,16 @@ class Duration(DSLRepr):
             return NotImplemented
         return Duration(self.us + other.us)
 
+    def __sub__(self, other: object) -> Duration:
+        """Return the difference; a negative one is refused, as a negative duration is.
+
+        ``minutes(10) - microseconds(1)`` is "at least 10 minutes" for an option
+        that keeps what is longer than it.
+        """
+        if not isinstance(other, Duration):
+            return NotImplemented
+        return Duration(self.us - other.us)
+
     def __mul__(self, factor: object) -> Duration:
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
