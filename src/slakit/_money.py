@@ -336,6 +336,11 @@ def _amount(amount: Decimal | str | int) -> Decimal:
     )
 
 
+def check_currency(currency: str) -> str:
+    """Return an ISO 4217 code in capitals, or raise a ``DefinitionError``."""
+    return _currency(currency)
+
+
 def _currency(currency: str) -> str:
     value: object = currency
     if not isinstance(value, str) or value.upper() not in CURRENCIES:

@@ -363,7 +363,7 @@ def check_non_negative(
 
 def _money(amount: Fraction, agreement: sla.Agreement) -> str:
     # rounded from the exact fraction, so the thread's decimal context plays no part
-    return str(sla.Rounding().apply(amount, agreement.tier.fee.currency))
+    return str(sla.Rounding().apply(amount, agreement.tier.currency_code))
 
 
 def _limit(at_most: object) -> sla.Money | Decimal:
@@ -440,7 +440,7 @@ def check_caps(
     def body(events: list[sla.Outage]) -> None:
         for what, variant, limit in targets:
             report = _evaluate(variant, events, p, inputs)
-            cycle_fee = Fraction(variant.tier.fee.amount)
+            cycle_fee = Fraction(variant.tier_fee().amount)
             fee = cycle_fee * cycles  # the period's: its cycles' fees
             if isinstance(limit, sla.Money):
                 bound = Fraction(limit.amount)

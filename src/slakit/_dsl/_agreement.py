@@ -19,7 +19,7 @@ from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._versions import Amendment, Version, check_amendments
-from slakit._money import Money, Rounding
+from slakit._money import Money, Rounding, check_currency
 from slakit._node import DSLRepr, node, shown
 from slakit._time._instant import InstantLike, format_us, instant_text, to_us
 from slakit._time._periods import PeriodRule, monthly
@@ -50,6 +50,44 @@ def _objectives(objectives: Objective | Iterable[Objective]) -> tuple[Objective,
                 "such as uptime >= '99.9%'"
             )
     return cast("tuple[Objective, ...]", items)
+
+
+def _optional_fee(fee: Money | None) -> Money | None:
+    return None if fee is None else _fee(fee)
+
+
+def _optional_currency(currency: str | None) -> str | None:
+    return None if currency is None else check_currency(currency)
+
+
+def fee_parts(rule: CreditRule | None) -> list[CreditRule]:
+    """Return the parts of ``rule`` that read the tier's fee (a share of it, days of it).
+
+    A base of ``fee()`` counts where the rule uses its base: a unit worth in
+    money, or a cap in money, reads none.
+    """
+    from slakit._dsl._combinators import Cap, CyclesOfFees
+    from slakit._dsl._compensation import Fee
+    from slakit._dsl._remedies import DowntimeUnits, PerIncident
+
+    if rule is None:
+        return []
+    out: list[CreditRule] = []
+    if isinstance(rule, Cap):
+        if isinstance(rule.at_most, CyclesOfFees) or (
+            not isinstance(rule.at_most, Money) and isinstance(rule.of, Fee)
+        ):
+            out.append(rule)
+    elif isinstance(rule, DowntimeUnits | PerIncident):
+        if not isinstance(rule.worth, Money) and isinstance(rule.base, Fee):
+            out.append(rule)
+    elif attrs.has(type(rule)) and any(
+        isinstance(getattr(rule, f.name), Fee) for f in attrs.fields(cast("Any", type(rule)))
+    ):
+        out.append(rule)
+    for child in rule.children():
+        out.extend(fee_parts(child))
+    return out
 
 
 def _fee(fee: Money) -> Money:
@@ -92,6 +130,11 @@ def _check_no_data(_instance: object, _attribute: object, value: object) -> None
 class Tier(DSLRepr):
     """A service tier: a fee per period, objectives, and the compensation owed on a miss.
 
+    A tier without a fee (usage-billed services, credits of the charges
+    billed) gives its ``currency`` instead: ``Tier("usage", currency="USD",
+    compensation=credit_schedule(..., base=charges()))``; a rule that reads the
+    fee (a share of it, days or cycles of it) is then refused.
+
     The fee is per measurement period (the agreement's ``period``), or per
     billing cycle when ``billing`` names one: a quarter measured and billed
     monthly is ``Tier(..., fee=usd("100.00"), billing=monthly())`` with
@@ -109,13 +152,45 @@ class Tier(DSLRepr):
     """
 
     name: str = attrs.field(converter=_name, metadata=shown(positional=True))
-    fee: Money = attrs.field(kw_only=True, converter=_fee)
+    fee: Money | None = attrs.field(kw_only=True, default=None, converter=_optional_fee)
     objectives: tuple[Objective, ...] = attrs.field(kw_only=True, default=(), converter=_objectives)
     compensation: CreditRule | None = attrs.field(
         kw_only=True, default=None, converter=_compensation
     )
     no_data: NoData = attrs.field(kw_only=True, default="no data", validator=_check_no_data)
     billing: PeriodRule | None = attrs.field(kw_only=True, default=None, converter=_billing)
+    #: The currency of a tier without a fee; with a fee, leave it out (or give the fee's).
+    currency: str | None = attrs.field(kw_only=True, default=None, converter=_optional_currency)
+
+    def __attrs_post_init__(self) -> None:
+        if self.fee is not None:
+            if self.currency is not None and self.currency != self.fee.currency:
+                raise DefinitionError(
+                    f"tier {self.name!r}: currency={self.currency!r} differs from the fee's "
+                    f"currency ({self.fee}); leave currency out when the tier has a fee"
+                )
+            return
+        if self.currency is None:
+            raise DefinitionError(
+                f"tier {self.name!r} has no fee: give its fee (fee=usd('100.00')), or, for "
+                "usage-billed services whose credits are of the charges billed, its currency "
+                "(currency='USD')"
+            )
+        parts = fee_parts(self.compensation)
+        if parts:
+            raise DefinitionError(
+                f"tier {self.name!r} has no fee, but {parts[0]!r} reads the fee (a share, "
+                "days or cycles of it); give the tier its fee, or make the rule's base the "
+                "charges billed: base=charges() (of=charges() for a cap)"
+            )
+
+    @property
+    def currency_code(self) -> str:
+        """The tier's currency: its fee's, or ``currency`` for a tier without a fee."""
+        if self.fee is not None:
+            return self.fee.currency
+        assert self.currency is not None  # checked when the tier was made
+        return self.currency
 
     def derive(self, name: str, **changes: Any) -> Tier:
         """Return a new tier named ``name`` with ``changes`` applied to this one's fields."""
@@ -330,7 +405,12 @@ class Agreement(DSLRepr):
         for amendment in self.amendments:
             covered |= set(amendment.services or ())
         tiers = [self.tier, *(a.tier for a in self.amendments if a.tier is not None)]
-        currencies = {tier.fee.currency for tier in tiers}
+        currencies = {tier.currency_code for tier in tiers}
+        if self.fees and self.tier.fee is None:
+            raise DefinitionError(
+                f"fees: the tier {self.tier.name!r} has no fee (its services are billed by "
+                "usage), so its services take no fees; give the tier a fee, or leave fees out"
+            )
         # checked in bulk (a group of customers may have many fees), each distinct fee once;
         # one by one only to name the first fee that fails
         amounts = list(map(itemgetter(1), self.fees))
@@ -346,10 +426,10 @@ class Agreement(DSLRepr):
                     f"(services={list(self.services)!r})"
                 )
             if fee.currency not in currencies or len(currencies) > 1:
-                tier = next(t for t in tiers if t.fee.currency != fee.currency)
+                tier = next(t for t in tiers if t.currency_code != fee.currency)
                 raise DefinitionError(
                     f"fees[{service!r}]={fee!r} is in {fee.currency}, but the fee of tier "
-                    f"{tier.name!r} is in {tier.fee.currency}; write every fee in one currency"
+                    f"{tier.name!r} is in {tier.currency_code}; write every fee in one currency"
                 )
         for entry in self.catalogue:
             if entry.name not in covered:
@@ -449,7 +529,25 @@ class Agreement(DSLRepr):
             >>> a.fee_of("db"), a.fee_of("api")
             (Money('2000.00', 'USD'), Money('100.00', 'USD'))
         """
-        return self._fee_table.get(service, self.tier.fee)
+        return self._fee_table.get(service, self._tier_fee)
+
+    def tier_fee(self) -> Money:
+        """Return the tier's fee, or nothing in its currency for a tier without a fee.
+
+        A tier without a fee has no rule that reads the fee (checked when it is
+        made); the zero is what a credit line of a fixed amount shows as its base.
+        """
+        return self._tier_fee
+
+    @functools.cached_property
+    def _tier_fee(self) -> Money:
+        fee = self.tier.fee
+        return fee if fee is not None else Money("0", self.tier.currency_code)
+
+    @property
+    def currency(self) -> str:
+        """The agreement's currency: its tier's (the fee's, or ``Tier.currency``)."""
+        return self.tier.currency_code
 
     def fees_of(self, services: Iterable[str]) -> list[Money]:
         """Return the fee per period of each of ``services``, in order (one look-up each).
@@ -463,7 +561,7 @@ class Agreement(DSLRepr):
             [Money('100.00', 'USD'), Money('2000.00', 'USD')]
         """
         table = self._fee_table
-        return list(map(table.get, services, itertools.repeat(self.tier.fee)))
+        return list(map(table.get, services, itertools.repeat(self._tier_fee)))
 
     def exact_fees(self) -> tuple[Fraction, ...]:
         """Return every service's fee per period as an exact rational, in the order of ``services``.

@@ -20,7 +20,7 @@ from types import ModuleType
 
 import attrs
 
-from slakit._dsl._agreement import Agreement
+from slakit._dsl._agreement import Agreement, Tier
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
@@ -172,11 +172,12 @@ def _check_node(node: CreditRule, agreement: Agreement, known: frozenset[Measure
     own = set(node.currencies())
     for child in node.children():
         own -= child.currencies()
-    other = own - {tier.fee.currency}
+    other = own - {tier.currency_code}
     if other:
         raise CurrencyMismatchError(
-            f"{clause} has amounts in {', '.join(sorted(other))}, but the fee is in "
-            f"{tier.fee.currency} (fee={tier.fee}); write every amount in {tier.fee.currency}"
+            f"{clause} has amounts in {', '.join(sorted(other))}, but the "
+            f"{'fee' if tier.fee is not None else 'tier'} is in {tier.currency_code} "
+            f"({_money_words(tier)}); write every amount in {tier.currency_code}"
         )
     for measure in _references(node):
         if measure not in known:
@@ -185,3 +186,7 @@ def _check_node(node: CreditRule, agreement: Agreement, known: frozenset[Measure
                 f"({type(node).__name__}.measures() does not list it); the engine would not "
                 "evaluate it"
             )
+
+
+def _money_words(tier: Tier) -> str:
+    return f"fee={tier.fee}" if tier.fee is not None else f"currency={tier.currency!r}, no fee"

@@ -97,7 +97,7 @@ class VersionedReport:
         """The credits of every part, added exactly and rounded once with the latest rounding."""
         version, report = self.parts[-1]
         return version.agreement.rounding.apply(
-            self.exact_total, report.agreement.tier.fee.currency
+            self.exact_total, report.agreement.tier.currency_code
         )
 
     @property

@@ -195,6 +195,19 @@ def _check_customers(portfolio: Portfolio) -> None:
                 )
                 for i in rows
             )
+    feeless = {name for name, plan in portfolio.plans if _template(plan, "-").tier.fee is None}
+    for code, name in enumerate(table.plans):
+        if name in feeless:
+            rows = np.flatnonzero((table.plan == code) & (table.fee >= 0))[:1000].tolist()
+            problems.extend(
+                Problem(
+                    table.where(i),
+                    "fee",
+                    f"plan {name!r} has no fee (its services are billed by usage), so its "
+                    "customers' rows take none; leave the fee empty",
+                )
+                for i in rows
+            )
     order, first = table.by_customer()
     owner = np.repeat(first, np.diff(np.r_[first, len(order)]))  # first sorted row of each row
     for field in ("plan", "zone", "currency", "start", "end"):
@@ -316,10 +329,14 @@ def _spec(portfolio: Portfolio, key: _Key) -> _Spec | Problem:
         template = _template(plans[key.plan], portfolio.provider)
         if key.zone:
             template = _rezoned(template, key.zone)
-        fee = template.tier.fee
-        if key.currency and key.currency != fee.currency:
-            fee = Money(fee.amount, key.currency)
-            template = attrs.evolve(template, tier=attrs.evolve(template.tier, fee=fee))
+        tier = template.tier
+        if key.currency and key.currency != tier.currency_code:
+            if tier.fee is None:
+                tier = attrs.evolve(tier, currency=key.currency)
+            else:
+                tier = attrs.evolve(tier, fee=Money(tier.fee.amount, key.currency))
+            template = attrs.evolve(template, tier=tier)
+        fee = template.tier_fee()  # nothing, in the currency, for a plan without a fee
         compile_agreement(template)
     except SlakitError as error:
         return Problem("", "plan", f"{key.plan!r} cannot serve this customer: {error}")
@@ -992,6 +1009,8 @@ def _agreement_of(
     # the template's currency (_check_customers): the agreement need not check them again
     fees = checked(
         tuple(zip(names, map(money.__getitem__, which.reshape(-1).tolist()), strict=True))
+        if template.tier.fee is not None
+        else ()  # a plan without a fee: its rows give none (_check_customers)
     )
     if isinstance(effective, _Own):
         start = int(table.start[pairs[0]])

@@ -135,7 +135,7 @@ class PassBack:
 
     def explain(self) -> str:
         """Return the pass-back as text: each subcontractor's credit, and the net cost."""
-        currency = self.customer.agreement.tier.fee.currency
+        currency = self.customer.agreement.tier.currency_code
         head = (
             f"Credits owed to {self.customer.agreement.customer} for "
             f"{self.customer.period.label}: {self.customer.total}"
@@ -174,7 +174,7 @@ def pass_back(
     """
     customer = evaluate(agreement, *inputs, period=period)
     rows = []
-    currency = agreement.tier.fee.currency
+    currency = agreement.tier.currency_code
     for party in agreement.parties:
         if not party.passes_credits:
             continue
@@ -185,9 +185,9 @@ def pass_back(
                 f"agreement was given; pass underpinning={{{name!r}: Agreement(...)}}"
             )
         sub = underpinning[name]
-        if sub.tier.fee.currency != currency:
+        if sub.tier.currency_code != currency:
             raise DefinitionError(
-                f"underpinning agreement {name!r} is in {sub.tier.fee.currency}, the customer "
+                f"underpinning agreement {name!r} is in {sub.tier.currency_code}, the customer "
                 f"agreement in {currency}; pass-back needs one currency"
             )
         report = evaluate(sub, *inputs, period=customer.period)

@@ -89,7 +89,7 @@ class Statement:
     @property
     def total(self) -> Money:
         """The sum of the periods' totals, each rounded once when its period was settled."""
-        currency = self.agreement.tier.fee.currency
+        currency = self.agreement.tier.currency_code
         return sum((r.total for r in self.reports), Money(0, currency))
 
     @property

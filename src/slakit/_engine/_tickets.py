@@ -150,13 +150,13 @@ class TicketColumns:
 _COUNTED = (TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED)
 
 
-def _empty_table(measure: TicketTime) -> TicketTable:
+def _empty_table(measure: TicketTime | None = None) -> TicketTable:
     """Return a table of no tickets that accepts the priorities ``measure`` names.
 
     With no tickets given at all, a measure on priorities of its own (``"urgent"``)
     has no data, as one on the default priorities has; it is not misspelt.
     """
-    named = [p for p in measure.targets() if p is not None]
+    named = [] if measure is None else [p for p in measure.targets() if p is not None]
     return TicketTable.from_columns(
         {"id": [], "service": [], "priority": [], "opened": np.zeros(0, np.int64)},
         priorities=list(dict.fromkeys([*DEFAULT_PRIORITIES, *named])),

@@ -820,7 +820,7 @@ class Dispute:
     @property
     def currency(self) -> str:
         """The agreement's currency."""
-        return self.terms.tier.fee.currency
+        return self.terms.tier.currency_code
 
     @property
     def rounding(self) -> Rounding:

@@ -9,7 +9,9 @@ Three tables, each a mapping of column names to equal-length columns:
   negative), rounded as ``Report.to_dict()`` rounds them;
 - ``credits``: one row per customer and service that is owed a credit: the
   ``rule``, the ``share`` of a credit table's band (empty for other rules), the
-  ``base`` (the service's fee per period), ``in_force`` (the share of the period
+  ``base`` (the service's fee per period: its billing cycles' fees under a tier
+  with a billing cycle; the charges billed for a credit table on them; empty for other rules
+  of a plan without a fee), ``in_force`` (the share of the period
   the agreement was in force, which pro-rates the fee), the ``amount`` rounded to
   the currency's minor unit for display, the ``exact`` amount and the
   ``currency``;
@@ -343,7 +345,7 @@ class PortfolioResult:
         for group in self._groups:
             report = group.report
             in_force = str(report.partial)  # the share of the period the fee is pro-rated to
-            currency = group.agreement.tier.fee.currency
+            currency = group.agreement.tier.currency_code
             places = minor_unit(currency)
             # each service's fee (its base) as text, once per distinct fee; -1: the plan's
             fee_codes = table.fee[group.pairs]
@@ -355,9 +357,11 @@ class PortfolioResult:
             )
             fee_text = [
                 _money_text(
-                    (group.agreement.tier.fee.amount if code < 0 else table.fees[code]) * cycles,
+                    (group.agreement.tier_fee().amount if code < 0 else table.fees[code]) * cycles,
                     places,
                 )
+                if group.agreement.tier.fee is not None
+                else ""  # a plan without a fee
                 for code in used.tolist()
             ]
             fee_of = which.reshape(-1)
@@ -385,7 +389,14 @@ class PortfolioResult:
                     build.constant("share", "", n)
                 else:
                     build.distinct("share", *_object_codes(np.asarray(share)[rows]))
-                build.distinct("base", fee_of[rows], fee_text)
+                charged = column.columns.get("credit.base")  # a table's base of charges
+                if charged is not None:
+                    bnum, bden, bwhich = _distinct_pairs(charged.num[rows], charged.den[rows])
+                    bnum, bden = _objects(bnum), _objects(bden)
+                    texts = _decimal_text(round_units(bnum * 10**places, bden, "half_even"), places)
+                    build.distinct("base", bwhich, texts.tolist())
+                else:
+                    build.distinct("base", fee_of[rows], fee_text)
                 build.constant("in_force", in_force, n)
                 build.distinct("amount", which, shown.tolist())
                 build.distinct("exact", which, _fraction_text(num, den).tolist())
@@ -410,7 +421,7 @@ class PortfolioResult:
         for number, group in enumerate(self._groups):
             report = group.report
             agreement = group.agreement
-            currency = agreement.tier.fee.currency
+            currency = agreement.tier.currency_code
             owners = table.customer[group.pairs]
             starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
             counts = np.diff(np.r_[starts, len(owners)])

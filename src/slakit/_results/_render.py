@@ -570,7 +570,7 @@ def _by_service(
         names = list(exact)
         values, which = Amounts.of(list(exact.values())).distinct()
     agreement = report.agreement
-    currency = agreement.tier.fee.currency
+    currency = agreement.tier.currency_code
     rounded = object_array(str(agreement.rounding.apply(v, currency).amount) for v in values)
     return {
         name: {"amount": amount, "currency": currency}
@@ -708,6 +708,8 @@ def fees_text(agreement: Agreement) -> str:
         'fee 250.00 USD per period'
     """
     services = agreement.services
+    if agreement.tier.fee is None:
+        return f"no fee: billed by usage, in {agreement.currency}"
     per = "period" if agreement.tier.billing is None else "billing cycle"
     if len(services) == 1:
         return f"fee {agreement.fee_of(services[0])} per {per}"

@@ -164,7 +164,7 @@ class Report:
             for i in np.flatnonzero(column.shown).tolist():
                 lines.extend(column.lines_of(i))
         rounding = self.agreement.rounding
-        currency = self.agreement.tier.fee.currency
+        currency = self.agreement.tier.currency_code
         return Compensation(
             lines=tuple(lines),
             exact_total=exact,
@@ -175,7 +175,7 @@ class Report:
     @property
     def total(self) -> Money:
         """The total credit owed for the period, rounded once (without building every line)."""
-        return self.agreement.rounding.apply(self.exact_total, self.agreement.tier.fee.currency)
+        return self.agreement.rounding.apply(self.exact_total, self.agreement.tier.currency_code)
 
     @property
     def exact_total(self) -> Fraction:
@@ -294,7 +294,8 @@ class Report:
         not cover); per objective ``<objective>.verdict`` (strings, ``""`` where it
         does not apply); ``credit.amount``, each service's exact credit
         (``Fraction`` objects); and for a credit schedule ``credit.share``
-        (``Decimal`` objects). Where two measures (or objectives) would share a
+        (``Decimal`` objects) and, when its base is the charges billed,
+        ``credit.base`` (``Fraction`` objects). Where two measures (or objectives) would share a
         label, their keys use the DSL call instead, so no column is lost.
         """
         cols: dict[str, Any] = {"service": np.asarray(self.services)}

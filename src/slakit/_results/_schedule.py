@@ -126,7 +126,14 @@ def _holiday_blocks(agreement: Agreement) -> list[_Block]:
 
 def _tier_blocks(tier: Tier, level: int, note: str = "") -> list[_Block]:
     blocks: list[_Block] = [Heading(level, f"Tier {tier.name}{note}")]
-    if tier.billing is None:
+    if tier.fee is None:
+        blocks.append(
+            Para(
+                f"No fee: the services are billed by usage, in {tier.currency_code}; credits "
+                "are of the charges billed."
+            )
+        )
+    elif tier.billing is None:
         blocks.append(Para(f"Fee per service and period: **{tier.fee}**."))
     else:
         blocks.append(
@@ -266,6 +273,10 @@ def _objective_changes(before: Tier, after: Tier) -> list[str]:
     return out
 
 
+def _fee_words(tier: Tier) -> str:
+    return str(tier.fee) if tier.fee is not None else f"none (billed by usage, in {tier.currency})"
+
+
 def _cycle_words(rule: PeriodRule | None) -> str:
     return "the measurement period" if rule is None else rule.describe()
 
@@ -274,7 +285,7 @@ def _fee_changes(before: Agreement, after: Agreement) -> list[str]:
     out = []
     if before.tier.fee != after.tier.fee:
         out.append(
-            _changed("Fee per service and period", str(before.tier.fee), str(after.tier.fee))
+            _changed("Fee per service and period", _fee_words(before.tier), _fee_words(after.tier))
         )
     if before.tier.billing != after.tier.billing:
         out.append(
@@ -487,7 +498,7 @@ def render_schedule(agreement: Agreement, format: Style = "md") -> str:
 
 def compare_tiers(tiers: Sequence[Tier]) -> str:
     """Return tiers side by side as a Markdown table: fee, each objective, each credit rule."""
-    rows: list[tuple[str, list[str]]] = [("fee", [str(t.fee) for t in tiers])]
+    rows: list[tuple[str, list[str]]] = [("fee", [_fee_words(t) for t in tiers])]
     if any(t.billing is not None for t in tiers):
         rows.append(("billed", [_cycle_words(t.billing) for t in tiers]))
     labels: list[str] = []

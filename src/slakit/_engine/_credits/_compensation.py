@@ -258,6 +258,9 @@ def _schedule(rule: CreditSchedule, ctx: CreditContext) -> Credits:
         amount,
         shown,
         lines,
-        columns={"credit.share": share_col},
+        # a base other than the fee is each service's own: the portfolio's credits table shows it
+        columns={"credit.share": share_col}
+        if isinstance(rule.base, Fee)
+        else {"credit.share": share_col, "credit.base": base},
         line_columns=line_columns if by_columns else None,
     )

@@ -393,7 +393,7 @@ def _fee_column(ctx: CreditContext) -> Amounts:
     """
     agreement = ctx.agreement
     if not agreement.fees:
-        return Amounts.constant(agreement.tier.fee.exact(), ctx.n)
+        return Amounts.constant(agreement.tier_fee().exact(), ctx.n)
     if ctx.services is agreement.services or ctx.services == agreement.services:
         fees = agreement.exact_fees()
     else:
@@ -448,7 +448,7 @@ class CreditContext:
     @property
     def currency(self) -> str:
         """The agreement's currency (the tier fee's)."""
-        return self.agreement.tier.fee.currency
+        return self.agreement.tier.currency_code
 
     @property
     def tier(self) -> str:
@@ -620,7 +620,7 @@ class CreditContext:
         agreement = self.agreement
         count = len(self.cycles)
         if not agreement.fees:
-            return Coded.constant(cycle_fee(agreement.tier.fee, count), rows.shape[0])
+            return Coded.constant(cycle_fee(agreement.tier_fee(), count), rows.shape[0])
         fees = object_array(
             [
                 cycle_fee(fee, count)
@@ -736,11 +736,11 @@ def check_rule(rule: CreditRule, agreement: Agreement) -> None:
         if type(node) not in KERNELS:
             raise DefinitionError(f"no kernel evaluates {type(node).__name__} rules like {node!r}")
         stack.extend(node.children())
-    other = rule.currencies() - {agreement.tier.fee.currency}
+    other = rule.currencies() - {agreement.tier.currency_code}
     if other:
         raise CurrencyMismatchError(
             f"compensation {rule!r} of tier {agreement.tier.name!r} has amounts in "
-            f"{', '.join(sorted(other))}, but the fee is in {agreement.tier.fee.currency}"
+            f"{', '.join(sorted(other))}, but the fee is in {agreement.tier.currency_code}"
         )
 
 
