@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from typing import Literal
+import re
+from typing import Literal, cast
 
 import attrs
 
@@ -45,6 +46,27 @@ def _at_most(value: Duration | None) -> Duration | None:
     return _duration_or_none(value, "at_most")
 
 
+_ROLLING = re.compile(r"rolling ([0-9]{1,4})", re.ASCII)
+
+
+def _budget_window(value: object) -> str:
+    if isinstance(value, str) and value in ("period", "quarter", "year"):
+        return value
+    match = _ROLLING.fullmatch(value) if isinstance(value, str) else None
+    if match is not None and int(match[1]) >= 1:
+        return cast("str", value)
+    raise DefinitionError(
+        f"per={value!r} must be 'period', 'quarter', 'year' or 'rolling N' (this period and "
+        "the N-1 before it), such as 'rolling 12'"
+    )
+
+
+def rolling_periods(window: str) -> int | None:
+    """Return ``N`` for a ``'rolling N'`` budget window, else ``None``."""
+    match = _ROLLING.fullmatch(window)
+    return None if match is None else int(match[1])
+
+
 @attrs.frozen
 class Exclusion(DSLRepr, abc.ABC):
     """The base of exclusion clauses."""
@@ -72,15 +94,22 @@ class ScheduledMaintenance(Exclusion):
     before it started: a length of time, or a count of business days on a
     calendar (it starts no earlier than that many business days after the
     announcement, at the same time of day). With ``at_most``, only the first ``at_most`` of
-    qualifying maintenance time per period (in start order) is excluded; the
-    rest is not. Time that fails a condition is not excluded, and the report
-    says which condition failed.
+    qualifying maintenance time per ``per`` window (in start order) is excluded;
+    the rest is not. The window is each ``"period"`` (default), the
+    ``"quarter"`` or ``"year"`` holding the period (in the agreement's zone), or
+    a ``"rolling N"`` window of this period and the N-1 before it: a budget
+    longer than a period counts the qualifying maintenance of the events given
+    for the window's earlier part, from the agreement's start, and the report
+    states per service what was used before the period and what was left.
+    Time that fails a condition is not excluded, and the report says which
+    condition failed.
     """
 
     notice: Duration | BusinessDays | None = attrs.field(
         default=None, kw_only=True, converter=_notice
     )
     at_most: Duration | None = attrs.field(default=None, kw_only=True, converter=_at_most)
+    per: str = attrs.field(default="period", kw_only=True, converter=_budget_window)
 
     def __attrs_post_init__(self) -> None:
         if self.at_most is not None and self.at_most.us == 0:
@@ -88,11 +117,20 @@ class ScheduledMaintenance(Exclusion):
                 "at_most=microseconds(0) would exclude nothing; leave at_most out or give a "
                 "positive duration such as hours(4)"
             )
+        if self.at_most is None and self.per != "period":
+            raise DefinitionError(
+                f"per={self.per!r} is the window of a maintenance budget; give the budget "
+                "as at_most=, such as at_most=hours(10), per='year'"
+            )
 
     @property
     def clause(self) -> str:
         """The clause's name in evidence."""
         return "scheduled maintenance"
+
+    def window_words(self) -> str:
+        """Return the budget's window in words (``"year"``, ``"rolling 12 periods"``)."""
+        return f"{self.per} periods" if rolling_periods(self.per) is not None else self.per
 
     def describe(self) -> str:
         """Return the clause in words."""
@@ -100,7 +138,7 @@ class ScheduledMaintenance(Exclusion):
         if self.notice is not None:
             parts.append(f"announced at least {self.notice.words()} ahead")
         if self.at_most is not None:
-            parts.append(f"up to {self.at_most.words()} per period")
+            parts.append(f"up to {self.at_most.words()} per {self.window_words()}")
         effect = {
             "remove": "is removed from downtime and eligible time",
             "good": "counts as available",
@@ -114,6 +152,7 @@ def scheduled_maintenance(
     notice: Duration | BusinessDays | None = None,
     at_most: Duration | None = None,
     accounting: Accounting = "remove",
+    per: str = "period",
 ) -> ScheduledMaintenance:
     """Return a clause excluding announced maintenance windows from a measure.
 
@@ -121,8 +160,12 @@ def scheduled_maintenance(
         notice: the least time between announcement and start for a window to
             qualify, for example ``days(5)``, or a count of business days,
             ``business_days(5, office_hours)``; ``None`` accepts any announcement.
-        at_most: the most maintenance time excluded per period; ``None`` for no limit.
+        at_most: the most maintenance time excluded per ``per`` window; ``None`` for no
+            limit.
+        per: the window of the ``at_most`` budget: ``"period"`` (default),
+            ``"quarter"``, ``"year"`` or ``"rolling N"`` ("10 hours of maintenance
+            a year" is ``at_most=hours(10), per="year"``).
         accounting: ``"remove"`` (default) takes qualifying time out of both
             downtime and eligible time; ``"good"`` counts it as up; ``"bad"`` as down.
     """
-    return ScheduledMaintenance(notice=notice, at_most=at_most, accounting=accounting)
+    return ScheduledMaintenance(notice=notice, at_most=at_most, accounting=accounting, per=per)

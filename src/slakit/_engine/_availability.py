@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import weakref
 from fractions import Fraction
 from typing import Any, Final
 
@@ -43,7 +44,16 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
     table = inputs.events()
     period = ctx.period
     window = window_for(measure, period).clip((ctx.start, period.end))
-    cols = run_uptime(measure, table, ctx.services, period, window, start_at=ctx.start)
+    cols = run_uptime(
+        measure,
+        table,
+        ctx.services,
+        period,
+        window,
+        start_at=ctx.start,
+        rule=ctx.agreement.period,
+        since=ctx.agreement.effective,
+    )
 
     by_service: list[tuple[I64, I64]] = []  # built on the first evidence read
 
@@ -172,19 +182,14 @@ def _evidence_columns(
     event: the events are one take of the canonical order, and each distinct
     reason is worked out once (see ``_reasons()``).
     """
-    n = len(cols.services)
     rows = _rows_of(cols.services, table, by_service)
     status = cols.row_status[rows].astype(np.int64)
     kind = table.kind[rows].astype(np.int64)
-    clause = cols.clause
     return EvidenceColumns(
         measure=cols.measure,
         services=cols.services,
         eligible_us=cols.eligible_us,  # the measure of each service's eligible spans
-        excluded_by=Coded(
-            np.zeros(n, dtype=np.int64),
-            object_array([clause.describe() if clause is not None else ""]),
-        ),
+        excluded_by=_excluded_by(cols),
         weighted_down=(
             tuple(Fraction(int(b), cols.scale) for b in cols.bad.tolist())
             if cols.measure.weighted
@@ -229,6 +234,38 @@ def _reasons(cols: UptimeColumns, status: I64, amount: I64, notice: I64, kind: I
     return Coded(code, labels)
 
 
+_EXCLUDED_BY: weakref.WeakKeyDictionary[UptimeColumns, Coded] = weakref.WeakKeyDictionary()
+
+
+def _excluded_by(cols: UptimeColumns) -> Coded:
+    """Each service's exclusion clause in words, with what a budget had left for the period.
+
+    Worked out once per evaluation (the evidence of each service reads it).
+    """
+    found = _EXCLUDED_BY.get(cols)
+    if found is None:
+        found = _EXCLUDED_BY[cols] = _excluded_by_words(cols)
+    return found
+
+
+def _excluded_by_words(cols: UptimeColumns) -> Coded:
+    n = len(cols.services)
+    clause = cols.clause
+    words = clause.describe() if clause is not None else ""
+    budget = cols.budget
+    if budget is None or clause is None or clause.at_most is None:
+        return Coded(np.zeros(n, dtype=np.int64), object_array([words]))
+    used, codes = np.unique(budget.used_before, return_inverse=True)
+    total = clause.at_most.us
+    labels = [
+        f"{words}; of the {clause.at_most.words()} per {clause.window_words()} from "
+        f"{format_us(budget.start)}, {describe_us(int(u))} was used before this period and "
+        f"{describe_us(total - int(u))} was left for it"
+        for u in used.tolist()
+    ]
+    return Coded(codes.reshape(-1).astype(np.int64), object_array(labels))
+
+
 def _evidence(
     cols: UptimeColumns, table: EventTable, i: int, by_service: tuple[I64, I64]
 ) -> MeasureEvidence:
@@ -252,14 +289,14 @@ def _evidence(
             np.unique(np.concatenate([rows, *parts])),
             then=(cols.row_status, cols.row_down_us, cols.row_detail),
         )
-    clause = cols.clause
+    excluded_by = _excluded_by(cols)
     return MeasureEvidence(
         service=service,
         measure=cols.measure,
         eligible=service_timeline(cols.eligible, i),
         down=service_timeline(cols.down, i),
         excluded=service_timeline(cols.excluded, i),
-        excluded_by=clause.describe() if clause is not None else "",
+        excluded_by=excluded_by.labels[int(excluded_by.codes[i])],
         outside_window=service_timeline(cols.outside_window, i),
         weighted_down=Fraction(int(cols.bad[i]), cols.scale) if cols.measure.weighted else None,
         events=tuple(_notes(cols, table, rows, ordered=True)),
@@ -349,7 +386,7 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
         assert clause.at_most is not None
         return (
             f"partly excluded: {describe_us(amount)} before the allowance of "
-            f"{clause.at_most.words()} per period ran out"
+            f"{clause.at_most.words()} per {clause.window_words()} ran out"
         )
     if code is RowStatus.MAINTENANCE_NOTICE_TOO_SHORT:
         assert clause.notice is not None
@@ -358,4 +395,7 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
             f"{clause.notice.words()}"
         )
     assert clause.at_most is not None
-    return f"not excluded: the allowance of {clause.at_most.words()} per period was already used"
+    return (
+        f"not excluded: the allowance of {clause.at_most.words()} per "
+        f"{clause.window_words()} was already used"
+    )

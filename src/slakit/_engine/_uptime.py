@@ -40,13 +40,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._exclusions import ScheduledMaintenance
+from slakit._dsl._exclusions import ScheduledMaintenance, rolling_periods
 from slakit._dsl._uptime import Uptime
 from slakit._engine._status import RowStatus
 from slakit._events._table import DEPLOYMENT, MAINTENANCE, OUTAGE, EventTable
 from slakit._time import _kernels as k
 from slakit._time._clock import BusinessDays
-from slakit._time._periods import Period
+from slakit._time._periods import Period, PeriodRule, quarterly, yearly
 from slakit._time._timeline import Span, Timeline
 from slakit.exceptions import EvaluationError
 
@@ -85,8 +85,11 @@ class UptimeColumns:
         clause: ScheduledMaintenance | None,
         classify: Callable[[], _Rows],
         measured: tuple[int, int] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.measure = measure
+        #: A maintenance budget longer than a period: what the window used before the period.
+        self.budget = budget
         self.period = period
         #: The span measured: the period, or the part of it after the agreement took effect.
         self.measured = (period.start, period.end) if measured is None else measured
@@ -315,10 +318,15 @@ def _episode_lengths_per_group(spans: k.Grouped) -> I64:
     return lengths
 
 
-def _allowance(spans: k.Grouped, at_most: int) -> k.Grouped:
-    """Keep, per group, only the first ``at_most`` microseconds of normalised ``spans``."""
+def _allowance(spans: k.Grouped, at_most: int | I64) -> k.Grouped:
+    """Keep, per group, only the first ``at_most`` microseconds of normalised ``spans``.
+
+    ``at_most`` is one budget for every group, or one per group.
+    """
     if len(spans) == 0:
         return spans
+    if not isinstance(at_most, int):
+        at_most = at_most[spans.group]
     lengths = spans.end - spans.start
     cum = np.cumsum(lengths)
     first_of_group = np.concatenate(([True], spans.group[1:] != spans.group[:-1]))
@@ -621,6 +629,145 @@ def _bucket_runs(measure: Uptime, outages: _Outages, *, origin: int, p0: int, p1
     )
 
 
+def _qualifying(clause: ScheduledMaintenance, table: EventTable, mrow: I64) -> BoolArray:
+    """Return which maintenance rows ``mrow`` were announced early enough for ``clause``."""
+    if clause.notice is None:
+        return np.ones(mrow.shape[0], dtype=bool)
+    if isinstance(clause.notice, BusinessDays):  # no earlier than n business days after
+        ok: BoolArray = table.start[mrow] >= clause.notice.after(table.announced[mrow])
+        return ok
+    lead = table.start[mrow] - table.announced[mrow]
+    return np.asarray(lead >= clause.notice.us, dtype=bool)
+
+
+@attrs.frozen
+class Budget:
+    """A maintenance budget longer than a period: its window, and what was used before it."""
+
+    start: int  # where the budget's window starts (or the agreement, if later)
+    used_before: I64  # per service: qualifying maintenance time in [start, p0), at most the budget
+
+
+def _budget_start(
+    clause: ScheduledMaintenance, period: Period, rule: PeriodRule | None, since: int | None
+) -> int:
+    """Return where ``clause``'s budget window starts, for the period starting ``period.start``."""
+    if clause.per == "period":
+        start = period.start
+    elif clause.per == "quarter":
+        start = quarterly(tz=period.tz).containing(period.start).start
+    elif clause.per == "year":
+        start = yearly(tz=period.tz).containing(period.start).start
+    else:
+        length = rolling_periods(clause.per)
+        assert length is not None
+        if rule is None:
+            raise EvaluationError(
+                f"{clause!r}: a rolling budget needs the agreement's periods; evaluate the "
+                "measure within an agreement"
+            )
+        start = period.start
+        for _ in range(length - 1):
+            start = rule.containing(start - 1).start
+    return start if since is None else max(start, since)
+
+
+def _maintenance_before(
+    clause: ScheduledMaintenance, table: EventTable, rows: _Rows, *, lo: int, p0: int
+) -> k.Grouped:
+    """Return the qualifying maintenance of the measured services in ``[lo, p0)``, normalised."""
+    earlier = (table.end > lo) & (table.start < p0)
+    mrow = np.flatnonzero(rows.direct & (rows.group >= 0) & earlier & (table.kind == MAINTENANCE))
+    mrow = mrow[_qualifying(clause, table, mrow)]
+    return k.normalize(
+        k.Grouped(
+            rows.group[mrow],
+            np.maximum(table.start[mrow], lo),
+            np.minimum(table.end[mrow], p0),
+        )
+    )
+
+
+def _budget_before(
+    clause: ScheduledMaintenance, table: EventTable, rows: _Rows, n: int, *, w0: int, p0: int
+) -> I64:
+    """Return each service's maintenance excluded in ``[w0, p0)`` under a budget from ``w0``.
+
+    In a window that starts at ``w0`` (a quarter, a year) the first ``at_most``
+    of qualifying maintenance is excluded, so what the earlier part used is its
+    qualifying time, at most the budget.
+    """
+    assert clause.at_most is not None
+    if w0 >= p0:
+        return np.zeros(n, dtype=np.int64)
+    spans = _maintenance_before(clause, table, rows, lo=w0, p0=p0)
+    used = k.sum_by_group(spans.group, spans.end - spans.start, n)
+    return np.minimum(used, clause.at_most.us)
+
+
+def _rolling_before(
+    clause: ScheduledMaintenance,
+    table: EventTable,
+    rows: _Rows,
+    n: int,
+    *,
+    rule: PeriodRule,
+    p0: int,
+    since: int | None,
+) -> I64:
+    """Return each service's maintenance excluded in the N-1 periods before a rolling window's last.
+
+    Each earlier period excluded what its own window had left: ``min(budget -
+    the exclusions of the N-1 periods before it, its qualifying time)``, worked
+    forward from the first period with qualifying maintenance (or the
+    agreement's start), one period at a time over every service at once.
+    """
+    assert clause.at_most is not None
+    length = rolling_periods(clause.per)
+    assert length is not None
+    kinds = (table.kind == MAINTENANCE) & rows.direct & (rows.group >= 0) & (table.start < p0)
+    if length == 1 or not kinds.any():
+        return np.zeros(n, dtype=np.int64)
+    lo = int(table.start[kinds].min())
+    if since is not None:
+        lo = max(lo, since)
+    if lo >= p0:
+        return np.zeros(n, dtype=np.int64)
+    spans = _maintenance_before(clause, table, rows, lo=lo, p0=p0)
+    recent: list[I64] = []  # the exclusions of the last N-1 periods, oldest first
+    for period in rule.between(lo, p0):
+        hi = min(period.end, p0)
+        inside = k.within_timeline(spans, (np.asarray([period.start]), np.asarray([hi])))
+        qualifying = k.sum_by_group(inside.group, inside.end - inside.start, n)
+        left = clause.at_most.us - sum(recent, np.zeros(n, dtype=np.int64))
+        recent.append(np.minimum(np.maximum(left, 0), qualifying))
+        recent = recent[-(length - 1) :]
+    return sum(recent, np.zeros(n, dtype=np.int64))
+
+
+def _budget(
+    clause: ScheduledMaintenance | None,
+    table: EventTable,
+    rows: _Rows,
+    n: int,
+    *,
+    period: Period,
+    rule: PeriodRule | None,
+    since: int | None,
+    p0: int,
+) -> Budget | None:
+    """Return a maintenance budget longer than a period, with what it used before ``p0``."""
+    if clause is None or clause.at_most is None or clause.per == "period":
+        return None
+    w0 = _budget_start(clause, period, rule, since)
+    if rolling_periods(clause.per) is None:
+        used = _budget_before(clause, table, rows, n, w0=w0, p0=p0)
+    else:
+        assert rule is not None  # _budget_start refused a rolling budget without one
+        used = _rolling_before(clause, table, rows, n, rule=rule, p0=p0, since=since)
+    return Budget(w0, used)
+
+
 def _excluded_maintenance(
     clause: ScheduledMaintenance | None,
     table: EventTable,
@@ -629,6 +776,7 @@ def _excluded_maintenance(
     p0: int,
     p1: int,
     stride: int,
+    budget: Budget | None = None,
 ) -> k.Grouped:
     """Return the maintenance time the clause excludes, and classify the maintenance rows."""
     if clause is None:
@@ -638,16 +786,14 @@ def _excluded_maintenance(
     lead = start[mrow] - table.announced[mrow]
     rows.detail[mrow] = lead
     if clause.notice is not None:
-        if isinstance(clause.notice, BusinessDays):  # no earlier than n business days after
-            ok = start[mrow] >= clause.notice.after(table.announced[mrow])
-        else:
-            ok = lead >= clause.notice.us
+        ok = _qualifying(clause, table, mrow)
         rows.status[mrow[~ok]] = RowStatus.MAINTENANCE_NOTICE_TOO_SHORT
         mrow = mrow[ok]
     m_clipped = k.Grouped(group[mrow], np.maximum(start[mrow], p0), np.minimum(end[mrow], p1))
     x_spans = k.normalize(m_clipped)
     if clause.at_most is not None:
-        x_spans = _allowance(x_spans, clause.at_most.us)
+        left = clause.at_most.us if budget is None else clause.at_most.us - budget.used_before
+        x_spans = _allowance(x_spans, left)
     excluded_part = k.Packed(x_spans, p0, stride).measure_within(*m_clipped)
     full = m_clipped.end - m_clipped.start
     rows.status[mrow] = np.select(
@@ -961,11 +1107,15 @@ def run_uptime(
     window: Timeline,
     *,
     start_at: int | None = None,
+    rule: PeriodRule | None = None,
+    since: int | None = None,
 ) -> UptimeColumns:
     """Evaluate ``measure`` for each of ``services`` over ``period``, restricted to ``window``.
 
     ``start_at`` starts the evaluation later than the period (an agreement that
     takes effect mid-period); buckets stay aligned to the period's start.
+    ``rule`` (the agreement's periods) and ``since`` (when the agreement took
+    effect) place a maintenance budget longer than a period.
     """
     origin = period.start
     p0 = period.start if start_at is None else max(period.start, start_at)
@@ -983,7 +1133,8 @@ def run_uptime(
     if measure.minimum_of == "buckets" and measure.min_outage.us > 0:
         outages = _bucket_runs(measure, outages, origin=origin, p0=p0, p1=p1)
     clause = _maintenance_clause(measure)
-    x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride)
+    budget = _budget(clause, table, rows, n, period=period, rule=rule, since=since, p0=p0)
+    x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride, budget=budget)
     w_spans = _window(measure, table, rows, window, n, p0=p0, p1=p1)
     accounting = clause.accounting if clause is not None else "remove"
 
@@ -1049,6 +1200,7 @@ def run_uptime(
         clause=clause,
         classify=classify,
         measured=(p0, p1),
+        budget=budget,
     )
 
 
