@@ -524,3 +524,29 @@ def test_states_from_parquet(tmp_path: Path) -> None:
         "'acepted' is not one of filed, accepted, disputed, rejected; did you mean 'accepted'?",
     )
     assert problem.where.endswith("claims.parquet:row 2")  # rows of a Parquet file count from 0
+
+
+def test_a_claim_on_request_has_no_deadline() -> None:
+    """Credits issued on request: a claim filed years later still counts."""
+    on_request = sla.claim_required(SCHEDULE, sla.on_request())
+    down = [sla.Outage("a", "2026-10-05T00:00:00Z", "2026-10-05T01:00:00Z")]
+    late = [sla.Claim("a", "2026-10", "2029-01-01T00:00:00Z")]
+    paid = sla.evaluate(agreement(on_request), down, late, period="2026-10")
+    assert paid.total == sla.usd("100.00")
+    note = paid.compensation.lines[-1].note
+    assert note is not None
+    assert note.endswith("on request, at any time (no deadline)")
+    unpaid = sla.evaluate(agreement(on_request), down, period="2026-10")
+    assert unpaid.total == sla.usd("0.00")
+    assert unpaid.compensation.lines[-1].note == (
+        "not paid: no claim was filed for 2026-10; claims are due on request, at any time "
+        "(no deadline)"
+    )
+    snapshot = sla.ClaimTable([], as_of="2027-06-01T00:00:00Z")
+    pending = sla.evaluate(agreement(on_request), down, snapshot, period="2026-10")
+    assert "pending: no claim as of 2027-06-01T00:00:00Z" in str(
+        pending.compensation.lines[-1].note
+    )
+    rule = agreement(on_request)
+    assert sla.from_data(json.loads(json.dumps(sla.to_data(rule)))) == rule
+    assert repr(on_request).endswith("on_request())")

@@ -308,3 +308,32 @@ def test_the_w3_workload_shape_runs_in_one_call() -> None:
     assert np.array_equal(clock.elapsed(opened, due), targets)
     on_time = elapsed <= targets
     assert 0 < on_time.mean() < 1
+
+
+def test_one_instant_comes_back_as_it_was_given_and_matches_a_ticket_note() -> None:
+    """Results hold instants as integer microseconds; a clock asked with an int answers with one."""
+    office = sla.weekly("Mon-Fri 09:00-17:00", tz="UTC")
+    clock = sla.BusinessClock(office)
+    opened = to_us("2026-10-02T16:00:00Z")  # a Friday
+    due = clock.due(opened, sla.hours(2))
+    assert isinstance(due, int)
+    assert due == to_us("2026-10-05T10:00:00Z")
+    assert (
+        clock.due("2026-10-02T16:00:00Z", sla.hours(2)).isoformat() == "2026-10-05T10:00:00+00:00"
+    )
+    assert clock.before(due, sla.hours(2)) == opened
+    saturday = to_us("2026-10-03T12:00:00Z")
+    assert clock.previous_business_instant(saturday) == opened + H
+    # a ticket answered on time carries its due instant too, the same as the clock's
+    response = sla.response_time(within=sla.hours(2), clock=office)
+    tier = sla.Tier("t", fee=sla.usd("1.00"), objectives=[response <= 0])
+    agreement = sla.Agreement(provider="P", customer="C", services=["x"], tier=tier)
+    ticket = sla.Ticket(
+        "t1", "x", "P1", "2026-10-02T16:00:00Z", first_response="2026-10-05T09:30:00Z"
+    )
+    report = sla.evaluate(agreement, sla.TicketTable.from_records([ticket]), period="2026-10")
+    evidence = report.evidence("x")
+    assert isinstance(evidence, sla.TicketEvidence)
+    (note,) = evidence.tickets
+    assert note.status == "on time"
+    assert note.due == due

@@ -77,6 +77,15 @@ SAMPLES: dict[str, tuple[dict[str, list[str]], dict[str, pa.DataType]]] = {
         },
         {"time": TS, "status": pa.int16(), "ok": pa.bool_(), "latency_ms": pa.decimal128(9, 3)},
     ),
+    "probes": (
+        {
+            "service": ["lon-fra", "lon-fra", "0012"],
+            "time": [T, T_LATER, T_END],
+            "metric": ["rtt", "loss", "rtt"],
+            "value": ["12.5", "0.25", "40"],
+        },
+        {"time": TS, "value": pa.decimal128(12, 6)},
+    ),
     "tickets": (
         {
             "id": ["T-1", "T-2"],
@@ -243,6 +252,7 @@ def test_the_kinds_are_every_table() -> None:
         "maintenance",
         "deployments",
         "requests",
+        "probes",
         "tickets",
         "claims",
         "charges",

@@ -128,3 +128,33 @@ def test_a_portfolio_plan_without_a_fee_refuses_a_fee_by_row() -> None:
             DOWN, bill, period="2026-10"
         )
     assert "row 1: fee:" in str(caught.value)
+
+
+def test_a_day_of_service_per_late_response() -> None:
+    """One day of service per breach: the 3,100.00 monthly fee over 31 days is 100.00 a day."""
+    late = sla.response_time(priority="P1", within=sla.minutes(30))
+    rule = sla.per_breach(late, sla.days(1))
+    tier = sla.Tier("t", fee=sla.usd("3100.00"), objectives=[late <= 0], compensation=rule)
+    agreement = sla.Agreement(provider="P", customer="C", services=["api"], tier=tier)
+    tickets = sla.TicketTable.from_records(
+        [
+            sla.Ticket(
+                "t1", "api", "P1", "2026-10-02T09:00:00Z", first_response="2026-10-02T10:00:00Z"
+            ),
+            sla.Ticket(
+                "t2", "api", "P1", "2026-10-03T09:00:00Z", first_response="2026-10-03T09:45:00Z"
+            ),
+            sla.Ticket(
+                "t3", "api", "P1", "2026-10-04T09:00:00Z", first_response="2026-10-04T09:10:00Z"
+            ),
+        ]
+    )
+    report = sla.evaluate(agreement, tickets, period="2026-10")
+    assert report.total == sla.usd("200.00")
+    assert "2 missed x 100.00 USD (1 day of" in report.explain()
+    assert rule.describe() == "1 day of the fee, prorated per late P1 first responses miss"
+    assert sla.from_data(json.loads(json.dumps(sla.to_data(agreement)))) == agreement
+    with pytest.raises(DefinitionError, match="reads the fee"):
+        _usage(sla.per_breach(TARGET, sla.days(1)))
+    with pytest.raises(DefinitionError, match="positive"):
+        sla.per_breach(TARGET, sla.days(0))

@@ -92,7 +92,17 @@ def test_the_credit_bases_are_the_two_the_engine_computes() -> None:
     )
 
 
-RECORD_CLASSES = ["Outage", "Maintenance", "Deployment", "Request", "Ticket", "Claim", "Charge"]
+RECORD_CLASSES = [
+    "Outage",
+    "Maintenance",
+    "Deployment",
+    "Request",
+    "Probe",
+    "Ticket",
+    "Claim",
+    "Charge",
+    "Correction",
+]
 
 
 @pytest.mark.parametrize("name", RECORD_CLASSES)

@@ -487,7 +487,7 @@ def test_reasons_are_listed_in_code_order() -> None:
             ),
         ),
         (sla.error_rate_uptime(bucket=sla.minutes(5)), "error_rate_uptime(bucket=minutes(5))"),
-        (sla.latency_percentile("99.9"), "latency_percentile(99.9)"),
+        (sla.latency_percentile("99.9"), "latency_percentile('99.9')"),
         (
             sla.latency_percentile(
                 "95%",
@@ -618,3 +618,14 @@ def test_latency_display() -> None:
     assert p99.format_value(Fraction(2_500_001, 2)) == "1250.0005ms"
     assert sla.milliseconds(300) == sla.Duration(300_000)
     assert sla.milliseconds("0.25").us == 250
+
+
+def test_a_credit_per_miss_needs_a_measure_of_misses() -> None:
+    """A percentile is a latency: ``per_breach`` on it once paid total - good, a negative credit."""
+    with pytest.raises(DefinitionError, match="not a count of misses"):
+        sla.per_breach(sla.latency_percentile(99), sla.usd("1"))
+    with pytest.raises(DefinitionError, match="not a count of misses"):
+        sla.per_breach(sla.mttr(), sla.usd("1"))
+    # an objective on it, and measures that count misses, are fine
+    sla.per_breach(sla.latency_percentile(99) <= "300ms", sla.usd("1"))
+    sla.per_breach(sla.late_repairs(within=sla.hours(4)), sla.usd("1"))

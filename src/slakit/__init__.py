@@ -29,11 +29,14 @@ if TYPE_CHECKING:
         Duration as Duration,
         days as days,
         duration as duration,
+        format_us as format_us,
+        from_us as from_us,
         hours as hours,
         microseconds as microseconds,
         milliseconds as milliseconds,
         minutes as minutes,
         seconds as seconds,
+        to_us as to_us,
         weeks as weeks,
     )
     from slakit._time._timeline import Span as Span, Timeline as Timeline
@@ -84,6 +87,9 @@ if TYPE_CHECKING:
     # --- events: requests -------------------------------------------------------------------------
     from slakit._events._requests import Request as Request, RequestTable as RequestTable
 
+    # --- events: probe samples --------------------------------------------------------------------
+    from slakit._events._probes import Probe as Probe, ProbeTable as ProbeTable
+
     # --- events: support tickets ------------------------------------------------------------------
     from slakit._events._tickets import Ticket as Ticket, TicketTable as TicketTable
 
@@ -94,6 +100,10 @@ if TYPE_CHECKING:
         Charge as Charge,
         ChargeTable as ChargeTable,
         UnitPrice as UnitPrice,
+    )
+    from slakit._events._corrections import (
+        Correction as Correction,
+        CorrectionTable as CorrectionTable,
     )
 
     # --- money (serves every layer) ---------------------------------------------------------------
@@ -126,7 +136,9 @@ if TYPE_CHECKING:
     )
     from slakit._dsl._exclusions import (
         Exclusion as Exclusion,
+        Corrections as Corrections,
         ScheduledMaintenance as ScheduledMaintenance,
+        corrections as corrections,
         scheduled_maintenance as scheduled_maintenance,
     )
     from slakit._dsl._objectives import Objective as Objective
@@ -146,6 +158,17 @@ if TYPE_CHECKING:
         success_ratio as success_ratio,
     )
 
+    # --- dsl: probe measures ----------------------------------------------------------------------
+    from slakit._dsl._probes import (
+        ProbeMax as ProbeMax,
+        ProbeMean as ProbeMean,
+        ProbeMeasure as ProbeMeasure,
+        ProbePercentile as ProbePercentile,
+        probe_max as probe_max,
+        probe_mean as probe_mean,
+        probe_percentile as probe_percentile,
+    )
+
     # --- dsl: ticket and incident measures --------------------------------------------------------
     from slakit._dsl._tickets import (
         OnTimeRatio as OnTimeRatio,
@@ -156,9 +179,11 @@ if TYPE_CHECKING:
     from slakit._dsl._incidents import (
         IncidentMeasure as IncidentMeasure,
         incident_count as incident_count,
+        late_repairs as late_repairs,
         longest_outage as longest_outage,
         mtbf as mtbf,
         mttr as mttr,
+        on_time_repairs as on_time_repairs,
     )
 
     # --- dsl: compensation ------------------------------------------------------------------------
@@ -223,6 +248,7 @@ if TYPE_CHECKING:
         chronic as chronic,
         claim_required as claim_required,
         report_only as report_only,
+        on_request as on_request,
         within_cycles as within_cycles,
         within_days as within_days,
     )
@@ -288,6 +314,7 @@ if TYPE_CHECKING:
         RequestEvidence as RequestEvidence,
     )
     from slakit._results._tickets import TicketEvidence as TicketEvidence, TicketNote as TicketNote
+    from slakit._results._probes import ProbeEvidence as ProbeEvidence, ProbeNote as ProbeNote
     from slakit._results._rollup import OlaMiss as OlaMiss, Rollup as Rollup, RollupRow as RollupRow
     from slakit._results._dispute import (
         Dispute as Dispute,
@@ -333,6 +360,9 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     # time: instants, durations, spans, timelines
     "Duration": "slakit._time._instant",
+    "to_us": "slakit._time._instant",
+    "from_us": "slakit._time._instant",
+    "format_us": "slakit._time._instant",
     "Span": "slakit._time._timeline",
     "Timeline": "slakit._time._timeline",
     "days": "slakit._time._instant",
@@ -378,12 +408,17 @@ _EXPORTS: dict[str, str] = {
     # events: requests
     "Request": "slakit._events._requests",
     "RequestTable": "slakit._events._requests",
+    # events: probe samples
+    "Probe": "slakit._events._probes",
+    "ProbeTable": "slakit._events._probes",
     # events: support tickets
     "Ticket": "slakit._events._tickets",
     "TicketTable": "slakit._events._tickets",
     # events: claims and billing data
     "Charge": "slakit._events._billing",
     "ChargeTable": "slakit._events._billing",
+    "Correction": "slakit._events._corrections",
+    "CorrectionTable": "slakit._events._corrections",
     "Claim": "slakit._events._claims",
     "ClaimTable": "slakit._events._claims",
     "CustomerTable": "slakit._events._customers",
@@ -404,6 +439,8 @@ _EXPORTS: dict[str, str] = {
     "Measure": "slakit._dsl._measures",
     "Objective": "slakit._dsl._objectives",
     "ScheduledMaintenance": "slakit._dsl._exclusions",
+    "Corrections": "slakit._dsl._exclusions",
+    "corrections": "slakit._dsl._exclusions",
     "Uptime": "slakit._dsl._uptime",
     "all_of": "slakit._dsl._uptime",
     "any_of": "slakit._dsl._uptime",
@@ -425,14 +462,24 @@ _EXPORTS: dict[str, str] = {
     "latency_percentile": "slakit._dsl._requests",
     "latency_share": "slakit._dsl._requests",
     "success_ratio": "slakit._dsl._requests",
+    # dsl: probe measures
+    "ProbeMax": "slakit._dsl._probes",
+    "ProbeMean": "slakit._dsl._probes",
+    "ProbeMeasure": "slakit._dsl._probes",
+    "ProbePercentile": "slakit._dsl._probes",
+    "probe_max": "slakit._dsl._probes",
+    "probe_mean": "slakit._dsl._probes",
+    "probe_percentile": "slakit._dsl._probes",
     # dsl: ticket and incident measures
     "IncidentMeasure": "slakit._dsl._incidents",
     "OnTimeRatio": "slakit._dsl._tickets",
     "TicketTime": "slakit._dsl._tickets",
     "incident_count": "slakit._dsl._incidents",
+    "late_repairs": "slakit._dsl._incidents",
     "longest_outage": "slakit._dsl._incidents",
     "mtbf": "slakit._dsl._incidents",
     "mttr": "slakit._dsl._incidents",
+    "on_time_repairs": "slakit._dsl._incidents",
     "resolution_time": "slakit._dsl._tickets",
     "response_time": "slakit._dsl._tickets",
     # dsl: compensation
@@ -491,6 +538,7 @@ _EXPORTS: dict[str, str] = {
     "scaled": "slakit._dsl._combinators",
     "total": "slakit._dsl._combinators",
     "within_cycles": "slakit._dsl._claims",
+    "on_request": "slakit._dsl._claims",
     "within_days": "slakit._dsl._claims",
     # dsl: tiers, agreements, parties, catalogue, amendments, levels
     "Agreement": "slakit._dsl._agreement",
@@ -534,6 +582,8 @@ _EXPORTS: dict[str, str] = {
     "ObjectiveResult": "slakit._results._values",
     "OlaMiss": "slakit._results._rollup",
     "PortfolioResult": "slakit._results._portfolio",
+    "ProbeEvidence": "slakit._results._probes",
+    "ProbeNote": "slakit._results._probes",
     "Reconciliation": "slakit._results._evidence",
     "Report": "slakit._results._report",
     "RequestEvidence": "slakit._results._requests",

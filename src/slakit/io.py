@@ -16,7 +16,8 @@ validate (every problem at once, each named ``file:line: field: problem``).
 
 Kinds: ``"events"`` (a ``kind`` or ``type`` column says outage, maintenance or
 deployment), ``"outages"``, ``"maintenance"``, ``"deployments"`` (every row of
-one kind), ``"requests"``, ``"tickets"``, ``"claims"``, ``"charges"`` and
+one kind), ``"requests"``, ``"probes"`` (probe samples: ``service``, ``time``,
+``metric``, ``value``), ``"tickets"``, ``"claims"``, ``"charges"`` and
 ``"customers"`` (a portfolio's customers table).
 
 Monitoring exports become outages by the documented rules of
@@ -53,6 +54,7 @@ from slakit._events._claims import ClaimTable
 from slakit._events._customers import CustomerTable
 from slakit._events._jsonl import parse_jsonl, read_jsonl
 from slakit._events._monitoring import from_prometheus, from_statuspage, from_uptime_csv
+from slakit._events._probes import ProbeTable
 from slakit._events._requests import RequestTable, parse_requests_jsonl, read_requests_jsonl
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable, parse_tickets_jsonl, read_tickets_jsonl
@@ -73,6 +75,7 @@ __all__ = [
     "Columns",
     "CustomerTable",
     "EventTable",
+    "ProbeTable",
     "RequestTable",
     "TicketTable",
     "format_of",
@@ -98,7 +101,9 @@ _READERS: Final[dict[str, Callable[..., Columns]]] = {
 }
 
 #: Any table ``read_table`` returns.
-Table = EventTable | RequestTable | TicketTable | ClaimTable | ChargeTable | CustomerTable
+Table = (
+    EventTable | RequestTable | ProbeTable | TicketTable | ClaimTable | ChargeTable | CustomerTable
+)
 
 
 def format_of(path: str | Path) -> str:
@@ -208,6 +213,18 @@ def read_table(
 @overload
 def read_table(
     source: str | Path | Any,
+    kind: Literal["probes"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> ProbeTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
     kind: Literal["tickets"],
     *,
     format: str | None = ...,
@@ -281,19 +298,20 @@ def read_table(
         kind: ``"events"`` (a ``kind`` or ``type`` column: outage, maintenance,
             deployment), ``"outages"``, ``"maintenance"``, ``"deployments"``
             (every row of that kind; no kind column), ``"requests"``,
-            ``"tickets"``, ``"claims"``, ``"charges"`` or ``"customers"``.
+            ``"probes"``, ``"tickets"``, ``"claims"``, ``"charges"`` or ``"customers"``.
         format: the file's format, as for ``read_columns()``.
         columns: renames, as for ``read_columns()``.
         epoch_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: integer time
             columns (and CSV text of digits) are epochs in that unit. Without it
             integers are microseconds since the epoch.
         services: the name of each integer code of a ``service`` column
-            (events and requests), as ``from_columns`` reads them.
+            (events, requests and probes), as ``from_columns`` reads them.
 
     Returns:
         An [`EventTable`][slakit.EventTable], [`RequestTable`][slakit.RequestTable],
-        [`TicketTable`][slakit.TicketTable], [`ClaimTable`][slakit.ClaimTable],
-        [`ChargeTable`][slakit.ChargeTable] or [`CustomerTable`][slakit.CustomerTable].
+        [`ProbeTable`][slakit.ProbeTable], [`TicketTable`][slakit.TicketTable],
+        [`ClaimTable`][slakit.ClaimTable], [`ChargeTable`][slakit.ChargeTable] or
+        [`CustomerTable`][slakit.CustomerTable].
 
     Raises:
         EventDataError: every invalid row, as ``file:line: field: problem`` (the

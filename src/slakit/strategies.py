@@ -561,7 +561,13 @@ def _measure_shapes() -> dict[type, st.SearchStrategy[Any]]:
         st.sampled_from([sla.incident_count, sla.mttr, sla.mtbf, sla.longest_outage]),
         st.sampled_from([0, 1, 5]).map(sla.minutes),
         st.sampled_from([0, 5, 15]).map(sla.minutes),
+    ) | st.builds(
+        lambda f, within: f(within=within),
+        st.sampled_from([sla.late_repairs, sla.on_time_repairs]),
+        st.sampled_from([1, 4, 8]).map(sla.hours),
     )
+    metrics = st.sampled_from(["rtt", "jitter", "loss"])
+    samples = st.sampled_from([1, 10])
     latency_shares = st.builds(
         lambda bound, under: (
             sla.latency_share(bound) if under else sla.latency_share(at_most=bound)
@@ -575,6 +581,11 @@ def _measure_shapes() -> dict[type, st.SearchStrategy[Any]]:
         sla.OnTimeRatio: ticket_times.map(lambda m: m.on_time_ratio()),
         sla.IncidentMeasure: incidents,
         sla.LatencyShare: latency_shares,
+        sla.ProbeMean: st.builds(lambda m, n: sla.probe_mean(m, min_samples=n), metrics, samples),
+        sla.ProbeMax: st.builds(lambda m, n: sla.probe_max(m, min_samples=n), metrics, samples),
+        sla.ProbePercentile: st.builds(
+            sla.probe_percentile, metrics, st.sampled_from([50, 95, "99.9"])
+        ),
     }
 
 

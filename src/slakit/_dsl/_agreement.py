@@ -68,7 +68,7 @@ def fee_parts(rule: CreditRule | None) -> list[CreditRule]:
     """
     from slakit._dsl._combinators import Cap, CyclesOfFees
     from slakit._dsl._compensation import Fee
-    from slakit._dsl._remedies import DowntimeUnits, PerIncident
+    from slakit._dsl._remedies import DowntimeUnits, PerBreach, PerIncident
 
     if rule is None:
         return []
@@ -80,6 +80,9 @@ def fee_parts(rule: CreditRule | None) -> list[CreditRule]:
             out.append(rule)
     elif isinstance(rule, DowntimeUnits | PerIncident):
         if not isinstance(rule.worth, Money) and isinstance(rule.base, Fee):
+            out.append(rule)
+    elif isinstance(rule, PerBreach):
+        if not isinstance(rule.amount, Money):  # time of service: of the fee
             out.append(rule)
     elif attrs.has(type(rule)) and any(
         isinstance(getattr(rule, f.name), Fee) for f in attrs.fields(cast("Any", type(rule)))

@@ -52,6 +52,14 @@ def _components(value: object) -> tuple[str, ...]:
     return cast("tuple[str, ...]", items)
 
 
+def _tags(value: object) -> tuple[str, ...]:
+    items = (value,) if isinstance(value, str) else tuple(cast("Iterable[object]", value))
+    for item in items:
+        if not isinstance(item, str) or not item.strip() or ":" in item:
+            raise DefinitionError(f"tags: {item!r} is not a tag: a non-empty name without ':'")
+    return cast("tuple[str, ...]", items)
+
+
 @node("party")
 @attrs.frozen
 class Party(DSLRepr):
@@ -138,6 +146,8 @@ class Service(DSLRepr):
     components: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=_components)
     hours: Calendar | None = attrs.field(kw_only=True, default=None, converter=_hours)
     group: str | None = attrs.field(kw_only=True, default=None)
+    #: Labels a selector can name (``Correction(services="tag:eu", ...)``).
+    tags: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=_tags)
 
     def describe(self) -> str:
         """Return the entry in words."""
@@ -151,6 +161,8 @@ class Service(DSLRepr):
         )
         if self.group:
             parts.append(f"run by {self.group}")
+        if self.tags:
+            parts.append(f"tagged {', '.join(self.tags)}")
         return "; ".join(parts)
 
 
@@ -161,6 +173,7 @@ def service(
     components: Iterable[str] = (),
     hours: Calendar | None = None,
     group: str | None = None,
+    tags: Iterable[str] = (),
 ) -> Service:
     """Return a catalogue entry for a service.
 
@@ -170,9 +183,15 @@ def service(
         components: what it is made of (hosts, zones, sub-services).
         hours: when the service is offered (its service hours); ``None`` for always.
         group: the support group that runs it.
+        tags: labels that selectors name (``"tag:eu"``), such as a region or a product line.
     """
     return Service(
-        name, description=description, components=tuple(components), hours=hours, group=group
+        name,
+        description=description,
+        components=tuple(components),
+        hours=hours,
+        group=group,
+        tags=tuple(tags),
     )
 
 

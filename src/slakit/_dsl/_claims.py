@@ -28,7 +28,7 @@ __all__ = [
     "within_days",
 ]
 
-WindowFrom = Literal["period end", "cycles", "ticket closed"]
+WindowFrom = Literal["period end", "cycles", "ticket closed", "request"]
 
 
 @node("claim_window")
@@ -52,6 +52,8 @@ class ClaimWindow(DSLRepr):
         if self.after == "ticket closed":
             assert self.length is not None
             return f"within {self.length.words()} after the ticket closes"
+        if self.after == "request":
+            return "on request, at any time (no deadline)"
         ordinal = {1: "first", 2: "second", 3: "third"}.get(self.cycles, f"{self.cycles}th")
         return f"by the end of the {ordinal} billing cycle after the period"
 
@@ -60,6 +62,8 @@ class ClaimWindow(DSLRepr):
             return f"within_days({self.length!r})"
         if self.after == "ticket closed":
             return f"after_ticket_closes({self.length!r})"
+        if self.after == "request":
+            return "on_request()"
         return f"within_cycles({self.cycles})"
 
 
@@ -79,6 +83,16 @@ def after_ticket_closes(length: Duration) -> ClaimWindow:
     """
     check_duration(length, "after_ticket_closes(length)", positive=True, example="days(14)")
     return ClaimWindow("ticket closed", length=length)
+
+
+def on_request() -> ClaimWindow:
+    """Return a claim window that never closes: the credit is paid once it is claimed.
+
+    "Credits are issued upon the customer's request" with no deadline: a
+    credit without a claim is not paid (pending, when the claims table was
+    read ``as_of`` an instant), and a claim filed at any time counts.
+    """
+    return ClaimWindow("request")
 
 
 def within_cycles(cycles: int) -> ClaimWindow:
@@ -101,8 +115,8 @@ class ClaimRequired(CreditRule):
         window: object = self.window
         if not isinstance(window, ClaimWindow):
             raise DefinitionError(
-                f"claim_required: window={window!r} must be within_days(...), within_cycles(...) "
-                "or after_ticket_closes(...)"
+                f"claim_required: window={window!r} must be within_days(...), within_cycles(...), "
+                "after_ticket_closes(...) or on_request()"
             )
         rule = _rule("claim_required", self.rule)
         if window.after == "ticket closed":

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import abc
 import re
+from collections.abc import Iterable
 from typing import Literal, cast
 
 import attrs
 
-from slakit._node import DSLRepr, node
+from slakit._node import DSLRepr, node, shown
 from slakit._time._clock import BusinessDays
 from slakit._time._instant import Duration
 from slakit._validation import check_optional_duration
 from slakit.exceptions import DefinitionError
 
-__all__ = ["Accounting", "Exclusion", "ScheduledMaintenance", "scheduled_maintenance"]
+__all__ = [
+    "Accounting",
+    "Corrections",
+    "Exclusion",
+    "ScheduledMaintenance",
+    "corrections",
+    "scheduled_maintenance",
+]
 
 #: How excluded time is accounted for:
 #: ``"remove"`` takes it out of both the downtime and the eligible time (the denominator);
@@ -139,12 +147,7 @@ class ScheduledMaintenance(Exclusion):
             parts.append(f"announced at least {self.notice.words()} ahead")
         if self.at_most is not None:
             parts.append(f"up to {self.at_most.words()} per {self.window_words()}")
-        effect = {
-            "remove": "is removed from downtime and eligible time",
-            "good": "counts as available",
-            "bad": "counts as unavailable",
-        }[self.accounting]
-        return f"{', '.join(parts)} {effect}"
+        return f"{', '.join(parts)} {_EFFECTS[self.accounting]}"
 
 
 def scheduled_maintenance(
@@ -169,3 +172,73 @@ def scheduled_maintenance(
             downtime and eligible time; ``"good"`` counts it as up; ``"bad"`` as down.
     """
     return ScheduledMaintenance(notice=notice, at_most=at_most, accounting=accounting, per=per)
+
+
+def _categories(value: object) -> tuple[str, ...]:
+    items = (value,) if isinstance(value, str) else tuple(cast("Iterable[object]", value))
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise DefinitionError(
+                f"corrections(...): category {item!r} must be a name such as "
+                "'customer-caused', 'force majeure' or 'third-party'"
+            )
+    if len(set(items)) != len(items):
+        raise DefinitionError(f"corrections{tuple(items)!r} names a category twice")
+    return cast("tuple[str, ...]", items)
+
+
+_EFFECTS = {
+    "remove": "is removed from downtime and eligible time",
+    "good": "counts as available",
+    "bad": "counts as unavailable",
+}
+
+
+@node("corrections")
+@attrs.frozen
+class Corrections(Exclusion):
+    """Corrections of some categories, from the inputs. See ``corrections()``."""
+
+    categories: tuple[str, ...] = attrs.field(
+        default=(), converter=_categories, metadata=shown(spread=True)
+    )
+
+    @property
+    def clause(self) -> str:
+        """The clause's name in evidence."""
+        return "corrections"
+
+    def covers(self, category: str) -> bool:
+        """Return whether a correction of ``category`` is one this clause applies."""
+        return not self.categories or category in self.categories
+
+    def describe(self) -> str:
+        """Return the clause in words."""
+        which = (
+            "time recorded in corrections of any category"
+            if not self.categories
+            else "time recorded in corrections of category "
+            + ", ".join(repr(c) for c in self.categories)
+        )
+        return f"{which} {_EFFECTS[self.accounting]}"
+
+
+def corrections(*categories: str, accounting: Accounting = "remove") -> Corrections:
+    """Return a clause that applies the corrections of ``categories`` to a measure.
+
+    A [`Correction`][slakit.Correction] in the inputs records time on some
+    services with a category ("customer-caused", "force majeure",
+    "third-party", "emergency maintenance", "suspension", "beta") and the
+    reason. The clause names the categories the contract excludes (none: every
+    category) and what their time is: ``"remove"`` (default) takes it out of the
+    down time and the eligible time, ``"good"`` counts it as available, ``"bad"``
+    as unavailable. A measure may have several such clauses, one per
+    accounting, with categories of their own; a correction of a category no
+    clause names is listed in the report as not applied.
+
+    >>> corrections("customer-caused", "force majeure")
+    corrections('customer-caused', 'force majeure')
+    >>> corrections("beta", accounting="good").describe()
+    "time recorded in corrections of category 'beta' counts as available"
+    """
+    return Corrections(categories=categories, accounting=accounting)

@@ -50,6 +50,15 @@ class Measure(DSLRepr, abc.ABC):
         """
         return format_percent(value)
 
+    def counts_misses(self) -> bool:
+        """Return whether ``bad_units()`` counts missed units (requests, tickets, incidents).
+
+        A measure whose value is a latency, a mean or a length of time has no
+        misses of its own: a credit per miss on it is refused (pay per breach
+        of an objective on it instead).
+        """
+        return True
+
     def bad_units(self, good: Any, total: Any) -> Any:
         """Return, per service, how many units the measure counts as missed (numpy columns).
 

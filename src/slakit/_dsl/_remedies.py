@@ -140,7 +140,7 @@ class PerBreach(CreditRule):
     """
 
     target: Objective | Measure = attrs.field(metadata=shown(positional=True))
-    amount: Money = attrs.field(metadata=shown(positional=True))
+    amount: Money | Duration = attrs.field(metadata=shown(positional=True))
 
     def __attrs_post_init__(self) -> None:
         given: object = self.target
@@ -149,6 +149,13 @@ class PerBreach(CreditRule):
                 raise DefinitionError(
                     f"per_breach({given!r}, ...): a measure of time counts microseconds, not "
                     f"breaches; pass an objective such as {given!r} >= '99.9%'"
+                )
+            if not given.counts_misses():
+                raise DefinitionError(
+                    f"per_breach({given!r}, ...): its value is not a count of misses (late "
+                    "tickets, bad requests, incidents), so there is nothing to pay per miss; "
+                    f"pay per breach of an objective on it, such as per_breach({given!r} <= "
+                    "TARGET, amount)"
                 )
         elif not isinstance(given, Objective):
             raise DefinitionError(
@@ -164,26 +171,34 @@ class PerBreach(CreditRule):
 
     def currencies(self) -> frozenset[str]:
         """Return the currency of the amount."""
-        return frozenset([self.amount.currency])
+        return _worth_currencies(self.amount)
 
     def describe(self) -> str:
         """Return the rule in words."""
+        amount = (
+            f"{self.amount.words()} of the fee, prorated"
+            if isinstance(self.amount, Duration)
+            else str(self.amount)
+        )
         if isinstance(self.target, Objective):
-            return f"{self.amount} per breach of {self.target.describe()}"
-        return f"{self.amount} per {self.target.label} miss"
+            return f"{amount} per breach of {self.target.describe()}"
+        return f"{amount} per {self.target.label} miss"
 
     def non_monotone_part(self) -> CreditRule | None:
         """Return the rule if more down time may turn a breach into a pass, else ``None``."""
         return None if _breaches_grow(self.target) else self
 
 
-def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
+def per_breach(target: Objective | Measure, amount: Money | Duration) -> PerBreach:
     """Return a fixed ``amount`` per breach.
 
     With an objective (``uptime >= "99.9%"``) the amount is owed once for each
     period in which the service breaches it. With a measure of events (late
     tickets, incidents) it is owed for every unit the measure counts as bad:
     ``total - good`` of its outcome, such as every ticket not answered in time.
+    ``amount`` is money, or time of service: "one day of service credit per
+    late response" is ``per_breach(late, days(1))``, the fee in effect times
+    one day over the time it pays for (the period, or its part in effect).
 
     >>> import slakit as sla
     >>> per_breach(sla.uptime() >= "99.9%", sla.usd("500"))
@@ -193,6 +208,9 @@ def per_breach(target: Objective | Measure, amount: Money) -> PerBreach:
         DefinitionError: ``target`` is a measure of time (use an objective), or
             ``amount`` is not money.
     """
+    if isinstance(amount, Duration):
+        check_duration(amount, "per_breach(amount)", positive=True, example="days(1)")
+        return PerBreach(target, amount)
     money = _money(amount, "amount")
     return PerBreach(target, money)  # the class checks the target
 

@@ -164,7 +164,9 @@ def _latency_text(bound: Duration) -> str:
 
 
 def _percentile_text(q: Decimal) -> str:
-    return f"{(q * 100).normalize():f}"  # the factory reads a bare number as a percentile
+    """Return a percentile as the factory reads it back: ``99``, or ``'99.9'`` (no float)."""
+    text = f"{(q * 100).normalize():f}"
+    return text if "." not in text else repr(text)
 
 
 @attrs.frozen(repr=False, kw_only=True, order=False)
@@ -395,6 +397,10 @@ class LatencyPercentile(Measure):
     service: str | None = None
     client_errors: Counted = attrs.field(default="counted", validator=_counted("client_errors"))
     server_errors: Counted = attrs.field(default="counted", validator=_counted("server_errors"))
+
+    def counts_misses(self) -> bool:
+        """Return ``False``: a percentile is a latency, not a count of slow requests."""
+        return False
 
     @property
     def label(self) -> str:

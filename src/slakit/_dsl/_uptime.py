@@ -9,7 +9,7 @@ from typing import Final, Literal, cast
 
 import attrs
 
-from slakit._dsl._exclusions import Exclusion
+from slakit._dsl._exclusions import Corrections, Exclusion
 from slakit._dsl._measures import Measure
 from slakit._node import DSLRepr, node, shown
 from slakit._ratio import echo, format_percent, ratio
@@ -51,12 +51,41 @@ def _exclusions(value: Exclusion | Iterable[Exclusion]) -> tuple[Exclusion, ...]
                 f"excluding={value!r}: {item!r} is not an exclusion clause such as "
                 "scheduled_maintenance(notice=days(5))"
             )
-    kinds = [type(item) for item in items]
+    clauses = cast("tuple[Exclusion, ...]", items)
+    kinds = [type(item) for item in clauses if not isinstance(item, Corrections)]
     if len(set(kinds)) != len(kinds):
         raise DefinitionError(
             f"excluding={value!r} names the same kind of clause twice; merge them into one"
         )
-    return cast("tuple[Exclusion, ...]", items)
+    _check_corrections(value, [c for c in clauses if isinstance(c, Corrections)])
+    accountings = {c.accounting for c in clauses}
+    if "bad" in accountings and len(accountings) > 1:
+        raise DefinitionError(
+            f"excluding={value!r} counts some excluded time as unavailable (accounting='bad') "
+            "and takes other time out; one measure's exclusions may remove time and count "
+            "time as available together, but time counted as unavailable is down time: "
+            "record it as outages, or measure it with a measure of its own"
+        )
+    return clauses
+
+
+def _check_corrections(value: object, clauses: list[Corrections]) -> None:
+    """Refuse corrections clauses whose categories overlap (each category has one accounting)."""
+    seen: dict[str, Corrections] = {}
+    every = [c for c in clauses if not c.categories]
+    if every and len(clauses) > 1:
+        raise DefinitionError(
+            f"excluding={value!r}: {every[0]!r} applies corrections of every category, so no "
+            "other corrections clause may name categories; name the categories of each"
+        )
+    for clause in clauses:
+        for category in clause.categories:
+            if category in seen:
+                raise DefinitionError(
+                    f"excluding={value!r}: category {category!r} is in {seen[category]!r} and "
+                    f"{clause!r}; give each category one clause"
+                )
+            seen[category] = clause
 
 
 def _calendar(value: Calendar | None) -> Calendar | None:

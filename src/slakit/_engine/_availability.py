@@ -10,13 +10,24 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from slakit._dsl._agreement import Agreement
+from slakit._dsl._exclusions import Corrections
 from slakit._dsl._measures import Measure
 from slakit._dsl._uptime import Uptime
-from slakit._engine._inputs import Inputs
+from slakit._engine._inputs import Inputs, register_records
 from slakit._engine._order import canonical
 from slakit._engine._registry import Context, register
 from slakit._engine._status import RowStatus
-from slakit._engine._uptime import UptimeColumns, run_uptime, service_timeline, window_for
+from slakit._engine._uptime import (
+    APPLIED,
+    CORRECTION_FATES,
+    CorrectionUse,
+    UptimeColumns,
+    run_uptime,
+    service_timeline,
+    window_for,
+)
+from slakit._events._corrections import Correction, CorrectionTable
 from slakit._events._table import KINDS, EventTable
 from slakit._results._evidence import (
     Coded,
@@ -37,6 +48,9 @@ __all__ = ["row_note", "run_uptime_measure", "service_rows", "status_counts"]
 I64 = npt.NDArray[np.int64]
 
 
+register_records((Correction,), CorrectionTable, CorrectionTable.from_records)
+
+
 @register(Uptime)
 def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> MeasureOutcome:
     """Evaluate an uptime measure over the outage and maintenance events."""
@@ -44,6 +58,7 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
     table = inputs.events()
     period = ctx.period
     window = window_for(measure, period).clip((ctx.start, period.end))
+    corrected = any(isinstance(c, Corrections) for c in measure.excluding)
     cols = run_uptime(
         measure,
         table,
@@ -53,6 +68,8 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
         start_at=ctx.start,
         rule=ctx.agreement.period,
         since=ctx.agreement.effective,
+        corrections=inputs.get(CorrectionTable) if corrected else None,
+        tags=_tags(ctx.agreement) if corrected else None,
     )
 
     by_service: list[tuple[I64, I64]] = []  # built on the first evidence read
@@ -78,7 +95,7 @@ def run_uptime_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Measur
         total=_scaled(cols.eligible_us, cols.scale),
         evidence_of=evidence_of,
         notes=notes,
-        counts=LazyCounts(lambda: status_counts(cols.row_status)),
+        counts=LazyCounts(lambda: _counts(cols)),
         scale=cols.scale,
         time=cols,
         evidence_columns=evidence_columns,
@@ -92,6 +109,29 @@ def _scaled(values: I64, scale: int) -> Any:
     if int(values.max(initial=0)) * scale < 2**62:
         return values * scale
     return values.astype(object) * scale
+
+
+def _tags(agreement: Agreement) -> dict[str, tuple[str, ...]]:
+    """Return the services each catalogue tag selects."""
+    out: dict[str, list[str]] = {}
+    for entry in agreement.catalogue:
+        for tag in entry.tags:
+            out.setdefault(tag, []).append(entry.name)
+    return {tag: tuple(names) for tag, names in out.items()}
+
+
+def _counts(cols: UptimeColumns) -> dict[str, dict[str, int]]:
+    """Return the reconciliation of the event rows and, if the measure reads them, corrections."""
+    counts = status_counts(cols.row_status)
+    if cols.corrections is None:
+        return counts
+    more = cols.corrections.counts()
+    counts["rows"]["rows"] += more["rows"]["rows"]
+    for key, value in more["categories"].items():
+        counts["categories"][key] += value
+    for key, value in more["reasons"].items():
+        counts["reasons"][f"correction {key}"] = value
+    return counts
 
 
 def status_counts(status: npt.NDArray[np.int8]) -> dict[str, dict[str, int]]:
@@ -251,7 +291,7 @@ def _excluded_by(cols: UptimeColumns) -> Coded:
 def _excluded_by_words(cols: UptimeColumns) -> Coded:
     n = len(cols.services)
     clause = cols.clause
-    words = clause.describe() if clause is not None else ""
+    words = "; ".join(c.describe() for c in cols.measure.excluding)
     budget = cols.budget
     if budget is None or clause is None or clause.at_most is None:
         return Coded(np.zeros(n, dtype=np.int64), object_array([words]))
@@ -290,6 +330,7 @@ def _evidence(
             then=(cols.row_status, cols.row_down_us, cols.row_detail),
         )
     excluded_by = _excluded_by(cols)
+    corrections = () if cols.corrections is None else _correction_lines(cols.corrections, i)
     return MeasureEvidence(
         service=service,
         measure=cols.measure,
@@ -300,7 +341,34 @@ def _evidence(
         outside_window=service_timeline(cols.outside_window, i),
         weighted_down=Fraction(int(cols.bad[i]), cols.scale) if cols.measure.weighted else None,
         events=tuple(_notes(cols, table, rows, ordered=True)),
+        corrections=corrections,
     )
+
+
+def _correction_lines(used: CorrectionUse, i: int) -> tuple[str, ...]:
+    """Return what each correction on service ``i`` did, in words, in time order."""
+    pieces = used.pieces
+    at = np.flatnonzero(pieces.group == i)
+    out = []
+    for j in at.tolist():
+        row = int(used.piece_row[j])
+        record = used.table.records[row]
+        length = describe_us(int(pieces.end[j] - pieces.start[j]))
+        if int(used.fate[row]) == APPLIED:
+            clause = used.clauses[int(used.clause_of[row])]
+            effect = _CORRECTION_EFFECTS[clause.accounting]
+            fate = f"applied: {length} in the measured span {effect}"
+        else:
+            fate = CORRECTION_FATES[int(used.fate[row])][1]
+        out.append(f"{used.table.where[row]}: {record.describe()}: {fate}")
+    return tuple(out)
+
+
+_CORRECTION_EFFECTS = {
+    "remove": "removed from down time and eligible time",
+    "good": "counted as available",
+    "bad": "counted as unavailable",
+}
 
 
 def _notes(

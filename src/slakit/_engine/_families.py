@@ -9,13 +9,13 @@ when a public measure or rule has no runner or kernel.
 
 from __future__ import annotations
 
-from slakit._engine import _availability, _composites, _incidents, _requests, _tickets
+from slakit._engine import _availability, _composites, _incidents, _probes, _requests, _tickets
 from slakit._engine._credits import _claims, _combinators, _compensation, _remedies
 
 __all__ = ["CREDITS", "FAMILIES", "MEASURES"]
 
 #: The runner modules, one per family of measures.
-MEASURES = (_availability, _requests, _tickets, _incidents, _composites)
+MEASURES = (_availability, _requests, _tickets, _incidents, _probes, _composites)
 
 #: The kernel modules, one per DSL module of credit rules.
 CREDITS = (_compensation, _remedies, _combinators, _claims)

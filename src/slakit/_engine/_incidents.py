@@ -4,8 +4,9 @@ One pass for every service at once: the outage reports are ordered by
 (service, start) with one sort of packed keys, merged into incidents by a
 running maximum of their ends, filtered by length, and assigned to the period
 in which they start; ``bincount`` and ``maximum.at`` give the count, the total
-and the longest length per service. Each report's fate (counted, below the
-minimum, in an incident of another period) is read back from its incident.
+and the longest length per service, and the count of those longer than a
+repair target. Each report's fate (counted, below the minimum, in an incident
+of another period) is read back from its incident.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class IncidentColumns:
     total_us: I64
     longest_us: I64
     down_in_period_us: I64
+    late: npt.NDArray[np.bool_]
+    late_count: I64
 
 
 def find_incidents(
@@ -85,6 +88,8 @@ def find_incidents(
             zeros,
             zeros,
             zeros,
+            zeros,
+            z.astype(bool),
             zeros,
         )
     g, s, e = group[rows], table.start[rows], table.end[rows]
@@ -131,6 +136,9 @@ def find_incidents(
         k.Grouped(inc_group[long_enough], inc_start[long_enough], inc_end[long_enough]), p0, p1
     )
     down = k.sum_by_group(clipped.group, clipped.end - clipped.start, n)
+    # repaired late: a counted incident longer than the target (exactly the target is on time)
+    late = counted & (length > measure.within.us) if measure.within is not None else counted & False
+    late_count = np.bincount(inc_group[late], minlength=n).astype(np.int64)
     return IncidentColumns(
         group=inc_group,
         start=inc_start,
@@ -143,6 +151,8 @@ def find_incidents(
         total_us=total,
         longest_us=longest,
         down_in_period_us=down,
+        late=late,
+        late_count=late_count,
     )
 
 
@@ -161,6 +171,10 @@ def run_incident_measure(measure: Measure, inputs: Inputs, ctx: Context) -> Meas
         good, total = cols.total_us, cols.count
     elif measure.statistic == "mtbf":
         good, total = (p1 - p0) - cols.down_in_period_us, cols.count
+    elif measure.statistic == "late":
+        good, total = cols.late_count, ones
+    elif measure.statistic == "on_time":
+        good, total = cols.count - cols.late_count, cols.count
     else:
         good, total = cols.longest_us, ones
 
@@ -186,7 +200,8 @@ def _evidence(
 ) -> MeasureEvidence:
     service = ctx.services[i]
     mine = cols.group == i
-    counted = mine & cols.counted
+    # the incidents the value counts: every incident, or those repaired late
+    counted = mine & (cols.late if measure.within is not None else cols.counted)
     rows = service_rows(table, service)
     return MeasureEvidence(
         service=service,
@@ -215,6 +230,13 @@ def _notes(
             if code is RowStatus.COUNTED:
                 amount = e - s
                 reason = f"part of the {span}"
+                if measure.within is not None:
+                    target = measure.within.words()
+                    reason += (
+                        f": repaired late, longer than {target}"
+                        if cols.late[incident]
+                        else f": repaired on time, within {target}"
+                    )
             elif code is RowStatus.BELOW_MINIMUM:
                 reason = (
                     f"ignored: part of the {span}, shorter than the minimum of "

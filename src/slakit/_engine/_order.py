@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slakit._events._claims import ClaimTable
+from slakit._events._probes import ProbeTable
 from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable
@@ -99,6 +100,15 @@ def _request_keys(table: RequestTable, rows: I64) -> list[npt.NDArray[Any]]:
     ]
 
 
+def _probe_keys(table: ProbeTable, rows: I64) -> list[npt.NDArray[Any]]:
+    return [
+        table.time[rows],
+        _ranked(table.service, table.services, rows),
+        _ranked(table.metric, table.metrics, rows),
+        table.value[rows],
+    ]
+
+
 def _ticket_keys(table: TicketTable, rows: I64) -> list[npt.NDArray[Any]]:
     # ids are unique within a table, so the key is total at ``id``; the rest
     # keeps it total for tables built by hand.
@@ -128,6 +138,7 @@ def _claim_keys(table: ClaimTable, rows: I64) -> list[npt.NDArray[Any]]:
 _KEYS: Final[dict[type, Keys]] = {
     ClaimTable: _claim_keys,
     EventTable: _event_keys,
+    ProbeTable: _probe_keys,
     RequestTable: _request_keys,
     TicketTable: _ticket_keys,
 }

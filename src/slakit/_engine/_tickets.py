@@ -609,7 +609,9 @@ def _ticket_notes(cols: TicketColumns, rows: I64) -> list[TicketNote]:
     table = cols.table
     rows = canonical(table, rows, then=(cols.fate,))
     fates = cols.fate[rows]
-    needs_due = np.isin(fates, [TicketFate.LATE, TicketFate.LATE_UNANSWERED, TicketFate.PENDING])
+    needs_due = np.isin(
+        fates, [TicketFate.ON_TIME, TicketFate.LATE, TicketFate.LATE_UNANSWERED, TicketFate.PENDING]
+    )
     due = np.full(rows.shape[0], NO_TIME, dtype=np.int64)
     due[needs_due] = _due(cols, rows[needs_due])
     out = []

@@ -56,9 +56,11 @@ I64 = npt.NDArray[np.int64]
 _NOUNS: Final = {
     "EventTable": "events",
     "RequestTable": "requests",
+    "ProbeTable": "probes",
     "TicketTable": "tickets",
     "ClaimTable": "claims",
     "ChargeTable": "billing records",
+    "CorrectionTable": "corrections",
 }
 
 
@@ -109,8 +111,8 @@ def name_set(services: tuple[str, ...]) -> frozenset[str]:
 def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:
     """Return the rows read per kind of input; a kind asked for but not given reads 0.
 
-    Kinds come in one fixed order (events, requests, tickets, claims, billing
-    records, then any other by name), never in the order the inputs were given.
+    Kinds come in one fixed order (events, requests, probes, tickets, claims,
+    billing records, then any other by name), never in the order the inputs were given.
     """
     found = {table_noun(t): len(table) for t, table in inputs.tables.items()}  # type: ignore[arg-type]
     asked = {t for reader in readers for t in reader.inputs.read}

@@ -31,18 +31,19 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._exclusions import ScheduledMaintenance, rolling_periods
+from slakit._dsl._exclusions import Corrections, ScheduledMaintenance, rolling_periods
 from slakit._dsl._uptime import Uptime
 from slakit._engine._status import RowStatus
+from slakit._events._corrections import ALL_SERVICES, CorrectionTable
 from slakit._events._table import DEPLOYMENT, MAINTENANCE, OUTAGE, EventTable
 from slakit._time import _kernels as k
 from slakit._time._clock import BusinessDays
@@ -86,8 +87,11 @@ class UptimeColumns:
         classify: Callable[[], _Rows],
         measured: tuple[int, int] | None = None,
         budget: Budget | None = None,
+        corrections: CorrectionUse | None = None,
     ) -> None:
         self.measure = measure
+        #: What the measure's corrections clauses did with each correction (``None``: none).
+        self.corrections = corrections
         #: A maintenance budget longer than a period: what the window used before the period.
         self.budget = budget
         self.period = period
@@ -197,7 +201,9 @@ class _LazySpans:
         *,
         pair: k.Sweep | None = None,
         window: tuple[I64, I64] | None = None,
+        removed: k.Grouped | None = None,
     ) -> None:
+        self._removed = removed  # with mixed accountings: the excluded time that is removed
         self._given = sweep
         self._sets = sets
         self._accounting = accounting
@@ -225,6 +231,9 @@ class _LazySpans:
 
     @functools.cached_property
     def eligible(self) -> k.Grouped:
+        if self._removed is not None:
+            d, _x, w = self._sets
+            return k.Sweep([d, self._removed, w]).spans(_eligible_keep("remove"))
         return self._sweep.spans(_eligible_keep(self._accounting))
 
     @functools.cached_property
@@ -745,6 +754,173 @@ def _rolling_before(
     return sum(recent, np.zeros(n, dtype=np.int64))
 
 
+#: What a measure did with a correction: applied, or why not.
+APPLIED, NOT_EXCLUDED, NO_SERVICE, NOT_IN_SPAN = 0, 1, 2, 3
+CORRECTION_FATES: Final = (
+    ("excluded", "applied"),
+    ("ignored", "not applied: its category is not one this measure excludes"),
+    ("ignored", "not applied: it names no service this measure evaluates"),
+    ("ignored", "not applied: outside the measured span"),
+)
+
+
+@attrs.frozen(eq=False)
+class CorrectionUse:
+    """What a measure did with each correction of the inputs, over the span it measured.
+
+    ``fate`` is each correction's fate (``APPLIED`` ...), ``clause_of`` the
+    index of the clause that applies its category (``-1``: none). Each
+    *piece* is one correction on one service, cut to the measured span.
+    """
+
+    table: CorrectionTable
+    clauses: tuple[Corrections, ...]
+    clause_of: I64
+    fate: I64
+    piece_row: I64
+    pieces: k.Grouped
+
+    def spans(self, accounting: str) -> k.Grouped:
+        """Return the time of the applied corrections of one accounting, normalised."""
+        accountings = np.asarray([c.accounting == accounting for c in self.clauses] + [False])
+        keep = accountings[self.clause_of[self.piece_row]] & (self.fate[self.piece_row] == APPLIED)
+        return k.normalize(_select(self.pieces, keep))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Return the corrections' reconciliation: rows, categories and reasons."""
+        bins = np.bincount(self.fate, minlength=len(CORRECTION_FATES))
+        by_category = {"counted": 0, "excluded": 0, "ignored": 0}
+        by_reason: dict[str, int] = {}
+        for (category, reason), count in zip(CORRECTION_FATES, bins.tolist(), strict=True):
+            if count:
+                by_category[category] += count
+                by_reason[f"{category}: {reason}"] = count
+        return {
+            "rows": {"rows": len(self.table)},
+            "categories": by_category,
+            "reasons": by_reason,
+        }
+
+
+def _correction_groups(
+    selector: str | tuple[str, ...],
+    index: dict[str, int],
+    tags: Mapping[str, tuple[str, ...]],
+    n: int,
+) -> I64:
+    """Return the groups (measured services) a correction's selector names."""
+    if selector == ALL_SERVICES:
+        return np.arange(n, dtype=np.int64)
+    if isinstance(selector, str) and selector.startswith("tag:"):
+        names: tuple[str, ...] = tags.get(selector[4:], ())
+    else:
+        names = (selector,) if isinstance(selector, str) else selector
+    found = [index[name] for name in names if name in index]
+    return np.asarray(sorted(set(found)), dtype=np.int64)
+
+
+def correction_use(
+    measure: Uptime,
+    table: CorrectionTable,
+    services: tuple[str, ...],
+    tags: Mapping[str, tuple[str, ...]],
+    *,
+    p0: int,
+    p1: int,
+) -> CorrectionUse:
+    """Apply ``measure``'s corrections clauses to ``table`` over ``[p0, p1)``."""
+    clauses = tuple(c for c in measure.excluding if isinstance(c, Corrections))
+    n = len(services)
+    index = _index_of(services)
+    if measure.service is not None:
+        index = {measure.service: index[measure.service]} if measure.service in index else {}
+    # each distinct category and selector is looked at once (corrections repeat them)
+    by_category = {
+        category: next((i for i, c in enumerate(clauses) if c.covers(category)), -1)
+        for category in dict.fromkeys(table.category)
+    }
+    clause_of = np.fromiter(
+        (by_category[c] for c in table.category), dtype=np.int64, count=len(table)
+    )
+    groups_of = {
+        selector: _correction_groups(selector, index, tags, n)
+        for selector in dict.fromkeys(table.selector)
+    }
+    groups = [groups_of[selector] for selector in table.selector]
+    sizes = np.fromiter((g.shape[0] for g in groups), dtype=np.int64, count=len(table))
+    row = np.repeat(np.arange(len(table), dtype=np.int64), sizes)
+    group = np.concatenate(groups) if groups else np.zeros(0, np.int64)
+    start = np.maximum(table.start[row], p0)
+    end = np.minimum(table.end[row], p1)
+    inside = end > start
+    in_span = np.zeros(len(table), dtype=bool)
+    in_span[row[inside]] = True
+    fate = np.select(
+        [sizes == 0, ~in_span, clause_of < 0],
+        [NO_SERVICE, NOT_IN_SPAN, NOT_EXCLUDED],
+        APPLIED,
+    ).astype(np.int64)
+    order = np.lexsort((start[inside], group[inside]))
+    pieces = k.Grouped(group[inside][order], start[inside][order], end[inside][order])
+    return CorrectionUse(table, clauses, clause_of, fate, row[inside][order], pieces)
+
+
+def _used_corrections(
+    measure: Uptime,
+    table: CorrectionTable | None,
+    services: tuple[str, ...],
+    tags: Mapping[str, tuple[str, ...]] | None,
+    *,
+    p0: int,
+    p1: int,
+) -> CorrectionUse | None:
+    """Return what the measure's corrections clauses do (``None`` for a measure without any)."""
+    if not any(isinstance(c, Corrections) for c in measure.excluding):
+        return None
+    given = table if table is not None else CorrectionTable([])
+    return correction_use(measure, given, services, tags or {}, p0=p0, p1=p1)
+
+
+def _combine_exclusions(
+    clause: ScheduledMaintenance | None, maintenance: k.Grouped, used: CorrectionUse | None
+) -> tuple[str, k.Grouped, k.Grouped]:
+    """Return the accounting, the excluded time, and the part of it that leaves eligible time.
+
+    Without corrections this is the maintenance clause's own accounting and
+    time. Corrections add time of their clauses' accountings: time removed and
+    time counted as available together are one excluded set (neither is down)
+    whose removed part also leaves the eligible time (``"mixed"``); time counted
+    as unavailable never mixes with the others (refused when the measure is made).
+    """
+    if used is None:
+        return (clause.accounting if clause is not None else "remove"), maintenance, maintenance
+    sets: dict[str, list[k.Grouped]] = {"remove": [], "good": [], "bad": []}
+    if clause is not None:
+        sets[clause.accounting].append(maintenance)
+    for accounting, parts in sets.items():
+        parts.append(used.spans(accounting))
+    union = {a: k.normalize(_concat(parts)) for a, parts in sets.items()}
+    if len(union["bad"]):
+        return "bad", union["bad"], union["bad"]
+    removed, good = union["remove"], union["good"]
+    if len(removed) and len(good):
+        return "mixed", k.normalize(_concat([removed, good])), removed
+    if len(good):
+        return "good", good, good
+    return "remove", removed, removed
+
+
+def _concat(parts: list[k.Grouped]) -> k.Grouped:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return k.empty()
+    return k.Grouped(
+        np.concatenate([p.group for p in parts]),
+        np.concatenate([p.start for p in parts]),
+        np.concatenate([p.end for p in parts]),
+    )
+
+
 def _budget(
     clause: ScheduledMaintenance | None,
     table: EventTable,
@@ -1109,13 +1285,17 @@ def run_uptime(
     start_at: int | None = None,
     rule: PeriodRule | None = None,
     since: int | None = None,
+    corrections: CorrectionTable | None = None,
+    tags: Mapping[str, tuple[str, ...]] | None = None,
 ) -> UptimeColumns:
     """Evaluate ``measure`` for each of ``services`` over ``period``, restricted to ``window``.
 
     ``start_at`` starts the evaluation later than the period (an agreement that
     takes effect mid-period); buckets stay aligned to the period's start.
     ``rule`` (the agreement's periods) and ``since`` (when the agreement took
-    effect) place a maintenance budget longer than a period.
+    effect) place a maintenance budget longer than a period. ``corrections``
+    are applied by the measure's ``corrections()`` clauses; ``tags`` names the
+    services each catalogue tag selects.
     """
     origin = period.start
     p0 = period.start if start_at is None else max(period.start, start_at)
@@ -1136,7 +1316,8 @@ def run_uptime(
     budget = _budget(clause, table, rows, n, period=period, rule=rule, since=since, p0=p0)
     x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride, budget=budget)
     w_spans = _window(measure, table, rows, window, n, p0=p0, p1=p1)
-    accounting = clause.accounting if clause is not None else "remove"
+    used = _used_corrections(measure, corrections, services, tags, p0=p0, p1=p1)
+    accounting, x_spans, r_spans = _combine_exclusions(clause, x_spans, used)
 
     # The lightest level holds every counted outage: its sweep gives all four span sets.
     levels = len(outages.weights)
@@ -1148,7 +1329,10 @@ def run_uptime(
         # Each service has a window of its own: sweep it with the outages and maintenance.
         sweep = k.Sweep([d_all, x_spans, w_spans])
         down_us = sweep.sums(_down_keep(accounting), n)
-        eligible_us = sweep.sums(_eligible_keep(accounting), n)
+        if accounting == "mixed":  # only the removed part leaves the eligible time
+            eligible_us = k.Sweep([d_all, r_spans, w_spans]).sums(_eligible_keep("remove"), n)
+        else:
+            eligible_us = sweep.sums(_eligible_keep(accounting), n)
     else:
         # One window for every service: measure against its prefix sums instead of sweeping
         # a copy of it per service.
@@ -1160,16 +1344,23 @@ def run_uptime(
         # down and excluded time: read from this sweep, cut to the window where it cuts
         sweep_pair, cut_to = pair, None if whole else shared
         eligible_us = np.full(n, window.measure(), dtype=np.int64)
-        if accounting == "remove":
+        if accounting in ("remove", "mixed"):
             if whole:
-                removed = x_spans.end - x_spans.start
+                removed = r_spans.end - r_spans.start
             else:
-                removed = k.measure_before(shared, x_spans.end) - k.measure_before(
-                    shared, x_spans.start
+                removed = k.measure_before(shared, r_spans.end) - k.measure_before(
+                    shared, r_spans.start
                 )
-            eligible_us -= k.sum_by_group(x_spans.group, removed, n)
+            eligible_us -= k.sum_by_group(r_spans.group, removed, n)
         sweep = None
-    spans = _LazySpans(sweep, accounting, (d_all, x_spans, w_spans), pair=sweep_pair, window=cut_to)
+    spans = _LazySpans(
+        sweep,
+        accounting,
+        (d_all, x_spans, w_spans),
+        pair=sweep_pair,
+        window=cut_to,
+        removed=r_spans if accounting == "mixed" else None,
+    )
     bad, scale, layers = _weighted_down(
         measure,
         outages,
@@ -1201,6 +1392,7 @@ def run_uptime(
         classify=classify,
         measured=(p0, p1),
         budget=budget,
+        corrections=used,
     )
 
 

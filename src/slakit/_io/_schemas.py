@@ -31,6 +31,7 @@ from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
 from slakit._events._columns import column_of, is_missing, problems_of
 from slakit._events._customers import CustomerTable
+from slakit._events._probes import ProbeTable
 from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable
@@ -115,6 +116,13 @@ KINDS: Final[Mapping[str, Schema]] = {
             flags=("ok",),
         ),
         Schema(
+            "probes",
+            ProbeTable,
+            ("service", "time", "metric", "value"),
+            (),
+            ("time",),
+        ),
+        Schema(
             "tickets",
             TicketTable,
             ("id", "service", "priority", "opened"),
@@ -187,6 +195,8 @@ def _is_arrow_decimal(raw: Any) -> bool:
     return bool(pa.types.is_decimal(raw.type))
 
 
+#: The tables whose ``service`` column may hold integer codes (``services=`` names them).
+_CODED: Final = (EventTable, RequestTable, ProbeTable)
 #: The name columns of a customers table, dictionary-encoded when read from Arrow.
 _CUSTOMER_NAMES: Final = ("customer", "plan", "service", "currency", "zone")
 
@@ -358,7 +368,7 @@ def _adapted(
                 cells = values.astype(object)
                 cells[blank] = None
                 out[name] = cells
-    if "service" in out and schema.table in (EventTable, RequestTable):
+    if "service" in out and schema.table in _CODED:
         if services is not None:
             values = _text_values(out["service"], "service")
             if values is not None:
@@ -422,10 +432,10 @@ def build(
     schema = schema_of(kind)
     if epoch_unit is not None and epoch_unit not in EPOCH_UNITS:
         raise ValueError(f"epoch_unit={epoch_unit!r} must be one of {', '.join(EPOCH_UNITS)}")
-    if services is not None and schema.table not in (EventTable, RequestTable):
+    if services is not None and schema.table not in _CODED:
         raise ValueError(
-            f"services= names the integer service codes of events and requests; {kind} "
-            "name their services"
+            f"services= names the integer service codes of events, requests and probes; "
+            f"{kind} name their services"
         )
     data = dict(read.data)
     if not data and len(read) == 0:  # an empty JSON Lines file: no rows, and no keys to read
@@ -529,5 +539,6 @@ def _flattened(
 _MAKERS: Final[dict[Any, Callable[..., Any]]] = {
     EventTable: _coded,
     RequestTable: _coded,
+    ProbeTable: _coded,
     TicketTable: _tickets,
 }

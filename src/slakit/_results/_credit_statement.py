@@ -41,6 +41,7 @@ from slakit._results._document import (
     demote,
 )
 from slakit._results._evidence import MeasureEvidence, MeasureOutcome
+from slakit._results._probes import ProbeEvidence
 from slakit._results._render import fees_text
 from slakit._results._requests import BucketCounts, RequestEvidence
 from slakit._results._schedule import version_changes
@@ -379,7 +380,10 @@ def _exclusions(evidence: Sequence[tuple[Any, int, MeasureEvidence]], clock: _Cl
             for n in ev.events
             if n.kind == "maintenance" and n.category != "excluded"
         )
-    if not applied and not refused:
+    corrections = list(
+        dict.fromkeys((ev.service, line) for _, _, ev in evidence for line in ev.corrections)
+    )
+    if not applied and not refused and not corrections:
         blocks.append(Para("No time was excluded and no exclusion was refused in this period."))
         return blocks
     if applied:
@@ -397,6 +401,15 @@ def _exclusions(evidence: Sequence[tuple[Any, int, MeasureEvidence]], clock: _Cl
             Para("Notices that did not meet a clause's conditions; their time was not excluded.")
         )
         blocks.append(Table(("service", "notice", "start", "end", "why"), tuple(refused)))
+    if corrections:
+        blocks.append(Heading(3, "Corrections"))
+        blocks.append(
+            Para(
+                "Each correction recorded on a service: its category, the reason, who "
+                "recorded it, and whether the agreement applied it."
+            )
+        )
+        blocks.append(Table(("service", "correction"), tuple(corrections)))
     return blocks
 
 
@@ -779,6 +792,9 @@ def _service_evidence(ev: MeasureEvidence, clock: _Clock) -> list[Block]:
         return blocks
     if isinstance(ev, RequestEvidence):
         blocks.append(Items(tuple(ev.lines()[1:]) or ("no requests",)))
+        return blocks
+    if isinstance(ev, ProbeEvidence):
+        blocks.append(Items((f"value: {ev.value}", *(line.strip() for line in ev.lines()[1:]))))
         return blocks
     facts = [
         ("Eligible time", describe_us(ev.eligible_us)),

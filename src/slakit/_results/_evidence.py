@@ -88,6 +88,7 @@ class MeasureEvidence:
         events: what each of the service's input events did.
         weighted_down: the down time after weights (degraded states, affected
             shares) in microseconds, exact; ``None`` when nothing is weighted.
+        corrections: what each correction on the service did, in words.
     """
 
     service: str
@@ -99,6 +100,8 @@ class MeasureEvidence:
     outside_window: Timeline
     events: tuple[EventNote, ...]
     weighted_down: Fraction | None = None
+    #: What each correction on the service did: applied (how much, how), or why not.
+    corrections: tuple[str, ...] = ()
 
     def explain_lines(self) -> list[str]:
         """Return the evidence as the indented lines that ``Report.explain()`` prints."""
@@ -121,6 +124,9 @@ class MeasureEvidence:
         if self.outside_window:
             out.append("    down time outside the service window (not counted):")
             out.extend(_timeline_lines(self.outside_window, "      "))
+        if self.corrections:
+            out.append("    corrections:")
+            out.extend(f"      {line}" for line in self.corrections)
         uncounted = [n for n in self.events if n.category != "counted"]
         if uncounted:
             out.append("    events not counted:")

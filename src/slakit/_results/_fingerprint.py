@@ -76,6 +76,9 @@ sections, in order, and their columns, in order:
   ``service`` (text), ``status`` (``NULL`` where only a success flag was
   given), ``outcome`` (text: ``success``, ``client error``, ``server error``),
   ``latency`` (microseconds; ``NULL`` where not recorded).
+- ``probes`` (a ``ProbeTable``): section ``probes``: ``time``, ``service``
+  (text), ``metric`` (text), ``value`` (the sample's value in whole
+  millionths of its metric's unit: ``12.5`` is ``12500000``).
 - ``tickets`` (a ``TicketTable``): section ``tickets``: ``id`` (text),
   ``service`` (text), ``priority`` (text), ``opened``, ``first_response``,
   ``resolved`` (``NULL`` where missing), ``coverage`` (text; ``NULL`` for
@@ -92,16 +95,27 @@ sections, in order, and their columns, in order:
   ``unit_prices``: ``service``, ``unit``, ``period`` (``NULL`` for every
   period), ``currency``, ``price`` (all text).
 
+- ``corrections`` (a ``CorrectionTable``): section ``corrections``:
+  ``start``, ``services`` (text: ``*``, ``tag:NAME``, or the names sorted and
+  joined by ``;``), ``end``, ``category``, ``reason``, ``by`` (text; ``NULL``
+  where empty), ``recorded`` (``NULL`` where not given).
+
+The ``probes`` and ``corrections`` kinds joined this form after its first
+release: an evaluation without probe samples or corrections writes no such
+kind, so every fingerprint made before them is unchanged, and the form is
+still ``slakit-fingerprint/1``.
+
 Left out, on purpose: where each row came from, the order of rows and of
 tables, how a table numbered its names, and names a table's vocabulary holds
 that no row uses.
 
 A fingerprint of some services (``services=``, what a portfolio's statement
 of one customer carries) is the same form over fewer rows: the rows of every
-section that names a service (``events``, ``requests``, ``tickets``,
-``claims``, ``charges``, ``unit_prices``) are kept only where their service
+section that names a service (``events``, ``requests``, ``probes``,
+``tickets``, ``claims``, ``charges``, ``unit_prices``) are kept only where their service
 is one of the given names, and the rows of ``transitions`` and ``pauses``
-only where their ticket is kept; ``as_of`` is kept. The filter comes first:
+only where their ticket is kept; ``as_of`` is kept; a correction is kept when
+it names every service, a tag, or one of the given names. The filter comes first:
 the rows counted, the vocabularies (the values the kept rows hold) and the
 kinds written (those with a kept row) are those of the kept rows, so the
 fingerprint is that of the tables holding only those rows. A customer whose
@@ -129,9 +143,12 @@ import numpy.typing as npt
 from slakit._dsl._agreement import Agreement
 from slakit._events._billing import Charge, ChargeTable, UnitPrice
 from slakit._events._claims import ClaimTable
+from slakit._events._corrections import ALL_SERVICES, CorrectionTable
+from slakit._events._probes import ProbeTable
 from slakit._events._requests import NO_LATENCY, NO_STATUS, OUTCOMES, RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable
+from slakit._time._instant import to_us
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
@@ -178,7 +195,7 @@ def fingerprint(
             over the whole period is hashed (as ``evaluate()`` evaluates it), or
             the whole agreement when amendments split the period.
         period: the period, or its label in the agreement's periods.
-        tables: the input tables (``EventTable``, ``RequestTable``,
+        tables: the input tables (``EventTable``, ``RequestTable``, ``ProbeTable``,
             ``TicketTable``, ``ClaimTable``, ``ChargeTable``), or a mapping
             whose values they are (the ``tables`` of an evaluation's inputs).
         services: hash only the rows of these services (and the history of
@@ -296,10 +313,25 @@ def _kind_of(
 def _service_rows(table: Any, services: frozenset[str]) -> Rows:
     """Return the rows of ``table`` whose service is one of ``services``, in order."""
     if isinstance(
-        table, EventTable | RequestTable | TicketTable
+        table, EventTable | RequestTable | ProbeTable | TicketTable
     ):  # codes: each name looked at once
         wanted = [code for code, name in enumerate(table.services) if name in services]
         return np.flatnonzero(np.isin(table.service, wanted))
+    if isinstance(table, CorrectionTable):  # every service, a tag (kept), or some names
+        return np.flatnonzero(
+            np.fromiter(
+                (
+                    (
+                        isinstance(s, str)
+                        and (s == ALL_SERVICES or s.startswith("tag:") or s in services)
+                    )
+                    or (isinstance(s, tuple) and not services.isdisjoint(s))
+                    for s in table.selector
+                ),
+                bool,
+                len(table),
+            )
+        )
     names = table.service.tolist()  # claims and charges: a name per row
     return np.flatnonzero(np.fromiter(map(services.__contains__, names), bool, len(names)))
 
@@ -698,6 +730,22 @@ def _requests(table: RequestTable, rows: Rows | None) -> list[Section]:
     ]
 
 
+def _probes(table: ProbeTable, rows: Rows | None) -> list[Section]:
+    return [
+        (
+            "probes",
+            _count(table, rows),
+            [
+                Column("time", _pick(table.time, rows)),
+                _coded("service", _pick(table.service, rows), table.services),
+                _coded("metric", _pick(table.metric, rows), table.metrics),
+                Column("value", _pick(table.value, rows)),
+            ],
+            OWN,
+        )
+    ]
+
+
 def _links(ticket: npt.NDArray[Any], rows: Rows | None) -> tuple[Rows | None, Rows]:
     """Return the links (transitions, pauses) of the tickets ``rows``, and whose each one is.
 
@@ -817,11 +865,40 @@ def _billing(table: ChargeTable, rows: Rows | None) -> list[Section]:
     ]
 
 
+def _selector_text(selector: str | tuple[str, ...]) -> str:
+    """Return a correction's services as one text: ``*``, ``tag:eu``, or names joined by ``;``."""
+    return selector if isinstance(selector, str) else ";".join(sorted(selector))
+
+
+def _corrections(table: CorrectionTable, rows: Rows | None) -> list[Section]:
+    # few rows (records): the columns are read from them
+    records = table.records if rows is None else [table.records[r] for r in rows.tolist()]
+    recorded = [NULL if c.recorded is None else to_us(c.recorded) for c in records]
+    return [
+        (
+            "corrections",
+            len(records),
+            [
+                Column("start", np.asarray([c.span_us()[0] for c in records], dtype=np.int64)),
+                _texts("services", [_selector_text(c.services) for c in records]),
+                Column("end", np.asarray([c.span_us()[1] for c in records], dtype=np.int64)),
+                _texts("category", [c.category for c in records]),
+                _texts("reason", [c.reason or None for c in records]),
+                _texts("by", [c.by or None for c in records]),
+                Column("recorded", np.asarray(recorded, dtype=np.int64)),
+            ],
+            OWN,
+        )
+    ]
+
+
 #: Each kind of table: its name in the fingerprint and its sections.
 _KINDS: Final[dict[type, tuple[str, Callable[[Any, Rows | None], list[Section]]]]] = {
     EventTable: ("events", _events),
     RequestTable: ("requests", _requests),
+    ProbeTable: ("probes", _probes),
     TicketTable: ("tickets", _tickets),
     ClaimTable: ("claims", _claims),
     ChargeTable: ("billing", _billing),
+    CorrectionTable: ("corrections", _corrections),
 }

@@ -28,7 +28,10 @@ class TicketNote:
         target_us: the business-time target it was judged against (``None``: none).
         elapsed_us: business time from opening to ``stopped`` (or to the end of
             the period, when not stopped), pauses removed; ``None`` if not judged.
-        due: the instant the target was reached, when known (late and pending tickets).
+        due: the instant the target fell due, microseconds UTC, for every ticket
+            judged against a target (on time, late or pending); ``None`` for a
+            ticket not judged. ``BusinessClock(clock).due(opened, target)`` gives
+            the same instant, as an ``int`` when asked with one.
         late_by_us: how much business time the ticket exceeded its target by
             (for an unanswered ticket: at least this much); 0 when not late.
         category: ``"counted"`` or ``"ignored"``.

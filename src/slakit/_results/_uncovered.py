@@ -46,9 +46,11 @@ CATEGORIES: Final = (UNCOVERED, REJECTED, UNREAD)
 _SINGULAR: Final = {
     "events": "event",
     "requests": "request",
+    "probes": "probe",
     "tickets": "ticket",
     "claims": "claim",
     "billing records": "billing record",
+    "corrections": "correction",
     "rows": "row",
 }
 

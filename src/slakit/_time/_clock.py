@@ -49,6 +49,17 @@ PauseSpans = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
 _MAX_HORIZON_US = 100 * 366 * US_PER_DAY
 
 
+def _like(given: object, us: int) -> datetime | int:
+    """Return an instant as the caller gave one: microseconds for an int, else a datetime.
+
+    Results keep instants as integer microseconds (``Span.start``,
+    ``TicketNote.due``): a clock asked with one answers with one.
+    """
+    if isinstance(given, int | np.integer) and not isinstance(given, bool):
+        return us
+    return from_us(us)
+
+
 def _is_scalar(value: object) -> bool:
     return isinstance(value, datetime | str | int | np.integer) and not isinstance(value, bool)
 
@@ -280,11 +291,19 @@ class BusinessClock:
     @overload
     def due(
         self,
-        start: InstantLike,
+        start: datetime | str,
         after: Duration,
         *,
         pauses: Iterable[Span | tuple[InstantLike, InstantLike]] | None = None,
     ) -> datetime: ...
+    @overload
+    def due(
+        self,
+        start: int,
+        after: Duration,
+        *,
+        pauses: Iterable[Span | tuple[InstantLike, InstantLike]] | None = None,
+    ) -> int: ...
     @overload
     def due(
         self, start: Any, after: Any, *, pauses: PauseSpans | None = None
@@ -305,8 +324,10 @@ class BusinessClock:
                 [`elapsed()`][slakit.BusinessClock.elapsed]).
 
         Returns:
-            An aware UTC ``datetime`` for one ticket, or an ``int64``
-            array of microseconds for a queue.
+            For one ticket, the instant as it was given: an aware UTC
+            ``datetime`` for a datetime or text, integer microseconds for an
+            ``int`` (as results hold instants); an ``int64`` array of
+            microseconds for a queue.
 
         Raises:
             DefinitionError: the inputs are malformed.
@@ -347,11 +368,13 @@ class BusinessClock:
         result = np.where(d > 0, np.maximum(prefix.inverse(np.maximum(target, 1)), s), s)
         result = np.asarray(result, dtype=np.int64)
         if scalar:
-            return from_us(int(result[0]))
+            return _like(start, int(result[0]))
         return result
 
     @overload
-    def before(self, end: InstantLike, duration: Duration) -> datetime: ...
+    def before(self, end: datetime | str, duration: Duration) -> datetime: ...
+    @overload
+    def before(self, end: int, duration: Duration) -> int: ...
     @overload
     def before(self, end: Any, duration: Any) -> npt.NDArray[np.int64]: ...
     def before(self, end: Any, duration: Any) -> Any:
@@ -369,8 +392,9 @@ class BusinessClock:
                 integer microseconds (or ``timedelta64``), one per instant.
 
         Returns:
-            An aware UTC ``datetime`` for one instant, or an ``int64`` array of
-            microseconds.
+            For one instant, the instant as it was given (an aware UTC
+            ``datetime`` for a datetime or text, integer microseconds for an
+            ``int``); an ``int64`` array of microseconds for an array.
 
         Raises:
             DefinitionError: the inputs are malformed.
@@ -400,18 +424,22 @@ class BusinessClock:
         result = np.where(d > 0, np.minimum(prefix.latest(target), e), e)
         result = np.asarray(result, dtype=np.int64)
         if scalar:
-            return from_us(int(result[0]))
+            return _like(end, int(result[0]))
         return result
 
     @overload
-    def previous_business_instant(self, instant: InstantLike) -> datetime: ...
+    def previous_business_instant(self, instant: datetime | str) -> datetime: ...
+    @overload
+    def previous_business_instant(self, instant: int) -> int: ...
     @overload
     def previous_business_instant(self, instant: Any) -> npt.NDArray[np.int64]: ...
     def previous_business_instant(self, instant: Any) -> Any:
         """Return each instant itself when the calendar is open then, else when it last closed.
 
         The end of the last open window before a closed instant (Friday 18:00
-        for a Saturday), the moment business time stopped.
+        for a Saturday), the moment business time stopped. One instant comes
+        back as it was given (a datetime, or integer microseconds for an
+        ``int``); an array as an ``int64`` array.
 
         Raises:
             EvaluationError: the calendar was not open in the hundred years before.
@@ -435,7 +463,7 @@ class BusinessClock:
             )
         result = np.asarray(np.minimum(t, timeline.ends[j]), dtype=np.int64)
         if scalar:
-            return from_us(int(result[0]))
+            return _like(instant, int(result[0]))
         return result
 
     @staticmethod

@@ -85,9 +85,20 @@ def _report_only(rule: ReportOnly, ctx: kernel.CreditContext) -> kernel.Credits:
 # --- claims --------------------------------------------------------------------------------------
 
 
+#: The deadline of a window that never closes: after every instant.
+NEVER: Final = np.iinfo(np.int64).max
+
+
+def _by(deadline: int) -> str:
+    """Return `` (by T)``, or nothing for a window that never closes."""
+    return "" if deadline == NEVER else f" (by {format_us(deadline)})"
+
+
 def claim_deadline(rule: ClaimRequired, ctx: kernel.CreditContext) -> int:
     """Return the instant the claim window of ``ctx.period`` closes (exclusive)."""
     window = rule.window
+    if window.after == "request":  # never closes
+        return NEVER
     if window.after == "period end":
         assert window.length is not None
         return ctx.period.end + window.length.us
@@ -310,7 +321,7 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
         if on_time[i]:
             assert table is not None
             claimed = _claimed_words(table, int(counted[i]))
-            note = f"{claimed}, {window} (by {format_us(deadline)})"
+            note = f"{claimed}, {window}{_by(deadline)}"
             out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=note))
             return out
         if when == none and refused[i] >= 0:
@@ -318,13 +329,13 @@ def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Cr
             note = f"not paid: {_rejected_words(table, int(refused[i]))}"
         elif when == none and as_of is not None and as_of < deadline:
             note = (
-                f"pending: no claim as of {format_us(as_of)}; claims are due {window} "
-                f"(by {format_us(deadline)})"
+                f"pending: no claim as of {format_us(as_of)}; claims are due {window}"
+                f"{_by(deadline)}"
             )
         elif when == none:
             note = (
                 f"not paid: no claim was filed for {ctx.period.label}; claims are due "
-                f"{window} (by {format_us(deadline)})"
+                f"{window}{_by(deadline)}"
             )
         else:
             assert table is not None

@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._compensation import Charges
+from slakit._dsl._compensation import FEE, Charges
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
 from slakit._dsl._remedies import (
@@ -74,7 +74,6 @@ _SHOWN = decimal.Context(prec=34, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX)
 
 @credit_kernel(PerBreach)
 def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
-    unit = rule.amount.exact()
     if isinstance(rule.target, Objective):
         count: I64 = objective_breached(rule.target, ctx).astype(np.int64)
         measure = rule.target.measure
@@ -82,13 +81,31 @@ def _per_breach(rule: PerBreach, ctx: CreditContext) -> Credits:
         good, total = ctx.aligned(rule.target)
         count = np.asarray(rule.target.bad_units(good, total), dtype=np.int64)
         measure = rule.target
-    amount = Amounts.constant(unit, ctx.n).times(count)
-    shown = count != 0
     name = (
         f"per breach of {rule.target.describe()}"
         if isinstance(rule.target, Objective)
         else f"per {measure.label} miss"
     )
+    if isinstance(rule.amount, Duration):  # time of service: each service's own worth
+        worth = _unit_worth(rule, ctx, Amounts(count.astype(object), 1), name)
+        amount = worth.unit.times(count)
+        shown = count != 0
+
+        def each(i: int) -> str:
+            k = int(count[i])
+            what = ("breach" if k == 1 else "breaches") if rule.target is not measure else "missed"
+            return f"{k} {what} x {worth.each(i)}"
+
+        def time_lines(i: int) -> list[CreditLine]:
+            return [
+                _measured_line(
+                    ctx, measure, i, name, amount[i], base=worth.nominal(i), formula=each(i)
+                )
+            ]
+
+        return Credits(amount, shown, time_lines)
+    amount = Amounts.constant(rule.amount.exact(), ctx.n).times(count)
+    shown = count != 0
 
     def formula(k: int) -> str:
         if isinstance(rule.target, Objective):
@@ -330,25 +347,30 @@ class _UnitWorth:
 
 
 def _unit_worth(
-    rule: DowntimeUnits | PerIncident, ctx: CreditContext, units: Amounts, name: str
+    rule: DowntimeUnits | PerIncident | PerBreach,
+    ctx: CreditContext,
+    units: Amounts,
+    name: str,
 ) -> _UnitWorth:
-    """Return each service's unit worth: ``rule.worth`` as money, or as time of the base.
+    """Return each service's unit worth: the rule's worth as money, or as time of the base.
 
     Time is that much of the base over the period's length; the base is read
-    only where ``units`` pay.
+    only where ``units`` pay. A credit per breach is of the fee.
     """
-    worth = rule.worth
+    worth, rule_base = (
+        (rule.amount, FEE) if isinstance(rule, PerBreach) else (rule.worth, rule.base)
+    )
     if isinstance(worth, Money):
         unit = Amounts.constant(worth.exact(), ctx.n)
         return _UnitWorth(unit, unit, lambda _i: worth, lambda _i: str(worth))
-    base, nominal = credit_base(rule.base, ctx, units.positive(), name)
+    base, nominal = credit_base(rule_base, ctx, units.positive(), name)
     length = ctx.period.end - ctx.start
     unit = base.scale(Fraction(worth.us, length))
 
     def each(i: int) -> str:
         return (
             f"{ctx.money(unit[i])} ({worth.words()} of "
-            f"{base_words(rule.base, ctx, base[i], i)} over {describe_us(length)})"
+            f"{base_words(rule_base, ctx, base[i], i)} over {describe_us(length)})"
         )
 
     return _UnitWorth(unit, base, nominal, each)
