@@ -248,6 +248,7 @@ if TYPE_CHECKING:
         chronic as chronic,
         claim_required as claim_required,
         report_only as report_only,
+        incident_claims as incident_claims,
         on_request as on_request,
         within_cycles as within_cycles,
         within_days as within_days,
@@ -539,6 +540,7 @@ _EXPORTS: dict[str, str] = {
     "total": "slakit._dsl._combinators",
     "within_cycles": "slakit._dsl._claims",
     "on_request": "slakit._dsl._claims",
+    "incident_claims": "slakit._dsl._claims",
     "within_days": "slakit._dsl._claims",
     # dsl: tiers, agreements, parties, catalogue, amendments, levels
     "Agreement": "slakit._dsl._agreement",

@@ -23,12 +23,14 @@ __all__ = [
     "after_ticket_closes",
     "chronic",
     "claim_required",
+    "incident_claims",
+    "on_request",
     "report_only",
     "within_cycles",
     "within_days",
 ]
 
-WindowFrom = Literal["period end", "cycles", "ticket closed", "request"]
+WindowFrom = Literal["period end", "cycles", "ticket closed", "request", "incident ticket"]
 
 
 @node("claim_window")
@@ -43,6 +45,8 @@ class ClaimWindow(DSLRepr):
     after: WindowFrom
     length: Duration | None = None
     cycles: int = 0
+    #: For claims per incident: how soon after the fault its trouble ticket must be opened.
+    ticket_within: Duration | None = None
 
     def describe(self) -> str:
         """Return the window in words."""
@@ -54,6 +58,18 @@ class ClaimWindow(DSLRepr):
             return f"within {self.length.words()} after the ticket closes"
         if self.after == "request":
             return "on request, at any time (no deadline)"
+        if self.after == "incident ticket":
+            assert self.length is not None
+            ticket = (
+                ""
+                if self.ticket_within is None
+                else f"a trouble ticket opened within {self.ticket_within.words()} of the fault, "
+                "and "
+            )
+            return (
+                f"per incident: {ticket}a claim naming the incident's ticket within "
+                f"{self.length.words()} after the ticket closes"
+            )
         ordinal = {1: "first", 2: "second", 3: "third"}.get(self.cycles, f"{self.cycles}th")
         return f"by the end of the {ordinal} billing cycle after the period"
 
@@ -64,6 +80,9 @@ class ClaimWindow(DSLRepr):
             return f"after_ticket_closes({self.length!r})"
         if self.after == "request":
             return "on_request()"
+        if self.after == "incident ticket":
+            ticket = "" if self.ticket_within is None else f", ticket_within={self.ticket_within!r}"
+            return f"incident_claims(claim_within={self.length!r}{ticket})"
         return f"within_cycles({self.cycles})"
 
 
@@ -83,6 +102,31 @@ def after_ticket_closes(length: Duration) -> ClaimWindow:
     """
     check_duration(length, "after_ticket_closes(length)", positive=True, example="days(14)")
     return ClaimWindow("ticket closed", length=length)
+
+
+def incident_claims(
+    *, claim_within: Duration, ticket_within: Duration | None = None
+) -> ClaimWindow:
+    """Return claims judged per incident: its trouble ticket, and a claim naming the ticket.
+
+    For a credit per incident (``per_incident(...)``): each incident's credit is
+    paid only if its trouble ticket (a [`Ticket`][slakit.Ticket] of the service)
+    was opened within ``ticket_within`` of the fault (when given), and a
+    [`Claim`][slakit.Claim] naming that ticket (``ticket=``) was filed within
+    ``claim_within`` after the ticket was resolved (while the ticket is open,
+    its window is open too). One claim can be in time for one incident and late
+    for another; the credit counts the incidents claimed in time, and each
+    refusal is explained.
+
+    An incident's ticket is the first ticket of its service opened at or after
+    the incident began and before the service's next incident began.
+    """
+    check_duration(claim_within, "incident_claims(claim_within)", positive=True, example="days(30)")
+    if ticket_within is not None:
+        check_duration(
+            ticket_within, "incident_claims(ticket_within)", positive=True, example="hours(4)"
+        )
+    return ClaimWindow("incident ticket", length=claim_within, ticket_within=ticket_within)
 
 
 def on_request() -> ClaimWindow:
@@ -116,9 +160,17 @@ class ClaimRequired(CreditRule):
         if not isinstance(window, ClaimWindow):
             raise DefinitionError(
                 f"claim_required: window={window!r} must be within_days(...), within_cycles(...), "
-                "after_ticket_closes(...) or on_request()"
+                "after_ticket_closes(...), on_request() or incident_claims(...)"
             )
         rule = _rule("claim_required", self.rule)
+        if window.after == "incident ticket":
+            from slakit._dsl._remedies import PerIncident
+
+            if not isinstance(rule, PerIncident):
+                raise DefinitionError(
+                    f"claim_required({rule!r}, {window!r}): claims per incident need a credit "
+                    "per incident, such as per_incident(uptime(), worth=usd('100'))"
+                )
         if window.after == "ticket closed":
             from slakit._dsl._remedies import PerBreach
             from slakit._dsl._tickets import TicketTime

@@ -22,20 +22,22 @@ import numpy.typing as npt
 
 from slakit._dsl._claims import Chronic, ClaimRequired, ReportOnly
 from slakit._dsl._measures import Measure
-from slakit._dsl._remedies import PerBreach
+from slakit._dsl._remedies import PerBreach, PerIncident
 from slakit._engine._credits import _context as kernel
 from slakit._engine._credits._compensation import objective_breached
+from slakit._engine._credits._remedies import Incidents, incidents_of
 from slakit._engine._inputs import register_records
 from slakit._events._claims import Claim, ClaimTable, state_words
 from slakit._events._tickets import NO_TIME, TicketTable
 from slakit._results._amounts import Amounts
 from slakit._results._tickets import TicketEvidence
 from slakit._results._values import CreditLine
-from slakit._time._instant import format_us
+from slakit._time._instant import describe_us, format_us
 
 __all__ = ["CLAIM_STATE", "carried", "claim_deadline"]
 
 #: The column of each service's claim state, which the ledger's ``claim`` column reads.
+I64 = npt.NDArray[np.int64]
 CLAIM_STATE: Final = "claim.state"
 
 register_records((Claim,), ClaimTable, ClaimTable.from_records)
@@ -292,11 +294,123 @@ def _claim_states(
     return out
 
 
+def _service_tickets(tickets: TicketTable | None, service: str) -> tuple[I64, I64, list[str]]:
+    """Return a service's tickets as (opened, resolved, ids), ordered by opening."""
+    if tickets is None or service not in tickets.services:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+    code = tickets.services.index(service)
+    rows = np.flatnonzero(tickets.service == code)
+    rows = rows[np.argsort(tickets.opened[rows], kind="stable")]
+    return tickets.opened[rows], tickets.resolved[rows], [tickets.ids[r] for r in rows.tolist()]
+
+
+def _incident_verdicts(
+    rule: ClaimRequired,
+    found: Incidents,
+    k: int,
+    service: str,
+    *,
+    tickets: TicketTable | None,
+    claims: ClaimTable | None,
+) -> tuple[npt.NDArray[np.bool_], list[str], bool]:
+    """Judge each incident of outcome service ``k``: paid or not, and why, in words.
+
+    Returns which of the service's incidents are paid, a sentence per incident,
+    and whether its only claims were rejected.
+    """
+    window = rule.window
+    assert window.length is not None
+    lo, hi = np.searchsorted(found.group, [k, k + 1])
+    starts, ends = found.start[lo:hi], found.end[lo:hi]
+    opened, resolved, ids = _service_tickets(tickets, service)
+    # an incident's ticket: the first opened at or after it began and before the next began
+    first = np.searchsorted(opened, starts, side="left")
+    limit = np.append(starts[1:], np.iinfo(np.int64).max)
+    counted = {} if claims is None else claims.first_by_ticket(service)
+    refused = {} if claims is None else claims.first_by_ticket(service, rejected=True)
+    paid = np.zeros(starts.shape[0], dtype=bool)
+    words: list[str] = []
+    any_counted = any_refused = False
+    for j in range(starts.shape[0]):
+        span = f"incident [{format_us(int(starts[j]))}, {format_us(int(ends[j]))})"
+        t = int(first[j])
+        if t >= opened.shape[0] or opened[t] >= limit[j]:
+            words.append(f"{span}: not paid: no trouble ticket was opened for it")
+            continue
+        ticket, lead = ids[t], int(opened[t] - starts[j])
+        if window.ticket_within is not None and lead > window.ticket_within.us:
+            words.append(
+                f"{span}: not paid: its ticket {ticket} was opened {describe_us(lead)} after "
+                f"the fault, later than {window.ticket_within.words()}"
+            )
+            continue
+        row, rejected = counted.get(ticket), refused.get(ticket)
+        any_counted |= row is not None
+        any_refused |= rejected is not None
+        ok, verdict = _ticket_verdict(int(resolved[t]), claims, row, rejected, window.length.us)
+        paid[j] = ok
+        words.append(f"{span}, ticket {ticket}: {'paid: ' if ok else 'not paid: '}{verdict}")
+    return paid, words, any_refused and not any_counted
+
+
+def _incident_claims(
+    rule: ClaimRequired, ctx: kernel.CreditContext, part: kernel.Credits
+) -> kernel.Credits:
+    """Pay each incident's credit only if its ticket and its claim were in time."""
+    per_incident = rule.rule
+    assert isinstance(per_incident, PerIncident)
+    found = incidents_of(per_incident, ctx)
+    tickets = ctx.inputs.get(TicketTable)
+    claims = ctx.inputs.get(ClaimTable)
+    owed = part.amount.nonzero()
+    num = found.units.num
+    paid_units = np.zeros(ctx.n, dtype=object)
+    all_units = np.ones(ctx.n, dtype=object)
+    rejected = np.zeros(ctx.n, dtype=bool)
+    verdicts: dict[int, list[str]] = {}
+    position = found.outcome.positions
+    for i in np.flatnonzero(owed).tolist():
+        service = ctx.services[i]
+        k = position[service]
+        lo, hi = np.searchsorted(found.group, [k, k + 1])
+        paid, words, only_rejected = _incident_verdicts(
+            rule, found, k, service, tickets=tickets, claims=claims
+        )
+        units = num[lo:hi]  # every unit of an incident shares one denominator
+        paid_units[i] = sum(units[paid].tolist(), 0)
+        all_units[i] = max(sum(units.tolist(), 0), 1)
+        rejected[i] = only_rejected
+        verdicts[i] = words
+    amount = part.amount.times(paid_units, all_units)
+    window = rule.window.describe()
+
+    def lines(i: int) -> list[CreditLine]:
+        out = part.lines(i)
+        if not owed[i]:
+            return out
+        detail = "; ".join(verdicts[i])
+        unpaid = part.amount[i] - amount[i]
+        if unpaid == 0:
+            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
+        else:
+            out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
+        return out
+
+    none_paid = np.asarray([owed[i] and paid_units[i] == 0 for i in range(ctx.n)], dtype=bool)
+    all_paid = np.asarray(
+        [owed[i] and paid_units[i] == all_units[i] for i in range(ctx.n)], dtype=bool
+    )
+    states = _claim_states(owed, all_paid, none_paid, rejected=rejected)
+    return _claimed(part, amount, lines, states)
+
+
 @kernel.credit_kernel(ClaimRequired)
 def _claim_required(rule: ClaimRequired, ctx: kernel.CreditContext) -> kernel.Credits:
     part = kernel.run(rule.rule, ctx.child(0))
     if rule.window.after == "ticket closed":
         return _ticket_claims(rule, ctx, part)
+    if rule.window.after == "incident ticket":
+        return _incident_claims(rule, ctx, part)
     deadline = claim_deadline(rule, ctx)
     table = ctx.inputs.get(ClaimTable)
     none = np.iinfo(np.int64).max

@@ -34,7 +34,7 @@ from slakit._events._billing import ChargeTable
 from slakit._money import Money, exact_decimal, minor_unit
 from slakit._ratio import decimal_of, format_percent
 from slakit._results._amounts import Amounts, as_objects
-from slakit._results._evidence import Coded, DownTime, distinct, object_array
+from slakit._results._evidence import Coded, DownTime, MeasureOutcome, distinct, object_array
 from slakit._results._lines import LineColumns
 from slakit._results._values import CreditLine, fraction_text
 from slakit._time._instant import Duration, describe_us, format_us
@@ -421,8 +421,30 @@ def _count_words(value: Fraction, noun: str) -> str:
     return f"{fraction_text(value)} {noun}{'' if value == 1 else 's'}"
 
 
-@credit_kernel(PerIncident)
-def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
+@attrs.frozen(eq=False)
+class Incidents:
+    """The incidents a credit per incident pays for, and each one's units.
+
+    ``group`` indexes the measure outcome's services; the incidents are sorted
+    by service and start; ``weighted`` is the down time counted in each, in
+    ``1 / scale`` microseconds.
+    """
+
+    outcome: MeasureOutcome
+    group: I64
+    start: I64
+    end: I64
+    weighted: npt.NDArray[Any]
+    scale: int
+    units: Amounts
+
+
+def incidents_of(rule: PerIncident, ctx: CreditContext) -> Incidents:
+    """Return the incidents ``rule`` pays for in this period, with their units.
+
+    Raises:
+        EvaluationError: the measure gives no runs of down time (not an uptime measure).
+    """
     outcome = ctx.outcomes[rule.measure]
     time = outcome.time
     runs = getattr(time, "runs", None)
@@ -441,6 +463,14 @@ def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
         keep &= (end - start) > rule.longer_than.us
     g, start, end, weighted = g[keep], start[keep], end[keep], weighted[keep]
     units = _incident_units(rule, weighted, scale)
+    return Incidents(outcome, g, start, end, weighted, scale, units)
+
+
+@credit_kernel(PerIncident)
+def _per_incident(rule: PerIncident, ctx: CreditContext) -> Credits:
+    found = incidents_of(rule, ctx)
+    outcome, g, start, end = found.outcome, found.group, found.start, found.end
+    weighted, scale, units = found.weighted, found.scale, found.units
     m = len(outcome.services)
     num = np.zeros(m, dtype=object)
     np.add.at(num, g, units.num)  # every unit of an incident shares one denominator
