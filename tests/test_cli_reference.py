@@ -58,3 +58,17 @@ def test_the_docs_page_is_filled_by_the_hook() -> None:
     assert marker not in built
     assert reference_markdown() in built
     assert hook.on_page_markdown("# other", page=None) == "# other"  # type: ignore[attr-defined]
+
+
+def test_every_command_on_one_agreement_reads_probes_and_corrections() -> None:
+    """Each command that reads input files by kind documents --probes and --corrections."""
+    text = reference_markdown()
+    for name in ("evaluate", "report", "review", "compare", "verify", "dispute"):
+        section = text.split(f"## `slakit {name}`", 1)[1].split("\n## ", 1)[0]
+        for option in ("--probes", "--corrections"):
+            assert f"| `{option}`" in section, (name, option)
+        assert "probes, corrections" in section, name  # kinds of --format and --columns
+    dispute = text.split("## `slakit dispute`", 1)[1].split("\n## ", 1)[0]
+    for side in ("ours", "theirs"):
+        for kind in ("probes", "corrections"):
+            assert f"| `--{side}-{kind}` `FILE` |" in dispute, (side, kind)

@@ -265,3 +265,49 @@ def test_unavailable_corrections_count_as_down_time() -> None:
         _agreement(measure), [sla.Outage("db", _at(12), _at(14)), emergency], period="2026-10"
     )
     assert _values(report)["db"] == Fraction(744 - 4, 744)  # 10:00-14:00
+
+
+def test_a_frame_of_corrections_with_zoned_times_reads_every_problem_of_a_row() -> None:
+    """Times as a frame holds them (zoned datetime64), and each bad field of a row, named."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "services": ["db", "*"],
+            "start": pd.to_datetime(["2026-10-01T00:00Z", "2026-10-02T00:00Z"], utc=True),
+            "end": pd.to_datetime(["2026-10-01T01:00Z", "2026-10-02T01:00Z"], utc=True),
+            "category": ["third-party", "beta"],
+        }
+    )
+    table = sla.CorrectionTable.from_columns(frame)
+    assert [c.span_us()[0] for c in table.records] == [_at(0), _at(24)]
+    with pytest.raises(EventDataError) as caught:
+        sla.CorrectionTable.from_columns(
+            {
+                "services": ["tag:"],
+                "start": ["2026-10-01T02:00:00Z"],
+                "end": ["2026-10-01T01:00:00Z"],
+                "category": [""],
+            },
+            where=["c.csv:2"],
+        )
+    text = str(caught.value)
+    for field in ("services", "category", "end"):
+        assert f"c.csv:2: {field}:" in text
+
+
+def test_the_data_form_lists_every_correction_on_every_service() -> None:
+    measure = sla.uptime(excluding=[sla.corrections("storm", accounting="good")])
+    storm = sla.Correction("*", _at(1), _at(2), category="storm", reason="hail", by="ops")
+    report = sla.evaluate(
+        _agreement(measure), [sla.Outage("db", _at(1), _at(3)), storm], period="2026-10"
+    )
+    (evidence,) = report.to_dict()["evidence"]
+    assert evidence["corrections"]["service"] == ["api", "db"]
+    assert all(
+        "hail (recorded by ops): applied" in c for c in evidence["corrections"]["correction"]
+    )
+    plain = sla.evaluate(
+        _agreement(sla.uptime()), [sla.Outage("db", _at(1), _at(3))], period="2026-10"
+    )
+    assert "corrections" not in plain.to_dict()["evidence"][0]

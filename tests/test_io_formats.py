@@ -118,6 +118,18 @@ SAMPLES: dict[str, tuple[dict[str, list[str]], dict[str, pa.DataType]]] = {
         },
         {"amount": pa.decimal128(12, 3)},
     ),
+    "corrections": (
+        {
+            "services": ["db", "*", "db;api", "tag:eu"],
+            "start": [T, T, T_LATER, T],
+            "end": [T_END, T_LATER, T_END, T_END],
+            "category": ["customer-caused", "force majeure", "beta", "third-party"],
+            "reason": ["firewall change CHG-1182", "", "", "upstream DNS"],
+            "by": ["noc@acme.example", "", "", ""],
+            "recorded": [T_END, "", "", T_LATER],
+        },
+        {"start": TS, "end": TS, "recorded": TS},
+    ),
     "customers": (
         {
             "customer": ["globex", "globex", "initech"],
@@ -157,6 +169,7 @@ def _typed(kind: str) -> pa.Table:
         if kind_of == pa.string() and name in (
             "announced",
             "ticket",
+            "reason",
             "unit",
             "coverage",
             "currency",
@@ -200,7 +213,7 @@ def _state(table: Any) -> dict[str, Any]:
     """Return what a table holds (its columns and names), without where its rows came from."""
     out: dict[str, Any] = {}
     for name in type(table).__slots__:
-        if name.startswith("_"):  # where rows came from, caches, an exact amount's scale
+        if name.startswith("_") or name == "where":  # where rows came from, caches, a scale
             continue
         value = getattr(table, name)
         out[name] = value.tolist() if isinstance(value, np.ndarray) else value
@@ -256,6 +269,7 @@ def test_the_kinds_are_every_table() -> None:
         "tickets",
         "claims",
         "charges",
+        "corrections",
         "customers",
     }
 
@@ -674,6 +688,138 @@ def test_charges_refuse_float_amounts() -> None:
     )
     with pytest.raises(EventDataError, match=r"row 0: amount: .* is a float"):
         slakit.io.read_table(frame, "charges")
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+
+def test_corrections_read_their_services_spans_and_words(tmp_path: Path) -> None:
+    """A name, '*', 'tag:NAME' and names joined by ';' are each row's services, as written."""
+    table = slakit.io.read_table(_write_csv(tmp_path / "c.csv", "corrections"), "corrections")
+    assert table.selector == ("db", "*", ("db", "api"), "tag:eu")
+    assert table.category == ("customer-caused", "force majeure", "beta", "third-party")
+    ten = pd.Timestamp(T).value // 1000  # 10:00 UTC, in microseconds
+    assert table.start.tolist() == [ten, ten, ten + 1_800_000_000, ten]
+    assert table.end.tolist() == [
+        ten + 3_600_000_000,
+        ten + 1_800_000_000,
+        *[ten + 3_600_000_000] * 2,
+    ]
+    first = table.records[0]
+    assert (first.reason, first.by, table.records[1].reason) == (
+        "firewall change CHG-1182",
+        "noc@acme.example",
+        "",
+    )
+    assert first.recorded == pd.Timestamp(T_END).to_pydatetime()
+    assert table.records[1].recorded is None
+    assert table.where == tuple(f"{tmp_path / 'c.csv'}:{line}" for line in range(2, 6))
+
+
+def test_corrections_from_json_lines_take_a_list_of_services(tmp_path: Path) -> None:
+    """In JSON Lines, services may be a list of names; id and note are carried, not read."""
+    path = tmp_path / "c.jsonl"
+    lines = [
+        {"services": ["db", "api"], "start": T, "end": T_END, "category": "beta", "id": "C-1"},
+        {"services": "db;api", "start": T, "end": T_END, "category": "beta", "note": "same"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    table = slakit.io.read_table(path, "corrections")
+    assert table.selector == (("db", "api"), ("db", "api"))
+    assert table.records[0] == table.records[1]
+
+
+def test_corrections_columns_and_epoch_units(tmp_path: Path) -> None:
+    """columns= renames a correction's columns; epoch_unit reads integer spans."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "hosts,from,to,why,category\ndb,1790000000,1790000600,CHG-1,customer-caused\n",
+        encoding="utf-8",
+    )
+    renames = {"services": "hosts", "start": "from", "end": "to", "reason": "why"}
+    table = slakit.io.read_table(path, "corrections", columns=renames, epoch_unit="s")
+    assert (table.start.tolist(), table.end.tolist()) == (
+        [1_790_000_000_000_000],
+        [1_790_000_600_000_000],
+    )
+    assert table.records[0].reason == "CHG-1"
+    frame = pd.DataFrame(
+        {
+            "hosts": ["db"],
+            "from": [1_790_000_000_000],
+            "to": [1_790_000_600_000],
+            "why": ["CHG-1"],
+            "category": ["customer-caused"],
+        }
+    )
+    typed = slakit.io.read_table(frame, "corrections", columns=renames, epoch_unit="ms")
+    assert typed.records == table.records
+    with pytest.raises(EventDataError, match=r"columns: hosts: is not a column of corrections"):
+        slakit.io.read_table(path, "corrections", epoch_unit="s")
+
+
+def test_bad_corrections_are_named_by_file_line_and_field(tmp_path: Path) -> None:
+    """Every bad correction at once, each by file:line and the field that is wrong."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "services,start,end,category\n"
+        f"db,{T},{T_END},customer-caused\n"
+        f",{T},{T_END},customer-caused\n"
+        f"db,2026-10-05 10:00:00,{T_END},customer-caused\n"
+        f"db,{T},{T_END},\n"
+        f"db,{T_END},{T},beta\n"
+        f"tag:,{T},{T_END},beta\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "corrections")
+    problems = error.value.problems
+    assert [p.where for p in problems] == [f"{path}:{line}" for line in range(3, 8)]
+    fields = [p.field for p in problems]
+    assert fields[:3] + fields[4:] == ["services", "start", "category", "services"]
+    assert "must lie after" in problems[3].message  # the span as a whole
+
+
+def test_bad_typed_correction_times_are_listed_with_the_other_problems(tmp_path: Path) -> None:
+    """A Parquet timestamp outside the instants or missing, a bad category: each named once."""
+    path = tmp_path / "c.parquet"
+    early = pd.Timestamp("1960-01-01T00:00:00Z").to_pydatetime()
+    start = pd.Timestamp(T).to_pydatetime()
+    stop = pd.Timestamp(T_END).to_pydatetime()
+    pq.write_table(
+        pa.table(
+            {
+                "services": ["db", "db", "db", "db"],
+                "start": pa.array([start, early, start, None], TS),
+                "end": pa.array([stop, stop, stop, stop], TS),
+                "category": ["beta", "beta", " ", "beta"],
+            }
+        ),
+        path,
+    )
+    with pytest.raises(EventDataError) as error:
+        slakit.io.read_table(path, "corrections")
+    assert [(p.where, p.field) for p in error.value.problems] == [
+        (f"{path}:row 1", "start"),
+        (f"{path}:row 2", "category"),
+        (f"{path}:row 3", "start"),
+    ]
+    assert "1960-01-01" in error.value.problems[0].message
+    assert error.value.problems[2].message == "missing; every correction needs its start"
+
+
+def test_corrections_refuse_datetimes_without_a_zone() -> None:
+    """A frame's datetimes without a zone are one problem of the column, as for every kind."""
+    frame = pd.DataFrame(
+        {
+            "services": ["db"],
+            "start": [pd.Timestamp("2026-10-05T10:00:00")],
+            "end": [pd.Timestamp("2026-10-05T11:00:00")],
+            "category": ["beta"],
+        }
+    )
+    with pytest.raises(EventDataError, match="columns: start: holds datetimes without a time zone"):
+        slakit.io.read_table(frame, "corrections")
 
 
 def test_the_columns_of_a_source() -> None:

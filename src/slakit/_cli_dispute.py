@@ -1,9 +1,11 @@
 """``slakit dispute``: one agreement over two evidence sources, and where they disagree.
 
 Reads the agreement, ours' and theirs' event files (``--ours``, ``--theirs``),
-request logs (``--ours-requests``, ``--theirs-requests``) and tickets
-(``--ours-tickets``, ``--theirs-tickets``), and the files both sides accept
-(``--maintenance``, ``--requests``, ``--tickets``, given to both), evaluates the
+request logs (``--ours-requests``, ``--theirs-requests``), tickets
+(``--ours-tickets``, ``--theirs-tickets``), probe samples (``--ours-probes``,
+``--theirs-probes``) and corrections (``--ours-corrections``,
+``--theirs-corrections``), and the files both sides accept (``--maintenance``,
+``--requests``, ``--tickets``, ``--probes``, ``--corrections``, given to both), evaluates the
 agreement over each side for one period (version by version when an amendment
 splits it) and writes the dispute (see [`dispute()`][slakit.dispute]) as HTML
 with charts, Markdown, text or JSON.
@@ -35,8 +37,21 @@ EXIT_DISAGREE = 1
 _SIDE_KINDS = ("events", "outages")
 
 #: The inputs each side may give besides its events, and both may share:
-#: ``slakit.io.read_table`` kind (and option suffix), what it is.
-_MORE_INPUTS = (("requests", "request log"), ("tickets", "support tickets"))
+#: ``slakit.io.read_table`` kind (and option suffix), what it is, and how ours' is compared.
+_MORE_INPUTS = (
+    ("requests", "request log", "compared with theirs' requests by request measure"),
+    ("tickets", "support tickets", "compared with theirs' tickets by tickets measure"),
+    (
+        "probes",
+        "probe samples",
+        "the probe measures' values and credits compared with theirs' (not sample by sample)",
+    ),
+    (
+        "corrections",
+        "corrections",
+        "the time their categories exclude compared with theirs' by measure of time",
+    ),
+)
 
 
 def add_dispute_parser(sub: Any) -> None:
@@ -72,19 +87,16 @@ def add_dispute_parser(sub: Any) -> None:
         "needs its events, its requests or its tickets)",
     )
     dispute.add_argument("--theirs", type=Path, metavar="FILE", help="theirs' events, as --ours")
-    for kind, text in _MORE_INPUTS:
+    for kind, text, compared in _MORE_INPUTS:
         dispute.add_argument(
-            f"--ours-{kind}",
-            type=Path,
-            metavar="FILE",
-            help=f"ours' {text}, compared with theirs' {kind} by {kind} measure",
+            f"--ours-{kind}", type=Path, metavar="FILE", help=f"ours' {text}, {compared}"
         )
         dispute.add_argument(f"--theirs-{kind}", type=Path, metavar="FILE", help=f"theirs' {text}")
         dispute.add_argument(
             f"--{kind}",
             type=Path,
             metavar="FILE",
-            help=f"a {text} both sides accept, given to both (instead of --ours-{kind} and "
+            help=f"{text} both sides accept, given to both (instead of --ours-{kind} and "
             f"--theirs-{kind})",
         )
     dispute.add_argument(
@@ -103,7 +115,7 @@ def add_dispute_parser(sub: Any) -> None:
     )
     add_reading_options(
         dispute,
-        ["events", "outages", "maintenance", *(kind for kind, _ in _MORE_INPUTS)],
+        ["events", "outages", "maintenance", *(kind for kind, _, _ in _MORE_INPUTS)],
         option="--input-format",
     )
     dispute.add_argument("--period", required=True, help="the billing period, for example 2026-10")
@@ -127,22 +139,23 @@ def _read(args: argparse.Namespace) -> tuple[list[Any], list[Any], list[Any]]:
     for side in ("ours", "theirs"):
         if getattr(args, side) is not None:
             files[side].append((getattr(args, side), args.kind))
-        for kind, _ in _MORE_INPUTS:
+        for kind, _, _ in _MORE_INPUTS:
             path = getattr(args, f"{side}_{kind}")
             if path is not None:
                 files[side].append((path, kind))
         if not files[side]:
+            others = [f"--{side}-{kind}" for kind, _, _ in _MORE_INPUTS]
             raise RunError(
-                f"{side} has no input: give --{side} (events), --{side}-requests or "
-                f"--{side}-tickets"
+                f"{side} has no input: give --{side} (events), {', '.join(others[:-1])} or "
+                f"{others[-1]}"
             )
     if args.maintenance is not None:
         files["shared"].append((args.maintenance, "maintenance"))
-    for kind, _ in _MORE_INPUTS:
+    for kind, _, _ in _MORE_INPUTS:
         if getattr(args, kind) is not None:
             files["shared"].append((getattr(args, kind), kind))
     kinds = {args.kind: "--ours and --theirs", "maintenance": "--maintenance"}
-    for kind, _ in _MORE_INPUTS:
+    for kind, _, _ in _MORE_INPUTS:
         kinds[kind] = f"--ours-{kind}, --theirs-{kind} and --{kind}"
     given = {kind for paths in files.values() for _, kind in paths}
     reading = reading_of(args.format, args.columns, kinds, given, option="--input-format")
@@ -161,7 +174,10 @@ def _read(args: argparse.Namespace) -> tuple[list[Any], list[Any], list[Any]]:
 
 def _source(args: argparse.Namespace, side: str) -> str:
     """Return the files of one side, for the reader: ``'provider.csv, provider-requests.jsonl'``."""
-    paths = [getattr(args, side), *(getattr(args, f"{side}_{kind}") for kind, _ in _MORE_INPUTS)]
+    paths = [
+        getattr(args, side),
+        *(getattr(args, f"{side}_{kind}") for kind, _, _ in _MORE_INPUTS),
+    ]
     return ", ".join(str(path) for path in paths if path is not None)
 
 

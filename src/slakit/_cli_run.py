@@ -32,7 +32,16 @@ from slakit._io._sources import FORMATS
 from slakit._results._portfolio import PortfolioResult
 from slakit.exceptions import AgreementDataError, EventDataError, SlakitError
 
-__all__ = ["Reading", "add_reading_options", "add_run_parser", "read_input", "reading_of", "run"]
+__all__ = [
+    "AGREEMENT_INPUT_FILES",
+    "INPUT_FILES",
+    "Reading",
+    "add_reading_options",
+    "add_run_parser",
+    "read_input",
+    "reading_of",
+    "run",
+]
 
 #: The input files of ``slakit run``, and but for events the options of the commands on one
 #: agreement: option, kind of ``slakit.io.read_table``, help.
@@ -45,6 +54,27 @@ INPUT_FILES = (
     ("tickets", "tickets", "support tickets"),
     ("claims", "claims", "customers' claims for credits"),
     ("charges", "charges", "billing data: charges and unit prices"),
+)
+#: The input files the commands on one agreement read besides ``INPUT_FILES`` (a portfolio
+#: reads neither yet, so ``slakit run`` does not): option, kind, help.
+AGREEMENT_INPUT_FILES = (
+    (
+        "probes",
+        "probes",
+        (
+            "probe samples: service, time, metric and value (a network probe's round-trip "
+            "time, jitter or loss), for the probe measures"
+        ),
+    ),
+    (
+        "corrections",
+        "corrections",
+        (
+            "corrections: services (a name, *, tag:NAME, or names separated by ;), start, end, "
+            "category, and optionally reason, by and recorded; a measure's corrections() "
+            "clause says which categories it excludes"
+        ),
+    ),
 )
 
 

@@ -17,7 +17,9 @@ validate (every problem at once, each named ``file:line: field: problem``).
 Kinds: ``"events"`` (a ``kind`` or ``type`` column says outage, maintenance or
 deployment), ``"outages"``, ``"maintenance"``, ``"deployments"`` (every row of
 one kind), ``"requests"``, ``"probes"`` (probe samples: ``service``, ``time``,
-``metric``, ``value``), ``"tickets"``, ``"claims"``, ``"charges"`` and
+``metric``, ``value``), ``"tickets"``, ``"claims"``, ``"charges"``, ``"corrections"``
+(``services``: a name, ``*``, ``tag:NAME`` or names separated by ``;``; ``start``,
+``end``, ``category``, and optionally ``reason``, ``by``, ``recorded``) and
 ``"customers"`` (a portfolio's customers table).
 
 Monitoring exports become outages by the documented rules of
@@ -51,6 +53,7 @@ import attrs
 
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
+from slakit._events._corrections import CorrectionTable
 from slakit._events._customers import CustomerTable
 from slakit._events._jsonl import parse_jsonl, read_jsonl
 from slakit._events._monitoring import from_prometheus, from_statuspage, from_uptime_csv
@@ -73,6 +76,7 @@ __all__ = [
     "ChargeTable",
     "ClaimTable",
     "Columns",
+    "CorrectionTable",
     "CustomerTable",
     "EventTable",
     "ProbeTable",
@@ -102,7 +106,14 @@ _READERS: Final[dict[str, Callable[..., Columns]]] = {
 
 #: Any table ``read_table`` returns.
 Table = (
-    EventTable | RequestTable | ProbeTable | TicketTable | ClaimTable | ChargeTable | CustomerTable
+    EventTable
+    | RequestTable
+    | ProbeTable
+    | TicketTable
+    | ClaimTable
+    | ChargeTable
+    | CorrectionTable
+    | CustomerTable
 )
 
 
@@ -261,6 +272,18 @@ def read_table(
 @overload
 def read_table(
     source: str | Path | Any,
+    kind: Literal["corrections"],
+    *,
+    format: str | None = ...,
+    columns: Mapping[str, str] | None = ...,
+    epoch_unit: str | None = ...,
+    services: Sequence[str] | None = ...,
+) -> CorrectionTable: ...
+
+
+@overload
+def read_table(
+    source: str | Path | Any,
     kind: Literal["customers"],
     *,
     format: str | None = ...,
@@ -298,7 +321,8 @@ def read_table(
         kind: ``"events"`` (a ``kind`` or ``type`` column: outage, maintenance,
             deployment), ``"outages"``, ``"maintenance"``, ``"deployments"``
             (every row of that kind; no kind column), ``"requests"``,
-            ``"probes"``, ``"tickets"``, ``"claims"``, ``"charges"`` or ``"customers"``.
+            ``"probes"``, ``"tickets"``, ``"claims"``, ``"charges"``, ``"corrections"`` or
+            ``"customers"``.
         format: the file's format, as for ``read_columns()``.
         columns: renames, as for ``read_columns()``.
         epoch_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: integer time
@@ -310,8 +334,8 @@ def read_table(
     Returns:
         An [`EventTable`][slakit.EventTable], [`RequestTable`][slakit.RequestTable],
         [`ProbeTable`][slakit.ProbeTable], [`TicketTable`][slakit.TicketTable],
-        [`ClaimTable`][slakit.ClaimTable], [`ChargeTable`][slakit.ChargeTable] or
-        [`CustomerTable`][slakit.CustomerTable].
+        [`ClaimTable`][slakit.ClaimTable], [`ChargeTable`][slakit.ChargeTable],
+        [`CorrectionTable`][slakit.CorrectionTable] or [`CustomerTable`][slakit.CustomerTable].
 
     Raises:
         EventDataError: every invalid row, as ``file:line: field: problem`` (the

@@ -230,6 +230,17 @@ def _evidence_columns(
         services=cols.services,
         eligible_us=cols.eligible_us,  # the measure of each service's eligible spans
         excluded_by=_excluded_by(cols),
+        corrections=(
+            ()
+            if cols.corrections is None
+            else tuple(
+                zip(
+                    (cols.services[g] for g in cols.corrections.pieces.group.tolist()),
+                    _correction_lines(cols.corrections),
+                    strict=True,
+                )
+            )
+        ),
         weighted_down=(
             tuple(Fraction(int(b), cols.scale) for b in cols.bad.tolist())
             if cols.measure.weighted
@@ -345,12 +356,16 @@ def _evidence(
     )
 
 
-def _correction_lines(used: CorrectionUse, i: int) -> tuple[str, ...]:
-    """Return what each correction on service ``i`` did, in words, in time order."""
+def _correction_lines(used: CorrectionUse, i: int | None = None) -> tuple[str, ...]:
+    """Return what each correction on service ``i`` did, in words, in time order.
+
+    The pieces are sorted by service: one service's are found by two searches;
+    ``None`` gives every service's, in order.
+    """
     pieces = used.pieces
-    at = np.flatnonzero(pieces.group == i)
+    lo, hi = (0, len(pieces)) if i is None else np.searchsorted(pieces.group, [i, i + 1])
     out = []
-    for j in at.tolist():
+    for j in range(int(lo), int(hi)):
         row = int(used.piece_row[j])
         record = used.table.records[row]
         length = describe_us(int(pieces.end[j] - pieces.start[j]))

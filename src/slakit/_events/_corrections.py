@@ -22,7 +22,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._events._columns import Column, Problems, check_where, read_columns, row_names
+from slakit._events._columns import (
+    NO_TIME,
+    Column,
+    Problems,
+    check_where,
+    instants,
+    read_columns,
+    row_names,
+)
 from slakit._events._records import records_of
 from slakit._node import DSLRepr, node
 from slakit._time._instant import InstantLike, format_us, from_us, to_us
@@ -214,8 +222,18 @@ class CorrectionTable:
         n = len(got["services"])
         check_where(where, n)
         where_of = row_names(where)
-        cells = {name: _cells(column) for name, column in got.items()}
         problems = Problems()
+        # instants read as every table reads them: datetime64 with a zone, aware text, epochs
+        start = instants(got["start"], n, where_of=where_of, problems=problems, required=True)
+        end = instants(got["end"], n, where_of=where_of, problems=problems, required=True)
+        recorded = instants(
+            got.get("recorded"), n, where_of=where_of, problems=problems, required=False
+        )
+        cells: dict[str, list[Any]] = {
+            name: _cells(got[name])
+            for name in ("services", "category", "reason", "by")
+            if name in got
+        }
         records: list[Correction] = []
         for i in range(n):
 
@@ -223,27 +241,51 @@ class CorrectionTable:
                 column = cells.get(name)
                 return None if column is None else column[i]
 
+            def refuse(field: str, message: str, i: int = i) -> None:
+                problems.append(Problem(where_of(i), field, message))
+
             services = cell("services")
             if isinstance(services, str) and ";" in services:
                 services = tuple(part.strip() for part in services.split(";") if part.strip())
+            fine = True
             try:
+                services = _selector(services)
+            except DefinitionError as error:
+                refuse("services", str(error))
+                fine = False
+            category, reason, by = cell("category"), cell("reason") or "", cell("by") or ""
+            if not isinstance(category, str) or not category.strip():
+                refuse(
+                    "category", f"{category!r} is not a category; name one, such as 'force majeure'"
+                )
+                fine = False
+            for field, text in (("reason", reason), ("by", by)):
+                if not isinstance(text, str):
+                    refuse(field, f"{text!r} must be text")
+                    fine = False
+            if start is None or end is None or recorded is None:
+                fine = False  # a column problem, reported once
+            elif NO_TIME in (int(start[i]), int(end[i])):
+                fine = False  # the missing instant is reported by instants()
+            elif end[i] <= start[i]:
+                refuse("end", f"end must lie after start ({format_us(int(start[i]))}); swap them")
+                fine = False
+            problems.trim()
+            if fine and not problems:
+                assert start is not None
+                assert end is not None
+                assert recorded is not None
                 records.append(
                     Correction(
                         services,
-                        cell("start"),
-                        cell("end"),
-                        category=cell("category"),
-                        reason=cell("reason") or "",
-                        by=cell("by") or "",
-                        recorded=cell("recorded") or None,
+                        int(start[i]),
+                        int(end[i]),
+                        category=category,
+                        reason=reason,
+                        by=by,
+                        recorded=None if recorded[i] == NO_TIME else int(recorded[i]),
                     )
                 )
-            except DefinitionError as error:
-                field = getattr(error, "name", None)
-                problems.append(
-                    Problem(where_of(i), field if isinstance(field, str) else "", str(error))
-                )
-                problems.trim()
         if problems:
             raise problems.error()
         return cls(records, where=[where_of(i) for i in range(n)])

@@ -29,7 +29,16 @@ import numpy.typing as npt
 
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
-from slakit._events._columns import column_of, is_missing, problems_of
+from slakit._events._columns import (
+    NO_TIME,
+    Problems,
+    column_of,
+    instants,
+    is_missing,
+    problems_of,
+    row_names,
+)
+from slakit._events._corrections import CorrectionTable
 from slakit._events._customers import CustomerTable
 from slakit._events._probes import ProbeTable
 from slakit._events._requests import RequestTable
@@ -144,6 +153,14 @@ KINDS: Final[Mapping[str, Schema]] = {
             ChargeTable,
             ("service", "amount", "currency"),
             ("period", "kind", "unit"),
+        ),
+        Schema(
+            "corrections",
+            CorrectionTable,
+            ("services", "start", "end", "category"),
+            ("reason", "by", "recorded"),
+            ("start", "end", "recorded"),
+            optional_text=("reason", "by"),
         ),
         Schema(
             "customers",
@@ -536,9 +553,74 @@ def _flattened(
     return out
 
 
+def _corrections(
+    schema: Schema, data: dict[str, Any], where: Sequence[str] | None, services: Any
+) -> Any:
+    """Corrections: datetime columns (frames, Parquet, Arrow, epochs) given as microseconds.
+
+    ``CorrectionTable.from_columns`` reads each cell as a ``Correction`` does:
+    aware datetimes, ISO 8601 text with an offset, integer microseconds. A
+    column of ``datetime64`` values (a frame's or Arrow's timestamps, epochs in
+    ``epoch_unit``) is read here as the other kinds read it, a column without a
+    time zone refused and every bad or missing cell named, and given on as
+    integer microseconds (``None`` where missing); text and integers are left
+    to the table. The problems of both are listed together, each row's field
+    once, and each with the field its message names.
+    """
+    out = dict(data)
+    problems = Problems()
+    where_of = row_names(where)
+    named: set[tuple[str, str]] = set()  # (row, field) already named by the time columns
+    for name in schema.times:
+        if name not in out:
+            continue
+        column = column_of(out[name], name)
+        if column.values.dtype.kind != "M":
+            continue
+        before = len(problems)
+        micros = instants(
+            column,
+            len(column),
+            where_of=where_of,
+            problems=problems,
+            required=name in schema.required,
+            needed=f"every correction needs its {name}",
+        )
+        named.update((p.where, p.field) for p in problems[before:])
+        if micros is not None:
+            cells = micros.astype(object)
+            cells[micros == NO_TIME] = None
+            out[name] = cells
+    if any(p.where == "columns" for p in problems):  # a column without a time zone
+        raise problems.error()
+    try:
+        table = CorrectionTable.from_columns(out, where=where)
+    except EventDataError as error:
+        found = [_with_field(p, schema.accepted) for p in error.problems]
+        problems.extend(p for p in found if (p.where, p.field) not in named)
+        problems.omitted += error.omitted
+        raise problems.error() from None
+    if problems:
+        raise problems.error()
+    return table
+
+
+def _with_field(problem: Problem, fields: Sequence[str]) -> Problem:
+    """Return ``problem`` with the field its message starts with (``category='' must ...``).
+
+    A ``Correction`` refuses a value with a message that starts ``field=value``;
+    where the error does not say its field, the problem takes it from the message.
+    """
+    if problem.field or problem.where == "columns":
+        return problem
+    field = problem.message.partition("=")[0]
+    return attrs.evolve(problem, field=field) if field in fields else problem
+
+
 _MAKERS: Final[dict[Any, Callable[..., Any]]] = {
     EventTable: _coded,
     RequestTable: _coded,
     ProbeTable: _coded,
     TicketTable: _tickets,
+    CorrectionTable: _corrections,
 }

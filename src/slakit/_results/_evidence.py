@@ -339,6 +339,8 @@ class EvidenceColumns:
     excluded: SpanColumns
     outside_window: SpanColumns
     events: EventColumns
+    #: ``(service, what the correction did)`` for each correction on each service, in order.
+    corrections: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, measure: Measure, evidence: Iterable[MeasureEvidence]) -> EvidenceColumns:
@@ -356,8 +358,10 @@ class EvidenceColumns:
         weighted: list[Fraction | None] = []
         spans: tuple[list[Timeline], list[Timeline], list[Timeline]] = ([], [], [])
         notes: list[EventNote] = []
+        corrections: list[tuple[str, str]] = []
         for ev in evidence:
             named = ev.measure
+            corrections.extend((ev.service, line) for line in ev.corrections)
             services.append(ev.service)
             eligible.append(ev.eligible_us)
             excluded_by.append(ev.excluded_by)
@@ -377,6 +381,7 @@ class EvidenceColumns:
             excluded=SpanColumns.of(spans[1]),
             outside_window=SpanColumns.of(spans[2]),
             events=EventColumns.of(notes),
+            corrections=tuple(corrections),
         )
 
     def down_us(self) -> I64:

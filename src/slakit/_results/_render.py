@@ -524,7 +524,7 @@ def _evidence(columns: EvidenceColumns) -> dict[str, Any]:
         ]
     )
     names = object_array(columns.services)
-    return {
+    out: dict[str, Any] = {
         "measure": repr(columns.measure),
         "services": {
             "service": list(columns.services),
@@ -545,6 +545,12 @@ def _evidence(columns: EvidenceColumns) -> dict[str, Any]:
             "reason": events.reason.tolist(),
         },
     }
+    if columns.corrections:  # only measures with corrections clauses list them
+        out["corrections"] = {
+            "service": [service for service, _ in columns.corrections],
+            "correction": [line for _, line in columns.corrections],
+        }
+    return out
 
 
 def _by_service(
