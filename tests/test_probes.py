@@ -1111,3 +1111,10 @@ def test_on_time_repairs_read_percentages_and_late_repairs_counts() -> None:
     with pytest.raises(DefinitionError):
         late_repairs(within=sla.hours(4)).coerce("2.5")
     assert on_time.bad_units(np.array([2]), np.array([3])).tolist() == [1]
+
+
+def test_a_negative_margin_keeps_its_sign_in_the_exact_fraction() -> None:
+    measure = probe_mean("rtt")
+    assert measure.format_margin(Fraction(-1, 6)) == "-0.166667ms (exact -1/6)"
+    assert measure.format_margin(Fraction(1, 6)) == "+0.166667ms (exact 1/6)"
+    assert measure.format_margin(Fraction(-1, 2)) == "-0.5ms"

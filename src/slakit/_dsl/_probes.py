@@ -287,8 +287,11 @@ class ProbeMeasure(Measure):
         """
         if self.percent:
             return super().format_margin(margin)
-        sign = "-" if margin < 0 else "+"
-        return f"{sign}{self.format_value(abs(margin))}"
+        negative = margin < 0
+        text = self.format_value(abs(margin))
+        if negative:  # the exact fraction, when shown, carries the sign too
+            text = text.replace("(exact ", "(exact -")
+        return f"{'-' if negative else '+'}{text}"
 
     def bad_units(self, good: Any, total: Any) -> Any:
         """A probe statistic counts no misses of its own: give ``per_breach`` an objective.

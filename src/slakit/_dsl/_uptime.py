@@ -58,14 +58,6 @@ def _exclusions(value: Exclusion | Iterable[Exclusion]) -> tuple[Exclusion, ...]
             f"excluding={value!r} names the same kind of clause twice; merge them into one"
         )
     _check_corrections(value, [c for c in clauses if isinstance(c, Corrections)])
-    accountings = {c.accounting for c in clauses}
-    if "bad" in accountings and len(accountings) > 1:
-        raise DefinitionError(
-            f"excluding={value!r} counts some excluded time as unavailable (accounting='bad') "
-            "and takes other time out; one measure's exclusions may remove time and count "
-            "time as available together, but time counted as unavailable is down time: "
-            "record it as outages, or measure it with a measure of its own"
-        )
     return clauses
 
 
@@ -306,6 +298,14 @@ class Uptime(Measure):
     )
 
     def __attrs_post_init__(self) -> None:
+        accountings = {c.accounting for c in self.excluding}
+        if "bad" in accountings and len(accountings) > 1 and self.weighted:
+            raise DefinitionError(
+                "a weighted measure (degraded states, affected shares) cannot count some "
+                "excluded time as unavailable (accounting='bad') and take other time out: "
+                "give the time counted as unavailable a measure of its own, or record it as "
+                "outages with a state"
+            )
         if self.components and self.weighted:
             raise DefinitionError(
                 "components= combines components that are down or up; it cannot be combined "

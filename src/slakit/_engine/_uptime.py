@@ -881,33 +881,61 @@ def _used_corrections(
     return correction_use(measure, given, services, tags or {}, p0=p0, p1=p1)
 
 
+@attrs.frozen(eq=False)
+class _Excluded:
+    """How a measure's exclusions combine: one accounting, the excluded time, and more down.
+
+    ``removed`` is the part of ``spans`` that also leaves the eligible time;
+    ``down`` is time counted as unavailable beside other accountings, added to
+    the down time as it is (no bucket rule, no minimum applies to it).
+    """
+
+    accounting: str
+    spans: k.Grouped
+    removed: k.Grouped
+    down: k.Grouped
+
+
 def _combine_exclusions(
     clause: ScheduledMaintenance | None, maintenance: k.Grouped, used: CorrectionUse | None
-) -> tuple[str, k.Grouped, k.Grouped]:
-    """Return the accounting, the excluded time, and the part of it that leaves eligible time.
+) -> _Excluded:
+    """Return how the maintenance clause and the corrections clauses combine.
 
     Without corrections this is the maintenance clause's own accounting and
     time. Corrections add time of their clauses' accountings: time removed and
     time counted as available together are one excluded set (neither is down)
-    whose removed part also leaves the eligible time (``"mixed"``); time counted
-    as unavailable never mixes with the others (refused when the measure is made).
+    whose removed part also leaves the eligible time (``"mixed"``). Time counted
+    as unavailable alone keeps the ``"bad"`` accounting; beside the others it
+    is added to the down time (a weighted measure refuses that when made), and
+    the others, removing time or counting it as available, win where they meet.
     """
+    empty = k.empty()
     if used is None:
-        return (clause.accounting if clause is not None else "remove"), maintenance, maintenance
+        own: str = clause.accounting if clause is not None else "remove"
+        return _Excluded(own, maintenance, maintenance, empty)
     sets: dict[str, list[k.Grouped]] = {"remove": [], "good": [], "bad": []}
     if clause is not None:
         sets[clause.accounting].append(maintenance)
     for accounting, parts in sets.items():
         parts.append(used.spans(accounting))
     union = {a: k.normalize(_concat(parts)) for a, parts in sets.items()}
-    if len(union["bad"]):
-        return "bad", union["bad"], union["bad"]
-    removed, good = union["remove"], union["good"]
+    removed, good, bad = union["remove"], union["good"], union["bad"]
+    if not len(removed) and not len(good):
+        return (
+            _Excluded("bad", bad, bad, empty)
+            if len(bad)
+            else _Excluded("remove", empty, empty, empty)
+        )
     if len(removed) and len(good):
-        return "mixed", k.normalize(_concat([removed, good])), removed
+        return _Excluded("mixed", k.normalize(_concat([removed, good])), removed, bad)
     if len(good):
-        return "good", good, good
-    return "remove", removed, removed
+        return _Excluded("good", good, good, bad)
+    return _Excluded("remove", removed, removed, bad)
+
+
+def _with_down(down: k.Grouped, more: k.Grouped) -> k.Grouped:
+    """Return ``down`` with ``more`` down time added (``down`` itself when there is none)."""
+    return k.normalize(_concat([down, more])) if len(more) else down
 
 
 def _concat(parts: list[k.Grouped]) -> k.Grouped:
@@ -1317,12 +1345,14 @@ def run_uptime(
     x_spans = _excluded_maintenance(clause, table, rows, p0=p0, p1=p1, stride=stride, budget=budget)
     w_spans = _window(measure, table, rows, window, n, p0=p0, p1=p1)
     used = _used_corrections(measure, corrections, services, tags, p0=p0, p1=p1)
-    accounting, x_spans, r_spans = _combine_exclusions(clause, x_spans, used)
+    combined = _combine_exclusions(clause, x_spans, used)
+    accounting, x_spans, r_spans = combined.accounting, combined.spans, combined.removed
 
     # The lightest level holds every counted outage: its sweep gives all four span sets.
     levels = len(outages.weights)
     bounds = {"origin": origin, "p0": p0, "p1": p1, "stride": stride}
-    d_all = _down_buckets(measure, outages, levels - 1, **bounds)
+    # with time counted as unavailable beside other exclusions, that time is down too
+    d_all = _with_down(_down_buckets(measure, outages, levels - 1, **bounds), combined.down)
     sweep_pair: k.Sweep | None = None
     cut_to: tuple[I64, I64] | None = None
     if measure.denominator == "deployed":
