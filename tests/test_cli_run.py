@@ -509,3 +509,26 @@ def test_the_claim_column_finds_a_claim_clause_anywhere(
     assert (status, err) == (0, "")
     ledger = (tmp_path / "out" / "ledger.csv").read_text(encoding="utf-8").splitlines()
     assert [(r.split(",")[4], r.split(",")[8]) for r in ledger[1:]] == expected
+
+
+CORRECTED_PLANS = PLANS_PY.replace(
+    "uptime = sla.uptime()",
+    'uptime = sla.uptime(excluding=[sla.corrections("customer-caused")])',
+)
+
+
+def test_a_corrections_file_reaches_the_ledger(tmp_path: Path) -> None:
+    """globex's 8 h 20 min outage is the customer's own from 00:00 to 08:00: 20 minutes count."""
+    argv = _files(tmp_path)
+    assert CORRECTED_PLANS != PLANS_PY
+    (tmp_path / "plans.py").write_text(CORRECTED_PLANS, encoding="utf-8")
+    (tmp_path / "corrections.csv").write_text(
+        "services,start,end,category,reason\n"
+        "g1,2026-10-02T00:00:00Z,2026-10-02T08:00:00Z,customer-caused,their firewall change\n",
+        encoding="utf-8",
+    )
+    status, _, err = _run([*argv, "--corrections", str(tmp_path / "corrections.csv"), "--quiet"])
+    assert (status, err) == (0, "")
+    ledger = (tmp_path / "out" / "ledger.csv").read_text(encoding="utf-8").splitlines()
+    rows = {row.split(",")[0]: row.split(",")[4] for row in ledger[1:]}
+    assert rows == {"acme": "20.00", "globex": "0.00"}  # 20 minutes: 99.955%, above 99.9%

@@ -704,6 +704,38 @@ def test_text_hashes_tell_apart_names_numpy_strings_would_merge() -> None:
     assert hashes == _text_hashes(list(names)).tolist()  # stable
 
 
+def test_a_texts_hash_is_its_own_whatever_the_texts_beside_it() -> None:
+    """Hashed in bulk, a text is folded over its own characters, not the batch's width."""
+    from slakit._engine._portfolio import _text_hashes
+
+    names = ["a", "a\x00", "", "b\u00e9"]
+    alone = _text_hashes(names).tolist()
+    assert _text_hashes([*names, "a far longer text than the others"]).tolist()[:4] == alone
+    assert [_text_hashes([n]).tolist()[0] for n in names] == alone
+
+
+def test_a_claim_of_another_customer_leaves_the_statement_id_as_it_is() -> None:
+    """A longer claim of a's (its reason) changes a's statement id and not b's."""
+    columns = {"customer": ["a", "b"], "plan": ["gold", "gold"], "service": ["a-svc", "b-svc"]}
+    portfolio = sla.Portfolio(plans=PLANS, customers=columns)
+
+    def ids(reason: str) -> list[str]:
+        claims = sla.ClaimTable.from_records(
+            [
+                sla.Claim(
+                    "a-svc", "2026-10", "2026-11-02T00:00:00Z", state="rejected", reason=reason
+                ),
+                sla.Claim("b-svc", "2026-10", "2026-11-02T00:00:00Z"),
+            ]
+        )
+        events = sla.EventTable.from_records([])
+        return portfolio.evaluate(events, claims, period="2026-10").ledger["statement"]
+
+    base, longer = ids("late"), ids("filed after the window of 30 days had closed")
+    assert longer[0] != base[0]
+    assert longer[1] == base[1]
+
+
 def test_exact_columns_stay_int64_only_where_no_product_overflows() -> None:
     from slakit._results._portfolio import _exact_columns
 

@@ -16,7 +16,6 @@ from slakit import _demo as demo_files
 from slakit._cli_dispute import add_dispute_parser, dispute_command
 from slakit._cli_review import add_review_parser, review_command
 from slakit._cli_run import (
-    AGREEMENT_INPUT_FILES,
     INPUT_FILES,
     RunError,
     add_reading_options,
@@ -448,19 +447,14 @@ def _demo_write(folder: Path, out: TextIO) -> int:
 
 #: The input files of the commands on one agreement besides EVENTS: those of ``slakit run``, as
 #: it names them, then probe samples and corrections: (option and kind, help).
-_MORE_INPUTS = tuple(
-    (option, text)
-    for option, _, text in (*INPUT_FILES, *AGREEMENT_INPUT_FILES)
-    if option != "events"
-)
+_MORE_INPUTS = tuple((option, text) for option, _, text in INPUT_FILES if option != "events")
 
 
 def _add_input_options(parser: argparse.ArgumentParser, *, option: str = "--format") -> None:
     """Add the input files besides EVENTS (``--outages`` ... ``--corrections``), how to read them.
 
     They are the files ``slakit run`` reads, so the files of a credit run
-    evaluate, report and verify one customer's statement as they are, and
-    probe samples and corrections, which a portfolio does not read yet.
+    evaluate, report and verify one customer's statement as they are.
     """
     for name, text in _MORE_INPUTS:
         parser.add_argument(f"--{name}", type=Path, help=text)

@@ -33,7 +33,6 @@ from slakit._results._portfolio import PortfolioResult
 from slakit.exceptions import AgreementDataError, EventDataError, SlakitError
 
 __all__ = [
-    "AGREEMENT_INPUT_FILES",
     "INPUT_FILES",
     "Reading",
     "add_reading_options",
@@ -54,10 +53,6 @@ INPUT_FILES = (
     ("tickets", "tickets", "support tickets"),
     ("claims", "claims", "customers' claims for credits"),
     ("charges", "charges", "billing data: charges and unit prices"),
-)
-#: The input files the commands on one agreement read besides ``INPUT_FILES`` (a portfolio
-#: reads neither yet, so ``slakit run`` does not): option, kind, help.
-AGREEMENT_INPUT_FILES = (
     (
         "probes",
         "probes",
@@ -528,7 +523,7 @@ def credit_run(
     if not tables:
         raise RunError(
             "no input: give --events, --outages, --maintenance, --deployments, --requests, "
-            "--tickets, --claims or --charges"
+            "--tickets, --claims, --charges, --probes or --corrections"
         )
     portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
     with progress.step("evaluating"):

@@ -413,9 +413,9 @@ def _reason(cols: UptimeColumns, code: RowStatus, amount: int, detail: int, kind
     clause = cols.clause
     if code is RowStatus.COUNTED:
         return f"{describe_us(amount)} of down time counted"
-    if code is RowStatus.EXCLUDED:
-        assert clause is not None
-        return f"all of its time was excluded by the clause: {clause.describe()}"
+    if code is RowStatus.EXCLUDED:  # by maintenance, a correction, or both
+        clauses = "; ".join(c.describe() for c in measure.excluding)
+        return f"all of its time was excluded by the clause: {clauses}"
     if code is RowStatus.OUTSIDE_WINDOW:
         if measure.during is None:
             return "ignored: outside the service's deployed time (the measure's denominator)"

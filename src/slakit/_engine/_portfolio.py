@@ -35,7 +35,9 @@ from slakit._engine._plan import compile_agreement
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
 from slakit._events._columns import NO_TIME
+from slakit._events._corrections import ALL_SERVICES, CorrectionTable
 from slakit._events._customers import CustomerTable
+from slakit._events._probes import ProbeTable
 from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import NO_TIME as TICKET_NO_TIME
@@ -119,14 +121,22 @@ class Portfolio:
 
         ``inputs`` are tables shared by all customers, one of each kind (an
         [`EventTable`][slakit.EventTable], a [`RequestTable`][slakit.RequestTable],
-        a [`TicketTable`][slakit.TicketTable], a [`ClaimTable`][slakit.ClaimTable],
-        a [`ChargeTable`][slakit.ChargeTable], or a list of event records); each
-        row goes to the customers that have its service. ``period`` is a
-        label such as ``"2026-10"``, read in each customer's zone.
+        a [`ProbeTable`][slakit.ProbeTable], a [`TicketTable`][slakit.TicketTable],
+        a [`ClaimTable`][slakit.ClaimTable], a [`ChargeTable`][slakit.ChargeTable],
+        a [`CorrectionTable`][slakit.CorrectionTable], or a list of records); each
+        row goes to the customers that have its service. A correction names
+        the customers' own services (one, several, or ``"*"`` for every
+        service of every customer) and goes to each customer it names a
+        service of. ``period`` is a label such as ``"2026-10"``, read in each
+        customer's zone.
 
         Raises:
             EventDataError: the customers table names a plan that is not given,
-                or gives one customer different plans, zones, currencies or dates.
+                or gives one customer different plans, zones, currencies or dates;
+                or a correction selects services by a catalogue tag (``"tag:eu"``),
+                which a portfolio's customers do not have: list the services.
+            DefinitionError: an input of a kind a portfolio does not read, or two
+                inputs of one kind.
         """
         return evaluate_portfolio(self, *inputs, period=period)
 
@@ -412,10 +422,51 @@ def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequen
                 for r, c in zip(rows.tolist(), codes.tolist(), strict=True)
             ]
         )
-    raise DefinitionError(
-        f"a portfolio reads events, requests, tickets, claims and charges; "
+    if isinstance(table, ProbeTable):
+        return ProbeTable(
+            service=codes,
+            services=names,
+            time=table.time[rows],
+            metric=table.metric[rows],
+            metrics=table.metrics,
+            value=table.value[rows],
+            where=where,
+            copy=False,
+        )
+    if isinstance(table, CorrectionTable):
+        return _route_corrections(table, rows, codes, names)
+    raise DefinitionError(  # _tables() refuses other kinds first
+        f"a portfolio reads {', '.join(_KIND_WORDS.values())}; "
         f"{type(table).__name__} is not an input table"
     )
+
+
+def _route_corrections(
+    table: CorrectionTable, rows: I64, codes: npt.NDArray[np.int32], names: Sequence[str]
+) -> CorrectionTable:
+    """Return the corrections ``rows`` (one per service ``codes`` it names) with names ``names``.
+
+    A correction comes once per service of the group it applies to; it becomes
+    one correction naming those services by ``names`` (the group's positions, or
+    a customer's own names), in the order of the input table. One of every
+    service (``"*"``) stays so. The work is one step per correction routed.
+    """
+    routed = np.unique(rows)  # each correction once, in table order
+    records, where = [], []
+    every = np.asarray([table.selector[r] == ALL_SERVICES for r in routed.tolist()], dtype=bool)
+    named = ~every[np.searchsorted(routed, rows)]
+    by = np.lexsort((codes[named], rows[named]))  # each correction's services, in their order
+    named_rows, named_codes = rows[named][by], codes[named][by]
+    lo = np.searchsorted(named_rows, routed, side="left").tolist()
+    hi = np.searchsorted(named_rows, routed, side="right").tolist()
+    for k, row in enumerate(routed.tolist()):
+        record = table.records[row]
+        if not every[k]:
+            picked = tuple(names[c] for c in np.unique(named_codes[lo[k] : hi[k]]).tolist())
+            record = attrs.evolve(record, services=picked[0] if len(picked) == 1 else picked)
+        records.append(record)
+        where.append(table.where[row])
+    return CorrectionTable(records, where=where)
 
 
 def _route_tickets(
@@ -465,6 +516,9 @@ class _RouteIndex:
 
     A row whose service no customer has gets no code; the rows of a service are
     contiguous in ``order``, between ``bounds[code]`` and ``bounds[code + 1]``.
+    Corrections name any number of services: each name is an *entry* of its
+    correction (``entries`` gives each entry's row), and those of every
+    service (``"*"``) are in ``every``, routed to every service.
     """
 
     def __init__(self, customers: CustomerTable, tables: Sequence[object]) -> None:
@@ -473,9 +527,17 @@ class _RouteIndex:
         self.orders: list[I64] = []
         self.bounds: list[I64] = []
         self.unrouted: list[int] = []
+        #: Per table, each entry's row (``None``: one entry per row, the row itself).
+        self.entries: list[I64 | None] = []
+        #: Per table, the rows of every service (corrections of ``"*"``).
+        self.every: list[I64] = []
         for given in tables:
             table: Any = given
-            if hasattr(table, "services") and table.services == customers.services:
+            entries = None
+            every = np.zeros(0, dtype=np.int64)
+            if isinstance(table, CorrectionTable):
+                entries, every, codes = self._correction_codes(customers, table)
+            elif hasattr(table, "services") and table.services == customers.services:
                 codes = np.asarray(table.service, dtype=np.int64)  # the same names, same codes
             elif hasattr(table, "services"):  # coded: each distinct name looked up once
                 own = np.asarray(table.services, dtype=np.str_)
@@ -491,12 +553,37 @@ class _RouteIndex:
             edges = np.concatenate(([0], np.cumsum(counts[:size], dtype=np.int64)))
             self.orders.append(order)
             self.bounds.append(edges + unrouted)
+            self.entries.append(entries)
+            self.every.append(every)
+            if entries is not None:  # rows none of whose names a customer has
+                routed = np.zeros(len(table), dtype=bool)
+                routed[entries[codes >= 0]] = True
+                routed[every] = True
+                unrouted = int(np.count_nonzero(~routed))
             self.unrouted.append(unrouted)
         self._hashes: dict[int, npt.NDArray[np.uint64]] = {}
         self._customers = customers
         self._service_hashes: npt.NDArray[np.uint64] | None = None
         self._customer_hashes: npt.NDArray[np.uint64] | None = None
         self._fee_hashes: npt.NDArray[np.uint64] | None = None
+
+    def _correction_codes(
+        self, customers: CustomerTable, table: CorrectionTable
+    ) -> tuple[I64, I64, I64]:
+        """Return a correction table's entries: each one's row and service code, and ``every``.
+
+        One step per correction (corrections are few); the names are looked up at once.
+        """
+        selectors = table.selector
+        every = np.asarray(
+            [i for i, s in enumerate(selectors) if s == ALL_SERVICES], dtype=np.int64
+        )
+        named = [(i, (s,) if isinstance(s, str) else s) for i, s in enumerate(selectors)]
+        named = [(i, s) for i, s in named if s != (ALL_SERVICES,)]  # tags: refused before
+        sizes = np.asarray([len(s) for _, s in named], dtype=np.int64)
+        entries = np.repeat(np.asarray([i for i, _ in named], dtype=np.int64), sizes)
+        given = np.asarray([name for _, s in named for name in s], dtype=np.str_)
+        return entries, every, _codes_in(self._names(customers), given)
 
     def _names(self, customers: CustomerTable) -> npt.NDArray[np.str_]:
         """Return the customers table's service names as a numpy array (made once)."""
@@ -538,14 +625,49 @@ class _RouteIndex:
         """Return, per table, the rows of ``pairs``' services and each row's pair position."""
         out = []
         code = services[pairs].astype(np.int64)
-        for order, bounds in zip(self.orders, self.bounds, strict=True):
+        tables = zip(self.orders, self.bounds, self.entries, self.every, strict=True)
+        for order, bounds, entries, every in tables:
             lo, hi = bounds[code], bounds[code + 1]
             counts = hi - lo
             within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
                 np.cumsum(counts) - counts, counts
             )
             rows = order[np.repeat(lo, counts) + within]
-            out.append((rows, np.repeat(np.arange(len(pairs), dtype=np.int32), counts)))
+            of = np.repeat(np.arange(len(pairs), dtype=np.int32), counts)
+            if entries is not None:  # corrections: entries are names; "*" is every pair's
+                rows = np.concatenate((entries[rows], np.tile(every, len(pairs))))
+                each = np.repeat(np.arange(len(pairs), dtype=np.int32), len(every))
+                of = np.concatenate((of, each))
+                by = np.argsort(of, kind="stable")  # pair by pair, each pair's rows in a run
+                rows, of = rows[by], of[by]
+            out.append((rows, of))
+        return out
+
+    def rows_only_of(self, tables: Sequence[object], served: npt.NDArray[np.bool_]) -> list[int]:
+        """Return, per table, how many rows have a service of a customer, but none ``served``.
+
+        ``served`` says which of the customers table's services are served.
+        """
+        out = []
+        for table, bounds, entries, every, order in zip(
+            tables, self.bounds, self.entries, self.every, self.orders, strict=True
+        ):
+            per_code = np.diff(bounds)
+            if entries is None:
+                out.append(int(per_code[~served].sum()))
+                continue
+            first = int(bounds[0])  # entries of no customer's service come first in ``order``
+            code = np.repeat(np.arange(len(per_code), dtype=np.int64), per_code)
+            mine = entries[order[first:]]  # each entry of a customer's service: its row
+            rows = len(table)  # type: ignore[arg-type]
+            reached = np.zeros(rows, dtype=np.bool_)
+            known = np.zeros(rows, dtype=np.bool_)
+            known[mine] = True
+            known[every] = True
+            reached[mine[served[code]]] = True
+            if served.any():
+                reached[every] = True
+            out.append(int(np.count_nonzero(known & ~reached)))
         return out
 
 
@@ -553,9 +675,11 @@ class _RouteIndex:
 _KIND_WORDS: dict[type, str] = {
     EventTable: "events",
     RequestTable: "requests",
+    ProbeTable: "probes",
     TicketTable: "tickets",
     ClaimTable: "claims",
     ChargeTable: "charges",
+    CorrectionTable: "corrections",
 }
 
 
@@ -568,16 +692,54 @@ def _codes_in(names: npt.NDArray[np.str_], given: npt.NDArray[np.str_]) -> I64:
 
 
 def _tables(inputs: Sequence[object]) -> list[object]:
+    """Return the input tables: lists of records made tables, one table of each known kind.
+
+    Raises:
+        DefinitionError: an input of no kind a portfolio reads, or two of one kind.
+        EventDataError: a correction selects services by a catalogue tag.
+    """
     out: list[object] = []
     for given in inputs:
         if isinstance(given, list | tuple):
-            out.append(EventTable.from_records(given))
-        else:
+            # records of one kind or of several (outages with corrections ...): a table each
+            made = as_inputs([given]).tables.values() if given else ()
+            out.extend(made or [EventTable.from_records([])])
+        elif isinstance(given, tuple(_KIND_WORDS)):
             out.append(given)
+        else:
+            known = ", ".join(_KIND_WORDS.values())
+            raise DefinitionError(
+                f"a portfolio reads {known}; {type(given).__name__} is not an input table"
+            )
     kinds = [type(t) for t in out]
     if len(set(kinds)) != len(kinds):
         raise DefinitionError("give one table of each kind (concatenate tables of one kind first)")
+    for table in out:
+        if isinstance(table, CorrectionTable):
+            _check_selectors(table)
     return out
+
+
+def _check_selectors(table: CorrectionTable) -> None:
+    """Refuse corrections that select services by a catalogue tag, each by where it is.
+
+    A portfolio's customers have services but no catalogue, so a tag selects
+    nothing a customer can be told about; the fix is to list the services.
+    """
+    problems = [
+        Problem(
+            table.where[i],
+            "services",
+            f"{selector!r} selects the services whose catalogue entries carry the tag "
+            f"{selector[4:]!r}, and a portfolio's customers have no catalogue: list the "
+            "services instead (a name, names separated by ';' in a file, or a list of names "
+            "in a Correction), or '*' for every service",
+        )
+        for i, selector in enumerate(table.selector)
+        if isinstance(selector, str) and selector.startswith("tag:")
+    ]
+    if problems:
+        raise EventDataError(problems[:1000], omitted=max(len(problems) - 1000, 0))
 
 
 # --- evaluation ---------------------------------------------------------------------------------
@@ -770,7 +932,15 @@ def _customer_digests(
     pairs = order[starts + within]  # customers-table rows, customer by customer
     owner = np.repeat(np.arange(len(customers), dtype=np.int64), counts)  # each pair's customer
     found = index.rows_for(pairs, table.service)
-    parts = [(t, rows, owner[codes]) for t, (rows, codes) in zip(tables, found, strict=True)]
+    parts = []
+    for t, (rows, codes), entries in zip(tables, found, index.entries, strict=True):
+        if entries is None:
+            parts.append((t, rows, owner[codes]))
+            continue
+        # a correction of two services of one customer is one row of the customer's
+        size = max(len(t), 1)  # type: ignore[arg-type]
+        owners, picked = np.divmod(np.unique(owner[codes] * size + rows), size)
+        parts.append((t, picked, owners))
     return owner_digests(parts, len(customers))
 
 
@@ -784,10 +954,8 @@ def _rows_not_in_force(
     rows_in_force = order[np.repeat(in_force, np.diff(np.r_[first, len(order)]))]
     served = np.zeros(len(table.services), dtype=bool)
     served[table.service[rows_in_force]] = True
-    return {
-        _KIND_WORDS[type(t)]: int(np.diff(bounds)[~served].sum())
-        for t, bounds in zip(tables, index.bounds, strict=True)
-    }
+    counts = index.rows_only_of(tables, served)
+    return {_KIND_WORDS[type(t)]: n for t, n in zip(tables, counts, strict=True)}
 
 
 def _parts(
@@ -1066,7 +1234,9 @@ def _text_hashes(values: Sequence[object]) -> npt.NDArray[np.uint64]:
 
     The texts' code points, as numpy holds them (one ``uint32`` column per
     character), are folded one column at a time over every text at once, each
-    step mixed, then the length is mixed in: no Python step per text.
+    step mixed, then the length is mixed in: no Python step per text. A text's
+    hash is its own: only its characters are folded, not the padding up to the
+    longest text beside it, so a longer text elsewhere changes no hash.
     """
     texts = [str(v) for v in values]
     n = len(texts)
@@ -1076,8 +1246,8 @@ def _text_hashes(values: Sequence[object]) -> npt.NDArray[np.uint64]:
     text = np.asarray(texts, dtype=np.str_)
     with np.errstate(over="ignore"):
         if n and text.dtype.itemsize:
-            for column in text.view(np.uint32).reshape(n, -1).T:
-                h = _mix(h ^ column.astype(np.uint64))
+            for k, column in enumerate(text.view(np.uint32).reshape(n, -1).T):
+                h = np.where(length > k, _mix(h ^ column.astype(np.uint64)), h)
         return _mix(h + length * _WEIGHTS[0])
 
 
@@ -1101,6 +1271,14 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
         parts = [facts, u(table.start), u(table.end), u(table.announced)]
     elif isinstance(table, RequestTable):
         parts = [u(table.time), u(table.status), u(table.outcome), u(table.latency)]
+    elif isinstance(table, ProbeTable):
+        parts = [u(table.time), _text_hashes(table.metrics)[table.metric], u(table.value)]
+    elif isinstance(table, CorrectionTable):  # few: each record but the services it names
+        # a correction counts once per service of the customer's it applies to, by name
+        # or as one of every service: the services are hashed on their own
+        parts = [
+            _text_hashes([repr(attrs.evolve(c, services=ALL_SERVICES)) for c in table.records])
+        ]
     elif isinstance(table, TicketTable):
         history = np.zeros(len(table), dtype=np.uint64)
         with np.errstate(over="ignore"):
@@ -1133,9 +1311,9 @@ def _row_hashes(table: object) -> npt.NDArray[np.uint64]:
 def _overlaps(table: object, rows: I64 | slice, report: Report) -> npt.NDArray[np.bool_]:
     """Return which ``rows`` bear on ``report``'s part of its period."""
     start, end, label = report.start, report.end, report.period.label
-    if isinstance(table, EventTable):
+    if isinstance(table, EventTable | CorrectionTable):
         return (table.start[rows] < end) & (table.end[rows] > start)
-    if isinstance(table, RequestTable):
+    if isinstance(table, RequestTable | ProbeTable):
         times = table.time[rows]
         return (times >= start) & (times < end)
     if isinstance(table, TicketTable):
@@ -1198,14 +1376,14 @@ def _group_rows(
 ) -> Iterator[tuple[object, I64 | slice, npt.NDArray[np.int32], npt.NDArray[np.uint64]]]:
     """Yield, per input table, the group's rows: where to read them, each one's pair and hash.
 
-    Events and requests are read from the tables the group was evaluated over
-    (its rows, pair by pair, gathered once already), and hashed there, in
-    order; other tables by the route index, in the input table.
+    Events, requests and probe samples are read from the tables the group was
+    evaluated over (its rows, pair by pair, gathered once already), and hashed
+    there, in order; other tables by the route index, in the input table.
     """
     routed = group.inputs or (None,) * len(tables)
     found = None
     for k, (t, mine) in enumerate(zip(tables, routed, strict=True)):
-        if isinstance(mine, EventTable | RequestTable):
+        if isinstance(mine, EventTable | RequestTable | ProbeTable):
             codes = np.asarray(mine.service, dtype=np.int32)
             yield mine, slice(None), codes, _row_hashes(mine)
             continue

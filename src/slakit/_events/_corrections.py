@@ -167,7 +167,7 @@ class CorrectionTable:
     row in reports and errors (``corrections.csv:3``, or ``correction 2``).
     """
 
-    __slots__ = ("category", "end", "records", "selector", "start", "where")
+    __slots__ = ("_columns", "category", "end", "records", "selector", "start", "where")
 
     def __init__(self, records: Sequence[Correction], where: Sequence[str] | None = None) -> None:
         items = records_of(records, Correction, "Correction")
@@ -187,6 +187,34 @@ class CorrectionTable:
         self.end: npt.NDArray[np.int64] = np.asarray([e for _, e in spans] or [], dtype=np.int64)
         self.category = tuple(c.category for c in items)
         self.selector = tuple(c.services for c in items)
+        self._columns: dict[str, npt.NDArray[Any]] | None = None
+
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        """Return the text and instant columns as arrays, built once (``None``: empty text).
+
+        ``services`` is each selector as one text: ``*``, ``tag:NAME``, or the
+        names sorted and joined by ``;``; ``recorded`` is ``NO_TIME`` where not given.
+        """
+        if self._columns is None:
+
+            def texts(values: Iterable[object]) -> npt.NDArray[np.object_]:
+                out: npt.NDArray[np.object_] = np.empty(len(self.records), dtype=object)
+                out[:] = list(values)
+                return out
+
+            self._columns = {
+                "services": texts(
+                    s if isinstance(s, str) else ";".join(sorted(s)) for s in self.selector
+                ),
+                "category": texts(self.category),
+                "reason": texts(c.reason or None for c in self.records),
+                "by": texts(c.by or None for c in self.records),
+                "recorded": np.asarray(
+                    [NO_TIME if c.recorded is None else to_us(c.recorded) for c in self.records],
+                    dtype=np.int64,
+                ),
+            }
+        return self._columns
 
     def __len__(self) -> int:
         return len(self.records)

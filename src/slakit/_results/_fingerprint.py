@@ -148,7 +148,6 @@ from slakit._events._probes import ProbeTable
 from slakit._events._requests import NO_LATENCY, NO_STATUS, OUTCOMES, RequestTable
 from slakit._events._table import EventTable
 from slakit._events._tickets import TicketTable
-from slakit._time._instant import to_us
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
@@ -865,27 +864,23 @@ def _billing(table: ChargeTable, rows: Rows | None) -> list[Section]:
     ]
 
 
-def _selector_text(selector: str | tuple[str, ...]) -> str:
-    """Return a correction's services as one text: ``*``, ``tag:eu``, or names joined by ``;``."""
-    return selector if isinstance(selector, str) else ";".join(sorted(selector))
-
-
 def _corrections(table: CorrectionTable, rows: Rows | None) -> list[Section]:
-    # few rows (records): the columns are read from them
-    records = table.records if rows is None else [table.records[r] for r in rows.tolist()]
-    recorded = [NULL if c.recorded is None else to_us(c.recorded) for c in records]
+    # the table's columns, built once, taken by row numbers (a row may repeat: a portfolio's
+    # correction of every service counts once per customer)
+    columns = table.columns()
+    picked = np.arange(len(table)) if rows is None else rows
     return [
         (
             "corrections",
-            len(records),
+            int(picked.shape[0]),
             [
-                Column("start", np.asarray([c.span_us()[0] for c in records], dtype=np.int64)),
-                _texts("services", [_selector_text(c.services) for c in records]),
-                Column("end", np.asarray([c.span_us()[1] for c in records], dtype=np.int64)),
-                _texts("category", [c.category for c in records]),
-                _texts("reason", [c.reason or None for c in records]),
-                _texts("by", [c.by or None for c in records]),
-                Column("recorded", np.asarray(recorded, dtype=np.int64)),
+                Column("start", table.start[picked]),
+                _texts("services", columns["services"][picked]),
+                Column("end", table.end[picked]),
+                _texts("category", columns["category"][picked]),
+                _texts("reason", columns["reason"][picked]),
+                _texts("by", columns["by"][picked]),
+                Column("recorded", columns["recorded"][picked]),
             ],
             OWN,
         )
