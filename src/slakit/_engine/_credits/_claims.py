@@ -192,22 +192,44 @@ def _ticket_claims(
         verdicts[i] = [(n.id, words) for n, (_, words) in zip(late, notes, strict=True)]
         late_units[i] = max(len(late), 1)
     amount = part.amount.times(paid_units, late_units)
+    lines = _item_lines(
+        rule,
+        ctx,
+        part,
+        amount,
+        {i: [f"ticket {tid}: {words}" for tid, words in v] for i, v in verdicts.items()},
+    )
+    states = _claim_states(owed, paid_units == late_units, paid_units == 0, rejected=rejected)
+    return _claimed(part, amount, lines, states)
+
+
+def _item_lines(
+    rule: ClaimRequired,
+    ctx: kernel.CreditContext,
+    part: kernel.Credits,
+    amount: Amounts,
+    verdicts: dict[int, list[str]],
+) -> Callable[[int], list[CreditLine]]:
+    """Return the lines of a claim clause judged item by item (tickets, incidents).
+
+    Each owed service's lines are its part's, then a claim line when every item
+    was paid, else an adjustment of what was not; both list each item's verdict.
+    """
     window = rule.window.describe()
 
     def lines(i: int) -> list[CreditLine]:
         out = part.lines(i)
-        if not owed[i]:
+        if i not in verdicts:
             return out
-        detail = "; ".join(f"ticket {tid}: {words}" for tid, words in verdicts[i])
+        note = f"{window}: {'; '.join(verdicts[i])}"
         unpaid = part.amount[i] - amount[i]
         if unpaid == 0:
-            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
+            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=note))
         else:
-            out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
+            out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, note))
         return out
 
-    states = _claim_states(owed, paid_units == late_units, paid_units == 0, rejected=rejected)
-    return _claimed(part, amount, lines, states)
+    return lines
 
 
 def _claimed(
@@ -382,19 +404,7 @@ def _incident_claims(
         rejected[i] = only_rejected
         verdicts[i] = words
     amount = part.amount.times(paid_units, all_units)
-    window = rule.window.describe()
-
-    def lines(i: int) -> list[CreditLine]:
-        out = part.lines(i)
-        if not owed[i]:
-            return out
-        detail = "; ".join(verdicts[i])
-        unpaid = part.amount[i] - amount[i]
-        if unpaid == 0:
-            out.append(ctx.line(i, "claim", Fraction(0), kind="claim", note=f"{window}: {detail}"))
-        else:
-            out.append(kernel.adjustment(ctx, i, "claim required", -unpaid, f"{window}: {detail}"))
-        return out
+    lines = _item_lines(rule, ctx, part, amount, verdicts)
 
     none_paid = np.asarray([owed[i] and paid_units[i] == 0 for i in range(ctx.n)], dtype=bool)
     all_paid = np.asarray(
