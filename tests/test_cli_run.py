@@ -518,7 +518,7 @@ CORRECTED_PLANS = PLANS_PY.replace(
 
 
 def test_a_corrections_file_reaches_the_ledger(tmp_path: Path) -> None:
-    """globex's 8 h 20 min outage is the customer's own from 00:00 to 08:00: 20 minutes count."""
+    """Globex's 8 h 20 min outage is the customer's own from 00:00 to 08:00: 20 minutes count."""
     argv = _files(tmp_path)
     assert CORRECTED_PLANS != PLANS_PY
     (tmp_path / "plans.py").write_text(CORRECTED_PLANS, encoding="utf-8")
