@@ -15,7 +15,7 @@ import slakit as sla
 
 fee = sla.usd("500.00")
 gold = sla.Tier("gold", fee=fee)
-assert_type(gold.fee, sla.Money)
+assert_type(gold.fee, sla.Money | None)  # a tier may have no fee (currency= instead)
 assert_type(sla.Money("1.00", "USD").amount, Decimal)
 
 # --- a tier's fee is money, not a number --------------------------------------------------
