@@ -156,7 +156,17 @@ class ClaimTable:
     and ``reason`` its reason (``None`` for none).
     """
 
-    __slots__ = ("as_of", "filed", "period", "reason", "records", "service", "state", "ticket")
+    __slots__ = (
+        "_by_ticket",
+        "as_of",
+        "filed",
+        "period",
+        "reason",
+        "records",
+        "service",
+        "state",
+        "ticket",
+    )
 
     def __init__(self, records: Sequence[Claim], *, as_of: InstantLike | None = None) -> None:
         self.records = tuple(records_of(records, Claim, "Claim"))
@@ -167,6 +177,8 @@ class ClaimTable:
         self.state = np.asarray([c.state for c in records], dtype=object)
         self.reason = np.asarray([c.reason for c in records], dtype=object)
         self.as_of = None if as_of is None else to_us(as_of, name="as_of")
+        # per rejected flag: service -> ticket id -> the row that counts (see first_by_ticket)
+        self._by_ticket: dict[bool, dict[str, dict[str, int]]] = {}
 
     @classmethod
     def from_records(
@@ -337,18 +349,27 @@ class ClaimTable:
         """Return, for ``service``, the row of the claim that counts for each ticket id.
 
         That is the ticket's earliest claim that is not rejected; with
-        ``rejected=True``, its earliest rejected claim instead.
+        ``rejected=True``, its earliest rejected claim instead. Every service's
+        are worked out in one pass, on the first call: a clause that asks for
+        each of many services' tickets reads the table once.
         """
-        keep = (
-            (self.service == service)
-            & ~np.equal(self.ticket, _NONE)
-            & ((self.state == "rejected") == rejected)
-        )
+        found = self._by_ticket.get(rejected)
+        if found is None:
+            found = self._by_ticket[rejected] = self._first_by_ticket(rejected)
+        return found.get(service, {})
+
+    def _first_by_ticket(self, rejected: bool) -> dict[str, dict[str, int]]:
+        keep = ~np.equal(self.ticket, _NONE) & ((self.state == "rejected") == rejected)
         rows = np.flatnonzero(keep)
-        ids = sorted(set(self.ticket[rows].tolist()))
-        index = {ticket: k for k, ticket in enumerate(ids)}
-        code = np.asarray([index[t] for t in self.ticket[rows].tolist()], dtype=np.int64)
-        return {ids[k]: row for k, row in self._first(rows, code).items()}
+        keys = list(zip(self.service[rows].tolist(), self.ticket[rows].tolist(), strict=True))
+        pairs = sorted(set(keys))
+        index = {pair: k for k, pair in enumerate(pairs)}
+        code = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+        out: dict[str, dict[str, int]] = {}
+        for k, row in self._first(rows, code).items():
+            service, ticket = pairs[k]
+            out.setdefault(service, {})[ticket] = row
+        return out
 
     def by_ticket(self, service: str) -> dict[str, int]:
         """Return, for ``service``, the earliest claim filed for each ticket id, not rejected."""

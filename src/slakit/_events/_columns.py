@@ -33,6 +33,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "NO_TIME",
     "Column",
+    "Derived",
     "Problems",
     "RowNames",
     "categorical",
@@ -40,6 +41,7 @@ __all__ = [
     "column_of",
     "distinct_names",
     "echo",
+    "frozen",
     "instants",
     "is_blank",
     "is_missing",
@@ -59,6 +61,36 @@ NO_TIME: Final = int(np.iinfo(np.int64).min)
 _RANGE_TEXT: Final = "1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z"
 
 I64 = npt.NDArray[np.int64]
+
+
+def frozen(array: Any, dtype: type, *, copy: bool) -> Any:
+    """Return ``array`` as a read-only column of ``dtype`` (copied when ``copy``).
+
+    A read-only view: the caller's own array keeps its flags.
+    """
+    out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
+    out = out.view()
+    out.flags.writeable = False
+    return out
+
+
+class Derived:
+    """What an immutable columnar table derives from its columns, computed once per key.
+
+    A table sets ``_cache`` (a dict) when it is built; measures of one
+    evaluation that need the same lookup (service positions, a sort) share it.
+    """
+
+    __slots__ = ()
+    _cache: dict[object, object]
+
+    def derived(self, key: object, build: Callable[[], Any]) -> Any:
+        """Return a value derived from the (immutable) columns, computed once per ``key``."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+
 Obj = npt.NDArray[np.object_]
 Mask = npt.NDArray[np.bool_]
 WhereOf = Callable[[int], str]

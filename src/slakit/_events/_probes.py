@@ -27,10 +27,12 @@ import numpy.typing as npt
 
 from slakit._events._columns import (
     Column,
+    Derived,
     Problems,
     check_where,
     distinct_names,
     echo,
+    frozen,
     instants,
     is_missing,
     kept_where,
@@ -202,14 +204,7 @@ class Probe(DSLRepr):
         return f"Probe({', '.join(map(repr, args))})"
 
 
-def _frozen(array: Any, dtype: type, *, copy: bool) -> Any:
-    out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
-    out = out.view()  # a read-only view: the caller's own array keeps its flags
-    out.flags.writeable = False
-    return out
-
-
-class ProbeTable:
+class ProbeTable(Derived):
     """Probe samples as columns: ``service``, ``time``, ``metric``, ``value``.
 
     ``service`` holds codes into ``services`` and ``metric`` codes into
@@ -248,12 +243,12 @@ class ProbeTable:
     ) -> None:
         """Build a table from checked columns (use ``from_columns()`` for unchecked data)."""
         setter = object.__setattr__
-        setter(self, "service", _frozen(service, np.int32, copy=copy))
+        setter(self, "service", frozen(service, np.int32, copy=copy))
         setter(self, "services", tuple(services))
-        setter(self, "time", _frozen(time, np.int64, copy=copy))
-        setter(self, "metric", _frozen(metric, np.int32, copy=copy))
+        setter(self, "time", frozen(time, np.int64, copy=copy))
+        setter(self, "metric", frozen(metric, np.int32, copy=copy))
         setter(self, "metrics", tuple(metrics))
-        setter(self, "value", _frozen(value, np.int64, copy=copy))
+        setter(self, "value", frozen(value, np.int64, copy=copy))
         setter(self, "_where", kept_where(where))
         setter(self, "_cache", {})
         n = self.time.shape[0]
@@ -392,12 +387,6 @@ class ProbeTable:
         """Return how many samples the table holds of each metric."""
         bins = np.bincount(self.metric, minlength=len(self.metrics))
         return {name: int(bins[i]) for i, name in enumerate(self.metrics)}
-
-    def derived(self, key: object, build: Callable[[], Any]) -> Any:
-        """Return a value derived from the (immutable) columns, computed once per ``key``."""
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())

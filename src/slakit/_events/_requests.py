@@ -22,9 +22,11 @@ import numpy.typing as npt
 
 from slakit._events._columns import (
     Column,
+    Derived,
     Problems,
     check_where,
     echo,
+    frozen,
     instants,
     is_missing,
     kept_where,
@@ -186,14 +188,7 @@ def _duration_repr(us: int) -> str:
     return repr(Duration(us))
 
 
-def _frozen(array: Any, dtype: type, *, copy: bool) -> Any:
-    out: Any = np.array(array, dtype=dtype, copy=True) if copy else np.asarray(array, dtype=dtype)
-    out = out.view()  # a read-only view: the caller's own array keeps its flags
-    out.flags.writeable = False
-    return out
-
-
-class RequestTable:
+class RequestTable(Derived):
     """Requests as columns: ``service``, ``time``, ``status``, ``outcome``, ``latency``.
 
     ``service`` holds codes into [`services`][slakit.Report.services]; ``time`` is ``int64``
@@ -244,12 +239,12 @@ class RequestTable:
     ) -> None:
         """Build a table from checked columns (use ``from_columns()`` for unchecked data)."""
         setter = object.__setattr__
-        setter(self, "service", _frozen(service, np.int32, copy=copy))
+        setter(self, "service", frozen(service, np.int32, copy=copy))
         setter(self, "services", tuple(services))
-        setter(self, "time", _frozen(time, np.int64, copy=copy))
-        setter(self, "status", _frozen(status, np.int16, copy=copy))
-        setter(self, "outcome", _frozen(outcome, np.int8, copy=copy))
-        setter(self, "latency", _frozen(latency, np.int64, copy=copy))
+        setter(self, "time", frozen(time, np.int64, copy=copy))
+        setter(self, "status", frozen(status, np.int16, copy=copy))
+        setter(self, "outcome", frozen(outcome, np.int8, copy=copy))
+        setter(self, "latency", frozen(latency, np.int64, copy=copy))
         setter(self, "_where", kept_where(where))
         setter(self, "_cache", {})
         n = self.time.shape[0]
@@ -442,12 +437,6 @@ class RequestTable:
         """Return how many requests the table holds of each outcome."""
         bins = np.bincount(self.outcome, minlength=len(OUTCOMES))
         return {name: int(bins[i]) for i, name in enumerate(OUTCOMES)}
-
-    def derived(self, key: object, build: Callable[[], Any]) -> Any:
-        """Return a value derived from the (immutable) columns, computed once per ``key``."""
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, Final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -316,14 +317,33 @@ def _claim_states(
     return out
 
 
-def _service_tickets(tickets: TicketTable | None, service: str) -> tuple[I64, I64, list[str]]:
-    """Return a service's tickets as (opened, resolved, ids), ordered by opening."""
-    if tickets is None or service not in tickets.services:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), []
-    code = tickets.services.index(service)
-    rows = np.flatnonzero(tickets.service == code)
-    rows = rows[np.argsort(tickets.opened[rows], kind="stable")]
-    return tickets.opened[rows], tickets.resolved[rows], [tickets.ids[r] for r in rows.tolist()]
+@attrs.frozen(eq=False)
+class _TicketsByService:
+    """A ticket table's rows grouped by service, each service's by opening: one sort."""
+
+    tickets: TicketTable | None
+    order: I64
+    bounds: I64
+    code: dict[str, int]
+
+    @classmethod
+    def of(cls, tickets: TicketTable | None) -> _TicketsByService:
+        if tickets is None:
+            return cls(None, np.zeros(0, np.int64), np.zeros(1, np.int64), {})
+        order = np.lexsort((tickets.opened, tickets.service)).astype(np.int64)
+        bounds = np.searchsorted(
+            tickets.service[order], np.arange(len(tickets.services) + 1), side="left"
+        ).astype(np.int64)
+        return cls(tickets, order, bounds, {name: i for i, name in enumerate(tickets.services)})
+
+    def of_service(self, service: str) -> tuple[I64, I64, list[str]]:
+        """Return a service's tickets as (opened, resolved, ids), ordered by opening."""
+        code = self.code.get(service)
+        if self.tickets is None or code is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+        rows = self.order[self.bounds[code] : self.bounds[code + 1]]
+        table = self.tickets
+        return table.opened[rows], table.resolved[rows], [table.ids[r] for r in rows.tolist()]
 
 
 def _incident_verdicts(
@@ -332,7 +352,7 @@ def _incident_verdicts(
     k: int,
     service: str,
     *,
-    tickets: TicketTable | None,
+    tickets: _TicketsByService,
     claims: ClaimTable | None,
 ) -> tuple[npt.NDArray[np.bool_], list[str], bool]:
     """Judge each incident of outcome service ``k``: paid or not, and why, in words.
@@ -344,7 +364,7 @@ def _incident_verdicts(
     assert window.length is not None
     lo, hi = np.searchsorted(found.group, [k, k + 1])
     starts, ends = found.start[lo:hi], found.end[lo:hi]
-    opened, resolved, ids = _service_tickets(tickets, service)
+    opened, resolved, ids = tickets.of_service(service)
     # an incident's ticket: the first opened at or after it began and before the next began
     first = np.searchsorted(opened, starts, side="left")
     limit = np.append(starts[1:], np.iinfo(np.int64).max)
@@ -382,7 +402,7 @@ def _incident_claims(
     per_incident = rule.rule
     assert isinstance(per_incident, PerIncident)
     found = incidents_of(per_incident, ctx)
-    tickets = ctx.inputs.get(TicketTable)
+    tickets = _TicketsByService.of(ctx.inputs.get(TicketTable))
     claims = ctx.inputs.get(ClaimTable)
     owed = part.amount.nonzero()
     num = found.units.num
@@ -406,10 +426,8 @@ def _incident_claims(
     amount = part.amount.times(paid_units, all_units)
     lines = _item_lines(rule, ctx, part, amount, verdicts)
 
-    none_paid = np.asarray([owed[i] and paid_units[i] == 0 for i in range(ctx.n)], dtype=bool)
-    all_paid = np.asarray(
-        [owed[i] and paid_units[i] == all_units[i] for i in range(ctx.n)], dtype=bool
-    )
+    none_paid = owed & np.asarray(paid_units == 0, dtype=bool)
+    all_paid = owed & np.asarray(paid_units == all_units, dtype=bool)
     states = _claim_states(owed, all_paid, none_paid, rejected=rejected)
     return _claimed(part, amount, lines, states)
 
