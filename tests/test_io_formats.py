@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import tempfile
 from collections.abc import Callable
@@ -389,6 +390,58 @@ def test_categorical_services_read_as_names() -> None:
         0, "service", pa.array(names).dictionary_encode()
     )
     assert _state(slakit.io.read_table(arrow, "outages")) == expected
+
+
+def _chunked_dictionaries(names: list[str | None], cuts: list[int]) -> pa.ChunkedArray:
+    """Return ``names`` as chunks split at ``cuts``, each with a dictionary of its own."""
+    bounds = [0, *cuts, len(names)]
+    return pa.chunked_array(
+        [
+            pa.array(names[a:b], type=pa.string()).dictionary_encode()
+            for a, b in itertools.pairwise(bounds)
+        ]
+    )
+
+
+@given(
+    names=st.lists(st.sampled_from(["a", "b", "c", "d", None]), min_size=1, max_size=30),
+    data=st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_one_array_joins_chunks_with_their_own_dictionaries(
+    names: list[str | None], data: st.DataObject
+) -> None:
+    """Chunks with several dictionaries, shared or not, give the rows' names in one array."""
+    from slakit._events._columns import one_array
+
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(names)), max_size=4)))
+    chunked = _chunked_dictionaries(names, cuts)
+    whole = pa.array(names, type=pa.string()).dictionary_encode()
+    shared = pa.chunked_array([whole] * 3)  # one dictionary, read in three chunks
+    for column, expected in ((chunked, names), (shared, names * 3)):
+        joined = one_array(column)
+        assert isinstance(joined, pa.DictionaryArray)
+        assert joined.dictionary_decode().to_pylist() == expected
+        assert len(set(joined.dictionary.to_pylist())) == len(joined.dictionary)
+
+
+def test_parquet_dictionary_names_in_several_row_groups(tmp_path: Path) -> None:
+    """A Parquet dictionary column (a row group, a dictionary) reads as the names it holds."""
+    names = ["svc-b", "svc-a", "svc-c", "svc-a", "svc-d", "svc-b"] * 5
+    frame = pa.table({"service": names, "start": [T] * len(names), "end": [T_END] * len(names)})
+    expected = _state(slakit.io.read_table(frame, "outages"))
+    path = tmp_path / "o.parquet"
+    pq.write_table(frame, path, row_group_size=7)
+    read = pq.read_table(path, read_dictionary=["service"])
+    assert read.column("service").num_chunks > 1
+    assert _state(slakit.io.read_table(read, "outages")) == expected
+    customers = pa.table(
+        {"customer": names, "plan": ["gold"] * len(names), "service": [f"s{i}" for i in range(30)]}
+    )
+    plain = slakit.io.read_table(customers, "customers")
+    pq.write_table(customers, tmp_path / "c.parquet", row_group_size=4)
+    coded = pq.read_table(tmp_path / "c.parquet", read_dictionary=["customer", "plan"])
+    assert _state(slakit.io.read_table(coded, "customers")) == _state(plain)
 
 
 def test_pandas_arrow_backed_zoned_timestamps_are_instants() -> None:

@@ -776,3 +776,39 @@ def test_an_amended_plans_split_period_caps_as_evaluate_versions_does() -> None:
             customer_agreement(portfolio, customer), events, period="2026-10"
         )
         assert result.report(customer).total == alone.total
+
+
+def test_a_fee_column_is_the_tuple_of_its_pairs() -> None:
+    """A group's fees as codes into distinct fees act as, and equal, the (service, fee) pairs."""
+    from slakit._dsl._agreement import FeeColumn
+
+    low, high = sla.usd("100.00"), sla.usd("2500.50")
+    names = ("0", "1", "2")
+    column = FeeColumn(names, np.array([1, 0, 1]), (low, high))
+    pairs = (("0", high), ("1", low), ("2", high))
+    assert len(column) == 3
+    assert column == pairs
+    assert hash(column) == hash(pairs)
+    assert column[1] == ("1", low)
+    assert column[1:] == pairs[1:]
+    assert list(column) == list(pairs)
+    assert "3 services, 2 distinct fees" in repr(column)
+    tier = sla.Tier("t", fee=sla.usd("10.00"), objectives=[sla.uptime() >= "99.9%"])
+    by_column = sla.Agreement(provider="P", customer="C", services=names, tier=tier, fees=column)
+    by_pairs = sla.Agreement(provider="P", customer="C", services=names, tier=tier, fees=pairs)
+    assert by_column == by_pairs
+    assert (
+        by_column.exact_fees()
+        == by_pairs.exact_fees()
+        == (
+            Fraction(5001, 2),
+            Fraction(100),
+            Fraction(5001, 2),
+        )
+    )
+    assert by_column.fees_of(["2", "1"]) == [high, low]
+    assert by_column.total_fee() == sla.usd("5101.00")
+    with pytest.raises(ValueError, match="3 services for 2 fee codes"):
+        FeeColumn(names, np.array([0, 1]), (low,))
+    with pytest.raises(DefinitionError, match="not a service of the agreement"):
+        sla.Agreement(provider="P", customer="C", services=("0", "1"), tier=tier, fees=column)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import collections
 import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, overload
 
 import attrs
 
@@ -25,7 +25,7 @@ from slakit._time._instant import InstantLike, format_us, instant_text, to_us
 from slakit._time._periods import PeriodRule, monthly
 from slakit.exceptions import DefinitionError
 
-__all__ = ["Agreement", "NoData", "Tier"]
+__all__ = ["Agreement", "FeeColumn", "NoData", "Tier"]
 
 #: What a measure with no eligible time means for its objective: left as
 #: ``"no data"`` (the default: reported, never treated as met), or resolved by
@@ -248,6 +248,59 @@ def checked(items: tuple[Any, ...]) -> tuple[Any, ...]:
     return _Checked(items) if items else items
 
 
+class FeeColumn(Sequence[tuple[str, Money]]):
+    """Many services' fees as codes into a few distinct fees, checked by the code that made them.
+
+    A portfolio's group of customers is one agreement of many services, each
+    with the fee of its customers-table row, from a short price list: the
+    fees are kept as each service's position in that list rather than one
+    ``(service, fee)`` pair per service, and the engine reads them as a column.
+    It is a sequence of those pairs all the same, equal to (and hashing as)
+    the tuple of them. Never for a user's values: see ``checked()``.
+    """
+
+    __slots__ = ("_pairs", "codes", "names", "values")
+
+    def __init__(self, names: tuple[str, ...], codes: Sequence[int], values: tuple[Money, ...]):
+        if len(names) != len(codes):
+            raise ValueError(f"{len(names)} services for {len(codes)} fee codes")
+        self.names = names
+        self.codes = codes  # each service's position in values
+        self.values = values
+        self._pairs: tuple[tuple[str, Money], ...] | None = None
+
+    def pairs(self) -> tuple[tuple[str, Money], ...]:
+        """Return the ``(service, fee)`` pairs, made on first use."""
+        if self._pairs is None:
+            fees = map(self.values.__getitem__, map(int, self.codes))
+            self._pairs = tuple(zip(self.names, fees, strict=True))
+        return self._pairs
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Money]: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str, Money], ...]: ...
+    def __getitem__(self, index: int | slice) -> tuple[str, Money] | tuple[tuple[str, Money], ...]:
+        return self.pairs()[index]
+
+    def __iter__(self) -> Iterator[tuple[str, Money]]:
+        return iter(self.pairs())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FeeColumn | tuple):
+            return self.pairs() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pairs())
+
+    def __repr__(self) -> str:
+        return f"<FeeColumn {len(self):,} services, {len(self.values):,} distinct fees>"
+
+
 def _services(services: str | Iterable[str]) -> tuple[str, ...]:
     value: object = services
     if isinstance(value, _Checked):
@@ -320,7 +373,7 @@ def _period_rule(period: PeriodRule) -> PeriodRule:
 
 def _fees(fees: Mapping[str, Money] | Iterable[tuple[str, Money]]) -> tuple[tuple[str, Money], ...]:
     value: object = fees
-    if isinstance(value, _Checked):
+    if isinstance(value, _Checked | FeeColumn):
         return cast("tuple[tuple[str, Money], ...]", value)
     if isinstance(value, Mapping):
         services, amounts = list(value.keys()), list(value.values())
@@ -416,9 +469,15 @@ class Agreement(DSLRepr):
             )
         # checked in bulk (a group of customers may have many fees), each distinct fee once;
         # one by one only to name the first fee that fails
-        amounts = list(map(itemgetter(1), self.fees))
-        distinct = dict(zip(map(id, amounts), amounts, strict=True))
-        fine = covered.issuperset(map(itemgetter(0), self.fees)) and (
+        column: object = self.fees
+        if isinstance(column, FeeColumn):  # a portfolio's: each distinct fee checked once
+            distinct = dict(enumerate(column.values))
+            fine = column.names is self.services or covered.issuperset(column.names)
+        else:
+            amounts = list(map(itemgetter(1), self.fees))
+            distinct = dict(zip(map(id, amounts), amounts, strict=True))
+            fine = covered.issuperset(map(itemgetter(0), self.fees))
+        fine = fine and (
             not distinct
             or (len(currencies) == 1 and all(f.currency in currencies for f in distinct.values()))
         )
@@ -590,6 +649,10 @@ class Agreement(DSLRepr):
     def _exact_fees(self) -> tuple[Fraction, ...]:
         # One conversion per distinct amount (a fleet has few prices and many services): the
         # distinct fee objects found by identity, in bulk, each amount converted once
+        column: object = self.fees
+        if isinstance(column, FeeColumn) and column.names == self.services:
+            values = tuple(fee.exact() for fee in column.values)
+            return tuple(map(values.__getitem__, map(int, column.codes)))
         fees = self.fees_of(self.services)
         exact: dict[Decimal, Fraction] = {}
         value_of: dict[int, Fraction] = {}

@@ -18,13 +18,13 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Final, overload
+from typing import Any, Final, cast, overload
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._agreement import Agreement, Tier, checked
+from slakit._dsl._agreement import Agreement, FeeColumn, Tier, checked
 from slakit._dsl._combinators import Cap
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._versions import Version
@@ -390,9 +390,14 @@ def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequen
             start=table.start[rows],
             end=table.end[rows],
             announced=table.announced[rows],
-            state=table.state[rows],
+            # one state, one share: every row's code is 0, and no column is taken
+            state=table.state[rows] if len(table.states) > 1 else np.zeros(len(rows), np.int32),
             states=table.states,
-            affected=table.affected[rows],
+            affected=(
+                table.affected[rows]
+                if len(table.affected_levels) > 1
+                else np.zeros(len(rows), np.int32)
+            ),
             affected_levels=table.affected_levels,
             where=where,
         )
@@ -1175,8 +1180,9 @@ def _agreement_of(
     ]
     # names made here (distinct and non-empty) and fees of the checked customers table, in
     # the template's currency (_check_customers): the agreement need not check them again
-    fees = checked(
-        tuple(zip(names, map(money.__getitem__, which.reshape(-1).tolist()), strict=True))
+    codes = cast("Sequence[int]", which.reshape(-1))  # read by position, as a sequence is
+    fees: tuple[tuple[str, Money], ...] = (
+        cast("tuple[tuple[str, Money], ...]", FeeColumn(names, codes, tuple(money)))
         if template.tier.fee is not None
         else ()  # a plan without a fee: its rows give none (_check_customers)
     )

@@ -47,6 +47,7 @@ __all__ = [
     "is_missing",
     "kept_where",
     "names",
+    "one_array",
     "read_columns",
     "row_key",
     "services_column",
@@ -255,6 +256,52 @@ def _from_pandas(raw: Any) -> Column:
     return Column("", np.asarray(raw.to_numpy()), missing, naive)
 
 
+def one_array(raw: Any) -> Any:
+    """Return a pyarrow ``Array`` or ``ChunkedArray`` as one ``Array``.
+
+    A dictionary column's chunks often share a few dictionaries (a Parquet file
+    has one per row group, each read in several chunks): each distinct
+    dictionary is hashed once into one, and the codes renumbered, instead of
+    hashing every chunk's (which ``unify_dictionaries`` does).
+    """
+    pa: Any = importlib.import_module("pyarrow")
+
+    if not isinstance(raw, pa.ChunkedArray):
+        return raw
+    if raw.num_chunks == 1:
+        return raw.chunk(0)
+    if not (pa.types.is_dictionary(raw.type) and raw.num_chunks):
+        return raw.combine_chunks()
+    pc: Any = importlib.import_module("pyarrow.compute")
+    shared: dict[tuple[int, ...], int] = {}  # a dictionary, by its memory: its number
+    dictionaries: list[Any] = []
+    which: list[int] = []
+    for chunk in raw.chunks:
+        d = chunk.dictionary
+        key = (len(d), d.offset, *(0 if b is None else b.address for b in d.buffers()))
+        if key not in shared:
+            shared[key] = len(dictionaries)
+            dictionaries.append(d)
+        which.append(shared[key])
+    indices = pa.concat_arrays([c.indices for c in raw.chunks])
+    if len(dictionaries) == 1:
+        return pa.DictionaryArray.from_arrays(indices, dictionaries[0])
+    merged = pc.dictionary_encode(pa.concat_arrays(dictionaries))  # each name hashed once
+    if merged.null_count:  # a dictionary that holds a null: as pyarrow unifies them
+        return raw.unify_dictionaries().combine_chunks()
+    remap = np.asarray(merged.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    base = np.cumsum([0, *map(len, dictionaries)])[:-1]  # each dictionary's place in remap
+    offsets = np.repeat(base[which], [len(c) for c in raw.chunks])
+    missing = indices.is_null() if indices.null_count else None
+    codes = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    renumbered = pa.array(
+        remap[codes + offsets] if len(remap) else codes.astype(np.int32),
+        type=pa.int32(),
+        mask=None if missing is None else missing.to_numpy(zero_copy_only=False),
+    )
+    return pa.DictionaryArray.from_arrays(renumbered, merged.dictionary)
+
+
 def _from_arrow(raw: Any) -> Column:
     """Return a pyarrow ``Array`` or ``ChunkedArray`` as a column: nulls marked, zones checked.
 
@@ -266,7 +313,7 @@ def _from_arrow(raw: Any) -> Column:
     pa: Any = importlib.import_module("pyarrow")
     pc: Any = importlib.import_module("pyarrow.compute")
 
-    array = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    array = one_array(raw)
     if pa.types.is_dictionary(array.type):
         names = array.dictionary
         if pa.types.is_string(names.type) or pa.types.is_large_string(names.type):
@@ -631,7 +678,7 @@ def _arrow_categorical(raw: Any) -> tuple[I64, npt.NDArray[np.bool_], list[objec
 
     if not pa.types.is_dictionary(raw.type):
         return None
-    array = raw.unify_dictionaries().combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    array = one_array(raw)
     indices = array.indices
     if array.null_count:
         missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
@@ -803,8 +850,10 @@ def _vocabulary_order(names: Sequence[object]) -> tuple[npt.NDArray[np.bool_], I
     if not m:
         return np.zeros(0, dtype=bool), np.zeros(0, np.int64), np.zeros(0, np.int64)
     if strictly_ascending(names):  # an Arrow dictionary slakit sorted: no string sorted again
-        texts = cast("list[str]", names)
-        not_name = np.fromiter(map(_blank, texts), dtype=bool, count=m)
+        if "\x00" in "".join(cast("list[str]", names)):  # numpy drops a trailing NUL
+            not_name = np.fromiter(map(_blank, cast("list[str]", names)), dtype=bool, count=m)
+        else:
+            not_name = is_blank(np.asarray(names, dtype=np.str_))
         every = np.arange(m, dtype=np.int64)
         return not_name, every, every
     if set(map(type, names)) <= {str} and "\x00" not in "".join(cast("list[str]", names)):

@@ -117,6 +117,18 @@ def _codes(values: Sequence[Any]) -> tuple[list[Any], list[int]]:
     return names, [code[v] for v in values]
 
 
+def _kind_codes(kind_raw: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
+    """Return each row's kind as its position in ``KINDS``; -1 for a name that is no kind."""
+    n = kind_raw.shape[0]
+    if n and kind_raw.strides == (0,):  # one kind for every row (a file of outages): one cell
+        one = str(kind_raw[0])
+        return np.full(n, KINDS.index(one) if one in KINDS else -1, dtype=np.int8)
+    kind = np.full(n, -1, dtype=np.int8)
+    for code, name in enumerate(KINDS):
+        kind[kind_raw == name] = code
+    return kind
+
+
 class EventTable:
     """Events as columns: kind, service, start, end, announced, state and affected share.
 
@@ -394,14 +406,18 @@ class EventTable:
         announced = instants(
             got.get("announced"), n, where_of=where_of, problems=problems, required=False
         )
-        state_raw = names(
-            got.get("state"),
-            n,
-            where_of=where_of,
-            problems=problems,
-            default="down",
-            what="state",
-            blank="must be a non-empty state name such as 'degraded'",
+        state_raw = (
+            names(
+                got["state"],
+                n,
+                where_of=where_of,
+                problems=problems,
+                default="down",
+                what="state",
+                blank="must be a non-empty state name such as 'degraded'",
+            )
+            if "state" in got
+            else np.broadcast_to(np.asarray("down"), (n,))  # every row down: one cell
         )
         if (
             kind_raw is None
@@ -412,9 +428,7 @@ class EventTable:
             or state_raw is None
         ):
             raise problems.error()
-        kind = np.full(n, -1, dtype=np.int8)
-        for code, name in enumerate(KINDS):
-            kind[kind_raw == name] = code
+        kind = _kind_codes(kind_raw)
         service_names, service = service_read
         reported = {p.where for p in problems if p.field == "kind"}  # missing or not text
         problems.extend(

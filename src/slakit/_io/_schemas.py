@@ -35,6 +35,7 @@ from slakit._events._columns import (
     column_of,
     instants,
     is_missing,
+    one_array,
     problems_of,
     row_names,
 )
@@ -205,6 +206,19 @@ def _is_arrow_text(raw: Any) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
+def _is_arrow_coded_text(raw: Any) -> bool:
+    """Whether ``raw`` is a pyarrow dictionary column of text (a file's names, read as codes)."""
+    if not _is_arrow(raw):
+        return False
+    pa: Any = importlib.import_module("pyarrow")
+
+    kind = raw.type
+    return bool(
+        pa.types.is_dictionary(kind)
+        and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type))
+    )
+
+
 def _is_arrow_decimal(raw: Any) -> bool:
     if not _is_arrow(raw):
         return False
@@ -310,6 +324,9 @@ def _arrow_instants(raw: Any) -> Any:
 def _arrow_names(raw: Any, *, nulls: bool = False) -> Any:
     """Return a pyarrow text column dictionary-encoded, when no cell is blank or missing.
 
+    A dictionary column (names a file stored as codes) keeps its codes, renumbered
+    so that its dictionary is sorted.
+
     With ``nulls``, missing cells stay missing in the encoded column (an optional
     column, where missing means "the default").
     """
@@ -318,8 +335,9 @@ def _arrow_names(raw: Any, *, nulls: bool = False) -> Any:
 
     if raw.null_count and not nulls:
         return raw  # missing names are reported by row, as for any text
-    whole = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
-    encoded = pc.dictionary_encode(whole)  # hashed in C; then each distinct name checked once
+    # hashed in C, chunk by chunk into one dictionary (unless the file gave one); then each
+    # distinct name checked once
+    encoded = one_array(raw if _is_arrow_coded_text(raw) else pc.dictionary_encode(raw))
     names = encoded.dictionary
     if len(names) and pc.any(pc.equal(pc.utf8_trim_whitespace(names), "")).as_py():
         return raw  # blank names are reported by row, as for any text
@@ -352,9 +370,10 @@ def _adapted(
     encoded: set[str] = set()
     if schema.table is CustomerTable:  # names hashed by Arrow in C: each distinct one read once
         for name in _CUSTOMER_NAMES:
-            if name in out and _is_arrow_text(out[name]):
-                out[name] = _arrow_names(out[name], nulls=name in schema.optional_text)
-                if not _is_arrow_text(out[name]):  # encoded: no name is blank
+            given = out.get(name)
+            if _is_arrow_text(given) or _is_arrow_coded_text(given):
+                out[name] = _arrow_names(given, nulls=name in schema.optional_text)
+                if out[name] is not given:  # encoded: no name is blank
                     encoded.add(name)
         if "fee" in out and _is_arrow_decimal(out["fee"]):  # each distinct fee parsed once
             fees = out["fee"]
@@ -390,7 +409,7 @@ def _adapted(
             values = _text_values(out["service"], "service")
             if values is not None:
                 out["service"] = _numbers_of_text(values)
-        elif _is_arrow_text(out["service"]):
+        elif _is_arrow_text(out["service"]) or _is_arrow_coded_text(out["service"]):
             out["service"] = _arrow_names(out["service"])
     return out
 

@@ -579,12 +579,18 @@ class PortfolioResult:
         (a correction: none of the services it names), and rows whose services only
         customers not evaluated in the period have.
         """
-        ledger = self.ledger
+        ledger = self._ledger.columns  # read as columns: each distinct text once
         by: dict[tuple[str, str], Decimal] = {}
-        rows_of = zip(ledger["plan"], ledger["currency"], ledger["credit"], strict=True)
-        for plan, currency, credit in rows_of:  # the sum of what the ledger bills
-            by[(plan, currency)] = by.get((plan, currency), Decimal(0)) + Decimal(credit)
-        credited = sum(1 for c in ledger["exact"] if c != "0")
+        keys = [_codes_of(ledger[name]) for name in ("plan", "currency", "credit")]
+        distinct, count = np.unique(
+            np.stack([codes for codes, _ in keys], axis=1), axis=0, return_counts=True
+        )
+        for (p, c, k), n in zip(distinct.tolist(), count.tolist(), strict=True):
+            # the sum of what the ledger bills: each distinct credit times its customers
+            key = (str(keys[0][1][p]), str(keys[1][1][c]))
+            by[key] = by.get(key, Decimal(0)) + Decimal(str(keys[2][1][k])) * n
+        exact_codes, exact_names = _codes_of(ledger["exact"])
+        credited = int(np.count_nonzero(np.asarray(exact_names != "0")[exact_codes]))
         rows: dict[str, Any] = {}
         uncounted = 0
         for group in self._groups:
@@ -596,10 +602,10 @@ class PortfolioResult:
                     slot[category] = slot.get(category, 0) + int(n)
         return {
             "period": self.period,
-            "customers": len(ledger["customer"]),
+            "customers": len(exact_codes),
             "customers_credited": credited,
             "customers_not_evaluated": self.skipped,
-            "services": sum(int(s) for s in ledger["services"]),
+            "services": int(np.sum(np.asarray(ledger["services"], dtype=np.int64))),
             "credits": [
                 {"plan": plan, "currency": currency, "total": str(total)}
                 for (plan, currency), total in sorted(by.items())
@@ -938,6 +944,14 @@ def _object_codes(values: Obj) -> tuple[I64, list[str]]:
 
 def _share_text(share: object) -> str:
     return "" if share is None else str(share)
+
+
+def _codes_of(column: Column) -> tuple[I64, Obj]:
+    """Return a text column as codes into its distinct texts (in any order), and those texts."""
+    if isinstance(column, _Coded):
+        return column.codes, column.names
+    names, codes = np.unique(np.asarray(column), return_inverse=True)
+    return codes.reshape(-1).astype(np.int64), names.astype(object)
 
 
 def _lists(table: _Table) -> Columns:

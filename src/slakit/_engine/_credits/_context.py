@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from slakit._dsl._agreement import Agreement
+from slakit._dsl._agreement import Agreement, FeeColumn
 from slakit._dsl._compensation import CreditRule
 from slakit._dsl._measures import Measure
 from slakit._engine._inputs import Inputs
@@ -394,7 +394,17 @@ def _fee_column(ctx: CreditContext) -> Amounts:
     agreement = ctx.agreement
     if not agreement.fees:
         return Amounts.constant(agreement.tier_fee().exact(), ctx.n)
-    if ctx.services is agreement.services or ctx.services == agreement.services:
+    same = ctx.services is agreement.services or ctx.services == agreement.services
+    column: object = agreement.fees
+    if same and isinstance(column, FeeColumn):  # a portfolio's group: each distinct fee once
+        exact = [fee.exact() for fee in column.values]
+        num = np.empty(len(exact), dtype=object)
+        den = np.empty(len(exact), dtype=object)
+        num[:] = [fee.numerator for fee in exact]
+        den[:] = [fee.denominator for fee in exact]
+        which = np.asarray(column.codes, dtype=np.int64)
+        return Amounts(num[which], den[which])
+    if same:
         fees = agreement.exact_fees()
     else:
         fees = tuple(fee.exact() for fee in agreement.fees_of(ctx.services))
