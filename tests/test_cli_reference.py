@@ -36,6 +36,7 @@ def test_every_command_and_option_is_in_the_reference() -> None:
         "render",
         "compare",
         "run",
+        "status",
     }
     for name, command in sub.choices.items():
         section = text.split(f"## `slakit {name}`", 1)[1].split("\n## ", 1)[0]

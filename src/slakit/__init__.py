@@ -282,6 +282,7 @@ if TYPE_CHECKING:
         evaluate_versions as evaluate_versions,
     )
     from slakit._engine._dispute import dispute as dispute
+    from slakit._engine._live import status as status
     from slakit._engine._portfolio import Portfolio as Portfolio
     from slakit._engine._review import review as review
     from slakit._engine._rollup import (
@@ -294,6 +295,16 @@ if TYPE_CHECKING:
     # --- results: reports, values, evidence, schedules --------------------------------------------
     from slakit._results._report import Report as Report, ServiceReport as ServiceReport
     from slakit._results._portfolio import PortfolioResult as PortfolioResult
+    from slakit._results._live import (
+        SRE_WORKBOOK_ALERTS as SRE_WORKBOOK_ALERTS,
+        AlertStatus as AlertStatus,
+        BandStatus as BandStatus,
+        BurnAlert as BurnAlert,
+        BurnRate as BurnRate,
+        ObjectiveStatus as ObjectiveStatus,
+        Status as Status,
+        burn_alerts as burn_alerts,
+    )
     from slakit._results._values import (
         Compensation as Compensation,
         CreditLine as CreditLine,
@@ -574,6 +585,7 @@ _EXPORTS: dict[str, str] = {
     "review": "slakit._engine._review",
     "rollup": "slakit._engine._rollup",
     "statement": "slakit._engine._statement",
+    "status": "slakit._engine._live",
     # results: reports, values, evidence, schedules
     "BucketCounts": "slakit._results._requests",
     "BucketNote": "slakit._results._requests",
@@ -598,6 +610,14 @@ _EXPORTS: dict[str, str] = {
     "UncoveredRow": "slakit._results._uncovered",
     "Verdict": "slakit._results._values",
     "render_schedule": "slakit._results._schedule",
+    "AlertStatus": "slakit._results._live",
+    "BandStatus": "slakit._results._live",
+    "BurnAlert": "slakit._results._live",
+    "BurnRate": "slakit._results._live",
+    "ObjectiveStatus": "slakit._results._live",
+    "SRE_WORKBOOK_ALERTS": "slakit._results._live",
+    "Status": "slakit._results._live",
+    "burn_alerts": "slakit._results._live",
     # results: disputes and service reviews
     "Dispute": "slakit._results._dispute",
     "DisputedSpan": "slakit._results._dispute",

@@ -107,6 +107,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_strict_option(ev)
 
+    st = sub.add_parser(
+        "status",
+        help="the period in progress as of --now: budgets left, credit bands, burn rates and "
+        "alerts",
+        description=(
+            "Evaluate AGREEMENT over the inputs as known at --now (later rows dropped, outages "
+            "ending at --now at the latest, maintenance announced by then counted ahead) and "
+            "print, per objective and service: the allowance for the whole period in the "
+            "contract's units, what is spent and left, the value so far and projected, each "
+            "credit band with what it pays and how far away it is, burn rates over 1 h, 6 h, "
+            "1 d and 3 d, and the multi-window burn-rate alerts that fire (Google's SRE "
+            "workbook). --now is always given: slakit never reads the clock."
+        ),
+    )
+    st.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    st.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events: CSV, JSON Lines (one object per "
+        "line), Parquet or Arrow, with a kind (or type) column",
+    )
+    _add_input_options(st)
+    st.add_argument(
+        "--now",
+        required=True,
+        help="the instant, ISO 8601 with an offset, for example 2026-11-17T12:00Z",
+    )
+    st.add_argument(
+        "--period",
+        help="the period (default: the one that holds --now; give it to read a period at its "
+        "end, --now being its end)",
+    )
+    st.add_argument("--json", action="store_true", help="print the status as JSON")
+
     rp = sub.add_parser(
         "report",
         help="write the credit statement of AGREEMENT over EVENTS for one period "
@@ -473,7 +508,7 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     if not given:
         options = ", ".join(f"--{name}" for name, _ in _MORE_INPUTS)
         raise _UsageError(f"no input: give an events file or one of {options}")
-    positional = ("evaluate", "report", "review", "verify")
+    positional = ("evaluate", "report", "review", "verify", "status")
     events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, **{name: f"--{name}" for name, _ in _MORE_INPUTS}}
     option = "--input-format" if args.command in ("report", "review") else "--format"
@@ -653,6 +688,25 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from slakit._engine._live import status
+    from slakit._time._instant import to_us
+
+    agreement = load_agreement(args.agreement)
+    tables = _read_inputs(args)
+    try:
+        at = to_us(args.now, name="--now")
+    except (TypeError, ValueError) as exc:
+        raise _UsageError(str(exc)) from None
+    now = status(agreement, *tables, now=at, period=args.period)
+    if args.json:
+        out.write(json.dumps(now.to_dict(), indent=2) + "\n")
+    else:
+        out.write(now.explain() + "\n")
+    _warn(uncovered_of(now.report), err)
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     agreement = load_agreement(args.agreement)
     from slakit._data._codec import to_data
@@ -781,6 +835,8 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return run(args, out, err)
         if args.command == "report":
             return _report(args, out, err)
+        if args.command == "status":
+            return _status(args, out, err)
         if args.command == "verify":
             return _verify(args, out)
         if args.command == "review":

@@ -1,0 +1,394 @@
+"""The period in progress as of an instant: budgets, credit bands, burn rates and alerts.
+
+[`status()`][slakit.status] builds these; they hold exact figures (``Fraction``
+units of the measure, ``Money``) and render as text and plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from slakit._dsl._compensation import Band
+from slakit._dsl._objectives import Objective
+from slakit._money import Money
+from slakit._time._instant import format_us
+from slakit._time._periods import Period
+
+if TYPE_CHECKING:
+    from slakit._results._report import Report
+
+__all__ = [
+    "SRE_WORKBOOK_ALERTS",
+    "AlertStatus",
+    "BandStatus",
+    "BurnAlert",
+    "BurnRate",
+    "ObjectiveStatus",
+    "Status",
+    "burn_alerts",
+    "duration_text",
+]
+
+#: How a budget is counted: misses out of a total known for the whole period (time
+#: measures: eligible time, future service hours and announced maintenance included),
+#: out of what has been counted so far (requests, tickets, samples), or a count of
+#: misses (late tickets, incidents) against a maximum; ``None``: the measure's value
+#: is no ratio of misses (a latency, a mean), so it has no budget.
+BudgetBasis = Literal["period", "so far", "count"]
+
+_US = 1_000_000
+
+
+def duration_text(seconds: Fraction) -> str:
+    """Return a length of time in seconds as ``'43m 12s'`` (whole seconds, rounded down)."""
+    negative = seconds < 0
+    whole = int(abs(seconds))
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "m")) if v]
+    if secs or not parts:
+        parts.append(f"{secs}s")
+    return ("-" if negative else "") + " ".join(parts)
+
+
+def _amount_text(units: Fraction, unit: str) -> str:
+    if unit == "seconds":
+        return duration_text(units)
+    shown = units if units.denominator == 1 else round(units, 2)
+    return f"{shown} {unit}"
+
+
+@attrs.frozen
+class BandStatus:
+    """One credit band of a schedule on the objective's measure, as of the status instant.
+
+    Attributes:
+        band: the schedule's band (its bounds and credit share).
+        share: the credit the band pays, as a share of its base.
+        remaining: how many more units of misses the period can take before its
+            value enters this band (negative or zero once it has).
+        reached: whether the value, with nothing more going wrong, is already in
+            this band or a worse one.
+        amount: the money the band pays, as a share of the service's fee for the
+            period, before any cap or other clause; ``None`` when the base is not
+            the fee (charges) or the fee is billed in cycles.
+    """
+
+    band: Band
+    share: Decimal
+    remaining: Fraction
+    reached: bool
+    amount: Money | None
+
+
+@attrs.frozen
+class BurnRate:
+    """The rate misses spend the budget over one window ending at the status instant.
+
+    ``rate`` is the share of misses in the window over the share the objective
+    allows (``1`` spends the budget exactly by the end of the period); ``None``
+    when the window holds no eligible data.
+    """
+
+    window: int  # microseconds
+    rate: Fraction | None
+
+
+@attrs.frozen
+class ObjectiveStatus:
+    """One objective on one service, as of the status instant.
+
+    Figures are exact, in units of the measure (``unit``: ``"seconds"`` of
+    eligible time for measures of time, else the things the measure counts).
+
+    Attributes:
+        objective: the objective.
+        service: the service.
+        unit: ``"seconds"``, or what the measure counts (``"requests"``, ...).
+        basis: how the budget is counted (see ``BudgetBasis``), ``None`` without one.
+        value_so_far: the measure's value from the period's start to the instant
+            (``None``: no data yet).
+        value_if_no_more: the whole period's value if nothing more goes wrong.
+        total: the units the budget is counted over: the whole period's eligible
+            time for measures of time; what has been counted so far otherwise.
+        allowance: the misses the objective allows over ``total``.
+        spent: the misses so far.
+        remaining: ``allowance - spent`` (negative once breached).
+        budget_left: ``remaining / allowance`` (``None`` when nothing is allowed).
+        projected_value: the period's value if the burn so far continues (the
+            value so far, over the whole period's eligible time).
+        projected_met: whether the projected value meets the objective.
+        bands: the credit bands of schedules on the measure, mildest first.
+        burn: the burn rates over the status windows.
+    """
+
+    objective: Objective
+    service: str
+    unit: str
+    basis: BudgetBasis | None
+    value_so_far: Fraction | None
+    value_if_no_more: Fraction | None
+    total: Fraction
+    allowance: Fraction | None
+    spent: Fraction | None
+    remaining: Fraction | None
+    budget_left: Fraction | None
+    projected_value: Fraction | None
+    projected_met: bool | None
+    bands: tuple[BandStatus, ...]
+    burn: tuple[BurnRate, ...]
+
+    @property
+    def breached(self) -> bool:
+        """Whether the objective is missed for the period already, whatever comes next."""
+        return self.remaining is not None and self.remaining < 0
+
+    def next_band(self) -> BandStatus | None:
+        """Return the mildest band not yet reached, or ``None``."""
+        return next((b for b in self.bands if not b.reached), None)
+
+    def exposure(self) -> Money | None:
+        """Return the money at risk before the next band: what reaching it would add.
+
+        The next band's amount less that of the worst band reached (a schedule pays
+        one band); ``None`` without a next band or where a band's amount is unknown.
+        """
+        band = self.next_band()
+        if band is None or band.amount is None:
+            return None
+        reached = [b.amount for b in self.bands if b.reached]
+        if reached and reached[-1] is None:
+            return None
+        return band.amount if not reached or reached[-1] is None else band.amount - reached[-1]
+
+    def describe(self) -> str:
+        """Return the objective's state in one line."""
+        head = f"{self.service}: {self.objective.describe()}"
+        if self.value_so_far is None:
+            return f"{head}: no data yet"
+        value = self.objective.measure.format_value(self.value_so_far)
+        if self.basis is None or self.remaining is None or self.allowance is None:
+            return f"{head}: {value} so far (no budget: the value is no share of misses)"
+        left = _amount_text(self.remaining, self.unit)
+        allowed = _amount_text(self.allowance, self.unit)
+        state = "breached" if self.breached else f"{left} of {allowed} left"
+        share = "" if self.budget_left is None else f" ({float(self.budget_left):.1%} of budget)"
+        return f"{head}: {value} so far; {state}{'' if self.breached else share}"
+
+
+@attrs.frozen
+class BurnAlert:
+    """A multi-window burn-rate alert: fires when both windows burn faster than ``factor``.
+
+    The method of Google's SRE workbook (chapter "Alerting on SLOs"): a long
+    window for significance, a short one so the alert stops soon after the
+    burn does.
+    """
+
+    name: str
+    long: int  # microseconds
+    short: int  # microseconds
+    factor: Fraction
+    severity: str = "page"
+
+
+_MINUTE = 60 * _US
+_HOUR = 60 * _MINUTE
+
+#: The SRE workbook's four alerts for a 30-day budget: page at 14.4x over 1 h and 5 min, or
+#: 6x over 6 h and 30 min; ticket at 3x over 1 day and 2 h, or 1x over 3 days and 6 h.
+SRE_WORKBOOK_ALERTS: tuple[BurnAlert, ...] = (
+    BurnAlert("fast burn", _HOUR, 5 * _MINUTE, Fraction(72, 5), "page"),
+    BurnAlert("burn", 6 * _HOUR, 30 * _MINUTE, Fraction(6), "page"),
+    BurnAlert("slow burn", 24 * _HOUR, 2 * _HOUR, Fraction(3), "ticket"),
+    BurnAlert("steady burn", 72 * _HOUR, 6 * _HOUR, Fraction(1), "ticket"),
+)
+
+
+@attrs.frozen
+class AlertStatus:
+    """Whether one alert fires for one objective on one service, with the rates it read."""
+
+    alert: BurnAlert
+    service: str
+    objective: Objective
+    firing: bool
+    long_rate: Fraction | None
+    short_rate: Fraction | None
+
+
+def burn_alerts(
+    rates: Mapping[int, Fraction | None], policy: Sequence[BurnAlert] = SRE_WORKBOOK_ALERTS
+) -> list[tuple[BurnAlert, bool]]:
+    """Return, for each alert of ``policy``, whether it fires on burn ``rates`` (by window).
+
+    A pure function: an alert fires when the rates over both its windows are
+    strictly above its factor; a window with no data (``None``) never fires.
+
+    Raises:
+        KeyError: ``rates`` lacks a window the policy reads.
+    """
+    out = []
+    for alert in policy:
+        long, short = rates[alert.long], rates[alert.short]
+        fires = (
+            long is not None and short is not None and long > alert.factor and short > alert.factor
+        )
+        out.append((alert, fires))
+    return out
+
+
+@attrs.frozen(eq=False)
+class Status:
+    """The period in progress as of ``now``: see [`status()`][slakit.status].
+
+    Attributes:
+        period: the period that holds ``now``.
+        now: the instant, in microseconds UTC.
+        objectives: one entry per objective and service.
+        alerts: one entry per alert, objective and service with a budget.
+        accrued: the credit if the period ended with nothing more going wrong
+            (every clause applied, caps and rounding included).
+        report: the whole period's report with nothing more going wrong (the
+            inputs as known at ``now``), from which ``accrued`` comes.
+        notes: how figures were counted, where it matters.
+    """
+
+    period: Period
+    now: int
+    objectives: tuple[ObjectiveStatus, ...]
+    alerts: tuple[AlertStatus, ...]
+    accrued: Money
+    report: Report
+    notes: tuple[str, ...] = ()
+
+    @property
+    def elapsed(self) -> Fraction:
+        """The share of the period's wall time gone by at ``now``."""
+        return Fraction(self.now - self.period.start, self.period.end - self.period.start)
+
+    def firing(self) -> list[AlertStatus]:
+        """Return the alerts that fire at ``now``."""
+        return [a for a in self.alerts if a.firing]
+
+    def exposure(self) -> Money | None:
+        """Return the money at risk before each service's next band, added up."""
+        amounts = [m for m in (o.exposure() for o in self.objectives) if m is not None]
+        if not amounts:
+            return None
+        total = amounts[0]
+        for amount in amounts[1:]:
+            total = total + amount
+        return total
+
+    def explain(self) -> str:
+        """Return the status as text: each objective, its bands and burn, and the alerts."""
+        head = (
+            f"Status of {self.report.agreement.title}, period {self.period.label}, as of "
+            f"{format_us(self.now)} ({float(self.elapsed):.1%} of the period gone)"
+        )
+        lines = [head, f"Credit accrued if nothing more goes wrong: {self.accrued}"]
+        exposure = self.exposure()
+        if exposure is not None:
+            lines.append(f"Added if every service reaches its next band: {exposure}")
+        for entry in self.objectives:
+            lines.append("")
+            lines.append(entry.describe())
+            if entry.projected_value is not None:
+                verdict = "met" if entry.projected_met else "missed"
+                lines.append(
+                    "  projected at the current burn: "
+                    f"{entry.objective.measure.format_value(entry.projected_value)} ({verdict})"
+                )
+            for band in entry.bands:
+                pays = "" if band.amount is None else f", pays {band.amount}"
+                where = (
+                    "reached"
+                    if band.reached
+                    else f"{_amount_text(band.remaining, entry.unit)} away"
+                )
+                lines.append(f"  band {band.band.interval()} ({band.share:%}{pays}): {where}")
+            if entry.burn:
+                rates = ", ".join(
+                    f"{duration_text(Fraction(b.window, _US))} "
+                    f"{'n/a' if b.rate is None else f'{float(b.rate):.2f}x'}"
+                    for b in entry.burn
+                )
+                lines.append(f"  burn rate: {rates}")
+        firing = self.firing()
+        lines.append("")
+        if firing:
+            lines.extend(
+                f"ALERT {a.alert.severity}: {a.alert.name} on {a.service} "
+                f"({a.objective.describe()}): {float(a.long_rate or 0):.2f}x over "
+                f"{duration_text(Fraction(a.alert.long, _US))}, "
+                f"{float(a.short_rate or 0):.2f}x over "
+                f"{duration_text(Fraction(a.alert.short, _US))}"
+                for a in firing
+            )
+        else:
+            lines.append("No alert fires.")
+        lines.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the status as plain data (exact figures as text)."""
+
+        def text(value: object) -> str | None:
+            return None if value is None else str(value)
+
+        return {
+            "period": self.period.label,
+            "now": format_us(self.now),
+            "elapsed": str(self.elapsed),
+            "accrued": {"amount": str(self.accrued.amount), "currency": self.accrued.currency},
+            "objectives": [
+                {
+                    "service": o.service,
+                    "objective": o.objective.describe(),
+                    "unit": o.unit,
+                    "basis": o.basis,
+                    "value_so_far": text(o.value_so_far),
+                    "value_if_no_more": text(o.value_if_no_more),
+                    "total": str(o.total),
+                    "allowance": text(o.allowance),
+                    "spent": text(o.spent),
+                    "remaining": text(o.remaining),
+                    "budget_left": text(o.budget_left),
+                    "projected_value": text(o.projected_value),
+                    "projected_met": o.projected_met,
+                    "breached": o.breached,
+                    "bands": [
+                        {
+                            "band": b.band.interval(),
+                            "share": str(b.share),
+                            "remaining": str(b.remaining),
+                            "reached": b.reached,
+                            "amount": None if b.amount is None else str(b.amount.amount),
+                        }
+                        for b in o.bands
+                    ],
+                    "burn": {str(b.window // _US): text(b.rate) for b in o.burn},
+                }
+                for o in self.objectives
+            ],
+            "alerts": [
+                {
+                    "alert": a.alert.name,
+                    "severity": a.alert.severity,
+                    "service": a.service,
+                    "objective": a.objective.describe(),
+                    "firing": a.firing,
+                    "long_rate": text(a.long_rate),
+                    "short_rate": text(a.short_rate),
+                }
+                for a in self.alerts
+            ],
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,178 @@
+"""The period in progress: status() as of an instant, against hand figures and the final report."""
+
+from __future__ import annotations
+
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import slakit as sla
+import slakit.strategies as sst
+from slakit._cli import main
+from slakit._engine._live import as_of
+from slakit.exceptions import EvaluationError
+
+UP = sla.uptime(
+    min_outage=sla.minutes(1),
+    granularity=sla.minutes(1),
+    excluding=[sla.scheduled_maintenance(notice=sla.days(5))],
+)
+GOLD = sla.Tier(
+    "gold",
+    fee=sla.usd("1000.00"),
+    objectives=[UP >= "99.9%"],
+    compensation=sla.credit_schedule(UP, {"< 99.9%": "10%", "< 99%": "25%", "< 95%": "100%"}),
+)
+TERMS = sla.Agreement(provider="P", customer="C", services=["api", "db"], tier=GOLD)
+NOW = "2026-11-17T12:00Z"
+EVENTS = [
+    sla.Outage("api", "2026-11-03T10:00Z", "2026-11-03T10:30Z"),
+    sla.Outage("api", "2026-11-17T11:30Z", "2026-11-17T13:00Z"),  # ongoing at NOW
+    sla.Outage("db", "2026-11-20T00:00Z", "2026-11-20T01:00Z"),  # after NOW: not known yet
+    sla.Maintenance("db", "2026-11-25T00:00Z", "2026-11-25T04:00Z", announced="2026-11-10T00:00Z"),
+]
+MONTH = 30 * 86_400
+
+
+def _entry(status: sla.Status, service: str) -> sla.ObjectiveStatus:
+    return next(o for o in status.objectives if o.service == service)
+
+
+def test_allowance_spent_and_bands_match_hand_figures() -> None:
+    """A month of 30 days at 99.9%: 2,592 s allowed; api spent 30 + 30 minutes by noon."""
+    now = sla.status(TERMS, EVENTS, now=NOW)
+    api = _entry(now, "api")
+    assert (api.unit, api.basis) == ("seconds", "period")
+    assert api.total == MONTH
+    assert api.allowance == Fraction(2592)
+    assert api.spent == 3600  # the ongoing outage counts up to NOW only
+    assert api.remaining == 2592 - 3600
+    assert api.breached
+    # 99% is 25,920 s of misses: the 25% band starts past it; 95% past 129,600 s
+    assert [(b.reached, b.remaining) for b in api.bands] == [
+        (True, Fraction(2592 - 3600)),
+        (False, Fraction(25920 - 3600)),
+        (False, Fraction(129600 - 3600)),
+    ]
+    assert [b.amount for b in api.bands] == [
+        sla.usd("100.00"),
+        sla.usd("250.00"),
+        sla.usd("1000.00"),
+    ]
+    assert api.exposure() == sla.usd("150.00")
+    assert now.accrued == sla.usd("100.00")
+    # db: the future outage is not known; the announced maintenance is excluded ahead
+    db = _entry(now, "db")
+    assert db.total == MONTH - 4 * 3600
+    assert db.spent == 0
+    assert db.allowance == Fraction(MONTH - 4 * 3600, 1000)
+    assert db.budget_left == 1
+    assert db.exposure() == sla.usd("100.00")
+    assert now.exposure() == sla.usd("250.00")
+
+
+def test_value_so_far_projection_and_burn_rates() -> None:
+    """So far: 3,600 s down out of the 16.5 days gone; the last hour: 30 minutes down."""
+    api = _entry(sla.status(TERMS, EVENTS, now=NOW), "api")
+    gone = (16 * 86_400 + 12 * 3600) * 10**6
+    assert api.value_so_far == Fraction(gone - 3600 * 10**6, gone)
+    assert api.projected_value == api.value_so_far
+    assert api.projected_met is False
+    rates = {b.window: b.rate for b in api.burn}
+    assert rates[sla.hours(1).us] == Fraction(1, 2) * 1000
+    assert rates[sla.hours(6).us] == Fraction(1, 12) * 1000
+    assert set(rates) == set(sla._engine._live.DEFAULT_WINDOWS)
+
+
+def test_alerts_fire_by_the_workbook_and_as_the_pure_function_says() -> None:
+    """The fast-burn page fires for api; nothing fires for db; burn_alerts() agrees."""
+    now = sla.status(TERMS, EVENTS, now=NOW)
+    firing = {(a.service, a.alert.name) for a in now.firing()}
+    assert ("api", "fast burn") in firing
+    assert not any(service == "db" for service, _ in firing)
+    for alert in now.alerts:
+        [(_, fires)] = sla.burn_alerts(
+            {alert.alert.long: alert.long_rate, alert.alert.short: alert.short_rate},
+            [alert.alert],
+        )
+        assert fires == alert.firing
+    # exactly at the factor does not fire; a window without data never fires
+    hot = sla.BurnAlert("x", long=10, short=1, factor=Fraction(2))
+    assert sla.burn_alerts({10: Fraction(2), 1: Fraction(5)}, [hot]) == [(hot, False)]
+    assert sla.burn_alerts({10: None, 1: Fraction(5)}, [hot]) == [(hot, False)]
+    assert sla.burn_alerts({10: Fraction(3), 1: Fraction(5)}, [hot]) == [(hot, True)]
+    with pytest.raises(KeyError):
+        sla.burn_alerts({10: Fraction(3)}, [hot])
+
+
+def test_now_must_be_inside_the_period() -> None:
+    """A status before a period's start or after its end is refused, naming the period."""
+    with pytest.raises(EvaluationError, match="not within period 2026-10"):
+        sla.status(TERMS, EVENTS, now=NOW, period="2026-10")
+    with pytest.raises(EvaluationError, match="not within period 2026-11"):
+        sla.status(TERMS, EVENTS, now="2026-11-01T00:00Z", period="2026-11")
+
+
+def test_inputs_as_of_an_instant() -> None:
+    """Rows that begin later are dropped, outages end at now, announced maintenance stays."""
+    table = sla.EventTable.from_records(EVENTS)
+    now = sla.to_us(NOW)
+    seen = as_of(table, now)
+    assert isinstance(seen, sla.EventTable)
+    assert len(seen) == 3
+    assert max(seen.end.tolist()) == sla.to_us("2026-11-25T04:00Z")  # the maintenance
+    assert sorted(seen.end.tolist())[1] == now  # the ongoing outage, cut at now
+    early = sla.Maintenance(
+        "db", "2026-11-25T00:00Z", "2026-11-25T01:00Z", announced="2026-11-18T00:00Z"
+    )
+    assert len(as_of(sla.EventTable.from_records([early]), now)) == 0  # announced later
+    requests = sla.RequestTable.from_records(
+        [
+            sla.Request("api", "2026-11-17T11:59Z", 200),
+            sla.Request("api", NOW, 500),
+        ]
+    )
+    assert len(as_of(requests, now)) == 1
+
+
+@given(
+    agreement=sst.agreements(services=["api", "db"]),
+    outages=st.lists(sst.outages(["api", "db"], period="2026-10"), max_size=6),
+)
+@settings(max_examples=40, deadline=None)
+def test_status_at_the_end_of_the_period_is_the_final_report(
+    agreement: sla.Agreement, outages: list[sla.Outage]
+) -> None:
+    """At the period's end the status's values and credits equal the final evaluation."""
+    period = agreement.period.resolve("2026-10")
+    final = sla.evaluate(agreement, outages, period="2026-10")
+    closing = sla.status(agreement, outages, now=period.end, period="2026-10")
+    assert closing.accrued == final.total
+    assert closing.report.exact_total == final.exact_total
+    by = {(o.objective, o.service): o for o in closing.objectives}
+    for result in final.objectives:
+        entry = by[(result.objective, result.service)]
+        assert entry.value_so_far == entry.value_if_no_more == result.value
+
+
+def test_the_command_line_prints_the_status(tmp_path: Path) -> None:
+    """`slakit status` prints the text and the JSON of the status."""
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["demo", "--write", str(tmp_path)], out=out, err=err) == 0
+    args = ["status", str(tmp_path / "agreement.py"), str(tmp_path / "events.jsonl")]
+    out = io.StringIO()
+    assert main([*args, "--now", "2026-10-17T12:00Z"], out=out, err=io.StringIO()) == 0
+    assert "Credit accrued if nothing more goes wrong" in out.getvalue()
+    out = io.StringIO()
+    assert main([*args, "--now", "2026-10-17T12:00Z", "--json"], out=out, err=err) == 0
+    data = json.loads(out.getvalue())
+    assert data["period"] == "2026-10"
+    assert {o["service"] for o in data["objectives"]} >= {"eu-central-1", "us-east-1"}
+    err = io.StringIO()
+    assert main([*args, "--now", "soon"], out=io.StringIO(), err=err) == 2
+    assert "--now='soon' is not an ISO 8601 instant" in err.getvalue()
