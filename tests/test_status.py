@@ -176,3 +176,38 @@ def test_the_command_line_prints_the_status(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main([*args, "--now", "soon"], out=io.StringIO(), err=err) == 2
     assert "--now='soon' is not an ISO 8601 instant" in err.getvalue()
+
+
+def test_a_rolling_window_counts_the_budget_over_the_window() -> None:
+    """The last 7 days to NOW: 604,800 s, 0.1% allowed; the outage of the 3rd is outside."""
+    now = sla.status(TERMS, EVENTS, now=NOW, rolling=sla.days(7))
+    assert now.rolling
+    assert now.accrued is None
+    api = _entry(now, "api")
+    assert api.total == 7 * 86_400
+    assert api.allowance == Fraction(7 * 86_400, 1000)
+    assert api.spent == 1800  # only today's outage, up to NOW
+    assert api.bands == ()
+    assert "Credit accrued" not in now.explain()
+    assert now.to_dict()["accrued"] is None
+    with pytest.raises(EvaluationError, match="not both"):
+        sla.status(TERMS, EVENTS, now=NOW, rolling=sla.days(7), period="2026-11")
+    with pytest.raises(EvaluationError, match="positive duration"):
+        sla.status(TERMS, EVENTS, now=NOW, rolling=7)  # type: ignore[arg-type]
+
+
+def test_the_command_line_reads_a_rolling_window(tmp_path: Path) -> None:
+    """`slakit status --rolling '7 days'` counts the window, and names a bad duration."""
+    main(["demo", "--write", str(tmp_path)], out=io.StringIO(), err=io.StringIO())
+    args = ["status", str(tmp_path / "agreement.py"), str(tmp_path / "events.jsonl")]
+    out = io.StringIO()
+    code = main(
+        [*args, "--now", "2026-10-17T12:00Z", "--rolling", "7 days", "--json"],
+        out=out,
+        err=io.StringIO(),
+    )
+    assert code == 0
+    assert json.loads(out.getvalue())["rolling"] is True
+    err = io.StringIO()
+    assert main([*args, "--now", "2026-10-17T12:00Z", "--rolling", "1 month"], err=err) == 2
+    assert "slakit: error:" in err.getvalue()

@@ -140,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the period (default: the one that holds --now; give it to read a period at its "
         "end, --now being its end)",
     )
+    st.add_argument(
+        "--rolling",
+        metavar="DURATION",
+        help="instead of the contract's period, a window ending at --now, as SLO tools count "
+        "them: '30 days', '4w', 'P30D' (no bands and nothing accrued: the contract pays per "
+        "period)",
+    )
     st.add_argument("--json", action="store_true", help="print the status as JSON")
 
     rp = sub.add_parser(
@@ -690,7 +697,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from slakit._engine._live import status
-    from slakit._time._instant import to_us
+    from slakit._time._instant import duration, to_us
 
     agreement = load_agreement(args.agreement)
     tables = _read_inputs(args)
@@ -698,7 +705,8 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         at = to_us(args.now, name="--now")
     except (TypeError, ValueError) as exc:
         raise _UsageError(str(exc)) from None
-    now = status(agreement, *tables, now=at, period=args.period)
+    rolling = None if args.rolling is None else duration(args.rolling)
+    now = status(agreement, *tables, now=at, period=args.period, rolling=rolling)
     if args.json:
         out.write(json.dumps(now.to_dict(), indent=2) + "\n")
     else:

@@ -48,9 +48,10 @@ from slakit._results._live import (
     ObjectiveStatus,
     Status,
     burn_alerts,
+    duration_text,
 )
 from slakit._results._report import Report
-from slakit._time._instant import InstantLike, format_us, to_us
+from slakit._time._instant import Duration, InstantLike, format_us, to_us
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
@@ -410,6 +411,7 @@ def status(
     period: Period | str | None = None,
     windows: Sequence[int] = DEFAULT_WINDOWS,
     alerts: Sequence[BurnAlert] = SRE_WORKBOOK_ALERTS,
+    rolling: Duration | None = None,
 ) -> Status:
     """Return the period in progress as of ``now``: budgets, credit bands, burn and alerts.
 
@@ -451,12 +453,18 @@ def status(
             1 d and 3 d).
         alerts: the burn-rate alerts to evaluate (default
             [`SRE_WORKBOOK_ALERTS`][slakit.SRE_WORKBOOK_ALERTS]).
+        rolling: instead of the contract's period, a sliding window that ends at
+            ``now`` (``sla.days(30)``: "the last 30 days", as SLO tools define
+            their windows). The budget is then counted over the window; the
+            contract pays per period, not per window, so there are no bands
+            and nothing accrued (``accrued`` is ``None``).
 
     Returns:
         A [`Status`][slakit.Status].
 
     Raises:
-        EvaluationError: ``now`` is not after the period's start and at most its end.
+        EvaluationError: ``now`` is not after the period's start and at most its end,
+            or both ``period`` and ``rolling`` are given.
 
     Examples:
         >>> import slakit as sla
@@ -473,7 +481,23 @@ def status(
         ('11/36', '0.00 USD')
     """
     at = to_us(now, name="now")
-    chosen = agreement.period.containing(at) if period is None else agreement.period.resolve(period)
+    if rolling is not None and period is not None:
+        raise EvaluationError(
+            "give period= (one of the contract's periods) or rolling= (a window ending at "
+            "now), not both"
+        )
+    if rolling is not None:
+        given: object = rolling  # checked at run time, whatever a caller passes
+        if not isinstance(given, Duration) or given.us <= 0:
+            raise EvaluationError(
+                f"rolling={rolling!r} must be a positive duration such as days(30)"
+            )
+        label = f"the {duration_text(Fraction(rolling.us, _US))} to {format_us(at)}"
+        chosen = Period(at - rolling.us, at, label, "UTC")
+    elif period is None:
+        chosen = agreement.period.containing(at)
+    else:
+        chosen = agreement.period.resolve(period)
     if not chosen.start < at <= chosen.end:
         raise EvaluationError(
             f"now={format_us(at)} is not within period {chosen.label} "
@@ -482,7 +506,8 @@ def status(
         )
     known = as_inputs(inputs)
     clipped = [as_of(table, at) for table in known.tables.values()]
-    report = compile_agreement(agreement).evaluate(*clipped, period=chosen)
+    terms = agreement if rolling is None else _measures_only(agreement)
+    report = compile_agreement(terms).evaluate(*clipped, period=chosen)
     measures = compile_agreement(_measures_only(agreement))
     so_far_report: Report | None = None
     if at < chosen.end:
@@ -508,7 +533,7 @@ def status(
         )
         for service in column.outcome.services:
             entry = _objective_status(
-                agreement,
+                terms,
                 objective,
                 service,
                 reading,
@@ -543,7 +568,8 @@ def status(
         now=at,
         objectives=tuple(shown),
         alerts=tuple(entries),
-        accrued=report.total,
+        accrued=report.total if rolling is None else None,
+        rolling=rolling is not None,
         report=report,
         notes=notes,
     )

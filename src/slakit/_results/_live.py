@@ -254,7 +254,10 @@ class Status:
         objectives: one entry per objective and service.
         alerts: one entry per alert, objective and service with a budget.
         accrued: the credit if the period ended with nothing more going wrong
-            (every clause applied, caps and rounding included).
+            (every clause applied, caps and rounding included); ``None`` for a
+            rolling window, which the contract does not pay on.
+        rolling: whether ``period`` is a sliding window ending at ``now``
+            rather than one of the contract's periods.
         report: the whole period's report with nothing more going wrong (the
             inputs as known at ``now``), from which ``accrued`` comes.
         notes: how figures were counted, where it matters.
@@ -264,9 +267,10 @@ class Status:
     now: int
     objectives: tuple[ObjectiveStatus, ...]
     alerts: tuple[AlertStatus, ...]
-    accrued: Money
+    accrued: Money | None
     report: Report
     notes: tuple[str, ...] = ()
+    rolling: bool = False
 
     @property
     def elapsed(self) -> Fraction:
@@ -290,10 +294,13 @@ class Status:
     def explain(self) -> str:
         """Return the status as text: each objective, its bands and burn, and the alerts."""
         head = (
-            f"Status of {self.report.agreement.title}, period {self.period.label}, as of "
+            f"Status of {self.report.agreement.title}, {'window' if self.rolling else 'period'} "
+            f"{self.period.label}, as of "
             f"{format_us(self.now)} ({float(self.elapsed):.1%} of the period gone)"
         )
-        lines = [head, f"Credit accrued if nothing more goes wrong: {self.accrued}"]
+        lines = [head]
+        if self.accrued is not None:
+            lines.append(f"Credit accrued if nothing more goes wrong: {self.accrued}")
         exposure = self.exposure()
         if exposure is not None:
             lines.append(f"Added if every service reaches its next band: {exposure}")
@@ -347,7 +354,10 @@ class Status:
             "period": self.period.label,
             "now": format_us(self.now),
             "elapsed": str(self.elapsed),
-            "accrued": {"amount": str(self.accrued.amount), "currency": self.accrued.currency},
+            "rolling": self.rolling,
+            "accrued": None
+            if self.accrued is None
+            else {"amount": str(self.accrued.amount), "currency": self.accrued.currency},
             "objectives": [
                 {
                     "service": o.service,
