@@ -211,3 +211,17 @@ def test_the_command_line_reads_a_rolling_window(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main([*args, "--now", "2026-10-17T12:00Z", "--rolling", "1 month"], err=err) == 2
     assert "slakit: error:" in err.getvalue()
+
+
+def test_a_service_without_eligible_time_has_no_budget() -> None:
+    """Service hours that have not begun leave no data: no allowance, nothing breached."""
+    office = sla.uptime(during=sla.weekly("Mon-Fri 08:00-18:00", tz="UTC"))
+    tier = sla.Tier("t", fee=sla.usd("10.00"), objectives=[office > "99%"])
+    terms = sla.Agreement(provider="P", customer="C", services=["api"], tier=tier)
+    # 1 November 2026 is a Sunday: at noon no service hour has passed
+    now = sla.status(terms, [], now="2026-11-01T12:00Z", rolling=sla.hours(12))
+    [entry] = now.objectives
+    assert entry.value_so_far is None
+    assert (entry.basis, entry.allowance, entry.remaining) == (None, None, None)
+    assert not entry.breached
+    assert "no data yet" in entry.describe()

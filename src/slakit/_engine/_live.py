@@ -265,8 +265,10 @@ def _objective_status(
     total_units = Fraction(0)
     bands: tuple[BandStatus, ...] = ()
     burn: tuple[BurnRate, ...] = ()
+    source, k = (full, i) if basis != "so far" or so_far is None else (so_far, j)
+    if basis in ("period", "so far") and (k is None or not source.total[k]):
+        basis = None  # no eligible data yet: nothing is allowed or spent, and no budget
     if basis in ("period", "so far"):
-        source, k = (full, i) if basis == "period" else (so_far or full, j if so_far else i)
         assert k is not None
         total = int(source.total[k])
         misses = total - int(source.good[k])
