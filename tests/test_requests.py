@@ -629,3 +629,42 @@ def test_a_credit_per_miss_needs_a_measure_of_misses() -> None:
     # an objective on it, and measures that count misses, are fine
     sla.per_breach(sla.latency_percentile(99) <= "300ms", sla.usd("1"))
     sla.per_breach(sla.late_repairs(within=sla.hours(4)), sla.usd("1"))
+
+
+@pytest.mark.parametrize(
+    ("least", "good", "bad", "expected"),
+    [
+        (1, 5, 4, Fraction(5, 9)),
+        (9, 5, 4, Fraction(5, 9)),  # exactly the minimum: a value
+        (10, 5, 4, None),  # slo-generator's example: 5 good and 4 bad are too few
+        (10, 0, 0, None),
+    ],
+)
+def test_min_requests_below_which_a_ratio_has_no_data(
+    least: int, good: int, bad: int, expected: Fraction | None
+) -> None:
+    """A service with fewer counted requests than min_requests has no data, and says why."""
+    rows = [sla.Request("api", T0, 200)] * good + [sla.Request("api", T0, 500)] * bad
+    measure = sla.success_ratio(min_requests=least)
+    tier = sla.Tier("t", fee=sla.usd("10.00"), objectives=[measure >= "50%"])
+    terms = sla.Agreement(provider="P", customer="C", services=["api"], tier=tier)
+    report = sla.evaluate(terms, sla.RequestTable.from_records(rows), period="2026-10")
+    [result] = report.objectives
+    assert result.value == expected
+    if expected is None:
+        assert result.verdict is sla.Verdict.NO_DATA
+        reason = "no counted requests" if least == 1 else f"fewer than {least} counted requests"
+        assert f"NO DATA ({reason})" in report.explain()
+        if good + bad:
+            assert f"fewer than the {least} the measure reads a ratio from" in report.explain()
+    share = sla.latency_share("300ms", min_requests=least)
+    assert repr(share) == (
+        "latency_share('300ms')" if least == 1 else f"latency_share('300ms', min_requests={least})"
+    )
+
+
+def test_min_requests_must_be_a_positive_whole_number() -> None:
+    """Zero, a negative number, a float or a boolean is refused by name."""
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(DefinitionError, match="min_requests"):
+            sla.success_ratio(min_requests=bad)  # type: ignore[arg-type]

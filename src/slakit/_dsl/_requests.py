@@ -247,7 +247,10 @@ class RequestRatio(RequestMeasure):
     Build it with [`success_ratio()`][slakit.success_ratio] or
     [`latency_share()`][slakit.latency_share]. The class is named for what it computes, a ratio
     of requests, which both factories build; the factories for what contracts call it.
+    A service with fewer counted requests than ``min_requests`` has no data.
     """
+
+    min_requests: int = attrs.field(default=1, converter=_min_requests)
 
     @property
     def label(self) -> str:
@@ -259,8 +262,14 @@ class RequestRatio(RequestMeasure):
         return (
             "The share of good requests among the counted requests of the period; "
             + self.rules()
+            + self._minimum()
             + "."
         )
+
+    def _minimum(self) -> str:
+        if self.min_requests == 1:
+            return ""
+        return f"; with fewer than {self.min_requests} counted requests there is no data"
 
 
 @node("latency_share")
@@ -295,6 +304,8 @@ class LatencyShare(RequestRatio):
         args = self._common_args(("good", "good"))
         key = "latency_at_most" if bound[1] else "latency_under"
         args = [a for a in args if not a.startswith(key)]
+        if self.min_requests != 1:
+            args.append(f"min_requests={self.min_requests}")
         shown = format_latency(Decimal(bound[0]))
         head = f"{shown!r}" if not bound[1] else f"at_most={shown!r}"
         return f"latency_share({', '.join([head, *args])})"
@@ -455,6 +466,7 @@ def success_ratio(
     server_errors: Treatment = "bad",
     latency_under: Duration | str | None = None,
     latency_at_most: Duration | str | None = None,
+    min_requests: int = 1,
 ) -> RequestRatio:
     """Return the share of good requests: ``good / (good + bad)`` over the period.
 
@@ -466,6 +478,9 @@ def success_ratio(
         latency_under: a request that would be good is bad unless its latency
             is strictly below this (``"300ms"`` or ``milliseconds(300)``).
         latency_at_most: the same with an inclusive bound (give one of the two).
+        min_requests: the fewest counted requests a service's ratio is read from;
+            with fewer it has no data, with the reason (SLO tools call these
+            "valid events": slo-generator reads 5 good and 4 bad as too few).
     """
     return RequestRatio(
         service=service,
@@ -473,6 +488,7 @@ def success_ratio(
         server_errors=server_errors,
         latency_under=latency_under,
         latency_at_most=latency_at_most,
+        min_requests=min_requests,
     )
 
 
@@ -483,6 +499,7 @@ def latency_share(
     service: str | None = None,
     client_errors: Treatment = "good",
     server_errors: Treatment = "good",
+    min_requests: int = 1,
 ) -> LatencyShare:
     """Return the share of requests whose latency is under (or at most) a threshold.
 
@@ -496,6 +513,8 @@ def latency_share(
         service: the one service to measure; ``None`` measures each service.
         client_errors: how 4xx requests count: ``"good"`` (by latency), ``"bad"``, ``"excluded"``.
         server_errors: how 5xx and failed requests count, the same way.
+        min_requests: the fewest counted requests a service's share is read from;
+            with fewer it has no data, with the reason.
     """
     if (under is None) == (at_most is None):
         raise DefinitionError(
@@ -507,6 +526,7 @@ def latency_share(
         server_errors=server_errors,
         latency_under=under,
         latency_at_most=at_most,
+        min_requests=min_requests,
     )
 
 

@@ -541,13 +541,20 @@ def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> Measure
     run = _start(measure, inputs, ctx)
     s = len(ctx.services)
     good = np.ascontiguousarray(run.cls.per_code[:s, GOOD])
-    total = _counted(run.cls, s)
+    counted = _counted(run.cls, s)
+    few = counted < measure.min_requests  # too few to read a ratio from: no data
+    good = np.where(few, 0, good)
+    total = np.where(few, 0, counted)
 
     def evidence_of(i: int) -> RequestEvidence:
-        g, t = int(good[i]), int(total[i])
-        return run.evidence(
-            i, detail=f"{g} good of {t} counted requests", value=_shown(measure, g, t)
-        )
+        g, t = int(run.cls.per_code[i, GOOD]), int(counted[i])
+        detail = f"{g} good of {t} counted requests"
+        if few[i]:
+            detail += (
+                f": fewer than the {measure.min_requests} the measure reads a ratio from, so "
+                "there is no data"
+            )
+        return run.evidence(i, detail=detail, value=_shown(measure, int(good[i]), int(total[i])))
 
     return run.outcome(good, total, evidence_of)
 

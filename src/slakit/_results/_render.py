@@ -15,6 +15,7 @@ import numpy.typing as npt
 from slakit._dsl._compensation import Band
 from slakit._dsl._measures import Measure
 from slakit._dsl._objectives import Objective
+from slakit._dsl._requests import RequestRatio
 from slakit._money import Money
 from slakit._ratio import format_percent, percent_of
 from slakit._results._amounts import Amounts, as_objects
@@ -602,6 +603,14 @@ def _compensation(report: Report, texts: _Texts) -> dict[str, Any]:
     }
 
 
+def _no_data_reason(measure: object) -> str:
+    """Return why a measure has no data: no eligible time, or too few requests to read."""
+    if not isinstance(measure, RequestRatio):
+        return "no eligible time"
+    least = measure.min_requests
+    return "no counted requests" if least == 1 else f"fewer than {least} counted requests"
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """Return the report as plain data: strings, lists and dicts only."""
     agreement = report.agreement
@@ -760,7 +769,8 @@ def explain(report: Report) -> str:
             if result.value is None:
                 resolved = f", resolved as {result.resolved_by}" if result.resolved_by else ""
                 out.append(
-                    f"  {result.objective.describe()}: {verdict} (no eligible time{resolved})"
+                    f"  {result.objective.describe()}: {verdict} "
+                    f"({_no_data_reason(result.objective.measure)}{resolved})"
                 )
             else:
                 shown = result.shown
