@@ -225,3 +225,34 @@ def test_a_service_without_eligible_time_has_no_budget() -> None:
     assert (entry.basis, entry.allowance, entry.remaining) == (None, None, None)
     assert not entry.breached
     assert "no data yet" in entry.describe()
+
+
+def test_since_when_an_alert_fires() -> None:
+    """The fast burn began with the outage at 11:30: read back on the 5-minute grid, 11:35."""
+    now = sla.status(TERMS, EVENTS, now=NOW)
+    fast = next(a for a in now.firing() if a.alert.name == "fast burn")
+    assert fast.since == sla.to_us("2026-11-17T11:35Z")
+    assert not fast.earlier
+    assert "began between 2026-11-17T11:30:00Z and 2026-11-17T11:35:00Z" in now.explain()
+    # a 30-minute short window: the outage of 11:30 is read at 12:00 only
+    slow = next(a for a in now.firing() if a.alert.name == "burn")
+    assert slow.since == sla.to_us(NOW)
+    assert all(a.since is None for a in now.alerts if not a.firing)
+    # down since the start of the long window: it fires at every instant read back
+    always = [sla.Outage("api", "2026-11-17T09:00Z", "2026-11-17T13:00Z")]
+    page = sla.BurnAlert("page", long=sla.hours(1).us, short=sla.minutes(5).us, factor=1)
+    [alert, *_] = sla.status(TERMS, always, now=NOW, alerts=[page]).firing()
+    assert alert.earlier
+    assert alert.since == sla.to_us("2026-11-17T11:00Z")
+    assert (
+        "firing since before 2026-11-17T11:00:00Z"
+        in sla.status(TERMS, always, now=NOW, alerts=[page]).explain()
+    )
+
+
+def test_a_compiled_plan_gives_the_same_status() -> None:
+    """Plan.status() is status() of the plan's agreement."""
+    plan = sla.compile_agreement(TERMS)
+    assert plan.status(EVENTS, now=NOW).to_dict() == sla.status(TERMS, EVENTS, now=NOW).to_dict()
+    rolled = plan.status(EVENTS, now=NOW, rolling=sla.days(7))
+    assert rolled.rolling

@@ -27,7 +27,7 @@ from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import FEE, CreditRule, CreditSchedule
 from slakit._dsl._objectives import Objective
 from slakit._engine._inputs import as_inputs
-from slakit._engine._plan import compile_agreement
+from slakit._engine._plan import Plan, compile_agreement
 from slakit._engine._portfolio import _Taken
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
@@ -558,6 +558,7 @@ def status(
                         short_rate=rates[alert.short],
                     )
                 )
+    entries = _with_since(entries, measures, list(known.tables.values()), at=at, tz=chosen.tz)
     shown = [attrs.evolve(s, burn=tuple(b for b in s.burn if b.window in windows)) for s in states]
     notes = (
         (
@@ -575,6 +576,53 @@ def status(
         report=report,
         notes=notes,
     )
+
+
+def _with_since(
+    entries: list[AlertStatus], measures: Plan, tables: list[object], *, at: int, tz: str
+) -> list[AlertStatus]:
+    """Return the alerts with, for those that fire on a ratio, when they began (see ``since``).
+
+    Each alert is read back on a grid of its short window, over the inputs as
+    known at each grid instant, until it stops firing or one long window back.
+    """
+    found: dict[tuple[str, int, str], tuple[int, bool]] = {}
+    for alert in dict.fromkeys(e.alert for e in entries if e.firing):
+        alive = {
+            (e.objective, e.service)
+            for e in entries
+            if e.alert == alert and e.firing and _ratio_kind(e.objective) == "so far"
+        }
+        since = dict.fromkeys(alive, at)
+        t = at
+        for _ in range(max(1, alert.long // alert.short)):
+            if not alive:
+                break
+            t -= alert.short
+            known = [as_of(table, t) for table in tables]
+            long = measures.evaluate(*known, period=Period(t - alert.long, t, "burn", tz))
+            short = measures.evaluate(*known, period=Period(t - alert.short, t, "burn", tz))
+            for objective, service in list(alive):
+                rates = [
+                    _ratio_burn(
+                        _value(outcome, _position(outcome, service)), Fraction(objective.target)
+                    )
+                    for outcome in (
+                        _outcome(long, objective.measure),
+                        _outcome(short, objective.measure),
+                    )
+                ]
+                if all(r is not None and r > alert.factor for r in rates):
+                    since[(objective, service)] = t
+                else:
+                    alive.discard((objective, service))
+        for (objective, service), t0 in since.items():
+            found[(alert.name, id(objective), service)] = (t0, (objective, service) in alive)
+    out = []
+    for entry in entries:
+        hit = found.get((entry.alert.name, id(entry.objective), entry.service))
+        out.append(entry if hit is None else attrs.evolve(entry, since=hit[0], earlier=hit[1]))
+    return out
 
 
 def _outcome(report: Report | None, measure: object) -> MeasureOutcome | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,9 +25,12 @@ from slakit._engine._verdicts import objective_column
 from slakit._results._evidence import MeasureOutcome, Reconciliation
 from slakit._results._fingerprint import fingerprint
 from slakit._results._report import CreditColumn, Report
-from slakit._time._instant import format_us
+from slakit._time._instant import InstantLike, format_us
 from slakit._time._periods import Period, billing_cycles
 from slakit.exceptions import DefinitionError, EvaluationError
+
+if TYPE_CHECKING:
+    from slakit._results._live import Status
 
 __all__ = ["Plan", "compile_agreement", "evaluate"]
 
@@ -42,6 +46,16 @@ class Plan:
 
     agreement: Agreement
     measures: tuple[Measure, ...]
+
+    def status(self, *inputs: object, now: InstantLike, **options: Any) -> Status:
+        """Return the period in progress as of ``now`` (see [`status()`][slakit.status]).
+
+        ``options`` are those of ``status()``: ``period``, ``windows``, ``alerts``,
+        ``rolling``.
+        """
+        from slakit._engine._live import status  # the live status reads plans itself
+
+        return status(self.agreement, *inputs, now=now, **options)
 
     def evaluate(self, *inputs: object, period: Period | str, strict: bool = False) -> Report:
         """Evaluate the agreement over ``inputs`` for one ``period`` and return the report.

@@ -213,7 +213,15 @@ SRE_WORKBOOK_ALERTS: tuple[BurnAlert, ...] = (
 
 @attrs.frozen
 class AlertStatus:
-    """Whether one alert fires for one objective on one service, with the rates it read."""
+    """Whether one alert fires for one objective on one service, with the rates it read.
+
+    ``since`` is when a firing alert began, read on a grid of its short window
+    going back from ``now``: the earliest grid instant from which it fired at
+    every grid instant up to ``now`` (so it began at most one short window
+    before). The scan goes back one long window at most: ``earlier`` says it
+    still fired there, and may have begun before. ``None`` when the alert does
+    not fire, or reads a count of misses.
+    """
 
     alert: BurnAlert
     service: str
@@ -221,6 +229,17 @@ class AlertStatus:
     firing: bool
     long_rate: Fraction | None
     short_rate: Fraction | None
+    since: int | None = None
+    earlier: bool = False
+
+
+def _since_text(alert: AlertStatus) -> str:
+    if alert.since is None:
+        return ""
+    if alert.earlier:
+        return f"; firing since before {format_us(alert.since)}"
+    began = format_us(alert.since - alert.alert.short)
+    return f"; began between {began} and {format_us(alert.since)}"
 
 
 def burn_alerts(
@@ -336,7 +355,7 @@ class Status:
                 f"({a.objective.describe()}): {float(a.long_rate or 0):.2f}x over "
                 f"{duration_text(Fraction(a.alert.long, _US))}, "
                 f"{float(a.short_rate or 0):.2f}x over "
-                f"{duration_text(Fraction(a.alert.short, _US))}"
+                f"{duration_text(Fraction(a.alert.short, _US))}{_since_text(a)}"
                 for a in firing
             )
         else:
@@ -397,6 +416,8 @@ class Status:
                     "firing": a.firing,
                     "long_rate": text(a.long_rate),
                     "short_rate": text(a.short_rate),
+                    "since": None if a.since is None else format_us(a.since),
+                    "earlier": a.earlier,
                 }
                 for a in self.alerts
             ],
