@@ -127,7 +127,13 @@ def test_dir_shows_only_public_names() -> None:
     assert all(not n.startswith("_") for n in names)
     importlib.import_module("slakit.exceptions")  # a public submodule, once imported, is listed
     assert "exceptions" in dir(slakit)
-    assert names - set(slakit.__all__) <= {"exceptions", "io", "strategies", "testing"}
+    assert names - set(slakit.__all__) <= {
+        "exceptions",
+        "io",
+        "monitoring",
+        "strategies",
+        "testing",
+    }
 
 
 _SOURCELESS_CHECK = """

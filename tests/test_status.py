@@ -256,3 +256,75 @@ def test_a_compiled_plan_gives_the_same_status() -> None:
     assert plan.status(EVENTS, now=NOW).to_dict() == sla.status(TERMS, EVENTS, now=NOW).to_dict()
     rolled = plan.status(EVENTS, now=NOW, rolling=sla.days(7))
     assert rolled.rolling
+
+
+def _demo_portfolio(folder: Path) -> tuple[sla.Portfolio, list[object]]:
+    import runpy
+
+    import slakit.io
+
+    main(["demo", "--write", str(folder)], out=io.StringIO(), err=io.StringIO())
+    defined = runpy.run_path(str(folder / "plans.py"))
+    portfolio = sla.Portfolio(
+        plans=defined["plans"],
+        customers=slakit.io.read_table(folder / "customers.csv", "customers"),
+        provider=defined["provider"],
+    )
+    events = sla.EventTable.concat(
+        [
+            slakit.io.read_table(folder / "outages.csv", "outages"),
+            slakit.io.read_table(folder / "maintenance.csv", "maintenance"),
+        ]
+    )
+    return portfolio, [events]
+
+
+def test_a_portfolio_status_is_each_customers_own_status(tmp_path: Path) -> None:
+    """Every customer's figures equal status() of its own agreement; ranked by exposure."""
+    from slakit._engine._portfolio import customer_agreement
+
+    portfolio, inputs = _demo_portfolio(tmp_path)
+    now = "2026-10-17T12:00Z"
+    whole = portfolio.status(*inputs, now=now)
+    assert whole.period == "2026-10"
+    assert not whole.not_read
+    assert sum(whole.unrouted.values()) > 0  # the demo has rows for no customer
+    for entry in whole.customers:
+        own = sla.status(customer_agreement(portfolio, entry.customer), *inputs, now=now)
+        assert entry.accrued == own.accrued
+        mine = sorted((o.service, o.remaining, o.budget_left) for o in entry.objectives)
+        theirs = sorted((o.service, o.remaining, o.budget_left) for o in own.objectives)
+        assert mine == theirs
+    ranked = whole.ranked()
+    exposures = [c.exposure() for c in ranked]
+    amounts = [e.amount for e in exposures if e is not None]
+    assert amounts == sorted(amounts, reverse=True)
+    assert whole.to_dict()["customers"][0]["customer"] == ranked[0].customer
+    assert ranked[0].customer in whole.explain(top=1)
+
+
+def test_the_command_line_ranks_a_portfolio(tmp_path: Path) -> None:
+    """`slakit status PLANS --customers ...` prints the ranking; --rolling is refused there."""
+    main(["demo", "--write", str(tmp_path)], out=io.StringIO(), err=io.StringIO())
+    args = [
+        "status",
+        str(tmp_path / "plans.py"),
+        "--customers",
+        str(tmp_path / "customers.csv"),
+        "--outages",
+        str(tmp_path / "outages.csv"),
+        "--maintenance",
+        str(tmp_path / "maintenance.csv"),
+        "--now",
+        "2026-10-17T12:00Z",
+    ]
+    out = io.StringIO()
+    assert main([*args, "--top", "2"], out=out, err=io.StringIO()) == 0
+    table = [line for line in out.getvalue().splitlines() if " | " in line]
+    assert len(table) == 3  # the header and two customers
+    out = io.StringIO()
+    assert main([*args, "--json"], out=out, err=io.StringIO()) == 0
+    assert len(json.loads(out.getvalue())["customers"]) == 6
+    err = io.StringIO()
+    assert main([*args, "--rolling", "7 days"], out=io.StringIO(), err=err) == 2
+    assert "--rolling reads one agreement" in err.getvalue()

@@ -121,7 +121,11 @@ def _parser() -> argparse.ArgumentParser:
             "workbook). --now is always given: slakit never reads the clock."
         ),
     )
-    st.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    st.add_argument(
+        "agreement",
+        type=Path,
+        help=_AGREEMENT_HELP + "; with --customers, the plans file of `slakit run`",
+    )
     st.add_argument(
         "events",
         type=Path,
@@ -146,6 +150,20 @@ def _parser() -> argparse.ArgumentParser:
         help="instead of the contract's period, a window ending at --now, as SLO tools count "
         "them: '30 days', '4w', 'P30D' (no bands and nothing accrued: the contract pays per "
         "period)",
+    )
+    st.add_argument(
+        "--customers",
+        type=Path,
+        metavar="FILE",
+        help="a portfolio's customers table (as for `slakit run`): print the customers ranked "
+        "by money at risk before their next credit band",
+    )
+    st.add_argument(
+        "--top",
+        type=int,
+        default=20,
+        metavar="N",
+        help="with --customers, how many customers to print (default 20; --json has all)",
     )
     st.add_argument("--json", action="store_true", help="print the status as JSON")
 
@@ -699,12 +717,14 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from slakit._engine._live import status
     from slakit._time._instant import duration, to_us
 
-    agreement = load_agreement(args.agreement)
-    tables = _read_inputs(args)
     try:
         at = to_us(args.now, name="--now")
     except (TypeError, ValueError) as exc:
         raise _UsageError(str(exc)) from None
+    if args.customers is not None:
+        return _portfolio_status(args, at, out)
+    agreement = load_agreement(args.agreement)
+    tables = _read_inputs(args)
     rolling = None if args.rolling is None else duration(args.rolling)
     now = status(agreement, *tables, now=at, period=args.period, rolling=rolling)
     if args.json:
@@ -712,6 +732,28 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(now.explain() + "\n")
     _warn(uncovered_of(now.report), err)
+    return EXIT_OK
+
+
+def _portfolio_status(args: argparse.Namespace, at: int, out: TextIO) -> int:
+    """`slakit status PLANS --customers FILE ...`: the customers ranked by money at risk."""
+    from slakit._cli_run import _plans
+    from slakit._engine._portfolio import Portfolio
+    from slakit.io import read_table
+
+    if args.rolling is not None:
+        raise _UsageError("--rolling reads one agreement; leave it out with --customers")
+    if args.top < 1:
+        raise _UsageError(f"--top {args.top}: give at least 1")
+    plans, provider = _plans(args.agreement)
+    customers = read_table(args.customers, "customers")
+    tables = _read_inputs(args)
+    portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
+    now = portfolio.status(*tables, now=at, period=args.period)
+    if args.json:
+        out.write(json.dumps(now.to_dict(), indent=2) + "\n")
+    else:
+        out.write(now.explain(top=args.top) + "\n")
     return EXIT_OK
 
 

@@ -45,7 +45,9 @@ from slakit._results._live import (
     BudgetBasis,
     BurnAlert,
     BurnRate,
+    CustomerStatus,
     ObjectiveStatus,
+    PortfolioStatus,
     Status,
     burn_alerts,
     duration_text,
@@ -55,7 +57,7 @@ from slakit._time._instant import Duration, InstantLike, format_us, to_us
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
-__all__ = ["DEFAULT_WINDOWS", "as_of", "status"]
+__all__ = ["DEFAULT_WINDOWS", "as_of", "portfolio_status", "status"]
 
 _US = 1_000_000
 _HOUR = 3_600 * _US
@@ -632,3 +634,84 @@ def _outcome(report: Report | None, measure: object) -> MeasureOutcome | None:
         if column.objective.measure == measure:
             return column.outcome
     return None
+
+
+def portfolio_status(
+    portfolio: Any,
+    *inputs: object,
+    now: InstantLike,
+    period: str | None = None,
+    windows: Sequence[int] = DEFAULT_WINDOWS,
+    alerts: Sequence[BurnAlert] = SRE_WORKBOOK_ALERTS,
+) -> PortfolioStatus:
+    """Return every customer of ``portfolio`` as of ``now`` (see ``Portfolio.status()``)."""
+    from slakit._engine._portfolio import _template
+    from slakit._results._portfolio import _common
+
+    at = to_us(now, name="now")
+    if period is None:
+        first = _template(portfolio.plans[0][1], portfolio.provider)
+        period = attrs.evolve(first.period, tz="UTC").containing(at).label
+    result = portfolio.evaluate(*inputs, period=period)
+    table = portfolio.customers
+    entries: dict[str, list[ObjectiveStatus]] = {}
+    firing: dict[str, list[AlertStatus]] = {}
+    accrued: dict[str, Money] = {}
+    plans: dict[str, str] = {}
+    not_read: dict[str, str] = dict(result.skipped)
+    for group in result._groups:
+        resolved = group.report.period
+        owners = [table.customers[c] for c in table.customer[group.pairs].tolist()]
+        in_force = group.key.lo < at <= group.key.hi and resolved.start < at <= resolved.end
+        if not in_force:
+            for name in owners:
+                if name not in entries:
+                    not_read.setdefault(
+                        name,
+                        f"its terms in force ({group.version}) do not hold {format_us(at)} in "
+                        f"period {resolved.label} ({resolved.tz})",
+                    )
+            continue
+        now_status = status(
+            group.agreement,
+            *group.inputs,
+            now=at,
+            period=resolved,
+            windows=windows,
+            alerts=alerts,
+        )
+        position = {name: i for i, name in enumerate(group.agreement.services)}
+        own = [table.services[s] for s in table.service[group.pairs].tolist()]
+        for entry in now_status.objectives:
+            i = position[entry.service]
+            not_read.pop(owners[i], None)
+            entries.setdefault(owners[i], []).append(attrs.evolve(entry, service=own[i]))
+        for alert in now_status.firing():
+            i = position[alert.service]
+            firing.setdefault(owners[i], []).append(attrs.evolve(alert, service=own[i]))
+        nums, common = _common(now_status.report)
+        terms = group.agreement
+        currency = terms.tier.currency_code
+        sums: dict[str, Fraction] = {}
+        for i, num in enumerate(nums.tolist()):
+            sums[owners[i]] = sums.get(owners[i], Fraction(0)) + Fraction(int(num), common)
+        for name, exact in sums.items():
+            accrued[name] = terms.rounding.apply(exact, currency)
+            plans[name] = group.key.key.plan
+    customers = tuple(
+        CustomerStatus(
+            customer=name,
+            plan=plans[name],
+            objectives=tuple(entries.get(name, ())),
+            accrued=accrued[name],
+            firing=tuple(firing.get(name, ())),
+        )
+        for name in sorted(accrued)
+    )
+    return PortfolioStatus(
+        now=at,
+        period=period,
+        customers=customers,
+        not_read=not_read,
+        unrouted=result.unrouted,
+    )

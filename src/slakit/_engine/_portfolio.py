@@ -18,7 +18,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Final, cast, overload
+from typing import TYPE_CHECKING, Any, Final, cast, overload
 
 import attrs
 import numpy as np
@@ -46,7 +46,7 @@ from slakit._money import Money
 from slakit._results._fingerprint import combine, digest_texts, owner_digests
 from slakit._results._portfolio import GroupResult, PortfolioResult
 from slakit._results._report import Report
-from slakit._time._instant import format_us
+from slakit._time._instant import InstantLike, format_us
 from slakit._time._kernels import stable_order
 from slakit._time._periods import Period
 from slakit.exceptions import (
@@ -56,6 +56,9 @@ from slakit.exceptions import (
     Problem,
     SlakitError,
 )
+
+if TYPE_CHECKING:
+    from slakit._results._live import PortfolioStatus
 
 __all__ = ["Portfolio", "evaluate_portfolio"]
 
@@ -115,6 +118,24 @@ class Portfolio:
     plans: tuple[tuple[str, Plan], ...] = attrs.field(converter=_plans)
     customers: CustomerTable = attrs.field(converter=_customers)
     provider: str = "provider"
+
+    def status(
+        self, *inputs: object, now: InstantLike, period: str | None = None, **options: Any
+    ) -> PortfolioStatus:
+        """Return every customer as of ``now``, to rank them by money at risk.
+
+        Each group of customers is read as [`status()`][slakit.status] reads one
+        agreement (its services' budgets, bands, burn rates and alerts), with the
+        terms in force at ``now``; ``ranked()`` orders the customers by exposure
+        (what reaching each service's next band would add), then by how few
+        misses separate them from their nearest band. ``period`` is the label of
+        the period to read (default: the one that holds ``now`` in UTC); a
+        customer whose period, in its zone, does not hold ``now`` is listed in
+        ``not_read``. ``options``: ``windows`` and ``alerts``, as for ``status()``.
+        """
+        from slakit._engine._live import portfolio_status  # the status reads portfolios
+
+        return portfolio_status(self, *inputs, now=now, period=period, **options)
 
     def evaluate(self, *inputs: object, period: str) -> PortfolioResult:
         """Evaluate every customer's agreement for the period labelled ``period``.

@@ -28,7 +28,9 @@ __all__ = [
     "BandStatus",
     "BurnAlert",
     "BurnRate",
+    "CustomerStatus",
     "ObjectiveStatus",
+    "PortfolioStatus",
     "Status",
     "burn_alerts",
     "duration_text",
@@ -422,4 +424,140 @@ class Status:
                 for a in self.alerts
             ],
             "notes": list(self.notes),
+        }
+
+
+@attrs.frozen
+class CustomerStatus:
+    """One customer of a portfolio as of the status instant: its services' objectives.
+
+    Attributes:
+        customer: the customer.
+        plan: its plan.
+        objectives: one entry per objective and service (services by the
+            customer's own names).
+        accrued: the credit if nothing more goes wrong, rounded once as the
+            customer's agreement says.
+        firing: the alerts that fire on its services.
+    """
+
+    customer: str
+    plan: str
+    objectives: tuple[ObjectiveStatus, ...]
+    accrued: Money
+    firing: tuple[AlertStatus, ...]
+
+    def exposure(self) -> Money | None:
+        """Return what reaching each service's next band would add, added up."""
+        amounts = [m for m in (o.exposure() for o in self.objectives) if m is not None]
+        if not amounts:
+            return None
+        total = amounts[0]
+        for amount in amounts[1:]:
+            total = total + amount
+        return total
+
+    def nearest(self) -> BandStatus | None:
+        """Return the band not yet reached that is fewest misses away, over every service."""
+        bands = [b for o in self.objectives if (b := o.next_band()) is not None]
+        return min(bands, key=lambda b: b.remaining, default=None)
+
+
+@attrs.frozen(eq=False)
+class PortfolioStatus:
+    """Every customer of a portfolio as of an instant: see ``Portfolio.status()``.
+
+    Attributes:
+        now: the instant.
+        period: the label of the period read.
+        customers: one entry per customer whose agreement is in force at ``now``.
+        not_read: customers not read, with the reason (not in force at ``now``, or
+            ``now`` outside their period in their zone).
+        unrouted: input rows whose services no customer has, by kind.
+    """
+
+    now: int
+    period: str
+    customers: tuple[CustomerStatus, ...]
+    not_read: Mapping[str, str]
+    #: Input rows whose services no customer has, by kind (see ``PortfolioResult.summary()``).
+    unrouted: Mapping[str, int] = attrs.field(factory=dict)
+
+    def ranked(self) -> list[CustomerStatus]:
+        """Return the customers by exposure: the most money at risk before the next band first.
+
+        Customers with the same exposure (or none) come by how few misses separate
+        them from their nearest band, then by name.
+        """
+
+        def key(entry: CustomerStatus) -> tuple[Any, ...]:
+            exposure = entry.exposure()
+            nearest = entry.nearest()
+            return (
+                -(exposure.amount if exposure is not None else Decimal(-1)),
+                nearest.remaining if nearest is not None else Fraction(10**30),
+                entry.customer,
+            )
+
+        return sorted(self.customers, key=key)
+
+    def explain(self, top: int = 20) -> str:
+        """Return the ``top`` customers by exposure as a table of text."""
+        lines = [
+            f"Status of {len(self.customers):,} customers, period {self.period}, as of "
+            f"{format_us(self.now)}"
+            + (f" ({len(self.not_read):,} not read)" if self.not_read else ""),
+            *(
+                f"{n:,} {kind} rows are for services no customer has"
+                for kind, n in self.unrouted.items()
+                if n
+            ),
+            "",
+            "customer | plan | accrued | at risk before next band | nearest band | alerts",
+        ]
+        for entry in self.ranked()[:top]:
+            exposure = entry.exposure()
+            nearest = entry.nearest()
+            unit = entry.objectives[0].unit if entry.objectives else "seconds"
+            lines.append(
+                f"{entry.customer} | {entry.plan} | {entry.accrued} | "
+                f"{'-' if exposure is None else exposure} | "
+                f"{'-' if nearest is None else _amount_text(nearest.remaining, unit) + ' away'} | "
+                f"{len(entry.firing)}"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the customers, ranked, as plain data."""
+        out = []
+        for entry in self.ranked():
+            exposure = entry.exposure()
+            nearest = entry.nearest()
+            out.append(
+                {
+                    "customer": entry.customer,
+                    "plan": entry.plan,
+                    "accrued": str(entry.accrued.amount),
+                    "currency": entry.accrued.currency,
+                    "exposure": None if exposure is None else str(exposure.amount),
+                    "nearest_band_remaining": None if nearest is None else str(nearest.remaining),
+                    "alerts_firing": [a.alert.name for a in entry.firing],
+                    "objectives": [
+                        {
+                            "service": o.service,
+                            "objective": o.objective.describe(),
+                            "remaining": None if o.remaining is None else str(o.remaining),
+                            "budget_left": None if o.budget_left is None else str(o.budget_left),
+                            "breached": o.breached,
+                        }
+                        for o in entry.objectives
+                    ],
+                }
+            )
+        return {
+            "now": format_us(self.now),
+            "period": self.period,
+            "customers": out,
+            "not_read": dict(self.not_read),
+            "rows_for_no_customer": dict(self.unrouted),
         }
