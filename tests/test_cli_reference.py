@@ -37,6 +37,7 @@ def test_every_command_and_option_is_in_the_reference() -> None:
         "compare",
         "run",
         "status",
+        "audit",
     }
     for name, command in sub.choices.items():
         section = text.split(f"## `slakit {name}`", 1)[1].split("\n## ", 1)[0]

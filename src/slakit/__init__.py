@@ -281,6 +281,7 @@ if TYPE_CHECKING:
         compare as compare,
         evaluate_versions as evaluate_versions,
     )
+    from slakit._engine._audit import audit as audit
     from slakit._engine._dispute import dispute as dispute
     from slakit._engine._live import status as status
     from slakit._engine._portfolio import Portfolio as Portfolio
@@ -295,6 +296,12 @@ if TYPE_CHECKING:
     # --- results: reports, values, evidence, schedules --------------------------------------------
     from slakit._results._report import Report as Report, ServiceReport as ServiceReport
     from slakit._results._portfolio import PortfolioResult as PortfolioResult
+    from slakit._results._audit import (
+        Clause as Clause,
+        ClauseAudit as ClauseAudit,
+        ClauseEffect as ClauseEffect,
+        Flag as Flag,
+    )
     from slakit._results._live import (
         SRE_WORKBOOK_ALERTS as SRE_WORKBOOK_ALERTS,
         AlertStatus as AlertStatus,
@@ -578,6 +585,7 @@ _EXPORTS: dict[str, str] = {
     "Portfolio": "slakit._engine._portfolio",
     "Statement": "slakit._engine._statement",
     "VersionedReport": "slakit._engine._compare",
+    "audit": "slakit._engine._audit",
     "compare": "slakit._engine._compare",
     "compile_agreement": "slakit._engine._plan",
     "dispute": "slakit._engine._dispute",
@@ -616,6 +624,10 @@ _EXPORTS: dict[str, str] = {
     "BandStatus": "slakit._results._live",
     "BurnAlert": "slakit._results._live",
     "BurnRate": "slakit._results._live",
+    "Clause": "slakit._results._audit",
+    "ClauseAudit": "slakit._results._audit",
+    "ClauseEffect": "slakit._results._audit",
+    "Flag": "slakit._results._audit",
     "CustomerStatus": "slakit._results._live",
     "ObjectiveStatus": "slakit._results._live",
     "PortfolioStatus": "slakit._results._live",

@@ -55,58 +55,7 @@ def _version() -> str:
     return version("slakit")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="slakit",
-        description="Evaluate service-level agreements written with slakit over event files.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    demo = sub.add_parser(
-        "demo",
-        help="run the credit run on an embedded example portfolio and print the summary, the "
-        "ledger and one customer's statement (writes no files)",
-        description=(
-            "Run the month-end credit run, as `slakit run` does, on an embedded example "
-            "portfolio (customers on three plans, a month of outages and maintenance) and "
-            "print the summary, the ledger and one customer's statement. No file is written "
-            "unless --write is given."
-        ),
-    )
-    demo.add_argument(
-        "--json", action="store_true", help="print the summary and the ledger as JSON"
-    )
-    demo.add_argument(
-        "--write",
-        metavar="DIR",
-        type=Path,
-        help="instead, write the example's files into DIR (plans.py, customers.csv, "
-        "outages.csv and maintenance.csv for `slakit run`; agreement.py and events.jsonl for "
-        "`slakit evaluate`) and print the commands that run them",
-    )
-
-    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS for one period")
-    ev.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
-    ev.add_argument(
-        "events",
-        type=Path,
-        nargs="?",
-        help="outage, maintenance and deployment events: CSV, JSON Lines (one object per "
-        "line), Parquet or Arrow, with a kind (or type) column",
-    )
-    _add_input_options(ev)
-    ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
-    ev.add_argument("--json", action="store_true", help="print the report as JSON")
-    ev.add_argument(
-        "--fail-on-breach",
-        action="store_true",
-        help="exit with status 1 when any objective is not met",
-    )
-    _add_strict_option(ev)
-
+def _add_status_parser(sub: Any) -> None:
     st = sub.add_parser(
         "status",
         help="the period in progress as of --now: budgets left, credit bands, burn rates and "
@@ -166,6 +115,83 @@ def _parser() -> argparse.ArgumentParser:
         help="with --customers, how many customers to print (default 20; --json has all)",
     )
     st.add_argument("--json", action="store_true", help="print the status as JSON")
+
+
+def _add_audit_parser(sub: Any) -> None:
+    au = sub.add_parser(
+        "audit",
+        help="what each clause of AGREEMENT did to its credits over a history of inputs",
+        description=(
+            "Evaluate AGREEMENT over the inputs for every period from --from to --to, then "
+            "again with each clause taken out on its own (each exclusion and its notice and "
+            "allowance conditions, minimum outage durations, bucket rules, service windows, "
+            "minimum request volumes, caps, floors, claim clauses, no-data handling, "
+            "rounding), and print the credits each clause removed or added, in money and in "
+            "the measure's units, the periods it decided, the rows it acted on, the "
+            "interaction remainder (so the figures add up), and the terms that favour one "
+            "side structurally."
+        ),
+    )
+    add_agreement_inputs(au)
+    au.add_argument("--from", dest="start", required=True, help="the first period, e.g. 2026-01")
+    au.add_argument("--to", dest="end", required=True, help="the last period, e.g. 2026-12")
+    add_output_options(au, "audit")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="slakit",
+        description="Evaluate service-level agreements written with slakit over event files.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="run the credit run on an embedded example portfolio and print the summary, the "
+        "ledger and one customer's statement (writes no files)",
+        description=(
+            "Run the month-end credit run, as `slakit run` does, on an embedded example "
+            "portfolio (customers on three plans, a month of outages and maintenance) and "
+            "print the summary, the ledger and one customer's statement. No file is written "
+            "unless --write is given."
+        ),
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="print the summary and the ledger as JSON"
+    )
+    demo.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="instead, write the example's files into DIR (plans.py, customers.csv, "
+        "outages.csv and maintenance.csv for `slakit run`; agreement.py and events.jsonl for "
+        "`slakit evaluate`) and print the commands that run them",
+    )
+
+    ev = sub.add_parser("evaluate", help="evaluate AGREEMENT over EVENTS for one period")
+    ev.add_argument("agreement", type=Path, help=_AGREEMENT_HELP)
+    ev.add_argument(
+        "events",
+        type=Path,
+        nargs="?",
+        help="outage, maintenance and deployment events: CSV, JSON Lines (one object per "
+        "line), Parquet or Arrow, with a kind (or type) column",
+    )
+    _add_input_options(ev)
+    ev.add_argument("--period", required=True, help="the billing period, for example 2026-10")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument(
+        "--fail-on-breach",
+        action="store_true",
+        help="exit with status 1 when any objective is not met",
+    )
+    _add_strict_option(ev)
+
+    _add_status_parser(sub)
+    _add_audit_parser(sub)
 
     rp = sub.add_parser(
         "report",
@@ -533,10 +559,10 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     if not given:
         options = ", ".join(f"--{name}" for name, _ in _MORE_INPUTS)
         raise _UsageError(f"no input: give an events file or one of {options}")
-    positional = ("evaluate", "report", "review", "verify", "status")
+    positional = ("evaluate", "report", "review", "verify", "status", "audit")
     events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, **{name: f"--{name}" for name, _ in _MORE_INPUTS}}
-    option = "--input-format" if args.command in ("report", "review") else "--format"
+    option = "--input-format" if args.command in ("report", "review", "audit") else "--format"
     reading = reading_of(args.format, args.columns, kinds, given, option=option)
     return merged_tables(
         [read_input(path, kind, reading) for path, kind in readers if path is not None]
@@ -735,6 +761,26 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    """`slakit audit AGREEMENT INPUTS --from --to`: each clause's effect over a history."""
+    from slakit._engine._audit import audit
+
+    fmt = document_format(args)
+    agreement = load_agreement(args.agreement)
+    tables = _read_inputs(args)
+    result = audit(agreement, *tables, start=args.start, end=args.end)
+    if fmt == "json":
+        document = json.dumps(result.to_dict(), indent=2) + "\n"
+    elif fmt == "html":
+        document = result.to_html()
+    elif fmt == "md":
+        document = result.to_markdown()
+    else:
+        document = result.explain() + "\n"
+    write_document(args, document, out, f"{fmt} clause audit of {agreement.title}")
+    return EXIT_OK
+
+
 def _portfolio_status(args: argparse.Namespace, at: int, out: TextIO) -> int:
     """`slakit status PLANS --customers FILE ...`: the customers ranked by money at risk."""
     from slakit._cli_run import _plans
@@ -887,6 +933,8 @@ def _command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return _report(args, out, err)
         if args.command == "status":
             return _status(args, out, err)
+        if args.command == "audit":
+            return _audit(args, out)
         if args.command == "verify":
             return _verify(args, out)
         if args.command == "review":
