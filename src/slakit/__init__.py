@@ -282,6 +282,11 @@ if TYPE_CHECKING:
         evaluate_versions as evaluate_versions,
     )
     from slakit._engine._audit import audit as audit
+    from slakit._engine._pricing import (
+        OutageModel as OutageModel,
+        price as price,
+        price_tiers as price_tiers,
+    )
     from slakit._engine._dispute import dispute as dispute
     from slakit._engine._live import status as status
     from slakit._engine._portfolio import Portfolio as Portfolio
@@ -296,6 +301,7 @@ if TYPE_CHECKING:
     # --- results: reports, values, evidence, schedules --------------------------------------------
     from slakit._results._report import Report as Report, ServiceReport as ServiceReport
     from slakit._results._portfolio import PortfolioResult as PortfolioResult
+    from slakit._results._pricing import CreditCost as CreditCost, TierPrices as TierPrices
     from slakit._results._audit import (
         Clause as Clause,
         ClauseAudit as ClauseAudit,
@@ -586,6 +592,9 @@ _EXPORTS: dict[str, str] = {
     "Statement": "slakit._engine._statement",
     "VersionedReport": "slakit._engine._compare",
     "audit": "slakit._engine._audit",
+    "OutageModel": "slakit._engine._pricing",
+    "price": "slakit._engine._pricing",
+    "price_tiers": "slakit._engine._pricing",
     "compare": "slakit._engine._compare",
     "compile_agreement": "slakit._engine._plan",
     "dispute": "slakit._engine._dispute",
@@ -625,6 +634,8 @@ _EXPORTS: dict[str, str] = {
     "BurnAlert": "slakit._results._live",
     "BurnRate": "slakit._results._live",
     "Clause": "slakit._results._audit",
+    "CreditCost": "slakit._results._pricing",
+    "TierPrices": "slakit._results._pricing",
     "ClauseAudit": "slakit._results._audit",
     "ClauseEffect": "slakit._results._audit",
     "Flag": "slakit._results._audit",
