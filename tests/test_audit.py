@@ -7,6 +7,7 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -161,3 +162,33 @@ def test_the_command_line_writes_the_audit(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main([*args, "--format", "md"], out=out, err=io.StringIO()) == 0
     assert out.getvalue().startswith("# Clause audit")
+
+
+def test_a_claim_window_shorter_than_the_reporting_delay_is_flagged() -> None:
+    """Claims due within 7 days of the period's end, the provider's report within 10."""
+    up = sla.uptime()
+    tier = sla.Tier(
+        "t",
+        fee=sla.usd("100.00"),
+        objectives=[up >= "99.9%"],
+        compensation=sla.claim_required(
+            sla.credit_schedule(up, {"< 99.9%": "10%"}), sla.within_days(sla.days(7))
+        ),
+    )
+    terms = sla.Agreement(
+        provider="P",
+        customer="C",
+        services=["api"],
+        tier=tier,
+        reporting=sla.reporting(due=sla.days(10)),
+    )
+    result = sla.audit(terms, [], start="2026-10", end="2026-10")
+    [flag] = [f for f in result.flags if f.kind == "claim window shorter than the reporting delay"]
+    assert "within 7 days" in flag.text
+    assert "10 days after it" in flag.text
+    assert "claim clause" in {e.clause.kind for e in result.effects}
+    relaxed = attrs.evolve(terms, reporting=sla.reporting(due=sla.days(5)))
+    assert not any(
+        f.kind == "claim window shorter than the reporting delay"
+        for f in sla.audit(relaxed, [], start="2026-10", end="2026-10").flags
+    )

@@ -47,6 +47,11 @@ def test_a_generated_history_is_the_same_for_the_same_seed() -> None:
     assert one.totals == again.totals
     assert one.totals != other.totals
     assert all(t in (0, 100, 300) for t in one.totals)
+    years = sla.price(TERMS, start="2025-01", end="2026-12", model=MODEL, seed=3).per_year()
+    assert years.periods == ("2025", "2026")
+    assert years.fee == 12_000  # a year's revenue: twelve monthly fees
+    assert years.mean == sum(years.totals, Fraction(0)) / 2
+    assert years.worst[1] == max(years.totals)
 
 
 def test_the_break_even_fee_with_a_fixed_amount_per_breach() -> None:

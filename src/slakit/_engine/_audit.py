@@ -273,7 +273,10 @@ def audit(agreement: Agreement, *inputs: object, start: str, end: str) -> Clause
     credits it removed (or added) over the history, in money and in the
     measure's own units, the periods where it decided the outcome, and the
     input rows it acted on; the interaction remainder; and the terms that
-    favour one side structurally. See the module's description for the method.
+    favour one side structurally (a schedule gap at a bound, a cap below the
+    worst band, maintenance excluded without an allowance, a minimum duration
+    above the history's typical outage, a claim window that closes before the
+    provider's report is due). See the module's description for the method.
 
     Raises:
         EvaluationError: as [`evaluate()`][slakit.evaluate] does.
@@ -401,6 +404,22 @@ def _flags(agreement: Agreement, tables: Sequence[object]) -> Iterator[Flag]:
                 "cap below the last band",
                 f"the cap pays at most {rule.at_most:%} of the fee, less than the "
                 f"{top:%} of the credit table's worst band",
+            )
+    reporting = agreement.reporting
+    for rule in _rules(compensation):
+        window = getattr(rule, "window", None) if isinstance(rule, ClaimRequired) else None
+        if (
+            reporting is not None
+            and window is not None
+            and window.after == "period end"
+            and window.length is not None
+            and window.length.us < reporting.due.us
+        ):
+            yield Flag(
+                "claim window shorter than the reporting delay",
+                f"claims must be filed within {window.length.words()} of the period's end, "
+                f"but the provider's report is due only {reporting.due.words()} after it: "
+                "the customer must claim before seeing the figures",
             )
     events = next((t for t in tables if isinstance(t, EventTable)), None)
     for measure in _measures(agreement):

@@ -79,6 +79,30 @@ class CreditCost:
             out[label[:4]] = out.get(label[:4], Fraction(0)) + total
         return out
 
+    def per_year(self) -> CreditCost:
+        """Return the same statistics over years: each year's credits and its revenue.
+
+        A year's revenue is the fee times its periods in the history; a year with
+        fewer periods than the others (a history that starts mid-year) counts as
+        it is.
+        """
+        twice: dict[str, Fraction] = {}
+        counts: dict[str, int] = {}
+        for label, total in zip(self.periods, self.totals_at_twice, strict=True):
+            twice[label[:4]] = twice.get(label[:4], Fraction(0)) + total
+            counts[label[:4]] = counts.get(label[:4], 0) + 1
+        years = self.years()
+        most = max(counts.values())
+        return CreditCost(
+            title=self.title,
+            currency=self.currency,
+            periods=tuple(years),
+            totals=tuple(years.values()),
+            fee=self.fee * most,
+            totals_at_twice=tuple(twice[y] for y in years),
+            share=self.share,
+        )
+
     @property
     def proportional(self) -> bool:
         """Whether every period's credits doubled with the fee: shares of the fee only."""
