@@ -549,7 +549,7 @@ def run_request_ratio(measure: Measure, inputs: Inputs, ctx: Context) -> Measure
     def evidence_of(i: int) -> RequestEvidence:
         g, t = int(run.cls.per_code[i, GOOD]), int(counted[i])
         detail = f"{g} good of {t} counted requests"
-        if few[i]:
+        if few[i] and t:  # some requests, too few to read a ratio from (none: plainly no data)
             detail += (
                 f": fewer than the {measure.min_requests} the measure reads a ratio from, so "
                 "there is no data"
