@@ -15,6 +15,7 @@ import slakit as sla
 import slakit.strategies as sst
 from slakit._cli import main
 from slakit._engine._live import as_of
+from slakit._events._tickets import NO_TIME as TICKET_NO_TIME
 from slakit.exceptions import EvaluationError
 
 UP = sla.uptime(
@@ -328,3 +329,66 @@ def test_the_command_line_ranks_a_portfolio(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main([*args, "--rolling", "7 days"], out=io.StringIO(), err=err) == 2
     assert "--rolling reads one agreement" in err.getvalue()
+
+
+def test_every_input_kind_as_known_at_an_instant() -> None:
+    """Probes, tickets, claims, corrections and charges, each as it was known at NOW."""
+    now = sla.to_us(NOW)
+    probes = sla.ProbeTable.from_records(
+        [
+            sla.Probe("api", "2026-11-17T11:00Z", "rtt", "10"),
+            sla.Probe("api", NOW, "rtt", "12"),
+        ]
+    )
+    seen = as_of(probes, now)
+    assert isinstance(seen, sla.ProbeTable)
+    assert seen.time.tolist() == [now - 3_600_000_000]
+    tickets = sla.TicketTable.from_records(
+        [
+            sla.Ticket(  # answered before NOW, resolved after: still open at NOW
+                "T1",
+                "api",
+                "P1",
+                opened="2026-11-17T09:00Z",
+                first_response="2026-11-17T09:30Z",
+                resolved="2026-11-17T15:00Z",
+                transitions=[
+                    ("2026-11-17T10:00Z", "waiting_on_customer"),
+                    ("2026-11-17T13:00Z", "open"),
+                ],
+                pauses=[("2026-11-17T11:00Z", "2026-11-17T14:00Z")],
+            ),
+            sla.Ticket("T2", "api", "P2", opened="2026-11-17T13:00Z"),  # opened after NOW
+        ]
+    )
+    known = as_of(tickets, now)
+    assert isinstance(known, sla.TicketTable)
+    assert list(known.ids) == ["T1"]
+    assert known.first_response.tolist() == [sla.to_us("2026-11-17T09:30Z")]
+    assert known.resolved.tolist() == [TICKET_NO_TIME]  # resolved after NOW: not yet known
+    assert known.change_at.tolist() == [sla.to_us("2026-11-17T10:00Z")]
+    assert known.pause_end.tolist() == [now]  # a pause running at NOW ends there
+    claims = sla.ClaimTable.from_records(
+        [
+            sla.Claim("api", "2026-11", filed="2026-11-17T10:00Z"),
+            sla.Claim("api", "2026-11", filed="2026-11-18T10:00Z"),
+        ]
+    )
+    assert len(as_of(claims, now)) == 1
+    corrections = sla.CorrectionTable(
+        [
+            sla.Correction("api", "2026-11-03T10:00Z", "2026-11-03T10:30Z", category="provider"),
+            sla.Correction(
+                "api",
+                "2026-11-03T11:00Z",
+                "2026-11-03T11:30Z",
+                category="provider",
+                recorded="2026-11-20T00:00Z",
+            ),
+        ]
+    )
+    assert len(as_of(corrections, now)) == 1
+    charges = sla.ChargeTable.from_records([])
+    assert as_of(charges, now) is charges
+    with pytest.raises(EvaluationError, match="cannot read"):
+        as_of(object(), now)
