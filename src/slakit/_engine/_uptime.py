@@ -85,6 +85,7 @@ class UptimeColumns:
         layers: _Layers,
         clause: ScheduledMaintenance | None,
         classify: Callable[[], _Rows],
+        amounts: Callable[[], None] | None = None,
         measured: tuple[int, int] | None = None,
         budget: Budget | None = None,
         corrections: CorrectionUse | None = None,
@@ -107,6 +108,7 @@ class UptimeColumns:
         self._layers = layers
         self.clause = clause
         self._classify = classify
+        self._amounts = amounts
 
     @functools.cached_property
     def _rows(self) -> _Rows:
@@ -120,7 +122,14 @@ class UptimeColumns:
     @property
     def row_down_us(self) -> I64:
         """Each row's counted down time (outages) or excluded time (maintenance)."""
-        return self._rows.amount
+        return self._amounted.amount
+
+    @functools.cached_property
+    def _amounted(self) -> _Rows:
+        rows = self._rows  # classified first: components' rows are measured there
+        if self._amounts is not None:
+            self._amounts()
+        return rows
 
     @property
     def row_detail(self) -> I64:
@@ -1259,31 +1268,35 @@ def _classify(
     p0: int,
     stride: int,
 ) -> None:
-    """Read each kept outage's contribution back from the result, to classify its row."""
+    """Classify each kept outage's row by whether it met the counted down time, and why not.
+
+    Whether a row counts is one search a row (``Packed.touches``); how much it
+    counted for is left to ``_row_amounts()``, which only evidence reads.
+    """
     real = outages.rows >= 0
     orow = outages.rows[real]
     widened = _select(outages.widened, real)
-    down_packed = k.Packed(down, p0, stride)
-    contribution = down_packed.measure_within(*widened)
-    counted = contribution > 0
+    counted = k.Packed(down, p0, stride).touches(*widened)
     status = np.full(orow.shape[0], RowStatus.COUNTED, dtype=np.int8)
     # Most rows count: only the others are asked why not (three probes over fewer rows).
     rest = np.flatnonzero(~counted)
     if rest.size:
         other = _select(widened, rest)
-        short_touch = k.Packed(outages.short_runs, p0, stride).measure_within(*other)
-        excluded_touch = k.Packed(excl, p0, stride).measure_within(*other)
-        in_window = k.Packed(w_spans, p0, stride).measure_within(*other)
+        short_touch = k.Packed(outages.short_runs, p0, stride).touches(*other)
+        excluded_touch = k.Packed(excl, p0, stride).touches(*other)
+        in_window = k.Packed(w_spans, p0, stride).touches(*other)
         status[rest] = np.select(
-            [short_touch > 0, excluded_touch > 0, in_window > 0],
+            [short_touch, excluded_touch, in_window],
             [RowStatus.BELOW_MINIMUM, RowStatus.EXCLUDED, RowStatus.BELOW_BUCKET_RULE],
             RowStatus.OUTSIDE_WINDOW,
         )
     rows.status[orow] = status
-    rows.amount[orow] = contribution
     if outages.member_rows.size:
         # A component's report counts for what it adds to its service's counted down time;
-        # its own service's reading (if it is measured itself) is never downgraded.
+        # its own service's reading (if it is measured itself) is never downgraded. The rows'
+        # own amounts come first here, for the components' to replace where they count.
+        _row_amounts(outages, rows, down, p0=p0, stride=stride)
+        down_packed = k.Packed(down, p0, stride)
         packed_excl = k.Packed(excl, p0, stride)
         packed_window = k.Packed(w_spans, p0, stride)
         best = np.zeros(rows.status.shape[0], dtype=np.int64)
@@ -1301,6 +1314,21 @@ def _classify(
             RowStatus.OUTSIDE_WINDOW,
         )
         rows.amount[members] = best[members]
+
+
+def _row_amounts(outages: _Outages, rows: _Rows, down: k.Grouped, *, p0: int, stride: int) -> None:
+    """Fill in each kept outage row's counted down time (what its span adds to ``down``)."""
+    real = outages.rows >= 0
+    widened = _select(outages.widened, real)
+    rows.amount[outages.rows[real]] = k.Packed(down, p0, stride).measure_within(*widened)
+
+
+def _deferred_amounts(
+    outages: _Outages, rows: _Rows, spans: _LazySpans, *, p0: int, stride: int
+) -> None:
+    """Fill in the outage rows' amounts after ``_classify()``, unless it did (components)."""
+    if not outages.member_rows.size:
+        _row_amounts(outages, rows, spans.down, p0=p0, stride=stride)
 
 
 def run_uptime(
@@ -1420,6 +1448,7 @@ def run_uptime(
         layers=layers,
         clause=clause,
         classify=classify,
+        amounts=functools.partial(_deferred_amounts, outages, rows, spans, p0=p0, stride=stride),
         measured=(p0, p1),
         budget=budget,
         corrections=used,

@@ -582,10 +582,14 @@ class PortfolioResult:
         ledger = self._ledger.columns  # read as columns: each distinct text once
         by: dict[tuple[str, str], Decimal] = {}
         keys = [_codes_of(ledger[name]) for name in ("plan", "currency", "credit")]
-        distinct, count = np.unique(
-            np.stack([codes for codes, _ in keys], axis=1), axis=0, return_counts=True
-        )
-        for (p, c, k), n in zip(distinct.tolist(), count.tolist(), strict=True):
+        sizes = [max(len(names), 1) for _, names in keys]
+        # one integer per (plan, currency, credit): a 1-D count, no sort of rows as records
+        combined = (keys[0][0] * sizes[1] + keys[1][0]) * sizes[2] + keys[2][0]
+        distinct, count = np.unique(combined, return_counts=True)
+        plan_currency, credit_code = np.divmod(distinct, sizes[2])
+        plan_code, currency_code = np.divmod(plan_currency, sizes[1])
+        triples = zip(plan_code.tolist(), currency_code.tolist(), credit_code.tolist(), strict=True)
+        for (p, c, k), n in zip(triples, count.tolist(), strict=True):
             # the sum of what the ledger bills: each distinct credit times its customers
             key = (str(keys[0][1][p]), str(keys[1][1][c]))
             by[key] = by.get(key, Decimal(0)) + Decimal(str(keys[2][1][k])) * n

@@ -256,6 +256,22 @@ class Packed:
         prev_end = np.where(has_prev, self.end[np.maximum(i - 1, 0)], q)
         return np.asarray(total - np.maximum(prev_end - q, 0), dtype=np.int64)
 
+    def touches(self, group: I64, start: I64, end: I64) -> npt.NDArray[np.bool_]:
+        """Return, per query, whether the spans of ``group`` meet ``[start, end)`` for any time.
+
+        ``measure_within(...) > 0``, with one search a query: the spans are sorted
+        and disjoint, so the first one that ends after ``start`` is the only one
+        to look at.
+        """
+        lo, hi = self.key(group, start), self.key(group, end)
+        n = self.start.shape[0]
+        if n == 0:
+            return np.zeros(lo.shape[0], dtype=bool)
+        i = search_right(self.end, lo)  # the first span that ends after lo
+        found = i < n
+        first_start = self.start[np.minimum(i, n - 1)]
+        return np.asarray(found & (first_start < hi) & (hi > lo), dtype=bool)
+
     def measure_within(self, group: I64, start: I64, end: I64) -> I64:
         """Return, per query, the measure of the spans of ``group`` inside ``[start, end)``.
 
