@@ -184,42 +184,23 @@ def test_cutting_spans_to_a_shared_timeline_is_sweeping_a_copy_per_group(
 def test_measuring_within_in_sorted_order_measures_as_brute_force(
     sets: list[k.Grouped], queries: list[tuple[int, int, int]], sort_from: int
 ) -> None:
-    """Queries measured in the order of their starts get each its own measure, in its place."""
+    """Queries measured in the order of their starts get each its own measure, in its place.
+
+    ``touches`` answers, per query, whether that measure is more than nothing.
+    """
     spans = k.normalize(sets[0])
     group = np.asarray([g for g, _, _ in queries], dtype=np.int64)
     start = np.asarray([s for _, s, _ in queries], dtype=np.int64)
     end = np.minimum(start + np.asarray([n for _, _, n in queries], dtype=np.int64), SPAN)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(k, "SORTED_SEARCH_FROM", sort_from)
-        got = k.Packed(spans, 0, SPAN + 1).measure_within(group, start, end)
+        packed = k.Packed(spans, 0, SPAN + 1)
+        got = packed.measure_within(group, start, end)
+        touched = packed.touches(group, start, end)
     cover = np.zeros((GROUPS, SPAN), dtype=np.int64)
     for g, s, e in zip(*spans, strict=True):
         cover[g, s:e] = 1
     expected = [int(cover[g, s:e].sum()) for g, s, e in zip(group, start, end, strict=True)]
     assert got.tolist() == expected
-
-
-@given(
-    sets=grouped_sets(),
-    queries=st.lists(
-        st.tuples(st.integers(0, GROUPS - 1), st.integers(0, SPAN), st.integers(0, 20)),
-        max_size=30,
-    ),
-    sort_from=st.integers(0, 8),
-)
-def test_touching_is_measuring_more_than_nothing(
-    sets: list[k.Grouped], queries: list[tuple[int, int, int]], sort_from: int
-) -> None:
-    """``touches`` says whether a query's span meets the spans for any time, as brute force."""
-    spans = k.normalize(sets[0])
-    group = np.asarray([g for g, _, _ in queries], dtype=np.int64)
-    start = np.asarray([s for _, s, _ in queries], dtype=np.int64)
-    end = np.minimum(start + np.asarray([n for _, _, n in queries], dtype=np.int64), SPAN)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(k, "SORTED_SEARCH_FROM", sort_from)
-        got = k.Packed(spans, 0, SPAN + 1).touches(group, start, end)
-    cover = np.zeros((GROUPS, SPAN), dtype=np.int64)
-    for g, s, e in zip(*spans, strict=True):
-        cover[g, s:e] = 1
-    expected = [bool(cover[g, s:e].any()) for g, s, e in zip(group, start, end, strict=True)]
-    assert got.tolist() == expected
+    # touches: whether the query meets the spans for any time, with one search
+    assert touched.tolist() == [m > 0 for m in expected]

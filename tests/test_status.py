@@ -75,6 +75,10 @@ def test_allowance_spent_and_bands_match_hand_figures() -> None:
     assert db.budget_left == 1
     assert db.exposure() == sla.usd("100.00")
     assert now.exposure() == sla.usd("250.00")
+    # the outage of the 20th is not known at NOW: counted as not read, never silently dropped
+    assert now.not_yet == {"EventTable": 1}
+    assert "Not known yet at this instant, so not read: 1 EventTable row" in now.explain()
+    assert now.to_dict()["not_yet"] == {"EventTable": 1}
 
 
 def test_value_so_far_projection_and_burn_rates() -> None:
@@ -290,6 +294,8 @@ def test_a_portfolio_status_is_each_customers_own_status(tmp_path: Path) -> None
     assert whole.period == "2026-10"
     assert not whole.not_read
     assert sum(whole.unrouted.values()) > 0  # the demo has rows for no customer
+    assert whole.not_yet.get("EventTable", 0) > 0  # the demo's October goes on past the 17th
+    assert "Not known yet at this instant" in whole.explain()
     for entry in whole.customers:
         own = sla.status(customer_agreement(portfolio, entry.customer), *inputs, now=now)
         assert entry.accrued == own.accrued
@@ -329,6 +335,19 @@ def test_the_command_line_ranks_a_portfolio(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main([*args, "--rolling", "7 days"], out=io.StringIO(), err=err) == 2
     assert "--rolling reads one agreement" in err.getvalue()
+    # a billing export with names of its own: --columns renames the customers table's too
+    exported = tmp_path / "billing.csv"
+    text = (tmp_path / "customers.csv").read_text(encoding="utf-8")
+    exported.write_text(text.replace("customer,", "account,", 1), encoding="utf-8")
+    renamed = [*args[:3], str(exported), *args[4:]]
+    out = io.StringIO()
+    code = main(
+        [*renamed, "--json", "--columns", "customers:customer=account"],
+        out=out,
+        err=io.StringIO(),
+    )
+    assert code == 0
+    assert len(json.loads(out.getvalue())["customers"]) == 6
 
 
 def test_every_input_kind_as_known_at_an_instant() -> None:

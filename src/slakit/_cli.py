@@ -547,12 +547,15 @@ def _add_input_options(parser: argparse.ArgumentParser, *, option: str = "--form
     add_reading_options(parser, ["events", *(name for name, _ in _MORE_INPUTS)], option=option)
 
 
-def _read_inputs(args: argparse.Namespace) -> list[object]:
+def _read_inputs(args: argparse.Namespace, customers: Path | None = None) -> list[object]:
     """Read every input file the command names, each checked.
 
     The events file, and the files of ``--outages`` ... ``--corrections``; the
     tables of one kind (outages and maintenance in separate files) are
     concatenated, so the evaluation and the fingerprint see one table of events.
+    With ``customers`` (a portfolio's customers table), it is read first, with
+    the same ``--format`` and ``--columns`` as the others, and is the first
+    table returned.
     """
     readers = [(args.events, "events"), *((getattr(args, n), n) for n, _ in _MORE_INPUTS)]
     given = [kind for path, kind in readers if path is not None]
@@ -562,9 +565,13 @@ def _read_inputs(args: argparse.Namespace) -> list[object]:
     positional = ("evaluate", "report", "review", "verify", "status", "audit")
     events = "the EVENTS argument" if args.command in positional else "--events"
     kinds = {"events": events, **{name: f"--{name}" for name, _ in _MORE_INPUTS}}
+    if customers is not None:
+        kinds["customers"] = "--customers"
+        given.append("customers")
     option = "--input-format" if args.command in ("report", "review", "audit") else "--format"
     reading = reading_of(args.format, args.columns, kinds, given, option=option)
-    return merged_tables(
+    first = [] if customers is None else [read_input(customers, "customers", reading)]
+    return first + merged_tables(
         [read_input(path, kind, reading) for path, kind in readers if path is not None]
     )
 
@@ -785,15 +792,13 @@ def _portfolio_status(args: argparse.Namespace, at: int, out: TextIO) -> int:
     """`slakit status PLANS --customers FILE ...`: the customers ranked by money at risk."""
     from slakit._cli_run import _plans
     from slakit._engine._portfolio import Portfolio
-    from slakit.io import read_table
 
     if args.rolling is not None:
         raise _UsageError("--rolling reads one agreement; leave it out with --customers")
     if args.top < 1:
         raise _UsageError(f"--top {args.top}: give at least 1")
     plans, provider = _plans(args.agreement)
-    customers = read_table(args.customers, "customers")
-    tables = _read_inputs(args)
+    customers, *tables = _read_inputs(args, customers=args.customers)
     portfolio = Portfolio(plans=plans, customers=customers, provider=provider)
     now = portfolio.status(*tables, now=at, period=args.period)
     if args.json:

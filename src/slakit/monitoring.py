@@ -49,7 +49,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
@@ -165,22 +165,32 @@ def _number(value: Fraction) -> str:
     return f"({value.numerator} / {value.denominator})"
 
 
-def _problems(objective: Objective, sli: PromSLI) -> tuple[list[str], list[str]]:
-    """Return what cannot map at all, and what maps only approximately."""
+_SAMPLES = "the share of samples down stands for the share of time down"
+
+
+def _problems(
+    objective: Objective, *, backend: str, samples: bool, need_samples: str = ""
+) -> tuple[list[str], list[str]]:
+    """Return what of ``objective`` cannot map to ``backend`` at all, and what only approximately.
+
+    ``samples``: the measure is read from a 0/1 series (or as good over total
+    samples) rather than from counts of requests; ``need_samples`` is the
+    refusal for an uptime measure that is not (empty: uptime is always read so).
+    """
     measure = objective.measure
     refused: list[str] = []
     approximated: list[str] = []
     if objective.comparator not in (">=", ">") or not 0 < objective.target < 1:
         refused.append("only objectives 'at least a share below 100%' have an error budget")
     if isinstance(measure, RequestRatio):
-        if sli.up is not None:
+        if samples:
             approximated.append("requests read from a 0/1 series: samples stand for requests")
         if measure.min_requests > 1:
             approximated.append(f"min_requests={measure.min_requests} is not applied")
     elif isinstance(measure, Uptime):
-        if sli.up is None:
-            refused.append("uptime is read from a 0/1 series: give PromSLI(up=...)")
-        approximated.append("the share of samples down stands for the share of time down")
+        if not samples and need_samples:
+            refused.append(need_samples)
+        approximated.append(_SAMPLES)
         if measure.min_outage.us or measure.granularity is not None:
             approximated.append("minimum outage lengths and bucket rules are not applied")
         if (
@@ -194,15 +204,53 @@ def _problems(objective: Objective, sli: PromSLI) -> tuple[list[str], list[str]]
                 "applied: a sample is up or down"
             )
         if measure.during is not None:
-            approximated.append("service hours cannot be written in PromQL: every hour counts")
+            approximated.append(f"service hours cannot be written in {backend}: every hour counts")
         if measure.excluding:
             approximated.append(
                 "exclusions (maintenance notice and allowances, corrections) cannot be "
-                "written in PromQL: nothing is excluded"
+                f"written in {backend}: nothing is excluded"
             )
     else:
-        refused.append(f"{measure.label} cannot be written as an error ratio in PromQL")
+        refused.append(f"{measure.label} cannot be written as an error ratio in {backend}")
     return refused, approximated
+
+
+def _mapped(
+    agreement: Agreement,
+    items: Sequence[Any],
+    what: str,
+    *,
+    approximate: bool,
+    problems_of: Callable[[Objective, Any], tuple[list[str], list[str]]],
+) -> list[tuple[int, Objective, Any, list[str]]]:
+    """Return ``(number, objective, item, approximations)`` for each objective that maps.
+
+    ``items`` are one ``what`` per objective of the tier; ``problems_of`` says
+    what cannot map and what maps approximately.
+
+    Raises:
+        SlakitError: not one item per objective.
+        MappingError: an objective does not map, or only approximately and
+            ``approximate`` is false (every problem of every objective listed).
+    """
+    objectives = agreement.tier.objectives
+    if len(items) != len(objectives):
+        raise SlakitError(
+            f"give one {what} per objective: the tier has {len(objectives)}, "
+            f"{len(items)} were given"
+        )
+    problems: list[str] = []
+    out = []
+    for number, (objective, item) in enumerate(zip(objectives, items, strict=True), start=1):
+        refused, approximated = problems_of(objective, item)
+        where = f"objective {number} ({objective.describe()})"
+        problems.extend(f"{where}: {p}" for p in refused)
+        if approximated and not approximate:
+            problems.extend(f"{where}: approximately only: {p}" for p in approximated)
+        out.append((number, objective, item, approximated))
+    if problems:
+        raise MappingError(problems)
+    return out
 
 
 def _default_states() -> tuple[tuple[str, Decimal], ...]:
@@ -236,34 +284,27 @@ def prometheus_rules(
             approximately and ``approximate`` is false (every problem listed).
         SlakitError: not one ``PromSLI`` per objective.
     """
-    objectives = agreement.tier.objectives
-    if len(slis) != len(objectives):
-        raise SlakitError(
-            f"give one PromSLI per objective: the tier has {len(objectives)}, "
-            f"{len(slis)} were given"
+
+    def problems_of(objective: Objective, sli: PromSLI) -> tuple[list[str], list[str]]:
+        return _problems(
+            objective,
+            backend="PromQL",
+            samples=sli.up is not None,
+            need_samples="uptime is read from a 0/1 series: give PromSLI(up=...)",
         )
-    problems: list[str] = []
-    groups = []
-    for number, (objective, sli) in enumerate(zip(objectives, slis, strict=True), start=1):
-        refused, approximated = _problems(objective, sli)
-        where = f"objective {number} ({objective.describe()})"
-        problems.extend(f"{where}: {p}" for p in refused)
-        if approximated and not approximate:
-            problems.extend(f"{where}: approximately only: {p}" for p in approximated)
-        if refused or (approximated and not approximate):
-            continue
-        groups.append(
-            _group(
-                agreement,
-                objective=objective,
-                number=number,
-                sli=sli,
-                alerts=alerts,
-                approximated=approximated,
-            )
+
+    mapped = _mapped(agreement, slis, "PromSLI", approximate=approximate, problems_of=problems_of)
+    groups = [
+        _group(
+            agreement,
+            objective=objective,
+            number=number,
+            sli=sli,
+            alerts=alerts,
+            approximated=approximated,
         )
-    if problems:
-        raise MappingError(problems)
+        for number, objective, sli, approximated in mapped
+    ]
     return {"groups": groups}
 
 
@@ -425,43 +466,31 @@ def openslo_documents(
             one and ``approximate`` is false (every problem listed).
         SlakitError: not one ``OpenSLOMetric`` per objective.
     """
-    objectives = agreement.tier.objectives
-    if len(metrics) != len(objectives):
-        raise SlakitError(
-            f"give one OpenSLOMetric per objective: the tier has {len(objectives)}, "
-            f"{len(metrics)} were given"
+
+    def problems_of(objective: Objective, _metric: object) -> tuple[list[str], list[str]]:
+        refused, approximated = _problems(
+            objective, backend="OpenSLO", samples=isinstance(objective.measure, Uptime)
         )
-    problems: list[str] = []
-    documents = []
-    for number, (objective, metric) in enumerate(zip(objectives, metrics, strict=True), start=1):
-        sli = (
-            PromSLI(up="up")
-            if isinstance(objective.measure, Uptime)
-            else PromSLI(errors="{window}", total="{window}")
-        )
-        refused, approximated = _problems(objective, sli)
-        if isinstance(objective.measure, Uptime):
-            approximated = [a for a in approximated if "samples down" not in a]
-            approximated.insert(0, "uptime is written as a ratio of good to total samples")
-        where = f"objective {number} ({objective.describe()})"
-        problems.extend(f"{where}: {p}" for p in refused)
-        if approximated and not approximate:
-            problems.extend(f"{where}: approximately only: {p}" for p in approximated)
-        if refused or (approximated and not approximate):
-            continue
-        documents.append(
-            _slo(
-                agreement,
-                objective=objective,
-                number=number,
-                metric=metric,
-                alerts=alerts if approximate else (),
-                approximated=approximated,
+        if isinstance(objective.measure, Uptime):  # good and total samples: say it so
+            approximated[approximated.index(_SAMPLES)] = (
+                "uptime is written as a ratio of good to total samples"
             )
+        return refused, approximated
+
+    mapped = _mapped(
+        agreement, metrics, "OpenSLOMetric", approximate=approximate, problems_of=problems_of
+    )
+    return [
+        _slo(
+            agreement,
+            objective=objective,
+            number=number,
+            metric=metric,
+            alerts=alerts if approximate else (),
+            approximated=approximated,
         )
-    if problems:
-        raise MappingError(problems)
-    return documents
+        for number, objective, metric, approximated in mapped
+    ]
 
 
 def _slo(

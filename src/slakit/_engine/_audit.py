@@ -11,13 +11,13 @@ interaction remainder, and the figures add up exactly.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import attrs
+import numpy as np
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._claims import ClaimRequired
@@ -433,15 +433,15 @@ def _flags(agreement: Agreement, tables: Sequence[object]) -> Iterator[Flag]:
                     "(no at_most=)",
                 )
         if measure.min_outage.us and events is not None:
-            lengths = (events.end - events.start)[events.kind == OUTAGE].tolist()
-            if lengths:
-                median = statistics.median(lengths)
-                shorter = sum(1 for x in lengths if x < measure.min_outage.us)
-                if median < measure.min_outage.us:
+            lengths = (events.end - events.start)[events.kind == OUTAGE]
+            if lengths.size:
+                middle = np.median(lengths)  # exact: microseconds below 2**53
+                shorter = int(np.count_nonzero(lengths < measure.min_outage.us))
+                if middle < measure.min_outage.us:
                     yield Flag(
                         "minimum duration above typical outages",
                         f"{measure.label}: outages shorter than "
                         f"{describe_us(measure.min_outage.us)} do not count, and "
-                        f"{shorter} of the {len(lengths)} outages in the history are shorter "
-                        f"(median {describe_us(int(median))})",
+                        f"{shorter} of the {lengths.size} outages in the history are shorter "
+                        f"(median {describe_us(int(middle))})",
                     )

@@ -25,7 +25,11 @@ import numpy as np
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._compensation import FEE, CreditRule, CreditSchedule
+from slakit._dsl._incidents import IncidentMeasure
 from slakit._dsl._objectives import Objective
+from slakit._dsl._probes import ProbeMeasure
+from slakit._dsl._requests import RequestMeasure
+from slakit._dsl._tickets import OnTimeRatio, TicketTime
 from slakit._engine._inputs import as_inputs
 from slakit._engine._plan import Plan, compile_agreement
 from slakit._engine._portfolio import _Taken
@@ -50,10 +54,9 @@ from slakit._results._live import (
     PortfolioStatus,
     Status,
     burn_alerts,
-    duration_text,
 )
 from slakit._results._report import Report
-from slakit._time._instant import Duration, InstantLike, format_us, to_us
+from slakit._time._instant import Duration, InstantLike, describe_us, format_us, to_us
 from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 
@@ -328,12 +331,19 @@ def _objective_status(
     )
 
 
+#: What each family of measures that are not of time counts, for the budget's unit.
+_COUNTS: tuple[tuple[type, str], ...] = (
+    (RequestMeasure, "requests"),
+    (OnTimeRatio, "tickets"),
+    (TicketTime, "tickets"),
+    (IncidentMeasure, "incidents"),
+    (ProbeMeasure, "samples"),
+)
+
+
 def _unit_of(objective: Objective) -> str:
-    label = objective.measure.label.lower()
-    for word in ("request", "ticket", "sample", "incident", "repair"):
-        if word in label:
-            return f"{word}s"
-    return "units"
+    measure = objective.measure
+    return next((unit for kind, unit in _COUNTS if isinstance(measure, kind)), "units")
 
 
 def _ratio_burn(value: Fraction | None, target: Fraction) -> Fraction | None:
@@ -496,7 +506,7 @@ def status(
             raise EvaluationError(
                 f"rolling={rolling!r} must be a positive duration such as days(30)"
             )
-        label = f"the {duration_text(Fraction(rolling.us, _US))} to {format_us(at)}"
+        label = f"the {describe_us(rolling.us)} to {format_us(at)}"
         chosen = Period(at - rolling.us, at, label, "UTC")
     elif period is None:
         chosen = agreement.period.containing(at)
@@ -510,6 +520,11 @@ def status(
         )
     known = as_inputs(inputs)
     clipped = [as_of(table, at) for table in known.tables.values()]
+    not_yet = {  # nothing is dropped without a word: what was not known yet is counted
+        type(table).__name__: len(table) - len(seen)  # type: ignore[arg-type]
+        for table, seen in zip(known.tables.values(), clipped, strict=True)
+        if len(table) != len(seen)  # type: ignore[arg-type]
+    }
     terms = agreement if rolling is None else _measures_only(agreement)
     report = compile_agreement(terms).evaluate(*clipped, period=chosen)
     measures = compile_agreement(_measures_only(agreement))
@@ -575,6 +590,7 @@ def status(
         alerts=tuple(entries),
         accrued=report.total if rolling is None else None,
         rolling=rolling is not None,
+        not_yet=not_yet,
         report=report,
         notes=notes,
     )
@@ -658,6 +674,7 @@ def portfolio_status(
     firing: dict[str, list[AlertStatus]] = {}
     accrued: dict[str, Money] = {}
     plans: dict[str, str] = {}
+    not_yet: dict[str, int] = {}
     not_read: dict[str, str] = dict(result.skipped)
     for group in result._groups:
         resolved = group.report.period
@@ -680,6 +697,8 @@ def portfolio_status(
             windows=windows,
             alerts=alerts,
         )
+        for kind, n in now_status.not_yet.items():
+            not_yet[kind] = not_yet.get(kind, 0) + n
         position = {name: i for i, name in enumerate(group.agreement.services)}
         own = [table.services[s] for s in table.service[group.pairs].tolist()]
         for entry in now_status.objectives:
@@ -714,4 +733,5 @@ def portfolio_status(
         customers=customers,
         not_read=not_read,
         unrouted=result.unrouted,
+        not_yet=not_yet,
     )

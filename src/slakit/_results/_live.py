@@ -16,7 +16,7 @@ import attrs
 from slakit._dsl._compensation import Band
 from slakit._dsl._objectives import Objective
 from slakit._money import Money
-from slakit._time._instant import format_us
+from slakit._time._instant import describe_us, format_us
 from slakit._time._periods import Period
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ __all__ = [
     "PortfolioStatus",
     "Status",
     "burn_alerts",
-    "duration_text",
 ]
 
 #: How a budget is counted: misses out of a total known for the whole period (time
@@ -46,22 +45,9 @@ BudgetBasis = Literal["period", "so far", "count"]
 _US = 1_000_000
 
 
-def duration_text(seconds: Fraction) -> str:
-    """Return a length of time in seconds as ``'43m 12s'`` (whole seconds, rounded down)."""
-    negative = seconds < 0
-    whole = int(abs(seconds))
-    days, rest = divmod(whole, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "m")) if v]
-    if secs or not parts:
-        parts.append(f"{secs}s")
-    return ("-" if negative else "") + " ".join(parts)
-
-
 def _amount_text(units: Fraction, unit: str) -> str:
-    if unit == "seconds":
-        return duration_text(units)
+    if unit == "seconds":  # in words, exact (the project's one way of writing a length)
+        return ("-" if units < 0 else "") + describe_us(abs(units) * _US)
     shown = units if units.denominator == 1 else round(units, 2)
     return f"{shown} {unit}"
 
@@ -235,6 +221,26 @@ class AlertStatus:
     earlier: bool = False
 
 
+def _not_yet_lines(not_yet: Mapping[str, int]) -> list[str]:
+    """Return a line per table of rows not read because they were not known yet."""
+    return [
+        f"Not known yet at this instant, so not read: {n:,} {table} row{'s' * (n != 1)}"
+        for table, n in not_yet.items()
+        if n
+    ]
+
+
+def _sum(amounts: Sequence[Money | None]) -> Money | None:
+    """Return the sum of the amounts given (``None`` ones left out), or ``None`` if none."""
+    given = [m for m in amounts if m is not None]
+    if not given:
+        return None
+    total = given[0]
+    for amount in given[1:]:
+        total = total + amount
+    return total
+
+
 def _since_text(alert: AlertStatus) -> str:
     if alert.since is None:
         return ""
@@ -279,6 +285,10 @@ class Status:
             rolling window, which the contract does not pay on.
         rolling: whether ``period`` is a sliding window ending at ``now``
             rather than one of the contract's periods.
+        not_yet: input rows not read because they were not known at ``now``, by
+            table (events that begin at or after it, maintenance announced later,
+            requests and samples after it, tickets opened, claims filed and
+            corrections recorded later).
         report: the whole period's report with nothing more going wrong (the
             inputs as known at ``now``), from which ``accrued`` comes.
         notes: how figures were counted, where it matters.
@@ -292,6 +302,7 @@ class Status:
     report: Report
     notes: tuple[str, ...] = ()
     rolling: bool = False
+    not_yet: Mapping[str, int] = attrs.field(factory=dict)
 
     @property
     def elapsed(self) -> Fraction:
@@ -304,13 +315,7 @@ class Status:
 
     def exposure(self) -> Money | None:
         """Return the money at risk before each service's next band, added up."""
-        amounts = [m for m in (o.exposure() for o in self.objectives) if m is not None]
-        if not amounts:
-            return None
-        total = amounts[0]
-        for amount in amounts[1:]:
-            total = total + amount
-        return total
+        return _sum([o.exposure() for o in self.objectives])
 
     def explain(self) -> str:
         """Return the status as text: each objective, its bands and burn, and the alerts."""
@@ -344,7 +349,7 @@ class Status:
                 lines.append(f"  band {band.band.interval()} ({band.share:%}{pays}): {where}")
             if entry.burn:
                 rates = ", ".join(
-                    f"{duration_text(Fraction(b.window, _US))} "
+                    f"{describe_us(b.window)} "
                     f"{'n/a' if b.rate is None else f'{float(b.rate):.2f}x'}"
                     for b in entry.burn
                 )
@@ -355,14 +360,15 @@ class Status:
             lines.extend(
                 f"ALERT {a.alert.severity}: {a.alert.name} on {a.service} "
                 f"({a.objective.describe()}): {float(a.long_rate or 0):.2f}x over "
-                f"{duration_text(Fraction(a.alert.long, _US))}, "
+                f"{describe_us(a.alert.long)}, "
                 f"{float(a.short_rate or 0):.2f}x over "
-                f"{duration_text(Fraction(a.alert.short, _US))}{_since_text(a)}"
+                f"{describe_us(a.alert.short)}{_since_text(a)}"
                 for a in firing
             )
         else:
             lines.append("No alert fires.")
         lines.extend(f"Note: {note}" for note in self.notes)
+        lines.extend(_not_yet_lines(self.not_yet))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -424,6 +430,7 @@ class Status:
                 for a in self.alerts
             ],
             "notes": list(self.notes),
+            "not_yet": dict(self.not_yet),
         }
 
 
@@ -449,13 +456,7 @@ class CustomerStatus:
 
     def exposure(self) -> Money | None:
         """Return what reaching each service's next band would add, added up."""
-        amounts = [m for m in (o.exposure() for o in self.objectives) if m is not None]
-        if not amounts:
-            return None
-        total = amounts[0]
-        for amount in amounts[1:]:
-            total = total + amount
-        return total
+        return _sum([o.exposure() for o in self.objectives])
 
     def nearest(self) -> BandStatus | None:
         """Return the band not yet reached that is fewest misses away, over every service."""
@@ -482,6 +483,8 @@ class PortfolioStatus:
     not_read: Mapping[str, str]
     #: Input rows whose services no customer has, by kind (see ``PortfolioResult.summary()``).
     unrouted: Mapping[str, int] = attrs.field(factory=dict)
+    #: Rows not read because they were not known at ``now``, by table (once per group).
+    not_yet: Mapping[str, int] = attrs.field(factory=dict)
 
     def ranked(self) -> list[CustomerStatus]:
         """Return the customers by exposure: the most money at risk before the next band first.
@@ -512,6 +515,7 @@ class PortfolioStatus:
                 for kind, n in self.unrouted.items()
                 if n
             ),
+            *_not_yet_lines(self.not_yet),
             "",
             "customer | plan | accrued | at risk before next band | nearest band | alerts",
         ]
@@ -560,4 +564,5 @@ class PortfolioStatus:
             "customers": out,
             "not_read": dict(self.not_read),
             "rows_for_no_customer": dict(self.unrouted),
+            "not_yet": dict(self.not_yet),
         }
