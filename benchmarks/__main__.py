@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import exports, overhead, w1, w2, w3, w4
+from benchmarks import exports, overhead, w1, w2, w3, w4, w5
 from benchmarks._harness import Row, median_time, peak_mb
 
-WORKLOADS: dict[str, ModuleType] = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
+WORKLOADS: dict[str, ModuleType] = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
 OVERHEAD = "OVERHEAD"
 #: Reading reports (``to_dict()``, ``service()``, ``evidence()``): only when asked for.
 EXPORTS = exports.NAME
@@ -79,6 +79,10 @@ def run(only: Sequence[str], *, quick: bool, repeat: int, seed: int, progress: b
         for size in module.SIZES["quick" if quick else "full"]:
             if progress:
                 print(f"  {name} at {size:,} {module.UNIT} ...", file=sys.stderr, flush=True)
+            own = getattr(module, "bench", None)  # a workload that runs in processes of its own
+            if own is not None:
+                rows.append(own(size, seed=seed, repeat=repeat, quick=quick))
+                continue
             rows.append(bench_workload(module, size, seed=seed, repeat=repeat, quick=quick))
     return rows
 
@@ -172,8 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         default="W1,W2,W3,OVERHEAD",
         help=(
-            "comma-separated workloads: W1, W2, W3, OVERHEAD (default: these), and EXPORTS "
-            "(reading reports: to_dict(), service(), evidence(); only when named)"
+            "comma-separated workloads: W1, W2, W3, OVERHEAD (default: these), and, only when "
+            "named, W4 (the portfolio run), W5 (a streamed request log; its runs each take a "
+            "process of their own) and EXPORTS (reading reports: to_dict(), service(), evidence())"
         ),
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per measure")

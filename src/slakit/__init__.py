@@ -288,6 +288,8 @@ if TYPE_CHECKING:
         price_tiers as price_tiers,
     )
     from slakit._engine._dispute import dispute as dispute
+    from slakit._engine._incremental import EvaluationState as EvaluationState
+    from slakit._engine._incremental import start as start
     from slakit._engine._live import status as status
     from slakit._engine._portfolio import Portfolio as Portfolio
     from slakit._engine._review import review as review
@@ -605,6 +607,8 @@ _EXPORTS: dict[str, str] = {
     "rollup": "slakit._engine._rollup",
     "statement": "slakit._engine._statement",
     "status": "slakit._engine._live",
+    "start": "slakit._engine._incremental",
+    "EvaluationState": "slakit._engine._incremental",
     # results: reports, values, evidence, schedules
     "BucketCounts": "slakit._results._requests",
     "BucketNote": "slakit._results._requests",

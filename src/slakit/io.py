@@ -45,7 +45,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, overload
 
@@ -64,9 +64,9 @@ from slakit._events._tickets import TicketTable, parse_tickets_jsonl, read_ticke
 from slakit._io._csv import read_csv
 from slakit._io._frames import frame_columns, is_frame
 from slakit._io._jsonl import read_jsonl as _read_jsonl_columns
-from slakit._io._parquet import read_arrow, read_parquet
+from slakit._io._parquet import parquet_batches, read_arrow, read_parquet
 from slakit._io._schemas import EPOCH_UNITS, KINDS, build
-from slakit._io._sources import EXTENSIONS, FORMATS, Columns, renamed
+from slakit._io._sources import EXTENSIONS, FORMATS, Columns, Slice, renamed
 from slakit.exceptions import EventDataError
 
 __all__ = [
@@ -89,6 +89,7 @@ __all__ = [
     "parse_jsonl",
     "parse_requests_jsonl",
     "parse_tickets_jsonl",
+    "read_batches",
     "read_columns",
     "read_jsonl",
     "read_requests_jsonl",
@@ -367,6 +368,97 @@ def read_table(
             raise
         raise _in_file(error, str(source)) from None
     return table
+
+
+#: Kinds ``read_batches()`` reads: those an incremental state takes in batches.
+BATCHED_KINDS: Final = ("events", "outages", "maintenance", "deployments", "requests", "probes")
+
+
+def read_batches(
+    source: str | Path | Any,
+    kind: str,
+    *,
+    rows: int = 1_000_000,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    epoch_unit: str | None = None,
+    services: Sequence[str] | None = None,
+) -> Iterator[EventTable | RequestTable | ProbeTable]:
+    """Read a file or a data frame as tables of at most ``rows`` rows each, one at a time.
+
+    What an [`EvaluationState`][slakit.EvaluationState] is fed with: a Parquet
+    file is read a batch at a time (pyarrow's ``iter_batches``), so only one
+    batch's columns are in memory; other formats and data frames are read
+    whole and handed on in slices. Each batch is validated as
+    [`read_table()`][slakit.io.read_table] validates a file, and its rows keep
+    their names in the file (``requests.parquet:row 1000017``), so an error
+    names the row wherever it is.
+
+    Args:
+        source: a path or a data frame, as for ``read_table()``.
+        kind: ``"requests"``, ``"probes"``, ``"events"``, ``"outages"``,
+            ``"maintenance"`` or ``"deployments"``.
+        rows: the most rows per batch.
+        format: the file's format, as for ``read_table()``.
+        columns: renames, as for ``read_table()``.
+        epoch_unit: the unit of integer time columns, as for ``read_table()``.
+        services: the names of integer service codes, as for ``read_table()``.
+
+    Raises:
+        EventDataError: the invalid rows of a batch, when that batch is read
+            (the batches before it have been handed on).
+        ValueError: the kind is not one read in batches, or ``rows`` is not positive.
+    """
+    if kind not in BATCHED_KINDS:
+        raise ValueError(
+            f"kind={kind!r} is not read in batches; read_batches() reads "
+            f"{', '.join(BATCHED_KINDS)} (give other kinds whole, with read_table())"
+        )
+    given: object = rows  # checked at run time, whatever a caller passes
+    if isinstance(given, bool) or not isinstance(given, int) or given < 1:
+        raise ValueError(f"rows={rows!r} must be a positive number of rows")
+    chosen = format
+    if not is_frame(source) and isinstance(source, str | Path) and chosen is None:
+        chosen = format_of(source)
+    if chosen == "parquet" and isinstance(source, str | Path):
+        path = Path(source)
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {str(source)!r}")
+        parts: Iterator[Columns] = parquet_batches(path, source=str(source), rows=rows)
+    else:
+        parts = _slices(_read(source, format, columns), rows)
+        columns = None  # renamed when read
+    for part in parts:
+        read = renamed(part, columns)
+        try:
+            table = build(kind, read, epoch_unit=epoch_unit, services=services)
+        except EventDataError as error:
+            if not isinstance(source, str | Path):
+                raise
+            raise _in_file(error, str(source)) from None
+        yield table
+
+
+def _slices(read: Columns, rows: int) -> Iterator[Columns]:
+    """Return ``read`` in slices of at most ``rows`` rows (its unread lines with the first)."""
+    n = len(read)
+    for lo in range(0, max(n, 1), rows):
+        hi = min(lo + rows, n)
+        yield Columns(
+            data={name: _sliced(column, lo, hi) for name, column in read.data.items()},
+            where=None if read.where is None else Slice(read.where, lo, hi - lo),
+            source=read.source,
+            pending=read.pending if lo == 0 else None,
+        )
+
+
+def _sliced(column: Any, lo: int, hi: int) -> Any:
+    iloc = getattr(column, "iloc", None)  # a pandas Series slices by position with iloc
+    if iloc is not None:
+        return iloc[lo:hi]
+    if hasattr(column, "slice") and not isinstance(column, list):  # pyarrow and polars
+        return column.slice(lo, hi - lo)
+    return column[lo:hi]
 
 
 def _in_file(error: EventDataError, source: str) -> EventDataError:

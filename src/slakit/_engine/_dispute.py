@@ -1087,6 +1087,16 @@ def requests_of(parts: Sequence[tuple[RequestTable, I64]]) -> RequestTable:
         status=np.concatenate([table.status[rows] for table, rows in parts]),
         outcome=np.concatenate([table.outcome[rows] for table, rows in parts]),
         latency=np.concatenate([table.latency[rows] for table, rows in parts]),
+        count=(
+            np.concatenate(
+                [
+                    np.ones(len(rows), np.int64) if t.count is None else t.count[rows]
+                    for t, rows in parts
+                ]
+            )
+            if any(table.count is not None for table, _ in parts)
+            else None
+        ),
         copy=False,
     )
 

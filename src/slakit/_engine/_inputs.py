@@ -8,11 +8,12 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from slakit._events._records import Deployment, Maintenance, Outage
+from slakit._events._requests import RequestTable
 from slakit._events._table import EventTable
 from slakit._registry import Registry
 from slakit.exceptions import EvaluationError
 
-__all__ = ["RECORDS", "Inputs", "Tables", "as_inputs", "register_records"]
+__all__ = ["RECORDS", "Inputs", "Tables", "as_inputs", "register_records", "size_of"]
 
 T = TypeVar("T")
 
@@ -63,9 +64,7 @@ class Inputs:
     def unread(self) -> dict[str, int]:
         """Return, by table type, the rows of tables that nothing asked for."""
         return {
-            t.__name__: len(cast("Sized", table))
-            for t, table in self.tables.items()
-            if t not in self.read
+            t.__name__: size_of(table) for t, table in self.tables.items() if t not in self.read
         }
 
     def events(self) -> EventTable:
@@ -75,7 +74,7 @@ class Inputs:
 
     def rows(self) -> int:
         """Return the number of input rows over every table."""
-        return sum(len(cast("Sized", t)) for t in self.tables.values())
+        return sum(size_of(t) for t in self.tables.values())
 
     def shared(self) -> dict[Hashable, Any]:
         """Return the store of work shared by the measures of this evaluation.
@@ -85,6 +84,13 @@ class Inputs:
         """
         tables = self.tables
         return tables.shared if isinstance(tables, Tables) else {}
+
+
+def size_of(table: object) -> int:
+    """Return a table's rows; a request table's requests (a row may stand for several)."""
+    if isinstance(table, RequestTable):
+        return table.requests
+    return len(cast("Sized", table))
 
 
 def as_inputs(sources: Iterable[object]) -> Inputs:
@@ -107,8 +113,9 @@ def as_inputs(sources: Iterable[object]) -> Inputs:
             for table_type, table in source.tables.items():
                 put(table_type, table)
             continue
-        if any(isinstance(source, table_type) for table_type, _ in RECORDS.values()):
-            put(type(source), source)
+        kind = next((t for t, _ in RECORDS.values() if isinstance(source, t)), None)
+        if kind is not None:  # keyed by its kind: a subclass is read as its kind
+            put(kind, source)
             continue
         if isinstance(source, str | bytes) or not isinstance(source, Iterable):
             raise EvaluationError(

@@ -30,9 +30,10 @@ from slakit._dsl._objectives import Objective
 from slakit._dsl._probes import ProbeMeasure
 from slakit._dsl._requests import RequestMeasure
 from slakit._dsl._tickets import OnTimeRatio, TicketTime
-from slakit._engine._inputs import as_inputs
+from slakit._engine._inputs import as_inputs, size_of
 from slakit._engine._plan import Plan, compile_agreement
 from slakit._engine._portfolio import _Taken
+from slakit._engine._requests import MeasuredRequests
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
 from slakit._events._corrections import CorrectionTable
@@ -107,18 +108,11 @@ def as_of(table: object, now: int) -> object:
             affected_levels=table.affected_levels,
             where=_taken_where(table, rows),
         )
+    if isinstance(table, MeasuredRequests):  # an incremental state's requests
+        return table.before(now)
     if isinstance(table, RequestTable):
         rows = np.flatnonzero(table.time < now)
-        return RequestTable(
-            service=table.service[rows],
-            services=table.services,
-            time=table.time[rows],
-            status=table.status[rows],
-            outcome=table.outcome[rows],
-            latency=table.latency[rows],
-            where=_taken_where(table, rows),
-            copy=False,
-        )
+        return table.taken(rows, where=_taken_where(table, rows))
     if isinstance(table, ProbeTable):
         rows = np.flatnonzero(table.time < now)
         return ProbeTable(
@@ -521,9 +515,9 @@ def status(
     known = as_inputs(inputs)
     clipped = [as_of(table, at) for table in known.tables.values()]
     not_yet = {  # nothing is dropped without a word: what was not known yet is counted
-        type(table).__name__: len(table) - len(seen)  # type: ignore[arg-type]
-        for table, seen in zip(known.tables.values(), clipped, strict=True)
-        if len(table) != len(seen)  # type: ignore[arg-type]
+        kind.__name__: size_of(table) - size_of(seen)
+        for (kind, table), seen in zip(known.tables.items(), clipped, strict=True)
+        if size_of(table) != size_of(seen)
     }
     terms = agreement if rolling is None else _measures_only(agreement)
     report = compile_agreement(terms).evaluate(*clipped, period=chosen)

@@ -232,7 +232,8 @@ def canonical(
     chosen = np.arange(len(table), dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
     if chosen.size < 2:
         return chosen
-    keys = _KEYS.get(type(table), _records_keys)(table, chosen)
+    kind = next((_KEYS[t] for t in type(table).__mro__ if t in _KEYS), _records_keys)
+    keys = kind(table, chosen)
     keys = [*keys, *(np.asarray(column)[chosen] for column in then)]
     if by is not None:
         keys = [np.asarray(by)[chosen], *keys]

@@ -25,11 +25,12 @@ from slakit._engine._verdicts import objective_column
 from slakit._results._evidence import MeasureOutcome, Reconciliation
 from slakit._results._fingerprint import fingerprint
 from slakit._results._report import CreditColumn, Report
-from slakit._time._instant import InstantLike, format_us
+from slakit._time._instant import Duration, InstantLike, format_us
 from slakit._time._periods import Period, billing_cycles
 from slakit.exceptions import DefinitionError, EvaluationError
 
 if TYPE_CHECKING:
+    from slakit._engine._incremental import EvaluationState
     from slakit._results._live import Status
 
 __all__ = ["Plan", "compile_agreement", "evaluate"]
@@ -56,6 +57,12 @@ class Plan:
         from slakit._engine._live import status  # the live status reads plans itself
 
         return status(self.agreement, *inputs, now=now, **options)
+
+    def start(self, *, period: Period | str, resolution: Duration | None = None) -> EvaluationState:
+        """Start an incremental evaluation of one period (see [`start()`][slakit.start])."""
+        from slakit._engine._incremental import start  # the state compiles its plan itself
+
+        return start(self.agreement, period=period, resolution=resolution)
 
     def evaluate(self, *inputs: object, period: Period | str, strict: bool = False) -> Report:
         """Evaluate the agreement over ``inputs`` for one ``period`` and return the report.

@@ -423,16 +423,7 @@ def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequen
             where=where,
         )
     if isinstance(table, RequestTable):
-        return RequestTable(
-            service=codes,
-            services=names,
-            time=table.time[rows],
-            status=table.status[rows],
-            outcome=table.outcome[rows],
-            latency=table.latency[rows],
-            where=where,
-            copy=False,
-        )
+        return table.taken(rows, service=codes, services=names, where=where)
     if isinstance(table, TicketTable):
         return _route_tickets(table, rows, codes, names, where)
     if isinstance(table, ClaimTable):

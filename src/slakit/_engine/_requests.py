@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any, Final
 
@@ -161,7 +161,8 @@ def _service_index(table: RequestTable, services: tuple[str, ...]) -> tuple[Any,
             lut = np.asarray([position.get(x, s) for x in table.services], dtype=np.int32)
             sidx = lut[table.service] if len(table) else np.zeros(0, np.int32)
             covered = bool((lut < s).all())
-        return sidx, covered, np.bincount(sidx, minlength=s + 1).astype(np.int64)
+        per = np.bincount(sidx, weights=table.weights(), minlength=s + 1)
+        return sidx, covered, per.astype(np.int64)
 
     result: tuple[Any, bool, I64] = table.derived(("sidx", services), build)
     return result
@@ -218,7 +219,9 @@ def _classify(
     if code is not None:
         rows = np.flatnonzero(code)  # the few rows that are not plainly good
         flat = sidx[rows].astype(np.int64) * NCODES + code[rows]
-        per_code = np.bincount(flat, minlength=(s + 1) * NCODES).reshape(s + 1, NCODES)
+        weights = table.weights(rows)
+        per_code = np.bincount(flat, weights, minlength=(s + 1) * NCODES)
+        per_code = per_code.astype(np.int64).reshape(s + 1, NCODES)
     per_code[:, GOOD] = per_service - per_code[:, 1:].sum(axis=1)
     all_counted = int(per_code[:, _COUNTED:].sum()) == 0
     return Classified(code=code, sidx=sidx, per_code=per_code, all_counted=all_counted)
@@ -366,18 +369,19 @@ def bucket_counts(cls: Classified, table: RequestTable, ctx: Context, size: int)
     cell = _cells(cls, table, ctx, size)
     cells = s * nb
     code = cls.code
+    weights = table.weights()
     grid = functools.partial(Buckets, origin=origin, size=size, first=first, count=nb, services=s)
     if _dense(cells, len(table)):
         if code is None:
-            requests = np.bincount(cell, minlength=cells)
+            requests = np.bincount(cell, weights, minlength=cells)
             errors = np.zeros(cells, dtype=np.int64)
         else:
             if not cls.all_counted:
                 cell = np.where(code < _COUNTED, cell, cells)
-            requests = np.bincount(cell, minlength=cells + 1)[:cells]
+            requests = np.bincount(cell, weights, minlength=cells + 1)[:cells]
             rows = np.flatnonzero(code)
             rows = rows[code[rows] < _COUNTED]  # the bad requests
-            errors = np.bincount(cell[rows], minlength=cells)
+            errors = np.bincount(cell[rows], table.weights(rows), minlength=cells)
         return grid(
             requests=requests.astype(np.int64).reshape(s, nb),
             errors=errors.astype(np.int64).reshape(s, nb),
@@ -387,12 +391,18 @@ def bucket_counts(cls: Classified, table: RequestTable, ctx: Context, size: int)
         if not cls.all_counted:
             keep = code < _COUNTED
             cell, code = cell[keep], code[keep]
+            weights = None if weights is None else weights[keep]
         bad = code != GOOD
     key, inverse, requests = np.unique(cell, return_inverse=True, return_counts=True)
+    inverse = np.ravel(inverse)
+    if weights is not None:
+        requests = np.bincount(inverse, weights, minlength=key.shape[0])
     if bad is None:
         errors = np.zeros(key.shape[0], dtype=np.int64)
     else:
-        errors = np.bincount(np.ravel(inverse)[bad], minlength=key.shape[0])
+        errors = np.bincount(
+            inverse[bad], None if weights is None else weights[bad], minlength=key.shape[0]
+        )
     return grid(
         requests=requests.astype(np.int64),
         errors=errors.astype(np.int64),
@@ -519,13 +529,64 @@ class _Run:
             total=total,
             evidence_of=evidence_of,
             notes=self.notes,
-            counts=counts_of(self.cls, len(self.table)),
+            counts=counts_of(self.cls, self.table.requests),
         )
+
+
+class MeasuredRequests(RequestTable):
+    """Requests held once per measure, each table compacted to what its measure reads.
+
+    What an incremental state (``_engine/_incremental``) gives the engine: the
+    table itself holds every request once (for the reconciliation), and
+    ``by_measure`` holds, per request measure, a table that the measure
+    evaluates exactly as it would the rows they stand for.
+    """
+
+    __slots__ = ("by_measure",)
+
+    by_measure: Mapping[Measure, RequestTable]
+
+    def __init__(self, base: RequestTable, by_measure: Mapping[Measure, RequestTable]) -> None:
+        """Wrap ``base`` (every request once) and the per-measure tables."""
+        super().__init__(
+            service=base.service,
+            services=base.services,
+            time=base.time,
+            status=base.status,
+            outcome=base.outcome,
+            latency=base.latency,
+            count=base.count,
+            where=base.where_names(),
+            copy=False,
+        )
+        object.__setattr__(self, "by_measure", dict(by_measure))
+
+    def of(self, measure: Measure) -> RequestTable:
+        """Return the table ``measure`` reads.
+
+        Raises:
+            EvaluationError: the state kept no table for this measure.
+        """
+        table = self.by_measure.get(measure)
+        if table is None:
+            raise EvaluationError(
+                f"an incremental state kept no requests for {measure!r}; evaluate this "
+                "agreement over the request rows with slakit.evaluate()"
+            )
+        return table
+
+    def before(self, now: int) -> MeasuredRequests:
+        """Return the requests recorded before ``now``, in every table."""
+        base = self.taken(np.flatnonzero(self.time < now))
+        kept = {m: t.taken(np.flatnonzero(t.time < now)) for m, t in self.by_measure.items()}
+        return MeasuredRequests(base, kept)
 
 
 def _start(measure: Measure, inputs: Inputs, ctx: Context) -> _Run:
     """Return the run of ``measure`` over the request table of ``inputs`` (empty if none)."""
     table = inputs.get(RequestTable)
+    if isinstance(table, MeasuredRequests):
+        table = table.of(measure)
     if table is None:
         table = RequestTable.from_records([])
     return _Run(measure=measure, ctx=ctx, table=table, cls=classify(measure, table, ctx))
@@ -836,7 +897,14 @@ def _sorted_keys(group: Any, latency: I64, n_groups: int) -> tuple[Any, int]:
 
 
 def percentile_at(
-    values: Any, bits: int, starts: I64, counts: I64, *, q: Fraction, method: str
+    values: Any,
+    bits: int,
+    starts: I64,
+    counts: I64,
+    *,
+    q: Fraction,
+    method: str,
+    ends: I64 | None = None,
 ) -> tuple[I64, int]:
     """Return each group's percentile as numerators over one denominator.
 
@@ -845,10 +913,17 @@ def percentile_at(
     group ``k`` occupies ``values[starts[k] : starts[k] + counts[k]]``
     (``counts[k] > 0``). Returns ``(numerators, denominator)``: the exact
     percentile of group ``k`` is ``numerators[k] / denominator``.
+
+    Rows that stand for several requests: ``ends[j]`` is the running count of
+    requests up to and including ``values[j]``; ``starts`` and ``counts`` are
+    then in requests, and the request at rank ``r`` is the first row whose end
+    exceeds ``r``.
     """
     a, b = q.numerator, q.denominator
 
     def at(index: I64) -> I64:
+        if ends is not None:
+            index = np.searchsorted(ends, index, side="right")
         picked = values[index]
         if bits < 64:
             picked = picked & ((1 << bits) - 1)
@@ -866,6 +941,29 @@ def percentile_at(
     x_lo = at(starts + lo)
     x_hi = at(starts + np.minimum(lo + 1, counts - 1))
     return x_lo * b + frac * (x_hi - x_lo), b
+
+
+def _weighted_groups(
+    group: Any, latency: I64, weights: I64, n_groups: int
+) -> tuple[Any, int, I64, I64, I64]:
+    """Return ``_latency_groups()``'s values for rows that stand for ``weights`` requests each.
+
+    One stable sort of the packed keys orders the rows; the fifth value is the
+    running count of requests along that order (``percentile_at()``'s ``ends``).
+    """
+    cells, inverse, _ = np.unique(group, return_inverse=True, return_counts=True)
+    inverse = np.ravel(inverse)
+    bits = max(int(latency.max()).bit_length(), 1) if latency.shape[0] else 1
+    if max(cells.shape[0] - 1, 1).bit_length() + bits <= 63:
+        key = inverse.astype(np.int64) << bits | latency
+        order = np.argsort(key, kind="stable")
+        ordered: Any = key[order]
+    else:
+        order = np.lexsort((latency, inverse))
+        ordered, bits = latency[order], 64
+    counts = np.bincount(inverse, weights, minlength=cells.shape[0]).astype(np.int64)
+    ends = np.cumsum(weights[order], dtype=np.int64)
+    return ordered, bits, cells.astype(np.int64), counts, ends
 
 
 def _latency_groups(
@@ -909,14 +1007,22 @@ def run_latency_percentile(measure: Measure, inputs: Inputs, ctx: Context) -> Me
         n_groups = s * nb
         group = _cells(cls, table, ctx, measure.per.us)
     latency = table.latency
+    weights = table.weights()
     if not cls.all_counted:
         keep = cls.codes(len(table)) < _COUNTED
         group, latency = group[keep], latency[keep]
-    ordered, bits, filled, counts = _latency_groups(
-        group, latency, n_groups, per_service=_counted(cls, s) if measure.per is None else None
-    )
+        weights = None if weights is None else weights[keep]
+    ends: I64 | None = None
+    if weights is None:
+        ordered, bits, filled, counts = _latency_groups(
+            group, latency, n_groups, per_service=_counted(cls, s) if measure.per is None else None
+        )
+    else:
+        ordered, bits, filled, counts, ends = _weighted_groups(group, latency, weights, n_groups)
     starts = (np.cumsum(counts) - counts).astype(np.int64)
-    numer, denom = percentile_at(ordered, bits, starts, counts, q=q, method=measure.method)
+    numer, denom = percentile_at(
+        ordered, bits, starts, counts, q=q, method=measure.method, ends=ends
+    )
     best = np.full(s, -1, dtype=np.int64)
     np.maximum.at(best, filled // nb, numer)
     has = best >= 0

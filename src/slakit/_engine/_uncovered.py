@@ -23,8 +23,9 @@ import numpy.typing as npt
 
 from slakit._dsl._agreement import Agreement
 from slakit._dsl._measures import Measure
-from slakit._engine._inputs import Inputs
+from slakit._engine._inputs import Inputs, size_of
 from slakit._engine._order import canonical, row_facts
+from slakit._events._requests import RequestTable
 from slakit._results._evidence import MeasureOutcome
 from slakit._results._uncovered import (
     CATEGORIES,
@@ -114,7 +115,7 @@ def input_counts(inputs: Inputs, readers: Sequence[Reader]) -> dict[str, int]:
     Kinds come in one fixed order (events, requests, probes, tickets, claims,
     billing records, then any other by name), never in the order the inputs were given.
     """
-    found = {table_noun(t): len(table) for t, table in inputs.tables.items()}  # type: ignore[arg-type]
+    found = {table_noun(t): size_of(table) for t, table in inputs.tables.items()}
     asked = {t for reader in readers for t in reader.inputs.read}
     for table_type in asked:
         found.setdefault(table_noun(table_type), 0)
@@ -312,14 +313,15 @@ def _table_groups(
                     noun=noun,
                     service=None,
                     reason=reason,
-                    count=n,
+                    count=size_of(table),
                     first=first,
                 )
             ]
     if column is None:
         return []
     codes, names = column
-    counts = np.bincount(codes, minlength=len(names))
+    weights = table.weights() if isinstance(table, RequestTable) else None
+    counts = np.bincount(codes, weights, minlength=len(names)).astype(np.int64)
     present = counts > 0
     category = np.full(len(names), -1, dtype=np.int64)  # index into CATEGORIES, -1: counted
     if not readers_of:

@@ -67,6 +67,8 @@ __all__ = [
 NO_STATUS: Final = 0
 #: ``latency`` of a request whose latency was not recorded.
 NO_LATENCY: Final = -1
+#: A request table holds fewer requests than this (``count`` sums stay exact in ``float64``).
+MAX_REQUESTS: Final = 2**53
 #: Outcome classes, the codes of ``RequestTable.outcome``.
 SUCCESS: Final = 0
 CLIENT_ERROR: Final = 1
@@ -206,6 +208,7 @@ class RequestTable(Derived):
     __slots__ = (
         "_cache",
         "_where",
+        "count",
         "latency",
         "missing_latency",
         "outcome",
@@ -222,6 +225,7 @@ class RequestTable(Derived):
     outcome: npt.NDArray[np.int8]
     latency: I64
     missing_latency: int
+    count: I64 | None
     _where: Sequence[str] | None
     _cache: dict[object, object]
 
@@ -234,10 +238,15 @@ class RequestTable(Derived):
         status: npt.ArrayLike,
         outcome: npt.ArrayLike,
         latency: npt.ArrayLike,
+        count: npt.ArrayLike | None = None,
         where: Sequence[str] | None = None,
         copy: bool = True,
     ) -> None:
-        """Build a table from checked columns (use ``from_columns()`` for unchecked data)."""
+        """Build a table from checked columns (use ``from_columns()`` for unchecked data).
+
+        ``count`` (optional) is how many requests each row stands for, each at
+        least 1; ``None`` means one request per row.
+        """
         setter = object.__setattr__
         setter(self, "service", frozen(service, np.int32, copy=copy))
         setter(self, "services", tuple(services))
@@ -253,6 +262,15 @@ class RequestTable(Derived):
                 raise ValueError(f"RequestTable column {name!r} must have {n} rows")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"RequestTable 'where' must have {n} entries")
+        weights = None if count is None else frozen(count, np.int64, copy=copy)
+        if weights is not None:
+            if weights.shape != (n,):
+                raise ValueError(f"RequestTable column 'count' must have {n} rows")
+            if n and int(weights.min()) < 1:
+                raise ValueError("RequestTable 'count' must be at least 1 in every row")
+            if n and int(weights.sum(dtype=np.float64)) >= MAX_REQUESTS:
+                raise ValueError(f"RequestTable holds {MAX_REQUESTS:,} requests or more")
+        setter(self, "count", weights)
         missing = int(np.count_nonzero(self.latency == NO_LATENCY)) if n else 0
         setter(self, "missing_latency", missing)
 
@@ -307,6 +325,10 @@ class RequestTable(Derived):
         - ``latency_ms``: milliseconds instead (integers, decimals, decimal text
           or floats, read as their shortest decimal), exact to the microsecond:
           ``81.5`` is 81,500 µs, ``0.0005`` is refused.
+        - ``count``: how many requests each row stands for (whole numbers, 1 or
+          more), for logs already counted per minute and outcome; every measure
+          counts a row ``count`` times (a latency percentile ranks its latency
+          ``count`` times). Without it, each row is one request.
 
         Columns that already have the table's dtype are used without a copy
         (pass ``copy=True`` if you will modify them later).
@@ -322,7 +344,7 @@ class RequestTable(Derived):
         got = read_columns(
             columns,
             required=("service", "time"),
-            optional=("status", "ok", "latency", "latency_ms"),
+            optional=("status", "ok", "latency", "latency_ms", "count"),
             what="RequestTable",
             kinds={"ok": "booleans"},
             coded=("service",),
@@ -357,10 +379,12 @@ class RequestTable(Derived):
             if "latency_ms" in got
             else _latency_column(got.get("latency"), n, where_of, problems)
         )
+        count = _count_column(got.get("count"), n, where_of, problems)
         if (
             time is None
             or read is None
             or latency is None
+            or ("count" in got and count is None)
             or ("status" in got and status is None)
             or ("ok" in got and ok is None)
         ):
@@ -403,6 +427,7 @@ class RequestTable(Derived):
             status=status if status is not None else np.zeros(n, dtype=np.int16),
             outcome=outcome,
             latency=latency,
+            count=count,
             where=where,
             copy=copy,
         )
@@ -411,6 +436,50 @@ class RequestTable(Derived):
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
+
+    @property
+    def requests(self) -> int:
+        """How many requests the rows stand for: the rows, or the sum of ``count``."""
+        if self.count is None:
+            return len(self)
+        return int(self.count.sum())
+
+    def weights(self, rows: npt.NDArray[np.integer[Any]] | None = None) -> npt.NDArray[Any] | None:
+        """Return ``count`` as ``bincount`` weights (of ``rows``), or ``None`` if one each."""
+        if self.count is None:
+            return None
+        return self.count if rows is None else self.count[rows]
+
+    def taken(
+        self,
+        rows: npt.NDArray[np.integer[Any]],
+        *,
+        service: npt.ArrayLike | None = None,
+        services: Sequence[str] | None = None,
+        where: Sequence[str] | None = None,
+    ) -> RequestTable:
+        """Return the table of ``rows`` (their ``count`` kept), optionally recoded services.
+
+        ``where`` names the rows; ``None`` keeps the names this table gives them
+        when it has any.
+        """
+        if where is None and self._where is not None:
+            where = [self._where[i] for i in np.asarray(rows).tolist()]
+        return RequestTable(
+            service=self.service[rows] if service is None else service,
+            services=self.services if services is None else services,
+            time=self.time[rows],
+            status=self.status[rows],
+            outcome=self.outcome[rows],
+            latency=self.latency[rows],
+            count=None if self.count is None else self.count[rows],
+            where=where,
+            copy=False,
+        )
+
+    def where_names(self) -> Sequence[str] | None:
+        """Return the names of the rows, or ``None`` when they are ``row 0``, ``row 1``, ..."""
+        return self._where
 
     def where(self, row: int) -> str:
         """Return where row ``row`` came from (``requests.jsonl:12`` or ``row 12``)."""
@@ -435,12 +504,42 @@ class RequestTable(Derived):
 
     def counts(self) -> dict[str, int]:
         """Return how many requests the table holds of each outcome."""
-        bins = np.bincount(self.outcome, minlength=len(OUTCOMES))
+        bins = np.bincount(self.outcome, weights=self.weights(), minlength=len(OUTCOMES))
         return {name: int(bins[i]) for i, name in enumerate(OUTCOMES)}
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
-        return f"<RequestTable {len(self)} requests ({counts}) over {len(self.services)} services>"
+        rows = "" if self.count is None else f" in {len(self)} rows"
+        return (
+            f"<RequestTable {self.requests} requests{rows} ({counts}) "
+            f"over {len(self.services)} services>"
+        )
+
+
+def _count_column(
+    column: Column | None, n: int, where_of: Callable[[int], str], problems: Problems
+) -> I64 | None:
+    """Return ``count`` (requests per row, each at least 1) as int64, or ``None``."""
+    if column is None:
+        return None
+    missing = np.zeros(n, bool) if column.missing is None else column.missing.copy()
+    raw = whole_numbers(
+        column, missing, what="whole numbers of requests", where_of=where_of, problems=problems
+    )
+    if raw is None:
+        return None
+    problems.extend(
+        Problem(where_of(i), "count", "missing; give how many requests the row stands for")
+        for i in problems.rows(missing)
+    )
+    low = (raw < 1) & ~missing
+    problems.extend(
+        Problem(where_of(i), "count", f"{int(raw[i])} is not a number of requests (1 or more)")
+        for i in problems.rows(low)
+    )
+    if n and float(raw.sum(dtype=np.float64)) >= MAX_REQUESTS:
+        problems.append(Problem("columns", "count", f"sums to {MAX_REQUESTS:,} requests or more"))
+    return raw
 
 
 def _status_column(

@@ -10,13 +10,14 @@ Python step per row where the type allows. Rows are named
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from slakit._io._sources import Columns, Rows, binary_kind, head_of, wrong_format
 from slakit.exceptions import InputFormatError
 
-__all__ = ["EXTRA", "arrow", "read_arrow", "read_parquet"]
+__all__ = ["EXTRA", "arrow", "parquet_batches", "read_arrow", "read_parquet"]
 
 #: How to install what these formats need.
 EXTRA = "the extra slakit[arrow]; from a checkout of slakit: pip install -e '.[arrow]'"
@@ -71,6 +72,33 @@ def read_parquet(path: Path, *, source: str) -> Columns:
     except (pa.ArrowException, OSError) as exc:
         raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
     return _columns(table, source)
+
+
+def parquet_batches(path: Path, *, source: str, rows: int) -> Iterator[Columns]:
+    """Read a Parquet file ``rows`` rows at a time (the last batch may hold fewer).
+
+    Only one batch's columns are in memory at a time; rows keep their numbers in
+    the file (``outages.parquet:row 1000017``).
+
+    Raises:
+        InputFormatError: pyarrow is missing, or the file is not Parquet.
+    """
+    pa = arrow(source, "parquet")
+    pq = importlib.import_module("pyarrow.parquet")
+
+    looks = _looks(path)
+    if looks != "parquet":
+        raise wrong_format(source, "parquet", "it does not start with PAR1", looks=looks)
+    try:
+        handle = pq.ParquetFile(path, pre_buffer=False)  # pre-buffered chunks pile up
+    except (pa.ArrowException, OSError) as exc:
+        raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
+    first = 0
+    with handle:
+        for batch in handle.iter_batches(batch_size=rows):
+            data = {name: batch.column(name) for name in batch.schema.names}
+            yield Columns(data=data, where=Rows(source, batch.num_rows, first=first), source=source)
+            first += batch.num_rows
 
 
 def read_arrow(path: Path, *, source: str) -> Columns:

@@ -120,9 +120,9 @@ KINDS: Final[Mapping[str, Schema]] = {
             "requests",
             RequestTable,
             ("service", "time"),
-            ("status", "ok", "latency", "latency_ms"),
+            ("status", "ok", "latency", "latency_ms", "count"),
             ("time",),
-            integers=("status", "latency"),
+            integers=("status", "latency", "count"),
             flags=("ok",),
         ),
         Schema(

@@ -85,19 +85,41 @@ class NumberedLines(RowNames):
 
 
 class Rows(RowNames):
-    """Rows of a columnar file, counted from 0: ``outages.parquet:row 17``."""
+    """Rows of a columnar file, counted from 0: ``outages.parquet:row 17``.
 
-    __slots__ = ("rows", "source")
+    ``first`` is the file's row number of the first of these rows (a batch read
+    from the middle of a file).
+    """
 
-    def __init__(self, source: str, rows: int) -> None:
+    __slots__ = ("first", "rows", "source")
+
+    def __init__(self, source: str, rows: int, *, first: int = 0) -> None:
         self.source = source
+        self.rows = rows
+        self.first = first
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def name(self, i: int) -> str:
+        return f"{self.source}:row {self.first + i}"
+
+
+class Slice(RowNames):
+    """The names of rows ``first`` to ``first + rows`` of other names."""
+
+    __slots__ = ("first", "names", "rows")
+
+    def __init__(self, names: Sequence[str], first: int, rows: int) -> None:
+        self.names = names
+        self.first = first
         self.rows = rows
 
     def __len__(self) -> int:
         return self.rows
 
     def name(self, i: int) -> str:
-        return f"{self.source}:row {i}"
+        return self.names[self.first + i]
 
 
 def _length(column: Any) -> int:

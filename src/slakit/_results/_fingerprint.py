@@ -75,7 +75,8 @@ sections, in order, and their columns, in order:
 - ``requests`` (a ``RequestTable``): section ``requests``: ``time``,
   ``service`` (text), ``status`` (``NULL`` where only a success flag was
   given), ``outcome`` (text: ``success``, ``client error``, ``server error``),
-  ``latency`` (microseconds; ``NULL`` where not recorded).
+  ``latency`` (microseconds; ``NULL`` where not recorded). A row that
+  stands for ``k`` requests (the table's ``count``) is ``k`` rows here.
 - ``probes`` (a ``ProbeTable``): section ``probes``: ``time``, ``service``
   (text), ``metric`` (text), ``value`` (the sample's value in whole
   millionths of its metric's unit: ``12.5`` is ``12500000``).
@@ -713,6 +714,9 @@ def _events(table: EventTable, rows: Rows | None) -> list[Section]:
 
 
 def _requests(table: RequestTable, rows: Rows | None) -> list[Section]:
+    if table.count is not None:  # a row that stands for k requests hashes as k rows
+        chosen = np.arange(len(table)) if rows is None else np.arange(len(table))[rows]
+        rows = np.repeat(chosen, table.count[chosen])
     return [
         (
             "requests",
