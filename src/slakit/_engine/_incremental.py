@@ -66,6 +66,7 @@ from slakit._engine._registry import Context
 from slakit._engine._requests import _COUNTED, MeasuredRequests, classify
 from slakit._events._billing import ChargeTable
 from slakit._events._claims import ClaimTable
+from slakit._events._columns import RowNames
 from slakit._events._corrections import CorrectionTable
 from slakit._events._probes import ProbeTable
 from slakit._events._requests import MAX_REQUESTS, NO_STATUS, RequestTable
@@ -475,6 +476,10 @@ class EvaluationState:
     def merge(self, other: EvaluationState) -> EvaluationState:
         """Return the state holding the rows of both states (this one's first).
 
+        Rows keep their names: rows without names of their own are numbered as
+        each state numbered them, so states built apart are best fed named rows
+        (``file:row``, as the readers name them).
+
         Raises:
             EvaluationError: the states are of different agreements, periods or resolutions.
         """
@@ -497,11 +502,6 @@ class EvaluationState:
         exact = self._exact
         if other._exact is not None:
             theirs = other._exact
-            if theirs.where_names() is None:
-                theirs = theirs.taken(
-                    np.arange(len(theirs)),
-                    where=[f"row {self._request_rows + i}" for i in range(len(theirs))],
-                )
             exact = theirs if exact is None else _concat_requests([exact, theirs], names)
         state = attrs.evolve(
             self,
@@ -748,12 +748,73 @@ def start(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _names(table: Any, rows: npt.NDArray[np.intp], offset: int, word: str) -> list[str]:
-    """Return the names of ``rows``: the table's own, else as rows of all the rows added."""
+class _Numbered(RowNames):
+    """Rows without names of their own, numbered as in one table of every row added."""
+
+    __slots__ = ("first", "rows", "word")
+
+    def __init__(self, word: str, first: int, rows: int) -> None:
+        self.word = word
+        self.first = first
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def name(self, i: int) -> str:
+        return f"{self.word} {self.first + i}" if self.word else ""
+
+
+class _Picked(RowNames):
+    """The names of some rows of other names (kept rows of a batch)."""
+
+    __slots__ = ("names", "picked")
+
+    def __init__(self, names: Sequence[str], picked: npt.NDArray[np.intp]) -> None:
+        self.names = names
+        self.picked = picked
+
+    def __len__(self) -> int:
+        return int(self.picked.shape[0])
+
+    def name(self, i: int) -> str:
+        return self.names[int(self.picked[i])]
+
+
+class _Chain(RowNames):
+    """Names of parts one after the other (flattened: a chain of chains is one chain)."""
+
+    __slots__ = ("bounds", "parts")
+
+    parts: tuple[Sequence[str], ...]
+
+    def __init__(self, parts: Sequence[Sequence[str]]) -> None:
+        flat: list[Sequence[str]] = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, _Chain) else [part])
+        self.parts = tuple(flat)
+        self.bounds = np.cumsum([0, *(len(p) for p in self.parts)])
+
+    def __len__(self) -> int:
+        return int(self.bounds[-1])
+
+    def name(self, i: int) -> str:
+        part = int(np.searchsorted(self.bounds, i, side="right")) - 1
+        return self.parts[part][i - int(self.bounds[part])]
+
+
+def _names(table: Any, rows: npt.NDArray[np.intp], offset: int, word: str) -> Sequence[str]:
+    """Return the names of ``rows``: the table's own, else as rows of all the rows added.
+
+    A list of names is copied for the rows kept (the rest of it can go); names made
+    when asked (a file's rows) are kept as they are, with the rows picked.
+    """
     own = table.where_names() if isinstance(table, RequestTable) else table._where
-    if own is not None:
+    if own is None:
+        own = _Numbered(word, offset, len(table))
+    elif not isinstance(own, RowNames):
         return [own[i] for i in rows.tolist()]
-    return [f"{word} {offset + i}" for i in rows.tolist()]
+    return _Picked(own, rows)
 
 
 def _no_requests(names: Sequence[str]) -> RequestTable:
@@ -773,10 +834,7 @@ def _no_requests(names: Sequence[str]) -> RequestTable:
 
 def _concat_requests(tables: Sequence[RequestTable], names: Sequence[str]) -> RequestTable:
     """Return the rows of ``tables`` (coded in ``names``, or a prefix of them) as one table."""
-    where: list[str] = []
-    for t in tables:
-        own = t.where_names()
-        where.extend(own if own is not None else [f"row {i}" for i in range(len(t))])
+    where = _Chain([t.where_names() or _Numbered("row", 0, len(t)) for t in tables])
     return RequestTable(
         service=np.concatenate([t.service for t in tables]),
         services=names,
@@ -849,7 +907,7 @@ def _counts_table(
         outcome=counts.outcome,
         latency=latency,
         count=counts.count,
-        where=("",) * len(counts),  # never named: a counted request is never listed
+        where=_Numbered("", 0, len(counts)),  # never named: a counted request is never listed
         copy=False,
     )
 
@@ -868,15 +926,15 @@ def _joined(old: EventTable | None, new: EventTable, offset: int, word: str) -> 
             states=new.states,
             affected=new.affected,
             affected_levels=new.affected_levels,
-            where=[f"{word} {offset + i}" for i in range(len(new))],
+            where=_Numbered(word, offset, len(new)),
         )
     return new if old is None else EventTable.concat([old, new])
 
 
 def _joined_probes(old: ProbeTable | None, new: ProbeTable, offset: int) -> ProbeTable:
-    where = [new.where(i) for i in range(len(new))]
-    if new._where is None:
-        where = [f"row {offset + i}" for i in range(len(new))]
+    where: Sequence[str] = (
+        new._where if new._where is not None else _Numbered("row", offset, len(new))
+    )
     if old is None:
         return ProbeTable(
             service=new.service,
@@ -899,7 +957,7 @@ def _joined_probes(old: ProbeTable | None, new: ProbeTable, offset: int) -> Prob
         metric=np.concatenate([old.metric, m_lut[new.metric] if len(new) else new.metric]),
         metrics=metrics,
         value=np.concatenate([old.value, new.value]),
-        where=[*(old.where(i) for i in range(len(old))), *where],
+        where=_Chain([old._where or _Numbered("row", 0, len(old)), where]),
         copy=False,
     )
 
