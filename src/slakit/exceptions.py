@@ -23,6 +23,7 @@ fix it; the exceptions also carry that data as attributes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -120,6 +121,10 @@ class EventDataError(SlakitError, ValueError):
         head = "1 invalid record" if count == 1 else f"{count} invalid records"
         super().__init__(f"{head}:\n{listed}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # made again from its problems in another process (a Dask worker's error)
+        return (_remade, (type(self), self.problems, self.omitted))
+
 
 class InputFormatError(EventDataError):
     """A file is not in the format it is read as (a Parquet file read as CSV, binary junk ...).
@@ -140,6 +145,9 @@ class InputFormatError(EventDataError):
         super().__init__([Problem(source, "", message)])
         self.source = source
         self.format = format
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.source, self.format, self.problems[0].message))
 
 
 class StrictInputError(SlakitError, ValueError):
@@ -171,6 +179,9 @@ class StrictInputError(SlakitError, ValueError):
             "listed in the report"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))  # the groups hold the rows: they stay behind
+
 
 class AgreementDataError(SlakitError, ValueError):
     """Agreement data is invalid; ``problems`` lists the problems, each with its path.
@@ -189,6 +200,16 @@ class AgreementDataError(SlakitError, ValueError):
         count, listed = _keep(self, problems, omitted, thousands=",")
         head = "1 problem" if count == 1 else f"{count:,} problems"
         super().__init__(f"the agreement data has {head}:\n{listed}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_remade, (type(self), self.problems, self.omitted))
+
+
+def _remade(
+    cls: type[EventDataError | AgreementDataError], problems: Sequence[Problem], omitted: int
+) -> EventDataError | AgreementDataError:
+    """Return the error of ``cls`` made again from its problems (for pickling)."""
+    return cls(problems, omitted=omitted)
 
 
 def _keep(

@@ -394,8 +394,9 @@ class EvaluationState:
         """Return the state with the rows of ``tables`` added.
 
         ``tables`` are request tables, event tables and probe tables (or lists
-        of records), of any size, in any order; an outage's records may come in
-        different batches, and rows for earlier buckets may come late.
+        of records), of any size, in any order, several of a kind too; an
+        outage's records may come in different batches, and rows for earlier
+        buckets may come late.
 
         Raises:
             EvaluationError: a ticket, claim, charge or correction table (give
@@ -403,7 +404,8 @@ class EvaluationState:
                 known kind.
         """
         state = self
-        for table in as_inputs(tables).tables.values():
+        found = [table for given in tables for table in as_inputs([given]).tables.values()]
+        for table in found:  # several tables of one kind are batches one after the other
             if isinstance(table, WHOLE):
                 raise EvaluationError(
                     f"{type(table).__name__} is given whole to report() and status(), not "
@@ -622,8 +624,12 @@ class EvaluationState:
 
     # --- bytes --------------------------------------------------------------------------------
 
-    def to_bytes(self) -> bytes:
-        """Return the state as bytes (``slakit-state/1``: a zip of arrays and one JSON header)."""
+    def to_bytes(self, *, compress: bool = True) -> bytes:
+        """Return the state as bytes (``slakit-state/1``: a zip of arrays and one JSON header).
+
+        ``compress=False`` skips the zip's compression (for states handed between
+        processes, where the time matters more than the bytes).
+        """
         from slakit._data._codec import to_data
 
         arrays: dict[str, npt.NDArray[Any]] = {}
@@ -653,7 +659,8 @@ class EvaluationState:
             json.dumps(header, ensure_ascii=False, sort_keys=True).encode(), dtype=np.uint8
         )
         out = io.BytesIO()
-        np.savez_compressed(out, **cast("dict[str, Any]", arrays))
+        save = np.savez_compressed if compress else np.savez
+        save(out, **cast("dict[str, Any]", arrays))
         return out.getvalue()
 
     @classmethod
