@@ -211,11 +211,8 @@ def _partition_state(  # noqa: PLR0917 - a task's arguments, passed by Dask in o
 
 def _merged(*blobs: bytes) -> bytes:
     """Return the states ``blobs`` merged in order, as bytes."""
-    states = [EvaluationState.from_bytes(blob) for blob in blobs]
-    merged = states[0]
-    for other in states[1:]:
-        merged = merged.merge(other)
-    return merged.to_bytes(compress=False)
+    first, *rest = (EvaluationState.from_bytes(blob) for blob in blobs)
+    return first.merge(*rest).to_bytes(compress=False)
 
 
 # --- what runs on the client ------------------------------------------------------------------
@@ -251,14 +248,14 @@ def state(
     if not work:
         return empty
     if client is None:
-        merged = empty
+        states = []
         local = {id(s): _local_parts(s) for s in sources}
         for done, (spec, i) in enumerate(work, 1):
             blob = _partition_state(local[id(spec)][i], spec, i, agreement, resolved, resolution)
-            merged = merged.merge(EvaluationState.from_bytes(blob))
+            states.append(EvaluationState.from_bytes(blob))
             if progress is not None:
                 progress(done, len(work))
-        return merged
+        return empty.merge(*states)
     distributed = _distributed()
     run = uuid.uuid4().hex[:8]
     futures: list[Any] = []
@@ -297,7 +294,7 @@ def state(
             "retries; nothing was returned (no partial result). Rerun, or raise "
             "distributed.scheduler.allowed-failures"
         ) from None
-    return empty.merge(EvaluationState.from_bytes(blob))
+    return EvaluationState.from_bytes(blob)
 
 
 def _local_parts(spec: Partitions) -> list[Any]:

@@ -176,16 +176,22 @@ def _merged(parts: Sequence[_Counts], services: int) -> _Counts:
     parts = [p for p in parts if len(p)]
     if not parts:
         return _Counts.empty()
-    service = np.concatenate([p.service for p in parts]).astype(np.int64)
+    service = np.concatenate([p.service for p in parts])
     cell = np.concatenate([p.cell for p in parts])
-    outcome = np.concatenate([p.outcome for p in parts]).astype(np.int64)
+    outcome = np.concatenate([p.outcome for p in parts])
     latency = np.concatenate([p.latency for p in parts])
     count = np.concatenate([p.count for p in parts])
     cells = int(cell.max()) + 1
     levels = int(latency.max()) + 1
     radix = (max(services, 1), cells, 3, levels)
     if math.prod(radix) < 2**62:
-        key = ((service * cells + cell) * 3 + outcome) * levels + latency
+        key = service.astype(np.int64)  # the one copy: the rest is added in place
+        key *= cells
+        key += cell
+        key *= 3
+        key += outcome
+        key *= levels
+        key += latency
         if math.prod(radix) <= max(_DENSE_CELLS, 2 * key.shape[0]):
             summed = np.bincount(key, count, minlength=math.prod(radix))
             unique = np.flatnonzero(summed)
@@ -198,7 +204,7 @@ def _merged(parts: Sequence[_Counts], services: int) -> _Counts:
         rest, out = np.divmod(rest, 3)
         svc, cel = np.divmod(rest, cells)
     else:  # too wide to pack: sort the columns
-        order = np.lexsort((latency, outcome, cell, service))
+        order = np.lexsort((latency, outcome.astype(np.int64), cell, service.astype(np.int64)))
         columns = [c[order] for c in (service, cell, outcome, latency)]
         change = np.ones(order.shape[0], dtype=bool)
         change[1:] = np.any([c[1:] != c[:-1] for c in columns], axis=0)
@@ -475,55 +481,66 @@ class EvaluationState:
             request_rows=self._request_rows + n,
         )
 
-    def merge(self, other: EvaluationState) -> EvaluationState:
-        """Return the state holding the rows of both states (this one's first).
+    def merge(self, *others: EvaluationState) -> EvaluationState:
+        """Return the state holding the rows of this state and ``others``, in that order.
 
-        Rows keep their names: rows without names of their own are numbered as
-        each state numbered them, so states built apart are best fed named rows
-        (``file:row``, as the readers name them).
+        The counts of every state are merged at once (one pass per measure, however
+        many states). Rows keep their names: rows without names of their own are
+        numbered as each state numbered them, so states built apart are best fed
+        named rows (``file:row``, as the readers name them).
 
         Raises:
             EvaluationError: the states are of different agreements, periods or resolutions.
         """
-        a, b = self._terms, other._terms
-        if (a.agreement, a.period, a.resolution) != (b.agreement, b.period, b.resolution):
-            raise EvaluationError(
-                "only states of one agreement, period and resolution merge; these differ"
-            )
+        a = self._terms
+        for other in others:
+            b = other._terms
+            if (a.agreement, a.period, a.resolution) != (b.agreement, b.period, b.resolution):
+                raise EvaluationError(
+                    "only states of one agreement, period and resolution merge; these differ"
+                )
+        if not others:
+            return self
         names = list(self._services)
         position = {name: i for i, name in enumerate(names)}
-        for name in other._services:
-            if name not in position:
-                position[name] = len(names)
-                names.append(name)
-        lut = np.asarray([position[name] for name in other._services], dtype=np.int32)
+        recoded: list[list[_Counts]] = [list(self._counts)]
+        for other in others:
+            for name in other._services:
+                if name not in position:
+                    position[name] = len(names)
+                    names.append(name)
+            lut = np.asarray([position[name] for name in other._services], dtype=np.int32)
+            recoded.append(
+                [attrs.evolve(c, service=lut[c.service]) if len(c) else c for c in other._counts]
+            )
         counts = tuple(
-            _merged([mine, attrs.evolve(theirs, service=lut[theirs.service])], len(names))
-            for mine, theirs in zip(self._counts, other._counts, strict=True)
+            _merged([parts[m] for parts in recoded], len(names)) for m in range(len(self._counts))
         )
-        exact = self._exact
-        if other._exact is not None:
-            theirs = other._exact
-            exact = theirs if exact is None else _concat_requests([exact, theirs], names)
+        exact = [s._exact for s in (self, *others) if s._exact is not None]
         state = attrs.evolve(
             self,
             services=tuple(names),
             counts=counts,
-            exact=exact,
-            request_rows=self._request_rows + other._request_rows,
+            exact=exact[0]
+            if len(exact) == 1
+            else _concat_requests(exact, names)
+            if exact
+            else None,
+            request_rows=self._request_rows + sum(o._request_rows for o in others),
         )
-        if other._events is not None:
-            state = attrs.evolve(
-                state,
-                events=_joined(state._events, other._events, state._event_rows, "record"),
-                event_rows=state._event_rows + other._event_rows,
-            )
-        if other._probes is not None:
-            state = attrs.evolve(
-                state,
-                probes=_joined_probes(state._probes, other._probes, state._probe_rows),
-                probe_rows=state._probe_rows + other._probe_rows,
-            )
+        for other in others:
+            if other._events is not None:
+                state = attrs.evolve(
+                    state,
+                    events=_joined(state._events, other._events, state._event_rows, "record"),
+                    event_rows=state._event_rows + other._event_rows,
+                )
+            if other._probes is not None:
+                state = attrs.evolve(
+                    state,
+                    probes=_joined_probes(state._probes, other._probes, state._probe_rows),
+                    probe_rows=state._probe_rows + other._probe_rows,
+                )
         return state
 
     # --- reading ------------------------------------------------------------------------------
