@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import json
 import os
 import sys
@@ -207,18 +209,34 @@ def test_a_killed_worker_is_retried_with_the_same_result(client: Any, tmp_path: 
 
 
 def test_a_worker_lost_past_the_retries_gives_a_clear_error(tmp_path: Path) -> None:
-    marker = tmp_path / "marker"
+    customers = sla.CustomerTable.from_columns(
+        {"customer": ["x", "y"], "plan": ["api", "api"], "service": ["a", "b"]}
+    )
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
-        pytest.raises(EvaluationError, match="no partial result"),
     ):
-        sd.evaluate(
-            TERMS, sd.partitions(_dying_frame(marker), "requests"), period="2026-10", client=client
-        )
+        with pytest.raises(EvaluationError, match="no partial result"):
+            sd.evaluate(
+                TERMS,
+                sd.partitions(_dying_frame(tmp_path / "one"), "requests"),
+                period="2026-10",
+                client=client,
+            )
+        with pytest.raises(EvaluationError, match="no partial result"):
+            sd.run(
+                {"api": TIER},
+                customers,
+                sd.partitions(_dying_frame(tmp_path / "two"), "requests"),
+                period="2026-10",
+                client=client,
+                statements=("text",),
+                statements_to=tmp_path / "statements",
+            )
+        assert not (tmp_path / "statements").exists()  # nothing written: no partial result
 
 
 def test_partitions_check_their_source(tmp_path: Path) -> None:
@@ -246,3 +264,148 @@ def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch, dataset: Path
     source = sd.partitions(dataset / "requests", "requests")
     with pytest.raises(EvaluationError, match=r"slakit\[dask\]"):
         sd.evaluate(TERMS, source, period="2026-10", client=object())
+
+
+# --- a portfolio on the cluster -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portfolio_files() -> Iterator[Path]:
+    """W4 at 120 customers: plans.py, customers, outages and maintenance as Parquet."""
+    from benchmarks import w4
+
+    data = w4.generate(120, 11)
+    yield data.folder
+
+
+def _cli(argv: list[str]) -> tuple[int, str, str]:
+    from slakit._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+def _run_argv(folder: Path, out: Path) -> list[str]:
+    return [
+        "run",
+        str(folder / "plans.py"),
+        "--customers",
+        str(folder / "customers.parquet"),
+        "--outages",
+        str(folder / "outages.parquet"),
+        "--maintenance",
+        str(folder / "maintenance.parquet"),
+        "--period",
+        "2026-10",
+        "--out",
+        str(out),
+        "--statements",
+        "text,json",
+    ]
+
+
+def _same_files(one: Path, two: Path) -> None:
+    """Every file of ``one`` is in ``two`` with the same bytes (summary.json: but its paths)."""
+    found = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert found == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert len(found) > 10
+    for name in found:
+        if name.name == "summary.json":
+            mine, theirs = json.loads((one / name).read_text()), json.loads((two / name).read_text())
+            assert [Path(f).name for f in mine.pop("files")] == [
+                Path(f).name for f in theirs.pop("files")
+            ]
+            assert json.dumps(mine) == json.dumps(theirs)
+        else:
+            assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_slakit_run_on_the_cluster_writes_the_files_of_one_machine(
+    client: Any, portfolio_files: Path, tmp_path: Path
+) -> None:
+    """Ledger, tables (CSV and Parquet), statements and summary: byte for byte."""
+    status, _, _ = _cli(_run_argv(portfolio_files, tmp_path / "one"))
+    assert status == 0
+    address = client.scheduler.address
+    status, text, _ = _cli(
+        [*_run_argv(portfolio_files, tmp_path / "two"), "--dask", address, "--chunks", "5"]
+    )
+    assert status == 0
+    assert "120 customers" in text
+    _same_files(tmp_path / "one", tmp_path / "two")
+
+
+def test_a_portfolio_in_chunks_here_equals_one_evaluation(portfolio_files: Path) -> None:
+    from slakit._cli_run import _plans
+
+    plans, provider = _plans(portfolio_files / "plans.py")
+    customers = sio.read_table(portfolio_files / "customers.parquet", "customers")
+    outages = sio.read_table(portfolio_files / "outages.parquet", "outages")
+    maintenance = sio.read_table(portfolio_files / "maintenance.parquet", "maintenance")
+    whole = sla.Portfolio(plans=plans, customers=customers, provider=provider).evaluate(
+        sla.EventTable.concat([outages, maintenance]), period="2026-10"
+    )
+    stages: list[str] = []
+    split = sd.run(
+        plans,
+        customers,
+        sd.partitions(portfolio_files / "outages.parquet", "outages"),
+        sd.partitions(portfolio_files / "maintenance.parquet", "maintenance"),
+        period="2026-10",
+        provider=provider,
+        chunks=4,
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    assert split.chunks == 4
+    assert split.ledger == whole.ledger
+    assert split.objectives == whole.objectives
+    assert split.credits == whole.credits
+    summary = whole.summary()
+    summary["rows_read"] = split.summary()["rows_read"]
+    assert split.summary() == summary
+    assert stages == ["routing"] * 2 + ["evaluating"] * 4
+
+
+def test_customers_sharing_a_service_share_a_chunk() -> None:
+    from slakit.dask import _chunks_of
+
+    customers = sla.CustomerTable.from_columns(
+        {
+            "customer": ["a", "a", "b", "c", "c", "d", "e"],
+            "plan": ["p"] * 7,
+            "service": ["s1", "s2", "s2", "s3", "s4", "s4", "s5"],
+        }
+    )
+    chunk = _chunks_of(customers, 3).tolist()  # customers in name order: a b c d e
+    assert chunk[0] == chunk[1]  # a and b share s2
+    assert chunk[2] == chunk[3]  # c and d share s4
+    assert len(set(chunk)) == 3
+    assert sorted(np.bincount(np.asarray(chunk)[customers.customer]).tolist()) == [1, 3, 3]
+
+
+def test_run_on_dask_refuses_what_it_cannot_read(portfolio_files: Path, tmp_path: Path) -> None:
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("")
+    argv = _run_argv(portfolio_files, tmp_path / "out")
+    status, _, err = _cli([*argv, "--tickets", str(tickets), "--dask", "tcp://127.0.0.1:1"])
+    assert status == 2
+    assert "--tickets are not read on a cluster yet" in err
+    status, _, err = _cli([*argv, "--dask", "tcp://127.0.0.1:1", "--chunks", "0"])
+    assert status == 2
+    assert "--chunks 0" in err
+
+
+def test_a_portfolio_run_survives_a_killed_worker(client: Any, tmp_path: Path) -> None:
+    plans = {"api": TIER}
+    customers = sla.CustomerTable.from_columns(
+        {"customer": ["x", "y"], "plan": ["api", "api"], "service": ["a", "b"]}
+    )
+    marker = tmp_path / "marker"
+    source = sd.partitions(_dying_frame(marker), "requests")
+    there = sd.run(plans, customers, source, period="2026-10", client=client, chunks=2)
+    assert marker.exists()
+    here = sd.run(plans, customers, source, period="2026-10", chunks=2)
+    assert there.tables == here.tables
+    assert there.summary() == here.summary()

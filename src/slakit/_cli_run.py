@@ -310,6 +310,21 @@ def add_run_parser(sub: Any) -> None:
         "one, or none (default: text,json)",
     )
     run_.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; the "
+        "extra slakit[dask]): every input file is routed where a worker reads it and the "
+        "customers are evaluated in chunks on the workers, with the same files written; an "
+        "input may then be a directory or a glob of files (one partition each). Events, "
+        "outages, maintenance, deployments, requests and probes only",
+    )
+    run_.add_argument(
+        "--chunks",
+        type=int,
+        metavar="N",
+        help="with --dask: how many chunks of customers (default: four per worker)",
+    )
+    run_.add_argument(
         "--quiet", action="store_true", help="no progress display and no summary on the terminal"
     )
     run_.add_argument(
@@ -450,6 +465,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ]
     kinds = {"customers": "--customers", **{kind: f"--{option}" for option, kind, _ in INPUT_FILES}}
     given = ["customers", *(kind for _, kind in inputs)]
+    if args.dask:
+        return _run_on_dask(
+            args, inputs, reading_of(args.format, args.columns, kinds, given), out, err, progress
+        )
     result, summary = credit_run(
         args.plans,
         args.customers,
@@ -465,6 +484,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         names = result.customers
         with progress.step("statements", total=len(names)) as advance:
             _statements(result, folder / "statements", args.statements, advance)
+    return _finish(args, summary, written, out, err)
+
+
+def _finish(
+    args: argparse.Namespace, summary: dict[str, Any], written: list[Path], out: TextIO, err: TextIO
+) -> int:
+    """Write summary.json, print the summary, and warn of rows not counted; the exit status."""
+    folder: Path = args.out
     summary["files"] = [str(p) for p in written]
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
@@ -484,6 +511,83 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 1
         err.write(f"slakit: warning: {detail}\n")
     return 0
+
+
+#: The kinds ``slakit run --dask`` reads in partitions.
+_PARTITIONED = frozenset({"events", "outages", "maintenance", "deployments", "requests", "probes"})
+
+
+def _run_on_dask(  # noqa: PLR0917 - run()'s own values, passed on
+    args: argparse.Namespace,
+    inputs: list[tuple[Path, str]],
+    reading: Reading,
+    out: TextIO,
+    err: TextIO,
+    progress: Progress,
+) -> int:
+    """Run ``slakit run --dask``: the same files, the work on a Dask cluster."""
+    import slakit.dask
+
+    others = [f"--{kind}" for _, kind in inputs if kind not in _PARTITIONED]
+    if others:
+        raise RunError(
+            f"--dask reads events, outages, maintenance, deployments, requests and probes; "
+            f"{', '.join(others)} are not read on a cluster yet: run without --dask"
+        )
+    if not inputs:
+        raise RunError(
+            "no input: give --events, --outages, --maintenance, --deployments or --requests"
+        )
+    if args.chunks is not None and args.chunks < 1:
+        raise RunError(f"--chunks {args.chunks}: give a positive number of chunks")
+    try:
+        distributed = importlib.import_module("distributed")
+    except ImportError:
+        raise RunError(f"--dask needs dask.distributed: install {slakit.dask.EXTRA}") from None
+    plans, provider = _plans(args.plans)
+    customers = read_input(args.customers, "customers", reading)
+    if not len(customers):
+        raise RunError(f"{args.customers}: the customers table has no rows")
+    sources = [
+        slakit.dask.partitions(
+            str(path),
+            kind,
+            format=reading.format_of(kind),
+            columns=dict(reading.columns_of(kind) or {}),
+        )
+        for path, kind in inputs
+    ]
+    folder: Path = args.out
+    _clear(folder)
+    stages = contextlib.ExitStack()
+    advance: dict[str, Any] = {}
+
+    def tell(stage: str, done: int, total: int) -> None:
+        if stage not in advance:  # a new stage: the one before ends
+            stages.close()
+            noun = "partitions" if stage == "routing" else "chunks of customers"
+            step = progress.step(f"{stage}: {total:,} {noun}", total=total)
+            advance[stage] = stages.enter_context(step)
+        advance[stage]()
+
+    try:
+        with stages, distributed.Client(args.dask, timeout="30s") as client:
+            result = slakit.dask.run(
+                plans,
+                customers,
+                *sources,
+                period=args.period,
+                client=client,
+                provider=provider,
+                chunks=args.chunks,
+                statements=args.statements,
+                statements_to=folder / "statements" if args.statements else None,
+                progress=tell,
+            )
+    except OSError as exc:
+        raise RunError(f"--dask {args.dask}: cannot reach the scheduler: {exc}") from None
+    written = _write(result, folder, args.tables)
+    return _finish(args, result.summary(), written, out, err)
 
 
 def _count(n: int, noun: str) -> str:
@@ -545,7 +649,7 @@ def merged_tables(tables: list[Any]) -> list[Any]:
     return out
 
 
-def _write(result: PortfolioResult, folder: Path, tables: str) -> list[Path]:
+def _write(result: PortfolioResult | Any, folder: Path, tables: str) -> list[Path]:
     if tables != "all":
         return result.write(folder, formats=[tables])
     formats = ["csv"]

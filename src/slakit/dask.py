@@ -30,14 +30,17 @@ Examples:
 
 from __future__ import annotations
 
+import concurrent.futures
 import glob
 import importlib
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
+import numpy as np
 
 from slakit._dsl._agreement import Agreement
 from slakit._engine._incremental import EvaluationState, start
@@ -49,7 +52,16 @@ from slakit._time._periods import Period
 from slakit.exceptions import EvaluationError
 from slakit.io import BATCHED_KINDS, read_table
 
-__all__ = ["EXTRA", "Partitions", "evaluate", "partitions", "state", "status"]
+__all__ = [
+    "EXTRA",
+    "Partitions",
+    "PortfolioRun",
+    "evaluate",
+    "partitions",
+    "run",
+    "state",
+    "status",
+]
 
 #: How to install what this module needs.
 EXTRA: Final = "the extra slakit[dask]; from a checkout of slakit: pip install -e '.[dask]'"
@@ -259,10 +271,12 @@ def state(
     distributed = _distributed()
     run = uuid.uuid4().hex[:8]
     futures: list[Any] = []
+    held: list[Any] = []  # held until the end, so that a lost worker's results can be redone
     for spec in sources:
         parts: list[Any] = (
             list(spec.files) if spec.frame is None else client.compute(spec.frame.to_delayed())
         )
+        held.extend(parts)
         futures.extend(
             client.submit(
                 _partition_state,
@@ -288,13 +302,19 @@ def state(
         ]
     try:
         blob = futures[0].result()
-    except distributed.KilledWorker as lost:
-        raise EvaluationError(
-            f"a worker was lost while running {lost.task!r} more often than the cluster "
-            "retries; nothing was returned (no partial result). Rerun, or raise "
-            "distributed.scheduler.allowed-failures"
-        ) from None
+    except (distributed.KilledWorker, concurrent.futures.CancelledError) as lost:
+        raise _lost(lost) from None
     return EvaluationState.from_bytes(blob)
+
+
+def _lost(error: BaseException) -> EvaluationError:
+    """Return the error of a run that lost a worker past the retries (or a task to it)."""
+    task = getattr(error, "task", None) or getattr(error, "key", None) or str(error)
+    return EvaluationError(
+        f"a worker was lost while running {task!r} more often than the cluster retries "
+        "(or a task was cancelled with it); nothing was returned (no partial result). "
+        "Rerun, or raise distributed.scheduler.allowed-failures"
+    )
 
 
 def _local_parts(spec: Partitions) -> list[Any]:
@@ -366,3 +386,569 @@ def status(
     chosen = agreement.period.containing(at) if period is None else period
     found = state(agreement, *sources, period=chosen, client=client, resolution=resolution)
     return found.status(*whole, now=at, **options)
+
+
+# --- a portfolio on the cluster ---------------------------------------------------------------
+
+#: The tables a portfolio run writes, in the order ``slakit run`` writes them.
+TABLES: Final = ("ledger", "objectives", "credits")
+
+
+@attrs.frozen(eq=False)
+class PortfolioRun:
+    """A portfolio's credit run on a cluster: the tables, the summary, the statements written.
+
+    The tables equal those of [`Portfolio.evaluate()`][slakit.Portfolio.evaluate] on one
+    machine, row for row; ``write()`` writes the same files as ``slakit run``.
+
+    Attributes:
+        period: the period's label.
+        tables: ``ledger``, ``objectives`` and ``credits``, each a dict of columns
+            (equal-length lists), rows in the order one machine writes them.
+        chunks: how many groups of customers the run was split into.
+    """
+
+    period: str
+    tables: dict[str, dict[str, list[Any]]]
+    chunks: int
+    _summary: dict[str, Any]
+
+    @property
+    def ledger(self) -> dict[str, list[Any]]:
+        """The ledger: one row per customer (see ``PortfolioResult.ledger``)."""
+        return self.tables["ledger"]
+
+    @property
+    def objectives(self) -> dict[str, list[Any]]:
+        """One row per customer, service and objective."""
+        return self.tables["objectives"]
+
+    @property
+    def credits(self) -> dict[str, list[Any]]:
+        """One row per customer and service owed a credit."""
+        return self.tables["credits"]
+
+    def summary(self) -> dict[str, Any]:
+        """Return the run's figures, as ``PortfolioResult.summary()`` gives them."""
+        copied: dict[str, Any] = json.loads(json.dumps(self._summary))  # the caller's own copy
+        return copied
+
+    def write(self, directory: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
+        """Write every table in each of ``formats`` (``"csv"``, ``"parquet"``), as one machine."""
+        from slakit._results._portfolio import COUNT_COLUMNS, write_csv
+
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in TABLES:
+            columns = self.tables[name]
+            for fmt in formats:
+                path = folder / f"{name}.{fmt}"
+                if fmt == "csv":
+                    write_csv(columns, path)
+                elif fmt == "parquet":
+                    pa = importlib.import_module("pyarrow")
+                    pq = importlib.import_module("pyarrow.parquet")
+                    table = pa.table(
+                        {
+                            k: pa.array(v, type=pa.int64() if k in COUNT_COLUMNS else pa.string())
+                            for k, v in columns.items()
+                        }
+                    )
+                    pq.write_table(table, path)
+                else:
+                    raise EvaluationError(f"format {fmt!r} is not 'csv' or 'parquet'")
+                written.append(path)
+        return written
+
+
+def _customer_rows(table: Any, rows: Any) -> Any:
+    """Return the customers table of ``rows``, its vocabularies the names those rows use."""
+    from slakit._events._customers import CustomerTable
+
+    def recoded(codes: Any, names: Sequence[Any]) -> tuple[Any, tuple[Any, ...]]:
+        picked = codes[rows]
+        used = np.unique(picked[picked >= 0])
+        lut = np.full(len(names) + 1, -1, dtype=np.int32)
+        lut[used] = np.arange(len(used), dtype=np.int32)
+        return lut[picked], tuple(names[int(i)] for i in used)
+
+    customer, customers = recoded(table.customer, table.customers)
+    plan, plans = recoded(table.plan, table.plans)
+    service, services = recoded(table.service, table.services)
+    fee, fees = recoded(table.fee, table.fees)
+    currency, currencies = recoded(table.currency, table.currencies)
+    zone, zones = recoded(table.zone, table.zones)
+    where = table._where
+    return CustomerTable(
+        customer=customer,
+        customers=customers,
+        plan=plan,
+        plans=plans,
+        service=service,
+        services=services,
+        fee=fee,
+        fees=fees,
+        currency=currency,
+        currencies=currencies,
+        zone=zone,
+        zones=zones,
+        start=table.start[rows],
+        end=table.end[rows],
+        where=None if where is None else [where[int(i)] for i in rows],
+    )
+
+
+def _chunks_of(table: Any, chunks: int) -> Any:
+    """Return each customer's chunk: customers sharing a service are in one chunk.
+
+    Components of the customer-service graph by label propagation (a few passes
+    of ``minimum.at``), then whole components dealt to ``chunks`` chunks, the
+    largest first, each to the chunk with the fewest rows so far.
+    """
+    n = len(table.customers)
+    label = np.arange(n, dtype=np.int64)
+    customer = table.customer.astype(np.int64)
+    service = table.service.astype(np.int64)
+    while True:
+        low = np.full(len(table.services), n, dtype=np.int64)
+        np.minimum.at(low, service, label[customer])
+        new = label.copy()
+        np.minimum.at(new, customer, low[service])
+        if np.array_equal(new, label):
+            break
+        label = new
+    roots, component = np.unique(label, return_inverse=True)
+    size = np.bincount(component[customer], minlength=len(roots))
+    chunk_of_component = np.zeros(len(roots), dtype=np.int64)
+    load = np.zeros(max(chunks, 1), dtype=np.int64)
+    for c in np.argsort(-size, kind="stable").tolist():
+        k = int(np.argmin(load))
+        chunk_of_component[c] = k
+        load[k] += size[c]
+    return chunk_of_component[component]
+
+
+def _subset(table: Any, rows: Any) -> Any:
+    """Return the rows ``rows`` of an event, request or probe table, their names kept."""
+    from slakit._engine._incremental import _Numbered, _Picked
+    from slakit._events._probes import ProbeTable
+    from slakit._events._requests import RequestTable
+    from slakit._events._table import EventTable
+
+    own = table.where_names() if isinstance(table, RequestTable) else table._where
+    names = _Picked(own if own is not None else _Numbered("row", 0, len(table)), rows)
+    if isinstance(table, RequestTable):
+        return table.taken(rows, where=names)
+    if isinstance(table, EventTable):
+        return EventTable._adopt(
+            kind=table.kind[rows],
+            service=table.service[rows],
+            services=table.services,
+            start=table.start[rows],
+            end=table.end[rows],
+            announced=table.announced[rows],
+            state=table.state[rows],
+            states=table.states,
+            affected=table.affected[rows],
+            affected_levels=table.affected_levels,
+            where=names,
+        )
+    assert isinstance(table, ProbeTable)
+    return ProbeTable(
+        service=table.service[rows],
+        services=table.services,
+        time=table.time[rows],
+        metric=table.metric[rows],
+        metrics=table.metrics,
+        value=table.value[rows],
+        where=names,
+        copy=False,
+    )
+
+
+def _routed(part: Any, spec: Partitions, index: int, owner: dict[str, int], chunks: int) -> Any:
+    """Return one partition's rows split by chunk (by their service), and the rows of none."""
+    table = _table(part, spec, index)
+    lut = np.asarray([owner.get(name, -1) for name in table.services], dtype=np.int64)
+    chunk = lut[table.service] if len(table) else np.zeros(0, np.int64)
+    pieces = {k: _subset(table, np.flatnonzero(chunk == k)) for k in range(chunks)}
+    return pieces, int(np.count_nonzero(chunk < 0)), len(table)
+
+
+def _joined_tables(tables: Sequence[Any]) -> Any:
+    """Return tables of one kind as one, their rows in order and named as they were."""
+    from slakit._engine._incremental import _Chain, _Numbered
+    from slakit._events._requests import RequestTable
+    from slakit._events._table import EventTable
+
+    if len(tables) == 1:
+        return tables[0]
+    if isinstance(tables[0], EventTable):
+        return EventTable.concat(list(tables))
+    names = sorted({n for t in tables for n in t.services})
+    position = {n: i for i, n in enumerate(names)}
+    codes = [
+        np.asarray([position[n] for n in t.services], dtype=np.int32)[t.service]
+        if len(t)
+        else np.zeros(0, np.int32)
+        for t in tables
+    ]
+    where = _Chain(
+        [
+            (t.where_names() if isinstance(t, RequestTable) else t._where)
+            or _Numbered("row", 0, len(t))
+            for t in tables
+        ]
+    )
+    if isinstance(tables[0], RequestTable):
+        weighted = any(t.count is not None for t in tables)
+        return RequestTable(
+            service=np.concatenate(codes),
+            services=names,
+            time=np.concatenate([t.time for t in tables]),
+            status=np.concatenate([t.status for t in tables]),
+            outcome=np.concatenate([t.outcome for t in tables]),
+            latency=np.concatenate([t.latency for t in tables]),
+            count=np.concatenate(
+                [t.count if t.count is not None else np.ones(len(t), np.int64) for t in tables]
+            )
+            if weighted
+            else None,
+            where=where,
+            copy=False,
+        )
+    from slakit._events._probes import ProbeTable
+
+    metrics = sorted({m for t in tables for m in t.metrics})
+    spot = {m: i for i, m in enumerate(metrics)}
+    return ProbeTable(
+        service=np.concatenate(codes),
+        services=names,
+        time=np.concatenate([t.time for t in tables]),
+        metric=np.concatenate(
+            [
+                np.asarray([spot[m] for m in t.metrics], np.int32)[t.metric]
+                if len(t)
+                else np.zeros(0, np.int32)
+                for t in tables
+            ]
+        ),
+        metrics=metrics,
+        value=np.concatenate([t.value for t in tables]),
+        where=where,
+        copy=False,
+    )
+
+
+def _chunk_run(  # noqa: PLR0917 - one task's arguments, in order
+    plans: Any,
+    provider: str,
+    customers: Any,
+    period: str,
+    kinds: Sequence[int],
+    formats: Sequence[str],
+    *pieces: Any,
+) -> dict[str, Any]:
+    """Evaluate one chunk's customers over their rows: its tables, summary and statements."""
+    import tempfile
+
+    from slakit._cli_run import _statements
+    from slakit._engine._portfolio import Portfolio
+
+    by_kind: dict[int, list[Any]] = {}
+    for kind, piece in zip(kinds, pieces, strict=True):
+        by_kind.setdefault(kind, []).append(piece)
+    tables = [_joined_tables(by_kind[k]) for k in sorted(by_kind)]
+    result = Portfolio(plans=plans, customers=customers, provider=provider).evaluate(
+        *tables, period=period
+    )
+    out: dict[str, Any] = {
+        "tables": {name: getattr(result, name) for name in TABLES},
+        "summary": result.summary(),
+        "statements": {},
+    }
+    if formats:
+        with tempfile.TemporaryDirectory(prefix="slakit-statements-") as folder:
+            _statements(result, Path(folder), formats, lambda *_: None)
+            out["statements"] = {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir())}
+    return out
+
+
+def run(
+    plans: Any,
+    customers: Any,
+    *sources: Partitions,
+    period: str,
+    client: Any = None,
+    provider: str = "provider",
+    chunks: int | None = None,
+    statements: Sequence[str] = (),
+    statements_to: str | Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> PortfolioRun:
+    """Run a portfolio's credit run over partitioned inputs, split by customers.
+
+    The customers are dealt into ``chunks`` groups (customers that share a
+    service always together); every partition's rows are routed to the chunk of
+    their service where the partition is (a shuffle by service: each row moves
+    once, to one chunk); each chunk's customers are evaluated as
+    [`Portfolio.evaluate()`][slakit.Portfolio.evaluate] evaluates them; the client joins
+    the chunks' tables in the order one machine writes them and adds up their
+    summaries. The tables, the summary and the statements equal those of the run on
+    one machine, byte for byte once written.
+
+    Args:
+        plans: the plans, as for [`Portfolio`][slakit.Portfolio].
+        customers: the customers table (a ``CustomerTable``).
+        sources: the inputs, from [`partitions()`][slakit.dask.partitions]
+            (events, requests and probe samples).
+        period: the period's label.
+        client: a ``distributed.Client``, or ``None`` to run here.
+        provider: the provider's name, as for ``Portfolio``.
+        chunks: how many groups of customers (default: four per worker, one here).
+        statements: the statement formats to write (``"text"``, ``"json"``,
+            ``"md"``, ``"html"``), into ``statements_to``.
+        statements_to: the folder of the statements, written as chunks finish.
+        progress: called with (stage, done, total): ``"routing"`` per partition,
+            ``"evaluating"`` per chunk.
+
+    Raises:
+        EvaluationError: a worker was lost more often than the cluster retries;
+            nothing is returned.
+    """
+    if statements and statements_to is None:
+        raise EvaluationError("give statements_to= (a folder) to write statements into")
+    n_workers = 1 if client is None else max(len(client.scheduler_info()["workers"]), 1)
+    k = max(1, chunks if chunks is not None else (1 if client is None else 4 * n_workers))
+    k = min(k, max(len(customers.customers), 1))
+    chunk_of = _chunks_of(customers, k)
+    job = _Job(
+        plans=plans,
+        provider=provider,
+        period=period,
+        parts=[
+            _customer_rows(customers, np.flatnonzero(chunk_of[customers.customer] == j))
+            for j in range(k)
+        ],
+        owner={
+            customers.services[s]: int(chunk_of[c])
+            for s, c in zip(customers.service.tolist(), customers.customer.tolist(), strict=True)
+        },
+        sources=sources,
+        statements=tuple(statements),
+        statements_to=statements_to,
+        progress=progress,
+    )
+    results, routed = _here(job) if client is None else _there(job, client)
+    unrouted = dict.fromkeys(job.kind_order, 0)
+    rows_read: dict[str, int] = {}
+    for (spec, i), (none, n) in zip(job.work, routed, strict=True):
+        unrouted[_KIND_WORD[spec.kind]] += none
+        rows_read[spec.files[i] if spec.frame is None else f"{spec.name}[{i}]"] = n
+    summary = _summary_of(period, [r["summary"] for r in results], unrouted)
+    summary["rows_read"] = rows_read
+    tables = {name: _joined_columns([r["tables"][name] for r in results]) for name in TABLES}
+    return PortfolioRun(period=period, tables=tables, chunks=k, summary=summary)
+
+
+@attrs.frozen(eq=False)
+class _Job:
+    """A portfolio run's work: the chunks' customers, the owner of each service, the inputs."""
+
+    plans: Any
+    provider: str
+    period: str
+    parts: list[Any]
+    owner: dict[str, int]
+    sources: tuple[Partitions, ...]
+    statements: tuple[str, ...]
+    statements_to: str | Path | None
+    progress: Callable[[str, int, int], None] | None
+
+    @property
+    def kind_order(self) -> dict[str, int]:
+        """Each kind's place among the tables, by first appearance (as one machine orders them)."""
+        order: dict[str, int] = {}
+        for spec in self.sources:
+            order.setdefault(_KIND_WORD[spec.kind], len(order))
+        return order
+
+    @property
+    def work(self) -> list[tuple[Partitions, int]]:
+        return [(spec, i) for spec in self.sources for i in range(spec.count)]
+
+    @property
+    def kinds(self) -> list[int]:
+        order = self.kind_order
+        return [order[_KIND_WORD[spec.kind]] for spec, _ in self.work]
+
+    def chunk(self, j: int, pieces: Sequence[Any]) -> dict[str, Any]:
+        """Evaluate chunk ``j`` here (what a worker runs)."""
+        return _chunk_run(
+            self.plans,
+            self.provider,
+            self.parts[j],
+            self.period,
+            self.kinds,
+            self.statements,
+            *pieces,
+        )
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+
+def _here(job: _Job) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Run every step here, one after another."""
+    local = {id(s): _local_parts(s) for s in job.sources}
+    routed = []
+    for done, (spec, i) in enumerate(job.work, 1):
+        routed.append(_routed(local[id(spec)][i], spec, i, job.owner, len(job.parts)))
+        job.tell("routing", done, len(job.work))
+    results = []
+    for j in range(len(job.parts)):
+        results.append(job.chunk(j, [found[0][j] for found in routed]))
+        _written(results[-1], job.statements_to)
+        job.tell("evaluating", j + 1, len(job.parts))
+    return results, [(none, n) for _, none, n in routed]
+
+
+def _there(job: _Job, client: Any) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Run the routing where each partition is, and each chunk on a worker; gather."""
+    distributed = _distributed()
+    tag = uuid.uuid4().hex[:8]
+    k = len(job.parts)
+    [owner] = client.scatter([job.owner], broadcast=True)
+    # what a chunk needs, sent once to every worker (not the progress callback: it stays here)
+    [shipped] = client.scatter(
+        [attrs.evolve(job, progress=None, statements_to=None)], broadcast=True
+    )
+    futures: list[Any] = []
+    held: list[Any] = []  # the partitions' futures, held until the end: a lost worker's
+    # results are computed again from them, which the scheduler can only do while they are held
+    for spec in job.sources:
+        parts: list[Any] = (
+            list(spec.files) if spec.frame is None else client.compute(spec.frame.to_delayed())
+        )
+        held.extend(parts)
+        futures.extend(
+            client.submit(
+                _routed, part, spec, i, owner, k, key=f"slakit-route-{spec.name}-{i}-{tag}"
+            )
+            for i, part in enumerate(parts)
+        )
+    counts = [
+        client.submit(_counts_of, f, key=f"slakit-count-{n}-{tag}") for n, f in enumerate(futures)
+    ]
+    chunks = [
+        client.submit(
+            _chunk_task,
+            shipped,
+            j,
+            *(
+                client.submit(_piece, f, j, key=f"slakit-piece-{n}-{j}-{tag}")
+                for n, f in enumerate(futures)
+            ),
+            key=f"slakit-chunk-{j}-{tag}",
+        )
+        for j in range(k)
+    ]
+    try:
+        routed = []
+        for done, future in enumerate(counts, 1):
+            routed.append(future.result())
+            job.tell("routing", done, len(counts))
+        found: dict[int, dict[str, Any]] = {}
+        position = {f.key: j for j, f in enumerate(chunks)}
+        for done, future in enumerate(distributed.as_completed(chunks), 1):
+            result = future.result()
+            _written(result, job.statements_to)
+            result["statements"] = {}  # written: not kept
+            found[position[future.key]] = result
+            job.tell("evaluating", done, k)
+    except (distributed.KilledWorker, concurrent.futures.CancelledError) as lost:
+        raise _lost(lost) from None
+    return [found[j] for j in range(k)], routed
+
+
+def _counts_of(routed: Any) -> tuple[int, int]:
+    return routed[1], routed[2]
+
+
+def _piece(routed: Any, j: int) -> Any:
+    return routed[0][j]
+
+
+def _chunk_task(job: _Job, j: int, *pieces: Any) -> dict[str, Any]:
+    return job.chunk(j, pieces)
+
+
+#: The word of each kind of input in a run's summary.
+_KIND_WORD: Final = {
+    "events": "events",
+    "outages": "events",
+    "maintenance": "events",
+    "deployments": "events",
+    "requests": "requests",
+    "probes": "probes",
+}
+
+
+def _written(result: dict[str, Any], folder: str | Path | None) -> None:
+    """Write a chunk's statements into ``folder``, as they arrive."""
+    if folder is None or not result["statements"]:
+        return
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in result["statements"].items():
+        (target / name).write_bytes(data)
+
+
+def _joined_columns(parts: Sequence[dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """Return the chunks' tables as one, rows in customer order (each chunk's order kept)."""
+    columns = list(parts[0])
+    joined = {name: [v for p in parts for v in p[name]] for name in columns}
+    customers = np.empty(len(joined["customer"]), dtype=object)
+    customers[:] = joined["customer"]
+    order = np.argsort(customers, kind="stable").tolist()
+    return {name: [values[i] for i in order] for name, values in joined.items()}
+
+
+def _summary_of(
+    period: str, parts: Sequence[dict[str, Any]], unrouted: dict[str, int]
+) -> dict[str, Any]:
+    """Return the summary of the chunks' summaries added up, as one machine gives it."""
+    from decimal import Decimal
+
+    credits: dict[tuple[str, str], Decimal] = {}
+    rows: dict[str, dict[str, int]] = {}
+    skipped: dict[str, str] = {}
+    not_in_force: dict[str, int] = {}
+    for part in parts:
+        for entry in part["credits"]:
+            key = (entry["plan"], entry["currency"])
+            credits[key] = credits.get(key, Decimal(0)) + Decimal(entry["total"])
+        for label, counts in part["rows"].items():
+            slot = rows.setdefault(label, {})
+            for category, n in counts.items():
+                slot[category] = slot.get(category, 0) + n
+        skipped.update(part["customers_not_evaluated"])
+        for kind, n in part["rows_for_customers_not_evaluated"].items():
+            not_in_force[kind] = not_in_force.get(kind, 0) + n
+    return {
+        "period": period,
+        "customers": sum(p["customers"] for p in parts),
+        "customers_credited": sum(p["customers_credited"] for p in parts),
+        "customers_not_evaluated": dict(sorted(skipped.items())),
+        "services": sum(p["services"] for p in parts),
+        "credits": [
+            {"plan": plan, "currency": currency, "total": str(total)}
+            for (plan, currency), total in sorted(credits.items())
+        ],
+        "rows": dict(sorted(rows.items())),
+        "rows_not_counted": sum(p["rows_not_counted"] for p in parts),
+        "rows_for_no_customer": unrouted,
+        "rows_for_customers_not_evaluated": not_in_force,
+    }

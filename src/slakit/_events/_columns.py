@@ -498,6 +498,18 @@ def read_columns(
     return out
 
 
+def restore_slots(self: object, state: object) -> None:
+    """Restore an immutable table from its pickled state (``__setstate__`` of the tables).
+
+    Pickling a class with ``__slots__`` gives ``(None, {slot: value})``; the tables
+    refuse ``setattr``, so the slots are set as their constructors set them.
+    """
+    assert isinstance(state, tuple)
+    for part in state:
+        for name, value in (part or {}).items():
+            object.__setattr__(self, name, value)
+
+
 class RowNames(Sequence[str]):
     """Names of rows computed when asked: a table keeps one of these, not a string per row.
 

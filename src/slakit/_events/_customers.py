@@ -28,6 +28,7 @@ from slakit._events._columns import (
     instants,
     names,
     read_columns,
+    restore_slots,
     row_names,
     strictly_ascending,
 )
@@ -181,6 +182,8 @@ class CustomerTable:
             if name != "_by_customer":
                 object.__setattr__(self, name, columns[name.lstrip("_")])
         object.__setattr__(self, "_by_customer", None)
+
+    __setstate__ = restore_slots  # pickled (to a Dask worker and back) despite __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CustomerTable is immutable; cannot set {name!r}")

@@ -38,6 +38,7 @@ from slakit._events._columns import (
     kept_where,
     names,
     read_columns,
+    restore_slots,
     row_names,
     services_column,
 )
@@ -257,6 +258,8 @@ class ProbeTable(Derived):
                 raise ValueError(f"ProbeTable column {name!r} must have {n} rows")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"ProbeTable 'where' must have {n} entries")
+
+    __setstate__ = restore_slots  # pickled (to a Dask worker and back) despite __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"ProbeTable is immutable; cannot set {name!r}")

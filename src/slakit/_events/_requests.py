@@ -31,6 +31,7 @@ from slakit._events._columns import (
     is_missing,
     kept_where,
     read_columns,
+    restore_slots,
     row_names,
     services_column,
     ticks_to_us,
@@ -273,6 +274,8 @@ class RequestTable(Derived):
         setter(self, "count", weights)
         missing = int(np.count_nonzero(self.latency == NO_LATENCY)) if n else 0
         setter(self, "missing_latency", missing)
+
+    __setstate__ = restore_slots  # pickled (to a Dask worker and back) despite __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"RequestTable is immutable; cannot set {name!r}")

@@ -23,6 +23,7 @@ from slakit._events._columns import (
     names,
     problems_of,
     read_columns,
+    restore_slots,
     row_key,
     row_names,
     services_column,
@@ -261,6 +262,8 @@ class EventTable:
                 raise ValueError(f"EventTable codes must index {what} (0 to {len(vocabulary) - 1})")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"EventTable 'where' must have {n} entries")
+
+    __setstate__ = restore_slots  # pickled (to a Dask worker and back) despite __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"EventTable is immutable; cannot set {name!r}")

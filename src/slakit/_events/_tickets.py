@@ -32,6 +32,7 @@ from slakit._events._columns import (
     kept_where,
     names,
     read_columns,
+    restore_slots,
     row_names,
 )
 from slakit._events._lines import file_lines, instant_field, json_objects, text_field
@@ -305,6 +306,8 @@ class TicketTable:
             raise ValueError("TicketTable pause columns must have equal lengths")
         if self._where is not None and len(self._where) != n:
             raise ValueError(f"TicketTable 'where' must have {n} entries")
+
+    __setstate__ = restore_slots  # pickled (to a Dask worker and back) despite __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"TicketTable is immutable; cannot set {name!r}")

@@ -569,8 +569,8 @@ class PortfolioResult:
     def summary(self) -> dict[str, Any]:
         """Return the run's figures: customers, services, credits by plan and currency, rows.
 
-        ``rows`` counts, per measure, the input rows each agreement read, by how they
-        reconciled: a row of a service two customers share, or of a period an amendment
+        ``rows`` counts, per measure (in the order of their labels), the input rows each
+        agreement read, by how they reconciled: a row of a service two customers share, or of a period an amendment
         splits into versions, is read (and counted) once by each, and so is a correction
         by each group of customers it names a service of (every group, for ``"*"``).
         ``rows_for_no_customer`` and ``rows_for_customers_not_evaluated`` count each input
@@ -614,7 +614,7 @@ class PortfolioResult:
                 {"plan": plan, "currency": currency, "total": str(total)}
                 for (plan, currency), total in sorted(by.items())
             ],
-            "rows": rows,
+            "rows": dict(sorted(rows.items())),  # by label: the same however it was split
             "rows_not_counted": uncounted,
             "rows_for_no_customer": self.unrouted,
             "rows_for_customers_not_evaluated": self.not_in_force,
