@@ -820,10 +820,11 @@ def _there(job: _Job, client: Any) -> tuple[list[dict[str, Any]], list[tuple[int
     distributed = _distributed()
     tag = uuid.uuid4().hex[:8]
     k = len(job.parts)
-    [owner] = client.scatter([job.owner], broadcast=True)
-    # what a chunk needs, sent once to every worker (not the progress callback: it stays here)
-    [shipped] = client.scatter(
-        [attrs.evolve(job, progress=None, statements_to=None)], broadcast=True
+    # sent once, as tasks (not scattered): the scheduler can compute them again when the
+    # worker holding them is lost, which it cannot do for scattered data
+    owner = client.submit(_kept, job.owner, key=f"slakit-owner-{tag}")
+    shipped = client.submit(  # what a chunk needs (the progress callback stays here)
+        _kept, attrs.evolve(job, progress=None, statements_to=None), key=f"slakit-job-{tag}"
     )
     futures: list[Any] = []
     held: list[Any] = []  # the partitions' futures, held until the end: a lost worker's
@@ -871,6 +872,10 @@ def _there(job: _Job, client: Any) -> tuple[list[dict[str, Any]], list[tuple[int
     except (distributed.KilledWorker, concurrent.futures.CancelledError) as lost:
         raise _lost(lost) from None
     return [found[j] for j in range(k)], routed
+
+
+def _kept(value: Any) -> Any:
+    return value
 
 
 def _counts_of(routed: Any) -> tuple[int, int]:
