@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import gc
+import json
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -117,3 +124,52 @@ class Row:
 
 def _round(value: float | None, digits: int = 5) -> float | None:
     return None if value is None else round(value, digits)
+
+
+# --- workloads run in processes of their own -------------------------------------------------
+
+
+def temporary_folder(owner: object, prefix: str) -> Path:
+    """Return a new temporary folder, removed when ``owner`` is collected."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    weakref.finalize(owner, shutil.rmtree, folder, True)
+    return folder
+
+
+def run_script(script: str, *args: str) -> dict[str, Any]:
+    """Run ``script`` in a fresh interpreter with ``args``; return the JSON of its last line."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], check=True, capture_output=True, text=True
+    )
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def split_parquet(table: Any, folder: Path, files: int) -> None:
+    """Write a pyarrow table as ``files`` Parquet files of equal rows into ``folder``."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    step = -(-table.num_rows // files)
+    for k in range(files):
+        pq.write_table(table.slice(k * step, step), folder / f"part-{k:02}.parquet")
+
+
+def by_mode(
+    run: Callable[[str], dict[str, Any]], modes: Sequence[str], repeat: int
+) -> dict[str, Any]:
+    """Run each mode ``repeat`` times; return the figures of each, and ``identical``.
+
+    A mode's figures: the median seconds, the first run's other figures, and its
+    digests; ``identical`` says whether every run of every mode gave one digest.
+    """
+    out: dict[str, Any] = {}
+    for mode in modes:
+        runs = [run(mode) for _ in range(repeat)]
+        out[mode] = {
+            "seconds": statistics.median(float(r["seconds"]) for r in runs),
+            **{k: v for k, v in runs[0].items() if k not in ("seconds", "digest")},
+            "digests": sorted({r["digest"] for r in runs}),
+        }
+    out["identical"] = len({d for m in modes for d in out[m]["digests"]}) == 1
+    return out

@@ -21,18 +21,12 @@ state, and the merge of two states.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from benchmarks import w5
+from benchmarks._harness import by_mode, run_script, split_parquet, temporary_folder
 
 NAME = "W2-DASK"
 
@@ -88,7 +82,7 @@ class Data:
 
     n_requests: int
     files: int
-    folder: Path
+    folder: Path = Path()
 
 
 def generate(size: int, seed: int, files: int) -> Data:
@@ -96,26 +90,10 @@ def generate(size: int, seed: int, files: int) -> Data:
     import pyarrow.parquet as pq
 
     single = w5.generate(size, seed)
-    folder = Path(tempfile.mkdtemp(prefix="slakit-w2-dask-"))
-    data = Data(size, files, folder)
-    weakref.finalize(data, shutil.rmtree, folder, True)
-    table = pq.read_table(single.path)
-    step = -(-size // files)
-    for k in range(files):
-        pq.write_table(table.slice(k * step, step), folder / f"part-{k:02}.parquet")
+    data = Data(size, files)
+    data.folder = temporary_folder(data, "slakit-w2-dask-")
+    split_parquet(pq.read_table(single.path), data.folder, files)
     return data
-
-
-def _run(mode: str, data: Data) -> dict[str, Any]:
-    script = f"AGREEMENT = {w5.AGREEMENT!r}\n{RUN}"
-    done = subprocess.run(
-        [sys.executable, "-c", script, mode, str(data.folder)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found
 
 
 def main() -> None:
@@ -124,16 +102,11 @@ def main() -> None:
     files = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     data = generate(size, 20261001, files)
-    out: dict[str, Any] = {"requests": size, "files": files}
-    for mode in ("local", "1", "2"):
-        runs = [_run(mode, data) for _ in range(repeat)]
-        out[mode] = {
-            "seconds": float(np.median([r["seconds"] for r in runs])),
-            **{k: v for k, v in runs[0].items() if k not in ("seconds", "digest")},
-        }
-        out[mode]["digests"] = sorted({r["digest"] for r in runs})
-    out["identical"] = len({d for m in ("local", "1", "2") for d in out[m]["digests"]}) == 1
-    print(json.dumps(out, indent=2))
+    script = f"AGREEMENT = {w5.AGREEMENT!r}\n{RUN}"
+    figures = by_mode(
+        lambda mode: run_script(script, mode, str(data.folder)), ("local", "1", "2"), repeat
+    )
+    print(json.dumps({"requests": size, "files": files, **figures}, indent=2))
 
 
 if __name__ == "__main__":

@@ -25,19 +25,14 @@ byte for byte).
 from __future__ import annotations
 
 import hashlib
-import json
-import shutil
-import subprocess
-import sys
-import tempfile
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from benchmarks import w2
-from benchmarks._harness import PeerTiming, Row
+from benchmarks._harness import PeerTiming, Row, run_script, temporary_folder
 
 NAME = "W5"
 UNIT = "requests"
@@ -102,7 +97,7 @@ class Data:
 
     n_requests: int
     seed: int
-    folder: Path
+    folder: Path = Path()
 
     @property
     def path(self) -> Path:
@@ -117,9 +112,8 @@ def generate(size: int, seed: int) -> Data:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder = Path(tempfile.mkdtemp(prefix="slakit-w5-"))
-    data = Data(size, seed, folder)
-    weakref.finalize(data, shutil.rmtree, folder, True)
+    data = Data(size, seed)
+    data.folder = temporary_folder(data, "slakit-w5-")
     names = np.asarray([f"svc{i:03d}" for i in range(w2.N_SERVICES)])
     rng = np.random.default_rng([seed, 5, size])
     bad_bucket = rng.random(w2.N_SERVICES * w2.N_BUCKETS) < 0.001
@@ -154,17 +148,10 @@ def generate(size: int, seed: int) -> Data:
     return data
 
 
-def _run(mode: str, data: Data) -> dict[str, object]:
+def _run(mode: str, data: Data) -> dict[str, Any]:
     """Run one mode in a fresh process; return its time, peak RSS and report digest."""
     script = f"AGREEMENT = {AGREEMENT!r}\nBATCH_ROWS = {BATCH_ROWS}\n{RUN}"
-    done = subprocess.run(
-        [sys.executable, "-c", script, mode, str(data.path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found
+    return run_script(script, mode, str(data.path))
 
 
 def bench(size: int, *, seed: int, repeat: int, quick: bool) -> Row:

@@ -529,8 +529,12 @@ def _chunks_of(table: Any, chunks: int) -> Any:
     return chunk_of_component[component]
 
 
-def _subset(table: Any, rows: Any) -> Any:
-    """Return the rows ``rows`` of an event, request or probe table, their names kept."""
+def _subset(table: Any, rows: Any, service: Any, services: Sequence[str]) -> Any:
+    """Return the rows ``rows`` of an event, request or probe table, their names kept.
+
+    ``service`` are the rows' codes into ``services`` (a chunk's names: every piece
+    of one chunk shares them, so joining the pieces merges no vocabularies).
+    """
     from slakit._engine._incremental import _Numbered, _Picked
     from slakit._events._probes import ProbeTable
     from slakit._events._requests import RequestTable
@@ -539,12 +543,12 @@ def _subset(table: Any, rows: Any) -> Any:
     own = table.where_names() if isinstance(table, RequestTable) else table._where
     names = _Picked(own if own is not None else _Numbered("row", 0, len(table)), rows)
     if isinstance(table, RequestTable):
-        return table.taken(rows, where=names)
+        return table.taken(rows, service=service, services=services, where=names)
     if isinstance(table, EventTable):
         return EventTable._adopt(
             kind=table.kind[rows],
-            service=table.service[rows],
-            services=table.services,
+            service=service,
+            services=services,
             start=table.start[rows],
             end=table.end[rows],
             announced=table.announced[rows],
@@ -556,8 +560,8 @@ def _subset(table: Any, rows: Any) -> Any:
         )
     assert isinstance(table, ProbeTable)
     return ProbeTable(
-        service=table.service[rows],
-        services=table.services,
+        service=service,
+        services=services,
         time=table.time[rows],
         metric=table.metric[rows],
         metrics=table.metrics,
@@ -567,13 +571,38 @@ def _subset(table: Any, rows: Any) -> Any:
     )
 
 
-def _routed(part: Any, spec: Partitions, index: int, owner: dict[str, int], chunks: int) -> Any:
+def _routed(part: Any, spec: Partitions, index: int, routing: _Routing) -> Any:
     """Return one partition's rows split by chunk (by their service), and the rows of none."""
     table = _table(part, spec, index)
-    lut = np.asarray([owner.get(name, -1) for name in table.services], dtype=np.int64)
-    chunk = lut[table.service] if len(table) else np.zeros(0, np.int64)
-    pieces = {k: _subset(table, np.flatnonzero(chunk == k)) for k in range(chunks)}
+    found = [routing.owner.get(name, (-1, 0)) for name in table.services]
+    chunk_of = np.asarray([c for c, _ in found], dtype=np.int64)
+    code_of = np.asarray([code for _, code in found], dtype=np.int32)
+    chunk = chunk_of[table.service] if len(table) else np.zeros(0, np.int64)
+    pieces = {}
+    for j, names in enumerate(routing.names):
+        rows = np.flatnonzero(chunk == j)
+        pieces[j] = _subset(table, rows, code_of[table.service[rows]], names)
     return pieces, int(np.count_nonzero(chunk < 0)), len(table)
+
+
+@attrs.frozen(eq=False)
+class _Routing:
+    """Where each service's rows go: its chunk and its code among the chunk's names."""
+
+    owner: dict[str, tuple[int, int]]
+    names: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, customers: Any, chunk_of: Any, chunks: int) -> _Routing:
+        chunk_of_service = np.full(len(customers.services), -1, dtype=np.int64)
+        chunk_of_service[customers.service] = chunk_of[customers.customer]
+        names: list[list[str]] = [[] for _ in range(chunks)]
+        owner: dict[str, tuple[int, int]] = {}
+        for name, j in zip(customers.services, chunk_of_service.tolist(), strict=True):
+            if j >= 0:  # the names are sorted: each chunk's come out sorted
+                owner[name] = (j, len(names[j]))
+                names[j].append(name)
+        return cls(owner, tuple(tuple(n) for n in names))
 
 
 def _joined_tables(tables: Sequence[Any]) -> Any:
@@ -731,10 +760,7 @@ def run(
             _customer_rows(customers, np.flatnonzero(chunk_of[customers.customer] == j))
             for j in range(k)
         ],
-        owner={
-            customers.services[s]: int(chunk_of[c])
-            for s, c in zip(customers.service.tolist(), customers.customer.tolist(), strict=True)
-        },
+        routing=_Routing.of(customers, chunk_of, k),
         sources=sources,
         statements=tuple(statements),
         statements_to=statements_to,
@@ -760,7 +786,7 @@ class _Job:
     provider: str
     period: str
     parts: list[Any]
-    owner: dict[str, int]
+    routing: _Routing
     sources: tuple[Partitions, ...]
     statements: tuple[str, ...]
     statements_to: str | Path | None
@@ -805,7 +831,7 @@ def _here(job: _Job) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     local = {id(s): _local_parts(s) for s in job.sources}
     routed = []
     for done, (spec, i) in enumerate(job.work, 1):
-        routed.append(_routed(local[id(spec)][i], spec, i, job.owner, len(job.parts)))
+        routed.append(_routed(local[id(spec)][i], spec, i, job.routing))
         job.tell("routing", done, len(job.work))
     results = []
     for j in range(len(job.parts)):
@@ -822,7 +848,7 @@ def _there(job: _Job, client: Any) -> tuple[list[dict[str, Any]], list[tuple[int
     k = len(job.parts)
     # sent once, as tasks (not scattered): the scheduler can compute them again when the
     # worker holding them is lost, which it cannot do for scattered data
-    owner = client.submit(_kept, job.owner, key=f"slakit-owner-{tag}")
+    routing = client.submit(_kept, job.routing, key=f"slakit-routing-{tag}")
     shipped = client.submit(  # what a chunk needs (the progress callback stays here)
         _kept, attrs.evolve(job, progress=None, statements_to=None), key=f"slakit-job-{tag}"
     )
@@ -836,7 +862,7 @@ def _there(job: _Job, client: Any) -> tuple[list[dict[str, Any]], list[tuple[int
         held.extend(parts)
         futures.extend(
             client.submit(
-                _routed, part, spec, i, owner, k, key=f"slakit-route-{spec.name}-{i}-{tag}"
+                _routed, part, spec, i, routing, key=f"slakit-route-{spec.name}-{i}-{tag}"
             )
             for i, part in enumerate(parts)
         )
