@@ -276,6 +276,7 @@ def portfolio_files() -> Iterator[Path]:
 
     data = w4.generate(120, 11)
     yield data.folder
+    del data  # the files go with it
 
 
 def _cli(argv: list[str]) -> tuple[int, str, str]:
@@ -313,7 +314,10 @@ def _same_files(one: Path, two: Path) -> None:
     assert len(found) > 10
     for name in found:
         if name.name == "summary.json":
-            mine, theirs = json.loads((one / name).read_text()), json.loads((two / name).read_text())
+            mine, theirs = (
+                json.loads((one / name).read_text()),
+                json.loads((two / name).read_text()),
+            )
             assert [Path(f).name for f in mine.pop("files")] == [
                 Path(f).name for f in theirs.pop("files")
             ]

@@ -570,9 +570,10 @@ class PortfolioResult:
         """Return the run's figures: customers, services, credits by plan and currency, rows.
 
         ``rows`` counts, per measure (in the order of their labels), the input rows each
-        agreement read, by how they reconciled: a row of a service two customers share, or of a period an amendment
-        splits into versions, is read (and counted) once by each, and so is a correction
-        by each group of customers it names a service of (every group, for ``"*"``).
+        agreement read, by how they reconciled: a row of a service two customers share, or
+        of a period an amendment splits into versions, is read (and counted) once by each,
+        and so is a correction by each group of customers it names a service of (every
+        group, for ``"*"``).
         ``rows_for_no_customer`` and ``rows_for_customers_not_evaluated`` count each input
         row once, by kind (``events``, ``requests``, ``probes``, ``tickets``, ``claims``,
         ``charges``, ``corrections``, those given): rows whose services no customer has
