@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -142,6 +143,33 @@ def test_a_dataset_on_the_cluster_equals_the_local_run(client: Any, dataset: Pat
     assert seen[-1] == (6, 6)
     # the outage's two records count as one span of 90 minutes
     assert here.objectives[-2].value == 1 - Fraction(90 * 60, 31 * 86_400)
+
+
+def test_partitions_of_other_services_on_the_cluster(client: Any, tmp_path: Path) -> None:
+    """Files that hold different services (coded differently in each) merge to the batch report."""
+    strict = sla.success_ratio(server_errors="excluded")
+    terms = attrs.evolve(
+        TERMS, tier=attrs.evolve(TIER, objectives=[*TIER.objectives, strict >= "99%"])
+    )
+    pq.write_table(
+        pa.table({"service": ["b"] * 50, "time": list(range(P0, P0 + 50)), "status": [200] * 50}),
+        tmp_path / "p0.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {"service": ["a", "a", "b"], "time": [P0, P0 + 1, P0 + 2], "status": [503, 200, 200]}
+        ),
+        tmp_path / "p1.parquet",
+    )
+    source = sd.partitions(tmp_path, "requests")
+    whole = sla.start(terms, period="2026-10").add(
+        *(sio.read_table(p, "requests") for p in source.files)
+    )
+    expected = _rendered(whole.report())
+    assert _rendered(sd.evaluate(terms, source, period="2026-10")) == expected
+    there = sd.evaluate(terms, source, period="2026-10", client=client)
+    assert _rendered(there) == expected
+    assert there.evidence("a").requests == {"good": 1, "bad: server error": 1}
 
 
 def test_a_dask_frame_on_the_cluster(client: Any) -> None:

@@ -146,6 +146,38 @@ def test_merged_states_equal_one_state() -> None:
         one.merge(other)
 
 
+def test_merged_states_that_saw_their_services_in_another_order() -> None:
+    """A later state's kept rows are coded in its own names: merged, they keep their service."""
+    ratio = sla.success_ratio()
+    terms = sla.Agreement(
+        provider="P",
+        customer="C",
+        services=["a", "b"],
+        tier=sla.Tier(
+            "g",
+            fee=sla.usd("100.00"),
+            objectives=[ratio >= "99%", sla.success_ratio(server_errors="excluded") >= "99%"],
+            compensation=sla.credit_schedule(ratio, {"< 99%": "10%"}),
+        ),
+    )
+    only_b = sla.RequestTable.from_columns(
+        {"service": ["b"] * 200, "time": list(range(P0, P0 + 200)), "status": [200] * 200},
+        where=[f"f:{i}" for i in range(200)],
+    )
+    a_fails = sla.RequestTable.from_columns(
+        {"service": ["a", "a"], "time": [P0 + 10**9, P0 + 10**9 + 1], "status": [503, 200]},
+        where=["g:0", "g:1"],
+    )
+    empty = sla.start(terms, period="2026-10")
+    merged = empty.add(only_b).merge(empty.add(a_fails)).report()
+    added = empty.add(only_b, a_fails).report()
+    assert _rendered(merged) == _rendered(added)
+    assert merged.evidence("a").requests == {"good": 1, "bad: server error": 1}
+    assert merged.total == sla.usd("10.00")
+    again = sla.EvaluationState.from_bytes(empty.add(only_b).merge(empty.add(a_fails)).to_bytes())
+    assert _rendered(again.report()) == _rendered(added)
+
+
 def test_bytes_round_trip() -> None:
     """A state written to bytes and read back reports the same, and takes more rows."""
     probes = sla.ProbeTable.from_records(
@@ -300,7 +332,7 @@ def test_packed_and_sorted_merges_agree() -> None:
 @settings(deadline=None)
 @given(counts=st.lists(st.integers(1, 5), min_size=1, max_size=60))
 def test_a_counted_row_is_its_count_of_rows(counts: list[int]) -> None:
-    """A row with ``count`` k evaluates, reconciles and fingerprints as k equal rows."""
+    """A row with ``count`` k evaluates and reconciles as k equal rows."""
     n = len(counts)
     base = _requests(9, n)
     weighted = sla.RequestTable(
@@ -320,9 +352,22 @@ def test_a_counted_row_is_its_count_of_rows(counts: list[int]) -> None:
     assert mine.total == theirs.total
     assert mine.reconciliation.by_measure == theirs.reconciliation.by_measure
     assert mine.reconciliation.total == theirs.reconciliation.total == sum(counts)
-    assert mine.fingerprint == theirs.fingerprint
+    assert mine.fingerprint != theirs.fingerprint  # a counted row is hashed as one, with its count
     assert weighted.requests == sum(counts)
     assert weighted.counts() == expanded.counts()
+
+
+def test_a_huge_count_costs_no_memory_to_fingerprint() -> None:
+    """The fingerprint hashes a counted row once (with its count), never expanded."""
+    table = sla.RequestTable.from_columns(
+        {"service": ["a"], "time": [P0], "ok": [True], "count": [2**50]}
+    )
+    other = sla.RequestTable.from_columns(
+        {"service": ["a"], "time": [P0], "ok": [True], "count": [2**50 - 1]}
+    )
+    mine = sla.evaluate(TERMS, table, period="2026-10")
+    assert mine.reconciliation.total == 2**50
+    assert mine.fingerprint != sla.evaluate(TERMS, other, period="2026-10").fingerprint
 
 
 def test_count_column_is_read_and_checked() -> None:
@@ -388,6 +433,7 @@ def test_batches_of_a_frame_and_a_csv(tmp_path: Path) -> None:
         sio.read_batches(frame, "requests", rows=2, columns={"service": "host", "time": "at"})
     )
     assert [len(p) for p in parts] == [2, 2, 1]
+    assert parts[1].where(0) == "row 2"  # numbered as in the whole frame
 
 
 def test_a_bad_row_in_a_later_batch_is_named_by_its_row(tmp_path: Path) -> None:

@@ -558,7 +558,6 @@ def _run_on_dask(  # noqa: PLR0917 - run()'s own values, passed on
         for path, kind in inputs
     ]
     folder: Path = args.out
-    _clear(folder)
     stages = contextlib.ExitStack()
     advance: dict[str, Any] = {}
 
@@ -572,6 +571,7 @@ def _run_on_dask(  # noqa: PLR0917 - run()'s own values, passed on
 
     try:
         with stages, distributed.Client(args.dask, timeout="30s") as client:
+            _clear(folder)  # connected: an unreachable scheduler leaves the last run's files
             result = slakit.dask.run(
                 plans,
                 customers,

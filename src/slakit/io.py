@@ -66,7 +66,7 @@ from slakit._io._frames import frame_columns, is_frame
 from slakit._io._jsonl import read_jsonl as _read_jsonl_columns
 from slakit._io._parquet import parquet_batches, read_arrow, read_parquet
 from slakit._io._schemas import EPOCH_UNITS, KINDS, build
-from slakit._io._sources import EXTENSIONS, FORMATS, Columns, Slice, renamed
+from slakit._io._sources import EXTENSIONS, FORMATS, Columns, Numbered, Slice, renamed
 from slakit.exceptions import EventDataError
 
 __all__ = [
@@ -446,7 +446,8 @@ def _slices(read: Columns, rows: int) -> Iterator[Columns]:
         hi = min(lo + rows, n)
         yield Columns(
             data={name: _sliced(column, lo, hi) for name, column in read.data.items()},
-            where=None if read.where is None else Slice(read.where, lo, hi - lo),
+            # a data frame's rows are numbered as in the whole frame: row 17 is row 17
+            where=Numbered(lo, hi - lo) if read.where is None else Slice(read.where, lo, hi - lo),
             source=read.source,
             pending=read.pending if lo == 0 else None,
         )

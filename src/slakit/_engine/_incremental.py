@@ -292,15 +292,18 @@ class EvaluationState:
     The report equals [`slakit.evaluate()`][slakit.evaluate] over the same rows,
     in the order they were added, in every value and rendering (rows without
     names of their own are named as in one table of all the rows:
-    ``row 12`` for requests, ``record 3`` for events). Only the fingerprint
-    differs: a state keeps counts, not the rows the fingerprint hashes, so
-    ``report().fingerprint`` is ``None``.
+    ``row 12`` for requests, ``record 3`` for events). The fingerprint differs:
+    a state keeps counts, not the rows the fingerprint hashes, so
+    ``report().fingerprint`` is ``None``; and ``report().events()``, which lists
+    what every input row did, lists the rows the state holds: the requests some
+    measure did not count, one by one, and the counted ones as compacted rows
+    (each for ``count`` requests, with no name).
     """
 
     _terms: _Terms
     _services: tuple[str, ...]
     _counts: tuple[_Counts, ...]
-    _exact: RequestTable | None
+    _exact: tuple[RequestTable, ...]  # the kept rows, batch by batch (joined when read)
     _events: EventTable | None
     _probes: ProbeTable | None
     _request_rows: int
@@ -315,7 +318,7 @@ class EvaluationState:
             terms,
             (),
             tuple(_Counts.empty() for _ in terms.measures),
-            None,
+            (),
             None,
             None,
             0,
@@ -352,7 +355,7 @@ class EvaluationState:
         """The requests added so far (a row with a ``count`` stands for that many)."""
         first = self._counts[0] if self._counts else None
         compacted = int(first.count.sum()) if first is not None else 0
-        return compacted + (self._exact.requests if self._exact is not None else 0)
+        return compacted + sum(part.requests for part in self._exact)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -372,13 +375,13 @@ class EvaluationState:
     @property
     def kept_rows(self) -> int:
         """The request rows kept as they are (rows some measure does not count)."""
-        return 0 if self._exact is None else len(self._exact)
+        return sum(len(part) for part in self._exact)
 
     @property
     def nbytes(self) -> int:
         """The bytes of the arrays the state holds (row names aside)."""
         held = sum(c.nbytes for c in self._counts)
-        for table in (self._exact, self._events, self._probes):
+        for table in (*self._exact, self._events, self._probes):
             if table is not None:
                 held += sum(
                     int(getattr(table, name).nbytes)
@@ -457,14 +460,14 @@ class EvaluationState:
                 keep |= cls.code >= _COUNTED
         kept = np.flatnonzero(keep)
         exact = self._exact
-        if kept.size:
+        if kept.size:  # a part of its own: the rows kept before are not copied again
             rows = table.taken(
                 kept,
                 service=service[kept],
                 services=names,
                 where=_names(table, kept, self._request_rows, "row"),
             )
-            exact = rows if exact is None else _concat_requests([exact, rows], names)
+            exact = (*exact, rows)
         counted = np.flatnonzero(~keep) if kept.size else None
         weights = table.count if table.count is not None else np.ones(n, np.int64)
         counts = []
@@ -504,6 +507,7 @@ class EvaluationState:
         names = list(self._services)
         position = {name: i for i, name in enumerate(names)}
         recoded: list[list[_Counts]] = [list(self._counts)]
+        exact = list(self._exact)
         for other in others:
             for name in other._services:
                 if name not in position:
@@ -513,19 +517,23 @@ class EvaluationState:
             recoded.append(
                 [attrs.evolve(c, service=lut[c.service]) if len(c) else c for c in other._counts]
             )
+            exact.extend(  # the other's kept rows too are coded in its own names
+                part.taken(
+                    np.arange(len(part)),
+                    service=lut[part.service],
+                    services=names,
+                    where=part.where_names(),
+                )
+                for part in other._exact
+            )
         counts = tuple(
             _merged([parts[m] for parts in recoded], len(names)) for m in range(len(self._counts))
         )
-        exact = [s._exact for s in (self, *others) if s._exact is not None]
         state = attrs.evolve(
             self,
             services=tuple(names),
             counts=counts,
-            exact=exact[0]
-            if len(exact) == 1
-            else _concat_requests(exact, names)
-            if exact
-            else None,
+            exact=tuple(exact),
             request_rows=self._request_rows + sum(o._request_rows for o in others),
         )
         for other in others:
@@ -570,7 +578,7 @@ class EvaluationState:
             return None
         terms = self._terms
         names = self._services
-        exact = self._exact if self._exact is not None else _no_requests(names)
+        exact = _concat_requests(self._exact, names) if self._exact else _no_requests(names)
         if not terms.measures:
             return exact
         by_measure = {}
@@ -666,8 +674,8 @@ class EvaluationState:
             "measures": [repr(m) for m in self._terms.measures],
             "rows": [self._request_rows, self._event_rows, self._probe_rows],
         }
-        if self._exact is not None:
-            header["exact"] = _request_header(self._exact, arrays)
+        if self._exact:
+            header["exact"] = _request_header(_concat_requests(self._exact, self._services), arrays)
         if self._events is not None:
             header["events"] = _event_header(self._events, arrays)
         if self._probes is not None:
@@ -725,7 +733,7 @@ class EvaluationState:
             terms,
             tuple(header["services"]),
             counts,
-            _request_table(header["exact"], arrays) if "exact" in header else None,
+            (_request_table(header["exact"], arrays),) if "exact" in header else (),
             _event_table(header["events"], arrays) if "events" in header else None,
             _probe_table(header["probes"], arrays) if "probes" in header else None,
             request_rows,

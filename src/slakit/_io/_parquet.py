@@ -95,7 +95,14 @@ def parquet_batches(path: Path, *, source: str, rows: int) -> Iterator[Columns]:
         raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
     first = 0
     with handle:
-        for batch in handle.iter_batches(batch_size=rows):
+        batches = handle.iter_batches(batch_size=rows)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError) as exc:  # a damaged row group, found late
+                raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
+            if batch is None:
+                return
             data = {name: batch.column(name) for name in batch.schema.names}
             yield Columns(data=data, where=Rows(source, batch.num_rows, first=first), source=source)
             first += batch.num_rows

@@ -105,6 +105,22 @@ class Rows(RowNames):
         return f"{self.source}:row {self.first + i}"
 
 
+class Numbered(RowNames):
+    """Rows of a data frame from row ``first`` on: ``row 17``, as the whole frame counts them."""
+
+    __slots__ = ("first", "rows")
+
+    def __init__(self, first: int, rows: int) -> None:
+        self.first = first
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def name(self, i: int) -> str:
+        return f"row {self.first + i}"
+
+
 class Slice(RowNames):
     """The names of rows ``first`` to ``first + rows`` of other names."""
 

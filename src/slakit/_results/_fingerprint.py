@@ -75,8 +75,10 @@ sections, in order, and their columns, in order:
 - ``requests`` (a ``RequestTable``): section ``requests``: ``time``,
   ``service`` (text), ``status`` (``NULL`` where only a success flag was
   given), ``outcome`` (text: ``success``, ``client error``, ``server error``),
-  ``latency`` (microseconds; ``NULL`` where not recorded). A row that
-  stands for ``k`` requests (the table's ``count``) is ``k`` rows here.
+  ``latency`` (microseconds; ``NULL`` where not recorded), and ``count``
+  (the requests a row stands for) only for a table that has a ``count``
+  column: a table without one fingerprints as before ``count`` existed, and a
+  counted row is hashed once, whatever its count.
 - ``probes`` (a ``ProbeTable``): section ``probes``: ``time``, ``service``
   (text), ``metric`` (text), ``value`` (the sample's value in whole
   millionths of its metric's unit: ``12.5`` is ``12500000``).
@@ -714,9 +716,7 @@ def _events(table: EventTable, rows: Rows | None) -> list[Section]:
 
 
 def _requests(table: RequestTable, rows: Rows | None) -> list[Section]:
-    if table.count is not None:  # a row that stands for k requests hashes as k rows
-        chosen = np.arange(len(table)) if rows is None else np.arange(len(table))[rows]
-        rows = np.repeat(chosen, table.count[chosen])
+    counted = [] if table.count is None else [Column("count", _pick(table.count, rows))]
     return [
         (
             "requests",
@@ -727,6 +727,7 @@ def _requests(table: RequestTable, rows: Rows | None) -> list[Section]:
                 Column("status", _pick(table.status, rows), marker=NO_STATUS),
                 _coded("outcome", _pick(table.outcome, rows), OUTCOMES),
                 Column("latency", _pick(table.latency, rows), marker=NO_LATENCY),
+                *counted,
             ],
             OWN,
         )
