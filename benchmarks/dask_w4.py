@@ -25,15 +25,12 @@ from benchmarks._harness import by_mode, run_script, split_parquet, temporary_fo
 RUN = """
 import hashlib, json, sys, time
 from pathlib import Path
+from benchmarks.w4 import command
 from slakit._cli import main
 
 mode, folder, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-argv = [
-    "run", str(folder / "plans.py"), "--customers", str(folder / "customers.parquet"),
-    "--outages", str(folder / "outages"), "--maintenance", str(folder / "maintenance.parquet"),
-    "--period", "2026-10", "--out", str(out), "--quiet", "--statements", "none",
-    "--tables", "parquet",
-]
+quiet = ["--quiet", "--statements", "none", "--tables", "parquet"]
+argv = [*command(folder, out, outages="outages"), *quiet]  # the dataset of outage files
 client = None
 if mode != "local":
     from distributed import Client, LocalCluster
@@ -43,9 +40,10 @@ if mode != "local":
     client = Client(cluster)
     client.run(lambda: __import__("slakit.dask"))
     argv += ["--dask", cluster.scheduler_address]
-    main([*argv[:-2], "--out", str(out) + "-warm", "--dask", cluster.scheduler_address])
+    warm = command(folder, Path(str(out) + "-warm"), outages="outages")
+    main([*warm, *quiet, "--dask", cluster.scheduler_address])
 else:
-    argv[argv.index("--outages") + 1] = str(folder / "outages.parquet")  # one file
+    argv = [*command(folder, out), *quiet]  # the outages as one file
 t0 = time.perf_counter()
 status = main(argv)
 seconds = time.perf_counter() - t0

@@ -269,32 +269,31 @@ def reference(data: Data) -> Result:
     )
 
 
+def command(folder: Path, out: Path, *, outages: str = "outages.parquet") -> list[str]:
+    """Return the arguments of ``slakit run`` over W4's files in ``folder``, into ``out``."""
+    return [
+        "run",
+        str(folder / "plans.py"),
+        "--customers",
+        str(folder / "customers.parquet"),
+        "--outages",
+        str(folder / outages),
+        "--maintenance",
+        str(folder / "maintenance.parquet"),
+        "--period",
+        "2026-10",
+        "--out",
+        str(out),
+    ]
+
+
 def run_slakit(data: Data) -> Path:
     """Run ``slakit run`` in process over the files; return the output folder."""
     from slakit._cli import main
 
-    folder = data.folder
-    out = folder / "out"
+    out = data.folder / "out"
     status = main(
-        [
-            "run",
-            str(folder / "plans.py"),
-            "--customers",
-            str(folder / "customers.parquet"),
-            "--outages",
-            str(folder / "outages.parquet"),
-            "--maintenance",
-            str(folder / "maintenance.parquet"),
-            "--period",
-            "2026-10",
-            "--out",
-            str(out),
-            "--quiet",
-            "--statements",
-            "none",
-            "--tables",
-            "parquet",
-        ]
+        [*command(data.folder, out), "--quiet", "--statements", "none", "--tables", "parquet"]
     )
     if status != 0:
         raise RuntimeError(f"slakit run exited with status {status}")

@@ -317,22 +317,9 @@ def _cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 def _run_argv(folder: Path, out: Path) -> list[str]:
-    return [
-        "run",
-        str(folder / "plans.py"),
-        "--customers",
-        str(folder / "customers.parquet"),
-        "--outages",
-        str(folder / "outages.parquet"),
-        "--maintenance",
-        str(folder / "maintenance.parquet"),
-        "--period",
-        "2026-10",
-        "--out",
-        str(out),
-        "--statements",
-        "text,json",
-    ]
+    from benchmarks import w4
+
+    return [*w4.command(folder, out), "--statements", "text,json"]
 
 
 def _same_files(one: Path, two: Path) -> None:

@@ -123,7 +123,8 @@ def partitions(
 
     Args:
         source: a Dask DataFrame; a directory (its files of one format, at any
-            depth, in sorted order); a glob (``"logs/2026-10/*.parquet"``); a
+            depth, in sorted order; files of no input format, such as a
+            ``_SUCCESS`` marker, are not partitions); a glob (``"logs/2026-10/*.parquet"``); a
             list of files; or one file. A file is read by the worker that
             evaluates it, so the workers must see the paths (a shared disk, or
             object storage that pyarrow reads).
@@ -530,45 +531,19 @@ def _chunks_of(table: Any, chunks: int) -> Any:
 
 
 def _subset(table: Any, rows: Any, service: Any, services: Sequence[str]) -> Any:
-    """Return the rows ``rows`` of an event, request or probe table, their names kept.
+    """Return the rows ``rows`` of a table, services ``service`` codes into ``services``.
 
-    ``service`` are the rows' codes into ``services`` (a chunk's names: every piece
-    of one chunk shares them, so joining the pieces merges no vocabularies).
+    The portfolio's routing (``_route``), with the rows' names kept as the row
+    numbers of the table's own names, so that a piece sent to another worker
+    does not carry the whole partition with it.
     """
     from slakit._engine._incremental import _Numbered, _Picked
-    from slakit._events._probes import ProbeTable
+    from slakit._engine._portfolio import _route
     from slakit._events._requests import RequestTable
-    from slakit._events._table import EventTable
 
     own = table.where_names() if isinstance(table, RequestTable) else table._where
     names = _Picked(own if own is not None else _Numbered("row", 0, len(table)), rows)
-    if isinstance(table, RequestTable):
-        return table.taken(rows, service=service, services=services, where=names)
-    if isinstance(table, EventTable):
-        return EventTable._adopt(
-            kind=table.kind[rows],
-            service=service,
-            services=services,
-            start=table.start[rows],
-            end=table.end[rows],
-            announced=table.announced[rows],
-            state=table.state[rows],
-            states=table.states,
-            affected=table.affected[rows],
-            affected_levels=table.affected_levels,
-            where=names,
-        )
-    assert isinstance(table, ProbeTable)
-    return ProbeTable(
-        service=service,
-        services=services,
-        time=table.time[rows],
-        metric=table.metric[rows],
-        metrics=table.metrics,
-        value=table.value[rows],
-        where=names,
-        copy=False,
-    )
+    return _route(table, rows, service, services, where=names)
 
 
 def _routed(part: Any, spec: Partitions, index: int, routing: _Routing) -> Any:
@@ -606,8 +581,11 @@ class _Routing:
 
 
 def _joined_tables(tables: Sequence[Any]) -> Any:
-    """Return tables of one kind as one, their rows in order and named as they were."""
-    from slakit._engine._incremental import _Chain, _Numbered
+    """Return one chunk's pieces of one kind as one table, rows in order, named as they were.
+
+    Every piece of a chunk is coded in the chunk's service names (``_routed``).
+    """
+    from slakit._engine._incremental import _concat_probes, _concat_requests
     from slakit._events._requests import RequestTable
     from slakit._events._table import EventTable
 
@@ -615,59 +593,9 @@ def _joined_tables(tables: Sequence[Any]) -> Any:
         return tables[0]
     if isinstance(tables[0], EventTable):
         return EventTable.concat(list(tables))
-    names = sorted({n for t in tables for n in t.services})
-    position = {n: i for i, n in enumerate(names)}
-    codes = [
-        np.asarray([position[n] for n in t.services], dtype=np.int32)[t.service]
-        if len(t)
-        else np.zeros(0, np.int32)
-        for t in tables
-    ]
-    where = _Chain(
-        [
-            (t.where_names() if isinstance(t, RequestTable) else t._where)
-            or _Numbered("row", 0, len(t))
-            for t in tables
-        ]
-    )
     if isinstance(tables[0], RequestTable):
-        weighted = any(t.count is not None for t in tables)
-        return RequestTable(
-            service=np.concatenate(codes),
-            services=names,
-            time=np.concatenate([t.time for t in tables]),
-            status=np.concatenate([t.status for t in tables]),
-            outcome=np.concatenate([t.outcome for t in tables]),
-            latency=np.concatenate([t.latency for t in tables]),
-            count=np.concatenate(
-                [t.count if t.count is not None else np.ones(len(t), np.int64) for t in tables]
-            )
-            if weighted
-            else None,
-            where=where,
-            copy=False,
-        )
-    from slakit._events._probes import ProbeTable
-
-    metrics = sorted({m for t in tables for m in t.metrics})
-    spot = {m: i for i, m in enumerate(metrics)}
-    return ProbeTable(
-        service=np.concatenate(codes),
-        services=names,
-        time=np.concatenate([t.time for t in tables]),
-        metric=np.concatenate(
-            [
-                np.asarray([spot[m] for m in t.metrics], np.int32)[t.metric]
-                if len(t)
-                else np.zeros(0, np.int32)
-                for t in tables
-            ]
-        ),
-        metrics=metrics,
-        value=np.concatenate([t.value for t in tables]),
-        where=where,
-        copy=False,
-    )
+        return _concat_requests(tables, tables[0].services)
+    return _concat_probes(tables)
 
 
 def _chunk_run(  # noqa: PLR0917 - one task's arguments, in order

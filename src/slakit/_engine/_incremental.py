@@ -237,7 +237,7 @@ class _Terms:
 
     @classmethod
     def of(cls, agreement: Agreement, period: Period | str, resolution: Duration | None) -> _Terms:
-        from slakit._engine._plan import _single_version, compile_agreement
+        from slakit._engine._plan import _single_version, compile_agreement, evaluated_from
 
         resolved = agreement.period.resolve(period)
         plan = (
@@ -246,14 +246,7 @@ class _Terms:
             else compile_agreement(agreement)
         )
         terms = plan.agreement
-        start = resolved.start
-        if terms.effective is not None:
-            if terms.effective >= resolved.end:
-                raise EvaluationError(
-                    f"the agreement takes effect at {format_us(terms.effective)}, after "
-                    f"period {resolved.label} ends; start a state for a later period"
-                )
-            start = max(start, terms.effective)
+        start = evaluated_from(terms, resolved)
         r: int | None = None
         if resolution is not None:
             given: object = resolution
@@ -865,8 +858,12 @@ def _no_requests(names: Sequence[str]) -> RequestTable:
 
 
 def _concat_requests(tables: Sequence[RequestTable], names: Sequence[str]) -> RequestTable:
-    """Return the rows of ``tables`` (coded in ``names``, or a prefix of them) as one table."""
+    """Return the rows of ``tables`` (coded in ``names``, or a prefix of them) as one table.
+
+    ``count`` is kept where some table has one (the others' rows count once each).
+    """
     where = _Chain([t.where_names() or _Numbered("row", 0, len(t)) for t in tables])
+    counted = any(t.count is not None for t in tables)
     return RequestTable(
         service=np.concatenate([t.service for t in tables]),
         services=names,
@@ -876,7 +873,9 @@ def _concat_requests(tables: Sequence[RequestTable], names: Sequence[str]) -> Re
         latency=np.concatenate([t.latency for t in tables]),
         count=np.concatenate(
             [t.count if t.count is not None else np.ones(len(t), np.int64) for t in tables]
-        ),
+        )
+        if counted
+        else None,
         where=where,
         copy=False,
     )
@@ -964,32 +963,39 @@ def _joined(old: EventTable | None, new: EventTable, offset: int, word: str) -> 
 
 
 def _joined_probes(old: ProbeTable | None, new: ProbeTable, offset: int) -> ProbeTable:
-    where: Sequence[str] = (
-        new._where if new._where is not None else _Numbered("row", offset, len(new))
-    )
-    if old is None:
-        return ProbeTable(
-            service=new.service,
-            services=new.services,
-            time=new.time,
-            metric=new.metric,
-            metrics=new.metrics,
-            value=new.value,
-            where=where,
-            copy=False,
-        )
-    services = list(dict.fromkeys([*old.services, *new.services]))
-    metrics = list(dict.fromkeys([*old.metrics, *new.metrics]))
-    s_lut = np.asarray([services.index(s) for s in new.services], np.int32)
-    m_lut = np.asarray([metrics.index(m) for m in new.metrics], np.int32)
+    own = new._where
+    if own is None:  # numbered as rows of every sample added
+        new = _concat_probes([new], where=_Numbered("row", offset, len(new)))
+    return new if old is None else _concat_probes([old, new])
+
+
+def _concat_probes(tables: Sequence[ProbeTable], where: Sequence[str] | None = None) -> ProbeTable:
+    """Return the samples of ``tables`` as one table, their names merged (first seen first)."""
+
+    def merged(vocabularies: list[tuple[str, ...]]) -> tuple[list[str], list[Any]]:
+        position: dict[str, int] = {}
+        for vocabulary in vocabularies:
+            for name in vocabulary:
+                position.setdefault(name, len(position))
+        luts = [np.asarray([position[n] for n in v], np.int32) for v in vocabularies]
+        return list(position), luts
+
+    services, s_luts = merged([t.services for t in tables])
+    metrics, m_luts = merged([t.metrics for t in tables])
     return ProbeTable(
-        service=np.concatenate([old.service, s_lut[new.service] if len(new) else new.service]),
+        service=np.concatenate(
+            [lut[t.service] if len(t) else t.service for t, lut in zip(tables, s_luts, strict=True)]
+        ),
         services=services,
-        time=np.concatenate([old.time, new.time]),
-        metric=np.concatenate([old.metric, m_lut[new.metric] if len(new) else new.metric]),
+        time=np.concatenate([t.time for t in tables]),
+        metric=np.concatenate(
+            [lut[t.metric] if len(t) else t.metric for t, lut in zip(tables, m_luts, strict=True)]
+        ),
         metrics=metrics,
-        value=np.concatenate([old.value, new.value]),
-        where=_Chain([old._where or _Numbered("row", 0, len(old)), where]),
+        value=np.concatenate([t.value for t in tables]),
+        where=where
+        if where is not None
+        else _Chain([t._where or _Numbered("row", 0, len(t)) for t in tables]),
         copy=False,
     )
 

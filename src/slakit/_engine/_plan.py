@@ -85,14 +85,7 @@ class Plan:
         if agreement.amendments:
             plan = _single_version(agreement, resolved)
             return plan.evaluate(bundle, period=resolved, strict=strict)
-        start = resolved.start
-        if agreement.effective is not None:
-            if agreement.effective >= resolved.end:
-                raise EvaluationError(
-                    f"the agreement takes effect at {format_us(agreement.effective)}, after "
-                    f"period {resolved.label} ends; evaluate a later period"
-                )
-            start = max(start, agreement.effective)
+        start = evaluated_from(agreement, resolved)
         readers: list[Reader] = []
         outcomes = {}
         for measure in self.measures:  # each reads its own view, so the report knows who read what
@@ -156,6 +149,22 @@ def _prorated_fee(agreement: Agreement, period: Period, start: int) -> str:
         f"the fee is that of the billing cycles in effect, each pro-rated: {in_effect} of "
         f"{len(cycles)} cycles"
     )
+
+
+def evaluated_from(agreement: Agreement, period: Period) -> int:
+    """Return the first instant of ``period`` evaluated: its start, or the agreement's effect.
+
+    Raises:
+        EvaluationError: the agreement takes effect after the period ends.
+    """
+    if agreement.effective is None:
+        return period.start
+    if agreement.effective >= period.end:
+        raise EvaluationError(
+            f"the agreement takes effect at {format_us(agreement.effective)}, after "
+            f"period {period.label} ends; evaluate a later period"
+        )
+    return max(period.start, agreement.effective)
 
 
 def _single_version(agreement: Agreement, period: Period) -> Plan:

@@ -400,9 +400,19 @@ class _Taken(Sequence[str]):
         return str(where(int(self.rows[index])))
 
 
-def _route(table: object, rows: I64, codes: npt.NDArray[np.int32], names: Sequence[str]) -> object:
-    """Return ``table``'s ``rows`` as a table of their own, services ``codes`` into ``names``."""
-    where = _Taken(table, rows)
+def _route(
+    table: object,
+    rows: I64,
+    codes: npt.NDArray[np.int32],
+    names: Sequence[str],
+    *,
+    where: Sequence[str] | None = None,
+) -> object:
+    """Return ``table``'s ``rows`` as a table of their own, services ``codes`` into ``names``.
+
+    ``where`` names the rows (default: as ``table`` names them, asked of it when needed).
+    """
+    where = _Taken(table, rows) if where is None else where
     if isinstance(table, EventTable):
         return EventTable._adopt(  # every column taken by row numbers: a new array
             kind=table.kind[rows],

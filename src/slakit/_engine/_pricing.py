@@ -32,6 +32,7 @@ from slakit._engine._compare import _evaluate, periods_between
 from slakit._engine._inputs import as_inputs
 from slakit._events._records import Outage
 from slakit._money import Money
+from slakit._ratio import ratio
 from slakit._results._pricing import CreditCost, TierPrices
 from slakit._time._instant import Duration
 from slakit.exceptions import SlakitError
@@ -137,7 +138,7 @@ def price(
     """
     if bool(inputs) == (model is not None):
         raise SlakitError("give a history (inputs) or model=, one of them")
-    target = _share(share)
+    target = Fraction(ratio(share, name="share"))  # "1%", as every percentage is read
     labels = periods_between(agreement, start, end)
     history = list(inputs) if inputs else None
     totals = _totals(agreement, labels, history, model, seed)
@@ -160,12 +161,6 @@ def price(
         totals_at_twice=tuple(twice),
         share=target,
     )
-
-
-def _share(value: Fraction | str) -> Fraction:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return Fraction(value.strip()[:-1]) / 100
-    return Fraction(value)
 
 
 def price_tiers(

@@ -10,7 +10,7 @@ Python step per row where the type allows. Rows are named
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,23 +55,30 @@ def _looks(path: Path) -> str | None:
     return "csv" if b"," in head else None
 
 
-def read_parquet(path: Path, *, source: str) -> Columns:
-    """Read a Parquet file into pyarrow columns.
+def _parquet(path: Path, source: str, open_with: Callable[[Any], Any]) -> Any:
+    """Return what ``open_with(pyarrow.parquet)`` gives for a file checked to be Parquet.
 
     Raises:
         InputFormatError: pyarrow is missing, or the file is not Parquet.
     """
     pa = arrow(source, "parquet")
     pq = importlib.import_module("pyarrow.parquet")
-
     looks = _looks(path)
     if looks != "parquet":
         raise wrong_format(source, "parquet", "it does not start with PAR1", looks=looks)
     try:
-        table = pq.read_table(path)
+        return open_with(pq)
     except (pa.ArrowException, OSError) as exc:
         raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
-    return _columns(table, source)
+
+
+def read_parquet(path: Path, *, source: str) -> Columns:
+    """Read a Parquet file into pyarrow columns.
+
+    Raises:
+        InputFormatError: pyarrow is missing, or the file is not Parquet.
+    """
+    return _columns(_parquet(path, source, lambda pq: pq.read_table(path)), source)
 
 
 def parquet_batches(path: Path, *, source: str, rows: int) -> Iterator[Columns]:
@@ -84,15 +91,8 @@ def parquet_batches(path: Path, *, source: str, rows: int) -> Iterator[Columns]:
         InputFormatError: pyarrow is missing, or the file is not Parquet.
     """
     pa = arrow(source, "parquet")
-    pq = importlib.import_module("pyarrow.parquet")
-
-    looks = _looks(path)
-    if looks != "parquet":
-        raise wrong_format(source, "parquet", "it does not start with PAR1", looks=looks)
-    try:
-        handle = pq.ParquetFile(path, pre_buffer=False)  # pre-buffered chunks pile up
-    except (pa.ArrowException, OSError) as exc:
-        raise wrong_format(source, "parquet", f"pyarrow cannot read it: {exc}") from None
+    # without pre-buffering: pre-buffered column chunks pile up batch after batch
+    handle = _parquet(path, source, lambda pq: pq.ParquetFile(path, pre_buffer=False))
     first = 0
     with handle:
         batches = handle.iter_batches(batch_size=rows)
