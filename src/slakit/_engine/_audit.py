@@ -93,11 +93,7 @@ def _measures(agreement: Agreement) -> list[Measure]:
     found: dict[Measure, None] = {}
     tiers = [agreement.tier, *(a.tier for a in agreement.amendments if a.tier is not None)]
     for tier in tiers:
-        for objective in tier.objectives:
-            found.setdefault(objective.measure)
-        if tier.compensation is not None:
-            for measure in tier.compensation.measures():
-                found.setdefault(measure)
+        found.update(dict.fromkeys(tier.measures()))
     return list(found)
 
 
